@@ -1,0 +1,54 @@
+/**
+ * The `landgate` command: the same services as the app, no window.
+ *
+ * Exit codes: 0 success (whatever the verdicts), 2 bad input or usage (Chinese message on stderr,
+ * English line for logs, nothing written), 1 internal error.
+ */
+import { parseArgs } from 'node:util';
+import { UserInputError, isUserInputError } from '../../shared/model/errors';
+import { COMMANDS, type CommandIo } from './commands';
+import { usageText } from './usage';
+
+export const EXIT_OK = 0;
+export const EXIT_INTERNAL = 1;
+export const EXIT_BAD_INPUT = 2;
+
+const defaultIo: CommandIo = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+};
+
+export async function main(argv: string[], io: CommandIo = defaultIo): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    io.out(usageText());
+    return command ? EXIT_OK : EXIT_BAD_INPUT;
+  }
+  if (command === '--version' || command === '-v') {
+    io.out('landgate 0.1.0\n');
+    return EXIT_OK;
+  }
+  const spec = COMMANDS[command];
+  try {
+    if (!spec) throw new UserInputError('cli.unknown-command', `未知命令“${command}”。运行 landgate --help 查看可用命令。`, `Unknown command "${command}".`);
+    let parsed;
+    try {
+      parsed = parseArgs({ args: rest, options: spec.options, allowPositionals: true, strict: true });
+    } catch (error) {
+      throw new UserInputError('cli.usage', `命令参数有误：${(error as Error).message}\n用法：${spec.usage}`, `Bad arguments: ${(error as Error).message}`);
+    }
+    const [minPositionals, maxPositionals] = spec.positionals;
+    if (parsed.positionals.length < minPositionals || parsed.positionals.length > maxPositionals) {
+      throw new UserInputError('cli.usage', `参数个数不对。\n用法：${spec.usage}`, `Wrong number of arguments. Usage: ${spec.usage}`);
+    }
+    return (await spec.run(parsed.positionals, parsed.values as Record<string, string | boolean | undefined>, io)) ?? EXIT_OK;
+  } catch (error) {
+    if (isUserInputError(error)) {
+      io.err(`错误：${error.messageZh}\nerror: ${error.messageEn}\n`);
+      return EXIT_BAD_INPUT;
+    }
+    io.err(`内部错误：${(error as Error).message ?? error}\n请将此信息发送给维护人员（设置 LANDGATE_DEBUG=1 可显示详细堆栈）。\ninternal error: ${(error as Error).message ?? error}\n`);
+    if (process.env.LANDGATE_DEBUG) io.err(`${(error as Error).stack}\n`);
+    return EXIT_INTERNAL;
+  }
+}

@@ -1,0 +1,14 @@
+import { COMMANDS } from './commands';
+
+export function usageText(): string {
+  const lines = Object.values(COMMANDS).map((c) => `  ${c.usage}\n      ${c.summary}`);
+  return [
+    'LandGate 地块准入审查 — 命令行',
+    '',
+    '用法：',
+    ...lines,
+    '',
+    '退出码：0 成功（无论审查结论如何）；2 输入或用法错误（不写入任何文件）；1 内部错误。',
+    '',
+  ].join('\n');
+}

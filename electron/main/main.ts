@@ -1,0 +1,53 @@
+/**
+ * Electron main process: opens the project given on the command line (or the bundled demo
+ * project, generated on first start), wires the API to IPC and shows the window.
+ */
+import { app, dialog, ipcMain, Menu } from 'electron';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createApiService, type ApiService } from '../services/api-service';
+import { appRoot } from '../services/app-root';
+import { generateDemoProject } from '../services/demo';
+import { registerIpcHandlers } from './ipc';
+import { createMainWindow, installContentSecurityPolicy } from './window';
+
+function projectPathFromArgs(argv: string[]): string | undefined {
+  return argv.slice(1).find((arg) => arg.endsWith('.gpkg'));
+}
+
+function ensureDemoProject(): string {
+  const demoPath = join(app.getPath('userData'), 'demo.gpkg');
+  if (!existsSync(demoPath)) generateDemoProject(demoPath);
+  return demoPath;
+}
+
+async function start() {
+  await app.whenReady();
+  installContentSecurityPolicy();
+  const root = appRoot();
+  const projectPath = resolve(projectPathFromArgs(process.argv) ?? process.env.LANDGATE_PROJECT ?? ensureDemoProject());
+  let api: ApiService;
+  try {
+    api = createApiService(projectPath);
+  } catch (error) {
+    dialog.showErrorBox('无法打开项目', (error as { messageZh?: string }).messageZh ?? String(error));
+    app.exit(2);
+    return;
+  }
+  const entryUrl = pathToFileURL(join(root, 'dist', 'renderer', 'index.html')).href;
+  registerIpcHandlers(ipcMain, api, entryUrl);
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate([
+      { label: '文件', submenu: [{ role: 'quit', label: '退出' }] },
+      { label: '视图', submenu: [{ role: 'reload', label: '重新加载' }, { role: 'togglefullscreen', label: '全屏' }] },
+    ]),
+  );
+  createMainWindow({ preloadPath: join(root, 'dist', 'electron', 'preload.cjs'), entryUrl });
+  app.on('window-all-closed', () => {
+    api.close();
+    app.quit();
+  });
+}
+
+void start();

@@ -1,0 +1,37 @@
+// Builds what the app runs: the renderer (Vite → dist/renderer) and the Electron main process and
+// preload (esbuild → dist/electron). The CLI and browser-mode host need no build (tsx runs them),
+// but browser mode serves dist/renderer.
+import { build as viteBuild } from 'vite';
+import { build as esbuild } from 'esbuild';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const only = process.argv[2]; // 'renderer' | 'electron' | undefined (both)
+
+if (!only || only === 'renderer') {
+  await viteBuild({ configFile: join(root, 'vite.config.ts'), logLevel: 'warn' });
+  console.log('built dist/renderer');
+}
+
+if (!only || only === 'electron') {
+  const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: true, logLevel: 'warning', absWorkingDir: root };
+  // Main process as ESM so `import.meta.url` (used to find the app root) keeps working; native and
+  // large packages stay external and load from node_modules.
+  await esbuild({
+    ...common,
+    entryPoints: [join(root, 'electron/main/main.ts')],
+    outfile: join(root, 'dist/electron/main.mjs'),
+    format: 'esm',
+    packages: 'external',
+  });
+  // A sandboxed preload must be a single CommonJS file that requires nothing but 'electron'.
+  await esbuild({
+    ...common,
+    entryPoints: [join(root, 'electron/preload/preload.ts')],
+    outfile: join(root, 'dist/electron/preload.cjs'),
+    format: 'cjs',
+    external: ['electron'],
+  });
+  console.log('built dist/electron');
+}

@@ -1,0 +1,231 @@
+/**
+ * Canonical attribute keys of rules.md §1 and their Chinese aliases, plus value normalisation
+ * (是/否 → true/false, 一级 → "1", 国控 → "air-national", …). Importers call
+ * `normalizeProperties` once, so everything stored in a project and everything the engine reads is
+ * canonical; the original field names are kept nowhere else, which is why the alias table is
+ * generous.
+ */
+import type { LayerKind } from './layers';
+
+type Props = Record<string, unknown>;
+
+/** canonical key → accepted field names (compared case-insensitively, spaces trimmed). */
+const COMMON_ALIASES: Record<string, string[]> = {
+  id: ['id', 'code', '编号', '地块编码', '地块编号', 'fid_code', 'bh', 'dkbm', 'wrdkbm'],
+  name: ['name', '名称', '地块名称', '水源地名称', '河流名称', '站点名称', 'mc', 'dkmc'],
+};
+
+const KIND_ALIASES: Partial<Record<LayerKind, Record<string, string[]>>> = {
+  'water-source-zone': { level: ['level', '级别', '保护区级别', 'bhqjb'] },
+  'contaminated-parcel': {
+    listed: ['listed', '列入名录', '是否列入名录'],
+    delisted: ['delisted', '移出名录', '是否移出名录'],
+    targetsMet: ['targetsMet', 'targets_met', '修复目标已达到', '达到修复目标'],
+    stage: ['stage', '所处阶段', 'scjdbm', '阶段'],
+    industry: ['industry', '原行业', '行业', '行业类别'],
+    heavy: ['heavy', '重度污染', '是否重度污染'],
+  },
+  'suspect-parcel': { industry: ['industry', '原行业', '行业', '行业类别'] },
+  'monitoring-station': { type: ['type', '类型', '站点类型', '点位类型'] },
+  'elevation-band': { belowM: ['belowM', 'below_m', '高程上限', '高程'] },
+  river: { class: ['class', '河流等级', '等级'] },
+  'built-up-area': { level: ['level', '级别'] },
+  'admin-boundary': { code: ['code', '行政区划代码', 'adcode', 'xzqdm'] },
+  parcel: {
+    currentUse: ['currentUse', 'current_use', '现状用途', '原用途', '现状地类'],
+    plannedUse: ['plannedUse', 'planned_use', '规划用途', '拟用途', '地块用途'],
+    action: ['action', '拟办事项'],
+    soilSurvey: ['soilSurvey', 'soil_survey', '土壤污染状况调查', '土壤调查'],
+    riskAssessment: ['riskAssessment', 'risk_assessment', '风险评估'],
+    toxicHistory: ['toxicHistory', 'toxic_history', '曾涉及有毒有害物质'],
+    projectType: ['projectType', 'project_type', '项目类型'],
+    useScheme: ['useScheme', 'use_scheme', '分类标准', '用地分类标准'],
+  },
+};
+
+/** For admin boundaries `code` is the 行政区划代码, not the feature id alias. */
+function aliasTable(kind: LayerKind): Record<string, string[]> {
+  const common = kind === 'admin-boundary' ? { name: COMMON_ALIASES.name, id: ['id', '编号'] } : COMMON_ALIASES;
+  return { ...common, ...(KIND_ALIASES[kind] ?? {}) };
+}
+
+const fold = (key: string) => key.trim().toLowerCase();
+
+/** Canonical keys a kind knows, for the field-mapping step of an import. */
+export function canonicalKeys(kind: LayerKind): string[] {
+  return Object.keys(aliasTable(kind));
+}
+
+/** Map of folded source field name → canonical key for the given kind. */
+export function aliasLookup(kind: LayerKind): Map<string, string> {
+  const lookup = new Map<string, string>();
+  for (const [canonical, aliases] of Object.entries(aliasTable(kind))) {
+    for (const alias of aliases) lookup.set(fold(alias), canonical);
+  }
+  return lookup;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Value normalisation
+
+/** 是/否, true/false, 1/0, y/n → boolean; anything else → undefined (unknown). */
+export function parseBool(value: unknown): boolean | undefined {
+  if (typeof value === 'boolean') return value;
+  if (typeof value === 'number') return value === 1 ? true : value === 0 ? false : undefined;
+  if (typeof value !== 'string') return undefined;
+  const v = value.trim().toLowerCase();
+  if (['是', 'true', '1', 'y', 'yes', '已', '已列入', '已移出', '已达到', '√'].includes(v)) return true;
+  if (['否', 'false', '0', 'n', 'no', '未', '未列入', '未移出', '未达到', '×'].includes(v)) return false;
+  return undefined;
+}
+
+function mapValue(value: unknown, table: Record<string, string>): string | undefined {
+  if (value === null || value === undefined) return undefined;
+  const v = String(value).trim();
+  if (v === '') return undefined;
+  return table[v] ?? table[v.toLowerCase()] ?? undefined;
+}
+
+const ZONE_LEVEL: Record<string, string> = {
+  '1': '1', 一级: '1', 一级保护区: '1', 'level1': '1', i: '1',
+  '2': '2', 二级: '2', 二级保护区: '2', 'level2': '2', ii: '2',
+  quasi: 'quasi', 准: 'quasi', 准保护区: 'quasi', '3': 'quasi',
+};
+
+const STATION_TYPE: Record<string, string> = {
+  'air-national': 'air-national', 国控: 'air-national', 国控站: 'air-national', 国控点: 'air-national',
+  'air-provincial': 'air-provincial', 省控: 'air-provincial', 省控站: 'air-provincial', 省控点: 'air-provincial',
+  'air-township': 'air-township', 乡镇站: 'air-township', 乡镇: 'air-township',
+  'water-section': 'water-section', 断面: 'water-section', 水质断面: 'water-section',
+  groundwater: 'groundwater', 地下水: 'groundwater', 地下水考核点位: 'groundwater',
+};
+
+const RIVER_CLASS: Record<string, string> = { main: 'main', 干流: 'main', tributary: 'tributary', 支流: 'tributary' };
+const BUILT_UP_LEVEL: Record<string, string> = { city: 'city', 市区: 'city', 城区: 'city', county: 'county', 县城: 'county' };
+
+const STAGE: Record<string, string> = {
+  s0: 'S0', 疑似: 'S0', 疑似地块: 'S0',
+  s1: 'S1', 初步调查: 'S1',
+  s2: 'S2', 详细调查: 'S2',
+  s3: 'S3', 风险评估: 'S3',
+  s4: 'S4', 风险管控: 'S4',
+  s5: 'S5', 修复: 'S5', 土壤修复与治理: 'S5',
+  s6: 'S6', 效果评估: 'S6', 土壤修复与治理评估: 'S6',
+};
+
+const ACTION: Record<string, string> = {
+  supply: 'supply', 供应: 'supply', 出让: 'supply', 划拨: 'supply', 土地供应: 'supply',
+  recover: 'recover', 收回: 'recover', 土地收回: 'recover',
+  acquire: 'acquire', 收购: 'acquire', 征收: 'acquire', 收储: 'acquire',
+  'change-use': 'change-use', 改变用途: 'change-use', 用途变更: 'change-use',
+  transfer: 'transfer', 转让: 'transfer',
+  construct: 'construct', 开工建设: 'construct', 建设: 'construct',
+  reclaim: 'reclaim', 复垦: 'reclaim',
+};
+
+const SOIL_SURVEY: Record<string, string> = {
+  none: 'none', 未开展: 'none', 无: 'none',
+  'in-progress': 'in-progress', 进行中: 'in-progress',
+  passed: 'passed', 调查通过: 'passed', 通过: 'passed', 未超筛选值: 'passed',
+  exceeds: 'exceeds', 超筛选值: 'exceeds', 超标: 'exceeds',
+};
+
+const RISK: Record<string, string> = {
+  none: 'none', 未开展: 'none', 无: 'none',
+  acceptable: 'acceptable', 风险可接受: 'acceptable', 可接受: 'acceptable',
+  unacceptable: 'unacceptable', 风险不可接受: 'unacceptable', 不可接受: 'unacceptable',
+};
+
+const PROJECT_TYPE: Record<string, string> = {
+  catering: 'catering', 餐饮: 'catering',
+  'air-polluting': 'air-polluting', 涉气: 'air-polluting',
+  discharging: 'discharging', 排放污染物: 'discharging', 排污: 'discharging',
+  'heavy-water-polluting': 'heavy-water-polluting', 严重污染水体: 'heavy-water-polluting',
+  'soil-polluting': 'soil-polluting', 可能造成土壤污染: 'soil-polluting',
+  'water-supply': 'water-supply', 供水: 'water-supply', 水源保护设施: 'water-supply', '供水/水源保护设施': 'water-supply',
+  'food-processing': 'food-processing', 食品加工: 'food-processing', 食品加工储存: 'food-processing',
+};
+
+const USE_SCHEME: Record<string, string> = {
+  '2023': '2023', 用地用海: '2023', '2017': '2017', 'gb/t 21010-2017': '2017', sandiao: 'sandiao', 三调: 'sandiao',
+  '2007': '2007', 'gb/t 21010-2007': '2007', gb50137: 'gb50137', 'gb 50137': 'gb50137',
+};
+
+function parseList(value: unknown, table: Record<string, string>): string[] | undefined {
+  const items = Array.isArray(value) ? value : typeof value === 'string' ? value.split(/[,，、;；|\s]+/) : [];
+  const mapped = items.map((item) => mapValue(item, table)).filter((v): v is string => v !== undefined);
+  return mapped.length > 0 ? [...new Set(mapped)] : undefined;
+}
+
+function parseNumber(value: unknown): number | undefined {
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  if (typeof value === 'string' && value.trim() !== '') {
+    const n = Number(value.trim().replace(/\s*(m|米)$/i, ''));
+    return Number.isFinite(n) ? n : undefined;
+  }
+  return undefined;
+}
+
+/** Per canonical key: how to turn a raw value into the canonical one (undefined = unknown). */
+const VALUE_PARSERS: Record<string, (value: unknown, kind: LayerKind) => unknown> = {
+  level: (v, kind) => mapValue(v, kind === 'built-up-area' ? BUILT_UP_LEVEL : ZONE_LEVEL),
+  type: (v) => mapValue(v, STATION_TYPE),
+  class: (v) => mapValue(v, RIVER_CLASS),
+  stage: (v) => mapValue(v, STAGE),
+  listed: parseBool,
+  delisted: parseBool,
+  targetsMet: parseBool,
+  heavy: parseBool,
+  toxicHistory: parseBool,
+  belowM: parseNumber,
+  action: (v) => mapValue(v, ACTION),
+  soilSurvey: (v) => mapValue(v, SOIL_SURVEY),
+  riskAssessment: (v) => mapValue(v, RISK),
+  projectType: (v) => parseList(v, PROJECT_TYPE),
+  useScheme: (v) => mapValue(v, USE_SCHEME),
+  id: (v) => (v === null || v === undefined || String(v).trim() === '' ? undefined : String(v).trim()),
+  code: (v) => (v === null || v === undefined ? undefined : String(v).trim()),
+  currentUse: (v) => (v === null || v === undefined || String(v).trim() === '' ? undefined : String(v).trim()),
+  plannedUse: (v) => (v === null || v === undefined || String(v).trim() === '' ? undefined : String(v).trim()),
+};
+
+export interface NormalizeOptions {
+  /** Explicit source field → canonical key mapping chosen by the user; wins over aliases. */
+  fieldMap?: Record<string, string>;
+}
+
+/**
+ * Renames alias fields to canonical keys and normalises their values. Fields that are not
+ * aliases are kept unchanged. A canonical value that cannot be understood is dropped (unknown),
+ * and the raw text is kept under `<key>Raw` so a reviewer can see what the file said.
+ */
+export function normalizeProperties(kind: LayerKind, props: Props, options: NormalizeOptions = {}): Props {
+  const lookup = aliasLookup(kind);
+  const out: Props = {};
+  for (const [field, raw] of Object.entries(props)) {
+    const canonical = options.fieldMap?.[field] ?? lookup.get(fold(field));
+    if (!canonical) {
+      if (!(field in out)) out[field] = raw;
+      continue;
+    }
+    const parser = VALUE_PARSERS[canonical];
+    const value = parser ? parser(raw, kind) : raw;
+    if (value === undefined) {
+      if (raw !== null && raw !== undefined && String(raw).trim() !== '') out[`${canonical}Raw`] = raw;
+      continue;
+    }
+    // A canonical key already present wins over a later alias (e.g. both `id` and `编号`).
+    if (!(canonical in out) || field === canonical) out[canonical] = value;
+  }
+  return out;
+}
+
+/**
+ * Stable feature id (rules.md §1.1): the id/code/编号/地块编码 attribute when present, else the
+ * 1-based feature number.
+ */
+export function featureIdOf(props: Props, featureNumber: number): string {
+  const id = props.id;
+  if (id !== undefined && id !== null && String(id).trim() !== '') return String(id).trim();
+  return String(featureNumber);
+}

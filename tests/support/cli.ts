@@ -1,0 +1,45 @@
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const repoRoot = join(import.meta.dirname, '..', '..');
+export const sharedData = join(repoRoot, '..', 'shared', 'data');
+
+export interface CliResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the real `landgate` command as a user would. */
+export function landgate(args: string[], options: { cwd?: string; input?: string } = {}): CliResult {
+  const result = spawnSync(process.execPath, [join(repoRoot, 'bin', 'landgate.js'), ...args], {
+    cwd: options.cwd ?? repoRoot,
+    input: options.input,
+    encoding: 'utf8',
+    env: { ...process.env, LANDGATE_DEBUG: '' },
+    timeout: 120_000,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+export function sha256(path: string): string {
+  return createHash('sha256').update(readFileSync(path)).digest('hex');
+}
+
+/** `ogrinfo -so -al` per layer: name → { featureCount, geometry }. */
+export function ogrLayers(path: string): Map<string, { featureCount: number; geometry: string }> {
+  const result = spawnSync('ogrinfo', ['-ro', '-so', '-al', path], { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`ogrinfo failed: ${result.stderr}`);
+  const layers = new Map<string, { featureCount: number; geometry: string }>();
+  for (const block of result.stdout.split(/\n(?=Layer name: )/)) {
+    const name = /^Layer name: (.+)$/m.exec(block)?.[1];
+    if (!name) continue;
+    layers.set(name.trim(), {
+      featureCount: Number(/^Feature Count: (\d+)/m.exec(block)?.[1] ?? NaN),
+      geometry: /^Geometry: (.+)$/m.exec(block)?.[1]?.trim() ?? 'None',
+    });
+  }
+  return layers;
+}
