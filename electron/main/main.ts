@@ -2,7 +2,7 @@
  * Electron main process: opens the project given on the command line (or the bundled demo
  * project, generated on first start), wires the API to IPC and shows the window.
  */
-import { app, dialog, ipcMain, Menu } from 'electron';
+import { app, dialog, ipcMain, Menu, net, protocol } from 'electron';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -10,6 +10,7 @@ import { createApiService, type ApiService } from '../services/api-service';
 import { appRoot } from '../services/app-root';
 import { generateDemoProject } from '../services/demo';
 import { registerIpcHandlers } from './ipc';
+import { APP_ENTRY_URL, APP_SCHEME, resolveAppFile } from './security';
 import { createMainWindow, installContentSecurityPolicy } from './window';
 
 function projectPathFromArgs(argv: string[]): string | undefined {
@@ -22,8 +23,16 @@ function ensureDemoProject(): string {
   return demoPath;
 }
 
+// Must happen before 'ready': app:// behaves like https (standard, secure, fetch-able).
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+
 async function start() {
   await app.whenReady();
+  const rendererDir = join(appRoot(), 'dist', 'renderer');
+  protocol.handle(APP_SCHEME, (request) => {
+    const file = resolveAppFile(rendererDir, request.url, join);
+    return file ? net.fetch(pathToFileURL(file).href) : new Response('not found', { status: 404 });
+  });
   installContentSecurityPolicy();
   const root = appRoot();
   const projectPath = resolve(projectPathFromArgs(process.argv) ?? process.env.LANDGATE_PROJECT ?? ensureDemoProject());
@@ -35,7 +44,7 @@ async function start() {
     app.exit(2);
     return;
   }
-  const entryUrl = pathToFileURL(join(root, 'dist', 'renderer', 'index.html')).href;
+  const entryUrl = APP_ENTRY_URL;
   registerIpcHandlers(ipcMain, api, entryUrl);
   Menu.setApplicationMenu(
     Menu.buildFromTemplate([

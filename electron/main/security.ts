@@ -39,8 +39,9 @@ export function secureWebPreferences(preloadPath: string) {
 }
 
 /**
- * The app's own pages are loaded from file:// inside the app directory (packaged) or from the
- * dev server origin; anything else is refused.
+ * The app's pages are served from the privileged `app://landgate/` scheme (a real origin, so the
+ * CSP's 'self' covers MapLibre's worker, which a file:// page could not start); anything else is
+ * refused. Custom schemes have an opaque `URL.origin` ("null"), so scheme and host are compared.
  */
 export function isAppUrl(url: string, appEntryUrl: string): boolean {
   let target: URL;
@@ -55,7 +56,33 @@ export function isAppUrl(url: string, appEntryUrl: string): boolean {
     const appDir = entry.pathname.slice(0, entry.pathname.lastIndexOf('/') + 1);
     return target.protocol === 'file:' && target.pathname.startsWith(appDir);
   }
-  return target.origin === entry.origin;
+  return target.protocol === entry.protocol && target.host === entry.host;
+}
+
+export const APP_SCHEME = 'app';
+export const APP_ENTRY_URL = `${APP_SCHEME}://landgate/index.html`;
+
+/**
+ * Maps an app:// request to a file inside the built renderer directory, or null for anything
+ * that would escape it (`..`, encoded separators) or names another host.
+ */
+export function resolveAppFile(rendererDir: string, requestUrl: string, join: (...parts: string[]) => string): string | null {
+  let url: URL;
+  try {
+    url = new URL(requestUrl);
+  } catch {
+    return null;
+  }
+  if (url.protocol !== `${APP_SCHEME}:` || url.host !== 'landgate') return null;
+  let pathname: string;
+  try {
+    pathname = decodeURIComponent(url.pathname);
+  } catch {
+    return null;
+  }
+  const segments = pathname.split('/').filter((s) => s !== '' && s !== '.');
+  if (segments.some((s) => s === '..' || s.includes('\\') || s.includes('\0'))) return null;
+  return join(rendererDir, ...(segments.length > 0 ? segments : ['index.html']));
 }
 
 /** Window-open handler: LandGate never opens windows on a page's request. */

@@ -1,0 +1,211 @@
+/**
+ * The window: header (project, profile, language), layer panel on the left, map in the centre,
+ * parcel list and 审查结论 on the right. All state lives in one reducer (state.ts); this component
+ * loads the project, runs checks when the selection or the profile changes, and lays out panels.
+ */
+import { useEffect, useReducer } from 'react';
+import type { FeatureCollection } from 'geojson';
+import { api, platformMode, toApiError } from '../platform/api';
+import { LOCALES, getLocale, setLocale, t, type Locale } from '../i18n';
+import { MapView } from '../map/MapView';
+import { FeaturePopup } from '../panels/FeaturePopup';
+import { FindingsPanel } from '../panels/FindingsPanel';
+import { LayerPanel } from '../panels/LayerPanel';
+import { ParcelList } from '../panels/ParcelList';
+import { appReducer, checkKey, defaultAppState, selectedFindingGeometry, selectedParcelSummary, type AppAction } from './state';
+
+/** Layers fetched at once: enough to overlap latency, few enough not to flood a 2-core host. */
+const LAYER_FETCH_CONCURRENCY = 3;
+
+const userMessage = (error: unknown) => {
+  const apiError = toApiError(error);
+  return getLocale() === 'zh-CN' ? apiError.messageZh : apiError.messageEn;
+};
+
+export function App() {
+  const [state, dispatch] = useReducer(appReducer, undefined, defaultAppState);
+  setLocale(state.locale);
+
+  useProjectLoader(dispatch);
+  useParcelCheck(state.selectedParcel, state.profileId, dispatch);
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === 'Escape') dispatch({ type: 'closeInspector' });
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  const project = state.project;
+  useEffect(() => {
+    document.title = project ? `${project.title} — ${t('app.name')}` : t('app.name');
+  }, [project, state.locale]);
+
+  const profile = state.profiles.find((p) => p.id === state.profileId) ?? null;
+  const parcel = selectedParcelSummary(state);
+  const totalLayers = project?.layers.length ?? 0;
+
+  return (
+    <div className="app">
+      <header className="app-header">
+        <div className="brand">
+          <span className="brand-mark" aria-hidden="true">
+            审
+          </span>
+          <span className="brand-name">{t('app.name')}</span>
+        </div>
+        <div className="project-title" data-testid="project-title">
+          <h1 title={project?.path}>{project?.title ?? (state.loadStatus === 'error' ? t('app.loadFailed') : t('app.loading'))}</h1>
+          {project?.synthetic && (
+            <span className="badge badge-synthetic" data-testid="synthetic-badge" title={t('app.syntheticHint')}>
+              {t('app.synthetic')}
+            </span>
+          )}
+        </div>
+        <div className="header-controls">
+          <label className="control">
+            <span>{t('profile.label')}</span>
+            <select
+              data-testid="profile-select"
+              value={state.profileId ?? ''}
+              disabled={state.profiles.length === 0}
+              onChange={(event) => dispatch({ type: 'selectProfile', profileId: event.target.value })}
+            >
+              {state.profiles.length === 0 && <option value="">{t('profile.none')}</option>}
+              {state.profiles.map((p) => (
+                <option key={p.id} value={p.id}>
+                  {p.name}（{p.id}）
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="control">
+            <span>{t('app.language')}</span>
+            <select data-testid="locale-select" value={state.locale} onChange={(event) => dispatch({ type: 'setLocale', locale: event.target.value as Locale })}>
+              {LOCALES.map((locale) => (
+                <option key={locale.id} value={locale.id}>
+                  {locale.label}
+                </option>
+              ))}
+            </select>
+          </label>
+          <span className="mode-chip">{platformMode() === 'desktop' ? t('app.mode.desktop') : t('app.mode.browser')}</span>
+        </div>
+      </header>
+
+      {state.notice && (
+        <div className="notice" role="alert">
+          <span>{state.notice}</span>
+          <button type="button" className="link-button" onClick={() => dispatch({ type: 'dismissNotice' })}>
+            {t('app.dismiss')}
+          </button>
+        </div>
+      )}
+
+      <main className="app-body">
+        <aside className="sidebar sidebar-left">
+          {project ? (
+            <LayerPanel project={project} layerData={state.layerData} hiddenLayers={state.hiddenLayers} dispatch={dispatch} />
+          ) : (
+            <section className="panel layer-panel" data-testid="layer-panel">
+              <header className="panel-header">
+                <h2>{t('layers.title')}</h2>
+              </header>
+            </section>
+          )}
+        </aside>
+
+        <section className="map-area">
+          {project && (
+            <MapView
+              project={project}
+              layerData={state.layerData}
+              allLayersLoaded={state.loadStatus === 'ready'}
+              hiddenLayers={state.hiddenLayers}
+              selectedParcel={state.selectedParcel}
+              selectedParcelBBox={parcel?.bbox ?? null}
+              findingGeometry={selectedFindingGeometry(state)}
+              fitRequest={state.fitRequest}
+              dispatch={dispatch}
+            />
+          )}
+          {state.loadStatus === 'loading' && (
+            <div className="map-overlay">
+              <span className="spinner" aria-hidden="true" />
+              {project ? t('app.loadingLayers', { done: state.layersLoaded, total: totalLayers }) : t('app.loading')}
+            </div>
+          )}
+          {state.loadStatus === 'error' && (
+            <div className="map-overlay map-overlay-error" role="alert">
+              <strong>{t('app.loadFailed')}</strong>
+              <p>{state.loadError}</p>
+            </div>
+          )}
+          {project && <FeaturePopup inspected={state.inspected} index={state.inspectedIndex} layers={project.layers} dispatch={dispatch} />}
+        </section>
+
+        <aside className="sidebar sidebar-right">
+          <ParcelList parcels={state.parcels} filter={state.parcelFilter} selected={state.selectedParcel} dispatch={dispatch} />
+          <FindingsPanel
+            parcel={parcel}
+            check={state.check}
+            profile={profile}
+            layers={project?.layers ?? []}
+            selectedFinding={state.selectedFinding}
+            dispatch={dispatch}
+          />
+        </aside>
+      </main>
+    </div>
+  );
+}
+
+function useProjectLoader(dispatch: (action: AppAction) => void) {
+  useEffect(() => {
+    let cancelled = false;
+    const send = (action: AppAction) => {
+      if (!cancelled) dispatch(action);
+    };
+    (async () => {
+      try {
+        const [project, parcels, profiles] = await Promise.all([api.getProject(), api.listParcels(), api.listProfiles()]);
+        send({ type: 'projectLoaded', project, parcels, profiles });
+        const queue = [...project.layers];
+        const worker = async () => {
+          for (let layer = queue.shift(); layer; layer = queue.shift()) {
+            let data: FeatureCollection;
+            try {
+              data = await api.getLayerFeatures({ table: layer.table });
+            } catch (error) {
+              // One unreadable layer must not take the others down: show it empty and say why.
+              send({ type: 'showNotice', message: `${layer.title}：${userMessage(error)}` });
+              data = { type: 'FeatureCollection', features: [] };
+            }
+            send({ type: 'layerLoaded', table: layer.table, data });
+          }
+        };
+        await Promise.all(Array.from({ length: LAYER_FETCH_CONCURRENCY }, worker));
+      } catch (error) {
+        send({ type: 'loadFailed', message: userMessage(error) });
+      }
+    })();
+    return () => {
+      cancelled = true;
+    };
+  }, [dispatch]);
+}
+
+function useParcelCheck(parcel: { table: string; id: string } | null, profileId: string | null, dispatch: (action: AppAction) => void) {
+  const table = parcel?.table;
+  const id = parcel?.id;
+  useEffect(() => {
+    if (table === undefined || id === undefined || !profileId) return;
+    const key = checkKey({ table, id }, profileId);
+    dispatch({ type: 'checkStarted', key });
+    api.checkParcel({ table, parcelId: id, profile: profileId }).then(
+      (report) => dispatch({ type: 'checkFinished', key, report }),
+      (error: unknown) => dispatch({ type: 'checkFailed', key, message: userMessage(error) }),
+    );
+  }, [table, id, profileId, dispatch]);
+}

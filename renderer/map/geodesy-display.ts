@@ -1,0 +1,82 @@
+/**
+ * Display-only geometry helpers. Reported figures come from the Node side (geodesic on the
+ * CGCS2000 ellipsoid); these spherical approximations only draw things on screen.
+ */
+import type { Feature, FeatureCollection, Geometry, Polygon, Position } from 'geojson';
+import type { BBox } from '../../shared/model/layers';
+
+const EARTH_RADIUS_M = 6_371_008.8;
+const toRad = (deg: number) => (deg * Math.PI) / 180;
+const toDeg = (rad: number) => (rad * 180) / Math.PI;
+
+/** Point reached from [lon, lat] after `distanceM` along initial bearing `bearingDeg` on a sphere. */
+export function destination([lon, lat]: Position, distanceM: number, bearingDeg: number): Position {
+  const delta = distanceM / EARTH_RADIUS_M;
+  const theta = toRad(bearingDeg);
+  const phi1 = toRad(lat);
+  const lambda1 = toRad(lon);
+  const sinPhi2 = Math.sin(phi1) * Math.cos(delta) + Math.cos(phi1) * Math.sin(delta) * Math.cos(theta);
+  const phi2 = Math.asin(sinPhi2);
+  const lambda2 = lambda1 + Math.atan2(Math.sin(theta) * Math.sin(delta) * Math.cos(phi1), Math.cos(delta) - Math.sin(phi1) * sinPhi2);
+  return [toDeg(lambda2), toDeg(phi2)];
+}
+
+/** A `vertices`-gon approximating the circle of `radiusM` around `center` (closed ring, counter-clockwise). */
+export function circlePolygon(center: Position, radiusM: number, vertices = 64): Polygon {
+  const ring: Position[] = [];
+  for (let i = 0; i < vertices; i++) ring.push(destination(center, radiusM, 360 - (i * 360) / vertices));
+  ring.push(ring[0]);
+  return { type: 'Polygon', coordinates: [ring] };
+}
+
+/** Buffer rings around every point of a collection; each ring carries its station's properties plus `__idx`. */
+export function pointBufferRings(collection: FeatureCollection, radiusM: number): FeatureCollection {
+  const features: Feature[] = [];
+  collection.features.forEach((feature, index) => {
+    const points = pointsOf(feature.geometry);
+    for (const point of points) {
+      features.push({ type: 'Feature', properties: { ...(feature.properties ?? {}), __idx: index }, geometry: circlePolygon(point, radiusM) });
+    }
+  });
+  return { type: 'FeatureCollection', features };
+}
+
+function pointsOf(geometry: Geometry | null): Position[] {
+  if (!geometry) return [];
+  if (geometry.type === 'Point') return [geometry.coordinates];
+  if (geometry.type === 'MultiPoint') return geometry.coordinates;
+  return [];
+}
+
+/** [minLon, minLat, maxLon, maxLat] of any geometry, or null when it has no coordinates. */
+export function geometryBBox(geometry: Geometry | null | undefined): BBox | null {
+  if (!geometry) return null;
+  if (geometry.type === 'GeometryCollection') return unionBBox(geometry.geometries.map(geometryBBox));
+  let minX = Infinity;
+  let minY = Infinity;
+  let maxX = -Infinity;
+  let maxY = -Infinity;
+  const visit = (value: unknown): void => {
+    if (!Array.isArray(value)) return;
+    if (typeof value[0] === 'number') {
+      const [x, y] = value as number[];
+      if (x < minX) minX = x;
+      if (y < minY) minY = y;
+      if (x > maxX) maxX = x;
+      if (y > maxY) maxY = y;
+      return;
+    }
+    for (const item of value) visit(item);
+  };
+  visit(geometry.coordinates);
+  return Number.isFinite(minX) ? [minX, minY, maxX, maxY] : null;
+}
+
+export function unionBBox(boxes: readonly (BBox | null | undefined)[]): BBox | null {
+  let out: BBox | null = null;
+  for (const b of boxes) {
+    if (!b || !b.every(Number.isFinite)) continue;
+    out = out ? [Math.min(out[0], b[0]), Math.min(out[1], b[1]), Math.max(out[2], b[2]), Math.max(out[3], b[3])] : [...b];
+  }
+  return out;
+}

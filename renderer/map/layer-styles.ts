@@ -1,0 +1,395 @@
+/**
+ * How each layer kind looks: MapLibre layer specifications plus the matching legend classes, kept
+ * side by side so the legend never disagrees with the map. Colours follow common Chinese planning
+ * map conventions (water blue, farmland green, contamination red, …). No symbol/text layers: the
+ * app ships no glyphs and loads nothing from the network.
+ */
+import type { ExpressionSpecification, FilterSpecification, LayerSpecification } from 'maplibre-gl';
+import type { FeatureCollection } from 'geojson';
+import type { LayerInfo, LayerKind } from '../../shared/model/layers';
+import { getLocale, t } from '../i18n';
+
+const zh = () => getLocale() === 'zh-CN';
+import { formatAttributeValue } from '../i18n/labels';
+
+export const BACKGROUND_COLOR = '#f3f1ec';
+export const HATCH_IMAGE_ID = 'landgate-hatch-delisted';
+/** Radius of the monitoring-station rings (rules.md `stationBufferM`, default 500 m). */
+export const STATION_BUFFER_M = 500;
+
+export const sourceId = (table: string) => `lg:${table}`;
+export const bufferSourceId = (table: string) => `lg:${table}:buffer`;
+export const HIGHLIGHT_SOURCE = 'lg:highlight';
+
+/** Bottom → top. Reference layers under the parcels; points and highlights on top. */
+export const KIND_DRAW_ORDER: readonly LayerKind[] = [
+  'built-up-area',
+  'elevation-band',
+  'basic-farmland',
+  'water-source-zone',
+  'river',
+  'coal-ban-zone',
+  'key-supervised-unit',
+  'suspect-parcel',
+  'contaminated-parcel',
+  'admin-boundary',
+  'monitoring-station',
+  'parcel',
+];
+
+export function drawRank(kind: LayerKind): number {
+  const index = KIND_DRAW_ORDER.indexOf(kind);
+  return index < 0 ? KIND_DRAW_ORDER.length : index;
+}
+
+/** A legend swatch, drawn by the layer panel with plain CSS. */
+export interface Swatch {
+  shape: 'area' | 'line' | 'point';
+  fill?: string;
+  fillOpacity?: number;
+  stroke?: string;
+  strokeWidth?: number;
+  dashed?: boolean;
+  hatched?: boolean;
+  /** Point swatches: draw the buffer ring around the dot. */
+  ring?: boolean;
+}
+
+export interface LegendClass {
+  label: string;
+  swatch: Swatch;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Palettes
+
+export const WATER_LEVEL_COLORS = { '1': '#08306b', '2': '#2f74b5', quasi: '#9cc9e6' } as const;
+const CONTAMINATED = { listed: '#d62828', listedEdge: '#8f0a0a', delisted: '#b58b8b', delistedEdge: '#8a5656', other: '#f1a7a7' };
+const SUSPECT = { fill: '#f2891d', edge: '#b85c00' };
+const KEY_UNIT = '#7b2cbf';
+const FARMLAND = { fill: '#6cbf73', edge: '#2f8a3b' };
+const COAL_BAN = '#8b5a2b';
+const RIVER = { main: '#1f78b4', tributary: '#4aa3df', area: '#a6d4f2' };
+const BUILT_UP = { city: '#b9b9b9', county: '#d2d2d2', edge: '#9a9a9a' };
+const ADMIN = '#2f2f2f';
+const PARCEL = { line: '#ffd60a', casing: '#5b4a00', fill: '#ffd60a' };
+export const STATION_TYPE_COLORS: Record<string, string> = {
+  'air-national': '#e63946',
+  'air-provincial': '#f77f00',
+  'air-township': '#c9a227',
+  'water-section': '#0077b6',
+  groundwater: '#2a9d8f',
+};
+const STATION_OTHER = '#555555';
+/** Elevation bands: one distinct shade per `belowM`, lowest band most saturated. */
+const ELEVATION_PALETTE = ['#c2733a', '#e0a458', '#efc98a', '#d9b26f', '#a8875a', '#f4dfb6'];
+export const SELECTION_COLOR = '#00b4d8';
+export const FINDING_COLOR = '#e0119d';
+
+// ---------------------------------------------------------------------------------------------
+// Class predicates (shared by paint expressions and legends)
+
+const getString = (key: string): ExpressionSpecification => ['to-string', ['coalesce', ['get', key], '']];
+const isTrue = (key: string): ExpressionSpecification => ['==', ['get', key], true];
+const listedActive: ExpressionSpecification = ['all', isTrue('listed'), ['!', isTrue('delisted')]];
+const isPolygon: FilterSpecification = ['match', ['geometry-type'], ['Polygon', 'MultiPolygon'], true, false];
+const isLine: FilterSpecification = ['match', ['geometry-type'], ['LineString', 'MultiLineString'], true, false];
+
+export function elevationValues(data: FeatureCollection | undefined): number[] {
+  const values = new Set<number>();
+  for (const feature of data?.features ?? []) {
+    const value = Number(feature.properties?.belowM);
+    if (Number.isFinite(value)) values.add(value);
+  }
+  return [...values].sort((a, b) => a - b);
+}
+
+function elevationColor(values: number[]): ExpressionSpecification | string {
+  if (values.length === 0) return ELEVATION_PALETTE[0];
+  const cases: (string | number)[] = [];
+  values.forEach((value, i) => cases.push(value, ELEVATION_PALETTE[i % ELEVATION_PALETTE.length]));
+  return ['match', ['to-number', ['get', 'belowM'], -1], ...cases, '#cccccc'] as unknown as ExpressionSpecification;
+}
+
+const stationColor: ExpressionSpecification = [
+  'match',
+  getString('type'),
+  ...Object.entries(STATION_TYPE_COLORS).flat(),
+  STATION_OTHER,
+] as unknown as ExpressionSpecification;
+
+// ---------------------------------------------------------------------------------------------
+// MapLibre layers per kind
+
+/** Ids of the MapLibre layers that belong to one project layer (for visibility and hit-testing). */
+export interface StyledLayer {
+  layers: LayerSpecification[];
+  /** Extra GeoJSON sources derived in the renderer (station buffer rings). */
+  derivedSources: { id: string; kind: 'station-buffer' }[];
+}
+
+export function styleLayer(info: LayerInfo, data: FeatureCollection | undefined): StyledLayer {
+  const source = sourceId(info.table);
+  const id = (suffix: string) => `${source}:${suffix}`;
+  const fill = (suffix: string, paint: Record<string, unknown>, filter?: FilterSpecification): LayerSpecification =>
+    ({ id: id(suffix), type: 'fill', source, paint, ...(filter ? { filter } : {}) }) as LayerSpecification;
+  const line = (suffix: string, paint: Record<string, unknown>, filter?: FilterSpecification, src = source): LayerSpecification =>
+    ({ id: id(suffix), type: 'line', source: src, layout: { 'line-join': 'round', 'line-cap': 'round' }, paint, ...(filter ? { filter } : {}) }) as LayerSpecification;
+
+  switch (info.kind) {
+    case 'water-source-zone': {
+      const color: ExpressionSpecification = ['match', getString('level'), '1', WATER_LEVEL_COLORS['1'], '2', WATER_LEVEL_COLORS['2'], WATER_LEVEL_COLORS.quasi];
+      // Quasi zones (largest) first, level 1 last, so the strictest zone stays visible on top.
+      const sortKey: ExpressionSpecification = ['match', getString('level'), '1', 3, '2', 2, 1];
+      return {
+        derivedSources: [],
+        layers: [
+          { id: id('fill'), type: 'fill', source, layout: { 'fill-sort-key': sortKey }, paint: { 'fill-color': color, 'fill-opacity': 0.5 } } as LayerSpecification,
+          line('line', { 'line-color': color, 'line-width': 1.4 }),
+        ],
+      };
+    }
+    case 'contaminated-parcel':
+      return {
+        derivedSources: [],
+        layers: [
+          fill('fill-other', { 'fill-color': CONTAMINATED.other, 'fill-opacity': 0.45 }, ['all', ['!', listedActive], ['!', isTrue('delisted')]]),
+          fill('fill-delisted', { 'fill-color': CONTAMINATED.delisted, 'fill-opacity': 0.35 }, isTrue('delisted')),
+          fill('hatch-delisted', { 'fill-pattern': HATCH_IMAGE_ID, 'fill-opacity': 0.9 }, isTrue('delisted')),
+          fill('fill-listed', { 'fill-color': CONTAMINATED.listed, 'fill-opacity': 0.6 }, listedActive),
+          line('line', {
+            'line-color': ['case', listedActive, CONTAMINATED.listedEdge, isTrue('delisted'), CONTAMINATED.delistedEdge, CONTAMINATED.listed],
+            'line-width': 1.5,
+          }),
+        ],
+      };
+    case 'suspect-parcel':
+      return {
+        derivedSources: [],
+        layers: [fill('fill', { 'fill-color': SUSPECT.fill, 'fill-opacity': 0.5 }), line('line', { 'line-color': SUSPECT.edge, 'line-width': 1.4 })],
+      };
+    case 'key-supervised-unit':
+      return {
+        derivedSources: [],
+        layers: [fill('fill', { 'fill-color': KEY_UNIT, 'fill-opacity': 0.08 }), line('line', { 'line-color': KEY_UNIT, 'line-width': 2.2 })],
+      };
+    case 'elevation-band':
+      return {
+        derivedSources: [],
+        layers: [
+          fill('fill', { 'fill-color': elevationColor(elevationValues(data)), 'fill-opacity': 0.32 }),
+          line('line', { 'line-color': elevationColor(elevationValues(data)), 'line-width': 0.8, 'line-opacity': 0.9 }),
+        ],
+      };
+    case 'basic-farmland':
+      return {
+        derivedSources: [],
+        layers: [fill('fill', { 'fill-color': FARMLAND.fill, 'fill-opacity': 0.42 }), line('line', { 'line-color': FARMLAND.edge, 'line-width': 0.8, 'line-opacity': 0.8 })],
+      };
+    case 'coal-ban-zone':
+      return {
+        derivedSources: [],
+        layers: [
+          fill('fill', { 'fill-color': COAL_BAN, 'fill-opacity': 0.04 }),
+          line('line', { 'line-color': COAL_BAN, 'line-width': 2.2, 'line-dasharray': [3, 2] }),
+        ],
+      };
+    case 'river':
+      return {
+        derivedSources: [],
+        layers: [
+          fill('fill', { 'fill-color': RIVER.area, 'fill-opacity': 0.85 }, isPolygon),
+          line('area-edge', { 'line-color': RIVER.main, 'line-width': 1 }, isPolygon),
+          line(
+            'line',
+            {
+              'line-color': ['match', getString('class'), 'main', RIVER.main, RIVER.tributary],
+              'line-width': ['interpolate', ['linear'], ['zoom'], 8, ['match', getString('class'), 'main', 2, 1], 14, ['match', getString('class'), 'main', 5, 2.5]],
+            },
+            isLine,
+          ),
+        ],
+      };
+    case 'built-up-area':
+      return {
+        derivedSources: [],
+        layers: [
+          fill('fill', { 'fill-color': ['match', getString('level'), 'city', BUILT_UP.city, BUILT_UP.county], 'fill-opacity': 0.55 }),
+          line('line', { 'line-color': BUILT_UP.edge, 'line-width': 0.8 }),
+        ],
+      };
+    case 'admin-boundary':
+      return {
+        derivedSources: [],
+        layers: [
+          fill('fill', { 'fill-color': ADMIN, 'fill-opacity': 0 }),
+          line('line', { 'line-color': ADMIN, 'line-width': 1.8, 'line-dasharray': [4, 2, 1, 2] }),
+        ],
+      };
+    case 'monitoring-station': {
+      const buffer = bufferSourceId(info.table);
+      return {
+        derivedSources: [{ id: buffer, kind: 'station-buffer' }],
+        layers: [
+          { id: id('buffer-fill'), type: 'fill', source: buffer, paint: { 'fill-color': stationColor, 'fill-opacity': 0.07 } } as LayerSpecification,
+          line('buffer-line', { 'line-color': stationColor, 'line-width': 1.3, 'line-dasharray': [2, 2], 'line-opacity': 0.9 }, undefined, buffer),
+          {
+            id: id('circle'),
+            type: 'circle',
+            source,
+            paint: {
+              'circle-color': stationColor,
+              'circle-radius': ['interpolate', ['linear'], ['zoom'], 8, 4, 14, 7],
+              'circle-stroke-color': '#ffffff',
+              'circle-stroke-width': 1.5,
+            },
+          } as LayerSpecification,
+        ],
+      };
+    }
+    case 'parcel':
+      return {
+        derivedSources: [],
+        layers: [
+          fill('fill', { 'fill-color': PARCEL.fill, 'fill-opacity': 0.16 }),
+          line('casing', { 'line-color': PARCEL.casing, 'line-width': 4, 'line-opacity': 0.55 }),
+          line('line', { 'line-color': PARCEL.line, 'line-width': 2.2 }),
+        ],
+      };
+  }
+}
+
+/** Highlight layers drawn above everything: the selected parcel and the selected finding's geometry. */
+export function selectionLayers(parcelTable: string): LayerSpecification[] {
+  const source = sourceId(parcelTable);
+  return [
+    {
+      id: `${source}:selected-glow`,
+      type: 'line',
+      source,
+      filter: ['==', ['literal', 1], 0],
+      layout: { 'line-join': 'round' },
+      paint: { 'line-color': SELECTION_COLOR, 'line-width': 9, 'line-opacity': 0.35 },
+    } as LayerSpecification,
+    {
+      id: `${source}:selected`,
+      type: 'line',
+      source,
+      filter: ['==', ['literal', 1], 0],
+      layout: { 'line-join': 'round' },
+      paint: { 'line-color': SELECTION_COLOR, 'line-width': 3.2 },
+    } as LayerSpecification,
+  ];
+}
+
+export function parcelIdFilter(parcelId: string | null): FilterSpecification {
+  if (parcelId === null) return ['==', ['literal', 1], 0];
+  return ['==', ['to-string', ['coalesce', ['get', 'id'], ['id'], '']], parcelId];
+}
+
+export const HIGHLIGHT_LAYERS: LayerSpecification[] = [
+  { id: 'lg:highlight:fill', type: 'fill', source: HIGHLIGHT_SOURCE, filter: isPolygon, paint: { 'fill-color': FINDING_COLOR, 'fill-opacity': 0.45 } } as LayerSpecification,
+  {
+    id: 'lg:highlight:line',
+    type: 'line',
+    source: HIGHLIGHT_SOURCE,
+    layout: { 'line-join': 'round', 'line-cap': 'round' },
+    paint: { 'line-color': FINDING_COLOR, 'line-width': 3, 'line-dasharray': ['literal', [2, 1]] } as Record<string, unknown>,
+  } as LayerSpecification,
+  {
+    id: 'lg:highlight:ends',
+    type: 'circle',
+    source: HIGHLIGHT_SOURCE,
+    filter: ['==', ['geometry-type'], 'Point'],
+    // Hollow rings: the end of a distance line is often a station dot, which must stay visible.
+    paint: { 'circle-opacity': 0, 'circle-radius': 10, 'circle-stroke-color': FINDING_COLOR, 'circle-stroke-width': 2.5 },
+  } as LayerSpecification,
+];
+
+/** 8×8 RGBA diagonal hatch for delisted contaminated parcels (a generated image: no sprite file needed). */
+export function hatchImage(size = 8): { width: number; height: number; data: Uint8Array } {
+  const data = new Uint8Array(size * size * 4);
+  const [r, g, b] = [0x8a, 0x4a, 0x4a];
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      const onStroke = (x + y) % size === 0 || (x + y) % size === size - 1;
+      const offset = (y * size + x) * 4;
+      data[offset] = r;
+      data[offset + 1] = g;
+      data[offset + 2] = b;
+      data[offset + 3] = onStroke ? 220 : 0;
+    }
+  }
+  return { width: size, height: size, data };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Legend classes (labels in the active locale)
+
+function presentValues(data: FeatureCollection | undefined, key: string): Set<string> {
+  const values = new Set<string>();
+  for (const feature of data?.features ?? []) {
+    const value = feature.properties?.[key];
+    if (value !== undefined && value !== null) values.add(String(value));
+  }
+  return values;
+}
+
+export function legendFor(info: LayerInfo, data: FeatureCollection | undefined): LegendClass[] {
+  const area = (fill: string, fillOpacity: number, stroke?: string, extra: Partial<Swatch> = {}): Swatch => ({ shape: 'area', fill, fillOpacity, stroke, ...extra });
+  switch (info.kind) {
+    case 'water-source-zone':
+      return (['1', '2', 'quasi'] as const).map((level) => ({
+        label: formatAttributeValue('water-source-zone', 'level', level),
+        swatch: area(WATER_LEVEL_COLORS[level], 0.75, WATER_LEVEL_COLORS[level]),
+      }));
+    case 'contaminated-parcel': {
+      return [
+        { label: zh() ? '列入名录（未移出）' : 'Listed, not delisted', swatch: area(CONTAMINATED.listed, 0.7, CONTAMINATED.listedEdge) },
+        { label: zh() ? '已移出名录' : 'Delisted', swatch: area(CONTAMINATED.delisted, 0.5, CONTAMINATED.delistedEdge, { hatched: true }) },
+        { label: zh() ? '未列入名录' : 'Not listed', swatch: area(CONTAMINATED.other, 0.6, CONTAMINATED.listed) },
+      ];
+    }
+    case 'suspect-parcel':
+      return [{ label: zh() ? '疑似污染地块' : 'Suspected', swatch: area(SUSPECT.fill, 0.6, SUSPECT.edge) }];
+    case 'key-supervised-unit':
+      return [{ label: zh() ? '重点监管单位用地' : 'Supervised unit', swatch: area(KEY_UNIT, 0.08, KEY_UNIT, { strokeWidth: 2 }) }];
+    case 'elevation-band': {
+      const values = elevationValues(data);
+      return values.map((value, i) => ({
+        label: zh() ? `高程低于 ${value} 米` : `Below ${value} m`,
+        swatch: area(ELEVATION_PALETTE[i % ELEVATION_PALETTE.length], 0.55, ELEVATION_PALETTE[i % ELEVATION_PALETTE.length]),
+      }));
+    }
+    case 'basic-farmland':
+      return [{ label: zh() ? '永久基本农田' : 'Basic farmland', swatch: area(FARMLAND.fill, 0.55, FARMLAND.edge) }];
+    case 'coal-ban-zone':
+      return [{ label: zh() ? '禁煤区边界' : 'Coal-ban boundary', swatch: { shape: 'area', fill: COAL_BAN, fillOpacity: 0.04, stroke: COAL_BAN, strokeWidth: 2, dashed: true } }];
+    case 'river': {
+      const classes = presentValues(data, 'class');
+      const entries: LegendClass[] = [];
+      if (classes.has('main') || classes.size === 0) entries.push({ label: formatAttributeValue('river', 'class', 'main'), swatch: { shape: 'line', stroke: RIVER.main, strokeWidth: 3 } });
+      if (classes.has('tributary')) entries.push({ label: formatAttributeValue('river', 'class', 'tributary'), swatch: { shape: 'line', stroke: RIVER.tributary, strokeWidth: 1.5 } });
+      return entries;
+    }
+    case 'built-up-area': {
+      const levels = presentValues(data, 'level');
+      const entries: LegendClass[] = [];
+      if (levels.has('city')) entries.push({ label: formatAttributeValue('built-up-area', 'level', 'city'), swatch: area(BUILT_UP.city, 0.8, BUILT_UP.edge) });
+      if (levels.has('county') || entries.length === 0) entries.push({ label: formatAttributeValue('built-up-area', 'level', 'county'), swatch: area(BUILT_UP.county, 0.8, BUILT_UP.edge) });
+      return entries;
+    }
+    case 'admin-boundary':
+      return [{ label: zh() ? '行政区界线' : 'Boundary', swatch: { shape: 'line', stroke: ADMIN, strokeWidth: 2, dashed: true } }];
+    case 'monitoring-station': {
+      const types = presentValues(data, 'type');
+      const shown = Object.keys(STATION_TYPE_COLORS).filter((type) => types.size === 0 || types.has(type));
+      return [
+        ...shown.map((type) => ({ label: formatAttributeValue('monitoring-station', 'type', type), swatch: { shape: 'point', fill: STATION_TYPE_COLORS[type], stroke: '#ffffff' } as Swatch })),
+        { label: t('map.stationBuffer'), swatch: { shape: 'point', ring: true, stroke: '#666666', fill: 'transparent' } },
+      ];
+    }
+    case 'parcel':
+      return [{ label: zh() ? '报件地块' : 'Submitted parcel', swatch: area(PARCEL.fill, 0.2, PARCEL.line, { strokeWidth: 2 }) }];
+  }
+}

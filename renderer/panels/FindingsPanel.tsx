@@ -1,0 +1,197 @@
+/**
+ * 审查结论 of the selected parcel: verdict (colour-coded), area in m² / 公顷 / 亩, the profile in
+ * force, and the findings grouped by severity with their figures and legal basis. Clicking a
+ * finding draws its overlap polygon or distance line on the map.
+ */
+import type { Dispatch } from 'react';
+import type { ParcelSummary, ProfileSummary } from '../../shared/api/contract';
+import { SEVERITY_ORDER, type Finding, type ParcelResult } from '../../shared/model/check';
+import type { LayerInfo } from '../../shared/model/layers';
+import { areaParts, formatDistance, formatPercent, formatTimestamp } from '../app/format';
+import type { AppAction, CheckState } from '../app/state';
+import { t } from '../i18n';
+import { kindLabel, severityLabel, verdictLabel } from '../i18n/labels';
+
+export interface FindingsPanelProps {
+  parcel: ParcelSummary | null;
+  check: CheckState;
+  profile: ProfileSummary | null;
+  layers: LayerInfo[];
+  selectedFinding: number | null;
+  dispatch: Dispatch<AppAction>;
+}
+
+export function FindingsPanel({ parcel, check, profile, layers, selectedFinding, dispatch }: FindingsPanelProps) {
+  return (
+    <section className="panel findings-panel" aria-label={t('check.title')}>
+      <header className="panel-header">
+        <h2>{t('check.title')}</h2>
+        {profile && <span className="profile-chip" title={profile.description ?? profile.id}>{t('profile.inForce', { name: profile.name })}</span>}
+      </header>
+      <div className="findings-body">{body()}</div>
+    </section>
+  );
+
+  function body() {
+    if (!parcel) return <p className="panel-empty">{t('check.pick')}</p>;
+    if (check.status === 'idle' && !profile) return <p className="panel-empty">{t('profile.none')}</p>;
+    if (check.status === 'running' || check.status === 'idle') {
+      return (
+        <div className="check-running">
+          <ParcelHeading parcel={parcel} />
+          <p className="muted">
+            <span className="spinner" aria-hidden="true" /> {t('check.running')}
+          </p>
+        </div>
+      );
+    }
+    if (check.status === 'error') {
+      return (
+        <div>
+          <ParcelHeading parcel={parcel} />
+          <div className="error-box" role="alert">
+            <strong>{t('check.failed')}</strong>
+            <p>{check.message}</p>
+          </div>
+        </div>
+      );
+    }
+    const result = check.report.parcels.find((p) => p.id === parcel.id) ?? check.report.parcels[0];
+    if (!result) return <p className="panel-empty">{t('check.noFindings')}</p>;
+    return renderResult(result);
+  }
+
+  function renderResult(result: ParcelResult) {
+    const area = areaParts(result.areaM2);
+    const report = check.status === 'done' ? check.report : null;
+    return (
+      <div>
+        <ParcelHeading parcel={parcel as ParcelSummary} />
+        <div className={`verdict verdict-${result.verdict}`} data-testid="verdict" data-verdict={result.verdict}>
+          {verdictLabel(result.verdict)}
+        </div>
+        <dl className="facts">
+          <dt>{t('check.area')}</dt>
+          <dd>
+            <span className="area-main">{area.m2}</span>
+            <span className="area-alt">
+              {area.hectares} · {area.mu}
+            </span>
+          </dd>
+          <dt>{t('check.profile')}</dt>
+          <dd>
+            {profile?.name ?? report?.profile}
+            {report?.profileVersion ? <span className="muted"> v{report.profileVersion}</span> : null}
+          </dd>
+          {report && (
+            <>
+              <dt>{t('check.checkedAt')}</dt>
+              <dd>{formatTimestamp(report.checkedAt)}</dd>
+            </>
+          )}
+        </dl>
+        <h3 className="findings-title">
+          {t('check.findings')} <span className="panel-count">{result.findings.length}</span>
+        </h3>
+        {result.findings.length === 0 && <p className="muted">{t('check.noFindings')}</p>}
+        {SEVERITY_ORDER.map((severity) => {
+          const group = result.findings.map((finding, index) => ({ finding, index })).filter(({ finding }) => finding.severity === severity);
+          if (group.length === 0) return null;
+          return (
+            <div key={severity} className={`finding-group severity-${severity}`}>
+              <h4>
+                <span className={`severity-dot severity-${severity}`} aria-hidden="true" />
+                {severityLabel(severity)} <span className="panel-count">{group.length}</span>
+              </h4>
+              <ul>
+                {group.map(({ finding, index }) => (
+                  renderFinding(finding, index)
+                ))}
+              </ul>
+            </div>
+          );
+        })}
+      </div>
+    );
+  }
+
+  function renderFinding(finding: Finding, index: number) {
+    const selectable = Boolean(finding.geometry);
+    const selected = selectedFinding === index;
+    const layer = finding.layerTable ? layers.find((l) => l.table === finding.layerTable) : undefined;
+    const className = ['finding', `severity-${finding.severity}`, selectable ? 'is-selectable' : '', selected ? 'is-selected' : ''].filter(Boolean).join(' ');
+    const content = (
+      <>
+        <p className="finding-message">{finding.message}</p>
+        <Figure finding={finding} />
+        {(finding.layerKind || finding.featureId) && (
+          <p className="finding-meta">
+            {t('check.feature')}：{layer?.title ?? (finding.layerKind ? kindLabel(finding.layerKind) : '')}
+            {finding.featureId ? ` · ${finding.featureId}` : ''}
+          </p>
+        )}
+        <p className="finding-basis">
+          <span className="basis-label">{t('check.basis')}</span>
+          {finding.basis || '—'}
+        </p>
+        <p className="finding-rule">{finding.rule}</p>
+      </>
+    );
+    return (
+      <li key={index}>
+        {selectable ? (
+          <button
+            type="button"
+            className={className}
+            data-testid="finding"
+            data-rule={finding.rule}
+            aria-pressed={selected}
+            title={t('check.showOnMap')}
+            onClick={() => dispatch({ type: 'selectFinding', index })}
+          >
+            {content}
+          </button>
+        ) : (
+          <div className={className} data-testid="finding" data-rule={finding.rule}>
+            {content}
+          </div>
+        )}
+      </li>
+    );
+  }
+}
+
+function ParcelHeading({ parcel }: { parcel: ParcelSummary }) {
+  return (
+    <div className="parcel-heading">
+      <span className="parcel-heading-label">{t('check.parcel')}</span>
+      <strong>{parcel.id}</strong>
+      {parcel.name && <span className="parcel-heading-name">{parcel.name}</span>}
+    </div>
+  );
+}
+
+function Figure({ finding }: { finding: Finding }) {
+  if (finding.overlapM2 !== undefined) {
+    const area = areaParts(finding.overlapM2);
+    return (
+      <p className="finding-figure">
+        <span className="figure-label">{t('check.overlap')}</span>
+        <span className="figure-value">{area.m2}</span>
+        <span className="figure-alt">
+          {area.hectares} · {area.mu}
+        </span>
+        {finding.overlapPct !== undefined && <span className="figure-pct">{t('check.ofParcel', { pct: formatPercent(finding.overlapPct) })}</span>}
+      </p>
+    );
+  }
+  if (finding.distanceM !== undefined) {
+    return (
+      <p className="finding-figure">
+        <span className="figure-label">{t('check.distance')}</span>
+        <span className="figure-value">{formatDistance(finding.distanceM)}</span>
+      </p>
+    );
+  }
+  return null;
+}

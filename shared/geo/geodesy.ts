@@ -1,0 +1,487 @@
+/**
+ * Geodesic measures on the CGCS2000 ellipsoid (GRS80), the figures LandGate reports (rules.md §2).
+ *
+ * Input coordinates are GeoJSON positions in EPSG:4490: [longitude, latitude] in degrees.
+ * Areas use GeographicLib's PolygonArea (exact geodesic edges, the 三调 "椭球面积" notion);
+ * distances use Geodesic.Inverse. The minimum distance between two geometries is found in a local
+ * transverse-Mercator plane (conformal, so angles — and therefore the foot of a perpendicular —
+ * are preserved) and then measured, and refined, with Geodesic.Inverse: the distance is
+ * stationary at the minimum, so the planar search only contributes second-order error. This keeps
+ * us within a few millimetres of PostGIS geography ST_Distance for the distances the rules use
+ * (≤ 20 km).
+ */
+import * as geographiclibModule from 'geographiclib-geodesic';
+import proj4 from 'proj4';
+import type { Geometry, MultiPolygon, Polygon, Position } from 'geojson';
+import { CGCS2000_A, CGCS2000_F, gaussKrugerCrsForLon, transformer } from '../crs';
+
+// The package is CommonJS: under Node's ESM loader only the default export exists, while bundlers
+// also expose the names. Accept both shapes.
+type GeographicLib = typeof geographiclibModule;
+const geographiclib: GeographicLib =
+  (geographiclibModule as unknown as { default?: GeographicLib }).default ?? geographiclibModule;
+
+/** The GRS80 geodesic used for every reported figure. */
+export const CGCS2000_GEODESIC = new geographiclib.Geodesic.Geodesic(CGCS2000_A, CGCS2000_F);
+
+export type LonLat = [number, number];
+
+// ---------------------------------------------------------------------------------------------
+// Area
+
+/** Unsigned geodesic area of one ring (closing vertex optional), m². */
+export function geodesicRingAreaM2(ring: readonly Position[]): number {
+  const points = openRing(ring);
+  if (points.length < 3) return 0;
+  const polygon = CGCS2000_GEODESIC.Polygon(false);
+  for (const [lon, lat] of points) polygon.AddPoint(lat, lon);
+  // sign=true gives a signed area (counter-clockwise positive). With sign=false a clockwise ring
+  // would be read as "the rest of the Earth", so take the signed value and its magnitude: rings
+  // from shapefiles (clockwise shells) and GeoJSON (counter-clockwise) then measure alike.
+  const { area } = polygon.Compute(false, true);
+  return Math.abs(area ?? 0);
+}
+
+/**
+ * Geodesic area of a Polygon or MultiPolygon in m²: shells minus holes, parts summed. Other
+ * geometry types have no area (0). Overlapping parts of a MultiPolygon are counted twice, as in
+ * PostGIS; inputs from turf's boolean operations never overlap.
+ */
+export function geodesicAreaM2(geometry: Geometry | null | undefined): number {
+  if (!geometry) return 0;
+  switch (geometry.type) {
+    case 'Polygon':
+      return polygonArea(geometry.coordinates);
+    case 'MultiPolygon':
+      return geometry.coordinates.reduce((sum, rings) => sum + polygonArea(rings), 0);
+    case 'GeometryCollection':
+      return geometry.geometries.reduce((sum, g) => sum + geodesicAreaM2(g), 0);
+    default:
+      return 0;
+  }
+}
+
+function polygonArea(rings: readonly Position[][]): number {
+  if (rings.length === 0) return 0;
+  const [shell, ...holes] = rings;
+  const shellArea = geodesicRingAreaM2(shell);
+  const holeArea = holes.reduce((sum, hole) => sum + geodesicRingAreaM2(hole), 0);
+  return Math.max(0, shellArea - holeArea);
+}
+
+function openRing(ring: readonly Position[]): Position[] {
+  const points = ring.filter((p) => Number.isFinite(p[0]) && Number.isFinite(p[1]));
+  if (points.length > 1) {
+    const first = points[0];
+    const last = points[points.length - 1];
+    if (first[0] === last[0] && first[1] === last[1]) points.pop();
+  }
+  return points;
+}
+
+export interface PlanarArea {
+  /** Planar area in the Gauss-Krüger plane, m² (坐标解析法, as 勘测定界 reports use). */
+  planarAreaM2: number;
+  /** CGCS2000 3° GK zone (no prefix) used: the zone of the geometry's bbox centre. */
+  crs: string;
+}
+
+/**
+ * Planar Gauss-Krüger area: the geometry projected into the CGCS2000 3° zone of its centre and
+ * measured with the shoelace formula. Slightly larger than the geodesic area (up to ≈0.043 % at a
+ * Shanxi zone edge, domain.md §4). A reference figure only, never used for decisions.
+ */
+export function planarGaussKrugerAreaM2(geometry: Polygon | MultiPolygon): PlanarArea {
+  const box = bboxOf(geometry);
+  const crs = gaussKrugerCrsForLon((box[0] + box[2]) / 2);
+  const forward = transformer('EPSG:4490', crs);
+  const polygons = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates;
+  let planarAreaM2 = 0;
+  for (const rings of polygons) {
+    rings.forEach((ring, index) => {
+      const area = Math.abs(shoelace(ring.map((p) => forward([p[0], p[1]]))));
+      planarAreaM2 += index === 0 ? area : -area;
+    });
+  }
+  return { planarAreaM2: Math.max(0, planarAreaM2), crs };
+}
+
+function shoelace(ring: readonly LonLat[]): number {
+  let twice = 0;
+  for (let i = 0, n = ring.length; i < n; i++) {
+    const [x1, y1] = ring[i];
+    const [x2, y2] = ring[(i + 1) % n];
+    twice += x1 * y2 - x2 * y1;
+  }
+  return twice / 2;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Distance
+
+/** Geodesic distance between two lon/lat positions, m. */
+export function geodesicDistanceM(a: Position, b: Position): number {
+  const result = CGCS2000_GEODESIC.Inverse(a[1], a[0], b[1], b[0], geographiclib.Geodesic.DISTANCE);
+  return result.s12 ?? NaN;
+}
+
+export interface NearestPair {
+  /** Minimum geodesic distance, m; 0 when the geometries intersect or touch. */
+  distanceM: number;
+  /** Point of the first geometry nearest to the second (lon/lat). */
+  from: LonLat;
+  /** Point of the second geometry nearest to the first (lon/lat). */
+  to: LonLat;
+}
+
+type XY = [number, number];
+
+/** A geometry flattened into what the distance search needs, in the local plane. */
+interface Flattened {
+  /** Every segment (polygon rings and lines); degenerate [p, p] for points. */
+  segments: [XY, XY][];
+  /** Polygon parts as rings in the plane (shell first), for point-in-polygon. */
+  polygons: XY[][][];
+  /** One representative vertex per component, for the containment test. */
+  vertices: XY[];
+}
+
+/**
+ * Minimum geodesic distance between two geometries (points, lines, polygons and their multi forms,
+ * lon/lat). Returns 0 with the touching point when they intersect, touch, or one contains the
+ * other. Returns null when either geometry is empty.
+ */
+export function minGeodesicDistance(a: Geometry, b: Geometry): NearestPair | null {
+  const boxA = bboxOf(a);
+  const boxB = bboxOf(b);
+  if (!Number.isFinite(boxA[0]) || !Number.isFinite(boxB[0])) return null;
+  // Local transverse Mercator centred between the two geometries: scale error stays below
+  // (d/2)²/(2R²) ≈ 1.3e-6 at 20 km, and it is conformal.
+  const lon0 = (Math.min(boxA[0], boxB[0]) + Math.max(boxA[2], boxB[2])) / 2;
+  const lat0 = (Math.min(boxA[1], boxB[1]) + Math.max(boxA[3], boxB[3])) / 2;
+  const local = proj4('EPSG:4490', `+proj=tmerc +lat_0=${lat0} +lon_0=${lon0} +k=1 +x_0=0 +y_0=0 +ellps=GRS80 +units=m +no_defs`);
+  const toPlane = (p: Position): XY => {
+    const [x, y] = local.forward([p[0], p[1]]);
+    return [x, y];
+  };
+  const toLonLat = (p: XY): LonLat => {
+    const [lon, lat] = local.inverse([p[0], p[1]]);
+    return [lon, lat];
+  };
+
+  const fa = flatten(a, toPlane);
+  const fb = flatten(b, toPlane);
+  if (fa.segments.length === 0 || fb.segments.length === 0) return null;
+
+  // 1. Intersecting or touching: any two segments meet, or one contains a vertex of the other.
+  const contact = findContact(fa, fb);
+  if (contact) {
+    const at = toLonLat(contact);
+    return { distanceM: 0, from: at, to: at };
+  }
+
+  // 2. Nearest pair of segments in the plane (vertex-to-segment suffices once they do not cross).
+  let best = { d2: Infinity, segA: fa.segments[0], segB: fb.segments[0], pa: [0, 0] as XY, pb: [0, 0] as XY };
+  for (const segA of fa.segments) {
+    for (const segB of fb.segments) {
+      // Cheap rejection on the segments' bounding boxes before the exact test.
+      const gap = boxGap2(segA, segB);
+      if (gap >= best.d2) continue;
+      const candidate = nearestBetweenSegments(segA, segB);
+      if (candidate.d2 < best.d2) best = { d2: candidate.d2, segA, segB, pa: candidate.pa, pb: candidate.pb };
+    }
+  }
+
+  // 3. Measure geodesically and polish: alternately re-optimise the position on each segment
+  //    with Inverse, so the result is the geodesic minimum along these two (straight-in-plane)
+  //    edges rather than the planar one.
+  const polished = polishOnSegments(best.segA, best.segB, best.pa, best.pb, toLonLat);
+  return polished;
+}
+
+/**
+ * Refines the planar nearest pair on the two chosen edges, treating each edge as the geodesic
+ * between its vertices (as the ellipsoidal meaning of a GeoJSON edge; a straight tmerc line bends
+ * away from it by up to ~15 cm over a 60 km edge). Alternately re-optimises the position on each
+ * edge with Inverse until the distance stops improving.
+ */
+function polishOnSegments(segA: [XY, XY], segB: [XY, XY], pa: XY, pb: XY, toLonLat: (p: XY) => LonLat): NearestPair {
+  const paramOf = (seg: [XY, XY], p: XY) => {
+    const dx = seg[1][0] - seg[0][0];
+    const dy = seg[1][1] - seg[0][1];
+    const len2 = dx * dx + dy * dy;
+    return len2 === 0 ? 0 : ((p[0] - seg[0][0]) * dx + (p[1] - seg[0][1]) * dy) / len2;
+  };
+  const edgeA = geodesicEdge(toLonLat(segA[0]), toLonLat(segA[1]));
+  const edgeB = geodesicEdge(toLonLat(segB[0]), toLonLat(segB[1]));
+  let ta = clamp01(paramOf(segA, pa));
+  let tb = clamp01(paramOf(segB, pb));
+  let from = edgeA.at(ta);
+  let to = edgeB.at(tb);
+  let distanceM = geodesicDistanceM(from, to);
+  for (let round = 0; round < 4; round++) {
+    const before = distanceM;
+    if (edgeA.lengthM > 0) {
+      const target = to;
+      ta = goldenMinimise((t) => geodesicDistanceM(edgeA.at(t), target), ta, edgeA.lengthM);
+      from = edgeA.at(ta);
+    }
+    if (edgeB.lengthM > 0) {
+      const origin = from;
+      tb = goldenMinimise((t) => geodesicDistanceM(origin, edgeB.at(t)), tb, edgeB.lengthM);
+      to = edgeB.at(tb);
+    }
+    distanceM = geodesicDistanceM(from, to);
+    if (before - distanceM < 1e-6) break;
+  }
+  return { distanceM, from, to };
+}
+
+/** The geodesic from a to b, as a function of the fraction t of its length. */
+function geodesicEdge(a: LonLat, b: LonLat): { lengthM: number; at: (t: number) => LonLat } {
+  const line = CGCS2000_GEODESIC.InverseLine(a[1], a[0], b[1], b[0]);
+  const lengthM = line.s13;
+  return {
+    lengthM,
+    at: (t) => {
+      if (t <= 0) return a;
+      if (t >= 1) return b;
+      const p = line.Position(t * lengthM);
+      return [p.lon2 as number, p.lat2 as number];
+    },
+  };
+}
+
+/**
+ * Minimises f on [0, 1] near t0. The planar optimum is within millimetres of the geodesic one, so
+ * search a bracket of ±(1 m or 1 % of the segment) around it, clamped to the segment, to 0.1 mm.
+ */
+function goldenMinimise(f: (t: number) => number, t0: number, segmentLengthM: number): number {
+  // The bracket must cover the shift between the tmerc foot point and the geodesic one: second
+  // order, well under 1 % of the edge or 1 m.
+  const halfWidth = Math.max(1 / segmentLengthM, 0.01);
+  let lo = Math.max(0, t0 - halfWidth);
+  let hi = Math.min(1, t0 + halfWidth);
+  const ratio = (Math.sqrt(5) - 1) / 2;
+  let x1 = hi - ratio * (hi - lo);
+  let x2 = lo + ratio * (hi - lo);
+  let f1 = f(x1);
+  let f2 = f(x2);
+  const tolerance = 1e-4 / segmentLengthM;
+  for (let i = 0; i < 60 && hi - lo > tolerance; i++) {
+    if (f1 < f2) {
+      hi = x2;
+      x2 = x1;
+      f2 = f1;
+      x1 = hi - ratio * (hi - lo);
+      f1 = f(x1);
+    } else {
+      lo = x1;
+      x1 = x2;
+      f1 = f2;
+      x2 = lo + ratio * (hi - lo);
+      f2 = f(x2);
+    }
+  }
+  const candidates = [lo, hi, (lo + hi) / 2, t0];
+  let bestT = t0;
+  let bestF = Infinity;
+  for (const t of candidates) {
+    const value = f(t);
+    if (value < bestF) {
+      bestF = value;
+      bestT = t;
+    }
+  }
+  return bestT;
+}
+
+function clamp01(t: number): number {
+  return t < 0 ? 0 : t > 1 ? 1 : t;
+}
+
+function flatten(geometry: Geometry, toPlane: (p: Position) => XY): Flattened {
+  const out: Flattened = { segments: [], polygons: [], vertices: [] };
+  const addLine = (line: readonly Position[]) => {
+    const pts = line.filter((p) => Number.isFinite(p[0]) && Number.isFinite(p[1])).map(toPlane);
+    if (pts.length === 0) return;
+    out.vertices.push(pts[0]);
+    if (pts.length === 1) out.segments.push([pts[0], pts[0]]);
+    for (let i = 0; i + 1 < pts.length; i++) out.segments.push([pts[i], pts[i + 1]]);
+  };
+  const addPolygon = (rings: readonly Position[][]) => {
+    const planeRings: XY[][] = [];
+    for (const ring of rings) {
+      const closed = ring.length > 0 && (ring[0][0] !== ring[ring.length - 1][0] || ring[0][1] !== ring[ring.length - 1][1]) ? [...ring, ring[0]] : ring;
+      addLine(closed);
+      planeRings.push(closed.map(toPlane));
+    }
+    if (planeRings.length > 0 && planeRings[0].length >= 4) out.polygons.push(planeRings);
+  };
+  const visit = (g: Geometry) => {
+    switch (g.type) {
+      case 'Point':
+        addLine([g.coordinates]);
+        break;
+      case 'MultiPoint':
+        for (const p of g.coordinates) addLine([p]);
+        break;
+      case 'LineString':
+        addLine(g.coordinates);
+        break;
+      case 'MultiLineString':
+        for (const line of g.coordinates) addLine(line);
+        break;
+      case 'Polygon':
+        addPolygon(g.coordinates);
+        break;
+      case 'MultiPolygon':
+        for (const rings of g.coordinates) addPolygon(rings);
+        break;
+      case 'GeometryCollection':
+        for (const child of g.geometries) visit(child);
+        break;
+    }
+  };
+  visit(geometry);
+  return out;
+}
+
+function findContact(a: Flattened, b: Flattened): XY | null {
+  for (const segA of a.segments) {
+    for (const segB of b.segments) {
+      if (boxGap2(segA, segB) > 0) continue;
+      const hit = segmentContact(segA, segB);
+      if (hit) return hit;
+    }
+  }
+  for (const vertex of a.vertices) if (b.polygons.some((rings) => pointInPolygon(vertex, rings))) return vertex;
+  for (const vertex of b.vertices) if (a.polygons.some((rings) => pointInPolygon(vertex, rings))) return vertex;
+  return null;
+}
+
+/** Even-odd point-in-polygon over shell and holes; boundary points were caught by segment contact. */
+function pointInPolygon(p: XY, rings: XY[][]): boolean {
+  let inside = false;
+  for (const ring of rings) {
+    for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+      const [xi, yi] = ring[i];
+      const [xj, yj] = ring[j];
+      if (yi > p[1] !== yj > p[1] && p[0] < ((xj - xi) * (p[1] - yi)) / (yj - yi) + xi) inside = !inside;
+    }
+  }
+  return inside;
+}
+
+/** Squared gap between the bounding boxes of two segments (0 when they overlap). */
+function boxGap2(s: [XY, XY], t: [XY, XY]): number {
+  const dx = Math.max(0, Math.min(s[0][0], s[1][0]) - Math.max(t[0][0], t[1][0]), Math.min(t[0][0], t[1][0]) - Math.max(s[0][0], s[1][0]));
+  const dy = Math.max(0, Math.min(s[0][1], s[1][1]) - Math.max(t[0][1], t[1][1]), Math.min(t[0][1], t[1][1]) - Math.max(s[0][1], s[1][1]));
+  return dx * dx + dy * dy;
+}
+
+/**
+ * Contact point of two segments, or null. "Touching" is judged with a 1 mm tolerance in the plane:
+ * shared vertices and shared edges of adjacent parcels survive the projection round trip only to
+ * floating-point precision, and a gap of 1 mm is a touch for every purpose of land review.
+ */
+const TOUCH_TOLERANCE_M = 1e-3;
+
+function segmentContact(s: [XY, XY], t: [XY, XY]): XY | null {
+  const [p, p2] = s;
+  const [q, q2] = t;
+  const r: XY = [p2[0] - p[0], p2[1] - p[1]];
+  const u: XY = [q2[0] - q[0], q2[1] - q[1]];
+  const denom = r[0] * u[1] - r[1] * u[0];
+  if (denom !== 0) {
+    const qp: XY = [q[0] - p[0], q[1] - p[1]];
+    const tParam = (qp[0] * u[1] - qp[1] * u[0]) / denom;
+    const uParam = (qp[0] * r[1] - qp[1] * r[0]) / denom;
+    if (tParam >= 0 && tParam <= 1 && uParam >= 0 && uParam <= 1) return [p[0] + tParam * r[0], p[1] + tParam * r[1]];
+  }
+  const nearest = nearestBetweenSegments(s, t);
+  return nearest.d2 <= TOUCH_TOLERANCE_M * TOUCH_TOLERANCE_M ? nearest.pa : null;
+}
+
+/** Nearest points of two non-crossing segments: the best of the four vertex-to-segment projections. */
+function nearestBetweenSegments(s: [XY, XY], t: [XY, XY]): { d2: number; pa: XY; pb: XY } {
+  let best = { d2: Infinity, pa: s[0], pb: t[0] };
+  for (const p of s) {
+    const foot = projectOnSegment(p, t);
+    const d2 = dist2(p, foot);
+    if (d2 < best.d2) best = { d2, pa: p, pb: foot };
+  }
+  for (const q of t) {
+    const foot = projectOnSegment(q, s);
+    const d2 = dist2(q, foot);
+    if (d2 < best.d2) best = { d2, pa: foot, pb: q };
+  }
+  return best;
+}
+
+function projectOnSegment(p: XY, [a, b]: [XY, XY]): XY {
+  const dx = b[0] - a[0];
+  const dy = b[1] - a[1];
+  const len2 = dx * dx + dy * dy;
+  if (len2 === 0) return a;
+  const t = clamp01(((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / len2);
+  return [a[0] + t * dx, a[1] + t * dy];
+}
+
+function dist2(a: XY, b: XY): number {
+  const dx = a[0] - b[0];
+  const dy = a[1] - b[1];
+  return dx * dx + dy * dy;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bounding boxes
+
+/** [minLon, minLat, maxLon, maxLat]; Infinity-filled for empty geometries. */
+export function bboxOf(geometry: Geometry): [number, number, number, number] {
+  const box: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
+  const add = (p: Position) => {
+    if (!Number.isFinite(p[0]) || !Number.isFinite(p[1])) return;
+    if (p[0] < box[0]) box[0] = p[0];
+    if (p[1] < box[1]) box[1] = p[1];
+    if (p[0] > box[2]) box[2] = p[0];
+    if (p[1] > box[3]) box[3] = p[1];
+  };
+  const visit = (g: Geometry) => {
+    switch (g.type) {
+      case 'Point':
+        add(g.coordinates);
+        break;
+      case 'MultiPoint':
+      case 'LineString':
+        g.coordinates.forEach(add);
+        break;
+      case 'MultiLineString':
+      case 'Polygon':
+        g.coordinates.forEach((line) => line.forEach(add));
+        break;
+      case 'MultiPolygon':
+        g.coordinates.forEach((rings) => rings.forEach((ring) => ring.forEach(add)));
+        break;
+      case 'GeometryCollection':
+        g.geometries.forEach(visit);
+        break;
+    }
+  };
+  visit(geometry);
+  return box;
+}
+
+/**
+ * Lon/lat bbox grown by `distanceM` on every side, generously (10 % extra plus a metre), for
+ * candidate search before exact geodesic distance tests.
+ */
+export function expandBBoxByMetres(box: readonly [number, number, number, number], distanceM: number): [number, number, number, number] {
+  if (distanceM <= 0) return [box[0], box[1], box[2], box[3]];
+  const margin = distanceM * 1.1 + 1;
+  // Meridian degree ≥ 110 574 m; parallel degree = ~111 320·cos φ m at the most poleward edge.
+  const dLat = margin / 110_574;
+  const maxAbsLat = Math.min(89, Math.max(Math.abs(box[1]), Math.abs(box[3])) + dLat);
+  const dLon = margin / (111_320 * Math.cos((maxAbsLat * Math.PI) / 180));
+  return [box[0] - dLon, box[1] - dLat, box[2] + dLon, box[3] + dLat];
+}

@@ -1,0 +1,186 @@
+/**
+ * The format-independent half of an import (pure): check every feature against the layer kind,
+ * transform coordinates to EPSG:4490, normalise attributes to canonical keys and give each feature
+ * its stable id. Every importer (GeoJSON now; shapefile, TXT, KML later) ends here, so the checks
+ * and messages are the same whatever the file format.
+ */
+import type { Feature, Geometry, Position } from 'geojson';
+import { PROJECT_CRS, isGeographic, normalizeCrs, transformer } from '../crs';
+import { featureIdOf, normalizeProperties } from '../model/attributes';
+import { UserInputError } from '../model/errors';
+import { LAYER_KIND_GEOMETRY, LAYER_KIND_LABEL_ZH, type LayerKind } from '../model/layers';
+
+export interface PrepareOptions {
+  /** Used in messages only (base name of the file). */
+  fileName: string;
+  kind: LayerKind;
+  /** CRS of the coordinates in `features` (already normalised or not). */
+  sourceCrs: string;
+  /** Explicit source field → canonical key mapping. */
+  fieldMap?: Record<string, string>;
+}
+
+export interface PreparedFeatures {
+  features: Feature[];
+  /** zh notes about fixes applied (closed rings, dropped Z values, …) and suspicious data. */
+  warnings: string[];
+}
+
+/** Rough lon/lat box of China (incl. islands), to flag data in the wrong CRS. */
+const CHINA_BOX = { minLon: 73, maxLon: 136, minLat: 3, maxLat: 54 };
+
+const GEOMETRY_WORD_ZH: Record<string, string> = {
+  Point: '点',
+  MultiPoint: '多点',
+  LineString: '线',
+  MultiLineString: '多线',
+  Polygon: '面',
+  MultiPolygon: '多面',
+  GeometryCollection: '几何集合',
+};
+
+const EXPECTED_ZH = { polygon: '面（Polygon/MultiPolygon）', point: '点（Point）', 'line-or-polygon': '线或面' } as const;
+
+function fits(kind: LayerKind, type: Geometry['type']): boolean {
+  const expected = LAYER_KIND_GEOMETRY[kind];
+  if (expected === 'point') return type === 'Point' || type === 'MultiPoint';
+  if (expected === 'polygon') return type === 'Polygon' || type === 'MultiPolygon';
+  return type === 'LineString' || type === 'MultiLineString' || type === 'Polygon' || type === 'MultiPolygon';
+}
+
+export function prepareFeatures(input: Feature[], options: PrepareOptions): PreparedFeatures {
+  const { fileName, kind } = options;
+  const sourceCrs = normalizeCrs(options.sourceCrs);
+  const geographicSource = isGeographic(sourceCrs);
+  const toProject = transformer(sourceCrs, PROJECT_CRS);
+  const warnings: string[] = [];
+  const fail = (code: string, zh: string, en: string) => new UserInputError(code, `文件“${fileName}”${zh}`, `"${fileName}": ${en}`);
+
+  if (input.length === 0) {
+    throw fail('import.empty', '不包含任何要素，未导入。', 'contains no features.');
+  }
+
+  let closedRings = 0;
+  let droppedZ = false;
+  let outsideChina = 0;
+
+  const features = input.map((feature, index): Feature => {
+    const n = index + 1;
+    const geometry = feature.geometry;
+    if (!geometry) {
+      throw fail('import.null-geometry', `第 ${n} 个要素没有几何图形（geometry 为空），未导入。`, `feature ${n} has a null geometry.`);
+    }
+    if (geometry.type === 'GeometryCollection') {
+      throw fail('import.geometry-collection', `第 ${n} 个要素是几何集合（GeometryCollection），请拆分为单一类型后再导入。`, `feature ${n} is a GeometryCollection.`);
+    }
+    if (!fits(kind, geometry.type)) {
+      throw fail(
+        'import.geometry-type',
+        `第 ${n} 个要素是${GEOMETRY_WORD_ZH[geometry.type]}（${geometry.type}），而“${LAYER_KIND_LABEL_ZH[kind]}”（${kind}）图层需要${EXPECTED_ZH[LAYER_KIND_GEOMETRY[kind]]}。`,
+        `feature ${n} is a ${geometry.type}; kind ${kind} needs ${LAYER_KIND_GEOMETRY[kind]} geometries.`,
+      );
+    }
+
+    const position = (p: unknown): Position => {
+      if (!Array.isArray(p) || p.length < 2 || typeof p[0] !== 'number' || typeof p[1] !== 'number' || !Number.isFinite(p[0]) || !Number.isFinite(p[1])) {
+        throw fail('import.bad-coordinate', `第 ${n} 个要素含有无效坐标 ${JSON.stringify(p)?.slice(0, 60)}（应为两个有限数值）。`, `feature ${n} has an invalid position ${JSON.stringify(p)?.slice(0, 60)}.`);
+      }
+      if (p.length > 2) droppedZ = true;
+      if (geographicSource && (Math.abs(p[0]) > 180 || Math.abs(p[1]) > 90)) {
+        throw fail(
+          'import.out-of-range',
+          `第 ${n} 个要素的坐标 (${p[0]}, ${p[1]}) 超出经纬度范围，可能是投影坐标（米）。请用 --crs 指定坐标系，例如 EPSG:4525（CGCS2000 3° 带 37 带，带号前缀）或 EPSG:4546。`,
+          `feature ${n}: (${p[0]}, ${p[1]}) is outside lon/lat range; projected coordinates? Pass --crs.`,
+        );
+      }
+      const [lon, lat] = toProject([p[0], p[1]]);
+      if (!Number.isFinite(lon) || !Number.isFinite(lat) || Math.abs(lon) > 180 || Math.abs(lat) > 90) {
+        throw fail('import.out-of-range', `第 ${n} 个要素的坐标 (${p[0]}, ${p[1]}) 按 ${sourceCrs} 换算后超出经纬度范围，请检查坐标系（--crs）。`, `feature ${n}: (${p[0]}, ${p[1]}) in ${sourceCrs} maps outside lon/lat range.`);
+      }
+      if (lon < CHINA_BOX.minLon || lon > CHINA_BOX.maxLon || lat < CHINA_BOX.minLat || lat > CHINA_BOX.maxLat) outsideChina++;
+      return [lon, lat];
+    };
+    const line = (coords: unknown, minPoints: number): Position[] => {
+      if (!Array.isArray(coords)) throw fail('import.bad-coordinate', `第 ${n} 个要素的坐标结构无效。`, `feature ${n} has malformed coordinates.`);
+      const points = coords.map(position);
+      if (points.length < minPoints) {
+        throw fail('import.too-few-points', `第 ${n} 个要素的线至少需要 ${minPoints} 个点，只有 ${points.length} 个。`, `feature ${n}: a line needs ${minPoints} points.`);
+      }
+      return points;
+    };
+    const ring = (coords: unknown): Position[] => {
+      if (!Array.isArray(coords)) throw fail('import.bad-coordinate', `第 ${n} 个要素的坐标结构无效。`, `feature ${n} has malformed coordinates.`);
+      const points = coords.map(position);
+      const first = points[0];
+      const last = points[points.length - 1];
+      if (points.length > 0 && (first[0] !== last[0] || first[1] !== last[1])) {
+        points.push([first[0], first[1]]);
+        closedRings++;
+      }
+      if (points.length < 4) {
+        throw fail('import.degenerate-ring', `第 ${n} 个要素的面边界（环）少于 3 个不同的点，不是有效的面。`, `feature ${n} has a ring with fewer than 3 distinct points.`);
+      }
+      return points;
+    };
+    const polygon = (coords: unknown): Position[][] => {
+      if (!Array.isArray(coords) || coords.length === 0) throw fail('import.bad-coordinate', `第 ${n} 个要素的面没有边界环。`, `feature ${n} has a polygon without rings.`);
+      return coords.map(ring);
+    };
+    const list = (coords: unknown): unknown[] => {
+      if (!Array.isArray(coords) || coords.length === 0) throw fail('import.bad-coordinate', `第 ${n} 个要素的几何图形是空的。`, `feature ${n} has an empty geometry.`);
+      return coords;
+    };
+
+    let out: Geometry;
+    const c = (geometry as { coordinates: unknown }).coordinates;
+    switch (geometry.type) {
+      case 'Point':
+        out = { type: 'Point', coordinates: position(c) };
+        break;
+      case 'MultiPoint':
+        out = { type: 'MultiPoint', coordinates: list(c).map(position) };
+        break;
+      case 'LineString':
+        out = { type: 'LineString', coordinates: line(c, 2) };
+        break;
+      case 'MultiLineString':
+        out = { type: 'MultiLineString', coordinates: list(c).map((l) => line(l, 2)) };
+        break;
+      case 'Polygon':
+        out = { type: 'Polygon', coordinates: polygon(c) };
+        break;
+      case 'MultiPolygon':
+        out = { type: 'MultiPolygon', coordinates: list(c).map(polygon) };
+        break;
+    }
+
+    const properties = normalizeProperties(kind, (feature.properties ?? {}) as Record<string, unknown>, { fieldMap: options.fieldMap });
+    if (properties.id === undefined && feature.id !== undefined && feature.id !== null && String(feature.id).trim() !== '') properties.id = String(feature.id).trim();
+    const id = featureIdOf(properties, n);
+    properties.id = id;
+    return { type: 'Feature', id, properties, geometry: out! };
+  });
+
+  // Ids: parcels must be unique (rules.md §1.2); elsewhere duplicates are suspicious but legal.
+  const seen = new Map<string, number[]>();
+  features.forEach((f, i) => {
+    const id = String(f.id);
+    seen.set(id, [...(seen.get(id) ?? []), i + 1]);
+  });
+  const duplicates = [...seen.entries()].filter(([, numbers]) => numbers.length > 1);
+  if (duplicates.length > 0) {
+    const list = duplicates
+      .slice(0, 5)
+      .map(([id, numbers]) => `“${id}”（第 ${numbers.join('、')} 个要素）`)
+      .join('；');
+    if (kind === 'parcel') {
+      throw fail('import.duplicate-id', `中地块编号重复：${list}${duplicates.length > 5 ? ' 等' : ''}。每个报件地块的编号必须唯一。`, `duplicate parcel ids: ${duplicates.map(([id]) => id).join(', ')}.`);
+    }
+    warnings.push(`要素编号重复：${list}。`);
+  }
+
+  if (closedRings > 0) warnings.push(`${closedRings} 个面边界（环）未闭合，已自动补上闭合点。`);
+  if (droppedZ) warnings.push('坐标中的高程（Z）值已忽略。');
+  if (outsideChina > 0) warnings.push(`${outsideChina} 个坐标点换算到 EPSG:4490 后不在中国范围内，请检查坐标系（当前按 ${sourceCrs} 读取）。`);
+  return { features, warnings };
+}

@@ -1,0 +1,352 @@
+/**
+ * The check engine: runs the enabled rules of a profile against parcel submissions and produces
+ * the report of rules.md §5. Generic by design — what differs by county lives in the profile.
+ *
+ * Flow per parcel: geodesic area → classify planned/current use → for each enabled rule, answer
+ * its spatial questions through the reference index (bbox candidates first, exact geometry after,
+ * each answer cached per parcel and feature) → drafts → findings (ids, rounded figures, basis) →
+ * sorted → verdict.
+ *
+ * Rounding (the reported figures, and the figures thresholds compare, so a message never shows a
+ * number that contradicts its verdict): areaM2 and overlapM2 to 0.1 m², overlapPct to 0.01 %,
+ * distanceM to 0.01 m. "Overlaps" = overlapM2 > minOverlapM2; "within D" = distanceM ≤ D.
+ */
+import type { Feature, Geometry, LineString, MultiPolygon, Polygon } from 'geojson';
+import type { ReferenceLayerKind } from '../model/layers';
+import type { CheckReport, Finding, ParcelResult } from '../model/check';
+import { SEVERITY_ORDER, verdictOf } from '../model/check';
+import { classifyUseForProfile, type UseClass } from '../landuse/codes';
+import { bboxOf, expandBBoxByMetres, geodesicAreaM2, minGeodesicDistance, planarGaussKrugerAreaM2, type NearestPair } from '../geo/geodesy';
+import { isOverlap, overlapOf, type OverlapResult } from '../geo/overlay';
+import { StaticBBoxIndex, type BBox4 } from '../geo/spatial-index';
+import type { Profile } from './profile';
+import { GEOMETRY_FAILED_RULE, RULES } from './catalogue';
+import type { DistanceHit, Draft, IndexedFeature, OverlapHit, ParcelFacts, RuleContext } from './rules/common';
+import { featureLabel } from './rules/common';
+
+// ---------------------------------------------------------------------------------------------
+// Public API
+
+/** A reference layer: EPSG:4490 lon/lat; feature.id (string) is the stable feature id; properties canonical. */
+export interface ReferenceLayer {
+  table: string;
+  kind: ReferenceLayerKind;
+  features: Feature<Geometry>[];
+}
+
+/** Opaque spatial index over the reference layers, built once per project state. */
+export interface ReferenceIndex {
+  readonly featureCount: number;
+  readonly tables: readonly string[];
+}
+
+export interface CheckOptions {
+  /** Timestamp written to the report (default: now). */
+  checkedAt?: Date;
+  /** Attach overlap polygons / shortest-distance lines to feature findings (for drawing). */
+  includeGeometry?: boolean;
+}
+
+/** A finding as the engine writes it: the §5 keys plus `missing` (what 需补充 asks for). */
+export interface EngineFinding extends Finding {
+  missing?: string[];
+}
+
+export interface UseSummary {
+  raw: string;
+  code: string | null;
+  scheme: string;
+  /** True when the scheme was not declared and the default (2023) was assumed. */
+  schemeAssumed: boolean;
+  recognised: boolean;
+  sensitive: boolean;
+  ambiguous: boolean;
+}
+
+/** A parcel result with the engine's additions. */
+export interface EngineParcelResult extends ParcelResult {
+  /** Planar Gauss-Krüger area (坐标解析法), m², in `gkPlanarCrs` — labelled, never used for decisions. */
+  gkPlanarAreaM2: number;
+  gkPlanarCrs: string;
+  /** How the land-use codes were read (scheme assumed or declared). */
+  landUse: { planned?: UseSummary; current?: UseSummary };
+  findings: EngineFinding[];
+}
+
+export function buildReferenceIndex(layers: ReferenceLayer[]): ReferenceIndex {
+  return new IndexImpl(layers);
+}
+
+export function checkParcels(
+  index: ReferenceIndex,
+  parcels: Feature<Polygon | MultiPolygon>[],
+  profile: Profile,
+  options: CheckOptions = {},
+): CheckReport {
+  if (!(index instanceof IndexImpl)) throw new TypeError('checkParcels: index must come from buildReferenceIndex');
+  const checkedAt = (options.checkedAt ?? new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const results = parcels.map((parcel, i) => checkOne(index, parcel, i, profile, options.includeGeometry === true));
+  return { profile: profile.id, profileVersion: profile.version, checkedAt, parcels: results };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Index
+
+interface GeoFeature extends IndexedFeature {
+  geometry: Geometry;
+  bbox: BBox4;
+  /** The feature's geometry when polygonal (overlap tests), else null. */
+  polygonal: Polygon | MultiPolygon | null;
+}
+
+class IndexImpl implements ReferenceIndex {
+  readonly featureCount: number;
+  readonly tables: readonly string[];
+  private readonly byKind = new Map<ReferenceLayerKind, { features: GeoFeature[]; tree: StaticBBoxIndex }>();
+
+  constructor(layers: ReferenceLayer[]) {
+    const grouped = new Map<ReferenceLayerKind, GeoFeature[]>();
+    let count = 0;
+    for (const layer of layers) {
+      layer.features.forEach((feature, i) => {
+        if (!feature || !feature.geometry) return;
+        const props = (feature.properties ?? {}) as Record<string, unknown>;
+        const geometry = feature.geometry;
+        const bbox = bboxOf(geometry);
+        if (!Number.isFinite(bbox[0])) return;
+        const polygonal = geometry.type === 'Polygon' || geometry.type === 'MultiPolygon' ? geometry : null;
+        const list = grouped.get(layer.kind) ?? [];
+        list.push({ table: layer.table, kind: layer.kind, id: featureId(feature, props, i), feature, props, geometry, bbox, polygonal });
+        grouped.set(layer.kind, list);
+        count++;
+      });
+    }
+    for (const [kind, features] of grouped) {
+      // Id order makes every downstream list deterministic, whatever order the layers came in.
+      features.sort((a, b) => compareText(a.id, b.id) || compareText(a.table, b.table));
+      this.byKind.set(kind, { features, tree: new StaticBBoxIndex(features.map((f) => f.bbox)) });
+    }
+    this.featureCount = count;
+    this.tables = [...new Set(layers.map((l) => l.table))];
+  }
+
+  candidates(kind: ReferenceLayerKind, box: BBox4): GeoFeature[] {
+    const entry = this.byKind.get(kind);
+    if (!entry) return [];
+    return entry.tree.search(box).map((i) => entry.features[i]);
+  }
+}
+
+function featureId(feature: Feature, props: Record<string, unknown>, i: number): string {
+  if (feature.id !== undefined && feature.id !== null && String(feature.id).trim() !== '') return String(feature.id).trim();
+  const id = props.id;
+  if (id !== undefined && id !== null && String(id).trim() !== '') return String(id).trim();
+  return String(i + 1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// One parcel
+
+const round1 = (x: number) => Math.round(x * 10) / 10;
+const round2 = (x: number) => Math.round(x * 100) / 100;
+
+function checkOne(index: IndexImpl, parcel: Feature<Polygon | MultiPolygon>, i: number, profile: Profile, includeGeometry: boolean): EngineParcelResult {
+  const props = (parcel.properties ?? {}) as Record<string, unknown>;
+  const id = featureId(parcel, props, i);
+  const name = typeof props.name === 'string' && props.name.trim() !== '' ? props.name.trim() : undefined;
+  const geometry = parcel.geometry;
+  const params = profile.parameters;
+  const classify = (value: unknown) => classifyUseForProfile(value, { declaredScheme: stringOrUndefined(props.useScheme), sensitiveUsePrefixes: params.sensitiveUsePrefixes });
+  const planned = classify(props.plannedUse);
+  const current = classify(props.currentUse);
+  const landUse = { ...(planned ? { planned: summary(planned) } : {}), ...(current ? { current: summary(current) } : {}) };
+
+  if (!geometry || (geometry.type !== 'Polygon' && geometry.type !== 'MultiPolygon') || geodesicAreaM2(geometry) <= 0) {
+    const findings: EngineFinding[] = [
+      {
+        rule: GEOMETRY_FAILED_RULE,
+        severity: 'condition',
+        message: '地块图形无效（须为面且面积大于 0），未能进行空间审查，需核实界址坐标后重新审查',
+        basis: '—',
+      },
+    ];
+    return { id, ...(name ? { name } : {}), verdict: verdictOf(findings), areaM2: 0, gkPlanarAreaM2: 0, gkPlanarCrs: '', landUse, findings };
+  }
+
+  const areaM2 = geodesicAreaM2(geometry);
+  const planar = planarGaussKrugerAreaM2(geometry);
+  const parcelBox = bboxOf(geometry);
+  const facts: ParcelFacts = {
+    id,
+    ...(name ? { name } : {}),
+    props,
+    geometry,
+    areaM2,
+    ...(planned ? { planned } : {}),
+    ...(current ? { current } : {}),
+    ...(typeof props.action === 'string' ? { action: props.action } : {}),
+    ...(typeof props.soilSurvey === 'string' ? { soilSurvey: props.soilSurvey } : {}),
+    ...(typeof props.riskAssessment === 'string' ? { riskAssessment: props.riskAssessment } : {}),
+    ...(typeof props.toxicHistory === 'boolean' ? { toxicHistory: props.toxicHistory } : {}),
+    ...(Array.isArray(props.projectType) ? { projectType: props.projectType.map(String) } : {}),
+  };
+
+  // Per-parcel caches: several rules ask about the same features.
+  const overlapCache = new Map<GeoFeature, OverlapResult>();
+  const distanceCache = new Map<GeoFeature, NearestPair | null>();
+  const failedFeatures = new Set<GeoFeature>();
+
+  const overlapResult = (f: GeoFeature): OverlapResult => {
+    let result = overlapCache.get(f);
+    if (!result) {
+      result = f.polygonal ? overlapOf(geometry, f.polygonal) : { overlapAreaM2: 0, geometry: null, failed: false };
+      if (result.failed) failedFeatures.add(f);
+      overlapCache.set(f, result);
+    }
+    return result;
+  };
+  const overlapHit = (f: GeoFeature): OverlapHit | null => {
+    const result = overlapResult(f);
+    const overlapM2 = round1(result.overlapAreaM2);
+    if (result.failed || !isOverlap(overlapM2, params.minOverlapM2)) return null;
+    return { feature: f, overlapM2, overlapPct: round2((result.overlapAreaM2 / areaM2) * 100), geometry: result.geometry };
+  };
+
+  const ctx: RuleContext = {
+    parcel: facts,
+    profile,
+    params,
+    overlaps(kind) {
+      return index
+        .candidates(kind, parcelBox)
+        .filter((f) => f.polygonal)
+        .map(overlapHit)
+        .filter((hit): hit is OverlapHit => hit !== null);
+    },
+    within(kind, distanceM) {
+      const hits: DistanceHit[] = [];
+      for (const f of index.candidates(kind, expandBBoxByMetres(parcelBox, distanceM))) {
+        if (!distanceCache.has(f)) distanceCache.set(f, safeDistance(geometry, f.geometry));
+        const pair = distanceCache.get(f);
+        if (!pair) {
+          failedFeatures.add(f);
+          continue;
+        }
+        const rounded = round2(pair.distanceM);
+        if (rounded > distanceM) continue;
+        const overlap = f.polygonal ? overlapHit(f) : null;
+        const line: LineString = { type: 'LineString', coordinates: [pair.from, pair.to] };
+        hits.push({ feature: f, distanceM: rounded, line, ...(overlap ? { overlap } : {}) });
+      }
+      return hits;
+    },
+  };
+
+  const findings: EngineFinding[] = [];
+  const enabled = new Set<string>(profile.rules);
+  for (const rule of RULES) {
+    if (!enabled.has(rule.id)) continue;
+    let drafts: Draft[];
+    try {
+      drafts = rule.evaluate(ctx);
+    } catch (error) {
+      // One broken rule or feature must not sink the whole check, nor pass silently.
+      drafts = [{ severity: 'condition', message: `规则执行出错，需人工核查（${error instanceof Error ? error.message : String(error)}）` }];
+    }
+    for (const draft of drafts) findings.push(toFinding(rule.id, rule.basis, draft, includeGeometry));
+  }
+  for (const f of failedFeatures) {
+    findings.push({
+      rule: GEOMETRY_FAILED_RULE,
+      severity: 'condition',
+      layerKind: f.kind,
+      featureId: f.id,
+      message: `地块与${featureLabel(f)}的几何计算失败（图形可能自相交或无效），相关规则未能判定，需人工核查`,
+      basis: '—',
+      layerTable: f.table,
+    });
+  }
+  findings.sort(compareFindings);
+  return {
+    id,
+    ...(name ? { name } : {}),
+    verdict: verdictOf(findings),
+    areaM2: round1(areaM2),
+    gkPlanarAreaM2: round1(planar.planarAreaM2),
+    gkPlanarCrs: planar.crs,
+    landUse,
+    findings,
+  };
+}
+
+function safeDistance(a: Geometry, b: Geometry): NearestPair | null {
+  try {
+    const pair = minGeodesicDistance(a, b);
+    return pair && Number.isFinite(pair.distanceM) ? pair : null;
+  } catch {
+    return null;
+  }
+}
+
+function toFinding(rule: string, basis: string, draft: Draft, includeGeometry: boolean): EngineFinding {
+  const hit = draft.overlap ?? draft.distance;
+  const feature = hit?.feature as GeoFeature | undefined;
+  // Built key by key so the JSON key order is the §5 order: rule, severity, layerKind, featureId,
+  // figures, message, basis, then additions.
+  const finding: EngineFinding = { rule, severity: draft.severity } as EngineFinding;
+  if (feature) {
+    finding.layerKind = feature.kind;
+    finding.featureId = feature.id;
+  }
+  if (draft.overlap) {
+    finding.overlapM2 = draft.overlap.overlapM2;
+    finding.overlapPct = draft.overlap.overlapPct;
+  } else if (draft.distance) {
+    finding.distanceM = draft.distance.distanceM;
+  }
+  finding.message = draft.message;
+  finding.basis = basis;
+  if (feature) finding.layerTable = feature.table;
+  if (draft.missing && draft.missing.length > 0) finding.missing = draft.missing;
+  if (includeGeometry) {
+    const geometry = draft.overlap ? draft.overlap.geometry : draft.distance ? draft.distance.line : null;
+    if (geometry) finding.geometry = geometry;
+  }
+  return finding;
+}
+
+/** Severity (prohibit, condition, notice), then rule id, then feature id, then table and text. */
+function compareFindings(a: Finding, b: Finding): number {
+  return (
+    SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity) ||
+    compareText(a.rule, b.rule) ||
+    compareText(a.featureId ?? '', b.featureId ?? '') ||
+    compareText(a.layerTable ?? '', b.layerTable ?? '') ||
+    compareText(a.message, b.message)
+  );
+}
+
+/** Locale-independent, numeric-aware comparison (WR-2 before WR-10), so output is stable everywhere. */
+function compareText(a: string, b: string): number {
+  const chunk = /(\d+)|(\D+)/g;
+  const pa = a.match(chunk) ?? [];
+  const pb = b.match(chunk) ?? [];
+  for (let i = 0; i < Math.min(pa.length, pb.length); i++) {
+    const x = pa[i];
+    const y = pb[i];
+    if (x === y) continue;
+    const nx = /^\d/.test(x) ? Number(x) : NaN;
+    const ny = /^\d/.test(y) ? Number(y) : NaN;
+    if (!Number.isNaN(nx) && !Number.isNaN(ny) && nx !== ny) return nx - ny;
+    return x < y ? -1 : 1;
+  }
+  return pa.length - pb.length || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+function summary(c: UseClass): UseSummary {
+  return { raw: c.raw, code: c.code, scheme: c.scheme, schemeAssumed: c.schemeAssumed, recognised: c.recognised, sensitive: c.sensitive, ambiguous: c.ambiguous };
+}
+
+function stringOrUndefined(value: unknown): string | undefined {
+  return typeof value === 'string' && value.trim() !== '' ? value : undefined;
+}

@@ -1,0 +1,237 @@
+/**
+ * What every rule module sees: the parcel's facts (three-valued: true / false / unknown), the
+ * spatial questions "which features of kind K does it overlap" and "which lie within D", and the
+ * formatting helpers for messages. A rule returns drafts; the engine turns them into findings
+ * (ids, figures, basis, geometry, sorting).
+ *
+ * Unknown facts are never read as "no": a rule whose outcome hinges on an unknown value returns a
+ * `condition` draft starting with 需补充 (rules.md §1.2).
+ */
+import type { Feature, Geometry, LineString, MultiPolygon, Polygon } from 'geojson';
+import type { ReferenceLayerKind } from '../../model/layers';
+import { LAYER_KIND_LABEL_ZH } from '../../model/layers';
+import type { Severity } from '../../model/check';
+import type { UseClass } from '../../landuse/codes';
+import { describeUse } from '../../landuse/codes';
+import type { Profile, ProfileParameters, RuleId } from '../profile';
+
+// ---------------------------------------------------------------------------------------------
+// Reference features and spatial answers
+
+export interface IndexedFeature {
+  table: string;
+  kind: ReferenceLayerKind;
+  /** Stable feature id (feature.id, else properties.id, else 1-based feature number). */
+  id: string;
+  feature: Feature<Geometry>;
+  props: Record<string, unknown>;
+}
+
+export interface OverlapHit {
+  feature: IndexedFeature;
+  /** Geodesic overlap, m², rounded to 0.1 (the reported figure; the threshold compares this). */
+  overlapM2: number;
+  /** overlapM2 as % of the parcel's geodesic area, rounded to 0.01. */
+  overlapPct: number;
+  geometry: Polygon | MultiPolygon | null;
+}
+
+export interface DistanceHit {
+  feature: IndexedFeature;
+  /** Minimum geodesic distance, m, rounded to 0.01 (the reported figure; "within D" compares this). */
+  distanceM: number;
+  /** Shortest connecting line (lon/lat); both ends equal when touching/overlapping. */
+  line: LineString;
+  /** Overlap figure when the parcel also overlaps this (polygon) feature beyond the threshold. */
+  overlap?: OverlapHit;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Three-valued facts
+
+/** A fact that may be unknown; `missing` says what to supply (zh-CN) when it is. */
+export interface Fact {
+  value: boolean | undefined;
+  missing: string[];
+}
+
+export const known = (value: boolean): Fact => ({ value, missing: [] });
+export const unknown = (missing: string): Fact => ({ value: undefined, missing: [missing] });
+export const fact = (value: boolean | undefined, missing: string): Fact => (value === undefined ? unknown(missing) : known(value));
+
+export function not(f: Fact): Fact {
+  return f.value === undefined ? f : known(!f.value);
+}
+
+/** Kleene AND: false wins; unknown carries the union of what is missing. */
+export function all(...facts: Fact[]): Fact {
+  if (facts.some((f) => f.value === false)) return known(false);
+  if (facts.every((f) => f.value === true)) return known(true);
+  return { value: undefined, missing: unique(facts.flatMap((f) => (f.value === undefined ? f.missing : []))) };
+}
+
+/** Kleene OR: true wins. */
+export function any(...facts: Fact[]): Fact {
+  if (facts.some((f) => f.value === true)) return known(true);
+  if (facts.length > 0 && facts.every((f) => f.value === false)) return known(false);
+  if (facts.length === 0) return known(false);
+  return { value: undefined, missing: unique(facts.flatMap((f) => (f.value === undefined ? f.missing : []))) };
+}
+
+function unique(items: string[]): string[] {
+  return [...new Set(items)];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parcel facts
+
+export interface ParcelFacts {
+  id: string;
+  name?: string;
+  props: Record<string, unknown>;
+  geometry: Polygon | MultiPolygon;
+  /** Geodesic area, m² (unrounded). */
+  areaM2: number;
+  planned?: UseClass;
+  current?: UseClass;
+  action?: string;
+  soilSurvey?: string;
+  riskAssessment?: string;
+  toxicHistory?: boolean;
+  projectType?: string[];
+}
+
+export interface RuleContext {
+  parcel: ParcelFacts;
+  profile: Profile;
+  params: ProfileParameters;
+  /** Features of `kind` the parcel overlaps (overlap > minOverlapM2), in feature-id order. */
+  overlaps(kind: ReferenceLayerKind): OverlapHit[];
+  /** Features of `kind` within `distanceM` (≤, inclusive; overlapping ones at 0 m), in id order. */
+  within(kind: ReferenceLayerKind, distanceM: number): DistanceHit[];
+}
+
+export interface Draft {
+  severity: Severity;
+  message: string;
+  overlap?: OverlapHit;
+  distance?: DistanceHit;
+  /** What the reviewer must supply (需补充), when the draft exists because of unknown facts. */
+  missing?: string[];
+}
+
+export interface RuleDefinition {
+  id: RuleId;
+  /** Short zh-CN title for lists and reports. */
+  titleZh: string;
+  /** Legal basis string from rules.md §3. */
+  basis: string;
+  evaluate(ctx: RuleContext): Draft[];
+}
+
+// Missing-value labels (what 需补充 names).
+export const MISSING = {
+  plannedUse: '规划用途（plannedUse）',
+  currentUse: '现状用途（currentUse）',
+  action: '拟办事项（action）',
+  soilSurvey: '土壤污染状况调查情况（soilSurvey）',
+  toxicHistory: '是否曾涉及有毒有害物质（toxicHistory）',
+  projectType: '项目类型（projectType）',
+} as const;
+
+function useMissing(c: UseClass | undefined, label: string): string {
+  if (!c) return label;
+  return `${label}：“${c.raw}”无法识别，请填写所用分类标准中的用地代码`;
+}
+
+/** A use-class fact; unrecognised codes count as unknown. */
+export function useFact(c: UseClass | undefined, pick: (c: UseClass) => boolean, which: 'planned' | 'current'): Fact {
+  const label = which === 'planned' ? MISSING.plannedUse : MISSING.currentUse;
+  if (!c || !c.recognised) return unknown(useMissing(c, label));
+  return known(pick(c));
+}
+
+export const plannedIs = (ctx: RuleContext, pick: (c: UseClass) => boolean) => useFact(ctx.parcel.planned, pick, 'planned');
+export const currentIs = (ctx: RuleContext, pick: (c: UseClass) => boolean) => useFact(ctx.parcel.current, pick, 'current');
+
+export function actionIn(ctx: RuleContext, actions: readonly string[]): Fact {
+  return fact(ctx.parcel.action === undefined ? undefined : actions.includes(ctx.parcel.action), MISSING.action);
+}
+
+export function projectHas(ctx: RuleContext, type: string): Fact {
+  return fact(ctx.parcel.projectType === undefined ? undefined : ctx.parcel.projectType.includes(type), MISSING.projectType);
+}
+
+export function soilSurveyPassed(ctx: RuleContext): Fact {
+  return fact(ctx.parcel.soilSurvey === undefined ? undefined : ctx.parcel.soilSurvey === 'passed', MISSING.soilSurvey);
+}
+
+/** A boolean attribute of a reference feature as a fact. */
+export function featureBool(feature: IndexedFeature, key: string, labelZh: string): Fact {
+  const value = feature.props[key];
+  return fact(typeof value === 'boolean' ? value : undefined, `${featureLabel(feature)}的“${labelZh}”属性（${key}）`);
+}
+
+/**
+ * "Listed and not delisted" (在名录中). `listed` unknown is unknown. `delisted` missing is read as
+ * not delisted: removal (移出) is an explicit, published event, and a 名录 layer without the column
+ * has no removals — reading it as unknown would flag every parcel near every 名录 polygon.
+ */
+export function onList(feature: IndexedFeature): Fact {
+  if (feature.props.delisted === true) return known(false);
+  return featureBool(feature, 'listed', '列入名录');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Decisions and wording
+
+/**
+ * Turns a fact into drafts: true → the rule's finding at `severity`; unknown → a `condition`
+ * 需补充 finding whose message says what is missing and what would follow; false → nothing.
+ */
+export function decide(
+  f: Fact,
+  severity: Severity,
+  message: string,
+  spatial: { overlap?: OverlapHit; distance?: DistanceHit } = {},
+  ifUnknown?: string,
+): Draft[] {
+  if (f.value === true) return [{ severity, message, ...spatial }];
+  if (f.value === undefined) {
+    const consequence = ifUnknown ?? `若条件成立：${message}`;
+    return [{ severity: 'condition', message: `需补充：${f.missing.join('；')}。${consequence}`, missing: f.missing, ...spatial }];
+  }
+  return [];
+}
+
+export function featureLabel(feature: IndexedFeature): string {
+  const kindLabel = LAYER_KIND_LABEL_ZH[feature.kind];
+  const name = feature.props.name;
+  return typeof name === 'string' && name.trim() !== '' && name.trim() !== feature.id ? `${kindLabel}“${name.trim()}”（${feature.id}）` : `${kindLabel}（${feature.id}）`;
+}
+
+/** 1 公顷 = 10 000 m²; 1 亩 = 10 000/15 m². */
+export function formatAreaM2(m2: number): string {
+  return `${m2.toFixed(1)} m²（${(m2 / 10_000).toFixed(4)} 公顷，${(m2 / (10_000 / 15)).toFixed(2)} 亩）`;
+}
+
+export function overlapPhrase(hit: OverlapHit): string {
+  return `与${featureLabel(hit.feature)}重叠 ${formatAreaM2(hit.overlapM2)}，占地块面积 ${hit.overlapPct.toFixed(2)}%`;
+}
+
+export function distancePhrase(hit: DistanceHit): string {
+  return hit.distanceM === 0 ? `与${featureLabel(hit.feature)}相接或重叠（距离 0.00 m）` : `距${featureLabel(hit.feature)}${hit.distanceM.toFixed(2)} m`;
+}
+
+export function plannedPhrase(ctx: RuleContext): string {
+  const c = ctx.parcel.planned;
+  return c && c.recognised ? `规划用途 ${describeUse(c)}` : '规划用途';
+}
+
+export function currentPhrase(ctx: RuleContext): string {
+  const c = ctx.parcel.current;
+  return c && c.recognised ? `现状用途 ${describeUse(c)}` : '现状用途';
+}
+
+/** 水污染防治法 第六十四条, which every water finding repeats. */
+export const NO_OUTLET_ZH = '饮用水水源保护区内禁止设置排污口（水污染防治法 第六十四条）';

@@ -1,0 +1,194 @@
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import type { Polygon } from 'geojson';
+import {
+  CGCS2000_GEODESIC,
+  geodesicAreaM2,
+  geodesicDistanceM,
+  minGeodesicDistance,
+  planarGaussKrugerAreaM2,
+} from '../../shared/geo/geodesy';
+import { overlapOf } from '../../shared/geo/overlay';
+import { StaticBBoxIndex } from '../../shared/geo/spatial-index';
+import { CGCS2000_A, CGCS2000_F } from '../../shared/crs';
+
+const rad = Math.PI / 180;
+
+/**
+ * Area between two parallels and two meridians on the ellipsoid, closed form (authalic q). The
+ * geodesic top/bottom edges of a 0.01° square differ from the parallels by ~1e-2 m sagitta on each
+ * side, with opposite effects; the net difference is far below 0.01 m².
+ */
+function quadrangleAreaM2(lon1: number, lat1: number, lon2: number, lat2: number): number {
+  const b = CGCS2000_A * (1 - CGCS2000_F);
+  const e2 = CGCS2000_F * (2 - CGCS2000_F);
+  const e = Math.sqrt(e2);
+  const q = (phi: number) => {
+    const s = Math.sin(phi);
+    return s / (1 - e2 * s * s) + (1 / (2 * e)) * Math.log((1 + e * s) / (1 - e * s));
+  };
+  return ((b * b * (lon2 - lon1) * rad) / 2) * (q(lat2 * rad) - q(lat1 * rad));
+}
+
+const square = (lon: number, lat: number, d: number): Polygon => ({
+  type: 'Polygon',
+  coordinates: [[[lon, lat], [lon + d, lat], [lon + d, lat + d], [lon, lat + d], [lon, lat]]],
+});
+
+describe('geodesic area (CGCS2000)', () => {
+  it('0.01° × 0.01° square at 35°N matches the closed-form ellipsoidal quadrangle', () => {
+    const area = geodesicAreaM2(square(111.2, 35, 0.01));
+    expect(area).toBeCloseTo(quadrangleAreaM2(111.2, 35, 111.21, 35.01), 2);
+    // ≈ 1 012 695.42 m² (GeographicLib PolygonArea, GRS80).
+    expect(area).toBeCloseTo(1012695.42, 1);
+  });
+
+  it('does not depend on ring orientation', () => {
+    const cw: Polygon = { type: 'Polygon', coordinates: [square(111.2, 35, 0.01).coordinates[0].slice().reverse()] };
+    expect(geodesicAreaM2(cw)).toBeCloseTo(geodesicAreaM2(square(111.2, 35, 0.01)), 6);
+  });
+
+  it('subtracts holes and sums multipolygon parts', () => {
+    const outer = square(111.2, 35, 0.01).coordinates[0];
+    const hole = square(111.202, 35.002, 0.002).coordinates[0];
+    const withHole: Polygon = { type: 'Polygon', coordinates: [outer, hole] };
+    const expected = quadrangleAreaM2(111.2, 35, 111.21, 35.01) - quadrangleAreaM2(111.202, 35.002, 111.204, 35.004);
+    expect(geodesicAreaM2(withHole)).toBeCloseTo(expected, 2);
+    const multi = { type: 'MultiPolygon' as const, coordinates: [[outer], square(111.3, 35.1, 0.001).coordinates] };
+    expect(geodesicAreaM2(multi)).toBeCloseTo(quadrangleAreaM2(111.2, 35, 111.21, 35.01) + quadrangleAreaM2(111.3, 35.1, 111.301, 35.101), 2);
+  });
+
+  it('planar Gauss-Krüger area is labelled with its zone and slightly larger (< 0.05 %)', () => {
+    const poly = square(111.2, 35, 0.01);
+    const planar = planarGaussKrugerAreaM2(poly);
+    expect(planar.crs).toBe('EPSG:4546');
+    const geodesic = geodesicAreaM2(poly);
+    expect(planar.planarAreaM2).toBeGreaterThan(geodesic);
+    expect((planar.planarAreaM2 - geodesic) / geodesic).toBeLessThan(0.0005);
+  });
+});
+
+describe('geodesic distance', () => {
+  // Pairs in the spirit of GeographicLib's test set: short, Shanxi-scale, long, and near-antipodal.
+  const pairs: Array<[number, number, number, number]> = [
+    [111.2, 35, 111.21, 35.01],
+    [111.2, 35.1, 111.2, 35.1000001],
+    [110.5, 34.6, 114.5, 40.7],
+    [0, 0, 179.5, 0.5],
+    [-73.8, 40.6, -0.4, 51.6],
+    [151.2, -33.9, -118.4, 33.9],
+  ];
+
+  it('reproduces GeographicLib\'s documented JFK–LHR example (5551759.400 m on WGS84) within GRS80–WGS84 difference', () => {
+    // GeographicLib docs: inverse (40.6, -73.8) → (51.6, -0.5), s12 = 5551759.400319 m (WGS84).
+    // GRS80 and WGS84 differ only in f (by 5e-9 relative); here that moves the distance < 5 mm.
+    expect(geodesicDistanceM([-73.8, 40.6], [-0.5, 51.6])).toBeCloseTo(5551759.4, 2);
+    expect(CGCS2000_GEODESIC.f).toBe(1 / 298.257222101);
+  });
+
+  let geod = false;
+  try {
+    execFileSync('geod', [], { stdio: 'ignore' });
+    geod = true;
+  } catch (error) {
+    geod = (error as { status?: number }).status !== undefined;
+  }
+
+  it.skipIf(!geod)('matches PROJ geod -I +ellps=GRS80 to 1 mm', () => {
+    const input = pairs.map(([lon1, lat1, lon2, lat2]) => `${lat1} ${lon1} ${lat2} ${lon2}`).join('\n');
+    const out = execFileSync('geod', ['-I', '+ellps=GRS80', '-f', '%.8f'], { input }).toString().trim().split('\n');
+    pairs.forEach(([lon1, lat1, lon2, lat2], i) => {
+      const reference = Number(out[i].trim().split(/\s+/)[2]);
+      expect(Math.abs(geodesicDistanceM([lon1, lat1], [lon2, lat2]) - reference)).toBeLessThan(1e-3);
+    });
+  });
+});
+
+describe('minimum geodesic distance between geometries', () => {
+  it('point to point equals the inverse problem', () => {
+    const pair = minGeodesicDistance({ type: 'Point', coordinates: [111.2, 35] }, { type: 'Point', coordinates: [111.21, 35.01] });
+    expect(pair?.distanceM).toBeCloseTo(geodesicDistanceM([111.2, 35], [111.21, 35.01]), 6);
+  });
+
+  it('point to a meridian segment matches a brute-force geodesic minimum (< 1 mm)', () => {
+    const point = [111.21, 35.05];
+    const pair = minGeodesicDistance({ type: 'Point', coordinates: point }, { type: 'LineString', coordinates: [[111.2, 35], [111.2, 35.1]] });
+    // A meridian is a geodesic: minimise the inverse distance along it by golden-section search.
+    let lo = 35;
+    let hi = 35.1;
+    const f = (lat: number) => geodesicDistanceM(point, [111.2, lat]);
+    for (let i = 0; i < 200; i++) {
+      const m1 = lo + (hi - lo) / 3;
+      const m2 = hi - (hi - lo) / 3;
+      if (f(m1) < f(m2)) hi = m2;
+      else lo = m1;
+    }
+    expect(Math.abs((pair?.distanceM ?? NaN) - f((lo + hi) / 2))).toBeLessThan(1e-3);
+    expect(pair?.distanceM).toBeCloseTo(912.33, 2);
+  });
+
+  it('point far from a long edge (20 km) still matches brute force (< 5 mm)', () => {
+    const point = [111.45, 35.3];
+    const line = { type: 'LineString' as const, coordinates: [[111.2, 35.0], [111.2, 35.6]] };
+    const pair = minGeodesicDistance({ type: 'Point', coordinates: point }, line);
+    let best = Infinity;
+    for (let i = 0; i <= 6000; i++) best = Math.min(best, geodesicDistanceM(point, [111.2, 35 + (0.6 * i) / 6000]));
+    expect(Math.abs((pair?.distanceM ?? NaN) - best)).toBeLessThan(5e-3);
+  });
+
+  it('is 0 for touching, crossing and nested geometries', () => {
+    const a = square(111.2, 35, 0.01);
+    const touching = square(111.21, 35, 0.01);
+    const inside = square(111.202, 35.002, 0.001);
+    expect(minGeodesicDistance(a, touching)?.distanceM).toBe(0);
+    expect(minGeodesicDistance(a, inside)?.distanceM).toBe(0);
+    expect(minGeodesicDistance(inside, a)?.distanceM).toBe(0);
+    expect(minGeodesicDistance(a, { type: 'Point', coordinates: [111.205, 35.005] })?.distanceM).toBe(0);
+    expect(minGeodesicDistance(a, { type: 'LineString', coordinates: [[111.19, 35.005], [111.22, 35.005]] })?.distanceM).toBe(0);
+  });
+
+  it('polygon in a hole is not inside', () => {
+    const withHole: Polygon = { type: 'Polygon', coordinates: [square(111.2, 35, 0.01).coordinates[0], square(111.203, 35.003, 0.004).coordinates[0]] };
+    const pair = minGeodesicDistance(withHole, square(111.204, 35.004, 0.002));
+    expect(pair?.distanceM).toBeGreaterThan(80);
+  });
+
+  it('diagonal corner-to-corner distance equals the vertex inverse', () => {
+    const pair = minGeodesicDistance(square(111.2, 35, 0.01), square(111.211, 35.011, 0.01));
+    expect(pair?.distanceM).toBeCloseTo(geodesicDistanceM([111.21, 35.01], [111.211, 35.011]), 4);
+  });
+});
+
+describe('overlay', () => {
+  it('overlap of two offset squares has the geodesic area of the intersection', () => {
+    const result = overlapOf(square(111.2, 35, 0.01), square(111.205, 35.005, 0.01));
+    expect(result.failed).toBe(false);
+    expect(result.overlapAreaM2).toBeCloseTo(quadrangleAreaM2(111.205, 35.005, 111.21, 35.01), 1);
+  });
+
+  it('shared edge gives no overlap area', () => {
+    const result = overlapOf(square(111.2, 35, 0.01), square(111.21, 35, 0.01));
+    // Clipping may leave a zero-width sliver of ~1e-6 m²; minOverlapM2 exists for exactly this.
+    expect(result.overlapAreaM2).toBeLessThan(0.01);
+  });
+
+  it('survives a self-intersecting (bow-tie) ring without throwing', () => {
+    const bowtie: Polygon = { type: 'Polygon', coordinates: [[[111.2, 35], [111.21, 35.01], [111.21, 35], [111.2, 35.01], [111.2, 35]]] };
+    expect(() => overlapOf(bowtie, square(111.2, 35, 0.01))).not.toThrow();
+  });
+});
+
+describe('spatial index', () => {
+  it('returns exactly the boxes that intersect the query, in ascending order', () => {
+    const boxes: Array<[number, number, number, number]> = [];
+    for (let i = 0; i < 500; i++) {
+      const x = 110 + ((i * 37) % 100) / 20;
+      const y = 34 + ((i * 53) % 100) / 15;
+      boxes.push([x, y, x + 0.1, y + 0.1]);
+    }
+    const index = new StaticBBoxIndex(boxes);
+    const query: [number, number, number, number] = [111, 35, 112, 36];
+    const expected = boxes.map((b, i) => [b, i] as const).filter(([b]) => b[0] <= query[2] && query[0] <= b[2] && b[1] <= query[3] && query[1] <= b[3]).map(([, i]) => i);
+    expect(index.search(query)).toEqual(expected);
+  });
+});
