@@ -6,7 +6,8 @@
  */
 import { parseArgs } from 'node:util';
 import { UserInputError, isUserInputError } from '../../shared/model/errors';
-import { COMMANDS, type CommandIo } from './commands';
+import { COMMANDS, type CommandIo } from './commands/index';
+import type { Values } from './commands/types';
 import { usageText } from './usage';
 
 export const EXIT_OK = 0;
@@ -41,7 +42,7 @@ export async function main(argv: string[], io: CommandIo = defaultIo): Promise<n
     if (parsed.positionals.length < minPositionals || parsed.positionals.length > maxPositionals) {
       throw new UserInputError('cli.usage', `参数个数不对。\n用法：${spec.usage}`, `Wrong number of arguments. Usage: ${spec.usage}`);
     }
-    return (await spec.run(parsed.positionals, parsed.values as Record<string, string | boolean | undefined>, io)) ?? EXIT_OK;
+    return (await spec.run(parsed.positionals, parsed.values as Values, io)) ?? EXIT_OK;
   } catch (error) {
     if (isUserInputError(error)) {
       io.err(`错误：${error.messageZh}\nerror: ${error.messageEn}\n`);

@@ -1,4 +1,4 @@
-import { COMMANDS } from './commands';
+import { COMMANDS } from './commands/index';
 
 export function usageText(): string {
   const lines = Object.values(COMMANDS).map((c) => `  ${c.usage}\n      ${c.summary}`);
