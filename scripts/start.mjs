@@ -4,7 +4,7 @@
 //
 // `npm start -- <project.gpkg>` opens another project.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync, copyFileSync, cpSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, copyFileSync, cpSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,6 +36,11 @@ if (!existsSync(builtMarker) || statSync(builtMarker).mtimeMs < sourcesMtime) ru
 // 2. The project: given on the command line, else the demo project (generated once).
 const projectArg = process.argv.slice(2).find((a) => a.endsWith('.gpkg'));
 const projectPath = projectArg ? resolve(projectArg) : join(stateDir, 'demo.gpkg');
+// The demo is regenerated when its generator changed, so `npm start` always shows the current one.
+const demoSourcesMtime = Math.max(newestMtime(join(root, 'electron', 'services', 'demo')), newestMtime(join(root, 'data', 'demo')));
+if (!projectArg && existsSync(projectPath) && statSync(projectPath).mtimeMs < demoSourcesMtime) {
+  for (const suffix of ['', '-wal', '-shm']) rmSync(projectPath + suffix, { force: true });
+}
 if (!projectArg && !existsSync(projectPath)) run(process.execPath, ['bin/landgate.js', 'demo', projectPath]);
 
 // 3. Desktop app when Electron's binary is there.
