@@ -8,6 +8,9 @@
  */
 import type { Feature, Geometry } from 'geojson';
 import { UserInputError } from '../model/errors';
+import { decodeTextFile } from './encoding';
+import { proposeCrsFromCoordinates } from '../crs/guess';
+import type { FormatModule, ParsedSource, SourceFile } from './types';
 
 export interface ParsedGeoJson {
   features: Feature[];
@@ -236,4 +239,64 @@ export function parseGeoJson(text: string, fileName: string): ParsedGeoJson {
     );
   }
   return { features, declaredCrs, notes };
+}
+
+const GEOJSON_EXT = /\.(geo)?json$/i;
+
+/** GeoJSON as a FormatModule: `.geojson`/`.json`, or any single file whose text starts with `{` / `[`. */
+export const geojsonFormat: FormatModule = {
+  format: 'geojson',
+  sniff(files: SourceFile[]): boolean {
+    if (files.length !== 1) return false;
+    const [file] = files;
+    if (GEOJSON_EXT.test(file.name)) return true;
+    let i = 0;
+    const b = file.bytes;
+    if (b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) i = 3;
+    while (i < b.length && (b[i] === 0x20 || b[i] === 0x09 || b[i] === 0x0a || b[i] === 0x0d)) i++;
+    return b[i] === 0x7b /* { */ || b[i] === 0x5b /* [ */;
+  },
+  parse(files: SourceFile[], options): ParsedSource {
+    const [file] = files;
+    const { text, encoding } = decodeTextFile(file.bytes, options.encoding);
+    const parsed = parseGeoJson(text, file.name);
+    const warnings = [...parsed.notes];
+    if (encoding.source !== 'user' && encoding.value !== 'utf-8') warnings.unshift('文件不是 UTF-8 编码，已按 GBK 读取。');
+    const fields: string[] = [];
+    const seen = new Set<string>();
+    for (const f of parsed.features) {
+      for (const key of Object.keys(f.properties ?? {})) {
+        if (!seen.has(key)) {
+          seen.add(key);
+          fields.push(key);
+        }
+      }
+    }
+    let crs: ParsedSource['layers'][number]['crs'];
+    if (parsed.declaredCrs) {
+      crs = { value: parsed.declaredCrs, source: 'declared', confidence: 'certain', noteZh: `文件的 crs 成员声明坐标系 ${parsed.declaredCrs}。` };
+    } else {
+      // RFC 7946: GeoJSON is lon/lat. Projected metres without a crs member get a proposal (never applied silently).
+      const proposal = proposeCrsFromCoordinates(parsed.features);
+      crs =
+        proposal && proposal.value !== 'EPSG:4490'
+          ? proposal
+          : { value: 'EPSG:4490', source: 'default', confidence: 'certain', noteZh: 'GeoJSON 未声明坐标系，按经纬度（CGCS2000，与 WGS84 相差约 1 米以内）读取。' };
+    }
+    if (looksLikeDataV(parsed.features)) {
+      warnings.push('文件看起来来自 DataV/高德（GCJ-02 加偏坐标，与 CGCS2000 相差约 500 米），结果位置可能有偏移；如确认是 GCJ-02，请用 --crs GCJ02 导入以纠偏。');
+    }
+    const name = file.name.replace(/\.[^.]*$/, '');
+    return {
+      format: 'geojson',
+      formatLabelZh: 'GeoJSON',
+      layers: [{ name, features: parsed.features, crs, encoding, warnings, fields }],
+    };
+  },
+};
+
+/** DataV.GeoAtlas dumps carry adcode + center + centroid; their coordinates are GCJ-02. */
+function looksLikeDataV(features: Feature[]): boolean {
+  const props = features[0]?.properties;
+  return !!props && 'adcode' in props && 'center' in props && 'centroid' in props;
 }

@@ -5,7 +5,9 @@
  * and messages are the same whatever the file format.
  */
 import type { Feature, Geometry, Position } from 'geojson';
-import { PROJECT_CRS, isGeographic, normalizeCrs, transformer } from '../crs';
+import { PROJECT_CRS, gaussKrugerZoneOf, isGeographic, normalizeCrs, transformer } from '../crs';
+import { geodesicAreaM2 } from '../geo/geodesy';
+import { validateGeometry } from '../geo/validate';
 import { featureIdOf, normalizeProperties } from '../model/attributes';
 import { UserInputError } from '../model/errors';
 import { LAYER_KIND_GEOMETRY, LAYER_KIND_LABEL_ZH, type LayerKind } from '../model/layers';
@@ -20,10 +22,38 @@ export interface PrepareOptions {
   fieldMap?: Record<string, string>;
 }
 
+export interface AreaTotals {
+  /** Sum of the geodesic areas (CGCS2000 ellipsoid) of the polygon features, m²; 0 for points/lines. */
+  geodesicM2: number;
+  /** For Gauss-Krüger sources: sum of the planar areas in the source zone (坐标解析法), m². */
+  planarM2?: number;
+  /** The zone's CRS code for `planarM2`. */
+  planarCrs?: string;
+}
+
 export interface PreparedFeatures {
   features: Feature[];
-  /** zh notes about fixes applied (closed rings, dropped Z values, …) and suspicious data. */
+  /** zh notes about fixes applied (closed rings, dropped Z values, repairs per feature id, …) and suspicious data. */
   warnings: string[];
+  areas: AreaTotals;
+}
+
+/** Planar area of polygon rings in source coordinates (first ring shell, others holes). */
+function planarArea(geometry: Geometry): number {
+  const polygons = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.type === 'MultiPolygon' ? geometry.coordinates : [];
+  let total = 0;
+  for (const rings of polygons) {
+    rings.forEach((ring, i) => {
+      let twice = 0;
+      for (let k = 0, n = ring.length; k < n; k++) {
+        const a = ring[k];
+        const b = ring[(k + 1) % n];
+        twice += a[0] * b[1] - b[0] * a[1];
+      }
+      total += (i === 0 ? 1 : -1) * Math.abs(twice / 2);
+    });
+  }
+  return total;
 }
 
 /** Rough lon/lat box of China (incl. islands), to flag data in the wrong CRS. */
@@ -63,8 +93,13 @@ export function prepareFeatures(input: Feature[], options: PrepareOptions): Prep
   let closedRings = 0;
   let droppedZ = false;
   let outsideChina = 0;
+  const zone = gaussKrugerZoneOf(sourceCrs);
+  let geodesicTotal = 0;
+  let planarTotal = 0;
+  const repaired: string[] = [];
 
-  const features = input.map((feature, index): Feature => {
+  const skipped: string[] = [];
+  const features = input.map((feature, index): Feature | null => {
     const n = index + 1;
     const geometry = feature.geometry;
     if (!geometry) {
@@ -158,8 +193,23 @@ export function prepareFeatures(input: Feature[], options: PrepareOptions): Prep
     if (properties.id === undefined && feature.id !== undefined && feature.id !== null && String(feature.id).trim() !== '') properties.id = String(feature.id).trim();
     const id = featureIdOf(properties, n);
     properties.id = id;
-    return { type: 'Feature', id, properties, geometry: out! };
-  });
+
+    const checked = validateGeometry(out!);
+    if (!checked.geometry && checked.skip) {
+      skipped.push(`要素“${id}”（第 ${n} 个）${checked.errorZh}`);
+      return null;
+    }
+    if (!checked.geometry) {
+      throw fail('import.invalid-geometry', `第 ${n} 个要素（编号“${id}”）：${checked.errorZh}。未导入任何要素。`, `feature ${n} (id "${id}"): ${checked.errorEn}.`);
+    }
+    if (checked.repairs.length > 0) repaired.push(`要素“${id}”（第 ${n} 个）：${checked.repairs.join('；')}`);
+    geodesicTotal += geodesicAreaM2(checked.geometry);
+    if (zone) planarTotal += planarArea(geometry);
+    return { type: 'Feature', id, properties, geometry: checked.geometry };
+  }).filter((f): f is Feature => f !== null);
+  if (features.length === 0) {
+    throw fail('import.empty', `没有可导入的有效要素（${skipped.slice(0, 3).join('；')}）。`, 'no valid features.');
+  }
 
   // Ids: parcels must be unique (rules.md §1.2); elsewhere duplicates are suspicious but legal.
   const seen = new Map<string, number[]>();
@@ -179,8 +229,17 @@ export function prepareFeatures(input: Feature[], options: PrepareOptions): Prep
     warnings.push(`要素编号重复：${list}。`);
   }
 
+  if (skipped.length > 0) warnings.push(`${skipped.length} 个要素无法使用，已跳过：${skipped.slice(0, 10).join('；')}${skipped.length > 10 ? ' 等' : ''}。`);
   if (closedRings > 0) warnings.push(`${closedRings} 个面边界（环）未闭合，已自动补上闭合点。`);
+  if (repaired.length > 0) {
+    warnings.push(`${repaired.length} 个要素的几何已修复：${repaired.slice(0, 20).join('。')}${repaired.length > 20 ? `。另有 ${repaired.length - 20} 个要素已修复（详见审计日志）` : ''}。`);
+  }
   if (droppedZ) warnings.push('坐标中的高程（Z）值已忽略。');
   if (outsideChina > 0) warnings.push(`${outsideChina} 个坐标点换算到 EPSG:4490 后不在中国范围内，请检查坐标系（当前按 ${sourceCrs} 读取）。`);
-  return { features, warnings };
+  const areas: AreaTotals = { geodesicM2: geodesicTotal };
+  if (zone && geodesicTotal > 0) {
+    areas.planarM2 = planarTotal;
+    areas.planarCrs = sourceCrs;
+  }
+  return { features, warnings, areas };
 }

@@ -4,7 +4,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import iconv from 'iconv-lite';
-import type { MultiPolygon } from 'geojson';
+import type { MultiPolygon, Point } from 'geojson';
+import { wgs84ToGcj02 } from '../../shared/crs/gcj02';
+import { geodesicDistanceM } from '../../shared/geo/geodesy';
 import { ProjectStore } from '../../electron/services/project-store';
 import { defaultTableName, importFile, readParcelsFile } from '../../electron/services/import-file';
 import { transformer } from '../../shared/crs';
@@ -95,6 +97,43 @@ describe('importFile (GeoJSON)', () => {
     store.close();
   });
 
+  it('--crs GCJ02 removes the 高德 offset (≈ 500–620 m in Shanxi) from DataV data', () => {
+    const store = newProject();
+    const asIs = importFile(store, DATAV_ARRAY, { kind: 'admin-boundary', table: 'as_is' });
+    const fixed = importFile(store, DATAV_ARRAY, { kind: 'admin-boundary', table: 'fixed', crs: 'GCJ02' });
+    expect(fixed.originalCrs).toBe('GCJ02');
+    const first = (table: string) => (store.readFeatures(table).features[0].geometry as MultiPolygon).coordinates[0][0][0];
+    const shift = geodesicDistanceM(first('as_is'), first('fixed'));
+    expect(shift).toBeGreaterThan(450);
+    expect(shift).toBeLessThan(650);
+    // the corrected position is west/south-west of the GCJ-02 one
+    expect(first('fixed')[0]).toBeLessThan(first('as_is')[0]);
+    expect(asIs.featureCount).toBe(1);
+    store.close();
+  });
+
+  it('warns (without changing data) when points look GCJ-02-offset against the project', () => {
+    const store = newProject();
+    const stations = [
+      [111.21, 35.13],
+      [111.25, 35.16],
+      [111.3, 35.1],
+      [111.18, 35.2],
+    ];
+    const fc = (coords: number[][]) => ({ type: 'FeatureCollection', features: coords.map((c, i) => ({ type: 'Feature', properties: { 站点名称: `站${i + 1}` }, geometry: { type: 'Point', coordinates: c } })) });
+    importFile(store, writeJson('stations_official.geojson', fc(stations)), { kind: 'monitoring-station' });
+    const amap = stations.map(([lon, lat]) => wgs84ToGcj02(lon, lat));
+    const layer = importFile(store, writeJson('stations_amap.geojson', fc(amap)), { kind: 'monitoring-station' });
+    expect(layer.warnings.join()).toMatch(/疑似 GCJ-02（高德\/腾讯）加偏坐标：4 个点中有 4 个在去除 GCJ-02 偏移（约 \d+ 米）后与项目中已有图层的点重合/);
+    const stored = store.readFeatures(layer.table).features.map((f) => (f.geometry as Point).coordinates);
+    stored.forEach((p, i) => expect(p).toEqual(amap[i]));
+    // the same points imported as GCJ02 land on the official ones, and no warning
+    const fixed = importFile(store, writeJson('stations_amap2.geojson', fc(amap)), { kind: 'monitoring-station', crs: 'GCJ02' });
+    expect(fixed.warnings.join()).not.toMatch(/疑似 GCJ-02/);
+    store.readFeatures(fixed.table).features.forEach((f, i) => expect(geodesicDistanceM((f.geometry as Point).coordinates, stations[i])).toBeLessThan(0.01));
+    store.close();
+  });
+
   it('imports real river lines with Chinese names', () => {
     const store = newProject();
     const layer = importFile(store, RIVERS, { kind: 'river', table: 'rivers' });
@@ -126,18 +165,23 @@ describe('importFile (GeoJSON)', () => {
     const short = writeJson('gk_short.geojson', collection({ type: 'name', properties: { name: 'EPSG:4525' } }));
     expect(importFile(store, short, { kind: 'suspect-parcel' }).originalCrs).toBe('EPSG:4525');
 
-    // No crs member: read as lon/lat, so projected metres are refused with a hint…
+    // No crs member but projected metres: the zone prefix gives a proposal that --crs must confirm…
     const bare = writeJson('gk_bare.geojson', collection());
     const error = refusal(() => importFile(store, bare, { kind: 'suspect-parcel' }));
-    expect(error.code).toBe('import.out-of-range');
-    expect(error.messageZh).toMatch(/文件“gk_bare\.geojson”第 1 个要素的坐标 .* 超出经纬度范围.*--crs/);
+    expect(error.code).toBe('import.crs-proposed');
+    expect(error.messageZh).toMatch(/文件“gk_bare\.geojson”没有可靠的坐标系说明.*带号前缀 37.*EPSG:4525.*--crs EPSG:4525/);
     // …and --crs fixes it.
     const fixed = importFile(store, bare, { kind: 'suspect-parcel', crs: '4525' });
     expect(fixed.originalCrs).toBe('EPSG:4525');
     expect(fixed.table).toBe('gk_bare');
 
-    const unknown = writeJson('odd_crs.geojson', collection({ type: 'name', properties: { name: 'urn:ogc:def:crs:EPSG::2385' } }));
-    expect(refusal(() => importFile(store, unknown, { kind: 'suspect-parcel' })).messageZh).toMatch(/“odd_crs\.geojson”声明的坐标系 EPSG:2385 不受支持/);
+    const unknown = writeJson('odd_crs.geojson', collection({ type: 'name', properties: { name: 'urn:ogc:def:crs:EPSG::32649' } }));
+    expect(refusal(() => importFile(store, unknown, { kind: 'suspect-parcel' })).messageZh).toMatch(/“odd_crs\.geojson”声明的坐标系 EPSG:32649 不受支持/);
+    // Xian 1980 is known but refused without user parameters (no silent ballpark shift).
+    const xian = writeJson('xian_crs.geojson', collection({ type: 'name', properties: { name: 'urn:ogc:def:crs:EPSG::2385' } }));
+    const xianError = refusal(() => importFile(store, xian, { kind: 'suspect-parcel' }));
+    expect(xianError.code).toBe('crs.needs-parameters');
+    expect(xianError.messageZh).toMatch(/“xian_crs\.geojson”.*西安 1980.*7 参数或 3 参数/);
     store.close();
   });
 
@@ -218,7 +262,8 @@ describe('importFile (GeoJSON)', () => {
         message: /文件“bad_crs\.geojson”的 crs 声明无法识别/,
         code: 'import.unsupported-crs-member',
       },
-      { name: 'parcels.shp', content: 'not really', message: /文件“parcels\.shp”是 Shapefile，当前版本暂只支持 GeoJSON/, code: 'import.unsupported-format' },
+      { name: 'parcels.shp', content: 'not really', message: /文件“parcels\.shp”太短（10 字节），不是完整的 Shapefile/, code: 'import.invalid-shapefile' },
+      { name: 'drawing.dwg', content: 'AC1027', message: /文件“drawing\.dwg”是 DWG（AutoCAD 图形），LandGate 不能导入这种格式/, code: 'import.unsupported-format' },
     ];
 
     it.each(cases)('$name', ({ name, content, kind, message, code }) => {
@@ -249,7 +294,8 @@ describe('importFile (GeoJSON)', () => {
       expect(refusal(() => importFile(store, join(dir, 'nope.geojson'), { kind: 'river' })).messageZh).toMatch(/文件“nope\.geojson”不存在/);
       expect(refusal(() => importFile(store, TIANDITU, { kind: 'admin-boundary', table: 'counties' })).code).toBe('layer.exists');
       expect(refusal(() => importFile(store, TIANDITU, { kind: 'admin-boundary', table: 'Counties 2' })).code).toBe('layer.invalid-name');
-      expect(refusal(() => importFile(store, TIANDITU, { kind: 'admin-boundary', crs: 'EPSG:2385' })).code).toBe('crs.unknown');
+      expect(refusal(() => importFile(store, TIANDITU, { kind: 'admin-boundary', crs: 'EPSG:32649' })).code).toBe('crs.unknown');
+      expect(refusal(() => importFile(store, TIANDITU, { kind: 'admin-boundary', crs: 'EPSG:2385' })).code).toBe('crs.needs-parameters');
       store.close();
       expect(sha256(path)).toBe(before);
     });

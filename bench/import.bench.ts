@@ -1,0 +1,141 @@
+/**
+ * Import benchmark: a generated 100 000-polygon shapefile (CGCS2000 3° zone 37 with prefix, GBK
+ * attributes, as county land data comes) imported with `importFile` into a fresh project, against
+ * `ogr2ogr -f GPKG -t_srs EPSG:4490` of the same file on the same machine (same work: read the
+ * shapefile, reproject to EPSG:4490, write a GeoPackage with a spatial index).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { ProjectStore } from '../electron/services/project-store';
+import { importFile } from '../electron/services/import-file';
+
+const COUNT = 100_000;
+const PRJ_4525 =
+  'PROJCS["CGCS2000_3_Degree_GK_Zone_37",GEOGCS["GCS_China_Geodetic_Coordinate_System_2000",DATUM["D_China_2000",SPHEROID["CGCS2000",6378137.0,298.257222101]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]],PROJECTION["Gauss_Kruger"],PARAMETER["False_Easting",37500000.0],PARAMETER["False_Northing",0.0],PARAMETER["Central_Meridian",111.0],PARAMETER["Scale_Factor",1.0],PARAMETER["Latitude_Of_Origin",0.0],UNIT["Meter",1.0]]';
+
+/** Minimal shapefile writer: Polygon (type 5) records, one ring each, plus a DBF (GBK) and .shx. */
+function writeShapefile(base: string, count: number) {
+  const side = Math.ceil(Math.sqrt(count));
+  const ringPoints = 9; // octagon-ish ring, closed
+  const contentLength = 44 + 4 + ringPoints * 16; // bytes
+  const recordLength = 8 + contentLength;
+  const shp = Buffer.alloc(100 + count * recordLength);
+  const shx = Buffer.alloc(100 + count * 8);
+  const x0 = 37_440_000;
+  const y0 = 3_940_000;
+  const cell = 60;
+  const header = (buf: Buffer, length: number) => {
+    buf.writeInt32BE(9994, 0);
+    buf.writeInt32BE(length / 2, 24);
+    buf.writeInt32LE(1000, 28);
+    buf.writeInt32LE(5, 32);
+    buf.writeDoubleLE(x0, 36);
+    buf.writeDoubleLE(y0, 44);
+    buf.writeDoubleLE(x0 + side * cell, 52);
+    buf.writeDoubleLE(y0 + side * cell, 60);
+  };
+  header(shp, shp.length);
+  header(shx, shx.length);
+  for (let i = 0; i < count; i++) {
+    const cx = x0 + (i % side) * cell + cell / 2;
+    const cy = y0 + Math.floor(i / side) * cell + cell / 2;
+    const r = 20 + (i % 7);
+    const offset = 100 + i * recordLength;
+    shx.writeInt32BE(offset / 2, 100 + i * 8);
+    shx.writeInt32BE(contentLength / 2, 104 + i * 8);
+    shp.writeInt32BE(i + 1, offset);
+    shp.writeInt32BE(contentLength / 2, offset + 4);
+    const c = offset + 8;
+    shp.writeInt32LE(5, c);
+    shp.writeDoubleLE(cx - r, c + 4);
+    shp.writeDoubleLE(cy - r, c + 12);
+    shp.writeDoubleLE(cx + r, c + 20);
+    shp.writeDoubleLE(cy + r, c + 28);
+    shp.writeInt32LE(1, c + 36);
+    shp.writeInt32LE(ringPoints, c + 40);
+    shp.writeInt32LE(0, c + 44);
+    for (let k = 0; k < ringPoints; k++) {
+      // clockwise (ESRI outer ring), closed
+      const a = (-2 * Math.PI * (k % (ringPoints - 1))) / (ringPoints - 1);
+      shp.writeDoubleLE(cx + r * Math.cos(a), c + 48 + k * 16);
+      shp.writeDoubleLE(cy + r * Math.sin(a), c + 56 + k * 16);
+    }
+  }
+  writeFileSync(`${base}.shp`, shp);
+  writeFileSync(`${base}.shx`, shx);
+  writeFileSync(`${base}.prj`, PRJ_4525);
+  writeFileSync(`${base}.cpg`, '936');
+
+  // DBF: DKBH C(16), DKMC C(20, GBK), MJ N(12,2)
+  const fields = [
+    { name: 'DKBH', type: 'C', length: 16, decimals: 0 },
+    { name: 'DKMC', type: 'C', length: 20, decimals: 0 },
+    { name: 'MJ', type: 'N', length: 12, decimals: 2 },
+  ];
+  const recordSize = 1 + fields.reduce((s, f) => s + f.length, 0);
+  const headerSize = 32 + fields.length * 32 + 1;
+  const dbf = Buffer.alloc(headerSize + count * recordSize + 1, 0x20);
+  dbf.fill(0, 0, headerSize);
+  dbf[0] = 0x03;
+  dbf[1] = 126;
+  dbf[2] = 1;
+  dbf[3] = 1;
+  dbf.writeUInt32LE(count, 4);
+  dbf.writeUInt16LE(headerSize, 8);
+  dbf.writeUInt16LE(recordSize, 10);
+  fields.forEach((f, i) => {
+    const p = 32 + i * 32;
+    dbf.write(f.name, p, 'latin1');
+    dbf.write(f.type, p + 11, 'latin1');
+    dbf[p + 16] = f.length;
+    dbf[p + 17] = f.decimals;
+  });
+  dbf[headerSize - 1] = 0x0d;
+  const gbkName = new Uint8Array([0xb5, 0xd8, 0xbf, 0xe9]); // 地块 in GBK
+  for (let i = 0; i < count; i++) {
+    const p = headerSize + i * recordSize;
+    dbf[p] = 0x20;
+    dbf.write(`BM-${String(i + 1).padStart(6, '0')}`.padEnd(16), p + 1, 'latin1');
+    dbf.set(gbkName, p + 17);
+    dbf.write(String(i + 1).padEnd(16), p + 21, 'latin1');
+    dbf.write((1000 + (i % 97)).toFixed(2).padStart(12), p + 37, 'latin1');
+  }
+  dbf[dbf.length - 1] = 0x1a;
+  writeFileSync(`${base}.dbf`, dbf);
+}
+
+export { writeShapefile };
+export default async function importBench() {
+  const dir = mkdtempSync(join(tmpdir(), 'landgate-bench-import-'));
+  try {
+    const base = join(dir, 'parcels_100k');
+    const t0 = performance.now();
+    writeShapefile(base, COUNT);
+    console.log(`生成 ${COUNT} 个面的 Shapefile：${((performance.now() - t0) / 1000).toFixed(2)} s（${(statSync(`${base}.shp`).size / 1e6).toFixed(1)} MB .shp）`);
+
+    const project = join(dir, 'bench.gpkg');
+    const store = ProjectStore.create(project, { title: '导入基准' });
+    const t1 = performance.now();
+    const layer = importFile(store, `${base}.shp`, { kind: 'suspect-parcel', table: 'parcels' });
+    const ours = (performance.now() - t1) / 1000;
+    store.close();
+    if (layer.featureCount !== COUNT) throw new Error(`imported ${layer.featureCount} of ${COUNT}`);
+
+    const gpkg = join(dir, 'ogr.gpkg');
+    const t2 = performance.now();
+    const ogr = spawnSync('ogr2ogr', ['-f', 'GPKG', '-t_srs', 'EPSG:4490', gpkg, `${base}.shp`], { encoding: 'utf8', env: { ...process.env, SHAPE_ENCODING: 'CP936' } });
+    const reference = (performance.now() - t2) / 1000;
+    if (ogr.status !== 0) throw new Error(`ogr2ogr failed: ${ogr.stderr}`);
+
+    console.log('| 步骤 | 耗时 |');
+    console.log('|---|---|');
+    console.log(`| LandGate importFile（${COUNT} 面，EPSG:4525 → 4490，校验/修复、面积、事务写入） | ${ours.toFixed(2)} s |`);
+    console.log(`| ogr2ogr -f GPKG -t_srs EPSG:4490（同一文件） | ${reference.toFixed(2)} s |`);
+    console.log(`| 比值 LandGate / ogr2ogr | ${(ours / reference).toFixed(2)}× |`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,297 @@
+/**
+ * Imports from the UI: files arrive as base64 chunks (so every request fits the browser-mode
+ * host's body limit and the same JSON works over IPC), are written to a temp dir owned by this
+ * object, previewed (parse only, nothing written) as often as the user changes encoding / CRS /
+ * layer / kind, then imported as a job with progress and cancel. A job runs in phases: read,
+ * parse, check, repair and transform (in a worker thread when running from source, see `read`,
+ * so the host keeps answering and cancel stops the work at once), then the write in one
+ * transaction on the main thread. Because the project is only touched in that final transaction,
+ * a cancelled or failed job leaves it unchanged. Staged files are deleted after the import, on
+ * cancel and on dispose.
+ */
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, extname, join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { Worker } from 'node:worker_threads';
+import type { Feature } from 'geojson';
+import {
+  buildPreview,
+  type ImportJobStatus,
+  type ImportPreview,
+  type PreviewImportRequest,
+  type StageImportFilesRequest,
+  type StageImportFilesResponse,
+  type StartImportRequest,
+} from '../../../shared/importers/preview';
+import { isUserInputError, UserInputError } from '../../../shared/model/errors';
+import { isLayerKind, LAYER_KIND_GEOMETRY } from '../../../shared/model/layers';
+import { defaultTableName, readFeaturesFile, readSourceFiles, type ImportOptions, type ReadResult } from '../import-file';
+import type { ProjectStore } from '../project-store';
+import { listGpkgLayers } from './gpkg';
+import { detectFormat } from './registry';
+
+/** Largest upload accepted through the UI (all files together). */
+export const MAX_UPLOAD_BYTES = 2 * 1024 * 1024 * 1024;
+const TABLE_NAME_RE = /^[a-z][a-z0-9_]{0,62}$/;
+
+interface Upload {
+  dir: string;
+  files: Map<string, { totalBytes: number; received: number }>;
+}
+
+interface Job {
+  status: ImportJobStatus;
+  cancelled: boolean;
+  /** Stops the worker of a running job at once (cancel). */
+  terminate?: () => void;
+}
+
+const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+function safeName(name: string): string {
+  const base = basename(String(name).replace(/\\/g, '/'));
+  if (base === '' || base === '.' || base === '..' || /[\u0000-\u001f]/.test(base)) {
+    throw new UserInputError('import.bad-name', `文件名“${name}”无效。`, `Invalid file name "${name}".`);
+  }
+  return base;
+}
+
+export class ImportStaging {
+  private readonly root: string;
+  private readonly uploads = new Map<string, Upload>();
+  private readonly jobs = new Map<string, Job>();
+
+  constructor(private readonly store: ProjectStore, private readonly onImported: () => void = () => {}) {
+    this.root = mkdtempSync(join(tmpdir(), 'landgate-upload-'));
+  }
+
+  stage(request: StageImportFilesRequest): StageImportFilesResponse {
+    let uploadId = request.uploadId;
+    let upload = uploadId ? this.uploads.get(uploadId) : undefined;
+    if (uploadId && !upload) throw this.unknownUpload();
+    if (!upload) {
+      uploadId = randomUUID();
+      upload = { dir: join(this.root, uploadId), files: new Map() };
+      mkdirSync(upload.dir);
+      this.uploads.set(uploadId, upload);
+    }
+    for (const chunk of request.files ?? []) {
+      const name = safeName(chunk.name);
+      const bytes = Buffer.from(String(chunk.base64 ?? ''), 'base64');
+      const total = Number(chunk.totalBytes);
+      const offset = Number(chunk.offset);
+      if (!Number.isSafeInteger(total) || total < 0 || !Number.isSafeInteger(offset) || offset < 0 || offset + bytes.length > total) {
+        throw new UserInputError('import.bad-chunk', `上传文件“${name}”的数据块无效（偏移 ${offset}，长度 ${bytes.length}，总长 ${total}）。`, `Bad chunk for "${name}".`);
+      }
+      let entry = upload.files.get(name);
+      if (!entry) {
+        const sum = [...upload.files.values()].reduce((s, f) => s + f.totalBytes, 0) + total;
+        if (sum > MAX_UPLOAD_BYTES) {
+          throw new UserInputError('import.too-large', `上传的文件共 ${(sum / 1024 ** 3).toFixed(1)} GB，超过 2 GB 上限；请用命令行 landgate import 导入。`, 'Upload larger than 2 GB.');
+        }
+        entry = { totalBytes: total, received: 0 };
+        upload.files.set(name, entry);
+      }
+      const fd = openSync(join(upload.dir, name), existsSync(join(upload.dir, name)) ? 'r+' : 'w');
+      try {
+        if (bytes.length > 0) writeSync(fd, bytes, 0, bytes.length, offset);
+      } finally {
+        closeSync(fd);
+      }
+      entry.received += bytes.length;
+    }
+    return { uploadId: uploadId!, received: Object.fromEntries([...upload.files].map(([n, f]) => [n, f.received])) };
+  }
+
+  private unknownUpload(): UserInputError {
+    return new UserInputError('import.unknown-upload', '上传的文件已失效（可能已导入或已取消），请重新选择文件。', 'Unknown or expired upload.');
+  }
+
+  /** Staged paths, the main file first (.shp, .gpkg, … before sidecars). */
+  private paths(uploadId: string): string[] {
+    const upload = this.uploads.get(uploadId);
+    if (!upload) throw this.unknownUpload();
+    if (upload.files.size === 0) throw new UserInputError('import.no-files', '没有选择要导入的文件。', 'No files to import.');
+    for (const [name, f] of upload.files) {
+      if (f.received < f.totalBytes) {
+        throw new UserInputError('import.incomplete-upload', `文件“${name}”还没有上传完（${f.received}/${f.totalBytes} 字节）。`, `"${name}" is not fully uploaded.`);
+      }
+    }
+    const SIDECARS = new Set(['.dbf', '.shx', '.prj', '.cpg', '.qpj', '.sbn', '.sbx', '.xml']);
+    const names = [...upload.files.keys()].sort((a, b) => Number(SIDECARS.has(extname(a).toLowerCase())) - Number(SIDECARS.has(extname(b).toLowerCase())));
+    return names.map((n) => join(upload.dir, n));
+  }
+
+  preview(request: PreviewImportRequest): ImportPreview {
+    const paths = this.paths(request.uploadId);
+    const files = readSourceFiles(paths);
+    const module = detectFormat(files);
+    // all layers (names and counts), then the chosen one with the user's encoding / CRS; a
+    // GeoPackage lists its tables cheaply, so only the chosen table is read
+    let layers: Array<{ name: string; featureCount: number }> | null = null;
+    let only: string[] | undefined;
+    if (module.format === 'gpkg') {
+      layers = listGpkgLayers(files[0]).map(({ name, featureCount }) => ({ name, featureCount }));
+      only = [request.layer && layers.some((l) => l.name === request.layer) ? request.layer : layers[0]?.name].filter((n): n is string => !!n);
+    }
+    const source = module.parse(files, { encoding: request.encoding || undefined, crs: request.crs || undefined, layers: only });
+    layers ??= source.layers.map((l) => ({ name: l.name, featureCount: l.features.length }));
+    const layer = (request.layer && source.layers.find((l) => l.name === request.layer)) || source.layers[0];
+    if (request.kind !== undefined && !isLayerKind(request.kind)) {
+      throw new UserInputError('import.bad-kind', `未知的图层类型“${String(request.kind)}”。`, `Unknown layer kind "${String(request.kind)}".`);
+    }
+    const main = basename(paths[0]);
+    const kind = request.kind;
+    const existing = this.store.listLayers().map((l) => l.table);
+    const preview = buildPreview({ uploadId: request.uploadId, files: paths.map((p) => basename(p)), source, layers, layer, kind, table: '' });
+    preview.table = defaultTableName(source.layers.length > 1 || /\.zip$/i.test(main) ? `${layer.name}.x` : main, preview.kind, existing);
+    return preview;
+  }
+
+  start(request: StartImportRequest): { jobId: string } {
+    const paths = this.paths(request.uploadId);
+    if (!isLayerKind(request.kind)) throw new UserInputError('import.bad-kind', `未知的图层类型“${String(request.kind)}”。`, `Unknown layer kind "${String(request.kind)}".`);
+    if (!TABLE_NAME_RE.test(request.table ?? '')) {
+      throw new UserInputError('layer.invalid-name', `图层名“${request.table}”无效：只能用小写英文字母、数字和下划线，以字母开头，最长 63 个字符。`, `Invalid layer name "${request.table}".`);
+    }
+    if (this.store.listLayers().some((l) => l.table.toLowerCase() === request.table.toLowerCase())) {
+      throw new UserInputError('layer.exists', `项目中已有名为“${request.table}”的图层，请换一个图层名。`, `Layer "${request.table}" already exists.`);
+    }
+    const jobId = randomUUID();
+    const job: Job = { status: { jobId, state: 'running', progress: 0, phaseZh: '准备导入' }, cancelled: false };
+    this.jobs.set(jobId, job);
+    void this.run(job, paths, request);
+    return { jobId };
+  }
+
+  private async run(job: Job, paths: string[], request: StartImportRequest): Promise<void> {
+    const set = (progress: number, phaseZh: string) => Object.assign(job.status, { progress, phaseZh });
+    const cancelled = () => {
+      if (!job.cancelled) return false;
+      Object.assign(job.status, { state: 'cancelled', phaseZh: '已取消，项目未改动' });
+      return true;
+    };
+    try {
+      set(0.05, '读取并解析文件');
+      await tick();
+      if (cancelled()) return;
+      const options = {
+        kind: request.kind,
+        crs: request.crs || undefined,
+        encoding: request.encoding || undefined,
+        layer: request.layer || undefined,
+        towgs84: request.towgs84 || undefined,
+        fieldMap: request.fieldMap && Object.keys(request.fieldMap).length > 0 ? request.fieldMap : undefined,
+      };
+      // the GCJ-02 offset check compares point data with the project's other layers
+      const reference = LAYER_KIND_GEOMETRY[request.kind] === 'point' ? this.store.listLayers().flatMap((l) => this.store.readFeatures(l.table).features) : null;
+      const read = await this.read(job, paths, options, reference);
+      if (read === null || cancelled()) {
+        cancelled();
+        return;
+      }
+      set(0.8, `检查完毕（${read.features.length} 个要素），写入项目`);
+      await tick();
+      if (cancelled()) return;
+      const table = request.table;
+      const layer = this.store.transaction(() => {
+        const written = this.store.writeLayer({
+          table,
+          kind: request.kind,
+          title: request.title || undefined,
+          sourceFile: basename(paths[0]),
+          originalCrs: read.originalCrs,
+          features: read.features,
+        });
+        if (read.warnings.length > 0) this.store.appendAudit({ action: 'import-warnings', detail: { table, warnings: read.warnings } });
+        return written;
+      });
+      this.onImported();
+      Object.assign(job.status, { state: 'done', progress: 1, phaseZh: '导入完成', layer, warnings: read.warnings });
+    } catch (error) {
+      const e = isUserInputError(error)
+        ? { code: error.code, messageZh: error.messageZh, messageEn: error.messageEn }
+        : { code: 'internal', messageZh: `导入失败（内部错误：${(error as Error)?.message ?? String(error)}），项目未改动。`, messageEn: String((error as Error)?.message ?? error) };
+      Object.assign(job.status, { state: 'failed', phaseZh: '导入失败，项目未改动', error: e });
+    } finally {
+      job.terminate = undefined;
+      this.discard(request.uploadId);
+    }
+  }
+
+  /**
+   * Parse + check + transform: in a worker thread when running from source (tsx: CLI `serve`,
+   * tests), so the host stays responsive and cancel terminates the work at once; in-process in
+   * the bundled desktop build (no separate worker file there) or if the worker cannot start.
+   * Resolves to null when cancelled.
+   */
+  private read(job: Job, paths: string[], options: Omit<ImportOptions, 'table' | 'title'>, reference: Feature[] | null): Promise<ReadResult | null> {
+    const inProcess = () => readFeaturesFile(paths, { ...options, referenceFeatures: reference ? () => reference : undefined });
+    if (!import.meta.url.endsWith('.ts')) return Promise.resolve(inProcess());
+    return new Promise<ReadResult | null>((resolve, reject) => {
+      let tsx: string;
+      try {
+        tsx = import.meta.resolve('tsx/esm/api');
+      } catch {
+        resolve(inProcess());
+        return;
+      }
+      const target = new URL('./import-worker.ts', import.meta.url).href;
+      const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(target)}); }).catch((e) => require('node:worker_threads').parentPort.postMessage({ type: 'boot-error', message: String((e && e.stack) || e) }));`;
+      const worker = new Worker(boot, { eval: true, workerData: { paths, options, reference } });
+      let settled = false;
+      const finish = (fn: () => void) => {
+        if (settled) return;
+        settled = true;
+        job.terminate = undefined;
+        void worker.terminate();
+        fn();
+      };
+      job.terminate = () => finish(() => resolve(null));
+      worker.on('message', (message: { type: string; progress?: number; phaseZh?: string; read?: ReadResult; error?: { code: string; messageZh: string; messageEn: string }; message?: string }) => {
+        if (message.type === 'phase') Object.assign(job.status, { progress: message.progress, phaseZh: message.phaseZh });
+        else if (message.type === 'done') finish(() => resolve(message.read!));
+        else if (message.type === 'error') finish(() => reject(new UserInputError(message.error!.code, message.error!.messageZh, message.error!.messageEn)));
+        else if (message.type === 'boot-error') finish(() => {
+          try {
+            resolve(inProcess());
+          } catch (error) {
+            reject(error);
+          }
+        });
+      });
+      worker.on('error', (error) => finish(() => reject(error)));
+      worker.on('exit', (code) => finish(() => (job.cancelled ? resolve(null) : reject(new Error(`import worker exited with code ${code}`)))));
+    });
+  }
+
+  job(jobId: string): ImportJobStatus {
+    const job = this.jobs.get(jobId);
+    if (!job) throw new UserInputError('import.unknown-job', '没有这个导入任务。', `Unknown import job ${jobId}.`);
+    return { ...job.status };
+  }
+
+  cancel(jobId: string): ImportJobStatus {
+    const job = this.jobs.get(jobId);
+    if (!job) throw new UserInputError('import.unknown-job', '没有这个导入任务。', `Unknown import job ${jobId}.`);
+    if (job.status.state === 'running') {
+      job.cancelled = true;
+      job.terminate?.();
+    }
+    return { ...job.status };
+  }
+
+  /** Drops a staged upload (the dialog was closed without importing). */
+  discard(uploadId: string): void {
+    const upload = this.uploads.get(uploadId);
+    if (!upload) return;
+    this.uploads.delete(uploadId);
+    rmSync(upload.dir, { recursive: true, force: true });
+  }
+
+  dispose(): void {
+    for (const id of [...this.uploads.keys()]) this.discard(id);
+    rmSync(this.root, { recursive: true, force: true });
+  }
+}

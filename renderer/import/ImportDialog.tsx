@@ -1,0 +1,382 @@
+/**
+ * 导入数据 dialog: uploads the picked/dropped files, shows the preview (format, encoding with a
+ * live re-parse, CRS with confirmation of proposals, layer kind, table name, feature count, an SVG
+ * outline, the first rows, the field mapping, warnings), then runs the import as a job with a
+ * progress bar and a cancel button. Nothing is written before 确认导入; a failed or cancelled
+ * import leaves the project unchanged (the Node side guarantees it) and says so.
+ */
+import { useEffect, useRef, useState } from 'react';
+import type { ImportJobStatus, ImportPreview } from '../../shared/api/contract';
+import { LAYER_KINDS, LAYER_KIND_GEOMETRY, type LayerInfo, type LayerKind } from '../../shared/model/layers';
+import { api, toApiError } from '../platform/api';
+import { getLocale, t } from '../i18n';
+import { kindLabel } from '../i18n/labels';
+import { OutlinePreview } from './OutlinePreview';
+import { uploadFiles } from './upload';
+import './import.css';
+
+const ENCODINGS = ['utf-8', 'gbk', 'gb18030', 'big5', 'utf-16le', 'windows-1252'];
+const GEOMETRY_ZH = { polygon: '面（Polygon）', point: '点（Point）', 'line-or-polygon': '线或面' } as const;
+
+const message = (error: unknown) => {
+  const e = toApiError(error);
+  return getLocale() === 'zh-CN' ? e.messageZh : e.messageEn;
+};
+
+export interface ImportDialogProps {
+  files: File[];
+  onClose: () => void;
+  onImported: (layer: LayerInfo, warnings: string[]) => void;
+}
+
+type Phase = 'uploading' | 'previewing' | 'ready' | 'importing' | 'failed' | 'cancelled';
+
+interface Choices {
+  encoding: string;
+  crs: string;
+  layer: string;
+  kind: LayerKind | '';
+}
+
+export function ImportDialog({ files, onClose, onImported }: ImportDialogProps) {
+  const [phase, setPhase] = useState<Phase>('uploading');
+  const [uploadPct, setUploadPct] = useState(0);
+  const [uploadId, setUploadId] = useState<string | null>(null);
+  const [preview, setPreview] = useState<ImportPreview | null>(null);
+  const [choices, setChoices] = useState<Choices>({ encoding: '', crs: '', layer: '', kind: '' });
+  const [table, setTable] = useState('');
+  const [title, setTitle] = useState('');
+  const [fieldMap, setFieldMap] = useState<Record<string, string>>({});
+  const [crsConfirmed, setCrsConfirmed] = useState(false);
+  const [towgs84, setTowgs84] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [job, setJob] = useState<ImportJobStatus | null>(null);
+  const imported = useRef(false);
+  const uploadRef = useRef<string | null>(null);
+
+  // upload once, then the first preview
+  useEffect(() => {
+    const signal = { cancelled: false };
+    uploadFiles(files, (f) => setUploadPct(Math.round(f * 100)), signal).then(
+      (id) => {
+        uploadRef.current = id;
+        if (signal.cancelled) void api.discardImport({ uploadId: id }).catch(() => {});
+        else setUploadId(id);
+      },
+      (e: unknown) => {
+        if (!signal.cancelled) {
+          setError(message(e));
+          setPhase('failed');
+        }
+      },
+    );
+    return () => {
+      signal.cancelled = true;
+    };
+  }, [files]);
+
+  // (re-)parse whenever a choice changes
+  useEffect(() => {
+    if (!uploadId) return;
+    let stale = false;
+    setPhase('previewing');
+    api
+      .previewImport({ uploadId, encoding: choices.encoding || undefined, crs: choices.crs || undefined, layer: choices.layer || undefined, kind: choices.kind || undefined })
+      .then(
+        (p) => {
+          if (stale) return;
+          setPreview((prev) => {
+            if (!prev || prev.layer !== p.layer) {
+              setTable(p.table);
+              setTitle(p.title);
+            }
+            if (!prev || prev.kind !== p.kind || prev.layer !== p.layer || prev.fields.join('\u0000') !== p.fields.join('\u0000')) setFieldMap(p.fieldMap);
+            return p;
+          });
+          setError(null);
+          setPhase('ready');
+        },
+        (e: unknown) => {
+          if (stale) return;
+          setError(message(e));
+          setPhase(preview ? 'ready' : 'failed');
+        },
+      );
+    return () => {
+      stale = true;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [uploadId, choices]);
+
+  const close = () => {
+    if (!imported.current && uploadRef.current && phase !== 'importing') void api.discardImport({ uploadId: uploadRef.current }).catch(() => {});
+    onClose();
+  };
+
+  const start = async () => {
+    if (!preview || !uploadId) return;
+    setError(null);
+    setPhase('importing');
+    const crs = choices.crs || (preview.crs.confidence === 'proposed' && preview.crs.value ? preview.crs.value : undefined);
+    const map = Object.fromEntries(Object.entries(fieldMap).filter(([, v]) => v !== ''));
+    try {
+      const { jobId } = await api.startImport({ uploadId, kind: preview.kind, table, crs, encoding: choices.encoding || undefined, layer: preview.layers.length > 1 ? preview.layer : undefined, fieldMap: map, title: title || undefined, towgs84: needsParameters ? towgs84.trim() : undefined });
+      imported.current = true;
+      for (;;) {
+        const status = await api.getImportJob({ jobId });
+        setJob(status);
+        if (status.state === 'done' && status.layer) {
+          onImported(status.layer, status.warnings ?? []);
+          return;
+        }
+        if (status.state === 'failed') {
+          setError(status.error ? (getLocale() === 'zh-CN' ? status.error.messageZh : status.error.messageEn) : t('import.failed'));
+          setPhase('failed');
+          return;
+        }
+        if (status.state === 'cancelled') {
+          setPhase('cancelled');
+          return;
+        }
+        await new Promise((r) => setTimeout(r, 150));
+      }
+    } catch (e) {
+      setError(message(e));
+      setPhase('ready');
+    }
+  };
+
+  const cancelJob = () => {
+    if (job) void api.cancelImport({ jobId: job.jobId }).catch(() => {});
+  };
+
+  const set = (patch: Partial<Choices>) => setChoices((c) => ({ ...c, ...patch }));
+
+  const needsParameters = !!preview && preview.needsParameters && (!choices.crs || choices.crs === preview.crs.value);
+  const parametersOk = !needsParameters || /^\s*-?[\d.]+(\s*,\s*-?[\d.eE+-]+){2}((\s*,\s*-?[\d.eE+-]+){4})?\s*$/.test(towgs84);
+  const needsCrs = !!preview && !choices.crs && (preview.crs.value === null || (preview.crs.confidence === 'proposed' && !crsConfirmed));
+  const geometry = preview ? LAYER_KIND_GEOMETRY[preview.kind] : 'polygon';
+  const kindFits =
+    !preview ||
+    preview.geometryTypes.every((g) => (geometry === 'point' ? /Point/.test(g) : geometry === 'polygon' ? /Polygon/.test(g) : !/Point/.test(g)));
+  const canImport = phase === 'ready' && !!preview && !needsCrs && parametersOk && kindFits && /^[a-z][a-z0-9_]{0,62}$/.test(table);
+  const parcelsArea = (preview?.extras?.parcels as Array<{ id: string; name: string; headerAreaHa: number | null; planarAreaHa: number; geodesicAreaHa: number }> | undefined) ?? [];
+
+  return (
+    <div className="import-backdrop" role="presentation">
+      <div className="import-dialog" role="dialog" aria-modal="true" aria-labelledby="import-dialog-title" data-testid="import-dialog">
+        <header className="import-header">
+          <h2 id="import-dialog-title">{t('import.title')}</h2>
+          <span className="import-files" title={files.map((f) => f.name).join('、')}>
+            {files.map((f) => f.name).join('、')}
+          </span>
+        </header>
+
+        {phase === 'uploading' && (
+          <div className="import-status">
+            <progress max={100} value={uploadPct} /> {t('import.uploading', { pct: uploadPct })}
+          </div>
+        )}
+        {phase === 'previewing' && !preview && <div className="import-status">{t('import.previewing')}</div>}
+
+        {preview && (
+          <div className="import-body" aria-busy={phase === 'previewing'}>
+            <div className="import-form">
+              <dl className="import-facts">
+                <dt>{t('import.format')}</dt>
+                <dd data-testid="import-format">{preview.formatLabelZh}</dd>
+                <dt>{t('import.count')}</dt>
+                <dd data-testid="import-count">{preview.featureCount}</dd>
+              </dl>
+              {preview.layers.length > 1 && (
+                <label className="import-field">
+                  <span>{t('import.layer')}</span>
+                  <select data-testid="import-layer" value={preview.layer} onChange={(e) => set({ layer: e.target.value })}>
+                    {preview.layers.map((l) => (
+                      <option key={l.name} value={l.name}>
+                        {l.name}（{l.featureCount}）
+                      </option>
+                    ))}
+                  </select>
+                </label>
+              )}
+              {preview.encoding && (
+                <label className="import-field">
+                  <span>{t('import.encoding')}</span>
+                  <select data-testid="import-encoding" value={choices.encoding || preview.encoding.value} onChange={(e) => set({ encoding: e.target.value })}>
+                    {[...new Set([preview.encoding.value, ...ENCODINGS])].map((enc) => (
+                      <option key={enc} value={enc}>
+                        {enc.toUpperCase()}
+                      </option>
+                    ))}
+                  </select>
+                  {preview.encoding.noteZh && <small className="import-note">{preview.encoding.noteZh}</small>}
+                </label>
+              )}
+              <label className="import-field">
+                <span>
+                  {t('import.crs')}
+                  {preview.crs.confidence === 'proposed' && !choices.crs && <em className="import-proposed">{t('import.crsProposed')}</em>}
+                </span>
+                <select data-testid="import-crs" value={choices.crs || preview.crs.value || ''} onChange={(e) => set({ crs: e.target.value })}>
+                  {!preview.crs.value && <option value="">{t('import.crsNone')}</option>}
+                  {preview.crsOptions.map((o) => (
+                    <option key={o.code} value={o.code}>
+                      {o.labelZh}
+                    </option>
+                  ))}
+                </select>
+                {preview.crs.noteZh && !choices.crs && <small className="import-note" data-testid="import-crs-note">{preview.crs.noteZh}</small>}
+                {preview.crs.confidence === 'proposed' && preview.crs.value && !choices.crs && (
+                  <label className="import-check">
+                    <input type="checkbox" data-testid="import-crs-confirm" checked={crsConfirmed} onChange={(e) => setCrsConfirmed(e.target.checked)} />
+                    {t('import.crsConfirm')}
+                  </label>
+                )}
+              </label>
+              {needsParameters && (
+                <label className="import-field">
+                  <span>{t('import.towgs84')}</span>
+                  <input data-testid="import-towgs84" value={towgs84} placeholder="dx,dy,dz,rx,ry,rz,s" onChange={(e) => setTowgs84(e.target.value)} />
+                  <small className="import-note">{t('import.towgs84Hint')}</small>
+                </label>
+              )}
+              <label className="import-field">
+                <span>{t('import.kind')}</span>
+                <select data-testid="import-kind" value={preview.kind} onChange={(e) => set({ kind: e.target.value as LayerKind })}>
+                  {LAYER_KINDS.map((k) => (
+                    <option key={k} value={k}>
+                      {kindLabel(k)}
+                    </option>
+                  ))}
+                </select>
+                {!kindFits && (
+                  <small className="import-error-inline">{t('import.kindMismatch', { geom: GEOMETRY_ZH[geometry], types: preview.geometryTypes.join('、') })}</small>
+                )}
+              </label>
+              <label className="import-field">
+                <span>{t('import.layerTitle')}</span>
+                <input data-testid="import-title" value={title} onChange={(e) => setTitle(e.target.value)} />
+              </label>
+              <label className="import-field">
+                <span>{t('import.table')}</span>
+                <input data-testid="import-table" value={table} onChange={(e) => setTable(e.target.value)} pattern="[a-z][a-z0-9_]*" title={t('import.tableHint')} />
+              </label>
+            </div>
+
+            <div className="import-side">
+              <OutlinePreview outline={preview.outline} bbox={preview.bbox} />
+              {preview.warnings.length > 0 && (
+                <section className="import-warnings" data-testid="import-warnings">
+                  <h3>{t('import.warnings')}</h3>
+                  <ul>
+                    {preview.warnings.map((w, i) => (
+                      <li key={i}>{w}</li>
+                    ))}
+                  </ul>
+                </section>
+              )}
+              {parcelsArea.length > 0 && (
+                <section className="import-area" data-testid="import-area">
+                  <h3>{t('import.area')}</h3>
+                  <ul>
+                    {parcelsArea.slice(0, 5).map((p, i) => (
+                      <li key={i}>
+                        {t('import.areaRow', {
+                          id: p.id || p.name || String(i + 1),
+                          header: p.headerAreaHa === null ? '—' : p.headerAreaHa.toFixed(4),
+                          planar: p.planarAreaHa.toFixed(4),
+                          geodesic: Number.isFinite(p.geodesicAreaHa) ? p.geodesicAreaHa.toFixed(4) : '—',
+                        })}
+                      </li>
+                    ))}
+                  </ul>
+                </section>
+              )}
+            </div>
+
+            <section className="import-table-section">
+              <h3>{t('import.rows', { n: preview.rows.length })}</h3>
+              {preview.fields.length === 0 ? (
+                <p className="import-note">{t('import.noFields')}</p>
+              ) : (
+                <div className="import-rows">
+                  <table data-testid="import-rows">
+                    <thead>
+                      <tr>
+                        {preview.fields.map((f) => (
+                          <th key={f}>{f}</th>
+                        ))}
+                      </tr>
+                      <tr className="import-mapping-row" aria-label={t('import.mapping')}>
+                        {preview.fields.map((f) => (
+                          <th key={f}>
+                            <select
+                              aria-label={`${t('import.mappingTarget')} ${f}`}
+                              data-testid={`import-map-${f}`}
+                              value={fieldMap[f] ?? ''}
+                              onChange={(e) => setFieldMap((m) => ({ ...m, [f]: e.target.value }))}
+                            >
+                              <option value="">{t('import.mappingKeep')}</option>
+                              {preview.canonicalKeys.map((k) => (
+                                <option key={k} value={k}>
+                                  → {k}
+                                </option>
+                              ))}
+                            </select>
+                          </th>
+                        ))}
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {preview.rows.map((row, i) => (
+                        <tr key={i}>
+                          {preview.fields.map((f) => (
+                            <td key={f}>{row[f]}</td>
+                          ))}
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </div>
+              )}
+            </section>
+          </div>
+        )}
+
+        {error && (
+          <div className="import-error" role="alert" data-testid="import-error">
+            {phase === 'failed' && job && <strong>{t('import.failed')}：</strong>}
+            {error}
+          </div>
+        )}
+        {phase === 'cancelled' && (
+          <div className="import-error" role="status" data-testid="import-cancelled">
+            {t('import.cancelled')}
+          </div>
+        )}
+
+        <footer className="import-footer">
+          {phase === 'importing' ? (
+            <>
+              <progress data-testid="import-progress" max={1} value={job?.progress ?? 0} />
+              <span className="import-phase">{t('import.running', { phase: job?.phaseZh ?? '' })}</span>
+              <button type="button" data-testid="import-cancel" onClick={cancelJob}>
+                {t('import.cancelImport')}
+              </button>
+            </>
+          ) : (
+            <>
+              <button type="button" data-testid="import-close" onClick={close}>
+                {phase === 'failed' || phase === 'cancelled' ? t('import.close') : t('import.cancel')}
+              </button>
+              <button type="button" className="primary" data-testid="import-confirm" disabled={!canImport} onClick={() => void start()}>
+                {t('import.confirm')}
+              </button>
+            </>
+          )}
+        </footer>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,316 @@
+/**
+ * Geometry hygiene (pure): validate every geometry, repair what is safe, say what was repaired,
+ * refuse what is not. Works on any planar x/y (LandGate runs it on EPSG:4490 lon/lat after the
+ * transform; the checks are topological, so the CRS does not matter).
+ *
+ * Repairs (each reported): duplicate consecutive points removed, unclosed rings closed, spikes
+ * (a vertex where the boundary goes out and straight back) removed, degenerate holes and empty
+ * parts dropped, holes lying outside their shell turned into separate parts, self-intersecting
+ * shells split with turf's unkinkPolygon *only* when the area is preserved within 1 %. Orientation
+ * is normalised to RFC 7946 (shells counter-clockwise, holes clockwise) silently.
+ * Refusals: a shell with fewer than 3 distinct points, a self-intersection that cannot be split
+ * without changing the area (e.g. a bow-tie), a self-intersecting hole, a line of zero length.
+ */
+import { unkinkPolygon } from '@turf/turf';
+import type { Geometry, Position } from 'geojson';
+
+export interface ValidationResult {
+  /** The repaired geometry (null when refused). */
+  geometry: Geometry | null;
+  /** zh notes about repairs, e.g. “删除 2 个重复点”. */
+  repairs: string[];
+  /** zh reason when the geometry cannot be repaired. */
+  errorZh?: string;
+  errorEn?: string;
+  /** Rings whose orientation was reversed (RFC 7946), not reported per feature. */
+  reoriented: number;
+  /** True when the feature is empty junk that is skipped (zero-length line) rather than refused. */
+  skip?: boolean;
+}
+
+type Ring = Position[];
+
+const same = (a: Position, b: Position) => a[0] === b[0] && a[1] === b[1];
+
+export function signedRingArea(ring: Ring): number {
+  let sum = 0;
+  for (let i = 0, n = ring.length - 1; i < n; i++) sum += ring[i][0] * ring[i + 1][1] - ring[i + 1][0] * ring[i][1];
+  return sum / 2;
+}
+
+function cross(o: Position, a: Position, b: Position): number {
+  return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0]);
+}
+
+/** Closes, removes duplicate consecutive points and spikes. Returns the ring (closed) and counts. */
+export function cleanRing(input: Ring): { ring: Ring; duplicates: number; closed: boolean; spikes: number } {
+  let duplicates = 0;
+  const pts: Position[] = [];
+  for (const p of input) {
+    if (pts.length > 0 && same(pts[pts.length - 1], p)) duplicates++;
+    else pts.push([p[0], p[1]]);
+  }
+  let closed = false;
+  if (pts.length > 1 && same(pts[0], pts[pts.length - 1])) pts.pop();
+  else if (pts.length > 1) closed = true;
+  // pts is now open (no repeated last point). Remove spikes: b with a→b→a (backtracking, collinear).
+  let spikes = 0;
+  let changed = true;
+  while (changed && pts.length >= 3) {
+    changed = false;
+    // A removed spike can leave its two neighbours equal: dedupe cyclically.
+    for (let i = pts.length - 1; i >= 0 && pts.length > 1; i--) if (same(pts[i], pts[(i + 1) % pts.length])) pts.splice(i, 1);
+    if (pts.length < 3) break;
+    for (let i = 0; i < pts.length && pts.length >= 3; i++) {
+      const a = pts[(i - 1 + pts.length) % pts.length];
+      const b = pts[i];
+      const c = pts[(i + 1) % pts.length];
+      const abx = b[0] - a[0];
+      const aby = b[1] - a[1];
+      const bcx = c[0] - b[0];
+      const bcy = c[1] - b[1];
+      const scale = Math.max(Math.hypot(abx, aby), Math.hypot(bcx, bcy));
+      if (scale > 0 && Math.abs(abx * bcy - aby * bcx) <= 1e-12 * scale * scale && abx * bcx + aby * bcy < 0) {
+        pts.splice(i, 1);
+        spikes++;
+        changed = true;
+        break;
+      }
+    }
+  }
+  if (pts.length > 0) pts.push([pts[0][0], pts[0][1]]);
+  return { ring: pts, duplicates, closed, spikes };
+}
+
+/** First proper crossing (or collinear overlap) between non-adjacent segments of a closed ring, or null. */
+export function findSelfIntersection(ring: Ring): Position | null {
+  const n = ring.length - 1;
+  if (n < 4) return null;
+  const segs = Array.from({ length: n }, (_, i) => i).sort((i, j) => Math.min(ring[i][0], ring[i + 1][0]) - Math.min(ring[j][0], ring[j + 1][0]));
+  for (let s = 0; s < n; s++) {
+    const i = segs[s];
+    const a = ring[i];
+    const b = ring[i + 1];
+    const maxX = Math.max(a[0], b[0]);
+    for (let t = s + 1; t < n; t++) {
+      const j = segs[t];
+      const c = ring[j];
+      const d = ring[j + 1];
+      if (Math.min(c[0], d[0]) > maxX) break;
+      if (Math.abs(i - j) === 1 || Math.abs(i - j) === n - 1) {
+        // Adjacent: only a collinear fold-back counts (spikes were removed, so rare).
+        continue;
+      }
+      if (Math.max(c[1], d[1]) < Math.min(a[1], b[1]) || Math.min(c[1], d[1]) > Math.max(a[1], b[1])) continue;
+      const d1 = cross(a, b, c);
+      const d2 = cross(a, b, d);
+      const d3 = cross(c, d, a);
+      const d4 = cross(c, d, b);
+      if (((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) && ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0))) {
+        const t0 = d1 / (d1 - d2);
+        return [c[0] + (d[0] - c[0]) * t0, c[1] + (d[1] - c[1]) * t0];
+      }
+      if (d1 === 0 && d2 === 0) {
+        // Collinear: overlapping (not just touching) segments.
+        const along = (p: Position) => (Math.abs(b[0] - a[0]) >= Math.abs(b[1] - a[1]) ? p[0] : p[1]);
+        const lo = Math.max(Math.min(along(a), along(b)), Math.min(along(c), along(d)));
+        const hi = Math.min(Math.max(along(a), along(b)), Math.max(along(c), along(d)));
+        if (hi > lo) return c;
+      }
+    }
+  }
+  return null;
+}
+
+/** First proper crossing between segments of *different* rings (hole × shell, hole × hole), or null. Touching is allowed. */
+export function findRingCrossing(rings: Ring[]): Position | null {
+  if (rings.length < 2) return null;
+  const segs: Array<{ r: number; a: Position; b: Position; minX: number; maxX: number }> = [];
+  rings.forEach((ring, r) => {
+    for (let i = 0; i < ring.length - 1; i++) {
+      const a = ring[i];
+      const b = ring[i + 1];
+      segs.push({ r, a, b, minX: Math.min(a[0], b[0]), maxX: Math.max(a[0], b[0]) });
+    }
+  });
+  segs.sort((p, q) => p.minX - q.minX);
+  for (let s = 0; s < segs.length; s++) {
+    const { r, a, b, maxX } = segs[s];
+    for (let t = s + 1; t < segs.length && segs[t].minX <= maxX; t++) {
+      const o = segs[t];
+      if (o.r === r) continue;
+      const d1 = cross(a, b, o.a);
+      const d2 = cross(a, b, o.b);
+      const d3 = cross(o.a, o.b, a);
+      const d4 = cross(o.a, o.b, b);
+      if (((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) && ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0))) {
+        const t0 = d1 / (d1 - d2);
+        return [o.a[0] + (o.b[0] - o.a[0]) * t0, o.a[1] + (o.b[1] - o.a[1]) * t0];
+      }
+    }
+  }
+  return null;
+}
+
+function pointInRing(p: Position, ring: Ring): boolean {
+  let inside = false;
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+    const [xi, yi] = ring[i];
+    const [xj, yj] = ring[j];
+    if (yi > p[1] !== yj > p[1] && p[0] < ((xj - xi) * (p[1] - yi)) / (yj - yi) + xi) inside = !inside;
+  }
+  return inside;
+}
+
+/** A hole is inside its shell when most of its vertices are. */
+function ringInside(inner: Ring, outer: Ring): boolean {
+  let votes = 0;
+  const step = Math.max(1, Math.floor((inner.length - 1) / 7));
+  let total = 0;
+  for (let i = 0; i < inner.length - 1; i += step) {
+    total++;
+    if (pointInRing(inner[i], outer)) votes++;
+  }
+  return votes * 2 > total;
+}
+
+const fmt = (p: Position) => `${p[0].toFixed(6)}, ${p[1].toFixed(6)}`;
+
+function orient(ring: Ring, ccw: boolean): { ring: Ring; flipped: boolean } {
+  const area = signedRingArea(ring);
+  if (area > 0 === ccw || area === 0) return { ring, flipped: false };
+  return { ring: [...ring].reverse(), flipped: true };
+}
+
+/** Validates and repairs one geometry. */
+export function validateGeometry(geometry: Geometry): ValidationResult {
+  const repairs: string[] = [];
+  let reoriented = 0;
+  let duplicates = 0;
+  let closed = 0;
+  let spikes = 0;
+  let droppedHoles = 0;
+  let droppedParts = 0;
+  let kinks = 0;
+  let kinkDelta = 0;
+  let firstKink: Position | undefined;
+  const finish = (g: Geometry | null, errorZh?: string, errorEn?: string): ValidationResult => {
+    if (duplicates > 0) repairs.unshift(`删除 ${duplicates} 个重复的连续点`);
+    if (closed > 0) repairs.unshift(`${closed} 个环未闭合，已补上闭合点`);
+    if (spikes > 0) repairs.push(`删除 ${spikes} 个尖刺（折返的顶点）`);
+    if (droppedHoles > 0) repairs.push(`删除 ${droppedHoles} 个退化（少于 3 个不同点）的洞`);
+    if (droppedParts > 0) repairs.push(`删除 ${droppedParts} 个空的或退化的部件`);
+    return { geometry: errorZh ? null : g, repairs, errorZh, errorEn, reoriented };
+  };
+
+  if (geometry.type === 'Point' || geometry.type === 'MultiPoint' || geometry.type === 'GeometryCollection') return finish(geometry);
+
+  if (geometry.type === 'LineString' || geometry.type === 'MultiLineString') {
+    const lines = geometry.type === 'LineString' ? [geometry.coordinates] : geometry.coordinates;
+    const out: Position[][] = [];
+    for (const line of lines) {
+      const pts: Position[] = [];
+      for (const p of line) {
+        if (pts.length > 0 && same(pts[pts.length - 1], p)) duplicates++;
+        else pts.push(p);
+      }
+      if (pts.length >= 2) out.push(pts);
+      else droppedParts++;
+    }
+    if (out.length === 0) return { ...finish(null, '线的长度为零（所有点重合）', 'zero-length line'), skip: true };
+    if (geometry.type === 'LineString' || out.length === 1) return finish({ type: 'LineString', coordinates: out[0] });
+    return finish({ type: 'MultiLineString', coordinates: out });
+  }
+
+  const polygons = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates;
+  const out: Ring[][] = [];
+  for (let pi = 0; pi < polygons.length; pi++) {
+    const rings = polygons[pi];
+    if (!rings || rings.length === 0) {
+      droppedParts++;
+      continue;
+    }
+    const cleaned = rings.map((r) => {
+      const c = cleanRing(r);
+      duplicates += c.duplicates;
+      spikes += c.spikes;
+      if (c.closed) closed++;
+      return c.ring;
+    });
+    const [shellRaw, ...holesRaw] = cleaned;
+    if (shellRaw.length < 4) {
+      if (polygons.length > 1) {
+        droppedParts++;
+        continue;
+      }
+      return finish(null, '面的外边界少于 3 个不同的点，不是有效的面', 'the shell has fewer than 3 distinct points');
+    }
+    const holes: Ring[] = [];
+    for (const h of holesRaw) {
+      if (h.length < 4) droppedHoles++;
+      else holes.push(h);
+    }
+    let shells: Ring[] = [shellRaw];
+    const crossing = findSelfIntersection(shellRaw);
+    if (crossing) {
+      const before = Math.abs(signedRingArea(shellRaw));
+      let pieces: Ring[] = [];
+      try {
+        const fc = unkinkPolygon({ type: 'Feature', properties: {}, geometry: { type: 'Polygon', coordinates: [shellRaw] } });
+        pieces = fc.features.map((f) => f.geometry.coordinates[0]);
+      } catch {
+        pieces = [];
+      }
+      if (pieces.length < 2) {
+        return finish(null, `面的边界自相交（在 ${fmt(crossing)} 附近），无法拆分修复，请在 GIS 软件中修正`, `self-intersecting shell near ${fmt(crossing)}; cannot be split`);
+      }
+      const after = pieces.reduce((sum, r) => sum + Math.abs(signedRingArea(r)), 0);
+      kinkDelta += Math.abs(after - before);
+      kinks++;
+      firstKink ??= crossing;
+      shells = pieces;
+    }
+    for (const h of holes) {
+      const x = findSelfIntersection(h);
+      if (x) return finish(null, `洞（内环）的边界自相交（在 ${fmt(x)} 附近），无法安全修复`, `self-intersecting hole near ${fmt(x)}`);
+    }
+    const assembled: Ring[][] = shells.map((s) => [s]);
+    let movedHoles = 0;
+    for (const h of holes) {
+      const owner = assembled.find((p) => ringInside(h, p[0]));
+      if (owner) owner.push(h);
+      else {
+        movedHoles++;
+        assembled.push([h]);
+      }
+    }
+    if (movedHoles > 0) repairs.push(`${movedHoles} 个洞不在外边界内，已改为独立的面`);
+    for (const rings of assembled) {
+      const x = findRingCrossing(rings);
+      if (x) return finish(null, `洞（内环）与外边界或其他洞交叉（在 ${fmt(x)} 附近），无法安全修复，请在 GIS 软件中修正`, `a hole crosses the shell or another hole near ${fmt(x)}`);
+    }
+    out.push(...assembled);
+  }
+  if (out.length === 0) return finish(null, '面的所有部件都是空的或退化的', 'all parts are empty or degenerate');
+  if (kinks > 0) {
+    // Safe only when splitting preserves the feature's area (a bow-tie does not: its lobes cancel).
+    const total = out.reduce((sum, rings) => sum + Math.abs(signedRingArea(rings[0])), 0);
+    const share = total > 0 ? kinkDelta / total : Infinity;
+    if (share > 0.01) {
+      return finish(
+        null,
+        `面的边界自相交（在 ${fmt(firstKink!)} 附近），拆分后面积变化 ${Number.isFinite(share) ? `${(share * 100).toFixed(1)}%` : '无法计算'}，超过 1%（如“8”字形），无法安全修复，请在 GIS 软件中修正`,
+        `self-intersecting shell near ${fmt(firstKink!)}; splitting changes the area by more than 1 %`,
+      );
+    }
+    repairs.push(`边界自相交 ${kinks} 处（首处在 ${fmt(firstKink!)} 附近），已在交点处拆分，面积变化 ${((kinkDelta / total) * 100).toFixed(4)}%`);
+  }
+  const oriented = out.map((rings) =>
+    rings.map((r, i) => {
+      const o = orient(r, i === 0);
+      if (o.flipped) reoriented++;
+      return o.ring;
+    }),
+  );
+  return finish(oriented.length === 1 ? { type: 'Polygon', coordinates: oriented[0] } : { type: 'MultiPolygon', coordinates: oriented });
+}

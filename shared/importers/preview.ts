@@ -1,0 +1,222 @@
+/**
+ * What the import dialog shows before anything is written (pure): built from a ParsedSource by
+ * the Node side (`previewImport`) and rendered by renderer/import/. Also the request/response
+ * shapes of the staged-upload import API (shared/api/contract.ts re-exports them).
+ */
+import type { Feature, Position } from 'geojson';
+import { BD09, crsLabelZh, GCJ02, needsTransformationParameters } from '../crs';
+import { aliasLookup, canonicalKeys } from '../model/attributes';
+import { LAYER_KIND_GEOMETRY, type LayerInfo, type LayerKind } from '../model/layers';
+import type { Detected, ParsedLayer, ParsedSource, SourceFormat } from './types';
+
+export interface StageImportFilesRequest {
+  /** Absent on the first chunk of a new upload. */
+  uploadId?: string;
+  files: Array<{ name: string; base64: string; offset: number; totalBytes: number }>;
+}
+
+export interface StageImportFilesResponse {
+  uploadId: string;
+  /** Bytes received so far per file name. */
+  received: Record<string, number>;
+}
+
+export interface PreviewImportRequest {
+  uploadId: string;
+  encoding?: string;
+  crs?: string;
+  layer?: string;
+  kind?: LayerKind;
+}
+
+export interface ImportPreview {
+  uploadId: string;
+  files: string[];
+  format: SourceFormat;
+  formatLabelZh: string;
+  /** Layers of the source (GeoPackage tables, KML folders, XLSX sheets); one for most formats. */
+  layers: Array<{ name: string; featureCount: number }>;
+  layer: string;
+  encoding: Detected<string> | null;
+  crs: Detected<string | null>;
+  crsOptions: Array<{ code: string; labelZh: string }>;
+  /** Xian 1980 / Beijing 1954: the import needs the user's 3/7 transformation parameters (towgs84). */
+  needsParameters: boolean;
+  /** Suggested (or requested) layer kind and its canonical attribute keys. */
+  kind: LayerKind;
+  canonicalKeys: string[];
+  /** Proposed source field → canonical key ('' = keep as is). */
+  fieldMap: Record<string, string>;
+  table: string;
+  title: string;
+  featureCount: number;
+  geometryTypes: string[];
+  /** Bounding box in the source CRS. */
+  bbox: [number, number, number, number] | null;
+  /** Simplified rings/lines (points as one-position paths) in the source CRS, y up, for an SVG outline. */
+  outline: Position[][];
+  fields: string[];
+  /** First rows of attributes as text. */
+  rows: Array<Record<string, string>>;
+  warnings: string[];
+  extras?: Record<string, unknown>;
+}
+
+export interface StartImportRequest {
+  uploadId: string;
+  kind: LayerKind;
+  table: string;
+  /** Confirmed/changed source CRS; omit to use the detected (certain) one. */
+  crs?: string;
+  encoding?: string;
+  layer?: string;
+  fieldMap?: Record<string, string>;
+  title?: string;
+  /** Xian 1980 / Beijing 1954 → CGCS2000 parameters `dx,dy,dz[,rx,ry,rz,s]`. */
+  towgs84?: string;
+}
+
+export type ImportJobState = 'running' | 'done' | 'failed' | 'cancelled';
+
+export interface ImportJobStatus {
+  jobId: string;
+  state: ImportJobState;
+  /** 0..1 */
+  progress: number;
+  /** zh name of the current phase. */
+  phaseZh: string;
+  layer?: LayerInfo;
+  warnings?: string[];
+  error?: { code: string; messageZh: string; messageEn: string };
+}
+
+/** CRS choices of the preview: CGCS2000 lon/lat, WGS84, web maps, every CGCS2000 GK code. */
+export function crsOptions(extra: Array<string | null> = []): Array<{ code: string; labelZh: string }> {
+  const codes = ['EPSG:4490', 'EPSG:4326', GCJ02, BD09, 'EPSG:3857'];
+  for (let n = 4513; n <= 4554; n++) codes.push(`EPSG:${n}`);
+  for (let n = 4491; n <= 4512; n++) codes.push(`EPSG:${n}`);
+  for (const code of extra) if (code && !codes.includes(code)) codes.unshift(code);
+  return codes.map((code) => ({ code, labelZh: crsLabelZh(code) }));
+}
+
+/** Kind suggested by the format and the geometry. */
+export function suggestKind(format: SourceFormat, layer: ParsedLayer): LayerKind {
+  if (format === 'boundary-txt') return 'parcel';
+  const type = layer.features.find((f) => f.geometry)?.geometry?.type ?? 'Polygon';
+  if (type === 'Point' || type === 'MultiPoint') return 'monitoring-station';
+  if (type === 'LineString' || type === 'MultiLineString') return 'river';
+  return 'parcel';
+}
+
+export function kindFits(kind: LayerKind, layer: ParsedLayer): boolean {
+  const type = layer.features.find((f) => f.geometry)?.geometry?.type;
+  if (!type) return true;
+  const expected = LAYER_KIND_GEOMETRY[kind];
+  if (expected === 'point') return type === 'Point' || type === 'MultiPoint';
+  if (expected === 'polygon') return type === 'Polygon' || type === 'MultiPolygon';
+  return type !== 'Point' && type !== 'MultiPoint';
+}
+
+/** Source field → canonical key by the alias table of the kind ('' when no alias matches). */
+export function proposeFieldMap(fields: string[], kind: LayerKind): Record<string, string> {
+  const lookup = aliasLookup(kind);
+  const used = new Set<string>();
+  const map: Record<string, string> = {};
+  for (const field of fields) {
+    const key = lookup.get(field.trim().toLowerCase()) ?? '';
+    map[field] = key && !used.has(key) ? key : '';
+    if (key) used.add(key);
+  }
+  return map;
+}
+
+function paths(feature: Feature): Position[][] {
+  const g = feature.geometry;
+  if (!g) return [];
+  switch (g.type) {
+    case 'Point':
+      return [[g.coordinates]];
+    case 'MultiPoint':
+      return g.coordinates.map((p) => [p]);
+    case 'LineString':
+      return [g.coordinates];
+    case 'MultiLineString':
+    case 'Polygon':
+      return g.coordinates;
+    case 'MultiPolygon':
+      return g.coordinates.flat();
+    default:
+      return [];
+  }
+}
+
+function cellText(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}
+
+/** Simplified outline (≤ maxVertices in all) and bbox in source coordinates. */
+export function outlineOf(features: Feature[], maxVertices = 4000): { outline: Position[][]; bbox: [number, number, number, number] | null } {
+  const all = features.flatMap(paths);
+  const total = all.reduce((s, p) => s + p.length, 0);
+  const step = Math.max(1, Math.ceil(total / maxVertices));
+  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+  const outline: Position[][] = [];
+  for (const path of all) {
+    for (const p of path) {
+      if (p[0] < minX) minX = p[0];
+      if (p[1] < minY) minY = p[1];
+      if (p[0] > maxX) maxX = p[0];
+      if (p[1] > maxY) maxY = p[1];
+    }
+    if (step === 1 || path.length <= 4) outline.push(path.map((p) => [p[0], p[1]]));
+    else {
+      const kept = path.filter((_, i) => i % step === 0).map((p) => [p[0], p[1]]);
+      kept.push([path[path.length - 1][0], path[path.length - 1][1]]);
+      if (kept.length >= 4) outline.push(kept);
+    }
+  }
+  return { outline, bbox: Number.isFinite(minX) ? [minX, minY, maxX, maxY] : null };
+}
+
+export function buildPreview(input: {
+  uploadId: string;
+  files: string[];
+  source: ParsedSource;
+  /** All layers of the source with counts (for multi-layer sources). */
+  layers: Array<{ name: string; featureCount: number }>;
+  layer: ParsedLayer;
+  kind?: LayerKind;
+  table: string;
+}): ImportPreview {
+  const { source, layer } = input;
+  const kind = input.kind ?? suggestKind(source.format, layer);
+  const { outline, bbox } = outlineOf(layer.features);
+  const types = [...new Set(layer.features.map((f) => f.geometry?.type).filter((t): t is NonNullable<typeof t> => !!t))];
+  return {
+    uploadId: input.uploadId,
+    files: input.files,
+    format: source.format,
+    formatLabelZh: source.formatLabelZh,
+    layers: input.layers,
+    layer: layer.name,
+    encoding: layer.encoding ?? null,
+    crs: layer.crs,
+    crsOptions: crsOptions([layer.crs.value]),
+    needsParameters: !!layer.crs.value && needsTransformationParameters(layer.crs.value),
+    kind,
+    canonicalKeys: canonicalKeys(kind),
+    fieldMap: proposeFieldMap(layer.fields, kind),
+    table: input.table,
+    title: layer.name,
+    featureCount: layer.features.length,
+    geometryTypes: types,
+    bbox,
+    outline,
+    fields: layer.fields,
+    rows: layer.features.slice(0, 10).map((f) => Object.fromEntries(layer.fields.map((k) => [k, cellText(f.properties?.[k])]))),
+    warnings: layer.warnings,
+    extras: layer.extras,
+  };
+}

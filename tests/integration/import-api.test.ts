@@ -1,0 +1,122 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApiService, type ApiService } from '../../electron/services/api-service';
+import { ProjectStore } from '../../electron/services/project-store';
+import { sha256, sharedData } from '../support/cli';
+
+const TXT = join(sharedData, 'boundary-txt', 'derived', 'chengqu_140502_CGCS2000_3GK_zone38_GBK.txt');
+const COUNTIES = join(sharedData, 'boundaries', 'tianditu_cgcs2000_simplified', 'shanxi_counties_tianditu.geojson');
+
+let dir: string;
+let project: string;
+let api: ApiService;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'landgate-import-api-'));
+  project = join(dir, 'p.gpkg');
+  ProjectStore.create(project, { title: '导入接口测试' }).close();
+  api = createApiService(project);
+});
+afterAll(() => {
+  api.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Uploads a file in chunks of `chunk` bytes, as the dialog does. */
+async function upload(path: string, name: string, chunk = 64 * 1024, uploadId?: string): Promise<string> {
+  const bytes = readFileSync(path);
+  let id = uploadId;
+  for (let offset = 0; offset < bytes.length || offset === 0; offset += chunk) {
+    const part = bytes.subarray(offset, offset + chunk);
+    const res = await api.stageImportFiles({ uploadId: id, files: [{ name, base64: part.toString('base64'), offset, totalBytes: bytes.length }] });
+    id = res.uploadId;
+    if (bytes.length === 0) break;
+  }
+  return id!;
+}
+
+async function waitJob(jobId: string) {
+  for (let i = 0; i < 600; i++) {
+    const status = await api.getImportJob({ jobId });
+    if (status.state !== 'running') return status;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error('job did not finish');
+}
+
+const stagingDirs = () => readdirSync(tmpdir()).filter((n) => n.startsWith('landgate-upload-'));
+
+describe('import API (stage → preview → start → job)', { timeout: 120_000 }, () => {
+  it('previews a GBK boundary TXT uploaded in small chunks, re-parses with another encoding, imports it as parcels', async () => {
+    const uploadId = await upload(TXT, '城区界址点.txt', 1000);
+    const preview = await api.previewImport({ uploadId });
+    expect(preview).toMatchObject({ format: 'boundary-txt', kind: 'parcel', featureCount: 1, layer: expect.any(String) });
+    expect(preview.encoding?.value).toBe('gbk');
+    expect(preview.crs).toMatchObject({ value: 'EPSG:4526', confidence: 'certain' });
+    expect(preview.rows[0]['地块名称']).toBe('晋城市城区(测试)');
+    expect(preview.fieldMap['地块编号']).toBe('id');
+    expect(preview.fieldMap['地块名称']).toBe('name');
+    expect(preview.outline[0].length).toBeGreaterThan(100);
+    expect(preview.crsOptions.some((o) => o.code === 'EPSG:4526')).toBe(true);
+    const utf = await api.previewImport({ uploadId, encoding: 'utf-8' });
+    expect(utf.encoding).toMatchObject({ value: 'utf-8', source: 'user' });
+    expect(utf.rows[0]['地块名称']).not.toBe('晋城市城区(测试)');
+
+    const { jobId } = await api.startImport({ uploadId, kind: 'parcel', table: 'chengqu_txt', fieldMap: preview.fieldMap, title: '城区界址点' });
+    const status = await waitJob(jobId);
+    expect(status.error).toBeUndefined();
+    expect(status).toMatchObject({ state: 'done', progress: 1 });
+    expect(status.layer).toMatchObject({ table: 'chengqu_txt', kind: 'parcel', featureCount: 1, originalCrs: 'EPSG:4526' });
+    const parcels = await api.listParcels();
+    expect(parcels).toEqual([expect.objectContaining({ table: 'chengqu_txt', id: '140502', name: '晋城市城区(测试)' })]);
+    // staged files are gone
+    await expect(api.previewImport({ uploadId })).rejects.toMatchObject({ code: 'import.unknown-upload' });
+  });
+
+  it('a failing import (wrong kind for the geometry) leaves the project unchanged; cancel before the write too', async () => {
+    const before = (await api.getProject()).layers.length;
+    const hash = sha256(project);
+    const uploadId = await upload(COUNTIES, 'counties.geojson');
+    const preview = await api.previewImport({ uploadId, kind: 'monitoring-station' });
+    expect(preview.featureCount).toBe(117);
+    const { jobId } = await api.startImport({ uploadId, kind: 'monitoring-station', table: 'wrong_kind' });
+    const status = await waitJob(jobId);
+    expect(status.state).toBe('failed');
+    expect(status.error?.messageZh).toContain('counties.geojson');
+
+    const second = await upload(COUNTIES, 'counties.geojson');
+    const started = await api.startImport({ uploadId: second, kind: 'admin-boundary', table: 'counties' });
+    await api.cancelImport(started);
+    expect((await waitJob(started.jobId)).state).toBe('cancelled');
+    expect((await api.getProject()).layers.length).toBe(before);
+    expect(sha256(project)).toBe(hash);
+  });
+
+  it('Xian 1980 TXT: preview says parameters are needed; import fails without them and works with them', async () => {
+    const text = readFileSync(TXT).toString('latin1').replace('2000\xb9\xfa\xbc\xd2', '1980\xce\xf7\xb0\xb2');
+    const path = join(dir, 'xian.txt');
+    writeFileSync(path, Buffer.from(text, 'latin1'));
+    const uploadId = await upload(path, 'xian.txt');
+    const preview = await api.previewImport({ uploadId });
+    expect(preview.crs.value).toBe('EPSG:2362');
+    expect(preview.needsParameters).toBe(true);
+    const failed = await waitJob((await api.startImport({ uploadId, kind: 'parcel', table: 'xian_a' })).jobId);
+    expect(failed.state).toBe('failed');
+    expect(failed.error?.messageZh).toContain('参数');
+    const again = await upload(path, 'xian.txt');
+    const done = await waitJob((await api.startImport({ uploadId: again, kind: 'parcel', table: 'xian_b', towgs84: '24,-123,-94,0.02,-0.25,-0.13,1.1' })).jobId);
+    expect(done.error).toBeUndefined();
+    expect(done.layer?.originalCrs).toContain('EPSG:2362');
+  });
+
+  it('refuses bad chunks, duplicate table names and unknown uploads with zh messages', async () => {
+    await expect(api.stageImportFiles({ files: [{ name: 'a.txt', base64: 'AAAA', offset: 10, totalBytes: 5 }] })).rejects.toMatchObject({ code: 'import.bad-chunk' });
+    await expect(api.previewImport({ uploadId: 'nope' })).rejects.toMatchObject({ code: 'import.unknown-upload' });
+    const uploadId = await upload(TXT, 'a.txt');
+    await expect(api.startImport({ uploadId, kind: 'parcel', table: 'chengqu_txt' })).rejects.toMatchObject({ code: 'layer.exists' });
+    await expect(api.startImport({ uploadId, kind: 'parcel', table: '地块' })).rejects.toMatchObject({ code: 'layer.invalid-name' });
+    await api.discardImport({ uploadId });
+    expect(stagingDirs().every((d) => readdirSync(join(tmpdir(), d)).length === 0 || !existsSync(join(tmpdir(), d, uploadId)))).toBe(true);
+  });
+});

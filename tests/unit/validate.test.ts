@@ -1,0 +1,125 @@
+/** Geometry hygiene: what is repaired (and said), what is refused. */
+import { describe, expect, it } from 'vitest';
+import type { Polygon, MultiPolygon, Position } from 'geojson';
+import { findSelfIntersection, signedRingArea, validateGeometry } from '../../shared/geo/validate';
+
+const square = (x: number, y: number, d: number): Position[] => [
+  [x, y],
+  [x + d, y],
+  [x + d, y + d],
+  [x, y + d],
+  [x, y],
+];
+
+describe('validateGeometry', () => {
+  it('closes rings, removes duplicate points and spikes, and says so', () => {
+    const ring: Position[] = [
+      [0, 0],
+      [1, 0],
+      [1, 0],
+      [1, 1],
+      [1.5, 1], // spike out …
+      [1, 1], // … and straight back
+      [0, 1],
+    ];
+    const r = validateGeometry({ type: 'Polygon', coordinates: [ring] });
+    expect(r.errorZh).toBeUndefined();
+    const out = (r.geometry as Polygon).coordinates[0];
+    expect(out).toEqual([
+      [0, 0],
+      [1, 0],
+      [1, 1],
+      [0, 1],
+      [0, 0],
+    ]);
+    expect(r.repairs.join('；')).toMatch(/未闭合.*补上闭合点/);
+    expect(r.repairs.join('；')).toMatch(/删除 \d+ 个重复的连续点/);
+    expect(r.repairs.join('；')).toMatch(/删除 1 个尖刺/);
+  });
+
+  it('orients shells counter-clockwise and holes clockwise (RFC 7946)', () => {
+    const shell = square(0, 0, 10).reverse(); // clockwise
+    const hole = square(2, 2, 2); // counter-clockwise
+    const r = validateGeometry({ type: 'Polygon', coordinates: [shell, hole] });
+    const [s, h] = (r.geometry as Polygon).coordinates;
+    expect(signedRingArea(s)).toBeGreaterThan(0);
+    expect(signedRingArea(h)).toBeLessThan(0);
+    expect(r.repairs).toEqual([]);
+  });
+
+  it('turns a hole outside its shell into a separate part', () => {
+    const r = validateGeometry({ type: 'Polygon', coordinates: [square(0, 0, 1), square(5, 5, 1)] });
+    expect(r.geometry?.type).toBe('MultiPolygon');
+    expect((r.geometry as MultiPolygon).coordinates).toHaveLength(2);
+    expect(r.repairs.join()).toMatch(/1 个洞不在外边界内，已改为独立的面/);
+  });
+
+  it('drops degenerate holes and empty parts, refuses a degenerate shell', () => {
+    const r = validateGeometry({
+      type: 'MultiPolygon',
+      coordinates: [
+        [square(0, 0, 10), [[2, 2], [3, 3], [2, 2]]],
+        [[[20, 20], [21, 21], [20, 20]]],
+      ],
+    });
+    expect(r.geometry?.type).toBe('Polygon');
+    expect(r.repairs.join()).toMatch(/删除 1 个退化.*洞/);
+    expect(r.repairs.join()).toMatch(/删除 1 个空的或退化的部件/);
+    const bad = validateGeometry({ type: 'Polygon', coordinates: [[[0, 0], [1, 1], [0, 0], [1, 1], [0, 0]]] });
+    expect(bad.geometry).toBeNull();
+    expect(bad.errorZh).toMatch(/少于 3 个不同的点/);
+  });
+
+  it('refuses a bow-tie (splitting it would change the area)', () => {
+    const bowtie: Position[] = [
+      [0, 0],
+      [2, 2],
+      [2, 0],
+      [0, 2],
+      [0, 0],
+    ];
+    expect(findSelfIntersection(bowtie)).toEqual([1, 1]);
+    const r = validateGeometry({ type: 'Polygon', coordinates: [bowtie] });
+    expect(r.geometry).toBeNull();
+    expect(r.errorZh).toMatch(/自相交（在 1\.000000, 1\.000000 附近）.*超过 1%/);
+  });
+
+  it('splits a shell with a tiny twisted loop, keeping the area', () => {
+    // A 100×100 square whose corner makes a tiny figure-eight loop (0.5 × 0.5).
+    const ring: Position[] = [
+      [0, 0],
+      [100, 0],
+      [100, 100],
+      [0.5, 100],
+      [0, 100.5],
+      [0, 100],
+      [0.5, 100.5],
+      [0.4, 99],
+      [0, 99],
+      [0, 0],
+    ];
+    expect(findSelfIntersection(ring)).not.toBeNull();
+    const r = validateGeometry({ type: 'Polygon', coordinates: [ring] });
+    expect(r.errorZh).toBeUndefined();
+    expect(r.geometry?.type).toBe('MultiPolygon');
+    expect(r.repairs.join()).toMatch(/边界自相交 1 处.*已在交点处拆分/);
+    for (const part of (r.geometry as MultiPolygon).coordinates) expect(findSelfIntersection(part[0])).toBeNull();
+  });
+
+  it('refuses a hole that crosses its shell, accepts one that touches it', () => {
+    // a hole mostly inside with one corner poking out through the shell
+    const poking = validateGeometry({ type: 'Polygon', coordinates: [square(0, 0, 10), [[2, 2], [11, 2], [8, 8], [2, 8], [2, 2]]] });
+    expect(poking.geometry).toBeNull();
+    expect(poking.errorZh).toMatch(/洞（内环）与外边界或其他洞交叉（在 10\.000000, 2\.000000 附近）/);
+    const touching = validateGeometry({ type: 'Polygon', coordinates: [square(0, 0, 10), [[2, 2], [10, 5], [2, 8], [2, 2]]] });
+    expect(touching.errorZh).toBeUndefined();
+  });
+
+  it('skips zero-length lines, keeps good parts of multi-lines', () => {
+    const zero = validateGeometry({ type: 'LineString', coordinates: [[1, 1], [1, 1]] });
+    expect(zero.skip).toBe(true);
+    expect(zero.errorZh).toMatch(/线的长度为零/);
+    const multi = validateGeometry({ type: 'MultiLineString', coordinates: [[[1, 1], [1, 1]], [[0, 0], [1, 0]]] });
+    expect(multi.geometry).toEqual({ type: 'LineString', coordinates: [[0, 0], [1, 0]] });
+  });
+});
