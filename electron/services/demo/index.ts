@@ -8,7 +8,7 @@ import type { Feature, Geometry, Position } from 'geojson';
 import type { LayerKind, ProjectInfo } from '../../../shared/model/layers';
 import { ProjectStore } from '../project-store';
 import { mulberry32 } from './prng';
-import { bandBelow, createSyntheticDem } from './synthetic-dem';
+import { syntheticBands, writeSyntheticDem } from './synthetic-dem';
 import {
   blobRing,
   circleRing,
@@ -166,8 +166,9 @@ export function buildDemoLayers(): DemoLayer[] {
   });
 
   // --- elevation bands from the synthetic DEM -------------------------------------------------
-  const dem = createSyntheticDem();
-  const bands = reference.elevationBands.map((b) => feature(bandBelow(dem, b.belowM), { id: b.id, name: b.name, belowM: b.belowM }));
+  // (same code as `landgate bands`; the DEM itself is stored in the project by generateDemoProject)
+  const bandGeometries = syntheticBands(reference.elevationBands.map((b) => b.belowM));
+  const bands = reference.elevationBands.map((b) => feature(bandGeometries.find((f) => f.properties?.belowM === b.belowM)!.geometry, { id: b.id, name: b.name, belowM: b.belowM }));
 
   const seat = reference.countySeat;
   const ban = reference.coalBanZone;
@@ -220,6 +221,7 @@ export function generateDemoProject(path: string): ProjectInfo {
         store.writeLayer({ table: layer.table, kind: layer.kind, title: layer.title, sourceFile: null, originalCrs: 'EPSG:4490', features: layer.features, importedAt: DEMO_TIMESTAMP });
       }
     });
+    writeSyntheticDem(path, DEMO_TIMESTAMP);
     return store.info();
   } finally {
     store.close();

@@ -4,8 +4,10 @@
  * a mountain ridge (中条山-like, up to ~1500 m) along the south-east edge, a shallow river valley
  * and a few metres of seeded value noise. Nothing here is real terrain.
  */
-import { contours } from 'd3-contour';
-import type { MultiPolygon, Position } from 'geojson';
+import type { Feature, MultiPolygon, Position } from 'geojson';
+import type { DemRowSource } from '../../../shared/terrain/grid';
+import { computeBandsSync } from '../terrain/bands-service';
+import { DemWriter } from '../terrain/dem-store';
 import { mulberry32 } from './prng';
 
 export const DEM_BBOX = { west: 111.1, south: 35.0, east: 111.5, north: 35.3 } as const;
@@ -120,20 +122,41 @@ export function orientRfc7946(polygon: Position[][]): Position[][] {
   });
 }
 
-/**
- * The area whose ground elevation is BELOW `belowM` as a lon/lat MultiPolygon. d3-contour gives
- * the area ≥ threshold, so the grid is negated: −h ≥ −belowM ⇔ h ≤ belowM. The grid edge closes
- * the polygons (the band is clipped to the DEM extent).
- */
-export function bandBelow(dem: SyntheticDem, belowM: number): MultiPolygon {
-  const negated = Array.from(dem.values, (h) => -h);
-  const [contour] = contours().size([dem.cols, dem.rows]).thresholds([-belowM])(negated);
-  // d3 pixel space: x ∈ [0, cols] west→east, y ∈ [0, rows] north→south; value i sits at i + 0.5.
-  const toLonLat = ([x, y]: Position): Position => [round9(dem.west + x * dem.cellLon), round9(dem.north - y * dem.cellLat)];
-  const coordinates = contour.coordinates.map((polygon) => orientRfc7946(polygon.map((ring) => ring.map(toLonLat))));
-  return { type: 'MultiPolygon', coordinates };
+/** The synthetic DEM as a row source in the project CRS (what the band pipeline and the DEM store take). */
+export function syntheticDemSource(dem: SyntheticDem = createSyntheticDem()): DemRowSource & { values: Float64Array } {
+  return {
+    cols: dem.cols,
+    rows: dem.rows,
+    crs: 'EPSG:4490',
+    originX: dem.west,
+    originY: dem.north,
+    cellX: dem.cellLon,
+    cellY: dem.cellLat,
+    values: dem.values,
+    async readRows(row0, count) {
+      return Float32Array.from(dem.values.subarray(row0 * dem.cols, (row0 + count) * dem.cols));
+    },
+  };
 }
 
-function round9(value: number): number {
-  return Math.round(value * 1e9) / 1e9;
+/**
+ * The demo's clean-heating bands: computed from the synthetic DEM by the same pipeline as
+ * `landgate bands` (shared/terrain BandBuilder → band features).
+ */
+export function syntheticBands(levels: number[]): Feature<MultiPolygon>[] {
+  return computeBandsSync(syntheticDemSource(), levels).features;
+}
+
+/** Stores the synthetic DEM in the demo project (2D gridded coverage), as `landgate bands --dem` would. */
+export function writeSyntheticDem(projectPath: string, importedAt: string): void {
+  const source = syntheticDemSource();
+  const writer = new DemWriter(projectPath, source, { integer: false, files: ['示例县合成 DEM（示例数据）'], importedAt });
+  try {
+    writer.begin();
+    writer.pushRows(Float32Array.from(source.values), source.rows);
+    writer.commit();
+  } catch (error) {
+    writer.rollback();
+    throw error;
+  }
 }

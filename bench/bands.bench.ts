@@ -1,0 +1,67 @@
+/**
+ * Elevation bands on a generated N × N DEM (default 8 000 × 8 000, `BENCH_DEM_SIZE` to change):
+ * `landgate bands` (DEM import into the project + 400 / 900 m bands, one streaming pass) against
+ * `gdal_contour -p -fl 400 900` on the same GeoTIFF. Prints both times and the ratio.
+ *
+ * The DEM: smooth synthetic terrain (ridges, valleys, a basin below 400 m, value noise) in
+ * CGCS2000 GK zone 37 (EPSG:4525), 30 m cells, Int16, written raw + .hdr and converted to a tiled
+ * DEFLATE GeoTIFF by gdal_translate.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync, writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+
+const root = join(import.meta.dirname, '..');
+
+function run(cmd: string, args: string[]): number {
+  const t0 = performance.now();
+  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const ms = performance.now() - t0;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
+  return ms;
+}
+
+function terrain(n: number, path: string) {
+  // elevation in metres: basin in the south-west (< 400), plateau 600–900, ridges to ~1800
+  const fd = openSync(path, 'w');
+  const row = new Int16Array(n);
+  const bytes = new Uint8Array(row.buffer);
+  for (let r = 0; r < n; r++) {
+    const v = r / n;
+    for (let c = 0; c < n; c++) {
+      const u = c / n;
+      const base = 250 + 700 * u + 500 * (1 - v);
+      const ridges = 450 * Math.sin(6.1 * u + 2.3 * v) * Math.cos(4.7 * v - 1.3 * u);
+      const hills = 60 * Math.sin(41 * u + 17 * v) * Math.sin(37 * v - 11 * u) + 15 * Math.sin(233 * u) * Math.cos(197 * v);
+      row[c] = Math.round(base + ridges + hills);
+    }
+    writeSync(fd, bytes);
+  }
+  closeSync(fd);
+  writeFileSync(path.replace(/\.bil$/, '.hdr'), ['BYTEORDER I', 'LAYOUT BIL', `NROWS ${n}`, `NCOLS ${n}`, 'NBANDS 1', 'NBITS 16', 'PIXELTYPE SIGNEDINT', 'ULXMAP 37400015', 'ULYMAP 3899985', 'XDIM 30', 'YDIM 30', 'NODATA -32768', ''].join('\n'));
+}
+
+export default async function bandsBench() {
+  const n = Number(process.env.BENCH_DEM_SIZE ?? 8000);
+  const dir = mkdtempSync(join(tmpdir(), 'landgate-bench-bands-'));
+  try {
+    const raw = join(dir, 'dem.bil');
+    const tif = join(dir, 'dem.tif');
+    let t0 = performance.now();
+    terrain(n, raw);
+    run('gdal_translate', ['-q', '-a_srs', 'EPSG:4525', '-co', 'TILED=YES', '-co', 'COMPRESS=DEFLATE', '-co', 'PREDICTOR=2', raw, tif]);
+    console.log(`DEM ${n} × ${n} (${((n * n) / 1e6).toFixed(1)} M cells, 30 m, Int16 DEFLATE tiled GeoTIFF ${(statSync(tif).size / 1e6).toFixed(1)} MB) generated in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+
+    const project = join(dir, 'bench.gpkg');
+    run(process.execPath, [join(root, 'bin', 'landgate.js'), 'init', project]);
+    const ours = run(process.execPath, [join(root, 'bin', 'landgate.js'), 'bands', project, '--dem', tif]);
+    const gdal = run('gdal_contour', ['-q', '-p', '-amin', 'amin', '-amax', 'amax', '-fl', '400', '900', '-f', 'GPKG', tif, join(dir, 'gdal.gpkg')]);
+    console.log(`landgate bands (import DEM into the project + 400/900 m bands): ${(ours / 1000).toFixed(2)} s`);
+    console.log(`gdal_contour -p -fl 400 900 (bands only):                     ${(gdal / 1000).toFixed(2)} s`);
+    console.log(`ratio landgate / gdal_contour: ${(ours / gdal).toFixed(2)}×`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,167 @@
+/**
+ * The bands pipeline shared by `landgate bands`, the API and the demo: stream a DEM (file or the
+ * project's stored DEM) strip by strip into the band builder (and, on import, into the project's
+ * gridded coverage at the same time), then write one `elevation-band` layer.
+ */
+import { basename } from 'node:path';
+import type { Feature, MultiPolygon } from 'geojson';
+import { UserInputError } from '../../../shared/model/errors';
+import { BandBuilder } from '../../../shared/terrain/bands';
+import { bandFeatureCollection } from '../../../shared/terrain/band-features';
+import type { DemRowSource } from '../../../shared/terrain/grid';
+import { ProjectStore } from '../project-store';
+import { openDem } from './dem-source';
+import { DemWriter, StoredDem, type StoredDemInfo } from './dem-store';
+
+export const DEFAULT_LEVELS = [400, 900];
+export const DEFAULT_BAND_TABLE = 'elevation_bands';
+const STRIP = 256;
+
+export function parseLevels(text: string | undefined): number[] {
+  if (text === undefined) return [...DEFAULT_LEVELS];
+  const parts = text.split(/[,，\s]+/).filter(Boolean);
+  const levels = parts.map(Number);
+  if (levels.length === 0 || levels.some((l) => !Number.isFinite(l) || l < -500 || l > 9000)) {
+    throw new UserInputError('bands.levels', `高程阈值“${text}”无效，应为逗号分隔的米数，如 400,900。`, `Invalid --levels "${text}" (e.g. 400,900).`);
+  }
+  return [...new Set(levels)].sort((a, b) => a - b);
+}
+
+export interface BandsResult {
+  features: Feature<MultiPolygon>[];
+  /** Cells without a value: "unknown", never inside a band. */
+  nodataCells: number;
+  cells: number;
+}
+
+/** Streams `source` through the band builder; `onRows` sees every strip (e.g. the DEM writer). */
+export async function computeBands(source: DemRowSource, levels: number[], options: { smooth?: boolean; onRows?: (rows: Float32Array, count: number) => void } = {}): Promise<BandsResult> {
+  const builder = new BandBuilder(source.cols, levels);
+  let nodataCells = 0;
+  for (let row0 = 0; row0 < source.rows; row0 += STRIP) {
+    const count = Math.min(STRIP, source.rows - row0);
+    const strip = await source.readRows(row0, count);
+    for (let i = 0; i < strip.length; i++) if (strip[i] !== strip[i]) nodataCells++;
+    options.onRows?.(strip, count);
+    for (let r = 0; r < count; r++) builder.pushRow(strip.subarray(r * source.cols, (r + 1) * source.cols));
+  }
+  const bands = builder.finish({ smooth: options.smooth });
+  return { features: bandFeatureCollection(bands, source), nodataCells, cells: source.cols * source.rows };
+}
+
+/** Same as computeBands for a grid held in memory (the demo's synthetic DEM). */
+export function computeBandsSync(source: DemRowSource & { values: ArrayLike<number> }, levels: number[], options: { smooth?: boolean } = {}): BandsResult {
+  const builder = new BandBuilder(source.cols, levels);
+  const row = new Float64Array(source.cols);
+  let nodataCells = 0;
+  for (let r = 0; r < source.rows; r++) {
+    for (let c = 0; c < source.cols; c++) {
+      const v = source.values[r * source.cols + c];
+      row[c] = v;
+      if (!Number.isFinite(v)) nodataCells++;
+    }
+    builder.pushRow(row);
+  }
+  return { features: bandFeatureCollection(builder.finish({ smooth: options.smooth }), source), nodataCells, cells: source.cols * source.rows };
+}
+
+/** Imports DEM file(s) into the project (replacing a stored DEM); optional row consumer. */
+export async function importDem(projectPath: string, files: string[], onRows?: (source: DemRowSource) => (rows: Float32Array, count: number) => void): Promise<StoredDemInfo> {
+  const source = await openDem(files);
+  try {
+    const writer = new DemWriter(projectPath, source, { integer: source.integer, files: source.files.map((f) => basename(f)) });
+    try {
+      writer.begin();
+      const consume = onRows?.(source);
+      for (let row0 = 0; row0 < source.rows; row0 += STRIP) {
+        const count = Math.min(STRIP, source.rows - row0);
+        const strip = await source.readRows(row0, count);
+        writer.pushRows(strip, count);
+        consume?.(strip, count);
+      }
+      return writer.commit();
+    } catch (error) {
+      writer.rollback();
+      throw error;
+    }
+  } finally {
+    await source.close();
+  }
+}
+
+/** elevation_bands, or elevation_bands_2, _3 … when taken. */
+export function uniqueBandTable(store: ProjectStore): string {
+  const taken = new Set(store.listLayers().map((l) => l.table));
+  let table = DEFAULT_BAND_TABLE;
+  for (let n = 2; taken.has(table); n++) table = `${DEFAULT_BAND_TABLE}_${n}`;
+  return table;
+}
+
+function checkBandTable(projectPath: string, table: string) {
+  const store = ProjectStore.open(projectPath, { readonly: true });
+  try {
+    if (store.listLayers().some((l) => l.table === table)) {
+      throw new UserInputError('layer.exists', `项目“${basename(projectPath)}”中已有图层“${table}”。请用另一个图层名（--name）。`, `Layer "${table}" already exists.`);
+    }
+  } finally {
+    store.close();
+  }
+}
+
+export interface BandsCommandResult extends BandsResult {
+  table: string;
+  dem: StoredDemInfo;
+  levels: number[];
+}
+
+/**
+ * `landgate bands`: with `files`, imports the DEM into the project and builds the bands in the
+ * same pass; without, builds them from the project's stored DEM. Writes the band layer.
+ */
+export async function buildBandsLayer(projectPath: string, options: { files?: string[]; levels: number[]; table?: string; smooth?: boolean }): Promise<BandsCommandResult> {
+  const table = options.table ?? DEFAULT_BAND_TABLE;
+  checkBandTable(projectPath, table); // also validates that this is a LandGate project
+  let result: BandsResult | null = null;
+  let dem: StoredDemInfo;
+  if (options.files && options.files.length > 0) {
+    let builder: BandBuilder | null = null;
+    let nodataCells = 0;
+    let grid: DemRowSource | null = null;
+    dem = await importDem(projectPath, options.files, (source) => {
+      grid = source;
+      builder = new BandBuilder(source.cols, options.levels);
+      return (strip, count) => {
+        for (let i = 0; i < strip.length; i++) if (strip[i] !== strip[i]) nodataCells++;
+        for (let r = 0; r < count; r++) builder!.pushRow(strip.subarray(r * source.cols, (r + 1) * source.cols));
+      };
+    });
+    const bands = (builder as unknown as BandBuilder).finish({ smooth: options.smooth });
+    result = { features: bandFeatureCollection(bands, grid as unknown as DemRowSource), nodataCells, cells: dem.cols * dem.rows };
+  } else {
+    const stored = StoredDem.open(projectPath);
+    if (!stored) throw new UserInputError('bands.no-dem', `项目“${basename(projectPath)}”中还没有高程数据。请用 --dem 指定 GeoTIFF 或 .hgt 文件。`, 'The project has no DEM; pass --dem <file>.');
+    try {
+      dem = stored.info;
+      result = await computeBands(stored, options.levels, { smooth: options.smooth });
+    } finally {
+      stored.close();
+    }
+  }
+  const store = ProjectStore.open(projectPath);
+  try {
+    store.transaction(() => {
+      store.writeLayer({
+        table,
+        kind: 'elevation-band',
+        title: `清洁取暖高程带（${options.levels.join(' / ')} m，${dem.files.join('、')}）`,
+        sourceFile: dem.files.join(';'),
+        originalCrs: dem.crs,
+        features: result!.features,
+      });
+      store.appendAudit({ action: 'bands', detail: { table, levels: options.levels, dem: dem.files, demCrs: dem.crs, size: [dem.cols, dem.rows], nodataCells: result!.nodataCells, smooth: !!options.smooth } });
+    });
+  } finally {
+    store.close();
+  }
+  return { ...result, table, dem, levels: options.levels };
+}

@@ -1,0 +1,250 @@
+/**
+ * DEM file readers: GeoTIFF (via the `geotiff` package: any sample type, DEFLATE/LZW/predictors,
+ * tiled or striped, GDAL nodata, geographic or projected CRS from the GeoKeys) and SRTM `.hgt`
+ * (size → 1201² / 3601², name → origin, big-endian Int16, −32768 = nodata). Several files are
+ * mosaicked onto one grid (same CRS and cell size, aligned). Everything is read by row windows,
+ * so a 10 000 × 10 000 DEM is never held whole in memory.
+ */
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
+import { inflateSync } from 'node:zlib';
+import { addDecoder, BaseDecoder, fromFile, type GeoTIFF, type GeoTIFFImage } from 'geotiff';
+import { isKnownCrs } from '../../../shared/crs';
+import { UserInputError } from '../../../shared/model/errors';
+import type { DemRowSource } from '../../../shared/terrain/grid';
+
+export interface DemSource extends DemRowSource {
+  /** Source files (absolute or as given). */
+  files: string[];
+  /** Stored sample type: integer sources are stored exactly. */
+  integer: boolean;
+  close(): Promise<void>;
+}
+
+/** DEFLATE tiles through Node's native zlib (several times faster than the bundled pako). */
+class NodeDeflateDecoder extends BaseDecoder {
+  decodeBlock(buffer: ArrayBufferLike): ArrayBufferLike {
+    const out = inflateSync(new Uint8Array(buffer));
+    return out.buffer.slice(out.byteOffset, out.byteOffset + out.byteLength);
+  }
+}
+addDecoder([8, 32946], async () => NodeDeflateDecoder, undefined, false);
+
+function messageOf(error: unknown): string {
+  return error instanceof Error && error.message ? error.message : String(error ?? 'unknown error');
+}
+
+function demError(file: string, problemZh: string, problemEn: string, code = 'dem.invalid'): UserInputError {
+  return new UserInputError(code, `高程文件“${basename(file)}”${problemZh}`, `DEM file "${file}": ${problemEn}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// GeoTIFF
+
+const USER_DEFINED = 32767;
+
+function crsFromGeoKeys(file: string, keys: Record<string, unknown> | null): string {
+  if (!keys) throw demError(file, '没有地理参考信息（GeoKeys），无法确定坐标系。请先用 GIS 软件为其指定坐标系。', 'no GeoKeys (no CRS).', 'dem.no-crs');
+  const projected = Number(keys.ProjectedCSTypeGeoKey);
+  const geographic = Number(keys.GeographicTypeGeoKey);
+  const model = Number(keys.GTModelTypeGeoKey);
+  let code: number | null = null;
+  if (model === 1 || (Number.isFinite(projected) && projected > 0)) {
+    code = Number.isFinite(projected) && projected !== USER_DEFINED ? projected : null;
+  } else if (Number.isFinite(geographic) && geographic !== USER_DEFINED) {
+    code = geographic;
+  }
+  if (code === null) {
+    throw demError(file, '使用了自定义坐标系（没有 EPSG 代码），LandGate 无法可靠识别。请先用 gdalwarp 转换为 CGCS2000（EPSG:4490）或高斯-克吕格（EPSG:4513–4554）。', 'user-defined CRS (no EPSG code).', 'dem.unknown-crs');
+  }
+  const crs = `EPSG:${code}`;
+  if (!isKnownCrs(crs)) {
+    throw demError(file, `的坐标系 ${crs} 不受支持。可用：EPSG:4490、EPSG:4326、CGCS2000 高斯-克吕格 EPSG:4491–4554。`, `unsupported CRS ${crs}.`, 'dem.unknown-crs');
+  }
+  return crs;
+}
+
+async function openGeoTiff(file: string): Promise<DemSource> {
+  let tiff: GeoTIFF;
+  let image: GeoTIFFImage;
+  try {
+    tiff = await fromFile(file);
+    image = await tiff.getImage();
+  } catch (error) {
+    throw demError(file, `不是可读的 GeoTIFF 文件（${messageOf(error)}）。`, `not a readable GeoTIFF (${messageOf(error)}).`);
+  }
+  try {
+    const cols = image.getWidth();
+    const rows = image.getHeight();
+    if (!(cols > 1 && rows > 1)) throw demError(file, `尺寸 ${cols}×${rows} 太小。`, `too small (${cols}×${rows}).`);
+    const crs = crsFromGeoKeys(file, image.getGeoKeys() as Record<string, unknown> | null);
+    let origin: number[];
+    let resolution: number[];
+    try {
+      origin = image.getOrigin();
+      resolution = image.getResolution();
+    } catch {
+      throw demError(file, '没有像元坐标（ModelTiepoint / ModelPixelScale），无法定位。', 'no georeferencing (tiepoint/pixel scale).', 'dem.no-georef');
+    }
+    const cellX = resolution[0];
+    const cellY = -resolution[1];
+    if (!(cellX > 0 && cellY > 0)) throw demError(file, '不是北向上的栅格（像元大小为负或旋转），请先用 gdalwarp 处理。', 'not north-up.', 'dem.rotated');
+    let [originX, originY] = origin;
+    const keys = image.getGeoKeys() as Record<string, unknown> | null;
+    if (Number(keys?.GTRasterTypeGeoKey) === 2) {
+      // PixelIsPoint: the tiepoint is the centre of pixel (0, 0)
+      originX -= cellX / 2;
+      originY += cellY / 2;
+    }
+    const nodata = image.getGDALNoData();
+    const sampleFormat = image.getSampleFormat();
+    if (image.getSamplesPerPixel() < 1) throw demError(file, '没有波段。', 'no bands.');
+    const integer = sampleFormat !== 3;
+    const readRows = async (row0: number, count: number): Promise<Float32Array> => {
+      let raster: ArrayLike<number>;
+      try {
+        raster = (await image.readRasters({ window: [0, row0, cols, row0 + count], samples: [0], interleave: true })) as unknown as ArrayLike<number>;
+      } catch (error) {
+        throw demError(file, `第 ${row0 + 1}–${row0 + count} 行读取失败，文件可能已损坏或不完整（${messageOf(error)}）。`, `rows ${row0}-${row0 + count} unreadable (${messageOf(error)}).`, 'dem.corrupt');
+      }
+      const out = new Float32Array(cols * count);
+      for (let i = 0; i < out.length; i++) {
+        const v = raster[i];
+        out[i] = v === nodata || !Number.isFinite(v) || v < -11000 || v > 9000 ? NaN : v;
+      }
+      return out;
+    };
+    return {
+      files: [file],
+      cols,
+      rows,
+      crs,
+      originX,
+      originY,
+      cellX,
+      cellY,
+      integer,
+      readRows,
+      async close() {
+        await tiff.close();
+      },
+    };
+  } catch (error) {
+    await tiff.close();
+    throw error;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// SRTM .hgt
+
+const HGT_NAME = /^([NS])(\d{2})([EW])(\d{3})\.hgt$/i;
+
+function openHgt(file: string): DemSource {
+  const match = HGT_NAME.exec(basename(file));
+  if (!match) throw demError(file, '的文件名不是 SRTM 命名（如 N37E111.hgt），无法确定位置。', 'name is not an SRTM tile name (e.g. N37E111.hgt).', 'dem.hgt-name');
+  const lat = (match[1].toUpperCase() === 'S' ? -1 : 1) * Number(match[2]);
+  const lon = (match[3].toUpperCase() === 'W' ? -1 : 1) * Number(match[4]);
+  const size = statSync(file).size;
+  const n = size === 1201 * 1201 * 2 ? 1201 : size === 3601 * 3601 * 2 ? 3601 : 0;
+  if (!n) throw demError(file, `大小为 ${size} 字节，不是 SRTM3（1201×1201）或 SRTM1（3601×3601）；文件可能不完整。`, `size ${size} is neither 1201² nor 3601² Int16.`, 'dem.corrupt');
+  const cell = 1 / (n - 1);
+  const fd = openSync(file, 'r');
+  const readRows = async (row0: number, count: number): Promise<Float32Array> => {
+    const bytes = Buffer.alloc(n * count * 2);
+    readSync(fd, bytes, 0, bytes.length, row0 * n * 2);
+    const out = new Float32Array(n * count);
+    for (let i = 0; i < out.length; i++) {
+      const v = bytes.readInt16BE(i * 2);
+      out[i] = v === -32768 ? NaN : v;
+    }
+    return out;
+  };
+  return {
+    files: [file],
+    cols: n,
+    rows: n,
+    crs: 'EPSG:4326',
+    // samples sit on whole arc-seconds: the tile's SW corner is a pixel centre
+    originX: lon - cell / 2,
+    originY: lat + 1 + cell / 2,
+    cellX: cell,
+    cellY: cell,
+    integer: true,
+    readRows,
+    async close() {
+      closeSync(fd);
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Mosaic
+
+async function mosaic(sources: DemSource[]): Promise<DemSource> {
+  const first = sources[0];
+  for (const s of sources.slice(1)) {
+    const same = s.crs === first.crs && Math.abs(s.cellX - first.cellX) / first.cellX < 1e-6 && Math.abs(s.cellY - first.cellY) / first.cellY < 1e-6;
+    const aligned = Math.abs(((s.originX - first.originX) / first.cellX) % 1) < 1e-3 || Math.abs(Math.abs(((s.originX - first.originX) / first.cellX) % 1) - 1) < 1e-3;
+    if (!same || !aligned) {
+      throw demError(s.files[0], `与“${basename(first.files[0])}”的坐标系、分辨率或网格不一致，无法拼接。请先用 gdalwarp 统一。`, `CRS, cell size or grid differs from ${first.files[0]}; cannot mosaic.`, 'dem.mosaic');
+    }
+  }
+  const west = Math.min(...sources.map((s) => s.originX));
+  const north = Math.max(...sources.map((s) => s.originY));
+  const east = Math.max(...sources.map((s) => s.originX + s.cols * s.cellX));
+  const south = Math.min(...sources.map((s) => s.originY - s.rows * s.cellY));
+  const cols = Math.round((east - west) / first.cellX);
+  const rows = Math.round((north - south) / first.cellY);
+  const placement = sources.map((s) => ({ s, col0: Math.round((s.originX - west) / first.cellX), row0: Math.round((north - s.originY) / first.cellY) }));
+  return {
+    files: sources.flatMap((s) => s.files),
+    cols,
+    rows,
+    crs: first.crs,
+    originX: west,
+    originY: north,
+    cellX: first.cellX,
+    cellY: first.cellY,
+    integer: sources.every((s) => s.integer),
+    async readRows(row0, count) {
+      const out = new Float32Array(cols * count).fill(NaN);
+      for (const { s, col0, row0: srow0 } of placement) {
+        const a = Math.max(row0, srow0);
+        const b = Math.min(row0 + count, srow0 + s.rows);
+        if (a >= b) continue;
+        const part = await s.readRows(a - srow0, b - a);
+        for (let r = a; r < b; r++) {
+          for (let c = 0; c < s.cols; c++) {
+            const v = part[(r - a) * s.cols + c];
+            const k = (r - row0) * cols + col0 + c;
+            if (v === v && out[k] !== out[k]) out[k] = v; // first valid value wins
+          }
+        }
+      }
+      return out;
+    },
+    async close() {
+      for (const s of sources) await s.close();
+    },
+  };
+}
+
+/** Opens one or several DEM files (mosaicked). Throws UserInputError naming the file. */
+export async function openDem(files: string[]): Promise<DemSource> {
+  if (files.length === 0) throw new UserInputError('dem.none', '没有指定高程文件（--dem）。', 'No DEM file given (--dem).');
+  const sources: DemSource[] = [];
+  try {
+    for (const file of files) {
+      if (!existsSync(file) || !statSync(file).isFile()) throw demError(file, '不存在。', 'does not exist.', 'dem.missing');
+      const lower = file.toLowerCase();
+      if (lower.endsWith('.hgt')) sources.push(openHgt(file));
+      else if (lower.endsWith('.tif') || lower.endsWith('.tiff')) sources.push(await openGeoTiff(file));
+      else throw demError(file, '的格式不受支持：高程数据请用 GeoTIFF（.tif）或 SRTM .hgt。', 'unsupported format (use GeoTIFF or SRTM .hgt).', 'dem.format');
+    }
+    return sources.length === 1 ? sources[0] : await mosaic(sources);
+  } catch (error) {
+    for (const s of sources) await s.close();
+    throw error;
+  }
+}

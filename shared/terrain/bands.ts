@@ -1,0 +1,379 @@
+/**
+ * Elevation bands ("the area whose ground is below L metres") from a DEM grid, streamed row by
+ * row so a 10 000 × 10 000 DEM never has to be in memory: only two rows per level are kept, plus
+ * the open contour fragments along the current row.
+ *
+ * Method: marching squares on the cell-centre lattice. Cell values are samples at pixel centres
+ * (col + 0.5, row + 0.5 in pixel space, y down). The grid is surrounded by a virtual ring of
+ * "unknown" cells, and nodata cells (NaN) are unknown too: unknown is never inside a band. Where
+ * a boundary runs between a known cell and an unknown one it is placed half-way, i.e. on the
+ * pixel border — the same convention as GDAL's `gdal_contour -p` (which extends each pixel to
+ * its footprint), so bands cover the DEM's pixel extent and stop at nodata pixel footprints.
+ *
+ * Saddles are resolved by the mean of the known corners (the bilinear centre value), the same for
+ * every level, so for L1 < L2 the L1 band is always inside the L2 band (a crossing for L1 lies
+ * between the low corner and the L2 crossing on every edge). A value exactly equal to a level
+ * counts as "not below" and is nudged by a tiny epsilon so that no ring ever passes through a
+ * lattice node twice (which would make self-touching rings).
+ *
+ * Segments are oriented so the inside is always on the same side; rings therefore come out with
+ * exteriors and holes of opposite orientation, and holes are assigned to the smallest exterior
+ * that contains them.
+ */
+
+export type Ring = number[][]; // [[x, y], …] closed (first = last)
+export type PolygonRings = Ring[]; // exterior first, then holes
+
+interface Fragment {
+  /** Points prepended, stored in reverse order (flat x, y pairs). */
+  head: number[];
+  /** Points appended, in order (flat x, y pairs). */
+  tail: number[];
+  startKey: number;
+  endKey: number;
+}
+
+function fragmentLength(f: Fragment): number {
+  return f.head.length + f.tail.length;
+}
+
+function materialize(f: Fragment): number[] {
+  const out: number[] = new Array(f.head.length + f.tail.length);
+  let k = 0;
+  for (let i = f.head.length - 2; i >= 0; i -= 2) {
+    out[k++] = f.head[i];
+    out[k++] = f.head[i + 1];
+  }
+  for (let i = 0; i < f.tail.length; i++) out[k++] = f.tail[i];
+  return out;
+}
+
+class LevelTracer {
+  readonly level: number;
+  private readonly byStart = new Map<number, Fragment>();
+  private readonly byEnd = new Map<number, Fragment>();
+  readonly rings: number[][] = []; // flat closed rings
+
+  constructor(level: number) {
+    this.level = level;
+  }
+
+  addSegment(ka: number, ax: number, ay: number, kb: number, bx: number, by: number) {
+    const f = this.byEnd.get(ka);
+    const g = this.byStart.get(kb);
+    if (f && g) {
+      this.byEnd.delete(ka);
+      this.byStart.delete(kb);
+      if (f === g) {
+        const flat = materialize(f);
+        flat.push(bx, by);
+        this.rings.push(flat);
+        return;
+      }
+      // join f + g: copy the shorter one into the longer one
+      if (fragmentLength(f) >= fragmentLength(g)) {
+        const gp = materialize(g);
+        for (let i = 0; i < gp.length; i++) f.tail.push(gp[i]);
+        f.endKey = g.endKey;
+        this.byEnd.set(f.endKey, f);
+      } else {
+        const fp = materialize(f);
+        for (let i = fp.length - 2; i >= 0; i -= 2) g.head.push(fp[i], fp[i + 1]);
+        g.startKey = f.startKey;
+        this.byStart.set(g.startKey, g);
+      }
+      return;
+    }
+    if (f) {
+      this.byEnd.delete(ka);
+      f.tail.push(bx, by);
+      f.endKey = kb;
+      this.byEnd.set(kb, f);
+      return;
+    }
+    if (g) {
+      this.byStart.delete(kb);
+      g.head.push(ax, ay);
+      g.startKey = ka;
+      this.byStart.set(ka, g);
+      return;
+    }
+    const fragment: Fragment = { head: [], tail: [ax, ay, bx, by], startKey: ka, endKey: kb };
+    this.byStart.set(ka, fragment);
+    this.byEnd.set(kb, fragment);
+  }
+
+  get openFragments(): number {
+    return this.byStart.size;
+  }
+}
+
+export interface BandOptions {
+  /** One pass of Chaikin smoothing (off by default); moves the boundary by < half a cell. */
+  smooth?: boolean;
+}
+
+/**
+ * Streaming band builder. Push rows top (north) to bottom; NaN = nodata. `finish()` returns, per
+ * level, the polygons (pixel coordinates: x = column, y = row, pixel (c, r) covers
+ * [c, c+1] × [r, r+1]) of the area below that level.
+ */
+export class BandBuilder {
+  readonly cols: number;
+  readonly levels: number[];
+  private readonly tracers: LevelTracer[];
+  private prev: Float64Array; // padded row (cols + 2), NaN = unknown
+  private cur: Float64Array;
+  private row = -1; // index of `prev` in grid rows (−1 = top pad)
+  private finished = false;
+  private readonly stride: number;
+
+  constructor(cols: number, levels: number[]) {
+    if (!Number.isInteger(cols) || cols < 1) throw new Error(`BandBuilder: invalid cols ${cols}`);
+    this.cols = cols;
+    this.levels = [...levels];
+    this.tracers = this.levels.map((l) => new LevelTracer(l));
+    this.prev = new Float64Array(cols + 2).fill(NaN);
+    this.cur = new Float64Array(cols + 2).fill(NaN);
+    this.stride = cols + 2;
+  }
+
+  /** Next grid row (length = cols), values in metres, NaN (or a non-finite value) = nodata. */
+  pushRow(values: ArrayLike<number>) {
+    if (this.finished) throw new Error('BandBuilder: finished');
+    if (values.length !== this.cols) throw new Error(`BandBuilder: row length ${values.length} ≠ ${this.cols}`);
+    const cur = this.cur;
+    cur[0] = NaN;
+    cur[this.cols + 1] = NaN;
+    for (let c = 0; c < this.cols; c++) {
+      const v = values[c];
+      cur[c + 1] = Number.isFinite(v) ? v : NaN;
+    }
+    this.processStrip();
+  }
+
+  private processStrip() {
+    const sr = this.row; // square row: between grid row sr (prev) and sr + 1 (cur)
+    for (const tracer of this.tracers) this.traceStrip(tracer, sr);
+    const t = this.prev;
+    this.prev = this.cur;
+    this.cur = t;
+    this.row++;
+  }
+
+  private traceStrip(tracer: LevelTracer, sr: number) {
+    const L = tracer.level;
+    const eps = 1e-7 * Math.max(1, Math.abs(L));
+    const top = this.prev;
+    const bot = this.cur;
+    const stride = this.stride;
+    const n = this.cols + 1; // squares per strip: padded columns 0..cols
+    // Node values, nudged: v == L → L + eps (not below).
+    const nud = (v: number) => (v === L ? L + eps : v);
+    const inside = (v: number) => v < L; // NaN → false
+    // pixel-space position of padded node column pc (grid column pc − 1): x = pc − 0.5
+    // grid row r: y = r + 0.5
+    const yTop = sr + 0.5;
+    const yBot = sr + 1.5;
+    // edge keys: horizontal edge on node row r (−1..rows), between padded cols pc and pc+1:
+    // ((r + 1) * stride + pc) * 2; vertical edge on padded col pc between rows r and r+1: … * 2 + 1
+    const hKeyTop = (sr + 1) * stride * 2;
+    const hKeyBot = (sr + 2) * stride * 2;
+    const vKeyRow = (sr + 1) * stride * 2 + 1;
+
+    const cx: number[] = [0, 0, 0, 0];
+    const cy: number[] = [0, 0, 0, 0];
+    const ck: number[] = [0, 0, 0, 0];
+    const cin: boolean[] = [false, false, false, false];
+
+    // inside-ness does not depend on the nudge (v == L is "not below" either way), so the
+    // common all-in / all-out square is rejected on the raw values, reusing the right column
+    let nextTop = inside(top[0]);
+    let nextBot = inside(bot[0]);
+    for (let pc = 0; pc < n; pc++) {
+      const itl = nextTop;
+      const ibl = nextBot;
+      const itr = (nextTop = inside(top[pc + 1]));
+      const ibr = (nextBot = inside(bot[pc + 1]));
+      if (itl === itr && itr === ibr && ibr === ibl) continue;
+      const tl = nud(top[pc]);
+      const tr = nud(top[pc + 1]);
+      const br = nud(bot[pc + 1]);
+      const bl = nud(bot[pc]);
+      const x0 = pc - 0.5;
+      const x1 = pc + 0.5;
+      let m = 0;
+      // clockwise on screen: top (tl→tr), right (tr→br), bottom (br→bl), left (bl→tl).
+      // Crossing coordinates are computed from the edge's canonical (left/top) corner so both
+      // squares sharing an edge get bit-identical points.
+      if (itl !== itr) {
+        cx[m] = x0 + frac(tl, tr, L);
+        cy[m] = yTop;
+        ck[m] = hKeyTop + pc * 2;
+        cin[m] = !itl; // entering the inside when the start corner is outside
+        m++;
+      }
+      if (itr !== ibr) {
+        cx[m] = x1;
+        cy[m] = yTop + frac(tr, br, L);
+        ck[m] = vKeyRow + (pc + 1) * 2;
+        cin[m] = !itr;
+        m++;
+      }
+      if (ibr !== ibl) {
+        cx[m] = x0 + frac(bl, br, L);
+        cy[m] = yBot;
+        ck[m] = hKeyBot + pc * 2;
+        cin[m] = !ibr;
+        m++;
+      }
+      if (ibl !== itl) {
+        cx[m] = x0;
+        cy[m] = yTop + frac(tl, bl, L);
+        ck[m] = vKeyRow + pc * 2;
+        cin[m] = !ibl;
+        m++;
+      }
+      if (m === 2) {
+        // segment from the "out" crossing (inside → outside) to the "in" crossing
+        const o = cin[0] ? 1 : 0;
+        const i = 1 - o;
+        tracer.addSegment(ck[o], cx[o], cy[o], ck[i], cx[i], cy[i]);
+      } else {
+        // saddle: crossings alternate in/out around the square
+        const centreInside = knownMean(tl, tr, br, bl) < L;
+        for (let k = 0; k < 4; k++) {
+          if (cin[k]) continue; // k is an out-crossing
+          const j = centreInside ? (k + 1) % 4 : (k + 3) % 4;
+          tracer.addSegment(ck[k], cx[k], cy[k], ck[j], cx[j], cy[j]);
+        }
+      }
+    }
+  }
+
+  /** Closes the grid (bottom pad row) and returns per level the polygons in pixel space. */
+  finish(options: BandOptions = {}): Map<number, PolygonRings[]> {
+    if (this.finished) throw new Error('BandBuilder: finished');
+    this.cur.fill(NaN);
+    this.processStrip();
+    this.finished = true;
+    const result = new Map<number, PolygonRings[]>();
+    for (const tracer of this.tracers) {
+      if (tracer.openFragments !== 0) throw new Error(`BandBuilder: ${tracer.openFragments} unclosed contour fragments at level ${tracer.level}`);
+      let rings = tracer.rings.map(toRing).filter((r) => r.length >= 4);
+      if (options.smooth) rings = rings.map(smoothRing);
+      result.set(tracer.level, nestRings(rings));
+    }
+    return result;
+  }
+}
+
+/** Mean of the known corner values (the bilinear centre value when all four are known). */
+function knownMean(a: number, b: number, c: number, d: number): number {
+  let sum = 0, n = 0;
+  if (a === a) { sum += a; n++; }
+  if (b === b) { sum += b; n++; }
+  if (c === c) { sum += c; n++; }
+  if (d === d) { sum += d; n++; }
+  return n === 0 ? NaN : sum / n;
+}
+
+/** Position (0..1) of the level crossing along an edge from value a to value b; unknown → ½. */
+function frac(a: number, b: number, L: number): number {
+  if (a !== a || b !== b) return 0.5;
+  const t = (L - a) / (b - a);
+  return t < 0 ? 0 : t > 1 ? 1 : t;
+}
+
+function toRing(flat: number[]): Ring {
+  const ring: Ring = [];
+  for (let i = 0; i < flat.length; i += 2) {
+    const x = flat[i], y = flat[i + 1];
+    const last = ring[ring.length - 1];
+    if (last && last[0] === x && last[1] === y) continue;
+    ring.push([x, y]);
+  }
+  return ring;
+}
+
+/** Shoelace sum in pixel space (y down): positive for exteriors (inside kept on the right on screen). */
+export function ringSignedArea(ring: Ring): number {
+  let sum = 0;
+  for (let i = 0; i + 1 < ring.length; i++) sum += ring[i][0] * ring[i + 1][1] - ring[i + 1][0] * ring[i][1];
+  return sum / 2;
+}
+
+function ringBBox(ring: Ring): [number, number, number, number] {
+  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+  for (const [x, y] of ring) {
+    if (x < minX) minX = x;
+    if (y < minY) minY = y;
+    if (x > maxX) maxX = x;
+    if (y > maxY) maxY = y;
+  }
+  return [minX, minY, maxX, maxY];
+}
+
+export function pointInRing(x: number, y: number, ring: Ring): boolean {
+  let inside = false;
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+    const xi = ring[i][0], yi = ring[i][1], xj = ring[j][0], yj = ring[j][1];
+    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
+  }
+  return inside;
+}
+
+/** Splits rings into exteriors and holes by orientation and puts each hole in the smallest exterior containing it. */
+export function nestRings(rings: Ring[]): PolygonRings[] {
+  const exteriors: { ring: Ring; area: number; bbox: [number, number, number, number]; holes: Ring[] }[] = [];
+  const holes: { ring: Ring; bbox: [number, number, number, number] }[] = [];
+  for (const ring of rings) {
+    const area = ringSignedArea(ring);
+    if (area === 0) continue;
+    if (area > 0) exteriors.push({ ring, area, bbox: ringBBox(ring), holes: [] });
+    else holes.push({ ring, bbox: ringBBox(ring) });
+  }
+  exteriors.sort((a, b) => a.area - b.area);
+  for (const hole of holes) {
+    // a hole vertex lies strictly inside its exterior (rings never share points); test the
+    // midpoint of its first edge to stay off lattice nodes
+    const [a, b] = hole.ring;
+    const px = (a[0] + b[0]) / 2, py = (a[1] + b[1]) / 2;
+    const owner = exteriors.find(
+      (e) => e.bbox[0] <= hole.bbox[0] && e.bbox[1] <= hole.bbox[1] && e.bbox[2] >= hole.bbox[2] && e.bbox[3] >= hole.bbox[3] && pointInRing(px, py, e.ring),
+    );
+    if (owner) owner.holes.push(hole.ring);
+    // a hole without an exterior cannot occur on a closed lattice; dropping it is the safe choice
+  }
+  return exteriors.map((e) => [e.ring, ...e.holes]);
+}
+
+/**
+ * One pass of Chaikin corner cutting. Every new vertex lies on the original ring at ¼ or ¾ of a
+ * segment, and each corner is cut by a chord between points at ¼ of its two segments, so the
+ * boundary moves by at most ¼ of a segment length. Marching-squares segments lie inside one
+ * lattice square and are at most √2 cells long, so the move is at most √2/4 ≈ 0.35 cell — less
+ * than half a cell. (A second pass would add up to 0.18 cell more, so only one is done.)
+ */
+export function smoothRing(ring: Ring): Ring {
+  const pts = ring.slice(0, -1);
+  if (pts.length < 4) return ring;
+  const next: Ring = [];
+  for (let i = 0; i < pts.length; i++) {
+    const p = pts[i], q = pts[(i + 1) % pts.length];
+    next.push([0.75 * p[0] + 0.25 * q[0], 0.75 * p[1] + 0.25 * q[1]], [0.25 * p[0] + 0.75 * q[0], 0.25 * p[1] + 0.75 * q[1]]);
+  }
+  next.push([next[0][0], next[0][1]]);
+  return next;
+}
+
+/** Convenience: bands of a whole in-memory grid (row-major, row 0 = top). */
+export function bandsOfGrid(values: ArrayLike<number>, cols: number, rows: number, levels: number[], options: BandOptions = {}): Map<number, PolygonRings[]> {
+  const builder = new BandBuilder(cols, levels);
+  const row = new Float64Array(cols);
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) row[c] = values[r * cols + c];
+    builder.pushRow(row);
+  }
+  return builder.finish(options);
+}
