@@ -125,6 +125,26 @@ export function geodesicDistanceM(a: Position, b: Position): number {
   return result.s12 ?? NaN;
 }
 
+/**
+ * Local transverse Mercator planes, cached by centre rounded to 0.02° (≈2 km): building a proj4
+ * projection parses its definition string, which dominated the distance search of a sweep. The
+ * rounding moves the centre by ≤ 1.1 km, so the scale error at 20 km stays ≤ (21 km)²/(2R²) ≈
+ * 5.4e-6 — the plane only chooses the nearest edges, the figure comes from the geodesic polish.
+ */
+const planeCache = new Map<string, proj4.Converter>();
+function localPlane(lon: number, lat: number): proj4.Converter {
+  const lon0 = Math.round(lon * 50) / 50;
+  const lat0 = Math.round(lat * 50) / 50;
+  const key = `${lon0},${lat0}`;
+  let plane = planeCache.get(key);
+  if (!plane) {
+    if (planeCache.size > 4096) planeCache.clear();
+    plane = proj4('EPSG:4490', `+proj=tmerc +lat_0=${lat0} +lon_0=${lon0} +k=1 +x_0=0 +y_0=0 +ellps=GRS80 +units=m +no_defs`);
+    planeCache.set(key, plane);
+  }
+  return plane;
+}
+
 export interface NearestPair {
   /** Minimum geodesic distance, m; 0 when the geometries intersect or touch. */
   distanceM: number;
@@ -132,6 +152,8 @@ export interface NearestPair {
   from: LonLat;
   /** Point of the second geometry nearest to the first (lon/lat). */
   to: LonLat;
+  /** Set when only known to be beyond `decideBeyondM` (planar figure, not polished). */
+  approximate?: true;
 }
 
 type XY = [number, number];
@@ -151,7 +173,7 @@ interface Flattened {
  * lon/lat). Returns 0 with the touching point when they intersect, touch, or one contains the
  * other. Returns null when either geometry is empty.
  */
-export function minGeodesicDistance(a: Geometry, b: Geometry): NearestPair | null {
+export function minGeodesicDistance(a: Geometry, b: Geometry, options: { decideBeyondM?: number } = {}): NearestPair | null {
   const boxA = bboxOf(a);
   const boxB = bboxOf(b);
   if (!Number.isFinite(boxA[0]) || !Number.isFinite(boxB[0])) return null;
@@ -159,7 +181,7 @@ export function minGeodesicDistance(a: Geometry, b: Geometry): NearestPair | nul
   // (d/2)²/(2R²) ≈ 1.3e-6 at 20 km, and it is conformal.
   const lon0 = (Math.min(boxA[0], boxB[0]) + Math.max(boxA[2], boxB[2])) / 2;
   const lat0 = (Math.min(boxA[1], boxB[1]) + Math.max(boxA[3], boxB[3])) / 2;
-  const local = proj4('EPSG:4490', `+proj=tmerc +lat_0=${lat0} +lon_0=${lon0} +k=1 +x_0=0 +y_0=0 +ellps=GRS80 +units=m +no_defs`);
+  const local = localPlane(lon0, lat0);
   const toPlane = (p: Position): XY => {
     const [x, y] = local.forward([p[0], p[1]]);
     return [x, y];
@@ -181,6 +203,9 @@ export function minGeodesicDistance(a: Geometry, b: Geometry): NearestPair | nul
   }
 
   // 2. Nearest pair of segments in the plane (vertex-to-segment suffices once they do not cross).
+  //    All pairs, pruned by segment bboxes: the engine only calls this on index parts — pieces of
+  //    ≤ 256 vertices of huge polygons, runs of ≤ 32 segments of long lines (shared/rules/engine.ts)
+  //    — picked by the R-tree over those parts, which is the segment index (weakness (b)).
   let best = { d2: Infinity, segA: fa.segments[0], segB: fb.segments[0], pa: [0, 0] as XY, pb: [0, 0] as XY };
   for (const segA of fa.segments) {
     for (const segB of fb.segments) {
@@ -190,6 +215,14 @@ export function minGeodesicDistance(a: Geometry, b: Geometry): NearestPair | nul
       const candidate = nearestBetweenSegments(segA, segB);
       if (candidate.d2 < best.d2) best = { d2: candidate.d2, segA, segB, pa: candidate.pa, pb: candidate.pb };
     }
+  }
+
+  // 2b. Only "is it within D?" is asked and the planar distance is clearly beyond D (the local
+  //     plane is conformal with scale error < 1e-5 at these distances): skip the geodesic polish
+  //     and say the figure is approximate. Callers re-ask without the option when they need it.
+  if (options.decideBeyondM !== undefined) {
+    const planar = Math.sqrt(best.d2);
+    if (planar > options.decideBeyondM * 1.0001 + 1) return { distanceM: planar, from: toLonLat(best.pa), to: toLonLat(best.pb), approximate: true };
   }
 
   // 3. Measure geodesically and polish: alternately re-optimise the position on each segment

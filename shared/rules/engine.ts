@@ -11,13 +11,13 @@
  * number that contradicts its verdict): areaM2 and overlapM2 to 0.1 m², overlapPct to 0.01 %,
  * distanceM to 0.01 m. "Overlaps" = overlapM2 > minOverlapM2; "within D" = distanceM ≤ D.
  */
-import type { Feature, Geometry, LineString, MultiPolygon, Polygon } from 'geojson';
+import type { Feature, Geometry, LineString, MultiPolygon, Polygon, Position } from 'geojson';
 import type { ReferenceLayerKind } from '../model/layers';
 import type { CheckReport, Finding, ParcelResult } from '../model/check';
 import { SEVERITY_ORDER, verdictOf } from '../model/check';
 import { classifyUseForProfile, type UseClass } from '../landuse/codes';
 import { bboxOf, expandBBoxByMetres, geodesicAreaM2, minGeodesicDistance, planarGaussKrugerAreaM2, type NearestPair } from '../geo/geodesy';
-import { isOverlap, overlapOf, type OverlapResult } from '../geo/overlay';
+import { chunkLines, isOverlap, overlapOf, subdividePolygon, vertexCount, type OverlapResult } from '../geo/overlay';
 import { StaticBBoxIndex, type BBox4 } from '../geo/spatial-index';
 import type { Profile } from './profile';
 import { GEOMETRY_FAILED_RULE, RULES } from './catalogue';
@@ -45,6 +45,11 @@ export interface CheckOptions {
   checkedAt?: Date;
   /** Attach overlap polygons / shortest-distance lines to feature findings (for drawing). */
   includeGeometry?: boolean;
+  /**
+   * Position of `parcels[0]` in the whole submission, for the feature-number id fallback when a
+   * batch is checked in chunks (worker threads): ids must not depend on how it was split.
+   */
+  indexOffset?: number;
 }
 
 /** A finding as the engine writes it: the §5 keys plus `missing` (what 需补充 asks for). */
@@ -85,7 +90,8 @@ export function checkParcels(
 ): CheckReport {
   if (!(index instanceof IndexImpl)) throw new TypeError('checkParcels: index must come from buildReferenceIndex');
   const checkedAt = (options.checkedAt ?? new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z');
-  const results = parcels.map((parcel, i) => checkOne(index, parcel, i, profile, options.includeGeometry === true));
+  const offset = options.indexOffset ?? 0;
+  const results = parcels.map((parcel, i) => checkOne(index, parcel, offset + i, profile, options.includeGeometry === true));
   return { profile: profile.id, profileVersion: profile.version, checkedAt, parcels: results };
 }
 
@@ -97,12 +103,63 @@ interface GeoFeature extends IndexedFeature {
   bbox: BBox4;
   /** The feature's geometry when polygonal (overlap tests), else null. */
   polygonal: Polygon | MultiPolygon | null;
+  /** Number of parts the feature was split into in the index (1 unless huge). */
+  partCount: number;
+}
+
+/**
+ * What the R-tree indexes: a feature, or a piece of a huge one. Polygons with ≥
+ * SUBDIVIDE_MIN_VERTICES vertices are split into pieces of ≤ PIECE_MAX_VERTICES (quadrant
+ * clipping, shared/geo/overlay.ts); lines into runs of ≤ LINE_CHUNK_SEGMENTS segments — the
+ * R-tree over these runs is the segment index of the distance search, so a parcel near a 400 km
+ * river only measures against the few runs next to it. Figures are always reported per original
+ * feature: overlap = sum over its pieces, distance = minimum over its pieces.
+ */
+interface Part {
+  feature: GeoFeature;
+  geometry: Geometry;
+  bbox: BBox4;
+  polygonal: Polygon | MultiPolygon | null;
+}
+
+export const SUBDIVIDE_MIN_VERTICES = 1000;
+export const PIECE_MAX_VERTICES = 256;
+export const LINE_CHUNK_SEGMENTS = 32;
+
+function partsOfFeature(f: GeoFeature): Part[] {
+  const g = f.geometry;
+  const whole: Part = { feature: f, geometry: g, bbox: f.bbox, polygonal: f.polygonal };
+  if (f.polygonal && vertexCount(f.polygonal) >= SUBDIVIDE_MIN_VERTICES) {
+    return subdividePolygon(f.polygonal, PIECE_MAX_VERTICES).map((piece) => ({ feature: f, geometry: piece, bbox: bboxOf(piece), polygonal: piece }));
+  }
+  if (g.type === 'LineString' || g.type === 'MultiLineString') {
+    const lines = g.type === 'LineString' ? [g.coordinates] : g.coordinates;
+    if (lines.reduce((n, l) => n + l.length, 0) > LINE_CHUNK_SEGMENTS + 1) {
+      return chunkLines(lines, LINE_CHUNK_SEGMENTS).map((coordinates) => {
+        const line: LineString = { type: 'LineString', coordinates };
+        return { feature: f, geometry: line, bbox: bboxOf(line), polygonal: null };
+      });
+    }
+  }
+  return [whole];
+}
+
+/** Index statistics (tests and the benchmark check that the index is really used). */
+export interface IndexStats {
+  features: number;
+  parts: number;
+  subdividedFeatures: number;
+  /** Exact geometry tests run (overlap clips + distance searches), cumulative. */
+  exactTests: number;
+  /** R-tree candidate parts returned, cumulative. */
+  candidateParts: number;
 }
 
 class IndexImpl implements ReferenceIndex {
   readonly featureCount: number;
   readonly tables: readonly string[];
-  private readonly byKind = new Map<ReferenceLayerKind, { features: GeoFeature[]; tree: StaticBBoxIndex }>();
+  readonly stats: IndexStats;
+  private readonly byKind = new Map<ReferenceLayerKind, { parts: Part[]; tree: StaticBBoxIndex }>();
 
   constructor(layers: ReferenceLayer[]) {
     const grouped = new Map<ReferenceLayerKind, GeoFeature[]>();
@@ -116,25 +173,52 @@ class IndexImpl implements ReferenceIndex {
         if (!Number.isFinite(bbox[0])) return;
         const polygonal = geometry.type === 'Polygon' || geometry.type === 'MultiPolygon' ? geometry : null;
         const list = grouped.get(layer.kind) ?? [];
-        list.push({ table: layer.table, kind: layer.kind, id: featureId(feature, props, i), feature, props, geometry, bbox, polygonal });
+        list.push({ table: layer.table, kind: layer.kind, id: featureId(feature, props, i), feature, props, geometry, bbox, polygonal, partCount: 1 });
         grouped.set(layer.kind, list);
         count++;
       });
     }
+    let partTotal = 0;
+    let subdivided = 0;
     for (const [kind, features] of grouped) {
       // Id order makes every downstream list deterministic, whatever order the layers came in.
       features.sort((a, b) => compareText(a.id, b.id) || compareText(a.table, b.table));
-      this.byKind.set(kind, { features, tree: new StaticBBoxIndex(features.map((f) => f.bbox)) });
+      const parts: Part[] = [];
+      for (const f of features) {
+        const own = partsOfFeature(f);
+        f.partCount = own.length;
+        if (own.length > 1) subdivided++;
+        parts.push(...own);
+      }
+      partTotal += parts.length;
+      this.byKind.set(kind, { parts, tree: new StaticBBoxIndex(parts.map((p) => p.bbox)) });
     }
     this.featureCount = count;
     this.tables = [...new Set(layers.map((l) => l.table))];
+    this.stats = { features: count, parts: partTotal, subdividedFeatures: subdivided, exactTests: 0, candidateParts: 0 };
   }
 
-  candidates(kind: ReferenceLayerKind, box: BBox4): GeoFeature[] {
+  /** Candidate parts whose box meets `box`, grouped by feature, features in id order. */
+  candidates(kind: ReferenceLayerKind, box: BBox4): Map<GeoFeature, Part[]> {
+    const out = new Map<GeoFeature, Part[]>();
     const entry = this.byKind.get(kind);
-    if (!entry) return [];
-    return entry.tree.search(box).map((i) => entry.features[i]);
+    if (!entry) return out;
+    const found = entry.tree.search(box);
+    this.stats.candidateParts += found.length;
+    for (const i of found) {
+      const part = entry.parts[i];
+      const list = out.get(part.feature);
+      if (list) list.push(part);
+      else out.set(part.feature, [part]);
+    }
+    return out;
   }
+}
+
+/** Index statistics of a ReferenceIndex (counts of features, parts and exact tests so far). */
+export function indexStats(index: ReferenceIndex): IndexStats {
+  if (!(index instanceof IndexImpl)) throw new TypeError('indexStats: index must come from buildReferenceIndex');
+  return { ...index.stats };
 }
 
 function featureId(feature: Feature, props: Record<string, unknown>, i: number): string {
@@ -161,7 +245,9 @@ function checkOne(index: IndexImpl, parcel: Feature<Polygon | MultiPolygon>, i: 
   const current = classify(props.currentUse);
   const landUse = { ...(planned ? { planned: summary(planned) } : {}), ...(current ? { current: summary(current) } : {}) };
 
-  if (!geometry || (geometry.type !== 'Polygon' && geometry.type !== 'MultiPolygon') || geodesicAreaM2(geometry) <= 0) {
+  const polygonal = !!geometry && (geometry.type === 'Polygon' || geometry.type === 'MultiPolygon');
+  const areaM2 = polygonal ? geodesicAreaM2(geometry) : 0;
+  if (!polygonal || areaM2 <= 0) {
     const findings: EngineFinding[] = [
       {
         rule: GEOMETRY_FAILED_RULE,
@@ -173,7 +259,6 @@ function checkOne(index: IndexImpl, parcel: Feature<Polygon | MultiPolygon>, i: 
     return { id, ...(name ? { name } : {}), verdict: verdictOf(findings), areaM2: 0, gkPlanarAreaM2: 0, gkPlanarCrs: '', landUse, findings };
   }
 
-  const areaM2 = geodesicAreaM2(geometry);
   const planar = planarGaussKrugerAreaM2(geometry);
   const parcelBox = bboxOf(geometry);
   const facts: ParcelFacts = {
@@ -191,25 +276,60 @@ function checkOne(index: IndexImpl, parcel: Feature<Polygon | MultiPolygon>, i: 
     ...(Array.isArray(props.projectType) ? { projectType: props.projectType.map(String) } : {}),
   };
 
-  // Per-parcel caches: several rules ask about the same features.
+  // Per-parcel caches: several rules ask about the same features (and parts).
   const overlapCache = new Map<GeoFeature, OverlapResult>();
-  const distanceCache = new Map<GeoFeature, NearestPair | null>();
+  const partDistanceCache = new Map<Part, NearestPair | null>();
   const failedFeatures = new Set<GeoFeature>();
 
-  const overlapResult = (f: GeoFeature): OverlapResult => {
+  const overlapResult = (f: GeoFeature, parts: Part[]): OverlapResult => {
     let result = overlapCache.get(f);
     if (!result) {
-      result = f.polygonal ? overlapOf(geometry, f.polygonal) : { overlapAreaM2: 0, geometry: null, failed: false };
+      if (!f.polygonal) result = { overlapAreaM2: 0, geometry: null, failed: false };
+      else if (f.partCount === 1) {
+        index.stats.exactTests++;
+        result = overlapOf(geometry, f.polygonal);
+      } else {
+        // A subdivided feature: the parcel's bbox met `parts`; the other pieces cannot overlap it.
+        let area = 0;
+        const pieces: Position[][][] = [];
+        let failed = false;
+        let error: string | undefined;
+        for (const part of parts) {
+          if (!part.polygonal) continue;
+          index.stats.exactTests++;
+          const r = overlapOf(geometry, part.polygonal);
+          if (r.failed) {
+            failed = true;
+            error = r.error;
+            break;
+          }
+          area += r.overlapAreaM2;
+          if (r.geometry) pieces.push(...(r.geometry.type === 'Polygon' ? [r.geometry.coordinates] : r.geometry.coordinates));
+        }
+        result = failed
+          ? { overlapAreaM2: 0, geometry: null, failed: true, ...(error ? { error } : {}) }
+          : { overlapAreaM2: area, geometry: pieces.length === 0 ? null : pieces.length === 1 ? { type: 'Polygon', coordinates: pieces[0] } : { type: 'MultiPolygon', coordinates: pieces }, failed: false };
+      }
       if (result.failed) failedFeatures.add(f);
       overlapCache.set(f, result);
     }
     return result;
   };
-  const overlapHit = (f: GeoFeature): OverlapHit | null => {
-    const result = overlapResult(f);
+  const overlapHit = (f: GeoFeature, parts: Part[]): OverlapHit | null => {
+    const result = overlapResult(f, parts);
     const overlapM2 = round1(result.overlapAreaM2);
     if (result.failed || !isOverlap(overlapM2, params.minOverlapM2)) return null;
     return { feature: f, overlapM2, overlapPct: round2((result.overlapAreaM2 / areaM2) * 100), geometry: result.geometry };
+  };
+  // Exact (polished) distance only when it can matter for "within distanceM"; a pair known only
+  // to be beyond a smaller D is recomputed when a larger D is asked.
+  const partDistance = (part: Part, distanceM: number): NearestPair | null => {
+    const cached = partDistanceCache.get(part);
+    if (cached !== undefined && (cached === null || !cached.approximate || cached.distanceM > distanceM * 1.0001 + 1)) return cached;
+    index.stats.exactTests++;
+    const pair = safeDistance(geometry, part.geometry, distanceM);
+    partDistanceCache.set(part, pair);
+    return pair;
   };
 
   const ctx: RuleContext = {
@@ -217,24 +337,38 @@ function checkOne(index: IndexImpl, parcel: Feature<Polygon | MultiPolygon>, i: 
     profile,
     params,
     overlaps(kind) {
-      return index
-        .candidates(kind, parcelBox)
-        .filter((f) => f.polygonal)
-        .map(overlapHit)
-        .filter((hit): hit is OverlapHit => hit !== null);
+      const hits: OverlapHit[] = [];
+      for (const [f, parts] of index.candidates(kind, parcelBox)) {
+        if (!f.polygonal) continue;
+        const hit = overlapHit(f, parts);
+        if (hit) hits.push(hit);
+      }
+      return hits;
     },
     within(kind, distanceM) {
       const hits: DistanceHit[] = [];
-      for (const f of index.candidates(kind, expandBBoxByMetres(parcelBox, distanceM))) {
-        if (!distanceCache.has(f)) distanceCache.set(f, safeDistance(geometry, f.geometry));
-        const pair = distanceCache.get(f);
-        if (!pair) {
+      const searchBox = expandBBoxByMetres(parcelBox, distanceM);
+      for (const [f, parts] of index.candidates(kind, searchBox)) {
+        // Distance to a feature = minimum over its parts. Parts outside the search box are farther
+        // than distanceM, so when the minimum over the parts found is ≤ distanceM it is the true one.
+        let pair: NearestPair | null = null;
+        let failed = false;
+        for (const part of parts) {
+          const d = partDistance(part, distanceM);
+          if (!d) {
+            failed = true;
+            break;
+          }
+          if (!pair || d.distanceM < pair.distanceM) pair = d;
+          if (pair.distanceM === 0) break;
+        }
+        if (failed || !pair) {
           failedFeatures.add(f);
           continue;
         }
         const rounded = round2(pair.distanceM);
         if (rounded > distanceM) continue;
-        const overlap = f.polygonal ? overlapHit(f) : null;
+        const overlap = f.polygonal ? overlapHit(f, index.candidates(kind, parcelBox).get(f) ?? []) : null;
         const line: LineString = { type: 'LineString', coordinates: [pair.from, pair.to] };
         hits.push({ feature: f, distanceM: rounded, line, ...(overlap ? { overlap } : {}) });
       }
@@ -279,9 +413,9 @@ function checkOne(index: IndexImpl, parcel: Feature<Polygon | MultiPolygon>, i: 
   };
 }
 
-function safeDistance(a: Geometry, b: Geometry): NearestPair | null {
+function safeDistance(a: Geometry, b: Geometry, decideBeyondM: number): NearestPair | null {
   try {
-    const pair = minGeodesicDistance(a, b);
+    const pair = minGeodesicDistance(a, b, { decideBeyondM });
     return pair && Number.isFinite(pair.distanceM) ? pair : null;
   } catch {
     return null;

@@ -369,6 +369,49 @@ const DISJOINT_FAR = box(3000, 0, 3100, 100);
   });
 }
 
+// ---------------------------------------------------------------------------------------------
+// Issue 4 additions: redundant 需补充 removed (weakness (a)), per-profile parameters, subdivision
+{
+  const wr = (extra: Props = {}) => layer('contaminated-parcel', [feature('WR-0031', STRIP_20M, { name: '原化工厂', listed: true, delisted: false, targetsMet: false, stage: 'S4', ...extra })]);
+  // heavy/industry unknown on a feature listed-sensitive already prohibits on: not asked.
+  add({ rule: 'soil.heavy-industry-sensitive', name: 'not-asked-when-listed-sensitive-prohibits', description: 'listed parcel without heavy/industry; planned 0701: listed-sensitive prohibits on the same feature, so heavy/industry are not asked (cannot change the verdict)', profile: 'shanxi-baseline', parcels: [parcel('P-001')], layers: [wr()], intent: [{ parcel: 'P-001', verdict: 'prohibited', rules: { 'soil.listed-sensitive': 'prohibit', 'soil.heavy-industry-sensitive': null } }] });
+  // Once delisted, listed-sensitive no longer decides: the question comes back.
+  add({ rule: 'soil.heavy-industry-sensitive', name: 'asked-when-delisted', description: 'delisted parcel without heavy/industry; planned 0701: 需补充 heavy/industry', profile: 'shanxi-baseline', parcels: [parcel('P-001')], layers: [wr({ delisted: true, targetsMet: true })], intent: [{ parcel: 'P-001', verdict: 'conditional', rules: { 'soil.listed-sensitive': null, 'soil.heavy-industry-sensitive': 'condition' }, messageContains: { 'soil.heavy-industry-sensitive': '需补充' } }] });
+  // A definite heavy-industry prohibit is still reported beside listed-sensitive (its own basis).
+  add({ rule: 'soil.heavy-industry-sensitive', name: 'fires-beside-listed-sensitive', description: 'listed heavy 焦化 parcel; planned 0701: both prohibits', profile: 'shanxi-baseline', parcels: [parcel('P-001')], layers: [wr({ heavy: true, industry: '焦化' })], intent: [{ parcel: 'P-001', verdict: 'prohibited', rules: { 'soil.listed-sensitive': 'prohibit', 'soil.heavy-industry-sensitive': 'prohibit' } }] });
+
+  // 沁水 food-processing trigger: not asked where a food factory cannot be built.
+  add({ rule: 'soil.survey-required', name: 'qinshui-not-asked-residential-unchanged', description: '沁水: 0702 → 0701, project type unknown: a food-processing project cannot be on residential land, nothing to ask', profile: 'qinshui', parcels: [parcel('P-001', { currentUse: '0702', soilSurvey: 'none', projectType: undefined })], layers: [], intent: [{ parcel: 'P-001', verdict: 'permitted', rules: { 'soil.survey-required': null } }] });
+  add({ rule: 'soil.survey-required', name: 'qinshui-not-asked-farmland-unchanged', description: '沁水: 0103 → 0101 (agricultural, unchanged), project type unknown: nothing to ask', profile: 'qinshui', parcels: [parcel('P-001', { currentUse: '0103', plannedUse: '0101', soilSurvey: 'none', projectType: undefined })], layers: [], intent: [{ parcel: 'P-001', verdict: 'permitted', rules: { 'soil.survey-required': null } }] });
+  add({ rule: 'soil.survey-required', name: 'qinshui-unknown-planned-use-asks', description: '沁水: planned use and project type unknown → 需补充 (either could trigger the survey)', profile: 'qinshui', parcels: [parcel('P-001', { plannedUse: undefined, soilSurvey: 'none', projectType: undefined })], layers: [], intent: [{ parcel: 'P-001', verdict: 'conditional', rules: { 'soil.survey-required': 'condition' }, messageContains: { 'soil.survey-required': '需补充' } }] });
+  add({ rule: 'soil.survey-required', name: 'baseline-food-processing-not-a-target', description: 'baseline: a food-processing project on 工业 land needs no survey (沁水 only)', profile: 'shanxi-baseline', parcels: [parcel('P-001', { plannedUse: '1001', soilSurvey: 'none', projectType: ['food-processing'] })], layers: [], intent: [{ parcel: 'P-001', verdict: 'permitted', rules: { 'soil.survey-required': null } }] });
+
+  // Per-profile parameters: the same 900 m band read by 孝义 but not by 夏县; 400 m band the reverse.
+  const band = (belowM: number) => layer('elevation-band', [feature(`GC-${belowM}`, COVERING, { belowM })], `band_${belowM}`);
+  add({ rule: 'heat.clean-heating-band', name: 'xiaoyi-not-400-band', description: '孝义 reads only the 900 m band', profile: 'xiaoyi', parcels: [parcel('P-001')], layers: [band(400)], intent: [{ parcel: 'P-001', verdict: 'permitted', rules: { 'heat.clean-heating-band': null } }] });
+  // 晋城城区 20 km vs 沁水 (rule off there; its own 2 km county rule does not read city areas).
+  const city = layer('built-up-area', [feature('JCQ-02', diamondEast(15000, 2000), { name: '晋城市区', level: 'city' })]);
+  const air = { plannedUse: '1001', currentUse: '1001', projectType: ['air-polluting'] };
+  add({ rule: 'air.urban-no-air-projects', name: 'fires-15km-jincheng', description: '城区: city built-up area 15 km away', profile: 'jincheng-chengqu', parcels: [parcel('P-001', air)], layers: [city], intent: [{ parcel: 'P-001', verdict: 'prohibited', rules: { 'air.urban-no-air-projects': 'prohibit' } }] });
+  add({ rule: 'air.urban-no-air-projects', name: 'not-in-qinshui', description: '沁水: the same parcel and city area, rule not in the profile', profile: 'qinshui', parcels: [parcel('P-001', air)], layers: [city], intent: [{ parcel: 'P-001', verdict: 'permitted', rules: { 'air.urban-no-air-projects': null, 'air.county-air-inspection': null } }] });
+
+  // Exception for a current use that is already 一住两公: no survey trigger, and no construction ban
+  // by the survey limb, under 沁水's wider targets too.
+  add({ rule: 'soil.unremediated-construction', name: 'qinshui-not-current-already-sensitive', description: '沁水: construct 0701 on 0702 with no survey, projectType []', profile: 'qinshui', parcels: [parcel('P-001', { action: 'construct', soilSurvey: 'none', currentUse: '0702' })], layers: [], intent: [{ parcel: 'P-001', verdict: 'permitted', rules: { 'soil.unremediated-construction': null, 'soil.survey-required': null } }] });
+
+  // A huge zone (≥ 5 000 vertices) is subdivided in the index; findings still name the original
+  // feature with its full overlap figure: a 6 000-vertex ring approximating a 300 m circle centred
+  // 250 m east of the parcel's centre covers a lens of the parcel.
+  const ring: Position[] = [];
+  for (let i = 0; i < 6000; i++) {
+    const a = (i / 6000) * 2 * Math.PI;
+    ring.push(at(300 + 300 * Math.cos(a), 50 + 300 * Math.sin(a)));
+  }
+  ring.push(ring[0]);
+  const huge: Polygon = { type: 'Polygon', coordinates: [ring] };
+  add({ rule: 'engine', name: 'huge-zone-subdivided', description: '6 000-vertex level-1 zone overlapping the parcel and containing a second parcel; figures per original feature', profile: 'shanxi-baseline', parcels: [parcel('P-001', { plannedUse: '1001' }), parcel('P-002', { plannedUse: '1001' }, box(250, 0, 350, 100))], layers: [layer('water-source-zone', [feature('SY-HUGE', huge, { level: '1', name: '大型水源地' })])], intent: [{ parcel: 'P-001', verdict: 'prohibited', rules: { 'water.zone1': 'prohibit' } }, { parcel: 'P-002', verdict: 'prohibited', rules: { 'water.zone1': 'prohibit' } }], options: { includeGeometry: true } });
+}
+
 // Remove case directories no longer generated (expected.json of live cases is kept for REGEN review).
 const live = new Set(cases.map((c) => join(ROOT, c.rule, c.name)));
 if (existsSync(ROOT)) {

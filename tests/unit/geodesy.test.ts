@@ -8,7 +8,7 @@ import {
   minGeodesicDistance,
   planarGaussKrugerAreaM2,
 } from '../../shared/geo/geodesy';
-import { overlapOf } from '../../shared/geo/overlay';
+import { chunkLines, overlapOf, subdividePolygon, vertexCount } from '../../shared/geo/overlay';
 import { StaticBBoxIndex } from '../../shared/geo/spatial-index';
 import { CGCS2000_A, CGCS2000_F } from '../../shared/crs';
 
@@ -190,5 +190,80 @@ describe('spatial index', () => {
     const query: [number, number, number, number] = [111, 35, 112, 36];
     const expected = boxes.map((b, i) => [b, i] as const).filter(([b]) => b[0] <= query[2] && query[0] <= b[2] && b[1] <= query[3] && query[1] <= b[3]).map(([, i]) => i);
     expect(index.search(query)).toEqual(expected);
+  });
+});
+
+describe('subdivision of huge reference polygons (issue 4)', () => {
+  // Seeded star polygon with a hole: 6 000 + 600 vertices around 112.5°E 37°N, radius ≈ 5 km.
+  const rand = (() => {
+    let a = 12345;
+    return () => {
+      a = (a * 1103515245 + 12345) % 2147483648;
+      return a / 2147483648;
+    };
+  })();
+  const ringAround = (n: number, rMin: number, rMax: number, clockwise: boolean) => {
+    const ring: [number, number][] = [];
+    for (let i = 0; i < n; i++) {
+      const t = ((clockwise ? -1 : 1) * i * 2 * Math.PI) / n;
+      const r = rMin + (rMax - rMin) * rand();
+      ring.push([112.5 + (r * Math.cos(t)) / 88_900, 37 + (r * Math.sin(t)) / 110_950]);
+    }
+    ring.push(ring[0]);
+    return ring;
+  };
+  const huge: Polygon = { type: 'Polygon', coordinates: [ringAround(6000, 4600, 5000, false), ringAround(600, 1000, 1500, true)] };
+  const pieces = subdividePolygon(huge, 256);
+
+  it('pieces are small and cover the polygon exactly (areas add up)', () => {
+    expect(vertexCount(huge)).toBeGreaterThan(5000);
+    expect(pieces.length).toBeGreaterThan(20);
+    for (const piece of pieces) expect(vertexCount(piece)).toBeLessThanOrEqual(300);
+    const whole = geodesicAreaM2(huge);
+    const sum = pieces.reduce((s, p) => s + geodesicAreaM2(p), 0);
+    // Not exact: see the cut-line lens in shared/geo/overlay.ts splitRings.
+    expect(Math.abs(sum - whole) / whole).toBeLessThan(1e-6);
+  });
+
+  it('overlap with the pieces sums to the overlap with the whole; distance is the minimum over pieces', () => {
+    let partial = 0;
+    for (let i = 0; i < 150; i++) {
+      // Parcels of 50–300 m anywhere from the hole to outside the shell.
+      const r = rand() * 6000;
+      const t = rand() * 2 * Math.PI;
+      const lon = 112.5 + (r * Math.cos(t)) / 88_900;
+      const lat = 37 + (r * Math.sin(t)) / 110_950;
+      const d = (50 + rand() * 250) / 88_900;
+      const parcel = square(lon, lat, d);
+      const whole = overlapOf(parcel, huge);
+      expect(whole.failed).toBe(false);
+      const sum = pieces.reduce((s, p) => s + overlapOf(parcel, p).overlapAreaM2, 0);
+      // ≤ 1e-5 relative (the PostGIS tolerance is 2e-4) plus 1 mm² for empty overlaps.
+      expect(Math.abs(sum - whole.overlapAreaM2)).toBeLessThanOrEqual(1e-5 * whole.overlapAreaM2 + 1e-6);
+      const parcelArea = geodesicAreaM2(parcel);
+      if (whole.overlapAreaM2 > 1 && whole.overlapAreaM2 < parcelArea - 1) partial++;
+      if (i % 5 === 0) {
+        const direct = minGeodesicDistance(parcel, huge)?.distanceM ?? NaN;
+        const viaPieces = Math.min(...pieces.map((p) => minGeodesicDistance(parcel, p)?.distanceM ?? Infinity));
+        expect(Math.abs(direct - viaPieces)).toBeLessThan(0.001);
+      }
+    }
+    expect(partial).toBeGreaterThan(5);
+  }, 240_000);
+
+  it('a parcel wholly inside (no boundary near it) overlaps by its own area without clipping', () => {
+    const inside = square(112.5 + 3000 / 88_900, 37, 0.001);
+    const result = overlapOf(inside, huge);
+    expect(result.geometry).toBe(inside);
+    expect(result.overlapAreaM2).toBe(geodesicAreaM2(inside));
+    const inHole = square(112.5, 37, 0.001);
+    expect(overlapOf(inHole, huge).overlapAreaM2).toBe(0);
+  });
+
+  it('lines are chunked into runs sharing their end vertices', () => {
+    const line: [number, number][] = Array.from({ length: 101 }, (_, i) => [112 + i * 0.001, 37]);
+    const runs = chunkLines([line], 32);
+    expect(runs.map((r) => r.length)).toEqual([33, 33, 33, 5]);
+    expect(runs[1][0]).toEqual(runs[0][32]);
   });
 });

@@ -7,20 +7,28 @@ import { UserInputError } from '../../../shared/model/errors';
 import { buildReferenceIndex, checkParcels } from '../../../shared/rules/engine';
 import { readParcelLayer, readReferenceLayers } from '../../services/api-service';
 import { readParcelsFile } from '../../services/import-file';
-import { getProfile } from '../../services/profiles';
+import { runBatchCheck } from '../../services/batch-check';
+import { resolveProfile } from '../../services/profiles';
 import { ProjectStore } from '../../services/project-store';
+import { attachElevation } from '../../services/terrain/parcel-elevation';
 import { requireExistingProject, writeOutput } from './util';
 import type { CommandSpec } from './types';
 
 export const checkCommand: CommandSpec = {
-  usage: 'landgate check <project.gpkg> [<parcels-file>|<parcel-table>] --profile <id> [--all] [--format json|text] [--out <file>] [--with-geometry]',
-  summary: '按审查规则配置审查地块：来自文件（GeoJSON）、项目中的报件图层，或 --all 审查项目全部报件地块；结果写入项目审查记录。',
+  usage:
+    'landgate check <project.gpkg> [<parcels-file>|<parcel-table>] --profile <id> [--all] [--format json|text] [--out <file>] [--with-geometry] [--crs EPSG:n] [--encoding gbk|utf-8] [--towgs84 …] [--layer name]',
+  summary: '按审查规则配置审查地块：来自文件（界址点 TXT、Shapefile、GeoJSON、KML、CSV/XLSX、GeoPackage）、项目中的报件图层，或 --all 审查项目全部报件地块；结果写入项目审查记录。',
   options: {
     profile: { type: 'string' },
     format: { type: 'string' },
     out: { type: 'string' },
     all: { type: 'boolean' },
     'with-geometry': { type: 'boolean' },
+    // How to read a parcels file, as for `landgate import`.
+    crs: { type: 'string' },
+    encoding: { type: 'string' },
+    towgs84: { type: 'string' },
+    layer: { type: 'string' },
   },
   positionals: [1, 2],
   async run([projectPath, parcelsArg], values, io) {
@@ -38,9 +46,10 @@ export const checkCommand: CommandSpec = {
     if (parcelsArg && values.all) {
       throw new UserInputError('cli.parcels-both', '--all 与地块文件不能同时使用。', '--all and a parcels file are mutually exclusive.');
     }
-    const profile = getProfile(values.profile);
     const store = ProjectStore.open(projectPath);
     try {
+      // Built-in profiles (data/profiles) and the project's own (landgate profile copy/import).
+      const profile = resolveProfile(values.profile, store);
       const batches: { parcels: Feature<Polygon | MultiPolygon>[]; table: string | null; source: string }[] = [];
       if (values.all) {
         for (const layer of store.listLayers().filter((l) => l.kind === 'parcel')) {
@@ -48,15 +57,40 @@ export const checkCommand: CommandSpec = {
         }
         if (batches.length === 0) throw new UserInputError('cli.no-parcels', `项目“${projectPath}”中没有报件地块图层。`, `Project "${projectPath}" has no parcel layer.`);
       } else if (existsSync(parcelsArg)) {
-        batches.push({ parcels: readParcelsFile(parcelsArg), table: null, source: resolve(parcelsArg) });
+        const readOptions = {
+          crs: values.crs as string | undefined,
+          encoding: values.encoding as string | undefined,
+          towgs84: values.towgs84 as string | undefined,
+          layer: values.layer as string | undefined,
+        };
+        batches.push({ parcels: readParcelsFile(parcelsArg, readOptions), table: null, source: resolve(parcelsArg) });
       } else if (store.listLayers().some((l) => l.table === parcelsArg)) {
         batches.push({ parcels: readParcelLayer(store, parcelsArg), table: parcelsArg, source: `${projectPath}#${parcelsArg}` });
       } else {
         throw new UserInputError('cli.parcels-not-found', `找不到地块文件或报件图层“${parcelsArg}”。`, `No parcels file or layer "${parcelsArg}".`);
       }
-      const index = buildReferenceIndex(readReferenceLayers(store));
+      const layers = readReferenceLayers(store);
       const checkedAt = new Date();
-      const reports = batches.map((batch) => ({ batch, report: checkParcels(index, batch.parcels, profile, { checkedAt, includeGeometry: !!values['with-geometry'] }) }));
+      const includeGeometry = !!values['with-geometry'];
+      const reports: { batch: (typeof batches)[number]; report: CheckReport }[] = [];
+      if (values.all) {
+        // The sweep: worker threads, progress on stderr (a bar on a terminal, lines otherwise).
+        const total = batches.reduce((n, b) => n + b.parcels.length, 0);
+        const progress = progressReporter(total, io);
+        let before = 0;
+        let threads = 0;
+        for (const batch of batches) {
+          const { report, workers } = await runBatchCheck(layers, batch.parcels, profile, { checkedAt, includeGeometry, onProgress: (done) => progress(before + done) });
+          before += batch.parcels.length;
+          threads = Math.max(threads, workers);
+          reports.push({ batch, report: attachElevation(store, report, batch.parcels) });
+        }
+        progress(total, true);
+        io.err(`已审查 ${total} 个地块（${batches.length} 个报件图层，${threads > 0 ? `${threads} 个审查线程` : '单线程'}）。\n`);
+      } else {
+        const index = buildReferenceIndex(layers);
+        for (const batch of batches) reports.push({ batch, report: attachElevation(store, checkParcels(index, batch.parcels, profile, { checkedAt, includeGeometry }), batch.parcels) });
+      }
       const merged: CheckReport = { ...reports[0].report, parcels: reports.flatMap((r) => r.report.parcels) };
       const text = format === 'json' ? `${JSON.stringify(values['with-geometry'] ? merged : stripGeometry(merged), null, 2)}\n` : formatCheckReportText(merged);
       writeOutput(text, values.out as string | undefined, io);
@@ -70,3 +104,36 @@ export const checkCommand: CommandSpec = {
     }
   },
 };
+
+/**
+ * Progress of a sweep on stderr: a redrawn bar when stderr is a terminal, otherwise (logs, CI,
+ * pipes) one line per 10 % or per 15 s, whichever comes first, so logs stay short.
+ */
+function progressReporter(total: number, io: { err(text: string): void }): (done: number, final?: boolean) => void {
+  const tty = process.stderr.isTTY === true;
+  const started = Date.now();
+  let lastLine = started;
+  let lastDecile = -1;
+  let lastDraw = 0;
+  return (done, final = false) => {
+    const pct = total === 0 ? 100 : Math.floor((done / total) * 100);
+    const elapsed = (Date.now() - started) / 1000;
+    const rate = elapsed > 0 ? done / elapsed : 0;
+    if (tty) {
+      if (!final && Date.now() - lastDraw < 100) return;
+      lastDraw = Date.now();
+      const width = 30;
+      const filled = Math.round((pct / 100) * width);
+      const eta = rate > 0 && done < total ? `，约剩 ${Math.ceil((total - done) / rate)} s` : '';
+      io.err(`\r审查进度 [${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${String(pct).padStart(3)}% ${done}/${total}${eta}   ${final ? '\n' : ''}`);
+      return;
+    }
+    const decile = Math.floor(pct / 10);
+    if (final && lastDecile === 10) return;
+    if (final || decile > lastDecile || Date.now() - lastLine > 15_000) {
+      lastDecile = decile;
+      lastLine = Date.now();
+      io.err(`审查进度 ${pct}% (${done}/${total}，${elapsed.toFixed(1)} s)\n`);
+    }
+  };
+}

@@ -110,7 +110,7 @@ function surveyTrigger(ctx: RuleContext): SurveyTrigger {
       fact: all(plannedIs(ctx, agricultural), not(currentIs(ctx, agricultural))),
       reason: () => `用途变更为农用地（${currentPhrase(ctx)} → ${plannedPhrase(ctx)}）`,
     },
-    { target: 'food-processing', fact: projectHas(ctx, 'food-processing'), reason: () => '食品加工储存类项目' },
+    { target: 'food-processing', fact: foodProcessingFact(ctx), reason: () => '食品加工储存类项目' },
     {
       target: 'industrial-recover',
       fact: all(currentIs(ctx, industrialMining), actionIn(ctx, ['recover'])),
@@ -119,6 +119,23 @@ function surveyTrigger(ctx: RuleContext): SurveyTrigger {
   ];
   const active = parts.filter((p) => ctx.params.surveyTargets.includes(p.target));
   return { fact: any(...active.map((p) => p.fact)), reasons: active.filter((p) => p.fact.value === true).map((p) => p.reason()) };
+}
+
+/**
+ * The 沁水 food-processing trigger (沁政办发〔2021〕19号 土壤 6). Weakness (a) of the first version:
+ * with `projectType` unknown it asked "需补充：项目类型" on every parcel, e.g. a residential parcel
+ * staying residential. Decision: a food processing / storage project cannot be built on land whose
+ * planned use is known to be 一住两公 or agricultural (those uses exclude industrial and storage
+ * buildings), so for such a parcel the target is false, not unknown. For every other planned use —
+ * industrial, storage, commercial, or a use we do not know — a food-processing project is possible
+ * and could change the verdict (permitted → conditional), so the question is still asked.
+ */
+function foodProcessingFact(ctx: RuleContext): Fact {
+  const declared = projectHas(ctx, 'food-processing');
+  if (declared.value !== undefined) return declared;
+  const planned = ctx.parcel.planned;
+  if (planned && planned.recognised && (planned.sensitive || planned.agricultural)) return known(false);
+  return declared;
 }
 
 const RISK_ZH: Record<string, string> = { none: '未开展', acceptable: '风险可接受', unacceptable: '风险不可接受' };
@@ -191,8 +208,17 @@ export const heavyIndustrySensitive: RuleDefinition = {
         typeof industry === 'string' && industry.trim() !== ''
           ? known(HEAVY_INDUSTRY.test(industry))
           : unknown(`${featureLabel(hit.feature)}的“原行业”属性（industry）`);
+      const heavyFact = all(featureBool(hit.feature, 'heavy', '重度污染'), industryFact, plannedIs(ctx, schoolOrResidential));
+      // Weakness (a): when soil.listed-sensitive (enabled in this profile) already prohibits the
+      // parcel on this very feature, asking for the feature's heavy/industry attributes cannot
+      // change the verdict (prohibited is final) — it only buries the reviewer in 需补充. Such an
+      // unknown is dropped; a definite heavy-industry prohibit is still reported (its own basis).
+      // Once the feature is delisted, listed-sensitive no longer fires and the question returns.
+      if (heavyFact.value === undefined && ctx.profile.rules.includes('soil.listed-sensitive')) {
+        if (all(onList(hit.feature), plannedIs(ctx, sensitive)).value === true) return [];
+      }
       return decide(
-        all(featureBool(hit.feature, 'heavy', '重度污染'), industryFact, plannedIs(ctx, schoolOrResidential)),
+        heavyFact,
         'prohibit',
         `地块${overlapPhrase(hit)}，该地块为重度污染的${String(industry ?? '')}地块；${plannedPhrase(ctx)}属住宅或学校用地，不得规划用于住宅、学校等项目`,
         { overlap: hit },
