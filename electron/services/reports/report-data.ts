@@ -1,0 +1,148 @@
+/**
+ * Everything a 审查意见书 needs about one parcel, gathered from the project: parcel attributes,
+ * its latest recorded check (findings, overlap geometry — recomputed from the layers when the
+ * check did not keep it), the submission, the signed decision and its revisions, the conflicting
+ * reference features in view, the reference-layer vintages and the boundary points in the
+ * parcel's Gauss-Krüger zone.
+ */
+import type { Feature, Geometry, MultiPolygon, Polygon, Position } from 'geojson';
+import { transformer, gaussKrugerCrsForLon } from '../../../shared/crs';
+import { bboxOf, geodesicAreaM2, minGeodesicDistance } from '../../../shared/geo/geodesy';
+import { overlapOf } from '../../../shared/geo/overlay';
+import type { Finding, Verdict } from '../../../shared/model/check';
+import { UserInputError } from '../../../shared/model/errors';
+import { REFERENCE_LAYER_KINDS, type LayerInfo, type LayerKind } from '../../../shared/model/layers';
+import { conditionsFromFindings, type Decision, type Submission } from '../../../shared/review/model';
+import type { ProjectStore } from '../project-store';
+import { ReviewStore } from '../review/review-store';
+
+export interface BoundaryPoint {
+  name: string;
+  ring: number;
+  /** Northing, m (GK). */
+  x: number;
+  /** Easting with the zone prefix, m (GK). */
+  y: number;
+  /** Planar distance to the next point of the ring, m (absent on the closing row). */
+  edgeM?: number;
+}
+
+export interface ReportData {
+  authority: string;
+  projectTitle: string;
+  projectPath: string;
+  generatedAt: string;
+  parcel: { table: string; id: string; name: string | null; properties: Record<string, unknown>; geometry: Polygon | MultiPolygon; areaM2: number };
+  check: { checkId: number; checkedAt: string; profile: string; profileVersion: string | null; verdict: Verdict; findings: Finding[] } | null;
+  submission: Submission | null;
+  decision: Decision | null;
+  history: Decision[];
+  /** Conditions to print: the decision's, or pre-filled from the check's condition findings. */
+  conditions: string[];
+  /** Conflicting reference features (those findings name), full geometry, by layer. */
+  conflicts: { layer: LayerInfo; features: Feature[] }[];
+  referenceLayers: LayerInfo[];
+  gk: { crs: string; zone: number; centralMeridian: number };
+  boundaryPoints: BoundaryPoint[];
+}
+
+export function gkZoneOf(geometry: Geometry) {
+  const box = bboxOf(geometry);
+  const lon = (box[0] + box[2]) / 2;
+  const zone = Math.round(lon / 3);
+  return { crs: gaussKrugerCrsForLon(lon), zone, centralMeridian: zone * 3 };
+}
+
+/** 界址点: every ring of every part, numbered J1… continuously, each ring closed on its first point. */
+export function boundaryPoints(geometry: Polygon | MultiPolygon): { points: BoundaryPoint[]; gk: ReturnType<typeof gkZoneOf> } {
+  const gk = gkZoneOf(geometry);
+  const forward = transformer('EPSG:4490', gk.crs);
+  const polygons = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates;
+  const points: BoundaryPoint[] = [];
+  let n = 0;
+  let ringNo = 0;
+  for (const rings of polygons) {
+    for (const ring of rings) {
+      ringNo++;
+      const open: Position[] = ring.length > 1 && ring[0][0] === ring[ring.length - 1][0] && ring[0][1] === ring[ring.length - 1][1] ? ring.slice(0, -1) : ring;
+      const projected = open.map((p) => forward([p[0], p[1]]));
+      const names = projected.map(() => `J${++n}`);
+      projected.forEach(([e, north], i) => {
+        const [e2, n2] = projected[(i + 1) % projected.length];
+        points.push({ name: names[i], ring: ringNo, x: north, y: gk.zone * 1_000_000 + e, edgeM: Math.hypot(e2 - e, n2 - north) });
+      });
+      const [e0, n0] = projected[0];
+      points.push({ name: names[0], ring: ringNo, x: n0, y: gk.zone * 1_000_000 + e0 });
+    }
+  }
+  return { points, gk };
+}
+
+export function gatherReportData(store: ProjectStore, options: { parcelId: string; table?: string; authority?: string }): ReportData {
+  const review = new ReviewStore(store);
+  const { table, feature } = review.findParcel(options.parcelId, options.table);
+  const geometry = feature.geometry as Polygon | MultiPolygon;
+  if (!geometry || (geometry.type !== 'Polygon' && geometry.type !== 'MultiPolygon')) {
+    throw new UserInputError('report.parcel-geometry', `地块“${options.parcelId}”没有面几何，无法出具意见书。`, `Parcel "${options.parcelId}" has no polygon geometry.`);
+  }
+  const latest = review.latestCheck(table, options.parcelId);
+  let check: ReportData['check'] = null;
+  if (latest) {
+    const { report, parcel } = review.checkResult(latest.checkId, options.parcelId);
+    check = { checkId: latest.checkId, checkedAt: report.checkedAt, profile: report.profile, profileVersion: report.profileVersion ?? null, verdict: parcel.verdict, findings: parcel.findings.map((f) => ({ ...f })) };
+  }
+  const layers = store.listLayers();
+  const conflicts: ReportData['conflicts'] = [];
+  if (check) {
+    const byTable = new Map<string, Set<string>>();
+    for (const f of check.findings) {
+      if (!f.layerTable || f.featureId === undefined) continue;
+      if (!byTable.has(f.layerTable)) byTable.set(f.layerTable, new Set());
+      byTable.get(f.layerTable)!.add(f.featureId);
+    }
+    for (const [layerTable, ids] of byTable) {
+      const layer = layers.find((l) => l.table === layerTable);
+      if (!layer) continue; // the layer was removed since the check; the finding still prints
+      const features = store.readFeatures(layerTable).features.filter((f) => ids.has(String(f.id)));
+      conflicts.push({ layer, features });
+    }
+    // Overlap polygons and distance lines for the map when the check did not keep geometry (CLI checks).
+    for (const f of check.findings) {
+      if (f.geometry || !f.layerTable) continue;
+      const ref = conflicts.find((c) => c.layer.table === f.layerTable)?.features.find((x) => String(x.id) === f.featureId);
+      const g = ref?.geometry;
+      if (g && f.distanceM !== undefined && f.distanceM > 0) {
+        const pair = minGeodesicDistance(geometry, g);
+        if (pair) f.geometry = { type: 'LineString', coordinates: [pair.from, pair.to] };
+        continue;
+      }
+      if (!f.overlapM2) continue;
+      if (g && (g.type === 'Polygon' || g.type === 'MultiPolygon')) {
+        const overlap = overlapOf(geometry, g);
+        if (overlap.geometry) f.geometry = overlap.geometry;
+      }
+    }
+  }
+  const submission = review.listSubmissions().find((s) => s.parcelTable === table && s.parcelIds.includes(options.parcelId)) ?? null;
+  const history = review.listDecisions(table, options.parcelId);
+  const decision = history.length ? history[history.length - 1] : null;
+  const info = store.info();
+  const { points, gk } = boundaryPoints(geometry);
+  const props = (feature.properties ?? {}) as Record<string, unknown>;
+  return {
+    authority: options.authority?.trim() || store.getMeta('authority') || info.title,
+    projectTitle: info.title,
+    projectPath: store.path,
+    generatedAt: new Date().toISOString(),
+    parcel: { table, id: options.parcelId, name: typeof props.name === 'string' ? props.name : null, properties: props, geometry, areaM2: geodesicAreaM2(geometry) },
+    check,
+    submission,
+    decision,
+    history,
+    conditions: decision ? decision.conditions : check ? conditionsFromFindings(check.findings) : [],
+    conflicts,
+    referenceLayers: layers.filter((l) => (REFERENCE_LAYER_KINDS as readonly string[]).includes(l.kind as LayerKind)),
+    gk,
+    boundaryPoints: points,
+  };
+}

@@ -1,0 +1,20 @@
+/**
+ * The 审查意见书 service used by the CLI (`landgate report`) and the API (`exportReviewPdf`):
+ * gather → render → (caller writes) → audit entry 'export'.
+ */
+import { basename } from 'node:path';
+import type { ProjectStore } from '../project-store';
+import { ReviewStore } from '../review/review-store';
+import { gatherReportData } from './report-data';
+import { cjkFontPath, renderReviewPdf } from './review-pdf';
+
+export async function buildReviewPdf(store: ProjectStore, options: { parcelId: string; table?: string; authority?: string }): Promise<{ bytes: Buffer; table: string; fileName: string }> {
+  cjkFontPath(); // refuse early, before any work, when the font package is missing
+  const data = gatherReportData(store, options);
+  const bytes = await renderReviewPdf(data);
+  return { bytes, table: data.parcel.table, fileName: `审查意见书_${data.parcel.id}.pdf` };
+}
+
+export function auditReviewPdf(store: ProjectStore, detail: { table: string; parcelId: string; file: string; bytes: number }) {
+  new ReviewStore(store).recordExport({ format: 'review-pdf', parcelTable: detail.table, parcelId: detail.parcelId, file: basename(detail.file), bytes: detail.bytes });
+}

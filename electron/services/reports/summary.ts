@@ -1,0 +1,244 @@
+/**
+ * The monthly 重点建设用地安全利用情况汇总调度表 (夏政办发〔2024〕19号 净土 (三): "每月报送重点建设用地
+ * 安全利用情况汇总调度表", with 用途变更为“住宅、公共管理与公共服务”地块为重点) as an XLSX workbook:
+ *
+ * 1. 汇总调度表 — every parcel under review or decided in the month (a check run, a decision signed
+ *    or a registered submission received in the month), with the use change to 一住两公, the
+ *    soil-survey status, the system verdict and the decision as of the end of the month;
+ * 2. 全域筛查 — the latest sweep (`landgate check --all` or the UI sweep: checks sharing one check
+ *    time that together covered every parcel of every parcel layer);
+ * 3. 重叠明细 — the overlap/distance findings of the parcels of sheet 1.
+ */
+import ExcelJS from 'exceljs';
+import { classifyUse } from '../../../shared/landuse/codes';
+import { SEVERITY_LABEL_ZH, VERDICT_LABEL_ZH, type Finding, type Verdict } from '../../../shared/model/check';
+import { LAYER_KIND_LABEL_ZH, type LayerKind } from '../../../shared/model/layers';
+import { hectaresFromM2, muFromM2 } from '../../../shared/format/units';
+import { geodesicAreaM2 } from '../../../shared/geo/geodesy';
+import { UserInputError } from '../../../shared/model/errors';
+import { ACTION_LABEL_ZH, DECISION_LABEL_ZH, RISK_LABEL_ZH, SOIL_SURVEY_LABEL_ZH, labelOf } from '../../../shared/review/labels';
+import { STATUS_LABEL_ZH, deriveStatus, inMonth, isMonth, type Decision } from '../../../shared/review/model';
+import type { ProjectStore } from '../project-store';
+import { ReviewStore } from '../review/review-store';
+
+export const SUMMARY_SHEETS = { monthly: '汇总调度表', sweep: '全域筛查', overlaps: '重叠明细' } as const;
+
+export const MONTHLY_HEADERS = [
+  '序号',
+  '报件',
+  '地块编号',
+  '地块名称',
+  '申请单位',
+  '收件日期',
+  '面积（m²）',
+  '面积（亩）',
+  '现状用途',
+  '规划用途',
+  '用途变更为一住两公',
+  '拟办事项',
+  '土壤污染状况调查',
+  '风险评估',
+  '审查规则配置',
+  '最近审查时间',
+  '系统审查结论',
+  '审查决定',
+  '决定日期',
+  '审查人',
+  '办理状态',
+  '准入条件',
+] as const;
+
+interface CheckRow {
+  checkId: number;
+  table: string | null;
+  checkedAt: string;
+  trigger: string;
+  profile: string;
+  parcelId: string;
+  verdict: Verdict;
+  findings: Finding[];
+  suspectHits: string[];
+  contaminatedHits: string[];
+}
+
+function monthEnd(month: string): string {
+  const [y, m] = month.split('-').map(Number);
+  return new Date(Date.UTC(y, m, 1) - 1).toISOString();
+}
+
+/** 是 / 否 / 需人工判定 / 未填: planned use 一住两公 while the current use is not. */
+export function useChangeToSensitive(props: Record<string, unknown>): string {
+  const planned = classifyUse(props.plannedUse, { declaredScheme: props.useScheme as string | undefined });
+  const current = classifyUse(props.currentUse, { declaredScheme: props.useScheme as string | undefined });
+  if (!planned || !planned.recognised) return '未填';
+  if (planned.ambiguous) return '需人工判定';
+  if (!planned.sensitive) return '否';
+  return current && current.recognised && current.sensitive ? '否（原已为一住两公）' : '是';
+}
+
+export async function buildMonthlySummary(store: ProjectStore, options: { month: string; authority?: string }): Promise<{ bytes: Buffer; rows: number }> {
+  if (!isMonth(options.month)) {
+    throw new UserInputError('summary.month', `月份“${options.month}”无效，应为 YYYY-MM，例如 2026-11。`, `Invalid month "${options.month}" (YYYY-MM).`);
+  }
+  const month = options.month;
+  const end = monthEnd(month);
+  const review = new ReviewStore(store);
+  const db = store.connection();
+  const hasChecks = !!db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'landgate_check_parcels'").get();
+  const checkRows: CheckRow[] = hasChecks
+    ? (
+        db
+          .prepare(
+            `SELECT p.check_id, c.parcel_table, p.checked_at, c.trigger_source, p.profile, p.parcel_id, p.verdict, p.findings_json, p.suspect_hits, p.contaminated_hits
+             FROM landgate_check_parcels p JOIN landgate_checks c ON c.id = p.check_id ORDER BY p.id`,
+          )
+          .all() as Record<string, unknown>[]
+      ).map((r) => ({
+        checkId: Number(r.check_id),
+        table: (r.parcel_table as string | null) ?? null,
+        checkedAt: String(r.checked_at),
+        trigger: String(r.trigger_source),
+        profile: String(r.profile),
+        parcelId: String(r.parcel_id),
+        verdict: r.verdict as Verdict,
+        findings: JSON.parse(String(r.findings_json)) as Finding[],
+        suspectHits: JSON.parse(String(r.suspect_hits)) as string[],
+        contaminatedHits: JSON.parse(String(r.contaminated_hits)) as string[],
+      }))
+    : [];
+  const submissions = review.listSubmissions();
+  const decisions = review.allDecisions();
+  const authority = options.authority?.trim() || store.getMeta('authority') || store.info().title;
+
+  const wb = new ExcelJS.Workbook();
+  wb.creator = 'LandGate 地块准入审查';
+  wb.created = new Date();
+
+  // --- Sheet 1: monthly table -----------------------------------------------------------------
+  const ws = wb.addWorksheet(SUMMARY_SHEETS.monthly, { pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1 } });
+  const [y, m] = month.split('-');
+  ws.mergeCells(1, 1, 1, MONTHLY_HEADERS.length);
+  ws.getCell(1, 1).value = `${authority} 重点建设用地安全利用情况汇总调度表（${y}年${Number(m)}月）`;
+  ws.getCell(1, 1).font = { bold: true, size: 14 };
+  ws.getCell(1, 1).alignment = { horizontal: 'center' };
+  ws.mergeCells(2, 1, 2, MONTHLY_HEADERS.length);
+  ws.getCell(2, 1).value = `依据：夏政办发〔2024〕19号 净土保卫战 (三)；统计范围：本月审查或作出决定的报件地块；生成时间：${new Date().toISOString().slice(0, 19).replace('T', ' ')}（UTC）`;
+  ws.getRow(3).values = [...MONTHLY_HEADERS];
+  ws.getRow(3).font = { bold: true };
+  ws.getRow(3).eachCell((cell) => {
+    cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE8EDF3' } };
+    cell.border = { top: { style: 'thin' }, bottom: { style: 'thin' }, left: { style: 'thin' }, right: { style: 'thin' } };
+    cell.alignment = { wrapText: true, vertical: 'middle', horizontal: 'center' };
+  });
+  ws.views = [{ state: 'frozen', ySplit: 3 }];
+
+  const monthly: { table: string; id: string; check: CheckRow | null }[] = [];
+  let n = 0;
+  for (const parcel of review.listParcelFeatures()) {
+    const sub = submissions.find((s) => s.parcelTable === parcel.table && s.parcelIds.includes(parcel.id));
+    const checks = checkRows.filter((c) => c.table === parcel.table && c.parcelId === parcel.id);
+    const mine = decisions.filter((d) => d.table === parcel.table && d.parcelId === parcel.id);
+    const active =
+      checks.some((c) => inMonth(c.checkedAt, month)) || mine.some((d) => inMonth(d.signature.date, month) || inMonth(d.signedAt, month)) || (sub?.id !== null && sub?.id !== undefined && inMonth(sub.receivedOn, month));
+    if (!active) continue;
+    const check = checks.filter((c) => c.checkedAt <= end).pop() ?? null;
+    const decision: Decision | null = mine.filter((d) => d.signedAt <= end || d.signature.date <= end.slice(0, 10)).pop() ?? null;
+    const props = (parcel.feature.properties ?? {}) as Record<string, unknown>;
+    const area = parcel.feature.geometry ? geodesicAreaM2(parcel.feature.geometry) : 0;
+    const status = deriveStatus([decision?.decision ?? null], check !== null);
+    ws.addRow([
+      ++n,
+      sub?.title ?? '',
+      parcel.id,
+      (props.name as string | undefined) ?? '',
+      sub?.applicant ?? '',
+      sub?.receivedOn ?? '',
+      Math.round(area * 10) / 10,
+      Math.round(muFromM2(area) * 100) / 100,
+      (props.currentUse as string | undefined) ?? '',
+      (props.plannedUse as string | undefined) ?? '',
+      useChangeToSensitive(props),
+      labelOf(ACTION_LABEL_ZH, props.action),
+      labelOf(SOIL_SURVEY_LABEL_ZH, props.soilSurvey),
+      labelOf(RISK_LABEL_ZH, props.riskAssessment),
+      check?.profile ?? '',
+      check ? check.checkedAt.replace('T', ' ').replace('Z', '') : '',
+      check ? VERDICT_LABEL_ZH[check.verdict] : '未审查',
+      decision ? DECISION_LABEL_ZH[decision.decision] : '未签发',
+      decision?.signature.date ?? '',
+      decision ? `${decision.signature.name}（${decision.signature.department}）` : '',
+      STATUS_LABEL_ZH[status],
+      decision ? decision.conditions.join('\n') : '',
+    ]);
+    monthly.push({ table: parcel.table, id: parcel.id, check });
+  }
+  if (n === 0) ws.addRow(['', `${y}年${Number(m)}月无审查或决定的报件地块`]);
+  ws.columns.forEach((col, i) => {
+    col.width = [6, 22, 16, 24, 18, 12, 12, 10, 10, 10, 14, 14, 14, 12, 12, 20, 12, 14, 12, 22, 12, 40][i] ?? 12;
+  });
+
+  // --- Sheet 2: latest --all sweep ------------------------------------------------------------
+  const sweepSheet = wb.addWorksheet(SUMMARY_SHEETS.sweep);
+  sweepSheet.addRow(['报件图层', '地块编号', '地块名称', '审查规则配置', '审查时间', '系统审查结论', '不予准入项', '须满足条件项', '提示项', '疑似污染地块', '污染地块']).font = { bold: true };
+  // A sweep = checks sharing one check time that together covered every parcel of every parcel
+  // layer (`landgate check --all` records one check per layer with the same time; so does the UI sweep).
+  const parcelLayers = store.listLayers().filter((l) => l.kind === 'parcel');
+  const layerChecks = store.listChecks().filter((c) => c.parcelTable !== null);
+  const groups = new Map<string, typeof layerChecks>();
+  for (const c of layerChecks) groups.set(c.checkedAt, [...(groups.get(c.checkedAt) ?? []), c]);
+  const sweep = [...groups.entries()]
+    .filter(([, group]) => parcelLayers.every((l) => group.some((c) => c.parcelTable === l.table && c.parcelCount === l.featureCount)))
+    .sort((a, b) => a[0].localeCompare(b[0]))
+    .pop();
+  if (!sweep) {
+    sweepSheet.addRow(['项目中尚无全域筛查记录（landgate check <项目> --all --profile <配置>）']);
+  } else {
+    const ids = new Set(sweep[1].map((c) => c.id));
+    for (const r of checkRows.filter((c) => ids.has(c.checkId))) {
+      const feature = review.listParcelFeatures().find((p) => p.table === r.table && p.id === r.parcelId);
+      const count = (s: string) => r.findings.filter((f) => f.severity === s).length;
+      sweepSheet.addRow([
+        r.table,
+        r.parcelId,
+        (feature?.feature.properties?.name as string | undefined) ?? '',
+        r.profile,
+        r.checkedAt.replace('T', ' ').replace('Z', ''),
+        VERDICT_LABEL_ZH[r.verdict],
+        count('prohibit'),
+        count('condition'),
+        count('notice'),
+        r.suspectHits.join('、'),
+        r.contaminatedHits.join('、'),
+      ]);
+    }
+  }
+  sweepSheet.columns.forEach((col) => (col.width = 16));
+
+  // --- Sheet 3: overlap detail -----------------------------------------------------------------
+  const ov = wb.addWorksheet(SUMMARY_SHEETS.overlaps);
+  ov.addRow(['地块编号', '规则', '性质', '图层', '要素', '重叠面积（m²）', '公顷', '亩', '占地块 %', '距离（m）', '依据']).font = { bold: true };
+  const layers = store.listLayers();
+  for (const { id, check } of monthly) {
+    for (const f of check?.findings ?? []) {
+      if (f.overlapM2 === undefined && f.distanceM === undefined) continue;
+      const layer = layers.find((l) => l.table === f.layerTable);
+      ov.addRow([
+        id,
+        f.rule,
+        SEVERITY_LABEL_ZH[f.severity],
+        layer?.title ?? (f.layerKind ? LAYER_KIND_LABEL_ZH[f.layerKind as LayerKind] : ''),
+        f.featureId ?? '',
+        f.overlapM2 ?? null,
+        f.overlapM2 !== undefined ? Math.round(hectaresFromM2(f.overlapM2) * 10000) / 10000 : null,
+        f.overlapM2 !== undefined ? Math.round(muFromM2(f.overlapM2) * 100) / 100 : null,
+        f.overlapPct ?? null,
+        f.distanceM ?? null,
+        f.basis,
+      ]);
+    }
+  }
+  ov.columns.forEach((col, i) => (col.width = [16, 26, 12, 22, 14, 14, 10, 10, 10, 10, 50][i] ?? 12));
+
+  const bytes = Buffer.from(await wb.xlsx.writeBuffer());
+  return { bytes, rows: n };
+}

@@ -1,0 +1,558 @@
+/**
+ * The review workbench store (issue 6), on the project's own SQLite connection: submissions
+ * (报件), signed decisions and their revisions, per-parcel audit views and an integrity check that
+ * covers the audit hash chain and the decision rows.
+ *
+ * Tables (registered in gpkg_contents as 'attributes' so GDAL/QGIS list them):
+ * - landgate_submissions: a registered submission (parcel layer + parcel ids, applicant, received
+ *   date, profile, provenance). Append-only. Parcels not in any registered submission are shown
+ *   as one implicit submission each, so a freshly imported layer is reviewable at once.
+ * - landgate_decisions: one row per SIGNED decision. Append-only (BEFORE UPDATE/DELETE triggers):
+ *   a signed decision can never change; a change is a new row with revision + 1 that references
+ *   the row it supersedes. Each row carries the sha256 of its content, and the audit entry that
+ *   recorded it carries the same hash, so a row edited behind the triggers' back is detected.
+ *
+ * Status is never stored: it is derived from the parcels' latest checks and decisions.
+ */
+import { createHash } from 'node:crypto';
+import { userInfo } from 'node:os';
+import type Database from 'better-sqlite3';
+import type { Feature } from 'geojson';
+import type { Finding, Verdict } from '../../../shared/model/check';
+import { UserInputError } from '../../../shared/model/errors';
+import {
+  decisionContent,
+  deriveStatus,
+  isDecisionKind,
+  isIsoDate,
+  worstVerdict,
+  type Decision,
+  type DecisionInput,
+  type DecisionKind,
+  type NewSubmission,
+  type PackageProvenance,
+  type Submission,
+} from '../../../shared/review/model';
+import type { AuditEntry, ProjectStore } from '../project-store';
+
+const REVIEW_SQL = `
+CREATE TABLE IF NOT EXISTS landgate_submissions (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  parcel_table TEXT NOT NULL,
+  parcel_ids TEXT NOT NULL,
+  title TEXT NOT NULL,
+  applicant TEXT,
+  received_on TEXT,
+  profile TEXT,
+  created_at TEXT NOT NULL,
+  user TEXT NOT NULL,
+  source TEXT
+);
+CREATE TABLE IF NOT EXISTS landgate_decisions (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  parcel_table TEXT NOT NULL,
+  parcel_id TEXT NOT NULL,
+  revision INTEGER NOT NULL,
+  supersedes INTEGER REFERENCES landgate_decisions(id),
+  revision_reason TEXT,
+  decision TEXT NOT NULL,
+  opinion TEXT NOT NULL,
+  conditions TEXT NOT NULL,
+  check_id INTEGER,
+  verdict TEXT,
+  signer_name TEXT NOT NULL,
+  signer_department TEXT NOT NULL,
+  signed_on TEXT NOT NULL,
+  signed_at TEXT NOT NULL,
+  user TEXT NOT NULL,
+  source TEXT,
+  content_hash TEXT NOT NULL,
+  UNIQUE (parcel_table, parcel_id, revision)
+);
+CREATE INDEX IF NOT EXISTS landgate_decisions_parcel ON landgate_decisions(parcel_table, parcel_id);
+`;
+
+const REVIEW_TABLES: Record<string, string> = {
+  landgate_submissions: 'LandGate 报件（申请单位、收件日期、审查规则配置、来源）',
+  landgate_decisions: 'LandGate 审查决定（签发后不可修改，修改即新修订版）',
+};
+
+export function currentUser(): string {
+  if (process.env.LANDGATE_USER) return process.env.LANDGATE_USER;
+  try {
+    return userInfo().username || 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+
+export interface LatestCheck {
+  checkId: number;
+  checkedAt: string;
+  profile: string;
+  verdict: Verdict;
+  findings: Finding[];
+}
+
+export interface IntegrityReport {
+  ok: boolean;
+  /** First bad audit sequence number, when the chain itself is broken. */
+  firstBadSeq?: number;
+  /** Chinese descriptions of every problem found. */
+  problems: string[];
+}
+
+interface DecisionRow {
+  id: number;
+  parcel_table: string;
+  parcel_id: string;
+  revision: number;
+  supersedes: number | null;
+  revision_reason: string | null;
+  decision: string;
+  opinion: string;
+  conditions: string;
+  check_id: number | null;
+  verdict: string | null;
+  signer_name: string;
+  signer_department: string;
+  signed_on: string;
+  signed_at: string;
+  user: string;
+  source: string | null;
+  content_hash: string;
+}
+
+function decisionOf(r: DecisionRow): Decision {
+  return {
+    id: Number(r.id),
+    table: r.parcel_table,
+    parcelId: r.parcel_id,
+    revision: Number(r.revision),
+    supersedes: r.supersedes === null ? null : Number(r.supersedes),
+    revisionReason: r.revision_reason,
+    decision: r.decision as DecisionKind,
+    opinion: r.opinion,
+    conditions: JSON.parse(r.conditions) as string[],
+    checkId: r.check_id === null ? null : Number(r.check_id),
+    verdict: (r.verdict as Verdict | null) ?? null,
+    signature: { name: r.signer_name, department: r.signer_department, date: r.signed_on },
+    signedAt: r.signed_at,
+    user: r.user,
+    contentHash: r.content_hash,
+    source: r.source ? (JSON.parse(r.source) as PackageProvenance) : null,
+  };
+}
+
+export class ReviewStore {
+  readonly project: ProjectStore;
+  private readonly db: Database.Database;
+
+  constructor(project: ProjectStore) {
+    this.project = project;
+    this.db = project.connection();
+  }
+
+  private hasTable(name: string): boolean {
+    return !!this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name);
+  }
+
+  /** Creates the review tables and their triggers (idempotent). Call inside a transaction. */
+  private ensureSchema() {
+    this.project.ensureWritable();
+    if (this.hasTable('landgate_decisions') && this.hasTable('landgate_submissions')) return;
+    this.db.exec(REVIEW_SQL);
+    for (const table of Object.keys(REVIEW_TABLES)) {
+      this.db.exec(`CREATE TRIGGER IF NOT EXISTS ${table}_no_update BEFORE UPDATE ON ${table} BEGIN SELECT RAISE(ABORT, '${table} is append-only: a signed decision cannot be changed'); END`);
+      this.db.exec(`CREATE TRIGGER IF NOT EXISTS ${table}_no_delete BEFORE DELETE ON ${table} BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END`);
+    }
+    const at = new Date().toISOString();
+    const contents = this.db.prepare("INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, description, last_change) VALUES (?, 'attributes', ?, ?, ?)");
+    for (const [table, description] of Object.entries(REVIEW_TABLES)) contents.run(table, table, description, at);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Parcels and checks
+
+  /** Every parcel of every parcel layer. */
+  listParcelFeatures(): { table: string; feature: Feature; id: string; importedAt: string }[] {
+    const out: { table: string; feature: Feature; id: string; importedAt: string }[] = [];
+    for (const layer of this.project.listLayers().filter((l) => l.kind === 'parcel')) {
+      for (const feature of this.project.readFeatures(layer.table).features) {
+        out.push({ table: layer.table, feature, id: String(feature.id ?? feature.properties?.id), importedAt: layer.importedAt });
+      }
+    }
+    return out;
+  }
+
+  /** Finds a parcel by id (optionally in one table); refuses unknown and ambiguous ids. */
+  findParcel(parcelId: string, table?: string): { table: string; feature: Feature } {
+    const hits = this.listParcelFeatures().filter((p) => p.id === parcelId && (table === undefined || p.table === table));
+    const name = this.project.path.split(/[\\/]/).pop();
+    if (hits.length === 0) {
+      throw new UserInputError('review.parcel-unknown', `项目“${name}”中没有编号为“${parcelId}”的报件地块${table ? `（图层 ${table}）` : ''}。`, `No parcel "${parcelId}"${table ? ` in layer ${table}` : ''}.`);
+    }
+    if (hits.length > 1) {
+      throw new UserInputError(
+        'review.parcel-ambiguous',
+        `地块编号“${parcelId}”在多个图层中出现（${hits.map((h) => h.table).join('、')}），请指明图层。`,
+        `Parcel id "${parcelId}" occurs in several layers (${hits.map((h) => h.table).join(', ')}).`,
+      );
+    }
+    return { table: hits[0].table, feature: hits[0].feature };
+  }
+
+  /** The latest recorded check of a parcel of a project layer (null when never checked). */
+  latestCheck(table: string, parcelId: string): LatestCheck | null {
+    if (!this.hasTable('landgate_check_parcels')) return null;
+    const row = this.db
+      .prepare(
+        `SELECT p.check_id AS check_id, p.checked_at AS checked_at, p.profile AS profile, p.verdict AS verdict, p.findings_json AS findings
+         FROM landgate_check_parcels p JOIN landgate_checks c ON c.id = p.check_id
+         WHERE p.parcel_id = ? AND c.parcel_table = ? ORDER BY p.id DESC LIMIT 1`,
+      )
+      .get(parcelId, table) as { check_id: number; checked_at: string; profile: string; verdict: string; findings: string } | undefined;
+    if (!row) return null;
+    return { checkId: Number(row.check_id), checkedAt: row.checked_at, profile: row.profile, verdict: row.verdict as Verdict, findings: JSON.parse(row.findings) as Finding[] };
+  }
+
+  /** Full parcel result (with finding geometry when the check kept it) of a stored check. */
+  checkResult(checkId: number, parcelId: string) {
+    const report = this.project.getCheckReport(checkId);
+    const parcel = report.parcels.find((p) => p.id === parcelId);
+    if (!parcel) throw new UserInputError('review.check-parcel', `审查记录 ${checkId} 中没有地块“${parcelId}”。`, `Check ${checkId} has no parcel "${parcelId}".`);
+    return { report, parcel };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Submissions
+
+  createSubmission(input: NewSubmission): Submission {
+    const layer = this.project.getLayer(input.parcelTable);
+    if (layer.kind !== 'parcel') {
+      throw new UserInputError('review.not-parcel-layer', `图层“${input.parcelTable}”不是报件地块图层。`, `Layer "${input.parcelTable}" is not a parcel layer.`);
+    }
+    const ids = this.project.readFeatures(input.parcelTable).features.map((f) => String(f.id ?? f.properties?.id));
+    const parcelIds = input.parcelIds && input.parcelIds.length > 0 ? input.parcelIds : ids;
+    const missing = parcelIds.filter((id) => !ids.includes(id));
+    if (missing.length > 0) {
+      throw new UserInputError('review.submission-parcels', `图层“${input.parcelTable}”中没有地块：${missing.join('、')}。`, `Layer "${input.parcelTable}" has no parcels ${missing.join(', ')}.`);
+    }
+    if (input.receivedOn !== undefined && !isIsoDate(input.receivedOn)) {
+      throw new UserInputError('review.date', `收件日期“${input.receivedOn}”无效，应为 YYYY-MM-DD。`, `Invalid received date "${input.receivedOn}".`);
+    }
+    const taken = new Set(this.registeredRows().flatMap((r) => (r.parcel_table === input.parcelTable ? (JSON.parse(r.parcel_ids) as string[]) : [])));
+    const dup = parcelIds.filter((id) => taken.has(id));
+    if (dup.length > 0) {
+      throw new UserInputError('review.submission-duplicate', `地块 ${dup.join('、')} 已属于另一个报件。`, `Parcels ${dup.join(', ')} already belong to a submission.`);
+    }
+    const title = input.title?.trim() || (parcelIds.length === 1 ? parcelIds[0] : `${layer.title}（${parcelIds.length} 宗）`);
+    const id = this.project.transaction(() => {
+      this.ensureSchema();
+      const at = new Date().toISOString();
+      const result = this.db
+        .prepare('INSERT INTO landgate_submissions (parcel_table, parcel_ids, title, applicant, received_on, profile, created_at, user, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(input.parcelTable, JSON.stringify(parcelIds), title, input.applicant ?? null, input.receivedOn ?? null, input.profile ?? null, at, currentUser(), input.source ? JSON.stringify(input.source) : null);
+      const sid = Number(result.lastInsertRowid);
+      this.project.appendAudit({
+        action: 'submission',
+        at,
+        detail: { submissionId: sid, parcelTable: input.parcelTable, parcelIds, title, applicant: input.applicant ?? null, receivedOn: input.receivedOn ?? null, profile: input.profile ?? null, source: input.source ?? null },
+      });
+      return sid;
+    });
+    return this.listSubmissions().find((s) => s.id === id)!;
+  }
+
+  private registeredRows() {
+    if (!this.hasTable('landgate_submissions')) return [];
+    return this.db.prepare('SELECT * FROM landgate_submissions ORDER BY id').all() as {
+      id: number;
+      parcel_table: string;
+      parcel_ids: string;
+      title: string;
+      applicant: string | null;
+      received_on: string | null;
+      profile: string | null;
+      created_at: string;
+      source: string | null;
+    }[];
+  }
+
+  listSubmissions(): Submission[] {
+    const parcels = this.listParcelFeatures();
+    const out: Submission[] = [];
+    const covered = new Set<string>();
+    const summarise = (table: string, ids: string[]) => {
+      const checks = ids.map((id) => this.latestCheck(table, id));
+      const decisions = ids.map((id) => this.latestDecision(table, id));
+      const latest = checks.filter((c): c is LatestCheck => c !== null).sort((a, b) => a.checkId - b.checkId).pop() ?? null;
+      const lastDecision = decisions.filter((d): d is Decision => d !== null).sort((a, b) => a.signedAt.localeCompare(b.signedAt)).pop() ?? null;
+      return {
+        status: deriveStatus(decisions.map((d) => d?.decision ?? null), latest !== null),
+        latestCheckId: latest?.checkId ?? null,
+        latestCheckedAt: latest?.checkedAt ?? null,
+        verdict: worstVerdict(checks.map((c) => c?.verdict)),
+        decision: lastDecision?.decision ?? null,
+        decidedOn: lastDecision?.signature.date ?? null,
+      };
+    };
+    for (const row of this.registeredRows()) {
+      const ids = JSON.parse(row.parcel_ids) as string[];
+      for (const id of ids) covered.add(`${row.parcel_table}\u0000${id}`);
+      out.push({
+        key: `s${row.id}`,
+        id: Number(row.id),
+        title: row.title,
+        parcelTable: row.parcel_table,
+        parcelIds: ids,
+        applicant: row.applicant,
+        receivedOn: row.received_on,
+        profile: row.profile,
+        source: row.source ? (JSON.parse(row.source) as PackageProvenance) : null,
+        ...summarise(row.parcel_table, ids),
+      });
+    }
+    for (const p of parcels) {
+      if (covered.has(`${p.table}\u0000${p.id}`)) continue;
+      const props = p.feature.properties ?? {};
+      const applicant = props.applicant ?? props['申请单位'] ?? props['申请人'];
+      const received = props.receivedOn ?? props['收件日期'];
+      out.push({
+        key: `${p.table}:${p.id}`,
+        id: null,
+        title: typeof props.name === 'string' && props.name ? `${p.id} ${props.name}` : p.id,
+        parcelTable: p.table,
+        parcelIds: [p.id],
+        applicant: typeof applicant === 'string' ? applicant : null,
+        receivedOn: isIsoDate(received) ? received : p.importedAt.slice(0, 10),
+        profile: null,
+        source: null,
+        ...summarise(p.table, [p.id]),
+      });
+    }
+    return out;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Decisions
+
+  listDecisions(table: string, parcelId: string): Decision[] {
+    if (!this.hasTable('landgate_decisions')) return [];
+    const rows = this.db.prepare('SELECT * FROM landgate_decisions WHERE parcel_table = ? AND parcel_id = ? ORDER BY revision').all(table, parcelId) as DecisionRow[];
+    return rows.map(decisionOf);
+  }
+
+  allDecisions(): Decision[] {
+    if (!this.hasTable('landgate_decisions')) return [];
+    return (this.db.prepare('SELECT * FROM landgate_decisions ORDER BY id').all() as DecisionRow[]).map(decisionOf);
+  }
+
+  latestDecision(table: string, parcelId: string): Decision | null {
+    const list = this.listDecisions(table, parcelId);
+    return list.length ? list[list.length - 1] : null;
+  }
+
+  /**
+   * Signs a decision. The first decision of a parcel has revision 1; a change to a signed
+   * decision must name it (`supersedes`) and give a reason, and becomes revision n + 1.
+   */
+  signDecision(input: DecisionInput, options: { source?: PackageProvenance | null; signedAt?: string; user?: string } = {}): Decision {
+    const { table, parcelId } = input;
+    this.findParcel(parcelId, table);
+    if (!isDecisionKind(input.decision)) {
+      throw new UserInputError('review.decision-kind', `审查决定“${String(input.decision)}”无效，可用：准予、有条件准予、不予准入、退回补正。`, `Invalid decision "${String(input.decision)}".`);
+    }
+    const sig = input.signature ?? ({} as DecisionInput['signature']);
+    if (!sig.name?.trim() || !sig.department?.trim()) {
+      throw new UserInputError('review.signature', '签发须填写审查人姓名和部门。', 'A signature needs the reviewer name and department.');
+    }
+    if (!isIsoDate(sig.date)) {
+      throw new UserInputError('review.signature-date', `签发日期“${sig.date ?? ''}”无效，应为 YYYY-MM-DD。`, `Invalid signature date "${sig.date}".`);
+    }
+    if (!input.opinion?.trim()) {
+      throw new UserInputError('review.opinion', '审查意见不能为空。', 'The opinion is empty.');
+    }
+    if (!Array.isArray(input.conditions) || input.conditions.some((c) => typeof c !== 'string')) {
+      throw new UserInputError('review.conditions', '准入条件应为文字列表。', 'Conditions must be a list of strings.');
+    }
+    const conditions = input.conditions.map((c) => c.trim()).filter((c) => c !== '');
+    if (input.decision === 'conditional' && conditions.length === 0) {
+      throw new UserInputError('review.conditions-missing', '“有条件准予”须至少写明一条准入条件。', 'A conditional decision needs at least one condition.');
+    }
+    const previous = this.latestDecision(table, parcelId);
+    if (previous) {
+      if (input.supersedes !== previous.id) {
+        throw new UserInputError(
+          'review.signed-immutable',
+          `地块“${parcelId}”已有签发的审查决定（第 ${previous.revision} 版，编号 ${previous.id}），签发后不可修改；如需变更，请以修订方式（引用编号 ${previous.id} 并说明理由）签发新版本。`,
+          `Parcel "${parcelId}" already has signed decision ${previous.id}; a change must supersede it as a new revision.`,
+        );
+      }
+      if (!input.revisionReason?.trim()) {
+        throw new UserInputError('review.revision-reason', '修订已签发的审查决定须说明修订理由。', 'A revision needs a reason.');
+      }
+    } else if (input.supersedes !== undefined && input.supersedes !== null) {
+      throw new UserInputError('review.supersedes-unknown', `地块“${parcelId}”没有可修订的审查决定（编号 ${input.supersedes}）。`, `No decision ${input.supersedes} to supersede.`);
+    }
+    const latest = this.latestCheck(table, parcelId);
+    let checkId: number | null = latest?.checkId ?? null;
+    let verdict: Verdict | null = latest?.verdict ?? null;
+    if (input.checkId !== undefined) {
+      const { parcel } = this.checkResult(input.checkId, parcelId);
+      checkId = input.checkId;
+      verdict = parcel.verdict;
+    }
+    const base = {
+      table,
+      parcelId,
+      revision: (previous?.revision ?? 0) + 1,
+      supersedes: previous?.id ?? null,
+      revisionReason: previous ? input.revisionReason!.trim() : null,
+      decision: input.decision,
+      opinion: input.opinion.trim(),
+      conditions,
+      checkId,
+      verdict,
+      signature: { name: sig.name.trim(), department: sig.department.trim(), date: sig.date },
+      signedAt: options.signedAt ?? new Date().toISOString(),
+      user: options.user ?? currentUser(),
+      source: options.source ?? null,
+    };
+    const contentHash = sha256(decisionContent(base));
+    const id = this.project.transaction(() => {
+      this.ensureSchema();
+      const result = this.db
+        .prepare(
+          `INSERT INTO landgate_decisions (parcel_table, parcel_id, revision, supersedes, revision_reason, decision, opinion, conditions, check_id, verdict,
+             signer_name, signer_department, signed_on, signed_at, user, source, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          table,
+          parcelId,
+          base.revision,
+          base.supersedes,
+          base.revisionReason,
+          base.decision,
+          base.opinion,
+          JSON.stringify(base.conditions),
+          base.checkId,
+          base.verdict,
+          base.signature.name,
+          base.signature.department,
+          base.signature.date,
+          base.signedAt,
+          base.user,
+          base.source ? JSON.stringify(base.source) : null,
+          contentHash,
+        );
+      const decisionId = Number(result.lastInsertRowid);
+      this.project.appendAudit({
+        action: previous ? 'decision-revision' : 'decision',
+        at: base.signedAt,
+        user: base.user,
+        detail: {
+          decisionId,
+          parcelTable: table,
+          parcelId,
+          revision: base.revision,
+          supersedes: base.supersedes,
+          revisionReason: base.revisionReason,
+          decision: base.decision,
+          checkId,
+          verdict,
+          signer: base.signature,
+          contentHash,
+          source: base.source,
+        },
+      });
+      return decisionId;
+    });
+    return this.listDecisions(table, parcelId).find((d) => d.id === id)!;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Audit
+
+  /** Records an export (report, summary, package, findings file) in the audit log. */
+  recordExport(detail: { format: string; file: string; parcelTable?: string; parcelId?: string; parcelIds?: string[]; [key: string]: unknown }) {
+    this.project.appendAudit({ action: 'export', detail });
+  }
+
+  /**
+   * The audit trail of one parcel: imports of its layer, checks that covered it, submissions,
+   * decisions, revisions and exports naming it. Without a parcel: the whole project log.
+   */
+  auditTrail(filter: { table?: string; parcelId?: string } = {}): AuditEntry[] {
+    const all = this.project.listAudit();
+    if (filter.parcelId === undefined) return all;
+    const { table, parcelId } = filter;
+    const checkIds = new Set<number>();
+    if (this.hasTable('landgate_check_parcels')) {
+      const rows = this.db
+        .prepare('SELECT DISTINCT p.check_id AS id FROM landgate_check_parcels p JOIN landgate_checks c ON c.id = p.check_id WHERE p.parcel_id = ? AND (? IS NULL OR c.parcel_table = ?)')
+        .all(parcelId, table ?? null, table ?? null) as { id: number }[];
+      for (const r of rows) checkIds.add(Number(r.id));
+    }
+    return all.filter((entry) => {
+      const d = (entry.detail ?? {}) as Record<string, unknown>;
+      const tableMatches = table === undefined || d.parcelTable === table || d.table === table;
+      switch (entry.action) {
+        case 'import':
+          return table !== undefined && d.table === table;
+        case 'check':
+          return checkIds.has(Number(d.checkId));
+        case 'submission':
+          return tableMatches && Array.isArray(d.parcelIds) && (d.parcelIds as unknown[]).includes(parcelId);
+        default:
+          return tableMatches && (d.parcelId === parcelId || (Array.isArray(d.parcelIds) && (d.parcelIds as unknown[]).includes(parcelId)));
+      }
+    });
+  }
+
+  /**
+   * Integrity of the record: the audit hash chain (edited, deleted, inserted rows, truncated
+   * tail), every decision row against its own content hash and against the hash its audit entry
+   * recorded, every decision having an audit entry, and the verdicts of every check record
+   * against the counts its audit entry recorded.
+   */
+  verify(): IntegrityReport {
+    const problems: string[] = [];
+    const chain = this.project.verifyAudit();
+    if (!chain.ok) problems.push(`审计日志第 ${chain.firstBadSeq} 条起哈希链校验失败（记录被修改、删除或插入）。`);
+    const audited = new Map<number, string>();
+    for (const entry of this.project.listAudit()) {
+      if (entry.action !== 'decision' && entry.action !== 'decision-revision') continue;
+      const d = entry.detail as { decisionId?: number; contentHash?: string };
+      if (typeof d?.decisionId === 'number' && typeof d.contentHash === 'string') audited.set(d.decisionId, d.contentHash);
+    }
+    for (const decision of this.allDecisions()) {
+      const { id, contentHash, ...rest } = decision;
+      const actual = sha256(decisionContent(rest));
+      if (actual !== contentHash) problems.push(`审查决定 ${id}（地块 ${decision.parcelId} 第 ${decision.revision} 版）的内容与签发时的哈希不符：记录已被篡改。`);
+      const recorded = audited.get(id);
+      if (recorded === undefined) problems.push(`审查决定 ${id}（地块 ${decision.parcelId}）在审计日志中没有签发记录。`);
+      else if (recorded !== contentHash) problems.push(`审查决定 ${id}（地块 ${decision.parcelId}）与审计日志记录的哈希不一致：记录已被篡改。`);
+    }
+    // Check records: the verdict counts each 'check' audit entry recorded must match the rows.
+    if (this.hasTable('landgate_check_parcels')) {
+      const counts = new Map<string, number>();
+      for (const r of this.db.prepare('SELECT check_id, verdict, count(*) AS n FROM landgate_check_parcels GROUP BY check_id, verdict').all() as { check_id: number; verdict: string; n: number }[]) {
+        counts.set(`${r.check_id}:${r.verdict}`, Number(r.n));
+      }
+      for (const entry of this.project.listAudit()) {
+        if (entry.action !== 'check') continue;
+        const d = entry.detail as { checkId?: number; verdicts?: Record<string, number> };
+        if (typeof d?.checkId !== 'number' || !d.verdicts) continue;
+        for (const [verdict, n] of Object.entries(d.verdicts)) {
+          if ((counts.get(`${d.checkId}:${verdict}`) ?? 0) !== n) {
+            problems.push(`审查记录 ${d.checkId} 的结论与审计日志记录不一致（${verdict}：日志 ${n}，记录 ${counts.get(`${d.checkId}:${verdict}`) ?? 0}）：记录已被篡改。`);
+          }
+        }
+      }
+    }
+    return { ok: problems.length === 0, firstBadSeq: chain.ok ? undefined : chain.firstBadSeq, problems };
+  }
+}

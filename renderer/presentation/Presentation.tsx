@@ -1,0 +1,235 @@
+/**
+ * Presentation mode for review meetings: full screen, large type, one parcel per slide (map of the
+ * parcel with the conflicting features and overlap polygons, the verdict, key figures and the
+ * decision); ← / → (and PageUp / PageDown, space) page, Esc leaves. The map is an SVG drawn from
+ * the project's own geometries, so it works offline without any basemap.
+ */
+import { useEffect, useMemo, useState } from 'react';
+import type { Feature, FeatureCollection, Geometry, Position } from 'geojson';
+import { SEVERITY_ORDER } from '../../shared/model/check';
+import type { LayerInfo, LayerKind } from '../../shared/model/layers';
+import type { ParcelReview, Submission } from '../../shared/review/model';
+import { areaParts, formatDistance, formatPercent } from '../app/format';
+import { api } from '../platform/api';
+import { kindLabel, severityLabel, verdictLabel } from '../i18n/labels';
+import { decisionLabel, rt, statusLabel } from '../review/messages';
+
+const KIND_COLOR: Partial<Record<LayerKind, string>> = {
+  'water-source-zone': '#1f6fb2',
+  'contaminated-parcel': '#a11d1d',
+  'suspect-parcel': '#c2661a',
+  'key-supervised-unit': '#7b3fa0',
+  'monitoring-station': '#0b7a5a',
+  'elevation-band': '#8a7a3b',
+  'basic-farmland': '#3c8a2e',
+  'coal-ban-zone': '#555555',
+  river: '#2b8cc4',
+  'built-up-area': '#9a8f80',
+};
+
+export interface PresentationProps {
+  submissions: Submission[];
+  layerData: Record<string, FeatureCollection>;
+  layers: LayerInfo[];
+  startAt?: { table: string; id: string } | null;
+  onExit(): void;
+}
+
+interface Slide {
+  table: string;
+  id: string;
+  submission: Submission;
+}
+
+function rings(geometry: Geometry | null | undefined): Position[][] {
+  if (!geometry) return [];
+  switch (geometry.type) {
+    case 'Polygon':
+      return geometry.coordinates;
+    case 'MultiPolygon':
+      return geometry.coordinates.flat();
+    case 'LineString':
+      return [geometry.coordinates];
+    case 'MultiLineString':
+      return geometry.coordinates;
+    default:
+      return [];
+  }
+}
+
+function SlideMap({ parcel, review, layerData, layers }: { parcel: Feature | undefined; review: ParcelReview | null; layerData: Record<string, FeatureCollection>; layers: LayerInfo[] }) {
+  if (!parcel?.geometry) return <div className="pr-map pr-map-empty" />;
+  const pr = rings(parcel.geometry);
+  const xs = pr.flat().map((p) => p[0]);
+  const ys = pr.flat().map((p) => p[1]);
+  const lat0 = (Math.min(...ys) + Math.max(...ys)) / 2;
+  const k = Math.cos((lat0 * Math.PI) / 180);
+  const minX = Math.min(...xs) * k;
+  const maxX = Math.max(...xs) * k;
+  const minY = -Math.max(...ys);
+  const maxY = -Math.min(...ys);
+  const pad = Math.max(maxX - minX, maxY - minY) * 0.6 + 1e-4;
+  const vb = [minX - pad, minY - pad, maxX - minX + 2 * pad, maxY - minY + 2 * pad];
+  const d = (g: Geometry | null | undefined, close: boolean) =>
+    rings(g)
+      .map((ring) => ring.map((p, i) => `${i ? 'L' : 'M'}${(p[0] * k).toFixed(7)} ${(-p[1]).toFixed(7)}`).join(' ') + (close ? ' Z' : ''))
+      .join(' ');
+  const findings = review?.latestCheck?.findings ?? [];
+  const conflicts: { key: string; geometry: Geometry; color: string; point: boolean }[] = [];
+  for (const f of findings) {
+    if (!f.layerTable || f.featureId === undefined) continue;
+    const feature = layerData[f.layerTable]?.features.find((x) => String(x.id ?? x.properties?.id) === f.featureId);
+    if (!feature?.geometry || conflicts.some((c) => c.key === `${f.layerTable}:${f.featureId}`)) continue;
+    const kind = layers.find((l) => l.table === f.layerTable)?.kind as LayerKind | undefined;
+    conflicts.push({ key: `${f.layerTable}:${f.featureId}`, geometry: feature.geometry, color: (kind && KIND_COLOR[kind]) ?? '#555', point: feature.geometry.type === 'Point' });
+  }
+  const r = vb[2] / 80;
+  return (
+    <svg className="pr-map" viewBox={vb.join(' ')} preserveAspectRatio="xMidYMid meet" data-testid="presentation-map">
+      <rect x={vb[0]} y={vb[1]} width={vb[2]} height={vb[3]} fill="#f7f5ef" />
+      {conflicts.map((c) =>
+        c.point && c.geometry.type === 'Point' ? (
+          <circle key={c.key} cx={c.geometry.coordinates[0] * k} cy={-c.geometry.coordinates[1]} r={r} fill={c.color} />
+        ) : (
+          <path key={c.key} d={d(c.geometry, c.geometry.type.endsWith('Polygon'))} fill={c.geometry.type.endsWith('Polygon') ? c.color : 'none'} fillOpacity={0.25} stroke={c.color} strokeWidth={2} vectorEffect="non-scaling-stroke" fillRule="evenodd" />
+        ),
+      )}
+      {findings.map((f, i) =>
+        f.geometry && f.geometry.type.endsWith('Polygon') ? (
+          <path key={`o${i}`} d={d(f.geometry, true)} fill="#e0001b" fillOpacity={0.5} stroke="#7a0010" strokeWidth={1} vectorEffect="non-scaling-stroke" fillRule="evenodd" />
+        ) : f.geometry && f.geometry.type.endsWith('LineString') ? (
+          <path key={`o${i}`} d={d(f.geometry, false)} fill="none" stroke="#333" strokeDasharray="6 4" strokeWidth={2} vectorEffect="non-scaling-stroke" />
+        ) : null,
+      )}
+      <path d={d(parcel.geometry, true)} fill="none" stroke="#d40000" strokeWidth={4} vectorEffect="non-scaling-stroke" />
+    </svg>
+  );
+}
+
+export function Presentation({ submissions, layerData, layers, startAt, onExit }: PresentationProps) {
+  const slides: Slide[] = useMemo(() => submissions.flatMap((s) => s.parcelIds.map((id) => ({ table: s.parcelTable, id, submission: s }))), [submissions]);
+  const [index, setIndex] = useState(() => Math.max(0, slides.findIndex((s) => startAt && s.table === startAt.table && s.id === startAt.id)));
+  const [reviews, setReviews] = useState<Record<string, ParcelReview>>({});
+  const slide = slides[Math.min(index, slides.length - 1)];
+  const key = slide ? `${slide.table}\u0000${slide.id}` : '';
+
+  useEffect(() => {
+    document.documentElement.requestFullscreen?.().catch(() => undefined);
+    return () => {
+      if (document.fullscreenElement) document.exitFullscreen().catch(() => undefined);
+    };
+  }, []);
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === 'ArrowRight' || event.key === 'PageDown' || event.key === ' ') setIndex((i) => Math.min(i + 1, slides.length - 1));
+      else if (event.key === 'ArrowLeft' || event.key === 'PageUp') setIndex((i) => Math.max(i - 1, 0));
+      else if (event.key === 'Escape') onExit();
+      else return;
+      event.preventDefault();
+      event.stopPropagation();
+    };
+    window.addEventListener('keydown', onKey, true);
+    return () => window.removeEventListener('keydown', onKey, true);
+  }, [slides.length, onExit]);
+
+  useEffect(() => {
+    if (!slide || reviews[key]) return;
+    let cancelled = false;
+    api.getParcelReview({ table: slide.table, parcelId: slide.id }).then((r) => !cancelled && setReviews((all) => ({ ...all, [key]: r })), () => undefined);
+    return () => {
+      cancelled = true;
+    };
+  }, [key]);
+
+  if (!slide) {
+    return (
+      <div className="presentation" data-testid="presentation">
+        <p>{rt('pr.empty')}</p>
+        <button type="button" onClick={onExit}>{rt('pr.exit')}</button>
+      </div>
+    );
+  }
+  const review = reviews[key] ?? null;
+  const parcel = layerData[slide.table]?.features.find((f) => String(f.id ?? f.properties?.id) === slide.id);
+  const check = review?.latestCheck ?? null;
+  const findings = check?.findings ?? [];
+  const maxOverlap = findings.filter((f) => f.overlapM2 !== undefined).sort((a, b) => (b.overlapM2 ?? 0) - (a.overlapM2 ?? 0))[0];
+  const nearest = findings.filter((f) => f.distanceM !== undefined).sort((a, b) => (a.distanceM ?? 0) - (b.distanceM ?? 0))[0];
+  const decision = review?.decisions[review.decisions.length - 1] ?? null;
+  const name = parcel?.properties?.name as string | undefined;
+
+  return (
+    <div className="presentation" data-testid="presentation" role="dialog" aria-label={rt('pr.title')}>
+      <header className="pr-header">
+        <span>{rt('pr.title')}</span>
+        <span data-testid="presentation-counter">{rt('pr.of', { n: index + 1, total: slides.length })}</span>
+        <button type="button" onClick={onExit} data-testid="presentation-exit">
+          {rt('pr.exit')}
+        </button>
+      </header>
+      <main className="pr-slide">
+        <SlideMap parcel={parcel} review={review} layerData={layerData} layers={layers} />
+        <aside className="pr-facts">
+          <h1 data-testid="presentation-parcel">{slide.id}</h1>
+          {name && <h2>{name}</h2>}
+          <div className={`pr-verdict verdict-${check?.verdict ?? 'none'}`}>{check ? verdictLabel(check.verdict) : rt('pr.notChecked')}</div>
+          <dl>
+            {check?.areaM2 != null && (
+              <>
+                <dt>{rt('wb.area')}</dt>
+                <dd>
+                  {areaParts(check.areaM2).m2} · {areaParts(check.areaM2).mu}
+                </dd>
+              </>
+            )}
+            {maxOverlap && (
+              <>
+                <dt>{rt('pr.maxOverlap')}</dt>
+                <dd>
+                  {maxOverlap.layerKind ? kindLabel(maxOverlap.layerKind as LayerKind) : ''} {maxOverlap.featureId} · {areaParts(maxOverlap.overlapM2 ?? 0).m2}（{formatPercent(maxOverlap.overlapPct ?? 0)}%）
+                </dd>
+              </>
+            )}
+            {nearest && (
+              <>
+                <dt>{rt('pr.nearest')}</dt>
+                <dd>
+                  {nearest.layerKind ? kindLabel(nearest.layerKind as LayerKind) : ''} {nearest.featureId} · {formatDistance(nearest.distanceM ?? 0)}
+                </dd>
+              </>
+            )}
+            {SEVERITY_ORDER.map((s) => {
+              const n = findings.filter((f) => f.severity === s).length;
+              return n ? (
+                <div key={s} className="pr-sev">
+                  <dt>{severityLabel(s)}</dt>
+                  <dd>{n}</dd>
+                </div>
+              ) : null;
+            })}
+            <dt>{rt('wb.col.status')}</dt>
+            <dd>{statusLabel(slide.submission.status)}</dd>
+            {decision && (
+              <>
+                <dt>{rt('wb.decisionKind')}</dt>
+                <dd>
+                  {decisionLabel(decision.decision)}（{decision.signature.name}，{decision.signature.date}）
+                </dd>
+              </>
+            )}
+          </dl>
+        </aside>
+      </main>
+      <footer className="pr-footer">
+        <button type="button" disabled={index === 0} onClick={() => setIndex(index - 1)} data-testid="presentation-prev">
+          ← {rt('pr.prev')}
+        </button>
+        <span className="muted">{rt('pr.keys')}</span>
+        <button type="button" disabled={index >= slides.length - 1} onClick={() => setIndex(index + 1)} data-testid="presentation-next">
+          {rt('pr.next')} →
+        </button>
+      </footer>
+    </div>
+  );
+}

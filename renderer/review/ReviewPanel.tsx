@@ -1,0 +1,364 @@
+/**
+ * The review of one parcel: system verdict, findings by severity with figures and basis (a click
+ * draws the overlap polygon / distance line on the map), the overlap table in m² / 公顷 / 亩 / %,
+ * the opinion + conditions + decision + signature form (conditions pre-filled from the check's
+ * `condition` findings), the revision history, and the PDF / XLSX exports.
+ */
+import { useEffect, useState, type Dispatch } from 'react';
+import { SEVERITY_ORDER, type Finding } from '../../shared/model/check';
+import type { LayerInfo, LayerKind } from '../../shared/model/layers';
+import { DECISION_KINDS, type DecisionKind, type ParcelReview } from '../../shared/review/model';
+import { areaParts, formatDistance, formatPercent, formatTimestamp } from '../app/format';
+import type { AppAction, CheckState, ParcelRef } from '../app/state';
+import { api, toApiError } from '../platform/api';
+import { getLocale } from '../i18n';
+import { kindLabel, severityLabel, verdictLabel } from '../i18n/labels';
+import { saveExportedFile } from './download';
+import { decisionLabel, rt } from './messages';
+
+export interface ReviewPanelProps {
+  parcel: ParcelRef | null;
+  check: CheckState;
+  layers: LayerInfo[];
+  selectedFinding: number | null;
+  dispatch: Dispatch<AppAction>;
+  /** Called after a signature, so the submission list refreshes. */
+  onChanged(): void;
+}
+
+const today = () => new Date().toISOString().slice(0, 10);
+const SIGNER_KEY = 'landgate.review.signer';
+const AUTHORITY_KEY = 'landgate.review.authority';
+/** The last signer on this computer, so a reviewer does not retype name and department. */
+function lastSigner(): { name: string; department: string } {
+  try {
+    const v = JSON.parse(localStorage.getItem(SIGNER_KEY) ?? '{}') as { name?: unknown; department?: unknown };
+    return { name: typeof v.name === 'string' ? v.name : '', department: typeof v.department === 'string' ? v.department : '' };
+  } catch {
+    return { name: '', department: '' };
+  }
+}
+const userMessage = (error: unknown) => {
+  const e = toApiError(error);
+  return getLocale() === 'zh-CN' ? e.messageZh : e.messageEn;
+};
+
+function fmtArea(m2: number) {
+  const a = areaParts(m2);
+  return `${a.m2} · ${a.hectares} · ${a.mu}`;
+}
+
+export function ReviewPanel({ parcel, check, layers, selectedFinding, dispatch, onChanged }: ReviewPanelProps) {
+  const [review, setReview] = useState<ParcelReview | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [message, setMessage] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [opinion, setOpinion] = useState('');
+  const [conditions, setConditions] = useState('');
+  const [decision, setDecision] = useState<DecisionKind>('approved');
+  const [name, setName] = useState(() => lastSigner().name);
+  const [department, setDepartment] = useState(() => lastSigner().department);
+  const [date, setDate] = useState(today());
+  const [revising, setRevising] = useState(false);
+  const [reason, setReason] = useState('');
+  const [month, setMonth] = useState(today().slice(0, 7));
+  const [authority, setAuthority] = useState(() => {
+    try {
+      return localStorage.getItem(AUTHORITY_KEY) ?? '';
+    } catch {
+      return '';
+    }
+  });
+  const doneKey = check.status === 'done' ? check.key : null;
+
+  useEffect(() => {
+    if (!parcel) return;
+    let cancelled = false;
+    api.getParcelReview({ table: parcel.table, parcelId: parcel.id }).then(
+      (r) => {
+        if (cancelled) return;
+        setReview(r);
+        setError(null);
+        const last = r.decisions[r.decisions.length - 1];
+        setRevising(false);
+        setReason('');
+        if (last) {
+          setOpinion(last.opinion);
+          setConditions(last.conditions.join('\n'));
+          setDecision(last.decision);
+        } else {
+          setOpinion('');
+          setConditions(r.suggestedConditions.join('\n'));
+          setDecision(r.suggestedDecision);
+        }
+      },
+      (e: unknown) => !cancelled && setError(userMessage(e)),
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [parcel?.table, parcel?.id, doneKey]);
+
+  if (!parcel) return <p className="panel-empty">{rt('wb.pick')}</p>;
+  const result = check.status === 'done' ? check.report.parcels[0] : null;
+  const findings = result?.findings ?? [];
+  const last = review?.decisions[review.decisions.length - 1] ?? null;
+  const locked = last !== null && !revising;
+
+  async function sign() {
+    if (!parcel) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const signed = await api.signDecision({
+        table: parcel.table,
+        parcelId: parcel.id,
+        decision,
+        opinion,
+        conditions: conditions.split('\n'),
+        signature: { name, department, date },
+        checkId: review?.latestCheck?.checkId,
+        supersedes: last ? last.id : undefined,
+        revisionReason: last ? reason : undefined,
+      });
+      setMessage(rt('wb.signed', { decision: decisionLabel(signed.decision), revision: signed.revision, name: signed.signature.name, date: signed.signature.date }));
+      try {
+        localStorage.setItem(SIGNER_KEY, JSON.stringify({ name: signed.signature.name, department: signed.signature.department }));
+      } catch {
+        // storage unavailable: nothing to remember
+      }
+      const r = await api.getParcelReview({ table: parcel.table, parcelId: parcel.id });
+      setReview(r);
+      setRevising(false);
+      setReason('');
+      onChanged();
+    } catch (e) {
+      setError(userMessage(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function exportFile(kind: 'pdf' | 'xlsx') {
+    if (!parcel) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const issuer = authority.trim() || undefined;
+      const file = kind === 'pdf' ? await api.exportReviewPdf({ table: parcel.table, parcelId: parcel.id, authority: issuer }) : await api.exportMonthlySummary({ month, authority: issuer });
+      try {
+        localStorage.setItem(AUTHORITY_KEY, authority.trim());
+      } catch {
+        // storage unavailable
+      }
+      saveExportedFile(file);
+      setMessage(rt('wb.exported', { file: file.fileName }));
+    } catch (e) {
+      setError(userMessage(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const layerTitle = (f: Finding) => layers.find((l) => l.table === f.layerTable)?.title ?? (f.layerKind ? kindLabel(f.layerKind as LayerKind) : '—');
+  const overlaps = findings.filter((f, i) => f.overlapM2 !== undefined && findings.findIndex((g) => g.overlapM2 !== undefined && g.layerTable === f.layerTable && g.featureId === f.featureId) === i);
+
+  return (
+    <div className="wb-review" data-testid="review-panel">
+      <div className="wb-review-head">
+        <h3>
+          {parcel.id}
+          {review?.submission && review.submission.title !== parcel.id && <span className="muted"> · {review.submission.title}</span>}
+        </h3>
+        {check.status === 'running' && (
+          <p className="muted">
+            <span className="spinner" aria-hidden="true" /> {rt('wb.checking')}
+          </p>
+        )}
+        {result && (
+          <div className={`wb-verdict verdict-${result.verdict}`} data-testid="review-verdict">
+            <span>{rt('wb.verdict')}</span>
+            <strong>{verdictLabel(result.verdict)}</strong>
+            <span className="muted">
+              {rt('wb.area')} {fmtArea(result.areaM2)}
+            </span>
+            <span className="muted">{formatTimestamp(check.status === 'done' ? check.report.checkedAt : '')}</span>
+          </div>
+        )}
+      </div>
+      {error && (
+        <div className="error-box" role="alert" data-testid="review-error">
+          {error}
+        </div>
+      )}
+      {message && (
+        <div className="wb-message" role="status" data-testid="review-message">
+          {message}
+        </div>
+      )}
+
+      <section>
+        <h4>{rt('wb.findings')}</h4>
+        {result && findings.length === 0 && <p className="muted">{rt('wb.noFindings')}</p>}
+        {SEVERITY_ORDER.map((severity) => {
+          const items = findings.map((f, index) => ({ f, index })).filter(({ f }) => f.severity === severity);
+          if (items.length === 0) return null;
+          return (
+            <div key={severity} className="wb-severity-group">
+              <h5>
+                <span className={`severity-dot severity-${severity}`} aria-hidden="true" /> {severityLabel(severity)}（{items.length}）
+              </h5>
+              <ul>
+                {items.map(({ f, index }) => (
+                  <li key={index}>
+                    <button type="button" className={`wb-finding severity-${severity}${selectedFinding === index ? ' selected' : ''}`} onClick={() => dispatch({ type: 'selectFinding', index })} data-testid="review-finding">
+                      <span className="wb-finding-msg">{f.message}</span>
+                      <span className="wb-finding-fig">
+                        {f.overlapM2 !== undefined && `${fmtArea(f.overlapM2)} · ${formatPercent(f.overlapPct ?? 0)}%`}
+                        {f.distanceM !== undefined && formatDistance(f.distanceM)}
+                      </span>
+                      <span className="wb-finding-basis">
+                        {rt('wb.basis')}：{f.basis}
+                      </span>
+                    </button>
+                  </li>
+                ))}
+              </ul>
+            </div>
+          );
+        })}
+      </section>
+
+      <section>
+        <h4>{rt('wb.overlaps')}</h4>
+        {result && overlaps.length === 0 && <p className="muted">{rt('wb.noOverlaps')}</p>}
+        {overlaps.length > 0 && (
+          <table className="wb-table wb-overlaps" data-testid="overlap-table">
+            <thead>
+              <tr>
+                <th>{rt('wb.ov.layer')}</th>
+                <th>{rt('wb.ov.feature')}</th>
+                <th>m²</th>
+                <th>公顷</th>
+                <th>亩</th>
+                <th>{rt('wb.ov.pct')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {overlaps.map((f) => {
+                const a = areaParts(f.overlapM2 ?? 0);
+                return (
+                  <tr key={`${f.layerTable}:${f.featureId}`}>
+                    <td>{layerTitle(f)}</td>
+                    <td>{f.featureId ?? '—'}</td>
+                    <td className="num">{a.m2}</td>
+                    <td className="num">{a.hectares}</td>
+                    <td className="num">{a.mu}</td>
+                    <td className="num">{formatPercent(f.overlapPct ?? 0)}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        )}
+      </section>
+
+      <section className="wb-decision">
+        <h4>{rt('wb.decision')}</h4>
+        {last && (
+          <p className="wb-signed" data-testid="review-signed">
+            {rt('wb.signed', { decision: decisionLabel(last.decision), revision: last.revision, name: last.signature.name, date: last.signature.date })}
+            <br />
+            <span className="muted">{rt('wb.signedImmutable')}</span>
+          </p>
+        )}
+        <label className="wb-field">
+          <span>{rt('wb.opinion')}</span>
+          <textarea rows={3} value={opinion} disabled={locked} onChange={(e) => setOpinion(e.target.value)} data-testid="review-opinion" />
+        </label>
+        <label className="wb-field">
+          <span>{rt('wb.conditions')}</span>
+          <textarea rows={4} value={conditions} disabled={locked} onChange={(e) => setConditions(e.target.value)} data-testid="review-conditions" />
+        </label>
+        <div className="wb-row">
+          <label className="wb-field">
+            <span>{rt('wb.decisionKind')}</span>
+            <select value={decision} disabled={locked} onChange={(e) => setDecision(e.target.value as DecisionKind)} data-testid="review-decision">
+              {DECISION_KINDS.map((d) => (
+                <option key={d} value={d}>
+                  {decisionLabel(d)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="wb-field">
+            <span>{rt('wb.signer')}</span>
+            <input value={name} disabled={locked} onChange={(e) => setName(e.target.value)} data-testid="review-signer" />
+          </label>
+          <label className="wb-field">
+            <span>{rt('wb.department')}</span>
+            <input value={department} disabled={locked} onChange={(e) => setDepartment(e.target.value)} data-testid="review-department" />
+          </label>
+          <label className="wb-field">
+            <span>{rt('wb.date')}</span>
+            <input type="date" value={date} disabled={locked} onChange={(e) => setDate(e.target.value)} data-testid="review-date" />
+          </label>
+        </div>
+        {revising && (
+          <label className="wb-field">
+            <span>{rt('wb.revisionReason')}</span>
+            <input value={reason} onChange={(e) => setReason(e.target.value)} data-testid="review-reason" />
+          </label>
+        )}
+        <div className="wb-actions">
+          {locked ? (
+            <button type="button" onClick={() => setRevising(true)} data-testid="review-revise">
+              {rt('wb.revise')}
+            </button>
+          ) : (
+            <button type="button" className="primary" disabled={busy} onClick={sign} data-testid="review-sign">
+              {last ? rt('wb.signRevision') : rt('wb.sign')}
+            </button>
+          )}
+        </div>
+      </section>
+
+      <section>
+        <h4>{rt('wb.history')}</h4>
+        {review && review.decisions.length === 0 && <p className="muted">{rt('wb.noHistory')}</p>}
+        <ol className="wb-history" data-testid="review-history">
+          {review?.decisions.map((d) => (
+            <li key={d.id}>
+              <b>
+                #{d.revision} {decisionLabel(d.decision)}
+              </b>{' '}
+              {d.signature.name}（{d.signature.department}）{d.signature.date}
+              {d.supersedes !== null && <span className="muted"> · {rt('wb.supersedes', { n: d.revision - 1 })}：{d.revisionReason}</span>}
+              <div className="muted">{d.opinion}</div>
+            </li>
+          ))}
+        </ol>
+      </section>
+
+      <section className="wb-exports">
+        <h4>{rt('wb.export')}</h4>
+        <label className="wb-field">
+          <span>{rt('wb.authority')}</span>
+          <input value={authority} placeholder={rt('wb.authorityHint')} onChange={(e) => setAuthority(e.target.value)} data-testid="export-authority" />
+        </label>
+        <div className="wb-row">
+          <button type="button" disabled={busy} onClick={() => exportFile('pdf')} data-testid="export-pdf">
+            {rt('wb.exportPdf')}
+          </button>
+          <label className="wb-field wb-inline">
+            <span>{rt('wb.month')}</span>
+            <input type="month" value={month} onChange={(e) => setMonth(e.target.value)} data-testid="export-month" />
+          </label>
+          <button type="button" disabled={busy} onClick={() => exportFile('xlsx')} data-testid="export-xlsx">
+            {rt('wb.exportXlsx')}
+          </button>
+        </div>
+      </section>
+    </div>
+  );
+}

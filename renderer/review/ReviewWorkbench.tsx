@@ -1,0 +1,77 @@
+/**
+ * The review workbench (issue 6): two buttons over the map (报件审查 / 汇报模式) open a wide panel
+ * with the submission list, the review of the selected parcel and the audit trail, or the
+ * full-screen presentation. It reuses the app's selection, check and map highlighting through
+ * the same reducer actions the parcel list uses.
+ */
+import { useCallback, useEffect, useState, type Dispatch } from 'react';
+import type { Submission } from '../../shared/review/model';
+import type { AppAction, AppState } from '../app/state';
+import { api } from '../platform/api';
+import { Presentation } from '../presentation/Presentation';
+import { AuditTrail } from './AuditTrail';
+import { ReviewPanel } from './ReviewPanel';
+import { SubmissionList } from './SubmissionList';
+import { rt } from './messages';
+import './review.css';
+
+type Tab = 'list' | 'review' | 'audit';
+
+export function ReviewWorkbench({ state, dispatch }: { state: AppState; dispatch: Dispatch<AppAction> }) {
+  const [open, setOpen] = useState(false);
+  const [presenting, setPresenting] = useState(false);
+  const [tab, setTab] = useState<Tab>('list');
+  const [submissions, setSubmissions] = useState<Submission[]>([]);
+  const [refresh, setRefresh] = useState(0);
+  const doneKey = state.check.status === 'done' ? state.check.key : null;
+  const bump = useCallback(() => setRefresh((n) => n + 1), []);
+
+  useEffect(() => {
+    if (!open && !presenting) return;
+    let cancelled = false;
+    api.listSubmissions().then(
+      (list) => !cancelled && setSubmissions(list),
+      () => undefined,
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [open, presenting, refresh, doneKey, state.parcels]);
+
+  const openSubmission = (s: Submission) => {
+    dispatch({ type: 'selectParcel', parcel: { table: s.parcelTable, id: s.parcelIds[0] } });
+    setTab('review');
+  };
+
+  return (
+    <>
+      <div className="wb-launch">
+        <button type="button" className={open ? 'active' : ''} onClick={() => setOpen(!open)} data-testid="open-review">
+          {open ? rt('wb.close') : rt('wb.open')}
+        </button>
+        <button type="button" onClick={() => setPresenting(true)} data-testid="open-presentation">
+          {rt('wb.present')}
+        </button>
+      </div>
+      {open && (
+        <section className="panel wb-panel" data-testid="review-workbench" aria-label={rt('wb.open')}>
+          <nav className="wb-tabs" role="tablist">
+            {(['list', 'review', 'audit'] as Tab[]).map((t) => (
+              <button key={t} type="button" role="tab" aria-selected={tab === t} className={tab === t ? 'active' : ''} onClick={() => setTab(t)} data-testid={`review-tab-${t}`}>
+                {rt(`wb.tab.${t}`)}
+              </button>
+            ))}
+          </nav>
+          <div className="wb-body">
+            {tab === 'list' && <SubmissionList submissions={submissions} selected={state.selectedParcel} onOpen={openSubmission} />}
+            {tab === 'review' && (
+              <ReviewPanel parcel={state.selectedParcel} check={state.check} layers={state.project?.layers ?? []} selectedFinding={state.selectedFinding} dispatch={dispatch} onChanged={bump} />
+            )}
+            {tab === 'audit' && <AuditTrail parcel={state.selectedParcel} refresh={refresh} />}
+          </div>
+        </section>
+      )}
+      {presenting && <Presentation submissions={submissions} layerData={state.layerData} layers={state.project?.layers ?? []} startAt={state.selectedParcel} onExit={() => setPresenting(false)} />}
+    </>
+  );
+}

@@ -1,0 +1,240 @@
+/**
+ * The review workbench model (issue 6): submissions (报件), signed decisions with revisions, and
+ * the small pure helpers the store, the reports and the UI share. No Node, no DOM.
+ */
+import type { Finding, Verdict } from '../model/check';
+
+/** 待审查 / 审查中 / 准予 / 有条件准予 / 不予准入 / 退回补正 */
+export const SUBMISSION_STATUSES = ['pending', 'in-review', 'approved', 'conditional', 'rejected', 'returned'] as const;
+export type SubmissionStatus = (typeof SUBMISSION_STATUSES)[number];
+
+export const STATUS_LABEL_ZH: Record<SubmissionStatus, string> = {
+  pending: '待审查',
+  'in-review': '审查中',
+  approved: '准予',
+  conditional: '有条件准予',
+  rejected: '不予准入',
+  returned: '退回补正',
+};
+
+export const STATUS_LABEL_EN: Record<SubmissionStatus, string> = {
+  pending: 'Pending',
+  'in-review': 'In review',
+  approved: 'Approved',
+  conditional: 'Approved with conditions',
+  rejected: 'Rejected',
+  returned: 'Returned for correction',
+};
+
+/** What a reviewer may decide (a subset of the statuses). */
+export const DECISION_KINDS = ['approved', 'conditional', 'rejected', 'returned'] as const;
+export type DecisionKind = (typeof DECISION_KINDS)[number];
+
+export function isDecisionKind(value: unknown): value is DecisionKind {
+  return typeof value === 'string' && (DECISION_KINDS as readonly string[]).includes(value);
+}
+
+export interface ParcelKey {
+  table: string;
+  parcelId: string;
+}
+
+export interface Submission {
+  /** Stable key: `s<id>` for a registered submission, `<table>:<parcelId>` for a parcel not yet registered. */
+  key: string;
+  /** Row id of a registered submission; null for an implicit one (one parcel, defaults). */
+  id: number | null;
+  title: string;
+  parcelTable: string;
+  parcelIds: string[];
+  applicant: string | null;
+  /** YYYY-MM-DD */
+  receivedOn: string | null;
+  profile: string | null;
+  status: SubmissionStatus;
+  /** Latest recorded check of any of its parcels. */
+  latestCheckId: number | null;
+  latestCheckedAt: string | null;
+  /** Worst verdict of its parcels in their latest checks. */
+  verdict: Verdict | null;
+  /** Latest decision of its parcels (most recent signature). */
+  decision: DecisionKind | null;
+  decidedOn: string | null;
+  /** Provenance when it came in a review package from another department. */
+  source: PackageProvenance | null;
+}
+
+export interface NewSubmission {
+  parcelTable: string;
+  /** Empty = every parcel of the layer. */
+  parcelIds?: string[];
+  title?: string;
+  applicant?: string;
+  receivedOn?: string;
+  profile?: string;
+  source?: PackageProvenance | null;
+}
+
+export interface Signature {
+  name: string;
+  department: string;
+  /** YYYY-MM-DD */
+  date: string;
+}
+
+export interface DecisionInput {
+  table: string;
+  parcelId: string;
+  decision: DecisionKind;
+  opinion: string;
+  conditions: string[];
+  signature: Signature;
+  /** The check the decision rests on (default: the parcel's latest). */
+  checkId?: number;
+  /** Required when the parcel already has a signed decision: the id of that decision. */
+  supersedes?: number;
+  /** Why the signed decision is changed (required for a revision). */
+  revisionReason?: string;
+}
+
+export interface Decision {
+  id: number;
+  table: string;
+  parcelId: string;
+  revision: number;
+  supersedes: number | null;
+  revisionReason: string | null;
+  decision: DecisionKind;
+  opinion: string;
+  conditions: string[];
+  checkId: number | null;
+  verdict: Verdict | null;
+  signature: Signature;
+  /** ISO time the signature was stored. */
+  signedAt: string;
+  user: string;
+  contentHash: string;
+  source: PackageProvenance | null;
+}
+
+export interface PackageProvenance {
+  department: string;
+  exportedAt: string;
+  sourceProject: string;
+  /** Original ids in the exporting project (table, parcel id, decision id…). */
+  originalIds: Record<string, unknown>;
+}
+
+export const VERDICT_RANK: Record<Verdict, number> = { permitted: 0, conditional: 1, prohibited: 2 };
+
+export function worstVerdict(verdicts: readonly (Verdict | null | undefined)[]): Verdict | null {
+  let worst: Verdict | null = null;
+  for (const v of verdicts) if (v && (worst === null || VERDICT_RANK[v] > VERDICT_RANK[worst])) worst = v;
+  return worst;
+}
+
+/**
+ * Status of a submission from its parcels' latest decisions and whether any was checked:
+ * any 不予准入 → rejected; any 退回补正 → returned; all decided → conditional if any, else approved;
+ * some checked or decided → in review; else pending.
+ */
+export function deriveStatus(decisions: readonly (DecisionKind | null)[], anyChecked: boolean): SubmissionStatus {
+  const decided = decisions.filter((d): d is DecisionKind => d !== null);
+  if (decided.includes('rejected')) return 'rejected';
+  if (decided.includes('returned')) return 'returned';
+  if (decided.length > 0 && decided.length === decisions.length) return decided.includes('conditional') ? 'conditional' : 'approved';
+  if (decided.length > 0 || anyChecked) return 'in-review';
+  return 'pending';
+}
+
+/** Release conditions pre-filled from the `condition` findings of a check (one line each, deduplicated). */
+export function conditionsFromFindings(findings: readonly Finding[]): string[] {
+  const lines: string[] = [];
+  for (const f of findings) {
+    if (f.severity !== 'condition') continue;
+    const line = f.basis ? `${f.message}（依据：${f.basis}）` : f.message;
+    if (!lines.includes(line)) lines.push(line);
+  }
+  return lines;
+}
+
+/** The decision a verdict suggests (the reviewer may choose otherwise). */
+export function suggestedDecision(verdict: Verdict | null | undefined): DecisionKind {
+  return verdict === 'prohibited' ? 'rejected' : verdict === 'conditional' ? 'conditional' : 'approved';
+}
+
+/** Canonical JSON of a decision's signed content: what its content hash covers. */
+export function decisionContent(d: Omit<Decision, 'id' | 'contentHash'>): string {
+  return JSON.stringify([
+    d.table,
+    d.parcelId,
+    d.revision,
+    d.supersedes,
+    d.revisionReason,
+    d.decision,
+    d.opinion,
+    d.conditions,
+    d.checkId,
+    d.verdict,
+    d.signature.name,
+    d.signature.department,
+    d.signature.date,
+    d.signedAt,
+    d.user,
+    d.source,
+  ]);
+}
+
+const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
+export function isIsoDate(value: unknown): value is string {
+  if (typeof value !== 'string' || !DATE_RE.test(value)) return false;
+  const t = Date.parse(`${value}T00:00:00Z`);
+  return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === value;
+}
+
+const MONTH_RE = /^(\d{4})-(0[1-9]|1[0-2])$/;
+export function isMonth(value: unknown): value is string {
+  return typeof value === 'string' && MONTH_RE.test(value);
+}
+
+/** True when an ISO date/time string falls within YYYY-MM (by its date prefix). */
+export function inMonth(isoDateOrTime: string | null | undefined, month: string): boolean {
+  return typeof isoDateOrTime === 'string' && isoDateOrTime.slice(0, 7) === month;
+}
+
+/** One audit-log entry as the UI shows it (same shape as the store's AuditEntry). */
+export interface AuditRecord {
+  seq: number;
+  at: string;
+  user: string;
+  action: string;
+  detail: unknown;
+  prevHash: string;
+  hash: string;
+}
+
+/** What the review panel loads for one parcel. */
+export interface ParcelReview {
+  table: string;
+  parcelId: string;
+  submission: Submission | null;
+  /** Latest recorded check with its findings (geometry included when the check kept it). */
+  latestCheck: { checkId: number; checkedAt: string; profile: string; verdict: Verdict; areaM2: number | null; findings: Finding[] } | null;
+  /** Signed decisions, oldest revision first. */
+  decisions: Decision[];
+  /** Conditions pre-filled from the latest check's `condition` findings. */
+  suggestedConditions: string[];
+  suggestedDecision: DecisionKind;
+}
+
+/** A generated file crossing the API: base64 bytes (browser mode downloads it). */
+export interface ExportedFile {
+  fileName: string;
+  mimeType: string;
+  base64: string;
+}
+
+export interface AuditView {
+  entries: AuditRecord[];
+  integrity: { ok: boolean; problems: string[] };
+}
