@@ -95,6 +95,22 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     }
   }
 
+  /** Offline basemap tiles (terrain-RGB from the project DEM, MBTiles/PMTiles): GET only, bytes not JSON. */
+  async function handleTile(pathname: string, req: IncomingMessage, res: ServerResponse) {
+    const source = (options.api as { tile?: (p: string) => Promise<{ status: number; contentType: string; body: Uint8Array } | null> }).tile;
+    if (req.method !== 'GET' || !source) {
+      res.writeHead(req.method !== 'GET' ? 405 : 404).end();
+      return;
+    }
+    const tile = await source.call(options.api, pathname);
+    if (!tile) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(tile.status, { 'Content-Type': tile.contentType, 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-cache' });
+    res.end(tile.body);
+  }
+
   async function handleStatic(pathname: string, res: ServerResponse) {
     const relative = normalize(decodeURIComponent(pathname)).replace(/^([/\\])+/, '');
     const file = resolve(rendererRoot, relative === '' ? 'index.html' : relative);
@@ -125,7 +141,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     }
     const { pathname } = new URL(req.url ?? '/', 'http://127.0.0.1');
     const method = routes.get(pathname);
-    const done = method ? handleApi(method, req, res) : handleStatic(pathname, res);
+    const done = method ? handleApi(method, req, res) : pathname.startsWith('/tiles/') ? handleTile(pathname, req, res) : handleStatic(pathname, res);
     done.catch((error) => {
       log(`request failed: ${(error as Error).message}`);
       if (!res.headersSent) res.writeHead(500).end();

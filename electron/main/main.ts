@@ -26,10 +26,19 @@ function ensureDemoProject(): string {
 // Must happen before 'ready': app:// behaves like https (standard, secure, fetch-able).
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 
+/** The open project's API service, for the app:// tile routes. */
+let tileApi: ApiService | undefined;
+
 async function start() {
   await app.whenReady();
   const rendererDir = join(appRoot(), 'dist', 'renderer');
-  protocol.handle(APP_SCHEME, (request) => {
+  protocol.handle(APP_SCHEME, async (request) => {
+    // offline basemap tiles (project DEM relief, MBTiles/PMTiles) come from the API service
+    const { pathname } = new URL(request.url);
+    if (pathname.startsWith('/tiles/')) {
+      const tile = await tileApi?.tile?.(pathname);
+      return tile ? new Response(Buffer.from(tile.body), { status: tile.status, headers: { 'Content-Type': tile.contentType } }) : new Response('not found', { status: 404 });
+    }
     const file = resolveAppFile(rendererDir, request.url, join);
     return file ? net.fetch(pathToFileURL(file).href) : new Response('not found', { status: 404 });
   });
@@ -44,6 +53,7 @@ async function start() {
     app.exit(2);
     return;
   }
+  tileApi = api;
   const entryUrl = APP_ENTRY_URL;
   registerIpcHandlers(ipcMain, api, entryUrl);
   Menu.setApplicationMenu(

@@ -9,11 +9,19 @@ import type { CheckReport } from '../../shared/model/check';
 import { UserInputError } from '../../shared/model/errors';
 import { REFERENCE_LAYER_KINDS, type BBox, type ReferenceLayerKind } from '../../shared/model/layers';
 import { buildReferenceIndex, checkParcels, type ReferenceIndex, type ReferenceLayer } from '../../shared/rules/engine';
-import { getProfile, loadProfiles } from './profiles';
+import { SweepJobs } from './batch-check';
+import { listAllProfiles, resolveProfile, saveProfile } from './profiles';
 import { ProjectStore } from './project-store';
+import { createReviewApi } from './review/review-api';
+import { attachElevation } from './terrain/parcel-elevation';
+import { TerrainService, type TileResponse } from './terrain/tiles';
+import { buildBandsLayer, DEFAULT_LEVELS, parseLevels, uniqueBandTable } from './terrain/bands-service';
+import { ImportStaging } from './importers/staging';
 
 export interface ApiService extends LandGateApi {
   close(): void;
+  /** GET /tiles/… (terrain-RGB and basemap tiles) for the browser-mode host and the app:// protocol. */
+  tile?(pathname: string): Promise<TileResponse | null>;
 }
 
 function bboxOf(feature: Feature): BBox {
@@ -50,8 +58,27 @@ export function createApiService(projectPath: string): ApiService {
   // (ingestion issue). Building it lazily keeps startup instant on big projects.
   let referenceIndex: ReferenceIndex | null = null;
   const index = () => (referenceIndex ??= buildReferenceIndex(readReferenceLayers(store)));
+  // UI imports: staged uploads + jobs; a finished import invalidates the reference index
+  let staging: ImportStaging | null = null;
+  const imports = () => (staging ??= new ImportStaging(store, () => (referenceIndex = null)));
+
+  let terrainService: TerrainService | null = null;
+  const terrain = () => (terrainService ??= new TerrainService(store.path));
+
+  // Issue 4: 全部审查 (sweep) jobs on worker threads.
+  let sweepJobs: SweepJobs | null = null;
+  const sweeps = () =>
+    (sweepJobs ??= new SweepJobs(
+      store,
+      () => ({
+        layers: readReferenceLayers(store),
+        parcelLayers: store.listLayers().filter((l) => l.kind === 'parcel').map((l) => ({ table: l.table, parcels: readParcelLayer(store, l.table) })),
+      }),
+      (report, parcels) => attachElevation(store, report, parcels),
+    ));
 
   const service: ApiService = {
+    ...createReviewApi(store),
     async getProject() {
       return store.info();
     },
@@ -77,18 +104,73 @@ export function createApiService(projectPath: string): ApiService {
       return parcels;
     },
     async listProfiles() {
-      return loadProfiles().map((p) => ({ id: p.id, name: p.name, version: p.version, description: p.description }));
+      return listAllProfiles(store).map(({ profile: p, source }) => ({ id: p.id, name: p.name, version: p.version, description: p.description, source, ...(p.basedOn ? { basedOn: p.basedOn } : {}) }));
+    },
+    async getProfile({ id }) {
+      return resolveProfile(id, store);
+    },
+    async saveProfile({ profile }) {
+      const saved = saveProfile(store, profile, `编辑器中的配置 ${String((profile as { id?: unknown } | null)?.id ?? '')}`);
+      return { id: saved.id, name: saved.name, version: saved.version, description: saved.description, source: 'project' as const, ...(saved.basedOn ? { basedOn: saved.basedOn } : {}) };
+    },
+    async startSweep({ profile }) {
+      return { jobId: sweeps().start(resolveProfile(profile, store)) };
+    },
+    async getSweepJob({ jobId }) {
+      const job = sweeps().get(jobId);
+      if (!job) throw new UserInputError('sweep.unknown-job', `没有编号为“${jobId}”的全部审查任务。`, `No sweep job "${jobId}".`);
+      return job;
     },
     async checkParcel({ table, parcelId, profile }) {
       const parcel = readParcelLayer(store, table).find((f) => String(f.id ?? f.properties?.id) === parcelId);
       if (!parcel) {
         throw new UserInputError('parcels.unknown-id', `图层“${table}”中没有编号为“${parcelId}”的地块。`, `No parcel "${parcelId}" in layer "${table}".`);
       }
-      const report: CheckReport = checkParcels(index(), [parcel], getProfile(profile), { includeGeometry: true });
+      const report: CheckReport = attachElevation(store, checkParcels(index(), [parcel], resolveProfile(profile, store), { includeGeometry: true }), [parcel]);
       store.recordCheck(report, { parcelTable: table, parcelsSource: `${store.path}#${table}`, trigger: 'ui' });
       return report;
     },
+    async stageImportFiles(request) {
+      return imports().stage(request);
+    },
+    async previewImport(request) {
+      return imports().preview(request);
+    },
+    async startImport(request) {
+      return imports().start(request);
+    },
+    async getImportJob({ jobId }) {
+      return imports().job(jobId);
+    },
+    async cancelImport({ jobId }) {
+      return imports().cancel(jobId);
+    },
+    async discardImport({ uploadId }) {
+      imports().discard(uploadId);
+      return { ok: true as const };
+    },
+    async getTerrainInfo() {
+      return terrain().terrainInfo();
+    },
+    async getTerrainContours() {
+      return terrain().contours();
+    },
+    async listBasemaps() {
+      return terrain().basemaps();
+    },
+    async buildElevationBands(request) {
+      const levels = request?.levels?.length ? parseLevels(request.levels.join(',')) : [...DEFAULT_LEVELS];
+      const table = request?.table || uniqueBandTable(store);
+      const result = await buildBandsLayer(store.path, { levels, table, smooth: !!request?.smooth });
+      referenceIndex = null; // the new band layer takes part in the next check
+      return { table: result.table, levels: result.levels, nodataCells: result.nodataCells };
+    },
+    async tile(pathname) {
+      return terrain().handle(pathname);
+    },
     close() {
+      terrainService?.close();
+      staging?.dispose();
       store.close();
     },
   };

@@ -917,6 +917,41 @@ export class ProjectStore {
   }
 
   // -------------------------------------------------------------------------------------------
+  // Project profiles (issue 4): copied / imported rule profiles travel inside the project file.
+  // The JSON is stored as given (validated by electron/services/profiles.ts before saving and on
+  // every load); each save is an audit entry.
+
+  /** Addition (issue 4): the project's own profiles, as stored JSON text, sorted by id. */
+  listProjectProfiles(): { id: string; json: string; updatedAt: string }[] {
+    if (!this.hasTable('landgate_profiles')) return [];
+    const rows = this.db.prepare('SELECT id, json, updated_at FROM landgate_profiles ORDER BY id').all() as { id: string; json: string; updated_at: string }[];
+    return rows.map((r) => ({ id: r.id, json: r.json, updatedAt: r.updated_at }));
+  }
+
+  /** Addition (issue 4): insert or replace a project profile (validated JSON text). */
+  saveProjectProfile(id: string, json: string, action: 'profile-save' | 'profile-import' = 'profile-save'): void {
+    this.transaction(() => {
+      this.ensureLandgateSchema();
+      this.db.exec('CREATE TABLE IF NOT EXISTS landgate_profiles (id TEXT PRIMARY KEY NOT NULL, json TEXT NOT NULL, updated_at TEXT NOT NULL)');
+      const at = nowIso();
+      const existed = this.db.prepare('SELECT 1 FROM landgate_profiles WHERE id = ?').get(id) !== undefined;
+      this.db.prepare('INSERT INTO landgate_profiles (id, json, updated_at) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET json = excluded.json, updated_at = excluded.updated_at').run(id, json, at);
+      const parsed = JSON.parse(json) as { version?: unknown; basedOn?: unknown };
+      this.appendAuditRaw({ action, at, detail: { profile: id, version: parsed.version ?? null, basedOn: parsed.basedOn ?? null, replaced: existed } });
+    });
+  }
+
+  /** Addition (issue 4): remove a project profile; false when there was none. */
+  deleteProjectProfile(id: string): boolean {
+    if (!this.hasTable('landgate_profiles')) return false;
+    return this.transaction(() => {
+      const changes = this.db.prepare('DELETE FROM landgate_profiles WHERE id = ?').run(id).changes;
+      if (changes > 0) this.appendAuditRaw({ action: 'profile-delete', detail: { profile: id } });
+      return changes > 0;
+    });
+  }
+
+  // -------------------------------------------------------------------------------------------
   // Metadata, transactions
 
   getMeta(key: string): string | undefined {
@@ -934,6 +969,20 @@ export class ProjectStore {
 
   private setMetaRaw(key: string, value: string) {
     this.db.prepare('INSERT INTO landgate_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+  }
+
+  /**
+   * Addition (issue 6): the SQLite connection, for companion stores on the same file
+   * (electron/services/review). They write only inside `transaction()` and call
+   * `ensureWritable()` first.
+   */
+  connection(): Database.Database {
+    return this.db;
+  }
+
+  /** Addition (issue 6): throws when read-only; creates the landgate_* schema if missing. */
+  ensureWritable(): void {
+    this.ensureLandgateSchema();
   }
 
   /** Runs fn in one transaction (nested calls become savepoints); any throw rolls everything back. */

@@ -12,6 +12,11 @@ import { FeaturePopup } from '../panels/FeaturePopup';
 import { FindingsPanel } from '../panels/FindingsPanel';
 import { LayerPanel } from '../panels/LayerPanel';
 import { ParcelList } from '../panels/ParcelList';
+import { SweepPanel } from '../panels/SweepPanel';
+import { ProfileEditButton } from '../profiles/ProfileEditor';
+import { pt } from '../profiles/messages';
+import { ReviewWorkbench } from '../review/ReviewWorkbench';
+import { ImportController } from '../import/ImportController';
 import { appReducer, checkKey, defaultAppState, selectedFindingGeometry, selectedParcelSummary, type AppAction } from './state';
 
 /** Layers fetched at once: enough to overlap latency, few enough not to flood a 2-core host. */
@@ -26,7 +31,7 @@ export function App() {
   const [state, dispatch] = useReducer(appReducer, undefined, defaultAppState);
   setLocale(state.locale);
 
-  useProjectLoader(dispatch);
+  useProjectLoader(dispatch, state.reloadRequest);
   useParcelCheck(state.selectedParcel, state.profileId, dispatch);
 
   useEffect(() => {
@@ -64,6 +69,14 @@ export function App() {
           )}
         </div>
         <div className="header-controls">
+          <ImportController
+            onImported={(layer, warnings) =>
+              dispatch({
+                type: 'reloadProject',
+                notice: [t('import.done', { count: layer.featureCount, title: layer.title }), ...warnings.slice(0, 3)].join('；'),
+              })
+            }
+          />
           <label className="control">
             <span>{t('profile.label')}</span>
             <select
@@ -80,6 +93,14 @@ export function App() {
               ))}
             </select>
           </label>
+          <ProfileEditButton
+            profile={profile}
+            profiles={state.profiles}
+            onSaved={(saved) => {
+              dispatch({ type: 'selectProfile', profileId: saved.id });
+              dispatch({ type: 'reloadProject', notice: pt('editor.saved', { name: saved.name, id: saved.id, version: saved.version }) });
+            }}
+          />
           <label className="control">
             <span>{t('app.language')}</span>
             <select data-testid="locale-select" value={state.locale} onChange={(event) => dispatch({ type: 'setLocale', locale: event.target.value as Locale })}>
@@ -119,6 +140,7 @@ export function App() {
         <section className="map-area">
           {project && (
             <MapView
+              key={project.layers.map((l) => l.table).join('\u0000')}
               project={project}
               layerData={state.layerData}
               allLayersLoaded={state.loadStatus === 'ready'}
@@ -142,10 +164,12 @@ export function App() {
               <p>{state.loadError}</p>
             </div>
           )}
+          {project && <ReviewWorkbench state={state} dispatch={dispatch} />}
           {project && <FeaturePopup inspected={state.inspected} index={state.inspectedIndex} layers={project.layers} dispatch={dispatch} />}
         </section>
 
         <aside className="sidebar sidebar-right">
+          <SweepPanel profileId={state.profileId} profileName={profile ? `${profile.name}（${profile.id}，版本 ${profile.version}）` : undefined} />
           <ParcelList parcels={state.parcels} filter={state.parcelFilter} selected={state.selectedParcel} dispatch={dispatch} />
           <FindingsPanel
             parcel={parcel}
@@ -161,7 +185,7 @@ export function App() {
   );
 }
 
-function useProjectLoader(dispatch: (action: AppAction) => void) {
+function useProjectLoader(dispatch: (action: AppAction) => void, reloadRequest = 0) {
   useEffect(() => {
     let cancelled = false;
     const send = (action: AppAction) => {
@@ -193,7 +217,7 @@ function useProjectLoader(dispatch: (action: AppAction) => void) {
     return () => {
       cancelled = true;
     };
-  }, [dispatch]);
+  }, [dispatch, reloadRequest]);
 }
 
 function useParcelCheck(parcel: { table: string; id: string } | null, profileId: string | null, dispatch: (action: AppAction) => void) {

@@ -52,6 +52,8 @@ export interface AppState {
   notice: string | null;
   /** Bumped to ask the map to zoom back to the project extent. */
   fitRequest: number;
+  /** Bumped to reload the project (after an import). */
+  reloadRequest: number;
 }
 
 export const DEFAULT_PROFILE_ID = 'xiaxian';
@@ -76,6 +78,7 @@ export function defaultAppState(): AppState {
     inspectedIndex: 0,
     notice: null,
     fitRequest: 0,
+    reloadRequest: 0,
   };
 }
 
@@ -98,7 +101,8 @@ export type AppAction =
   | { type: 'closeInspector' }
   | { type: 'showNotice'; message: string }
   | { type: 'dismissNotice' }
-  | { type: 'fitProject' };
+  | { type: 'fitProject' }
+  | { type: 'reloadProject'; notice?: string };
 
 /** Identity of one check run: a result only lands if it still matches the selection. */
 export function checkKey(parcel: ParcelRef, profileId: string): string {
@@ -168,6 +172,8 @@ export function appReducer(state: AppState, action: AppAction): AppState {
       return { ...state, notice: null };
     case 'fitProject':
       return { ...state, fitRequest: state.fitRequest + 1 };
+    case 'reloadProject':
+      return { ...state, reloadRequest: state.reloadRequest + 1, notice: action.notice ?? state.notice };
   }
 }
 

@@ -26,6 +26,7 @@ import {
   styleLayer,
 } from './layer-styles';
 import { ensureMapLibreWorker } from './worker';
+import { BasemapControl } from './basemap';
 
 declare global {
   interface Window {
@@ -190,6 +191,7 @@ export function MapView(props: MapViewProps) {
   return (
     <div className="map-wrap">
       <div ref={containerRef} className="map-canvas" data-testid="map" />
+      <BasemapControl map={styleReady ? mapRef.current : null} />
       <button type="button" className="map-fit-button" title={t('map.fit')} onClick={() => props.dispatch({ type: 'fitProject' })}>
         <span aria-hidden="true">⤢</span> {t('map.fit')}
       </button>

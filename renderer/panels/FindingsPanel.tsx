@@ -11,6 +11,7 @@ import { areaParts, formatDistance, formatPercent, formatTimestamp } from '../ap
 import type { AppAction, CheckState } from '../app/state';
 import { t } from '../i18n';
 import { kindLabel, severityLabel, verdictLabel } from '../i18n/labels';
+import { ElevationEvidence } from './ElevationEvidence';
 
 export interface FindingsPanelProps {
   parcel: ParcelSummary | null;
@@ -89,6 +90,7 @@ export function FindingsPanel({ parcel, check, profile, layers, selectedFinding,
               <dd>{formatTimestamp(report.checkedAt)}</dd>
             </>
           )}
+          <ElevationEvidence result={result} />
         </dl>
         <h3 className="findings-title">
           {t('check.findings')} <span className="panel-count">{result.findings.length}</span>

@@ -7,7 +7,20 @@
  */
 import type { FeatureCollection } from 'geojson';
 import type { CheckReport } from '../model/check';
+import type { Profile } from '../rules/profile';
+import type { BasemapSummary, TerrainInfo } from '../terrain/types';
+import type { AuditView, Decision, DecisionInput, ExportedFile, NewSubmission, ParcelReview, Submission } from '../review/model';
 import type { BBox, ProjectInfo } from '../model/layers';
+import type {
+  ImportJobStatus,
+  ImportPreview,
+  PreviewImportRequest,
+  StageImportFilesRequest,
+  StageImportFilesResponse,
+  StartImportRequest,
+} from '../importers/preview';
+
+export type { ImportJobStatus, ImportPreview, PreviewImportRequest, StageImportFilesRequest, StageImportFilesResponse, StartImportRequest };
 
 export interface ParcelSummary {
   /** GeoPackage table holding the parcel (a layer of kind `parcel`). */
@@ -25,6 +38,21 @@ export interface ProfileSummary {
   name: string;
   version: string;
   description?: string;
+  /** Issue 4: `builtin` (data/profiles, read-only) or `project` (stored in the project, editable). */
+  source?: 'builtin' | 'project';
+  basedOn?: string;
+}
+
+/** Issue 4: sweep of every parcel of the project (全部审查). */
+export interface SweepJob {
+  state: 'running' | 'done' | 'failed';
+  done: number;
+  total: number;
+  profile: string;
+  /** When done: parcels per verdict, and the check records written. */
+  summary?: { prohibited: number; conditional: number; permitted: number; checkIds: number[]; seconds: number };
+  /** When failed: zh-CN message. */
+  error?: string;
 }
 
 export interface LayerFeaturesRequest {
@@ -42,15 +70,54 @@ export interface LandGateApi {
   getLayerFeatures(request: LayerFeaturesRequest): Promise<FeatureCollection>;
   listParcels(): Promise<ParcelSummary[]>;
   listProfiles(): Promise<ProfileSummary[]>;
+  /** Issue 4: a full profile (built-in or project) for the profile editor. */
+  getProfile(request: { id: string }): Promise<Profile>;
+  /** Issue 4: validate and store a project profile (copy/edit); errors name the field in Chinese. */
+  saveProfile(request: { profile: unknown }): Promise<ProfileSummary>;
+  /** Issue 4: sweep every parcel layer with a profile on worker threads; poll getSweepJob. */
+  startSweep(request: { profile: string }): Promise<{ jobId: string }>;
+  getSweepJob(request: { jobId: string }): Promise<SweepJob>;
   /** Runs the check for one parcel, records it in the project, and returns findings with geometry. */
   checkParcel(request: CheckParcelRequest): Promise<CheckReport>;
+  /** Import dialog: upload files as base64 chunks (each request well under the host's body limit). */
+  stageImportFiles(request: StageImportFilesRequest): Promise<StageImportFilesResponse>;
+  /** Parses the staged files (nothing written) with the user's encoding / CRS / layer / kind. */
+  previewImport(request: PreviewImportRequest): Promise<ImportPreview>;
+  /** Starts the import as a job; poll getImportJob. The staged files are deleted when it ends. */
+  startImport(request: StartImportRequest): Promise<{ jobId: string }>;
+  getImportJob(request: { jobId: string }): Promise<ImportJobStatus>;
+  /** Cancels a running import; the project stays unchanged. */
+  cancelImport(request: { jobId: string }): Promise<ImportJobStatus>;
+  /** Drops staged files when the dialog is closed without importing. */
+  discardImport(request: { uploadId: string }): Promise<{ ok: true }>;
+  /** The project's stored DEM as an offline relief basemap (terrain-RGB tile URL, bounds, contour interval); null without a DEM. */
+  getTerrainInfo(): Promise<TerrainInfo | null>;
+  /** Contour lines of the project's DEM (LineStrings with `elevation`, `major`). */
+  getTerrainContours(): Promise<FeatureCollection>;
+  /** Offline basemaps added with `landgate basemap add` (MBTiles / PMTiles), with their tile URLs and attribution. */
+  listBasemaps(): Promise<BasemapSummary[]>;
+  /** `landgate bands` from the project's stored DEM: writes an elevation-band layer (default table elevation_bands, levels 400/900). */
+  buildElevationBands(request: { levels?: number[]; table?: string; smooth?: boolean }): Promise<{ table: string; levels: number[]; nodataCells: number }>;
+  /** Review workbench (issue 6): every submission (registered, or one implicit per parcel) with derived status. */
+  listSubmissions(): Promise<Submission[]>;
+  createSubmission(request: NewSubmission): Promise<Submission>;
+  /** The review of one parcel: submission, latest check, signed decisions (revisions), pre-filled conditions. */
+  getParcelReview(request: { table: string; parcelId: string }): Promise<ParcelReview>;
+  /** Signs a decision; a change to a signed one must supersede it (new revision). */
+  signDecision(request: DecisionInput): Promise<Decision>;
+  /** Audit trail of the project or of one parcel, with the integrity check of the log and decisions. */
+  getAuditTrail(request: { table?: string; parcelId?: string }): Promise<AuditView>;
+  /** 审查意见书 PDF of a parcel (recorded as an export). */
+  exportReviewPdf(request: { table: string; parcelId: string; authority?: string }): Promise<ExportedFile>;
+  /** Monthly 汇总调度表 XLSX (recorded as an export). */
+  exportMonthlySummary(request: { month: string; authority?: string }): Promise<ExportedFile>;
 }
 
 export type ApiMethod = keyof LandGateApi;
 export type ApiRequest<M extends ApiMethod> = Parameters<LandGateApi[M]> extends [infer R] ? R : undefined;
 export type ApiResponse<M extends ApiMethod> = Awaited<ReturnType<LandGateApi[M]>>;
 
-export const API_METHODS = ['getProject', 'getLayerFeatures', 'listParcels', 'listProfiles', 'checkParcel'] as const satisfies readonly ApiMethod[];
+export const API_METHODS = ['getProject', 'getLayerFeatures', 'listParcels', 'listProfiles', 'getProfile', 'saveProfile', 'startSweep', 'getSweepJob', 'checkParcel', 'stageImportFiles', 'previewImport', 'startImport', 'getImportJob', 'cancelImport', 'discardImport', 'listSubmissions', 'createSubmission', 'getParcelReview', 'signDecision', 'getAuditTrail', 'exportReviewPdf', 'exportMonthlySummary', 'getTerrainInfo', 'getTerrainContours', 'listBasemaps', 'buildElevationBands'] as const satisfies readonly ApiMethod[];
 
 // Compile-time proof that API_METHODS lists every method of LandGateApi.
 type Unlisted = Exclude<ApiMethod, (typeof API_METHODS)[number]>;

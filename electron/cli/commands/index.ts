@@ -2,11 +2,19 @@
  * The registry of `landgate` commands. Adding a command = one module in this folder exporting a
  * CommandSpec, plus one line here.
  */
+import { bandsCommand } from './bands';
+import { basemapCommand } from './basemap';
 import { checkCommand } from './check';
 import { demoCommand } from './demo';
+import { exportTxtCommand } from './export-txt';
 import { importCommand } from './import';
 import { initCommand } from './init';
+import { profileCommand } from './profile';
+import { packageCommand } from './package';
+import { reportCommand } from './report';
 import { serveCommand } from './serve';
+import { transformCommand } from './transform';
+import { summaryCommand } from './summary';
 import type { CommandSpec } from './types';
 
 export type { CommandIo, CommandSpec } from './types';
@@ -15,6 +23,14 @@ export const COMMANDS: Record<string, CommandSpec> = {
   demo: demoCommand,
   init: initCommand,
   import: importCommand,
+  'export-txt': exportTxtCommand,
   check: checkCommand,
+  profile: profileCommand,
+  bands: bandsCommand,
+  basemap: basemapCommand,
   serve: serveCommand,
+  transform: transformCommand,
+  report: reportCommand,
+  summary: summaryCommand,
+  package: packageCommand,
 };
