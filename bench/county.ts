@@ -7,17 +7,10 @@
 import type { Feature, Geometry, LineString, Point, Polygon, Position } from 'geojson';
 import type { ReferenceLayer } from '../shared/rules/engine';
 import type { ReferenceLayerKind } from '../shared/model/layers';
+import { mulberry32 } from '../electron/services/demo/prng';
 
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 };
+
 
 const LON0 = 112.0;
 const LAT0 = 36.7;

@@ -12,6 +12,7 @@ import type { Feature, MultiPolygon, Polygon, Position } from 'geojson';
 import { normalizeCrs, transformer } from '../crs';
 import { gkZoneOfCode } from '../importers/boundary-txt';
 import { UserInputError } from '../model/errors';
+import { signedRingArea } from '../geo/rings';
 
 export interface BoundaryTxtExportOptions {
   /** Target CGCS2000 GK code (EPSG:4491–4554); default: the 3° zone (with prefix) of the data's centre. */
@@ -35,20 +36,11 @@ export function prefixedZoneCrsForLon(lon: number): string {
   return `EPSG:${4488 + zone}`;
 }
 
-function signedArea(ring: readonly Position[]): number {
-  let twice = 0;
-  for (let i = 0, n = ring.length; i < n; i++) {
-    const [x1, y1] = ring[i];
-    const [x2, y2] = ring[(i + 1) % n];
-    twice += (x1 - ring[0][0]) * (y2 - ring[0][1]) - (x2 - ring[0][0]) * (y1 - ring[0][1]);
-  }
-  return twice / 2;
-}
 
 /** Open ring (no closing repeat) with the wanted orientation in the E/N plane. */
 function orient(ring: Position[], clockwise: boolean): Position[] {
   const open = ring.length > 1 && ring[0][0] === ring[ring.length - 1][0] && ring[0][1] === ring[ring.length - 1][1] ? ring.slice(0, -1) : ring.slice();
-  const oriented = signedArea(open) < 0 === clockwise ? open : open.reverse();
+  const oriented = signedRingArea(open) < 0 === clockwise ? open : open.reverse();
   // start at the vertex nearest the north-west corner of the ring's box (the usual J1)
   let minX = Infinity, maxY = -Infinity;
   for (const p of oriented) {
@@ -116,7 +108,7 @@ export function exportBoundaryTxt(features: Feature[], options: BoundaryTxtExpor
       part.forEach((ring, i) => {
         // survey convention: outer rings clockwise, holes counter-clockwise (as seen on the map)
         const projected = orient(ring.map((p) => forward([p[0], p[1]])), i === 0);
-        areaM2 += (i === 0 ? 1 : -1) * Math.abs(signedArea(projected));
+        areaM2 += (i === 0 ? 1 : -1) * Math.abs(signedRingArea(projected));
         rings.push(projected);
       });
     }

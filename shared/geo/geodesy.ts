@@ -14,6 +14,7 @@ import * as geographiclibModule from 'geographiclib-geodesic';
 import proj4 from 'proj4';
 import type { Geometry, MultiPolygon, Polygon, Position } from 'geojson';
 import { CGCS2000_A, CGCS2000_F, gaussKrugerCrsForLon, transformer } from '../crs';
+import { signedRingArea } from './rings';
 
 // The package is CommonJS: under Node's ESM loader only the default export exists, while bundlers
 // also expose the names. Accept both shapes.
@@ -99,22 +100,13 @@ export function planarGaussKrugerAreaM2(geometry: Polygon | MultiPolygon): Plana
   let planarAreaM2 = 0;
   for (const rings of polygons) {
     rings.forEach((ring, index) => {
-      const area = Math.abs(shoelace(ring.map((p) => forward([p[0], p[1]]))));
+      const area = Math.abs(signedRingArea(ring.map((p) => forward([p[0], p[1]]))));
       planarAreaM2 += index === 0 ? area : -area;
     });
   }
   return { planarAreaM2: Math.max(0, planarAreaM2), crs };
 }
 
-function shoelace(ring: readonly LonLat[]): number {
-  let twice = 0;
-  for (let i = 0, n = ring.length; i < n; i++) {
-    const [x1, y1] = ring[i];
-    const [x2, y2] = ring[(i + 1) % n];
-    twice += x1 * y2 - x2 * y1;
-  }
-  return twice / 2;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Distance

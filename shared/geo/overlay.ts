@@ -11,6 +11,7 @@
 import polygonClipping from 'polygon-clipping';
 import type { MultiPolygon, Polygon, Position } from 'geojson';
 import { bboxOf, geodesicAreaM2 } from './geodesy';
+import { signedRingArea } from './rings';
 
 export interface OverlapResult {
   /** Geodesic area of the intersection, m² (unrounded). 0 when disjoint or only touching. */
@@ -281,11 +282,11 @@ function splitRings(rings: Position[][], maxVertices: number, depth: number, out
   ];
   for (const cell of cells) {
     const shell = clipRingToBox(rings[0], cell);
-    if (shell.length < 4 || Math.abs(planarRingArea(shell)) === 0) continue;
+    if (shell.length < 4 || Math.abs(signedRingArea(shell)) === 0) continue;
     const holes = rings
       .slice(1)
       .map((hole) => clipRingToBox(hole, cell))
-      .filter((h) => h.length >= 4 && Math.abs(planarRingArea(h)) > 0);
+      .filter((h) => h.length >= 4 && Math.abs(signedRingArea(h)) > 0);
     splitRings([shell, ...holes], maxVertices, depth + 1, out);
   }
 }
@@ -318,11 +319,6 @@ function clipRingToBox(ring: readonly Position[], [x0, y0, x1, y1]: readonly num
   return [...pts, [pts[0][0], pts[0][1]]];
 }
 
-function planarRingArea(ring: readonly Position[]): number {
-  let twice = 0;
-  for (let i = 0; i + 1 < ring.length; i++) twice += ring[i][0] * ring[i + 1][1] - ring[i + 1][0] * ring[i][1];
-  return twice / 2;
-}
 
 /** Splits lines into runs of at most `maxSegments` segments (consecutive runs share an end vertex). */
 export function chunkLines(lines: readonly Position[][], maxSegments = 32): Position[][] {

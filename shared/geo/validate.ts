@@ -13,6 +13,9 @@
  */
 import { unkinkPolygon } from '@turf/turf';
 import type { Geometry, Position } from 'geojson';
+import { pointInRing, signedRingArea } from './rings';
+
+export { signedRingArea };
 
 export interface ValidationResult {
   /** The repaired geometry (null when refused). */
@@ -32,11 +35,6 @@ type Ring = Position[];
 
 const same = (a: Position, b: Position) => a[0] === b[0] && a[1] === b[1];
 
-export function signedRingArea(ring: Ring): number {
-  let sum = 0;
-  for (let i = 0, n = ring.length - 1; i < n; i++) sum += ring[i][0] * ring[i + 1][1] - ring[i + 1][0] * ring[i][1];
-  return sum / 2;
-}
 
 function cross(o: Position, a: Position, b: Position): number {
   return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0]);
@@ -152,15 +150,6 @@ export function findRingCrossing(rings: Ring[]): Position | null {
   return null;
 }
 
-function pointInRing(p: Position, ring: Ring): boolean {
-  let inside = false;
-  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-    const [xi, yi] = ring[i];
-    const [xj, yj] = ring[j];
-    if (yi > p[1] !== yj > p[1] && p[0] < ((xj - xi) * (p[1] - yi)) / (yj - yi) + xi) inside = !inside;
-  }
-  return inside;
-}
 
 /** A hole is inside its shell when most of its vertices are. */
 function ringInside(inner: Ring, outer: Ring): boolean {

@@ -16,6 +16,7 @@ import { geodesicAreaM2 } from '../geo/geodesy';
 import { UserInputError } from '../model/errors';
 import { decodeTextFile } from './encoding';
 import type { Detected, FormatModule, ParsedLayer, ParsedSource, ParseOptions, SourceFile } from './types';
+import { pointInRing, signedRingArea } from '../geo/rings';
 
 /** Names of the header-line fields in the standard order (8), the 土地整治 variant adds 5. */
 export const TXT_HEADER_FIELDS = ['界址点数', '地块面积', '地块编号', '地块名称', '记录图形属性', '图幅号', '地块用途', '地类编码'];
@@ -167,25 +168,7 @@ export function gkZoneOfCode(code: string): { zoneWidth: 3 | 6; zone: number; pr
   return null;
 }
 
-function ringSignedArea(ring: readonly Position[]): number {
-  let twice = 0;
-  for (let i = 0, n = ring.length; i < n; i++) {
-    const [x1, y1] = ring[i];
-    const [x2, y2] = ring[(i + 1) % n];
-    twice += (x1 - ring[0][0]) * (y2 - ring[0][1]) - (x2 - ring[0][0]) * (y1 - ring[0][1]);
-  }
-  return twice / 2;
-}
 
-function pointInRing(p: Position, ring: readonly Position[]): boolean {
-  let inside = false;
-  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-    const [xi, yi] = ring[i];
-    const [xj, yj] = ring[j];
-    if (yi > p[1] !== yj > p[1] && p[0] < ((xj - xi) * (p[1] - yi)) / (yj - yi) + xi) inside = !inside;
-  }
-  return inside;
-}
 
 /** A ring lies inside another when most of its vertices do (robust to shared boundary points). */
 function ringInside(inner: readonly Position[], outer: readonly Position[]): boolean {
@@ -200,7 +183,7 @@ function ringInside(inner: readonly Position[], outer: readonly Position[]): boo
 
 /** Rings (closed, planar x/y) → polygons [shell, ...holes]: containment decides, not ring numbers. */
 export function assemblePolygons(rings: Position[][]): Position[][][] {
-  const ordered = rings.map((ring) => ({ ring, area: Math.abs(ringSignedArea(ring)) })).sort((a, b) => b.area - a.area);
+  const ordered = rings.map((ring) => ({ ring, area: Math.abs(signedRingArea(ring)) })).sort((a, b) => b.area - a.area);
   const polygons: Array<{ shell: Position[]; holes: Position[][]; depth: number }> = [];
   for (const { ring } of ordered) {
     // innermost containing polygon (shell) decides: inside a shell and not inside one of its holes → hole
@@ -215,13 +198,13 @@ export function assemblePolygons(rings: Position[][]): Position[][][] {
     }
   }
   // RFC 7946 orientation: shells counter-clockwise, holes clockwise
-  const orient = (ring: Position[], ccw: boolean) => (ringSignedArea(ring) > 0 === ccw ? ring : [...ring].reverse());
+  const orient = (ring: Position[], ccw: boolean) => (signedRingArea(ring) > 0 === ccw ? ring : [...ring].reverse());
   return polygons.map((p) => [orient(p.shell, true), ...p.holes.map((h) => orient(h, false))]);
 }
 
 function planarArea(polygons: Position[][][]): number {
   let sum = 0;
-  for (const rings of polygons) rings.forEach((ring, i) => (sum += (i === 0 ? 1 : -1) * Math.abs(ringSignedArea(ring))));
+  for (const rings of polygons) rings.forEach((ring, i) => (sum += (i === 0 ? 1 : -1) * Math.abs(signedRingArea(ring))));
   return sum;
 }
 

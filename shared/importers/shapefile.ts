@@ -14,6 +14,7 @@ import { crsFromPrj } from '../crs/prj';
 import { UserInputError } from '../model/errors';
 import { decodeText, detectEncoding, encodingLabelZh, isValidUtf8, normalizeEncoding, requireEncoding } from './encoding';
 import type { Detected, FormatModule, ParsedLayer, ParsedSource, ParseOptions, SourceFile } from './types';
+import { pointInRing, signedRingArea } from '../geo/rings';
 
 const SHAPE_TYPE_NAMES: Record<number, string> = {
   0: 'Null',
@@ -57,25 +58,7 @@ export interface ShpResult {
   notes: string[];
 }
 
-function signedArea(ring: Position[]): number {
-  let sum = 0;
-  for (let i = 0, n = ring.length; i < n; i++) {
-    const a = ring[i];
-    const b = ring[(i + 1) % n];
-    sum += a[0] * b[1] - b[0] * a[1];
-  }
-  return sum / 2;
-}
 
-function pointInRing(p: Position, ring: Position[]): boolean {
-  let inside = false;
-  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-    const [xi, yi] = ring[i];
-    const [xj, yj] = ring[j];
-    if (yi > p[1] !== yj > p[1] && p[0] < ((xj - xi) * (p[1] - yi)) / (yj - yi) + xi) inside = !inside;
-  }
-  return inside;
-}
 
 function ringBox(ring: Position[]): [number, number, number, number] {
   let a = Infinity;
@@ -110,7 +93,7 @@ function ringInside(inner: Position[], innerBox: number[], outer: Position[], ou
  * (no clockwise ring at all), containment depth decides (even depth = outer).
  */
 export function assembleRings(rings: Position[][]): { polygons: Position[][][]; note?: string } {
-  const info = rings.map((ring) => ({ ring, area: signedArea(ring), box: ringBox(ring) }));
+  const info = rings.map((ring) => ({ ring, area: signedRingArea(ring), box: ringBox(ring) }));
   const usable = info.filter((r) => r.area !== 0);
   let note: string | undefined;
   let outers = usable.filter((r) => r.area < 0);

@@ -24,6 +24,7 @@ import type { Geometry, LineString, MultiPolygon, Point, Polygon, Position } fro
 import { geodesicAreaM2, minGeodesicDistance } from '../../shared/geo/geodesy';
 import { overlapOf } from '../../shared/geo/overlay';
 import { repoRoot } from '../support/cli';
+import { mulberry32 } from '../../electron/services/demo/prng';
 
 const script = join(repoRoot, '..', 'shared', 'scripts', 'throwaway-postgis.sh');
 let env: NodeJS.ProcessEnv = {};
@@ -58,16 +59,6 @@ afterAll(() => {
 // ---------------------------------------------------------------------------------------------
 // Seeded generators
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const M_PER_DEG_LAT = 110_950;
 const mPerDegLon = (lat: number) => 111_320 * Math.cos((lat * Math.PI) / 180);

@@ -9,6 +9,7 @@ import type { DemRowSource } from '../../../shared/terrain/grid';
 import { computeBandsSync } from '../terrain/bands-service';
 import { DemWriter } from '../terrain/dem-store';
 import { mulberry32 } from './prng';
+import { signedRingArea } from '../../../shared/geo/rings';
 
 export const DEM_BBOX = { west: 111.1, south: 35.0, east: 111.5, north: 35.3 } as const;
 export const DEM_COLS = 240;
@@ -108,16 +109,11 @@ export function createSyntheticDem(): SyntheticDem {
   return { cols: DEM_COLS, rows: DEM_ROWS, west, south, east, north, cellLon, cellLat, values };
 }
 
-function signedArea(ring: Position[]): number {
-  let sum = 0;
-  for (let i = 0; i + 1 < ring.length; i++) sum += ring[i][0] * ring[i + 1][1] - ring[i + 1][0] * ring[i][1];
-  return sum / 2;
-}
 
 /** RFC 7946 winding: exterior rings counter-clockwise, holes clockwise (in lon/lat). */
 export function orientRfc7946(polygon: Position[][]): Position[][] {
   return polygon.map((ring, index) => {
-    const ccw = signedArea(ring) > 0;
+    const ccw = signedRingArea(ring) > 0;
     return (index === 0) === ccw ? ring : [...ring].reverse();
   });
 }

@@ -16,6 +16,7 @@ import { muFromM2 } from '../../../shared/format/units';
 import { LAYER_KIND_LABEL_ZH, type LayerKind } from '../../../shared/model/layers';
 import type { ProjectStore } from '../project-store';
 import type { ReviewStore } from '../review/review-store';
+import { signedRingArea } from '../../../shared/geo/rings';
 
 export interface FindingProperties {
   parcelId: string;
@@ -144,11 +145,6 @@ function gbkField(text: string, length: number): Buffer {
   return Buffer.concat([...out, Buffer.alloc(length - used, 0x20)]);
 }
 
-function signedArea(ring: Position[]): number {
-  let s = 0;
-  for (let i = 0; i < ring.length - 1; i++) s += ring[i][0] * ring[i + 1][1] - ring[i + 1][0] * ring[i][1];
-  return s / 2;
-}
 
 /** Shapefile rings: outer rings clockwise, holes counter-clockwise, closed. */
 function shpRings(geometry: Polygon | MultiPolygon): Position[][] {
@@ -157,7 +153,7 @@ function shpRings(geometry: Polygon | MultiPolygon): Position[][] {
   for (const poly of polygons) {
     poly.forEach((ring, i) => {
       const closed = ring.length && (ring[0][0] !== ring[ring.length - 1][0] || ring[0][1] !== ring[ring.length - 1][1]) ? [...ring, ring[0]] : ring;
-      const clockwise = signedArea(closed) < 0;
+      const clockwise = signedRingArea(closed) < 0;
       rings.push((i === 0) === clockwise ? closed : [...closed].reverse());
     });
   }

@@ -1,0 +1,35 @@
+/**
+ * Planar ring helpers used wherever rings are sorted into shells and holes or oriented (importers,
+ * exporters, validation, overlays). Planar on purpose: they decide topology and orientation, never
+ * a reported figure (those are geodesic, see geodesy.ts).
+ */
+import type { Position } from 'geojson';
+
+/**
+ * Signed shoelace area (positive = counter-clockwise with x east, y north). Works for closed and
+ * open rings. Coordinates are taken relative to the first vertex, so Gauss-Krüger values with a zone
+ * prefix (~3.8e7) do not lose precision in the products.
+ */
+export function signedRingArea(ring: readonly Position[]): number {
+  const n = ring.length;
+  if (n < 3) return 0;
+  const [x0, y0] = ring[0];
+  let twice = 0;
+  for (let i = 0; i < n; i++) {
+    const a = ring[i];
+    const b = ring[(i + 1) % n];
+    twice += (a[0] - x0) * (b[1] - y0) - (b[0] - x0) * (a[1] - y0);
+  }
+  return twice / 2;
+}
+
+/** Even-odd point-in-ring test (a point on the boundary may fall either way). */
+export function pointInRing(p: Position, ring: readonly Position[]): boolean {
+  let inside = false;
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+    const [xi, yi] = ring[i];
+    const [xj, yj] = ring[j];
+    if (yi > p[1] !== yj > p[1] && p[0] < ((xj - xi) * (p[1] - yi)) / (yj - yi) + xi) inside = !inside;
+  }
+  return inside;
+}
