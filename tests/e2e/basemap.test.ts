@@ -7,53 +7,23 @@
  * Screenshots land in test-artifacts/e2e/basemap-*.png.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { PNG } from 'pngjs';
+import { landgateSync, openSession, prepareArtifactsAndRenderer, repoRoot, screenshotTo, waitForMapReady, type Box, type BrowserSession } from '../support/browser';
 
-const repoRoot = resolve(import.meta.dirname, '../..');
-const cli = join(repoRoot, 'bin', 'landgate.js');
-const artifacts = join(repoRoot, 'test-artifacts', 'e2e');
 const GMTED = join(repoRoot, '..', 'shared', 'data', 'dem', 'gmted2010_lowres_shanxi_S_110.4-113.3E_34.9-37.4N.tif');
-const CHROMIUM = process.env.LANDGATE_CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--enable-unsafe-swiftshader', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic'];
 
 let dir: string;
-let server: ChildProcess | undefined;
-let serverOutput = '';
+let session: BrowserSession;
 let baseUrl: string;
-let browser: Browser;
 let page: Page;
-const requestedUrls: string[] = [];
-const pageErrors: string[] = [];
-
-function startServer(projectPath: string): Promise<string> {
-  return new Promise((resolveUrl, reject) => {
-    const child = spawn(process.execPath, [cli, 'serve', projectPath, '--port', '0'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
-    server = child;
-    const timer = setTimeout(() => reject(new Error(`landgate serve printed no URL within 60 s:\n${serverOutput}`)), 60_000);
-    const onData = (chunk: Buffer) => {
-      serverOutput += chunk.toString('utf8');
-      const match = /http:\/\/127\.0\.0\.1:\d+\//.exec(serverOutput);
-      if (match) {
-        clearTimeout(timer);
-        resolveUrl(match[0]);
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', (chunk: Buffer) => (serverOutput += chunk.toString('utf8')));
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`landgate serve exited with ${code}:\n${serverOutput}`));
-    });
-  });
-}
 
 /** Luminance statistics of the map canvas area of a screenshot. */
-function mapStats(png: Buffer, box: { x: number; y: number; width: number; height: number }) {
+function mapStats(png: Buffer, box: Box) {
   const image = PNG.sync.read(png);
   let n = 0, sum = 0, sum2 = 0;
   const levels = new Set<number>();
@@ -74,7 +44,7 @@ function mapStats(png: Buffer, box: { x: number; y: number; width: number; heigh
   return { std: Math.sqrt(Math.max(0, sum2 / n - mean * mean)), levels: levels.size, brownShare: brownish / n, image };
 }
 
-function diffShare(a: PNG, b: PNG, box: { x: number; y: number; width: number; height: number }): number {
+function diffShare(a: PNG, b: PNG, box: Box): number {
   let n = 0, changed = 0;
   for (let y = Math.floor(box.y + 110); y < Math.floor(box.y + box.height - 60); y += 2) {
     for (let x = Math.floor(box.x + 60); x < Math.floor(box.x + box.width - 60); x += 2) {
@@ -98,14 +68,11 @@ async function mapBox() {
 }
 
 beforeAll(async () => {
-  mkdirSync(artifacts, { recursive: true });
-  if (!existsSync(join(repoRoot, 'dist', 'renderer', 'index.html'))) {
-    execFileSync(process.execPath, [join(repoRoot, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], { cwd: repoRoot, stdio: 'inherit' });
-  }
+  prepareArtifactsAndRenderer();
   dir = mkdtempSync(join(tmpdir(), 'landgate-e2e-basemap-'));
   const project = join(dir, 'shanxi.gpkg');
-  execFileSync(process.execPath, [cli, 'init', project, '--title', '晋南地形'], { cwd: repoRoot, stdio: 'pipe' });
-  execFileSync(process.execPath, [cli, 'bands', project, '--dem', GMTED], { cwd: repoRoot, stdio: 'pipe' });
+  landgateSync(['init', project, '--title', '晋南地形']);
+  landgateSync(['bands', project, '--dem', GMTED]);
   // a raster MBTiles basemap: the DEM colour-shaded (green lowlands → white peaks)
   const ramp = join(dir, 'ramp.txt');
   writeFileSync(ramp, '0 40 120 60\n500 120 180 90\n900 220 200 120\n1500 170 120 80\n2400 255 255 255\n');
@@ -114,27 +81,15 @@ beforeAll(async () => {
   const mbtiles = join(dir, 'coloured.mbtiles');
   execFileSync('gdal_translate', ['-q', '-of', 'MBTiles', '-co', 'ZOOM_LEVEL_STRATEGY=UPPER', coloured, mbtiles]);
   execFileSync('gdaladdo', ['-q', mbtiles, '2', '4', '8']);
-  execFileSync(process.execPath, [cli, 'basemap', 'add', project, mbtiles, '--name', 'Shanxi colour relief', '--attribution', '© 测试底图 GMTED2010 着色'], { cwd: repoRoot, stdio: 'pipe' });
-  baseUrl = await startServer(project);
-
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1, locale: 'zh-CN' });
-  page.on('request', (request) => requestedUrls.push(request.url()));
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  await page.goto(baseUrl);
-  await page.waitForFunction(() => (window as { __landgateMapReady?: boolean }).__landgateMapReady === true, null, { timeout: 90_000 });
+  landgateSync(['basemap', 'add', project, mbtiles, '--name', 'Shanxi colour relief', '--attribution', '© 测试底图 GMTED2010 着色']);
+  session = await openSession(project);
+  ({ url: baseUrl, page } = session);
+  await waitForMapReady(page);
   await waitBasemap();
 }, 300_000);
 
 afterAll(async () => {
-  await browser?.close();
-  if (server && server.exitCode === null) {
-    server.removeAllListeners('exit');
-    const exited = new Promise((r) => server?.once('exit', r));
-    server.kill('SIGTERM');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
-    if (server.exitCode === null) server.kill('SIGKILL');
-  }
+  await session?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -144,10 +99,10 @@ describe('offline basemap in browser mode', { timeout: 120_000 }, () => {
     await page.getByText('全部隐藏').click();
     await waitBasemap();
     const box = await mapBox();
-    const relief = mapStats(await page.screenshot({ path: join(artifacts, 'basemap-01-relief.png') }), box);
+    const relief = mapStats(await screenshotTo(page, 'basemap-01-relief'), box);
     await page.getByTestId('basemap-select').selectOption('none');
     await waitBasemap();
-    const blank = mapStats(await page.screenshot({ path: join(artifacts, 'basemap-02-none.png') }), box);
+    const blank = mapStats(await screenshotTo(page, 'basemap-02-none'), box);
     // relief: shading in many grey levels; no basemap: a flat background
     expect(blank.std).toBeLessThan(3);
     expect(relief.std).toBeGreaterThan(8);
@@ -158,13 +113,13 @@ describe('offline basemap in browser mode', { timeout: 120_000 }, () => {
     const withLines = mapStats(await page.screenshot(), box);
     await page.getByTestId('basemap-picker').getByRole('checkbox').uncheck();
     await waitBasemap();
-    const withoutLines = mapStats(await page.screenshot({ path: join(artifacts, 'basemap-03-relief-no-contours.png') }), box);
+    const withoutLines = mapStats(await screenshotTo(page, 'basemap-03-relief-no-contours'), box);
     const lineShare = diffShare(withLines.image, withoutLines.image, box);
     expect(lineShare).toBeGreaterThan(0.005);
     expect(lineShare).toBeLessThan(0.3);
     await page.getByTestId('basemap-picker').getByRole('checkbox').check();
     await expect(page.getByTestId('basemap-attribution').textContent()).resolves.toContain('gmted2010_lowres_shanxi');
-    expect(requestedUrls.some((u) => /\/tiles\/dem\/\d+\/\d+\/\d+\.png$/.test(u))).toBe(true);
+    expect(session.traffic.requestedUrls.some((u) => /\/tiles\/dem\/\d+\/\d+\/\d+\.png$/.test(u))).toBe(true);
   });
 
   it('offers the added MBTiles basemap in the picker, draws it and shows its attribution', async () => {
@@ -174,24 +129,25 @@ describe('offline basemap in browser mode', { timeout: 120_000 }, () => {
     await page.getByTestId('basemap-select').selectOption(value!);
     await waitBasemap();
     const box = await mapBox();
-    const coloured = mapStats(await page.screenshot({ path: join(artifacts, 'basemap-04-mbtiles.png') }), box);
+    const coloured = mapStats(await screenshotTo(page, 'basemap-04-mbtiles'), box);
     expect(coloured.std).toBeGreaterThan(8);
     expect(coloured.brownShare + 0).toBeGreaterThan(0.02); // the ramp's brown/orange mid-altitudes
     await expect(page.getByTestId('basemap-attribution').textContent()).resolves.toContain('© 测试底图 GMTED2010 着色');
-    expect(requestedUrls.some((u) => u.includes('/tiles/basemap/'))).toBe(true);
+    expect(session.traffic.requestedUrls.some((u) => u.includes('/tiles/basemap/'))).toBe(true);
   });
 
   it('builds elevation bands from the project DEM in the UI, as landgate bands does', async () => {
     await page.getByTestId('bands-levels').fill('600,1200');
     await page.getByTestId('bands-build').click();
     await expect.poll(() => page.getByTestId('bands-status').textContent().catch(() => ''), { timeout: 60_000 }).toContain('elevation_bands_2');
-    await page.waitForFunction(() => (window as { __landgateMapReady?: boolean }).__landgateMapReady === true, null, { timeout: 90_000 });
+    await waitForMapReady(page);
     await expect.poll(() => page.getByTestId('layer-panel').textContent(), { timeout: 30_000 }).toContain('600 / 1200 m');
     await waitBasemap();
-    await page.screenshot({ path: join(artifacts, 'basemap-05-bands-built.png') });
+    await screenshotTo(page, 'basemap-05-bands-built');
   });
 
   it('never requested anything outside 127.0.0.1 and raised no page errors', () => {
+    const { requestedUrls, pageErrors } = session.traffic;
     const foreign = requestedUrls.filter((u) => !u.startsWith(baseUrl) && !u.startsWith('data:') && !u.startsWith('blob:'));
     expect(foreign).toEqual([]);
     expect(requestedUrls.length).toBeGreaterThan(5);

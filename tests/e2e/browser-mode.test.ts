@@ -4,124 +4,31 @@
  * Screenshots land in test-artifacts/e2e/ for a human to look at.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { PNG } from 'pngjs';
-
-const repoRoot = resolve(import.meta.dirname, '../..');
-const cli = join(repoRoot, 'bin', 'landgate.js');
-const artifacts = join(repoRoot, 'test-artifacts', 'e2e');
-const CHROMIUM = process.env.LANDGATE_CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--enable-unsafe-swiftshader',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-];
-const VIEWPORT = { width: 1440, height: 900 };
-/** renderer/map/layer-styles.ts BACKGROUND_COLOR (#f3f1ec). */
-const MAP_BACKGROUND: [number, number, number] = [0xf3, 0xf1, 0xec];
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { colourCensus, landgateSync, openSession, prepareArtifactsAndRenderer, screenshotTo, waitForMapReady, type BrowserSession } from '../support/browser';
 
 let dir: string;
-let server: ChildProcess | undefined;
-let serverOutput = '';
+let session: BrowserSession;
 let baseUrl: string;
-let browser: Browser;
 let page: Page;
-const requestedUrls: string[] = [];
-const pageErrors: string[] = [];
-const consoleErrors: string[] = [];
 
-function startServer(projectPath: string): Promise<string> {
-  return new Promise((resolveUrl, reject) => {
-    const child = spawn(process.execPath, [cli, 'serve', projectPath, '--port', '0'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
-    server = child;
-    const timer = setTimeout(() => reject(new Error(`landgate serve printed no URL within 60 s:\n${serverOutput}`)), 60_000);
-    const onData = (chunk: Buffer) => {
-      serverOutput += chunk.toString('utf8');
-      const match = /http:\/\/127\.0\.0\.1:\d+\//.exec(serverOutput);
-      if (match) {
-        clearTimeout(timer);
-        resolveUrl(match[0]);
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', (chunk: Buffer) => (serverOutput += chunk.toString('utf8')));
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`landgate serve exited with ${code}:\n${serverOutput}`));
-    });
-  });
-}
-
-async function screenshot(name: string): Promise<Buffer> {
-  return page.screenshot({ path: join(artifacts, `${name}.png`) });
-}
-
-/** Distinct colours (5 bits per channel) covering at least `minPixels` pixels, background excluded, within a box. */
-function colourCensus(png: Buffer, box: { x: number; y: number; width: number; height: number }, minPixels = 20) {
-  const image = PNG.sync.read(png);
-  const counts = new Map<number, number>();
-  let nonBackground = 0;
-  let total = 0;
-  const x0 = Math.max(0, Math.floor(box.x));
-  const y0 = Math.max(0, Math.floor(box.y));
-  const x1 = Math.min(image.width, Math.floor(box.x + box.width));
-  const y1 = Math.min(image.height, Math.floor(box.y + box.height));
-  for (let y = y0; y < y1; y++) {
-    for (let x = x0; x < x1; x++) {
-      const offset = (y * image.width + x) * 4;
-      const [r, g, b] = [image.data[offset], image.data[offset + 1], image.data[offset + 2]];
-      total++;
-      if (Math.abs(r - MAP_BACKGROUND[0]) + Math.abs(g - MAP_BACKGROUND[1]) + Math.abs(b - MAP_BACKGROUND[2]) <= 6) continue;
-      nonBackground++;
-      const key = ((r >> 3) << 10) | ((g >> 3) << 5) | (b >> 3);
-      counts.set(key, (counts.get(key) ?? 0) + 1);
-    }
-  }
-  const distinct = [...counts.values()].filter((n) => n >= minPixels).length;
-  return { distinct, nonBackgroundShare: total === 0 ? 0 : nonBackground / total };
-}
+const screenshot = (name: string) => screenshotTo(page, name);
 
 beforeAll(async () => {
-  mkdirSync(artifacts, { recursive: true });
-  if (!existsSync(join(repoRoot, 'dist', 'renderer', 'index.html'))) {
-    // `npm run test:e2e` builds first; a bare `vitest run tests/e2e` still gets a fresh renderer.
-    execFileSync(process.execPath, [join(repoRoot, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], { cwd: repoRoot, stdio: 'inherit' });
-  }
+  prepareArtifactsAndRenderer();
   dir = mkdtempSync(join(tmpdir(), 'landgate-e2e-'));
   const projectPath = join(dir, 'demo.gpkg');
-  execFileSync(process.execPath, [cli, 'demo', projectPath], { cwd: repoRoot, stdio: 'pipe' });
-  baseUrl = await startServer(projectPath);
-
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
-  page = await browser.newPage({ viewport: VIEWPORT, deviceScaleFactor: 1, locale: 'zh-CN' });
-  page.on('request', (request) => requestedUrls.push(request.url()));
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  page.on('console', (message) => {
-    if (message.type() === 'error') consoleErrors.push(message.text());
-  });
-  await page.goto(baseUrl);
-  await page.waitForFunction(() => (window as { __landgateMapReady?: boolean }).__landgateMapReady === true, null, { timeout: 90_000 });
+  landgateSync(['demo', projectPath]);
+  session = await openSession(projectPath);
+  ({ url: baseUrl, page } = session);
+  await waitForMapReady(page);
 }, 240_000);
 
 afterAll(async () => {
-  await browser?.close();
-  if (server && server.exitCode === null) {
-    server.removeAllListeners('exit');
-    const exited = new Promise((r) => server?.once('exit', r));
-    server.kill('SIGTERM');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
-    if (server.exitCode === null) server.kill('SIGKILL');
-  }
+  await session?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -231,6 +138,7 @@ describe('browser mode in Chromium', () => {
 
   it('never leaves 127.0.0.1 and runs without script errors', () => {
     const origin = new URL(baseUrl).origin;
+    const { requestedUrls, pageErrors, consoleErrors } = session.traffic;
     const offsite = requestedUrls.filter((url) => !url.startsWith(`${origin}/`) && !url.startsWith('data:') && !url.startsWith('blob:'));
     expect(offsite).toEqual([]);
     expect(pageErrors).toEqual([]);

@@ -5,77 +5,35 @@
  * feature counts in the layer panel. Screenshots: test-artifacts/e2e/import-*.png.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { sharedData } from '../support/cli';
+import { landgateSync, openSession, prepareArtifactsAndRenderer, screenshotTo, type BrowserSession } from '../support/browser';
 
-const repoRoot = resolve(import.meta.dirname, '../..');
-const cli = join(repoRoot, 'bin', 'landgate.js');
-const artifacts = join(repoRoot, 'test-artifacts', 'e2e');
-const CHROMIUM = process.env.LANDGATE_CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--enable-unsafe-swiftshader', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic'];
 const TXT = join(sharedData, 'boundary-txt', 'derived', 'chengqu_140502_CGCS2000_3GK_zone38_GBK.txt');
 const SHP_DIR = join(sharedData, 'shapefiles', 'derived_cgcs2000_gk_gbk');
 const NO_PRJ = join(sharedData, 'shapefiles', 'cn1to4m_gbk_no_cpg_no_prj');
 const GEOJSON = join(sharedData, 'boundaries', 'tianditu_cgcs2000_simplified', 'shanxi_cities_tianditu.geojson');
+const DEM = join(sharedData, 'dem', 'gmted2010_lowres_shanxi_S_110.4-113.3E_34.9-37.4N.tif');
 
 let dir: string;
-let server: ChildProcess | undefined;
-let output = '';
-let browser: Browser;
+let session: BrowserSession;
 let page: Page;
-const pageErrors: string[] = [];
-
-function startServer(projectPath: string): Promise<string> {
-  return new Promise((resolveUrl, reject) => {
-    const child = spawn(process.execPath, [cli, 'serve', projectPath, '--port', '0'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
-    server = child;
-    const timer = setTimeout(() => reject(new Error(`no URL within 60 s:\n${output}`)), 60_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString('utf8');
-      const match = /http:\/\/127\.0\.0\.1:\d+\//.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolveUrl(match[0]);
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`landgate serve exited with ${code}:\n${output}`));
-    });
-  });
-}
 
 beforeAll(async () => {
-  mkdirSync(artifacts, { recursive: true });
-  if (!existsSync(join(repoRoot, 'dist', 'renderer', 'index.html'))) {
-    execFileSync(process.execPath, [join(repoRoot, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], { cwd: repoRoot, stdio: 'inherit' });
-  }
+  prepareArtifactsAndRenderer();
   dir = mkdtempSync(join(tmpdir(), 'landgate-e2e-import-'));
   const projectPath = join(dir, 'p.gpkg');
-  execFileSync(process.execPath, [cli, 'init', projectPath, '--title', '导入测试项目'], { cwd: repoRoot, stdio: 'pipe' });
-  const baseUrl = await startServer(projectPath);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1, locale: 'zh-CN' });
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  await page.goto(baseUrl);
+  landgateSync(['init', projectPath, '--title', '导入测试项目']);
+  session = await openSession(projectPath);
+  page = session.page;
   await page.getByTestId('project-title').filter({ hasText: '导入测试项目' }).waitFor({ timeout: 60_000 });
 }, 240_000);
 
 afterAll(async () => {
-  await browser?.close();
-  if (server && server.exitCode === null) {
-    server.removeAllListeners('exit');
-    const exited = new Promise((r) => server?.once('exit', r));
-    server.kill('SIGTERM');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
-    if (server.exitCode === null) server.kill('SIGKILL');
-  }
+  await session?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -93,7 +51,7 @@ describe('import dialog in Chromium', () => {
     expect(await page.getByTestId('import-outline').locator('polyline').count()).toBe(1);
     expect(await page.getByTestId('import-map-地块名称').inputValue()).toBe('name');
     await expect(page.getByTestId('import-area').textContent()).resolves.toContain('14747.7832');
-    await page.screenshot({ path: join(artifacts, 'import-txt-preview.png') });
+    await screenshotTo(page, 'import-txt-preview');
 
     // live re-parse with another encoding: the names turn into mojibake, and back
     await page.getByTestId('import-encoding').selectOption('utf-8');
@@ -110,7 +68,7 @@ describe('import dialog in Chromium', () => {
     expect(await row.textContent()).toContain('城区界址点地块');
     expect(await row.locator('.layer-count').textContent()).toBe('1');
     await expect.poll(() => page.getByText('晋城市城区(测试)').count(), { timeout: 30_000 }).toBeGreaterThan(0);
-    await page.screenshot({ path: join(artifacts, 'import-txt-done.png') });
+    await screenshotTo(page, 'import-txt-done');
   });
 
   it('imports a GeoJSON as administrative boundaries, choosing the kind', async () => {
@@ -121,13 +79,13 @@ describe('import dialog in Chromium', () => {
     await expect.poll(() => page.getByTestId('import-map-city_name').locator('option').allTextContents(), { timeout: 30_000 }).toContain('→ code');
     const table = await page.getByTestId('import-table').inputValue();
     expect(table).toMatch(/^[a-z][a-z0-9_]*$/);
-    await page.screenshot({ path: join(artifacts, 'import-geojson-preview.png') });
+    await screenshotTo(page, 'import-geojson-preview');
     await page.getByTestId('import-confirm').click();
     await page.getByTestId('import-dialog').waitFor({ state: 'detached', timeout: 60_000 });
     const row = page.getByTestId(`layer-row-${table}`);
     await row.waitFor({ timeout: 30_000 });
     expect(await row.locator('.layer-count').textContent()).toBe('11');
-    await page.screenshot({ path: join(artifacts, 'import-geojson-done.png') });
+    await screenshotTo(page, 'import-geojson-done');
   });
 
   it('takes a shapefile dropped on the map with its siblings (.shp .dbf .shx .prj)', async () => {
@@ -147,7 +105,7 @@ describe('import dialog in Chromium', () => {
     await page.getByTestId('import-kind').selectOption('admin-boundary');
     await expect.poll(() => page.getByTestId('import-kind').inputValue()).toBe('admin-boundary');
     await page.getByTestId('import-table').fill('five_counties');
-    await page.screenshot({ path: join(artifacts, 'import-shapefile-preview.png') });
+    await screenshotTo(page, 'import-shapefile-preview');
     await page.getByTestId('import-confirm').click();
     await page.getByTestId('import-dialog').waitFor({ state: 'detached', timeout: 60_000 });
     const row = page.getByTestId('layer-row-five_counties');
@@ -162,9 +120,27 @@ describe('import dialog in Chromium', () => {
     expect(await page.getByTestId('import-confirm').isDisabled()).toBe(true);
     await page.getByTestId('import-crs-confirm').check();
     expect(await page.getByTestId('import-confirm').isDisabled()).toBe(false);
-    await page.screenshot({ path: join(artifacts, 'import-proposed-crs.png') });
+    await screenshotTo(page, 'import-proposed-crs');
     await page.getByTestId('import-close').click();
     await page.getByTestId('import-dialog').waitFor({ state: 'detached' });
+  });
+
+  it('imports a GeoTIFF DEM: DEM preview with band levels, then an elevation-band layer', async () => {
+    await page.getByTestId('import-file-input').setInputFiles(DEM);
+    await expect.poll(() => page.getByTestId('import-format').textContent(), { timeout: 30_000 }).toContain('GeoTIFF');
+    expect(await page.getByTestId('import-dem-size').textContent()).toMatch(/\d+ × \d+/);
+    expect(await page.getByTestId('import-dem-range').textContent()).toMatch(/\d+ – \d+ m/);
+    expect(await page.getByTestId('import-dem-levels').inputValue()).toBe('400,900');
+    expect(await page.getByTestId('import-table').inputValue()).toBe('elevation_bands');
+    expect(await page.getByTestId('import-kind').count()).toBe(0); // no vector preview
+    await screenshotTo(page, 'import-dem-preview');
+    await page.getByTestId('import-confirm').click();
+    await page.getByTestId('import-dialog').waitFor({ state: 'detached', timeout: 60_000 });
+    const row = page.getByTestId('layer-row-elevation_bands');
+    await row.waitFor({ timeout: 30_000 });
+    expect(await row.locator('.layer-count').textContent()).toBe('2');
+    await expect.poll(() => page.getByTestId('basemap-select').inputValue(), { timeout: 30_000 }).toBe('relief');
+    await screenshotTo(page, 'import-dem-done');
   });
 
   it('shows a zh refusal for an unsupported file and changes nothing', async () => {
@@ -172,9 +148,9 @@ describe('import dialog in Chromium', () => {
     await page.getByTestId('import-file-input').setInputFiles({ name: '图纸.dwg', mimeType: 'application/octet-stream', buffer: Buffer.from('AC1032 not really') });
     await expect.poll(() => page.getByTestId('import-error').textContent(), { timeout: 30_000 }).toContain('图纸.dwg');
     expect(await page.getByTestId('import-confirm').isDisabled()).toBe(true);
-    await page.screenshot({ path: join(artifacts, 'import-refused.png') });
+    await screenshotTo(page, 'import-refused');
     await page.getByTestId('import-close').click();
     expect(await page.locator('[data-testid^="layer-row-"]').count()).toBe(before);
-    expect(pageErrors).toEqual([]);
+    expect(session.traffic.pageErrors).toEqual([]);
   });
 });

@@ -7,57 +7,27 @@
  * XLSX read back with exceljs. Screenshots: test-artifacts/e2e/review-*.png.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import ExcelJS from 'exceljs';
 import type { MultiPolygon, Polygon } from 'geojson';
 import { ProjectStore } from '../../electron/services/project-store';
 import { transformer } from '../../shared/crs';
+import { artifacts, cli, landgateSync, openSession, prepareArtifactsAndRenderer, repoRoot, screenshotTo, waitForMapReady, type BrowserSession } from '../support/browser';
 
-const repoRoot = resolve(import.meta.dirname, '../..');
-const cli = join(repoRoot, 'bin', 'landgate.js');
-const artifacts = join(repoRoot, 'test-artifacts', 'e2e');
-const CHROMIUM = process.env.LANDGATE_CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--enable-unsafe-swiftshader', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic'];
 const PARCEL = 'BJ-2026-101';
 const TABLE = 'submission_101';
 const month = new Date().toISOString().slice(0, 7);
 
 let dir: string;
 let projectPath: string;
-let server: ChildProcess | undefined;
-let serverOutput = '';
-let baseUrl: string;
-let browser: Browser;
+let session: BrowserSession;
 let page: Page;
-const pageErrors: string[] = [];
 
-function startServer(path: string): Promise<string> {
-  return new Promise((resolveUrl, reject) => {
-    const child = spawn(process.execPath, [cli, 'serve', path, '--port', '0'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LANDGATE_USER: 'e2e-reviewer' } });
-    server = child;
-    const timer = setTimeout(() => reject(new Error(`landgate serve printed no URL within 60 s:\n${serverOutput}`)), 60_000);
-    const onData = (chunk: Buffer) => {
-      serverOutput += chunk.toString('utf8');
-      const match = /http:\/\/127\.0\.0\.1:\d+\//.exec(serverOutput);
-      if (match) {
-        clearTimeout(timer);
-        resolveUrl(match[0]);
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', (chunk: Buffer) => (serverOutput += chunk.toString('utf8')));
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`landgate serve exited with ${code}:\n${serverOutput}`));
-    });
-  });
-}
-
-const shot = (name: string) => page.screenshot({ path: join(artifacts, `review-${name}.png`) });
+const shot = (name: string) => screenshotTo(page, `review-${name}`);
 
 /** A 自然资源部 boundary-point TXT of a parcel on the demo's 化肥厂 site (CP-01), 3° zone 37, shifted 20 m east. */
 function writeSubmissionTxt(path: string) {
@@ -88,24 +58,18 @@ function writeSubmissionTxt(path: string) {
 }
 
 beforeAll(async () => {
-  mkdirSync(artifacts, { recursive: true });
-  if (!existsSync(join(repoRoot, 'dist', 'renderer', 'index.html'))) {
-    execFileSync(process.execPath, [join(repoRoot, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], { cwd: repoRoot, stdio: 'inherit' });
-  }
+  prepareArtifactsAndRenderer();
   dir = mkdtempSync(join(tmpdir(), 'landgate-e2e-review-'));
   projectPath = join(dir, 'demo.gpkg');
-  execFileSync(process.execPath, [cli, 'demo', projectPath], { cwd: repoRoot, stdio: 'pipe' });
+  landgateSync(['demo', projectPath]);
   // Step 1: the submission arrives as a boundary-point TXT and is imported as a parcel layer.
   const txt = join(dir, '东关住宅小区报件.txt');
   writeSubmissionTxt(txt);
   const imported = spawnSync(process.execPath, [cli, 'import', projectPath, txt, '--kind', 'parcel', '--name', TABLE], { cwd: repoRoot, encoding: 'utf8' });
   expect(imported.status, imported.stderr).toBe(0);
-  baseUrl = await startServer(projectPath);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1, locale: 'zh-CN', acceptDownloads: true });
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  await page.goto(baseUrl);
-  await page.waitForFunction(() => (window as { __landgateMapReady?: boolean }).__landgateMapReady === true, null, { timeout: 90_000 });
+  session = await openSession(projectPath, { env: { ...process.env, LANDGATE_USER: 'e2e-reviewer' }, page: { acceptDownloads: true } });
+  page = session.page;
+  await waitForMapReady(page);
   // The registry clerk records applicant and received date (same API the UI uses).
   const response = await page.evaluate(
     async ([table, id]) => {
@@ -118,14 +82,7 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
-  await browser?.close();
-  if (server && server.exitCode === null) {
-    server.removeAllListeners('exit');
-    const exited = new Promise((r) => server?.once('exit', r));
-    server.kill('SIGTERM');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
-    if (server.exitCode === null) server.kill('SIGKILL');
-  }
+  await session?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -257,6 +214,6 @@ describe('review workbench in Chromium', () => {
     await expect.poll(() => page.getByTestId('presentation-counter').textContent()).toBe(before);
     await page.keyboard.press('Escape');
     await expect.poll(() => page.getByTestId('presentation').count()).toBe(0);
-    expect(pageErrors).toEqual([]);
+    expect(session.traffic.pageErrors).toEqual([]);
   }, 120_000);
 });
