@@ -82,7 +82,7 @@ export const en: Record<MessageKey, string> = {
   'map.stationBuffer': '500 m buffer',
 
   'import.button': 'Import data',
-  'import.buttonHint': 'Import shapefiles, boundary-point TXT, GeoJSON, KML/KMZ, CSV/XLSX, GeoPackage; or drop files on the map',
+  'import.buttonHint': 'Import shapefiles, boundary-point TXT, GeoJSON, KML/KMZ, CSV/XLSX, GeoPackage, DEMs (GeoTIFF / SRTM .hgt); or drop files on the map',
   'import.dropHint': 'Drop to import (drag a shapefile together with its .dbf/.shx/.prj)',
   'import.title': 'Import data',
   'import.uploading': 'Reading files {pct}%',
@@ -122,6 +122,14 @@ export const en: Record<MessageKey, string> = {
   'import.done': 'Imported {count} features into “{title}”',
   'import.failed': 'Import failed; the project is unchanged',
   'import.cancelled': 'Import cancelled; the project is unchanged',
+  'import.demSize': 'Size',
+  'import.demSizeValue': '{cols} × {rows} cells',
+  'import.demCell': 'Cell size',
+  'import.demExtent': 'Extent',
+  'import.demRange': 'Elevation',
+  'import.demNodata': 'Nodata cells',
+  'import.demLevels': 'Band levels (m, comma-separated)',
+  'import.demLevelsHint': 'Builds the clean-heating elevation bands (area below each level), as landgate bands does; the DEM is stored in the project as the relief basemap',
 
   'unit.m2': 'm²',
   'unit.ha': 'ha',

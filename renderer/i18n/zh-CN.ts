@@ -80,7 +80,7 @@ export const zhCN = {
   'map.stationBuffer': '500 米缓冲区',
 
   'import.button': '导入数据',
-  'import.buttonHint': '导入 Shapefile、界址点 TXT、GeoJSON、KML/KMZ、CSV/XLSX、GeoPackage；也可把文件拖到地图上',
+  'import.buttonHint': '导入 Shapefile、界址点 TXT、GeoJSON、KML/KMZ、CSV/XLSX、GeoPackage、高程数据（GeoTIFF / SRTM .hgt）；也可把文件拖到地图上',
   'import.dropHint': '松开鼠标导入这些文件（Shapefile 请连同 .dbf/.shx/.prj 一起拖入）',
   'import.title': '导入数据',
   'import.uploading': '正在读取文件 {pct}%',
@@ -120,6 +120,14 @@ export const zhCN = {
   'import.done': '已导入 {count} 个要素到图层“{title}”',
   'import.failed': '导入失败，项目未改动',
   'import.cancelled': '已取消导入，项目未改动',
+  'import.demSize': '大小',
+  'import.demSizeValue': '{cols} × {rows} 像元',
+  'import.demCell': '像元大小',
+  'import.demExtent': '范围',
+  'import.demRange': '高程范围',
+  'import.demNodata': '无数据像元',
+  'import.demLevels': '高程带阈值（米，逗号分隔）',
+  'import.demLevelsHint': '生成“海拔低于各阈值”的清洁取暖高程带图层（与 landgate bands 相同）；高程数据同时存入项目作为地形底图',
 
   'unit.m2': 'm²',
   'unit.ha': '公顷',

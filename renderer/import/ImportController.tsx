@@ -13,7 +13,7 @@ export interface ImportControllerProps {
   onImported: (layer: LayerInfo, warnings: string[]) => void;
 }
 
-const ACCEPT = '.shp,.dbf,.shx,.prj,.cpg,.zip,.txt,.geojson,.json,.kml,.kmz,.csv,.tsv,.xlsx,.gpkg';
+const ACCEPT = '.shp,.dbf,.shx,.prj,.cpg,.zip,.txt,.geojson,.json,.kml,.kmz,.csv,.tsv,.xlsx,.gpkg,.tif,.tiff,.hgt';
 
 export function ImportController({ onImported }: ImportControllerProps) {
   const [files, setFiles] = useState<File[] | null>(null);

@@ -4,6 +4,9 @@
  * outline, the first rows, the field mapping, warnings), then runs the import as a job with a
  * progress bar and a cancel button. Nothing is written before 确认导入; a failed or cancelled
  * import leaves the project unchanged (the Node side guarantees it) and says so.
+ * DEM files (GeoTIFF / SRTM .hgt) get a DEM preview instead (size, cell size, CRS, extent,
+ * elevation range, nodata) with the band levels; the import stores the DEM and builds the
+ * elevation-band layer (same service as `landgate bands --dem`), then the relief basemap reloads.
  */
 import { useEffect, useRef, useState } from 'react';
 import type { ImportJobStatus, ImportPreview } from '../../shared/api/contract';
@@ -11,12 +14,17 @@ import { LAYER_KINDS, LAYER_KIND_GEOMETRY, type LayerInfo, type LayerKind } from
 import { api, toApiError } from '../platform/api';
 import { getLocale, t } from '../i18n';
 import { kindLabel } from '../i18n/labels';
+import { TERRAIN_CHANGED_EVENT } from '../map/basemap';
 import { OutlinePreview } from './OutlinePreview';
 import { uploadFiles } from './upload';
 import './import.css';
 
 const ENCODINGS = ['utf-8', 'gbk', 'gb18030', 'big5', 'utf-16le', 'windows-1252'];
 const GEOMETRY_ZH = { polygon: '面（Polygon）', point: '点（Point）', 'line-or-polygon': '线或面' } as const;
+
+const LEVELS_RE = /^\s*-?\d+(\.\d+)?(\s*[,，]\s*-?\d+(\.\d+)?)*\s*$/;
+const parseLevels = (text: string) => text.split(/[,，\s]+/).filter(Boolean).map(Number);
+const num = (v: number) => (Math.abs(v) >= 1000 ? v.toFixed(0) : Number(v.toPrecision(6)).toString());
 
 const message = (error: unknown) => {
   const e = toApiError(error);
@@ -49,6 +57,7 @@ export function ImportDialog({ files, onClose, onImported }: ImportDialogProps) 
   const [fieldMap, setFieldMap] = useState<Record<string, string>>({});
   const [crsConfirmed, setCrsConfirmed] = useState(false);
   const [towgs84, setTowgs84] = useState('');
+  const [levels, setLevels] = useState('400,900');
   const [error, setError] = useState<string | null>(null);
   const [job, setJob] = useState<ImportJobStatus | null>(null);
   const imported = useRef(false);
@@ -120,12 +129,15 @@ export function ImportDialog({ files, onClose, onImported }: ImportDialogProps) 
     const crs = choices.crs || (preview.crs.confidence === 'proposed' && preview.crs.value ? preview.crs.value : undefined);
     const map = Object.fromEntries(Object.entries(fieldMap).filter(([, v]) => v !== ''));
     try {
-      const { jobId } = await api.startImport({ uploadId, kind: preview.kind, table, crs, encoding: choices.encoding || undefined, layer: preview.layers.length > 1 ? preview.layer : undefined, fieldMap: map, title: title || undefined, towgs84: needsParameters ? towgs84.trim() : undefined });
+      const { jobId } = preview.dem
+        ? await api.startImport({ uploadId, kind: 'elevation-band', table, levels: parseLevels(levels) })
+        : await api.startImport({ uploadId, kind: preview.kind, table, crs, encoding: choices.encoding || undefined, layer: preview.layers.length > 1 ? preview.layer : undefined, fieldMap: map, title: title || undefined, towgs84: needsParameters ? towgs84.trim() : undefined });
       imported.current = true;
       for (;;) {
         const status = await api.getImportJob({ jobId });
         setJob(status);
         if (status.state === 'done' && status.layer) {
+          if (preview.dem) window.dispatchEvent(new Event(TERRAIN_CHANGED_EVENT));
           onImported(status.layer, status.warnings ?? []);
           return;
         }
@@ -159,7 +171,9 @@ export function ImportDialog({ files, onClose, onImported }: ImportDialogProps) 
   const kindFits =
     !preview ||
     preview.geometryTypes.every((g) => (geometry === 'point' ? /Point/.test(g) : geometry === 'polygon' ? /Polygon/.test(g) : !/Point/.test(g)));
-  const canImport = phase === 'ready' && !!preview && !needsCrs && parametersOk && kindFits && /^[a-z][a-z0-9_]{0,62}$/.test(table);
+  const dem = preview?.dem;
+  const canImport =
+    phase === 'ready' && !!preview && /^[a-z][a-z0-9_]{0,62}$/.test(table) && (dem ? LEVELS_RE.test(levels) : !needsCrs && parametersOk && kindFits);
   const parcelsArea = (preview?.extras?.parcels as Array<{ id: string; name: string; headerAreaHa: number | null; planarAreaHa: number; geodesicAreaHa: number }> | undefined) ?? [];
 
   return (
@@ -179,7 +193,56 @@ export function ImportDialog({ files, onClose, onImported }: ImportDialogProps) 
         )}
         {phase === 'previewing' && !preview && <div className="import-status">{t('import.previewing')}</div>}
 
-        {preview && (
+        {preview && dem && (
+          <div className="import-body" aria-busy={phase === 'previewing'} data-testid="import-dem">
+            <div className="import-form">
+              <dl className="import-facts">
+                <dt>{t('import.format')}</dt>
+                <dd data-testid="import-format">{preview.formatLabelZh}</dd>
+                <dt>{t('import.demSize')}</dt>
+                <dd data-testid="import-dem-size">{t('import.demSizeValue', { cols: dem.cols, rows: dem.rows })}</dd>
+                <dt>{t('import.demCell')}</dt>
+                <dd data-testid="import-dem-cell">
+                  {num(dem.cellX)} × {num(dem.cellY)}
+                </dd>
+                <dt>{t('import.crs')}</dt>
+                <dd data-testid="import-dem-crs">{dem.crsLabelZh}</dd>
+                <dt>{t('import.demExtent')}</dt>
+                <dd data-testid="import-dem-extent">{dem.extent.map(num).join(', ')}</dd>
+                <dt>{t('import.demRange')}</dt>
+                <dd data-testid="import-dem-range">
+                  {dem.minM === null ? '—' : num(dem.minM)} – {dem.maxM === null ? '—' : num(dem.maxM)} m
+                </dd>
+                <dt>{t('import.demNodata')}</dt>
+                <dd data-testid="import-dem-nodata">{dem.nodataCells}</dd>
+              </dl>
+              <label className="import-field">
+                <span>{t('import.demLevels')}</span>
+                <input data-testid="import-dem-levels" value={levels} onChange={(e) => setLevels(e.target.value)} />
+                <small className="import-note">{t('import.demLevelsHint')}</small>
+              </label>
+              <label className="import-field">
+                <span>{t('import.table')}</span>
+                <input data-testid="import-table" value={table} onChange={(e) => setTable(e.target.value)} pattern="[a-z][a-z0-9_]*" title={t('import.tableHint')} />
+              </label>
+            </div>
+            <div className="import-side">
+              <OutlinePreview outline={preview.outline} bbox={preview.bbox} />
+              {preview.warnings.length > 0 && (
+                <section className="import-warnings" data-testid="import-warnings">
+                  <h3>{t('import.warnings')}</h3>
+                  <ul>
+                    {preview.warnings.map((w, i) => (
+                      <li key={i}>{w}</li>
+                    ))}
+                  </ul>
+                </section>
+              )}
+            </div>
+          </div>
+        )}
+
+        {preview && !dem && (
           <div className="import-body" aria-busy={phase === 'previewing'}>
             <div className="import-form">
               <dl className="import-facts">

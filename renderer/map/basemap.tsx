@@ -95,6 +95,9 @@ function stripTags(html: string): string {
   return html.replace(/<[^>]*>/g, '').replace(/&copy;/g, '©').replace(/&amp;/g, '&').trim();
 }
 
+/** Dispatched on `window` when the project's DEM changed (DEM import dialog): the relief basemap reloads. */
+export const TERRAIN_CHANGED_EVENT = 'landgate:terrain-changed';
+
 export function BasemapControl({ map }: { map: maplibregl.Map | null }) {
   const [terrain, setTerrain] = useState<TerrainInfo | null>(null);
   const [contours, setContours] = useState<FeatureCollection | null>(null);
@@ -104,6 +107,13 @@ export function BasemapControl({ map }: { map: maplibregl.Map | null }) {
   const [loaded, setLoaded] = useState(false);
   const [levels, setLevels] = useState('400,900');
   const [bandsStatus, setBandsStatus] = useState<{ busy: boolean; message: string }>({ busy: false, message: '' });
+  const [terrainVersion, setTerrainVersion] = useState(0);
+
+  useEffect(() => {
+    const bump = () => setTerrainVersion((v) => v + 1);
+    window.addEventListener(TERRAIN_CHANGED_EVENT, bump);
+    return () => window.removeEventListener(TERRAIN_CHANGED_EVENT, bump);
+  }, []);
 
   /** Same as `landgate bands` on the stored DEM; the page reloads to show the new layer. */
   async function buildBands() {
@@ -128,6 +138,7 @@ export function BasemapControl({ map }: { map: maplibregl.Map | null }) {
         setBasemaps(list);
         setContours(lines);
         if (!info) setChoice(list.find((b) => b.available)?.id ?? 'none');
+        else if (terrainVersion > 0) setChoice('relief'); // a DEM was just imported: show its relief
         setLoaded(true);
       })
       .catch(() => {
@@ -136,7 +147,7 @@ export function BasemapControl({ map }: { map: maplibregl.Map | null }) {
     return () => {
       cancelled = true;
     };
-  }, []);
+  }, [terrainVersion]);
 
   useEffect(() => {
     if (!map || !loaded) return;

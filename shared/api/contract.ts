@@ -12,6 +12,7 @@ import type { BasemapSummary, TerrainInfo } from '../terrain/types';
 import type { AuditView, Decision, DecisionInput, ExportedFile, NewSubmission, ParcelReview, Submission } from '../review/model';
 import type { BBox, ProjectInfo } from '../model/layers';
 import type {
+  DemPreview,
   ImportJobStatus,
   ImportPreview,
   PreviewImportRequest,
@@ -20,7 +21,7 @@ import type {
   StartImportRequest,
 } from '../importers/preview';
 
-export type { ImportJobStatus, ImportPreview, PreviewImportRequest, StageImportFilesRequest, StageImportFilesResponse, StartImportRequest };
+export type { DemPreview, ImportJobStatus, ImportPreview, PreviewImportRequest, StageImportFilesRequest, StageImportFilesResponse, StartImportRequest };
 
 export interface ParcelSummary {
   /** GeoPackage table holding the parcel (a layer of kind `parcel`). */

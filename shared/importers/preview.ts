@@ -29,10 +29,29 @@ export interface PreviewImportRequest {
   kind?: LayerKind;
 }
 
+/** A DEM upload (GeoTIFF / SRTM .hgt, several tiles mosaicked): imported as the project's DEM + an elevation-band layer. */
+export interface DemPreview {
+  cols: number;
+  rows: number;
+  crs: string;
+  crsLabelZh: string;
+  /** Cell size in CRS units (degrees or metres). */
+  cellX: number;
+  cellY: number;
+  /** Extent in the DEM's CRS: [minX, minY, maxX, maxY]. */
+  extent: [number, number, number, number];
+  minM: number | null;
+  maxM: number | null;
+  /** Cells without a value (nodata). */
+  nodataCells: number;
+  /** Band thresholds proposed (400, 900 m). */
+  levels: number[];
+}
+
 export interface ImportPreview {
   uploadId: string;
   files: string[];
-  format: SourceFormat;
+  format: SourceFormat | 'geotiff' | 'hgt';
   formatLabelZh: string;
   /** Layers of the source (GeoPackage tables, KML folders, XLSX sheets); one for most formats. */
   layers: Array<{ name: string; featureCount: number }>;
@@ -60,6 +79,8 @@ export interface ImportPreview {
   rows: Array<Record<string, string>>;
   warnings: string[];
   extras?: Record<string, unknown>;
+  /** Present for a DEM upload: the dialog shows this instead of the vector preview. */
+  dem?: DemPreview;
 }
 
 export interface StartImportRequest {
@@ -74,6 +95,8 @@ export interface StartImportRequest {
   title?: string;
   /** Xian 1980 / Beijing 1954 → CGCS2000 parameters `dx,dy,dz[,rx,ry,rz,s]`. */
   towgs84?: string;
+  /** DEM upload: elevation-band thresholds in metres (default 400, 900). */
+  levels?: number[];
 }
 
 export type ImportJobState = 'running' | 'done' | 'failed' | 'cancelled';

@@ -8,6 +8,11 @@
  * transaction on the main thread. Because the project is only touched in that final transaction,
  * a cancelled or failed job leaves it unchanged. Staged files are deleted after the import, on
  * cancel and on dispose.
+ *
+ * DEM files (GeoTIFF .tif/.tiff, SRTM .hgt, several tiles at once) take the same route: the
+ * preview reads them with the `landgate bands` DEM reader (size, cell size, CRS, extent, elevation
+ * range, nodata) and the job runs the same service as `landgate bands --dem` (the DEM is stored in
+ * the project and the elevation-band layer written; a failure or cancel rolls the DEM back).
  */
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,16 +29,37 @@ import {
   type StageImportFilesResponse,
   type StartImportRequest,
 } from '../../../shared/importers/preview';
+import { crsLabelZh } from '../../../shared/crs';
 import { isUserInputError, UserInputError } from '../../../shared/model/errors';
+import { gridExtent } from '../../../shared/terrain/grid';
 import { isLayerKind, LAYER_KIND_GEOMETRY } from '../../../shared/model/layers';
 import { defaultTableName, readFeaturesFile, readSourceFiles, type ImportOptions, type ReadResult } from '../import-file';
 import type { ProjectStore } from '../project-store';
+import { buildBandsLayer, DEFAULT_LEVELS, parseLevels, uniqueBandTable } from '../terrain/bands-service';
+import { openDem } from '../terrain/dem-source';
 import { listGpkgLayers } from './gpkg';
 import { detectFormat } from './registry';
 
 /** Largest upload accepted through the UI (all files together). */
 export const MAX_UPLOAD_BYTES = 2 * 1024 * 1024 * 1024;
 const TABLE_NAME_RE = /^[a-z][a-z0-9_]{0,62}$/;
+const DEM_RE = /\.(tiff?|hgt)$/i;
+/** Files that may travel with a DEM and are not read (GDAL statistics, world files, overviews). */
+const DEM_SIDECAR_RE = /\.(aux\.xml|tfw|tifw|xml|prj|ovr)$/i;
+
+/** The DEM files of an upload of only DEM tiles (and their sidecars), else null. */
+function demPaths(paths: string[]): string[] | null {
+  const dem = paths.filter((p) => DEM_RE.test(p));
+  return dem.length > 0 && paths.every((p) => DEM_RE.test(p) || DEM_SIDECAR_RE.test(p)) ? dem : null;
+}
+
+class Cancelled extends Error {}
+
+function jobError(error: unknown): { code: string; messageZh: string; messageEn: string } {
+  return isUserInputError(error)
+    ? { code: error.code, messageZh: error.messageZh, messageEn: error.messageEn }
+    : { code: 'internal', messageZh: `导入失败（内部错误：${(error as Error)?.message ?? String(error)}），项目未改动。`, messageEn: String((error as Error)?.message ?? error) };
+}
 
 interface Upload {
   dir: string;
@@ -123,8 +149,10 @@ export class ImportStaging {
     return names.map((n) => join(upload.dir, n));
   }
 
-  preview(request: PreviewImportRequest): ImportPreview {
+  preview(request: PreviewImportRequest): ImportPreview | Promise<ImportPreview> {
     const paths = this.paths(request.uploadId);
+    const dem = demPaths(paths);
+    if (dem) return this.previewDem(request.uploadId, paths, dem);
     const files = readSourceFiles(paths);
     const module = detectFormat(files);
     // all layers (names and counts), then the chosen one with the user's encoding / CRS; a
@@ -149,6 +177,68 @@ export class ImportStaging {
     return preview;
   }
 
+  /** DEM preview: read with the `landgate bands` reader (one pass for the elevation range); nothing written. */
+  private async previewDem(uploadId: string, paths: string[], dem: string[]): Promise<ImportPreview> {
+    const source = await openDem(dem);
+    let min = Infinity, max = -Infinity, nodataCells = 0;
+    try {
+      for (let row0 = 0; row0 < source.rows; row0 += 256) {
+        const strip = await source.readRows(row0, Math.min(256, source.rows - row0));
+        for (let i = 0; i < strip.length; i++) {
+          const v = strip[i];
+          if (v !== v) nodataCells++;
+          else {
+            if (v < min) min = v;
+            if (v > max) max = v;
+          }
+        }
+      }
+    } finally {
+      await source.close();
+    }
+    const extent = gridExtent(source);
+    const hgt = dem.every((p) => /\.hgt$/i.test(p));
+    const names = dem.map((p) => basename(p));
+    const cells = source.cols * source.rows;
+    return {
+      uploadId,
+      files: paths.map((p) => basename(p)),
+      format: hgt ? 'hgt' : 'geotiff',
+      formatLabelZh: `${hgt ? 'SRTM .hgt' : 'GeoTIFF'} 高程数据${dem.length > 1 ? `（${dem.length} 个文件拼接）` : ''}`,
+      layers: [],
+      layer: names.join('、'),
+      encoding: null,
+      crs: { value: source.crs, source: 'declared', confidence: 'certain' },
+      crsOptions: [],
+      needsParameters: false,
+      kind: 'elevation-band',
+      canonicalKeys: [],
+      fieldMap: {},
+      table: uniqueBandTable(this.store),
+      title: '',
+      featureCount: 0,
+      geometryTypes: [],
+      bbox: extent,
+      outline: [[[extent[0], extent[1]], [extent[2], extent[1]], [extent[2], extent[3]], [extent[0], extent[3]], [extent[0], extent[1]]]],
+      fields: [],
+      rows: [],
+      warnings: nodataCells > 0 ? [`${nodataCells} 个像元无高程数据（${((100 * nodataCells) / cells).toFixed(1)}%），按“未知”处理，不计入任何高程带。`] : [],
+      dem: {
+        cols: source.cols,
+        rows: source.rows,
+        crs: source.crs,
+        crsLabelZh: crsLabelZh(source.crs),
+        cellX: source.cellX,
+        cellY: source.cellY,
+        extent,
+        minM: Number.isFinite(min) ? min : null,
+        maxM: Number.isFinite(max) ? max : null,
+        nodataCells,
+        levels: [...DEFAULT_LEVELS],
+      },
+    };
+  }
+
   start(request: StartImportRequest): { jobId: string } {
     const paths = this.paths(request.uploadId);
     if (!isLayerKind(request.kind)) throw new UserInputError('import.bad-kind', `未知的图层类型“${String(request.kind)}”。`, `Unknown layer kind "${String(request.kind)}".`);
@@ -158,11 +248,42 @@ export class ImportStaging {
     if (this.store.listLayers().some((l) => l.table.toLowerCase() === request.table.toLowerCase())) {
       throw new UserInputError('layer.exists', `项目中已有名为“${request.table}”的图层，请换一个图层名。`, `Layer "${request.table}" already exists.`);
     }
+    const dem = demPaths(paths);
+    const levels = dem ? (request.levels?.length ? parseLevels(request.levels.join(',')) : [...DEFAULT_LEVELS]) : [];
     const jobId = randomUUID();
     const job: Job = { status: { jobId, state: 'running', progress: 0, phaseZh: '准备导入' }, cancelled: false };
     this.jobs.set(jobId, job);
-    void this.run(job, paths, request);
+    void (dem ? this.runDem(job, dem, request, levels) : this.run(job, paths, request));
     return { jobId };
+  }
+
+  /** `landgate bands --dem` as a job: the DEM is stored and the band layer written by the same service. */
+  private async runDem(job: Job, dem: string[], request: StartImportRequest, levels: number[]): Promise<void> {
+    const set = (progress: number, phaseZh: string) => Object.assign(job.status, { progress, phaseZh });
+    try {
+      set(0.02, '读取高程数据');
+      await tick();
+      if (job.cancelled) throw new Cancelled();
+      const result = await buildBandsLayer(this.store.path, {
+        files: dem,
+        levels,
+        table: request.table,
+        onProgress: async (fraction) => {
+          if (job.cancelled) throw new Cancelled();
+          set(0.05 + 0.85 * fraction, `存入高程数据并计算高程带（${Math.round(fraction * 100)}%）`);
+          await tick();
+        },
+      });
+      const layer = this.store.getLayer(result.table);
+      this.onImported();
+      const warnings = result.nodataCells > 0 ? [`${result.nodataCells} 个像元无高程数据，按“未知”处理，不计入任何高程带。`] : [];
+      Object.assign(job.status, { state: 'done', progress: 1, phaseZh: '导入完成', layer, warnings });
+    } catch (error) {
+      if (error instanceof Cancelled) Object.assign(job.status, { state: 'cancelled', phaseZh: '已取消，项目未改动' });
+      else Object.assign(job.status, { state: 'failed', phaseZh: '导入失败，项目未改动', error: jobError(error) });
+    } finally {
+      this.discard(request.uploadId);
+    }
   }
 
   private async run(job: Job, paths: string[], request: StartImportRequest): Promise<void> {
@@ -210,10 +331,7 @@ export class ImportStaging {
       this.onImported();
       Object.assign(job.status, { state: 'done', progress: 1, phaseZh: '导入完成', layer, warnings: read.warnings });
     } catch (error) {
-      const e = isUserInputError(error)
-        ? { code: error.code, messageZh: error.messageZh, messageEn: error.messageEn }
-        : { code: 'internal', messageZh: `导入失败（内部错误：${(error as Error)?.message ?? String(error)}），项目未改动。`, messageEn: String((error as Error)?.message ?? error) };
-      Object.assign(job.status, { state: 'failed', phaseZh: '导入失败，项目未改动', error: e });
+      Object.assign(job.status, { state: 'failed', phaseZh: '导入失败，项目未改动', error: jobError(error) });
     } finally {
       job.terminate = undefined;
       this.discard(request.uploadId);

@@ -65,8 +65,11 @@ export function computeBandsSync(source: DemRowSource & { values: ArrayLike<numb
   return { features: bandFeatureCollection(builder.finish({ smooth: options.smooth }), source), nodataCells, cells: source.cols * source.rows };
 }
 
-/** Imports DEM file(s) into the project (replacing a stored DEM); optional row consumer. */
-export async function importDem(projectPath: string, files: string[], onRows?: (source: DemRowSource) => (rows: Float32Array, count: number) => void): Promise<StoredDemInfo> {
+/**
+ * Imports DEM file(s) into the project (replacing a stored DEM); optional row consumer and
+ * progress (0..1 of the rows; throwing from it, e.g. on cancel, rolls the import back).
+ */
+export async function importDem(projectPath: string, files: string[], onRows?: (source: DemRowSource) => (rows: Float32Array, count: number) => void, onProgress?: (fraction: number) => void | Promise<void>): Promise<StoredDemInfo> {
   const source = await openDem(files);
   try {
     const writer = new DemWriter(projectPath, source, { integer: source.integer, files: source.files.map((f) => basename(f)) });
@@ -78,6 +81,7 @@ export async function importDem(projectPath: string, files: string[], onRows?: (
         const strip = await source.readRows(row0, count);
         writer.pushRows(strip, count);
         consume?.(strip, count);
+        await onProgress?.((row0 + count) / source.rows);
       }
       return writer.commit();
     } catch (error) {
@@ -118,7 +122,7 @@ export interface BandsCommandResult extends BandsResult {
  * `landgate bands`: with `files`, imports the DEM into the project and builds the bands in the
  * same pass; without, builds them from the project's stored DEM. Writes the band layer.
  */
-export async function buildBandsLayer(projectPath: string, options: { files?: string[]; levels: number[]; table?: string; smooth?: boolean }): Promise<BandsCommandResult> {
+export async function buildBandsLayer(projectPath: string, options: { files?: string[]; levels: number[]; table?: string; smooth?: boolean; onProgress?: (fraction: number) => void | Promise<void> }): Promise<BandsCommandResult> {
   const table = options.table ?? DEFAULT_BAND_TABLE;
   checkBandTable(projectPath, table); // also validates that this is a LandGate project
   let result: BandsResult | null = null;
@@ -134,7 +138,7 @@ export async function buildBandsLayer(projectPath: string, options: { files?: st
         for (let i = 0; i < strip.length; i++) if (strip[i] !== strip[i]) nodataCells++;
         for (let r = 0; r < count; r++) builder!.pushRow(strip.subarray(r * source.cols, (r + 1) * source.cols));
       };
-    });
+    }, options.onProgress);
     const bands = (builder as unknown as BandBuilder).finish({ smooth: options.smooth });
     result = { features: bandFeatureCollection(bands, grid as unknown as DemRowSource), nodataCells, cells: dem.cols * dem.rows };
   } else {
