@@ -22,6 +22,7 @@ import type { CheckReport, ParcelResult } from '../../shared/model/check';
 import { buildReferenceIndex, checkParcels, type ReferenceIndex, type ReferenceLayer } from '../../shared/rules/engine';
 import type { Profile } from '../../shared/rules/profile';
 import type { WorkerReply, WorkerRequest } from './check.worker';
+import type { SweepJob } from '../../shared/api/contract';
 
 export interface BatchOptions {
   /** Worker threads (default: available cores, at most 8). 0 = in this thread. */
@@ -192,14 +193,8 @@ export interface SweepStore {
   transaction<T>(fn: () => T): T;
 }
 
-export interface SweepJobState {
-  state: 'running' | 'done' | 'failed';
-  done: number;
-  total: number;
-  profile: string;
-  summary?: { prohibited: number; conditional: number; permitted: number; checkIds: number[]; seconds: number };
-  error?: string;
-}
+/** The job state is exactly what the API returns (shared/api/contract.ts). */
+export type SweepJobState = SweepJob;
 
 export class SweepJobs {
   private readonly jobs = new Map<string, SweepJobState>();
