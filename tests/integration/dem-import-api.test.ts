@@ -6,6 +6,7 @@ import { createApiService, type ApiService } from '../../electron/services/api-s
 import { ProjectStore } from '../../electron/services/project-store';
 import { storedDemInfo } from '../../electron/services/terrain/dem-store';
 import { sha256, sharedData } from '../support/cli';
+import { uploadFile, waitImportJob } from '../support/import-api';
 
 const DEM = join(sharedData, 'dem', 'gmted2010_lowres_shanxi_S_110.4-113.3E_34.9-37.4N.tif');
 
@@ -23,27 +24,8 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** Uploads a file (read from `path`) in chunks, as the dialog does. */
-async function upload(path: string, name: string, chunk = 4096): Promise<string> {
-  const bytes = readFileSync(path);
-  let id: string | undefined;
-  for (let offset = 0; offset < bytes.length || offset === 0; offset += chunk) {
-    const part = bytes.subarray(offset, offset + chunk);
-    const res = await api.stageImportFiles({ uploadId: id, files: [{ name, base64: part.toString('base64'), offset, totalBytes: bytes.length }] });
-    id = res.uploadId;
-    if (bytes.length === 0) break;
-  }
-  return id!;
-}
-
-async function waitJob(jobId: string) {
-  for (let i = 0; i < 1500; i++) {
-    const status = await api.getImportJob({ jobId });
-    if (status.state !== 'running') return status;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error('job did not finish');
-}
+const upload = (path: string, name: string, chunk = 4096, uploadId?: string) => uploadFile(api, path, name, chunk, uploadId);
+const waitJob = (jobId: string) => waitImportJob(api, jobId, 1500);
 
 describe('DEM import through the import API (stage → preview → start → job)', { timeout: 120_000 }, () => {
   it('previews a GeoTIFF DEM and imports it as the project DEM + an elevation-band layer', async () => {

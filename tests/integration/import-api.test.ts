@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { createApiService, type ApiService } from '../../electron/services/api-service';
 import { ProjectStore } from '../../electron/services/project-store';
 import { sha256, sharedData } from '../support/cli';
+import { uploadFile, waitImportJob } from '../support/import-api';
 
 const TXT = join(sharedData, 'boundary-txt', 'derived', 'chengqu_140502_CGCS2000_3GK_zone38_GBK.txt');
 const COUNTIES = join(sharedData, 'boundaries', 'tianditu_cgcs2000_simplified', 'shanxi_counties_tianditu.geojson');
@@ -23,27 +24,8 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** Uploads a file in chunks of `chunk` bytes, as the dialog does. */
-async function upload(path: string, name: string, chunk = 64 * 1024, uploadId?: string): Promise<string> {
-  const bytes = readFileSync(path);
-  let id = uploadId;
-  for (let offset = 0; offset < bytes.length || offset === 0; offset += chunk) {
-    const part = bytes.subarray(offset, offset + chunk);
-    const res = await api.stageImportFiles({ uploadId: id, files: [{ name, base64: part.toString('base64'), offset, totalBytes: bytes.length }] });
-    id = res.uploadId;
-    if (bytes.length === 0) break;
-  }
-  return id!;
-}
-
-async function waitJob(jobId: string) {
-  for (let i = 0; i < 600; i++) {
-    const status = await api.getImportJob({ jobId });
-    if (status.state !== 'running') return status;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error('job did not finish');
-}
+const upload = (path: string, name: string, chunk = 64 * 1024, uploadId?: string) => uploadFile(api, path, name, chunk, uploadId);
+const waitJob = (jobId: string) => waitImportJob(api, jobId, 600);
 
 const stagingDirs = () => readdirSync(tmpdir()).filter((n) => n.startsWith('landgate-upload-'));
 
