@@ -20,17 +20,11 @@ import { LAYER_KIND_GEOMETRY, isLayerKind } from '../../shared/model/layers';
 import { featureIdOf } from '../../shared/model/attributes';
 import type { CheckReport } from '../../shared/model/check';
 import { UserInputError } from '../../shared/model/errors';
+import type { AuditRecord } from '../../shared/review/model';
 import { decodeGpkgGeometry, encodeGpkgGeometry, geometryEnvelope, gpkgBlobEnvelope, forEachPosition } from './gpkg-binary';
 
-export interface AuditEntry {
-  seq: number;
-  at: string;
-  user: string;
-  action: string;
-  detail: unknown;
-  prevHash: string;
-  hash: string;
-}
+/** The UI's audit record is exactly the store's entry (shared/review/model.ts). */
+export type AuditEntry = AuditRecord;
 
 /** One stored check run (addition to the brief's API, for the UI's history view). */
 export interface CheckRecord {
@@ -773,9 +767,8 @@ export class ProjectStore {
     this.setMetaRaw('auditHead', `${seq}:${hash}`);
   }
 
-  listAudit(): AuditEntry[] {
-    if (!this.hasTable('landgate_audit')) return [];
-    const rows = this.db.prepare('SELECT seq, at, user, action, detail, prev_hash, hash FROM landgate_audit ORDER BY seq').all() as {
+  private auditRows() {
+    return this.db.prepare('SELECT seq, at, user, action, detail, prev_hash, hash FROM landgate_audit ORDER BY seq').all() as {
       seq: number;
       at: string;
       user: string;
@@ -784,6 +777,11 @@ export class ProjectStore {
       prev_hash: string;
       hash: string;
     }[];
+  }
+
+  listAudit(): AuditEntry[] {
+    if (!this.hasTable('landgate_audit')) return [];
+    const rows = this.auditRows();
     return rows.map((r) => ({ seq: r.seq, at: r.at, user: r.user, action: r.action, detail: safeJson(r.detail), prevHash: r.prev_hash, hash: r.hash }));
   }
 
@@ -794,15 +792,7 @@ export class ProjectStore {
    */
   verifyAudit(): { ok: boolean; firstBadSeq?: number } {
     if (!this.hasTable('landgate_audit')) return { ok: true };
-    const rows = this.db.prepare('SELECT seq, at, user, action, detail, prev_hash, hash FROM landgate_audit ORDER BY seq').all() as {
-      seq: number;
-      at: string;
-      user: string;
-      action: string;
-      detail: string;
-      prev_hash: string;
-      hash: string;
-    }[];
+    const rows = this.auditRows();
     let prevHash = GENESIS_HASH;
     let expectedSeq = 1;
     for (const r of rows) {
