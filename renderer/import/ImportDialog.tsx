@@ -221,23 +221,11 @@ export function ImportDialog({ files, onClose, onImported }: ImportDialogProps) 
                 <input data-testid="import-dem-levels" value={levels} onChange={(e) => setLevels(e.target.value)} />
                 <small className="import-note">{t('import.demLevelsHint')}</small>
               </label>
-              <label className="import-field">
-                <span>{t('import.table')}</span>
-                <input data-testid="import-table" value={table} onChange={(e) => setTable(e.target.value)} pattern="[a-z][a-z0-9_]*" title={t('import.tableHint')} />
-              </label>
+              <TableNameField table={table} setTable={setTable} />
             </div>
             <div className="import-side">
               <OutlinePreview outline={preview.outline} bbox={preview.bbox} />
-              {preview.warnings.length > 0 && (
-                <section className="import-warnings" data-testid="import-warnings">
-                  <h3>{t('import.warnings')}</h3>
-                  <ul>
-                    {preview.warnings.map((w, i) => (
-                      <li key={i}>{w}</li>
-                    ))}
-                  </ul>
-                </section>
-              )}
+              <ImportWarnings warnings={preview.warnings} />
             </div>
           </div>
         )}
@@ -321,24 +309,12 @@ export function ImportDialog({ files, onClose, onImported }: ImportDialogProps) 
                 <span>{t('import.layerTitle')}</span>
                 <input data-testid="import-title" value={title} onChange={(e) => setTitle(e.target.value)} />
               </label>
-              <label className="import-field">
-                <span>{t('import.table')}</span>
-                <input data-testid="import-table" value={table} onChange={(e) => setTable(e.target.value)} pattern="[a-z][a-z0-9_]*" title={t('import.tableHint')} />
-              </label>
+              <TableNameField table={table} setTable={setTable} />
             </div>
 
             <div className="import-side">
               <OutlinePreview outline={preview.outline} bbox={preview.bbox} />
-              {preview.warnings.length > 0 && (
-                <section className="import-warnings" data-testid="import-warnings">
-                  <h3>{t('import.warnings')}</h3>
-                  <ul>
-                    {preview.warnings.map((w, i) => (
-                      <li key={i}>{w}</li>
-                    ))}
-                  </ul>
-                </section>
-              )}
+              <ImportWarnings warnings={preview.warnings} />
               {parcelsArea.length > 0 && (
                 <section className="import-area" data-testid="import-area">
                   <h3>{t('import.area')}</h3>
@@ -441,5 +417,29 @@ export function ImportDialog({ files, onClose, onImported }: ImportDialogProps) 
         </footer>
       </div>
     </div>
+  );
+}
+
+/** The GeoPackage table name the import writes (lower-case ASCII, as the store requires). */
+function TableNameField({ table, setTable }: { table: string; setTable: (value: string) => void }) {
+  return (
+    <label className="import-field">
+      <span>{t('import.table')}</span>
+      <input data-testid="import-table" value={table} onChange={(e) => setTable(e.target.value)} pattern="[a-z][a-z0-9_]*" title={t('import.tableHint')} />
+    </label>
+  );
+}
+
+function ImportWarnings({ warnings }: { warnings: string[] }) {
+  if (warnings.length === 0) return null;
+  return (
+    <section className="import-warnings" data-testid="import-warnings">
+      <h3>{t('import.warnings')}</h3>
+      <ul>
+        {warnings.map((w, i) => (
+          <li key={i}>{w}</li>
+        ))}
+      </ul>
+    </section>
   );
 }
