@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { UserInputError, isUserInputError } from '../../shared/model/errors';
 import { COMMANDS, type CommandIo } from './commands/index';
 import type { Values } from './commands/types';
-import { usageText } from './usage';
+import { commandUsageText, usageText } from './usage';
 
 export const EXIT_OK = 0;
 export const EXIT_INTERNAL = 1;
@@ -19,9 +19,18 @@ const defaultIo: CommandIo = {
   err: (text) => process.stderr.write(text),
 };
 
+const isHelpFlag = (arg: string | undefined) => arg === '--help' || arg === '-h';
+
 export async function main(argv: string[], io: CommandIo = defaultIo): Promise<number> {
   const [command, ...rest] = argv;
-  if (!command || command === '--help' || command === '-h' || command === 'help') {
+  // `landgate help check` and `landgate check --help` answer for one command; a user reaching for
+  // help must not get an option-parsing error.
+  const helpFor = command === 'help' ? rest[0] : rest.some(isHelpFlag) ? command : undefined;
+  if (helpFor !== undefined && COMMANDS[helpFor]) {
+    io.out(commandUsageText(helpFor));
+    return EXIT_OK;
+  }
+  if (!command || isHelpFlag(command) || command === 'help') {
     io.out(usageText());
     return command ? EXIT_OK : EXIT_BAD_INPUT;
   }

@@ -12,3 +12,9 @@ export function usageText(): string {
     '',
   ].join('\n');
 }
+
+/** Usage and summary of one command (`landgate <command> --help`). */
+export function commandUsageText(command: string): string {
+  const spec = COMMANDS[command];
+  return [`用法：${spec.usage}`, '', spec.summary, ''].join('\n');
+}

@@ -256,9 +256,13 @@ export function normaliseScheme(value: unknown): UseScheme | undefined {
   return aliases[v];
 }
 
-/** Short description for messages: `0701（用地用海分类 2023）`, or `…（未声明分类标准，按用地用海分类 2023 推定）`. */
+/**
+ * Short description for messages: `0701（用地用海分类 2023）`, or `0701（按用地用海分类 2023 推定）` when
+ * the submission declared no scheme. A parcel's messages repeat it, so it stays short; each message
+ * must still say the scheme was assumed, because findings are read one by one (exports, the PDF).
+ */
 export function describeUse(c: UseClass): string {
   const label = c.code ?? c.raw;
   const scheme = USE_SCHEME_LABEL_ZH[c.scheme];
-  return c.schemeAssumed ? `${label}（未声明分类标准，按${scheme}推定）` : `${label}（${scheme}）`;
+  return c.schemeAssumed ? `${label}（按${scheme} 推定）` : `${label}（${scheme}）`;
 }

@@ -31,6 +31,15 @@ describe('landgate usage', () => {
     expect(result.stdout).toContain('landgate check');
   });
 
+  it('answers --help and `help <command>` for one command with its usage, exit 0', () => {
+    for (const args of [['check', '--help'], ['help', 'check'], ['package', 'export', '-h']]) {
+      const result = landgate(args);
+      expect(result.status, args.join(' ')).toBe(0);
+      expect(result.stdout).toMatch(new RegExp(`^用法：landgate ${args[0] === 'help' ? args[1] : args[0]} `));
+      expect(result.stderr).toBe('');
+    }
+  });
+
   it('refuses an unknown command in Chinese with an English log line', () => {
     const result = landgate(['frobnicate']);
     expect(result.status).toBe(2);
