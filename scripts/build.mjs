@@ -25,6 +25,14 @@ if (!only || only === 'electron') {
     format: 'esm',
     packages: 'external',
   });
+  // The batch-check worker (全部审查) next to main.mjs, with its dependencies inlined: a worker
+  // thread's entry is loaded from app.asar.unpacked, where node_modules cannot be resolved.
+  await esbuild({
+    ...common,
+    entryPoints: [join(root, 'electron/services/check.worker.ts')],
+    outfile: join(root, 'dist/electron/check.worker.mjs'),
+    format: 'esm',
+  });
   // A sandboxed preload must be a single CommonJS file that requires nothing but 'electron'.
   await esbuild({
     ...common,

@@ -7,9 +7,11 @@
  * never idles the other cores. Results are reassembled in submission order: the report is the same,
  * byte for byte, as a single-threaded checkParcels() over the whole list (tests/integration/sweep).
  *
- * Workers run TypeScript from source through tsx's loader (`--import <tsx loader>`); where the
- * worker file does not exist (the bundled Electron main) or workers cannot start, the batch runs in
- * this thread in chunks, yielding between chunks so progress is still reported.
+ * Where the worker comes from: in the desktop build, scripts/build.mjs bundles check.worker.ts into
+ * dist/electron/check.worker.mjs next to main.mjs, self-contained (no node_modules lookups, so it
+ * also loads from app.asar.unpacked); from source (CLI, browser mode, tests) the TypeScript file runs
+ * through tsx's loader. Where neither exists or workers cannot start, the batch runs in this thread
+ * in chunks, yielding between chunks so progress is still reported.
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -42,7 +44,25 @@ export interface BatchResult {
   workers: number;
 }
 
-const WORKER_URL = new URL('./check.worker.ts', import.meta.url);
+/** How a check worker is started: the bundled file as is, or the TypeScript source through tsx. */
+export type WorkerEntry = { kind: 'bundled'; path: string } | { kind: 'source'; url: URL };
+
+/**
+ * The check worker next to `base` (this module's URL): `check.worker.mjs` when this module is the
+ * bundled main, else `check.worker.ts` run through tsx; null when neither can run. A bundled file
+ * inside app.asar is loaded from app.asar.unpacked (electron-builder.yml unpacks it), because a
+ * worker thread's entry must be a real file.
+ */
+export function checkWorkerEntry(base: string = import.meta.url): WorkerEntry | null {
+  const bundled = new URL('./check.worker.mjs', base);
+  if (bundled.protocol === 'file:') {
+    const path = fileURLToPath(bundled).replace(/([\\/])app\.asar([\\/])/, '$1app.asar.unpacked$2');
+    if (existsSync(path)) return { kind: 'bundled', path };
+  }
+  const source = new URL('./check.worker.ts', base);
+  if (source.protocol === 'file:' && existsSync(fileURLToPath(source)) && tsxLoader() !== null) return { kind: 'source', url: source };
+  return null;
+}
 
 /** Below this many parcels, starting workers costs more than it saves. */
 const MIN_PARCELS_FOR_WORKERS = 400;
@@ -53,9 +73,10 @@ export async function runBatchCheck(layers: ReferenceLayer[], parcels: Feature<P
   const wanted = options.workers ?? Math.min(8, availableParallelism());
   const threads = Math.min(wanted, Math.ceil(parcels.length / chunkSize));
   const header = { profile: profile.id, profileVersion: profile.version, checkedAt: isoSeconds(checkedAt) };
-  if (threads >= 1 && parcels.length >= MIN_PARCELS_FOR_WORKERS && workerAvailable()) {
+  const entry = threads >= 1 && parcels.length >= MIN_PARCELS_FOR_WORKERS ? checkWorkerEntry() : null;
+  if (entry) {
     try {
-      const results = await inWorkers(layers, parcels, profile, threads, chunkSize, checkedAt, options);
+      const results = await inWorkers(entry, layers, parcels, profile, threads, chunkSize, checkedAt, options);
       return { report: { ...header, parcels: results }, workers: threads };
     } catch (error) {
       if (!(error instanceof WorkerStartError)) throw error;
@@ -80,10 +101,6 @@ function isoSeconds(d: Date): string {
 
 class WorkerStartError extends Error {}
 
-function workerAvailable(): boolean {
-  return WORKER_URL.protocol === 'file:' && existsSync(fileURLToPath(WORKER_URL)) && tsxLoader() !== null;
-}
-
 let loader: string | null | undefined;
 /** file: URL of tsx's ESM register API, resolved from this package (not the cwd). */
 function tsxLoader(): string | null {
@@ -102,16 +119,18 @@ function tsxLoader(): string | null {
 }
 
 /**
- * A worker running check.worker.ts from source. `execArgv: ['--import', tsx]` does not reach a
- * worker's own entry module on Node 20 (ERR_UNKNOWN_FILE_EXTENSION), so the worker starts from a
- * two-line bootstrap that registers tsx's loader and then imports the TypeScript entry.
+ * A check worker. From source, `execArgv: ['--import', tsx]` does not reach a worker's own entry
+ * module on Node 20 (ERR_UNKNOWN_FILE_EXTENSION), so the worker starts from a two-line bootstrap
+ * that registers tsx's loader and then imports the TypeScript entry.
  */
-function startWorker(): Worker {
-  const bootstrap = `import(${JSON.stringify(tsxLoader())}).then((m) => { (m.register ?? m.default.register)(); return import(${JSON.stringify(WORKER_URL.href)}); }).catch((e) => { console.error(e); process.exit(70); });`;
+export function startCheckWorker(entry: WorkerEntry): Worker {
+  if (entry.kind === 'bundled') return new Worker(entry.path);
+  const bootstrap = `import(${JSON.stringify(tsxLoader())}).then((m) => { (m.register ?? m.default.register)(); return import(${JSON.stringify(entry.url.href)}); }).catch((e) => { console.error(e); process.exit(70); });`;
   return new Worker(bootstrap, { eval: true });
 }
 
 async function inWorkers(
+  entry: WorkerEntry,
   layers: ReferenceLayer[],
   parcels: Feature<Polygon | MultiPolygon>[],
   profile: Profile,
@@ -145,7 +164,7 @@ async function inWorkers(
         return true;
       };
       for (let i = 0; i < threads; i++) {
-        const worker = startWorker();
+        const worker = startCheckWorker(entry);
         workers.push(worker);
         let ready = false;
         worker.on('message', (reply: WorkerReply) => {
