@@ -14,7 +14,7 @@ import * as geographiclibModule from 'geographiclib-geodesic';
 import proj4 from 'proj4';
 import type { Geometry, MultiPolygon, Polygon, Position } from 'geojson';
 import { CGCS2000_A, CGCS2000_F, gaussKrugerCrsForLon, transformer } from '../crs';
-import { signedRingArea } from './rings';
+import { pointInRings, signedRingArea } from './rings';
 
 // The package is CommonJS: under Node's ESM loader only the default export exists, while bundlers
 // also expose the names. Accept both shapes.
@@ -380,23 +380,12 @@ function findContact(a: Flattened, b: Flattened): XY | null {
       if (hit) return hit;
     }
   }
-  for (const vertex of a.vertices) if (b.polygons.some((rings) => pointInPolygon(vertex, rings))) return vertex;
-  for (const vertex of b.vertices) if (a.polygons.some((rings) => pointInPolygon(vertex, rings))) return vertex;
+  // segments did not meet: one polygon lies inside the other, or they are apart
+  for (const vertex of a.vertices) if (b.polygons.some((rings) => pointInRings(vertex, rings))) return vertex;
+  for (const vertex of b.vertices) if (a.polygons.some((rings) => pointInRings(vertex, rings))) return vertex;
   return null;
 }
 
-/** Even-odd point-in-polygon over shell and holes; boundary points were caught by segment contact. */
-function pointInPolygon(p: XY, rings: XY[][]): boolean {
-  let inside = false;
-  for (const ring of rings) {
-    for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-      const [xi, yi] = ring[i];
-      const [xj, yj] = ring[j];
-      if (yi > p[1] !== yj > p[1] && p[0] < ((xj - xi) * (p[1] - yi)) / (yj - yi) + xi) inside = !inside;
-    }
-  }
-  return inside;
-}
 
 /** Squared gap between the bounding boxes of two segments (0 when they overlap). */
 function boxGap2(s: [XY, XY], t: [XY, XY]): number {

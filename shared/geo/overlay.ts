@@ -11,7 +11,7 @@
 import polygonClipping from 'polygon-clipping';
 import type { MultiPolygon, Polygon, Position } from 'geojson';
 import { bboxOf, geodesicAreaM2 } from './geodesy';
-import { signedRingArea } from './rings';
+import { pointInRings, signedRingArea } from './rings';
 
 export interface OverlapResult {
   /** Geodesic area of the intersection, m² (unrounded). 0 when disjoint or only touching. */
@@ -132,18 +132,7 @@ function segmentMeetsBox(p: Position, q: Position, x0: number, y0: number, x1: n
 
 /** Even-odd point in polygon (shells and holes of every part), lon/lat plane. */
 function pointInPolygonal(p: Position, g: Polygon | MultiPolygon): boolean {
-  const polygons = g.type === 'Polygon' ? [g.coordinates] : g.coordinates;
-  let inside = false;
-  for (const rings of polygons) {
-    for (const ring of rings) {
-      for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-        const [xi, yi] = ring[i];
-        const [xj, yj] = ring[j];
-        if (yi > p[1] !== yj > p[1] && p[0] < ((xj - xi) * (p[1] - yi)) / (yj - yi) + xi) inside = !inside;
-      }
-    }
-  }
-  return inside;
+  return pointInRings(p, g.type === 'Polygon' ? g.coordinates : g.coordinates.flat());
 }
 
 /** True when the intersection area exceeds the threshold (rules.md §2: strictly greater). */

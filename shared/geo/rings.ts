@@ -33,3 +33,13 @@ export function pointInRing(p: Position, ring: readonly Position[]): boolean {
   }
   return inside;
 }
+
+/**
+ * Even-odd test against several rings at once: a polygon's shell and holes, or every ring of a
+ * multipolygon (parts do not overlap, so parity gives "inside some part and outside its holes").
+ */
+export function pointInRings(p: Position, rings: Iterable<readonly Position[]>): boolean {
+  let inside = false;
+  for (const ring of rings) if (pointInRing(p, ring)) inside = !inside;
+  return inside;
+}
