@@ -1,15 +1,19 @@
 /**
  * Profile editor dialog (issue 4): duplicate a built-in profile into the project, or edit a project
- * profile — rename, switch rules on and off, change the numeric parameters. On save the draft is
+ * profile — rename, switch rules on and off, change every parameter: the distances, the station
+ * types of air.station-catering, the triggers of soil.survey-required, the rivers of
+ * river.agri-chemical-limit and the 一住两公 code prefixes. On save the draft is
  * checked with the same validator the files go through (shared/rules/profile.ts validateProfile),
  * errors shown in Chinese naming the field; the Node side validates again before storing it in
  * the project (landgate_profiles).
  */
 import { useEffect, useState } from 'react';
+import { createPortal } from 'react-dom';
 import type { ProfileSummary } from '../../shared/api/contract';
 import { UserInputError } from '../../shared/model/errors';
 import { RULES } from '../../shared/rules/catalogue';
-import { validateProfile, type Profile, type ProfileParameters } from '../../shared/rules/profile';
+import { AIR_STATION_TYPES, SURVEY_TARGETS, validateProfile, type Profile, type ProfileParameters } from '../../shared/rules/profile';
+import { formatAttributeValue } from '../i18n/labels';
 import { api, toApiError } from '../platform/api';
 import { getLocale } from '../i18n';
 import { pt } from './messages';
@@ -41,6 +45,23 @@ function parseNumber(text: string, nullable: boolean): unknown {
   return Number.isFinite(n) ? n : text;
 }
 
+/** A river row as typed: the distance stays text until saved, so the validator can name a bad one. */
+interface RiverRow {
+  river: string;
+  distance: string;
+}
+
+/** “07, 08，R、A” → ['07', '08', 'R', 'A']; empty → undefined (the standard classification, rules.md §1.3). */
+export function parsePrefixes(text: string): string[] | undefined {
+  const list = text.split(/[,，、\s]+/).map((s) => s.trim()).filter(Boolean);
+  return list.length > 0 ? list : undefined;
+}
+
+/** Toggles one member of an enumerated list, keeping the catalogue's order. */
+function toggled<T extends string>(all: readonly T[], current: readonly T[], value: T, on: boolean): T[] {
+  return all.filter((v) => (v === value ? on : current.includes(v)));
+}
+
 export function ProfileEditor({ profile, takenIds, onClose, onSaved }: Props) {
   const [base, setBase] = useState<Profile | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
@@ -49,6 +70,10 @@ export function ProfileEditor({ profile, takenIds, onClose, onSaved }: Props) {
   const [name, setName] = useState(isCopy ? `${profile.name}（副本）` : profile.name);
   const [rules, setRules] = useState<Set<string>>(new Set());
   const [numbers, setNumbers] = useState<Record<string, string>>({});
+  const [stationTypes, setStationTypes] = useState<ProfileParameters['stationTypes']>([]);
+  const [surveyTargets, setSurveyTargets] = useState<ProfileParameters['surveyTargets']>([]);
+  const [rivers, setRivers] = useState<RiverRow[]>([]);
+  const [prefixes, setPrefixes] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
 
@@ -61,8 +86,11 @@ export function ProfileEditor({ profile, takenIds, onClose, onSaved }: Props) {
         for (const { key } of NUMERIC) values[key] = p.parameters[key] === null ? '' : String(p.parameters[key]);
         values.riverGreenMain = String(p.parameters.riverGreenBufferM.main);
         values.riverGreenTributary = String(p.parameters.riverGreenBufferM.tributary);
-        p.parameters.riverAgriLimits.forEach((limit, i) => (values[`riverAgri${i}`] = String(limit.distanceM)));
         setNumbers(values);
+        setStationTypes(p.parameters.stationTypes);
+        setSurveyTargets(p.parameters.surveyTargets);
+        setRivers(p.parameters.riverAgriLimits.map((limit) => ({ river: limit.river, distance: String(limit.distanceM) })));
+        setPrefixes((p.parameters.sensitiveUsePrefixes ?? []).join(', '));
       },
       (e: unknown) => setLoadError(message(e)),
     );
@@ -73,7 +101,12 @@ export function ProfileEditor({ profile, takenIds, onClose, onSaved }: Props) {
     const parameters: Record<string, unknown> = { ...base.parameters };
     for (const { key, nullable } of NUMERIC) parameters[key] = parseNumber(numbers[key] ?? '', nullable === true);
     parameters.riverGreenBufferM = { main: parseNumber(numbers.riverGreenMain ?? '', false), tributary: parseNumber(numbers.riverGreenTributary ?? '', false) };
-    parameters.riverAgriLimits = base.parameters.riverAgriLimits.map((limit, i) => ({ river: limit.river, distanceM: parseNumber(numbers[`riverAgri${i}`] ?? '', false) }));
+    parameters.riverAgriLimits = rivers.map((row) => ({ river: row.river.trim(), distanceM: parseNumber(row.distance, false) }));
+    parameters.stationTypes = stationTypes;
+    parameters.surveyTargets = surveyTargets;
+    const prefixList = parsePrefixes(prefixes);
+    if (prefixList) parameters.sensitiveUsePrefixes = prefixList;
+    else delete parameters.sensitiveUsePrefixes;
     return {
       id: id.trim(),
       name: name.trim(),
@@ -160,12 +193,44 @@ export function ProfileEditor({ profile, takenIds, onClose, onSaved }: Props) {
                   <span>{pt('param.riverGreenTributary')}</span>
                   <input inputMode="decimal" value={numbers.riverGreenTributary ?? ''} onChange={(e) => setNumbers({ ...numbers, riverGreenTributary: e.target.value })} />
                 </label>
-                {base.parameters.riverAgriLimits.map((limit, i) => (
-                  <label key={limit.river} className="profile-editor-field">
-                    <span>{pt('param.riverAgri', { river: limit.river })}</span>
-                    <input inputMode="decimal" value={numbers[`riverAgri${i}`] ?? ''} onChange={(e) => setNumbers({ ...numbers, [`riverAgri${i}`]: e.target.value })} />
+                <label className="profile-editor-field">
+                  <span>{pt('param.sensitivePrefixes')}</span>
+                  <input data-testid="profile-param-sensitiveUsePrefixes" value={prefixes} placeholder={pt('param.sensitivePrefixesDefault')} onChange={(e) => setPrefixes(e.target.value)} />
+                </label>
+              </fieldset>
+              <fieldset data-testid="profile-station-types">
+                <legend>{pt('param.stationTypes')}</legend>
+                {AIR_STATION_TYPES.map((type) => (
+                  <label key={type} className="profile-editor-rule">
+                    <input type="checkbox" data-testid={`profile-station-${type}`} checked={stationTypes.includes(type)} onChange={(e) => setStationTypes(toggled(AIR_STATION_TYPES, stationTypes, type, e.target.checked))} />
+                    <span>{formatAttributeValue('monitoring-station', 'type', type)}</span>
                   </label>
                 ))}
+              </fieldset>
+              <fieldset data-testid="profile-survey-targets">
+                <legend>{pt('param.surveyTargets')}</legend>
+                {SURVEY_TARGETS.map((target) => (
+                  <label key={target} className="profile-editor-rule">
+                    <input type="checkbox" data-testid={`profile-survey-${target}`} checked={surveyTargets.includes(target)} onChange={(e) => setSurveyTargets(toggled(SURVEY_TARGETS, surveyTargets, target, e.target.checked))} />
+                    <span>{pt(`survey.${target}`)}</span>
+                  </label>
+                ))}
+              </fieldset>
+              <fieldset data-testid="profile-river-limits">
+                <legend>{pt('param.riverAgriLimits')}</legend>
+                {rivers.map((row, i) => (
+                  <div key={i} className="profile-editor-river">
+                    <input aria-label={pt('param.riverName')} data-testid={`profile-river-name-${i}`} value={row.river} placeholder={pt('param.riverName')} onChange={(e) => setRivers(rivers.map((r, j) => (j === i ? { ...r, river: e.target.value } : r)))} />
+                    <input aria-label={pt('param.riverDistance')} data-testid={`profile-river-distance-${i}`} inputMode="decimal" value={row.distance} onChange={(e) => setRivers(rivers.map((r, j) => (j === i ? { ...r, distance: e.target.value } : r)))} />
+                    <span>m</span>
+                    <button type="button" className="link-button" data-testid={`profile-river-remove-${i}`} onClick={() => setRivers(rivers.filter((_, j) => j !== i))}>
+                      {pt('param.riverRemove')}
+                    </button>
+                  </div>
+                ))}
+                <button type="button" className="link-button" data-testid="profile-river-add" onClick={() => setRivers([...rivers, { river: '', distance: '1000' }])}>
+                  {pt('param.riverAdd')}
+                </button>
               </fieldset>
             </div>
             <fieldset>
@@ -219,17 +284,21 @@ export function ProfileEditButton({ profile, profiles, onSaved }: { profile: Pro
       <button type="button" className="profile-edit-button" data-testid="profile-edit" disabled={!profile} onClick={() => setOpen(true)}>
         {pt('editor.open')}
       </button>
-      {open && profile && (
-        <ProfileEditor
-          profile={profile}
-          takenIds={profiles.map((p) => p.id)}
-          onClose={() => setOpen(false)}
-          onSaved={(saved) => {
-            setOpen(false);
-            onSaved(saved);
-          }}
-        />
-      )}
+      {/* In document.body: inside the header the dialog would share the header's stacking context and sit under the map's buttons. */}
+      {open &&
+        profile &&
+        createPortal(
+          <ProfileEditor
+            profile={profile}
+            takenIds={profiles.map((p) => p.id)}
+            onClose={() => setOpen(false)}
+            onSaved={(saved) => {
+              setOpen(false);
+              onSaved(saved);
+            }}
+          />,
+          document.body,
+        )}
     </>
   );
 }

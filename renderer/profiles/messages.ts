@@ -40,7 +40,19 @@ const zh = {
   'param.countyAirBufferM': '县城建成区涉气项目距离（m）',
   'param.riverGreenMain': '干流生态缓冲带（m）',
   'param.riverGreenTributary': '支流生态缓冲带（m）',
-  'param.riverAgri': '{river} 限制农药化肥距离（m）',
+  'param.stationTypes': '站点周边禁止餐饮的监测站点类型（air.station-catering）',
+  'param.surveyTargets': '须开展土壤污染状况调查的情形（soil.survey-required）',
+  'param.riverAgriLimits': '限制农药化肥的河流及距离（river.agri-chemical-limit）',
+  'param.riverName': '河流名称',
+  'param.riverDistance': '距离（m）',
+  'param.riverAdd': '＋ 添加河流',
+  'param.riverRemove': '删除',
+  'param.sensitivePrefixes': '一住两公用途代码前缀',
+  'param.sensitivePrefixesDefault': '留空：按标准分类（07、08…）',
+  'survey.sensitive-use-change': '用途变更为一住两公（现状用途不是）',
+  'survey.agricultural-use-change': '用途变更为农用地（现状用途不是）',
+  'survey.food-processing': '食品加工、储存项目',
+  'survey.industrial-recover': '收回工矿用地',
 };
 
 type Key = keyof typeof zh;
@@ -81,7 +93,19 @@ const en: Record<Key, string> = {
   'param.countyAirBufferM': 'County-town air buffer (m)',
   'param.riverGreenMain': 'Main-stream green buffer (m)',
   'param.riverGreenTributary': 'Tributary green buffer (m)',
-  'param.riverAgri': '{river} agri-chemical limit (m)',
+  'param.stationTypes': 'Station types where catering is banned nearby (air.station-catering)',
+  'param.surveyTargets': 'When a soil survey is required (soil.survey-required)',
+  'param.riverAgriLimits': 'Rivers with agri-chemical limits (river.agri-chemical-limit)',
+  'param.riverName': 'River name',
+  'param.riverDistance': 'Distance (m)',
+  'param.riverAdd': '+ Add river',
+  'param.riverRemove': 'Remove',
+  'param.sensitivePrefixes': 'Sensitive-use code prefixes',
+  'param.sensitivePrefixesDefault': 'Empty: the standard classes (07, 08…)',
+  'survey.sensitive-use-change': 'Change to residential/public use (from another use)',
+  'survey.agricultural-use-change': 'Change to agricultural use (from another use)',
+  'survey.food-processing': 'Food processing or storage projects',
+  'survey.industrial-recover': 'Recovery of industrial/mining land',
 };
 
 export function pt(key: Key, params: Record<string, string | number> = {}): string {
