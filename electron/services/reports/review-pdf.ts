@@ -6,7 +6,9 @@
  * and signature block, reference-layer vintages, and the 界址点成果表.
  */
 import { existsSync } from 'node:fs';
-import PDFDocument from 'pdfkit';
+// pdfkit (and its fonts and AFM tables) loads only when a report is drawn: it would add ~0.6 s to
+// every `landgate` command and to the app's start-up.
+import type {} from 'pdfkit';
 import type { Geometry, Position } from 'geojson';
 import { transformer } from '../../../shared/crs';
 import { bboxOf } from '../../../shared/geo/geodesy';
@@ -293,8 +295,9 @@ function findingFigure(f: Finding): string {
 }
 
 /** Renders the 审查意见书; resolves to the PDF bytes. */
-export function renderReviewPdf(data: ReportData): Promise<Buffer> {
+export async function renderReviewPdf(data: ReportData): Promise<Buffer> {
   const fontPath = cjkFontPath();
+  const { default: PDFDocument } = await import('pdfkit');
   const doc = new PDFDocument({
     size: 'A4',
     margins: { top: M, bottom: M, left: M, right: M },
