@@ -17,6 +17,7 @@ import { attachElevation } from './terrain/parcel-elevation';
 import { TerrainService, type TileResponse } from './terrain/tiles';
 import { buildBandsLayer, DEFAULT_LEVELS, parseLevels, uniqueBandTable } from './terrain/bands-service';
 import { ImportStaging } from './importers/staging';
+import { saveParcel } from './parcel-edit';
 
 export interface ApiService extends LandGateApi {
   close(): void;
@@ -78,7 +79,7 @@ export function createApiService(projectPath: string): ApiService {
     ));
 
   const service: ApiService = {
-    ...createReviewApi(store),
+    ...createReviewApi(store, imports), // the package import reads its file from the staged uploads
     async getProject() {
       return store.info();
     },
@@ -164,6 +165,10 @@ export function createApiService(projectPath: string): ApiService {
       const result = await buildBandsLayer(store.path, { levels, table, smooth: !!request?.smooth });
       referenceIndex = null; // the new band layer takes part in the next check
       return { table: result.table, levels: result.levels, nodataCells: result.nodataCells };
+    },
+    async saveParcel(request) {
+      // Parcels are not reference layers: the cached reference index stays valid.
+      return saveParcel(store, request);
     },
     async tile(pathname) {
       return terrain().handle(pathname);

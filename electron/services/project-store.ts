@@ -942,6 +942,116 @@ export class ProjectStore {
   }
 
   // -------------------------------------------------------------------------------------------
+  // Single features (issue 6: parcels drawn or reshaped on the map). Both keep the layer's
+  // gpkg_contents extent exact (the R*Tree follows through the standard triggers) and write
+  // nothing else: the caller wraps them with its audit entry in one transaction.
+
+  /** Addition (issue 6): the fid of the feature with this id (as readFeatures derives it), or null. */
+  findFeatureFid(table: string, id: string): number | null {
+    const row = this.layerRow(table);
+    if (!row) throw this.unknownLayer(table);
+    const idColumn = (JSON.parse(row.columns) as ColumnSpec[]).find((c) => c.key === 'id');
+    const hits = idColumn
+      ? (this.db.prepare(`SELECT fid FROM ${quoteId(table)} WHERE trim(${quoteId(idColumn.column)}) = ? ORDER BY fid`).all(id) as { fid: number }[])
+      : [];
+    if (hits.length > 1) {
+      throw new UserInputError('layer.duplicate-id', `图层“${table}”中有 ${hits.length} 个要素的编号都是“${id}”，无法确定要修改哪一个。`, `Layer "${table}" has ${hits.length} features with id "${id}".`);
+    }
+    if (hits.length === 1) return Number(hits[0].fid);
+    // Without an id attribute a feature's id is its fid (featureIdOf).
+    if (!/^\d+$/.test(id)) return null;
+    const byFid = this.db
+      .prepare(`SELECT fid FROM ${quoteId(table)} WHERE fid = ?${idColumn ? ` AND (${quoteId(idColumn.column)} IS NULL OR trim(${quoteId(idColumn.column)}) = '')` : ''}`)
+      .get(Number(id)) as { fid: number } | undefined;
+    return byFid ? Number(byFid.fid) : null;
+  }
+
+  /**
+   * Addition (issue 6): appends one feature to an existing layer. Property keys the layer lacks
+   * become new columns (recorded in landgate_layers), so a drawn parcel keeps every attribute.
+   */
+  insertFeature(table: string, feature: Feature): number {
+    return this.transaction(() => {
+      this.ensureLandgateSchema();
+      const row = this.layerRow(table);
+      if (!row) throw this.unknownLayer(table);
+      const geometry = this.checkedLayerGeometry(table, row.kind as LayerKind, feature.geometry);
+      const columns = JSON.parse(row.columns) as ColumnSpec[];
+      const properties: Record<string, unknown> = { ...(feature.properties ?? {}) };
+      if ((properties.id === undefined || properties.id === null) && feature.id !== undefined && feature.id !== null) properties.id = String(feature.id);
+      const used = new Set(['fid', 'geom', ...columns.map((c) => c.column.toLowerCase())]);
+      let added = false;
+      for (const [key, value] of Object.entries(properties)) {
+        if (key === '' || columns.some((c) => c.key === key)) continue;
+        let column = key;
+        let n = 2;
+        while (used.has(column.toLowerCase())) column = `${key}_${n++}`;
+        used.add(column.toLowerCase());
+        const spec: ColumnSpec = { key, column, type: inferColumnType(key, [value]) };
+        this.db.exec(`ALTER TABLE ${quoteId(table)} ADD COLUMN ${quoteId(column)} ${SQL_TYPE[spec.type]}`);
+        columns.push(spec);
+        added = true;
+      }
+      if (added) this.db.prepare('UPDATE landgate_layers SET columns = ? WHERE table_name = ?').run(JSON.stringify(columns), table);
+      const values = columns.map((c) => toSqlValue(this.valueForColumn(properties[c.key], c, table), c.type));
+      const result = this.db
+        .prepare(`INSERT INTO ${quoteId(table)} (geom${columns.map((c) => `, ${quoteId(c.column)}`).join('')}) VALUES (?${', ?'.repeat(columns.length)})`)
+        .run(encodeGpkgGeometry(geometry, PROJECT_SRS_ID), ...values);
+      this.refreshLayerExtent(table);
+      return Number(result.lastInsertRowid);
+    });
+  }
+
+  /** Addition (issue 6): replaces the geometry of one feature (by fid); its attributes stay. */
+  replaceFeatureGeometry(table: string, fid: number, geometry: Geometry): void {
+    this.transaction(() => {
+      this.ensureLandgateSchema();
+      const row = this.layerRow(table);
+      if (!row) throw this.unknownLayer(table);
+      const checked = this.checkedLayerGeometry(table, row.kind as LayerKind, geometry);
+      const changes = this.db.prepare(`UPDATE ${quoteId(table)} SET geom = ? WHERE fid = ?`).run(encodeGpkgGeometry(checked, PROJECT_SRS_ID), fid).changes;
+      if (changes !== 1) throw new UserInputError('layer.unknown-feature', `图层“${table}”中没有要素 ${fid}。`, `Layer "${table}" has no feature ${fid}.`);
+      this.refreshLayerExtent(table);
+    });
+  }
+
+  /** The geometry promoted to the table's declared type, refused when the kind or coordinates do not fit. */
+  private checkedLayerGeometry(table: string, kind: LayerKind, geometry: Geometry | null): Geometry {
+    if (!geometry) throw new UserInputError('layer.null-geometry', `要素没有几何图形，不能写入图层“${table}”。`, `Feature has no geometry (layer "${table}").`);
+    this.tableGeometryType(kind, [{ type: 'Feature', properties: {}, geometry }], table);
+    let finite = true;
+    forEachPosition(geometry, (p) => {
+      if (!Number.isFinite(p[0]) || !Number.isFinite(p[1])) finite = false;
+    });
+    if (!finite) throw new UserInputError('layer.bad-coordinate', `要素含有非数值坐标，不能写入图层“${table}”。`, `Feature has non-finite coordinates (layer "${table}").`);
+    const declared = this.db.prepare('SELECT geometry_type_name FROM gpkg_geometry_columns WHERE table_name = ?').get(table) as { geometry_type_name: string } | undefined;
+    return promote(geometry, (declared?.geometry_type_name.toUpperCase() ?? 'GEOMETRY') as GpkgGeometryType);
+  }
+
+  /** A form's text for a numeric or boolean column of an imported layer; refused when it is not one. */
+  private valueForColumn(value: unknown, column: ColumnSpec, table: string): unknown {
+    if (value === null || value === undefined || typeof value !== 'string') return value;
+    if (column.type === 'integer' || column.type === 'real') {
+      const n = value.trim() === '' ? null : Number(value.trim());
+      if (n === null) return null;
+      if (Number.isFinite(n) && (column.type === 'real' || Number.isSafeInteger(n))) return n;
+    } else if (column.type === 'boolean') {
+      if (value.trim() === '') return null;
+      const text = value.trim().toLowerCase();
+      if (['是', 'true', '1', 'yes'].includes(text)) return true;
+      if (['否', 'false', '0', 'no'].includes(text)) return false;
+    } else return value;
+    throw new UserInputError('layer.value-type', `图层“${table}”的字段“${column.key}”要求${column.type === 'boolean' ? '是/否' : '数值'}，不能写入“${value}”。`, `Layer "${table}" field "${column.key}" needs a ${column.type} value, not "${value}".`);
+  }
+
+  /** gpkg_contents extent and last_change from the stored geometries (exact, unlike the float32 R*Tree). */
+  private refreshLayerExtent(table: string): void {
+    const qt = quoteId(table);
+    const e = this.db.prepare(`SELECT min(ST_MinX(geom)) AS minx, min(ST_MinY(geom)) AS miny, max(ST_MaxX(geom)) AS maxx, max(ST_MaxY(geom)) AS maxy FROM ${qt}`).get() as Record<string, number | null>;
+    this.db.prepare('UPDATE gpkg_contents SET min_x = ?, min_y = ?, max_x = ?, max_y = ?, last_change = ? WHERE table_name = ?').run(e.minx, e.miny, e.maxx, e.maxy, nowIso(), table);
+  }
+
+  // -------------------------------------------------------------------------------------------
   // Metadata, transactions
 
   getMeta(key: string): string | undefined {

@@ -32,7 +32,7 @@ export function App() {
   setLocale(state.locale);
 
   useProjectLoader(dispatch, state.reloadRequest);
-  useParcelCheck(state.selectedParcel, state.profileId, dispatch);
+  useParcelCheck(state.selectedParcel, state.profileId, dispatch, state.reloadRequest);
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -116,8 +116,8 @@ export function App() {
       </header>
 
       {state.notice && (
-        <div className="notice" role="alert">
-          <span>{state.notice}</span>
+        <div className={`notice notice-${state.notice.tone}`} role={state.notice.tone === 'error' ? 'alert' : 'status'} data-testid="app-notice">
+          <span>{state.notice.text}</span>
           <button type="button" className="link-button" onClick={() => dispatch({ type: 'dismissNotice' })}>
             {t('app.dismiss')}
           </button>
@@ -220,7 +220,8 @@ function useProjectLoader(dispatch: (action: AppAction) => void, reloadRequest =
   }, [dispatch, reloadRequest]);
 }
 
-function useParcelCheck(parcel: { table: string; id: string } | null, profileId: string | null, dispatch: (action: AppAction) => void) {
+/** `reloadRequest`: a reload (a parcel reshaped on the map, a new layer) checks the selected parcel again. */
+function useParcelCheck(parcel: { table: string; id: string } | null, profileId: string | null, dispatch: (action: AppAction) => void, reloadRequest = 0) {
   const table = parcel?.table;
   const id = parcel?.id;
   useEffect(() => {
@@ -231,5 +232,5 @@ function useParcelCheck(parcel: { table: string; id: string } | null, profileId:
       (report) => dispatch({ type: 'checkFinished', key, report }),
       (error: unknown) => dispatch({ type: 'checkFailed', key, message: userMessage(error) }),
     );
-  }, [table, id, profileId, dispatch]);
+  }, [table, id, profileId, dispatch, reloadRequest]);
 }

@@ -48,12 +48,17 @@ export interface AppState {
   selectedFinding: number | null;
   inspected: InspectedFeature[];
   inspectedIndex: number;
-  /** Transient error banner (user-facing text). */
-  notice: string | null;
+  /** Transient banner (user-facing text): what just happened (info) or what went wrong (error). */
+  notice: Notice | null;
   /** Bumped to ask the map to zoom back to the project extent. */
   fitRequest: number;
   /** Bumped to reload the project (after an import). */
   reloadRequest: number;
+}
+
+export interface Notice {
+  text: string;
+  tone: 'info' | 'error';
 }
 
 export const DEFAULT_PROFILE_ID = 'xiaxian';
@@ -99,6 +104,7 @@ export type AppAction =
   | { type: 'inspectFeatures'; features: InspectedFeature[] }
   | { type: 'showInspected'; index: number }
   | { type: 'closeInspector' }
+  /** An error banner; a success is reported with the reload it causes (`reloadProject.notice`). */
   | { type: 'showNotice'; message: string }
   | { type: 'dismissNotice' }
   | { type: 'fitProject' }
@@ -167,13 +173,13 @@ export function appReducer(state: AppState, action: AppAction): AppState {
     case 'closeInspector':
       return { ...state, inspected: [], inspectedIndex: 0 };
     case 'showNotice':
-      return { ...state, notice: action.message };
+      return { ...state, notice: { text: action.message, tone: 'error' } };
     case 'dismissNotice':
       return { ...state, notice: null };
     case 'fitProject':
       return { ...state, fitRequest: state.fitRequest + 1 };
     case 'reloadProject':
-      return { ...state, reloadRequest: state.reloadRequest + 1, notice: action.notice ?? state.notice };
+      return { ...state, reloadRequest: state.reloadRequest + 1, notice: action.notice ? { text: action.notice, tone: 'info' } : state.notice };
   }
 }
 

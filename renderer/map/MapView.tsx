@@ -27,6 +27,7 @@ import {
 } from './layer-styles';
 import { ensureMapLibreWorker } from './worker';
 import { BasemapControl } from './basemap';
+import { ParcelEditor } from './edit/ParcelEditor';
 
 declare global {
   interface Window {
@@ -64,6 +65,10 @@ export function MapView(props: MapViewProps) {
   latest.current = props;
   /** MapLibre layer id → project layer it draws. */
   const ownersRef = useRef(new Map<string, MapLayerOwner>());
+  /** True while a parcel is drawn or edited: map clicks belong to the editor, not the feature popup. */
+  const editingRef = useRef(false);
+  /** Layer data last put on the map, per table (a reload after a parcel save replaces one layer's data). */
+  const shownDataRef = useRef(new Map<string, FeatureCollection>());
 
   // Create the map once.
   useEffect(() => {
@@ -92,6 +97,12 @@ export function MapView(props: MapViewProps) {
 
     let frame = 0;
     map.on('mousemove', (event) => {
+      if (editingRef.current) {
+        cancelAnimationFrame(frame);
+        const { lng, lat } = event.lngLat;
+        frame = requestAnimationFrame(() => setCursor([lng, lat]));
+        return;
+      }
       const hits = map.queryRenderedFeatures(hitBox(event.point), { layers: interactiveLayerIds(map, ownersRef.current) });
       map.getCanvas().style.cursor = hits.length > 0 ? 'pointer' : '';
       cancelAnimationFrame(frame);
@@ -100,6 +111,7 @@ export function MapView(props: MapViewProps) {
     });
     map.on('mouseout', () => setCursor(null));
     map.on('click', (event) => {
+      if (editingRef.current) return;
       const hits = map.queryRenderedFeatures(hitBox(event.point), { layers: interactiveLayerIds(map, ownersRef.current) });
       latest.current.dispatch({ type: 'inspectFeatures', features: inspectedFrom(hits, ownersRef.current, latest.current.layerData) });
     });
@@ -122,6 +134,7 @@ export function MapView(props: MapViewProps) {
       const data = props.layerData[info.table];
       if (!data) continue;
       map.addSource(sourceId(info.table), { type: 'geojson', data: withFeatureIndex(data) });
+      shownDataRef.current.set(info.table, data);
       const styled = styleLayer(info, data);
       for (const derived of styled.derivedSources) {
         map.addSource(derived.id, { type: 'geojson', data: pointBufferRings(data, STATION_BUFFER_M) });
@@ -141,6 +154,23 @@ export function MapView(props: MapViewProps) {
       window.__landgateMapReady = true;
     });
   }, [styleReady, props.allLayersLoaded, props.layerData, props.project, layersOnMap]);
+
+  // A layer's features replaced after the map was built (a parcel saved from the editor, then the project reloaded).
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map || !layersOnMap) return;
+    for (const info of props.project.layers) {
+      const data = props.layerData[info.table];
+      if (!data || shownDataRef.current.get(info.table) === data) continue;
+      const source = map.getSource(sourceId(info.table)) as maplibregl.GeoJSONSource | undefined;
+      if (!source) continue;
+      source.setData(withFeatureIndex(data));
+      for (const derived of styleLayer(info, data).derivedSources) {
+        (map.getSource(derived.id) as maplibregl.GeoJSONSource | undefined)?.setData(pointBufferRings(data, STATION_BUFFER_M));
+      }
+      shownDataRef.current.set(info.table, data);
+    }
+  }, [props.layerData, props.project, layersOnMap]);
 
   // Layer visibility.
   useEffect(() => {
@@ -195,6 +225,18 @@ export function MapView(props: MapViewProps) {
       <button type="button" className="map-fit-button" title={t('map.fit')} onClick={() => props.dispatch({ type: 'fitProject' })}>
         <span aria-hidden="true">⤢</span> {t('map.fit')}
       </button>
+      <ParcelEditor
+        map={layersOnMap ? mapRef.current : null}
+        project={props.project}
+        layerData={props.layerData}
+        hiddenLayers={props.hiddenLayers}
+        selectedParcel={props.selectedParcel}
+        dispatch={props.dispatch}
+        onActiveChange={(active) => {
+          editingRef.current = active;
+          if (active) latest.current.dispatch({ type: 'closeInspector' });
+        }}
+      />
       <div className="map-status" data-testid="cursor-coords">
         {cursor ? t('map.coords', { lon: formatDegrees(cursor[0]), lat: formatDegrees(cursor[1]) }) : t('map.coordsIdle')}
       </div>

@@ -10,9 +10,9 @@ import type { LayerInfo, LayerKind } from '../../shared/model/layers';
 import { DECISION_KINDS, type DecisionKind, type ParcelReview } from '../../shared/review/model';
 import { areaParts, formatDistance, formatPercent, formatTimestamp } from '../app/format';
 import type { AppAction, CheckState, ParcelRef } from '../app/state';
-import { api, toApiError } from '../platform/api';
-import { getLocale } from '../i18n';
+import { api } from '../platform/api';
 import { kindLabel, severityLabel, verdictLabel } from '../i18n/labels';
+import { lastSigner, SIGNER_KEY, today, userMessage } from './common';
 import { saveExportedFile } from './download';
 import { decisionLabel, rt } from './messages';
 
@@ -26,22 +26,7 @@ export interface ReviewPanelProps {
   onChanged(): void;
 }
 
-const today = () => new Date().toISOString().slice(0, 10);
-const SIGNER_KEY = 'landgate.review.signer';
 const AUTHORITY_KEY = 'landgate.review.authority';
-/** The last signer on this computer, so a reviewer does not retype name and department. */
-function lastSigner(): { name: string; department: string } {
-  try {
-    const v = JSON.parse(localStorage.getItem(SIGNER_KEY) ?? '{}') as { name?: unknown; department?: unknown };
-    return { name: typeof v.name === 'string' ? v.name : '', department: typeof v.department === 'string' ? v.department : '' };
-  } catch {
-    return { name: '', department: '' };
-  }
-}
-const userMessage = (error: unknown) => {
-  const e = toApiError(error);
-  return getLocale() === 'zh-CN' ? e.messageZh : e.messageEn;
-};
 
 function fmtArea(m2: number) {
   const a = areaParts(m2);

@@ -1,7 +1,7 @@
 /**
  * The review workbench (issue 6): two buttons over the map (报件审查 / 汇报模式) open a wide panel
- * with the submission list, the review of the selected parcel and the audit trail, or the
- * full-screen presentation. It reuses the app's selection, check and map highlighting through
+ * with the submission list (and 新建报件), the review of the selected parcel, the audit trail and
+ * the exchange with other departments, or the full-screen presentation. It reuses the app's selection, check and map highlighting through
  * the same reducer actions the parcel list uses.
  */
 import { useCallback, useEffect, useState, type Dispatch } from 'react';
@@ -10,12 +10,15 @@ import type { AppAction, AppState } from '../app/state';
 import { api } from '../platform/api';
 import { Presentation } from '../presentation/Presentation';
 import { AuditTrail } from './AuditTrail';
+import { ExchangePanel } from './ExchangePanel';
+import { NewSubmissionForm } from './NewSubmissionForm';
 import { ReviewPanel } from './ReviewPanel';
 import { SubmissionList } from './SubmissionList';
 import { rt } from './messages';
 import './review.css';
 
-type Tab = 'list' | 'review' | 'audit';
+type Tab = 'list' | 'review' | 'audit' | 'exchange';
+const TABS: Tab[] = ['list', 'review', 'audit', 'exchange'];
 
 export function ReviewWorkbench({ state, dispatch }: { state: AppState; dispatch: Dispatch<AppAction> }) {
   const [open, setOpen] = useState(false);
@@ -23,6 +26,9 @@ export function ReviewWorkbench({ state, dispatch }: { state: AppState; dispatch
   const [tab, setTab] = useState<Tab>('list');
   const [submissions, setSubmissions] = useState<Submission[]>([]);
   const [refresh, setRefresh] = useState(0);
+  const [checked, setChecked] = useState<ReadonlySet<string>>(new Set());
+  const [creating, setCreating] = useState(false);
+  const [created, setCreated] = useState<string | null>(null);
   const doneKey = state.check.status === 'done' ? state.check.key : null;
   const bump = useCallback(() => setRefresh((n) => n + 1), []);
 
@@ -37,6 +43,15 @@ export function ReviewWorkbench({ state, dispatch }: { state: AppState; dispatch
       cancelled = true;
     };
   }, [open, presenting, refresh, doneKey, state.parcels]);
+
+  const check = (keys: string[], on: boolean) => {
+    const next = new Set(checked);
+    for (const k of keys) if (on) next.add(k);
+    else next.delete(k);
+    setChecked(next);
+  };
+  // Ticks of submissions that no longer exist (e.g. implicit ones just registered) are dropped.
+  const liveChecked = new Set([...checked].filter((k) => submissions.some((s) => s.key === k)));
 
   const openSubmission = (s: Submission) => {
     dispatch({ type: 'selectParcel', parcel: { table: s.parcelTable, id: s.parcelIds[0] } });
@@ -56,18 +71,54 @@ export function ReviewWorkbench({ state, dispatch }: { state: AppState; dispatch
       {open && (
         <section className="panel wb-panel" data-testid="review-workbench" aria-label={rt('wb.open')}>
           <nav className="wb-tabs" role="tablist">
-            {(['list', 'review', 'audit'] as Tab[]).map((t) => (
+            {TABS.map((t) => (
               <button key={t} type="button" role="tab" aria-selected={tab === t} className={tab === t ? 'active' : ''} onClick={() => setTab(t)} data-testid={`review-tab-${t}`}>
                 {rt(`wb.tab.${t}`)}
               </button>
             ))}
           </nav>
           <div className="wb-body">
-            {tab === 'list' && <SubmissionList submissions={submissions} selected={state.selectedParcel} onOpen={openSubmission} />}
+            {tab === 'list' && creating && (
+              <NewSubmissionForm
+                layers={state.project?.layers ?? []}
+                parcels={state.parcels}
+                profiles={state.profiles}
+                defaultProfile={state.profileId}
+                submissions={submissions}
+                onCancel={() => setCreating(false)}
+                onCreated={(s) => {
+                  setCreating(false);
+                  setCreated(s.key);
+                  setSubmissions((list) => [...list.filter((x) => !(x.id === null && x.parcelTable === s.parcelTable && s.parcelIds.includes(x.parcelIds[0]))), s]);
+                  bump();
+                }}
+              />
+            )}
+            {tab === 'list' && !creating && (
+              <SubmissionList
+                submissions={submissions}
+                selected={state.selectedParcel}
+                onOpen={openSubmission}
+                checked={liveChecked}
+                onCheck={check}
+                onNew={() => setCreating(true)}
+                highlight={created}
+              />
+            )}
             {tab === 'review' && (
               <ReviewPanel parcel={state.selectedParcel} check={state.check} layers={state.project?.layers ?? []} selectedFinding={state.selectedFinding} dispatch={dispatch} onChanged={bump} />
             )}
             {tab === 'audit' && <AuditTrail parcel={state.selectedParcel} refresh={refresh} />}
+            {tab === 'exchange' && (
+              <ExchangePanel
+                submissions={submissions}
+                checked={liveChecked}
+                onImported={(notice) => {
+                  dispatch({ type: 'reloadProject', notice });
+                  bump();
+                }}
+              />
+            )}
           </div>
         </section>
       )}

@@ -1,9 +1,10 @@
 /**
  * 报件列表: every submission with status, applicant, dates, profile and system verdict; search,
  * status filter, sort, and the count per status. Choosing one selects its (first) parcel, which
- * runs the check and opens the review tab.
+ * runs the check and opens the review tab. Ticked rows are the scope of the exchange exports;
+ * 新建报件 registers a submission (NewSubmissionForm).
  */
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { SUBMISSION_STATUSES, type Submission, type SubmissionStatus } from '../../shared/review/model';
 import { verdictLabel } from '../i18n/labels';
 import { rt, statusLabel } from './messages';
@@ -14,6 +15,12 @@ export interface SubmissionListProps {
   submissions: Submission[];
   selected: { table: string; id: string } | null;
   onOpen(submission: Submission): void;
+  /** Keys of the ticked submissions. */
+  checked: ReadonlySet<string>;
+  onCheck(keys: string[], on: boolean): void;
+  onNew(): void;
+  /** Key of a just-registered submission: highlighted and scrolled into view. */
+  highlight: string | null;
 }
 
 export function filterSubmissions(list: Submission[], query: string, status: SubmissionStatus | 'all', sort: SortKey): Submission[] {
@@ -32,7 +39,7 @@ export function filterSubmissions(list: Submission[], query: string, status: Sub
   return [...rows].sort(cmp[sort]);
 }
 
-export function SubmissionList({ submissions, selected, onOpen }: SubmissionListProps) {
+export function SubmissionList({ submissions, selected, onOpen, checked, onCheck, onNew, highlight }: SubmissionListProps) {
   const [query, setQuery] = useState('');
   const [status, setStatus] = useState<SubmissionStatus | 'all'>('all');
   const [sort, setSort] = useState<SortKey>('received');
@@ -42,6 +49,12 @@ export function SubmissionList({ submissions, selected, onOpen }: SubmissionList
     return c;
   }, [submissions]);
   const rows = useMemo(() => filterSubmissions(submissions, query, status, sort), [submissions, query, status, sort]);
+  const highlighted = useRef<HTMLTableRowElement | null>(null);
+  useEffect(() => {
+    // a block, not an expression: newer Chromium returns a Promise from scrollIntoView, which React would take for a cleanup
+    highlighted.current?.scrollIntoView({ block: 'nearest' });
+  }, [highlight, rows]);
+  const allShownChecked = rows.length > 0 && rows.every((s) => checked.has(s.key));
 
   return (
     <div className="wb-list" data-testid="submission-list">
@@ -57,6 +70,9 @@ export function SubmissionList({ submissions, selected, onOpen }: SubmissionList
       </div>
       <div className="wb-toolbar">
         <input type="search" placeholder={rt('wb.search')} value={query} onChange={(e) => setQuery(e.target.value)} data-testid="submission-search" />
+        <button type="button" className="primary" onClick={onNew} data-testid="submission-new">
+          {rt('wb.new')}
+        </button>
         <label>
           {rt('wb.sort')}
           <select value={sort} onChange={(e) => setSort(e.target.value as SortKey)} data-testid="submission-sort">
@@ -70,6 +86,9 @@ export function SubmissionList({ submissions, selected, onOpen }: SubmissionList
       <table className="wb-table">
         <thead>
           <tr>
+            <th className="wb-check">
+              <input type="checkbox" checked={allShownChecked} title={rt('wb.checkAll')} aria-label={rt('wb.checkAll')} onChange={(e) => onCheck(rows.map((s) => s.key), e.target.checked)} data-testid="submission-check-all" />
+            </th>
             <th>{rt('wb.col.title')}</th>
             <th>{rt('wb.col.applicant')}</th>
             <th>{rt('wb.col.received')}</th>
@@ -82,7 +101,17 @@ export function SubmissionList({ submissions, selected, onOpen }: SubmissionList
           {rows.map((s) => {
             const isSelected = selected !== null && s.parcelTable === selected.table && s.parcelIds.includes(selected.id);
             return (
-              <tr key={s.key} className={isSelected ? 'selected' : ''} onClick={() => onOpen(s)} data-testid="submission-row" data-key={s.key}>
+              <tr
+                key={s.key}
+                ref={s.key === highlight ? highlighted : undefined}
+                className={[isSelected ? 'selected' : '', s.key === highlight ? 'created' : ''].join(' ').trim()}
+                onClick={() => onOpen(s)}
+                data-testid="submission-row"
+                data-key={s.key}
+              >
+                <td className="wb-check" onClick={(e) => e.stopPropagation()}>
+                  <input type="checkbox" checked={checked.has(s.key)} aria-label={rt('wb.check')} onChange={(e) => onCheck([s.key], e.target.checked)} data-testid="submission-check" />
+                </td>
                 <td>
                   <div className="wb-title">{s.title}</div>
                   {s.parcelIds.length > 1 && <div className="muted">{s.parcelIds.join('、')}</div>}
@@ -101,7 +130,10 @@ export function SubmissionList({ submissions, selected, onOpen }: SubmissionList
         </tbody>
       </table>
       {rows.length === 0 && <p className="panel-empty">{rt('wb.none')}</p>}
-      <p className="muted wb-total">{rt('wb.count', { count: rows.length })}</p>
+      <p className="muted wb-total">
+        {rt('wb.count', { count: rows.length })}
+        {checked.size > 0 && ` · ${rt('wb.checked', { count: checked.size })}`}
+      </p>
     </div>
   );
 }

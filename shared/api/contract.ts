@@ -5,11 +5,11 @@
  * is a compile error. Every method takes one JSON-serialisable request object (or nothing) and
  * resolves to JSON-serialisable data.
  */
-import type { FeatureCollection } from 'geojson';
+import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import type { CheckReport } from '../model/check';
 import type { Profile } from '../rules/profile';
 import type { BasemapSummary, TerrainInfo } from '../terrain/types';
-import type { AuditView, Decision, DecisionInput, ExportedFile, NewSubmission, ParcelReview, Submission } from '../review/model';
+import type { AuditView, Decision, DecisionInput, ExportedFile, NewSubmission, PackageProvenance, ParcelReview, Submission } from '../review/model';
 import type { BBox, ProjectInfo } from '../model/layers';
 import type {
   DemPreview,
@@ -66,6 +66,38 @@ export interface CheckParcelRequest {
   profile: string;
 }
 
+/**
+ * Issue 6: a parcel drawn or reshaped on the map. Coordinates are EPSG:4490 (lon, lat); the
+ * geometry goes through the same hygiene as an import (shared/geo/validate.ts).
+ */
+export interface SaveParcelRequest {
+  /** Parcel layer. For a new parcel without a table: the project's drawn-parcel layer, created on first use. */
+  table?: string;
+  /** An existing parcel to reshape; absent = a new parcel. */
+  parcelId?: string;
+  geometry: Polygon | MultiPolygon;
+  /** Attributes of a new parcel (canonical keys of rules.md §1.2: id, name, currentUse, plannedUse, action…). */
+  properties?: Record<string, string | number | boolean | null>;
+}
+
+export interface SaveParcelResponse {
+  parcel: ParcelSummary;
+  /** Geodesic area on the CGCS2000 ellipsoid. */
+  areaM2: number;
+  /** zh notes of what the geometry check repaired (empty when nothing was). */
+  repairs: string[];
+}
+
+/** Issue 6: which parcels an exchange export covers: every parcel, or these (table + id). */
+export type ParcelSelection = 'all' | { table: string; id: string }[];
+
+export interface PackageImportResult {
+  layers: string[];
+  parcels: number;
+  decisions: number;
+  provenance: PackageProvenance;
+}
+
 export interface LandGateApi {
   getProject(): Promise<ProjectInfo>;
   getLayerFeatures(request: LayerFeaturesRequest): Promise<FeatureCollection>;
@@ -112,13 +144,21 @@ export interface LandGateApi {
   exportReviewPdf(request: { table: string; parcelId: string; authority?: string }): Promise<ExportedFile>;
   /** Monthly 汇总调度表 XLSX (recorded as an export). */
   exportMonthlySummary(request: { month: string; authority?: string }): Promise<ExportedFile>;
+  /** Issue 6: a parcel drawn or vertex-edited on the map, written in one audited transaction. */
+  saveParcel(request: SaveParcelRequest): Promise<SaveParcelResponse>;
+  /** Issue 6: review package (GeoPackage) of the chosen parcels for another department (recorded as an export). */
+  exportReviewPackage(request: { parcels: ParcelSelection; department?: string }): Promise<ExportedFile>;
+  /** Issue 6: imports a review package staged with stageImportFiles (one .gpkg), keeping its provenance. */
+  importReviewPackage(request: { uploadId: string }): Promise<PackageImportResult>;
+  /** Issue 6: findings of the chosen parcels as GeoJSON, or a zipped GBK Shapefile with .cpg (recorded as an export). */
+  exportFindings(request: { parcels: ParcelSelection; format: 'geojson' | 'shapefile' }): Promise<ExportedFile>;
 }
 
 export type ApiMethod = keyof LandGateApi;
 export type ApiRequest<M extends ApiMethod> = Parameters<LandGateApi[M]> extends [infer R] ? R : undefined;
 export type ApiResponse<M extends ApiMethod> = Awaited<ReturnType<LandGateApi[M]>>;
 
-export const API_METHODS = ['getProject', 'getLayerFeatures', 'listParcels', 'listProfiles', 'getProfile', 'saveProfile', 'startSweep', 'getSweepJob', 'checkParcel', 'stageImportFiles', 'previewImport', 'startImport', 'getImportJob', 'cancelImport', 'discardImport', 'listSubmissions', 'createSubmission', 'getParcelReview', 'signDecision', 'getAuditTrail', 'exportReviewPdf', 'exportMonthlySummary', 'getTerrainInfo', 'getTerrainContours', 'listBasemaps', 'buildElevationBands'] as const satisfies readonly ApiMethod[];
+export const API_METHODS = ['getProject', 'getLayerFeatures', 'listParcels', 'listProfiles', 'getProfile', 'saveProfile', 'startSweep', 'getSweepJob', 'checkParcel', 'stageImportFiles', 'previewImport', 'startImport', 'getImportJob', 'cancelImport', 'discardImport', 'listSubmissions', 'createSubmission', 'getParcelReview', 'signDecision', 'getAuditTrail', 'exportReviewPdf', 'exportMonthlySummary', 'saveParcel', 'exportReviewPackage', 'importReviewPackage', 'exportFindings', 'getTerrainInfo', 'getTerrainContours', 'listBasemaps', 'buildElevationBands'] as const satisfies readonly ApiMethod[];
 
 // Compile-time proof that API_METHODS lists every method of LandGateApi.
 type Unlisted = Exclude<ApiMethod, (typeof API_METHODS)[number]>;

@@ -79,6 +79,11 @@ describe('profile editor', () => {
     await editor.waitFor({ state: 'detached' });
     // The project reloads its profile list; then the new profile is the one in force.
     await expect.poll(() => page.getByTestId('profile-select').inputValue()).toBe('xiaxian-meeting');
+    // Saying what was saved is news, not an error: a status banner, not an alert.
+    const notice = page.getByTestId('app-notice');
+    expect(await notice.textContent()).toContain('已保存规则');
+    expect(await notice.getAttribute('role')).toBe('status');
+    expect(await notice.getAttribute('class')).toContain('notice-info');
 
     const saved = await getProfile('xiaxian-meeting');
     expect(saved.basedOn).toBe('xiaxian');

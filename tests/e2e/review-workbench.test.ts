@@ -1,26 +1,35 @@
 /**
- * End to end, the review workbench as a reviewer uses it (issue 6): a boundary-point TXT
- * submission imported into the demo project, `landgate serve`, Debian Chromium via
- * playwright-core: find the submission in 报件列表, run the check, open a finding, write the
- * opinion, sign, revise, export the 审查意见书 PDF and the monthly XLSX, read the audit trail and
- * page through presentation mode. The PDF is rendered with pdftoppm and read with pdftotext, the
- * XLSX read back with exceljs. Screenshots: test-artifacts/e2e/review-*.png.
+ * End to end, the review workbench as a reviewer uses it (issue 6), against `landgate serve` on
+ * the demo project in Debian Chromium via playwright-core: import a boundary-point TXT
+ * submission through the import dialog, register it with 新建报件, find it in 报件列表, run the
+ * check, open a finding, write the opinion, sign, revise, export the 审查意见书 PDF and the
+ * monthly XLSX, read the audit trail, page through presentation mode; then exchange: export the
+ * review package and the findings Shapefile of the ticked submission by clicking, and import the
+ * package into a second department's project through the UI. The PDF is rendered with pdftoppm
+ * and read with pdftotext, the XLSX read back with exceljs, the package read with ogrinfo and
+ * the ProjectStore, the zipped Shapefile's DBF decoded as GBK. Screenshots:
+ * test-artifacts/e2e/review-*.png.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import ExcelJS from 'exceljs';
+import Database from 'better-sqlite3';
+import { unzipSync } from 'fflate';
+import iconv from 'iconv-lite';
 import type { MultiPolygon, Polygon } from 'geojson';
 import { ProjectStore } from '../../electron/services/project-store';
 import { transformer } from '../../shared/crs';
-import { artifacts, cli, landgateSync, openSession, prepareArtifactsAndRenderer, repoRoot, screenshotTo, waitForMapReady, type BrowserSession } from '../support/browser';
+import { ogrLayers } from '../support/cli';
+import { artifacts, landgateSync, openSession, prepareArtifactsAndRenderer, screenshotTo, waitForMapReady, type BrowserSession } from '../support/browser';
 
 const PARCEL = 'BJ-2026-101';
 const TABLE = 'submission_101';
-const month = new Date().toISOString().slice(0, 7);
+const today = new Date().toISOString().slice(0, 10);
+const month = today.slice(0, 7);
 
 let dir: string;
 let projectPath: string;
@@ -62,23 +71,11 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'landgate-e2e-review-'));
   projectPath = join(dir, 'demo.gpkg');
   landgateSync(['demo', projectPath]);
-  // Step 1: the submission arrives as a boundary-point TXT and is imported as a parcel layer.
-  const txt = join(dir, '东关住宅小区报件.txt');
-  writeSubmissionTxt(txt);
-  const imported = spawnSync(process.execPath, [cli, 'import', projectPath, txt, '--kind', 'parcel', '--name', TABLE], { cwd: repoRoot, encoding: 'utf8' });
-  expect(imported.status, imported.stderr).toBe(0);
+  // The submission arrives as a boundary-point TXT (imported through the dialog, first step).
+  writeSubmissionTxt(join(dir, '东关住宅小区报件.txt'));
   session = await openSession(projectPath, { env: { ...process.env, LANDGATE_USER: 'e2e-reviewer' }, page: { acceptDownloads: true } });
   page = session.page;
   await waitForMapReady(page);
-  // The registry clerk records applicant and received date (same API the UI uses).
-  const response = await page.evaluate(
-    async ([table, id]) => {
-      const r = await fetch('/api/createSubmission', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ parcelTable: table, parcelIds: [id], applicant: '夏县土地储备中心', receivedOn: new Date().toISOString().slice(0, 10), profile: 'xiaxian', title: '东关住宅小区报件' }) });
-      return r.status;
-    },
-    [TABLE, PARCEL],
-  );
-  expect(response).toBe(200);
 }, 300_000);
 
 afterAll(async () => {
@@ -87,6 +84,49 @@ afterAll(async () => {
 });
 
 describe('review workbench in Chromium', () => {
+  it('imports the boundary-point TXT submission through the import dialog as a parcel layer', async () => {
+    await page.getByTestId('import-file-input').setInputFiles(join(dir, '东关住宅小区报件.txt'));
+    await page.getByTestId('import-dialog').waitFor();
+    await expect.poll(() => page.getByTestId('import-format').textContent(), { timeout: 30_000 }).toContain('界址点坐标 TXT');
+    expect(await page.getByTestId('import-count').textContent()).toBe('1');
+    expect(await page.getByTestId('import-kind').inputValue()).toBe('parcel');
+    expect(await page.getByTestId('import-crs').inputValue()).toBe('EPSG:4525'); // 3° zone 37, from the TXT header
+    await expect(page.getByTestId('import-rows').textContent()).resolves.toContain('东关住宅小区报件');
+    await page.getByTestId('import-table').fill(TABLE);
+    await shot('00-import-preview');
+    await page.getByTestId('import-confirm').click();
+    await page.getByTestId('import-dialog').waitFor({ state: 'detached', timeout: 60_000 });
+    const row = page.getByTestId(`layer-row-${TABLE}`);
+    await row.waitFor({ timeout: 30_000 });
+    expect(await row.locator('.layer-count').textContent()).toBe('1');
+  }, 120_000);
+
+  it('registers the submission with the 新建报件 form: layer, parcels, applicant, date, profile', async () => {
+    await page.getByTestId('open-review').click();
+    await page.getByTestId('submission-new').click();
+    const form = page.getByTestId('new-submission');
+    await form.waitFor();
+    expect(await page.getByTestId('new-sub-layer').inputValue()).toBe(TABLE); // the newest parcel layer
+    const parcel = page.locator(`[data-testid="new-sub-parcel"][data-id="${PARCEL}"]`);
+    expect(await parcel.isChecked()).toBe(true); // default: every parcel of the layer
+    expect(await page.getByTestId('new-sub-date').inputValue()).toBe(today);
+    // Nothing ticked: refused with a zh message, nothing registered.
+    await page.getByTestId('new-sub-none').click();
+    await page.getByTestId('new-sub-create').click();
+    await expect(page.getByTestId('new-sub-error').textContent()).resolves.toContain('至少勾选一宗地块');
+    await parcel.check();
+    await page.getByTestId('new-sub-title').fill('东关住宅小区报件');
+    await page.getByTestId('new-sub-applicant').fill('夏县土地储备中心');
+    await page.getByTestId('new-sub-profile').selectOption('xiaxian');
+    await shot('00-new-submission');
+    await page.getByTestId('new-sub-create').click();
+    await form.waitFor({ state: 'detached' });
+    const created = page.locator('[data-testid="submission-row"].created');
+    await expect(created.textContent()).resolves.toMatch(/东关住宅小区报件.*夏县土地储备中心.*xiaxian.*待审查/);
+    expect(await created.getAttribute('data-key')).toMatch(/^s\d+$/); // a registered submission
+    await page.getByTestId('open-review').click(); // closed again: the next step opens it
+  }, 120_000);
+
   it('lists the TXT submission with applicant and status 待审查, and filters by search and status', async () => {
     await page.getByTestId('open-review').click();
     const list = page.getByTestId('submission-list');
@@ -216,4 +256,96 @@ describe('review workbench in Chromium', () => {
     await expect.poll(() => page.getByTestId('presentation').count()).toBe(0);
     expect(session.traffic.pageErrors).toEqual([]);
   }, 120_000);
+});
+
+describe('exchange between departments in Chromium', () => {
+  let pkg: string;
+
+  it('exports the review package of the ticked submission: parcel, findings and both decisions', async () => {
+    await page.getByTestId('review-tab-list').click();
+    await page.getByTestId('submission-search').fill(PARCEL);
+    await expect.poll(() => page.getByTestId('submission-row').count()).toBe(1);
+    await page.getByTestId('submission-check').first().check();
+    await page.getByTestId('review-tab-exchange').click();
+    await expect(page.getByTestId('exchange-scope').textContent()).resolves.toContain('1 件报件（1 宗地块）');
+    await page.getByTestId('exchange-department').fill('夏县自然资源局');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('exchange-export-package').click()]);
+    expect(download.suggestedFilename()).toBe(`审查包_夏县自然资源局_${today}.gpkg`);
+    pkg = join(dir, 'package.gpkg');
+    await download.saveAs(pkg);
+    await expect(page.getByTestId('exchange-message').textContent()).resolves.toContain('.gpkg');
+    await shot('10-package-exported');
+    const layers = ogrLayers(pkg);
+    expect(layers.get(TABLE)?.featureCount).toBe(1);
+    expect(layers.get('landgate_pkg_findings')?.featureCount).toBe(1);
+    expect(layers.get('landgate_pkg_decisions')?.featureCount).toBe(2);
+    const store = ProjectStore.open(pkg, { readonly: true });
+    try {
+      expect(store.readFeatures(TABLE).features.map((f) => f.id)).toEqual([PARCEL]);
+    } finally {
+      store.close();
+    }
+    const db = new Database(pkg, { readonly: true });
+    const decisions = (db.prepare('SELECT decision_json FROM landgate_pkg_decisions ORDER BY id').all() as { decision_json: string }[]).map((r) => JSON.parse(r.decision_json));
+    const department = (db.prepare("SELECT value FROM landgate_pkg_manifest WHERE key = 'department'").get() as { value: string }).value;
+    db.close();
+    expect(department).toBe('夏县自然资源局');
+    expect(decisions.map((d) => [d.revision, d.decision, d.signature.name])).toEqual([
+      [1, 'rejected', '王审查'],
+      [2, 'returned', '王审查'],
+    ]);
+  }, 120_000);
+
+  it('exports the findings as one zipped GBK Shapefile whose .cpg says GBK', async () => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('exchange-export-shapefile').click()]);
+    expect(download.suggestedFilename()).toBe(`审查发现_${today}.zip`);
+    const zip = join(dir, 'findings.zip');
+    await download.saveAs(zip);
+    const entries = unzipSync(new Uint8Array(readFileSync(zip)));
+    const byExt = Object.fromEntries(Object.entries(entries).map(([name, bytes]) => [name.slice(name.lastIndexOf('.')), Buffer.from(bytes)]));
+    expect(Object.keys(byExt).sort()).toEqual(['.cpg', '.dbf', '.prj', '.shp', '.shx']);
+    expect(byExt['.cpg'].toString('latin1')).toBe('GBK');
+    const dbfText = iconv.decode(byExt['.dbf'], 'gbk');
+    expect(dbfText).toContain(PARCEL);
+    expect(dbfText).toContain('不予准入');
+    expect(dbfText).toContain('污染地块');
+    expect(byExt['.dbf'].includes(Buffer.from('不予准入', 'utf8'))).toBe(false);
+    await expect(page.getByTestId('exchange-message').textContent()).resolves.toContain('.zip');
+  }, 120_000);
+
+  it('imports the package into a second department’s project through the UI, keeping provenance', async () => {
+    const second = join(dir, 'eco.gpkg');
+    landgateSync(['init', second, '--title', '夏县生态环境分局']);
+    const eco = await openSession(second, { env: { ...process.env, LANDGATE_USER: 'e2e-eco' } });
+    try {
+      const p = eco.page;
+      await p.getByTestId('project-title').filter({ hasText: '夏县生态环境分局' }).waitFor({ timeout: 60_000 });
+      await p.getByTestId('open-review').click();
+      await p.getByTestId('review-tab-exchange').click();
+      // Not a package: refused in zh naming the file, nothing imported.
+      await p.getByTestId('exchange-import-input').setInputFiles({ name: '报件.gpkg', mimeType: 'application/octet-stream', buffer: Buffer.from('这不是审查包') });
+      await expect.poll(() => p.getByTestId('exchange-error').textContent(), { timeout: 30_000 }).toContain('报件.gpkg');
+      expect(await p.getByTestId('exchange-error').textContent()).not.toMatch(/\bat\s+\S+\s*\(/); // no stack trace
+      await p.getByTestId('exchange-import-input').setInputFiles(pkg);
+      const result = p.getByTestId('exchange-import-result');
+      await result.waitFor({ timeout: 60_000 });
+      expect(await p.getByTestId('exchange-import-department').textContent()).toBe('夏县自然资源局');
+      expect(await p.getByTestId('exchange-import-parcels').textContent()).toBe('1');
+      expect(await p.getByTestId('exchange-import-decisions').textContent()).toBe('2');
+      expect(await p.getByTestId('exchange-error').count()).toBe(0);
+      // The project reloads: the package's parcel layer is on the map.
+      const layer = p.getByTestId(`layer-row-pkg_${TABLE}`);
+      await layer.waitFor({ timeout: 30_000 });
+      expect(await layer.locator('.layer-count').textContent()).toBe('1');
+      await screenshotTo(p, 'review-11-package-imported');
+      await p.getByTestId('review-tab-list').click();
+      const row = p.getByTestId('submission-row').filter({ hasText: '← 夏县自然资源局' });
+      await expect.poll(() => row.count(), { timeout: 30_000 }).toBe(1);
+      await expect(row.textContent()).resolves.toContain('退回补正');
+      await screenshotTo(p, 'review-12-imported-list');
+      expect(eco.traffic.pageErrors).toEqual([]);
+    } finally {
+      await eco.close();
+    }
+  }, 240_000);
 });

@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
-import { basename, extname } from 'node:path';
+import { basename } from 'node:path';
 import { ProjectStore } from '../../services/project-store';
-import { findingsCollection, writeFindingsShapefile } from '../../services/reports/findings-export';
-import { requireOutPath, writeFileAtomically } from '../../services/reports/output';
-import { exportPackage, importPackage, resolveParcels } from '../../services/reports/review-package';
+import { writeFindingsFile } from '../../services/reports/findings-export';
+import { requireOutPath } from '../../services/reports/output';
+import { importPackage, resolveParcels, writePackageFile } from '../../services/reports/review-package';
 import { ReviewStore } from '../../services/review/review-store';
 import { UserInputError } from '../../../shared/model/errors';
-import { createAtomically, requireExistingProject, requireNewFile } from './util';
+import { requireExistingProject, requireNewFile } from './util';
 import type { CommandSpec } from './types';
 
 const USAGE = [
@@ -43,13 +43,9 @@ export const packageCommand: CommandSpec = {
       requireNewFile(out);
       const store = ProjectStore.open(projectPath);
       try {
-        const review = new ReviewStore(store);
-        resolveParcels(review, values.parcels); // refuse unknown ids before creating anything
-        let result = { parcels: 0, decisions: 0, layers: 0 };
-        createAtomically(out, (tmp) => {
-          result = exportPackage(store, tmp, { parcels: values.parcels as string, department: values.department as string | undefined });
-        });
-        review.recordExport({ format: 'review-package', file: basename(out), parcelIds: resolveParcels(review, values.parcels).map((p) => p.id) });
+        // unknown ids are refused before anything is created
+        const parcels = resolveParcels(new ReviewStore(store), values.parcels);
+        const result = writePackageFile(store, out, { parcels, department: values.department as string | undefined });
         io.out(`已导出审查包 ${out}：${result.parcels} 宗地块，审查决定 ${result.decisions} 份，参考图层 ${result.layers} 个。\n`);
       } finally {
         store.close();
@@ -59,16 +55,8 @@ export const packageCommand: CommandSpec = {
     const out = requireOutPath(values.out, ['.geojson', '.json', '.shp']);
     const store = ProjectStore.open(projectPath);
     try {
-      const review = new ReviewStore(store);
-      const parcels = resolveParcels(review, values.parcels);
-      const collection = findingsCollection(store, review, parcels);
-      if (collection.features.length === 0) {
-        throw new UserInputError('package.no-findings', '所选地块尚无审查发现（请先审查：landgate check）。', 'The chosen parcels have no findings (run landgate check first).');
-      }
-      if (extname(out).toLowerCase() === '.shp') writeFindingsShapefile(collection, out, (table, id) => parcels.find((p) => p.table === table && p.id === id)?.feature.geometry);
-      else writeFileAtomically(out, `${JSON.stringify({ ...collection, name: 'landgate_findings' }, null, 1)}\n`);
-      review.recordExport({ format: extname(out).toLowerCase() === '.shp' ? 'findings-shapefile' : 'findings-geojson', file: basename(out), parcelIds: parcels.map((p) => p.id) });
-      io.out(`已导出 ${collection.features.length} 条审查发现到 ${out}。\n`);
+      const { count } = writeFindingsFile(store, resolveParcels(new ReviewStore(store), values.parcels), out);
+      io.out(`已导出 ${count} 条审查发现到 ${out}。\n`);
     } finally {
       store.close();
     }

@@ -134,6 +134,11 @@ export class ImportStaging {
     return new UserInputError('import.unknown-upload', '上传的文件已失效（可能已导入或已取消），请重新选择文件。', 'Unknown or expired upload.');
   }
 
+  /** The fully uploaded files of an upload (e.g. a review package to import), main file first. */
+  stagedPaths(uploadId: string): string[] {
+    return this.paths(uploadId);
+  }
+
   /** Staged paths, the main file first (.shp, .gpkg, … before sidecars). */
   private paths(uploadId: string): string[] {
     const upload = this.uploads.get(uploadId);

@@ -14,9 +14,12 @@ import { overlapOf } from '../../../shared/geo/overlay';
 import { SEVERITY_LABEL_ZH, VERDICT_LABEL_ZH } from '../../../shared/model/check';
 import { muFromM2 } from '../../../shared/format/units';
 import { LAYER_KIND_LABEL_ZH, type LayerKind } from '../../../shared/model/layers';
+import { UserInputError } from '../../../shared/model/errors';
 import type { ProjectStore } from '../project-store';
-import type { ReviewStore } from '../review/review-store';
+import { ReviewStore } from '../review/review-store';
 import { signedRingArea } from '../../../shared/geo/rings';
+import { writeFileAtomically } from './output';
+import { recordParcelExport, type ResolvedParcel } from './review-package';
 
 export interface FindingProperties {
   parcelId: string;
@@ -274,4 +277,32 @@ export function writeFindingsShapefile(
     for (const [path] of files) if (existsSync(tmpOf(path))) rmSync(tmpOf(path), { force: true });
   }
   return files.map(([p]) => p);
+}
+
+/**
+ * Findings of `parcels` written to `out` (GeoJSON for .geojson/.json, the GBK Shapefile set for
+ * .shp) and recorded in the audit as an export under `recordAs` (default: the file's name).
+ * Used by `landgate package findings` and the UI (which zips the Shapefile set).
+ */
+export function writeFindingsFile(
+  store: ProjectStore,
+  parcels: ResolvedParcel[],
+  out: string,
+  options: { recordAs?: string; howToCheckZh?: string; howToCheckEn?: string } = {},
+): { count: number; files: string[] } {
+  const review = new ReviewStore(store);
+  const collection = findingsCollection(store, review, parcels);
+  if (collection.features.length === 0) {
+    throw new UserInputError(
+      'package.no-findings',
+      `所选地块尚无审查发现（请先审查：${options.howToCheckZh ?? 'landgate check'}）。`,
+      `The chosen parcels have no findings (run ${options.howToCheckEn ?? 'landgate check'} first).`,
+    );
+  }
+  const shapefile = extname(out).toLowerCase() === '.shp';
+  let files = [out];
+  if (shapefile) files = writeFindingsShapefile(collection, out, (table, id) => parcels.find((p) => p.table === table && p.id === id)?.feature.geometry);
+  else writeFileAtomically(out, `${JSON.stringify({ ...collection, name: 'landgate_findings' }, null, 1)}\n`);
+  recordParcelExport(review, { format: shapefile ? 'findings-shapefile' : 'findings-geojson', file: options.recordAs ?? basename(out) }, parcels);
+  return { count: collection.features.length, files };
 }

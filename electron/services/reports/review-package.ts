@@ -15,9 +15,11 @@
  * the package is not one, or a decision does not match its hash.
  */
 import { createHash } from 'node:crypto';
-import { basename } from 'node:path';
+import { renameSync, rmSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { Feature } from 'geojson';
+import type { ParcelSelection } from '../../../shared/api/contract';
 import type { CheckReport, Finding, Verdict } from '../../../shared/model/check';
 import { UserInputError } from '../../../shared/model/errors';
 import { REFERENCE_LAYER_KINDS, type LayerKind } from '../../../shared/model/layers';
@@ -42,16 +44,25 @@ const PACKAGE_TABLES: Record<string, string> = {
 
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
+/** A parcel an exchange export covers, resolved to its layer and feature. */
+export interface ResolvedParcel {
+  table: string;
+  id: string;
+  feature: Feature;
+}
+
+function allParcels(review: ReviewStore): ResolvedParcel[] {
+  const all = review.listParcelFeatures().map((p) => ({ table: p.table, id: p.id, feature: p.feature }));
+  if (all.length === 0) throw new UserInputError('package.no-parcels', '项目中没有报件地块。', 'The project has no parcels.');
+  return all;
+}
+
 /** Parses `--parcels`: `all` or comma-separated ids; resolves each to its layer. */
-export function resolveParcels(review: ReviewStore, spec: unknown): { table: string; id: string; feature: Feature }[] {
+export function resolveParcels(review: ReviewStore, spec: unknown): ResolvedParcel[] {
   if (typeof spec !== 'string' || spec.trim() === '') {
     throw new UserInputError('package.parcels-missing', '缺少 --parcels（地块编号，逗号分隔；或 all 表示全部报件地块）。', 'Missing --parcels (ids or all).');
   }
-  if (spec.trim() === 'all') {
-    const all = review.listParcelFeatures().map((p) => ({ table: p.table, id: p.id, feature: p.feature }));
-    if (all.length === 0) throw new UserInputError('package.no-parcels', '项目中没有报件地块。', 'The project has no parcels.');
-    return all;
-  }
+  if (spec.trim() === 'all') return allParcels(review);
   const ids = [...new Set(spec.split(/[,，、\s]+/).map((s) => s.trim()).filter(Boolean))];
   return ids.map((id) => {
     const { table, feature } = review.findParcel(id);
@@ -59,10 +70,74 @@ export function resolveParcels(review: ReviewStore, spec: unknown): { table: str
   });
 }
 
-export function exportPackage(source: ProjectStore, target: string, options: { parcels: string; department?: string }): { parcels: number; decisions: number; layers: number } {
+/**
+ * The API's selection: `all`, or parcels named by layer and id (ids are only unique per layer,
+ * so the UI always sends both).
+ */
+export function resolveSelection(review: ReviewStore, selection: ParcelSelection): ResolvedParcel[] {
+  if (selection === 'all') return allParcels(review);
+  if (!Array.isArray(selection) || selection.length === 0) {
+    throw new UserInputError('package.selection-empty', '没有选择地块：请在报件列表中勾选报件，或选择“全部报件”。', 'No parcels chosen.');
+  }
+  const seen = new Set<string>();
+  const out: ResolvedParcel[] = [];
+  for (const item of selection) {
+    const table = String(item?.table ?? '');
+    const id = String(item?.id ?? '');
+    const key = `${table}\u0000${id}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ table, id, feature: review.findParcel(id, table).feature });
+  }
+  return out;
+}
+
+/** The sending department named in a package: the given one, else the project's authority or title. */
+export function packageDepartment(source: ProjectStore, department?: string): string {
+  return department?.trim() || source.getMeta('authority') || source.info().title;
+}
+
+/**
+ * Records an exchange export in the audit. The layer is named when the parcels share one, so
+ * the export shows in that parcel's own audit trail (ids are only unique per layer).
+ */
+export function recordParcelExport(review: ReviewStore, detail: { format: string; file: string; [key: string]: unknown }, parcels: ResolvedParcel[]) {
+  const tables = [...new Set(parcels.map((p) => p.table))];
+  review.recordExport({
+    ...detail,
+    parcelIds: parcels.map((p) => p.id),
+    ...(tables.length === 1 ? { parcelTable: tables[0] } : { parcels: parcels.map((p) => ({ table: p.table, id: p.id })) }),
+  });
+}
+
+/** Builds a GeoPackage under a temporary name beside `target` and renames it into place only when complete. */
+function createGpkgAtomically(target: string, build: (tmpPath: string) => void) {
+  const tmp = join(dirname(resolve(target)), `.${basename(target)}.${process.pid}.tmp`);
+  try {
+    build(tmp);
+    renameSync(tmp, target);
+  } finally {
+    for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(tmp + suffix, { force: true });
+  }
+}
+
+/**
+ * Writes the review package of `parcels` to `out` (a new file, complete or absent) and records
+ * the export in the source project's audit. Used by `landgate package export` and the UI.
+ */
+export function writePackageFile(source: ProjectStore, out: string, options: { parcels: ResolvedParcel[]; department?: string }): { parcels: number; decisions: number; layers: number } {
+  let result = { parcels: 0, decisions: 0, layers: 0 };
+  createGpkgAtomically(out, (tmp) => {
+    result = exportPackage(source, tmp, options);
+  });
+  recordParcelExport(new ReviewStore(source), { format: 'review-package', file: basename(out), department: packageDepartment(source, options.department) }, options.parcels);
+  return result;
+}
+
+export function exportPackage(source: ProjectStore, target: string, options: { parcels: ResolvedParcel[]; department?: string }): { parcels: number; decisions: number; layers: number } {
   const review = new ReviewStore(source);
-  const parcels = resolveParcels(review, options.parcels);
-  const department = options.department?.trim() || source.getMeta('authority') || source.info().title;
+  const parcels = options.parcels;
+  const department = packageDepartment(source, options.department);
   const exportedAt = new Date().toISOString();
   const pkg = ProjectStore.create(target, { title: `审查包：${department}（${exportedAt.slice(0, 10)}）` });
   let decisionCount = 0;
@@ -128,6 +203,19 @@ function freeTableName(store: ProjectStore, base: string): string {
   let name = base.slice(0, 56);
   for (let n = 2; taken.has(name); n++) name = `${base.slice(0, 56)}_${n}`;
   return name;
+}
+
+/** A package chosen in the UI arrives as staged upload files: exactly one .gpkg is accepted. */
+export function importStagedPackage(target: ProjectStore, paths: string[]): ReturnType<typeof importPackage> {
+  const names = paths.map((p) => basename(p));
+  if (paths.length !== 1 || !/\.gpkg$/i.test(paths[0])) {
+    throw new UserInputError(
+      'package.upload',
+      `请只选择一个审查包文件（.gpkg）；收到：${names.join('、') || '（无）'}。`,
+      `Choose one review package file (.gpkg); got: ${names.join(', ') || '(none)'}.`,
+    );
+  }
+  return importPackage(target, paths[0]);
 }
 
 export function importPackage(target: ProjectStore, pkgPath: string): { layers: string[]; parcels: number; decisions: number; provenance: PackageProvenance } {

@@ -2,19 +2,59 @@
  * The review-workbench part of the API (issue 6), spread into the service object of
  * api-service.ts so the desktop IPC and the browser-mode routes get it unchanged.
  */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { zipSync } from 'fflate';
 import type { LandGateApi } from '../../../shared/api/contract';
-import { conditionsFromFindings, suggestedDecision } from '../../../shared/review/model';
+import { conditionsFromFindings, suggestedDecision, type ExportedFile } from '../../../shared/review/model';
+import { UserInputError } from '../../../shared/model/errors';
 import type { ProjectStore } from '../project-store';
+import { writeFindingsFile } from '../reports/findings-export';
+import { importStagedPackage, packageDepartment, resolveSelection, writePackageFile } from '../reports/review-package';
 import { auditReviewPdf, buildReviewPdf } from '../reports/review-report';
 import { buildMonthlySummary } from '../reports/summary';
 import { ReviewStore } from './review-store';
 
 export type ReviewApi = Pick<
   LandGateApi,
-  'listSubmissions' | 'createSubmission' | 'getParcelReview' | 'signDecision' | 'getAuditTrail' | 'exportReviewPdf' | 'exportMonthlySummary'
+  | 'listSubmissions'
+  | 'createSubmission'
+  | 'getParcelReview'
+  | 'signDecision'
+  | 'getAuditTrail'
+  | 'exportReviewPdf'
+  | 'exportMonthlySummary'
+  | 'exportReviewPackage'
+  | 'importReviewPackage'
+  | 'exportFindings'
 >;
 
-export function createReviewApi(store: ProjectStore): ReviewApi {
+/** What the package import needs of the UI's staged uploads (ImportStaging). */
+export interface StagedUploads {
+  stagedPaths(uploadId: string): string[];
+  discard(uploadId: string): void;
+}
+
+/** A file name safe on every desktop OS (the department is free text). */
+const safeFilePart = (text: string) => text.replace(/[\\/:*?"<>|\s\u0000-\u001f]+/g, '_').slice(0, 60) || 'landgate';
+const today = () => new Date().toISOString().slice(0, 10);
+
+/**
+ * Runs an export that writes files into a private temporary directory and returns the bytes
+ * of the one to download; the directory is removed whatever happens.
+ */
+function viaTempDir(build: (dir: string) => { fileName: string; mimeType: string; bytes: Uint8Array }): ExportedFile {
+  const dir = mkdtempSync(join(tmpdir(), 'landgate-export-'));
+  try {
+    const { fileName, mimeType, bytes } = build(dir);
+    return { fileName, mimeType, base64: Buffer.from(bytes).toString('base64') };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export function createReviewApi(store: ProjectStore, uploads: () => StagedUploads): ReviewApi {
   const review = new ReviewStore(store);
   return {
     async listSubmissions() {
@@ -53,6 +93,46 @@ export function createReviewApi(store: ProjectStore): ReviewApi {
       const fileName = `重点建设用地安全利用情况汇总调度表_${month}.xlsx`;
       review.recordExport({ format: 'monthly-summary-xlsx', file: fileName, month, rows });
       return { fileName, mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', base64: bytes.toString('base64') };
+    },
+    async exportReviewPackage({ parcels, department }) {
+      const chosen = resolveSelection(review, parcels);
+      const fileName = `审查包_${safeFilePart(packageDepartment(store, department))}_${today()}.gpkg`;
+      return viaTempDir((dir) => {
+        const out = join(dir, fileName);
+        writePackageFile(store, out, { parcels: chosen, department });
+        return { fileName, mimeType: 'application/geopackage+sqlite3', bytes: readFileSync(out) };
+      });
+    },
+    async importReviewPackage({ uploadId }) {
+      const staged = uploads();
+      try {
+        return importStagedPackage(store, staged.stagedPaths(uploadId));
+      } finally {
+        staged.discard(uploadId);
+      }
+    },
+    async exportFindings({ parcels, format }) {
+      if (format !== 'geojson' && format !== 'shapefile') {
+        throw new UserInputError('package.findings-format', `审查发现的导出格式“${String(format)}”无效，可用：geojson、shapefile。`, `Unknown findings format "${String(format)}".`);
+      }
+      const chosen = resolveSelection(review, parcels);
+      const hint = { howToCheckZh: '在“地块审查”中打开地块，或运行全部审查', howToCheckEn: 'a check in the review panel or a sweep' };
+      if (format === 'geojson') {
+        const fileName = `审查发现_${today()}.geojson`;
+        return viaTempDir((dir) => {
+          const out = join(dir, fileName);
+          writeFindingsFile(store, chosen, out, hint);
+          return { fileName, mimeType: 'application/geo+json', bytes: readFileSync(out) };
+        });
+      }
+      // ASCII names inside the zip: older unzip tools on GBK systems garble UTF-8 entry names.
+      const fileName = `审查发现_${today()}.zip`;
+      const stem = `landgate_findings_${today().replace(/-/g, '')}`;
+      return viaTempDir((dir) => {
+        const { files } = writeFindingsFile(store, chosen, join(dir, `${stem}.shp`), { ...hint, recordAs: fileName });
+        const zip = zipSync(Object.fromEntries(files.map((f) => [basename(f), new Uint8Array(readFileSync(f))])));
+        return { fileName, mimeType: 'application/zip', bytes: zip };
+      });
     },
   };
 }

@@ -1,0 +1,715 @@
+/**
+ * Drawing a new parcel and reshaping a selected one on the map (issue 6). A small editor on
+ * MapLibre's own events rather than a drawing library: terra-draw (the candidate) handles neither
+ * MultiPolygons nor holes, which parcels have, and our undo history and project-layer snapping
+ * would have to round-trip through its store. The pure parts live beside it: sketch.ts (geometry
+ * operations), snap.ts (candidate search), history.ts (undo/redo).
+ *
+ * The editor draws into its own GeoJSON sources on top of the project layers; the saved geometry
+ * goes to the Node side (api.saveParcel), which validates, repairs and audits it.
+ */
+import { useCallback, useEffect, useMemo, useRef, useState, type Dispatch, type FormEvent } from 'react';
+import type * as maplibregl from 'maplibre-gl';
+import type { Feature, FeatureCollection, MultiPolygon, Polygon, Position } from 'geojson';
+import type { ProjectInfo } from '../../../shared/model/layers';
+import { geodesicAreaM2 } from '../../../shared/geo/geodesy';
+import { describeUse, classifyUse } from '../../../shared/landuse/codes';
+import type { AppAction, ParcelRef } from '../../app/state';
+import { areaParts, formatArea } from '../../app/format';
+import { formatAttributeValue } from '../../i18n/labels';
+import { api, toApiError } from '../../platform/api';
+import { getLocale } from '../../i18n';
+import { canRedo, canUndo, createHistory, record, redo, undo, type History } from './history';
+import { ACTION_CODES, et } from './messages';
+import { buildSnapIndex, findSnap, SNAP_TOLERANCE_PX, type SnapResult } from './snap';
+import {
+  addVertex,
+  closeSketch,
+  deleteVertex,
+  emptySketch,
+  insertVertex,
+  midpoints,
+  moveVertex,
+  nearestHandle,
+  sketchFromGeometry,
+  sketchGeometry,
+  vertexAt,
+  vertexCount,
+  vertices,
+  type Sketch,
+  type VertexRef,
+} from './sketch';
+import './edit.css';
+
+const DRAWN_TABLE = 'drawn_parcels';
+const SKETCH_SOURCE = 'landgate-edit-sketch';
+const SNAP_SOURCE = 'landgate-edit-snap';
+/** Pixel radius within which the pointer grabs a vertex or midpoint handle. */
+const HANDLE_PX = 8;
+/** A click this close to the previous vertex is the second half of a double-click, not a new vertex. */
+const REPEAT_CLICK_PX = 3;
+
+const SKETCH_LAYERS: maplibregl.LayerSpecification[] = [
+  { id: 'landgate-edit-fill', type: 'fill', source: SKETCH_SOURCE, filter: ['in', ['get', 'role'], ['literal', ['shape', 'shape-preview']]], paint: { 'fill-color': '#2f6fde', 'fill-opacity': 0.18 } },
+  { id: 'landgate-edit-line', type: 'line', source: SKETCH_SOURCE, filter: ['in', ['get', 'role'], ['literal', ['shape', 'path']]], paint: { 'line-color': '#1d4fb8', 'line-width': 2 } },
+  { id: 'landgate-edit-guide', type: 'line', source: SKETCH_SOURCE, filter: ['==', ['get', 'role'], 'guide'], paint: { 'line-color': '#1d4fb8', 'line-width': 1.5, 'line-dasharray': [2, 2] } },
+  {
+    id: 'landgate-edit-midpoints',
+    type: 'circle',
+    source: SKETCH_SOURCE,
+    filter: ['==', ['get', 'role'], 'midpoint'],
+    paint: { 'circle-radius': 3.5, 'circle-color': '#ffffff', 'circle-opacity': 0.85, 'circle-stroke-color': '#1d4fb8', 'circle-stroke-width': 1 },
+  },
+  {
+    id: 'landgate-edit-vertices',
+    type: 'circle',
+    source: SKETCH_SOURCE,
+    filter: ['==', ['get', 'role'], 'vertex'],
+    paint: {
+      'circle-radius': ['case', ['get', 'selected'], 6, 4.5],
+      'circle-color': ['case', ['get', 'selected'], '#f08c00', '#ffffff'],
+      'circle-stroke-color': '#1d4fb8',
+      'circle-stroke-width': 2,
+    },
+  },
+  {
+    id: 'landgate-edit-snap',
+    type: 'circle',
+    source: SNAP_SOURCE,
+    paint: {
+      'circle-radius': 9,
+      'circle-opacity': 0,
+      'circle-stroke-color': ['case', ['==', ['get', 'kind'], 'vertex'], '#d6006f', '#7a2bd6'],
+      'circle-stroke-width': 2.5,
+    },
+  },
+];
+
+type Target = { kind: 'new' } | { kind: 'existing'; table: string; id: string };
+
+interface Session {
+  target: Target;
+  history: History<Sketch>;
+}
+
+interface Drag {
+  ref: VertexRef;
+  base: Sketch;
+  inserted: boolean;
+  moved: boolean;
+  live: Sketch;
+}
+
+export interface ParcelEditorProps {
+  /** The map once the project layers are on it (null before). */
+  map: maplibregl.Map | null;
+  project: ProjectInfo;
+  layerData: Record<string, FeatureCollection>;
+  hiddenLayers: Record<string, boolean>;
+  selectedParcel: ParcelRef | null;
+  dispatch: Dispatch<AppAction>;
+  /** Tells the map view to leave clicks to the editor (no feature popup while editing). */
+  onActiveChange(active: boolean): void;
+}
+
+declare global {
+  interface Window {
+    /** e2e tests: the editor's sketch geometry and state, read-only. */
+    __landgateEdit?: { phase: Sketch['phase'] | null; geometry: Polygon | MultiPolygon | null; vertexCount: number; snap: SnapResult | null };
+    /** e2e tests: lon/lat → pixel offset within the map canvas. */
+    __landgateMapToScreen?: (lon: number, lat: number) => { x: number; y: number };
+  }
+}
+
+export function ParcelEditor(props: ParcelEditorProps) {
+  const { map, dispatch } = props;
+  const [session, setSession] = useState<Session | null>(null);
+  const [selectedVertex, setSelectedVertex] = useState<VertexRef | null>(null);
+  const [live, setLive] = useState<Sketch | null>(null);
+  const [snapOn, setSnapOn] = useState(true);
+  const [snapStatus, setSnapStatus] = useState<SnapResult | null>(null);
+  const [message, setMessage] = useState<string | null>(null);
+  const [formOpen, setFormOpen] = useState(false);
+  const [saving, setSaving] = useState(false);
+
+  const latest = useRef({ props, session, selectedVertex, snapOn, formOpen });
+  latest.current = { props, session, selectedVertex, snapOn, formOpen };
+  const dragRef = useRef<Drag | null>(null);
+  const pointerRef = useRef<Position | null>(null);
+  const altRef = useRef(false);
+
+  const active = session !== null;
+  const excluded = session?.target.kind === 'existing' ? { table: session.target.table, id: session.target.id } : null;
+  const excludedKey = excluded ? `${excluded.table}\u0000${excluded.id}` : '';
+  const snapIndex = useMemo(
+    () =>
+      buildSnapIndex(
+        props.project.layers.filter((l) => props.layerData[l.table]).map((l) => ({ table: l.table, data: props.layerData[l.table] })),
+        excluded,
+      ),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [props.project, props.layerData, excludedKey],
+  );
+  const snapIndexRef = useRef(snapIndex);
+  snapIndexRef.current = snapIndex;
+
+  useEffect(() => {
+    latest.current.props.onActiveChange(active);
+  }, [active]);
+
+  useEffect(() => {
+    if (!map) return;
+    window.__landgateMapToScreen = (lon, lat) => {
+      const p = map.project([lon, lat]);
+      return { x: p.x, y: p.y };
+    };
+  }, [map]);
+
+  // ---- map sources and layers of the editor ------------------------------------------------
+  useEffect(() => {
+    if (!map || !active) return;
+    map.addSource(SKETCH_SOURCE, { type: 'geojson', data: { type: 'FeatureCollection', features: [] } });
+    map.addSource(SNAP_SOURCE, { type: 'geojson', data: { type: 'FeatureCollection', features: [] } });
+    for (const layer of SKETCH_LAYERS) map.addLayer(layer);
+    map.doubleClickZoom.disable();
+    map.getCanvas().style.cursor = 'crosshair';
+    return () => {
+      // The map may already be gone (project reload remounts the map view).
+      if (!map.getStyle()) return;
+      for (const layer of SKETCH_LAYERS) if (map.getLayer(layer.id)) map.removeLayer(layer.id);
+      for (const source of [SKETCH_SOURCE, SNAP_SOURCE]) if (map.getSource(source)) map.removeSource(source);
+      map.doubleClickZoom.enable();
+      map.getCanvas().style.cursor = '';
+    };
+  }, [map, active]);
+
+  const render = useCallback(
+    (sketch: Sketch | null, pointer: Position | null) => {
+      if (!map) return;
+      const source = map.getSource(SKETCH_SOURCE) as maplibregl.GeoJSONSource | undefined;
+      if (!source) return;
+      source.setData(sketchFeatures(sketch, pointer, latest.current.selectedVertex));
+    },
+    [map],
+  );
+
+  const showSnap = useCallback(
+    (snap: SnapResult | null) => {
+      const source = map?.getSource(SNAP_SOURCE) as maplibregl.GeoJSONSource | undefined;
+      source?.setData({ type: 'FeatureCollection', features: snap ? [{ type: 'Feature', properties: { kind: snap.kind }, geometry: { type: 'Point', coordinates: snap.position } }] : [] });
+      setSnapStatus((previous) => (previous?.kind === snap?.kind && previous?.table === snap?.table ? previous : snap));
+      if (window.__landgateEdit) window.__landgateEdit.snap = snap;
+    },
+    [map],
+  );
+
+  const present = session?.history.present ?? null;
+  useEffect(() => {
+    render(dragRef.current?.live ?? present, pointerRef.current);
+    setLive(null);
+    window.__landgateEdit = present
+      ? { phase: present.phase, geometry: sketchGeometry(present), vertexCount: vertexCount(present), snap: window.__landgateEdit?.snap ?? null }
+      : { phase: null, geometry: null, vertexCount: 0, snap: null };
+  }, [present, selectedVertex, render]);
+
+  // ---- editing operations ----------------------------------------------------------------------
+  const commit = useCallback((next: Sketch) => {
+    setSession((s) => (s ? { ...s, history: record(s.history, next) } : s));
+    setMessage(null);
+  }, []);
+
+  const doUndo = useCallback(() => {
+    setSession((s) => (s ? { ...s, history: undo(s.history) } : s));
+    setSelectedVertex(null);
+  }, []);
+  const doRedo = useCallback(() => {
+    setSession((s) => (s ? { ...s, history: redo(s.history) } : s));
+    setSelectedVertex(null);
+  }, []);
+
+  const removeVertex = useCallback(
+    (ref: VertexRef) => {
+      const s = latest.current.session;
+      if (!s) return;
+      const next = deleteVertex(s.history.present, ref);
+      if (!next) {
+        setMessage(et('edit.minVertices'));
+        return;
+      }
+      setSelectedVertex(null);
+      commit(next);
+    },
+    [commit],
+  );
+
+  const stop = useCallback(() => {
+    setSession(null);
+    setSelectedVertex(null);
+    setFormOpen(false);
+    setMessage(null);
+    dragRef.current = null;
+    setSnapStatus(null);
+    window.__landgateEdit = { phase: null, geometry: null, vertexCount: 0, snap: null };
+  }, []);
+
+  // ---- map events ----------------------------------------------------------------------------------
+  useEffect(() => {
+    if (!map || !active) return;
+    const project = (p: Position) => map.project([p[0], p[1]]);
+    const snapAt = (point: maplibregl.Point, altKey: boolean): SnapResult | null => {
+      if (!latest.current.snapOn || altKey || altRef.current) return null;
+      const tl = map.unproject([point.x - SNAP_TOLERANCE_PX, point.y - SNAP_TOLERANCE_PX]);
+      const br = map.unproject([point.x + SNAP_TOLERANCE_PX, point.y + SNAP_TOLERANCE_PX]);
+      return findSnap(snapIndexRef.current, {
+        pointer: point,
+        project,
+        hidden: latest.current.props.hiddenLayers,
+        near: [Math.min(tl.lng, br.lng), Math.min(tl.lat, br.lat), Math.max(tl.lng, br.lng), Math.max(tl.lat, br.lat)],
+      });
+    };
+    const sketchNow = () => latest.current.session?.history.present ?? null;
+    /** While drawing, the first vertex closes the ring: it wins over any layer snap. */
+    const closingVertex = (sketch: Sketch, point: maplibregl.Point): Position | null => {
+      const ring = sketch.polygons[0][0];
+      if (sketch.phase !== 'drawing' || ring.length < 3) return null;
+      const first = project(ring[0] as Position);
+      return Math.hypot(first.x - point.x, first.y - point.y) <= SNAP_TOLERANCE_PX ? (ring[0] as Position) : null;
+    };
+
+    const onMove = (event: maplibregl.MapMouseEvent) => {
+      if (latest.current.formOpen) return;
+      const sketch = sketchNow();
+      if (!sketch) return;
+      const alt = event.originalEvent.altKey;
+      const closing = closingVertex(sketch, event.point);
+      const snap = closing ? { position: closing, kind: 'vertex' as const, table: '', featureId: '', distancePx: 0 } : snapAt(event.point, alt);
+      const position: Position = snap ? snap.position : [event.lngLat.lng, event.lngLat.lat];
+      pointerRef.current = position;
+      showSnap(snap);
+      const drag = dragRef.current;
+      if (drag) {
+        drag.moved = true;
+        drag.live = moveVertex(drag.base, drag.ref, position);
+        render(drag.live, null);
+        setLive(drag.live);
+        return;
+      }
+      if (sketch.phase === 'drawing') render(sketch, position);
+      else {
+        const over = nearestHandle(vertices(sketch), event.point, project, HANDLE_PX) ?? nearestHandle(midpoints(sketch), event.point, project, HANDLE_PX);
+        map.getCanvas().style.cursor = over ? 'move' : 'crosshair';
+      }
+    };
+
+    const onDown = (event: maplibregl.MapMouseEvent) => {
+      if (event.originalEvent.button !== 0 || latest.current.formOpen) return;
+      const sketch = sketchNow();
+      if (!sketch || sketch.phase !== 'editing') return;
+      const vertex = nearestHandle(vertices(sketch), event.point, project, HANDLE_PX);
+      if (vertex) {
+        event.preventDefault(); // no map panning: the vertex moves instead
+        setSelectedVertex(vertex);
+        dragRef.current = { ref: vertex, base: sketch, inserted: false, moved: false, live: sketch };
+        return;
+      }
+      const mid = nearestHandle(midpoints(sketch), event.point, project, HANDLE_PX);
+      if (mid) {
+        event.preventDefault();
+        const at = midpoints(sketch).find((m) => m.ref.polygon === mid.polygon && m.ref.ring === mid.ring && m.ref.index === mid.index)!.position;
+        const base = insertVertex(sketch, mid, at);
+        const ref = { ...mid, index: mid.index + 1 };
+        setSelectedVertex(ref);
+        dragRef.current = { ref, base, inserted: true, moved: false, live: base };
+        render(base, null);
+      }
+    };
+
+    const onUp = () => {
+      const drag = dragRef.current;
+      if (!drag) return;
+      dragRef.current = null;
+      if (drag.moved || drag.inserted) commit(drag.moved ? drag.live : drag.base);
+    };
+
+    const onClick = (event: maplibregl.MapMouseEvent) => {
+      if (latest.current.formOpen) return;
+      const sketch = sketchNow();
+      if (!sketch) return;
+      if (sketch.phase === 'editing') {
+        if (!nearestHandle(vertices(sketch), event.point, project, HANDLE_PX)) setSelectedVertex(null);
+        return;
+      }
+      const ring = sketch.polygons[0][0];
+      if (closingVertex(sketch, event.point)) {
+        commit(closeSketch(sketch));
+        return;
+      }
+      const last = ring[ring.length - 1] as Position | undefined;
+      if (last) {
+        const p = project(last);
+        if (Math.hypot(p.x - event.point.x, p.y - event.point.y) <= REPEAT_CLICK_PX) return;
+      }
+      const snap = snapAt(event.point, event.originalEvent.altKey);
+      commit(addVertex(sketch, snap ? snap.position : [event.lngLat.lng, event.lngLat.lat]));
+    };
+
+    const onDblClick = (event: maplibregl.MapMouseEvent) => {
+      event.preventDefault();
+      const sketch = sketchNow();
+      if (sketch?.phase === 'drawing') {
+        const closed = closeSketch(sketch);
+        if (closed !== sketch) commit(closed);
+        else setMessage(et('edit.needClosed'));
+      }
+    };
+
+    const onContextMenu = (event: maplibregl.MapMouseEvent) => {
+      event.originalEvent.preventDefault();
+      const sketch = sketchNow();
+      if (!sketch) return;
+      const vertex = nearestHandle(vertices(sketch), event.point, project, HANDLE_PX);
+      if (vertex) removeVertex(vertex);
+    };
+
+    map.on('mousemove', onMove);
+    map.on('mousedown', onDown);
+    map.on('mouseup', onUp);
+    map.on('click', onClick);
+    map.on('dblclick', onDblClick);
+    map.on('contextmenu', onContextMenu);
+    return () => {
+      map.off('mousemove', onMove);
+      map.off('mousedown', onDown);
+      map.off('mouseup', onUp);
+      map.off('click', onClick);
+      map.off('dblclick', onDblClick);
+      map.off('contextmenu', onContextMenu);
+    };
+  }, [map, active, render, showSnap, commit, removeVertex]);
+
+  // ---- keyboard ----------------------------------------------------------------------------------------
+  useEffect(() => {
+    if (!active) return;
+    const typing = (target: EventTarget | null) => target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (event.key === 'Alt') altRef.current = true;
+      if (latest.current.formOpen || typing(event.target)) return;
+      const ctrl = event.ctrlKey || event.metaKey;
+      const key = event.key.toLowerCase();
+      if (ctrl && key === 'z' && !event.shiftKey) {
+        event.preventDefault();
+        doUndo();
+      } else if (ctrl && (key === 'y' || (key === 'z' && event.shiftKey))) {
+        event.preventDefault();
+        doRedo();
+      } else if ((event.key === 'Delete' || event.key === 'Backspace') && latest.current.selectedVertex) {
+        event.preventDefault();
+        removeVertex(latest.current.selectedVertex);
+      } else if (event.key === 'Escape') {
+        const phase = latest.current.session?.history.present.phase;
+        if (phase === 'drawing') stop();
+        else setSelectedVertex(null);
+      }
+    };
+    const onKeyUp = (event: KeyboardEvent) => {
+      if (event.key === 'Alt') altRef.current = false;
+    };
+    const onBlur = () => (altRef.current = false);
+    window.addEventListener('keydown', onKeyDown);
+    window.addEventListener('keyup', onKeyUp);
+    window.addEventListener('blur', onBlur);
+    return () => {
+      window.removeEventListener('keydown', onKeyDown);
+      window.removeEventListener('keyup', onKeyUp);
+      window.removeEventListener('blur', onBlur);
+    };
+  }, [active, doUndo, doRedo, removeVertex, stop]);
+
+  // ---- starting, saving ------------------------------------------------------------------------------
+  const startDrawing = () => {
+    setSession({ target: { kind: 'new' }, history: createHistory(emptySketch()) });
+    setSelectedVertex(null);
+    setMessage(null);
+  };
+
+  const selected = props.selectedParcel;
+  const selectedFeature = selected ? props.layerData[selected.table]?.features.find((f) => String(f.id ?? f.properties?.id) === selected.id) : undefined;
+  const selectedGeometry = selectedFeature?.geometry && (selectedFeature.geometry.type === 'Polygon' || selectedFeature.geometry.type === 'MultiPolygon') ? selectedFeature.geometry : null;
+  const startReshape = () => {
+    if (!selected || !selectedGeometry) return;
+    setSession({ target: { kind: 'existing', table: selected.table, id: selected.id }, history: createHistory(sketchFromGeometry(selectedGeometry)) });
+    setSelectedVertex(null);
+    setMessage(null);
+  };
+
+  const cancel = () => {
+    if (session && canUndo(session.history) && !window.confirm(et('edit.discard'))) return;
+    stop();
+  };
+
+  const saved = (table: string, id: string, areaM2: number, repairs: string[], isNew: boolean) => {
+    const notice = [et(isNew ? 'edit.savedNew' : 'edit.savedEdit', { id, area: formatArea(areaM2) }), ...(repairs.length ? [et('edit.repairs', { notes: repairs.join('；') })] : [])].join('；');
+    stop();
+    dispatch({ type: 'selectParcel', parcel: { table, id } });
+    dispatch({ type: 'reloadProject', notice });
+  };
+
+  const geometry = present ? sketchGeometry(present) : null;
+  const closed = present?.phase === 'editing';
+
+  const onSave = async () => {
+    if (!session || !geometry || !closed) {
+      setMessage(et('edit.needClosed'));
+      return;
+    }
+    if (session.target.kind === 'new') {
+      setFormOpen(true);
+      return;
+    }
+    const { table, id } = session.target;
+    setSaving(true);
+    try {
+      const response = await api.saveParcel({ table, parcelId: id, geometry });
+      saved(response.parcel.table, response.parcel.id, response.areaM2, response.repairs, false);
+    } catch (error) {
+      setMessage(userMessage(error));
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  const shown = live ?? present;
+  const shownGeometry = shown ? sketchGeometry(shown) : null;
+  const area = shownGeometry ? geodesicAreaM2(shownGeometry) : null;
+  const parts = area !== null ? areaParts(area) : null;
+
+  return (
+    <>
+      <div className="edit-dock">
+      <div className="edit-toolbar" data-testid="edit-toolbar">
+        {!active ? (
+          <>
+            <button type="button" className="edit-button" data-testid="edit-draw" disabled={!map} title={et('edit.drawHint')} onClick={startDrawing}>
+              ✎ {et('edit.draw')}
+            </button>
+            <button
+              type="button"
+              className="edit-button"
+              data-testid="edit-reshape"
+              disabled={!map || !selectedGeometry}
+              title={selectedGeometry ? et('edit.editHint') : et('edit.reshapeHint')}
+              onClick={startReshape}
+            >
+              ⬠ {et('edit.reshape')}
+            </button>
+          </>
+        ) : (
+          <>
+            <button type="button" className="edit-button" data-testid="edit-undo" disabled={!canUndo(session.history) || saving} onClick={doUndo} title="Ctrl+Z">
+              ↶ {et('edit.undo')}
+            </button>
+            <button type="button" className="edit-button" data-testid="edit-redo" disabled={!canRedo(session.history) || saving} onClick={doRedo} title="Ctrl+Y / Ctrl+Shift+Z">
+              ↷ {et('edit.redo')}
+            </button>
+            <label className="edit-toggle" title={et('edit.snapHint')}>
+              <input type="checkbox" data-testid="edit-snap-toggle" checked={snapOn} onChange={(event) => setSnapOn(event.target.checked)} /> {et('edit.snap')}
+            </label>
+            <button type="button" className="edit-button edit-primary" data-testid="edit-save" disabled={!closed || saving} onClick={onSave}>
+              {saving ? et('edit.saving') : et('edit.save')}
+            </button>
+            <button type="button" className="edit-button" data-testid="edit-cancel" disabled={saving} onClick={cancel}>
+              {et('edit.cancel')}
+            </button>
+          </>
+        )}
+      </div>
+      {session && (
+        <div className="edit-panel" data-testid="edit-panel">
+          <div className="edit-panel-title">{session.target.kind === 'new' ? et('edit.drawing') : et('edit.editing', { id: session.target.id })}</div>
+          <div className="edit-hint">{present?.phase === 'drawing' ? et('edit.drawHint') : et('edit.editHint')}</div>
+          <div className="edit-area" data-testid="edit-area">
+            <span>{et('edit.area')}：</span>
+            {parts ? (
+              <>
+                <strong data-testid="edit-area-m2" data-area-m2={area!.toFixed(3)}>
+                  {parts.m2}
+                </strong>
+                <span>{parts.hectares}</span>
+                <span>{parts.mu}</span>
+              </>
+            ) : (
+              <span>—</span>
+            )}
+            <span className="edit-count">{et('edit.vertices', { n: shown ? vertexCount(shown) : 0 })}</span>
+          </div>
+          {snapStatus && (
+            <div className="edit-snap-status" data-testid="edit-snap-status">
+              {et(snapStatus.kind === 'vertex' ? 'edit.snapped.vertex' : 'edit.snapped.edge', { layer: layerTitle(props.project, snapStatus.table) })}
+            </div>
+          )}
+          {message && (
+            <div className="edit-message" role="alert" data-testid="edit-message">
+              {message}
+            </div>
+          )}
+        </div>
+      )}
+      </div>
+      {formOpen && session && geometry && (
+        <NewParcelForm
+          project={props.project}
+          layerData={props.layerData}
+          geometry={geometry}
+          onCancel={() => setFormOpen(false)}
+          onSaved={(table, id, areaM2, repairs) => saved(table, id, areaM2, repairs, true)}
+        />
+      )}
+    </>
+  );
+}
+
+function userMessage(error: unknown): string {
+  const apiError = toApiError(error);
+  return getLocale() === 'zh-CN' ? apiError.messageZh : apiError.messageEn;
+}
+
+function layerTitle(project: ProjectInfo, table: string): string {
+  return project.layers.find((l) => l.table === table)?.title ?? table;
+}
+
+/** The editor's own features: shape or open path, rubber band to the pointer, vertex and midpoint handles. */
+function sketchFeatures(sketch: Sketch | null, pointer: Position | null, selected: VertexRef | null): FeatureCollection {
+  if (!sketch) return { type: 'FeatureCollection', features: [] };
+  const features: Feature[] = [];
+  if (sketch.phase === 'drawing') {
+    const ring = sketch.polygons[0][0] as Position[];
+    if (ring.length >= 3) features.push({ type: 'Feature', properties: { role: 'shape-preview' }, geometry: { type: 'Polygon', coordinates: [[...ring, ring[0]]] } });
+    if (ring.length >= 2) features.push({ type: 'Feature', properties: { role: 'path' }, geometry: { type: 'LineString', coordinates: ring } });
+    if (ring.length >= 1 && pointer) {
+      const guide = ring.length >= 2 ? [ring[ring.length - 1], pointer, ring[0]] : [ring[0], pointer];
+      features.push({ type: 'Feature', properties: { role: 'guide' }, geometry: { type: 'LineString', coordinates: guide } });
+    }
+  } else {
+    const geometry = sketchGeometry(sketch);
+    if (geometry) features.push({ type: 'Feature', properties: { role: 'shape' }, geometry });
+    for (const mid of midpoints(sketch)) features.push({ type: 'Feature', properties: { role: 'midpoint' }, geometry: { type: 'Point', coordinates: mid.position } });
+  }
+  for (const { ref, position } of vertices(sketch)) {
+    const isSelected = !!selected && selected.polygon === ref.polygon && selected.ring === ref.ring && selected.index === ref.index && vertexAt(sketch, ref) !== undefined;
+    features.push({ type: 'Feature', properties: { role: 'vertex', selected: isSelected }, geometry: { type: 'Point', coordinates: position } });
+  }
+  return { type: 'FeatureCollection', features };
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+interface NewParcelFormProps {
+  project: ProjectInfo;
+  layerData: Record<string, FeatureCollection>;
+  geometry: Polygon | MultiPolygon;
+  onCancel(): void;
+  onSaved(table: string, id: string, areaM2: number, repairs: string[]): void;
+}
+
+function NewParcelForm({ project, layerData, geometry, onCancel, onSaved }: NewParcelFormProps) {
+  const parcelLayers = project.layers.filter((l) => l.kind === 'parcel');
+  const hasDrawn = parcelLayers.some((l) => l.table === DRAWN_TABLE);
+  const [table, setTable] = useState(DRAWN_TABLE);
+  const [id, setId] = useState('');
+  const [name, setName] = useState('');
+  const [currentUse, setCurrentUse] = useState('');
+  const [plannedUse, setPlannedUse] = useState('');
+  const [action, setAction] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const taken = (layerData[table]?.features ?? []).some((f) => String(f.id ?? f.properties?.id) === id.trim());
+  const useHint = (code: string) => {
+    const c = code.trim() ? classifyUse(code.trim()) : undefined;
+    return c ? `${describeUse(c)}${c.sensitive ? ' · 一住两公' : ''}${c.recognised ? '' : ' · ?'}` : et('edit.form.useHint');
+  };
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!id.trim()) return setError(et('edit.form.idMissing'));
+    if (taken) return setError(et('edit.form.idTaken', { id: id.trim() }));
+    setBusy(true);
+    setError(null);
+    try {
+      const response = await api.saveParcel({
+        table,
+        geometry,
+        properties: { id: id.trim(), name: name.trim() || null, currentUse: currentUse.trim() || null, plannedUse: plannedUse.trim() || null, action: action || null },
+      });
+      onSaved(response.parcel.table, response.parcel.id, response.areaM2, response.repairs);
+    } catch (failure) {
+      setError(userMessage(failure));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div className="edit-form-backdrop">
+      <form className="edit-form" data-testid="edit-form" onSubmit={submit}>
+        <h3>{et('edit.form.title')}</h3>
+        <p className="edit-form-area">
+          {et('edit.area')}：{formatArea(geodesicAreaM2(geometry))}
+        </p>
+        <label>
+          <span>{et('edit.form.id')}</span>
+          <input data-testid="edit-form-id" value={id} autoFocus required onChange={(e) => setId(e.target.value)} />
+        </label>
+        {taken && <div className="edit-form-warn">{et('edit.form.idTaken', { id: id.trim() })}</div>}
+        <label>
+          <span>{et('edit.form.name')}</span>
+          <input data-testid="edit-form-name" value={name} onChange={(e) => setName(e.target.value)} />
+        </label>
+        <label>
+          <span>{et('edit.form.currentUse')}</span>
+          <input data-testid="edit-form-current-use" value={currentUse} placeholder={et('edit.form.useHint')} onChange={(e) => setCurrentUse(e.target.value)} />
+          <small>{useHint(currentUse)}</small>
+        </label>
+        <label>
+          <span>{et('edit.form.plannedUse')}</span>
+          <input data-testid="edit-form-planned-use" value={plannedUse} placeholder={et('edit.form.useHint')} onChange={(e) => setPlannedUse(e.target.value)} />
+          <small>{useHint(plannedUse)}</small>
+        </label>
+        <label>
+          <span>{et('edit.form.action')}</span>
+          <select data-testid="edit-form-action" value={action} onChange={(e) => setAction(e.target.value)}>
+            <option value="">{et('edit.form.actionNone')}</option>
+            {ACTION_CODES.map((code) => (
+              <option key={code} value={code}>
+                {formatAttributeValue('parcel', 'action', code)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          <span>{et('edit.form.layer')}</span>
+          <select data-testid="edit-form-layer" value={table} onChange={(e) => setTable(e.target.value)}>
+            {!hasDrawn && <option value={DRAWN_TABLE}>{et('edit.form.newLayer')}</option>}
+            {parcelLayers.map((l) => (
+              <option key={l.table} value={l.table}>
+                {l.title}（{l.table}）
+              </option>
+            ))}
+          </select>
+        </label>
+        {error && (
+          <div className="edit-message" role="alert" data-testid="edit-form-error">
+            {error}
+          </div>
+        )}
+        <div className="edit-form-buttons">
+          <button type="button" className="edit-button" onClick={onCancel} disabled={busy}>
+            {et('edit.cancel')}
+          </button>
+          <button type="submit" className="edit-button edit-primary" data-testid="edit-form-save" disabled={busy}>
+            {busy ? et('edit.saving') : et('edit.save')}
+          </button>
+        </div>
+      </form>
+    </div>
+  );
+}
