@@ -3,10 +3,11 @@
  * files it creates are written to a temporary name and renamed into place only on success, so a
  * failed command leaves nothing behind.
  */
-import { existsSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UserInputError } from '../../../shared/model/errors';
 import { isLayerKind, LAYER_KINDS, type LayerKind } from '../../../shared/model/layers';
+import { createFileAtomically } from '../../services/reports/output';
 import type { CommandIo } from './types';
 
 export function requireGpkgName(path: string) {
@@ -31,18 +32,8 @@ export function requireExistingProject(path: string) {
 }
 
 /** Builds a file under a temporary name beside the target and renames it into place on success. */
-export function createAtomically(target: string, build: (tmpPath: string) => void) {
-  const tmp = join(dirname(resolve(target)), `.${basename(target)}.${process.pid}.tmp`);
-  const cleanup = () => {
-    for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(tmp + suffix, { force: true });
-  };
-  try {
-    build(tmp);
-    renameSync(tmp, target);
-  } finally {
-    cleanup();
-  }
-}
+/** A new project file, complete or absent (see createFileAtomically). */
+export const createAtomically = createFileAtomically;
 
 export function writeOutput(text: string, outPath: string | undefined, io: CommandIo) {
   if (!outPath) {

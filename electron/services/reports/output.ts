@@ -33,3 +33,17 @@ export function writeFileAtomically(target: string, bytes: Uint8Array | string) 
     rmSync(tmp, { force: true });
   }
 }
+
+/**
+ * Builds a file (a GeoPackage: SQLite writes -wal/-shm/-journal next to it) under a temporary name
+ * and renames it into place: the target is complete or absent. `build` gets the temporary path.
+ */
+export function createFileAtomically(target: string, build: (tmpPath: string) => void) {
+  const tmp = join(dirname(resolve(target)), `.${basename(target)}.${process.pid}.tmp`);
+  try {
+    build(tmp);
+    renameSync(tmp, target);
+  } finally {
+    for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(tmp + suffix, { force: true });
+  }
+}

@@ -15,8 +15,7 @@
  * the package is not one, or a decision does not match its hash.
  */
 import { createHash } from 'node:crypto';
-import { renameSync, rmSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { Feature } from 'geojson';
 import type { ParcelSelection } from '../../../shared/api/contract';
@@ -26,6 +25,7 @@ import { REFERENCE_LAYER_KINDS, type LayerKind } from '../../../shared/model/lay
 import { decisionContent, type Decision, type PackageProvenance } from '../../../shared/review/model';
 import { ProjectStore } from '../project-store';
 import { ReviewStore, currentUser } from '../review/review-store';
+import { createFileAtomically } from './output';
 
 export const PACKAGE_FORMAT = 'landgate-review-package/1';
 
@@ -111,23 +111,13 @@ export function recordParcelExport(review: ReviewStore, detail: { format: string
 }
 
 /** Builds a GeoPackage under a temporary name beside `target` and renames it into place only when complete. */
-function createGpkgAtomically(target: string, build: (tmpPath: string) => void) {
-  const tmp = join(dirname(resolve(target)), `.${basename(target)}.${process.pid}.tmp`);
-  try {
-    build(tmp);
-    renameSync(tmp, target);
-  } finally {
-    for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(tmp + suffix, { force: true });
-  }
-}
-
 /**
  * Writes the review package of `parcels` to `out` (a new file, complete or absent) and records
  * the export in the source project's audit. Used by `landgate package export` and the UI.
  */
 export function writePackageFile(source: ProjectStore, out: string, options: { parcels: ResolvedParcel[]; department?: string }): { parcels: number; decisions: number; layers: number } {
   let result = { parcels: 0, decisions: 0, layers: 0 };
-  createGpkgAtomically(out, (tmp) => {
+  createFileAtomically(out, (tmp) => {
     result = exportPackage(source, tmp, options);
   });
   recordParcelExport(new ReviewStore(source), { format: 'review-package', file: basename(out), department: packageDepartment(source, options.department) }, options.parcels);
