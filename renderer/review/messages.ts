@@ -142,15 +142,22 @@ const DECISION_ZH: Record<DecisionKind, string> = { approved: '准予准入', co
 const DECISION_EN: Record<DecisionKind, string> = { approved: 'Approve', conditional: 'Approve with conditions', rejected: 'Reject', returned: 'Return for correction' };
 export const decisionLabel = (d: DecisionKind) => (getLocale() === 'zh-CN' ? DECISION_ZH : DECISION_EN)[d];
 
-const ACTION_ZH: Record<string, string> = {
-  create: '创建项目',
-  import: '导入图层',
-  'import-warnings': '导入提示',
-  check: '审查',
-  submission: '登记报件',
-  decision: '签发决定',
-  'decision-revision': '修订决定',
-  export: '导出',
-  'package-import': '导入审查包',
+/** Audit actions as the store writes them (electron/services), zh and en; unknown ones show their id. */
+const ACTION_LABEL: Record<string, [string, string]> = {
+  create: ['创建项目', 'Project created'],
+  import: ['导入图层', 'Layer imported'],
+  'import-warnings': ['导入提示', 'Import notes'],
+  check: ['审查', 'Check'],
+  submission: ['登记报件', 'Submission registered'],
+  decision: ['签发决定', 'Decision signed'],
+  'decision-revision': ['修订决定', 'Decision revised'],
+  export: ['导出', 'Export'],
+  'package-import': ['导入审查包', 'Review package imported'],
+  'draw-parcel': ['绘制地块', 'Parcel drawn'],
+  'edit-parcel': ['修改地块边界', 'Parcel boundary edited'],
+  bands: ['生成高程带', 'Elevation bands built'],
+  'basemap.add': ['添加底图', 'Basemap added'],
+  'profile-save': ['保存审查规则配置', 'Profile saved'],
+  'profile-delete': ['删除审查规则配置', 'Profile deleted'],
 };
-export const auditActionLabel = (action: string) => (getLocale() === 'zh-CN' ? ACTION_ZH[action] ?? action : action);
+export const auditActionLabel = (action: string) => ACTION_LABEL[action]?.[getLocale() === 'zh-CN' ? 0 : 1] ?? action;

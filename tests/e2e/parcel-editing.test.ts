@@ -3,7 +3,8 @@
  * mouse clicks with one vertex placed a few pixels off a contaminated-parcel vertex (it must be
  * stored exactly equal: snapped), undo / redo a vertex, finish by double-click, save it through
  * the form (it appears in the parcel list and its check runs), then drag one of its vertices in
- * 编辑边界 and save again (the stored area changes). Screenshots: test-artifacts/e2e/edit-*.png.
+ * 编辑边界 and save again (the stored area changes); once a decision is signed, 编辑边界 says at once
+ * that the boundary is fixed. Screenshots: test-artifacts/e2e/edit-*.png.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -172,5 +173,21 @@ describe('drawing and editing parcels in Chromium', () => {
     await expect.poll(() => page.getByTestId('verdict').getAttribute('data-verdict'), { timeout: 60_000 }).toMatch(/permitted|conditional|prohibited/);
     await screenshotTo(page, 'edit-reshape-saved');
     expect(session.traffic.pageErrors).toEqual([]);
+  });
+
+  it('says at once that a parcel with a standing signed decision cannot be reshaped', async () => {
+    await callApi('signDecision', {
+      table: 'drawn_parcels',
+      parcelId: 'HZ-E2E-1',
+      decision: 'approved',
+      opinion: '同意准入。',
+      conditions: [],
+      signature: { name: '测试审查员', department: '夏县自然资源局', date: '2026-11-22' },
+    });
+    await page.getByTestId('edit-reshape').click();
+    const notice = page.getByTestId('app-notice');
+    await expect.poll(() => notice.textContent()).toContain('已签发审查决定“准予”（第 1 版）');
+    expect(await notice.getAttribute('role')).toBe('alert');
+    expect(await page.getByTestId('edit-panel').count()).toBe(0);
   });
 });

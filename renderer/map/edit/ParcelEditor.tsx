@@ -21,6 +21,7 @@ import { api, toApiError } from '../../platform/api';
 import { getLocale } from '../../i18n';
 import { canRedo, canUndo, createHistory, record, redo, undo, type History } from './history';
 import { ACTION_CODES, et } from './messages';
+import { statusLabel } from '../../review/messages';
 import { buildSnapIndex, findSnap, SNAP_TOLERANCE_PX, type SnapResult } from './snap';
 import {
   addVertex,
@@ -435,8 +436,21 @@ export function ParcelEditor(props: ParcelEditorProps) {
   const selected = props.selectedParcel;
   const selectedFeature = selected ? props.layerData[selected.table]?.features.find((f) => String(f.id ?? f.properties?.id) === selected.id) : undefined;
   const selectedGeometry = selectedFeature?.geometry && (selectedFeature.geometry.type === 'Polygon' || selectedFeature.geometry.type === 'MultiPolygon') ? selectedFeature.geometry : null;
-  const startReshape = () => {
+  const startReshape = async () => {
     if (!selected || !selectedGeometry) return;
+    // Say it before the user spends effort: a standing signed decision rests on this boundary, so
+    // saving would be refused (electron/services/parcel-edit.ts); only 退回补正 reopens it.
+    try {
+      const review = await api.getParcelReview({ table: selected.table, parcelId: selected.id });
+      const standing = review.decisions.reduce<(typeof review.decisions)[number] | null>((latest, d) => (!latest || d.revision > latest.revision ? d : latest), null);
+      if (standing && standing.decision !== 'returned') {
+        dispatch({ type: 'showNotice', message: et('edit.decided', { id: selected.id, decision: statusLabel(standing.decision), revision: standing.revision }) });
+        return;
+      }
+    } catch (error) {
+      dispatch({ type: 'showNotice', message: userMessage(error) });
+      return;
+    }
     setSession({ target: { kind: 'existing', table: selected.table, id: selected.id }, history: createHistory(sketchFromGeometry(selectedGeometry)) });
     setSelectedVertex(null);
     setMessage(null);

@@ -22,6 +22,10 @@ const MESSAGES = {
   'edit.snapped.edge': ['吸附到边：{layer}', 'Snapped to an edge: {layer}'],
   'edit.editing': ['正在编辑地块“{id}”的边界', 'Editing the boundary of parcel "{id}"'],
   'edit.drawing': ['正在绘制新地块', 'Drawing a new parcel'],
+  'edit.decided': [
+    '地块“{id}”已签发审查决定“{decision}”（第 {revision} 版），该决定以现有边界为依据，不能修改边界；如需改界，请先将决定修订为“退回补正”。',
+    'Parcel "{id}" has a signed decision ({decision}, revision {revision}) that rests on its boundary; revise it to "returned for correction" before editing the boundary.',
+  ],
   'edit.minVertices': ['每个环至少保留 3 个界址点', 'A ring keeps at least 3 vertices'],
   'edit.needClosed': ['请先完成绘制（至少 3 个界址点）', 'Finish drawing first (at least 3 vertices)'],
   'edit.form.title': ['保存新地块', 'Save new parcel'],
