@@ -2,12 +2,15 @@
  * Import benchmark: a generated 100 000-polygon shapefile (CGCS2000 3° zone 37 with prefix, GBK
  * attributes, as county land data comes) imported with `importFile` into a fresh project, against
  * `ogr2ogr -f GPKG -t_srs EPSG:4490` of the same file on the same machine (same work: read the
- * shapefile, reproject to EPSG:4490, write a GeoPackage with a spatial index).
+ * shapefile, reproject to EPSG:4490, write a GeoPackage with a spatial index). Both run as child
+ * processes so each one's peak RSS (maxRSS) can be printed next to its time: the import streams
+ * the shapefile, so its peak memory must stay far below the file's size in features.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { ProjectStore } from '../electron/services/project-store';
 import { importFile } from '../electron/services/import-file';
@@ -108,6 +111,37 @@ function writeShapefile(base: string, count: number) {
 }
 
 export { writeShapefile };
+
+const CHILD_ENV = 'LANDGATE_IMPORT_BENCH_CHILD';
+
+/** In the child: one importFile of the shapefile into a fresh project; prints seconds and peak RSS as JSON. */
+function importInChild(base: string, project: string) {
+  const store = ProjectStore.create(project, { title: '导入基准' });
+  const t = performance.now();
+  const layer = importFile(store, `${base}.shp`, { kind: 'suspect-parcel', table: 'parcels' });
+  const seconds = (performance.now() - t) / 1000;
+  store.close();
+  process.stdout.write(`${JSON.stringify({ seconds, featureCount: layer.featureCount, maxRssMB: process.resourceUsage().maxRSS / 1024 })}\n`);
+}
+
+if (process.env[CHILD_ENV]) {
+  const { base, project } = JSON.parse(process.env[CHILD_ENV]!) as { base: string; project: string };
+  importInChild(base, project);
+}
+
+/** ogr2ogr's time and peak RSS (via GNU time when installed). */
+function runOgr(gpkg: string, shp: string): { seconds: number; maxRssMB: number | null } {
+  const args = ['-f', 'GPKG', '-t_srs', 'EPSG:4490', gpkg, shp];
+  const env = { ...process.env, SHAPE_ENCODING: 'CP936' };
+  const timed = existsSync('/usr/bin/time');
+  const t = performance.now();
+  const run = timed ? spawnSync('/usr/bin/time', ['-f', 'maxrss_kb=%M', 'ogr2ogr', ...args], { encoding: 'utf8', env }) : spawnSync('ogr2ogr', args, { encoding: 'utf8', env });
+  const seconds = (performance.now() - t) / 1000;
+  if (run.status !== 0) throw new Error(`ogr2ogr failed: ${run.stderr}`);
+  const kb = /maxrss_kb=(\d+)/.exec(run.stderr ?? '')?.[1];
+  return { seconds, maxRssMB: kb ? Number(kb) / 1024 : null };
+}
+
 export default async function importBench() {
   const dir = mkdtempSync(join(tmpdir(), 'landgate-bench-import-'));
   try {
@@ -117,24 +151,23 @@ export default async function importBench() {
     console.log(`生成 ${COUNT} 个面的 Shapefile：${((performance.now() - t0) / 1000).toFixed(2)} s（${(statSync(`${base}.shp`).size / 1e6).toFixed(1)} MB .shp）`);
 
     const project = join(dir, 'bench.gpkg');
-    const store = ProjectStore.create(project, { title: '导入基准' });
-    const t1 = performance.now();
-    const layer = importFile(store, `${base}.shp`, { kind: 'suspect-parcel', table: 'parcels' });
-    const ours = (performance.now() - t1) / 1000;
-    store.close();
-    if (layer.featureCount !== COUNT) throw new Error(`imported ${layer.featureCount} of ${COUNT}`);
+    const runTs = fileURLToPath(new URL('../bin/run-ts.js', import.meta.url));
+    const child = spawnSync(process.execPath, [runTs, fileURLToPath(import.meta.url)], {
+      encoding: 'utf8',
+      env: { ...process.env, [CHILD_ENV]: JSON.stringify({ base, project }) },
+      maxBuffer: 1 << 20,
+    });
+    if (child.status !== 0) throw new Error(`import child failed: ${child.stderr}`);
+    const ours = JSON.parse(child.stdout.trim().split('\n').pop()!) as { seconds: number; featureCount: number; maxRssMB: number };
+    if (ours.featureCount !== COUNT) throw new Error(`imported ${ours.featureCount} of ${COUNT}`);
 
-    const gpkg = join(dir, 'ogr.gpkg');
-    const t2 = performance.now();
-    const ogr = spawnSync('ogr2ogr', ['-f', 'GPKG', '-t_srs', 'EPSG:4490', gpkg, `${base}.shp`], { encoding: 'utf8', env: { ...process.env, SHAPE_ENCODING: 'CP936' } });
-    const reference = (performance.now() - t2) / 1000;
-    if (ogr.status !== 0) throw new Error(`ogr2ogr failed: ${ogr.stderr}`);
-
-    console.log('| 步骤 | 耗时 |');
-    console.log('|---|---|');
-    console.log(`| LandGate importFile（${COUNT} 面，EPSG:4525 → 4490，校验/修复、面积、事务写入） | ${ours.toFixed(2)} s |`);
-    console.log(`| ogr2ogr -f GPKG -t_srs EPSG:4490（同一文件） | ${reference.toFixed(2)} s |`);
-    console.log(`| 比值 LandGate / ogr2ogr | ${(ours / reference).toFixed(2)}× |`);
+    const reference = runOgr(join(dir, 'ogr.gpkg'), `${base}.shp`);
+    const mb = (v: number | null) => (v === null ? '—' : `${v.toFixed(0)} MB`);
+    console.log('| 步骤 | 耗时 | 峰值内存（maxRSS） |');
+    console.log('|---|---|---|');
+    console.log(`| LandGate importFile（${COUNT} 面，EPSG:4525 → 4490，校验/修复、面积、事务写入） | ${ours.seconds.toFixed(2)} s | ${mb(ours.maxRssMB)} |`);
+    console.log(`| ogr2ogr -f GPKG -t_srs EPSG:4490（同一文件） | ${reference.seconds.toFixed(2)} s | ${mb(reference.maxRssMB)} |`);
+    console.log(`| 比值 LandGate / ogr2ogr | ${(ours.seconds / reference.seconds).toFixed(2)}× | ${reference.maxRssMB ? `${(ours.maxRssMB / reference.maxRssMB).toFixed(1)}×` : '—'} |`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,27 +1,41 @@
 /**
- * File import pipeline (Node side): read the file(s) — a shapefile's siblings are picked up, a
- * `.zip` is expanded — hand them to the format module the registry picks (importers/registry.ts),
- * resolve the CRS (declared / proposed / `--crs`), check/repair/transform/normalise
- * (shared/importers/prepare.ts) and write the layer in one store transaction. Nothing touches the
- * project until the whole file has been read and checked, so a refused import leaves the project
- * file unchanged.
+ * File import pipeline (Node side): open the source — a shapefile's siblings are picked up, a
+ * `.zip` is expanded — with the format module the registry picks (importers/registry.ts), resolve
+ * the CRS (declared / proposed / `--crs`) before anything is written, then in one store
+ * transaction: check/repair/transform/normalise each feature (shared/importers/prepare.ts) and
+ * write it in batches. A refused feature, a cancel or any error rolls the transaction back, so a
+ * failed import leaves the project file unchanged.
  *
- * Memory: each input file is read once into a Buffer (no copies; format modules read it through
- * DataView/subarray); features are built once and transformed in place into the prepared copy.
- * What remains: the whole file is in memory while parsing (no streaming reader yet), and the
- * store serialises all rows before its transaction.
+ * Memory — what streams and what does not:
+ *  - Shapefiles on disk (`.shp` + siblings, the files that get huge: 100 000+ polygons) stream:
+ *    .shp and .dbf are read through bounded windows (shared/importers/shapefile.ts), the encoding
+ *    is detected on a sample of the DBF, the CRS proposal on records sampled via the .shx, and
+ *    each feature is prepared and written as it comes, 1000 per batch. A first, attributes-only
+ *    pass over the DBF settles the table's columns and their types before the write (the
+ *    GeoPackage table needs them up front; it reads the small DBF twice rather than holding the
+ *    features). What stays in memory across the file: the feature ids (duplicate check), the
+ *    first 20 repair notes and, for point layers, the first 500 points (GCJ-02 check).
+ *  - Everything else is whole-file and read once: GeoJSON, KML/KMZ, CSV/XLSX, boundary-point TXT
+ *    and a zipped shapefile are read into one buffer, parsed into features and then go through
+ *    the same per-feature pipeline (no second copy of the prepared features); a GeoPackage source
+ *    is opened by path (SQLite pages on demand, importers/gpkg.ts).
+ *
+ * Progress: `hooks.onProgress` gets features done / total (total from the .shx or DBF header, or
+ * the parsed array), throttled to one call per 100 ms; `hooks.shouldCancel` is polled per feature.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { unzipSync } from 'fflate';
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
-import { prepareFeatures, type AreaTotals } from '../../shared/importers/prepare';
+import { canonicalProperties, FeaturePreparer, prepareFeatures, type AreaTotals } from '../../shared/importers/prepare';
+import { openShapefile, type ShapefileSources } from '../../shared/importers/shapefile';
+import { encodingLabelZh } from '../../shared/importers/encoding';
 import { crsLabelZh, normalizeCrs, withTowgs84 } from '../../shared/crs';
 import { detectGcjOffset } from '../../shared/crs/offset';
-import type { ParsedLayer, SourceFile } from '../../shared/importers/types';
+import type { ByteSource, ParsedLayer, SourceFile, StreamedLayer } from '../../shared/importers/types';
 import { UserInputError } from '../../shared/model/errors';
 import { LAYER_KIND_GEOMETRY, type LayerInfo, type LayerKind } from '../../shared/model/layers';
-import type { ProjectStore } from './project-store';
+import { ColumnInference, ProjectStore } from './project-store';
 import { detectFormat } from './importers/registry';
 
 export interface ImportOptions {
@@ -102,6 +116,17 @@ function expandZip(bytes: Uint8Array, zipName: string): SourceFile[] {
   return files;
 }
 
+function readHead(path: string, length: number): Uint8Array {
+  const fd = openSync(path, 'r');
+  try {
+    const buffer = Buffer.alloc(length);
+    const n = readSync(fd, buffer, 0, length, 0);
+    return new Uint8Array(buffer.buffer, buffer.byteOffset, n);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /**
  * Reads the given paths as a source: a `.shp` brings its siblings (`.dbf/.shx/.prj/.cpg`, any
  * case), a `.zip` is expanded (a `.kmz` is left to its format module).
@@ -115,6 +140,11 @@ export function readSourceFiles(filePaths: string | string[]): SourceFile[] {
     if (seen.has(key)) return;
     seen.add(key);
     requireFile(path);
+    if (extname(path).toLowerCase() === '.gpkg') {
+      // a GeoPackage is opened by path (importers/gpkg.ts): read only the header for sniffing
+      files.push({ name: basename(path), bytes: readHead(path, 100), path: resolve(path) });
+      return;
+    }
     const bytes = readFileSync(path);
     const data = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     if (extname(path).toLowerCase() === '.zip') files.push(...expandZip(data, basename(path)));
@@ -134,7 +164,7 @@ export function readSourceFiles(filePaths: string | string[]): SourceFile[] {
   return files;
 }
 
-function pickLayer(layers: ParsedLayer[], wanted: string | undefined, fileName: string): ParsedLayer {
+function pickLayer<L extends { name: string }>(layers: L[], wanted: string | undefined, fileName: string): L {
   if (wanted !== undefined) {
     const layer = layers.find((l) => l.name === wanted) ?? layers.find((l) => l.name.toLowerCase() === wanted.toLowerCase());
     if (!layer) {
@@ -153,7 +183,7 @@ function pickLayer(layers: ParsedLayer[], wanted: string | undefined, fileName: 
 }
 
 /** The source CRS to use: `--crs` wins; a proposal (no .prj, magnitudes) must be confirmed. */
-function resolveCrs(layer: ParsedLayer, options: ImportOptions, fileName: string, warnings: string[]): string {
+function resolveCrs(layer: Pick<ParsedLayer, 'crs'>, options: ImportOptions, fileName: string, warnings: string[]): string {
   let code: string;
   const detected = layer.crs;
   if (options.crs !== undefined) {
@@ -250,7 +280,119 @@ function projectFeatures(store: ProjectStore): Feature[] {
   return out;
 }
 
-export function importFile(store: ProjectStore, filePaths: string | string[], options: ImportOptions): ImportResult {
+export interface ImportHooks {
+  /** Features checked and written so far (`total` null when the source does not say); throttled. */
+  onProgress?(progress: { done: number; total: number | null }): void;
+  /** Polled before each feature; true stops the import with ImportCancelled, rolling it back. */
+  shouldCancel?(): boolean;
+}
+
+/** The import was cancelled through `hooks.shouldCancel`; nothing was written. */
+export class ImportCancelled extends Error {
+  constructor() {
+    super('import cancelled');
+  }
+}
+
+/** zh progress text: “已检查并写入 12 345 / 100 000 个要素”. */
+export function progressTextZh(done: number, total: number | null): string {
+  const n = (v: number) => String(v).replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
+  return total === null ? `已检查并写入 ${n(done)} 个要素` : `已检查并写入 ${n(done)} / ${n(total)} 个要素`;
+}
+
+const BATCH = 1000;
+const PROGRESS_INTERVAL_MS = 100;
+/** Points kept for the GCJ-02 offset check (detectGcjOffset samples the first 500 positions). */
+const GCJ_SAMPLE = 500;
+
+/** A file on disk as a ByteSource (reads with pread, nothing cached here). */
+function fileSource(path: string, fds: number[]): ByteSource {
+  requireFile(path);
+  const fd = openSync(path, 'r');
+  fds.push(fd);
+  const size = fstatSync(fd).size;
+  return {
+    name: basename(path),
+    size,
+    read(position, length) {
+      const n = Math.max(0, Math.min(length, size - position));
+      const buffer = Buffer.allocUnsafe(n);
+      let got = 0;
+      while (got < n) {
+        const r = readSync(fd, buffer, got, n - got, position + got);
+        if (r === 0) break;
+        got += r;
+      }
+      return new Uint8Array(buffer.buffer, buffer.byteOffset, got);
+    },
+  };
+}
+
+/** The shapefiles among the paths (each .shp with its siblings on disk), or null when the source is not a plain shapefile. */
+function shapefileSets(paths: string[]): Map<string, Map<string, string>> | null {
+  if (!paths.some((p) => extname(p).toLowerCase() === '.shp') || paths.some((p) => extname(p).toLowerCase() === '.zip')) return null;
+  const sets = new Map<string, Map<string, string>>();
+  const add = (path: string) => {
+    const ext = extname(path).toLowerCase();
+    if (!SHAPEFILE_SIBLINGS.includes(ext)) return;
+    const key = join(dirname(resolve(path)), basename(path, extname(path)).toLowerCase());
+    if (!sets.has(key)) sets.set(key, new Map());
+    if (!sets.get(key)!.has(ext)) sets.get(key)!.set(ext, path);
+  };
+  for (const path of paths) {
+    requireFile(path);
+    add(path);
+    if (extname(path).toLowerCase() === '.shp') {
+      const dir = dirname(path);
+      const stem = basename(path, extname(path)).toLowerCase();
+      for (const entry of readdirSync(dir)) {
+        if (basename(entry, extname(entry)).toLowerCase() === stem) add(join(dir, entry));
+      }
+    }
+  }
+  for (const [key, set] of sets) if (!set.has('.shp')) sets.delete(key);
+  return sets;
+}
+
+/** Opens the source as a StreamedLayer: shapefiles on disk stream, other formats are parsed whole. */
+function openLayer(paths: string[], options: Pick<ImportOptions, 'encoding' | 'crs' | 'layer'>, fds: number[]): { layer: StreamedLayer; formatLabelZh: string } {
+  const fileName = basename(paths[0]);
+  const sets = shapefileSets(paths);
+  if (sets) {
+    const named = [...sets.values()].map((set) => ({ name: basename(set.get('.shp')!, extname(set.get('.shp')!)), set }));
+    const { set } = pickLayer(named, options.layer, fileName);
+    const sources: ShapefileSources = { shp: fileSource(set.get('.shp')!, fds) };
+    for (const ext of ['.shx', '.dbf', '.prj', '.cpg'] as const) {
+      const path = set.get(ext);
+      if (path) sources[ext.slice(1) as 'shx' | 'dbf' | 'prj' | 'cpg'] = fileSource(path, fds);
+    }
+    const layer = openShapefile(sources, { encoding: options.encoding, crs: options.crs });
+    return { layer, formatLabelZh: layer.encoding ? `Shapefile（${encodingLabelZh(layer.encoding.value)} 编码）` : 'Shapefile' };
+  }
+  const files = readSourceFiles(paths);
+  const module = detectFormat(files);
+  const parsed = module.parse(files, { encoding: options.encoding, crs: options.crs, layers: options.layer ? [options.layer] : undefined });
+  return { layer: wholeLayer(pickLayer(parsed.layers, options.layer, fileName)), formatLabelZh: parsed.formatLabelZh };
+}
+
+/** A parsed (whole-file) layer in the streamed shape, so both go through one pipeline. */
+function wholeLayer(layer: ParsedLayer): StreamedLayer {
+  let position = 0;
+  const { features, ...rest } = layer;
+  return {
+    ...rest,
+    total: features.length,
+    position: () => position,
+    geometryTypes: [...new Set(features.map((f) => f.geometry?.type).filter((t): t is NonNullable<typeof t> => !!t && t !== 'GeometryCollection'))],
+    attributes: () => features.filter((f) => f.geometry).map((f) => ({ properties: (f.properties ?? {}) as Record<string, unknown>, id: f.id })),
+    *features() {
+      for (position = 0; position < features.length; ) yield features[position++];
+    },
+    finalWarnings: () => [],
+  };
+}
+
+export function importFile(store: ProjectStore, filePaths: string | string[], options: ImportOptions, hooks: ImportHooks = {}): ImportResult {
   const paths = Array.isArray(filePaths) ? filePaths : [filePaths];
   if (paths.length === 0) throw new UserInputError('import.no-files', '没有选择要导入的文件。', 'No files to import.');
   if (options.table !== undefined && !TABLE_NAME_RE.test(options.table)) {
@@ -260,16 +402,75 @@ export function importFile(store: ProjectStore, filePaths: string | string[], op
       `Invalid layer name "${options.table}".`,
     );
   }
+  const cancelled = () => {
+    if (hooks.shouldCancel?.()) throw new ImportCancelled();
+  };
   const main = paths.find((p) => extname(p).toLowerCase() === '.shp') ?? paths[0];
-  const read = readFeaturesFile(paths, { ...options, referenceFeatures: () => projectFeatures(store) });
-  const existing = store.listLayers().map((l) => l.table);
-  const table = options.table ?? defaultTableName(extname(main).toLowerCase() === '.zip' || options.layer ? `${read.layerName}.x` : main, options.kind, existing);
-  const layer = store.transaction(() => {
-    const written = store.writeLayer({ table, kind: options.kind, title: options.title, sourceFile: basename(main), originalCrs: read.originalCrs, features: read.features });
-    if (read.warnings.length > 0) store.appendAudit({ action: 'import-warnings', detail: { table, warnings: read.warnings } });
-    return written;
-  });
-  return { ...layer, warnings: read.warnings, format: read.format, encoding: read.encoding, areas: read.areas };
+  const fileName = basename(paths[0]);
+  const { kind, fieldMap } = options;
+  const fds: number[] = [];
+  try {
+    const { layer, formatLabelZh } = openLayer(paths, options, fds);
+    const crsWarnings: string[] = [];
+    const sourceCrs = resolveCrs(layer, options, fileName, crsWarnings);
+    const existing = store.listLayers().map((l) => l.table);
+    const table = options.table ?? defaultTableName(extname(main).toLowerCase() === '.zip' || options.layer ? `${layer.name}.x` : main, kind, existing);
+
+    // Settled before the transaction: the columns (attributes-only pass), the table's geometry
+    // type, and the project's features for the GCJ-02 check (read before the new layer exists).
+    const inference = new ColumnInference();
+    let n = 0;
+    for (const attributes of layer.attributes()) {
+      inference.add(canonicalProperties(kind, attributes, ++n, fieldMap));
+      if ((n & 1023) === 0) cancelled();
+    }
+    const geometryType = ProjectStore.geometryTypeFor(kind, layer.geometryTypes);
+    const reference = LAYER_KIND_GEOMETRY[kind] === 'point' && sourceCrs !== 'GCJ02' && sourceCrs !== 'BD09' ? projectFeatures(store) : null;
+
+    const total = layer.total;
+    let lastReport = 0;
+    const report = (force: boolean) => {
+      if (!hooks.onProgress) return;
+      const now = Date.now();
+      if (!force && now - lastReport < PROGRESS_INTERVAL_MS) return;
+      lastReport = now;
+      hooks.onProgress({ done: Math.min(layer.position(), total ?? Infinity), total });
+    };
+    const preparer = new FeaturePreparer({ fileName, kind, sourceCrs, fieldMap });
+    return store.transaction(() => {
+      const writer = store.beginLayer({ table, kind, title: options.title, sourceFile: basename(main), originalCrs: sourceCrs, columns: inference.columns(), geometryType });
+      const gcjSample: Feature[] = [];
+      let batch: Feature[] = [];
+      report(true);
+      for (const raw of layer.features()) {
+        cancelled();
+        const feature = preparer.add(raw);
+        if (feature) {
+          batch.push(feature);
+          if (reference && gcjSample.length < GCJ_SAMPLE) gcjSample.push(feature);
+          if (batch.length >= BATCH) {
+            writer.write(batch);
+            batch = [];
+          }
+        }
+        report(false);
+      }
+      writer.write(batch);
+      cancelled();
+      const prepared = preparer.finish();
+      const warnings = [...layer.warnings, ...layer.finalWarnings(), ...crsWarnings, ...prepared.warnings];
+      if (reference) {
+        const offset = detectGcjOffset(gcjSample, reference);
+        if (offset) warnings.push(offset.messageZh);
+      }
+      const written = writer.finish();
+      if (warnings.length > 0) store.appendAudit({ action: 'import-warnings', detail: { table, warnings } });
+      if (hooks.onProgress) hooks.onProgress({ done: total ?? preparer.count, total });
+      return { ...written, warnings, format: formatLabelZh, encoding: layer.encoding?.value, areas: prepared.areas };
+    });
+  } finally {
+    for (const fd of fds) closeSync(fd);
+  }
 }
 
 /** Parcel submissions from a file (kind 'parcel'): polygons in EPSG:4490, unique canonical ids. */

@@ -182,7 +182,7 @@ CREATE TABLE IF NOT EXISTS landgate_check_parcels (
 CREATE INDEX IF NOT EXISTS landgate_check_parcels_parcel ON landgate_check_parcels(parcel_id);
 `;
 
-type ColumnType = 'text' | 'integer' | 'real' | 'boolean' | 'json';
+export type ColumnType = 'text' | 'integer' | 'real' | 'boolean' | 'json';
 interface ColumnSpec {
   /** Property key (canonical attribute name or the file's own field name). */
   key: string;
@@ -239,16 +239,48 @@ function hasSqliteHeader(path: string): boolean {
   }
 }
 
-function inferColumnType(key: string, values: unknown[]): ColumnType {
-  if (key === 'id') return 'text';
-  const present = values.filter((v) => v !== null && v !== undefined);
-  if (present.length === 0) return 'text';
-  if (present.every((v) => typeof v === 'boolean')) return 'boolean';
-  if (present.every((v) => typeof v === 'number' && Number.isFinite(v))) {
-    return present.every((v) => Number.isSafeInteger(v)) ? 'integer' : 'real';
+/**
+ * Column names and types of a new layer from the features' properties, one feature at a time (a
+ * streamed import runs it over the attributes before writing): keys in first-seen order, `id`
+ * first and always text; a column is boolean / integer / real / text when every present value is
+ * of that kind, json otherwise, text when no value is present.
+ */
+export class ColumnInference {
+  private readonly stats = new Map<string, { present: number; boolean: number; finite: number; integer: number; string: number }>([['id', { present: 0, boolean: 0, finite: 0, integer: 0, string: 0 }]]);
+
+  add(properties: Record<string, unknown>): void {
+    for (const [key, value] of Object.entries(properties)) {
+      if (key === '') continue;
+      let stat = this.stats.get(key);
+      if (!stat) this.stats.set(key, (stat = { present: 0, boolean: 0, finite: 0, integer: 0, string: 0 }));
+      if (value === null || value === undefined) continue;
+      stat.present++;
+      if (typeof value === 'boolean') stat.boolean++;
+      else if (typeof value === 'number' && Number.isFinite(value)) {
+        stat.finite++;
+        if (Number.isSafeInteger(value)) stat.integer++;
+      } else if (typeof value === 'string') stat.string++;
+    }
   }
-  if (present.every((v) => typeof v === 'string')) return 'text';
-  return 'json';
+
+  columns(): Array<{ key: string; type: ColumnType }> {
+    return [...this.stats].map(([key, s]) => {
+      let type: ColumnType;
+      if (key === 'id' || s.present === 0) type = 'text';
+      else if (s.boolean === s.present) type = 'boolean';
+      else if (s.finite === s.present) type = s.integer === s.present ? 'integer' : 'real';
+      else if (s.string === s.present) type = 'text';
+      else type = 'json';
+      return { key, type };
+    });
+  }
+}
+
+/** The type ColumnInference gives one key with these values. */
+function inferColumnType(key: string, values: unknown[]): ColumnType {
+  const inference = new ColumnInference();
+  for (const value of values) inference.add({ [key]: value });
+  return inference.columns().find((c) => c.key === key)?.type ?? 'text';
 }
 
 function toSqlValue(value: unknown, type: ColumnType): string | number | null {
@@ -610,8 +642,18 @@ export class ProjectStore {
     /** ISO timestamp recorded as the import time (default now); the demo passes a fixed one. */
     importedAt?: string;
   }): LayerInfo {
-    const { table, kind } = input;
-    const projectName = basename(this.path);
+    this.checkLayerName(input.table, input.kind);
+    const geometryType = this.tableGeometryType(input.kind, input.features, input.table);
+    const inference = new ColumnInference();
+    for (const feature of input.features) inference.add(feature.properties ?? {});
+    return this.transaction(() => {
+      const writer = this.beginLayer({ ...input, columns: inference.columns(), geometryType });
+      writer.write(input.features);
+      return writer.finish();
+    });
+  }
+
+  private checkLayerName(table: string, kind: LayerKind): void {
     if (!TABLE_NAME_RE.test(table) || RESERVED_PREFIXES.some((p) => table.startsWith(p))) {
       throw new UserInputError(
         'layer.invalid-name',
@@ -622,101 +664,120 @@ export class ProjectStore {
     if (!isLayerKind(kind)) {
       throw new UserInputError('layer.invalid-kind', `未知的图层类型“${String(kind)}”。`, `Unknown layer kind "${String(kind)}".`);
     }
-    const geometryType = this.tableGeometryType(kind, input.features, table);
-    const importedAt = input.importedAt ?? nowIso();
+  }
 
-    // Columns: union of property keys in first-seen order; `id` always first.
-    const keys: string[] = ['id'];
-    const valuesByKey = new Map<string, unknown[]>([['id', []]]);
-    for (const feature of input.features) {
-      for (const [key, value] of Object.entries(feature.properties ?? {})) {
-        if (key === '') continue;
-        if (!valuesByKey.has(key)) {
-          valuesByKey.set(key, []);
-          keys.push(key);
-        }
-        valuesByKey.get(key)!.push(value);
-      }
-    }
+  /**
+   * The streamed half of writeLayer, for imports that must not hold all features (huge
+   * shapefiles): creates the table with the given columns and geometry type, then `write` adds
+   * batches and `finish` records the layer (extent, metadata, audit). Must run inside
+   * `transaction()`, so a refusal after some batches still leaves the project unchanged.
+   */
+  beginLayer(input: {
+    table: string;
+    kind: LayerKind;
+    title?: string;
+    sourceFile: string | null;
+    originalCrs: string;
+    /** Every property key the features will carry, with its type (ColumnInference). */
+    columns: Array<{ key: string; type: ColumnType }>;
+    geometryType: GpkgGeometryType;
+    importedAt?: string;
+  }): { write(features: Feature[]): void; finish(): LayerInfo } {
+    const { table, kind, geometryType } = input;
+    this.checkLayerName(table, kind);
+    if (!this.db.inTransaction) throw new Error('beginLayer must run inside transaction()');
+    const projectName = basename(this.path);
+    const importedAt = input.importedAt ?? nowIso();
     const usedColumns = new Set(['fid', 'geom']);
-    const columns: ColumnSpec[] = keys.map((key) => {
+    const columns: ColumnSpec[] = input.columns.map(({ key, type }) => {
       let column = key;
       let n = 2;
       while (usedColumns.has(column.toLowerCase())) column = `${key}_${n++}`;
       usedColumns.add(column.toLowerCase());
-      return { key, column, type: inferColumnType(key, valuesByKey.get(key)!) };
+      return { key, column, type };
     });
+    const known = new Set(columns.map((c) => c.key));
 
-    const rows = input.features.map((feature, index) => {
-      if (!feature.geometry) {
-        throw new UserInputError('layer.null-geometry', `第 ${index + 1} 个要素没有几何图形，不能写入图层“${table}”。`, `Feature ${index + 1} has no geometry (layer "${table}").`);
-      }
-      let finite = true;
-      forEachPosition(feature.geometry, (p) => {
-        if (!Number.isFinite(p[0]) || !Number.isFinite(p[1])) finite = false;
-      });
-      if (!finite) {
-        throw new UserInputError('layer.bad-coordinate', `第 ${index + 1} 个要素含有非数值坐标，不能写入图层“${table}”。`, `Feature ${index + 1} has non-finite coordinates (layer "${table}").`);
-      }
-      const properties: Record<string, unknown> = { ...(feature.properties ?? {}) };
-      if (properties.id === undefined || properties.id === null || String(properties.id).trim() === '') {
-        properties.id = feature.id !== undefined && feature.id !== null && String(feature.id).trim() !== '' ? String(feature.id) : featureIdOf(properties, index + 1);
-      }
-      const geometry = promote(feature.geometry, geometryType);
-      return {
-        blob: encodeGpkgGeometry(geometry, PROJECT_SRS_ID),
-        envelope: geometryEnvelope(geometry),
-        values: columns.map((c) => toSqlValue(properties[c.key], c.type)),
-      };
-    });
-
-    let bbox: BBox | null = null;
-    for (const row of rows) {
-      if (!row.envelope) continue;
-      const e = row.envelope;
-      bbox = bbox ? [Math.min(bbox[0], e[0]), Math.min(bbox[1], e[1]), Math.max(bbox[2], e[2]), Math.max(bbox[3], e[3])] : [...e];
+    this.ensureLandgateSchema();
+    if (this.hasTable(table)) {
+      throw new UserInputError('layer.exists', `项目“${projectName}”中已有图层“${table}”。请用另一个图层名（--name）。`, `Layer "${table}" already exists in "${this.path}".`);
     }
+    const db = this.db;
+    db.prepare('INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change, srs_id) VALUES (?, ?, ?, ?, ?, ?)').run(
+      table,
+      'features',
+      table,
+      input.title ?? table,
+      gpkgTimestamp(importedAt),
+      PROJECT_SRS_ID,
+    );
+    db.exec(layerTableSql(table, columns, geometryType));
+    db.prepare('INSERT INTO gpkg_geometry_columns (table_name, column_name, geometry_type_name, srs_id, z, m) VALUES (?, ?, ?, ?, 0, 0)').run(table, 'geom', geometryType, PROJECT_SRS_ID);
+    for (const sql of rtreeSql(table)) db.exec(sql);
+    db.prepare("INSERT INTO gpkg_extensions (table_name, column_name, extension_name, definition, scope) VALUES (?, 'geom', 'gpkg_rtree_index', ?, 'write-only')").run(table, RTREE_EXTENSION_DEFINITION);
+    const insert = db.prepare(`INSERT INTO ${quoteId(table)} (geom${columns.map((c) => `, ${quoteId(c.column)}`).join('')}) VALUES (?${', ?'.repeat(columns.length)})`);
 
-    return this.transaction(() => {
-      this.ensureLandgateSchema();
-      if (this.hasTable(table)) {
-        throw new UserInputError('layer.exists', `项目“${projectName}”中已有图层“${table}”。请用另一个图层名（--name）。`, `Layer "${table}" already exists in "${this.path}".`);
-      }
-      const db = this.db;
-      db.prepare('INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change, min_x, min_y, max_x, max_y, srs_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
-        table,
-        'features',
-        table,
-        input.title ?? table,
-        gpkgTimestamp(importedAt),
-        bbox?.[0] ?? null,
-        bbox?.[1] ?? null,
-        bbox?.[2] ?? null,
-        bbox?.[3] ?? null,
-        PROJECT_SRS_ID,
-      );
-      db.exec(layerTableSql(table, columns, geometryType));
-      db.prepare('INSERT INTO gpkg_geometry_columns (table_name, column_name, geometry_type_name, srs_id, z, m) VALUES (?, ?, ?, ?, 0, 0)').run(table, 'geom', geometryType, PROJECT_SRS_ID);
-      for (const sql of rtreeSql(table)) db.exec(sql);
-      db.prepare("INSERT INTO gpkg_extensions (table_name, column_name, extension_name, definition, scope) VALUES (?, 'geom', 'gpkg_rtree_index', ?, 'write-only')").run(table, RTREE_EXTENSION_DEFINITION);
-      const insert = db.prepare(`INSERT INTO ${quoteId(table)} (geom${columns.map((c) => `, ${quoteId(c.column)}`).join('')}) VALUES (?${', ?'.repeat(columns.length)})`);
-      for (const row of rows) insert.run(row.blob, ...row.values);
-      db.prepare('INSERT INTO landgate_layers (table_name, kind, title, source_file, original_crs, imported_at, columns) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
-        table,
-        kind,
-        input.title ?? table,
-        input.sourceFile,
-        input.originalCrs,
-        importedAt,
-        JSON.stringify(columns),
-      );
-      this.appendAuditRaw({
-        action: 'import',
-        at: importedAt,
-        detail: { table, kind, title: input.title ?? table, sourceFile: input.sourceFile, originalCrs: input.originalCrs, featureCount: rows.length, geometryType },
-      });
-      return this.getLayer(table);
-    });
+    let count = 0;
+    let bbox: BBox | null = null;
+    return {
+      write: (features) => {
+        for (const feature of features) {
+          const index = count++;
+          if (!feature.geometry) {
+            throw new UserInputError('layer.null-geometry', `第 ${index + 1} 个要素没有几何图形，不能写入图层“${table}”。`, `Feature ${index + 1} has no geometry (layer "${table}").`);
+          }
+          let finite = true;
+          forEachPosition(feature.geometry, (p) => {
+            if (!Number.isFinite(p[0]) || !Number.isFinite(p[1])) finite = false;
+          });
+          if (!finite) {
+            throw new UserInputError('layer.bad-coordinate', `第 ${index + 1} 个要素含有非数值坐标，不能写入图层“${table}”。`, `Feature ${index + 1} has non-finite coordinates (layer "${table}").`);
+          }
+          const properties: Record<string, unknown> = { ...(feature.properties ?? {}) };
+          if (properties.id === undefined || properties.id === null || String(properties.id).trim() === '') {
+            properties.id = feature.id !== undefined && feature.id !== null && String(feature.id).trim() !== '' ? String(feature.id) : featureIdOf(properties, index + 1);
+          }
+          for (const key of Object.keys(properties)) {
+            // the columns come from a first pass over the same attributes; a key it did not see is a bug, not data to drop
+            if (key !== '' && !known.has(key)) throw new Error(`beginLayer: property "${key}" of feature ${index + 1} has no column`);
+          }
+          const geometry = promote(feature.geometry, geometryType);
+          const e = geometryEnvelope(geometry);
+          if (e) bbox = bbox ? [Math.min(bbox[0], e[0]), Math.min(bbox[1], e[1]), Math.max(bbox[2], e[2]), Math.max(bbox[3], e[3])] : [e[0], e[1], e[2], e[3]];
+          insert.run(encodeGpkgGeometry(geometry, PROJECT_SRS_ID), ...columns.map((c) => toSqlValue(properties[c.key], c.type)));
+        }
+      },
+      finish: () => {
+        const box = bbox as BBox | null;
+        db.prepare('UPDATE gpkg_contents SET min_x = ?, min_y = ?, max_x = ?, max_y = ? WHERE table_name = ?').run(box?.[0] ?? null, box?.[1] ?? null, box?.[2] ?? null, box?.[3] ?? null, table);
+        db.prepare('INSERT INTO landgate_layers (table_name, kind, title, source_file, original_crs, imported_at, columns) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+          table,
+          kind,
+          input.title ?? table,
+          input.sourceFile,
+          input.originalCrs,
+          importedAt,
+          JSON.stringify(columns),
+        );
+        this.appendAuditRaw({
+          action: 'import',
+          at: importedAt,
+          detail: { table, kind, title: input.title ?? table, sourceFile: input.sourceFile, originalCrs: input.originalCrs, featureCount: count, geometryType },
+        });
+        return this.getLayer(table);
+      },
+    };
+  }
+
+  /** Table geometry type for a kind whose features have these geometry types (streamed imports know them from the file header). */
+  static geometryTypeFor(kind: LayerKind, types: readonly Geometry['type'][]): GpkgGeometryType {
+    const expected = LAYER_KIND_GEOMETRY[kind];
+    if (expected === 'point') return types.includes('MultiPoint') ? 'MULTIPOINT' : 'POINT';
+    if (expected === 'polygon') return 'MULTIPOLYGON';
+    const families = new Set(types.map((t) => familyOf({ type: t } as Geometry)).filter((f) => f === 'line' || f === 'polygon'));
+    if (families.size === 1 && families.has('line')) return 'MULTILINESTRING';
+    if (families.size === 2) return 'GEOMETRY';
+    return 'MULTIPOLYGON';
   }
 
   private tableGeometryType(kind: LayerKind, features: Feature[], table: string): GpkgGeometryType {

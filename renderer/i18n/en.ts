@@ -118,6 +118,8 @@ export const en: Record<MessageKey, string> = {
   'import.cancel': 'Cancel',
   'import.close': 'Close',
   'import.running': 'Importing: {phase}',
+  'import.features': 'Importing: {done} / {total} features checked and written',
+  'import.featuresNoTotal': 'Importing: {done} features checked and written',
   'import.cancelImport': 'Cancel import',
   'import.done': 'Imported {count} features into “{title}”',
   'import.failed': 'Import failed; the project is unchanged',

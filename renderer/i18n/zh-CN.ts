@@ -116,6 +116,8 @@ export const zhCN = {
   'import.cancel': '取消',
   'import.close': '关闭',
   'import.running': '正在导入：{phase}',
+  'import.features': '正在导入：已检查并写入 {done} / {total} 个要素',
+  'import.featuresNoTotal': '正在导入：已检查并写入 {done} 个要素',
   'import.cancelImport': '取消导入',
   'import.done': '已导入 {count} 个要素到图层“{title}”',
   'import.failed': '导入失败，项目未改动',

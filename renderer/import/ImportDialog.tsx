@@ -398,8 +398,21 @@ export function ImportDialog({ files, onClose, onImported }: ImportDialogProps) 
         <footer className="import-footer">
           {phase === 'importing' ? (
             <>
-              <progress data-testid="import-progress" max={1} value={job?.progress ?? 0} />
-              <span className="import-phase">{t('import.running', { phase: job?.phaseZh ?? '' })}</span>
+              {/* per feature once features are being written (done / total from the .shx, DBF header or parsed array) */}
+              <progress
+                data-testid="import-progress"
+                max={job?.featuresTotal ?? 1}
+                value={job?.featuresTotal !== undefined ? (job.featuresDone ?? 0) : (job?.progress ?? 0)}
+              />
+              {job?.featuresDone !== undefined ? (
+                <span className="import-phase import-features" data-testid="import-features">
+                  {job.featuresTotal !== undefined
+                    ? t('import.features', { done: groupDigits(job.featuresDone), total: groupDigits(job.featuresTotal) })
+                    : t('import.featuresNoTotal', { done: groupDigits(job.featuresDone) })}
+                </span>
+              ) : (
+                <span className="import-phase">{t('import.running', { phase: job?.phaseZh ?? '' })}</span>
+              )}
               <button type="button" data-testid="import-cancel" onClick={cancelJob}>
                 {t('import.cancelImport')}
               </button>
@@ -442,4 +455,9 @@ function ImportWarnings({ warnings }: { warnings: string[] }) {
       </ul>
     </section>
   );
+}
+
+/** 12345 → “12 345” (the grouping the import's progress text uses in both locales). */
+function groupDigits(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
 }

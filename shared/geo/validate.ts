@@ -8,11 +8,21 @@
  * parts dropped, holes lying outside their shell turned into separate parts, self-intersecting
  * shells split with turf's unkinkPolygon *only* when the area is preserved within 1 %. Orientation
  * is normalised to RFC 7946 (shells counter-clockwise, holes clockwise) silently.
+ * Parts of a MultiPolygon that overlap each other (an area shared by two parts: invalid in OGC
+ * simple features, and every area sum would count it twice) are replaced by their union
+ * (polygon-clipping), reported with the double-counted area Σ parts − union, geodesic on the
+ * CGCS2000 ellipsoid — that figure assumes lon/lat input, which is how the import runs this.
+ * Parts that only touch at points or share an edge are not overlaps and are left as drawn (the
+ * area is already right; merging them would silently change how the source's parts are split):
+ * "overlap" means an intersection whose area exceeds 1e-9 of the smaller part, so float noise
+ * along a shared edge is not one.
  * Refusals: a shell with fewer than 3 distinct points, a self-intersection that cannot be split
  * without changing the area (e.g. a bow-tie), a self-intersecting hole, a line of zero length.
  */
 import { unkinkPolygon } from '@turf/turf';
 import type { Geometry, Position } from 'geojson';
+import polygonClipping, { type MultiPolygon as ClipMultiPolygon, type Polygon as ClipPolygon } from 'polygon-clipping';
+import { geodesicAreaM2 } from './geodesy';
 import { pointInRing, signedRingArea } from './rings';
 
 export { signedRingArea };
@@ -163,6 +173,51 @@ function ringInside(inner: Ring, outer: Ring): boolean {
   return votes * 2 > total;
 }
 
+/** Planar area of a polygon (shell minus holes), in squared input units. */
+function planarPolygonArea(rings: Ring[]): number {
+  return rings.reduce((sum, r, i) => sum + (i === 0 ? 1 : -1) * Math.abs(signedRingArea(r)), 0);
+}
+
+function boxOf(ring: Ring): [number, number, number, number] {
+  let a = Infinity, b = Infinity, c = -Infinity, d = -Infinity;
+  for (const [x, y] of ring) {
+    if (x < a) a = x;
+    if (y < b) b = y;
+    if (x > c) c = x;
+    if (y > d) d = y;
+  }
+  return [a, b, c, d];
+}
+
+/** Relative size below which an intersection of two parts is float noise along a shared edge. */
+const OVERLAP_NOISE = 1e-9;
+
+/**
+ * When two parts share area: their union (polygons, closed rings) and the double-counted area
+ * Σ parts − union in m² (geodesic; lon/lat input). Null when no two parts overlap.
+ */
+export function mergeOverlappingParts(parts: Ring[][]): { parts: Ring[][]; overlapM2: number } | null {
+  if (parts.length < 2) return null;
+  const boxes = parts.map((p) => boxOf(p[0]));
+  const areas = parts.map(planarPolygonArea);
+  let overlapping = false;
+  for (let i = 0; i < parts.length && !overlapping; i++) {
+    for (let j = i + 1; j < parts.length && !overlapping; j++) {
+      const [a, b] = [boxes[i], boxes[j]];
+      // boxes that only touch cannot hold a shared area
+      if (a[0] >= b[2] || b[0] >= a[2] || a[1] >= b[3] || b[1] >= a[3]) continue;
+      const shared = polygonClipping.intersection(parts[i] as ClipPolygon, parts[j] as ClipPolygon);
+      const area = shared.reduce((sum, p) => sum + planarPolygonArea(p as Ring[]), 0);
+      if (area > OVERLAP_NOISE * Math.min(areas[i], areas[j])) overlapping = true;
+    }
+  }
+  if (!overlapping) return null;
+  const union = polygonClipping.union(parts[0] as ClipPolygon, ...(parts.slice(1) as ClipPolygon[])) as ClipMultiPolygon as Ring[][];
+  const before = parts.reduce((sum, p) => sum + geodesicAreaM2({ type: 'Polygon', coordinates: p }), 0);
+  const after = geodesicAreaM2({ type: 'MultiPolygon', coordinates: union });
+  return { parts: union, overlapM2: before - after };
+}
+
 const fmt = (p: Position) => `${p[0].toFixed(6)}, ${p[1].toFixed(6)}`;
 
 function orient(ring: Ring, ccw: boolean): { ring: Ring; flipped: boolean } {
@@ -294,7 +349,13 @@ export function validateGeometry(geometry: Geometry): ValidationResult {
     }
     repairs.push(`边界自相交 ${kinks} 处（首处在 ${fmt(firstKink!)} 附近），已在交点处拆分，面积变化 ${((kinkDelta / total) * 100).toFixed(4)}%`);
   }
-  const oriented = out.map((rings) =>
+  let parts = out;
+  const merged = mergeOverlappingParts(out);
+  if (merged) {
+    parts = merged.parts;
+    repairs.push(`多部件面的部件相互重叠，已合并（重叠 ${merged.overlapM2.toFixed(2)} m²）`);
+  }
+  const oriented = parts.map((rings) =>
     rings.map((r, i) => {
       const o = orient(r, i === 0);
       if (o.flipped) reoriented++;

@@ -1,8 +1,8 @@
 /**
  * The format-independent half of an import (pure): check every feature against the layer kind,
  * transform coordinates to EPSG:4490, normalise attributes to canonical keys and give each feature
- * its stable id. Every importer (GeoJSON now; shapefile, TXT, KML later) ends here, so the checks
- * and messages are the same whatever the file format.
+ * its stable id. Every importer ends here, so the checks and messages are the same whatever the
+ * file format. Feature by feature (`FeaturePreparer`), so a streamed import never holds the file.
  */
 import type { Feature, Geometry, Position } from 'geojson';
 import { PROJECT_CRS, gaussKrugerZoneOf, isGeographic, normalizeCrs, transformer } from '../crs';
@@ -78,29 +78,62 @@ function fits(kind: LayerKind, type: Geometry['type']): boolean {
   return type === 'LineString' || type === 'MultiLineString' || type === 'Polygon' || type === 'MultiPolygon';
 }
 
-export function prepareFeatures(input: Feature[], options: PrepareOptions): PreparedFeatures {
-  const { fileName, kind } = options;
-  const sourceCrs = normalizeCrs(options.sourceCrs);
-  const geographicSource = isGeographic(sourceCrs);
-  const toProject = transformer(sourceCrs, PROJECT_CRS);
-  const warnings: string[] = [];
-  const fail = (code: string, zh: string, en: string) => new UserInputError(code, `文件“${fileName}”${zh}`, `"${fileName}": ${en}`);
+/**
+ * Canonical attributes and the stable id of a raw feature, as the import writes them (`n` is the
+ * 1-based feature number, the id when the file has none). Also used by the import's first pass,
+ * which settles the table's columns before any feature is written.
+ */
+export function canonicalProperties(kind: LayerKind, feature: { properties?: Record<string, unknown> | null; id?: string | number }, n: number, fieldMap?: Record<string, string>): Record<string, unknown> {
+  const properties = normalizeProperties(kind, (feature.properties ?? {}) as Record<string, unknown>, { fieldMap });
+  if (properties.id === undefined && feature.id !== undefined && feature.id !== null && String(feature.id).trim() !== '') properties.id = String(feature.id).trim();
+  properties.id = featureIdOf(properties, n);
+  return properties;
+}
 
-  if (input.length === 0) {
-    throw fail('import.empty', '不包含任何要素，未导入。', 'contains no features.');
+/**
+ * Prepares features one at a time (so a streamed import holds one batch, not the file): `add`
+ * returns the feature in EPSG:4490 with canonical attributes and id, null when it is skipped
+ * (zero-length lines), and throws the zh UserInputError for the first unusable one; `finish`
+ * checks what needs all of them (no feature at all, duplicate parcel ids) and gives the notes
+ * and area totals.
+ */
+export class FeaturePreparer {
+  private readonly sourceCrs: string;
+  private readonly geographicSource: boolean;
+  private readonly toProject: ReturnType<typeof transformer>;
+  private readonly zone: ReturnType<typeof gaussKrugerZoneOf>;
+  private readonly fail: (code: string, zh: string, en: string) => UserInputError;
+  private n = 0;
+  private kept = 0;
+  private closedRings = 0;
+  private droppedZ = false;
+  private outsideChina = 0;
+  private geodesicTotal = 0;
+  private planarTotal = 0;
+  private readonly repaired: string[] = [];
+  private repairedCount = 0;
+  private readonly skipped: string[] = [];
+  /** id → its position(s) among the kept features (a number until it repeats). */
+  private readonly ids = new Map<string, number | number[]>();
+
+  constructor(private readonly options: PrepareOptions) {
+    this.sourceCrs = normalizeCrs(options.sourceCrs);
+    this.geographicSource = isGeographic(this.sourceCrs);
+    this.toProject = transformer(this.sourceCrs, PROJECT_CRS);
+    this.zone = gaussKrugerZoneOf(this.sourceCrs);
+    const fileName = options.fileName;
+    this.fail = (code, zh, en) => new UserInputError(code, `文件“${fileName}”${zh}`, `"${fileName}": ${en}`);
   }
 
-  let closedRings = 0;
-  let droppedZ = false;
-  let outsideChina = 0;
-  const zone = gaussKrugerZoneOf(sourceCrs);
-  let geodesicTotal = 0;
-  let planarTotal = 0;
-  const repaired: string[] = [];
+  /** Features given to `add` so far. */
+  get count(): number {
+    return this.n;
+  }
 
-  const skipped: string[] = [];
-  const features = input.map((feature, index): Feature | null => {
-    const n = index + 1;
+  add(feature: Feature): Feature | null {
+    const { kind } = this.options;
+    const { fail, sourceCrs, geographicSource, toProject } = this;
+    const n = ++this.n;
     const geometry = feature.geometry;
     if (!geometry) {
       throw fail('import.null-geometry', `第 ${n} 个要素没有几何图形（geometry 为空），未导入。`, `feature ${n} has a null geometry.`);
@@ -120,7 +153,7 @@ export function prepareFeatures(input: Feature[], options: PrepareOptions): Prep
       if (!Array.isArray(p) || p.length < 2 || typeof p[0] !== 'number' || typeof p[1] !== 'number' || !Number.isFinite(p[0]) || !Number.isFinite(p[1])) {
         throw fail('import.bad-coordinate', `第 ${n} 个要素含有无效坐标 ${JSON.stringify(p)?.slice(0, 60)}（应为两个有限数值）。`, `feature ${n} has an invalid position ${JSON.stringify(p)?.slice(0, 60)}.`);
       }
-      if (p.length > 2) droppedZ = true;
+      if (p.length > 2) this.droppedZ = true;
       if (geographicSource && (Math.abs(p[0]) > 180 || Math.abs(p[1]) > 90)) {
         throw fail(
           'import.out-of-range',
@@ -132,7 +165,7 @@ export function prepareFeatures(input: Feature[], options: PrepareOptions): Prep
       if (!Number.isFinite(lon) || !Number.isFinite(lat) || Math.abs(lon) > 180 || Math.abs(lat) > 90) {
         throw fail('import.out-of-range', `第 ${n} 个要素的坐标 (${p[0]}, ${p[1]}) 按 ${sourceCrs} 换算后超出经纬度范围，请检查坐标系（--crs）。`, `feature ${n}: (${p[0]}, ${p[1]}) in ${sourceCrs} maps outside lon/lat range.`);
       }
-      if (lon < CHINA_BOX.minLon || lon > CHINA_BOX.maxLon || lat < CHINA_BOX.minLat || lat > CHINA_BOX.maxLat) outsideChina++;
+      if (lon < CHINA_BOX.minLon || lon > CHINA_BOX.maxLon || lat < CHINA_BOX.minLat || lat > CHINA_BOX.maxLat) this.outsideChina++;
       return [lon, lat];
     };
     const line = (coords: unknown, minPoints: number): Position[] => {
@@ -150,7 +183,7 @@ export function prepareFeatures(input: Feature[], options: PrepareOptions): Prep
       const last = points[points.length - 1];
       if (points.length > 0 && (first[0] !== last[0] || first[1] !== last[1])) {
         points.push([first[0], first[1]]);
-        closedRings++;
+        this.closedRings++;
       }
       if (points.length < 4) {
         throw fail('import.degenerate-ring', `第 ${n} 个要素的面边界（环）少于 3 个不同的点，不是有效的面。`, `feature ${n} has a ring with fewer than 3 distinct points.`);
@@ -189,57 +222,80 @@ export function prepareFeatures(input: Feature[], options: PrepareOptions): Prep
         break;
     }
 
-    const properties = normalizeProperties(kind, (feature.properties ?? {}) as Record<string, unknown>, { fieldMap: options.fieldMap });
-    if (properties.id === undefined && feature.id !== undefined && feature.id !== null && String(feature.id).trim() !== '') properties.id = String(feature.id).trim();
-    const id = featureIdOf(properties, n);
-    properties.id = id;
+    const properties = canonicalProperties(kind, feature as { properties?: Record<string, unknown> | null; id?: string | number }, n, this.options.fieldMap);
+    const id = String(properties.id);
 
     const checked = validateGeometry(out!);
     if (!checked.geometry && checked.skip) {
-      skipped.push(`要素“${id}”（第 ${n} 个）${checked.errorZh}`);
+      this.skipped.push(`要素“${id}”（第 ${n} 个）${checked.errorZh}`);
       return null;
     }
     if (!checked.geometry) {
       throw fail('import.invalid-geometry', `第 ${n} 个要素（编号“${id}”）：${checked.errorZh}。未导入任何要素。`, `feature ${n} (id "${id}"): ${checked.errorEn}.`);
     }
-    if (checked.repairs.length > 0) repaired.push(`要素“${id}”（第 ${n} 个）：${checked.repairs.join('；')}`);
-    geodesicTotal += geodesicAreaM2(checked.geometry);
-    if (zone) planarTotal += planarArea(geometry);
-    return { type: 'Feature', id, properties, geometry: checked.geometry };
-  }).filter((f): f is Feature => f !== null);
-  if (features.length === 0) {
-    throw fail('import.empty', `没有可导入的有效要素（${skipped.slice(0, 3).join('；')}）。`, 'no valid features.');
-  }
-
-  // Ids: parcels must be unique (rules.md §1.2); elsewhere duplicates are suspicious but legal.
-  const seen = new Map<string, number[]>();
-  features.forEach((f, i) => {
-    const id = String(f.id);
-    seen.set(id, [...(seen.get(id) ?? []), i + 1]);
-  });
-  const duplicates = [...seen.entries()].filter(([, numbers]) => numbers.length > 1);
-  if (duplicates.length > 0) {
-    const list = duplicates
-      .slice(0, 5)
-      .map(([id, numbers]) => `“${id}”（第 ${numbers.join('、')} 个要素）`)
-      .join('；');
-    if (kind === 'parcel') {
-      throw fail('import.duplicate-id', `中地块编号重复：${list}${duplicates.length > 5 ? ' 等' : ''}。每个报件地块的编号必须唯一。`, `duplicate parcel ids: ${duplicates.map(([id]) => id).join(', ')}.`);
+    if (checked.repairs.length > 0) {
+      // only the first 20 are listed; the rest are counted (a huge file can have many)
+      this.repairedCount++;
+      if (this.repaired.length < 20) this.repaired.push(`要素“${id}”（第 ${n} 个）：${checked.repairs.join('；')}`);
     }
-    warnings.push(`要素编号重复：${list}。`);
+    this.geodesicTotal += geodesicAreaM2(checked.geometry);
+    if (this.zone) this.planarTotal += planarArea(geometry);
+    const position1 = ++this.kept;
+    const seen = this.ids.get(id);
+    if (seen === undefined) this.ids.set(id, position1);
+    else if (typeof seen === 'number') this.ids.set(id, [seen, position1]);
+    else seen.push(position1);
+    return { type: 'Feature', id, properties, geometry: checked.geometry };
   }
 
-  if (skipped.length > 0) warnings.push(`${skipped.length} 个要素无法使用，已跳过：${skipped.slice(0, 10).join('；')}${skipped.length > 10 ? ' 等' : ''}。`);
-  if (closedRings > 0) warnings.push(`${closedRings} 个面边界（环）未闭合，已自动补上闭合点。`);
-  if (repaired.length > 0) {
-    warnings.push(`${repaired.length} 个要素的几何已修复：${repaired.slice(0, 20).join('。')}${repaired.length > 20 ? `。另有 ${repaired.length - 20} 个要素已修复（详见审计日志）` : ''}。`);
+  finish(): { warnings: string[]; areas: AreaTotals } {
+    const { kind } = this.options;
+    const { fail, skipped, repaired } = this;
+    const warnings: string[] = [];
+    if (this.n === 0) {
+      throw fail('import.empty', '不包含任何要素，未导入。', 'contains no features.');
+    }
+    if (this.kept === 0) {
+      throw fail('import.empty', `没有可导入的有效要素（${skipped.slice(0, 3).join('；')}）。`, 'no valid features.');
+    }
+
+    // Ids: parcels must be unique (rules.md §1.2); elsewhere duplicates are suspicious but legal.
+    const duplicates = [...this.ids.entries()].filter((e): e is [string, number[]] => typeof e[1] !== 'number');
+    if (duplicates.length > 0) {
+      const list = duplicates
+        .slice(0, 5)
+        .map(([id, numbers]) => `“${id}”（第 ${numbers.join('、')} 个要素）`)
+        .join('；');
+      if (kind === 'parcel') {
+        throw fail('import.duplicate-id', `中地块编号重复：${list}${duplicates.length > 5 ? ' 等' : ''}。每个报件地块的编号必须唯一。`, `duplicate parcel ids: ${duplicates.map(([id]) => id).join(', ')}.`);
+      }
+      warnings.push(`要素编号重复：${list}。`);
+    }
+
+    if (skipped.length > 0) warnings.push(`${skipped.length} 个要素无法使用，已跳过：${skipped.slice(0, 10).join('；')}${skipped.length > 10 ? ' 等' : ''}。`);
+    if (this.closedRings > 0) warnings.push(`${this.closedRings} 个面边界（环）未闭合，已自动补上闭合点。`);
+    if (this.repairedCount > 0) {
+      warnings.push(`${this.repairedCount} 个要素的几何已修复：${repaired.join('。')}${this.repairedCount > 20 ? `。另有 ${this.repairedCount - 20} 个要素已修复（详见审计日志）` : ''}。`);
+    }
+    if (this.droppedZ) warnings.push('坐标中的高程（Z）值已忽略。');
+    if (this.outsideChina > 0) warnings.push(`${this.outsideChina} 个坐标点换算到 EPSG:4490 后不在中国范围内，请检查坐标系（当前按 ${this.sourceCrs} 读取）。`);
+    const areas: AreaTotals = { geodesicM2: this.geodesicTotal };
+    if (this.zone && this.geodesicTotal > 0) {
+      areas.planarM2 = this.planarTotal;
+      areas.planarCrs = this.sourceCrs;
+    }
+    return { warnings, areas };
   }
-  if (droppedZ) warnings.push('坐标中的高程（Z）值已忽略。');
-  if (outsideChina > 0) warnings.push(`${outsideChina} 个坐标点换算到 EPSG:4490 后不在中国范围内，请检查坐标系（当前按 ${sourceCrs} 读取）。`);
-  const areas: AreaTotals = { geodesicM2: geodesicTotal };
-  if (zone && geodesicTotal > 0) {
-    areas.planarM2 = planarTotal;
-    areas.planarCrs = sourceCrs;
+}
+
+/** Prepares a whole array (whole-file formats, parcels read for a check). */
+export function prepareFeatures(input: Feature[], options: PrepareOptions): PreparedFeatures {
+  const preparer = new FeaturePreparer(options);
+  if (input.length === 0) preparer.finish(); // throws import.empty
+  const features: Feature[] = [];
+  for (const feature of input) {
+    const prepared = preparer.add(feature);
+    if (prepared) features.push(prepared);
   }
-  return { features, warnings, areas };
+  return { features, ...preparer.finish() };
 }

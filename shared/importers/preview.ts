@@ -106,8 +106,12 @@ export interface ImportJobStatus {
   state: ImportJobState;
   /** 0..1 */
   progress: number;
-  /** zh name of the current phase. */
+  /** zh name of the current phase, e.g. “已检查并写入 12 345 / 100 000 个要素”. */
   phaseZh: string;
+  /** Features checked and written so far (per-feature progress; absent before the first). */
+  featuresDone?: number;
+  /** Features to expect (.shx / DBF record count, or the parsed array); absent when the file does not say. */
+  featuresTotal?: number;
   layer?: LayerInfo;
   warnings?: string[];
   error?: { code: string; messageZh: string; messageEn: string };
@@ -182,10 +186,13 @@ function cellText(value: unknown): string {
 /** Simplified outline (≤ maxVertices in all) and bbox in source coordinates. */
 export function outlineOf(features: Feature[], maxVertices = 4000): { outline: Position[][]; bbox: [number, number, number, number] | null } {
   const all = features.flatMap(paths);
-  const total = all.reduce((s, p) => s + p.length, 0);
+  // many small shapes (a 100 000-parcel shapefile): draw a spread of whole shapes, not every
+  // shape thinned to nothing; few large ones: every shape, vertices thinned
+  const pathStep = Math.max(1, Math.ceil(all.length / (maxVertices / 8)));
+  const drawn = pathStep === 1 ? all : all.filter((_, i) => i % pathStep === 0);
+  const total = drawn.reduce((s, p) => s + p.length, 0);
   const step = Math.max(1, Math.ceil(total / maxVertices));
   let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
-  const outline: Position[][] = [];
   for (const path of all) {
     for (const p of path) {
       if (p[0] < minX) minX = p[0];
@@ -193,6 +200,9 @@ export function outlineOf(features: Feature[], maxVertices = 4000): { outline: P
       if (p[0] > maxX) maxX = p[0];
       if (p[1] > maxY) maxY = p[1];
     }
+  }
+  const outline: Position[][] = [];
+  for (const path of drawn) {
     if (step === 1 || path.length <= 4) outline.push(path.map((p) => [p[0], p[1]]));
     else {
       const kept = path.filter((_, i) => i % step === 0).map((p) => [p[0], p[1]]);

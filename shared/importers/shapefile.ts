@@ -4,16 +4,19 @@
  * override), per-record notes (null shapes, Z/M dropped), precise refusals for truncated files
  * and MultiPatch, and outer/hole assignment by containment.
  *
- * Input is the set of sibling files as bytes (`x.shp`, `x.dbf`, `x.shx`, `x.prj`, `x.cpg`); zip
- * archives are expanded by the Node side before. `.sbn/.sbx/.shp.xml/.aux/.qpj` are ignored.
+ * Input is the set of sibling files (`x.shp`, `x.dbf`, `x.shx`, `x.prj`, `x.cpg`) as random-access
+ * ByteSources: the import reads files on disk through bounded windows and streams the features
+ * (`openShapefile`: 100 000+ polygons never sit in memory at once), the preview and zip archives
+ * (expanded by the Node side) wrap in-memory bytes in the same interface, so there is one reader.
+ * `.sbn/.sbx/.shp.xml/.aux/.qpj` are ignored.
  */
 import type { Feature, Geometry, Position } from 'geojson';
 import { crsLabelZh, isGeographic } from '../crs';
-import { proposeCrsFromCoordinates } from '../crs/guess';
+import { proposeCrsFromPositions } from '../crs/guess';
 import { crsFromPrj } from '../crs/prj';
 import { UserInputError } from '../model/errors';
-import { decodeText, detectEncoding, encodingLabelZh, isValidUtf8, normalizeEncoding, requireEncoding } from './encoding';
-import type { Detected, FormatModule, ParsedLayer, ParsedSource, ParseOptions, SourceFile } from './types';
+import { decodeText, detectEncoding, encodingLabelZh, normalizeEncoding, requireEncoding } from './encoding';
+import { bytesSource, type ByteSource, type Detected, type FormatModule, type ParsedLayer, type ParsedSource, type ParseOptions, type SourceFile, type StreamedLayer } from './types';
 import { pointInRing, signedRingArea } from '../geo/rings';
 
 const SHAPE_TYPE_NAMES: Record<number, string> = {
@@ -44,7 +47,7 @@ const baseOf = (name: string) => name.replace(/\.[^.]*$/, '');
 const extOf = (name: string) => (/\.[^.]*$/.exec(name)?.[0] ?? '').toLowerCase();
 
 // ---------------------------------------------------------------------------------------------
-// SHP
+// Records and rings
 
 export interface ShpRecord {
   /** 1-based record number (as in the file). */
@@ -52,11 +55,6 @@ export interface ShpRecord {
   geometry: Geometry | null;
 }
 
-export interface ShpResult {
-  shapeType: number;
-  records: ShpRecord[];
-  notes: string[];
-}
 
 
 
@@ -124,10 +122,60 @@ export function assembleRings(rings: Position[][]): { polygons: Position[][][]; 
   return { polygons: polygons.map((p) => [p.outer.ring, ...p.holes]), note };
 }
 
-/** Reads the .shp bytes. Throws UserInputError for truncated/corrupt files and MultiPatch. */
-export function readShp(bytes: Uint8Array, fileName: string): ShpResult {
-  if (bytes.length < 100) throw refuse(fileName, `太短（${bytes.length} 字节），不是完整的 Shapefile（文件头就需要 100 字节）。`, 'too short for a shapefile header.');
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+// ---------------------------------------------------------------------------------------------
+// Reading through a bounded window
+
+/**
+ * Sequential reads of a ByteSource through one reusable window: memory is bounded by the window
+ * (1 MiB, or one record when a record is larger), not by the file. On in-memory sources the
+ * reads are subarrays, so the preview path copies nothing.
+ */
+class WindowReader {
+  private buf: Uint8Array = new Uint8Array(0);
+  private at = 0;
+
+  constructor(
+    readonly source: ByteSource,
+    private readonly chunk = 1 << 20,
+  ) {}
+
+  /** Bytes [position, position + length), clipped at the end of the file; valid until the next call. */
+  range(position: number, length: number): Uint8Array {
+    const end = Math.min(position + length, this.source.size);
+    if (position >= this.at && end <= this.at + this.buf.length) return this.buf.subarray(position - this.at, end - this.at);
+    this.at = position;
+    this.buf = this.source.read(position, Math.min(Math.max(this.chunk, end - position), this.source.size - position));
+    return this.buf.subarray(0, end - position);
+  }
+}
+
+const viewOf = (b: Uint8Array) => new DataView(b.buffer, b.byteOffset, b.byteLength);
+
+// ---------------------------------------------------------------------------------------------
+// SHP
+
+interface ShpHeader {
+  shapeType: number;
+  declaredLength: number;
+  size: number;
+}
+
+/** What one pass over the records found, for the notes. */
+class ShpPass {
+  nullRecords: number[] = [];
+  droppedZ = false;
+  droppedM = false;
+  ringNotes = new Set<string>();
+  records = 0;
+  trailing = 0;
+}
+
+/** The 100-byte .shp header. Throws UserInputError for non-shapefiles, truncation and MultiPatch. */
+function readShpHeader(src: ByteSource): ShpHeader {
+  const fileName = src.name;
+  const size = src.size;
+  if (size < 100) throw refuse(fileName, `太短（${size} 字节），不是完整的 Shapefile（文件头就需要 100 字节）。`, 'too short for a shapefile header.');
+  const view = viewOf(src.read(0, 100));
   if (view.getInt32(0, false) !== 9994) throw refuse(fileName, '不是 Shapefile（.shp 文件头标识不是 9994），文件可能已损坏或扩展名有误。', 'not a shapefile (file code is not 9994).');
   const declaredLength = view.getInt32(24, false) * 2;
   const shapeType = view.getInt32(32, true);
@@ -140,92 +188,170 @@ export function readShp(bytes: Uint8Array, fileName: string): ShpResult {
       'import.multipatch',
     );
   }
-  const notes: string[] = [];
-  if (declaredLength > bytes.length) {
-    throw refuse(fileName, `不完整：文件头记录的长度为 ${declaredLength} 字节，实际只有 ${bytes.length} 字节（文件被截断，请重新拷贝）。`, `truncated: header says ${declaredLength} bytes, file has ${bytes.length}.`, 'import.truncated');
+  if (declaredLength > size) {
+    throw refuse(fileName, `不完整：文件头记录的长度为 ${declaredLength} 字节，实际只有 ${size} 字节（文件被截断，请重新拷贝）。`, `truncated: header says ${declaredLength} bytes, file has ${size}.`, 'import.truncated');
   }
-  // Some writers (old pyshp) store a too-small file length; GDAL reads to the end of the file, so do we.
-  const end = bytes.length;
-  if (declaredLength < bytes.length) notes.push(`.shp 文件头记录的长度（${declaredLength} 字节）小于实际长度（${bytes.length} 字节），已按实际长度读取。`);
-  const records: ShpRecord[] = [];
-  const nullRecords: number[] = [];
-  let droppedZ = false;
-  let droppedM = false;
-  const ringNotes = new Set<string>();
+  return { shapeType, declaredLength, size };
+}
+
+/** The geometry of one record (null for a null shape); `view` starts at the record content. */
+function parseShpRecord(view: DataView, contentLength: number, index: number, shapeType: number, fileName: string, pass: ShpPass): Geometry | null {
+  const start = 0;
+  const type = view.getInt32(start, true);
+  const bad = (what: string) => refuse(fileName, `第 ${index} 条记录已损坏：${what}。`, `record ${index} is corrupt: ${what}.`, 'import.corrupt-record');
+  let geometry: Geometry | null = null;
+  if (type === 0) {
+    pass.nullRecords.push(index);
+  } else if (type !== shapeType) {
+    throw bad(`几何类型 ${type} 与文件头的 ${shapeType} 不一致`);
+  } else if (type === 1 || type === 11 || type === 21) {
+    if (contentLength < 20) throw bad('点记录太短');
+    geometry = { type: 'Point', coordinates: [view.getFloat64(start + 4, true), view.getFloat64(start + 12, true)] };
+    if (type === 11) pass.droppedZ = true;
+    if (type === 21 || (type === 11 && contentLength >= 36)) pass.droppedM = true;
+  } else if (type === 8 || type === 18 || type === 28) {
+    if (contentLength < 40) throw bad('多点记录太短');
+    const numPoints = view.getInt32(start + 36, true);
+    if (numPoints < 0 || 40 + numPoints * 16 > contentLength) throw bad(`点数 ${numPoints} 与记录长度不符`);
+    const points: Position[] = [];
+    for (let i = 0; i < numPoints; i++) points.push([view.getFloat64(start + 40 + i * 16, true), view.getFloat64(start + 48 + i * 16, true)]);
+    if (numPoints === 0) pass.nullRecords.push(index);
+    else geometry = { type: 'MultiPoint', coordinates: points };
+    if (type === 18) pass.droppedZ = true;
+    if (type === 28 || (type === 18 && contentLength > 40 + numPoints * 24 + 16)) pass.droppedM = true;
+  } else {
+    // PolyLine / Polygon (+Z/M)
+    if (contentLength < 44) throw bad('记录太短');
+    const numParts = view.getInt32(start + 36, true);
+    const numPoints = view.getInt32(start + 40, true);
+    if (numParts < 0 || numPoints < 0 || 44 + numParts * 4 + numPoints * 16 > contentLength) throw bad(`部件数 ${numParts}、点数 ${numPoints} 与记录长度 ${contentLength} 不符`);
+    const partStarts: number[] = [];
+    for (let i = 0; i < numParts; i++) partStarts.push(view.getInt32(start + 44 + i * 4, true));
+    const pointsAt = start + 44 + numParts * 4;
+    const parts: Position[][] = [];
+    for (let p = 0; p < numParts; p++) {
+      const from = partStarts[p];
+      const to = p + 1 < numParts ? partStarts[p + 1] : numPoints;
+      if (from < 0 || to > numPoints || from > to) throw bad(`部件起点 ${from} 超出点数 ${numPoints}`);
+      const part: Position[] = [];
+      for (let i = from; i < to; i++) part.push([view.getFloat64(pointsAt + i * 16, true), view.getFloat64(pointsAt + i * 16 + 8, true)]);
+      if (part.length > 0) parts.push(part);
+    }
+    const isZ = type === 13 || type === 15;
+    const isM = type === 23 || type === 25;
+    if (isZ) pass.droppedZ = true;
+    if (isM || (isZ && contentLength >= 44 + numParts * 4 + numPoints * 32 + 16)) pass.droppedM = true;
+    if (parts.length === 0) pass.nullRecords.push(index);
+    else if (type === 3 || type === 13 || type === 23) {
+      geometry = parts.length === 1 ? { type: 'LineString', coordinates: parts[0] } : { type: 'MultiLineString', coordinates: parts };
+    } else {
+      const { polygons, note } = assembleRings(parts);
+      if (note) pass.ringNotes.add(`第 ${index} 条记录：${note}`);
+      if (polygons.length === 0) pass.nullRecords.push(index);
+      else geometry = polygons.length === 1 ? { type: 'Polygon', coordinates: polygons[0] } : { type: 'MultiPolygon', coordinates: polygons };
+    }
+  }
+  return geometry;
+}
+
+/**
+ * The records in file order, read sequentially (not via the .shx: GDAL reads to the end of the
+ * file even when the header's length is too small, as some old writers leave it, so do we).
+ */
+function* shpRecords(src: ByteSource, header: ShpHeader, pass: ShpPass): Generator<ShpRecord> {
+  const reader = new WindowReader(src);
+  const end = src.size;
   let offset = 100;
   let index = 0;
   while (offset + 8 <= end) {
     index++;
-    const number = view.getInt32(offset, false);
-    const contentLength = view.getInt32(offset + 4, false) * 2;
+    const head = viewOf(reader.range(offset, 8));
+    const number = head.getInt32(0, false);
+    const contentLength = head.getInt32(4, false) * 2;
     const start = offset + 8;
     if (contentLength < 4 || start + contentLength > end) {
-      throw refuse(fileName, `第 ${index} 条记录不完整或已损坏（记录长度 ${contentLength} 字节超出文件末尾）。`, `record ${index} is truncated or corrupt.`, 'import.truncated');
+      throw refuse(src.name, `第 ${index} 条记录不完整或已损坏（记录长度 ${contentLength} 字节超出文件末尾）。`, `record ${index} is truncated or corrupt.`, 'import.truncated');
     }
-    const type = view.getInt32(start, true);
-    const bad = (what: string) => refuse(fileName, `第 ${index} 条记录已损坏：${what}。`, `record ${index} is corrupt: ${what}.`, 'import.corrupt-record');
-    let geometry: Geometry | null = null;
-    if (type === 0) {
-      nullRecords.push(index);
-    } else if (type !== shapeType) {
-      throw bad(`几何类型 ${type} 与文件头的 ${shapeType} 不一致`);
-    } else if (type === 1 || type === 11 || type === 21) {
-      if (contentLength < 20) throw bad('点记录太短');
-      geometry = { type: 'Point', coordinates: [view.getFloat64(start + 4, true), view.getFloat64(start + 12, true)] };
-      if (type === 11) droppedZ = true;
-      if (type === 21 || (type === 11 && contentLength >= 36)) droppedM = true;
-    } else if (type === 8 || type === 18 || type === 28) {
-      const numPoints = view.getInt32(start + 36, true);
-      if (numPoints < 0 || 40 + numPoints * 16 > contentLength) throw bad(`点数 ${numPoints} 与记录长度不符`);
-      const points: Position[] = [];
-      for (let i = 0; i < numPoints; i++) points.push([view.getFloat64(start + 40 + i * 16, true), view.getFloat64(start + 48 + i * 16, true)]);
-      if (numPoints === 0) nullRecords.push(index);
-      else geometry = { type: 'MultiPoint', coordinates: points };
-      if (type === 18) droppedZ = true;
-      if (type === 28 || (type === 18 && contentLength > 40 + numPoints * 24 + 16)) droppedM = true;
-    } else {
-      // PolyLine / Polygon (+Z/M)
-      const numParts = view.getInt32(start + 36, true);
-      const numPoints = view.getInt32(start + 40, true);
-      if (numParts < 0 || numPoints < 0 || 44 + numParts * 4 + numPoints * 16 > contentLength) throw bad(`部件数 ${numParts}、点数 ${numPoints} 与记录长度 ${contentLength} 不符`);
-      const partStarts: number[] = [];
-      for (let i = 0; i < numParts; i++) partStarts.push(view.getInt32(start + 44 + i * 4, true));
-      const pointsAt = start + 44 + numParts * 4;
-      const parts: Position[][] = [];
-      for (let p = 0; p < numParts; p++) {
-        const from = partStarts[p];
-        const to = p + 1 < numParts ? partStarts[p + 1] : numPoints;
-        if (from < 0 || to > numPoints || from > to) throw bad(`部件起点 ${from} 超出点数 ${numPoints}`);
-        const part: Position[] = [];
-        for (let i = from; i < to; i++) part.push([view.getFloat64(pointsAt + i * 16, true), view.getFloat64(pointsAt + i * 16 + 8, true)]);
-        if (part.length > 0) parts.push(part);
-      }
-      const isZ = type === 13 || type === 15;
-      const isM = type === 23 || type === 25;
-      if (isZ) droppedZ = true;
-      if (isM || (isZ && contentLength >= 44 + numParts * 4 + numPoints * 32 + 16)) droppedM = true;
-      if (parts.length === 0) nullRecords.push(index);
-      else if (type === 3 || type === 13 || type === 23) {
-        geometry = parts.length === 1 ? { type: 'LineString', coordinates: parts[0] } : { type: 'MultiLineString', coordinates: parts };
-      } else {
-        const { polygons, note } = assembleRings(parts);
-        if (note) ringNotes.add(`第 ${index} 条记录：${note}`);
-        if (polygons.length === 0) nullRecords.push(index);
-        else geometry = polygons.length === 1 ? { type: 'Polygon', coordinates: polygons[0] } : { type: 'MultiPolygon', coordinates: polygons };
-      }
-    }
-    records.push({ number: number || index, geometry });
+    const geometry = parseShpRecord(viewOf(reader.range(start, contentLength)), contentLength, index, header.shapeType, src.name, pass);
+    pass.records = index;
+    yield { number: number || index, geometry };
     offset = start + contentLength;
   }
-  if (offset < end) notes.push(`.shp 末尾有 ${end - offset} 字节无法解析，已忽略。`);
-  if (nullRecords.length > 0) {
-    const list = nullRecords.slice(0, 10).join('、');
-    notes.push(`第 ${list}${nullRecords.length > 10 ? ' 等' : ''} 条记录（共 ${nullRecords.length} 条）是空几何（Null Shape），已跳过。`);
+  pass.trailing = end - offset;
+}
+
+function shpNotes(header: ShpHeader, pass: ShpPass): string[] {
+  const notes: string[] = [];
+  if (header.declaredLength < header.size) notes.push(`.shp 文件头记录的长度（${header.declaredLength} 字节）小于实际长度（${header.size} 字节），已按实际长度读取。`);
+  if (pass.trailing > 0) notes.push(`.shp 末尾有 ${pass.trailing} 字节无法解析，已忽略。`);
+  const nulls = pass.nullRecords;
+  if (nulls.length > 0) {
+    notes.push(`第 ${nulls.slice(0, 10).join('、')}${nulls.length > 10 ? ' 等' : ''} 条记录（共 ${nulls.length} 条）是空几何（Null Shape），已跳过。`);
   }
-  if (droppedZ || droppedM) notes.push(`几何中的${droppedZ && droppedM ? ' Z（高程）和 M（量测）' : droppedZ ? ' Z（高程）' : ' M（量测）'}值已忽略，只导入平面坐标。`);
-  for (const n of [...ringNotes].slice(0, 5)) notes.push(`${n}。`);
-  if (ringNotes.size > 5) notes.push(`另有 ${ringNotes.size - 5} 条记录的环按包含关系重新判定。`);
-  return { shapeType, records, notes };
+  if (pass.droppedZ || pass.droppedM) notes.push(`几何中的${pass.droppedZ && pass.droppedM ? ' Z（高程）和 M（量测）' : pass.droppedZ ? ' Z（高程）' : ' M（量测）'}值已忽略，只导入平面坐标。`);
+  for (const n of [...pass.ringNotes].slice(0, 5)) notes.push(`${n}。`);
+  if (pass.ringNotes.size > 5) notes.push(`另有 ${pass.ringNotes.size - 5} 条记录的环按包含关系重新判定。`);
+  return notes;
+}
+
+/** Record count and (offset, length) entries of a .shx, or null when it is not a usable index. */
+function shxIndex(shx: ByteSource | undefined): { count: number; entry(i: number): { offset: number; length: number } } | null {
+  if (!shx || shx.size < 100 || (shx.size - 100) % 8 !== 0) return null;
+  if (viewOf(shx.read(0, 4)).getInt32(0, false) !== 9994) return null;
+  const reader = new WindowReader(shx, 1 << 16);
+  return {
+    count: (shx.size - 100) / 8,
+    entry(i) {
+      const v = viewOf(reader.range(100 + i * 8, 8));
+      return { offset: v.getInt32(0, false) * 2, length: v.getInt32(4, false) * 2 };
+    },
+  };
+}
+
+/**
+ * Up to `limit` positions for the CRS proposal, which must be settled before anything is
+ * written: records spread over the file via the .shx, else the first records. Broken records
+ * are skipped here; the import pass refuses them with their number.
+ */
+function sampleShpPositions(shp: ByteSource, header: ShpHeader, shx: ByteSource | undefined, limit = 2000): Position[] {
+  const out: Position[] = [];
+  const collect = (g: Geometry | null) => {
+    if (!g || g.type === 'GeometryCollection') return;
+    const walk = (c: unknown): void => {
+      if (!Array.isArray(c) || out.length >= limit) return;
+      if (typeof c[0] === 'number') {
+        if (Number.isFinite(c[0]) && Number.isFinite(c[1])) out.push(c as Position);
+        return;
+      }
+      for (const child of c) walk(child);
+    };
+    walk((g as { coordinates: unknown }).coordinates);
+  };
+  const scratch = new ShpPass();
+  const index = shxIndex(shx);
+  if (index && index.count > 0) {
+    const reader = new WindowReader(shp, 1 << 16);
+    const step = Math.max(1, Math.floor(index.count / limit));
+    for (let i = 0; i < index.count && out.length < limit; i += step) {
+      const { offset, length } = index.entry(i);
+      if (offset < 100 || length < 4 || offset + 8 + length > shp.size) continue;
+      try {
+        collect(parseShpRecord(viewOf(reader.range(offset + 8, length)), length, i + 1, header.shapeType, shp.name, scratch));
+      } catch {
+        // reported by the import pass
+      }
+    }
+    if (out.length > 0) return out;
+  }
+  try {
+    for (const record of shpRecords(shp, header, scratch)) {
+      collect(record.geometry);
+      if (out.length >= limit) break;
+    }
+  } catch {
+    // reported by the import pass
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -238,56 +364,63 @@ export interface DbfField {
   decimals: number;
 }
 
-export interface DbfResult {
-  fields: DbfField[];
-  rows: Record<string, unknown>[];
-  /** Deleted-flag records are kept in numbering but returned as null rows. */
-  encoding: Detected<string>;
-  notes: string[];
+interface DbfLayout {
+  numRecords: number;
+  headerLength: number;
+  recordLength: number;
+  ldid: number;
+  rawFields: Array<{ nameBytes: Uint8Array; type: string; length: number; decimals: number; offset: number }>;
 }
 
-/** The DBF header and raw text bytes (for encoding detection) without decoding. */
-function dbfLayout(bytes: Uint8Array, fileName: string) {
-  if (bytes.length < 32) throw refuse(fileName, `太短（${bytes.length} 字节），不是有效的 DBF 属性表。`, 'too short for a DBF header.');
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const numRecords = view.getUint32(4, true);
-  const headerLength = view.getUint16(8, true);
-  const recordLength = view.getUint16(10, true);
+/** The DBF header (field descriptors), read without the records. */
+function dbfLayout(src: ByteSource): DbfLayout {
+  const fileName = src.name;
+  if (src.size < 32) throw refuse(fileName, `太短（${src.size} 字节），不是有效的 DBF 属性表。`, 'too short for a DBF header.');
+  const first = viewOf(src.read(0, 32));
+  const numRecords = first.getUint32(4, true);
+  const headerLength = first.getUint16(8, true);
+  const recordLength = first.getUint16(10, true);
+  const bytes = src.read(0, Math.min(src.size, Math.max(32, headerLength + 32)));
   const ldid = bytes[29];
-  const rawFields: Array<{ nameBytes: Uint8Array; type: string; length: number; decimals: number; offset: number }> = [];
+  const rawFields: DbfLayout['rawFields'] = [];
   let pos = 32;
   let fieldOffset = 1;
   while (pos + 32 <= bytes.length && bytes[pos] !== 0x0d && pos < headerLength) {
     let nameEnd = pos;
     while (nameEnd < pos + 11 && bytes[nameEnd] !== 0) nameEnd++;
     const length = bytes[pos + 16];
-    rawFields.push({ nameBytes: bytes.subarray(pos, nameEnd), type: String.fromCharCode(bytes[pos + 11]), length, decimals: bytes[pos + 17], offset: fieldOffset });
+    rawFields.push({ nameBytes: bytes.slice(pos, nameEnd), type: String.fromCharCode(bytes[pos + 11]), length, decimals: bytes[pos + 17], offset: fieldOffset });
     fieldOffset += length;
     pos += 32;
   }
   if (rawFields.length === 0 || headerLength < 33 || recordLength < 1) throw refuse(fileName, '的文件头无效（没有字段定义），不是有效的 DBF 属性表。', 'invalid DBF header.');
-  return { view, numRecords, headerLength, recordLength, ldid, rawFields };
+  return { numRecords, headerLength, recordLength, ldid, rawFields };
 }
 
-/** Encoding of a DBF: user override → LDID → .cpg → detection (issue 3's order; the override wins). */
-export function resolveDbfEncoding(bytes: Uint8Array, cpg: string | undefined, override: string | undefined, fileName: string): Detected<string> {
+/** Encoding detection looks at the text of the first records only: at most 5000 records and 4 MiB. */
+const ENCODING_SAMPLE_RECORDS = 5000;
+const ENCODING_SAMPLE_BYTES = 4 << 20;
+
+/** Encoding of a DBF: user override → LDID → .cpg → detection on a sample (issue 3's order; the override wins). */
+export function resolveDbfEncoding(src: ByteSource, cpg: string | undefined, override: string | undefined): Detected<string> {
   if (override) return { value: requireEncoding(override), source: 'user', confidence: 'certain', noteZh: `按用户指定的 ${encodingLabelZh(requireEncoding(override))} 读取。` };
-  const { numRecords, headerLength, recordLength, ldid, rawFields } = dbfLayout(bytes, fileName);
+  const { numRecords, headerLength, recordLength, ldid, rawFields } = dbfLayout(src);
   const fromLdid = LDID_ENCODINGS[ldid];
   if (fromLdid) return { value: fromLdid, source: 'ldid', confidence: 'certain', noteZh: `DBF 语言驱动标识 0x${ldid.toString(16).toUpperCase()} 表示代码页 ${fromLdid === 'gbk' ? '936（GBK）' : encodingLabelZh(fromLdid)}。` };
   if (cpg !== undefined && cpg.trim() !== '') {
     const label = normalizeEncoding(cpg);
     if (label) return { value: label, source: 'cpg', confidence: 'certain', noteZh: `.cpg 文件声明编码“${cpg.trim()}”→ ${encodingLabelZh(label)}。` };
   }
-  // Detection over the text of the character fields (and field names).
+  // Detection over the text of the character fields (and field names) of a sample.
+  const limit = Math.min(numRecords, ENCODING_SAMPLE_RECORDS, Math.max(1, Math.floor(ENCODING_SAMPLE_BYTES / recordLength)));
+  const sample = headerLength < src.size ? src.read(headerLength, Math.min(limit * recordLength, src.size - headerLength)) : new Uint8Array(0);
   const chunks: Uint8Array[] = rawFields.map((f) => f.nameBytes);
-  const limit = Math.min(numRecords, 5000);
   for (let r = 0; r < limit; r++) {
-    const base = headerLength + r * recordLength;
+    const base = r * recordLength;
     for (const f of rawFields) {
       if (f.type !== 'C') continue;
       const s = base + f.offset;
-      if (s + f.length <= bytes.length) chunks.push(bytes.subarray(s, s + f.length));
+      if (s + f.length <= sample.length) chunks.push(sample.subarray(s, s + f.length));
     }
   }
   const total = chunks.reduce((n, c) => n + c.length + 1, 0);
@@ -303,40 +436,66 @@ export function resolveDbfEncoding(bytes: Uint8Array, cpg: string | undefined, o
   return { ...detected, noteZh: `${cpgNote}${detected.noteZh ?? ''}` };
 }
 
-/** Reads a DBF with a resolved encoding. */
-export function readDbf(bytes: Uint8Array, fileName: string, encoding: Detected<string>): DbfResult {
-  const { view, numRecords, headerLength, recordLength, rawFields } = dbfLayout(bytes, fileName);
-  const notes: string[] = [];
-  const decoder = new TextDecoder(encoding.value);
-  const fields: DbfField[] = [];
-  const used = new Set<string>();
-  for (const f of rawFields) {
-    let name = decoder.decode(f.nameBytes).trim() || `FIELD_${fields.length + 1}`;
-    for (let n = 2; used.has(name); n++) name = `${name}_${n}`;
-    used.add(name);
-    fields.push({ name, type: f.type, length: f.length, decimals: f.decimals });
+/** Reads DBF rows one at a time (in order) with a resolved encoding; `notes()` after the last row. */
+export class DbfReader {
+  readonly fields: DbfField[] = [];
+  readonly numRecords: number;
+  private readonly layout: DbfLayout;
+  private readonly reader: WindowReader;
+  private readonly decoder: TextDecoder;
+  private replacement = 0;
+  private memo = false;
+  /** Whether the record bytes are also valid UTF-8 with multi-byte sequences (a doubtful non-UTF-8 choice). */
+  private readonly utf8Check: { decoder: TextDecoder; valid: boolean; high: boolean } | null;
+
+  constructor(
+    src: ByteSource,
+    private readonly encoding: Detected<string>,
+  ) {
+    this.layout = dbfLayout(src);
+    const { numRecords, headerLength, recordLength, rawFields } = this.layout;
+    this.decoder = new TextDecoder(encoding.value);
+    const used = new Set<string>();
+    for (const f of rawFields) {
+      let name = this.decoder.decode(f.nameBytes).trim() || `FIELD_${this.fields.length + 1}`;
+      for (let n = 2; used.has(name); n++) name = `${name}_${n}`;
+      used.add(name);
+      this.fields.push({ name, type: f.type, length: f.length, decimals: f.decimals });
+    }
+    const available = Math.max(0, Math.floor((src.size - headerLength) / recordLength));
+    if (available < numRecords) {
+      // A trailing 0x1A end-of-file marker is optional; anything shorter than the records is truncation.
+      throw refuse(src.name, `不完整：文件头记录有 ${numRecords} 条记录，实际只有 ${available} 条完整记录（文件被截断）。`, `truncated: ${numRecords} records declared, ${available} present.`, 'import.truncated');
+    }
+    this.numRecords = numRecords;
+    this.reader = new WindowReader(src);
+    this.utf8Check = encoding.source !== 'user' && encoding.value !== 'utf-8' ? { decoder: new TextDecoder('utf-8', { fatal: true }), valid: true, high: false } : null;
   }
-  const available = Math.max(0, Math.floor((bytes.length - headerLength) / recordLength));
-  let count = numRecords;
-  if (available < numRecords) {
-    // A trailing 0x1A end-of-file marker is optional; anything shorter than the records is truncation.
-    throw refuse(fileName, `不完整：文件头记录有 ${numRecords} 条记录，实际只有 ${available} 条完整记录（文件被截断）。`, `truncated: ${numRecords} records declared, ${available} present.`, 'import.truncated');
-  }
-  let replacement = 0;
-  let memo = false;
-  const rows: Record<string, unknown>[] = [];
-  for (let r = 0; r < count; r++) {
-    const base = headerLength + r * recordLength;
+
+  /** Row `r` (0-based); rows are read through a window, so call them in order. */
+  row(r: number): Record<string, unknown> {
+    const { headerLength, recordLength, rawFields } = this.layout;
+    const record = this.reader.range(headerLength + r * recordLength, recordLength);
+    const view = viewOf(record);
+    const check = this.utf8Check;
+    if (check && check.valid) {
+      for (let i = 0; i < record.length && !check.high; i++) if (record[i] >= 0x80) check.high = true;
+      try {
+        check.decoder.decode(record, { stream: true });
+      } catch {
+        check.valid = false;
+      }
+    }
     const row: Record<string, unknown> = {};
     for (let i = 0; i < rawFields.length; i++) {
       const f = rawFields[i];
-      const s = base + f.offset;
-      const raw = bytes.subarray(s, s + f.length);
-      const name = fields[i].name;
+      const s = f.offset;
+      const raw = record.subarray(s, s + f.length);
+      const name = this.fields[i].name;
       switch (f.type) {
         case 'C': {
-          const text = decoder.decode(raw).replace(/\0+$/, '').trim();
-          if (text.includes('\uFFFD')) replacement++;
+          const text = this.decoder.decode(raw).replace(/\0+$/, '').trim();
+          if (text.includes('\uFFFD')) this.replacement++;
           row[name] = text === '' ? null : text;
           break;
         }
@@ -358,43 +517,49 @@ export function readDbf(bytes: Uint8Array, fileName: string, encoding: Detected<
           break;
         }
         case 'I':
-          row[name] = f.length === 4 ? view.getInt32(s, true) : null;
+          row[name] = f.length === 4 && s + 4 <= record.length ? view.getInt32(s, true) : null;
           break;
         case 'O':
         case 'B':
-          row[name] = f.length === 8 ? view.getFloat64(s, true) : null;
+          row[name] = f.length === 8 && s + 8 <= record.length ? view.getFloat64(s, true) : null;
           break;
         case 'M':
-          memo = true;
+          this.memo = true;
           row[name] = null;
           break;
         default: {
-          const text = decoder.decode(raw).replace(/\0+$/, '').trim();
+          const text = this.decoder.decode(raw).replace(/\0+$/, '').trim();
           row[name] = text === '' ? null : text;
         }
       }
     }
-    rows.push(row);
+    return row;
   }
-  if (replacement > 0) notes.push(`${replacement} 个属性值含有按 ${encodingLabelZh(encoding.value)} 无法解码的字节（显示为 �），编码可能不对，请在预览中核对或指定编码（--encoding）。`);
-  if (encoding.source !== 'user' && encoding.value !== 'utf-8' && hasMultibyteUtf8(bytes.subarray(headerLength))) {
-    notes.push(`属性文字按 ${encodingLabelZh(encoding.value)} 读取，但这些字节恰好也是有效的 UTF-8，请在预览中核对（必要时 --encoding utf-8）。`);
+
+  /** zh notes about the rows read so far (undecodable bytes, doubtful encoding, memo fields). */
+  notes(): string[] {
+    const notes: string[] = [];
+    if (this.replacement > 0) notes.push(`${this.replacement} 个属性值含有按 ${encodingLabelZh(this.encoding.value)} 无法解码的字节（显示为 �），编码可能不对，请在预览中核对或指定编码（--encoding）。`);
+    const check = this.utf8Check;
+    if (check && check.valid) {
+      try {
+        check.decoder.decode();
+      } catch {
+        check.valid = false;
+      }
+    }
+    if (check && check.valid && check.high) {
+      notes.push(`属性文字按 ${encodingLabelZh(this.encoding.value)} 读取，但这些字节恰好也是有效的 UTF-8，请在预览中核对（必要时 --encoding utf-8）。`);
+    }
+    if (this.memo) notes.push('备注型（Memo）字段需要 .dbt 文件，已留空。');
+    return notes;
   }
-  if (memo) notes.push('备注型（Memo）字段需要 .dbt 文件，已留空。');
-  count = rows.length;
-  return { fields, rows, encoding, notes };
 }
 
 function latin(bytes: Uint8Array): string {
   let s = '';
   for (let i = 0; i < bytes.length; i++) s += String.fromCharCode(bytes[i]);
   return s;
-}
-
-function hasMultibyteUtf8(bytes: Uint8Array): boolean {
-  let high = false;
-  for (let i = 0; i < bytes.length && !high; i++) if (bytes[i] >= 0x80) high = true;
-  return high && isValidUtf8(bytes);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -415,53 +580,65 @@ function groups(files: SourceFile[]): Map<string, Map<string, SourceFile>> {
   return out;
 }
 
-/** Parses one shapefile (its sibling files keyed by extension). */
-export function parseShapefileSet(set: Map<string, SourceFile>, options: ParseOptions): ParsedLayer {
-  const shp = set.get('.shp')!;
+/** The sibling files of one shapefile as random-access sources. */
+export interface ShapefileSources {
+  shp: ByteSource;
+  shx?: ByteSource;
+  dbf?: ByteSource;
+  prj?: ByteSource;
+  cpg?: ByteSource;
+}
+
+const GEOMETRY_TYPES_OF_SHAPE: Record<string, Geometry['type'][]> = {
+  Point: ['Point'],
+  MultiPoint: ['MultiPoint'],
+  PolyLine: ['LineString', 'MultiLineString'],
+  Polygon: ['Polygon', 'MultiPolygon'],
+};
+
+/** A shapefile opened for streaming (what `openShapefile` returns). */
+export interface ShapefileStream extends StreamedLayer {
+  /** zh name of the header's shape type, e.g. “Polygon”. */
+  shapeTypeName: string;
+  /** Records read by the last `features()` pass (null shapes included). */
+  recordsRead(): number;
+}
+
+/**
+ * Opens one shapefile for reading feature by feature: reads the headers, resolves the encoding
+ * (on a sample of the DBF) and the CRS (.prj, else a proposal from sampled records) — everything
+ * the import must settle before writing — without reading the records. `features()` then reads
+ * .shp and .dbf sequentially through bounded windows; `finalWarnings()` has the notes of that pass
+ * (null shapes, Z/M, ring order, DBF decoding) in the order the whole-file reader gave them.
+ */
+export function openShapefile(sources: ShapefileSources, options: ParseOptions): ShapefileStream {
+  const shp = sources.shp;
   const name = baseOf(shp.name);
-  const warnings: string[] = [];
-  const shpResult = readShp(shp.bytes, shp.name);
-  warnings.push(...shpResult.notes);
-
-  const dbfFile = set.get('.dbf');
-  const cpgFile = set.get('.cpg');
-  let rows: Record<string, unknown>[] | null = null;
-  let fields: string[] = [];
+  const header = readShpHeader(shp);
+  const shapeTypeName = SHAPE_TYPE_NAMES[header.shapeType];
   let encoding: Detected<string> | undefined;
-  if (dbfFile) {
-    const cpg = cpgFile ? decodeText(cpgFile.bytes, 'utf-8') : undefined;
-    encoding = resolveDbfEncoding(dbfFile.bytes, cpg, options.encoding, dbfFile.name);
-    const dbf = readDbf(dbfFile.bytes, dbfFile.name, encoding);
-    if (encoding.confidence === 'proposed') warnings.push(`属性表编码：${encoding.noteZh}`);
-    rows = dbf.rows;
-    fields = dbf.fields.map((f) => f.name);
-    warnings.push(...dbf.notes);
-    if (dbf.rows.length !== shpResult.records.length) {
-      warnings.push(`属性表记录数（${dbf.rows.length}）与几何记录数（${shpResult.records.length}）不一致，多出的记录${dbf.rows.length < shpResult.records.length ? '没有属性' : '已忽略'}。`);
-    }
-  } else {
-    warnings.push(`缺少属性表“${name}.dbf”，只导入几何，要素按记录序号编号（1、2、3…）。`);
+  let fields: string[] = [];
+  let dbfRecords: number | null = null;
+  if (sources.dbf) {
+    const cpg = sources.cpg ? decodeText(sources.cpg.read(0, sources.cpg.size), 'utf-8') : undefined;
+    encoding = resolveDbfEncoding(sources.dbf, cpg, options.encoding);
+    // opened once up front so a truncated or broken DBF is refused before anything is written
+    const probe = new DbfReader(sources.dbf, encoding);
+    fields = probe.fields.map((f) => f.name);
+    dbfRecords = probe.numRecords;
   }
-
-  const features: Feature[] = [];
-  shpResult.records.forEach((record, i) => {
-    if (!record.geometry) return;
-    const properties = rows ? { ...(rows[i] ?? {}) } : {};
-    const feature: Feature = { type: 'Feature', properties, geometry: record.geometry };
-    if (!rows) feature.id = String(i + 1);
-    features.push(feature);
-  });
+  const shx = shxIndex(sources.shx);
 
   // CRS: .prj → code; a .prj that contradicts the coordinates is treated as missing (mislabelled).
-  const prjFile = set.get('.prj');
+  const positions = sampleShpPositions(shp, header, sources.shx);
+  const proposal = proposeCrsFromPositions(positions);
   let crs: Detected<string | null>;
-  const proposal = proposeCrsFromCoordinates(features);
-  if (prjFile) {
-    const prj = crsFromPrj(decodeText(prjFile.bytes, 'utf-8'));
+  if (sources.prj) {
+    const prj = crsFromPrj(decodeText(sources.prj.read(0, sources.prj.size), 'utf-8'));
     if (prj.code) {
       const geographic = isGeographicCode(prj.code);
       const looksGeographic = proposal?.value === 'EPSG:4490';
-      if (proposal && geographic !== looksGeographic && features.length > 0) {
+      if (proposal && geographic !== looksGeographic && positions.length > 0) {
         crs = {
           value: proposal.value,
           source: 'magnitude',
@@ -480,14 +657,83 @@ export function parseShapefileSet(set: Map<string, SourceFile>, options: ParseOp
       : { value: null, source: 'magnitude', confidence: 'proposed', noteZh: '缺少 .prj 文件，坐标范围也不像经纬度或高斯-克吕格坐标，无法推定坐标系。' };
   }
 
+  let position = 0;
+  let last: { pass: ShpPass; dbfNotes: string[] } | null = null;
+  const files = Object.values(sources).filter((s): s is ByteSource => !!s).map((s) => s.name);
   return {
     name,
-    features,
     crs,
     encoding,
-    warnings,
+    warnings: [],
     fields,
-    extras: { shapeType: SHAPE_TYPE_NAMES[shpResult.shapeType], records: shpResult.records.length, files: [...set.values()].map((f) => f.name) },
+    extras: { shapeType: shapeTypeName, files },
+    shapeTypeName,
+    total: shx ? shx.count : dbfRecords,
+    geometryTypes: GEOMETRY_TYPES_OF_SHAPE[shapeTypeName.replace(/[ZM]$/, '')] ?? [],
+    position: () => position,
+    recordsRead: () => last?.pass.records ?? 0,
+    *attributes() {
+      if (!sources.dbf || !encoding) return;
+      const dbf = new DbfReader(sources.dbf, encoding);
+      // with an index, rows of null shapes (content = the 4-byte type) and rows beyond the
+      // geometry records are left out, as the import pass leaves them out
+      const count = shx ? Math.min(dbf.numRecords, shx.count) : dbf.numRecords;
+      for (let r = 0; r < count; r++) {
+        if (shx && shx.entry(r).length <= 4) continue;
+        yield { properties: dbf.row(r) };
+      }
+    },
+    *features() {
+      position = 0;
+      const pass = new ShpPass();
+      const dbf = sources.dbf && encoding ? new DbfReader(sources.dbf, encoding) : null;
+      let i = 0;
+      for (const record of shpRecords(shp, header, pass)) {
+        const row = dbf && i < dbf.numRecords ? dbf.row(i) : null;
+        i++;
+        position = i;
+        if (!record.geometry) continue;
+        const feature: Feature = { type: 'Feature', properties: dbf ? { ...(row ?? {}) } : {}, geometry: record.geometry };
+        if (!dbf) feature.id = String(i);
+        yield feature;
+      }
+      // the notes (undecodable bytes, …) cover every row, as the whole-file reader's did
+      if (dbf) for (let r = i; r < dbf.numRecords; r++) dbf.row(r);
+      last = { pass, dbfNotes: dbf ? dbf.notes() : [] };
+    },
+    finalWarnings() {
+      const warnings = last ? shpNotes(header, last.pass) : [];
+      if (sources.dbf && encoding) {
+        if (encoding.confidence === 'proposed') warnings.push(`属性表编码：${encoding.noteZh}`);
+        warnings.push(...(last?.dbfNotes ?? []));
+        const records = last?.pass.records ?? 0;
+        if (last && dbfRecords !== records) {
+          warnings.push(`属性表记录数（${dbfRecords}）与几何记录数（${records}）不一致，多出的记录${dbfRecords! < records ? '没有属性' : '已忽略'}。`);
+        }
+      } else {
+        warnings.push(`缺少属性表“${name}.dbf”，只导入几何，要素按记录序号编号（1、2、3…）。`);
+      }
+      return warnings;
+    },
+  };
+}
+
+/** Parses one shapefile whose sibling files are in memory (preview, zip archives). */
+export function parseShapefileSet(set: Map<string, SourceFile>, options: ParseOptions): ParsedLayer {
+  const source = (ext: string) => {
+    const file = set.get(ext);
+    return file ? bytesSource(file) : undefined;
+  };
+  const stream = openShapefile({ shp: source('.shp')!, shx: source('.shx'), dbf: source('.dbf'), prj: source('.prj'), cpg: source('.cpg') }, options);
+  const features = [...stream.features()];
+  return {
+    name: stream.name,
+    features,
+    crs: stream.crs,
+    encoding: stream.encoding,
+    warnings: stream.finalWarnings(),
+    fields: stream.fields,
+    extras: { shapeType: stream.shapeTypeName, records: stream.recordsRead(), files: [...set.values()].map((f) => f.name) },
   };
 }
 

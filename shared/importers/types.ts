@@ -6,14 +6,36 @@
  * preview step can show it and the user can change it. `prepareFeatures` (prepare.ts) then does the
  * format-independent half: geometry checks and repair, transform to EPSG:4490, attribute mapping.
  */
-import type { Feature } from 'geojson';
+import type { Feature, Geometry } from 'geojson';
 
 export type SourceFormat = 'geojson' | 'shapefile' | 'boundary-txt' | 'kml' | 'kmz' | 'csv' | 'xlsx' | 'gpkg';
 
 export interface SourceFile {
   /** Base name, e.g. `地块.shp` (used to pair siblings and in messages). */
   name: string;
+  /**
+   * The file's bytes. For a GeoPackage on disk only its first bytes (enough to sniff): the Node
+   * side opens it by `path` instead of holding a copy.
+   */
   bytes: Uint8Array;
+  /** Absolute path when the file is on disk (Node side only; pure modules never use it). */
+  path?: string;
+}
+
+/**
+ * Random access to a file's bytes without holding them: the Node side wraps a file descriptor
+ * (huge shapefiles are read through bounded windows), in-memory files wrap their bytes.
+ */
+export interface ByteSource {
+  name: string;
+  size: number;
+  /** Exactly `min(length, size - position)` bytes from `position`. */
+  read(position: number, length: number): Uint8Array;
+}
+
+/** An in-memory file as a ByteSource (reads are subarrays: no copies). */
+export function bytesSource(file: SourceFile): ByteSource {
+  return { name: file.name, size: file.bytes.length, read: (position, length) => file.bytes.subarray(position, Math.min(file.bytes.length, position + length)) };
 }
 
 /** How a detected value was found; `proposed` values must be confirmed by the user (UI) or given (CLI). */
@@ -39,6 +61,27 @@ export interface ParsedLayer {
   fields: string[];
   /** Format-specific figures worth showing, e.g. header area vs computed area for TXT parcels. */
   extras?: Record<string, unknown>;
+}
+
+/**
+ * A layer read feature by feature, so an import holds one batch rather than the file: what must be
+ * settled before writing (CRS, encoding, fields) is known on opening, then the passes below.
+ * Shapefiles on disk stream (`openShapefile`); whole-file formats are wrapped in the same shape
+ * (import-file.ts) so there is one import pipeline.
+ */
+export interface StreamedLayer extends Omit<ParsedLayer, 'features'> {
+  /** Records to expect, for progress (a shapefile's .shx / DBF count), or null when unknown. */
+  total: number | null;
+  /** Records consumed so far by `features()` (same unit as `total`). */
+  position(): number;
+  /** Geometry types the features can have (a shapefile's header type), for the table's type. */
+  geometryTypes: Geometry['type'][];
+  /** Attributes only, in order (a cheap pass that settles column names and types before writing). */
+  attributes(): Iterable<{ properties: Record<string, unknown>; id?: string | number }>;
+  /** The features in order, each built once; one pass per call. */
+  features(): Iterable<Feature>;
+  /** zh notes known only after `features()` has been read to the end. */
+  finalWarnings(): string[];
 }
 
 export interface ParsedSource {

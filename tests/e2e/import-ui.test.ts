@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { sharedData } from '../support/cli';
+import { writeShapefile } from '../../bench/import.bench';
 import { landgateSync, openSession, prepareArtifactsAndRenderer, screenshotTo, type BrowserSession } from '../support/browser';
 
 const TXT = join(sharedData, 'boundary-txt', 'derived', 'chengqu_140502_CGCS2000_3GK_zone38_GBK.txt');
@@ -153,4 +154,24 @@ describe('import dialog in Chromium', () => {
     expect(await page.locator('[data-testid^="layer-row-"]').count()).toBe(before);
     expect(session.traffic.pageErrors).toEqual([]);
   });
+
+  it('shows per-feature progress on a large shapefile; cancel mid-import changes nothing', async () => {
+    const base = join(dir, 'parcels_30k');
+    writeShapefile(base, 30_000);
+    const before = await page.locator('[data-testid^="layer-row-"]').count();
+    await page.getByTestId('import-file-input').setInputFiles(['shp', 'shx', 'dbf', 'prj', 'cpg'].map((ext) => `${base}.${ext}`));
+    await expect.poll(() => page.getByTestId('import-count').textContent(), { timeout: 120_000 }).toBe('30000');
+    await page.getByTestId('import-confirm').click();
+    const counts = page.getByTestId('import-features');
+    await expect.poll(() => counts.textContent(), { timeout: 120_000 }).toMatch(/^正在导入：已检查并写入 [1-9][\d ]* \/ 30 000 个要素$/);
+    expect(await page.getByTestId('import-progress').getAttribute('max')).toBe('30000');
+    expect(Number(await page.getByTestId('import-progress').getAttribute('value'))).toBeGreaterThan(0);
+    await screenshotTo(page, 'import-progress');
+    await page.getByTestId('import-cancel').click();
+    await page.getByTestId('import-cancelled').waitFor({ timeout: 60_000 });
+    await page.getByTestId('import-close').click();
+    expect(await page.locator('[data-testid^="layer-row-"]').count()).toBe(before);
+    expect(session.traffic.pageErrors).toEqual([]);
+  }, 300_000);
 });
+

@@ -6,6 +6,8 @@ import { createApiService, type ApiService } from '../../electron/services/api-s
 import { ProjectStore } from '../../electron/services/project-store';
 import { sha256, sharedData } from '../support/cli';
 import { uploadFile, waitImportJob } from '../support/import-api';
+import { writeShapefile } from '../../bench/import.bench';
+import type { ImportJobStatus } from '../../shared/importers/preview';
 
 const TXT = join(sharedData, 'boundary-txt', 'derived', 'chengqu_140502_CGCS2000_3GK_zone38_GBK.txt');
 const COUNTIES = join(sharedData, 'boundaries', 'tianditu_cgcs2000_simplified', 'shanxi_counties_tianditu.geojson');
@@ -101,4 +103,64 @@ describe('import API (stage → preview → start → job)', { timeout: 120_000 
     await api.discardImport({ uploadId });
     expect(stagingDirs().every((d) => readdirSync(join(tmpdir(), d)).length === 0 || !existsSync(join(tmpdir(), d, uploadId)))).toBe(true);
   });
+
+  it('a 20 000-polygon shapefile: per-feature progress, cancel mid-write rolls back cleanly, then imports', async () => {
+    const base = join(dir, 'big');
+    writeShapefile(base, 20_000);
+    const stage = async () => {
+      let id: string | undefined;
+      for (const ext of ['.shp', '.shx', '.dbf', '.prj', '.cpg']) id = await upload(`${base}${ext}`, `big${ext}`, 4 << 20, id);
+      return id!;
+    };
+    const layersBefore = (await api.getProject()).layers.map((l) => l.table);
+    const hash = sha256(project);
+
+    // cancel once features are being written: the worker's transaction rolls back
+    const first = await api.startImport({ uploadId: await stage(), kind: 'suspect-parcel', table: 'big' });
+    let status: ImportJobStatus = await api.getImportJob(first);
+    for (let i = 0; i < 3000 && status.state === 'running' && !((status.featuresDone ?? 0) > 0); i++) {
+      await new Promise((r) => setTimeout(r, 10));
+      status = await api.getImportJob(first);
+    }
+    expect(status.state).toBe('running');
+    expect(status.featuresTotal).toBe(20_000);
+    expect(status.featuresDone).toBeGreaterThan(0);
+    expect(status.featuresDone).toBeLessThan(20_000);
+    await api.cancelImport(first);
+    const cancelled = await waitJob(first.jobId);
+    expect(cancelled.state).toBe('cancelled');
+    expect((await api.getProject()).layers.map((l) => l.table)).toEqual(layersBefore);
+    expect(sha256(project)).toBe(hash);
+    expect(existsSync(`${project}-journal`)).toBe(false);
+    // no lock or half-written table survives the cancel: a fresh connection sees the same project and can write
+    const other = ProjectStore.open(project);
+    try {
+      expect(other.listLayers().map((l) => l.table)).toEqual(layersBefore);
+      expect(other.connection().prepare("SELECT count(*) AS n FROM sqlite_master WHERE name LIKE '%big%'").get()).toEqual({ n: 0 });
+      other.setMeta('helper-check', 'ok');
+    } finally {
+      other.close();
+    }
+
+    // the same file to the end: progress per feature (throttled), then done
+    const second = await api.startImport({ uploadId: await stage(), kind: 'suspect-parcel', table: 'big' });
+    const seen: ImportJobStatus[] = [];
+    for (let i = 0; i < 6000; i++) {
+      status = await api.getImportJob(second);
+      seen.push(status);
+      if (status.state !== 'running') break;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(status.error).toBeUndefined();
+    expect(status).toMatchObject({ state: 'done', progress: 1, featuresDone: 20_000 });
+    expect(status.layer).toMatchObject({ table: 'big', featureCount: 20_000, geometryType: 'MULTIPOLYGON' });
+    const during = seen.filter((s) => s.state === 'running' && s.featuresDone !== undefined);
+    expect(during.length).toBeGreaterThan(0);
+    expect(during.every((s) => s.featuresTotal === 20_000 && /^已检查并写入 [\d ]+ \/ 20 000 个要素$/.test(s.phaseZh))).toBe(true);
+    const fractions = during.map((s) => s.progress);
+    expect(fractions.every((f, i) => f > 0 && f < 1 && (i === 0 || f >= fractions[i - 1]))).toBe(true);
+    const attributes = await api.getLayerFeatures({ table: 'big' });
+    expect(attributes.features[19_999].properties).toMatchObject({ id: '20000', DKBH: 'BM-020000', name: '地块20000', MJ: 1017 });
+  });
 });
+

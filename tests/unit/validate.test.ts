@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Polygon, MultiPolygon, Position } from 'geojson';
 import { findSelfIntersection, signedRingArea, validateGeometry } from '../../shared/geo/validate';
+import { geodesicAreaM2 } from '../../shared/geo/geodesy';
 
 const square = (x: number, y: number, d: number): Position[] => [
   [x, y],
@@ -122,4 +123,73 @@ describe('validateGeometry', () => {
     const multi = validateGeometry({ type: 'MultiLineString', coordinates: [[[1, 1], [1, 1]], [[0, 0], [1, 0]]] });
     expect(multi.geometry).toEqual({ type: 'LineString', coordinates: [[0, 0], [1, 0]] });
   });
+
+  it('accepts a hole touching its shell at a shell vertex, refuses one whose edge crosses the shell', () => {
+    const cornerTouch = validateGeometry({ type: 'Polygon', coordinates: [square(0, 0, 10), [[0, 0], [2, 4], [4, 2], [0, 0]]] });
+    expect(cornerTouch.errorZh).toBeUndefined();
+    expect(cornerTouch.repairs).toEqual([]);
+    expect(cornerTouch.geometry?.type).toBe('Polygon');
+    expect((cornerTouch.geometry as Polygon).coordinates).toHaveLength(2);
+    const crossing = validateGeometry({ type: 'Polygon', coordinates: [square(0, 0, 10), [[1, 1], [12, 5], [1, 9], [1, 1]]] });
+    expect(crossing.geometry).toBeNull();
+    expect(crossing.errorZh).toMatch(/洞（内环）与外边界或其他洞交叉/);
+  });
 });
+
+describe('overlapping parts of a MultiPolygon', () => {
+  // lon/lat in Shanxi, as the import validates after the transform to EPSG:4490
+  const rect = (x0: number, y0: number, x1: number, y1: number): Position[] => [
+    [x0, y0],
+    [x1, y0],
+    [x1, y1],
+    [x0, y1],
+    [x0, y0],
+  ];
+
+  it('merges overlapping parts into their union and reports the double-counted geodesic area', () => {
+    const a = rect(112, 37, 112.01, 37.01);
+    const b = rect(112.005, 37, 112.015, 37.01);
+    const overlapM2 = geodesicAreaM2({ type: 'Polygon', coordinates: [rect(112.005, 37, 112.01, 37.01)] });
+    expect(overlapM2).toBeGreaterThan(440_000);
+    expect(overlapM2).toBeLessThan(500_000);
+    const r = validateGeometry({ type: 'MultiPolygon', coordinates: [[a], [b]] });
+    expect(r.errorZh).toBeUndefined();
+    expect(r.geometry).toEqual({ type: 'Polygon', coordinates: [rect(112, 37, 112.015, 37.01)] });
+    expect(r.repairs).toEqual([`多部件面的部件相互重叠，已合并（重叠 ${overlapM2.toFixed(2)} m²）`]);
+    // no double counting any more: the union's area is the sum minus the overlap
+    const sum = geodesicAreaM2({ type: 'MultiPolygon', coordinates: [[a], [b]] });
+    expect(geodesicAreaM2(r.geometry)).toBeCloseTo(sum - overlapM2, 2);
+  });
+
+  it('keeps a non-overlapping part separate when only two of three parts overlap', () => {
+    const r = validateGeometry({
+      type: 'MultiPolygon',
+      coordinates: [[rect(112, 37, 112.01, 37.01)], [rect(112.2, 37.2, 112.21, 37.21)], [rect(112.008, 37.008, 112.02, 37.02)]],
+    });
+    expect(r.geometry?.type).toBe('MultiPolygon');
+    const parts = (r.geometry as MultiPolygon).coordinates;
+    expect(parts).toHaveLength(2);
+    expect(parts.map((p) => p[0].length).sort()).toEqual([5, 9]);
+    expect(r.repairs).toHaveLength(1);
+    expect(r.repairs[0]).toMatch(/^多部件面的部件相互重叠，已合并（重叠 \d+\.\d\d m²）$/);
+  });
+
+  it('leaves parts that share an edge or touch at a point as they are', () => {
+    const edge = validateGeometry({ type: 'MultiPolygon', coordinates: [[rect(112, 37, 112.01, 37.01)], [rect(112.01, 37, 112.02, 37.01)]] });
+    expect(edge.repairs).toEqual([]);
+    expect((edge.geometry as MultiPolygon).coordinates).toEqual([[rect(112, 37, 112.01, 37.01)], [rect(112.01, 37, 112.02, 37.01)]]);
+    const point = validateGeometry({ type: 'MultiPolygon', coordinates: [[rect(112, 37, 112.01, 37.01)], [rect(112.01, 37.01, 112.02, 37.02)]] });
+    expect(point.repairs).toEqual([]);
+    expect((point.geometry as MultiPolygon).coordinates).toHaveLength(2);
+  });
+
+  it('does not count a part lying in another part’s hole as an overlap', () => {
+    const shell = rect(112, 37, 112.1, 37.1);
+    const hole = rect(112.02, 37.02, 112.08, 37.08).reverse();
+    const island = rect(112.03, 37.03, 112.07, 37.07);
+    const r = validateGeometry({ type: 'MultiPolygon', coordinates: [[shell, hole], [island]] });
+    expect(r.repairs).toEqual([]);
+    expect((r.geometry as MultiPolygon).coordinates).toHaveLength(2);
+  });
+});
+

@@ -1,6 +1,7 @@
 /**
- * GeoPackage (QGIS / GDAL-written) → layers. The bytes are opened as an in-memory SQLite copy
- * (better-sqlite3 deserialisation; the source file is never opened for writing), feature tables
+ * GeoPackage (QGIS / GDAL-written) → layers. A file on disk is opened read-only by path (only its
+ * first bytes were read, for sniffing: see readSourceFiles), other bytes as an in-memory SQLite
+ * copy (better-sqlite3 deserialisation); the source is never opened for writing. Feature tables
  * are listed from gpkg_contents + gpkg_geometry_columns, geometries decoded from GP blobs
  * (gpkg-binary.ts), the srs_id mapped to a CRS LandGate knows: 4490, 4326, 3857, the CGCS2000
  * Gauss-Krüger codes 4491–4554, Xian 1980 / Beijing 1954 codes (which then need user parameters);
@@ -8,6 +9,7 @@
  * (BLOBs are skipped).
  */
 import Database from 'better-sqlite3';
+import { readFileSync } from 'node:fs';
 import type { Feature } from 'geojson';
 import { isKnownCrs, needsTransformationParameters } from '../../../shared/crs';
 import type { Detected, FormatModule, ParsedLayer, ParsedSource, ParseOptions, SourceFile } from '../../../shared/importers/types';
@@ -56,8 +58,24 @@ function open(file: SourceFile): Database.Database {
   if (head !== SQLITE_MAGIC) {
     throw new UserInputError('import.invalid-gpkg', `文件“${file.name}”不是 GeoPackage（不是 SQLite 数据库文件）。`, `"${file.name}" is not a GeoPackage (not SQLite).`);
   }
+  if (file.path) {
+    // on disk: read-only by path, SQLite reads the pages it needs (no copy of the file in memory)
+    try {
+      const db = new Database(file.path, { ...sqliteOptions(), readonly: true, fileMustExist: true });
+      try {
+        db.prepare('SELECT count(*) FROM sqlite_master').get();
+        return db;
+      } catch (error) {
+        db.close();
+        throw error;
+      }
+    } catch {
+      // e.g. a WAL-mode file in a read-only folder: fall back to an in-memory copy
+    }
+  }
   try {
-    const db = new Database(Buffer.from(file.bytes.buffer, file.bytes.byteOffset, file.bytes.byteLength), sqliteOptions());
+    const bytes = file.path ? readFileSync(file.path) : file.bytes;
+    const db = new Database(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), sqliteOptions());
     db.pragma('query_only = ON');
     return db;
   } catch (error) {

@@ -1,31 +1,47 @@
 /**
- * Worker-thread half of a UI import job (staging.ts): reads, parses, checks and transforms the
- * staged files off the main thread, so the host keeps answering (progress polls, cancel) and a
- * cancel can stop a long parse at once (the worker is terminated). The project is never touched
- * here: the features go back to the main thread, which writes them in one transaction.
+ * Worker-thread half of a UI import job (staging.ts). The job must not ship 100 000 features
+ * between threads, and the host must keep answering (progress polls, cancel) during a long
+ * import, so the worker does the whole import — read, check, repair, transform and the write —
+ * through its own connection to the project, inside one transaction (importFile). The main
+ * connection sees nothing until that transaction commits (WAL snapshot). Cancel is cooperative:
+ * the main thread sets a flag in shared memory, importFile polls it before each feature and
+ * throws, the transaction rolls back and the connection is closed — never a terminated thread
+ * holding an open transaction (whose SQLite locks would outlive it in this process).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { Feature } from 'geojson';
 import { isUserInputError } from '../../../shared/model/errors';
-import { readFeaturesFile, type ImportOptions } from '../import-file';
+import { ImportCancelled, importFile, type ImportOptions } from '../import-file';
+import { ProjectStore } from '../project-store';
 
 interface Input {
+  projectPath: string;
   paths: string[];
-  options: Omit<ImportOptions, 'table' | 'title'>;
-  reference: Feature[] | null;
+  options: ImportOptions;
+  /** Int32[0] = 1 once the job is cancelled. */
+  cancel: SharedArrayBuffer;
 }
 
-const { paths, options, reference } = workerData as Input;
+const { projectPath, paths, options, cancel } = workerData as Input;
+const flag = new Int32Array(cancel);
 const port = parentPort!;
+let store: ProjectStore | null = null;
 try {
-  port.postMessage({ type: 'phase', progress: 0.1, phaseZh: '读取、解析并检查文件' });
-  const read = readFeaturesFile(paths, { ...options, referenceFeatures: reference ? () => reference : undefined });
-  port.postMessage({ type: 'done', read });
-} catch (error) {
-  port.postMessage({
-    type: 'error',
-    error: isUserInputError(error)
-      ? { code: error.code, messageZh: error.messageZh, messageEn: error.messageEn }
-      : { code: 'internal', messageZh: `导入失败（内部错误：${(error as Error)?.message ?? String(error)}），项目未改动。`, messageEn: String((error as Error)?.stack ?? error) },
+  store = ProjectStore.open(projectPath);
+  const result = importFile(store, paths, options, {
+    onProgress: (progress) => port.postMessage({ type: 'progress', ...progress }),
+    shouldCancel: () => Atomics.load(flag, 0) === 1,
   });
+  port.postMessage({ type: 'done', result });
+} catch (error) {
+  if (error instanceof ImportCancelled) port.postMessage({ type: 'cancelled' });
+  else {
+    port.postMessage({
+      type: 'error',
+      error: isUserInputError(error)
+        ? { code: error.code, messageZh: error.messageZh, messageEn: error.messageEn }
+        : { code: 'internal', messageZh: `导入失败（内部错误：${(error as Error)?.message ?? String(error)}），项目未改动。`, messageEn: String((error as Error)?.stack ?? error) },
+    });
+  }
+} finally {
+  store?.close();
 }

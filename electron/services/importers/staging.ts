@@ -2,12 +2,11 @@
  * Imports from the UI: files arrive as base64 chunks (so every request fits the browser-mode
  * host's body limit and the same JSON works over IPC), are written to a temp dir owned by this
  * object, previewed (parse only, nothing written) as often as the user changes encoding / CRS /
- * layer / kind, then imported as a job with progress and cancel. A job runs in phases: read,
- * parse, check, repair and transform (in a worker thread when running from source, see `read`,
- * so the host keeps answering and cancel stops the work at once), then the write in one
- * transaction on the main thread. Because the project is only touched in that final transaction,
- * a cancelled or failed job leaves it unchanged. Staged files are deleted after the import, on
- * cancel and on dispose.
+ * layer / kind, then imported as a job with per-feature progress (features done / total) and
+ * cancel. The job runs importFile — open, check, repair, transform and write in one transaction,
+ * feature by feature — in a worker thread with its own connection (`importInWorker` says why),
+ * so a cancelled or failed job rolls back and leaves the project unchanged. Staged files are
+ * deleted after the import, on cancel and on dispose.
  *
  * DEM files (GeoTIFF .tif/.tiff, SRTM .hgt, several tiles at once) take the same route: the
  * preview reads them with the `landgate bands` DEM reader (size, cell size, CRS, extent, elevation
@@ -19,7 +18,6 @@ import { tmpdir } from 'node:os';
 import { basename, extname, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
-import type { Feature } from 'geojson';
 import {
   buildPreview,
   type ImportJobStatus,
@@ -32,8 +30,8 @@ import {
 import { crsLabelZh } from '../../../shared/crs';
 import { isUserInputError, UserInputError } from '../../../shared/model/errors';
 import { gridExtent } from '../../../shared/terrain/grid';
-import { isLayerKind, LAYER_KIND_GEOMETRY } from '../../../shared/model/layers';
-import { defaultTableName, readFeaturesFile, readSourceFiles, type ImportOptions, type ReadResult } from '../import-file';
+import { isLayerKind } from '../../../shared/model/layers';
+import { defaultTableName, ImportCancelled, importFile, progressTextZh, readSourceFiles, type ImportOptions, type ImportResult } from '../import-file';
 import type { ProjectStore } from '../project-store';
 import { buildBandsLayer, DEFAULT_LEVELS, parseLevels, uniqueBandTable } from '../terrain/bands-service';
 import { openDem } from '../terrain/dem-source';
@@ -69,8 +67,8 @@ interface Upload {
 interface Job {
   status: ImportJobStatus;
   cancelled: boolean;
-  /** Stops the worker of a running job at once (cancel). */
-  terminate?: () => void;
+  /** Tells the worker of a running job to stop (it rolls back at the next feature). */
+  requestCancel?: () => void;
 }
 
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -293,66 +291,65 @@ export class ImportStaging {
 
   private async run(job: Job, paths: string[], request: StartImportRequest): Promise<void> {
     const set = (progress: number, phaseZh: string) => Object.assign(job.status, { progress, phaseZh });
-    const cancelled = () => {
-      if (!job.cancelled) return false;
-      Object.assign(job.status, { state: 'cancelled', phaseZh: '已取消，项目未改动' });
-      return true;
-    };
     try {
-      set(0.05, '读取并解析文件');
+      set(0.02, '读取文件，确定编码和坐标系');
       await tick();
-      if (cancelled()) return;
-      const options = {
+      if (job.cancelled) {
+        Object.assign(job.status, { state: 'cancelled', phaseZh: '已取消，项目未改动' });
+        return;
+      }
+      const options: ImportOptions = {
         kind: request.kind,
+        table: request.table,
+        title: request.title || undefined,
         crs: request.crs || undefined,
         encoding: request.encoding || undefined,
         layer: request.layer || undefined,
         towgs84: request.towgs84 || undefined,
         fieldMap: request.fieldMap && Object.keys(request.fieldMap).length > 0 ? request.fieldMap : undefined,
       };
-      // the GCJ-02 offset check compares point data with the project's other layers
-      const reference = LAYER_KIND_GEOMETRY[request.kind] === 'point' ? this.store.listLayers().flatMap((l) => this.store.readFeatures(l.table).features) : null;
-      const read = await this.read(job, paths, options, reference);
-      if (read === null || cancelled()) {
-        cancelled();
+      const onProgress = ({ done, total }: { done: number; total: number | null }) =>
+        Object.assign(job.status, {
+          // 5 %–95 % for the features; the rest is opening the file and the commit
+          progress: total ? 0.05 + (0.9 * done) / Math.max(total, 1) : 0.5,
+          phaseZh: progressTextZh(done, total),
+          featuresDone: done,
+          featuresTotal: total ?? undefined,
+        });
+      const result = await this.importInWorker(job, paths, options, onProgress);
+      if (result === null) {
+        Object.assign(job.status, { state: 'cancelled', phaseZh: '已取消，项目未改动' });
         return;
       }
-      set(0.8, `检查完毕（${read.features.length} 个要素），写入项目`);
-      await tick();
-      if (cancelled()) return;
-      const table = request.table;
-      const layer = this.store.transaction(() => {
-        const written = this.store.writeLayer({
-          table,
-          kind: request.kind,
-          title: request.title || undefined,
-          sourceFile: basename(paths[0]),
-          originalCrs: read.originalCrs,
-          features: read.features,
-        });
-        if (read.warnings.length > 0) this.store.appendAudit({ action: 'import-warnings', detail: { table, warnings: read.warnings } });
-        return written;
-      });
       this.onImported();
-      Object.assign(job.status, { state: 'done', progress: 1, phaseZh: '导入完成', layer, warnings: read.warnings });
+      Object.assign(job.status, { state: 'done', progress: 1, phaseZh: '导入完成', layer: this.store.getLayer(result.table), warnings: result.warnings, featuresDone: result.featureCount });
     } catch (error) {
       Object.assign(job.status, { state: 'failed', phaseZh: '导入失败，项目未改动', error: jobError(error) });
     } finally {
-      job.terminate = undefined;
+      job.requestCancel = undefined;
       this.discard(request.uploadId);
     }
   }
 
   /**
-   * Parse + check + transform: in a worker thread when running from source (tsx: CLI `serve`,
-   * tests), so the host stays responsive and cancel terminates the work at once; in-process in
-   * the bundled desktop build (no separate worker file there) or if the worker cannot start.
-   * Resolves to null when cancelled.
+   * The import itself. Running from source (tsx: CLI `serve`, tests) it runs in a worker thread
+   * that writes through its own connection in one transaction (import-worker.ts says why), so the
+   * host keeps answering and only progress messages cross threads, never the features. In the
+   * bundled desktop build (no separate worker file there) or if the worker cannot start, it runs
+   * here on the main connection — the same single transaction, but progress and cancel are only
+   * seen before and after it. Resolves to null when cancelled (nothing written).
    */
-  private read(job: Job, paths: string[], options: Omit<ImportOptions, 'table' | 'title'>, reference: Feature[] | null): Promise<ReadResult | null> {
-    const inProcess = () => readFeaturesFile(paths, { ...options, referenceFeatures: reference ? () => reference : undefined });
-    if (!import.meta.url.endsWith('.ts')) return Promise.resolve(inProcess());
-    return new Promise<ReadResult | null>((resolve, reject) => {
+  private importInWorker(job: Job, paths: string[], options: ImportOptions, onProgress: (p: { done: number; total: number | null }) => void): Promise<ImportResult | null> {
+    const inProcess = (): ImportResult | null => {
+      try {
+        return importFile(this.store, paths, options, { onProgress, shouldCancel: () => job.cancelled });
+      } catch (error) {
+        if (error instanceof ImportCancelled) return null;
+        throw error;
+      }
+    };
+    if (!import.meta.url.endsWith('.ts')) return Promise.resolve().then(inProcess);
+    return new Promise<ImportResult | null>((resolve, reject) => {
       let tsx: string;
       try {
         tsx = import.meta.resolve('tsx/esm/api');
@@ -362,29 +359,34 @@ export class ImportStaging {
       }
       const target = new URL('./import-worker.ts', import.meta.url).href;
       const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(target)}); }).catch((e) => require('node:worker_threads').parentPort.postMessage({ type: 'boot-error', message: String((e && e.stack) || e) }));`;
-      const worker = new Worker(boot, { eval: true, workerData: { paths, options, reference } });
+      const cancel = new SharedArrayBuffer(4);
+      const flag = new Int32Array(cancel);
+      const worker = new Worker(boot, { eval: true, workerData: { projectPath: this.store.path, paths, options, cancel } });
       let settled = false;
       const finish = (fn: () => void) => {
         if (settled) return;
         settled = true;
-        job.terminate = undefined;
-        void worker.terminate();
         fn();
       };
-      job.terminate = () => finish(() => resolve(null));
-      worker.on('message', (message: { type: string; progress?: number; phaseZh?: string; read?: ReadResult; error?: { code: string; messageZh: string; messageEn: string }; message?: string }) => {
-        if (message.type === 'phase') Object.assign(job.status, { progress: message.progress, phaseZh: message.phaseZh });
-        else if (message.type === 'done') finish(() => resolve(message.read!));
+      job.requestCancel = () => Atomics.store(flag, 0, 1);
+      if (job.cancelled) job.requestCancel();
+      worker.on('message', (message: { type: string; done?: number; total?: number | null; result?: ImportResult; error?: { code: string; messageZh: string; messageEn: string }; message?: string }) => {
+        if (message.type === 'progress') onProgress({ done: message.done!, total: message.total ?? null });
+        else if (message.type === 'done') finish(() => resolve(message.result!));
+        else if (message.type === 'cancelled') finish(() => resolve(null));
         else if (message.type === 'error') finish(() => reject(new UserInputError(message.error!.code, message.error!.messageZh, message.error!.messageEn)));
-        else if (message.type === 'boot-error') finish(() => {
-          try {
-            resolve(inProcess());
-          } catch (error) {
-            reject(error);
-          }
-        });
+        else if (message.type === 'boot-error') {
+          finish(() => {
+            try {
+              resolve(inProcess());
+            } catch (error) {
+              reject(error);
+            }
+          });
+        }
       });
       worker.on('error', (error) => finish(() => reject(error)));
+      // the worker ends by itself after its last message (its connection closed)
       worker.on('exit', (code) => finish(() => (job.cancelled ? resolve(null) : reject(new Error(`import worker exited with code ${code}`)))));
     });
   }
@@ -400,7 +402,7 @@ export class ImportStaging {
     if (!job) throw new UserInputError('import.unknown-job', '没有这个导入任务。', `Unknown import job ${jobId}.`);
     if (job.status.state === 'running') {
       job.cancelled = true;
-      job.terminate?.();
+      job.requestCancel?.();
     }
     return { ...job.status };
   }
