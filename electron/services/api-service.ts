@@ -3,8 +3,9 @@
  * project. The desktop app's IPC handlers and the browser-mode HTTP routes both call this object,
  * so the two modes cannot drift apart.
  */
+import { basename } from 'node:path';
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
-import type { LandGateApi, ParcelSummary } from '../../shared/api/contract';
+import { API_METHODS, type LandGateApi, type ParcelSummary } from '../../shared/api/contract';
 import type { CheckReport } from '../../shared/model/check';
 import { UserInputError } from '../../shared/model/errors';
 import { REFERENCE_LAYER_KINDS, type BBox, type ReferenceLayerKind } from '../../shared/model/layers';
@@ -179,5 +180,31 @@ export function createApiService(projectPath: string): ApiService {
       store.close();
     },
   };
+  return withBusyMessage(service, basename(store.path));
+}
+
+/**
+ * A UI import writes through its own connection in one transaction (importers/import-worker.ts),
+ * so the app stays responsive meanwhile; a write from here then waits for SQLite's busy timeout
+ * and fails. The user gets that in words (and the project is unchanged: the write never began).
+ */
+function withBusyMessage(service: ApiService, fileName: string): ApiService {
+  for (const method of API_METHODS) {
+    const call = service[method] as (request: unknown) => Promise<unknown>;
+    (service as unknown as Record<string, unknown>)[method] = async (request: unknown) => {
+      try {
+        return await call.call(service, request);
+      } catch (error) {
+        if ((error as { code?: unknown } | null)?.code === 'SQLITE_BUSY') {
+          throw new UserInputError(
+            'project.busy',
+            `项目文件“${fileName}”正在被另一项操作写入（如正在导入数据），请待其完成后再试；本次操作未改动项目。`,
+            `The project is being written by another operation (e.g. an import); try again when it has finished. Nothing was changed.`,
+          );
+        }
+        throw error;
+      }
+    };
+  }
   return service;
 }
