@@ -19,7 +19,7 @@
  * Refusals: a shell with fewer than 3 distinct points, a self-intersection that cannot be split
  * without changing the area (e.g. a bow-tie), a self-intersecting hole, a line of zero length.
  */
-import { unkinkPolygon } from '@turf/turf';
+import unkinkPolygon from '@turf/unkink-polygon';
 import type { Geometry, Position } from 'geojson';
 import polygonClipping, { type MultiPolygon as ClipMultiPolygon, type Polygon as ClipPolygon } from 'polygon-clipping';
 import { geodesicAreaM2 } from './geodesy';
