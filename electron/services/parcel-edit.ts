@@ -174,7 +174,7 @@ function create(store: ProjectStore, request: SaveParcelRequest, geometry: Polyg
         // Only the drawn-parcel layer is created on demand; any other name must be an existing parcel layer.
         store.getLayer(request.table);
       }
-      store.writeLayer({ table, kind: 'parcel', title: DRAWN_PARCEL_TITLE, sourceFile: null, originalCrs: 'EPSG:4490', features: [{ type: 'Feature', id, properties, geometry }] });
+      store.writeLayer({ table, kind: 'parcel', title: DRAWN_PARCEL_TITLE, sourceFile: null, originalCrs: 'EPSG:4490', features: [{ type: 'Feature', id, properties, geometry }], auditAction: 'layer-create' });
       fid = store.findFeatureFid(table, id)!;
     }
     const saved = store.readFeatures(table).features.find((f) => String(f.id) === id)!;

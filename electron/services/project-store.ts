@@ -412,6 +412,9 @@ function sqliteOptions(): Database.Options {
   return binding ? { nativeBinding: binding } : {};
 }
 
+/** Audit action of a new layer: `import` (from a file) or `layer-create` (made in the app, e.g. 绘制地块). */
+export type LayerAuditAction = 'import' | 'layer-create';
+
 export class ProjectStore {
   readonly path: string;
   private readonly db: Database.Database;
@@ -641,6 +644,8 @@ export class ProjectStore {
     features: Feature[];
     /** ISO timestamp recorded as the import time (default now); the demo passes a fixed one. */
     importedAt?: string;
+    /** What the audit says happened: a file was imported (default), or an empty layer was created for drawing. */
+    auditAction?: LayerAuditAction;
   }): LayerInfo {
     this.checkLayerName(input.table, input.kind);
     const geometryType = this.tableGeometryType(input.kind, input.features, input.table);
@@ -682,6 +687,7 @@ export class ProjectStore {
     columns: Array<{ key: string; type: ColumnType }>;
     geometryType: GpkgGeometryType;
     importedAt?: string;
+    auditAction?: LayerAuditAction;
   }): { write(features: Feature[]): void; finish(): LayerInfo } {
     const { table, kind, geometryType } = input;
     this.checkLayerName(table, kind);
@@ -760,7 +766,7 @@ export class ProjectStore {
           JSON.stringify(columns),
         );
         this.appendAuditRaw({
-          action: 'import',
+          action: input.auditAction ?? 'import',
           at: importedAt,
           detail: { table, kind, title: input.title ?? table, sourceFile: input.sourceFile, originalCrs: input.originalCrs, featureCount: count, geometryType },
         });

@@ -146,6 +146,7 @@ export const decisionLabel = (d: DecisionKind) => (getLocale() === 'zh-CN' ? DEC
 const ACTION_LABEL: Record<string, [string, string]> = {
   create: ['创建项目', 'Project created'],
   import: ['导入图层', 'Layer imported'],
+  'layer-create': ['新建图层', 'Layer created'],
   'import-warnings': ['导入提示', 'Import notes'],
   check: ['审查', 'Check'],
   submission: ['登记报件', 'Submission registered'],

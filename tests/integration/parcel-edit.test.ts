@@ -125,6 +125,9 @@ describe('saveParcel: a new parcel drawn on the map', () => {
     expect(entry.detail).toMatchObject({ table: 'drawn_parcels', parcelId: 'HZ-001', oldAreaM2: null, oldGeometrySha256: null });
     expect((entry.detail as { newAreaM2: number }).newAreaM2).toBeCloseTo(response.areaM2, 6);
     expect((entry.detail as { newGeometrySha256: string }).newGeometrySha256).toMatch(/^[0-9a-f]{64}$/);
+    // the layer was made in the app, not imported from a file
+    expect(auditOf('layer-create').map((e) => (e.detail as { table: string }).table)).toEqual(['drawn_parcels']);
+    expect(auditOf('import').some((e) => (e.detail as { table: string }).table === 'drawn_parcels')).toBe(false);
     expect(ogrLayers(path).get('drawn_parcels')).toEqual({ featureCount: 1, geometry: 'Multi Polygon' });
   });
 
