@@ -7,8 +7,9 @@ import { basename } from 'node:path';
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import { API_METHODS, type LandGateApi, type ParcelSummary } from '../../shared/api/contract';
 import type { CheckReport } from '../../shared/model/check';
+import { bboxOf } from '../../shared/geo/geodesy';
 import { UserInputError } from '../../shared/model/errors';
-import { REFERENCE_LAYER_KINDS, type BBox, type ReferenceLayerKind } from '../../shared/model/layers';
+import { REFERENCE_LAYER_KINDS, type ReferenceLayerKind } from '../../shared/model/layers';
 import { buildReferenceIndex, checkParcels, type ReferenceIndex, type ReferenceLayer } from '../../shared/rules/engine';
 import { SweepJobs } from './batch-check';
 import { listAllProfiles, resolveProfile, saveProfile } from './profiles';
@@ -24,18 +25,6 @@ export interface ApiService extends LandGateApi {
   close(): void;
   /** GET /tiles/… (terrain-RGB and basemap tiles) for the browser-mode host and the app:// protocol. */
   tile?(pathname: string): Promise<TileResponse | null>;
-}
-
-function bboxOf(feature: Feature): BBox {
-  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
-  const visit = (coords: unknown): void => {
-    if (typeof (coords as number[])[0] === 'number') {
-      const [x, y] = coords as number[];
-      minX = Math.min(minX, x); minY = Math.min(minY, y); maxX = Math.max(maxX, x); maxY = Math.max(maxY, y);
-    } else for (const c of coords as unknown[]) visit(c);
-  };
-  if (feature.geometry && 'coordinates' in feature.geometry) visit(feature.geometry.coordinates);
-  return [minX, minY, maxX, maxY];
 }
 
 /** Reads every reference layer of the project, grouped for the engine. */
@@ -99,7 +88,7 @@ export function createApiService(projectPath: string): ApiService {
             currentUse: props.currentUse as string | undefined,
             plannedUse: props.plannedUse as string | undefined,
             action: props.action as string | undefined,
-            bbox: bboxOf(feature),
+            bbox: feature.geometry ? bboxOf(feature.geometry) : [Infinity, Infinity, -Infinity, -Infinity],
           });
         }
       }

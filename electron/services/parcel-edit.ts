@@ -8,11 +8,10 @@
 import { createHash } from 'node:crypto';
 import type { Feature, Geometry, MultiPolygon, Polygon, Position } from 'geojson';
 import type { ParcelSummary, SaveParcelRequest, SaveParcelResponse } from '../../shared/api/contract';
-import { geodesicAreaM2 } from '../../shared/geo/geodesy';
+import { bboxOf, geodesicAreaM2 } from '../../shared/geo/geodesy';
 import { validateGeometry } from '../../shared/geo/validate';
 import { normalizeProperties } from '../../shared/model/attributes';
 import { UserInputError } from '../../shared/model/errors';
-import type { BBox } from '../../shared/model/layers';
 import { STATUS_LABEL_ZH } from '../../shared/review/model';
 import type { ProjectStore } from './project-store';
 import { ReviewStore } from './review/review-store';
@@ -31,20 +30,6 @@ const refuse = (code: string, zh: string, en: string) => new UserInputError(code
 
 function geometryHash(geometry: Geometry | null): string | null {
   return geometry ? createHash('sha256').update(JSON.stringify(geometry), 'utf8').digest('hex') : null;
-}
-
-function bboxOf(geometry: Geometry): BBox {
-  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
-  const rings = geometry.type === 'Polygon' ? geometry.coordinates : geometry.type === 'MultiPolygon' ? geometry.coordinates.flat() : [];
-  for (const ring of rings) {
-    for (const [x, y] of ring) {
-      if (x < minX) minX = x;
-      if (y < minY) minY = y;
-      if (x > maxX) maxX = x;
-      if (y > maxY) maxY = y;
-    }
-  }
-  return [minX, minY, maxX, maxY];
 }
 
 /** Structure and range of the requested coordinates; returns 2D copies (a Z value from the map is dropped). */

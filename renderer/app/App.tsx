@@ -5,8 +5,8 @@
  */
 import { useEffect, useReducer } from 'react';
 import type { FeatureCollection } from 'geojson';
-import { api, platformMode, toApiError } from '../platform/api';
-import { LOCALES, getLocale, setLocale, t, type Locale } from '../i18n';
+import { api, platformMode, userMessage } from '../platform/api';
+import { LOCALES, setLocale, t, type Locale } from '../i18n';
 import { MapView } from '../map/MapView';
 import { FeaturePopup } from '../panels/FeaturePopup';
 import { FindingsPanel } from '../panels/FindingsPanel';
@@ -21,11 +21,6 @@ import { appReducer, checkKey, defaultAppState, selectedFindingGeometry, selecte
 
 /** Layers fetched at once: enough to overlap latency, few enough not to flood a 2-core host. */
 const LAYER_FETCH_CONCURRENCY = 3;
-
-const userMessage = (error: unknown) => {
-  const apiError = toApiError(error);
-  return getLocale() === 'zh-CN' ? apiError.messageZh : apiError.messageEn;
-};
 
 export function App() {
   const [state, dispatch] = useReducer(appReducer, undefined, defaultAppState);

@@ -27,6 +27,11 @@ export function getLocale(): Locale {
   return activeLocale;
 }
 
+/** A zh/en message pair (API and job errors, validation errors) in the active locale. */
+export function localized(message: { messageZh: string; messageEn: string }): string {
+  return activeLocale === 'zh-CN' ? message.messageZh : message.messageEn;
+}
+
 export function t(key: MessageKey, params?: Record<string, string | number>): string {
   const template = catalogues[activeLocale][key] ?? zhCN[key] ?? key;
   if (!params) return template;

@@ -11,8 +11,8 @@
 import { useEffect, useRef, useState } from 'react';
 import type { ImportJobStatus, ImportPreview } from '../../shared/api/contract';
 import { LAYER_KINDS, LAYER_KIND_GEOMETRY, type LayerInfo, type LayerKind } from '../../shared/model/layers';
-import { api, toApiError } from '../platform/api';
-import { getLocale, t } from '../i18n';
+import { api, userMessage } from '../platform/api';
+import { localized, t } from '../i18n';
 import { kindLabel } from '../i18n/labels';
 import { TERRAIN_CHANGED_EVENT } from '../map/basemap';
 import { OutlinePreview } from './OutlinePreview';
@@ -25,11 +25,6 @@ const GEOMETRY_ZH = { polygon: '面（Polygon）', point: '点（Point）', 'lin
 const LEVELS_RE = /^\s*-?\d+(\.\d+)?(\s*[,，]\s*-?\d+(\.\d+)?)*\s*$/;
 const parseLevels = (text: string) => text.split(/[,，\s]+/).filter(Boolean).map(Number);
 const num = (v: number) => (Math.abs(v) >= 1000 ? v.toFixed(0) : Number(v.toPrecision(6)).toString());
-
-const message = (error: unknown) => {
-  const e = toApiError(error);
-  return getLocale() === 'zh-CN' ? e.messageZh : e.messageEn;
-};
 
 export interface ImportDialogProps {
   files: File[];
@@ -74,7 +69,7 @@ export function ImportDialog({ files, onClose, onImported }: ImportDialogProps) 
       },
       (e: unknown) => {
         if (!signal.cancelled) {
-          setError(message(e));
+          setError(userMessage(e));
           setPhase('failed');
         }
       },
@@ -107,7 +102,7 @@ export function ImportDialog({ files, onClose, onImported }: ImportDialogProps) 
         },
         (e: unknown) => {
           if (stale) return;
-          setError(message(e));
+          setError(userMessage(e));
           setPhase(preview ? 'ready' : 'failed');
         },
       );
@@ -142,7 +137,7 @@ export function ImportDialog({ files, onClose, onImported }: ImportDialogProps) 
           return;
         }
         if (status.state === 'failed') {
-          setError(status.error ? (getLocale() === 'zh-CN' ? status.error.messageZh : status.error.messageEn) : t('import.failed'));
+          setError(status.error ? localized(status.error) : t('import.failed'));
           setPhase('failed');
           return;
         }
@@ -153,7 +148,7 @@ export function ImportDialog({ files, onClose, onImported }: ImportDialogProps) 
         await new Promise((r) => setTimeout(r, 150));
       }
     } catch (e) {
-      setError(message(e));
+      setError(userMessage(e));
       setPhase('ready');
     }
   };

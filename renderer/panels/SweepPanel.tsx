@@ -5,8 +5,7 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import type { SweepJob } from '../../shared/api/contract';
-import { api, toApiError } from '../platform/api';
-import { getLocale } from '../i18n';
+import { api, userMessage } from '../platform/api';
 import { pt } from '../profiles/messages';
 import '../profiles/profiles.css';
 
@@ -32,7 +31,7 @@ export function SweepPanel({ profileId, profileName }: { profileId: string | nul
         setJob(next);
         if (next.state === 'running') timer.current = setTimeout(() => poll(jobId), POLL_MS);
       },
-      (e: unknown) => setError(message(e)),
+      (e: unknown) => setError(userMessage(e)),
     );
   };
 
@@ -44,7 +43,7 @@ export function SweepPanel({ profileId, profileName }: { profileId: string | nul
         setJob({ state: 'running', done: 0, total: 0, profile: profileId });
         poll(jobId);
       },
-      (e: unknown) => setError(message(e)),
+      (e: unknown) => setError(userMessage(e)),
     );
   };
 
@@ -87,9 +86,4 @@ export function SweepPanel({ profileId, profileName }: { profileId: string | nul
       </div>
     </section>
   );
-}
-
-function message(e: unknown): string {
-  const apiError = toApiError(e);
-  return getLocale() === 'zh-CN' ? apiError.messageZh : apiError.messageEn;
 }

@@ -12,6 +12,7 @@ import {
   type ApiMethod,
   type LandGateApi,
 } from '../../shared/api/contract';
+import { localized } from '../i18n';
 
 export class ApiError extends Error {
   readonly code: string;
@@ -77,6 +78,11 @@ function wrapPreload(bridge: LandGateApi): LandGateApi {
     },
   ]);
   return Object.fromEntries(entries) as unknown as LandGateApi;
+}
+
+/** Any failure as the user reads it: the API's message in the active locale, never a stack trace. */
+export function userMessage(error: unknown): string {
+  return localized(toApiError(error));
 }
 
 export function toApiError(error: unknown): ApiError {

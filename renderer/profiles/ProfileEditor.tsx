@@ -14,8 +14,8 @@ import { UserInputError } from '../../shared/model/errors';
 import { RULES } from '../../shared/rules/catalogue';
 import { AIR_STATION_TYPES, SURVEY_TARGETS, validateProfile, type Profile, type ProfileParameters } from '../../shared/rules/profile';
 import { formatAttributeValue } from '../i18n/labels';
-import { api, toApiError } from '../platform/api';
-import { getLocale } from '../i18n';
+import { api, userMessage } from '../platform/api';
+import { getLocale, localized } from '../i18n';
 import { pt } from './messages';
 import './profiles.css';
 
@@ -92,7 +92,7 @@ export function ProfileEditor({ profile, takenIds, onClose, onSaved }: Props) {
         setRivers(p.parameters.riverAgriLimits.map((limit) => ({ river: limit.river, distance: String(limit.distanceM) })));
         setPrefixes((p.parameters.sensitiveUsePrefixes ?? []).join(', '));
       },
-      (e: unknown) => setLoadError(message(e)),
+      (e: unknown) => setLoadError(userMessage(e)),
     );
   }, [profile.id]);
 
@@ -126,7 +126,7 @@ export function ProfileEditor({ profile, takenIds, onClose, onSaved }: Props) {
       // Same validator as data/profiles/*.json and `landgate profile import`.
       validateProfile(json, getLocale() === 'zh-CN' ? `编辑器中的配置 ${id.trim()}` : `editor draft ${id.trim()}`);
     } catch (e) {
-      setError(e instanceof UserInputError ? (getLocale() === 'zh-CN' ? e.messageZh : e.messageEn) : String(e));
+      setError(e instanceof UserInputError ? localized(e) : String(e));
       return;
     }
     if (isCopy && takenIds.includes(id.trim())) {
@@ -141,7 +141,7 @@ export function ProfileEditor({ profile, takenIds, onClose, onSaved }: Props) {
       },
       (e: unknown) => {
         setSaving(false);
-        setError(message(e));
+        setError(userMessage(e));
       },
     );
   };
@@ -308,9 +308,4 @@ function suggestId(id: string, taken: string[]): string {
     const candidate = `${id}-copy${n === 1 ? '' : n}`;
     if (!taken.includes(candidate)) return candidate;
   }
-}
-
-function message(e: unknown): string {
-  const apiError = toApiError(e);
-  return getLocale() === 'zh-CN' ? apiError.messageZh : apiError.messageEn;
 }

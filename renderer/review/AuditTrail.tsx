@@ -3,8 +3,7 @@ import { useEffect, useState } from 'react';
 import type { AuditView } from '../../shared/review/model';
 import type { ParcelRef } from '../app/state';
 import { formatTimestamp } from '../app/format';
-import { api, toApiError } from '../platform/api';
-import { getLocale } from '../i18n';
+import { api, userMessage } from '../platform/api';
 import { auditActionLabel, rt } from './messages';
 
 function summary(detail: unknown): string {
@@ -27,8 +26,7 @@ export function AuditTrail({ parcel, refresh }: { parcel: ParcelRef | null; refr
     api.getAuditTrail(effective === 'parcel' && parcel ? { table: parcel.table, parcelId: parcel.id } : {}).then(
       (v) => !cancelled && (setView(v), setError(null)),
       (e: unknown) => {
-        const err = toApiError(e);
-        if (!cancelled) setError(getLocale() === 'zh-CN' ? err.messageZh : err.messageEn);
+        if (!cancelled) setError(userMessage(e));
       },
     );
     return () => {

@@ -1,12 +1,6 @@
 /** Small helpers the workbench panels share: user-facing error text, today's date, the last signer. */
-import { toApiError } from '../platform/api';
-import { getLocale } from '../i18n';
 
-/** The API error in the active locale (never a stack trace). */
-export function userMessage(error: unknown): string {
-  const e = toApiError(error);
-  return getLocale() === 'zh-CN' ? e.messageZh : e.messageEn;
-}
+export { userMessage } from '../platform/api';
 
 /** YYYY-MM-DD, the form of every date field in the workbench. */
 export const today = () => new Date().toISOString().slice(0, 10);

@@ -43,3 +43,15 @@ export function pointInRings(p: Position, rings: Iterable<readonly Position[]>):
   for (const ring of rings) if (pointInRing(p, ring)) inside = !inside;
   return inside;
 }
+
+/** [minX, minY, maxX, maxY] of a ring (any planar coordinates). */
+export function ringBBox(ring: readonly Position[]): [number, number, number, number] {
+  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+  for (const [x, y] of ring) {
+    if (x < minX) minX = x;
+    if (y < minY) minY = y;
+    if (x > maxX) maxX = x;
+    if (y > maxY) maxY = y;
+  }
+  return [minX, minY, maxX, maxY];
+}

@@ -23,7 +23,7 @@ import unkinkPolygon from '@turf/unkink-polygon';
 import type { Geometry, Position } from 'geojson';
 import polygonClipping, { type MultiPolygon as ClipMultiPolygon, type Polygon as ClipPolygon } from 'polygon-clipping';
 import { geodesicAreaM2 } from './geodesy';
-import { pointInRing, signedRingArea } from './rings';
+import { pointInRing, ringBBox, signedRingArea } from './rings';
 
 export { signedRingArea };
 
@@ -178,17 +178,6 @@ function planarPolygonArea(rings: Ring[]): number {
   return rings.reduce((sum, r, i) => sum + (i === 0 ? 1 : -1) * Math.abs(signedRingArea(r)), 0);
 }
 
-function boxOf(ring: Ring): [number, number, number, number] {
-  let a = Infinity, b = Infinity, c = -Infinity, d = -Infinity;
-  for (const [x, y] of ring) {
-    if (x < a) a = x;
-    if (y < b) b = y;
-    if (x > c) c = x;
-    if (y > d) d = y;
-  }
-  return [a, b, c, d];
-}
-
 /** Relative size below which an intersection of two parts is float noise along a shared edge. */
 const OVERLAP_NOISE = 1e-9;
 
@@ -198,7 +187,7 @@ const OVERLAP_NOISE = 1e-9;
  */
 export function mergeOverlappingParts(parts: Ring[][]): { parts: Ring[][]; overlapM2: number } | null {
   if (parts.length < 2) return null;
-  const boxes = parts.map((p) => boxOf(p[0]));
+  const boxes = parts.map((p) => ringBBox(p[0]));
   const areas = parts.map(planarPolygonArea);
   let overlapping = false;
   for (let i = 0; i < parts.length && !overlapping; i++) {

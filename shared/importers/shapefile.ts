@@ -17,7 +17,7 @@ import { crsFromPrj } from '../crs/prj';
 import { UserInputError } from '../model/errors';
 import { decodeText, detectEncoding, encodingLabelZh, normalizeEncoding, requireEncoding } from './encoding';
 import { bytesSource, type ByteSource, type Detected, type FormatModule, type ParsedLayer, type ParsedSource, type ParseOptions, type SourceFile, type StreamedLayer } from './types';
-import { pointInRing, signedRingArea } from '../geo/rings';
+import { pointInRing, ringBBox, signedRingArea } from '../geo/rings';
 
 const SHAPE_TYPE_NAMES: Record<number, string> = {
   0: 'Null',
@@ -58,20 +58,6 @@ export interface ShpRecord {
 
 
 
-function ringBox(ring: Position[]): [number, number, number, number] {
-  let a = Infinity;
-  let b = Infinity;
-  let c = -Infinity;
-  let d = -Infinity;
-  for (const [x, y] of ring) {
-    if (x < a) a = x;
-    if (y < b) b = y;
-    if (x > c) c = x;
-    if (y > d) d = y;
-  }
-  return [a, b, c, d];
-}
-
 /** Is `inner` inside `outer`? (bbox, then a vertex of inner that is not on outer's vertices). */
 function ringInside(inner: Position[], innerBox: number[], outer: Position[], outerBox: number[]): boolean {
   if (innerBox[0] < outerBox[0] || innerBox[1] < outerBox[1] || innerBox[2] > outerBox[2] || innerBox[3] > outerBox[3]) return false;
@@ -91,7 +77,7 @@ function ringInside(inner: Position[], innerBox: number[], outer: Position[], ou
  * (no clockwise ring at all), containment depth decides (even depth = outer).
  */
 export function assembleRings(rings: Position[][]): { polygons: Position[][][]; note?: string } {
-  const info = rings.map((ring) => ({ ring, area: signedRingArea(ring), box: ringBox(ring) }));
+  const info = rings.map((ring) => ({ ring, area: signedRingArea(ring), box: ringBBox(ring) }));
   const usable = info.filter((r) => r.area !== 0);
   let note: string | undefined;
   let outers = usable.filter((r) => r.area < 0);

@@ -21,6 +21,8 @@
  * that contains them.
  */
 
+import { ringBBox } from '../geo/rings';
+
 export type Ring = number[][]; // [[x, y], …] closed (first = last)
 export type PolygonRings = Ring[]; // exterior first, then holes
 
@@ -301,17 +303,6 @@ export function ringSignedArea(ring: Ring): number {
   let sum = 0;
   for (let i = 0; i + 1 < ring.length; i++) sum += ring[i][0] * ring[i + 1][1] - ring[i + 1][0] * ring[i][1];
   return sum / 2;
-}
-
-function ringBBox(ring: Ring): [number, number, number, number] {
-  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
-  for (const [x, y] of ring) {
-    if (x < minX) minX = x;
-    if (y < minY) minY = y;
-    if (x > maxX) maxX = x;
-    if (y > maxY) maxY = y;
-  }
-  return [minX, minY, maxX, maxY];
 }
 
 export function pointInRing(x: number, y: number, ring: Ring): boolean {

@@ -15,17 +15,16 @@ import { unzipSync } from 'fflate';
 import iconv from 'iconv-lite';
 import { createApiService, type ApiService } from '../../electron/services/api-service';
 import { ProjectStore } from '../../electron/services/project-store';
-import { ReviewStore } from '../../electron/services/review/review-store';
 import type { ExportedFile } from '../../shared/review/model';
-import { landgate, ogrLayers } from '../support/cli';
+import { ogrLayers } from '../support/cli';
 import { uploadFile } from '../support/import-api';
+import { twoDepartments } from '../support/exchange';
 
 let dir: string;
 let source: string;
 let target: string;
 let eco: ApiService;
 let nr: ApiService;
-const sig = { name: '赵审查', department: '夏县生态环境分局', date: '2026-11-18' };
 const bytesOf = (file: ExportedFile) => Buffer.from(file.base64, 'base64');
 const exportDirs = () => readdirSync(tmpdir()).filter((n) => n.startsWith('landgate-export-')).length;
 
@@ -47,18 +46,7 @@ async function snapshot(api: ApiService) {
 }
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'landgate-exchange-api-'));
-  source = join(dir, 'eco.gpkg');
-  target = join(dir, 'nr.gpkg');
-  expect(landgate(['demo', source]).status).toBe(0);
-  expect(landgate(['init', target, '--title', '夏县自然资源局']).status).toBe(0);
-  expect(landgate(['check', source, '--all', '--profile', 'xiaxian', '--out', join(dir, 'all.json')]).status).toBe(0);
-  const store = ProjectStore.open(source);
-  try {
-    new ReviewStore(store).signDecision({ table: 'parcels', parcelId: 'XX-2026-001', decision: 'rejected', opinion: '不予准入。', conditions: [], signature: sig });
-  } finally {
-    store.close();
-  }
+  ({ dir, source, target } = twoDepartments('landgate-exchange-api-'));
   eco = createApiService(source);
   nr = createApiService(target);
 }, 240_000);

@@ -1,34 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import iconv from 'iconv-lite';
 import { ProjectStore } from '../../electron/services/project-store';
 import { ReviewStore } from '../../electron/services/review/review-store';
 import { landgate, ogrLayers, sha256 } from '../support/cli';
+import { SIGNATURE, twoDepartments } from '../support/exchange';
 
 let dir: string;
 let source: string;
 let target: string;
-const sig = { name: '赵审查', department: '夏县生态环境分局', date: '2026-11-18' };
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'landgate-package-'));
-  source = join(dir, 'eco.gpkg');
-  target = join(dir, 'nr.gpkg');
-  expect(landgate(['demo', source]).status).toBe(0);
-  expect(landgate(['init', target, '--title', '夏县自然资源局']).status).toBe(0);
-  expect(landgate(['check', source, '--all', '--profile', 'xiaxian', '--out', join(dir, 'all.json')]).status).toBe(0);
-  const store = ProjectStore.open(source);
-  try {
-    const review = new ReviewStore(store);
-    const first = review.signDecision({ table: 'parcels', parcelId: 'XX-2026-001', decision: 'rejected', opinion: '不予准入。', conditions: [], signature: sig });
-    review.signDecision({ table: 'parcels', parcelId: 'XX-2026-001', decision: 'returned', opinion: '退回补正。', conditions: [], signature: sig, supersedes: first.id, revisionReason: '补充调查' });
-  } finally {
-    store.close();
-  }
+  ({ dir, source, target } = twoDepartments('landgate-package-', (review, first) => {
+    review.signDecision({ table: 'parcels', parcelId: 'XX-2026-001', decision: 'returned', opinion: '退回补正。', conditions: [], signature: SIGNATURE, supersedes: first.id, revisionReason: '补充调查' });
+  }));
 }, 240_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

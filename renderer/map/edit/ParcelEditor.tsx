@@ -17,8 +17,7 @@ import { describeUse, classifyUse } from '../../../shared/landuse/codes';
 import type { AppAction, ParcelRef } from '../../app/state';
 import { areaParts, formatArea } from '../../app/format';
 import { formatAttributeValue } from '../../i18n/labels';
-import { api, toApiError } from '../../platform/api';
-import { getLocale } from '../../i18n';
+import { api, userMessage } from '../../platform/api';
 import { canRedo, canUndo, createHistory, record, redo, undo, type History } from './history';
 import { ACTION_CODES, et } from './messages';
 import { statusLabel } from '../../review/messages';
@@ -580,11 +579,6 @@ export function ParcelEditor(props: ParcelEditorProps) {
       )}
     </>
   );
-}
-
-function userMessage(error: unknown): string {
-  const apiError = toApiError(error);
-  return getLocale() === 'zh-CN' ? apiError.messageZh : apiError.messageEn;
 }
 
 function layerTitle(project: ProjectInfo, table: string): string {
