@@ -113,6 +113,8 @@ export function ProfileEditor({ profile, takenIds, onClose, onSaved }: Props) {
       version: isCopy ? '1' : base.version,
       ...(base.description ? { description: base.description } : {}),
       basedOn: isCopy ? base.id : base.basedOn,
+      // a copy is still the same county's: its findings keep citing the county's own documents
+      ...(base.localDocuments ? { localDocuments: base.localDocuments } : {}),
       parameters: parameters as unknown as ProfileParameters,
       rules: RULES.map((r) => r.id).filter((r) => rules.has(r)),
     };

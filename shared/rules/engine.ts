@@ -387,7 +387,8 @@ function checkOne(index: IndexImpl, parcel: Feature<Polygon | MultiPolygon>, i: 
       // One broken rule or feature must not sink the whole check, nor pass silently.
       drafts = [{ severity: 'condition', message: `规则执行出错，需人工核查（${error instanceof Error ? error.message : String(error)}）` }];
     }
-    for (const draft of drafts) findings.push(toFinding(rule.id, rule.basis, draft, includeGeometry));
+    const basis = citeBasis(rule.basis, profile.localDocuments);
+    for (const draft of drafts) findings.push(toFinding(rule.id, basis, draft, includeGeometry));
   }
   for (const f of failedFeatures) {
     findings.push({
@@ -420,6 +421,22 @@ function safeDistance(a: Geometry, b: Geometry, decideBeyondM: number): NearestP
   } catch {
     return null;
   }
+}
+
+/** A county government document (…政办发〔yyyy〕n号 …), as opposed to a statute (…法 第…条). */
+const COUNTY_DOCUMENT = /^\S+政办发〔\d{4}〕\d+号/;
+
+/**
+ * The basis a finding cites under a county profile: the statutes and the county's own documents.
+ * Another county's document has no force there, so it is cited only when the rule has neither
+ * (the rule was adopted from that county's practice, e.g. soil.heavy-industry-sensitive in 夏县).
+ * Without local documents (山西省通用) the whole basis of rules.md §3 is cited.
+ */
+export function citeBasis(basis: string, localDocuments: readonly string[] | undefined): string {
+  if (!localDocuments || localDocuments.length === 0) return basis;
+  const citations = basis.split('；');
+  const kept = citations.filter((c) => !COUNTY_DOCUMENT.test(c) || localDocuments.some((doc) => c.startsWith(doc)));
+  return kept.length > 0 ? kept.join('；') : basis;
 }
 
 function toFinding(rule: string, basis: string, draft: Draft, includeGeometry: boolean): EngineFinding {

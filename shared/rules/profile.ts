@@ -91,6 +91,12 @@ export interface Profile {
   description?: string;
   /** Informational: id of the profile this one was copied from. Files are always complete. */
   basedOn?: string;
+  /**
+   * The county's own documents (e.g. 夏政办发〔2024〕19号). A finding cites the statutes and these;
+   * another county's document is cited only where the rule has no other basis (see citeBasis).
+   * Absent (山西省通用): every document of rules.md §3 is cited.
+   */
+  localDocuments?: string[];
   parameters: ProfileParameters;
   /** Enabled rule ids. */
   rules: RuleId[];
@@ -132,6 +138,14 @@ function describeActual(value: unknown): string {
   } catch {
     return String(value);
   }
+}
+
+function stringArray(value: unknown, path: string): string[] {
+  if (!Array.isArray(value)) fail(path, '字符串数组（如 ["夏政办发〔2024〕19号"]）', 'an array of strings', value);
+  return value.map((item, i) => {
+    if (typeof item !== 'string' || item.trim() === '') fail(`${path}[${i}]`, '非空字符串', 'a non-empty string', item);
+    return item.trim();
+  });
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -249,13 +263,14 @@ function parseParameters(value: unknown): ProfileParameters {
 export function validateProfile(json: unknown, sourceName: string): Profile {
   try {
     if (!isRecord(json)) fail('', 'JSON 对象', 'a JSON object', json);
-    noExtraKeys(json, ['id', 'name', 'version', 'description', 'basedOn', 'parameters', 'rules'], '');
+    noExtraKeys(json, ['id', 'name', 'version', 'description', 'basedOn', 'localDocuments', 'parameters', 'rules'], '');
     const id = str(json, 'id', '') as string;
     if (!/^[a-z0-9][a-z0-9-]*$/.test(id)) fail('id', '小写字母、数字和连字符组成的标识（如 "xiaxian"）', 'lower-case letters, digits and hyphens', id);
     const name = str(json, 'name', '') as string;
     const version = str(json, 'version', '') as string;
     const description = str(json, 'description', '', true);
     const basedOn = str(json, 'basedOn', '', true);
+    const localDocuments = json.localDocuments === undefined ? undefined : stringArray(json.localDocuments, 'localDocuments');
     const parameters = parseParameters(json.parameters);
     const rules = enumArray(json.rules, RULE_IDS, 'rules');
     for (const rule of rules) {
@@ -268,6 +283,7 @@ export function validateProfile(json: unknown, sourceName: string): Profile {
       version,
       ...(description !== undefined ? { description } : {}),
       ...(basedOn !== undefined ? { basedOn } : {}),
+      ...(localDocuments !== undefined ? { localDocuments } : {}),
       parameters,
       rules,
     };

@@ -87,6 +87,7 @@ describe('profile editor', () => {
 
     const saved = await getProfile('xiaxian-meeting');
     expect(saved.basedOn).toBe('xiaxian');
+    expect(saved.localDocuments).toEqual(['夏政办发〔2024〕19号']);
     expect(saved.parameters.stationBufferM).toBe(800);
     expect(saved.parameters.stationTypes).toEqual(['air-national', 'air-provincial']);
     expect(saved.parameters.surveyTargets).toEqual(['sensitive-use-change', 'food-processing']);

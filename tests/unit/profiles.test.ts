@@ -6,6 +6,7 @@ import { appRoot } from '../../electron/services/app-root';
 import { getProfile, loadProfiles } from '../../electron/services/profiles';
 import { isUserInputError, type UserInputError } from '../../shared/model/errors';
 import { RULE_IDS, validateProfile } from '../../shared/rules/profile';
+import { citeBasis } from '../../shared/rules/engine';
 import { RULES, catalogueMismatches } from '../../shared/rules/catalogue';
 
 const dir = join(appRoot(), 'data', 'profiles');
@@ -167,5 +168,47 @@ describe('broken profiles are refused with a message naming the file and field',
       expect(isUserInputError(error)).toBe(true);
       expect((error as UserInputError).messageZh).toContain('bad.json');
     }
+  });
+});
+
+describe('what a finding cites under a county profile', () => {
+  const surveyBasis = '土壤污染防治法 第五十九条第二款；乡政办发〔2023〕46号 土壤 6；夏政办发〔2024〕19号 净土 (三)；城政办发〔2023〕20号 土壤 6；沁政办发〔2021〕19号 土壤 6';
+
+  it('every county profile names its own documents', () => {
+    const local = Object.fromEntries(loadProfiles().map((p) => [p.id, p.localDocuments ?? null]));
+    expect(local).toEqual({
+      'shanxi-baseline': null,
+      xiaxian: ['夏政办发〔2024〕19号'],
+      xiangning: ['乡政办发〔2023〕46号'],
+      xiaoyi: ['孝政办发〔2024〕2号'],
+      qinshui: ['沁政办发〔2021〕19号'],
+      'jincheng-chengqu': ['城政办发〔2023〕20号'],
+    });
+  });
+
+  it('cites the statutes and the county’s own document, not other counties’', () => {
+    expect(citeBasis(surveyBasis, ['夏政办发〔2024〕19号'])).toBe('土壤污染防治法 第五十九条第二款；夏政办发〔2024〕19号 净土 (三)');
+    expect(citeBasis('夏政办发〔2024〕19号 空气 (十)；孝政办发〔2024〕2号 空气 25', ['孝政办发〔2024〕2号'])).toBe('孝政办发〔2024〕2号 空气 25');
+  });
+
+  it('keeps the statutes alone when the county has no document for the rule', () => {
+    expect(citeBasis('土壤污染防治法 第六十一条第二款；乡政办发〔2023〕46号 土壤 7；城政办发〔2023〕20号 土壤 7', ['夏政办发〔2024〕19号'])).toBe('土壤污染防治法 第六十一条第二款');
+  });
+
+  it('cites the documents the rule was adopted from when there is nothing else', () => {
+    const basis = '乡政办发〔2023〕46号 土壤 7；城政办发〔2023〕20号 土壤 7';
+    expect(citeBasis(basis, ['夏政办发〔2024〕19号'])).toBe(basis);
+  });
+
+  it('cites everything under the provincial baseline (no local documents)', () => {
+    expect(citeBasis(surveyBasis, undefined)).toBe(surveyBasis);
+    expect(citeBasis(surveyBasis, [])).toBe(surveyBasis);
+  });
+
+  it('refuses localDocuments that are not a list of document numbers', () => {
+    const broken = { ...read('xiaxian.json'), localDocuments: '夏政办发〔2024〕19号' };
+    expect(() => validateProfile(broken, 'xiaxian.json')).toThrow(/localDocuments/);
+    const blank = { ...read('xiaxian.json'), localDocuments: [' '] };
+    expect(() => validateProfile(blank, 'xiaxian.json')).toThrow(/localDocuments\[0\]/);
   });
 });
