@@ -46,16 +46,20 @@ export function NewSubmissionForm({ layers, parcels, profiles, defaultProfile, s
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
+  /** A new choice of parcels answers the “pick at least one” error, so it goes. */
+  const choose = (next: Set<string>) => {
+    setChosen(next);
+    setError(null);
+  };
   const pickLayer = (t: string) => {
     setTable(t);
-    setChosen(new Set(freeIds(t)));
-    setError(null);
+    choose(new Set(freeIds(t)));
   };
   const toggle = (id: string, on: boolean) => {
     const next = new Set(chosen);
     if (on) next.add(id);
     else next.delete(id);
-    setChosen(next);
+    choose(next);
   };
 
   async function create() {
@@ -119,10 +123,10 @@ export function NewSubmissionForm({ layers, parcels, profiles, defaultProfile, s
       <fieldset className="wb-field wb-parcel-pick">
         <legend>
           {rt('ns.parcels', { checked: layerParcels.filter((p) => chosen.has(p.id)).length, total: layerParcels.length })}{' '}
-          <button type="button" className="link" onClick={() => setChosen(new Set(layerParcels.filter((p) => !taken.has(p.id)).map((p) => p.id)))} data-testid="new-sub-all">
+          <button type="button" className="link" onClick={() => choose(new Set(layerParcels.filter((p) => !taken.has(p.id)).map((p) => p.id)))} data-testid="new-sub-all">
             {rt('ns.all')}
           </button>{' '}
-          <button type="button" className="link" onClick={() => setChosen(new Set())} data-testid="new-sub-none">
+          <button type="button" className="link" onClick={() => choose(new Set())} data-testid="new-sub-none">
             {rt('ns.none')}
           </button>
         </legend>

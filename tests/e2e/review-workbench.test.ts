@@ -115,6 +115,7 @@ describe('review workbench in Chromium', () => {
     await page.getByTestId('new-sub-create').click();
     await expect(page.getByTestId('new-sub-error').textContent()).resolves.toContain('至少勾选一宗地块');
     await parcel.check();
+    expect(await page.getByTestId('new-sub-error').count()).toBe(0); // answered: the error goes
     await page.getByTestId('new-sub-title').fill('东关住宅小区报件');
     await page.getByTestId('new-sub-applicant').fill('夏县土地储备中心');
     await page.getByTestId('new-sub-profile').selectOption('xiaxian');
