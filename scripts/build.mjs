@@ -33,6 +33,15 @@ if (!only || only === 'electron') {
     outfile: join(root, 'dist/electron/check.worker.mjs'),
     format: 'esm',
   });
+  // The UI import's worker next to main.mjs (electron/services/worker-entry.ts): CommonJS, with
+  // better-sqlite3 left to node_modules (a native addon), so it stays inside the asar.
+  await esbuild({
+    ...common,
+    entryPoints: [join(root, 'electron/services/importers/import-worker.ts')],
+    outfile: join(root, 'dist/electron/import.worker.cjs'),
+    format: 'cjs',
+    external: ['better-sqlite3'],
+  });
   // A sandboxed preload must be a single CommonJS file that requires nothing but 'electron'.
   await esbuild({
     ...common,

@@ -7,24 +7,20 @@
  * never idles the other cores. Results are reassembled in submission order: the report is the same,
  * byte for byte, as a single-threaded checkParcels() over the whole list (tests/integration/sweep).
  *
- * Where the worker comes from: in the desktop build, scripts/build.mjs bundles check.worker.ts into
- * dist/electron/check.worker.mjs next to main.mjs, self-contained (no node_modules lookups, so it
- * also loads from app.asar.unpacked); from source (CLI, browser mode, tests) the TypeScript file runs
- * through tsx's loader. Where neither exists or workers cannot start, the batch runs in this thread
- * in chunks, yielding between chunks so progress is still reported.
+ * Where the worker comes from: see worker-entry.ts (the bundled check.worker.mjs in the desktop
+ * build, the TypeScript source through tsx otherwise). Where neither exists or workers cannot
+ * start, the batch runs in this thread in chunks, yielding between chunks so progress is still
+ * reported.
  */
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import type { CheckReport, ParcelResult } from '../../shared/model/check';
 import { buildReferenceIndex, checkParcels, type ReferenceIndex, type ReferenceLayer } from '../../shared/rules/engine';
 import type { Profile } from '../../shared/rules/profile';
 import type { WorkerReply, WorkerRequest } from './check.worker';
 import type { SweepJob } from '../../shared/api/contract';
+import { startWorker, workerEntry, type WorkerEntry } from './worker-entry';
 
 export interface BatchOptions {
   /** Worker threads (default: available cores, at most 8). 0 = in this thread. */
@@ -44,24 +40,13 @@ export interface BatchResult {
   workers: number;
 }
 
-/** How a check worker is started: the bundled file as is, or the TypeScript source through tsx. */
-export type WorkerEntry = { kind: 'bundled'; path: string } | { kind: 'source'; url: URL };
-
 /**
  * The check worker next to `base` (this module's URL): `check.worker.mjs` when this module is the
- * bundled main, else `check.worker.ts` run through tsx; null when neither can run. A bundled file
- * inside app.asar is loaded from app.asar.unpacked (electron-builder.yml unpacks it), because a
- * worker thread's entry must be a real file.
+ * bundled main (self-contained, loaded from app.asar.unpacked in a packaged app), else
+ * `check.worker.ts` run through tsx; null when neither can run.
  */
 export function checkWorkerEntry(base: string = import.meta.url): WorkerEntry | null {
-  const bundled = new URL('./check.worker.mjs', base);
-  if (bundled.protocol === 'file:') {
-    const path = fileURLToPath(bundled).replace(/([\\/])app\.asar([\\/])/, '$1app.asar.unpacked$2');
-    if (existsSync(path)) return { kind: 'bundled', path };
-  }
-  const source = new URL('./check.worker.ts', base);
-  if (source.protocol === 'file:' && existsSync(fileURLToPath(source)) && tsxLoader() !== null) return { kind: 'source', url: source };
-  return null;
+  return workerEntry(base, { bundled: 'check.worker.mjs', source: './check.worker.ts', unpacked: true });
 }
 
 /** Below this many parcels, starting workers costs more than it saves. */
@@ -101,34 +86,6 @@ function isoSeconds(d: Date): string {
 
 class WorkerStartError extends Error {}
 
-let loader: string | null | undefined;
-/** file: URL of tsx's ESM register API, resolved from this package (not the cwd). */
-function tsxLoader(): string | null {
-  if (loader === undefined) {
-    try {
-      // The ESM build of tsx's API (the `import` condition of "tsx/esm/api"); require.resolve
-      // would pick the CommonJS one, which cannot register the ESM hooks from a worker.
-      const root = dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
-      const api = join(root, 'dist', 'esm', 'api', 'index.mjs');
-      loader = existsSync(api) ? pathToFileURL(api).href : null;
-    } catch {
-      loader = null;
-    }
-  }
-  return loader;
-}
-
-/**
- * A check worker. From source, `execArgv: ['--import', tsx]` does not reach a worker's own entry
- * module on Node 20 (ERR_UNKNOWN_FILE_EXTENSION), so the worker starts from a two-line bootstrap
- * that registers tsx's loader and then imports the TypeScript entry.
- */
-export function startCheckWorker(entry: WorkerEntry): Worker {
-  if (entry.kind === 'bundled') return new Worker(entry.path);
-  const bootstrap = `import(${JSON.stringify(tsxLoader())}).then((m) => { (m.register ?? m.default.register)(); return import(${JSON.stringify(entry.url.href)}); }).catch((e) => { console.error(e); process.exit(70); });`;
-  return new Worker(bootstrap, { eval: true });
-}
-
 async function inWorkers(
   entry: WorkerEntry,
   layers: ReferenceLayer[],
@@ -164,7 +121,7 @@ async function inWorkers(
         return true;
       };
       for (let i = 0; i < threads; i++) {
-        const worker = startCheckWorker(entry);
+        const worker = startWorker(entry);
         workers.push(worker);
         let ready = false;
         worker.on('message', (reply: WorkerReply) => {

@@ -1,20 +1,25 @@
 /**
- * The desktop build's check worker (dist/electron/check.worker.mjs, built by scripts/build.mjs):
- * it runs in plain Node without tsx or node_modules, and gives exactly the in-thread engine's
- * results; checkWorkerEntry picks it next to the bundled main, from app.asar.unpacked inside a
- * packaged app, and the TypeScript source otherwise. `npm test` builds before running the tests.
+ * The desktop build's workers (built by scripts/build.mjs next to dist/electron/main.mjs), run in
+ * plain Node without tsx: the check worker (self-contained) gives exactly the in-thread engine's
+ * results and is picked from app.asar.unpacked inside a packaged app; the import worker imports a
+ * shapefile into a real project through its own connection, reporting progress. The entries pick
+ * the bundled files next to the bundled main and the TypeScript sources otherwise. `npm test`
+ * builds before running the tests. (Electron itself cannot run here.)
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { checkWorkerEntry, startCheckWorker } from '../../electron/services/batch-check';
+import { checkWorkerEntry } from '../../electron/services/batch-check';
+import { startWorker } from '../../electron/services/worker-entry';
 import type { WorkerReply, WorkerRequest } from '../../electron/services/check.worker';
 import { getProfile } from '../../electron/services/profiles';
 import { buildReferenceIndex, checkParcels } from '../../shared/rules/engine';
 import { generateCounty } from '../../bench/county';
-import { repoRoot } from '../support/cli';
+import { importWorkerEntry } from '../../electron/services/importers/staging';
+import { ProjectStore } from '../../electron/services/project-store';
+import { landgate, repoRoot, sharedData } from '../support/cli';
 
 const bundled = join(repoRoot, 'dist/electron/check.worker.mjs');
 const dirs: string[] = [];
@@ -45,7 +50,7 @@ describe('bundled check worker', () => {
     const expected = checkParcels(buildReferenceIndex(county.layers), county.parcels, profile, { checkedAt: new Date(checkedAt), indexOffset: 0 }).parcels;
     expect(expected.some((p) => p.findings.length > 0)).toBe(true);
 
-    const worker = startCheckWorker({ kind: 'bundled', path: bundled });
+    const worker = startWorker({ kind: 'bundled', path: bundled });
     try {
       const replies: WorkerReply[] = [];
       const result = await new Promise<unknown[]>((resolve, reject) => {
@@ -62,6 +67,48 @@ describe('bundled check worker', () => {
       expect(result).toEqual(expected);
     } finally {
       await worker.terminate();
+    }
+  });
+});
+
+describe('bundled import worker', () => {
+  const bundledImport = join(repoRoot, 'dist/electron/import.worker.cjs');
+
+  it('is built next to the desktop main and chosen there; the source elsewhere', () => {
+    expect(existsSync(bundledImport), 'run `npm run build` first').toBe(true);
+    expect(importWorkerEntry(pathToFileURL(join(repoRoot, 'dist/electron/main.mjs')).href)).toEqual({ kind: 'bundled', path: bundledImport });
+    expect(importWorkerEntry(pathToFileURL(join(repoRoot, 'electron/services/importers/staging.ts')).href)?.kind).toBe('source');
+  });
+
+  it('imports a GBK shapefile into a project in plain Node, with progress, through its own connection', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'landgate-import-worker-'));
+    dirs.push(dir);
+    const project = join(dir, 'p.gpkg');
+    expect(landgate(['init', project]).status).toBe(0);
+    const shp = join(sharedData, 'shapefiles/derived_cgcs2000_gk_gbk/five_counties_CGCS2000_3GK_zone37.shp');
+    const siblings = ['.shp', '.shx', '.dbf', '.prj'].map((ext) => shp.replace(/\.shp$/, ext));
+    const worker = startWorker({ kind: 'bundled', path: bundledImport }, {
+      workerData: { projectPath: project, paths: siblings, options: { kind: 'admin-boundary', table: 'counties' }, cancel: new SharedArrayBuffer(4) },
+    });
+    const messages: { type: string; done?: number; result?: { table: string; featureCount: number }; error?: unknown }[] = [];
+    await new Promise<void>((resolve, reject) => {
+      worker.on('error', reject);
+      worker.on('message', (m: (typeof messages)[number]) => {
+        messages.push(m);
+        if (m.type === 'done' || m.type === 'error') resolve();
+      });
+    });
+    await worker.terminate();
+    const done = messages.at(-1)!;
+    expect(done.error).toBeUndefined();
+    expect(done).toMatchObject({ type: 'done', result: { table: 'counties', featureCount: 5 } });
+    expect(messages.some((m) => m.type === 'progress')).toBe(true);
+    const store = ProjectStore.open(project, { readonly: true });
+    try {
+      const names = store.readFeatures('counties').features.map((f) => f.properties?.XZQMC);
+      expect(names).toContain('夏县');
+    } finally {
+      store.close();
     }
   });
 });

@@ -17,7 +17,6 @@ import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeS
 import { tmpdir } from 'node:os';
 import { basename, extname, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { Worker } from 'node:worker_threads';
 import {
   buildPreview,
   type ImportJobStatus,
@@ -37,6 +36,12 @@ import { buildBandsLayer, DEFAULT_LEVELS, parseLevels, uniqueBandTable } from '.
 import { openDem } from '../terrain/dem-source';
 import { listGpkgLayers } from './gpkg';
 import { detectFormat } from './registry';
+import { startWorker, workerEntry } from '../worker-entry';
+
+/** The UI import's worker (see worker-entry.ts); better-sqlite3 stays in node_modules, so the bundle is not unpacked. */
+export function importWorkerEntry(base: string = import.meta.url): ReturnType<typeof workerEntry> {
+  return workerEntry(base, { bundled: 'import.worker.cjs', source: './import-worker.ts' });
+}
 
 /** Largest upload accepted through the UI (all files together). */
 export const MAX_UPLOAD_BYTES = 2 * 1024 * 1024 * 1024;
@@ -332,12 +337,13 @@ export class ImportStaging {
   }
 
   /**
-   * The import itself. Running from source (tsx: CLI `serve`, tests) it runs in a worker thread
-   * that writes through its own connection in one transaction (import-worker.ts says why), so the
-   * host keeps answering and only progress messages cross threads, never the features. In the
-   * bundled desktop build (no separate worker file there) or if the worker cannot start, it runs
-   * here on the main connection — the same single transaction, but progress and cancel are only
-   * seen before and after it. Resolves to null when cancelled (nothing written).
+   * The import itself, in a worker thread that writes through its own connection in one
+   * transaction (import-worker.ts says why), so the host keeps answering and only progress
+   * messages cross threads, never the features. The worker is the bundled import.worker.cjs in the
+   * desktop build, the TypeScript source through tsx otherwise (worker-entry.ts). Where there is no
+   * worker, or it cannot start (it ends before its first message: nothing was opened, let alone
+   * written), the import runs here on the main connection — the same single transaction, but
+   * progress and cancel are only seen before and after it. Resolves to null when cancelled.
    */
   private importInWorker(job: Job, paths: string[], options: ImportOptions, onProgress: (p: { done: number; total: number | null }) => void): Promise<ImportResult | null> {
     const inProcess = (): ImportResult | null => {
@@ -348,46 +354,42 @@ export class ImportStaging {
         throw error;
       }
     };
-    if (!import.meta.url.endsWith('.ts')) return Promise.resolve().then(inProcess);
+    const entry = importWorkerEntry();
+    if (!entry) return Promise.resolve().then(inProcess);
     return new Promise<ImportResult | null>((resolve, reject) => {
-      let tsx: string;
-      try {
-        tsx = import.meta.resolve('tsx/esm/api');
-      } catch {
-        resolve(inProcess());
-        return;
-      }
-      const target = new URL('./import-worker.ts', import.meta.url).href;
-      const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(target)}); }).catch((e) => require('node:worker_threads').parentPort.postMessage({ type: 'boot-error', message: String((e && e.stack) || e) }));`;
       const cancel = new SharedArrayBuffer(4);
       const flag = new Int32Array(cancel);
-      const worker = new Worker(boot, { eval: true, workerData: { projectPath: this.store.path, paths, options, cancel } });
+      const worker = startWorker(entry, { workerData: { projectPath: this.store.path, paths, options, cancel } });
+      let heard = false;
       let settled = false;
       const finish = (fn: () => void) => {
         if (settled) return;
         settled = true;
         fn();
       };
+      const fallBack = () =>
+        finish(() => {
+          try {
+            resolve(inProcess());
+          } catch (error) {
+            reject(error);
+          }
+        });
       job.requestCancel = () => Atomics.store(flag, 0, 1);
       if (job.cancelled) job.requestCancel();
-      worker.on('message', (message: { type: string; done?: number; total?: number | null; result?: ImportResult; error?: { code: string; messageZh: string; messageEn: string }; message?: string }) => {
+      worker.on('message', (message: { type: string; done?: number; total?: number | null; result?: ImportResult; error?: { code: string; messageZh: string; messageEn: string } }) => {
+        heard = true;
         if (message.type === 'progress') onProgress({ done: message.done!, total: message.total ?? null });
         else if (message.type === 'done') finish(() => resolve(message.result!));
         else if (message.type === 'cancelled') finish(() => resolve(null));
         else if (message.type === 'error') finish(() => reject(new UserInputError(message.error!.code, message.error!.messageZh, message.error!.messageEn)));
-        else if (message.type === 'boot-error') {
-          finish(() => {
-            try {
-              resolve(inProcess());
-            } catch (error) {
-              reject(error);
-            }
-          });
-        }
       });
-      worker.on('error', (error) => finish(() => reject(error)));
+      worker.on('error', (error) => (heard ? finish(() => reject(error)) : fallBack()));
       // the worker ends by itself after its last message (its connection closed)
-      worker.on('exit', (code) => finish(() => (job.cancelled ? resolve(null) : reject(new Error(`import worker exited with code ${code}`)))));
+      worker.on('exit', (code) => {
+        if (!heard && !job.cancelled) fallBack();
+        else finish(() => (job.cancelled ? resolve(null) : reject(new Error(`import worker exited with code ${code}`))));
+      });
     });
   }
 
