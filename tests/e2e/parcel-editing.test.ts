@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Feature, FeatureCollection, MultiPolygon, Position } from 'geojson';
+import type { Feature, FeatureCollection, MultiPolygon, Polygon, Position } from 'geojson';
 import type { Page } from 'playwright-core';
 import { geodesicAreaM2 } from '../../shared/geo/geodesy';
 import { landgateSync, openSession, prepareArtifactsAndRenderer, screenshotTo, waitForMapReady, type BrowserSession } from '../support/browser';
@@ -165,6 +165,21 @@ describe('drawing and editing parcels in Chromium', () => {
     await page.keyboard.press('Control+z');
     expect((await editState())?.geometry).not.toEqual(moved);
     await page.keyboard.press('Control+Shift+z');
+    expect((await editState())?.geometry).toEqual(moved);
+
+    // dragging an edge's midpoint handle inserts a vertex; right-clicking that vertex removes it
+    const outer = (g: Polygon | MultiPolygon) => (g.type === 'Polygon' ? g.coordinates[0] : g.coordinates[0][0]);
+    const [a, b] = outer(moved!);
+    const mid = await screenOf([(a[0] + b[0]) / 2, (a[1] + b[1]) / 2]);
+    await page.mouse.move(mid.x, mid.y, { steps: 2 });
+    await page.mouse.down();
+    await page.mouse.move(mid.x + 25, mid.y + 25, { steps: 6 });
+    await page.mouse.up();
+    await expect.poll(async () => (await editState())?.vertexCount).toBe(6);
+    const inserted = outer((await editState())!.geometry!)[1];
+    const at = await screenOf(inserted);
+    await page.mouse.click(at.x, at.y, { button: 'right' });
+    await expect.poll(async () => (await editState())?.vertexCount).toBe(5);
     expect((await editState())?.geometry).toEqual(moved);
 
     await page.getByTestId('edit-save').click();
