@@ -19,6 +19,7 @@ import type { ExportedFile } from '../../shared/review/model';
 import { ogrLayers } from '../support/cli';
 import { uploadFile } from '../support/import-api';
 import { twoDepartments } from '../support/exchange';
+import { refusalOfAsync } from '../support/refusal';
 
 let dir: string;
 let source: string;
@@ -28,15 +29,6 @@ let nr: ApiService;
 const bytesOf = (file: ExportedFile) => Buffer.from(file.base64, 'base64');
 const exportDirs = () => readdirSync(tmpdir()).filter((n) => n.startsWith('landgate-export-')).length;
 
-/** The API's error as the UI sees it (code + zh message). */
-async function refusal(promise: Promise<unknown>): Promise<{ code: string; messageZh: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as { code: string; messageZh: string };
-  }
-  throw new Error('expected a refusal');
-}
 
 /** What an import may change in the receiving project. */
 async function snapshot(api: ApiService) {
@@ -89,8 +81,8 @@ describe('exchange API', { timeout: 120_000 }, () => {
 
   it('refuses an empty selection and a parcel in the wrong layer, in zh, writing nothing', async () => {
     const before = (await eco.getAuditTrail({})).entries.length;
-    expect(await refusal(eco.exportReviewPackage({ parcels: [] }))).toMatchObject({ code: 'package.selection-empty' });
-    const wrong = await refusal(eco.exportReviewPackage({ parcels: [{ table: 'no_such_layer', id: 'XX-2026-001' }] }));
+    expect(await refusalOfAsync(eco.exportReviewPackage({ parcels: [] }))).toMatchObject({ code: 'package.selection-empty' });
+    const wrong = await refusalOfAsync(eco.exportReviewPackage({ parcels: [{ table: 'no_such_layer', id: 'XX-2026-001' }] }));
     expect(wrong.code).toBe('review.parcel-unknown');
     expect(wrong.messageZh).toContain('XX-2026-001');
     expect((await eco.getAuditTrail({})).entries.length).toBe(before);
@@ -110,7 +102,7 @@ describe('exchange API', { timeout: 120_000 }, () => {
     expect(review.latestCheck?.verdict).toBe('prohibited');
     expect((await nr.getAuditTrail({})).integrity.ok).toBe(true);
     // the staged file is gone: the upload id no longer resolves
-    expect(await refusal(nr.previewImport({ uploadId }))).toMatchObject({ code: 'import.unknown-upload' });
+    expect(await refusalOfAsync(nr.previewImport({ uploadId }))).toMatchObject({ code: 'import.unknown-upload' });
   });
 
   it('refuses a tampered package, a project that is no package, a non-GeoPackage and two files, leaving the project unchanged', async () => {
@@ -133,10 +125,10 @@ describe('exchange API', { timeout: 120_000 }, () => {
     for (const [files, code, text] of cases) {
       let uploadId: string | undefined;
       for (const f of files) uploadId = await uploadFile(nr, f, f.split('/').pop()!, 64 * 1024, uploadId);
-      const error = await refusal(nr.importReviewPackage({ uploadId: uploadId! }));
+      const error = await refusalOfAsync(nr.importReviewPackage({ uploadId: uploadId! }));
       expect(error.code, files.join()).toBe(code);
       expect(error.messageZh).toContain(text);
-      expect(await refusal(nr.previewImport({ uploadId: uploadId! }))).toMatchObject({ code: 'import.unknown-upload' });
+      expect(await refusalOfAsync(nr.previewImport({ uploadId: uploadId! }))).toMatchObject({ code: 'import.unknown-upload' });
     }
     expect(await snapshot(nr)).toEqual(before);
   });
@@ -183,7 +175,7 @@ describe('exchange API', { timeout: 120_000 }, () => {
     ProjectStore.create(empty, { title: '空项目' }).close();
     let api = createApiService(empty);
     try {
-      expect(await refusal(api.exportFindings({ parcels: 'all', format: 'geojson' }))).toMatchObject({ code: 'package.no-parcels', messageZh: '项目中没有报件地块。' });
+      expect(await refusalOfAsync(api.exportFindings({ parcels: 'all', format: 'geojson' }))).toMatchObject({ code: 'package.no-parcels', messageZh: '项目中没有报件地块。' });
     } finally {
       api.close();
     }
@@ -194,14 +186,14 @@ describe('exchange API', { timeout: 120_000 }, () => {
     store.close();
     api = createApiService(unchecked);
     try {
-      const error = await refusal(api.exportFindings({ parcels: [{ table: 'parcels', id: 'XX-2026-003' }], format: 'shapefile' }));
+      const error = await refusalOfAsync(api.exportFindings({ parcels: [{ table: 'parcels', id: 'XX-2026-003' }], format: 'shapefile' }));
       expect(error.code).toBe('package.no-findings');
       expect(error.messageZh).toContain('地块审查'); // the UI's way to check, not the CLI's
       expect((await api.getAuditTrail({})).entries.some((e) => e.action === 'export')).toBe(false);
     } finally {
       api.close();
     }
-    const bad = await refusal(eco.exportFindings({ parcels: 'all', format: 'kml' as 'geojson' }));
+    const bad = await refusalOfAsync(eco.exportFindings({ parcels: 'all', format: 'kml' as 'geojson' }));
     expect(bad.code).toBe('package.findings-format');
   });
 });

@@ -10,7 +10,7 @@ import { geodesicDistanceM } from '../../shared/geo/geodesy';
 import { ProjectStore } from '../../electron/services/project-store';
 import { defaultTableName, importFile, readParcelsFile } from '../../electron/services/import-file';
 import { transformer } from '../../shared/crs';
-import { UserInputError } from '../../shared/model/errors';
+import { refusalOf } from '../support/refusal';
 
 const DATA = join(__dirname, '..', '..', '..', 'shared', 'data');
 const TIANDITU = join(DATA, 'boundaries', 'tianditu_cgcs2000_simplified', 'shanxi_counties_tianditu.geojson');
@@ -44,15 +44,6 @@ const ring = (x: number, y: number, d = 0.002) => [
 ];
 const polygonFeature = (properties: Record<string, unknown>, x = 111.2, y = 35.1) => ({ type: 'Feature', properties, geometry: { type: 'Polygon', coordinates: [ring(x, y)] } });
 
-function refusal(fn: () => unknown): UserInputError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(UserInputError);
-    return error as UserInputError;
-  }
-  throw new Error('expected a UserInputError');
-}
 
 describe('importFile (GeoJSON)', () => {
   it('imports the 天地图 CGCS2000 county boundaries (FeatureCollection, Polygons)', () => {
@@ -167,7 +158,7 @@ describe('importFile (GeoJSON)', () => {
 
     // No crs member but projected metres: the zone prefix gives a proposal that --crs must confirm…
     const bare = writeJson('gk_bare.geojson', collection());
-    const error = refusal(() => importFile(store, bare, { kind: 'suspect-parcel' }));
+    const error = refusalOf(() => importFile(store, bare, { kind: 'suspect-parcel' }));
     expect(error.code).toBe('import.crs-proposed');
     expect(error.messageZh).toMatch(/文件“gk_bare\.geojson”没有可靠的坐标系说明.*带号前缀 37.*EPSG:4525.*--crs EPSG:4525/);
     // …and --crs fixes it.
@@ -176,10 +167,10 @@ describe('importFile (GeoJSON)', () => {
     expect(fixed.table).toBe('gk_bare');
 
     const unknown = writeJson('odd_crs.geojson', collection({ type: 'name', properties: { name: 'urn:ogc:def:crs:EPSG::32649' } }));
-    expect(refusal(() => importFile(store, unknown, { kind: 'suspect-parcel' })).messageZh).toMatch(/“odd_crs\.geojson”声明的坐标系 EPSG:32649 不受支持/);
+    expect(refusalOf(() => importFile(store, unknown, { kind: 'suspect-parcel' })).messageZh).toMatch(/“odd_crs\.geojson”声明的坐标系 EPSG:32649 不受支持/);
     // Xian 1980 is known but refused without user parameters (no silent ballpark shift).
     const xian = writeJson('xian_crs.geojson', collection({ type: 'name', properties: { name: 'urn:ogc:def:crs:EPSG::2385' } }));
-    const xianError = refusal(() => importFile(store, xian, { kind: 'suspect-parcel' }));
+    const xianError = refusalOf(() => importFile(store, xian, { kind: 'suspect-parcel' }));
     expect(xianError.code).toBe('crs.needs-parameters');
     expect(xianError.messageZh).toMatch(/“xian_crs\.geojson”.*西安 1980.*7 参数或 3 参数/);
     store.close();
@@ -275,7 +266,7 @@ describe('importFile (GeoJSON)', () => {
 
       const file = writeJson(name, content);
       const store = ProjectStore.open(path);
-      const error = refusal(() => importFile(store, file, { kind: kind ?? 'water-source-zone' }));
+      const error = refusalOf(() => importFile(store, file, { kind: kind ?? 'water-source-zone' }));
       expect(error.code).toBe(code);
       expect(error.messageZh).toMatch(message);
       expect(sha256(path)).toBe(before);
@@ -291,11 +282,11 @@ describe('importFile (GeoJSON)', () => {
       seed.close();
       const before = sha256(path);
       const store = ProjectStore.open(path);
-      expect(refusal(() => importFile(store, join(dir, 'nope.geojson'), { kind: 'river' })).messageZh).toMatch(/文件“nope\.geojson”不存在/);
-      expect(refusal(() => importFile(store, TIANDITU, { kind: 'admin-boundary', table: 'counties' })).code).toBe('layer.exists');
-      expect(refusal(() => importFile(store, TIANDITU, { kind: 'admin-boundary', table: 'Counties 2' })).code).toBe('layer.invalid-name');
-      expect(refusal(() => importFile(store, TIANDITU, { kind: 'admin-boundary', crs: 'EPSG:32649' })).code).toBe('crs.unknown');
-      expect(refusal(() => importFile(store, TIANDITU, { kind: 'admin-boundary', crs: 'EPSG:2385' })).code).toBe('crs.needs-parameters');
+      expect(refusalOf(() => importFile(store, join(dir, 'nope.geojson'), { kind: 'river' })).messageZh).toMatch(/文件“nope\.geojson”不存在/);
+      expect(refusalOf(() => importFile(store, TIANDITU, { kind: 'admin-boundary', table: 'counties' })).code).toBe('layer.exists');
+      expect(refusalOf(() => importFile(store, TIANDITU, { kind: 'admin-boundary', table: 'Counties 2' })).code).toBe('layer.invalid-name');
+      expect(refusalOf(() => importFile(store, TIANDITU, { kind: 'admin-boundary', crs: 'EPSG:32649' })).code).toBe('crs.unknown');
+      expect(refusalOf(() => importFile(store, TIANDITU, { kind: 'admin-boundary', crs: 'EPSG:2385' })).code).toBe('crs.needs-parameters');
       store.close();
       expect(sha256(path)).toBe(before);
     });
@@ -331,14 +322,14 @@ describe('readParcelsFile', () => {
       type: 'FeatureCollection',
       features: [polygonFeature({ 地块编号: 'A-1' }), polygonFeature({ 地块编号: 'A-2' }), polygonFeature({ 地块编号: 'A-1' })],
     });
-    const error = refusal(() => readParcelsFile(file));
+    const error = refusalOf(() => readParcelsFile(file));
     expect(error.code).toBe('import.duplicate-id');
     expect(error.messageZh).toMatch(/文件“dupes\.geojson”中地块编号重复：“A-1”（第 1、3 个要素）/);
   });
 
   it('refuses points as parcels and reads GBK files', () => {
     const points = writeJson('points_parcels.geojson', { type: 'Feature', properties: { id: 'P' }, geometry: { type: 'Point', coordinates: [111.2, 35.1] } });
-    expect(refusal(() => readParcelsFile(points)).messageZh).toMatch(/“报件地块”（parcel）图层需要面/);
+    expect(refusalOf(() => readParcelsFile(points)).messageZh).toMatch(/“报件地块”（parcel）图层需要面/);
     const gbk = join(dir, 'gbk.geojson');
     writeFileSync(gbk, iconv.encode(JSON.stringify({ type: 'FeatureCollection', features: [polygonFeature({ 地块编号: '甲-1', 地块名称: '县城南' })] }), 'gbk'));
     expect(readParcelsFile(gbk)[0].properties).toMatchObject({ id: '甲-1', name: '县城南' });

@@ -13,6 +13,7 @@ import { importFile, readSourceFiles } from '../../electron/services/import-file
 import { inspectSource } from '../../electron/services/importers/registry';
 import { UserInputError } from '../../shared/model/errors';
 import { landgate, sha256, sharedData } from '../support/cli';
+import { refusalOf } from '../support/refusal';
 
 const SHP = join(sharedData, 'shapefiles');
 const DERIVED = join(SHP, 'derived_cgcs2000_gk_gbk');
@@ -35,15 +36,6 @@ afterAll(() => {
 let counter = 0;
 const newProject = () => ProjectStore.create(join(dir, `p${++counter}.gpkg`), { title: 'Shapefile 导入测试' });
 
-function refusal(fn: () => unknown): UserInputError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(UserInputError);
-    return error as UserInputError;
-  }
-  throw new Error('expected a UserInputError');
-}
 
 /** Refused, with the project byte-for-byte unchanged. */
 function refusedUnchanged(file: string | string[], options: Parameters<typeof importFile>[2]): UserInputError {
@@ -51,7 +43,7 @@ function refusedUnchanged(file: string | string[], options: Parameters<typeof im
   ProjectStore.create(path).close();
   const before = sha256(path);
   const store = ProjectStore.open(path);
-  const error = refusal(() => importFile(store, file, options));
+  const error = refusalOf(() => importFile(store, file, options));
   expect(store.listLayers()).toEqual([]);
   store.close();
   expect(sha256(path)).toBe(before);
@@ -199,7 +191,7 @@ describe('real Chinese shapefiles', () => {
     const store = newProject();
     const layer = importFile(store, zip, { kind: 'admin-boundary', layer: 'five_counties_CGCS2000_3GK_zone38' });
     expect(layer).toMatchObject({ originalCrs: 'EPSG:4526', featureCount: 5, table: 'five_counties_cgcs2000_3gk_zone38' });
-    expect(refusal(() => importFile(store, zip, { kind: 'admin-boundary', layer: 'nope' })).code).toBe('import.layer-not-found');
+    expect(refusalOf(() => importFile(store, zip, { kind: 'admin-boundary', layer: 'nope' })).code).toBe('import.layer-not-found');
     store.close();
   });
 

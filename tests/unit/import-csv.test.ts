@@ -3,21 +3,12 @@ import iconv from 'iconv-lite';
 import type { MultiPolygon, Point, Polygon } from 'geojson';
 import { describe, expect, it } from 'vitest';
 import { csvModule, parseCsv, parseCsvRows } from '../../shared/importers/csv';
-import { isUserInputError } from '../../shared/model/errors';
 import { parseXlsx } from '../../electron/services/importers/xlsx';
+import { refusalOf } from '../support/refusal';
 
 const utf8 = (t: string) => new TextEncoder().encode(t);
 const csv = (text: string, name = 't.csv', options = {}) => parseCsv([{ name, bytes: utf8(text) }], options).layers[0];
 
-function userError(fn: () => unknown): { code: string; messageZh: string } {
-  try {
-    fn();
-  } catch (error) {
-    if (isUserInputError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a UserInputError');
-}
 
 describe('CSV coordinate tables', () => {
   it('splits quoted fields, CRLF, tabs', () => {
@@ -84,13 +75,13 @@ describe('CSV coordinate tables', () => {
   });
 
   it('names the row and column of a bad value; refuses tables without coordinate columns', () => {
-    const err = userError(() => csv('名称,经度,纬度\nA,111.2,35.1\nB,abc,35.2\n', '站点.csv'));
+    const err = refusalOf(() => csv('名称,经度,纬度\nA,111.2,35.1\nB,abc,35.2\n', '站点.csv'));
     expect(err.code).toBe('import.table-number');
     expect(err.messageZh).toContain('站点.csv');
     expect(err.messageZh).toContain('第 3 行');
     expect(err.messageZh).toContain('“经度”列');
-    expect(userError(() => csv('名称,地址\nA,夏县\n')).code).toBe('import.table-no-coordinates');
-    expect(userError(() => csv('名称,X,Y\nA,12,13000\n')).code).toBe('import.table-magnitude');
+    expect(refusalOf(() => csv('名称,地址\nA,夏县\n')).code).toBe('import.table-no-coordinates');
+    expect(refusalOf(() => csv('名称,X,Y\nA,12,13000\n')).code).toBe('import.table-magnitude');
     expect(csvModule.sniff([{ name: 'a.CSV', bytes: utf8('') }])).toBe(true);
   });
 
@@ -127,7 +118,7 @@ describe('XLSX coordinate tables', () => {
   });
 
   it('refuses a corrupt file naming it', () => {
-    const err = userError(() => parseXlsx([{ name: '坏.xlsx', bytes: utf8('not a zip') }]));
+    const err = refusalOf(() => parseXlsx([{ name: '坏.xlsx', bytes: utf8('not a zip') }]));
     expect(err.messageZh).toContain('坏.xlsx');
   });
 });

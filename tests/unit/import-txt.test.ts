@@ -4,8 +4,8 @@ import iconv from 'iconv-lite';
 import type { Polygon, MultiPolygon } from 'geojson';
 import { describe, expect, it } from 'vitest';
 import { assemblePolygons, boundaryTxtModule, parseBoundaryTxt, type TxtParcelReport } from '../../shared/importers/boundary-txt';
-import { isUserInputError } from '../../shared/model/errors';
 import { sharedData } from '../support/cli';
+import { refusalOf } from '../support/refusal';
 
 const EXAMPLE = `[属性描述]
 格式版本号=1.01
@@ -35,15 +35,6 @@ const utf8 = (text: string) => new TextEncoder().encode(text);
 const parse = (text: string, name = 'test.txt', options = {}) => parseBoundaryTxt({ name, bytes: utf8(text) }, options).layers[0];
 const reports = (layer: { extras?: Record<string, unknown> }) => layer.extras?.parcels as TxtParcelReport[];
 
-function userError(fn: () => unknown): { code: string; messageZh: string } {
-  try {
-    fn();
-  } catch (error) {
-    if (isUserInputError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a UserInputError');
-}
 
 describe('boundary-point TXT importer', () => {
   it('reads the domain.md §5 example: hole by containment, 0.4400 − 0.0200 = 0.4200 ha, EPSG:4526', () => {
@@ -176,10 +167,10 @@ J1,1,4000040,37500040
   });
 
   it('refuses broken files with the line number', () => {
-    expect(userError(() => parse(EXAMPLE.replace('J3,1,4194065.000', 'J3,1,41940x5.000'))).messageZh).toMatch(/第 15 行/);
-    expect(userError(() => parse('[属性描述]\n坐标系=2000国家大地坐标系\n[地块坐标]\nJ1,1,4194120,38372400\n')).code).toBe('import.txt-syntax');
-    expect(userError(() => parse('hello')).code).toBe('import.txt-no-section');
-    expect(userError(() => parse(EXAMPLE.split('J3,1')[0] + '\n')).code).toBe('import.txt-ring');
+    expect(refusalOf(() => parse(EXAMPLE.replace('J3,1,4194065.000', 'J3,1,41940x5.000'))).messageZh).toMatch(/第 15 行/);
+    expect(refusalOf(() => parse('[属性描述]\n坐标系=2000国家大地坐标系\n[地块坐标]\nJ1,1,4194120,38372400\n')).code).toBe('import.txt-syntax');
+    expect(refusalOf(() => parse('hello')).code).toBe('import.txt-no-section');
+    expect(refusalOf(() => parse(EXAMPLE.split('J3,1')[0] + '\n')).code).toBe('import.txt-ring');
   });
 });
 
