@@ -29,7 +29,6 @@ let nr: ApiService;
 const bytesOf = (file: ExportedFile) => Buffer.from(file.base64, 'base64');
 const exportDirs = () => readdirSync(tmpdir()).filter((n) => n.startsWith('landgate-export-')).length;
 
-
 /** What an import may change in the receiving project. */
 async function snapshot(api: ApiService) {
   const project = await api.getProject();

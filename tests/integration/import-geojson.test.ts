@@ -44,7 +44,6 @@ const ring = (x: number, y: number, d = 0.002) => [
 ];
 const polygonFeature = (properties: Record<string, unknown>, x = 111.2, y = 35.1) => ({ type: 'Feature', properties, geometry: { type: 'Polygon', coordinates: [ring(x, y)] } });
 
-
 describe('importFile (GeoJSON)', () => {
   it('imports the 天地图 CGCS2000 county boundaries (FeatureCollection, Polygons)', () => {
     const store = newProject();

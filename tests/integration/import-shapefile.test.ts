@@ -36,7 +36,6 @@ afterAll(() => {
 let counter = 0;
 const newProject = () => ProjectStore.create(join(dir, `p${++counter}.gpkg`), { title: 'Shapefile 导入测试' });
 
-
 /** Refused, with the project byte-for-byte unchanged. */
 function refusedUnchanged(file: string | string[], options: Parameters<typeof importFile>[2]): UserInputError {
   const path = join(dir, `r${++counter}.gpkg`);

@@ -9,7 +9,6 @@ import { refusalOf } from '../support/refusal';
 const utf8 = (t: string) => new TextEncoder().encode(t);
 const csv = (text: string, name = 't.csv', options = {}) => parseCsv([{ name, bytes: utf8(text) }], options).layers[0];
 
-
 describe('CSV coordinate tables', () => {
   it('splits quoted fields, CRLF, tabs', () => {
     expect(parseCsvRows('a,"b,c","d""e"\r\n1,2,3\r\n')).toEqual([

@@ -35,7 +35,6 @@ const utf8 = (text: string) => new TextEncoder().encode(text);
 const parse = (text: string, name = 'test.txt', options = {}) => parseBoundaryTxt({ name, bytes: utf8(text) }, options).layers[0];
 const reports = (layer: { extras?: Record<string, unknown> }) => layer.extras?.parcels as TxtParcelReport[];
 
-
 describe('boundary-point TXT importer', () => {
   it('reads the domain.md §5 example: hole by containment, 0.4400 − 0.0200 = 0.4200 ha, EPSG:4526', () => {
     const layer = parse(EXAMPLE);
