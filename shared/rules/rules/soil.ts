@@ -71,12 +71,15 @@ const ACTION_ZH: Record<string, string> = {
   reclaim: '复垦',
 };
 
+/** The requested action in words, as the findings quote it (拟办事项为…). */
+const actionZh = (ctx: RuleContext) => (ctx.parcel.action ? ACTION_ZH[ctx.parcel.action] ?? ctx.parcel.action : '');
+
 export const listedTransaction: RuleDefinition = {
   id: 'soil.listed-transaction',
   titleZh: '名录地块严禁办理收回、收购、供应、改变用途',
   basis: '乡政办发〔2023〕46号 土壤 7',
   evaluate(ctx) {
-    const action = ctx.parcel.action ? ACTION_ZH[ctx.parcel.action] ?? ctx.parcel.action : '';
+    const action = actionZh(ctx);
     return ctx.overlaps('contaminated-parcel').flatMap((hit) =>
       decide(
         all(onList(hit.feature), actionIn(ctx, TRANSACTIONS)),
@@ -277,7 +280,7 @@ export const keyUnitTransfer: RuleDefinition = {
   titleZh: '重点监管单位用地变更、收回、转让前须调查',
   basis: '土壤污染防治法 第六十七条；乡政办发〔2023〕46号 土壤 6；沁政办发〔2021〕19号 土壤 12',
   evaluate(ctx) {
-    const action = ctx.parcel.action ? ACTION_ZH[ctx.parcel.action] ?? ctx.parcel.action : '';
+    const action = actionZh(ctx);
     return ctx.overlaps('key-supervised-unit').flatMap((hit) =>
       decide(
         all(actionIn(ctx, KEY_UNIT_ACTIONS), not(soilSurveyPassed(ctx))),
