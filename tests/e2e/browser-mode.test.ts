@@ -4,32 +4,22 @@
  * Screenshots land in test-artifacts/e2e/ for a human to look at.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { colourCensus, landgateSync, openSession, prepareArtifactsAndRenderer, screenshotTo, waitForMapReady, type BrowserSession } from '../support/browser';
+import { colourCensus, type DemoSession, openDemoSession, screenshotTo } from '../support/browser';
 
-let dir: string;
-let session: BrowserSession;
+let session: DemoSession;
 let baseUrl: string;
 let page: Page;
 
 const screenshot = (name: string) => screenshotTo(page, name);
 
 beforeAll(async () => {
-  prepareArtifactsAndRenderer();
-  dir = mkdtempSync(join(tmpdir(), 'landgate-e2e-'));
-  const projectPath = join(dir, 'demo.gpkg');
-  landgateSync(['demo', projectPath]);
-  session = await openSession(projectPath);
+  session = await openDemoSession('landgate-e2e-');
   ({ url: baseUrl, page } = session);
-  await waitForMapReady(page);
 }, 240_000);
 
 afterAll(async () => {
   await session?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 describe('browser mode in Chromium', () => {

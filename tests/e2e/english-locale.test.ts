@@ -4,30 +4,20 @@
  * their own (data values such as parcel names, layer titles and dates stay as they are).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { landgateSync, openSession, prepareArtifactsAndRenderer, screenshotTo, waitForMapReady, type BrowserSession } from '../support/browser';
+import { type DemoSession, openDemoSession, screenshotTo } from '../support/browser';
 
-let dir: string;
-let session: BrowserSession;
+let session: DemoSession;
 let page: Page;
 
 beforeAll(async () => {
-  prepareArtifactsAndRenderer();
-  dir = mkdtempSync(join(tmpdir(), 'landgate-e2e-en-'));
-  const projectPath = join(dir, 'demo.gpkg');
-  landgateSync(['demo', projectPath]);
-  session = await openSession(projectPath);
+  session = await openDemoSession('landgate-e2e-en-');
   page = session.page;
-  await waitForMapReady(page);
   await page.getByTestId('locale-select').selectOption('en');
 }, 180_000);
 
 afterAll(async () => {
   await session?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 const HAN = /\p{Script=Han}/u;

@@ -7,34 +7,24 @@
  * that the boundary is fixed. Screenshots: test-artifacts/e2e/edit-*.png.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Feature, FeatureCollection, MultiPolygon, Polygon, Position } from 'geojson';
 import type { Page } from 'playwright-core';
 import { geodesicAreaM2 } from '../../shared/geo/geodesy';
-import { landgateSync, openSession, prepareArtifactsAndRenderer, screenshotTo, waitForMapReady, type BrowserSession } from '../support/browser';
+import { type DemoSession, openDemoSession, screenshotTo, waitForMapReady } from '../support/browser';
 
 /** Vertex of demo contaminated parcel CP-01 (electron/services/demo). */
 const REFERENCE_VERTEX: Position = [111.316794256, 35.150950605];
 
-let dir: string;
-let session: BrowserSession;
+let session: DemoSession;
 let page: Page;
 
 beforeAll(async () => {
-  prepareArtifactsAndRenderer();
-  dir = mkdtempSync(join(tmpdir(), 'landgate-e2e-edit-'));
-  const projectPath = join(dir, 'demo.gpkg');
-  landgateSync(['demo', projectPath]);
-  session = await openSession(projectPath);
+  session = await openDemoSession('landgate-e2e-edit-');
   page = session.page;
-  await waitForMapReady(page);
 }, 240_000);
 
 afterAll(async () => {
   await session?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 async function callApi<T>(method: string, body: unknown): Promise<T> {

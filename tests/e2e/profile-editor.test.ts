@@ -6,30 +6,20 @@
  * and becomes the profile in force. Real Chromium against `landgate serve`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import type { Profile } from '../../shared/rules/profile';
-import { landgateSync, openSession, prepareArtifactsAndRenderer, screenshotTo, waitForMapReady, type BrowserSession } from '../support/browser';
+import { type DemoSession, openDemoSession, screenshotTo } from '../support/browser';
 
-let dir: string;
-let session: BrowserSession;
+let session: DemoSession;
 let page: Page;
 
 beforeAll(async () => {
-  prepareArtifactsAndRenderer();
-  dir = mkdtempSync(join(tmpdir(), 'landgate-e2e-profile-'));
-  const projectPath = join(dir, 'demo.gpkg');
-  landgateSync(['demo', projectPath]);
-  session = await openSession(projectPath);
+  session = await openDemoSession('landgate-e2e-profile-');
   page = session.page;
-  await waitForMapReady(page);
 }, 180_000);
 
 afterAll(async () => {
   await session?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 const getProfile = (id: string) =>

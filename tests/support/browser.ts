@@ -4,7 +4,8 @@
  * test-artifacts/e2e/ and a colour census of PNG screenshots.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
 import { PNG } from 'pngjs';
@@ -197,6 +198,37 @@ export async function openSession(projectPath: string, options: { env?: NodeJS.P
   } catch (error) {
     await browser?.close();
     await served.stop();
+    throw error;
+  }
+}
+
+export interface DemoSession extends BrowserSession {
+  /** The generated demo project being served. */
+  projectPath: string;
+}
+
+/**
+ * The usual start of an e2e test: the renderer built, a fresh demo project in a temp dir, served
+ * and opened in Chromium, the map ready. `close` also removes the project.
+ */
+export async function openDemoSession(prefix: string): Promise<DemoSession> {
+  prepareArtifactsAndRenderer();
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const projectPath = join(dir, 'demo.gpkg');
+  try {
+    landgateSync(['demo', projectPath]);
+    const session = await openSession(projectPath);
+    await waitForMapReady(session.page);
+    return {
+      ...session,
+      projectPath,
+      close: async () => {
+        await session.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
     throw error;
   }
 }
