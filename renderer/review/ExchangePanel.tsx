@@ -14,6 +14,7 @@ import { api } from '../platform/api';
 import { lastSigner, userMessage } from './common';
 import { saveExportedFile } from './download';
 import { rt } from './messages';
+import { Feedback } from './Feedback';
 
 export interface ExchangePanelProps {
   submissions: Submission[];
@@ -91,16 +92,7 @@ export function ExchangePanel({ submissions, checked, onImported }: ExchangePane
 
   return (
     <div className="wb-exchange" data-testid="exchange-panel">
-      {error && (
-        <div className="error-box" role="alert" data-testid="exchange-error">
-          {error}
-        </div>
-      )}
-      {message && (
-        <div className="wb-message" role="status" data-testid="exchange-message">
-          {message}
-        </div>
-      )}
+      <Feedback error={error} message={message} testid="exchange" />
       {busy && (
         <p className="muted" data-testid="exchange-busy">
           <span className="spinner" aria-hidden="true" /> {busy}

@@ -12,6 +12,7 @@ import type { Submission } from '../../shared/review/model';
 import { api } from '../platform/api';
 import { today, userMessage } from './common';
 import { rt } from './messages';
+import { Feedback } from './Feedback';
 
 export interface NewSubmissionFormProps {
   layers: LayerInfo[];
@@ -167,11 +168,7 @@ export function NewSubmissionForm({ layers, parcels, profiles, defaultProfile, s
           </select>
         </label>
       </div>
-      {error && (
-        <div className="error-box" role="alert" data-testid="new-sub-error">
-          {error}
-        </div>
-      )}
+      <Feedback error={error} testid="new-sub" />
       <div className="wb-actions">
         <button type="submit" className="primary" disabled={busy} data-testid="new-sub-create">
           {rt('ns.create')}

@@ -15,6 +15,7 @@ import { kindLabel, severityLabel, verdictLabel } from '../i18n/labels';
 import { lastSigner, SIGNER_KEY, today, userMessage } from './common';
 import { saveExportedFile } from './download';
 import { decisionLabel, rt } from './messages';
+import { Feedback } from './Feedback';
 
 export interface ReviewPanelProps {
   parcel: ParcelRef | null;
@@ -171,16 +172,7 @@ export function ReviewPanel({ parcel, check, layers, selectedFinding, dispatch, 
           </div>
         )}
       </div>
-      {error && (
-        <div className="error-box" role="alert" data-testid="review-error">
-          {error}
-        </div>
-      )}
-      {message && (
-        <div className="wb-message" role="status" data-testid="review-message">
-          {message}
-        </div>
-      )}
+      <Feedback error={error} message={message} testid="review" />
 
       <section>
         <h4>{rt('wb.findings')}</h4>

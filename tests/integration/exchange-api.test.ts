@@ -18,7 +18,7 @@ import { ProjectStore } from '../../electron/services/project-store';
 import type { ExportedFile } from '../../shared/review/model';
 import { ogrLayers } from '../support/cli';
 import { uploadFile } from '../support/import-api';
-import { twoDepartments } from '../support/exchange';
+import { tamperedPackage, twoDepartments } from '../support/exchange';
 import { refusalOfAsync } from '../support/refusal';
 
 let dir: string;
@@ -106,13 +106,7 @@ describe('exchange API', { timeout: 120_000 }, () => {
 
   it('refuses a tampered package, a project that is no package, a non-GeoPackage and two files, leaving the project unchanged', async () => {
     const before = await snapshot(nr);
-    const tampered = join(dir, 'tampered.gpkg');
-    const copy = new Database(join(dir, 'pkg.gpkg'), { readonly: true });
-    copy.exec(`VACUUM INTO '${tampered}'`);
-    copy.close();
-    const db = new Database(tampered);
-    db.prepare("UPDATE landgate_pkg_decisions SET decision_json = replace(decision_json, '不予准入。', '准予。')").run();
-    db.close();
+    const tampered = tamperedPackage(join(dir, 'pkg.gpkg'), join(dir, 'tampered.gpkg'));
     const notGpkg = join(dir, 'notes.gpkg');
     writeFileSync(notGpkg, '这不是 GeoPackage');
     const cases: [string[], string, string][] = [

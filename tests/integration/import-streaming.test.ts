@@ -15,6 +15,7 @@ import { writeShapefile } from '../../bench/import.bench';
 import { geodesicAreaM2 } from '../../shared/geo/geodesy';
 import { formatAreaZh } from '../../shared/format/units';
 import { ProjectStore } from '../../electron/services/project-store';
+import { rect } from '../support/geometry';
 
 let dir: string;
 beforeAll(() => {
@@ -24,13 +25,6 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const rect = (x0: number, y0: number, x1: number, y1: number): Position[] => [
-  [x0, y0],
-  [x1, y0],
-  [x1, y1],
-  [x0, y1],
-  [x0, y0],
-];
 
 describe('landgate import: streaming and progress', { timeout: 300_000 }, () => {
   it('prints per-feature progress on stderr with --progress only; stdout is the same either way', () => {

@@ -7,7 +7,7 @@ import iconv from 'iconv-lite';
 import { ProjectStore } from '../../electron/services/project-store';
 import { ReviewStore } from '../../electron/services/review/review-store';
 import { landgate, ogrLayers, sha256 } from '../support/cli';
-import { SIGNATURE, twoDepartments } from '../support/exchange';
+import { SIGNATURE, tamperedPackage, twoDepartments } from '../support/exchange';
 
 let dir: string;
 let source: string;
@@ -69,13 +69,7 @@ describe('landgate package', () => {
   }, 240_000);
 
   it('refuses a tampered package, a non-package and unknown parcels with exit 2, changing nothing', () => {
-    const tampered = join(dir, 'tampered.gpkg');
-    const copy = new Database(join(dir, 'pkg.gpkg'), { readonly: true });
-    copy.exec(`VACUUM INTO '${tampered}'`);
-    copy.close();
-    const db = new Database(tampered);
-    db.prepare("UPDATE landgate_pkg_decisions SET decision_json = replace(decision_json, '不予准入。', '准予。')").run();
-    db.close();
+    const tampered = tamperedPackage(join(dir, 'pkg.gpkg'), join(dir, 'tampered.gpkg'));
     const beforeTarget = sha256(target);
     const beforeSource = sha256(source);
     let r = landgate(['package', 'import', target, tampered]);

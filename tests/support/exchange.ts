@@ -6,6 +6,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { expect } from 'vitest';
 import { ProjectStore } from '../../electron/services/project-store';
 import { ReviewStore } from '../../electron/services/review/review-store';
@@ -40,4 +41,15 @@ export function twoDepartments(prefix: string, extra?: (review: ReviewStore, fir
   } finally {
     store.close();
   }
+}
+
+/** A copy of the package at `pkg` whose signed decision was edited behind its hash (不予准入 → 准予). */
+export function tamperedPackage(pkg: string, out: string): string {
+  const copy = new Database(pkg, { readonly: true });
+  copy.exec(`VACUUM INTO '${out}'`);
+  copy.close();
+  const db = new Database(out);
+  db.prepare("UPDATE landgate_pkg_decisions SET decision_json = replace(decision_json, '不予准入。', '准予。')").run();
+  db.close();
+  return out;
 }

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Polygon, MultiPolygon, Position } from 'geojson';
 import { findSelfIntersection, signedRingArea, validateGeometry } from '../../shared/geo/validate';
 import { geodesicAreaM2 } from '../../shared/geo/geodesy';
+import { rect } from '../support/geometry';
 
 const square = (x: number, y: number, d: number): Position[] => [
   [x, y],
@@ -137,15 +138,6 @@ describe('validateGeometry', () => {
 });
 
 describe('overlapping parts of a MultiPolygon', () => {
-  // lon/lat in Shanxi, as the import validates after the transform to EPSG:4490
-  const rect = (x0: number, y0: number, x1: number, y1: number): Position[] => [
-    [x0, y0],
-    [x1, y0],
-    [x1, y1],
-    [x0, y1],
-    [x0, y0],
-  ];
-
   it('merges overlapping parts into their union and reports the double-counted geodesic area', () => {
     const a = rect(112, 37, 112.01, 37.01);
     const b = rect(112.005, 37, 112.015, 37.01);
