@@ -16,10 +16,12 @@ const LON0 = 112.0;
 const LAT0 = 36.7;
 const SPAN_LON = 0.8;
 const SPAN_LAT = 0.6;
-const M_PER_DEG_LAT = 110_950;
-const mPerDegLon = (lat: number) => 111_320 * Math.cos((lat * Math.PI) / 180);
+/** Metres per degree, good enough to place synthetic shapes (never used for a reported figure). */
+export const M_PER_DEG_LAT = 110_950;
+export const mPerDegLon = (lat: number) => 111_320 * Math.cos((lat * Math.PI) / 180);
 
-function starRing(rand: () => number, lon: number, lat: number, rMin: number, rMax: number, n: number, clockwise = false): Position[] {
+/** A star-shaped ring around (lon, lat): radii in [rMin, rMax] metres, counter-clockwise unless `clockwise`; 1e-7° grid. */
+export function starRing(rand: () => number, lon: number, lat: number, rMin: number, rMax: number, n: number, clockwise = false): Position[] {
   const ring: Position[] = [];
   const phase = rand() * Math.PI * 2;
   for (let i = 0; i < n; i++) {

@@ -25,6 +25,7 @@ import { geodesicAreaM2, minGeodesicDistance } from '../../shared/geo/geodesy';
 import { overlapOf } from '../../shared/geo/overlay';
 import { repoRoot } from '../support/cli';
 import { mulberry32 } from '../../electron/services/demo/prng';
+import { M_PER_DEG_LAT, mPerDegLon, starRing } from '../../bench/county';
 
 const script = join(repoRoot, '..', 'shared', 'scripts', 'throwaway-postgis.sh');
 let env: NodeJS.ProcessEnv = {};
@@ -58,23 +59,6 @@ afterAll(() => {
 
 // ---------------------------------------------------------------------------------------------
 // Seeded generators
-
-
-const M_PER_DEG_LAT = 110_950;
-const mPerDegLon = (lat: number) => 111_320 * Math.cos((lat * Math.PI) / 180);
-
-/** A simple star-shaped ring around (lon, lat): radii in [rMin, rMax] metres, counter-clockwise. */
-function starRing(rand: () => number, lon: number, lat: number, rMin: number, rMax: number, n: number, clockwise = false): Position[] {
-  const ring: Position[] = [];
-  const phase = rand() * Math.PI * 2;
-  for (let i = 0; i < n; i++) {
-    const angle = phase + ((clockwise ? -1 : 1) * (i * 2 * Math.PI)) / n;
-    const r = rMin + (rMax - rMin) * rand();
-    ring.push([lon + (r * Math.cos(angle)) / mPerDegLon(lat), lat + (r * Math.sin(angle)) / M_PER_DEG_LAT]);
-  }
-  ring.push([...ring[0]]);
-  return ring;
-}
 
 function starPolygon(rand: () => number, lon: number, lat: number, size: number, withHole: boolean): Polygon {
   const n = 5 + Math.floor(rand() * 20);
