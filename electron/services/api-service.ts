@@ -5,9 +5,8 @@
  */
 import { basename } from 'node:path';
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
-import { API_METHODS, type LandGateApi, type ParcelSummary } from '../../shared/api/contract';
+import { API_METHODS, type LandGateApi } from '../../shared/api/contract';
 import type { CheckReport } from '../../shared/model/check';
-import { bboxOf } from '../../shared/geo/geodesy';
 import { UserInputError } from '../../shared/model/errors';
 import { REFERENCE_LAYER_KINDS, type ReferenceLayerKind } from '../../shared/model/layers';
 import { buildReferenceIndex, checkParcels, type ReferenceIndex, type ReferenceLayer } from '../../shared/rules/engine';
@@ -20,6 +19,9 @@ import { TerrainService, type TileResponse } from './terrain/tiles';
 import { buildBandsLayer, DEFAULT_LEVELS, parseLevels, uniqueBandTable } from './terrain/bands-service';
 import { ImportStaging } from './importers/staging';
 import { saveParcel } from './parcel-edit';
+import { createFeatureApi } from './map/feature-api';
+import { createParcelQueryApi } from './parcels/parcel-query';
+import { createSweepResultsApi } from './sweep/sweep-api';
 
 export interface ApiService extends LandGateApi {
   close(): void;
@@ -73,27 +75,8 @@ export function createApiService(projectPath: string): ApiService {
     async getProject() {
       return store.info();
     },
-    async getLayerFeatures({ table }) {
-      return store.readFeatures(table);
-    },
-    async listParcels() {
-      const parcels: ParcelSummary[] = [];
-      for (const layer of store.listLayers().filter((l) => l.kind === 'parcel')) {
-        for (const feature of store.readFeatures(layer.table).features) {
-          const props = feature.properties ?? {};
-          parcels.push({
-            table: layer.table,
-            id: String(feature.id ?? props.id),
-            name: props.name as string | undefined,
-            currentUse: props.currentUse as string | undefined,
-            plannedUse: props.plannedUse as string | undefined,
-            action: props.action as string | undefined,
-            bbox: feature.geometry ? bboxOf(feature.geometry) : [Infinity, Infinity, -Infinity, -Infinity],
-          });
-        }
-      }
-      return parcels;
-    },
+    ...createFeatureApi(store),
+    ...createParcelQueryApi(store),
     async listProfiles() {
       return listAllProfiles(store).map(({ profile: p, source }) => ({ id: p.id, name: p.name, version: p.version, description: p.description, source, ...(p.basedOn ? { basedOn: p.basedOn } : {}) }));
     },
@@ -112,6 +95,7 @@ export function createApiService(projectPath: string): ApiService {
       if (!job) throw new UserInputError('sweep.unknown-job', `没有编号为“${jobId}”的全部审查任务。`, `No sweep job "${jobId}".`);
       return job;
     },
+    ...createSweepResultsApi(store, () => sweeps()),
     async checkParcel({ table, parcelId, profile }) {
       const parcel = readParcelLayer(store, table).find((f) => String(f.id ?? f.properties?.id) === parcelId);
       if (!parcel) {

@@ -22,6 +22,9 @@ import type { CheckReport } from '../../shared/model/check';
 import { UserInputError } from '../../shared/model/errors';
 import type { AuditRecord } from '../../shared/review/model';
 import { decodeGpkgGeometry, encodeGpkgGeometry, geometryEnvelope, gpkgBlobEnvelope, forEachPosition } from './gpkg-binary';
+import { countSql, quoteId, requestSql, type FeatureRequest, type StoredFeature } from './store/feature-request';
+
+export type { AttributeFilter, FeatureRequest, StoredFeature } from './store/feature-request';
 
 /** The UI's audit record is exactly the store's entry (shared/review/model.ts). */
 export type AuditEntry = AuditRecord;
@@ -196,10 +199,6 @@ const SQL_TYPE: Record<ColumnType, string> = { text: 'TEXT', integer: 'INTEGER',
 const TABLE_NAME_RE = /^[a-z][a-z0-9_]{0,62}$/;
 const RESERVED_PREFIXES = ['gpkg_', 'rtree_', 'landgate_', 'sqlite_'];
 
-function quoteId(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
-
 function nowIso(): string {
   return new Date().toISOString();
 }
@@ -359,6 +358,12 @@ function rtreeSql(table: string): string[] {
     `CREATE TRIGGER ${quoteId(`rtree_${t}_geom_update4`)} AFTER UPDATE ON ${qt} WHEN OLD.fid != NEW.fid AND (NEW.geom ISNULL OR ST_IsEmpty(NEW.geom)) BEGIN DELETE FROM ${rt} WHERE id IN (OLD.fid, NEW.fid); END`,
     `CREATE TRIGGER ${quoteId(`rtree_${t}_geom_delete`)} AFTER DELETE ON ${qt} WHEN old.geom NOT NULL BEGIN DELETE FROM ${rt} WHERE id = OLD.fid; END`,
   ];
+}
+
+/** The index behind every lookup by feature id (a parcel picked in the list, checked, reviewed). */
+export function idIndexSql(table: string, columns: readonly { key: string; column: string }[]): string {
+  const idColumn = columns.find((c) => c.key === 'id');
+  return idColumn ? `CREATE INDEX IF NOT EXISTS ${quoteId(`${table}_landgate_id`)} ON ${quoteId(table)} (${quoteId(idColumn.column)})` : '';
 }
 
 /** The rows GeoPackage requires (-1, 0, 4326) plus our EPSG:4490; existing rows are kept. */
@@ -607,32 +612,66 @@ export class ProjectStore {
   // -------------------------------------------------------------------------------------------
   // Features
 
+  /** Every feature of a layer (or those in a box) as GeoJSON: for whole-layer work (sweep, exports), never an interactive path. */
   readFeatures(table: string, options: { bbox?: BBox } = {}): FeatureCollection {
+    const features = this.requestFeatures(table, options.bbox ? { bbox: options.bbox } : {}).map(toGeoJsonFeature);
+    return { type: 'FeatureCollection', features };
+  }
+
+  /** The features a request asks for (electron/services/store/feature-request.ts). */
+  requestFeatures(table: string, request: FeatureRequest = {}): StoredFeature[] {
+    return [...this.iterateFeatures(table, request)];
+  }
+
+  /** Like requestFeatures, one row at a time: a caller that stops early reads no further. */
+  *iterateFeatures(table: string, request: FeatureRequest = {}): Generator<StoredFeature> {
+    const { columns, wanted } = this.requestColumns(table, request);
+    const withGeometry = request.geometry !== false;
+    const select = ['t.fid AS fid', ...(withGeometry ? ['t.geom AS geom'] : []), ...wanted.map((c) => `t.${quoteId(c.column)} AS ${quoteId(`c:${c.key}`)}`)].join(', ');
+    const { sql, params } = requestSql(table, columns, request, select);
+    for (const r of this.db.prepare(sql).iterate(...params) as IterableIterator<Record<string, unknown>>) {
+      const properties: Record<string, unknown> = {};
+      for (const c of wanted) {
+        const value = fromSqlValue(r[`c:${c.key}`], c.type);
+        if (value !== undefined) properties[c.key] = value;
+      }
+      const fid = Number(r.fid);
+      const id = featureIdOf(properties, fid);
+      properties.id = id;
+      const geometry = withGeometry && r.geom instanceof Uint8Array ? decodeGpkgGeometry(r.geom) : null;
+      yield { fid, id, properties, geometry };
+    }
+  }
+
+  /** How many features a request matches (its limit and offset ignored). */
+  countFeatures(table: string, request: FeatureRequest = {}): number {
+    const { columns } = this.requestColumns(table, request);
+    const { sql, params } = countSql(table, columns, request);
+    return Number((this.db.prepare(sql).get(...params) as { n: number }).n);
+  }
+
+  /** One feature by the id users know it by (parcel number, patch number, else fid); null when none. */
+  featureById(table: string, id: string, options: Pick<FeatureRequest, 'geometry' | 'attributes'> = {}): StoredFeature | null {
+    const hits = this.requestFeatures(table, { ...options, ids: [id], limit: 2 });
+    if (hits.length > 1) {
+      throw new UserInputError('layer.duplicate-id', `图层“${table}”中有多个要素的编号都是“${id}”，无法确定是哪一个。`, `Layer "${table}" has several features with id "${id}".`);
+    }
+    return hits[0] ?? null;
+  }
+
+  /** The layer's columns, and those a request returns; unknown keys in the request are refused by name. */
+  private requestColumns(table: string, request: FeatureRequest): { columns: ColumnSpec[]; wanted: ColumnSpec[] } {
     const row = this.layerRow(table);
     if (!row) throw this.unknownLayer(table);
     const columns = JSON.parse(row.columns) as ColumnSpec[];
-    const select = ['t.fid AS fid', 't.geom AS geom', ...columns.map((c, i) => `t.${quoteId(c.column)} AS c${i}`)].join(', ');
-    let rows: Record<string, unknown>[];
-    if (options.bbox) {
-      const [minX, minY, maxX, maxY] = options.bbox;
-      rows = this.db
-        .prepare(`SELECT ${select} FROM ${quoteId(table)} t JOIN ${quoteId(`rtree_${table}_geom`)} r ON r.id = t.fid WHERE r.minx <= ? AND r.maxx >= ? AND r.miny <= ? AND r.maxy >= ? ORDER BY t.fid`)
-        .all(maxX, minX, maxY, minY) as Record<string, unknown>[];
-    } else {
-      rows = this.db.prepare(`SELECT ${select} FROM ${quoteId(table)} t ORDER BY t.fid`).all() as Record<string, unknown>[];
+    const known = new Set(['fid', 'id', ...columns.map((c) => c.key)]);
+    const asked = [...(request.filters ?? []).map((f) => f.key), ...(request.orderBy ?? []).map((o) => o.key)];
+    const unknown = asked.filter((key) => !known.has(key));
+    if (unknown.length) {
+      throw new UserInputError('layer.unknown-field', `图层“${table}”没有字段：${unknown.join('、')}。`, `Layer "${table}" has no field(s): ${unknown.join(', ')}.`);
     }
-    const features: Feature[] = rows.map((r) => {
-      const properties: Record<string, unknown> = {};
-      columns.forEach((c, i) => {
-        const value = fromSqlValue(r[`c${i}`], c.type);
-        if (value !== undefined) properties[c.key] = value;
-      });
-      const id = featureIdOf(properties, Number(r.fid));
-      properties.id = id;
-      const geometry = r.geom instanceof Uint8Array ? decodeGpkgGeometry(r.geom) : null;
-      return { type: 'Feature', id, properties, geometry } as Feature;
-    });
-    return { type: 'FeatureCollection', features };
+    const wanted = request.attributes ? columns.filter((c) => c.key === 'id' || request.attributes!.includes(c.key)) : columns;
+    return { columns, wanted };
   }
 
   writeLayer(input: {
@@ -720,6 +759,7 @@ export class ProjectStore {
     db.exec(layerTableSql(table, columns, geometryType));
     db.prepare('INSERT INTO gpkg_geometry_columns (table_name, column_name, geometry_type_name, srs_id, z, m) VALUES (?, ?, ?, ?, 0, 0)').run(table, 'geom', geometryType, PROJECT_SRS_ID);
     for (const sql of rtreeSql(table)) db.exec(sql);
+    db.exec(idIndexSql(table, columns));
     db.prepare("INSERT INTO gpkg_extensions (table_name, column_name, extension_name, definition, scope) VALUES (?, 'geom', 'gpkg_rtree_index', ?, 'write-only')").run(table, RTREE_EXTENSION_DEFINITION);
     const insert = db.prepare(`INSERT INTO ${quoteId(table)} (geom${columns.map((c) => `, ${quoteId(c.column)}`).join('')}) VALUES (?${', ?'.repeat(columns.length)})`);
 
@@ -741,8 +781,10 @@ export class ProjectStore {
           }
           const properties: Record<string, unknown> = { ...(feature.properties ?? {}) };
           if (properties.id === undefined || properties.id === null || String(properties.id).trim() === '') {
-            properties.id = feature.id !== undefined && feature.id !== null && String(feature.id).trim() !== '' ? String(feature.id) : featureIdOf(properties, index + 1);
+            properties.id = feature.id;
           }
+          // Stored trimmed, so a lookup by id is an equality on the indexed column.
+          properties.id = featureIdOf(properties, index + 1);
           for (const key of Object.keys(properties)) {
             // the columns come from a first pass over the same attributes; a key it did not see is a bug, not data to drop
             if (key !== '' && !known.has(key)) throw new Error(`beginLayer: property "${key}" of feature ${index + 1} has no column`);
@@ -1013,24 +1055,9 @@ export class ProjectStore {
   // gpkg_contents extent exact (the R*Tree follows through the standard triggers) and write
   // nothing else: the caller wraps them with its audit entry in one transaction.
 
-  /** Addition (issue 6): the fid of the feature with this id (as readFeatures derives it), or null. */
+  /** The fid of the feature with this id (featureById), or null. */
   findFeatureFid(table: string, id: string): number | null {
-    const row = this.layerRow(table);
-    if (!row) throw this.unknownLayer(table);
-    const idColumn = (JSON.parse(row.columns) as ColumnSpec[]).find((c) => c.key === 'id');
-    const hits = idColumn
-      ? (this.db.prepare(`SELECT fid FROM ${quoteId(table)} WHERE trim(${quoteId(idColumn.column)}) = ? ORDER BY fid`).all(id) as { fid: number }[])
-      : [];
-    if (hits.length > 1) {
-      throw new UserInputError('layer.duplicate-id', `图层“${table}”中有 ${hits.length} 个要素的编号都是“${id}”，无法确定要修改哪一个。`, `Layer "${table}" has ${hits.length} features with id "${id}".`);
-    }
-    if (hits.length === 1) return Number(hits[0].fid);
-    // Without an id attribute a feature's id is its fid (featureIdOf).
-    if (!/^\d+$/.test(id)) return null;
-    const byFid = this.db
-      .prepare(`SELECT fid FROM ${quoteId(table)} WHERE fid = ?${idColumn ? ` AND (${quoteId(idColumn.column)} IS NULL OR trim(${quoteId(idColumn.column)}) = '')` : ''}`)
-      .get(Number(id)) as { fid: number } | undefined;
-    return byFid ? Number(byFid.fid) : null;
+    return this.featureById(table, id, { geometry: false, attributes: [] })?.fid ?? null;
   }
 
   /**
@@ -1046,6 +1073,7 @@ export class ProjectStore {
       const columns = JSON.parse(row.columns) as ColumnSpec[];
       const properties: Record<string, unknown> = { ...(feature.properties ?? {}) };
       if ((properties.id === undefined || properties.id === null) && feature.id !== undefined && feature.id !== null) properties.id = String(feature.id);
+      if (typeof properties.id === 'string') properties.id = properties.id.trim();
       const used = new Set(['fid', 'geom', ...columns.map((c) => c.column.toLowerCase())]);
       let added = false;
       for (const [key, value] of Object.entries(properties)) {
@@ -1162,6 +1190,11 @@ export class ProjectStore {
     this.closed = true;
     this.db.close();
   }
+}
+
+/** A stored feature as GeoJSON, its id in `id` and in `properties.id`. */
+export function toGeoJsonFeature(feature: StoredFeature): Feature {
+  return { type: 'Feature', id: feature.id, properties: feature.properties, geometry: feature.geometry } as Feature;
 }
 
 function safeJson(text: string): unknown {

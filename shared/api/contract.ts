@@ -6,7 +6,7 @@
  * resolves to JSON-serialisable data.
  */
 import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
-import type { CheckReport } from '../model/check';
+import type { CheckReport, Verdict } from '../model/check';
 import type { Profile } from '../rules/profile';
 import type { BasemapSummary, TerrainInfo } from '../terrain/types';
 import type { AuditView, Decision, DecisionInput, ExportedFile, NewSubmission, PackageProvenance, ParcelReview, Submission } from '../review/model';
@@ -27,11 +27,102 @@ export interface ParcelSummary {
   /** GeoPackage table holding the parcel (a layer of kind `parcel`). */
   table: string;
   id: string;
+  /** GeoPackage feature id: what the map's vector tiles carry as feature id. */
+  fid?: number;
   name?: string;
   currentUse?: string;
   plannedUse?: string;
   action?: string;
   bbox: BBox;
+  /** Verdict of the parcel's latest recorded check (a click or a sweep), absent when never checked. */
+  verdict?: Verdict;
+}
+
+/** Parcels are never listed whole: the list asks for one page of a filtered, sorted query. */
+export interface ParcelQuery {
+  /** Id prefix or name substring, case-insensitive. */
+  search?: string;
+  /** One parcel layer; absent = every parcel layer. */
+  table?: string;
+  /** Latest recorded verdict; `unchecked` = never checked. */
+  verdict?: Verdict | 'unchecked';
+  /** 规划用途 code prefix (e.g. "07" matches 0701, 070101). */
+  plannedUse?: string;
+  /** 拟办事项 (canonical value). */
+  action?: string;
+  sort?: { key: 'id' | 'name' | 'plannedUse' | 'verdict'; descending?: boolean };
+  offset: number;
+  /** At most 500. */
+  limit: number;
+}
+
+export interface ParcelPage {
+  /** Parcels matching the query (all pages). */
+  total: number;
+  rows: ParcelSummary[];
+}
+
+/**
+ * Features of one layer by request (shared with the store's feature requests): by fid, by feature
+ * id, or in a box; bounded by `limit` (at most 5 000), so no caller can ask for a whole county.
+ */
+export interface FeaturesRequest {
+  table: string;
+  fids?: number[];
+  ids?: string[];
+  bbox?: BBox;
+  /** Attribute keys to return; absent = all. */
+  attributes?: string[];
+  /** Default true. */
+  geometry?: boolean;
+  limit?: number;
+}
+
+export interface FeaturesResponse {
+  features: FeatureCollection['features'];
+  /** True when the limit cut the answer short. */
+  truncated: boolean;
+}
+
+/** One stored sweep (全部审查) run. */
+export interface SweepSummary {
+  sweepId: number;
+  profile: string;
+  profileVersion: string | null;
+  checkedAt: string;
+  parcelCount: number;
+  verdicts: Record<Verdict, number>;
+  /** False while a sweep is still being written (or was cancelled: then it is never listed). */
+  complete: boolean;
+}
+
+export interface SweepResultQuery {
+  sweepId: number;
+  verdict?: Verdict;
+  /** Only parcels with a finding of this rule. */
+  ruleId?: string;
+  /** Id prefix or name substring. */
+  search?: string;
+  offset: number;
+  /** At most 500. */
+  limit: number;
+}
+
+export interface SweepResultRow {
+  table: string;
+  parcelId: string;
+  name?: string;
+  verdict: Verdict;
+  /** Rules with findings for this parcel (ids: shown only in a details view). */
+  ruleIds: string[];
+  findingCount: number;
+}
+
+export interface SweepResultPage {
+  total: number;
+  rows: SweepResultRow[];
+  /** Every rule with findings in this sweep and how many parcels it hit (for the rule filter). */
+  rules: { ruleId: string; parcels: number }[];
 }
 
 export interface ProfileSummary {
@@ -46,7 +137,9 @@ export interface ProfileSummary {
 
 /** Issue 4: sweep of every parcel of the project (全部审查). */
 export interface SweepJob {
-  state: 'running' | 'done' | 'failed';
+  state: 'running' | 'done' | 'failed' | 'cancelled';
+  /** The stored sweep the results go into (querySweepResults), once it has started writing. */
+  sweepId?: number;
   done: number;
   total: number;
   profile: string;
@@ -54,10 +147,6 @@ export interface SweepJob {
   summary?: { prohibited: number; conditional: number; permitted: number; checkIds: number[]; seconds: number };
   /** When failed: zh-CN message. */
   error?: string;
-}
-
-export interface LayerFeaturesRequest {
-  table: string;
 }
 
 export interface CheckParcelRequest {
@@ -100,8 +189,12 @@ export interface PackageImportResult {
 
 export interface LandGateApi {
   getProject(): Promise<ProjectInfo>;
-  getLayerFeatures(request: LayerFeaturesRequest): Promise<FeatureCollection>;
-  listParcels(): Promise<ParcelSummary[]>;
+  /** Features by request (ids, box, attribute subset), never a whole layer: the map draws vector tiles. */
+  getFeatures(request: FeaturesRequest): Promise<FeaturesResponse>;
+  /** One page of the parcel list, searched, filtered and sorted in the store. */
+  queryParcels(request: ParcelQuery): Promise<ParcelPage>;
+  /** One parcel's summary (bbox, attributes, latest verdict). */
+  getParcel(request: { table: string; id: string }): Promise<ParcelSummary>;
   listProfiles(): Promise<ProfileSummary[]>;
   /** Issue 4: a full profile (built-in or project) for the profile editor. */
   getProfile(request: { id: string }): Promise<Profile>;
@@ -110,6 +203,14 @@ export interface LandGateApi {
   /** Issue 4: sweep every parcel layer with a profile on worker threads; poll getSweepJob. */
   startSweep(request: { profile: string }): Promise<{ jobId: string }>;
   getSweepJob(request: { jobId: string }): Promise<SweepJob>;
+  /** Stops a running sweep; what it wrote is discarded (the sweep is not listed). */
+  cancelSweep(request: { jobId: string }): Promise<SweepJob>;
+  /** Stored sweeps, newest first. */
+  listSweeps(): Promise<SweepSummary[]>;
+  /** One page of a sweep's results, filtered by verdict, rule and id/name. */
+  querySweepResults(request: SweepResultQuery): Promise<SweepResultPage>;
+  /** A sweep's results (optionally filtered) as XLSX, GeoPackage or a zipped GBK Shapefile (recorded as an export). */
+  exportSweepResults(request: { sweepId: number; format: 'xlsx' | 'gpkg' | 'shapefile'; verdict?: Verdict; ruleId?: string }): Promise<ExportedFile>;
   /** Runs the check for one parcel, records it in the project, and returns findings with geometry. */
   checkParcel(request: CheckParcelRequest): Promise<CheckReport>;
   /** Import dialog: upload files as base64 chunks (each request well under the host's body limit). */
@@ -158,7 +259,7 @@ export type ApiMethod = keyof LandGateApi;
 export type ApiRequest<M extends ApiMethod> = Parameters<LandGateApi[M]> extends [infer R] ? R : undefined;
 export type ApiResponse<M extends ApiMethod> = Awaited<ReturnType<LandGateApi[M]>>;
 
-export const API_METHODS = ['getProject', 'getLayerFeatures', 'listParcels', 'listProfiles', 'getProfile', 'saveProfile', 'startSweep', 'getSweepJob', 'checkParcel', 'stageImportFiles', 'previewImport', 'startImport', 'getImportJob', 'cancelImport', 'discardImport', 'listSubmissions', 'createSubmission', 'getParcelReview', 'signDecision', 'getAuditTrail', 'exportReviewPdf', 'exportMonthlySummary', 'saveParcel', 'exportReviewPackage', 'importReviewPackage', 'exportFindings', 'getTerrainInfo', 'getTerrainContours', 'listBasemaps', 'buildElevationBands'] as const satisfies readonly ApiMethod[];
+export const API_METHODS = ['getProject', 'getFeatures', 'queryParcels', 'getParcel', 'listProfiles', 'getProfile', 'saveProfile', 'startSweep', 'getSweepJob', 'cancelSweep', 'listSweeps', 'querySweepResults', 'exportSweepResults', 'checkParcel', 'stageImportFiles', 'previewImport', 'startImport', 'getImportJob', 'cancelImport', 'discardImport', 'listSubmissions', 'createSubmission', 'getParcelReview', 'signDecision', 'getAuditTrail', 'exportReviewPdf', 'exportMonthlySummary', 'saveParcel', 'exportReviewPackage', 'importReviewPackage', 'exportFindings', 'getTerrainInfo', 'getTerrainContours', 'listBasemaps', 'buildElevationBands'] as const satisfies readonly ApiMethod[];
 
 // Compile-time proof that API_METHODS lists every method of LandGateApi.
 type Unlisted = Exclude<ApiMethod, (typeof API_METHODS)[number]>;
