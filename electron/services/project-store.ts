@@ -68,7 +68,7 @@ const WKT_4326 =
   'GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563,AUTHORITY["EPSG","7030"]],AUTHORITY["EPSG","6326"]],PRIMEM["Greenwich",0,AUTHORITY["EPSG","8901"]],UNIT["degree",0.0174532925199433,AUTHORITY["EPSG","9122"]],AXIS["Latitude",NORTH],AXIS["Longitude",EAST],AUTHORITY["EPSG","4326"]]';
 
 /** Our non-spatial tables, registered in gpkg_contents as 'attributes'. */
-const LANDGATE_TABLES = ['landgate_meta', 'landgate_layers', 'landgate_audit', 'landgate_checks', 'landgate_check_parcels'] as const;
+const LANDGATE_TABLES = ['landgate_meta', 'landgate_layers', 'landgate_audit', 'landgate_checks', 'landgate_check_parcels', 'landgate_parcel_verdicts'] as const;
 /** Tables whose rows may never change: enforced by BEFORE UPDATE / DELETE triggers. */
 const APPEND_ONLY_TABLES = ['landgate_audit', 'landgate_checks', 'landgate_check_parcels'] as const;
 
@@ -183,6 +183,15 @@ CREATE TABLE IF NOT EXISTS landgate_check_parcels (
   findings_json TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS landgate_check_parcels_parcel ON landgate_check_parcels(parcel_id);
+CREATE TABLE IF NOT EXISTS landgate_parcel_verdicts (
+  parcel_table TEXT NOT NULL,
+  parcel_id TEXT NOT NULL,
+  verdict TEXT NOT NULL,
+  check_id INTEGER NOT NULL,
+  checked_at TEXT NOT NULL,
+  PRIMARY KEY (parcel_table, parcel_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS landgate_parcel_verdicts_verdict ON landgate_parcel_verdicts(parcel_table, verdict);
 `;
 
 export type ColumnType = 'text' | 'integer' | 'real' | 'boolean' | 'json';
@@ -538,6 +547,7 @@ export class ProjectStore {
       landgate_audit: 'LandGate 审计日志（只追加，哈希链）',
       landgate_checks: 'LandGate 审查记录',
       landgate_check_parcels: 'LandGate 地块查询记录（污染地块信息系统）',
+      landgate_parcel_verdicts: 'LandGate 地块最新审查结论',
     };
     for (const table of LANDGATE_TABLES) contents.run(table, table, descriptions[table], gpkgTimestamp(at));
     this.setMetaRaw('schemaVersion', String(SCHEMA_VERSION));
@@ -952,6 +962,7 @@ export class ProjectStore {
         );
         verdicts[parcel.verdict] = (verdicts[parcel.verdict] ?? 0) + 1;
       }
+      if (context.parcelTable !== null) this.recordLatestVerdicts(context.parcelTable, checkId, report.checkedAt, report.parcels);
       this.appendAuditRaw({
         action: 'check',
         at: recordedAt,
@@ -960,6 +971,27 @@ export class ProjectStore {
       });
       return checkId;
     });
+  }
+
+  /**
+   * The latest verdict per parcel (landgate_parcel_verdicts): a derived table, rewritten by every
+   * recorded check, so the list can filter and sort by verdict and the map colour by it without
+   * reading the check history. Must run inside the transaction that records the check.
+   */
+  recordLatestVerdicts(parcelTable: string, checkId: number, checkedAt: string, parcels: readonly { id: string; verdict: string }[]): void {
+    const upsert = this.db.prepare(
+      'INSERT INTO landgate_parcel_verdicts (parcel_table, parcel_id, verdict, check_id, checked_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(parcel_table, parcel_id) DO UPDATE SET verdict = excluded.verdict, check_id = excluded.check_id, checked_at = excluded.checked_at',
+    );
+    for (const parcel of parcels) upsert.run(parcelTable, parcel.id, parcel.verdict, checkId, checkedAt);
+  }
+
+  /** Latest recorded verdicts of these parcels (absent = never checked). */
+  latestVerdicts(parcelTable: string, ids: readonly string[]): Map<string, string> {
+    const out = new Map<string, string>();
+    if (!this.hasTable('landgate_parcel_verdicts') || ids.length === 0) return out;
+    const select = this.db.prepare(`SELECT parcel_id, verdict FROM landgate_parcel_verdicts WHERE parcel_table = ? AND parcel_id IN (${ids.map(() => '?').join(',')})`);
+    for (const row of select.all(parcelTable, ...ids) as { parcel_id: string; verdict: string }[]) out.set(row.parcel_id, row.verdict);
+    return out;
   }
 
   /** Addition: stored check runs, newest last. */
