@@ -8,6 +8,7 @@ import { sha256, sharedData } from '../support/cli';
 import { uploadFile, waitImportJob } from '../support/import-api';
 import { writeShapefile } from '../../bench/import.bench';
 import type { ImportJobStatus } from '../../shared/importers/preview';
+import { connectionOf } from '../../electron/services/store/internal';
 
 const TXT = join(sharedData, 'boundary-txt', 'derived', 'chengqu_140502_CGCS2000_3GK_zone38_GBK.txt');
 const COUNTIES = join(sharedData, 'boundaries', 'tianditu_cgcs2000_simplified', 'shanxi_counties_tianditu.geojson');
@@ -136,7 +137,7 @@ describe('import API (stage → preview → start → job)', { timeout: 120_000 
     const other = ProjectStore.open(project);
     try {
       expect(other.listLayers().map((l) => l.table)).toEqual(layersBefore);
-      expect(other.connection().prepare("SELECT count(*) AS n FROM sqlite_master WHERE name LIKE '%big%'").get()).toEqual({ n: 0 });
+      expect(connectionOf(other.db).prepare("SELECT count(*) AS n FROM sqlite_master WHERE name LIKE '%big%'").get()).toEqual({ n: 0 });
       other.setMeta('helper-check', 'ok');
     } finally {
       other.close();

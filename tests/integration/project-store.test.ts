@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Feature, Geometry } from 'geojson';
-import { ProjectStore } from '../../electron/services/project-store';
+import { ProjectStore, SCHEMA_VERSION } from '../../electron/services/project-store';
 import type { CheckReport } from '../../shared/model/check';
 import { UserInputError } from '../../shared/model/errors';
 
@@ -134,7 +134,8 @@ describe('ProjectStore', () => {
     expect(srs.map((r) => r.srs_id)).toEqual([-1, 0, 4326, 4490]);
     expect(srs[3].definition).toContain('China Geodetic Coordinate System 2000');
     const attrs = db.prepare("SELECT table_name FROM gpkg_contents WHERE data_type = 'attributes' ORDER BY table_name").all() as { table_name: string }[];
-    expect(attrs.map((r) => r.table_name)).toEqual(['landgate_audit', 'landgate_check_parcels', 'landgate_checks', 'landgate_layers', 'landgate_meta']);
+    expect(attrs.map((r) => r.table_name)).toEqual(['landgate_audit', 'landgate_check_parcels', 'landgate_checks', 'landgate_layers', 'landgate_meta', 'landgate_parcel_verdicts', 'landgate_profiles']);
+    expect(db.prepare("SELECT value FROM landgate_meta WHERE key = 'schemaVersion'").get()).toEqual({ value: String(SCHEMA_VERSION) });
     db.close();
     expectUserError(() => ProjectStore.create(path), 'project.exists', /已存在/);
   });
@@ -397,23 +398,25 @@ describe('ProjectStore', () => {
       expect(spatial.stdout).not.toContain('id (String) = WS-1');
     });
 
-    it('adopts a plain GeoPackage written by GDAL: our tables appear on first write', () => {
+    it('refuses a plain GeoPackage written by GDAL as a project, and leaves it untouched', () => {
       const src = join(dir, 'plain.geojson');
       writeFileSync(src, JSON.stringify({ type: 'FeatureCollection', features: [feature({ type: 'Point', coordinates: [111.2, 35.1] }, { name: 'x' })] }));
       const path = join(dir, 'gdal-made.gpkg');
       execFileSync('ogr2ogr', ['-f', 'GPKG', path, src, '-nln', 'gdal_points']);
-      const store = ProjectStore.open(path);
-      expect(store.listLayers()).toEqual([]);
-      expect(store.listAudit()).toEqual([]);
-      store.writeLayer({ table: 'zones', kind: 'water-source-zone', sourceFile: null, originalCrs: 'EPSG:4490', features: zoneFeatures });
-      expect(store.listLayers().map((l) => l.table)).toEqual(['zones']);
-      expect(store.listAudit().map((a) => a.action)).toEqual(['import']);
-      store.close();
-      const result = spawnSync('ogrinfo', ['-so', path], { encoding: 'utf8' });
-      expect(result.stderr.trim()).toBe('');
-      expect(result.stdout).toMatch(/gdal_points \(Point\)/);
-      expect(result.stdout).toMatch(/zones \(Multi Polygon\)/);
-      expect(existsSync(path)).toBe(true);
+      const before = readFileSync(path);
+      for (const readonly of [false, true]) {
+        let error: unknown;
+        try {
+          ProjectStore.open(path, { readonly });
+        } catch (e) {
+          error = e;
+        }
+        expect(error).toBeInstanceOf(UserInputError);
+        expect((error as UserInputError).code).toBe('project.foreign-geopackage');
+        expect((error as UserInputError).messageZh).toContain('gdal-made.gpkg');
+        expect((error as UserInputError).messageZh).toContain('不是 LandGate 项目');
+      }
+      expect(readFileSync(path).equals(before)).toBe(true);
     });
   });
 });

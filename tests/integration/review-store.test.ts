@@ -8,6 +8,7 @@ import { generateDemoProject } from '../../electron/services/demo';
 import { ProjectStore } from '../../electron/services/project-store';
 import { ReviewStore } from '../../electron/services/review/review-store';
 import { conditionsFromFindings } from '../../shared/review/model';
+import { connectionOf } from '../../electron/services/store/internal';
 
 let dir: string;
 let path: string;
@@ -89,7 +90,7 @@ describe('review store: submissions, decisions, revisions, audit', () => {
       expect(d.revision).toBe(1);
       expect(d.checkId).toBe(check.checkId);
       expect(d.verdict).toBe('conditional');
-      const db = store.connection();
+      const db = connectionOf(store.db);
       expect(() => db.prepare('UPDATE landgate_decisions SET decision = ? WHERE id = ?').run('approved', d.id)).toThrow(/append-only/);
       expect(() => db.prepare('DELETE FROM landgate_decisions WHERE id = ?').run(d.id)).toThrow(/append-only/);
       // Signing again without naming the signed decision is refused.

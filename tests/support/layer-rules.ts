@@ -48,6 +48,27 @@ export const LAYER_RULES: LayerRule[] = [
     why: 'services never import electron, so the CLI and the browser-mode host can use them',
     forbiddenPackages: ['electron'],
   },
+  {
+    folder: 'electron',
+    why: 'only repositories touch the SQLite connection of a project: every read and write goes through a repository and its transaction',
+    forbiddenPatterns: [
+      {
+        pattern: /store\/internal['"]|better-sqlite3['"]/,
+        label: 'the project connection (store/internal) or better-sqlite3',
+        exceptIn: [
+          // the repositories of a project file
+          'electron/services/store/',
+          'electron/services/review/review-store.ts',
+          'electron/services/terrain/dem-store.ts',
+          'electron/services/terrain/basemaps.ts',
+          // the exchange package: its own tables in a GeoPackage LandGate writes
+          'electron/services/reports/review-package.ts',
+          // reading a GeoPackage the user imports (a source file, not a project)
+          'electron/services/importers/gpkg.ts',
+        ],
+      },
+    ],
+  },
 ];
 
 const SOURCE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.mjs', '.cjs'];
@@ -88,7 +109,8 @@ export function checkSource(root: string, file: string, source: string, rule: La
   }
   const code = source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:])\/\/.*$/gm, '$1');
   for (const { pattern, label, exceptIn } of rule.forbiddenPatterns ?? []) {
-    if (exceptIn?.includes(file)) continue;
+    // an entry ending in '/' excepts a whole folder
+    if (exceptIn?.some((except) => (except.endsWith('/') ? file.startsWith(except) : file === except))) continue;
     if (pattern.test(code)) violations.push(`${file}: uses ${label} (${rule.why})`);
   }
   return violations;

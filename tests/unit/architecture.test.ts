@@ -27,5 +27,9 @@ describe('layer rules (architecture.md)', () => {
   it('catch a service importing electron, but not comments that mention it', () => {
     expect(checkSource(root, 'electron/services/bad.ts', "import { app } from 'electron';", rule('electron/services'))).toHaveLength(1);
     expect(checkSource(root, 'electron/services/ok.ts', "// never import { app } from 'electron'\nexport const a = 1;", rule('electron/services'))).toEqual([]);
+    // only repositories reach the project's SQLite connection
+    expect(checkSource(root, 'electron/services/api-service.ts', "import { connectionOf } from './store/internal';", rule('electron'))).toHaveLength(1);
+    expect(checkSource(root, 'electron/cli/commands/x.ts', "import Database from 'better-sqlite3';", rule('electron'))).toHaveLength(1);
+    expect(checkSource(root, 'electron/services/store/checks.ts', "import { connectionOf } from './internal';", rule('electron'))).toEqual([]);
   });
 });

@@ -26,6 +26,7 @@ import { decisionContent, type Decision, type PackageProvenance } from '../../..
 import { ProjectStore } from '../project-store';
 import { ReviewStore, currentUser } from '../review/review-store';
 import { createFileAtomically } from './output';
+import { connectionOf } from '../store/internal';
 
 export const PACKAGE_FORMAT = 'landgate-review-package/1';
 
@@ -132,7 +133,7 @@ export function exportPackage(source: ProjectStore, target: string, options: { p
   const pkg = ProjectStore.create(target, { title: `审查包：${department}（${exportedAt.slice(0, 10)}）` });
   let decisionCount = 0;
   try {
-    const db = pkg.connection();
+    const db = connectionOf(pkg.db);
     pkg.transaction(() => {
       db.exec(PACKAGE_SQL);
       const contents = db.prepare("INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change) VALUES (?, 'attributes', ?, ?, ?)");
@@ -212,7 +213,7 @@ export function importPackage(target: ProjectStore, pkgPath: string): { layers: 
   const name = basename(pkgPath);
   const pkg = ProjectStore.open(pkgPath, { readonly: true });
   try {
-    const db = pkg.connection();
+    const db = connectionOf(pkg.db);
     const manifest = readManifest(db, name);
     const findings = db.prepare('SELECT * FROM landgate_pkg_findings ORDER BY id').all() as Record<string, unknown>[];
     const decisions = (db.prepare('SELECT original_id, decision_json, content_hash FROM landgate_pkg_decisions ORDER BY id').all() as { original_id: number; decision_json: string; content_hash: string }[]).map((r) => {

@@ -84,29 +84,7 @@ export async function buildMonthlySummary(store: ProjectStore, options: { month:
   const month = options.month;
   const end = monthEnd(month);
   const review = new ReviewStore(store);
-  const db = store.connection();
-  const hasChecks = !!db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'landgate_check_parcels'").get();
-  const checkRows: CheckRow[] = hasChecks
-    ? (
-        db
-          .prepare(
-            `SELECT p.check_id, c.parcel_table, p.checked_at, c.trigger_source, p.profile, p.parcel_id, p.verdict, p.findings_json, p.suspect_hits, p.contaminated_hits
-             FROM landgate_check_parcels p JOIN landgate_checks c ON c.id = p.check_id ORDER BY p.id`,
-          )
-          .all() as Record<string, unknown>[]
-      ).map((r) => ({
-        checkId: Number(r.check_id),
-        table: (r.parcel_table as string | null) ?? null,
-        checkedAt: String(r.checked_at),
-        trigger: String(r.trigger_source),
-        profile: String(r.profile),
-        parcelId: String(r.parcel_id),
-        verdict: r.verdict as Verdict,
-        findings: JSON.parse(String(r.findings_json)) as Finding[],
-        suspectHits: JSON.parse(String(r.suspect_hits)) as string[],
-        contaminatedHits: JSON.parse(String(r.contaminated_hits)) as string[],
-      }))
-    : [];
+  const checkRows: CheckRow[] = store.checks.history();
   const submissions = review.listSubmissions();
   const decisions = review.allDecisions();
   const authority = options.authority?.trim() || store.getMeta('authority') || store.info().title;

@@ -34,6 +34,7 @@ import {
   type Submission,
 } from '../../../shared/review/model';
 import type { AuditEntry, ProjectStore } from '../project-store';
+import { connectionOf } from '../store/internal';
 
 const REVIEW_SQL = `
 CREATE TABLE IF NOT EXISTS landgate_submissions (
@@ -152,7 +153,7 @@ export class ReviewStore {
 
   constructor(project: ProjectStore) {
     this.project = project;
-    this.db = project.connection();
+    this.db = connectionOf(project.db);
   }
 
   private hasTable(name: string): boolean {

@@ -17,6 +17,7 @@ import { PMTiles, type Source } from 'pmtiles';
 import { UserInputError } from '../../../shared/model/errors';
 import type { BasemapInfo } from '../../../shared/terrain/types';
 import { ProjectStore } from '../project-store';
+import { connectionOf } from '../store/internal';
 
 export type { BasemapInfo };
 
@@ -197,7 +198,7 @@ export async function addBasemap(projectPath: string, file: string, options: { n
     addedAt: new Date().toISOString(),
   };
   const store = ProjectStore.open(projectPath);
-  const db = store.connection();
+  const db = connectionOf(store.db);
   try {
     db.transaction(() => {
       store.ensureWritable(); // a plain GeoPackage gets the landgate_* tables, in this transaction

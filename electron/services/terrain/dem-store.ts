@@ -19,6 +19,7 @@ import { UserInputError } from '../../../shared/model/errors';
 import type { DemGridInfo, DemRowSource } from '../../../shared/terrain/grid';
 import { decodePng, encodePng16 } from '../../../shared/terrain/png';
 import { ProjectStore } from '../project-store';
+import { connectionOf } from '../store/internal';
 
 export const DEM_TABLE = 'landgate_dem';
 export const DEM_TILE = 256;
@@ -113,7 +114,7 @@ export class DemWriter {
   constructor(projectPath: string, info: DemGridInfo, options: { integer: boolean; files: string[]; importedAt?: string }) {
     // the project store's own connection: its schema helpers run inside our transaction
     this.store = ProjectStore.open(projectPath);
-    this.db = this.store.connection();
+    this.db = connectionOf(this.store.db);
     this.info = info;
     this.integer = options.integer;
     this.files = options.files;

@@ -1,0 +1,186 @@
+/**
+ * Check records: every check run (the query record of 沁政办发〔2021〕19号 土壤 9, never
+ * overwritten: landgate_checks + landgate_check_parcels) and the latest verdict per parcel
+ * (landgate_parcel_verdicts, derived, rewritten by every recorded check).
+ */
+import type { CheckReport, Finding, Verdict } from '../../../shared/model/check';
+import { UserInputError } from '../../../shared/model/errors';
+import { currentUser, type AuditRepository } from './audit';
+import { connectionOf } from './internal';
+import type { ProjectDb } from './project-db';
+import { nowIso } from './schema';
+
+/** One stored check run. */
+export interface CheckRecord {
+  id: number;
+  checkedAt: string;
+  recordedAt: string;
+  user: string;
+  profile: string;
+  profileVersion: string | null;
+  parcelTable: string | null;
+  parcelsSource: string;
+  trigger: 'ui' | 'cli';
+  parcelCount: number;
+}
+
+/** One row of the per-parcel query record (污染地块信息系统 查询记录). */
+export interface CheckParcelRecord {
+  checkId: number;
+  parcelId: string;
+  parcelName: string | null;
+  checkedAt: string;
+  profile: string;
+  verdict: string;
+  suspectHits: string[];
+  contaminatedHits: string[];
+}
+
+export class CheckRepository {
+  constructor(
+    private readonly db: ProjectDb,
+    private readonly audit: AuditRepository,
+  ) {}
+
+  private get sql() {
+    return connectionOf(this.db);
+  }
+
+  record(report: CheckReport, context: { parcelTable: string | null; parcelsSource: string; trigger: 'ui' | 'cli' }): number {
+    return this.db.transaction(() => {
+      this.db.ensureWritable();
+      const recordedAt = nowIso();
+      const user = currentUser();
+      const result = this.sql
+        .prepare(
+          'INSERT INTO landgate_checks (checked_at, recorded_at, user, profile, profile_version, parcel_table, parcels_source, trigger_source, parcel_count, report_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        )
+        .run(report.checkedAt, recordedAt, user, report.profile, report.profileVersion ?? null, context.parcelTable, context.parcelsSource, context.trigger, report.parcels.length, JSON.stringify(report));
+      const checkId = Number(result.lastInsertRowid);
+      const insertParcel = this.sql.prepare(
+        'INSERT INTO landgate_check_parcels (check_id, parcel_id, parcel_name, checked_at, profile, verdict, suspect_hits, contaminated_hits, findings_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      );
+      const verdicts: Record<string, number> = { prohibited: 0, conditional: 0, permitted: 0 };
+      for (const parcel of report.parcels) {
+        const hits = (kind: string) => [...new Set(parcel.findings.filter((f) => f.layerKind === kind && f.featureId !== undefined).map((f) => f.featureId as string))];
+        insertParcel.run(
+          checkId,
+          parcel.id,
+          parcel.name ?? null,
+          report.checkedAt,
+          report.profile,
+          parcel.verdict,
+          JSON.stringify(hits('suspect-parcel')),
+          JSON.stringify(hits('contaminated-parcel')),
+          JSON.stringify(parcel.findings),
+        );
+        verdicts[parcel.verdict] = (verdicts[parcel.verdict] ?? 0) + 1;
+      }
+      if (context.parcelTable !== null) this.recordLatestVerdicts(context.parcelTable, checkId, report.checkedAt, report.parcels);
+      this.audit.appendInTransaction({
+        action: 'check',
+        at: recordedAt,
+        user,
+        detail: { checkId, profile: report.profile, profileVersion: report.profileVersion ?? null, checkedAt: report.checkedAt, parcelTable: context.parcelTable, parcelsSource: context.parcelsSource, trigger: context.trigger, parcelCount: report.parcels.length, verdicts },
+      });
+      return checkId;
+    });
+  }
+
+  /**
+   * The latest verdict per parcel (landgate_parcel_verdicts): a derived table, rewritten by every
+   * recorded check, so the list can filter and sort by verdict and the map colour by it without
+   * reading the check history. Must run inside the transaction that records the check.
+   */
+  recordLatestVerdicts(parcelTable: string, checkId: number, checkedAt: string, parcels: readonly { id: string; verdict: string }[]): void {
+    const upsert = this.sql.prepare(
+      'INSERT INTO landgate_parcel_verdicts (parcel_table, parcel_id, verdict, check_id, checked_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(parcel_table, parcel_id) DO UPDATE SET verdict = excluded.verdict, check_id = excluded.check_id, checked_at = excluded.checked_at',
+    );
+    for (const parcel of parcels) upsert.run(parcelTable, parcel.id, parcel.verdict, checkId, checkedAt);
+  }
+
+  /** Latest recorded verdicts of these parcels (absent = never checked). */
+  latestVerdicts(parcelTable: string, ids: readonly string[]): Map<string, string> {
+    const out = new Map<string, string>();
+    if (!this.db.hasTable('landgate_parcel_verdicts') || ids.length === 0) return out;
+    const select = this.sql.prepare(`SELECT parcel_id, verdict FROM landgate_parcel_verdicts WHERE parcel_table = ? AND parcel_id IN (${ids.map(() => '?').join(',')})`);
+    for (const row of select.all(parcelTable, ...ids) as { parcel_id: string; verdict: string }[]) out.set(row.parcel_id, row.verdict);
+    return out;
+  }
+
+  /** Every per-parcel record with its findings and the check it belongs to, oldest first (the monthly table). */
+  history(): { checkId: number; table: string | null; checkedAt: string; trigger: string; profile: string; parcelId: string; verdict: Verdict; findings: Finding[]; suspectHits: string[]; contaminatedHits: string[] }[] {
+    if (!this.db.hasTable('landgate_check_parcels')) return [];
+    const rows = this.sql
+      .prepare(
+        `SELECT p.check_id, c.parcel_table, p.checked_at, c.trigger_source, p.profile, p.parcel_id, p.verdict, p.findings_json, p.suspect_hits, p.contaminated_hits
+         FROM landgate_check_parcels p JOIN landgate_checks c ON c.id = p.check_id ORDER BY p.id`,
+      )
+      .all() as Record<string, unknown>[];
+    return rows.map((r) => ({
+      checkId: Number(r.check_id),
+      table: (r.parcel_table as string | null) ?? null,
+      checkedAt: String(r.checked_at),
+      trigger: String(r.trigger_source),
+      profile: String(r.profile),
+      parcelId: String(r.parcel_id),
+      verdict: r.verdict as Verdict,
+      findings: JSON.parse(String(r.findings_json)) as Finding[],
+      suspectHits: JSON.parse(String(r.suspect_hits)) as string[],
+      contaminatedHits: JSON.parse(String(r.contaminated_hits)) as string[],
+    }));
+  }
+
+  /** Stored check runs, oldest first. */
+  list(): CheckRecord[] {
+    if (!this.db.hasTable('landgate_checks')) return [];
+    const rows = this.sql.prepare('SELECT id, checked_at, recorded_at, user, profile, profile_version, parcel_table, parcels_source, trigger_source, parcel_count FROM landgate_checks ORDER BY id').all() as Record<string, unknown>[];
+    return rows.map((r) => ({
+      id: Number(r.id),
+      checkedAt: String(r.checked_at),
+      recordedAt: String(r.recorded_at),
+      user: String(r.user),
+      profile: String(r.profile),
+      profileVersion: (r.profile_version as string | null) ?? null,
+      parcelTable: (r.parcel_table as string | null) ?? null,
+      parcelsSource: String(r.parcels_source),
+      trigger: r.trigger_source as 'ui' | 'cli',
+      parcelCount: Number(r.parcel_count),
+    }));
+  }
+
+  /** The full report of a stored check. */
+  report(checkId: number): CheckReport {
+    const row = this.db.hasTable('landgate_checks') ? (this.sql.prepare('SELECT report_json FROM landgate_checks WHERE id = ?').get(checkId) as { report_json: string } | undefined) : undefined;
+    if (!row) throw new UserInputError('check.unknown', `项目中没有编号为 ${checkId} 的审查记录。`, `No check record ${checkId}.`);
+    return JSON.parse(row.report_json) as CheckReport;
+  }
+
+  /** The per-parcel query records (optionally of one parcel id), oldest first. */
+  parcels(filter: { parcelId?: string; checkId?: number } = {}): CheckParcelRecord[] {
+    if (!this.db.hasTable('landgate_check_parcels')) return [];
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (filter.parcelId !== undefined) {
+      where.push('parcel_id = ?');
+      params.push(filter.parcelId);
+    }
+    if (filter.checkId !== undefined) {
+      where.push('check_id = ?');
+      params.push(filter.checkId);
+    }
+    const rows = this.sql
+      .prepare(`SELECT check_id, parcel_id, parcel_name, checked_at, profile, verdict, suspect_hits, contaminated_hits FROM landgate_check_parcels ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id`)
+      .all(...params) as Record<string, unknown>[];
+    return rows.map((r) => ({
+      checkId: Number(r.check_id),
+      parcelId: String(r.parcel_id),
+      parcelName: (r.parcel_name as string | null) ?? null,
+      checkedAt: String(r.checked_at),
+      profile: String(r.profile),
+      verdict: String(r.verdict),
+      suspectHits: JSON.parse(String(r.suspect_hits)) as string[],
+      contaminatedHits: JSON.parse(String(r.contaminated_hits)) as string[],
+    }));
+  }
+}

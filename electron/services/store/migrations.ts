@@ -1,0 +1,51 @@
+/**
+ * Schema migrations of a LandGate project. A project written by an older LandGate is upgraded when
+ * it is opened for writing, every step in one transaction with the version bump, so a failed
+ * step leaves the file as it was (tests/integration/project-migration.test.ts opens a committed
+ * version-1 project).
+ *
+ * Add a step: append a migration with `to` = the new version, raise SCHEMA_VERSION, and update
+ * LANDGATE_SQL so a new project is created at the same schema directly.
+ */
+import type Database from 'better-sqlite3';
+import { quoteId } from './feature-request';
+import { idIndexSql, LANDGATE_SQL, registerLandgateTables } from './schema';
+
+export interface Migration {
+  /** The schema version after this step. */
+  to: number;
+  /** What the step does, for the audit entry of the upgrade. */
+  description: string;
+  run(db: Database.Database, at: string): void;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    to: 2,
+    description: '要素编号建立索引（去除首尾空格）；新增地块最新审查结论表；审查规则配置表登记为属性表',
+    run(db, at) {
+      // LANDGATE_SQL is all CREATE … IF NOT EXISTS: it adds exactly the tables version 1 lacked.
+      db.exec(LANDGATE_SQL);
+      const layers = db.prepare('SELECT table_name, columns FROM landgate_layers').all() as { table_name: string; columns: string }[];
+      for (const layer of layers) {
+        const columns = JSON.parse(layer.columns) as { key: string; column: string }[];
+        const idColumn = columns.find((c) => c.key === 'id');
+        if (idColumn) {
+          // Lookups by id are equalities on the index; version 1 kept ids as the file had them.
+          const column = quoteId(idColumn.column);
+          db.exec(`UPDATE ${quoteId(layer.table_name)} SET ${column} = trim(${column}) WHERE ${column} != trim(${column})`);
+        }
+        const sql = idIndexSql(layer.table_name, columns);
+        if (sql) db.exec(sql);
+      }
+      // The latest verdict per parcel, from the check history (newest record wins).
+      db.exec(`INSERT OR REPLACE INTO landgate_parcel_verdicts (parcel_table, parcel_id, verdict, check_id, checked_at)
+        SELECT c.parcel_table, p.parcel_id, p.verdict, p.check_id, p.checked_at
+        FROM landgate_check_parcels p JOIN landgate_checks c ON c.id = p.check_id
+        WHERE c.parcel_table IS NOT NULL ORDER BY p.id`);
+      registerLandgateTables(db, at);
+    },
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length ? MIGRATIONS[MIGRATIONS.length - 1].to : 1;

@@ -1,0 +1,239 @@
+/**
+ * One open project file: the connection (handed only to repositories, see internal.ts),
+ * transactions, project metadata, the data version, and the versioned schema with its migrations.
+ *
+ * GDAL and QGIS must open the file and see every layer, so everything follows the spec: core
+ * tables, application_id 'GPKG', user_version 10300, standard geometry blobs, the
+ * `gpkg_rtree_index` extension with its standard triggers (whose ST_* functions we register).
+ */
+import Database from 'better-sqlite3';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import { UserInputError } from '../../../shared/model/errors';
+import { bindConnection } from './internal';
+import { MIGRATIONS, SCHEMA_VERSION } from './migrations';
+import {
+  appendOnlyTriggersSql,
+  GPKG_APPLICATION_ID,
+  GPKG_CORE_SQL,
+  GPKG_USER_VERSION,
+  insertRequiredSrs,
+  LANDGATE_SQL,
+  nowIso,
+  registerGpkgFunctions,
+  registerLandgateTables,
+  sqliteOptions,
+} from './schema';
+
+export { SCHEMA_VERSION } from './migrations';
+
+/** What a migration on open did (the caller records it in the audit log in the same transaction). */
+export interface SchemaUpgrade {
+  from: number;
+  to: number;
+  steps: string[];
+}
+
+export class ProjectDb {
+  readonly path: string;
+  readonly readonly: boolean;
+  private readonly db: Database.Database;
+  private closed = false;
+
+  private constructor(path: string, db: Database.Database, readonly: boolean) {
+    this.path = path;
+    this.db = db;
+    this.readonly = readonly;
+    bindConnection(this, db);
+  }
+
+  get fileName(): string {
+    return basename(this.path);
+  }
+
+  /**
+   * A new project at the current schema. `seed` runs in the creating transaction (title, first
+   * audit entry): a failure leaves no file behind.
+   */
+  static create(path: string, seed: (db: ProjectDb, createdAt: string) => void, createdAt: string = nowIso()): ProjectDb {
+    const absolute = resolve(path);
+    const name = basename(absolute);
+    if (existsSync(absolute)) {
+      throw new UserInputError('project.exists', `项目文件“${name}”已存在，不会覆盖。请换一个文件名或先删除它。`, `Project file "${absolute}" already exists; refusing to overwrite it.`);
+    }
+    let connection: Database.Database;
+    try {
+      connection = new Database(absolute, sqliteOptions());
+    } catch (error) {
+      throw new UserInputError('project.create-failed', `无法创建项目文件“${name}”：${(error as Error).message}`, `Cannot create project file "${absolute}": ${(error as Error).message}`);
+    }
+    registerGpkgFunctions(connection);
+    try {
+      connection.pragma(`application_id = ${GPKG_APPLICATION_ID}`);
+      connection.pragma(`user_version = ${GPKG_USER_VERSION}`);
+      connection.pragma('journal_mode = WAL');
+      const db = new ProjectDb(absolute, connection, false);
+      connection.transaction(() => {
+        connection.exec(GPKG_CORE_SQL);
+        insertRequiredSrs(connection);
+        connection.exec(LANDGATE_SQL);
+        connection.exec(appendOnlyTriggersSql());
+        registerLandgateTables(connection, createdAt);
+        db.setMetaRaw('schemaVersion', String(SCHEMA_VERSION));
+        db.setMetaRaw('application', 'LandGate');
+        db.setMetaRaw('created', createdAt);
+        db.setMetaRaw('dataVersion', '1');
+        seed(db, createdAt);
+      })();
+      return db;
+    } catch (error) {
+      connection.close();
+      throw error;
+    }
+  }
+
+  /**
+   * Opens a LandGate project. A plain GeoPackage (no landgate_meta) is refused rather than adopted:
+   * writing our tables into a bureau's GeoPackage would change a file the user did not give us as
+   * a project. A project from a newer LandGate is refused without being touched. An older one is
+   * upgraded in one transaction when opened for writing (`onUpgrade` records it, in the same
+   * transaction); opened read-only, it is read as it is.
+   */
+  static open(path: string, options: { readonly?: boolean; onUpgrade?: (db: ProjectDb, upgrade: SchemaUpgrade) => void } = {}): ProjectDb {
+    const absolute = resolve(path);
+    const name = basename(absolute);
+    const notProject = (reason: string, reasonEn: string) =>
+      new UserInputError('project.invalid', `文件“${name}”不是 LandGate 项目（GeoPackage）：${reason}`, `"${absolute}" is not a LandGate project (GeoPackage): ${reasonEn}`);
+    if (!existsSync(absolute) || !statSync(absolute).isFile()) {
+      throw new UserInputError('project.not-found', `项目文件“${name}”不存在（${absolute}）。`, `Project file "${absolute}" does not exist.`);
+    }
+    if (!hasSqliteHeader(absolute)) throw notProject('不是 SQLite 数据库文件。', 'not an SQLite database.');
+    const readonly = !!options.readonly;
+    let connection: Database.Database;
+    try {
+      connection = new Database(absolute, { ...sqliteOptions(), readonly, fileMustExist: true });
+    } catch (error) {
+      throw notProject(`无法打开（${(error as Error).message}）。`, `cannot open (${(error as Error).message}).`);
+    }
+    try {
+      registerGpkgFunctions(connection);
+      const tables = new Set((connection.prepare("SELECT name FROM sqlite_master WHERE type IN ('table','view')").all() as { name: string }[]).map((r) => r.name));
+      if (!tables.has('gpkg_contents') || !tables.has('gpkg_spatial_ref_sys') || !tables.has('gpkg_geometry_columns')) {
+        throw notProject('缺少 GeoPackage 系统表（gpkg_contents / gpkg_spatial_ref_sys / gpkg_geometry_columns）。', 'missing the GeoPackage core tables.');
+      }
+      if (!tables.has('landgate_meta')) {
+        throw new UserInputError(
+          'project.foreign-geopackage',
+          `文件“${name}”是 GeoPackage，但不是 LandGate 项目（没有 LandGate 的项目表），未作任何改动。请新建项目（landgate init 或“新建项目”），再把其中的图层导入项目（landgate import … --layer 图层名）。`,
+          `"${absolute}" is a GeoPackage but not a LandGate project (no landgate_meta); it was not changed. Create a project and import its layers instead.`,
+        );
+      }
+      const row = connection.prepare("SELECT value FROM landgate_meta WHERE key = 'schemaVersion'").get() as { value: string } | undefined;
+      const version = row ? Number(row.value) : NaN;
+      if (!Number.isInteger(version) || version < 1) throw notProject('landgate_meta 表缺少 schemaVersion。', 'landgate_meta has no schemaVersion.');
+      if (version > SCHEMA_VERSION) {
+        throw notProject(`由更新版本的 LandGate 创建（数据版本 ${version}，本程序支持 ${SCHEMA_VERSION}），请升级 LandGate 后再打开；文件未作任何改动。`, `written by a newer LandGate (schema ${version} > ${SCHEMA_VERSION}); not changed.`);
+      }
+      const db = new ProjectDb(absolute, connection, readonly);
+      if (!readonly) {
+        if (version < SCHEMA_VERSION) db.migrate(version, options.onUpgrade);
+        connection.pragma('journal_mode = WAL');
+      }
+      return db;
+    } catch (error) {
+      connection.close();
+      if (error instanceof UserInputError) throw error;
+      const code = (error as { code?: string }).code;
+      if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') throw notProject('文件已损坏或不是数据库。', 'corrupt or not a database.');
+      throw error;
+    }
+  }
+
+  /** Every pending step and the version bump in one transaction: all of them land, or none. */
+  private migrate(from: number, onUpgrade?: (db: ProjectDb, upgrade: SchemaUpgrade) => void): void {
+    const steps = MIGRATIONS.filter((m) => m.to > from);
+    const at = nowIso();
+    try {
+      this.db.transaction(() => {
+        for (const step of steps) step.run(this.db, at);
+        this.setMetaRaw('schemaVersion', String(SCHEMA_VERSION));
+        if (this.getMeta('dataVersion') === undefined) this.setMetaRaw('dataVersion', '1');
+        onUpgrade?.(this, { from, to: SCHEMA_VERSION, steps: steps.map((s) => s.description) });
+      })();
+    } catch (error) {
+      if (error instanceof UserInputError) throw error;
+      throw new UserInputError(
+        'project.migration-failed',
+        `项目“${this.fileName}”升级到数据版本 ${SCHEMA_VERSION} 失败（${(error as Error).message}），文件未作任何改动。`,
+        `Upgrading project "${this.path}" from schema ${from} to ${SCHEMA_VERSION} failed (${(error as Error).message}); the file was not changed.`,
+      );
+    }
+  }
+
+  hasTable(name: string): boolean {
+    return !!this.db.prepare("SELECT 1 FROM sqlite_master WHERE type IN ('table','view') AND lower(name) = lower(?)").get(name);
+  }
+
+  /** Throws a user-facing error when the project was opened read-only. */
+  ensureWritable(): void {
+    if (this.readonly) {
+      throw new UserInputError('project.readonly', `项目文件“${this.fileName}”以只读方式打开，不能写入。`, `Project "${this.path}" is open read-only.`);
+    }
+  }
+
+  get inTransaction(): boolean {
+    return this.db.inTransaction;
+  }
+
+  /** Runs fn in one transaction (nested calls become savepoints); any throw rolls everything back. */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  getMeta(key: string): string | undefined {
+    const row = this.db.prepare('SELECT value FROM landgate_meta WHERE key = ?').get(key) as { value: string } | undefined;
+    return row?.value;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.ensureWritable();
+    this.transaction(() => this.setMetaRaw(key, value));
+  }
+
+  /** Inside a repository's transaction. */
+  setMetaRaw(key: string, value: string): void {
+    this.db.prepare('INSERT INTO landgate_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+  }
+
+  /**
+   * The version of what checks read (reference layers, project profiles): bumped by every write to
+   * them, so a reference index built for one version is never used for another, by this process
+   * or another one writing the same file.
+   */
+  dataVersion(): number {
+    return Number(this.getMeta('dataVersion') ?? '1');
+  }
+
+  /** Inside the transaction of the write that changes reference data or profiles. */
+  bumpDataVersion(): void {
+    this.setMetaRaw('dataVersion', String(this.dataVersion() + 1));
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.db.close();
+  }
+}
+
+/** Only these SQLite files are GeoPackages we can open: magic header "SQLite format 3\0". */
+function hasSqliteHeader(path: string): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    const header = Buffer.alloc(16);
+    const n = readSync(fd, header, 0, 16, 0);
+    return n === 16 && header.toString('latin1') === 'SQLite format 3\u0000';
+  } finally {
+    closeSync(fd);
+  }
+}
