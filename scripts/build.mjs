@@ -42,6 +42,15 @@ if (!only || only === 'electron') {
     format: 'cjs',
     external: ['better-sqlite3'],
   });
+  // The check service's worker (the reference index of the open project), like the import worker:
+  // it opens the project itself, so better-sqlite3 stays in node_modules.
+  await esbuild({
+    ...common,
+    entryPoints: [join(root, 'electron/services/check/check-host.worker.ts')],
+    outfile: join(root, 'dist/electron/check-host.worker.cjs'),
+    format: 'cjs',
+    external: ['better-sqlite3'],
+  });
   // A sandboxed preload must be a single CommonJS file that requires nothing but 'electron'.
   await esbuild({
     ...common,

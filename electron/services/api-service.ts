@@ -4,12 +4,8 @@
  * so the two modes cannot drift apart.
  */
 import { basename } from 'node:path';
-import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import { API_METHODS, type LandGateApi } from '../../shared/api/contract';
-import type { CheckReport } from '../../shared/model/check';
 import { UserInputError } from '../../shared/model/errors';
-import { REFERENCE_LAYER_KINDS, type ReferenceLayerKind } from '../../shared/model/layers';
-import { buildReferenceIndex, checkParcels, type ReferenceIndex, type ReferenceLayer } from '../../shared/rules/engine';
 import { SweepJobs } from './batch-check';
 import { listAllProfiles, resolveProfile, saveProfile } from './profiles';
 import { ProjectStore } from './project-store';
@@ -19,6 +15,8 @@ import { TerrainService, type TileResponse } from './terrain/tiles';
 import { buildBandsLayer, DEFAULT_LEVELS, parseLevels, uniqueBandTable } from './terrain/bands-service';
 import { ImportStaging } from './importers/staging';
 import { saveParcel } from './parcel-edit';
+import { CheckService } from './check/check-service';
+import { readParcelLayer, readReferenceLayers } from './check/reference-data';
 import { createFeatureApi } from './map/feature-api';
 import { createParcelQueryApi } from './parcels/parcel-query';
 import { createSweepResultsApi } from './sweep/sweep-api';
@@ -29,31 +27,17 @@ export interface ApiService extends LandGateApi {
   tile?(pathname: string): Promise<TileResponse | null>;
 }
 
-/** Reads every reference layer of the project, grouped for the engine. */
-export function readReferenceLayers(store: ProjectStore): ReferenceLayer[] {
-  return store
-    .listLayers()
-    .filter((layer) => (REFERENCE_LAYER_KINDS as readonly string[]).includes(layer.kind))
-    .map((layer) => ({ table: layer.table, kind: layer.kind as ReferenceLayerKind, features: store.readFeatures(layer.table).features }));
-}
-
-export function readParcelLayer(store: ProjectStore, table: string): Feature<Polygon | MultiPolygon>[] {
-  const layer = store.getLayer(table);
-  if (layer.kind !== 'parcel') {
-    throw new UserInputError('parcels.not-parcel-layer', `图层“${table}”不是报件地块图层（类型为 ${layer.kind}）。`, `Layer "${table}" is not a parcel layer (kind ${layer.kind}).`);
-  }
-  return store.readFeatures(table).features as Feature<Polygon | MultiPolygon>[];
-}
+export { readParcelLayer, readReferenceLayers } from './check/reference-data';
 
 export function createApiService(projectPath: string): ApiService {
   const store = ProjectStore.open(projectPath);
-  // The reference index is built once per service; layer imports through the UI will invalidate it
-  // (ingestion issue). Building it lazily keeps startup instant on big projects.
-  let referenceIndex: ReferenceIndex | null = null;
-  const index = () => (referenceIndex ??= buildReferenceIndex(readReferenceLayers(store)));
-  // UI imports: staged uploads + jobs; a finished import invalidates the reference index
+  // The reference index is built in the background from the moment the project opens, once per
+  // data version (every write to a reference layer or profile bumps it, whichever process makes it).
+  const checks = new CheckService(store);
+  void checks.warm();
+  // UI imports: staged uploads + jobs (an import bumps the data version in its own transaction)
   let staging: ImportStaging | null = null;
-  const imports = () => (staging ??= new ImportStaging(store, () => (referenceIndex = null)));
+  const imports = () => (staging ??= new ImportStaging(store, () => undefined));
 
   let terrainService: TerrainService | null = null;
   const terrain = () => (terrainService ??= new TerrainService(store.path));
@@ -97,13 +81,7 @@ export function createApiService(projectPath: string): ApiService {
     },
     ...createSweepResultsApi(store, () => sweeps()),
     async checkParcel({ table, parcelId, profile }) {
-      const parcel = readParcelLayer(store, table).find((f) => String(f.id ?? f.properties?.id) === parcelId);
-      if (!parcel) {
-        throw new UserInputError('parcels.unknown-id', `图层“${table}”中没有编号为“${parcelId}”的地块。`, `No parcel "${parcelId}" in layer "${table}".`);
-      }
-      const report: CheckReport = attachElevation(store, checkParcels(index(), [parcel], resolveProfile(profile, store), { includeGeometry: true }), [parcel]);
-      store.recordCheck(report, { parcelTable: table, parcelsSource: `${store.path}#${table}`, trigger: 'ui' });
-      return report;
+      return checks.checkParcel(table, parcelId, resolveProfile(profile, store));
     },
     async stageImportFiles(request) {
       return imports().stage(request);
@@ -137,7 +115,6 @@ export function createApiService(projectPath: string): ApiService {
       const levels = request?.levels?.length ? parseLevels(request.levels.join(',')) : [...DEFAULT_LEVELS];
       const table = request?.table || uniqueBandTable(store);
       const result = await buildBandsLayer(store.path, { levels, table, smooth: !!request?.smooth });
-      referenceIndex = null; // the new band layer takes part in the next check
       return { table: result.table, levels: result.levels, nodataCells: result.nodataCells };
     },
     async saveParcel(request) {
@@ -148,6 +125,7 @@ export function createApiService(projectPath: string): ApiService {
       return terrain().handle(pathname);
     },
     close() {
+      checks.close();
       terrainService?.close();
       staging?.dispose();
       store.close();

@@ -17,8 +17,8 @@ export type ParcelResultWithElevation = ParcelResult & { elevation?: ParcelEleva
 export function projectBandLevels(store: ProjectStore): number[] {
   const levels = new Set<number>();
   for (const layer of store.listLayers().filter((l) => l.kind === 'elevation-band')) {
-    for (const f of store.readFeatures(layer.table).features) {
-      const v = Number(f.properties?.belowM);
+    for (const f of store.iterateFeatures(layer.table, { geometry: false, attributes: ['belowM'] })) {
+      const v = Number(f.properties.belowM);
       if (Number.isFinite(v)) levels.add(v);
     }
   }

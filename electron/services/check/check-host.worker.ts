@@ -1,0 +1,58 @@
+/**
+ * The check service's worker thread: holds the project's reference index for one data version
+ * and checks the parcels it is sent. Building the index takes seconds on a county; here it never
+ * blocks the thread that answers the map, the list and the other requests.
+ *
+ * It reads the project through its own read-only connection (WAL lets it read while the main
+ * thread writes) and rebuilds the index when the data version it reads has changed, so a
+ * reference layer imported by another process is seen at the next check.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { Feature, MultiPolygon, Polygon } from 'geojson';
+import { buildReferenceIndex, checkParcels, type ReferenceIndex } from '../../../shared/rules/engine';
+import type { Profile } from '../../../shared/rules/profile';
+import type { CheckReport } from '../../../shared/model/check';
+import { ProjectStore } from '../project-store';
+import { readReferenceLayers } from './reference-data';
+
+export type CheckHostRequest =
+  | { type: 'warm'; requestId: number }
+  | { type: 'check'; requestId: number; parcels: Feature<Polygon | MultiPolygon>[]; profile: Profile; includeGeometry: boolean; checkedAt: string };
+
+export type CheckHostReply =
+  | { type: 'warmed'; requestId: number; dataVersion: number; buildMs: number | null }
+  | { type: 'result'; requestId: number; report: CheckReport; dataVersion: number; buildMs: number | null }
+  | { type: 'error'; requestId: number; message: string };
+
+const port = parentPort;
+if (!port) throw new Error('check-host.worker.ts must run in a worker thread');
+const { projectPath } = workerData as { projectPath: string };
+
+let store: ProjectStore | null = null;
+let built: { version: number; index: ReferenceIndex } | null = null;
+
+/** The index for the project's current data version; the build time when it had to be built. */
+function currentIndex(): { index: ReferenceIndex; version: number; buildMs: number | null } {
+  store ??= ProjectStore.open(projectPath, { readonly: true });
+  const version = store.db.dataVersion();
+  if (built && built.version === version) return { index: built.index, version, buildMs: null };
+  built = null; // let the old index go before the new one is built
+  const started = performance.now();
+  const index = buildReferenceIndex(readReferenceLayers(store));
+  built = { version, index };
+  return { index, version, buildMs: performance.now() - started };
+}
+
+port.on('message', (message: CheckHostRequest) => {
+  try {
+    const { index, version, buildMs } = currentIndex();
+    if (message.type === 'warm') {
+      port.postMessage({ type: 'warmed', requestId: message.requestId, dataVersion: version, buildMs } satisfies CheckHostReply);
+      return;
+    }
+    const report = checkParcels(index, message.parcels, message.profile, { checkedAt: new Date(message.checkedAt), includeGeometry: message.includeGeometry });
+    port.postMessage({ type: 'result', requestId: message.requestId, report, dataVersion: version, buildMs } satisfies CheckHostReply);
+  } catch (error) {
+    port.postMessage({ type: 'error', requestId: message.requestId, message: error instanceof Error ? error.message : String(error) } satisfies CheckHostReply);
+  }
+});
