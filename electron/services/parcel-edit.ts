@@ -13,7 +13,7 @@ import { validateGeometry } from '../../shared/geo/validate';
 import { normalizeProperties } from '../../shared/model/attributes';
 import { UserInputError } from '../../shared/model/errors';
 import { STATUS_LABEL_ZH } from '../../shared/review/model';
-import type { ProjectStore } from './project-store';
+import { toGeoJsonFeature, type ProjectStore } from './project-store';
 import { ReviewStore } from './review/review-store';
 
 /** The layer a new parcel lands in when the request names none. */
@@ -109,9 +109,9 @@ function reshape(store: ProjectStore, request: SaveParcelRequest, geometry: Poly
   return store.transaction(() => {
     const fid = store.findFeatureFid(table, parcelId);
     if (fid === null) throw refuse('parcel-edit.unknown-parcel', `图层“${table}”中没有编号为“${parcelId}”的地块。`, `No parcel "${parcelId}" in layer "${table}".`);
-    const before = store.readFeatures(table).features.find((f) => String(f.id) === parcelId) ?? null;
+    const before = featureByFid(store, table, fid);
     store.replaceFeatureGeometry(table, fid, geometry);
-    const after = store.readFeatures(table).features.find((f) => String(f.id) === parcelId)!;
+    const after = featureByFid(store, table, fid)!;
     store.appendAudit({
       action: 'edit-parcel',
       detail: {
@@ -162,11 +162,16 @@ function create(store: ProjectStore, request: SaveParcelRequest, geometry: Polyg
       store.writeLayer({ table, kind: 'parcel', title: DRAWN_PARCEL_TITLE, sourceFile: null, originalCrs: 'EPSG:4490', features: [{ type: 'Feature', id, properties, geometry }], auditAction: 'layer-create' });
       fid = store.findFeatureFid(table, id)!;
     }
-    const saved = store.readFeatures(table).features.find((f) => String(f.id) === id)!;
+    const saved = featureByFid(store, table, fid)!;
     store.appendAudit({
       action: 'draw-parcel',
       detail: { table, parcelId: id, fid, oldAreaM2: null, newAreaM2: newArea, oldGeometrySha256: null, newGeometrySha256: geometryHash(saved.geometry), repairs, createdLayer: !exists },
     });
     return { parcel: summaryOf(table, saved), areaM2: newArea, repairs };
   });
+}
+
+function featureByFid(store: ProjectStore, table: string, fid: number): Feature | null {
+  const [stored] = store.requestFeatures(table, { fids: [fid] });
+  return stored ? toGeoJsonFeature(stored) : null;
 }

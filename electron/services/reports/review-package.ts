@@ -53,7 +53,7 @@ export interface ResolvedParcel {
 }
 
 function allParcels(review: ReviewStore): ResolvedParcel[] {
-  const all = review.listParcelFeatures().map((p) => ({ table: p.table, id: p.id, feature: p.feature }));
+  const all = review.listParcelFeatures({ geometry: true }).map((p) => ({ table: p.table, id: p.id, feature: p.feature }));
   if (all.length === 0) throw new UserInputError('package.no-parcels', '项目中没有报件地块。', 'The project has no parcels.');
   return all;
 }

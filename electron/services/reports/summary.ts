@@ -174,13 +174,14 @@ export async function buildMonthlySummary(store: ProjectStore, options: { month:
     sweepSheet.addRow(['项目中尚无全域筛查记录（landgate check <项目> --all --profile <配置>）']);
   } else {
     const ids = new Set(sweep[1].map((c) => c.id));
+    const parcelNames = new Map(review.listParcelFeatures().map((p) => [`${p.table}\u0000${p.id}`, p.feature.properties?.name as string | undefined]));
     for (const r of checkRows.filter((c) => ids.has(c.checkId))) {
-      const feature = review.listParcelFeatures().find((p) => p.table === r.table && p.id === r.parcelId);
+      const name = parcelNames.get(`${r.table}\u0000${r.parcelId}`);
       const count = (s: string) => r.findings.filter((f) => f.severity === s).length;
       sweepSheet.addRow([
         r.table,
         r.parcelId,
-        (feature?.feature.properties?.name as string | undefined) ?? '',
+        name ?? '',
         r.profile,
         r.checkedAt.replace('T', ' ').replace('Z', ''),
         VERDICT_LABEL_ZH[r.verdict],

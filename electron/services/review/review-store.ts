@@ -33,7 +33,7 @@ import {
   type PackageProvenance,
   type Submission,
 } from '../../../shared/review/model';
-import type { AuditEntry, ProjectStore } from '../project-store';
+import { toGeoJsonFeature, type AuditEntry, type ProjectStore } from '../project-store';
 import { connectionOf } from '../store/internal';
 
 const REVIEW_SQL = `
@@ -177,20 +177,21 @@ export class ReviewStore {
   // -------------------------------------------------------------------------------------------
   // Parcels and checks
 
-  /** Every parcel of every parcel layer. */
-  listParcelFeatures(): { table: string; feature: Feature; id: string; importedAt: string }[] {
+  /** Every parcel of every parcel layer, with its attributes; with geometry only when asked (exports). */
+  listParcelFeatures(options: { geometry?: boolean } = {}): { table: string; feature: Feature; id: string; importedAt: string }[] {
     const out: { table: string; feature: Feature; id: string; importedAt: string }[] = [];
     for (const layer of this.project.listLayers().filter((l) => l.kind === 'parcel')) {
-      for (const feature of this.project.readFeatures(layer.table).features) {
-        out.push({ table: layer.table, feature, id: String(feature.id ?? feature.properties?.id), importedAt: layer.importedAt });
+      for (const stored of this.project.iterateFeatures(layer.table, { geometry: options.geometry === true })) {
+        out.push({ table: layer.table, feature: toGeoJsonFeature(stored), id: stored.id, importedAt: layer.importedAt });
       }
     }
     return out;
   }
 
-  /** Finds a parcel by id (optionally in one table); refuses unknown and ambiguous ids. */
+  /** Finds a parcel by id through the id index (optionally in one table); refuses unknown and ambiguous ids. */
   findParcel(parcelId: string, table?: string): { table: string; feature: Feature } {
-    const hits = this.listParcelFeatures().filter((p) => p.id === parcelId && (table === undefined || p.table === table));
+    const layers = this.project.listLayers().filter((l) => l.kind === 'parcel' && (table === undefined || l.table === table));
+    const hits = layers.flatMap((layer) => this.project.requestFeatures(layer.table, { ids: [parcelId] }).map((stored) => ({ table: layer.table, feature: toGeoJsonFeature(stored) })));
     const name = this.project.path.split(/[\\/]/).pop();
     if (hits.length === 0) {
       throw new UserInputError('review.parcel-unknown', `项目“${name}”中没有编号为“${parcelId}”的报件地块${table ? `（图层 ${table}）` : ''}。`, `No parcel "${parcelId}"${table ? ` in layer ${table}` : ''}.`);
@@ -235,9 +236,10 @@ export class ReviewStore {
     if (layer.kind !== 'parcel') {
       throw new UserInputError('review.not-parcel-layer', `图层“${input.parcelTable}”不是报件地块图层。`, `Layer "${input.parcelTable}" is not a parcel layer.`);
     }
-    const ids = this.project.readFeatures(input.parcelTable).features.map((f) => String(f.id ?? f.properties?.id));
-    const parcelIds = input.parcelIds && input.parcelIds.length > 0 ? input.parcelIds : ids;
-    const missing = parcelIds.filter((id) => !ids.includes(id));
+    const parcelIds =
+      input.parcelIds && input.parcelIds.length > 0 ? input.parcelIds : [...this.project.iterateFeatures(input.parcelTable, { geometry: false, attributes: [] })].map((f) => f.id);
+    const found = new Set(this.project.requestFeatures(input.parcelTable, { ids: parcelIds, geometry: false, attributes: [] }).map((f) => f.id));
+    const missing = parcelIds.filter((id) => !found.has(id));
     if (missing.length > 0) {
       throw new UserInputError('review.submission-parcels', `图层“${input.parcelTable}”中没有地块：${missing.join('、')}。`, `Layer "${input.parcelTable}" has no parcels ${missing.join(', ')}.`);
     }
