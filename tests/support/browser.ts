@@ -73,6 +73,8 @@ export interface Served {
   url: string;
   /** Everything the server printed so far (stdout and stderr). */
   output(): string;
+  /** The server process (benchmarks read its peak memory). */
+  pid: number | undefined;
   /** SIGTERM, then SIGKILL after 5 s if it has not exited. */
   stop(): Promise<void>;
 }
@@ -104,7 +106,7 @@ export function startServe(projectPath: string, options: { env?: NodeJS.ProcessE
       if (match && !resolved) {
         resolved = true;
         clearTimeout(timer);
-        resolveServed({ url: match[0], output: () => output, stop });
+        resolveServed({ url: match[0], output: () => output, stop, pid: child.pid });
       }
     });
     child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
