@@ -15,7 +15,7 @@ import { SEVERITY_LABEL_ZH, VERDICT_LABEL_ZH } from '../../../shared/model/check
 import { muFromM2 } from '../../../shared/format/units';
 import { LAYER_KIND_LABEL_ZH, type LayerKind } from '../../../shared/model/layers';
 import { UserInputError } from '../../../shared/model/errors';
-import type { ProjectStore } from '../project-store';
+import { toGeoJsonFeature, type ProjectStore } from '../project-store';
 import { ReviewStore } from '../review/review-store';
 import { signedRingArea } from '../../../shared/geo/rings';
 import { writeFileAtomically } from './output';
@@ -45,10 +45,15 @@ export interface FindingProperties {
 export function findingsCollection(store: ProjectStore, review: ReviewStore, parcels: { table: string; id: string; feature: Feature }[]): FeatureCollection<Geometry, FindingProperties> {
   const features: Feature<Geometry, FindingProperties>[] = [];
   const layers = store.listLayers();
-  const cache = new Map<string, Feature[]>();
+  // Features are read by id as findings name them, once each: an export of a few parcels must not decode whole layers.
+  const cache = new Map<string, Feature | undefined>();
   const refFeature = (table: string, id: string) => {
-    if (!cache.has(table)) cache.set(table, layers.some((l) => l.table === table) ? store.readFeatures(table).features : []);
-    return cache.get(table)!.find((f) => String(f.id) === id);
+    const key = `${table}\u0000${id}`;
+    if (!cache.has(key)) {
+      const stored = layers.some((l) => l.table === table) ? store.requestFeatures(table, { ids: [id], limit: 1 })[0] : undefined;
+      cache.set(key, stored ? toGeoJsonFeature(stored) : undefined);
+    }
+    return cache.get(key);
   };
   for (const p of parcels) {
     const latest = review.latestCheck(p.table, p.id);

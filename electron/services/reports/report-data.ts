@@ -13,7 +13,7 @@ import type { Finding, Verdict } from '../../../shared/model/check';
 import { UserInputError } from '../../../shared/model/errors';
 import { REFERENCE_LAYER_KINDS, type LayerInfo, type LayerKind } from '../../../shared/model/layers';
 import { conditionsFromFindings, type Decision, type Submission } from '../../../shared/review/model';
-import type { ProjectStore } from '../project-store';
+import { toGeoJsonFeature, type ProjectStore } from '../project-store';
 import { ReviewStore } from '../review/review-store';
 
 export interface BoundaryPoint {
@@ -103,7 +103,7 @@ export function gatherReportData(store: ProjectStore, options: { parcelId: strin
     for (const [layerTable, ids] of byTable) {
       const layer = layers.find((l) => l.table === layerTable);
       if (!layer) continue; // the layer was removed since the check; the finding still prints
-      const features = store.readFeatures(layerTable).features.filter((f) => ids.has(String(f.id)));
+      const features = store.requestFeatures(layerTable, { ids: [...ids] }).map(toGeoJsonFeature);
       conflicts.push({ layer, features });
     }
     // Overlap polygons and distance lines for the map when the check did not keep geometry (CLI checks).
