@@ -5,7 +5,7 @@
  */
 import type { Feature, Position } from 'geojson';
 import { BD09, crsLabelZh, GCJ02, needsTransformationParameters } from '../crs';
-import { aliasLookup, canonicalKeys } from '../model/attributes';
+import { canonicalKeys, resolveFieldMap } from '../model/attributes';
 import { LAYER_KIND_GEOMETRY, type LayerInfo, type LayerKind } from '../model/layers';
 import type { Detected, ParsedLayer, ParsedSource, SourceFormat } from './types';
 
@@ -144,17 +144,9 @@ export function kindFits(kind: LayerKind, layer: ParsedLayer): boolean {
   return type !== 'Point' && type !== 'MultiPoint';
 }
 
-/** Source field → canonical key by the alias table of the kind ('' when no alias matches). */
+/** Source field → canonical key by the alias table of the kind ('' when no alias matches, or a better-ranked field takes the key). */
 export function proposeFieldMap(fields: string[], kind: LayerKind): Record<string, string> {
-  const lookup = aliasLookup(kind);
-  const used = new Set<string>();
-  const map: Record<string, string> = {};
-  for (const field of fields) {
-    const key = lookup.get(field.trim().toLowerCase()) ?? '';
-    map[field] = key && !used.has(key) ? key : '';
-    if (key) used.add(key);
-  }
-  return map;
+  return resolveFieldMap(kind, fields);
 }
 
 function paths(feature: Feature): Position[][] {
@@ -227,6 +219,7 @@ export function buildPreview(input: {
   const kind = input.kind ?? suggestKind(source.format, layer);
   const { outline, bbox } = outlineOf(layer.features);
   const types = [...new Set(layer.features.map((f) => f.geometry?.type).filter((t): t is NonNullable<typeof t> => !!t))];
+  const fieldMap = proposeFieldMap(layer.fields, kind);
   return {
     uploadId: input.uploadId,
     files: input.files,
@@ -240,7 +233,7 @@ export function buildPreview(input: {
     needsParameters: !!layer.crs.value && needsTransformationParameters(layer.crs.value),
     kind,
     canonicalKeys: canonicalKeys(kind),
-    fieldMap: proposeFieldMap(layer.fields, kind),
+    fieldMap,
     table: input.table,
     title: layer.name,
     featureCount: layer.features.length,
