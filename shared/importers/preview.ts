@@ -7,6 +7,7 @@ import type { Feature, Position } from 'geojson';
 import { BD09, crsLabelZh, GCJ02, needsTransformationParameters } from '../crs';
 import { canonicalKeys, resolveFieldMap } from '../model/attributes';
 import { LAYER_KIND_GEOMETRY, type LayerInfo, type LayerKind } from '../model/layers';
+import { unrecognisedIdWarningZh } from './prepare';
 import type { Detected, ParsedLayer, ParsedSource, SourceFormat } from './types';
 
 export interface StageImportFilesRequest {
@@ -149,6 +150,17 @@ export function proposeFieldMap(fields: string[], kind: LayerKind): Record<strin
   return resolveFieldMap(kind, fields);
 }
 
+/**
+ * A parcel file with no id field the import would recognise: said before the import, because
+ * every finding, report and decision would otherwise cite the feature number.
+ */
+function idWarnings(kind: LayerKind, layer: ParsedLayer, fieldMap: Record<string, string>): string[] {
+  if (kind !== 'parcel' || layer.features.length === 0) return [];
+  if (Object.values(fieldMap).includes('id')) return [];
+  if (layer.features.some((f) => f.id !== undefined && f.id !== null && String(f.id).trim() !== '')) return [];
+  return [unrecognisedIdWarningZh(layer.fields, layer.features.length, false)];
+}
+
 function paths(feature: Feature): Position[][] {
   const g = feature.geometry;
   if (!g) return [];
@@ -242,7 +254,7 @@ export function buildPreview(input: {
     outline,
     fields: layer.fields,
     rows: layer.features.slice(0, 10).map((f) => Object.fromEntries(layer.fields.map((k) => [k, cellText(f.properties?.[k])]))),
-    warnings: layer.warnings,
+    warnings: [...layer.warnings, ...idWarnings(kind, layer, fieldMap)],
     extras: layer.extras,
   };
 }
