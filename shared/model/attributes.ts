@@ -89,13 +89,22 @@ interface AliasEntry {
   rank: number;
 }
 
-function aliasEntries(kind: LayerKind): Map<string, AliasEntry> {
-  const entries = new Map<string, AliasEntry>();
-  for (const [canonical, aliases] of Object.entries(fieldAliases(kind))) {
-    aliases.forEach((alias, rank) => entries.set(fold(alias), { canonical, rank }));
+/** Per kind, built once: normalizeProperties runs for every feature of a 100 000-feature import. */
+const ENTRIES = new Map<LayerKind, { entries: Map<string, AliasEntry>; keys: Set<string> }>();
+
+function aliasIndex(kind: LayerKind): { entries: Map<string, AliasEntry>; keys: Set<string> } {
+  let index = ENTRIES.get(kind);
+  if (!index) {
+    const entries = new Map<string, AliasEntry>();
+    const table = fieldAliases(kind);
+    for (const [canonical, aliases] of Object.entries(table)) aliases.forEach((alias, rank) => entries.set(fold(alias), { canonical, rank }));
+    index = { entries, keys: new Set(Object.keys(table).map(fold)) };
+    ENTRIES.set(kind, index);
   }
-  return entries;
+  return index;
 }
+
+const aliasEntries = (kind: LayerKind) => aliasIndex(kind).entries;
 
 /** Map of folded source field name → canonical key for the given kind. */
 export function aliasLookup(kind: LayerKind): Map<string, string> {
@@ -289,8 +298,7 @@ export interface NormalizeOptions {
  * name is itself a canonical key (an `id` column the user mapped away from).
  */
 export function normalizeProperties(kind: LayerKind, props: Props, options: NormalizeOptions = {}): Props {
-  const entries = aliasEntries(kind);
-  const keys = new Set(Object.keys(fieldAliases(kind)).map(fold));
+  const { entries, keys } = aliasIndex(kind);
   // output keys in the order the file first mentions them, so columns follow the file
   const slots: string[] = [];
   const kept = new Map<string, unknown>();
