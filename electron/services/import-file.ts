@@ -33,8 +33,9 @@ import { encodingLabelZh } from '../../shared/importers/encoding';
 import { crsLabelZh, normalizeCrs, withTowgs84 } from '../../shared/crs';
 import { detectGcjOffset } from '../../shared/crs/offset';
 import type { ByteSource, ParsedLayer, SourceFile, StreamedLayer } from '../../shared/importers/types';
+import { canonicalKeys } from '../../shared/model/attributes';
 import { UserInputError } from '../../shared/model/errors';
-import { LAYER_KIND_GEOMETRY, type LayerInfo, type LayerKind } from '../../shared/model/layers';
+import { LAYER_KIND_GEOMETRY, LAYER_KIND_LABEL_ZH, type LayerInfo, type LayerKind } from '../../shared/model/layers';
 import { ColumnInference, ProjectStore } from './project-store';
 import { detectFormat } from './importers/registry';
 
@@ -218,6 +219,31 @@ function resolveCrs(layer: Pick<ParsedLayer, 'crs'>, options: ImportOptions, fil
   }
 }
 
+/**
+ * An explicit mapping must name fields the file has and keys the kind knows: a typo would
+ * otherwise import silently without the mapping (and, for an id, number the parcels 1…N).
+ */
+function checkFieldMap(fieldMap: Record<string, string> | undefined, kind: LayerKind, fields: string[], fileName: string): void {
+  if (!fieldMap) return;
+  const keys = canonicalKeys(kind);
+  for (const [field, key] of Object.entries(fieldMap)) {
+    if (key !== '' && !keys.includes(key)) {
+      throw new UserInputError(
+        'import.field-map-key',
+        `字段对应“${field}=${key}”中的“${key}”不是${LAYER_KIND_LABEL_ZH[kind]}（${kind}）图层的标准字段；可用：${keys.join('、')}。`,
+        `Field mapping "${field}=${key}": "${key}" is not a key of kind ${kind} (known: ${keys.join(', ')}).`,
+      );
+    }
+    if (!fields.includes(field)) {
+      throw new UserInputError(
+        'import.field-map-field',
+        `文件“${fileName}”中没有字段“${field}”（字段对应）；文件的字段：${fields.length > 0 ? fields.join('、') : '（无）'}。`,
+        `"${fileName}" has no field "${field}" (field mapping); its fields: ${fields.join(', ')}.`,
+      );
+    }
+  }
+}
+
 function normalizeCrsOrPseudo(code: string, options: ImportOptions): string {
   if (options.towgs84 !== undefined) return withTowgs84(code, options.towgs84);
   return normalizeCrs(code);
@@ -235,8 +261,9 @@ export function readFeaturesFile(
   const parsed = module.parse(files, { encoding: options.encoding, crs: options.crs, layers: options.layer ? [options.layer] : undefined });
   const layer = pickLayer(parsed.layers, options.layer, fileName);
   const warnings = [...layer.warnings];
+  checkFieldMap(options.fieldMap, options.kind, layer.fields, fileName);
   const sourceCrs = resolveCrs(layer, options, fileName, warnings);
-  const prepared = prepareFeatures(layer.features, { fileName, kind: options.kind, sourceCrs, fieldMap: options.fieldMap });
+  const prepared = prepareFeatures(layer.features, { fileName, kind: options.kind, sourceCrs, fieldMap: options.fieldMap, fields: layer.fields });
   warnings.push(...prepared.warnings);
   if (options.referenceFeatures && LAYER_KIND_GEOMETRY[options.kind] === 'point' && sourceCrs !== 'GCJ02' && sourceCrs !== 'BD09') {
     const offset = detectGcjOffset(prepared.features, options.referenceFeatures());
@@ -411,6 +438,7 @@ export function importFile(store: ProjectStore, filePaths: string | string[], op
   const fds: number[] = [];
   try {
     const { layer, formatLabelZh } = openLayer(paths, options, fds);
+    checkFieldMap(fieldMap, kind, layer.fields, fileName);
     const crsWarnings: string[] = [];
     const sourceCrs = resolveCrs(layer, options, fileName, crsWarnings);
     const existing = store.listLayers().map((l) => l.table);
@@ -436,7 +464,7 @@ export function importFile(store: ProjectStore, filePaths: string | string[], op
       lastReport = now;
       hooks.onProgress({ done: Math.min(layer.position(), total ?? Infinity), total });
     };
-    const preparer = new FeaturePreparer({ fileName, kind, sourceCrs, fieldMap });
+    const preparer = new FeaturePreparer({ fileName, kind, sourceCrs, fieldMap, fields: layer.fields });
     return store.transaction(() => {
       const writer = store.beginLayer({ table, kind, title: options.title, sourceFile: basename(main), originalCrs: sourceCrs, columns: inference.columns(), geometryType });
       const gcjSample: Feature[] = [];

@@ -8,7 +8,7 @@ import type { Feature, Geometry, Position } from 'geojson';
 import { PROJECT_CRS, gaussKrugerZoneOf, isGeographic, normalizeCrs, transformer } from '../crs';
 import { geodesicAreaM2 } from '../geo/geodesy';
 import { validateGeometry } from '../geo/validate';
-import { featureIdOf, normalizeProperties } from '../model/attributes';
+import { featureIdOf, normalizeProperties, resolveFieldMap } from '../model/attributes';
 import { UserInputError } from '../model/errors';
 import { LAYER_KIND_GEOMETRY, LAYER_KIND_LABEL_ZH, type LayerKind } from '../model/layers';
 
@@ -20,6 +20,8 @@ export interface PrepareOptions {
   sourceCrs: string;
   /** Explicit source field → canonical key mapping. */
   fieldMap?: Record<string, string>;
+  /** The file's field names, for messages (else those of the first feature without an id). */
+  fields?: string[];
 }
 
 export interface AreaTotals {
@@ -84,10 +86,35 @@ function fits(kind: LayerKind, type: Geometry['type']): boolean {
  * which settles the table's columns before any feature is written.
  */
 export function canonicalProperties(kind: LayerKind, feature: { properties?: Record<string, unknown> | null; id?: string | number }, n: number, fieldMap?: Record<string, string>): Record<string, unknown> {
+  return identify(kind, feature, n, fieldMap).properties;
+}
+
+function identify(kind: LayerKind, feature: { properties?: Record<string, unknown> | null; id?: string | number }, n: number, fieldMap?: Record<string, string>): { properties: Record<string, unknown>; numbered: boolean } {
   const properties = normalizeProperties(kind, (feature.properties ?? {}) as Record<string, unknown>, { fieldMap });
   if (properties.id === undefined && feature.id !== undefined && feature.id !== null && String(feature.id).trim() !== '') properties.id = String(feature.id).trim();
+  const numbered = properties.id === undefined || properties.id === null || String(properties.id).trim() === '';
   properties.id = featureIdOf(properties, n);
-  return properties;
+  return { properties, numbered };
+}
+
+const ID_NAMES_HINT = '地块编号、编号、DKBH、id 等';
+
+function fieldListZh(fields: string[]): string {
+  if (fields.length === 0) return '文件没有属性字段';
+  const shown = fields.slice(0, 20).join('、');
+  return `文件的字段：${fields.length > 20 ? `${shown} 等 ${fields.length} 个` : shown}`;
+}
+
+/**
+ * The zh note for a parcel layer none of whose features has an id: each then takes its feature
+ * number, and findings, reports and decisions would cite 1…N instead of the parcel's own number.
+ * `imported` words it after the import (already numbered) rather than before it (preview).
+ */
+export function unrecognisedIdWarningZh(fields: string[], count: number, imported: boolean): string {
+  const range = count === 1 ? '1' : `1…${count}`;
+  const numbered = imported ? `${count} 个地块已按要素顺序编号为 ${range}` : `导入后 ${count} 个地块将按要素顺序编号为 ${range}`;
+  const fix = imported ? '对应到 id 后重新导入' : '对应到 id';
+  return `没有识别出地块编号字段（${fieldListZh(fields)}），${numbered}，审查结论和报告中将以此序号代替地块编号。如文件中有编号字段，请在“字段对应”中将其${fix}（命令行：landgate import … --field 字段名=id）；可自动识别的编号字段名：${ID_NAMES_HINT}。`;
 }
 
 /**
@@ -115,6 +142,10 @@ export class FeaturePreparer {
   private readonly skipped: string[] = [];
   /** id → its position(s) among the kept features (a number until it repeats). */
   private readonly ids = new Map<string, number | number[]>();
+  /** Kept features whose id is their feature number (the file gave none); the first few numbers. */
+  private numberedCount = 0;
+  private readonly numbered: number[] = [];
+  private fieldsSeen: string[] | null = null;
 
   constructor(private readonly options: PrepareOptions) {
     this.sourceCrs = normalizeCrs(options.sourceCrs);
@@ -222,7 +253,7 @@ export class FeaturePreparer {
         break;
     }
 
-    const properties = canonicalProperties(kind, feature as { properties?: Record<string, unknown> | null; id?: string | number }, n, this.options.fieldMap);
+    const { properties, numbered } = identify(kind, feature as { properties?: Record<string, unknown> | null; id?: string | number }, n, this.options.fieldMap);
     const id = String(properties.id);
 
     const checked = validateGeometry(out!);
@@ -238,6 +269,10 @@ export class FeaturePreparer {
       this.repairedCount++;
       if (this.repaired.length < 20) this.repaired.push(`要素“${id}”（第 ${n} 个）：${checked.repairs.join('；')}`);
     }
+    if (numbered) {
+      if (this.numberedCount++ < 10) this.numbered.push(n);
+      this.fieldsSeen ??= Object.keys(feature.properties ?? {});
+    }
     this.geodesicTotal += geodesicAreaM2(checked.geometry);
     if (this.zone) this.planarTotal += planarArea(geometry);
     const position1 = ++this.kept;
@@ -246,6 +281,20 @@ export class FeaturePreparer {
     else if (typeof seen === 'number') this.ids.set(id, [seen, position1]);
     else seen.push(position1);
     return { type: 'Feature', id, properties, geometry: checked.geometry };
+  }
+
+  /** Parcels only: elsewhere a numbered feature is normal (a farmland patch needs no number of its own). */
+  private numberedWarning(): string {
+    const fields = this.options.fields ?? this.fieldsSeen ?? [];
+    const idFields = Object.entries(resolveFieldMap('parcel', fields, this.options.fieldMap))
+      .filter(([, key]) => key === 'id')
+      .map(([field]) => field);
+    if (this.numberedCount === this.kept && idFields.length === 0) return unrecognisedIdWarningZh(fields, this.kept, true);
+    const which = `第 ${this.numbered.join('、')}${this.numberedCount > this.numbered.length ? ` 等 ${this.numberedCount}` : ''} 个要素`;
+    const field = idFields.length > 0 ? `编号字段“${idFields.join('”“')}”` : '编号';
+    return this.numberedCount === this.kept
+      ? `全部 ${this.kept} 个地块的${field}为空，已按要素顺序编号为 ${this.n === 1 ? '1' : `1…${this.n}`}，审查结论和报告中将以此序号代替地块编号。请补齐编号后重新导入。`
+      : `${this.numberedCount} 个地块的${field}为空（${which}），已以要素序号作为其编号。请补齐编号后重新导入。`;
   }
 
   finish(): { warnings: string[]; areas: AreaTotals } {
@@ -272,6 +321,7 @@ export class FeaturePreparer {
       warnings.push(`要素编号重复：${list}。`);
     }
 
+    if (kind === 'parcel' && this.numberedCount > 0) warnings.push(this.numberedWarning());
     if (skipped.length > 0) warnings.push(`${skipped.length} 个要素无法使用，已跳过：${skipped.slice(0, 10).join('；')}${skipped.length > 10 ? ' 等' : ''}。`);
     if (this.closedRings > 0) warnings.push(`${this.closedRings} 个面边界（环）未闭合，已自动补上闭合点。`);
     if (this.repairedCount > 0) {

@@ -5,8 +5,9 @@
  */
 import type { Feature, Position } from 'geojson';
 import { BD09, crsLabelZh, GCJ02, needsTransformationParameters } from '../crs';
-import { aliasLookup, canonicalKeys } from '../model/attributes';
+import { canonicalKeys, resolveFieldMap } from '../model/attributes';
 import { LAYER_KIND_GEOMETRY, type LayerInfo, type LayerKind } from '../model/layers';
+import { unrecognisedIdWarningZh } from './prepare';
 import type { Detected, ParsedLayer, ParsedSource, SourceFormat } from './types';
 
 export interface StageImportFilesRequest {
@@ -144,17 +145,20 @@ export function kindFits(kind: LayerKind, layer: ParsedLayer): boolean {
   return type !== 'Point' && type !== 'MultiPoint';
 }
 
-/** Source field → canonical key by the alias table of the kind ('' when no alias matches). */
+/** Source field → canonical key by the alias table of the kind ('' when no alias matches, or a better-ranked field takes the key). */
 export function proposeFieldMap(fields: string[], kind: LayerKind): Record<string, string> {
-  const lookup = aliasLookup(kind);
-  const used = new Set<string>();
-  const map: Record<string, string> = {};
-  for (const field of fields) {
-    const key = lookup.get(field.trim().toLowerCase()) ?? '';
-    map[field] = key && !used.has(key) ? key : '';
-    if (key) used.add(key);
-  }
-  return map;
+  return resolveFieldMap(kind, fields);
+}
+
+/**
+ * A parcel file with no id field the import would recognise: said before the import, because
+ * every finding, report and decision would otherwise cite the feature number.
+ */
+function idWarnings(kind: LayerKind, layer: ParsedLayer, fieldMap: Record<string, string>): string[] {
+  if (kind !== 'parcel' || layer.features.length === 0) return [];
+  if (Object.values(fieldMap).includes('id')) return [];
+  if (layer.features.some((f) => f.id !== undefined && f.id !== null && String(f.id).trim() !== '')) return [];
+  return [unrecognisedIdWarningZh(layer.fields, layer.features.length, false)];
 }
 
 function paths(feature: Feature): Position[][] {
@@ -227,6 +231,7 @@ export function buildPreview(input: {
   const kind = input.kind ?? suggestKind(source.format, layer);
   const { outline, bbox } = outlineOf(layer.features);
   const types = [...new Set(layer.features.map((f) => f.geometry?.type).filter((t): t is NonNullable<typeof t> => !!t))];
+  const fieldMap = proposeFieldMap(layer.fields, kind);
   return {
     uploadId: input.uploadId,
     files: input.files,
@@ -240,7 +245,7 @@ export function buildPreview(input: {
     needsParameters: !!layer.crs.value && needsTransformationParameters(layer.crs.value),
     kind,
     canonicalKeys: canonicalKeys(kind),
-    fieldMap: proposeFieldMap(layer.fields, kind),
+    fieldMap,
     table: input.table,
     title: layer.name,
     featureCount: layer.features.length,
@@ -249,7 +254,7 @@ export function buildPreview(input: {
     outline,
     fields: layer.fields,
     rows: layer.features.slice(0, 10).map((f) => Object.fromEntries(layer.fields.map((k) => [k, cellText(f.properties?.[k])]))),
-    warnings: layer.warnings,
+    warnings: [...layer.warnings, ...idWarnings(kind, layer, fieldMap)],
     extras: layer.extras,
   };
 }

@@ -9,10 +9,37 @@ import type { LayerKind } from './layers';
 
 type Props = Record<string, unknown>;
 
-/** canonical key → accepted field names (compared case-insensitively, spaces trimmed). */
+/**
+ * canonical key → accepted field names (compared case-insensitively, spaces trimmed), best first:
+ * when a file has several fields for one key, the earliest in the list wins whatever the field
+ * order in the file (see normalizeProperties). The canonical key itself always comes first.
+ *
+ * Pinyin initials are those of the 三调 / 国土空间规划 / 报批 databases (DKBH 地块编号, TBBH 图斑编号,
+ * BSM 标识码, DLBM 地类编码, GHYT 规划用途, XZQDM 行政区代码 …). The Chinese headers 地类编码 and
+ * 地类名称 are deliberately not aliases: in the 部标 boundary-point TXT they describe the use the
+ * parcel is reported for, and reading them as the current use would hide a use change from
+ * soil.survey-required. README.md "Field names" lists this table; a unit test keeps the two equal.
+ */
 const COMMON_ALIASES: Record<string, string[]> = {
-  id: ['id', 'code', '编号', '地块编码', '地块编号', 'fid_code', 'bh', 'dkbm', 'wrdkbm'],
-  name: ['name', '名称', '地块名称', '水源地名称', '河流名称', '站点名称', 'mc', 'dkmc'],
+  // an explicit number beats a 图斑编号 (unique only within its village), which beats the database
+  // 标识码 (unique, but meaningless to a reviewer)
+  id: ['id', 'code', '编号', '地块编号', '地块编码', 'dkbh', 'dkbm', 'wrdkbm', 'bh', 'fid_code', '图斑编号', 'tbbh', 'bsm', '标识码'],
+  name: ['name', '名称', '地块名称', '水源地名称', '河流名称', '站点名称', 'mc', 'dkmc', 'wrdkmc'],
+};
+
+/** Where a feature lies and who holds it: kept under English keys, read by no rule. */
+const CONTEXT_ALIASES: Record<string, string[]> = {
+  adminCode: ['adminCode', 'admin_code', '行政区代码', '行政区划代码', 'xzqdm'],
+  adminName: ['adminName', 'admin_name', '行政区名称', 'xzqmc'],
+  locationUnit: ['locationUnit', 'location_unit', '坐落单位名称', 'zldwmc'],
+  ownerUnit: ['ownerUnit', 'owner_unit', '权属单位名称', 'qsdwmc'],
+};
+
+/** On an admin boundary 编码/名称 describe the area itself, so they are its `code` and `name`. */
+const ADMIN_BOUNDARY_ALIASES: Record<string, string[]> = {
+  id: ['id', '编号', 'bsm', '标识码'],
+  name: [...COMMON_ALIASES.name, '行政区名称', 'xzqmc'],
+  code: ['code', '行政区划代码', '行政区代码', 'adcode', 'xzqdm'],
 };
 
 const KIND_ALIASES: Partial<Record<LayerKind, Record<string, string[]>>> = {
@@ -30,10 +57,10 @@ const KIND_ALIASES: Partial<Record<LayerKind, Record<string, string[]>>> = {
   'elevation-band': { belowM: ['belowM', 'below_m', '高程上限', '高程'] },
   river: { class: ['class', '河流等级', '等级'] },
   'built-up-area': { level: ['level', '级别'] },
-  'admin-boundary': { code: ['code', '行政区划代码', 'adcode', 'xzqdm'] },
   parcel: {
-    currentUse: ['currentUse', 'current_use', '现状用途', '原用途', '现状地类'],
-    plannedUse: ['plannedUse', 'planned_use', '规划用途', '拟用途', '地块用途'],
+    currentUse: ['currentUse', 'current_use', '现状用途', '原用途', '现状地类', '现状地类编码', 'xzyt', 'dlbm'],
+    currentUseName: ['currentUseName', 'current_use_name', '现状地类名称', 'dlmc'],
+    plannedUse: ['plannedUse', 'planned_use', '规划用途', '拟用途', '地块用途', '规划地类', 'ghyt', 'ghdl'],
     action: ['action', '拟办事项'],
     soilSurvey: ['soilSurvey', 'soil_survey', '土壤污染状况调查', '土壤调查'],
     riskAssessment: ['riskAssessment', 'risk_assessment', '风险评估'],
@@ -43,26 +70,92 @@ const KIND_ALIASES: Partial<Record<LayerKind, Record<string, string[]>>> = {
   },
 };
 
-/** For admin boundaries `code` is the 行政区划代码, not the feature id alias. */
-function aliasTable(kind: LayerKind): Record<string, string[]> {
-  const common = kind === 'admin-boundary' ? { name: COMMON_ALIASES.name, id: ['id', '编号'] } : COMMON_ALIASES;
-  return { ...common, ...(KIND_ALIASES[kind] ?? {}) };
+/** The alias table of one kind: canonical key → accepted field names, best first. */
+export function fieldAliases(kind: LayerKind): Record<string, readonly string[]> {
+  const base = kind === 'admin-boundary' ? ADMIN_BOUNDARY_ALIASES : { ...COMMON_ALIASES, ...CONTEXT_ALIASES };
+  return { ...base, ...(KIND_ALIASES[kind] ?? {}) };
 }
 
 const fold = (key: string) => key.trim().toLowerCase();
 
 /** Canonical keys a kind knows, for the field-mapping step of an import. */
 export function canonicalKeys(kind: LayerKind): string[] {
-  return Object.keys(aliasTable(kind));
+  return Object.keys(fieldAliases(kind));
 }
+
+interface AliasEntry {
+  canonical: string;
+  /** Position in the key's alias list: lower wins. */
+  rank: number;
+}
+
+/** Per kind, built once: normalizeProperties runs for every feature of a 100 000-feature import. */
+const ENTRIES = new Map<LayerKind, { entries: Map<string, AliasEntry>; keys: Set<string> }>();
+
+function aliasIndex(kind: LayerKind): { entries: Map<string, AliasEntry>; keys: Set<string> } {
+  let index = ENTRIES.get(kind);
+  if (!index) {
+    const entries = new Map<string, AliasEntry>();
+    const table = fieldAliases(kind);
+    for (const [canonical, aliases] of Object.entries(table)) aliases.forEach((alias, rank) => entries.set(fold(alias), { canonical, rank }));
+    index = { entries, keys: new Set(Object.keys(table).map(fold)) };
+    ENTRIES.set(kind, index);
+  }
+  return index;
+}
+
+const aliasEntries = (kind: LayerKind) => aliasIndex(kind).entries;
 
 /** Map of folded source field name → canonical key for the given kind. */
 export function aliasLookup(kind: LayerKind): Map<string, string> {
-  const lookup = new Map<string, string>();
-  for (const [canonical, aliases] of Object.entries(aliasTable(kind))) {
-    for (const alias of aliases) lookup.set(fold(alias), canonical);
+  return new Map([...aliasEntries(kind)].map(([alias, { canonical }]) => [alias, canonical]));
+}
+
+/** A field's claim on a canonical key; the explicit mapping of the user ranks above every alias. */
+interface Claim {
+  field: string;
+  canonical: string;
+  rank: number;
+}
+
+const EXPLICIT_RANK = -1;
+
+/** Which claim wins: lower rank, then the exact canonical spelling, then the field name (never file order). */
+function better(a: Claim, b: Claim): boolean {
+  if (a.rank !== b.rank) return a.rank < b.rank;
+  const exactA = a.field === a.canonical;
+  const exactB = b.field === b.canonical;
+  if (exactA !== exactB) return exactA;
+  return a.field < b.field;
+}
+
+function claimOf(field: string, entries: Map<string, AliasEntry>, fieldMap: Record<string, string> | undefined): Claim | null {
+  if (fieldMap && Object.prototype.hasOwnProperty.call(fieldMap, field)) {
+    // '' in an explicit mapping means "keep this field as it is"
+    return fieldMap[field] ? { field, canonical: fieldMap[field], rank: EXPLICIT_RANK } : null;
   }
-  return lookup;
+  const entry = entries.get(fold(field));
+  return entry ? { field, canonical: entry.canonical, rank: entry.rank } : null;
+}
+
+/**
+ * Source field → canonical key the way an import reads a file with these fields ('' = kept as
+ * is): for each key the best-ranked field, whatever the field order. Per feature a losing field
+ * still stands in when the winner is blank (see normalizeProperties).
+ */
+export function resolveFieldMap(kind: LayerKind, fields: string[], fieldMap?: Record<string, string>): Record<string, string> {
+  const entries = aliasEntries(kind);
+  const best = new Map<string, Claim>();
+  for (const field of fields) {
+    const claim = claimOf(field, entries, fieldMap);
+    if (!claim) continue;
+    const current = best.get(claim.canonical);
+    if (!current || better(claim, current)) best.set(claim.canonical, claim);
+  }
+  const out: Record<string, string> = {};
+  for (const field of fields) out[field] = '';
+  for (const claim of best.values()) out[claim.field] = claim.canonical;
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -198,24 +291,52 @@ export interface NormalizeOptions {
  * Renames alias fields to canonical keys and normalises their values. Fields that are not
  * aliases are kept unchanged. A canonical value that cannot be understood is dropped (unknown),
  * and the raw text is kept under `<key>Raw` so a reviewer can see what the file said.
+ *
+ * When several fields claim one key, the explicit mapping wins, then the alias listed first
+ * (fieldAliases), whatever the field order in the file; a blank or unreadable winner lets the
+ * next claimant stand in. A field that loses with a value is kept under its own name, unless that
+ * name is itself a canonical key (an `id` column the user mapped away from).
  */
 export function normalizeProperties(kind: LayerKind, props: Props, options: NormalizeOptions = {}): Props {
-  const lookup = aliasLookup(kind);
-  const out: Props = {};
+  const { entries, keys } = aliasIndex(kind);
+  // output keys in the order the file first mentions them, so columns follow the file
+  const slots: string[] = [];
+  const kept = new Map<string, unknown>();
+  const won = new Map<string, Claim & { value: unknown }>();
+  const unread = new Map<string, Claim & { raw: unknown }>();
+  const losers: Claim[] = [];
   for (const [field, raw] of Object.entries(props)) {
-    const canonical = options.fieldMap?.[field] ?? lookup.get(fold(field));
-    if (!canonical) {
-      if (!(field in out)) out[field] = raw;
+    const claim = claimOf(field, entries, options.fieldMap);
+    if (!claim) {
+      if (!kept.has(field)) kept.set(field, raw);
+      slots.push(field);
       continue;
     }
-    const parser = VALUE_PARSERS[canonical];
+    const parser = VALUE_PARSERS[claim.canonical];
     const value = parser ? parser(raw, kind) : raw;
     if (value === undefined) {
-      if (raw !== null && raw !== undefined && String(raw).trim() !== '') out[`${canonical}Raw`] = raw;
+      if (raw === null || raw === undefined || String(raw).trim() === '') continue;
+      const seen = unread.get(claim.canonical);
+      if (!seen) slots.push(`${claim.canonical}Raw`);
+      if (!seen || better(claim, seen)) unread.set(claim.canonical, { ...claim, raw });
       continue;
     }
-    // A canonical key already present wins over a later alias (e.g. both `id` and `编号`).
-    if (!(canonical in out) || field === canonical) out[canonical] = value;
+    const current = won.get(claim.canonical);
+    if (!current) slots.push(claim.canonical);
+    // a field that loses later keeps its place in the file order
+    slots.push(field);
+    if (!current || better(claim, current)) {
+      if (current) losers.push(current);
+      won.set(claim.canonical, { ...claim, value });
+    } else losers.push(claim);
+  }
+  for (const loser of losers) if (!kept.has(loser.field) && !keys.has(fold(loser.field))) kept.set(loser.field, props[loser.field]);
+  const out: Props = {};
+  for (const slot of slots) {
+    if (slot in out) continue;
+    if (won.has(slot)) out[slot] = won.get(slot)!.value;
+    else if (slot.endsWith('Raw') && unread.has(slot.slice(0, -3))) out[slot] = unread.get(slot.slice(0, -3))!.raw;
+    else if (kept.has(slot)) out[slot] = kept.get(slot);
   }
   return out;
 }

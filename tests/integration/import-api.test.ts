@@ -161,7 +161,7 @@ describe('import API (stage → preview → start → job)', { timeout: 120_000 
     const fractions = during.map((s) => s.progress);
     expect(fractions.every((f, i) => f > 0 && f < 1 && (i === 0 || f >= fractions[i - 1]))).toBe(true);
     const attributes = await api.getLayerFeatures({ table: 'big' });
-    expect(attributes.features[19_999].properties).toMatchObject({ id: '20000', DKBH: 'BM-020000', name: '地块20000', MJ: 1017 });
+    expect(attributes.features[19_999].properties).toMatchObject({ id: 'BM-020000', name: '地块20000', MJ: 1017 });
   });
 });
 

@@ -80,7 +80,7 @@ describe('landgate import: streaming and progress', { timeout: 300_000 }, () => 
     const before = sha256(project);
     const run = landgate(['import', project, `${base}.shp`, '--kind', 'suspect-parcel', '--name', 'late']);
     expect(run.status).toBe(2);
-    expect(run.stderr).toMatch(/文件“late_bowtie\.shp”第 2500 个要素（编号“2500”）：面的边界自相交.*无法安全修复.*未导入任何要素/);
+    expect(run.stderr).toMatch(/文件“late_bowtie\.shp”第 2500 个要素（编号“BM-002500”）：面的边界自相交.*无法安全修复.*未导入任何要素/);
     expect(sha256(project)).toBe(before);
     const store = ProjectStore.open(project, { readonly: true });
     try {

@@ -2,14 +2,15 @@ import { importFile, progressTextZh, type ImportHooks } from '../../services/imp
 import { ProjectStore } from '../../services/project-store';
 import { crsLabelZh } from '../../../shared/crs';
 import { formatAreaZh } from '../../../shared/format/units';
+import { UserInputError } from '../../../shared/model/errors';
 import { parseKind, requireExistingProject } from './util';
 import type { CommandSpec } from './types';
 
 export const importCommand: CommandSpec = {
   usage:
-    'landgate import <project.gpkg> <file> [<sibling files>…] --kind <kind> [--name <table>] [--crs EPSG:n|GCJ02|BD09] [--towgs84 dx,dy,dz[,rx,ry,rz,s]] [--encoding gbk|utf-8|…] [--layer <name>] [--title <名称>] [--progress]',
+    'landgate import <project.gpkg> <file> [<sibling files>…] --kind <kind> [--name <table>] [--crs EPSG:n|GCJ02|BD09] [--towgs84 dx,dy,dz[,rx,ry,rz,s]] [--encoding gbk|utf-8|…] [--layer <name>] [--title <名称>] [--field <源字段>=<标准键>]… [--progress]',
   summary:
-    '把数据文件（Shapefile/.zip、GeoJSON 等）导入为项目图层；整个导入为一个事务，失败时项目不变。坐标系只是推测时（无 .prj）须用 --crs 确认；西安 1980/北京 1954 须用 --towgs84 给出转换参数。逐要素进度写到 stderr（终端上自动显示，否则加 --progress）。',
+    '把数据文件（Shapefile/.zip、GeoJSON 等）导入为项目图层；整个导入为一个事务，失败时项目不变。坐标系只是推测时（无 .prj）须用 --crs 确认；西安 1980/北京 1954 须用 --towgs84 给出转换参数。字段名按别名表自动对应到标准键（如 DKBH→id、GHYT→plannedUse），--field 可逐个指定（如 --field 宗地号=id；--field DKBH= 表示保持原样）。逐要素进度写到 stderr（终端上自动显示，否则加 --progress）。',
   options: {
     kind: { type: 'string' },
     name: { type: 'string' },
@@ -18,6 +19,7 @@ export const importCommand: CommandSpec = {
     encoding: { type: 'string' },
     layer: { type: 'string' },
     title: { type: 'string' },
+    field: { type: 'string', multiple: true },
     progress: { type: 'boolean' },
   },
   positionals: [2, 8],
@@ -40,6 +42,7 @@ export const importCommand: CommandSpec = {
             encoding: values.encoding as string | undefined,
             layer: values.layer as string | undefined,
             title: values.title as string | undefined,
+            fieldMap: parseFieldMap(values.field),
           },
           progress.hooks,
         );
@@ -59,6 +62,22 @@ export const importCommand: CommandSpec = {
     }
   },
 };
+
+/** `--field 源字段=标准键` (repeatable) → the explicit field mapping; `源字段=` keeps the field as it is. */
+function parseFieldMap(value: unknown): Record<string, string> | undefined {
+  const items = Array.isArray(value) ? (value as string[]) : typeof value === 'string' ? [value] : [];
+  if (items.length === 0) return undefined;
+  const map: Record<string, string> = {};
+  for (const item of items) {
+    const at = item.lastIndexOf('=');
+    const field = at > 0 ? item.slice(0, at).trim() : '';
+    if (field === '') {
+      throw new UserInputError('cli.field-map', `--field 的格式应为 源字段=标准键，例如 --field DKBH=id；收到“${item}”。`, `--field expects source=key, e.g. --field DKBH=id; got "${item}".`);
+    }
+    map[field] = item.slice(at + 1).trim();
+  }
+  return map;
+}
 
 /**
  * Per-feature progress on stderr, only on a terminal (redrawn line) or with --progress (then one
