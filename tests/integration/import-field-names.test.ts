@@ -222,7 +222,7 @@ describe('the import preview (dialog)', { timeout: 120_000 }, () => {
     const status = await waitImportJob(api, jobId);
     expect(status.error).toBeUndefined();
     expect(status.warnings ?? []).toEqual([]);
-    expect((await api.listParcels()).filter((p) => p.table === 'zdh').map((p) => p.id)).toEqual(['ZD-1', 'ZD-2']);
+    expect((await api.queryParcels({ table: 'zdh', offset: 0, limit: 10 })).rows.map((p) => p.id)).toEqual(['ZD-1', 'ZD-2']);
 
     const withId = writeGeoJson('有编号.geojson', [{ BSM: 1, TBBH: '0031', DKBH: 'DK-1' }]);
     const ok = await api.previewImport({ uploadId: await uploadFile(api, withId, '有编号.geojson') });
