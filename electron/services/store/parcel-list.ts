@@ -202,7 +202,8 @@ export class ParcelListRepository {
     }
 
     const sortKey = query.sort?.key ?? 'id';
-    const sortExpr = sortKey === 'id' ? idKey : sortKey === 'verdict' ? verdictRank(verdictExpr) : col(sortKey);
+    // Empty text and NULL are one "no value" (sorted last through sort_empty), not two.
+    const sortExpr = sortKey === 'id' ? idKey : sortKey === 'verdict' ? verdictRank(verdictExpr) : `NULLIF(${col(sortKey)}, '')`;
     if (sortKey === 'verdict' && verdicts && !countOnly) selectParams.push(layer.table);
     const sortEmpty = sortKey === 'name' || sortKey === 'plannedUse' ? `, (${col(sortKey)} IS NULL OR ${col(sortKey)} = '') AS sort_empty` : '';
 
