@@ -7,6 +7,7 @@
  *
  * The request is validated by the caller (electron/services/parcels/parcel-query.ts).
  */
+import { createHash } from 'node:crypto';
 import type { ParcelPage, ParcelQuery, ParcelSummary } from '../../../shared/api/contract';
 import type { Verdict } from '../../../shared/model/check';
 import { featureIdOf } from '../../../shared/model/attributes';
@@ -19,6 +20,8 @@ import { quoteId } from './feature-request';
 export interface ParcelListLayer {
   table: string;
   columns: Partial<Record<ListKey, string>>;
+  /** The id column holds text (always, for layers LandGate wrote): a text range on it is exact. */
+  textIds: boolean;
 }
 
 type ListKey = 'id' | 'name' | 'plannedUse' | 'action' | 'currentUse';
@@ -51,6 +54,7 @@ interface PageRow {
 
 export class ParcelListRepository {
   private readonly totals = new Map<string, number>();
+  private readonly nameIndexes = new Map<string, { stamp: string; fids: number[]; names: string[] }>();
 
   constructor(private readonly store: ProjectStore) {}
 
@@ -67,13 +71,14 @@ export class ParcelListRepository {
     if (!this.hasTable('landgate_layers')) return [];
     const rows = this.db.prepare("SELECT table_name, columns FROM landgate_layers WHERE kind = 'parcel' ORDER BY id").all() as { table_name: string; columns: string }[];
     return rows.map((row) => {
-      const stored = JSON.parse(row.columns) as { key: string; column: string }[];
+      const stored = JSON.parse(row.columns) as { key: string; column: string; type?: string }[];
       const columns: ParcelListLayer['columns'] = {};
       for (const key of LIST_KEYS) {
         const column = stored.find((c) => c.key === key)?.column;
         if (column) columns[key] = column;
       }
-      return { table: row.table_name, columns };
+      const idType = stored.find((c) => c.key === 'id')?.type;
+      return { table: row.table_name, columns, textIds: idType === undefined || idType === 'text' };
     });
   }
 
@@ -115,7 +120,8 @@ export class ParcelListRepository {
    */
   private total(union: string, params: readonly unknown[]): number {
     const version = this.db.prepare('SELECT total_changes() AS own').get() as { own: number | bigint };
-    const key = `${this.db.pragma('data_version', { simple: true })}/${version.own}\u0000${union}\u0000${JSON.stringify(params)}`;
+    // Hashed: the parameters may carry the fids of thousands of name matches.
+    const key = createHash('sha1').update(`${this.db.pragma('data_version', { simple: true })}/${version.own}\u0000${union}\u0000${JSON.stringify(params)}`).digest('hex');
     const cached = this.totals.get(key);
     if (cached !== undefined) return cached;
     const total = Number((this.db.prepare(`SELECT count(*) AS n FROM (${union})`).get(...params) as { n: number | bigint }).n);
@@ -157,7 +163,7 @@ export class ParcelListRepository {
     const search = query.search?.trim();
     if (search) {
       const alternatives: string[] = [];
-      const ranges = layer.columns.id ? caseVariantRanges(search) : null;
+      const ranges = layer.columns.id && layer.textIds ? caseVariantRanges(search) : null;
       if (ranges) {
         for (const [low, high] of ranges) {
           alternatives.push(`(${idKey} >= ? AND ${idKey} < ?)`);
@@ -168,8 +174,11 @@ export class ParcelListRepository {
         params.push(`${escapeLike(search)}%`);
       }
       if (layer.columns.name) {
-        alternatives.push(`${col('name')} LIKE ? ESCAPE '\\'`);
-        params.push(`%${escapeLike(search)}%`);
+        const fids = this.namesContaining(layer, search);
+        if (fids.length) {
+          alternatives.push('t.fid IN (SELECT value FROM json_each(?))');
+          params.push(JSON.stringify(fids));
+        }
       }
       where.push(`(${alternatives.join(' OR ')})`);
     }
@@ -209,6 +218,27 @@ export class ParcelListRepository {
 
     const select = countOnly ? '1' : [`${index} AS layer`, 't.fid AS fid', `${sortExpr} AS sort_key${sortEmpty}`].join(', ');
     return { sql: `SELECT ${select} FROM ${quoteId(layer.table)} t WHERE ${where.length ? where.join(' AND ') : '1'}`, params: [...selectParams, ...params] };
+  }
+
+  /**
+   * Fids of the parcels whose name contains `search` (ASCII case folded, as LIKE does). A name
+   * substring cannot use an index, and scanning the layer reads every row with its geometry, so
+   * the names are read once into memory (a few MB for a county) and matched there; the copy is
+   * renewed when another connection commits (an import) or the layer grows (a parcel drawn here).
+   */
+  private namesContaining(layer: ParcelListLayer, search: string): number[] {
+    const stamp = `${this.db.pragma('data_version', { simple: true })}/${(this.db.prepare(`SELECT max(fid) AS m FROM ${quoteId(layer.table)}`).get() as { m: number | null }).m}`;
+    let index = this.nameIndexes.get(layer.table);
+    if (!index || index.stamp !== stamp) {
+      const column = quoteId(layer.columns.name!);
+      const rows = this.db.prepare(`SELECT fid, ${column} AS name FROM ${quoteId(layer.table)} WHERE ${column} IS NOT NULL AND ${column} != ''`).raw().all() as [number, unknown][];
+      index = { stamp, fids: rows.map((r) => Number(r[0])), names: rows.map((r) => foldAscii(String(r[1]))) };
+      this.nameIndexes.set(layer.table, index);
+    }
+    const needle = foldAscii(search);
+    const out: number[] = [];
+    for (let i = 0; i < index.names.length; i++) if (index.names[i].includes(needle)) out.push(index.fids[i]);
+    return out;
   }
 
   /**
@@ -279,6 +309,10 @@ function summaryOf(table: string, r: PageRow, box: BBox | undefined): ParcelSumm
   if (action !== undefined) summary.action = action;
   if (r.verdict) summary.verdict = r.verdict as Verdict;
   return summary;
+}
+
+function foldAscii(text: string): string {
+  return text.replace(/[A-Z]/g, (c) => c.toLowerCase());
 }
 
 function escapeLike(text: string): string {
