@@ -283,4 +283,11 @@ describe('queryParcels on two generated parcel layers', () => {
     expect((await generated.queryParcels({ verdict: 'unchecked', table: 'parcels_b', offset: 0, limit: 1 })).total).toBe(before - 1);
     expect((await generated.getParcel({ table: 'parcels_b', id })).verdict).toBe(report.parcels[0].verdict);
   });
+
+  it('finds a parcel drawn after the first name search by its name', async () => {
+    expect((await generated.queryParcels({ search: '新画的地块', offset: 0, limit: 10 })).total).toBe(0);
+    await generated.saveParcel({ table: 'parcels_b', geometry: square(3000), properties: { id: 'HZ-1', name: '新画的地块' } });
+    const found = await generated.queryParcels({ search: '新画的地块', offset: 0, limit: 10 });
+    expect(found.rows.map((r) => [r.table, r.id, r.name])).toEqual([['parcels_b', 'HZ-1', '新画的地块']]);
+  });
 });
