@@ -54,7 +54,7 @@ interface PageRow {
 
 export class ParcelListRepository {
   private readonly totals = new Map<string, number>();
-  private readonly nameIndexes = new Map<string, { stamp: string; fids: number[]; names: string[] }>();
+  private readonly nameIndexes = new Map<string, { stamp: string; fids: number[]; names: string[]; last?: { needle: string; fids: number[] } }>();
 
   constructor(private readonly store: ProjectStore) {}
 
@@ -236,8 +236,11 @@ export class ParcelListRepository {
       this.nameIndexes.set(layer.table, index);
     }
     const needle = foldAscii(search);
+    // The page and its count ask for the same search one after the other.
+    if (index.last?.needle === needle) return index.last.fids;
     const out: number[] = [];
     for (let i = 0; i < index.names.length; i++) if (index.names[i].includes(needle)) out.push(index.fids[i]);
+    index.last = { needle, fids: out };
     return out;
   }
 
