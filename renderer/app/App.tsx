@@ -3,7 +3,7 @@
  * parcel list and 审查结论 on the right. All state lives in one reducer (state.ts); this component
  * loads the project, runs checks when the selection or the profile changes, and lays out panels.
  */
-import { useEffect, useReducer } from 'react';
+import { useEffect, useReducer, useRef } from 'react';
 import type { FeatureCollection } from 'geojson';
 import { api, platformMode, userMessage } from '../platform/api';
 import { LOCALES, setLocale, t, type Locale } from '../i18n';
@@ -28,6 +28,7 @@ export function App() {
 
   useProjectLoader(dispatch, state.reloadRequest);
   useParcelCheck(state.selectedParcel, state.profileId, dispatch, state.reloadRequest);
+  useSelectedSummary(state.selectedParcel, state.selectedSummary !== null, dispatch, state.reloadRequest);
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -165,7 +166,13 @@ export function App() {
 
         <aside className="sidebar sidebar-right">
           <SweepPanel profileId={state.profileId} profileName={profile ? `${profile.name}（${profile.id}，版本 ${profile.version}）` : undefined} />
-          <ParcelList parcels={state.parcels} filter={state.parcelFilter} selected={state.selectedParcel} dispatch={dispatch} />
+          <ParcelList
+            layers={project?.layers ?? []}
+            filter={state.parcelFilter}
+            selected={state.selectedParcel}
+            revision={`${state.listRevision}/${state.reloadRequest}`}
+            dispatch={dispatch}
+          />
           <FindingsPanel
             parcel={parcel}
             check={state.check}
@@ -188,8 +195,8 @@ function useProjectLoader(dispatch: (action: AppAction) => void, reloadRequest =
     };
     (async () => {
       try {
-        const [project, parcels, profiles] = await Promise.all([api.getProject(), api.listParcels(), api.listProfiles()]);
-        send({ type: 'projectLoaded', project, parcels, profiles });
+        const [project, profiles] = await Promise.all([api.getProject(), api.listProfiles()]);
+        send({ type: 'projectLoaded', project, profiles });
         const queue = [...project.layers];
         const worker = async () => {
           for (let layer = queue.shift(); layer; layer = queue.shift()) {
@@ -213,6 +220,31 @@ function useProjectLoader(dispatch: (action: AppAction) => void, reloadRequest =
       cancelled = true;
     };
   }, [dispatch, reloadRequest]);
+}
+
+/**
+ * The selected parcel's summary when the selection came without one (a submission opened, a
+ * parcel drawn), and again after a reload (a reshaped parcel has a new box).
+ */
+function useSelectedSummary(parcel: { table: string; id: string } | null, known: boolean, dispatch: (action: AppAction) => void, reloadRequest = 0) {
+  const table = parcel?.table;
+  const id = parcel?.id;
+  const knownRef = useRef(known);
+  knownRef.current = known;
+  const lastReload = useRef(reloadRequest);
+  useEffect(() => {
+    const reloaded = lastReload.current !== reloadRequest;
+    lastReload.current = reloadRequest;
+    if (table === undefined || id === undefined || (knownRef.current && !reloaded)) return;
+    let cancelled = false;
+    api.getParcel({ table, id }).then(
+      (summary) => !cancelled && dispatch({ type: 'parcelSummaryLoaded', summary }),
+      () => undefined, // the check reports an unknown parcel in words; the map just does not zoom
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [table, id, dispatch, reloadRequest]);
 }
 
 /** `reloadRequest`: a reload (a parcel reshaped on the map, a new layer) checks the selected parcel again. */

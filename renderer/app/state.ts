@@ -5,14 +5,29 @@
  * MapLibre.
  */
 import type { Feature, FeatureCollection, Geometry } from 'geojson';
-import type { ParcelSummary, ProfileSummary } from '../../shared/api/contract';
-import type { CheckReport } from '../../shared/model/check';
+import type { ParcelQuery, ParcelSummary, ProfileSummary } from '../../shared/api/contract';
+import type { CheckReport, Verdict } from '../../shared/model/check';
 import type { ProjectInfo } from '../../shared/model/layers';
 import type { Locale } from '../i18n';
 
 export interface ParcelRef {
   table: string;
   id: string;
+}
+
+/** What the parcel list shows: a query of the store, never the whole list (empty = no condition). */
+export interface ParcelListFilter {
+  search: string;
+  verdict: Verdict | 'unchecked' | '';
+  /** 规划用途 code prefix. */
+  plannedUse: string;
+  action: string;
+  table: string;
+  sort: NonNullable<ParcelQuery['sort']>;
+}
+
+export function defaultParcelFilter(): ParcelListFilter {
+  return { search: '', verdict: '', plannedUse: '', action: '', table: '', sort: { key: 'id', descending: false } };
 }
 
 /** A feature the user clicked on the map, with its original (unflattened) properties. */
@@ -38,8 +53,11 @@ export interface AppState {
   layerData: Record<string, FeatureCollection>;
   layersLoaded: number;
   hiddenLayers: Record<string, boolean>;
-  parcels: ParcelSummary[];
-  parcelFilter: string;
+  parcelFilter: ParcelListFilter;
+  /** The selected parcel's summary (box to zoom to, heading), when known. */
+  selectedSummary: ParcelSummary | null;
+  /** Bumped when verdicts may have changed (a check, a sweep): the parcel list asks again. */
+  listRevision: number;
   profiles: ProfileSummary[];
   profileId: string | null;
   selectedParcel: ParcelRef | null;
@@ -72,8 +90,9 @@ export function defaultAppState(): AppState {
     layerData: {},
     layersLoaded: 0,
     hiddenLayers: {},
-    parcels: [],
-    parcelFilter: '',
+    parcelFilter: defaultParcelFilter(),
+    selectedSummary: null,
+    listRevision: 0,
     profiles: [],
     profileId: null,
     selectedParcel: null,
@@ -88,15 +107,19 @@ export function defaultAppState(): AppState {
 }
 
 export type AppAction =
-  | { type: 'projectLoaded'; project: ProjectInfo; parcels: ParcelSummary[]; profiles: ProfileSummary[] }
+  | { type: 'projectLoaded'; project: ProjectInfo; profiles: ProfileSummary[] }
   | { type: 'layerLoaded'; table: string; data: FeatureCollection }
   | { type: 'loadFailed'; message: string }
   | { type: 'setLocale'; locale: Locale }
   | { type: 'toggleLayer'; table: string }
   | { type: 'setAllLayersVisible'; visible: boolean }
-  | { type: 'setParcelFilter'; filter: string }
+  | { type: 'setParcelFilter'; filter: Partial<ParcelListFilter> }
   | { type: 'selectProfile'; profileId: string }
-  | { type: 'selectParcel'; parcel: ParcelRef | null }
+  /** `summary` when the caller has it (a list row): the map zooms at once instead of after getParcel. */
+  | { type: 'selectParcel'; parcel: ParcelRef | null; summary?: ParcelSummary }
+  | { type: 'parcelSummaryLoaded'; summary: ParcelSummary }
+  /** A sweep (全部审查) finished writing verdicts. */
+  | { type: 'sweepFinished' }
   | { type: 'checkStarted'; key: string }
   | { type: 'checkFinished'; key: string; report: CheckReport }
   | { type: 'checkFailed'; key: string; message: string }
@@ -125,7 +148,6 @@ export function appReducer(state: AppState, action: AppAction): AppState {
       return {
         ...state,
         project: action.project,
-        parcels: action.parcels,
         profiles: action.profiles,
         profileId: state.profileId ?? pickDefaultProfile(action.profiles),
         loadStatus: action.project.layers.length === 0 ? 'ready' : 'loading',
@@ -148,20 +170,28 @@ export function appReducer(state: AppState, action: AppAction): AppState {
       return { ...state, hiddenLayers };
     }
     case 'setParcelFilter':
-      return { ...state, parcelFilter: action.filter };
+      return { ...state, parcelFilter: { ...state.parcelFilter, ...action.filter } };
     case 'selectProfile':
       return state.profileId === action.profileId ? state : { ...state, profileId: action.profileId, selectedFinding: null };
     case 'selectParcel':
       return {
         ...state,
         selectedParcel: action.parcel,
+        selectedSummary: action.parcel && action.summary && sameParcel(action.summary, action.parcel) ? action.summary : null,
         selectedFinding: null,
         check: action.parcel ? state.check : { status: 'idle' },
       };
     case 'checkStarted':
       return { ...state, check: { status: 'running', key: action.key }, selectedFinding: null };
-    case 'checkFinished':
-      return isCurrent(state, action.key) ? { ...state, check: { status: 'done', key: action.key, report: action.report } } : state;
+    case 'parcelSummaryLoaded':
+      return state.selectedParcel && sameParcel(action.summary, state.selectedParcel) ? { ...state, selectedSummary: action.summary } : state;
+    case 'sweepFinished':
+      return { ...state, listRevision: state.listRevision + 1 };
+    case 'checkFinished': {
+      // Recorded even when the selection has moved on: the list's verdicts change either way.
+      const listRevision = state.listRevision + 1;
+      return isCurrent(state, action.key) ? { ...state, listRevision, check: { status: 'done', key: action.key, report: action.report } } : { ...state, listRevision };
+    }
     case 'checkFailed':
       return isCurrent(state, action.key) ? { ...state, check: { status: 'error', key: action.key, message: action.message } } : state;
     case 'selectFinding':
@@ -196,6 +226,9 @@ export function selectedFindingGeometry(state: AppState): Geometry | null {
 
 export function selectedParcelSummary(state: AppState): ParcelSummary | null {
   const ref = state.selectedParcel;
-  if (!ref) return null;
-  return state.parcels.find((p) => p.table === ref.table && p.id === ref.id) ?? null;
+  return ref && state.selectedSummary && sameParcel(state.selectedSummary, ref) ? state.selectedSummary : null;
+}
+
+function sameParcel(a: ParcelRef, b: ParcelRef): boolean {
+  return a.table === b.table && a.id === b.id;
 }

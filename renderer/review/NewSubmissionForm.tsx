@@ -1,11 +1,12 @@
 /**
  * 新建报件: registers a submission (rules.md §1.2 attributes the registry clerk records) for
- * parcels already in the project: a parcel layer, its parcels as a checklist (by default every
- * parcel not yet in a submission), title, applicant, received date and rule profile. The store
- * validates (unknown parcels, a parcel already in another submission, a bad date) and its zh
- * message is shown here.
+ * parcels already in the project: a parcel layer, parcels found by id or name (a search of the
+ * store: a layer may hold a county's parcels) and gathered in a chosen list, title, applicant,
+ * received date and rule profile. A small layer starts with every parcel not yet in a submission
+ * chosen (the usual case: one file just imported). The store validates (unknown parcels, a parcel
+ * already in another submission, a bad date) and its zh message is shown here.
  */
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { ParcelSummary, ProfileSummary } from '../../shared/api/contract';
 import type { LayerInfo } from '../../shared/model/layers';
 import type { Submission } from '../../shared/review/model';
@@ -14,9 +15,12 @@ import { today, userMessage } from './common';
 import { rt } from './messages';
 import { Feedback } from './Feedback';
 
+/** Search results shown at once; also the largest layer whose free parcels start chosen. */
+const RESULT_LIMIT = 100;
+const TYPING_PAUSE_MS = 250;
+
 export interface NewSubmissionFormProps {
   layers: LayerInfo[];
-  parcels: ParcelSummary[];
   profiles: ProfileSummary[];
   defaultProfile: string | null;
   submissions: Submission[];
@@ -31,15 +35,20 @@ function takenIn(submissions: Submission[], table: string): Map<string, string> 
   return taken;
 }
 
-export function NewSubmissionForm({ layers, parcels, profiles, defaultProfile, submissions, onCreated, onCancel }: NewSubmissionFormProps) {
+export function NewSubmissionForm({ layers, profiles, defaultProfile, submissions, onCreated, onCancel }: NewSubmissionFormProps) {
   const parcelLayers = useMemo(() => layers.filter((l) => l.kind === 'parcel').sort((a, b) => b.importedAt.localeCompare(a.importedAt)), [layers]);
   // The newest layer that still has unregistered parcels: usually the one just imported.
-  const initialLayer = parcelLayers.find((l) => parcels.some((p) => p.table === l.table && !takenIn(submissions, l.table).has(p.id)))?.table ?? parcelLayers[0]?.table ?? '';
+  const initialLayer = parcelLayers.find((l) => l.featureCount > takenIn(submissions, l.table).size)?.table ?? parcelLayers[0]?.table ?? '';
   const [table, setTable] = useState(initialLayer);
-  const layerParcels = useMemo(() => parcels.filter((p) => p.table === table), [parcels, table]);
+  const layer = parcelLayers.find((l) => l.table === table);
   const taken = useMemo(() => takenIn(submissions, table), [submissions, table]);
-  const freeIds = (t: string) => parcels.filter((p) => p.table === t && !takenIn(submissions, t).has(p.id)).map((p) => p.id);
-  const [chosen, setChosen] = useState<Set<string>>(() => new Set(freeIds(initialLayer)));
+  const [search, setSearch] = useState('');
+  const [query, setQuery] = useState('');
+  const [results, setResults] = useState<{ table: string; rows: ParcelSummary[]; total: number } | null>(null);
+  /** Chosen parcels of `table` in the order they were picked (id → name). */
+  const [chosen, setChosen] = useState<Map<string, string | undefined>>(new Map());
+  /** The layer whose first answer decides the initial choice (small layers: every free parcel). */
+  const preselect = useRef<string | null>(initialLayer);
   const [title, setTitle] = useState('');
   const [applicant, setApplicant] = useState('');
   const [receivedOn, setReceivedOn] = useState(today());
@@ -47,24 +56,55 @@ export function NewSubmissionForm({ layers, parcels, profiles, defaultProfile, s
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
+  useEffect(() => {
+    const timer = setTimeout(() => setQuery(search.trim()), TYPING_PAUSE_MS);
+    return () => clearTimeout(timer);
+  }, [search]);
+
+  useEffect(() => {
+    if (!table) return;
+    let cancelled = false;
+    api.queryParcels({ table, search: query || undefined, sort: { key: 'id' }, offset: 0, limit: RESULT_LIMIT }).then(
+      (page) => {
+        if (cancelled) return;
+        setResults({ table, rows: page.rows, total: page.total });
+        if (preselect.current === table && !query) {
+          preselect.current = null;
+          if (page.total <= RESULT_LIMIT) setChosen(new Map(page.rows.filter((p) => !takenIn(submissions, table).has(p.id)).map((p) => [p.id, p.name])));
+        }
+      },
+      (e: unknown) => !cancelled && setError(userMessage(e)),
+    );
+    return () => {
+      cancelled = true;
+    };
+    // submissions only matter to the first answer's preselection, read when it arrives
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [table, query]);
+
+  const shown = results?.table === table ? results : null;
+
   /** A new choice of parcels answers the “pick at least one” error, so it goes. */
-  const choose = (next: Set<string>) => {
+  const choose = (next: Map<string, string | undefined>) => {
     setChosen(next);
     setError(null);
   };
   const pickLayer = (t: string) => {
+    preselect.current = t;
     setTable(t);
-    choose(new Set(freeIds(t)));
+    setSearch('');
+    setQuery('');
+    choose(new Map());
   };
-  const toggle = (id: string, on: boolean) => {
-    const next = new Set(chosen);
-    if (on) next.add(id);
-    else next.delete(id);
+  const toggle = (parcel: ParcelSummary, on: boolean) => {
+    const next = new Map(chosen);
+    if (on) next.set(parcel.id, parcel.name);
+    else next.delete(parcel.id);
     choose(next);
   };
 
   async function create() {
-    const ids = layerParcels.map((p) => p.id).filter((id) => chosen.has(id));
+    const ids = [...chosen.keys()];
     if (ids.length === 0) {
       setError(rt('ns.pickParcels'));
       return;
@@ -123,19 +163,37 @@ export function NewSubmissionForm({ layers, parcels, profiles, defaultProfile, s
       </label>
       <fieldset className="wb-field wb-parcel-pick">
         <legend>
-          {rt('ns.parcels', { checked: layerParcels.filter((p) => chosen.has(p.id)).length, total: layerParcels.length })}{' '}
-          <button type="button" className="link" onClick={() => choose(new Set(layerParcels.filter((p) => !taken.has(p.id)).map((p) => p.id)))} data-testid="new-sub-all">
+          {rt('ns.parcels', { checked: chosen.size, total: layer?.featureCount ?? 0 })}{' '}
+          <button
+            type="button"
+            className="link"
+            onClick={() => choose(new Map([...chosen, ...(shown?.rows ?? []).filter((p) => !taken.has(p.id)).map((p) => [p.id, p.name] as const)]))}
+            data-testid="new-sub-all"
+          >
             {rt('ns.all')}
           </button>{' '}
-          <button type="button" className="link" onClick={() => choose(new Set())} data-testid="new-sub-none">
+          <button type="button" className="link" onClick={() => choose(new Map())} data-testid="new-sub-none">
             {rt('ns.none')}
           </button>
         </legend>
+        {chosen.size > 0 && (
+          <ul className="wb-chosen" aria-label={rt('ns.chosen')}>
+            {[...chosen].map(([id, name]) => (
+              <li key={id}>
+                <button type="button" className="wb-chip" title={rt('ns.remove')} onClick={() => choose(new Map([...chosen].filter(([other]) => other !== id)))} data-testid="new-sub-chosen" data-id={id}>
+                  {id}
+                  {name ? ` ${name}` : ''} ×
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+        <input type="search" value={search} placeholder={rt('ns.search')} onChange={(e) => setSearch(e.target.value)} data-testid="new-sub-search" />
         <ul>
-          {layerParcels.map((p) => (
+          {(shown?.rows ?? []).map((p) => (
             <li key={p.id}>
               <label>
-                <input type="checkbox" checked={chosen.has(p.id)} disabled={taken.has(p.id)} onChange={(e) => toggle(p.id, e.target.checked)} data-testid="new-sub-parcel" data-id={p.id} />
+                <input type="checkbox" checked={chosen.has(p.id)} disabled={taken.has(p.id)} onChange={(e) => toggle(p, e.target.checked)} data-testid="new-sub-parcel" data-id={p.id} />
                 <b>{p.id}</b>
                 {p.name && <span> {p.name}</span>}
                 {taken.has(p.id) && <span className="muted"> · {rt('ns.taken', { title: taken.get(p.id)! })}</span>}
@@ -143,6 +201,8 @@ export function NewSubmissionForm({ layers, parcels, profiles, defaultProfile, s
             </li>
           ))}
         </ul>
+        {shown && shown.total > shown.rows.length && <p className="muted">{rt('ns.more', { shown: shown.rows.length, total: shown.total })}</p>}
+        {shown && shown.total === 0 && <p className="muted">{rt('ns.noMatch')}</p>}
       </fieldset>
       <label className="wb-field">
         <span>{rt('ns.name')}</span>

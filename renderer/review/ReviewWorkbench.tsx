@@ -42,7 +42,7 @@ export function ReviewWorkbench({ state, dispatch }: { state: AppState; dispatch
     return () => {
       cancelled = true;
     };
-  }, [open, presenting, refresh, doneKey, state.parcels]);
+  }, [open, presenting, refresh, doneKey, state.listRevision, state.reloadRequest]);
 
   const check = (keys: string[], on: boolean) => {
     const next = new Set(checked);
@@ -54,8 +54,13 @@ export function ReviewWorkbench({ state, dispatch }: { state: AppState; dispatch
   const liveChecked = new Set([...checked].filter((k) => submissions.some((s) => s.key === k)));
 
   const openSubmission = (s: Submission) => {
-    dispatch({ type: 'selectParcel', parcel: { table: s.parcelTable, id: s.parcelIds[0] } });
+    const parcel = { table: s.parcelTable, id: s.parcelIds[0] };
     setTab('review');
+    // With the summary in the selection the map zooms to the parcel at once.
+    api.getParcel(parcel).then(
+      (summary) => dispatch({ type: 'selectParcel', parcel, summary }),
+      () => dispatch({ type: 'selectParcel', parcel }),
+    );
   };
 
   return (
@@ -81,7 +86,6 @@ export function ReviewWorkbench({ state, dispatch }: { state: AppState; dispatch
             {tab === 'list' && creating && (
               <NewSubmissionForm
                 layers={state.project?.layers ?? []}
-                parcels={state.parcels}
                 profiles={state.profiles}
                 defaultProfile={state.profileId}
                 submissions={submissions}

@@ -34,7 +34,7 @@ describe('a write while the project is locked by another writer', () => {
     const writer = new Database(project);
     writer.exec('BEGIN IMMEDIATE');
     try {
-      expect((await api.listParcels()).length).toBeGreaterThan(0);
+      expect((await api.queryParcels({ offset: 0, limit: 10 })).total).toBeGreaterThan(0);
       const error = await api.checkParcel({ table: 'parcels', parcelId: 'XX-2026-001', profile: 'xiaxian' }).then(
         () => null,
         (e: unknown) => e,

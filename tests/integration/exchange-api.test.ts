@@ -95,7 +95,7 @@ describe('exchange API', { timeout: 120_000 }, () => {
     const sub = (await nr.listSubmissions()).find((s) => s.parcelTable === 'pkg_parcels')!;
     expect(sub.source?.department).toBe('夏县生态环境分局');
     expect(sub.status).toBe('rejected');
-    expect((await nr.listParcels()).filter((p) => p.table === 'pkg_parcels').map((p) => p.id).sort()).toEqual(['XX-2026-001', 'XX-2026-002']);
+    expect((await nr.queryParcels({ table: 'pkg_parcels', offset: 0, limit: 500 })).rows.map((p) => p.id).sort()).toEqual(['XX-2026-001', 'XX-2026-002']);
     const review = await nr.getParcelReview({ table: 'pkg_parcels', parcelId: 'XX-2026-001' });
     expect(review.decisions.map((d) => [d.decision, d.signature.name, d.source?.department])).toEqual([['rejected', '赵审查', '夏县生态环境分局']]);
     expect(review.latestCheck?.verdict).toBe('prohibited');

@@ -74,8 +74,10 @@ describe('browser-mode host', () => {
     const info = JSON.parse(project.body);
     expect(info.synthetic).toBe(true);
     expect(info.title).toContain('示例数据');
-    const parcels = JSON.parse((await post('listParcels', null)).body);
-    expect(parcels.length).toBeGreaterThanOrEqual(25);
+    const page = JSON.parse((await post('queryParcels', { offset: 0, limit: 100 })).body);
+    expect(page.total).toBeGreaterThanOrEqual(25);
+    const parcels = page.rows;
+    expect(JSON.parse((await post('getParcel', { table: parcels[0].table, id: parcels[0].id })).body)).toMatchObject({ id: parcels[0].id });
     const profiles = JSON.parse((await post('listProfiles', null)).body);
     expect(profiles.map((p: any) => p.id)).toContain('xiaxian');
     const features = JSON.parse((await post('getLayerFeatures', { table: parcels[0].table })).body);

@@ -53,7 +53,7 @@ describe('import API (stage → preview → start → job)', { timeout: 120_000 
     expect(status.error).toBeUndefined();
     expect(status).toMatchObject({ state: 'done', progress: 1 });
     expect(status.layer).toMatchObject({ table: 'chengqu_txt', kind: 'parcel', featureCount: 1, originalCrs: 'EPSG:4526' });
-    const parcels = await api.listParcels();
+    const parcels = (await api.queryParcels({ offset: 0, limit: 500 })).rows;
     expect(parcels).toEqual([expect.objectContaining({ table: 'chengqu_txt', id: '140502', name: '晋城市城区(测试)' })]);
     // staged files are gone
     await expect(api.previewImport({ uploadId })).rejects.toMatchObject({ code: 'import.unknown-upload' });

@@ -136,8 +136,9 @@ describe('saveParcel: a new parcel drawn on the map', () => {
     await withApi(async (api) => {
       const saved = await api.saveParcel({ table: 'drawn_parcels', geometry: second, properties: { id: 'HZ-002' } });
       expect(saved.parcel.id).toBe('HZ-002');
-      const parcels = await api.listParcels();
-      expect(parcels.filter((p) => p.table === 'drawn_parcels').map((p) => p.id)).toEqual(['HZ-001', 'HZ-002']);
+      const parcels = (await api.queryParcels({ table: 'drawn_parcels', offset: 0, limit: 500 })).rows;
+      expect(parcels.map((p) => p.id)).toEqual(['HZ-001', 'HZ-002']);
+      expect(await api.getParcel({ table: 'drawn_parcels', id: 'HZ-002' })).toMatchObject({ id: 'HZ-002', table: 'drawn_parcels' });
       const report = await api.checkParcel({ table: 'drawn_parcels', parcelId: 'HZ-002', profile: 'xiaxian' });
       expect(report.parcels[0].areaM2).toBeCloseTo(geodesicAreaM2(second), 1);
     });

@@ -115,9 +115,9 @@ describe('IPC handlers derived from the contract', () => {
     expect([...handlers.keys()].sort()).toEqual(API_METHODS.map(ipcChannel).sort());
 
     const ownFrame = { senderFrame: { url: entryUrl, parent: null } };
-    await expect(handlers.get(ipcChannel('listParcels'))(ownFrame, undefined)).resolves.toEqual({ method: 'listParcels', r: undefined });
+    await expect(handlers.get(ipcChannel('listProfiles'))(ownFrame, undefined)).resolves.toEqual({ method: 'listProfiles', r: undefined });
     const foreign = { senderFrame: { url: 'https://evil.example/', parent: null } };
-    await expect(handlers.get(ipcChannel('listParcels'))(foreign, undefined)).rejects.toThrow(/untrusted sender/);
+    await expect(handlers.get(ipcChannel('listProfiles'))(foreign, undefined)).rejects.toThrow(/untrusted sender/);
     const subFrame = { senderFrame: { url: entryUrl, parent: {} } };
     await expect(handlers.get(ipcChannel('getProject'))(subFrame, undefined)).rejects.toThrow(/untrusted sender/);
     // A user error crosses the bridge as data carrying the Chinese message.
@@ -134,7 +134,7 @@ describe('preload bridge', () => {
     const bridge = recorded.exposed.get(PRELOAD_GLOBAL);
     expect(Object.isFrozen(bridge)).toBe(true);
     expect(Object.keys(bridge).sort()).toEqual([...API_METHODS].sort());
-    await expect(bridge.listParcels()).resolves.toEqual({ ok: ipcChannel('listParcels') });
+    await expect(bridge.listProfiles()).resolves.toEqual({ ok: ipcChannel('listProfiles') });
     await expect(bridge.checkParcel({ table: 't', parcelId: 'p', profile: 'x', extra: undefined })).resolves.toBeTruthy();
     expect(recorded.invoked.at(-1)).toEqual({ channel: ipcChannel('checkParcel'), request: { table: 't', parcelId: 'p', profile: 'x' } });
     await expect(bridge.getProject()).rejects.toThrow('项目打不开');
