@@ -15,6 +15,7 @@ import type { BBox } from '../../../shared/model/layers';
 import { gpkgBlobEnvelope } from '../gpkg-binary';
 import type { ProjectStore } from '../project-store';
 import { quoteId } from './feature-request';
+import { connectionOf } from './internal';
 
 /** A parcel layer and the columns the list reads (absent keys are NULL in every row). */
 export interface ParcelListLayer {
@@ -59,7 +60,7 @@ export class ParcelListRepository {
   constructor(private readonly store: ProjectStore) {}
 
   private get db() {
-    return this.store.connection();
+    return connectionOf(this.store.db);
   }
 
   private hasTable(name: string): boolean {
