@@ -20,12 +20,13 @@ import { buildBandsLayer, DEFAULT_LEVELS, parseLevels, uniqueBandTable } from '.
 import { ImportStaging } from './importers/staging';
 import { saveParcel } from './parcel-edit';
 import { createFeatureApi } from './map/feature-api';
+import { VectorTileService } from './map/vector-tiles';
 import { createParcelQueryApi } from './parcels/parcel-query';
 import { createSweepResultsApi } from './sweep/sweep-api';
 
 export interface ApiService extends LandGateApi {
   close(): void;
-  /** GET /tiles/… (terrain-RGB and basemap tiles) for the browser-mode host and the app:// protocol. */
+  /** GET /tiles/… (the layers' vector tiles, terrain-RGB and basemap tiles) for the browser-mode host and the app:// protocol. */
   tile?(pathname: string): Promise<TileResponse | null>;
 }
 
@@ -54,6 +55,9 @@ export function createApiService(projectPath: string): ApiService {
   // UI imports: staged uploads + jobs; a finished import invalidates the reference index
   let staging: ImportStaging | null = null;
   const imports = () => (staging ??= new ImportStaging(store, () => (referenceIndex = null)));
+
+  let vectorTileService: VectorTileService | null = null;
+  const vectorTiles = () => (vectorTileService ??= new VectorTileService(store));
 
   let terrainService: TerrainService | null = null;
   const terrain = () => (terrainService ??= new TerrainService(store.path));
@@ -145,7 +149,7 @@ export function createApiService(projectPath: string): ApiService {
       return saveParcel(store, request);
     },
     async tile(pathname) {
-      return terrain().handle(pathname);
+      return vectorTiles().handle(pathname) ?? terrain().handle(pathname);
     },
     close() {
       terrainService?.close();
