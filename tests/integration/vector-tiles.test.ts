@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VectorTile } from '@mapbox/vector-tile';
-import Pbf from 'pbf';
+import { PbfReader } from 'pbf';
 import polygonClipping from 'polygon-clipping';
 import type { Geometry, Polygon, Position } from 'geojson';
 import { createApiService, type ApiService } from '../../electron/services/api-service';
@@ -54,7 +54,7 @@ async function fetchTile(table: string, z: number, x: number, y: number) {
   const response = await api.tile!(`/tiles/vector/${encodeURIComponent(table)}/${z}/${x}/${y}.pbf`);
   expect(response?.status).toBe(200);
   expect(response?.contentType).toBe('application/x-protobuf');
-  return new VectorTile(new Pbf(response!.body));
+  return new VectorTile(new PbfReader(response!.body));
 }
 
 function layerFeatures(tile: VectorTile, name: string) {
