@@ -2,7 +2,7 @@
  * Display-only geometry helpers. Reported figures come from the Node side (geodesic on the
  * CGCS2000 ellipsoid); these spherical approximations only draw things on screen.
  */
-import type { Feature, FeatureCollection, Geometry, Polygon, Position } from 'geojson';
+import type { Feature, FeatureCollection, Geometry, Position } from 'geojson';
 import type { BBox } from '../../shared/model/layers';
 
 export { circlePolygon, destination } from '../../shared/geo/display-circle';
