@@ -25,23 +25,26 @@ import { TileCache } from './tile-cache';
 export const TILE_EXTENT = 4096;
 /** Geometry kept beyond each tile edge (tile units): lines and outlines run on under the seam. */
 const TILE_BUFFER = 64;
-/** geojson-vt's simplification tolerance in tile units (its default; ~0.2 px on a 256 px tile). */
+/** geojson-vt's simplification tolerance in tile units (its default; under 0.5 px on screen). */
 const SIMPLIFY_TOLERANCE = 3;
+/** MapLibre draws a vector tile 512 px wide: the pixel sizes below are screen pixels. */
+const TILE_SCREEN_PX = 512;
 /**
- * Up to this zoom, a feature whose envelope is smaller than MARKER_PX pixels both ways is drawn as
- * one point (a marker) instead of its outline, and nearby markers are merged. At county
- * scale (z10, ~120 m a pixel) most parcels are that small: their outlines would be invisible specks,
- * yet decoding 25 000 of them would cost seconds. A reviewer zoomed out still wants to see where the
- * parcels are and how they were judged, so they stay as coloured dots; their shapes appear from z13
- * (a 100 m parcel is then ~7 px), where every feature is cut in full.
+ * Up to this tile zoom, a feature whose envelope is smaller than MARKER_PX screen pixels both ways
+ * is drawn as one point (a marker) instead of its outline, and nearby markers are merged. At
+ * county scale (tile z10, ~60 m a pixel) many parcels are that small: their outlines would be
+ * specks, yet decoding 25 000 of them would cost seconds. A reviewer zoomed out still wants to see
+ * where the parcels are and how they were judged, so they stay as verdict-coloured dots; from tile
+ * z13 every feature is cut in full (a 100 m parcel is then ~25 px).
  */
 const MARKER_MAX_ZOOM = 12;
-const MARKER_PX = 2;
+const MARKER_PX = 4;
 /**
- * Markers are merged per cell of this many pixels: a dot is ~4 px wide anyway, and a z10 tile then
- * holds at most ~4 000 markers instead of 25 000 (whose attributes alone take a second to read).
+ * Markers are merged per cell of this many screen pixels (a dot is ~5 px wide anyway), so a z10
+ * tile holds a few thousand markers instead of 25 000 (whose attributes alone take a second to
+ * read). The cell's lowest fid stands for it, whatever its verdict.
  */
-const MARKER_CELL_PX = 4;
+const MARKER_CELL_PX = 8;
 /** Tile bytes kept in memory. */
 const DEFAULT_CACHE_BYTES = 96 * 1024 * 1024;
 const VERDICT_CHUNK = 5000;
@@ -205,7 +208,7 @@ function featuresWithMarkers(store: ProjectStore, layer: LayerMeta, box: [number
   const db = store.connection();
   const [west, south, east, north] = box;
   const tileSpan = 360 / 2 ** z;
-  const pixelLon = tileSpan / 256;
+  const pixelLon = tileSpan / TILE_SCREEN_PX;
   // pixel height in degrees of latitude at the box's middle (Mercator stretches it by 1/cos)
   const pixelLat = pixelLon * Math.cos((((south + north) / 2) * Math.PI) / 180);
   const rows = db
