@@ -16,6 +16,7 @@ import { generateDemoProject } from '../../electron/services/demo';
 import { ProjectStore } from '../../electron/services/project-store';
 import { TILE_EXTENT, tileBounds } from '../../electron/services/map/vector-tiles';
 import { bufferSourceLayer } from '../../shared/map/vector-tiles';
+import { bboxOf } from '../../shared/geo/geodesy';
 import type { BBox } from '../../shared/model/layers';
 
 let dir: string;
@@ -144,13 +145,32 @@ describe('vector tiles', () => {
     expect(rings.some((f) => Number(f.id) === station.fid && f.type === 3)).toBe(true);
   });
 
-  it('low zoom: sub-pixel parcels become markers, nothing is lost from the tile area', async () => {
+  it('low zoom: sub-pixel parcels become markers; a refused parcel stands for its cell', async () => {
     const parcels = layerOfKind('parcel');
     const some = store.requestFeatures(parcels.table, { limit: 1 })[0];
     const [z, x, y] = tileOf(firstPosition(some.geometry!), 8);
     const features = layerFeatures(await fetchTile(parcels.table, z, x, y), parcels.table);
     expect(features.length).toBeGreaterThan(0);
     for (const f of features) expect(f.type === 3 || (f.type === 1 && f.properties.marker === true)).toBe(true);
+
+    // a refused parcel is never hidden behind a neighbour's dot: two 2 m parcels 1 m apart on the
+    // contaminated site CP-01, the later (higher fid) one refused, the earlier one never checked
+    const site = store.featureById(layerOfKind('contaminated-parcel').table, 'CP-01')!;
+    const [w, s, e, n] = bboxOf(site.geometry!);
+    const [cx, cy] = [(w + e) / 2, (s + n) / 2];
+    const d = 0.00001; // ~1 m
+    const square = (x: number): Polygon => ({ type: 'Polygon', coordinates: [[[x, cy], [x + 2 * d, cy], [x + 2 * d, cy + 2 * d], [x, cy + 2 * d], [x, cy]]] });
+    const first = store.insertFeature(parcels.table, { type: 'Feature', properties: { id: 'TINY-A', plannedUse: '0701' }, geometry: square(cx) });
+    const second = store.insertFeature(parcels.table, { type: 'Feature', properties: { id: 'TINY-B', plannedUse: '0701' }, geometry: square(cx + 3 * d) });
+    const [tz, tx, ty] = tileOf([cx, cy], 12);
+    const beforeCheck = layerFeatures(await fetchTile(parcels.table, tz, tx, ty), parcels.table).map((f) => Number(f.id));
+    expect(beforeCheck).toContain(first);
+    expect(beforeCheck).not.toContain(second);
+    const report = await api.checkParcel({ table: parcels.table, parcelId: 'TINY-B', profile: 'xiaxian' });
+    expect(report.parcels[0].verdict).toBe('prohibited');
+    const afterCheck = layerFeatures(await fetchTile(parcels.table, tz, tx, ty), parcels.table);
+    expect(afterCheck.map((f) => Number(f.id))).not.toContain(first);
+    expect(afterCheck.find((f) => Number(f.id) === second)?.properties).toMatchObject({ verdict: 'prohibited', marker: true });
   });
 
   it('a tile without data is empty (200, no bytes)', async () => {

@@ -42,7 +42,7 @@ const MARKER_PX = 4;
 /**
  * Markers are merged per cell of this many screen pixels (a dot is ~5 px wide anyway), so a z10
  * tile holds a few thousand markers instead of 25 000 (whose attributes alone take a second to
- * read). The cell's lowest fid stands for it, whatever its verdict.
+ * read). A refused parcel stands for its cell if it holds one, else the lowest fid.
  */
 const MARKER_CELL_PX = 8;
 /** Tile bytes kept in memory. */
@@ -60,6 +60,8 @@ export class VectorTileService {
   private readonly cache: TileCache;
   private readonly layers = new Map<string, LayerMeta>();
   private readonly revisions = new Map<string, string>();
+  /** Per parcel layer and revision: fids of refused parcels, which win their marker cell. */
+  private readonly refused = new Map<string, { revision: string; fids: Set<number> }>();
 
   constructor(
     private readonly store: ProjectStore,
@@ -97,7 +99,8 @@ export class VectorTileService {
     const key = TileCache.key(layer.table, revision, z, x, y);
     const cached = this.cache.get(key);
     if (cached) return cached;
-    const body = cutTile(this.store, layer, z, x, y);
+    const prefer = layer.kind === 'parcel' && z <= MARKER_MAX_ZOOM ? this.refusedFids(layer, revision) : null;
+    const body = cutTile(this.store, layer, z, x, y, prefer);
     this.cache.set(key, body);
     return body;
   }
@@ -123,6 +126,31 @@ export class VectorTileService {
       }
     }
     return `${contents?.last_change ?? ''}|${maxFid.n ?? 0}|${checks}`;
+  }
+
+  /**
+   * Fids of the layer's parcels whose latest verdict is 不予准入: at low zoom a dot stands for every
+   * parcel in its cell, and a refused one must not hide behind a released neighbour. One indexed
+   * query per revision (the verdict index, then the layer's id index): ~10 000 refused parcels of a
+   * swept county cost 15–30 ms. Conditional ones are not ranked: they are often half the county,
+   * and a query per check would cost a tenth of a second.
+   */
+  private refusedFids(layer: LayerMeta, revision: string): Set<number> {
+    const known = this.refused.get(layer.table);
+    if (known?.revision === revision) return known.fids;
+    const db = this.store.connection();
+    const fids = new Set<number>();
+    try {
+      const row = db.prepare('SELECT columns FROM landgate_layers WHERE table_name = ?').get(layer.table) as { columns: string } | undefined;
+      const idColumn = row ? (JSON.parse(row.columns) as { key: string; column: string }[]).find((c) => c.key === 'id')?.column : undefined;
+      const match = idColumn ? `t.${quoteId(idColumn)}` : 'CAST(t.fid AS TEXT)';
+      const sql = `SELECT t.fid FROM landgate_parcel_verdicts v JOIN ${quoteId(layer.table)} t ON ${match} = v.parcel_id WHERE v.parcel_table = ? AND v.verdict = 'prohibited'`;
+      for (const [fid] of db.prepare(sql).raw().iterate(layer.table) as IterableIterator<[number]>) fids.add(fid);
+    } catch {
+      // a project from before the verdict table: nothing is ranked
+    }
+    this.refused.set(layer.table, { revision, fids });
+    return fids;
   }
 
   private layer(table: string): LayerMeta | null {
@@ -155,7 +183,7 @@ export function tileBounds(z: number, x: number, y: number): [number, number, nu
   return [lon(x), lat(y + 1), lon(x + 1), lat(y)];
 }
 
-function cutTile(store: ProjectStore, layer: LayerMeta, z: number, x: number, y: number): Uint8Array {
+function cutTile(store: ProjectStore, layer: LayerMeta, z: number, x: number, y: number, prefer: ReadonlySet<number> | null): Uint8Array {
   const [west, south, east, north] = tileBounds(z, x, y);
   const padX = ((east - west) * TILE_BUFFER) / TILE_EXTENT;
   const padY = ((north - south) * TILE_BUFFER) / TILE_EXTENT;
@@ -165,7 +193,7 @@ function cutTile(store: ProjectStore, layer: LayerMeta, z: number, x: number, y:
   const requestBox = isStation ? expandBBoxByMetres(box, STATION_BUFFER_M) : box;
 
   const pointLayer = layer.geometryType === 'POINT' || layer.geometryType === 'MULTIPOINT';
-  const features = !pointLayer && z <= MARKER_MAX_ZOOM ? featuresWithMarkers(store, layer, requestBox, z) : store.requestFeatures(layer.table, { bbox: requestBox, attributes: layer.attributes });
+  const features = !pointLayer && z <= MARKER_MAX_ZOOM ? featuresWithMarkers(store, layer, requestBox, z, prefer) : store.requestFeatures(layer.table, { bbox: requestBox, attributes: layer.attributes });
   if (layer.kind === 'parcel') attachVerdicts(store, layer.table, features);
 
   const main: Feature[] = [];
@@ -204,7 +232,7 @@ function sliceTile(features: Feature[], z: number, x: number, y: number): Legacy
  * Low zoom: outlines for features at least MARKER_PX pixels across, one marker (the envelope's
  * centre) per MARKER_CELL_PX cell for the rest. Sizes come from the R*Tree, so the small ones are never decoded.
  */
-function featuresWithMarkers(store: ProjectStore, layer: LayerMeta, box: [number, number, number, number], z: number): StoredFeature[] {
+function featuresWithMarkers(store: ProjectStore, layer: LayerMeta, box: [number, number, number, number], z: number, prefer: ReadonlySet<number> | null): StoredFeature[] {
   const db = store.connection();
   const [west, south, east, north] = box;
   const tileSpan = 360 / 2 ** z;
@@ -216,7 +244,7 @@ function featuresWithMarkers(store: ProjectStore, layer: LayerMeta, box: [number
     .raw()
     .all(east, west, north, south) as [number, number, number, number, number][];
   const outlined: number[] = [];
-  const markerAt = new Map<number, { fid: number; lon: number; lat: number }>();
+  const markerAt = new Map<number, { fid: number; lon: number; lat: number; preferred: boolean }>();
   for (const [fid, minx, maxx, miny, maxy] of rows) {
     if (maxx - minx >= MARKER_PX * pixelLon || maxy - miny >= MARKER_PX * pixelLat) {
       outlined.push(fid);
@@ -226,8 +254,10 @@ function featuresWithMarkers(store: ProjectStore, layer: LayerMeta, box: [number
     const lat = (miny + maxy) / 2;
     const cell = Math.floor((lon - west) / (pixelLon * MARKER_CELL_PX)) * 1_000_003 + Math.floor((lat - south) / (pixelLat * MARKER_CELL_PX));
     const seen = markerAt.get(cell);
-    // the lowest fid wins a pixel, so the same parcel stands for it in every tile and every cut
-    if (!seen || fid < seen.fid) markerAt.set(cell, { fid, lon, lat });
+    // a preferred (refused) parcel wins the cell, else the lowest fid: the same parcel then stands
+    // for the cell in every tile and every cut
+    const preferred = !!prefer?.has(fid);
+    if (!seen || (preferred && !seen.preferred) || (preferred === seen.preferred && fid < seen.fid)) markerAt.set(cell, { fid, lon, lat, preferred });
   }
   const out: StoredFeature[] = [];
   for (let i = 0; i < outlined.length; i += MAX_KEYS_PER_REQUEST) {
