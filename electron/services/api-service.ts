@@ -18,12 +18,13 @@ import { saveParcel } from './parcel-edit';
 import { CheckService } from './check/check-service';
 import { readParcelLayer, readReferenceLayers } from './check/reference-data';
 import { createFeatureApi } from './map/feature-api';
+import { VectorTileService } from './map/vector-tiles';
 import { createParcelQueryApi } from './parcels/parcel-query';
 import { createSweepResultsApi } from './sweep/sweep-api';
 
 export interface ApiService extends LandGateApi {
   close(): void;
-  /** GET /tiles/… (terrain-RGB and basemap tiles) for the browser-mode host and the app:// protocol. */
+  /** GET /tiles/… (the layers' vector tiles, terrain-RGB and basemap tiles) for the browser-mode host and the app:// protocol. */
   tile?(pathname: string): Promise<TileResponse | null>;
 }
 
@@ -38,6 +39,9 @@ export function createApiService(projectPath: string): ApiService {
   // UI imports: staged uploads + jobs (an import bumps the data version in its own transaction)
   let staging: ImportStaging | null = null;
   const imports = () => (staging ??= new ImportStaging(store, () => undefined));
+
+  let vectorTileService: VectorTileService | null = null;
+  const vectorTiles = () => (vectorTileService ??= new VectorTileService(store));
 
   let terrainService: TerrainService | null = null;
   const terrain = () => (terrainService ??= new TerrainService(store.path));
@@ -122,7 +126,7 @@ export function createApiService(projectPath: string): ApiService {
       return saveParcel(store, request);
     },
     async tile(pathname) {
-      return terrain().handle(pathname);
+      return vectorTiles().handle(pathname) ?? terrain().handle(pathname);
     },
     close() {
       checks.close();

@@ -3,11 +3,12 @@
  * parcel list and 审查结论 on the right. All state lives in one reducer (state.ts); this component
  * loads the project, runs checks when the selection or the profile changes, and lays out panels.
  */
-import { useEffect, useReducer, useRef } from 'react';
-import type { FeatureCollection } from 'geojson';
+import { useEffect, useReducer, useRef, useState } from 'react';
+import type { ProjectInfo } from '../../shared/model/layers';
 import { api, platformMode, userMessage } from '../platform/api';
 import { LOCALES, setLocale, t, type Locale } from '../i18n';
 import { MapView } from '../map/MapView';
+import { CLASS_ATTRIBUTES, type LayerClasses } from '../map/layer-styles';
 import { FeaturePopup } from '../panels/FeaturePopup';
 import { FindingsPanel } from '../panels/FindingsPanel';
 import { LayerPanel } from '../panels/LayerPanel';
@@ -19,14 +20,12 @@ import { ReviewWorkbench } from '../review/ReviewWorkbench';
 import { ImportController } from '../import/ImportController';
 import { appReducer, checkKey, defaultAppState, selectedFindingGeometry, selectedParcelSummary, type AppAction } from './state';
 
-/** Layers fetched at once: enough to overlap latency, few enough not to flood a 2-core host. */
-const LAYER_FETCH_CONCURRENCY = 3;
-
 export function App() {
   const [state, dispatch] = useReducer(appReducer, undefined, defaultAppState);
   setLocale(state.locale);
 
   useProjectLoader(dispatch, state.reloadRequest);
+  const layerClasses = useLayerClasses(state.project);
   useParcelCheck(state.selectedParcel, state.profileId, dispatch, state.reloadRequest);
   useSelectedSummary(state.selectedParcel, state.selectedSummary !== null, dispatch, state.reloadRequest);
 
@@ -45,7 +44,6 @@ export function App() {
 
   const profile = state.profiles.find((p) => p.id === state.profileId) ?? null;
   const parcel = selectedParcelSummary(state);
-  const totalLayers = project?.layers.length ?? 0;
 
   return (
     <div className="app">
@@ -123,7 +121,7 @@ export function App() {
       <main className="app-body">
         <aside className="sidebar sidebar-left">
           {project ? (
-            <LayerPanel project={project} layerData={state.layerData} hiddenLayers={state.hiddenLayers} dispatch={dispatch} />
+            <LayerPanel project={project} layerClasses={layerClasses} hiddenLayers={state.hiddenLayers} colorByVerdict={state.colorByVerdict} dispatch={dispatch} />
           ) : (
             <section className="panel layer-panel" data-testid="layer-panel">
               <header className="panel-header">
@@ -136,22 +134,21 @@ export function App() {
         <section className="map-area">
           {project && (
             <MapView
-              key={project.layers.map((l) => l.table).join('\u0000')}
               project={project}
-              layerData={state.layerData}
-              allLayersLoaded={state.loadStatus === 'ready'}
+              layerClasses={layerClasses}
               hiddenLayers={state.hiddenLayers}
+              layerRevisions={state.layerRevisions}
+              colorByVerdict={state.colorByVerdict}
               selectedParcel={state.selectedParcel}
-              selectedParcelBBox={parcel?.bbox ?? null}
               findingGeometry={selectedFindingGeometry(state)}
               fitRequest={state.fitRequest}
               dispatch={dispatch}
             />
           )}
-          {state.loadStatus === 'loading' && (
+          {!project && state.loadStatus === 'loading' && (
             <div className="map-overlay">
               <span className="spinner" aria-hidden="true" />
-              {project ? t('app.loadingLayers', { done: state.layersLoaded, total: totalLayers }) : t('app.loading')}
+              {t('app.loading')}
             </div>
           )}
           {state.loadStatus === 'error' && (
@@ -165,7 +162,11 @@ export function App() {
         </section>
 
         <aside className="sidebar sidebar-right">
-          <SweepPanel profileId={state.profileId} profileName={profile ? `${profile.name}（${profile.id}，版本 ${profile.version}）` : undefined} />
+          <SweepPanel
+            profileId={state.profileId}
+            profileName={profile ? `${profile.name}（${profile.id}，版本 ${profile.version}）` : undefined}
+            onDone={() => dispatch({ type: 'layersChanged', tables: (project?.layers ?? []).filter((l) => l.kind === 'parcel').map((l) => l.table) })}
+          />
           <ParcelList
             layers={project?.layers ?? []}
             filter={state.parcelFilter}
@@ -195,23 +196,9 @@ function useProjectLoader(dispatch: (action: AppAction) => void, reloadRequest =
     };
     (async () => {
       try {
+        // layer infos only: the map asks for its tiles itself, the list for its pages
         const [project, profiles] = await Promise.all([api.getProject(), api.listProfiles()]);
         send({ type: 'projectLoaded', project, profiles });
-        const queue = [...project.layers];
-        const worker = async () => {
-          for (let layer = queue.shift(); layer; layer = queue.shift()) {
-            let data: FeatureCollection;
-            try {
-              data = await api.getLayerFeatures({ table: layer.table });
-            } catch (error) {
-              // One unreadable layer must not take the others down: show it empty and say why.
-              send({ type: 'showNotice', message: `${layer.title}：${userMessage(error)}` });
-              data = { type: 'FeatureCollection', features: [] };
-            }
-            send({ type: 'layerLoaded', table: layer.table, data });
-          }
-        };
-        await Promise.all(Array.from({ length: LAYER_FETCH_CONCURRENCY }, worker));
       } catch (error) {
         send({ type: 'loadFailed', message: userMessage(error) });
       }
@@ -260,4 +247,35 @@ function useParcelCheck(parcel: { table: string; id: string } | null, profileId:
       (error: unknown) => dispatch({ type: 'checkFailed', key, message: userMessage(error) }),
     );
   }, [table, id, profileId, dispatch, reloadRequest]);
+}
+
+/** Distinct values of the attributes the layers' styles and legends depend on (one bounded request per such layer). */
+function useLayerClasses(project: ProjectInfo | null): Record<string, LayerClasses> {
+  const [classes, setClasses] = useState<Record<string, LayerClasses>>({});
+  const key = project?.layers.map((l) => `${l.table}:${l.featureCount}`).join('\u0000') ?? '';
+  useEffect(() => {
+    if (!project) return;
+    let cancelled = false;
+    for (const layer of project.layers) {
+      const attribute = CLASS_ATTRIBUTES[layer.kind];
+      if (!attribute) continue;
+      api.getFeatures({ table: layer.table, attributes: [attribute], geometry: false, limit: 5000 }).then(
+        (response) => {
+          if (cancelled) return;
+          const values = new Set<string | number>();
+          for (const feature of response.features) {
+            const value = feature.properties?.[attribute];
+            if (typeof value === 'string' || typeof value === 'number') values.add(value);
+          }
+          setClasses((all) => ({ ...all, [layer.table]: { [attribute]: [...values] } }));
+        },
+        () => undefined, // the legend then lists every known class
+      );
+    }
+    return () => {
+      cancelled = true;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [key]);
+  return classes;
 }

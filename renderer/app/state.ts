@@ -4,7 +4,7 @@
  * the app by dispatching the same actions through `appReducer`. Nothing here knows React or
  * MapLibre.
  */
-import type { Feature, FeatureCollection, Geometry } from 'geojson';
+import type { Feature, Geometry } from 'geojson';
 import type { ParcelQuery, ParcelSummary, ProfileSummary } from '../../shared/api/contract';
 import type { CheckReport, Verdict } from '../../shared/model/check';
 import type { ProjectInfo } from '../../shared/model/layers';
@@ -49,10 +49,14 @@ export interface AppState {
   loadStatus: 'loading' | 'ready' | 'error';
   loadError: string | null;
   project: ProjectInfo | null;
-  /** Layer features by GeoPackage table, as served by the API. */
-  layerData: Record<string, FeatureCollection>;
-  layersLoaded: number;
   hiddenLayers: Record<string, boolean>;
+  /**
+   * Bumped per layer when its stored features or parcel verdicts changed (a parcel saved, a check
+   * recorded, a sweep): the map asks for that layer's tiles again, nothing else is refetched.
+   */
+  layerRevisions: Record<string, number>;
+  /** Parcels coloured by their latest verdict (按审查结论着色). */
+  colorByVerdict: boolean;
   parcelFilter: ParcelListFilter;
   /** The selected parcel's summary (box to zoom to, heading), when known. */
   selectedSummary: ParcelSummary | null;
@@ -87,9 +91,9 @@ export function defaultAppState(): AppState {
     loadStatus: 'loading',
     loadError: null,
     project: null,
-    layerData: {},
-    layersLoaded: 0,
     hiddenLayers: {},
+    layerRevisions: {},
+    colorByVerdict: true,
     parcelFilter: defaultParcelFilter(),
     selectedSummary: null,
     listRevision: 0,
@@ -108,10 +112,12 @@ export function defaultAppState(): AppState {
 
 export type AppAction =
   | { type: 'projectLoaded'; project: ProjectInfo; profiles: ProfileSummary[] }
-  | { type: 'layerLoaded'; table: string; data: FeatureCollection }
   | { type: 'loadFailed'; message: string }
   | { type: 'setLocale'; locale: Locale }
   | { type: 'toggleLayer'; table: string }
+  | { type: 'setColorByVerdict'; on: boolean }
+  /** These layers' features or verdicts changed in the store: redraw them. */
+  | { type: 'layersChanged'; tables: string[] }
   | { type: 'setAllLayersVisible'; visible: boolean }
   | { type: 'setParcelFilter'; filter: Partial<ParcelListFilter> }
   | { type: 'selectProfile'; profileId: string }
@@ -150,20 +156,18 @@ export function appReducer(state: AppState, action: AppAction): AppState {
         project: action.project,
         profiles: action.profiles,
         profileId: state.profileId ?? pickDefaultProfile(action.profiles),
-        loadStatus: action.project.layers.length === 0 ? 'ready' : 'loading',
+        loadStatus: 'ready',
       };
-    case 'layerLoaded': {
-      const layerData = { ...state.layerData, [action.table]: action.data };
-      const total = state.project?.layers.length ?? 0;
-      const layersLoaded = Object.keys(layerData).length;
-      return { ...state, layerData, layersLoaded, loadStatus: layersLoaded >= total ? 'ready' : state.loadStatus };
-    }
     case 'loadFailed':
       return { ...state, loadStatus: 'error', loadError: action.message };
     case 'setLocale':
       return { ...state, locale: action.locale };
     case 'toggleLayer':
       return { ...state, hiddenLayers: { ...state.hiddenLayers, [action.table]: !state.hiddenLayers[action.table] } };
+    case 'setColorByVerdict':
+      return { ...state, colorByVerdict: action.on };
+    case 'layersChanged':
+      return { ...state, layerRevisions: bumpRevisions(state.layerRevisions, action.tables) };
     case 'setAllLayersVisible': {
       const hiddenLayers: Record<string, boolean> = {};
       if (!action.visible) for (const layer of state.project?.layers ?? []) hiddenLayers[layer.table] = true;
@@ -188,9 +192,9 @@ export function appReducer(state: AppState, action: AppAction): AppState {
     case 'sweepFinished':
       return { ...state, listRevision: state.listRevision + 1 };
     case 'checkFinished': {
-      // Recorded even when the selection has moved on: the list's verdicts change either way.
-      const listRevision = state.listRevision + 1;
-      return isCurrent(state, action.key) ? { ...state, listRevision, check: { status: 'done', key: action.key, report: action.report } } : { ...state, listRevision };
+      // Recorded even when the selection has moved on: the list's verdicts and the parcel's colour on the map change either way.
+      const revised = { ...state, listRevision: state.listRevision + 1, layerRevisions: bumpRevisions(state.layerRevisions, [action.key.split('\u0000')[0]]) };
+      return isCurrent(state, action.key) ? { ...revised, check: { status: 'done', key: action.key, report: action.report } } : revised;
     }
     case 'checkFailed':
       return isCurrent(state, action.key) ? { ...state, check: { status: 'error', key: action.key, message: action.message } } : state;
@@ -211,6 +215,12 @@ export function appReducer(state: AppState, action: AppAction): AppState {
     case 'reloadProject':
       return { ...state, reloadRequest: state.reloadRequest + 1, notice: action.notice ? { text: action.notice, tone: 'info' } : state.notice };
   }
+}
+
+function bumpRevisions(revisions: Record<string, number>, tables: readonly string[]): Record<string, number> {
+  const next = { ...revisions };
+  for (const table of tables) next[table] = (next[table] ?? 0) + 1;
+  return next;
 }
 
 function isCurrent(state: AppState, key: string): boolean {

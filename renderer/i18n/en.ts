@@ -4,7 +4,6 @@ import type { MessageKey } from './zh-CN';
 export const en: Record<MessageKey, string> = {
   'app.name': 'LandGate land-release review',
   'app.loading': 'Loading project…',
-  'app.loadingLayers': 'Loading layers {done}/{total}…',
   'app.loadFailed': 'Could not load the project',
   'app.synthetic': 'Sample data',
   'app.syntheticHint': 'Generated sample data: not real parcels or protection zones',
@@ -23,6 +22,12 @@ export const en: Record<MessageKey, string> = {
   'layers.showAll': 'Show all',
   'layers.hideAll': 'Hide all',
   'layers.empty': 'The project has no layers',
+  'layers.colorByVerdict': 'Colour by verdict',
+  'layers.colorByVerdictHint': 'Colour each parcel by the verdict of its latest check (single or sweep)',
+  'layers.verdict.prohibited': 'Not permitted',
+  'layers.verdict.conditional': 'Permitted with conditions',
+  'layers.verdict.permitted': 'Permitted',
+  'layers.verdict.unchecked': 'Not checked yet',
 
   'parcels.title': 'Parcels',
   'parcels.count': '{count} parcels',

@@ -2,7 +2,6 @@
 export const zhCN = {
   'app.name': 'LandGate 地块准入审查',
   'app.loading': '正在加载项目…',
-  'app.loadingLayers': '正在加载图层 {done}/{total}…',
   'app.loadFailed': '项目加载失败',
   'app.synthetic': '示例数据',
   'app.syntheticHint': '本项目为程序生成的示例数据，不代表真实地块或保护区',
@@ -21,6 +20,12 @@ export const zhCN = {
   'layers.showAll': '全部显示',
   'layers.hideAll': '全部隐藏',
   'layers.empty': '项目中没有图层',
+  'layers.colorByVerdict': '按审查结论着色',
+  'layers.colorByVerdictHint': '按各地块最近一次审查（单个审查或全部审查）的结论着色',
+  'layers.verdict.prohibited': '不予准入',
+  'layers.verdict.conditional': '有条件准入',
+  'layers.verdict.permitted': '准予准入',
+  'layers.verdict.unchecked': '尚未审查',
 
   'parcels.title': '地块列表',
   'parcels.count': '共 {count} 个地块',

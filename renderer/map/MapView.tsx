@@ -1,29 +1,33 @@
 /**
- * The MapLibre map. React owns the container and the overlays; the map itself is driven
- * imperatively from props (sources, visibility, selection, finding highlight). User input on the
- * map becomes app actions (`inspectFeatures`). Everything drawn comes from the project: the
- * style has no remote sources, no sprite and no glyphs.
+ * The MapLibre map. React owns the container and the overlays; the map itself is created once and
+ * driven imperatively from props: the style is derived from the project (one vector-tile source per
+ * layer, cut by the Node side from the GeoPackage) and applied by diff — a layer added, hidden,
+ * restyled or edited changes sources, layers and paint in place, never the map. User input on the
+ * map becomes app actions (`inspectFeatures`). Everything drawn comes from the project: the style
+ * has no remote sources, no sprite and no glyphs.
  */
 import { useEffect, useRef, useState, type Dispatch } from 'react';
 import * as maplibregl from 'maplibre-gl';
-import type { Feature, FeatureCollection, Geometry } from 'geojson';
-import type { BBox, ProjectInfo } from '../../shared/model/layers';
+import type { Feature, FeatureCollection, Geometry, MultiPolygon, Polygon } from 'geojson';
+import type { BBox, LayerInfo, ProjectInfo } from '../../shared/model/layers';
+import { VECTOR_TILE_MAX_ZOOM, vectorTilePath } from '../../shared/map/vector-tiles';
 import type { AppAction, InspectedFeature, ParcelRef } from '../app/state';
 import { formatDegrees } from '../app/format';
 import { t } from '../i18n';
-import { geometryBBox, pointBufferRings, unionBBox } from './geodesy-display';
+import { api, userMessage } from '../platform/api';
+import { geometryBBox, unionBBox } from './geodesy-display';
 import {
   BACKGROUND_COLOR,
   HATCH_IMAGE_ID,
   HIGHLIGHT_LAYERS,
   HIGHLIGHT_SOURCE,
-  STATION_BUFFER_M,
   drawRank,
   hatchImage,
-  parcelIdFilter,
+  selectedFidFilter,
   selectionLayers,
   sourceId,
   styleLayer,
+  type LayerClasses,
 } from './layer-styles';
 import { ensureMapLibreWorker } from './worker';
 import { BasemapControl } from './basemap';
@@ -31,18 +35,19 @@ import { ParcelEditor } from './edit/ParcelEditor';
 
 declare global {
   interface Window {
-    /** Set once every project layer is on the map and the map went idle (e2e tests wait for it). */
+    /** Set once the project's layers are on the map and the map went idle (e2e tests wait for it). */
     __landgateMapReady?: boolean;
   }
 }
 
 export interface MapViewProps {
   project: ProjectInfo;
-  layerData: Record<string, FeatureCollection>;
-  allLayersLoaded: boolean;
+  /** Distinct values of the attributes each layer's style depends on, by table. */
+  layerClasses: Record<string, LayerClasses>;
   hiddenLayers: Record<string, boolean>;
+  layerRevisions: Record<string, number>;
+  colorByVerdict: boolean;
   selectedParcel: ParcelRef | null;
-  selectedParcelBBox: BBox | null;
   findingGeometry: Geometry | null;
   fitRequest: number;
   dispatch: Dispatch<AppAction>;
@@ -50,7 +55,26 @@ export interface MapViewProps {
 
 interface MapLayerOwner {
   table: string;
+  /** Drawn from derived geometry (station buffer rings), not the feature itself. */
   derived: boolean;
+}
+
+/** What the map shows of one project layer, to diff the next style against. */
+interface AppliedLayer {
+  rank: number;
+  revision: number;
+  layerIds: string[];
+  /** Style inputs the layers were made from (colour by verdict, class values). */
+  styleKey: string;
+}
+
+/** The selected parcel as the store has it: its fid (the tiles' feature id), geometry and box. */
+export interface SelectedParcelFeature {
+  table: string;
+  id: string;
+  fid: number;
+  geometry: Polygon | MultiPolygon | null;
+  bbox: BBox | null;
 }
 
 const FIT_PADDING = 48;
@@ -59,16 +83,16 @@ export function MapView(props: MapViewProps) {
   const containerRef = useRef<HTMLDivElement>(null);
   const mapRef = useRef<maplibregl.Map | null>(null);
   const [styleReady, setStyleReady] = useState(false);
-  const [layersOnMap, setLayersOnMap] = useState(false);
+  const [styleApplied, setStyleApplied] = useState(false);
   const [cursor, setCursor] = useState<[number, number] | null>(null);
+  const [selected, setSelected] = useState<SelectedParcelFeature | null>(null);
   const latest = useRef(props);
   latest.current = props;
   /** MapLibre layer id → project layer it draws. */
   const ownersRef = useRef(new Map<string, MapLayerOwner>());
+  const appliedRef = useRef(new Map<string, AppliedLayer>());
   /** True while a parcel is drawn or edited: map clicks belong to the editor, not the feature popup. */
   const editingRef = useRef(false);
-  /** Layer data last put on the map, per table (a reload after a parcel save replaces one layer's data). */
-  const shownDataRef = useRef(new Map<string, FeatureCollection>());
 
   // Create the map once.
   useEffect(() => {
@@ -92,28 +116,34 @@ export function MapView(props: MapViewProps) {
     map.addControl(new maplibregl.ScaleControl({ unit: 'metric', maxWidth: 140 }), 'bottom-left');
     map.on('load', () => {
       map.addImage(HATCH_IMAGE_ID, hatchImage(), { pixelRatio: 1 });
+      // the finding highlight stays on top; project layers are inserted below it
+      map.addSource(HIGHLIGHT_SOURCE, { type: 'geojson', data: emptyCollection() });
+      for (const layer of HIGHLIGHT_LAYERS) map.addLayer(layer);
       setStyleReady(true);
     });
 
     let frame = 0;
     map.on('mousemove', (event) => {
-      if (editingRef.current) {
-        cancelAnimationFrame(frame);
-        const { lng, lat } = event.lngLat;
-        frame = requestAnimationFrame(() => setCursor([lng, lat]));
-        return;
+      if (!editingRef.current) {
+        const hits = map.queryRenderedFeatures(hitBox(event.point), { layers: interactiveLayerIds(map, ownersRef.current) });
+        map.getCanvas().style.cursor = hits.length > 0 ? 'pointer' : '';
       }
-      const hits = map.queryRenderedFeatures(hitBox(event.point), { layers: interactiveLayerIds(map, ownersRef.current) });
-      map.getCanvas().style.cursor = hits.length > 0 ? 'pointer' : '';
       cancelAnimationFrame(frame);
       const { lng, lat } = event.lngLat;
       frame = requestAnimationFrame(() => setCursor([lng, lat]));
     });
     map.on('mouseout', () => setCursor(null));
+    let clicks = 0;
     map.on('click', (event) => {
       if (editingRef.current) return;
+      const click = ++clicks;
       const hits = map.queryRenderedFeatures(hitBox(event.point), { layers: interactiveLayerIds(map, ownersRef.current) });
-      latest.current.dispatch({ type: 'inspectFeatures', features: inspectedFrom(hits, ownersRef.current, latest.current.layerData) });
+      identify(hits, ownersRef.current).then(
+        (features) => {
+          if (click === clicks) latest.current.dispatch({ type: 'inspectFeatures', features });
+        },
+        (error: unknown) => latest.current.dispatch({ type: 'showNotice', message: userMessage(error) }),
+      );
     });
     return () => {
       cancelAnimationFrame(frame);
@@ -124,90 +154,76 @@ export function MapView(props: MapViewProps) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
-  // Add every layer once all are loaded, in draw order (bottom → top).
+  // The project's layers, their tiles' revisions and their style, applied by diff.
   useEffect(() => {
     const map = mapRef.current;
-    if (!map || !styleReady || !props.allLayersLoaded || layersOnMap) return;
-    const owners = ownersRef.current;
-    const ordered = [...props.project.layers].sort((a, b) => drawRank(a.kind) - drawRank(b.kind));
-    for (const info of ordered) {
-      const data = props.layerData[info.table];
-      if (!data) continue;
-      map.addSource(sourceId(info.table), { type: 'geojson', data: withFeatureIndex(data) });
-      shownDataRef.current.set(info.table, data);
-      const styled = styleLayer(info, data);
-      for (const derived of styled.derivedSources) {
-        map.addSource(derived.id, { type: 'geojson', data: pointBufferRings(data, STATION_BUFFER_M) });
-      }
-      for (const layer of styled.layers) {
-        map.addLayer(layer);
-        owners.set(layer.id, { table: info.table, derived: 'source' in layer && layer.source !== sourceId(info.table) });
-      }
+    if (!map || !styleReady) return;
+    applyProjectStyle(map, props, appliedRef.current, ownersRef.current);
+    if (!styleApplied) {
+      setStyleApplied(true);
+      map.once('idle', () => {
+        window.__landgateMapReady = true;
+      });
     }
-    for (const info of ordered.filter((l) => l.kind === 'parcel' && props.layerData[l.table])) {
-      for (const layer of selectionLayers(info.table)) map.addLayer(layer);
-    }
-    map.addSource(HIGHLIGHT_SOURCE, { type: 'geojson', data: emptyCollection() });
-    for (const layer of HIGHLIGHT_LAYERS) map.addLayer(layer);
-    setLayersOnMap(true);
-    map.once('idle', () => {
-      window.__landgateMapReady = true;
-    });
-  }, [styleReady, props.allLayersLoaded, props.layerData, props.project, layersOnMap]);
-
-  // A layer's features replaced after the map was built (a parcel saved from the editor, then the project reloaded).
-  useEffect(() => {
-    const map = mapRef.current;
-    if (!map || !layersOnMap) return;
-    for (const info of props.project.layers) {
-      const data = props.layerData[info.table];
-      if (!data || shownDataRef.current.get(info.table) === data) continue;
-      const source = map.getSource(sourceId(info.table)) as maplibregl.GeoJSONSource | undefined;
-      if (!source) continue;
-      source.setData(withFeatureIndex(data));
-      for (const derived of styleLayer(info, data).derivedSources) {
-        (map.getSource(derived.id) as maplibregl.GeoJSONSource | undefined)?.setData(pointBufferRings(data, STATION_BUFFER_M));
-      }
-      shownDataRef.current.set(info.table, data);
-    }
-  }, [props.layerData, props.project, layersOnMap]);
-
-  // Layer visibility.
-  useEffect(() => {
-    const map = mapRef.current;
-    if (!map || !layersOnMap) return;
-    for (const [layerId, owner] of ownersRef.current) {
-      if (!map.getLayer(layerId)) continue;
-      map.setLayoutProperty(layerId, 'visibility', props.hiddenLayers[owner.table] ? 'none' : 'visible');
-    }
-  }, [props.hiddenLayers, layersOnMap]);
-
-  // Selected parcel: highlight and zoom.
-  const selectedKey = props.selectedParcel ? `${props.selectedParcel.table}\u0000${props.selectedParcel.id}` : '';
-  useEffect(() => {
-    const map = mapRef.current;
-    if (!map || !layersOnMap) return;
-    for (const info of props.project.layers.filter((l) => l.kind === 'parcel')) {
-      const match = props.selectedParcel?.table === info.table ? props.selectedParcel.id : null;
-      for (const layer of selectionLayers(info.table)) if (map.getLayer(layer.id)) map.setFilter(layer.id, parcelIdFilter(match));
-    }
-    const bounds = toBounds(props.selectedParcelBBox);
-    if (bounds) map.fitBounds(bounds, { padding: contextPadding(map), maxZoom: 17, duration: 600 });
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [selectedKey, layersOnMap]);
+  }, [styleReady, props.project, props.layerRevisions, props.colorByVerdict, props.layerClasses, props.hiddenLayers]);
+
+  // The selected parcel from the store (by id: fid, geometry, box), again after it was edited.
+  const selectedKey = props.selectedParcel ? `${props.selectedParcel.table}\u0000${props.selectedParcel.id}` : '';
+  const selectedRevision = props.selectedParcel ? (props.layerRevisions[props.selectedParcel.table] ?? 0) : 0;
+  useEffect(() => {
+    const ref = props.selectedParcel;
+    if (!ref) {
+      setSelected(null);
+      return;
+    }
+    let cancelled = false;
+    api.getFeatures({ table: ref.table, ids: [ref.id], limit: 1 }).then(
+      (response) => {
+        if (cancelled) return;
+        const feature = response.features[0];
+        const geometry = feature?.geometry && (feature.geometry.type === 'Polygon' || feature.geometry.type === 'MultiPolygon') ? feature.geometry : null;
+        setSelected(feature ? { table: ref.table, id: ref.id, fid: response.fids[0], geometry, bbox: geometryBBox(feature.geometry) } : null);
+      },
+      () => !cancelled && setSelected(null),
+    );
+    return () => {
+      cancelled = true;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [selectedKey, selectedRevision]);
+
+  // Selected parcel: highlight by feature id, zoom once per selection.
+  const fittedRef = useRef('');
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map || !styleApplied) return;
+    for (const info of props.project.layers.filter((l) => l.kind === 'parcel')) {
+      const fid = selected && selected.table === info.table ? selected.fid : null;
+      for (const layer of selectionLayers(info.table)) if (map.getLayer(layer.id)) map.setFilter(layer.id, selectedFidFilter(fid));
+    }
+    const key = selected ? `${selected.table}\u0000${selected.id}` : '';
+    if (selected && key === selectedKey && fittedRef.current !== key) {
+      fittedRef.current = key;
+      const bounds = toBounds(selected.bbox);
+      if (bounds) map.fitBounds(bounds, { padding: contextPadding(map), maxZoom: 17, duration: 600 });
+    }
+    if (!selectedKey) fittedRef.current = '';
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [selected, styleApplied, props.project]);
 
   // Selected finding: draw its geometry and bring it into view with the parcel.
   useEffect(() => {
     const map = mapRef.current;
-    if (!map || !layersOnMap) return;
+    if (!map || !styleReady) return;
     const source = map.getSource(HIGHLIGHT_SOURCE) as maplibregl.GeoJSONSource | undefined;
     source?.setData(highlightCollection(props.findingGeometry));
     if (props.findingGeometry) {
-      const bounds = toBounds(unionBBox([geometryBBox(props.findingGeometry), props.selectedParcelBBox]));
+      const bounds = toBounds(unionBBox([geometryBBox(props.findingGeometry), selected?.bbox]));
       if (bounds) map.fitBounds(bounds, { padding: contextPadding(map), maxZoom: 17, duration: 500 });
     }
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [props.findingGeometry, layersOnMap]);
+  }, [props.findingGeometry, styleReady]);
 
   // "Zoom to project extent".
   useEffect(() => {
@@ -226,11 +242,11 @@ export function MapView(props: MapViewProps) {
         <span aria-hidden="true">⤢</span> {t('map.fit')}
       </button>
       <ParcelEditor
-        map={layersOnMap ? mapRef.current : null}
+        map={styleApplied ? mapRef.current : null}
         project={props.project}
-        layerData={props.layerData}
         hiddenLayers={props.hiddenLayers}
         selectedParcel={props.selectedParcel}
+        selectedGeometry={selected && selectedKey === `${selected.table}\u0000${selected.id}` ? selected.geometry : null}
         dispatch={props.dispatch}
         onActiveChange={(active) => {
           editingRef.current = active;
@@ -245,6 +261,122 @@ export function MapView(props: MapViewProps) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// The style, by diff
+
+function tileUrl(table: string, revision: number): string {
+  // same origin as the page: the browser-mode host or the desktop app's app:// protocol
+  return `${window.location.origin}${vectorTilePath(table, revision)}`;
+}
+
+/** Layers that must stay above every project layer: selection, finding highlight, the editor. */
+function isOverlayLayer(id: string): boolean {
+  return id.endsWith(':selected-glow') || id.endsWith(':selected') || id.startsWith(HIGHLIGHT_SOURCE) || id.startsWith('landgate-edit');
+}
+
+/** The map layer a new project layer of this draw rank goes below. */
+function insertBefore(map: maplibregl.Map, rank: number, owners: Map<string, MapLayerOwner>, applied: Map<string, AppliedLayer>): string | undefined {
+  for (const layer of map.getStyle().layers) {
+    if (isOverlayLayer(layer.id)) return layer.id;
+    const owner = owners.get(layer.id);
+    const other = owner ? applied.get(owner.table) : undefined;
+    if (other && other.rank > rank) return layer.id;
+  }
+  return undefined;
+}
+
+function styleKeyOf(info: LayerInfo, props: MapViewProps): string {
+  return JSON.stringify([info.kind === 'parcel' && props.colorByVerdict, props.layerClasses[info.table] ?? null]);
+}
+
+function applyProjectStyle(map: maplibregl.Map, props: MapViewProps, applied: Map<string, AppliedLayer>, owners: Map<string, MapLayerOwner>): void {
+  const tables = new Set(props.project.layers.map((l) => l.table));
+  // layers gone from the project
+  for (const [table, shown] of applied) {
+    if (tables.has(table)) continue;
+    for (const id of [...shown.layerIds, ...selectionLayers(table).map((l) => l.id)]) {
+      if (map.getLayer(id)) map.removeLayer(id);
+      owners.delete(id);
+    }
+    if (map.getSource(sourceId(table))) map.removeSource(sourceId(table));
+    applied.delete(table);
+  }
+  const ordered = [...props.project.layers].sort((a, b) => drawRank(a.kind) - drawRank(b.kind));
+  for (const info of ordered) {
+    const revision = props.layerRevisions[info.table] ?? 0;
+    const styleKey = styleKeyOf(info, props);
+    const styled = styleLayer(info, props.layerClasses[info.table], { colorByVerdict: props.colorByVerdict });
+    const shown = applied.get(info.table);
+    if (!shown) {
+      const rank = drawRank(info.kind);
+      // no `bounds`: a parcel drawn or reshaped beyond the layer's first extent must still be asked for
+      map.addSource(sourceId(info.table), { type: 'vector', tiles: [tileUrl(info.table, revision)], maxzoom: VECTOR_TILE_MAX_ZOOM });
+      const before = insertBefore(map, rank, owners, applied);
+      for (const layer of styled.layers) {
+        map.addLayer(layer, before);
+        owners.set(layer.id, { table: info.table, derived: 'source-layer' in layer && layer['source-layer'] !== info.table });
+      }
+      if (info.kind === 'parcel') {
+        const overlay = map.getStyle().layers.find((l) => l.id.startsWith(HIGHLIGHT_SOURCE))?.id;
+        for (const layer of selectionLayers(info.table)) map.addLayer(layer, overlay);
+      }
+      applied.set(info.table, { rank, revision, layerIds: styled.layers.map((l) => l.id), styleKey });
+      continue;
+    }
+    if (shown.revision !== revision) {
+      // new tiles for this layer only: MapLibre drops its cached ones and asks again
+      (map.getSource(sourceId(info.table)) as maplibregl.VectorTileSource | undefined)?.setTiles([tileUrl(info.table, revision)]);
+      shown.revision = revision;
+    }
+    if (shown.styleKey !== styleKey) {
+      for (const layer of styled.layers) {
+        if (!map.getLayer(layer.id)) continue;
+        for (const [name, value] of Object.entries((layer as { paint?: Record<string, unknown> }).paint ?? {})) {
+          map.setPaintProperty(layer.id, name as Parameters<maplibregl.Map['setPaintProperty']>[1], value as never);
+        }
+        if ('filter' in layer && layer.filter) map.setFilter(layer.id, layer.filter);
+      }
+      shown.styleKey = styleKey;
+    }
+  }
+  for (const [layerId, owner] of owners) {
+    if (!map.getLayer(layerId)) continue;
+    const visibility = props.hiddenLayers[owner.table] ? 'none' : 'visible';
+    if (map.getLayoutProperty(layerId, 'visibility') !== visibility) map.setLayoutProperty(layerId, 'visibility', visibility);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** Hits (top first) → the original features from the store, one entry per feature (by fid). */
+async function identify(hits: maplibregl.MapGeoJSONFeature[], owners: Map<string, MapLayerOwner>): Promise<InspectedFeature[]> {
+  const wanted: { table: string; fid: number; derived: boolean }[] = [];
+  const seen = new Set<string>();
+  for (const hit of hits) {
+    const owner = owners.get(hit.layer.id);
+    const fid = Number(hit.id);
+    if (!owner || !Number.isInteger(fid)) continue;
+    // a station hit on its dot and on its ring counts once (the dot, on top, comes first)
+    const key = `${owner.table}#${fid}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    wanted.push({ table: owner.table, fid, derived: owner.derived });
+  }
+  const byTable = new Map<string, number[]>();
+  for (const w of wanted) byTable.set(w.table, [...(byTable.get(w.table) ?? []), w.fid]);
+  const found = new Map<string, Feature>();
+  await Promise.all(
+    [...byTable].map(async ([table, fids]) => {
+      const response = await api.getFeatures({ table, fids, geometry: false });
+      response.features.forEach((feature, i) => found.set(`${table}#${response.fids[i]}`, feature));
+    }),
+  );
+  const out: InspectedFeature[] = [];
+  for (const w of wanted) {
+    const feature = found.get(`${w.table}#${w.fid}`);
+    if (feature) out.push({ layerTable: w.table, feature, ...(w.derived ? { derivedFrom: 'station-buffer' as const } : {}) });
+  }
+  return out;
+}
 
 /** Leaves about a quarter of the view on each side, so the surroundings of a parcel stay visible. */
 function contextPadding(map: maplibregl.Map): maplibregl.PaddingOptions {
@@ -264,33 +396,6 @@ function hitBox(point: maplibregl.Point): [maplibregl.PointLike, maplibregl.Poin
 
 function interactiveLayerIds(map: maplibregl.Map, owners: Map<string, MapLayerOwner>): string[] {
   return [...owners.keys()].filter((id) => map.getLayer(id) && map.getLayoutProperty(id, 'visibility') !== 'none');
-}
-
-/** Hits (top first) → the original features, one entry per feature. */
-function inspectedFrom(hits: maplibregl.MapGeoJSONFeature[], owners: Map<string, MapLayerOwner>, layerData: Record<string, FeatureCollection>): InspectedFeature[] {
-  const seen = new Set<string>();
-  const out: InspectedFeature[] = [];
-  for (const hit of hits) {
-    const owner = owners.get(hit.layer.id);
-    const index = Number(hit.properties?.__idx);
-    if (!owner || !Number.isInteger(index)) continue;
-    const key = `${owner.table}#${index}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    const feature = layerData[owner.table]?.features[index];
-    if (!feature) continue;
-    out.push({ layerTable: owner.table, feature, ...(owner.derived ? { derivedFrom: 'station-buffer' as const } : {}) });
-  }
-  // A station hit on its dot and on its ring counts once (same table and index; the dot, on top, wins).
-  return out;
-}
-
-/** Tags each feature with its index so a click can find the original (MapLibre flattens nested properties). */
-function withFeatureIndex(data: FeatureCollection): FeatureCollection {
-  return {
-    type: 'FeatureCollection',
-    features: data.features.map((feature, index) => ({ ...feature, properties: { ...(feature.properties ?? {}), __idx: index } })),
-  };
 }
 
 function emptyCollection(): FeatureCollection {

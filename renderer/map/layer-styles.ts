@@ -5,8 +5,8 @@
  * app ships no glyphs and loads nothing from the network.
  */
 import type { ExpressionSpecification, FilterSpecification, LayerSpecification } from 'maplibre-gl';
-import type { FeatureCollection } from 'geojson';
 import type { LayerInfo, LayerKind } from '../../shared/model/layers';
+import { bufferSourceLayer, STATION_BUFFER_M, TILE_MARKER_ATTRIBUTE } from '../../shared/map/vector-tiles';
 import { getLocale, t } from '../i18n';
 
 const zh = () => getLocale() === 'zh-CN';
@@ -14,12 +14,25 @@ import { formatAttributeValue } from '../i18n/labels';
 
 export const BACKGROUND_COLOR = '#f3f1ec';
 export const HATCH_IMAGE_ID = 'landgate-hatch-delisted';
-/** Radius of the monitoring-station rings (rules.md `stationBufferM`, default 500 m). */
-export const STATION_BUFFER_M = 500;
+export { STATION_BUFFER_M };
 
 export const sourceId = (table: string) => `lg:${table}`;
-export const bufferSourceId = (table: string) => `lg:${table}:buffer`;
 export const HIGHLIGHT_SOURCE = 'lg:highlight';
+
+/**
+ * Distinct values of the attributes a layer's style and legend depend on (elevation `belowM`,
+ * river `class`, …), read once per layer with a bounded attribute-only request; absent while
+ * unknown, then every known class is shown.
+ */
+export type LayerClasses = Record<string, readonly (string | number)[]>;
+
+/** Attributes whose distinct values a kind's style or legend needs. */
+export const CLASS_ATTRIBUTES: Partial<Record<LayerKind, string>> = {
+  'elevation-band': 'belowM',
+  river: 'class',
+  'built-up-area': 'level',
+  'monitoring-station': 'type',
+};
 
 /** Bottom → top. Reference layers under the parcels; points and highlights on top. */
 export const KIND_DRAW_ORDER: readonly LayerKind[] = [
@@ -83,6 +96,8 @@ export const STATION_TYPE_COLORS: Record<string, string> = {
 const STATION_OTHER = '#555555';
 /** Elevation bands: one distinct shade per `belowM`, lowest band most saturated. */
 const ELEVATION_PALETTE = ['#c2733a', '#e0a458', '#efc98a', '#d9b26f', '#a8875a', '#f4dfb6'];
+/** Parcels by latest verdict (按审查结论着色): green released, amber with conditions, red refused. */
+export const VERDICT_COLORS = { permitted: '#2a9d4b', conditional: '#f0a202', prohibited: '#d62828' } as const;
 export const SELECTION_COLOR = '#00b4d8';
 export const FINDING_COLOR = '#e0119d';
 
@@ -95,13 +110,65 @@ const listedActive: ExpressionSpecification = ['all', isTrue('listed'), ['!', is
 const isPolygon: FilterSpecification = ['match', ['geometry-type'], ['Polygon', 'MultiPolygon'], true, false];
 const isLine: FilterSpecification = ['match', ['geometry-type'], ['LineString', 'MultiLineString'], true, false];
 
-export function elevationValues(data: FeatureCollection | undefined): number[] {
+export function elevationValues(classes: LayerClasses | undefined): number[] {
   const values = new Set<number>();
-  for (const feature of data?.features ?? []) {
-    const value = Number(feature.properties?.belowM);
+  for (const raw of classes?.belowM ?? []) {
+    const value = Number(raw);
     if (Number.isFinite(value)) values.add(value);
   }
   return [...values].sort((a, b) => a - b);
+}
+
+const verdictColor = (fallback: string): ExpressionSpecification => [
+  'match',
+  ['coalesce', ['get', 'verdict'], ''],
+  'permitted',
+  VERDICT_COLORS.permitted,
+  'conditional',
+  VERDICT_COLORS.conditional,
+  'prohibited',
+  VERDICT_COLORS.prohibited,
+  fallback,
+];
+
+/** Paint of the parcel fill: by verdict (checked parcels more opaque) or one colour as before. */
+export function parcelFillPaint(colorByVerdict: boolean): { 'fill-color': ExpressionSpecification | string; 'fill-opacity': ExpressionSpecification | number } {
+  if (!colorByVerdict) return { 'fill-color': PARCEL.fill, 'fill-opacity': 0.16 };
+  return { 'fill-color': verdictColor(PARCEL.fill), 'fill-opacity': ['case', ['has', 'verdict'], 0.45, 0.16] };
+}
+
+export function parcelMarkerColor(colorByVerdict: boolean): ExpressionSpecification | string {
+  return colorByVerdict ? verdictColor(PARCEL.line) : PARCEL.line;
+}
+
+/** Colour of the dots that stand for features smaller than a pixel at low zoom (the tiles' markers). */
+function markerColor(kind: LayerKind): string {
+  switch (kind) {
+    case 'water-source-zone':
+      return WATER_LEVEL_COLORS['2'];
+    case 'contaminated-parcel':
+      return CONTAMINATED.listed;
+    case 'suspect-parcel':
+      return SUSPECT.edge;
+    case 'key-supervised-unit':
+      return KEY_UNIT;
+    case 'elevation-band':
+      return ELEVATION_PALETTE[0];
+    case 'basic-farmland':
+      return FARMLAND.edge;
+    case 'coal-ban-zone':
+      return COAL_BAN;
+    case 'river':
+      return RIVER.main;
+    case 'built-up-area':
+      return BUILT_UP.edge;
+    case 'admin-boundary':
+      return ADMIN;
+    case 'monitoring-station':
+      return STATION_OTHER;
+    case 'parcel':
+      return PARCEL.line;
+  }
 }
 
 function elevationColor(values: number[]): ExpressionSpecification | string {
@@ -121,20 +188,41 @@ const stationColor: ExpressionSpecification = [
 // ---------------------------------------------------------------------------------------------
 // MapLibre layers per kind
 
-/** Ids of the MapLibre layers that belong to one project layer (for visibility and hit-testing). */
+/** The MapLibre layers that draw one project layer, bottom → top (all on its vector source). */
 export interface StyledLayer {
   layers: LayerSpecification[];
-  /** Extra GeoJSON sources derived in the renderer (station buffer rings). */
-  derivedSources: { id: string; kind: 'station-buffer' }[];
 }
 
-export function styleLayer(info: LayerInfo, data: FeatureCollection | undefined): StyledLayer {
+export interface StyleOptions {
+  colorByVerdict: boolean;
+}
+
+export function styleLayer(info: LayerInfo, classes: LayerClasses | undefined, options: StyleOptions): StyledLayer {
+  const styled = kindLayers(info, classes, options);
+  if (info.kind === 'monitoring-station') return styled;
+  const marker = {
+    id: `${sourceId(info.table)}:marker`,
+    type: 'circle',
+    source: sourceId(info.table),
+    'source-layer': info.table,
+    filter: ['==', ['get', TILE_MARKER_ATTRIBUTE], true],
+    paint: {
+      'circle-color': info.kind === 'parcel' ? parcelMarkerColor(options.colorByVerdict) : markerColor(info.kind),
+      'circle-radius': 2.2,
+      'circle-opacity': 0.85,
+    },
+  } as LayerSpecification;
+  return { layers: [...styled.layers, marker] };
+}
+
+function kindLayers(info: LayerInfo, classes: LayerClasses | undefined, options: StyleOptions): StyledLayer {
   const source = sourceId(info.table);
+  const sourceLayer = info.table;
   const id = (suffix: string) => `${source}:${suffix}`;
   const fill = (suffix: string, paint: Record<string, unknown>, filter?: FilterSpecification): LayerSpecification =>
-    ({ id: id(suffix), type: 'fill', source, paint, ...(filter ? { filter } : {}) }) as LayerSpecification;
-  const line = (suffix: string, paint: Record<string, unknown>, filter?: FilterSpecification, src = source): LayerSpecification =>
-    ({ id: id(suffix), type: 'line', source: src, layout: { 'line-join': 'round', 'line-cap': 'round' }, paint, ...(filter ? { filter } : {}) }) as LayerSpecification;
+    ({ id: id(suffix), type: 'fill', source, 'source-layer': sourceLayer, paint, ...(filter ? { filter } : {}) }) as LayerSpecification;
+  const line = (suffix: string, paint: Record<string, unknown>, filter?: FilterSpecification, layerName = sourceLayer): LayerSpecification =>
+    ({ id: id(suffix), type: 'line', source, 'source-layer': layerName, layout: { 'line-join': 'round', 'line-cap': 'round' }, paint, ...(filter ? { filter } : {}) }) as LayerSpecification;
 
   switch (info.kind) {
     case 'water-source-zone': {
@@ -142,16 +230,14 @@ export function styleLayer(info: LayerInfo, data: FeatureCollection | undefined)
       // Quasi zones (largest) first, level 1 last, so the strictest zone stays visible on top.
       const sortKey: ExpressionSpecification = ['match', getString('level'), '1', 3, '2', 2, 1];
       return {
-        derivedSources: [],
         layers: [
-          { id: id('fill'), type: 'fill', source, layout: { 'fill-sort-key': sortKey }, paint: { 'fill-color': color, 'fill-opacity': 0.5 } } as LayerSpecification,
+          { id: id('fill'), type: 'fill', source, 'source-layer': sourceLayer, layout: { 'fill-sort-key': sortKey }, paint: { 'fill-color': color, 'fill-opacity': 0.5 } } as LayerSpecification,
           line('line', { 'line-color': color, 'line-width': 1.4 }),
         ],
       };
     }
     case 'contaminated-parcel':
       return {
-        derivedSources: [],
         layers: [
           fill('fill-other', { 'fill-color': CONTAMINATED.other, 'fill-opacity': 0.45 }, ['all', ['!', listedActive], ['!', isTrue('delisted')]]),
           fill('fill-delisted', { 'fill-color': CONTAMINATED.delisted, 'fill-opacity': 0.35 }, isTrue('delisted')),
@@ -165,30 +251,25 @@ export function styleLayer(info: LayerInfo, data: FeatureCollection | undefined)
       };
     case 'suspect-parcel':
       return {
-        derivedSources: [],
         layers: [fill('fill', { 'fill-color': SUSPECT.fill, 'fill-opacity': 0.5 }), line('line', { 'line-color': SUSPECT.edge, 'line-width': 1.4 })],
       };
     case 'key-supervised-unit':
       return {
-        derivedSources: [],
         layers: [fill('fill', { 'fill-color': KEY_UNIT, 'fill-opacity': 0.08 }), line('line', { 'line-color': KEY_UNIT, 'line-width': 2.2 })],
       };
     case 'elevation-band':
       return {
-        derivedSources: [],
         layers: [
-          fill('fill', { 'fill-color': elevationColor(elevationValues(data)), 'fill-opacity': 0.32 }),
-          line('line', { 'line-color': elevationColor(elevationValues(data)), 'line-width': 0.8, 'line-opacity': 0.9 }),
+          fill('fill', { 'fill-color': elevationColor(elevationValues(classes)), 'fill-opacity': 0.32 }),
+          line('line', { 'line-color': elevationColor(elevationValues(classes)), 'line-width': 0.8, 'line-opacity': 0.9 }),
         ],
       };
     case 'basic-farmland':
       return {
-        derivedSources: [],
         layers: [fill('fill', { 'fill-color': FARMLAND.fill, 'fill-opacity': 0.42 }), line('line', { 'line-color': FARMLAND.edge, 'line-width': 0.8, 'line-opacity': 0.8 })],
       };
     case 'coal-ban-zone':
       return {
-        derivedSources: [],
         layers: [
           fill('fill', { 'fill-color': COAL_BAN, 'fill-opacity': 0.04 }),
           line('line', { 'line-color': COAL_BAN, 'line-width': 2.2, 'line-dasharray': [3, 2] }),
@@ -196,7 +277,6 @@ export function styleLayer(info: LayerInfo, data: FeatureCollection | undefined)
       };
     case 'river':
       return {
-        derivedSources: [],
         layers: [
           fill('fill', { 'fill-color': RIVER.area, 'fill-opacity': 0.85 }, isPolygon),
           line('area-edge', { 'line-color': RIVER.main, 'line-width': 1 }, isPolygon),
@@ -212,7 +292,6 @@ export function styleLayer(info: LayerInfo, data: FeatureCollection | undefined)
       };
     case 'built-up-area':
       return {
-        derivedSources: [],
         layers: [
           fill('fill', { 'fill-color': ['match', getString('level'), 'city', BUILT_UP.city, BUILT_UP.county], 'fill-opacity': 0.55 }),
           line('line', { 'line-color': BUILT_UP.edge, 'line-width': 0.8 }),
@@ -220,23 +299,23 @@ export function styleLayer(info: LayerInfo, data: FeatureCollection | undefined)
       };
     case 'admin-boundary':
       return {
-        derivedSources: [],
         layers: [
           fill('fill', { 'fill-color': ADMIN, 'fill-opacity': 0 }),
           line('line', { 'line-color': ADMIN, 'line-width': 1.8, 'line-dasharray': [4, 2, 1, 2] }),
         ],
       };
     case 'monitoring-station': {
-      const buffer = bufferSourceId(info.table);
+      // the rings are cut into the station tiles by the tile service (their own source-layer)
+      const buffer = bufferSourceLayer(info.table);
       return {
-        derivedSources: [{ id: buffer, kind: 'station-buffer' }],
         layers: [
-          { id: id('buffer-fill'), type: 'fill', source: buffer, paint: { 'fill-color': stationColor, 'fill-opacity': 0.07 } } as LayerSpecification,
+          { id: id('buffer-fill'), type: 'fill', source, 'source-layer': buffer, paint: { 'fill-color': stationColor, 'fill-opacity': 0.07 } } as LayerSpecification,
           line('buffer-line', { 'line-color': stationColor, 'line-width': 1.3, 'line-dasharray': [2, 2], 'line-opacity': 0.9 }, undefined, buffer),
           {
             id: id('circle'),
             type: 'circle',
             source,
+            'source-layer': sourceLayer,
             paint: {
               'circle-color': stationColor,
               'circle-radius': ['interpolate', ['linear'], ['zoom'], 8, 4, 14, 7],
@@ -249,9 +328,8 @@ export function styleLayer(info: LayerInfo, data: FeatureCollection | undefined)
     }
     case 'parcel':
       return {
-        derivedSources: [],
         layers: [
-          fill('fill', { 'fill-color': PARCEL.fill, 'fill-opacity': 0.16 }),
+          fill('fill', parcelFillPaint(options.colorByVerdict)),
           line('casing', { 'line-color': PARCEL.casing, 'line-width': 4, 'line-opacity': 0.55 }),
           line('line', { 'line-color': PARCEL.line, 'line-width': 2.2 }),
         ],
@@ -267,6 +345,7 @@ export function selectionLayers(parcelTable: string): LayerSpecification[] {
       id: `${source}:selected-glow`,
       type: 'line',
       source,
+      'source-layer': parcelTable,
       filter: ['==', ['literal', 1], 0],
       layout: { 'line-join': 'round' },
       paint: { 'line-color': SELECTION_COLOR, 'line-width': 9, 'line-opacity': 0.35 },
@@ -275,6 +354,7 @@ export function selectionLayers(parcelTable: string): LayerSpecification[] {
       id: `${source}:selected`,
       type: 'line',
       source,
+      'source-layer': parcelTable,
       filter: ['==', ['literal', 1], 0],
       layout: { 'line-join': 'round' },
       paint: { 'line-color': SELECTION_COLOR, 'line-width': 3.2 },
@@ -282,9 +362,10 @@ export function selectionLayers(parcelTable: string): LayerSpecification[] {
   ];
 }
 
-export function parcelIdFilter(parcelId: string | null): FilterSpecification {
-  if (parcelId === null) return ['==', ['literal', 1], 0];
-  return ['==', ['to-string', ['coalesce', ['get', 'id'], ['id'], '']], parcelId];
+/** The selected parcel by its fid (the tiles' feature id); nothing when null. */
+export function selectedFidFilter(fid: number | null): FilterSpecification {
+  if (fid === null) return ['==', ['literal', 1], 0];
+  return ['==', ['id'], fid];
 }
 
 export const HIGHLIGHT_LAYERS: LayerSpecification[] = [
@@ -326,16 +407,11 @@ export function hatchImage(size = 8): { width: number; height: number; data: Uin
 // ---------------------------------------------------------------------------------------------
 // Legend classes (labels in the active locale)
 
-function presentValues(data: FeatureCollection | undefined, key: string): Set<string> {
-  const values = new Set<string>();
-  for (const feature of data?.features ?? []) {
-    const value = feature.properties?.[key];
-    if (value !== undefined && value !== null) values.add(String(value));
-  }
-  return values;
+function presentValues(classes: LayerClasses | undefined, key: string): Set<string> {
+  return new Set((classes?.[key] ?? []).map(String));
 }
 
-export function legendFor(info: LayerInfo, data: FeatureCollection | undefined): LegendClass[] {
+export function legendFor(info: LayerInfo, classes: LayerClasses | undefined, options: StyleOptions = { colorByVerdict: false }): LegendClass[] {
   const area = (fill: string, fillOpacity: number, stroke?: string, extra: Partial<Swatch> = {}): Swatch => ({ shape: 'area', fill, fillOpacity, stroke, ...extra });
   switch (info.kind) {
     case 'water-source-zone':
@@ -355,7 +431,7 @@ export function legendFor(info: LayerInfo, data: FeatureCollection | undefined):
     case 'key-supervised-unit':
       return [{ label: zh() ? '重点监管单位用地' : 'Supervised unit', swatch: area(KEY_UNIT, 0.08, KEY_UNIT, { strokeWidth: 2 }) }];
     case 'elevation-band': {
-      const values = elevationValues(data);
+      const values = elevationValues(classes);
       return values.map((value, i) => ({
         label: zh() ? `高程低于 ${value} 米` : `Below ${value} m`,
         swatch: area(ELEVATION_PALETTE[i % ELEVATION_PALETTE.length], 0.55, ELEVATION_PALETTE[i % ELEVATION_PALETTE.length]),
@@ -366,14 +442,14 @@ export function legendFor(info: LayerInfo, data: FeatureCollection | undefined):
     case 'coal-ban-zone':
       return [{ label: zh() ? '禁煤区边界' : 'Coal-ban boundary', swatch: { shape: 'area', fill: COAL_BAN, fillOpacity: 0.04, stroke: COAL_BAN, strokeWidth: 2, dashed: true } }];
     case 'river': {
-      const classes = presentValues(data, 'class');
+      const present = presentValues(classes, 'class');
       const entries: LegendClass[] = [];
-      if (classes.has('main') || classes.size === 0) entries.push({ label: formatAttributeValue('river', 'class', 'main'), swatch: { shape: 'line', stroke: RIVER.main, strokeWidth: 3 } });
-      if (classes.has('tributary')) entries.push({ label: formatAttributeValue('river', 'class', 'tributary'), swatch: { shape: 'line', stroke: RIVER.tributary, strokeWidth: 1.5 } });
+      if (present.has('main') || present.size === 0) entries.push({ label: formatAttributeValue('river', 'class', 'main'), swatch: { shape: 'line', stroke: RIVER.main, strokeWidth: 3 } });
+      if (present.has('tributary')) entries.push({ label: formatAttributeValue('river', 'class', 'tributary'), swatch: { shape: 'line', stroke: RIVER.tributary, strokeWidth: 1.5 } });
       return entries;
     }
     case 'built-up-area': {
-      const levels = presentValues(data, 'level');
+      const levels = presentValues(classes, 'level');
       const entries: LegendClass[] = [];
       if (levels.has('city')) entries.push({ label: formatAttributeValue('built-up-area', 'level', 'city'), swatch: area(BUILT_UP.city, 0.8, BUILT_UP.edge) });
       if (levels.has('county') || entries.length === 0) entries.push({ label: formatAttributeValue('built-up-area', 'level', 'county'), swatch: area(BUILT_UP.county, 0.8, BUILT_UP.edge) });
@@ -382,14 +458,20 @@ export function legendFor(info: LayerInfo, data: FeatureCollection | undefined):
     case 'admin-boundary':
       return [{ label: zh() ? '行政区界线' : 'Boundary', swatch: { shape: 'line', stroke: ADMIN, strokeWidth: 2, dashed: true } }];
     case 'monitoring-station': {
-      const types = presentValues(data, 'type');
+      const types = presentValues(classes, 'type');
       const shown = Object.keys(STATION_TYPE_COLORS).filter((type) => types.size === 0 || types.has(type));
       return [
         ...shown.map((type) => ({ label: formatAttributeValue('monitoring-station', 'type', type), swatch: { shape: 'point', fill: STATION_TYPE_COLORS[type], stroke: '#ffffff' } as Swatch })),
         { label: t('map.stationBuffer'), swatch: { shape: 'point', ring: true, stroke: '#666666', fill: 'transparent' } },
       ];
     }
-    case 'parcel':
-      return [{ label: zh() ? '报件地块' : 'Submitted parcel', swatch: area(PARCEL.fill, 0.2, PARCEL.line, { strokeWidth: 2 }) }];
+    case 'parcel': {
+      const unchecked = { label: options.colorByVerdict ? t('layers.verdict.unchecked') : zh() ? '报件地块' : 'Submitted parcel', swatch: area(PARCEL.fill, 0.2, PARCEL.line, { strokeWidth: 2 }) };
+      if (!options.colorByVerdict) return [unchecked];
+      return [
+        ...(['prohibited', 'conditional', 'permitted'] as const).map((verdict) => ({ label: t(`layers.verdict.${verdict}`), swatch: area(VERDICT_COLORS[verdict], 0.55, PARCEL.line, { strokeWidth: 2 }) })),
+        unchecked,
+      ];
+    }
   }
 }

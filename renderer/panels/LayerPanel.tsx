@@ -1,21 +1,21 @@
 /** 图层 panel: one row per project layer (top of the drawing order first) with toggle and legend. */
 import type { Dispatch } from 'react';
-import type { FeatureCollection } from 'geojson';
 import type { ProjectInfo } from '../../shared/model/layers';
 import type { AppAction } from '../app/state';
 import { t } from '../i18n';
 import { kindLabel } from '../i18n/labels';
-import { drawRank, legendFor } from '../map/layer-styles';
+import { drawRank, legendFor, type LayerClasses } from '../map/layer-styles';
 import { Swatch } from './Swatch';
 
 export interface LayerPanelProps {
   project: ProjectInfo;
-  layerData: Record<string, FeatureCollection>;
+  layerClasses: Record<string, LayerClasses>;
   hiddenLayers: Record<string, boolean>;
+  colorByVerdict: boolean;
   dispatch: Dispatch<AppAction>;
 }
 
-export function LayerPanel({ project, layerData, hiddenLayers, dispatch }: LayerPanelProps) {
+export function LayerPanel({ project, layerClasses, hiddenLayers, colorByVerdict, dispatch }: LayerPanelProps) {
   const layers = [...project.layers].sort((a, b) => drawRank(b.kind) - drawRank(a.kind));
   const allVisible = layers.every((layer) => !hiddenLayers[layer.table]);
   return (
@@ -29,10 +29,15 @@ export function LayerPanel({ project, layerData, hiddenLayers, dispatch }: Layer
         </button>
       </header>
       {layers.length === 0 && <p className="panel-empty">{t('layers.empty')}</p>}
+      {layers.some((layer) => layer.kind === 'parcel') && (
+        <label className="layer-option" title={t('layers.colorByVerdictHint')}>
+          <input type="checkbox" data-testid="color-by-verdict" checked={colorByVerdict} onChange={(event) => dispatch({ type: 'setColorByVerdict', on: event.target.checked })} />{' '}
+          {t('layers.colorByVerdict')}
+        </label>
+      )}
       <ul className="layer-list">
         {layers.map((layer) => {
           const visible = !hiddenLayers[layer.table];
-          const data = layerData[layer.table];
           const checkboxId = `layer-toggle-${layer.table}`;
           return (
             <li key={layer.table} className={visible ? 'layer-row' : 'layer-row is-hidden'} data-testid={`layer-row-${layer.table}`}>
@@ -47,7 +52,7 @@ export function LayerPanel({ project, layerData, hiddenLayers, dispatch }: Layer
               </div>
               {kindLabel(layer.kind) !== layer.title && <div className="layer-kind">{kindLabel(layer.kind)}</div>}
               <ul className="legend" aria-label={t('layers.legend')}>
-                {legendFor(layer, data).map((entry) => (
+                {legendFor(layer, layerClasses[layer.table], { colorByVerdict }).map((entry) => (
                   <li key={entry.label} className="legend-class">
                     <Swatch swatch={entry.swatch} />
                     <span>{entry.label}</span>

@@ -11,7 +11,8 @@ import '../profiles/profiles.css';
 
 const POLL_MS = 400;
 
-export function SweepPanel({ profileId, profileName }: { profileId: string | null; profileName?: string }) {
+/** `onDone`: the sweep recorded new verdicts (the map recolours the parcels). */
+export function SweepPanel({ profileId, profileName, onDone }: { profileId: string | null; profileName?: string; onDone?: () => void }) {
   const [job, setJob] = useState<SweepJob | null>(null);
   const [error, setError] = useState<string | null>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
@@ -30,6 +31,7 @@ export function SweepPanel({ profileId, profileName }: { profileId: string | nul
       (next) => {
         setJob(next);
         if (next.state === 'running') timer.current = setTimeout(() => poll(jobId), POLL_MS);
+        else if (next.state === 'done') onDone?.();
       },
       (e: unknown) => setError(userMessage(e)),
     );

@@ -5,7 +5,7 @@
  * the project's own geometries, so it works offline without any basemap.
  */
 import { useEffect, useMemo, useState } from 'react';
-import type { Feature, FeatureCollection, Geometry, Position } from 'geojson';
+import type { Feature, Geometry, Position } from 'geojson';
 import { SEVERITY_ORDER } from '../../shared/model/check';
 import type { LayerInfo, LayerKind } from '../../shared/model/layers';
 import type { ParcelReview, Submission } from '../../shared/review/model';
@@ -29,7 +29,6 @@ const KIND_COLOR: Partial<Record<LayerKind, string>> = {
 
 export interface PresentationProps {
   submissions: Submission[];
-  layerData: Record<string, FeatureCollection>;
   layers: LayerInfo[];
   startAt?: { table: string; id: string } | null;
   onExit(): void;
@@ -57,7 +56,33 @@ function rings(geometry: Geometry | null | undefined): Position[][] {
   }
 }
 
-function SlideMap({ parcel, review, layerData, layers }: { parcel: Feature | undefined; review: ParcelReview | null; layerData: Record<string, FeatureCollection>; layers: LayerInfo[] }) {
+/** A slide's parcel and the features its findings name, fetched by id (never whole layers). */
+interface SlideFeatures {
+  parcel: Feature | undefined;
+  /** `${table}:${featureId}` → feature. */
+  named: Record<string, Feature>;
+  /** Whether the findings' features were asked for (the review had loaded). */
+  withFindings: boolean;
+}
+
+async function fetchSlideFeatures(slide: Slide, review: ParcelReview | null): Promise<SlideFeatures> {
+  const parcel = (await api.getFeatures({ table: slide.table, ids: [slide.id], limit: 1 })).features[0];
+  const named: Record<string, Feature> = {};
+  const idsByTable = new Map<string, Set<string>>();
+  for (const f of review?.latestCheck?.findings ?? []) {
+    if (!f.layerTable || f.featureId === undefined) continue;
+    idsByTable.set(f.layerTable, (idsByTable.get(f.layerTable) ?? new Set()).add(f.featureId));
+  }
+  await Promise.all(
+    [...idsByTable].map(async ([table, ids]) => {
+      const response = await api.getFeatures({ table, ids: [...ids], limit: ids.size }).catch(() => null);
+      for (const feature of response?.features ?? []) named[`${table}:${String(feature.id ?? feature.properties?.id)}`] = feature;
+    }),
+  );
+  return { parcel, named, withFindings: review !== null };
+}
+
+function SlideMap({ parcel, review, named, layers }: { parcel: Feature | undefined; review: ParcelReview | null; named: Record<string, Feature>; layers: LayerInfo[] }) {
   if (!parcel?.geometry) return <div className="pr-map pr-map-empty" />;
   const pr = rings(parcel.geometry);
   const xs = pr.flat().map((p) => p[0]);
@@ -78,7 +103,7 @@ function SlideMap({ parcel, review, layerData, layers }: { parcel: Feature | und
   const conflicts: { key: string; geometry: Geometry; color: string; point: boolean }[] = [];
   for (const f of findings) {
     if (!f.layerTable || f.featureId === undefined) continue;
-    const feature = layerData[f.layerTable]?.features.find((x) => String(x.id ?? x.properties?.id) === f.featureId);
+    const feature = named[`${f.layerTable}:${f.featureId}`];
     if (!feature?.geometry || conflicts.some((c) => c.key === `${f.layerTable}:${f.featureId}`)) continue;
     const kind = layers.find((l) => l.table === f.layerTable)?.kind as LayerKind | undefined;
     conflicts.push({ key: `${f.layerTable}:${f.featureId}`, geometry: feature.geometry, color: (kind && KIND_COLOR[kind]) ?? '#555', point: feature.geometry.type === 'Point' });
@@ -106,10 +131,11 @@ function SlideMap({ parcel, review, layerData, layers }: { parcel: Feature | und
   );
 }
 
-export function Presentation({ submissions, layerData, layers, startAt, onExit }: PresentationProps) {
+export function Presentation({ submissions, layers, startAt, onExit }: PresentationProps) {
   const slides: Slide[] = useMemo(() => submissions.flatMap((s) => s.parcelIds.map((id) => ({ table: s.parcelTable, id, submission: s }))), [submissions]);
   const [index, setIndex] = useState(() => Math.max(0, slides.findIndex((s) => startAt && s.table === startAt.table && s.id === startAt.id)));
   const [reviews, setReviews] = useState<Record<string, ParcelReview>>({});
+  const [slideFeatures, setSlideFeatures] = useState<Record<string, SlideFeatures>>({});
   const slide = slides[Math.min(index, slides.length - 1)];
   const key = slide ? `${slide.table}\u0000${slide.id}` : '';
 
@@ -142,6 +168,19 @@ export function Presentation({ submissions, layerData, layers, startAt, onExit }
     };
   }, [key]);
 
+  const loadedReview = reviews[key] ?? null;
+  useEffect(() => {
+    if (!slide) return;
+    const have = slideFeatures[key];
+    if (have && (have.withFindings || !loadedReview)) return;
+    let cancelled = false;
+    fetchSlideFeatures(slide, loadedReview).then((features) => !cancelled && setSlideFeatures((all) => ({ ...all, [key]: features })), () => undefined);
+    return () => {
+      cancelled = true;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [key, loadedReview]);
+
   if (!slide) {
     return (
       <div className="presentation" data-testid="presentation">
@@ -151,7 +190,7 @@ export function Presentation({ submissions, layerData, layers, startAt, onExit }
     );
   }
   const review = reviews[key] ?? null;
-  const parcel = layerData[slide.table]?.features.find((f) => String(f.id ?? f.properties?.id) === slide.id);
+  const parcel = slideFeatures[key]?.parcel;
   const check = review?.latestCheck ?? null;
   const findings = check?.findings ?? [];
   const maxOverlap = findings.filter((f) => f.overlapM2 !== undefined).sort((a, b) => (b.overlapM2 ?? 0) - (a.overlapM2 ?? 0))[0];
@@ -169,7 +208,7 @@ export function Presentation({ submissions, layerData, layers, startAt, onExit }
         </button>
       </header>
       <main className="pr-slide">
-        <SlideMap parcel={parcel} review={review} layerData={layerData} layers={layers} />
+        <SlideMap parcel={parcel} review={review} named={slideFeatures[key]?.named ?? {}} layers={layers} />
         <aside className="pr-facts">
           <h1 data-testid="presentation-parcel">{slide.id}</h1>
           {name && <h2>{name}</h2>}

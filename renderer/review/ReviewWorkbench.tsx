@@ -126,7 +126,7 @@ export function ReviewWorkbench({ state, dispatch }: { state: AppState; dispatch
           </div>
         </section>
       )}
-      {presenting && <Presentation submissions={submissions} layerData={state.layerData} layers={state.project?.layers ?? []} startAt={state.selectedParcel} onExit={() => setPresenting(false)} />}
+      {presenting && <Presentation submissions={submissions} layers={state.project?.layers ?? []} startAt={state.selectedParcel} onExit={() => setPresenting(false)} />}
     </>
   );
 }

@@ -80,6 +80,8 @@ export interface FeaturesRequest {
 
 export interface FeaturesResponse {
   features: FeatureCollection['features'];
+  /** GeoPackage fid of each feature, in the same order (the map's tiles know features by fid). */
+  fids: number[];
   /** True when the limit cut the answer short. */
   truncated: boolean;
 }

@@ -124,7 +124,7 @@ describe('drawing and editing parcels in Chromium', () => {
     await waitForMapReady(page);
     await screenshotTo(page, 'edit-saved');
 
-    const stored = drawnFeature(await callApi<FeatureCollection>('getLayerFeatures', { table: 'drawn_parcels' }), 'HZ-E2E-1');
+    const stored = drawnFeature(await callApi<FeatureCollection>('getFeatures', { table: 'drawn_parcels', ids: ['HZ-E2E-1'] }), 'HZ-E2E-1');
     expect(stored.properties).toMatchObject({ id: 'HZ-E2E-1', name: '界面绘制地块', plannedUse: '0701', action: 'supply' });
     const ring = (stored.geometry as MultiPolygon).coordinates[0][0];
     expect(ring).toHaveLength(6);
@@ -133,7 +133,7 @@ describe('drawing and editing parcels in Chromium', () => {
   });
 
   it('drags a vertex of the saved parcel in 编辑边界 and saves a larger area', async () => {
-    const before = drawnFeature(await callApi<FeatureCollection>('getLayerFeatures', { table: 'drawn_parcels' }), 'HZ-E2E-1');
+    const before = drawnFeature(await callApi<FeatureCollection>('getFeatures', { table: 'drawn_parcels', ids: ['HZ-E2E-1'] }), 'HZ-E2E-1');
     const areaBefore = geodesicAreaM2(before.geometry);
     const ring = (before.geometry as MultiPolygon).coordinates[0][0];
     // the vertex farthest west: dragging it further west grows the parcel
@@ -174,7 +174,7 @@ describe('drawing and editing parcels in Chromium', () => {
 
     await page.getByTestId('edit-save').click();
     await page.getByTestId('edit-panel').waitFor({ state: 'detached', timeout: 30_000 });
-    await expect.poll(async () => geodesicAreaM2(drawnFeature(await callApi<FeatureCollection>('getLayerFeatures', { table: 'drawn_parcels' }), 'HZ-E2E-1').geometry), { timeout: 30_000 }).toBeGreaterThan(areaBefore * 1.05);
+    await expect.poll(async () => geodesicAreaM2(drawnFeature(await callApi<FeatureCollection>('getFeatures', { table: 'drawn_parcels', ids: ['HZ-E2E-1'] }), 'HZ-E2E-1').geometry), { timeout: 30_000 }).toBeGreaterThan(areaBefore * 1.05);
     await expect.poll(() => page.getByTestId('verdict').getAttribute('data-verdict'), { timeout: 60_000 }).toMatch(/permitted|conditional|prohibited/);
     await screenshotTo(page, 'edit-reshape-saved');
     expect(session.traffic.pageErrors).toEqual([]);

@@ -55,8 +55,8 @@ describe('DEM import through the import API (stage → preview → start → job
 
     const info = await api.getProject();
     expect(info.layers.some((l) => l.table === 'elevation_bands' && l.kind === 'elevation-band')).toBe(true);
-    const bands = await api.getLayerFeatures({ table: 'elevation_bands' });
-    expect(bands.features.map((f) => f.properties?.belowM).sort((a, b) => a - b)).toEqual([400, 900]);
+    const bands = await api.getFeatures({ table: 'elevation_bands', geometry: false });
+    expect(bands.features.map((f) => f.properties?.belowM as number).sort((a, b) => a - b)).toEqual([400, 900]);
     expect(storedDemInfo(project)).toMatchObject({ cols: dem.cols, rows: dem.rows, crs: dem.crs });
     expect(await api.getTerrainInfo()).not.toBeNull();
     // the staged upload is gone

@@ -173,7 +173,7 @@ describe('exchange API', { timeout: 120_000 }, () => {
       api.close();
     }
     const unchecked = join(dir, 'unchecked.gpkg');
-    const feature = (await eco.getLayerFeatures({ table: 'parcels' })).features.find((f) => f.id === 'XX-2026-003')!;
+    const feature = (await eco.getFeatures({ table: 'parcels', ids: ['XX-2026-003'] })).features[0];
     const store = ProjectStore.create(unchecked, { title: '未审查' });
     store.writeLayer({ table: 'parcels', kind: 'parcel', sourceFile: null, originalCrs: 'EPSG:4490', features: [feature] });
     store.close();

@@ -80,8 +80,8 @@ describe('browser-mode host', () => {
     expect(JSON.parse((await post('getParcel', { table: parcels[0].table, id: parcels[0].id })).body)).toMatchObject({ id: parcels[0].id });
     const profiles = JSON.parse((await post('listProfiles', null)).body);
     expect(profiles.map((p: any) => p.id)).toContain('xiaxian');
-    const features = JSON.parse((await post('getLayerFeatures', { table: parcels[0].table })).body);
-    expect(features.type).toBe('FeatureCollection');
+    const features = JSON.parse((await post('getFeatures', { table: parcels[0].table, ids: [parcels[0].id] })).body);
+    expect(features.features.map((f: { id: string }) => f.id)).toEqual([parcels[0].id]);
     const report = JSON.parse((await post('checkParcel', { table: parcels[0].table, parcelId: parcels[0].id, profile: 'xiaxian' })).body);
     expect(report.parcels[0].id).toBe(parcels[0].id);
   });

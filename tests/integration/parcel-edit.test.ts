@@ -193,7 +193,7 @@ describe('saveParcel: a new parcel drawn on the map', () => {
 
 describe('saveParcel: reshaping an existing parcel', () => {
   it('moves a vertex of a demo parcel: new geometry, same attributes, audit with old and new area', async () => {
-    const before = await withApi(async (api) => (await api.getLayerFeatures({ table: 'parcels' })).features.find((f) => f.id === 'XX-2026-001')!);
+    const before = await withApi(async (api) => (await api.getFeatures({ table: 'parcels', ids: ['XX-2026-001'] })).features[0]);
     const ring = (before.geometry as MultiPolygon).coordinates[0][0].map((p) => [...p]);
     ring[1] = [ring[1][0] + 0.001, ring[1][1] - 0.0005];
     const reshaped: Polygon = { type: 'Polygon', coordinates: [ring] };
@@ -202,7 +202,7 @@ describe('saveParcel: reshaping an existing parcel', () => {
     expect(response.areaM2).toBeCloseTo(geodesicAreaM2(reshaped), 6);
     expect(response.areaM2).toBeGreaterThan(oldArea + 1000);
 
-    const after = await withApi(async (api) => (await api.getLayerFeatures({ table: 'parcels' })).features.find((f) => f.id === 'XX-2026-001')!);
+    const after = await withApi(async (api) => (await api.getFeatures({ table: 'parcels', ids: ['XX-2026-001'] })).features[0]);
     expect(after.properties).toEqual(before.properties);
     expect(after.geometry).toEqual({ type: 'MultiPolygon', coordinates: [[ring]] });
     const entry = auditOf('edit-parcel').at(-1)!;
@@ -225,7 +225,7 @@ describe('saveParcel: reshaping an existing parcel', () => {
     const response = await withApi((api) => api.saveParcel({ table: 'parcels', parcelId: 'XX-2026-002', geometry: multi }));
     expect(response.repairs).toEqual([]);
     expect(response.areaM2).toBeCloseTo(geodesicAreaM2(multi), 6);
-    const stored = await withApi(async (api) => (await api.getLayerFeatures({ table: 'parcels' })).features.find((f) => f.id === 'XX-2026-002')!);
+    const stored = await withApi(async (api) => (await api.getFeatures({ table: 'parcels', ids: ['XX-2026-002'] })).features[0]);
     expect(stored.geometry).toEqual(multi);
   });
 

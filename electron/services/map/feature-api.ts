@@ -25,8 +25,9 @@ export function createFeatureApi(store: ProjectStore): Pick<LandGateApi, 'getFea
         geometry: request.geometry,
         limit: limit + 1,
       });
-      const features: Feature[] = stored.slice(0, limit).map(toGeoJsonFeature);
-      return { features, truncated: stored.length > limit };
+      const kept = stored.slice(0, limit);
+      const features: Feature[] = kept.map(toGeoJsonFeature);
+      return { features, fids: kept.map((f) => f.fid), truncated: stored.length > limit };
     },
   };
 }

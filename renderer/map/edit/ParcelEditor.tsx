@@ -11,7 +11,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type Dispatch, type FormEvent } from 'react';
 import type * as maplibregl from 'maplibre-gl';
 import type { Feature, FeatureCollection, MultiPolygon, Polygon, Position } from 'geojson';
-import type { ProjectInfo } from '../../../shared/model/layers';
+import type { BBox, ProjectInfo } from '../../../shared/model/layers';
 import { geodesicAreaM2 } from '../../../shared/geo/geodesy';
 import { describeUse, classifyUse } from '../../../shared/landuse/codes';
 import type { AppAction, ParcelRef } from '../../app/state';
@@ -21,7 +21,7 @@ import { api, userMessage } from '../../platform/api';
 import { canRedo, canUndo, createHistory, record, redo, undo, type History } from './history';
 import { ACTION_CODES, et } from './messages';
 import { statusLabel } from '../../review/messages';
-import { buildSnapIndex, findSnap, SNAP_TOLERANCE_PX, type SnapResult } from './snap';
+import { buildSnapIndex, findSnap, SNAP_TOLERANCE_PX, type SnapIndex, type SnapLayer, type SnapResult } from './snap';
 import {
   addVertex,
   closeSketch,
@@ -48,6 +48,14 @@ const SNAP_SOURCE = 'landgate-edit-snap';
 const HANDLE_PX = 8;
 /** A click this close to the previous vertex is the second half of a double-click, not a new vertex. */
 const REPEAT_CLICK_PX = 3;
+/**
+ * Snapping reads the visible layers' features in the view (bounded requests, again after each pan
+ * or zoom). Below SNAP_MIN_ZOOM, or when the view holds more than SNAP_MAX_FEATURES, it pauses
+ * with a hint: at that scale a snap tolerance of 10 px spans tens of metres and would pull the
+ * pointer onto whatever lies near rather than the vertex the user means.
+ */
+const SNAP_MIN_ZOOM = 12;
+const SNAP_MAX_FEATURES = 4000;
 
 const SKETCH_LAYERS: maplibregl.LayerSpecification[] = [
   { id: 'landgate-edit-fill', type: 'fill', source: SKETCH_SOURCE, filter: ['in', ['get', 'role'], ['literal', ['shape', 'shape-preview']]], paint: { 'fill-color': '#2f6fde', 'fill-opacity': 0.18 } },
@@ -104,9 +112,10 @@ export interface ParcelEditorProps {
   /** The map once the project layers are on it (null before). */
   map: maplibregl.Map | null;
   project: ProjectInfo;
-  layerData: Record<string, FeatureCollection>;
   hiddenLayers: Record<string, boolean>;
   selectedParcel: ParcelRef | null;
+  /** The selected parcel's stored geometry (null while loading or when it has none). */
+  selectedGeometry: Polygon | MultiPolygon | null;
   dispatch: Dispatch<AppAction>;
   /** Tells the map view to leave clicks to the editor (no feature popup while editing). */
   onActiveChange(active: boolean): void;
@@ -141,14 +150,11 @@ export function ParcelEditor(props: ParcelEditorProps) {
   const active = session !== null;
   const excluded = session?.target.kind === 'existing' ? { table: session.target.table, id: session.target.id } : null;
   const excludedKey = excluded ? `${excluded.table}\u0000${excluded.id}` : '';
-  const snapIndex = useMemo(
-    () =>
-      buildSnapIndex(
-        props.project.layers.filter((l) => props.layerData[l.table]).map((l) => ({ table: l.table, data: props.layerData[l.table] })),
-        excluded,
-      ),
+  const snapLayers = useSnapLayers(map, active && snapOn, props.project, props.hiddenLayers);
+  const snapIndex = useMemo<SnapIndex>(
+    () => buildSnapIndex(snapLayers.layers, excluded),
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [props.project, props.layerData, excludedKey],
+    [snapLayers.layers, excludedKey],
   );
   const snapIndexRef = useRef(snapIndex);
   snapIndexRef.current = snapIndex;
@@ -433,8 +439,7 @@ export function ParcelEditor(props: ParcelEditorProps) {
   };
 
   const selected = props.selectedParcel;
-  const selectedFeature = selected ? props.layerData[selected.table]?.features.find((f) => String(f.id ?? f.properties?.id) === selected.id) : undefined;
-  const selectedGeometry = selectedFeature?.geometry && (selectedFeature.geometry.type === 'Polygon' || selectedFeature.geometry.type === 'MultiPolygon') ? selectedFeature.geometry : null;
+  const selectedGeometry = selected ? props.selectedGeometry : null;
   const startReshape = async () => {
     if (!selected || !selectedGeometry) return;
     // Say it before the user spends effort: a standing signed decision rests on this boundary, so
@@ -464,6 +469,8 @@ export function ParcelEditor(props: ParcelEditorProps) {
     const notice = [et(isNew ? 'edit.savedNew' : 'edit.savedEdit', { id, area: formatArea(areaM2) }), ...(repairs.length ? [et('edit.repairs', { notes: repairs.join('；') })] : [])].join('；');
     stop();
     dispatch({ type: 'selectParcel', parcel: { table, id } });
+    // the layer's tiles are cut again; the project info (counts, extents, a new layer) is reread
+    dispatch({ type: 'layersChanged', tables: [table] });
     dispatch({ type: 'reloadProject', notice });
   };
 
@@ -555,6 +562,11 @@ export function ParcelEditor(props: ParcelEditorProps) {
             )}
             <span className="edit-count">{et('edit.vertices', { n: shown ? vertexCount(shown) : 0 })}</span>
           </div>
+          {snapOn && snapLayers.paused && (
+            <div className="edit-snap-status" data-testid="edit-snap-paused">
+              {et('edit.snapOff.zoom')}
+            </div>
+          )}
           {snapStatus && (
             <div className="edit-snap-status" data-testid="edit-snap-status">
               {et(snapStatus.kind === 'vertex' ? 'edit.snapped.vertex' : 'edit.snapped.edge', { layer: layerTitle(props.project, snapStatus.table) })}
@@ -571,7 +583,6 @@ export function ParcelEditor(props: ParcelEditorProps) {
       {formOpen && session && geometry && (
         <NewParcelForm
           project={props.project}
-          layerData={props.layerData}
           geometry={geometry}
           onCancel={() => setFormOpen(false)}
           onSaved={(table, id, areaM2, repairs) => saved(table, id, areaM2, repairs, true)}
@@ -613,13 +624,12 @@ function sketchFeatures(sketch: Sketch | null, pointer: Position | null, selecte
 
 interface NewParcelFormProps {
   project: ProjectInfo;
-  layerData: Record<string, FeatureCollection>;
   geometry: Polygon | MultiPolygon;
   onCancel(): void;
   onSaved(table: string, id: string, areaM2: number, repairs: string[]): void;
 }
 
-function NewParcelForm({ project, layerData, geometry, onCancel, onSaved }: NewParcelFormProps) {
+function NewParcelForm({ project, geometry, onCancel, onSaved }: NewParcelFormProps) {
   const parcelLayers = project.layers.filter((l) => l.kind === 'parcel');
   const hasDrawn = parcelLayers.some((l) => l.table === DRAWN_TABLE);
   const [table, setTable] = useState(DRAWN_TABLE);
@@ -631,7 +641,7 @@ function NewParcelForm({ project, layerData, geometry, onCancel, onSaved }: NewP
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
-  const taken = (layerData[table]?.features ?? []).some((f) => String(f.id ?? f.properties?.id) === id.trim());
+  const taken = useIdTaken(project, table, id.trim());
   const useHint = (code: string) => {
     const c = code.trim() ? classifyUse(code.trim()) : undefined;
     return c ? `${describeUse(c)}${c.sensitive ? ' · 一住两公' : ''}${c.recognised ? '' : ' · ?'}` : et('edit.form.useHint');
@@ -720,4 +730,81 @@ function NewParcelForm({ project, layerData, geometry, onCancel, onSaved }: NewP
       </form>
     </div>
   );
+}
+
+/** Whether the layer already holds a feature with this id (one bounded request, not the layer). */
+function useIdTaken(project: ProjectInfo, table: string, id: string): boolean {
+  const [taken, setTaken] = useState(false);
+  const exists = project.layers.some((l) => l.table === table);
+  useEffect(() => {
+    setTaken(false);
+    if (!id || !exists) return;
+    let cancelled = false;
+    const timer = setTimeout(() => {
+      api.getFeatures({ table, ids: [id], geometry: false, attributes: [], limit: 1 }).then(
+        (response) => !cancelled && setTaken(response.features.length > 0),
+        () => undefined, // the save itself refuses a taken id with the store's message
+      );
+    }, 150);
+    return () => {
+      cancelled = true;
+      clearTimeout(timer);
+    };
+  }, [table, id, exists]);
+  return taken;
+}
+
+/**
+ * Features of the visible layers in the current view, for snapping: fetched when the editor is
+ * active, again after every pan or zoom, never more than SNAP_MAX_FEATURES.
+ */
+function useSnapLayers(map: maplibregl.Map | null, enabled: boolean, project: ProjectInfo, hidden: Record<string, boolean>): { layers: SnapLayer[]; paused: boolean } {
+  const [state, setState] = useState<{ layers: SnapLayer[]; paused: boolean }>({ layers: [], paused: false });
+  const visibleKey = project.layers
+    .filter((l) => !hidden[l.table])
+    .map((l) => `${l.table}:${l.featureCount}`)
+    .join('\u0000');
+  useEffect(() => {
+    if (!map || !enabled) {
+      setState({ layers: [], paused: false });
+      return;
+    }
+    let request = 0;
+    const load = async () => {
+      const mine = ++request;
+      if (map.getZoom() < SNAP_MIN_ZOOM) {
+        setState({ layers: [], paused: true });
+        return;
+      }
+      const b = map.getBounds();
+      const bbox: BBox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()];
+      const tables = project.layers.filter((l) => !hidden[l.table]).map((l) => l.table);
+      let budget = SNAP_MAX_FEATURES;
+      const layers: SnapLayer[] = [];
+      try {
+        for (const table of tables) {
+          const response = await api.getFeatures({ table, bbox, attributes: [], limit: Math.max(1, budget) });
+          if (mine !== request) return;
+          if (response.truncated) {
+            setState({ layers: [], paused: true });
+            return;
+          }
+          budget -= response.features.length;
+          layers.push({ table, data: { type: 'FeatureCollection', features: response.features } });
+        }
+      } catch {
+        if (mine === request) setState({ layers: [], paused: false });
+        return;
+      }
+      if (mine === request) setState({ layers, paused: false });
+    };
+    void load();
+    map.on('moveend', load);
+    return () => {
+      request++;
+      map.off('moveend', load);
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [map, enabled, visibleKey]);
+  return state;
 }

@@ -13,6 +13,7 @@ const MESSAGES = {
   'edit.undo': ['撤销', 'Undo'],
   'edit.redo': ['重做', 'Redo'],
   'edit.snap': ['吸附', 'Snap'],
+  'edit.snapOff.zoom': ['此比例尺下要素过多，吸附已暂停；放大地图后恢复', 'Too many features at this scale: snapping is paused until you zoom in'],
   'edit.snapHint': ['吸附到可见图层的界址点和边（按住 Alt 临时关闭）', 'Snap to vertices and edges of visible layers (hold Alt to suspend)'],
   'edit.save': ['保存', 'Save'],
   'edit.cancel': ['取消', 'Cancel'],

@@ -1,0 +1,106 @@
+/**
+ * `npm run bench -- tiles`: vector tiles cut from the benchmark county (bench/make-county-project.ts:
+ * 100 000 parcels, 20 041 reference features), each tile cold (a fresh cache), as the map asks
+ * for them when the user pans into new ground. Prints p50/p95 of parcel tiles at z14 (a few
+ * streets), at z10 (a quarter of the county, parcels as verdict dots) and of farmland tiles at z12,
+ * with the tile sizes, against the targets (z14 p50 ≤ 30 ms, z10 p50 ≤ 300 ms). No reference tool
+ * is timed: `ogr2ogr -f MVT` writes whole pyramids, not one tile on demand.
+ *
+ * The project is generated once into the OS temp dir and reused (BENCH_COUNTY_GPKG= names another
+ * copy; the project is opened read-only).
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ProjectStore } from '../electron/services/project-store';
+import { tileBounds, VectorTileService } from '../electron/services/map/vector-tiles';
+
+const repoRoot = join(import.meta.dirname, '..');
+
+function countyProject(): string {
+  const path = process.env.BENCH_COUNTY_GPKG ?? join(tmpdir(), 'landgate-bench-county-100000.gpkg');
+  if (!existsSync(path)) {
+    console.log(`generating ${path} (100 000 parcels, once) …`);
+    execFileSync(process.execPath, [join(repoRoot, 'bin', 'run-ts.js'), join(repoRoot, 'bench', 'make-county-project.ts'), path, '100000'], { stdio: 'inherit' });
+  }
+  return path;
+}
+
+function tileOf(lon: number, lat: number, z: number): [number, number] {
+  const n = 2 ** z;
+  const x = Math.floor(((lon + 180) / 360) * n);
+  const rad = (lat * Math.PI) / 180;
+  const y = Math.floor(((1 - Math.log(Math.tan(rad) + 1 / Math.cos(rad)) / Math.PI) / 2) * n);
+  return [x, y];
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+const fmt = (x: number, digits = 1) => x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+export default async function run(): Promise<void> {
+  const path = countyProject();
+  const store = ProjectStore.open(path, { readonly: true });
+  try {
+    const layers = store.listLayers();
+    const parcels = layers.find((l) => l.kind === 'parcel')!;
+    const farmland = layers.find((l) => l.kind === 'basic-farmland')!;
+    const bbox = parcels.bbox!;
+
+    /** Distinct tiles at zoom z around sample parcels (spread over the county). */
+    const sampleTiles = (z: number, count: number, table: string) => {
+      const step = Math.max(1, Math.floor(store.countFeatures(table) / (count * 3)));
+      const tiles = new Map<string, [number, number, number]>();
+      for (const f of store.iterateFeatures(table, { geometry: false, attributes: [] })) {
+        if (f.fid % step !== 0) continue;
+        const hit = store.requestFeatures(table, { fids: [f.fid] })[0];
+        const c = (hit.geometry as { coordinates: number[][][] | number[][][][] }).coordinates.flat(3) as number[];
+        const [x, y] = tileOf(c[0], c[1], z);
+        tiles.set(`${x}/${y}`, [z, x, y]);
+        if (tiles.size >= count) break;
+      }
+      return [...tiles.values()];
+    };
+
+    const measure = (label: string, table: string, tiles: [number, number, number][], rounds: number) => {
+      const times: number[] = [];
+      const sizes: number[] = [];
+      for (let round = 0; round < rounds; round++) {
+        for (const [z, x, y] of tiles) {
+          const service = new VectorTileService(store); // cold: nothing cached
+          const t0 = performance.now();
+          const tile = service.handle(`/tiles/vector/${table}/${z}/${x}/${y}.pbf`);
+          times.push(performance.now() - t0);
+          sizes.push(tile?.body.byteLength ?? 0);
+        }
+      }
+      times.sort((a, b) => a - b);
+      sizes.sort((a, b) => a - b);
+      console.log(
+        `${label.padEnd(34)} n=${String(times.length).padStart(3)}  p50 ${fmt(percentile(times, 50)).padStart(7)} ms  p95 ${fmt(percentile(times, 95)).padStart(7)} ms  median size ${fmt(percentile(sizes, 50) / 1024)} KiB`,
+      );
+      return percentile(times, 50);
+    };
+
+    // warm-up: SQLite page cache and JIT, as in a running app
+    new VectorTileService(store).handle(`/tiles/vector/${parcels.table}/14/${tileOf(bbox[0], bbox[1], 14).join('/')}.pbf`);
+
+    const z10 = new Map<string, [number, number, number]>();
+    for (const lon of [bbox[0], (bbox[0] + bbox[2]) / 2, bbox[2]]) {
+      for (const lat of [bbox[1], (bbox[1] + bbox[3]) / 2, bbox[3]]) {
+        const [x, y] = tileOf(lon, lat, 10);
+        z10.set(`${x}/${y}`, [10, x, y]);
+      }
+    }
+    const z10Tiles = [...z10.values()];
+    const [w, s, e, n] = tileBounds(...z10Tiles[0]);
+    console.log(`county ${path}: ${parcels.featureCount} parcels, ${layers.filter((l) => l.kind !== 'parcel').reduce((sum, l) => sum + l.featureCount, 0)} reference features; ${availableParallelism()} cores (tiles are cut on one)`);
+    console.log(`z10 tiles over the county: ${z10Tiles.length} (one spans ${fmt(e - w, 3)}° × ${fmt(n - s, 3)}°)`);
+    const p14 = measure(`parcels z14 (target p50 ≤ 30 ms)`, parcels.table, sampleTiles(14, 40, parcels.table), 1);
+    const p10 = measure(`parcels z10 (target p50 ≤ 300 ms)`, parcels.table, z10Tiles, 3);
+    measure(`farmland z12`, farmland.table, sampleTiles(12, 20, farmland.table), 1);
+    console.log(`z14 ${p14 <= 30 ? 'meets' : 'misses'} its target, z10 ${p10 <= 300 ? 'meets' : 'misses'} its target`);
+  } finally {
+    store.close();
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * What the vector tiles read from a layer besides its features (feature requests): a revision that
+ * changes whenever its tiles must, the R*Tree envelopes of a box (sizes without decoding a
+ * geometry), and the refused parcels that win their cell at low zoom.
+ */
+import { quoteId } from './feature-request';
+import { connectionOf } from './internal';
+import type { ProjectDb } from './project-db';
+
+export type Envelope = [fid: number, minX: number, maxX: number, minY: number, maxY: number];
+
+export class TileSourceRepository {
+  constructor(private readonly db: ProjectDb) {}
+
+  private get sql() {
+    return connectionOf(this.db);
+  }
+
+  /**
+   * What changes when the layer's tiles must: gpkg_contents.last_change (every insert or edit
+   * through the store refreshes it) and the highest fid (two writes within one millisecond), plus,
+   * for parcels, the newest check record: every verdict change in landgate_parcel_verdicts comes
+   * with a new landgate_checks row, and its max(id) is a primary-key lookup where max(check_id) of
+   * the verdict table would read every row. A check of another layer re-cuts parcel tiles needlessly
+   * but never serves a stale verdict.
+   */
+  revision(table: string, isParcelLayer: boolean): string {
+    const contents = this.sql.prepare('SELECT last_change FROM gpkg_contents WHERE table_name = ?').get(table) as { last_change?: string } | undefined;
+    const maxFid = this.sql.prepare(`SELECT max(fid) AS n FROM ${quoteId(table)}`).get() as { n: number | null };
+    const checks = isParcelLayer && this.db.hasTable('landgate_checks') ? String((this.sql.prepare('SELECT max(id) AS n FROM landgate_checks').get() as { n: number | null }).n ?? 0) : '';
+    return `${contents?.last_change ?? ''}|${maxFid.n ?? 0}|${checks}`;
+  }
+
+  /** R*Tree envelopes (float32, slightly generous) of the features in a box. */
+  envelopes(table: string, [west, south, east, north]: readonly [number, number, number, number]): Envelope[] {
+    return this.sql
+      .prepare(`SELECT id, minx, maxx, miny, maxy FROM ${quoteId(`rtree_${table}_geom`)} WHERE minx <= ? AND maxx >= ? AND miny <= ? AND maxy >= ?`)
+      .raw()
+      .all(east, west, north, south) as Envelope[];
+  }
+
+  /**
+   * Fids of the layer's parcels whose latest verdict is 不予准入 (one indexed query: the verdict
+   * index, then the layer's id index). Empty for a project from before the verdict table.
+   */
+  refusedFids(table: string): Set<number> {
+    const fids = new Set<number>();
+    if (!this.db.hasTable('landgate_parcel_verdicts')) return fids;
+    const row = this.sql.prepare('SELECT columns FROM landgate_layers WHERE table_name = ?').get(table) as { columns: string } | undefined;
+    const idColumn = row ? (JSON.parse(row.columns) as { key: string; column: string }[]).find((c) => c.key === 'id')?.column : undefined;
+    const match = idColumn ? `t.${quoteId(idColumn)}` : 'CAST(t.fid AS TEXT)';
+    const sql = `SELECT t.fid FROM landgate_parcel_verdicts v JOIN ${quoteId(table)} t ON ${match} = v.parcel_id WHERE v.parcel_table = ? AND v.verdict = 'prohibited'`;
+    for (const [fid] of this.sql.prepare(sql).raw().iterate(table) as IterableIterator<[number]>) fids.add(fid);
+    return fids;
+  }
+}
