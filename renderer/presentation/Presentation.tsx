@@ -13,6 +13,7 @@ import { areaParts, formatDistance, formatPercent } from '../app/format';
 import { api } from '../platform/api';
 import { kindLabel, severityLabel, verdictLabel } from '../i18n/labels';
 import { decisionLabel, rt, statusLabel } from '../review/messages';
+import { idOfFeature } from '../../shared/model/attributes';
 
 const KIND_COLOR: Partial<Record<LayerKind, string>> = {
   'water-source-zone': '#1f6fb2',
@@ -76,7 +77,7 @@ async function fetchSlideFeatures(slide: Slide, review: ParcelReview | null): Pr
   await Promise.all(
     [...idsByTable].map(async ([table, ids]) => {
       const response = await api.getFeatures({ table, ids: [...ids], limit: ids.size }).catch(() => null);
-      for (const feature of response?.features ?? []) named[`${table}:${String(feature.id ?? feature.properties?.id)}`] = feature;
+      for (const feature of response?.features ?? []) named[`${table}:${idOfFeature(feature)}`] = feature;
     }),
   );
   return { parcel, named, withFindings: review !== null };

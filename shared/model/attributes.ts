@@ -350,3 +350,15 @@ export function featureIdOf(props: Props, featureNumber: number): string {
   if (id !== undefined && id !== null && String(id).trim() !== '') return String(id).trim();
   return String(featureNumber);
 }
+
+/**
+ * The id of a feature as users know it, wherever it came from: the GeoJSON `id` (the store and
+ * the API put the id there), else the id attribute, else the 1-based feature number when given.
+ */
+export function idOfFeature(feature: { id?: string | number | null; properties?: Props | null }, featureNumber?: number): string {
+  const fromFeature = feature.id;
+  if (fromFeature !== undefined && fromFeature !== null && String(fromFeature).trim() !== '') return String(fromFeature).trim();
+  const fromProperties = feature.properties?.id;
+  if (fromProperties !== undefined && fromProperties !== null && String(fromProperties).trim() !== '') return String(fromProperties).trim();
+  return featureNumber === undefined ? '' : String(featureNumber);
+}

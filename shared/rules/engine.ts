@@ -23,6 +23,7 @@ import type { Profile } from './profile';
 import { GEOMETRY_FAILED_RULE, RULES } from './catalogue';
 import type { DistanceHit, Draft, IndexedFeature, OverlapHit, ParcelFacts, RuleContext } from './rules/common';
 import { featureLabel } from './rules/common';
+import { idOfFeature } from '../model/attributes';
 
 // ---------------------------------------------------------------------------------------------
 // Public API
@@ -173,7 +174,7 @@ class IndexImpl implements ReferenceIndex {
         if (!Number.isFinite(bbox[0])) return;
         const polygonal = geometry.type === 'Polygon' || geometry.type === 'MultiPolygon' ? geometry : null;
         const list = grouped.get(layer.kind) ?? [];
-        list.push({ table: layer.table, kind: layer.kind, id: featureId(feature, props, i), feature, props, geometry, bbox, polygonal, partCount: 1 });
+        list.push({ table: layer.table, kind: layer.kind, id: idOfFeature(feature, i + 1), feature, props, geometry, bbox, polygonal, partCount: 1 });
         grouped.set(layer.kind, list);
         count++;
       });
@@ -221,12 +222,6 @@ export function indexStats(index: ReferenceIndex): IndexStats {
   return { ...index.stats };
 }
 
-function featureId(feature: Feature, props: Record<string, unknown>, i: number): string {
-  if (feature.id !== undefined && feature.id !== null && String(feature.id).trim() !== '') return String(feature.id).trim();
-  const id = props.id;
-  if (id !== undefined && id !== null && String(id).trim() !== '') return String(id).trim();
-  return String(i + 1);
-}
 
 // ---------------------------------------------------------------------------------------------
 // One parcel
@@ -236,7 +231,7 @@ const round2 = (x: number) => Math.round(x * 100) / 100;
 
 function checkOne(index: IndexImpl, parcel: Feature<Polygon | MultiPolygon>, i: number, profile: Profile, includeGeometry: boolean): EngineParcelResult {
   const props = (parcel.properties ?? {}) as Record<string, unknown>;
-  const id = featureId(parcel, props, i);
+  const id = idOfFeature(parcel, i + 1);
   const name = typeof props.name === 'string' && props.name.trim() !== '' ? props.name.trim() : undefined;
   const geometry = parcel.geometry;
   const params = profile.parameters;

@@ -43,7 +43,7 @@ beforeAll(async () => {
     );
   });
   await waitForMapReady(page, 120_000);
-  await expect.poll(() => page.getByTestId('parcel-count').textContent(), { timeout: 60_000 }).toBe(String(PARCELS));
+  await page.waitForFunction((total) => document.querySelector('[data-testid="parcel-count"]')?.textContent === total, String(PARCELS), { timeout: 60_000 });
   timings['serve + page load → map ready and list counted'] = performance.now() - started;
 }, 600_000);
 

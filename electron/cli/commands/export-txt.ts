@@ -8,6 +8,7 @@ import { readParcelLayer } from '../../services/api-service';
 import { ProjectStore } from '../../services/project-store';
 import type { CommandSpec } from './types';
 import { requireExistingProject } from './util';
+import { idOfFeature } from '../../../shared/model/attributes';
 
 export const exportTxtCommand: CommandSpec = {
   usage: 'landgate export-txt <project.gpkg> <parcel-table> --out <file.txt> [--crs EPSG:4526] [--encoding gbk|utf-8] [--parcel <id>]',
@@ -30,8 +31,8 @@ export const exportTxtCommand: CommandSpec = {
       const wanted = (values.parcel as string[] | undefined) ?? [];
       if (wanted.length > 0) {
         const ids = new Set(wanted);
-        features = features.filter((f) => ids.has(String(f.id ?? f.properties?.id)));
-        const found = new Set(features.map((f) => String(f.id ?? f.properties?.id)));
+        features = features.filter((f) => ids.has(idOfFeature(f)));
+        const found = new Set(features.map((f) => idOfFeature(f)));
         const missing = wanted.filter((id) => !found.has(id));
         if (missing.length > 0) {
           throw new UserInputError('parcels.unknown-id', `图层“${table}”中没有编号为“${missing.join('、')}”的地块。`, `No parcel ${missing.join(', ')} in layer "${table}".`);

@@ -10,6 +10,7 @@ import { parcelElevation, type ParcelElevation } from '../../../shared/terrain/s
 import type { ProjectStore } from '../project-store';
 import { StoredDem } from './dem-store';
 import { DEFAULT_LEVELS } from './bands-service';
+import { idOfFeature } from '../../../shared/model/attributes';
 
 export type ParcelResultWithElevation = ParcelResult & { elevation?: ParcelElevation };
 
@@ -30,7 +31,7 @@ export function attachElevation(store: ProjectStore, report: CheckReport, parcel
   if (!dem) return report;
   try {
     const levels = projectBandLevels(store);
-    const byId = new Map(parcels.map((f) => [String(f.id ?? f.properties?.id), f]));
+    const byId = new Map(parcels.map((f) => [idOfFeature(f), f]));
     const source = dem.info.files.join('、');
     for (const result of report.parcels as ParcelResultWithElevation[]) {
       const parcel = byId.get(result.id);

@@ -9,6 +9,7 @@
  */
 import type { FeatureCollection, Geometry, Position } from 'geojson';
 import type { BBox } from '../../../shared/model/layers';
+import { idOfFeature } from '../../../shared/model/attributes';
 
 export interface ScreenPoint {
   x: number;
@@ -91,7 +92,7 @@ export function buildSnapIndex(layers: readonly SnapLayer[], exclude?: { table: 
   const entries: SnapEntry[] = [];
   for (const { table, data } of layers) {
     data.features.forEach((feature, index) => {
-      const featureId = String(feature.id ?? feature.properties?.id ?? index + 1);
+      const featureId = idOfFeature(feature, index + 1);
       if (exclude && exclude.table === table && exclude.id === featureId) return;
       const chains = chainsOf(feature.geometry).filter((c) => c.vertices.length > 0);
       const bbox = bboxOfChains(chains);
