@@ -10,7 +10,7 @@ import type { CheckReport } from '../../shared/model/check';
 import { UserInputError } from '../../shared/model/errors';
 import { REFERENCE_LAYER_KINDS, type ReferenceLayerKind } from '../../shared/model/layers';
 import { buildReferenceIndex, checkParcels, type ReferenceIndex, type ReferenceLayer } from '../../shared/rules/engine';
-import { SweepJobs } from './batch-check';
+import { SweepJobs } from './sweep/sweep-jobs';
 import { listAllProfiles, resolveProfile, saveProfile } from './profiles';
 import { ProjectStore } from './project-store';
 import { createReviewApi } from './review/review-api';
@@ -60,15 +60,7 @@ export function createApiService(projectPath: string): ApiService {
 
   // Issue 4: 全部审查 (sweep) jobs on worker threads.
   let sweepJobs: SweepJobs | null = null;
-  const sweeps = () =>
-    (sweepJobs ??= new SweepJobs(
-      store,
-      () => ({
-        layers: readReferenceLayers(store),
-        parcelLayers: store.listLayers().filter((l) => l.kind === 'parcel').map((l) => ({ table: l.table, parcels: readParcelLayer(store, l.table) })),
-      }),
-      (report, parcels) => attachElevation(store, report, parcels),
-    ));
+  const sweeps = () => (sweepJobs ??= new SweepJobs(store, () => readReferenceLayers(store)));
 
   const service: ApiService = {
     ...createReviewApi(store, imports), // the package import reads its file from the staged uploads
