@@ -54,6 +54,18 @@ CREATE INDEX IF NOT EXISTS landgate_sweep_parcels_verdict ON landgate_sweep_parc
 CREATE INDEX IF NOT EXISTS landgate_sweep_parcels_parcel ON landgate_sweep_parcels(parcel_table, parcel_id);
 `;
 
+const PARCEL_VERDICTS_SQL = `
+CREATE TABLE IF NOT EXISTS landgate_parcel_verdicts (
+  parcel_table TEXT NOT NULL,
+  parcel_id TEXT NOT NULL,
+  verdict TEXT NOT NULL,
+  check_id INTEGER NOT NULL,
+  checked_at TEXT NOT NULL,
+  PRIMARY KEY (parcel_table, parcel_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS landgate_parcel_verdicts_verdict ON landgate_parcel_verdicts(parcel_table, verdict);
+`;
+
 const TABLE_DESCRIPTIONS = {
   landgate_sweeps: 'LandGate 全部审查记录',
   landgate_sweep_parcels: 'LandGate 全部审查：逐地块结论与审查发现',
@@ -119,6 +131,14 @@ export class SweepResults {
 
   private ensureSchema(): void {
     this.store.ensureWritable();
+    if (!hasTable(this.store, 'landgate_parcel_verdicts')) {
+      // Projects written before the latest-verdict table existed (the store creates it only for
+      // new projects until the schema migration lands): the same DDL as the store's.
+      this.db.exec(PARCEL_VERDICTS_SQL);
+      this.db
+        .prepare("INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, description, last_change) VALUES ('landgate_parcel_verdicts', 'attributes', 'landgate_parcel_verdicts', 'LandGate 地块最新审查结论', strftime('%Y-%m-%dT%H:%M:%fZ','now'))")
+        .run();
+    }
     if (hasTable(this.store, 'landgate_sweep_parcels')) return;
     this.db.exec(SWEEP_SQL);
     const contents = this.db.prepare("INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, description, last_change) VALUES (?, 'attributes', ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ','now'))");
