@@ -51,7 +51,7 @@ CREATE TABLE IF NOT EXISTS landgate_sweep_parcels (
 );
 CREATE UNIQUE INDEX IF NOT EXISTS landgate_sweep_parcels_seq ON landgate_sweep_parcels(sweep_id, seq);
 CREATE INDEX IF NOT EXISTS landgate_sweep_parcels_verdict ON landgate_sweep_parcels(sweep_id, verdict);
-CREATE INDEX IF NOT EXISTS landgate_sweep_parcels_parcel ON landgate_sweep_parcels(parcel_table, parcel_id);
+CREATE INDEX IF NOT EXISTS landgate_sweep_parcels_parcel ON landgate_sweep_parcels(parcel_id, parcel_table, sweep_id);
 `;
 
 const PARCEL_VERDICTS_SQL = `
@@ -343,15 +343,25 @@ export class SweepResults {
     }
   }
 
-  /** A parcel's result in the newest complete sweep that checked it (null when none did). */
-  latestFor(parcelTable: string, parcelId: string): { sweep: SweepSummary; result: ParcelResult } | null {
+  /**
+   * A parcel's result in the newest complete sweep that checked it, or in sweep `sweepId`; null
+   * when none did. Without a table, the parcel id alone (as check records know parcels).
+   */
+  latestFor(parcelTable: string | undefined, parcelId: string, sweepId?: number): { sweep: SweepSummary; result: ParcelResult } | null {
     if (!hasTable(this.store, 'landgate_sweep_parcels')) return null;
+    const where = ['p.parcel_id = ?', 's.complete = 1'];
+    const params: unknown[] = [parcelId];
+    if (parcelTable !== undefined) {
+      where.push('p.parcel_table = ?');
+      params.push(parcelTable);
+    }
+    if (sweepId !== undefined) {
+      where.push('p.sweep_id = ?');
+      params.push(sweepId);
+    }
     const row = this.db
-      .prepare(
-        `SELECT p.sweep_id AS sweep_id, p.result_json AS result_json FROM landgate_sweep_parcels p JOIN landgate_sweeps s ON s.id = p.sweep_id
-         WHERE p.parcel_table = ? AND p.parcel_id = ? AND s.complete = 1 ORDER BY p.sweep_id DESC LIMIT 1`,
-      )
-      .get(parcelTable, parcelId) as { sweep_id: number; result_json: string } | undefined;
+      .prepare(`SELECT p.sweep_id AS sweep_id, p.result_json AS result_json FROM landgate_sweep_parcels p JOIN landgate_sweeps s ON s.id = p.sweep_id WHERE ${where.join(' AND ')} ORDER BY p.sweep_id DESC LIMIT 1`)
+      .get(...params) as { sweep_id: number; result_json: string } | undefined;
     if (!row) return null;
     return { sweep: this.get(Number(row.sweep_id)), result: JSON.parse(row.result_json) as ParcelResult };
   }
