@@ -164,7 +164,7 @@ export function App() {
         </section>
 
         <aside className="sidebar sidebar-right">
-          <SweepPanel profileId={state.profileId} profileName={profile ? `${profile.name}（${profile.id}，版本 ${profile.version}）` : undefined} />
+          <SweepPanel profileId={state.profileId} profileName={profile ? `${profile.name}（${profile.id}，版本 ${profile.version}）` : undefined} dispatch={dispatch} />
           <ParcelList parcels={state.parcels} filter={state.parcelFilter} selected={state.selectedParcel} dispatch={dispatch} />
           <FindingsPanel
             parcel={parcel}

@@ -54,6 +54,8 @@ export interface AppState {
   fitRequest: number;
   /** Bumped to reload the project (after an import). */
   reloadRequest: number;
+  /** Bumped when stored verdicts changed (a sweep finished): lists and map colours re-query. */
+  listRevision: number;
 }
 
 export interface Notice {
@@ -84,6 +86,7 @@ export function defaultAppState(): AppState {
     notice: null,
     fitRequest: 0,
     reloadRequest: 0,
+    listRevision: 0,
   };
 }
 
@@ -108,7 +111,9 @@ export type AppAction =
   | { type: 'showNotice'; message: string }
   | { type: 'dismissNotice' }
   | { type: 'fitProject' }
-  | { type: 'reloadProject'; notice?: string };
+  | { type: 'reloadProject'; notice?: string }
+  /** A sweep stored new latest verdicts for many parcels. */
+  | { type: 'sweepFinished' };
 
 /** Identity of one check run: a result only lands if it still matches the selection. */
 export function checkKey(parcel: ParcelRef, profileId: string): string {
@@ -180,6 +185,8 @@ export function appReducer(state: AppState, action: AppAction): AppState {
       return { ...state, fitRequest: state.fitRequest + 1 };
     case 'reloadProject':
       return { ...state, reloadRequest: state.reloadRequest + 1, notice: action.notice ? { text: action.notice, tone: 'info' } : state.notice };
+    case 'sweepFinished':
+      return { ...state, listRevision: state.listRevision + 1 };
   }
 }
 
