@@ -1,11 +1,13 @@
 /**
- * Batch checks on worker threads (issue 4, "batch checks run on worker threads"): the sweep of every
- * parcel of a project (`landgate check --all`, the UI's 全部审查) and the benchmark.
+ * Batch checks on worker threads: the sweep of every parcel of a project (`landgate check --all`,
+ * the UI's 全部审查) and the benchmark.
  *
  * The engine stays pure in shared/; each worker (check.worker.ts) builds its own reference index
  * from the layers (structured clone, once) and checks chunks handed out on demand, so a slow chunk
- * never idles the other cores. Results are reassembled in submission order: the report is the same,
- * byte for byte, as a single-threaded checkParcels() over the whole list (tests/integration/sweep).
+ * never idles the other cores. streamBatchCheck reads the parcels a chunk at a time and hands each
+ * chunk's results on as it completes (a sweep writes them into the project: sweep/run-sweep.ts);
+ * runBatchCheck collects them in submission order into the same report, byte for byte, as a
+ * single-threaded checkParcels() over the whole list (tests/integration/sweep).
  *
  * Where the worker comes from: see worker-entry.ts (the bundled check.worker.mjs in the desktop
  * build, the TypeScript source through tsx otherwise). Where neither exists or workers cannot

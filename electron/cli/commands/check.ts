@@ -103,6 +103,7 @@ async function sweepAll(store: ProjectStore, projectPath: string, profile: Profi
   const progress = progressReporter(total, io);
   const abort = new AbortController();
   const onSigint = () => abort.abort();
+  let written = false;
   process.once('SIGINT', onSigint);
   try {
     const checkedAt = new Date();
@@ -132,6 +133,7 @@ async function sweepAll(store: ProjectStore, projectPath: string, profile: Profi
             for (const stored of results.iterate(sweepId)) write(formatParcelText(stored.result));
           }
         });
+        written = true;
       },
     });
     io.err(`已审查 ${total} 个地块（${outcome.layers} 个报件图层，${outcome.workers > 0 ? `${outcome.workers} 个审查线程` : '单线程'}）。\n`);
@@ -139,6 +141,8 @@ async function sweepAll(store: ProjectStore, projectPath: string, profile: Profi
     return 0;
   } catch (error) {
     if (error instanceof BatchCancelled) {
+      // Cancelled while the output was being written: the output goes with the sweep.
+      if (written && options.out) rmSync(options.out, { force: true });
       io.err('\n已取消全部审查：已审查的结果已丢弃，项目未记录本次审查。\nerror: sweep cancelled; nothing was recorded.\n');
       return 130;
     }
