@@ -140,6 +140,7 @@ export function createApiService(projectPath: string): ApiService {
       return terrain().handle(pathname);
     },
     close() {
+      sweepJobs?.abortAll();
       terrainService?.close();
       staging?.dispose();
       store.close();

@@ -133,6 +133,9 @@ describe('a stored sweep', () => {
       // The sweep is a parcel's latest check for the review workbench.
       const first = stored.find((p) => p.table === 'county_parcels')!;
       expect(new ReviewStore(store).latestCheck(first.table, first.parcelId)).toMatchObject({ checkId: -sweepId, verdict: first.verdict });
+      expect(new ReviewStore(store).checkResult(-sweepId, first.parcelId).parcel).toEqual(first.result);
+      // …and its audit entry is part of that parcel's trail.
+      expect(new ReviewStore(store).auditTrail({ table: first.table, parcelId: first.parcelId }).some((e) => e.action === 'check' && (e.detail as { sweepId?: number }).sweepId === sweepId)).toBe(true);
     } finally {
       store.close();
     }

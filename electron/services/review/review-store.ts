@@ -514,6 +514,7 @@ export class ReviewStore {
         .all(parcelId, table ?? null, table ?? null) as { id: number }[];
       for (const r of rows) checkIds.add(Number(r.id));
     }
+    const sweepIds = new Set(new SweepResults(this.project).sweepsOf(table, parcelId));
     return all.filter((entry) => {
       const d = (entry.detail ?? {}) as Record<string, unknown>;
       const tableMatches = table === undefined || d.parcelTable === table || d.table === table;
@@ -521,7 +522,7 @@ export class ReviewStore {
         case 'import':
           return table !== undefined && d.table === table;
         case 'check':
-          return checkIds.has(Number(d.checkId));
+          return d.sweepId !== undefined ? sweepIds.has(Number(d.sweepId)) : checkIds.has(Number(d.checkId));
         case 'submission':
           return tableMatches && Array.isArray(d.parcelIds) && (d.parcelIds as unknown[]).includes(parcelId);
         default:

@@ -365,6 +365,18 @@ export class SweepResults {
     if (!row) return null;
     return { sweep: this.get(Number(row.sweep_id)), result: JSON.parse(row.result_json) as ParcelResult };
   }
+
+  /** Complete sweeps that checked a parcel (any layer when no table is given), oldest first. */
+  sweepsOf(parcelTable: string | undefined, parcelId: string): number[] {
+    if (!hasTable(this.store, 'landgate_sweep_parcels')) return [];
+    const rows = this.db
+      .prepare(
+        `SELECT DISTINCT p.sweep_id AS id FROM landgate_sweep_parcels p JOIN landgate_sweeps s ON s.id = p.sweep_id
+         WHERE p.parcel_id = ? ${parcelTable !== undefined ? 'AND p.parcel_table = ?' : ''} AND s.complete = 1 ORDER BY p.sweep_id`,
+      )
+      .all(...(parcelTable !== undefined ? [parcelId, parcelTable] : [parcelId])) as { id: number }[];
+    return rows.map((r) => Number(r.id));
+  }
 }
 
 interface SweepRow {

@@ -74,6 +74,14 @@ export class SweepJobs {
     return copy(entry.state);
   }
 
+  /**
+   * Stops every running job without waiting (the project is closing): workers are terminated;
+   * rows that can no longer be deleted stay unlisted (incomplete) and a later sweep clears them.
+   */
+  abortAll(): void {
+    for (const entry of this.jobs.values()) if (entry.state.state === 'running') entry.abort.abort();
+  }
+
   /** Waits for a job to end (tests, shutdown). */
   async settled(jobId: string): Promise<void> {
     await this.jobs.get(jobId)?.finished;
