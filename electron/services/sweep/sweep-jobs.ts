@@ -50,7 +50,14 @@ export class SweepJobs {
           job.state = 'cancelled';
         } else {
           job.state = 'failed';
-          job.error = error instanceof Error ? error.message : String(error);
+          // A UI import writes through its own connection for as long as it runs; a batch then waits
+          // out SQLite's busy timeout and fails: say so in words (the sweep's rows are discarded).
+          job.error =
+            (error as { code?: unknown } | null)?.code === 'SQLITE_BUSY'
+              ? '项目文件正在被另一项操作写入（如正在导入数据），全部审查已停止，已审查的结果已丢弃；请待其完成后再试。'
+              : error instanceof Error
+                ? error.message
+                : String(error);
         }
       }
     })();
