@@ -108,9 +108,13 @@ function* pagesWithGeometry(store: ProjectStore, results: SweepResults, request:
     const geometries = new Map<string, Polygon | MultiPolygon | null>();
     if (withGeometry) {
       const byTable = new Map<string, string[]>();
-      for (const p of page) byTable.set(p.table, [...(byTable.get(p.table) ?? []), p.parcelId]);
+      for (const p of page) {
+        if (!byTable.has(p.table)) byTable.set(p.table, []);
+        byTable.get(p.table)!.push(p.parcelId);
+      }
+      const tables = new Set(store.listLayers().map((l) => l.table));
       for (const [table, ids] of byTable) {
-        if (!store.listLayers().some((l) => l.table === table)) continue;
+        if (!tables.has(table)) continue;
         for (const f of store.requestFeatures(table, { ids, attributes: [] })) geometries.set(`${table}\u0000${f.id}`, f.geometry as Polygon | MultiPolygon | null);
       }
     }
