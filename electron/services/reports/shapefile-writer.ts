@@ -25,15 +25,17 @@ export interface DbfField<T> {
 
 /** GBK bytes of `text`, cut at `length` bytes without splitting a double-byte character. */
 export function gbkField(text: string, length: number): Buffer {
-  const out: Buffer[] = [];
-  let used = 0;
-  for (const ch of text) {
-    const b = iconv.encode(ch, 'gbk');
-    if (used + b.length > length) break;
-    out.push(b);
-    used += b.length;
+  const bytes = iconv.encode(text, 'gbk');
+  // In GBK a lead byte ≥ 0x81 starts a two-byte character; stop before one that would not fit.
+  let end = 0;
+  while (end < bytes.length) {
+    const size = bytes[end] >= 0x81 ? 2 : 1;
+    if (end + size > length) break;
+    end += size;
   }
-  return Buffer.concat([...out, Buffer.alloc(length - used, 0x20)]);
+  const out = Buffer.alloc(length, 0x20);
+  bytes.copy(out, 0, 0, end);
+  return out;
 }
 
 /** Shapefile rings: outer rings clockwise, holes counter-clockwise, closed. */
@@ -62,6 +64,9 @@ export class PolygonShapefileWriter<T> {
   private count = 0;
   private bbox = [Infinity, Infinity, -Infinity, -Infinity];
   private closed = false;
+  /** Pending bytes per file, written in large pieces rather than three small writes per record. */
+  private readonly pending = { shp: [] as Buffer[], shx: [] as Buffer[], dbf: [] as Buffer[] };
+  private pendingBytes = 0;
 
   constructor(
     shpPath: string,
@@ -112,12 +117,12 @@ export class PolygonShapefileWriter<T> {
     const recordHeader = Buffer.alloc(8);
     recordHeader.writeInt32BE(this.count + 1, 0);
     recordHeader.writeInt32BE(content.length / 2, 4);
-    writeSync(this.fds.shp, recordHeader);
-    writeSync(this.fds.shp, content);
+    this.queue('shp', recordHeader);
+    this.queue('shp', content);
     const index = Buffer.alloc(8);
     index.writeInt32BE(this.offset / 2, 0);
     index.writeInt32BE(content.length / 2, 4);
-    writeSync(this.fds.shx, index);
+    this.queue('shx', index);
     this.offset += 8 + content.length;
 
     const parts: Buffer[] = [Buffer.from(' ')];
@@ -129,8 +134,22 @@ export class PolygonShapefileWriter<T> {
         parts.push(Buffer.from(text.slice(0, f.length).padStart(f.length, ' '), 'latin1'));
       }
     }
-    writeSync(this.fds.dbf, Buffer.concat(parts));
+    this.queue('dbf', Buffer.concat(parts));
     this.count++;
+    if (this.pendingBytes > 1 << 20) this.flush();
+  }
+
+  private queue(file: 'shp' | 'shx' | 'dbf', bytes: Buffer) {
+    this.pending[file].push(bytes);
+    this.pendingBytes += bytes.length;
+  }
+
+  private flush() {
+    for (const file of ['shp', 'shx', 'dbf'] as const) {
+      if (this.pending[file].length) writeSync(this.fds[file], Buffer.concat(this.pending[file]));
+      this.pending[file] = [];
+    }
+    this.pendingBytes = 0;
   }
 
   private shpHeader(lengthBytes: number): Buffer {
@@ -145,6 +164,7 @@ export class PolygonShapefileWriter<T> {
 
   /** Writes the headers, renames the set into place and returns the file paths. */
   finish(): string[] {
+    this.flush();
     writeSync(this.fds.shp, this.shpHeader(this.offset), 0, 100, 0);
     writeSync(this.fds.shx, this.shpHeader(100 + 8 * this.count), 0, 100, 0);
     const dh = Buffer.alloc(this.headerLength);
