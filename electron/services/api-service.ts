@@ -6,17 +6,16 @@
 import { basename } from 'node:path';
 import { API_METHODS, type LandGateApi } from '../../shared/api/contract';
 import { UserInputError } from '../../shared/model/errors';
-import { SweepJobs } from './batch-check';
+import { SweepJobs } from './sweep/sweep-jobs';
 import { listAllProfiles, resolveProfile, saveProfile } from './profiles';
 import { ProjectStore } from './project-store';
 import { createReviewApi } from './review/review-api';
-import { attachElevation } from './terrain/parcel-elevation';
 import { TerrainService, type TileResponse } from './terrain/tiles';
 import { buildBandsLayer, DEFAULT_LEVELS, parseLevels, uniqueBandTable } from './terrain/bands-service';
 import { ImportStaging } from './importers/staging';
 import { saveParcel } from './parcel-edit';
 import { CheckService } from './check/check-service';
-import { readParcelLayer, readReferenceLayers } from './check/reference-data';
+import { readReferenceLayers } from './check/reference-data';
 import { createFeatureApi } from './map/feature-api';
 import { VectorTileService } from './map/vector-tiles';
 import { createParcelQueryApi } from './parcels/parcel-query';
@@ -48,15 +47,7 @@ export function createApiService(projectPath: string): ApiService {
 
   // Issue 4: 全部审查 (sweep) jobs on worker threads.
   let sweepJobs: SweepJobs | null = null;
-  const sweeps = () =>
-    (sweepJobs ??= new SweepJobs(
-      store,
-      () => ({
-        layers: readReferenceLayers(store),
-        parcelLayers: store.listLayers().filter((l) => l.kind === 'parcel').map((l) => ({ table: l.table, parcels: readParcelLayer(store, l.table) })),
-      }),
-      (report, parcels) => attachElevation(store, report, parcels),
-    ));
+  const sweeps = () => (sweepJobs ??= new SweepJobs(store, () => readReferenceLayers(store)));
 
   const service: ApiService = {
     ...createReviewApi(store, imports), // the package import reads its file from the staged uploads
@@ -129,6 +120,7 @@ export function createApiService(projectPath: string): ApiService {
       return vectorTiles().handle(pathname) ?? terrain().handle(pathname);
     },
     close() {
+      sweepJobs?.abortAll();
       checks.close();
       terrainService?.close();
       staging?.dispose();

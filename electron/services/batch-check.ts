@@ -1,11 +1,13 @@
 /**
- * Batch checks on worker threads (issue 4, "batch checks run on worker threads"): the sweep of every
- * parcel of a project (`landgate check --all`, the UI's 全部审查) and the benchmark.
+ * Batch checks on worker threads: the sweep of every parcel of a project (`landgate check --all`,
+ * the UI's 全部审查) and the benchmark.
  *
  * The engine stays pure in shared/; each worker (check.worker.ts) builds its own reference index
  * from the layers (structured clone, once) and checks chunks handed out on demand, so a slow chunk
- * never idles the other cores. Results are reassembled in submission order: the report is the same,
- * byte for byte, as a single-threaded checkParcels() over the whole list (tests/integration/sweep).
+ * never idles the other cores. streamBatchCheck reads the parcels a chunk at a time and hands each
+ * chunk's results on as it completes (a sweep writes them into the project: sweep/run-sweep.ts);
+ * runBatchCheck collects them in submission order into the same report, byte for byte, as a
+ * single-threaded checkParcels() over the whole list (tests/integration/sweep).
  *
  * Where the worker comes from: see worker-entry.ts (the bundled check.worker.mjs in the desktop
  * build, the TypeScript source through tsx otherwise). Where neither exists or workers cannot
@@ -19,7 +21,6 @@ import type { CheckReport, ParcelResult } from '../../shared/model/check';
 import { buildReferenceIndex, checkParcels, type ReferenceIndex, type ReferenceLayer } from '../../shared/rules/engine';
 import type { Profile } from '../../shared/rules/profile';
 import type { WorkerReply, WorkerRequest } from './check.worker';
-import type { SweepJob } from '../../shared/api/contract';
 import { startWorker, workerEntry, type WorkerEntry } from './worker-entry';
 
 export interface BatchOptions {
@@ -52,32 +53,81 @@ export function checkWorkerEntry(base: string = import.meta.url): WorkerEntry | 
 /** Below this many parcels, starting workers costs more than it saves. */
 const MIN_PARCELS_FOR_WORKERS = 400;
 
+/** Parcels read on demand, a chunk at a time, so the caller never needs the whole list. */
+export interface ParcelSource {
+  total: number;
+  read(offset: number, limit: number): Feature<Polygon | MultiPolygon>[];
+}
+
+export interface StreamOptions extends BatchOptions {
+  /**
+   * Each chunk's results as soon as they are computed (chunks may complete out of order; `offset`
+   * is the chunk's place in the source). A throw stops the batch.
+   */
+  onResults(offset: number, parcels: Feature<Polygon | MultiPolygon>[], results: ParcelResult[]): void;
+  /** Aborting stops the batch: workers are terminated and the promise rejects with BatchCancelled. */
+  signal?: AbortSignal;
+}
+
+/** The batch was stopped through its AbortSignal. */
+export class BatchCancelled extends Error {
+  constructor() {
+    super('batch cancelled');
+  }
+}
+
 export async function runBatchCheck(layers: ReferenceLayer[], parcels: Feature<Polygon | MultiPolygon>[], profile: Profile, options: BatchOptions = {}): Promise<BatchResult> {
   const checkedAt = options.checkedAt ?? new Date();
   const chunkSize = Math.max(1, options.chunkSize ?? 250);
-  const wanted = options.workers ?? Math.min(8, availableParallelism());
-  const threads = Math.min(wanted, Math.ceil(parcels.length / chunkSize));
   const header = { profile: profile.id, profileVersion: profile.version, checkedAt: isoSeconds(checkedAt) };
-  const entry = threads >= 1 && parcels.length >= MIN_PARCELS_FOR_WORKERS ? checkWorkerEntry() : null;
+  const chunks: ParcelResult[][] = [];
+  const source: ParcelSource = { total: parcels.length, read: (offset, limit) => parcels.slice(offset, offset + limit) };
+  const { workers } = await streamBatchCheck(layers, source, profile, { ...options, checkedAt, chunkSize, onResults: (offset, _parcels, results) => (chunks[offset / chunkSize] = results) });
+  return { report: { ...header, parcels: chunks.flat() }, workers };
+}
+
+/**
+ * The batch check without holding its results: parcels are read from `source` a chunk at a time
+ * as workers ask for work, and each chunk's results go to `onResults` at once, so memory stays at
+ * a few chunks whatever the parcel count.
+ */
+export async function streamBatchCheck(layers: ReferenceLayer[], source: ParcelSource, profile: Profile, options: StreamOptions): Promise<{ workers: number }> {
+  const checkedAt = options.checkedAt ?? new Date();
+  const chunkSize = Math.max(1, options.chunkSize ?? 250);
+  const wanted = options.workers ?? Math.min(8, availableParallelism());
+  const threads = Math.min(wanted, Math.ceil(source.total / chunkSize));
+  if (options.signal?.aborted) throw new BatchCancelled();
+  const entry = threads >= 1 && source.total >= MIN_PARCELS_FOR_WORKERS ? checkWorkerEntry() : null;
   if (entry) {
+    let delivered = 0;
     try {
-      const results = await inWorkers(entry, layers, parcels, profile, threads, chunkSize, checkedAt, options);
-      return { report: { ...header, parcels: results }, workers: threads };
+      await inWorkers(entry, layers, source, profile, threads, chunkSize, checkedAt, {
+        ...options,
+        onResults: (offset, parcels, results) => {
+          delivered++;
+          options.onResults(offset, parcels, results);
+        },
+      });
+      return { workers: threads };
     } catch (error) {
-      if (!(error instanceof WorkerStartError)) throw error;
-      // Fall through: run in this thread.
+      // Workers that never started: run in this thread (nothing was delivered yet).
+      if (!(error instanceof WorkerStartError) || delivered > 0) throw error;
     }
   }
   const index = options.index ?? buildReferenceIndex(layers);
-  const results: ParcelResult[] = [];
-  for (let start = 0; start < parcels.length; start += chunkSize) {
-    const chunk = parcels.slice(start, start + chunkSize);
-    results.push(...checkParcels(index, chunk, profile, { checkedAt, includeGeometry: options.includeGeometry, indexOffset: start }).parcels);
-    options.onProgress?.(results.length, parcels.length);
+  let done = 0;
+  for (let start = 0; start < source.total; start += chunkSize) {
+    if (options.signal?.aborted) throw new BatchCancelled();
+    const chunk = source.read(start, chunkSize);
+    const results = checkParcels(index, chunk, profile, { checkedAt, includeGeometry: options.includeGeometry, indexOffset: start }).parcels;
+    options.onResults(start, chunk, results);
+    done += chunk.length;
+    options.onProgress?.(done, source.total);
     await new Promise((resolve) => setImmediate(resolve));
   }
-  if (parcels.length === 0) options.onProgress?.(0, 0);
-  return { report: { ...header, parcels: results }, workers: 0 };
+  if (options.signal?.aborted) throw new BatchCancelled();
+  if (source.total === 0) options.onProgress?.(0, 0);
+  return { workers: 0 };
 }
 
 function isoSeconds(d: Date): string {
@@ -89,20 +139,21 @@ class WorkerStartError extends Error {}
 async function inWorkers(
   entry: WorkerEntry,
   layers: ReferenceLayer[],
-  parcels: Feature<Polygon | MultiPolygon>[],
+  source: ParcelSource,
   profile: Profile,
   threads: number,
   chunkSize: number,
   checkedAt: Date,
-  options: BatchOptions,
-): Promise<ParcelResult[]> {
-  const chunks: number[] = [];
-  for (let start = 0; start < parcels.length; start += chunkSize) chunks.push(start);
-  const results: ParcelResult[][] = new Array(chunks.length);
+  options: StreamOptions,
+): Promise<void> {
+  const chunkCount = Math.ceil(source.total / chunkSize);
+  // The parcels of chunks in flight (at most one per worker): onResults gets them back with the results.
+  const inFlight = new Map<number, Feature<Polygon | MultiPolygon>[]>();
   let next = 0;
   let done = 0;
   let started = 0;
   const workers: Worker[] = [];
+  let onAbort: (() => void) | null = null;
   try {
     await new Promise<void>((resolve, reject) => {
       let finished = 0;
@@ -112,36 +163,46 @@ async function inWorkers(
         failed = true;
         reject(error);
       };
+      onAbort = () => fail(new BatchCancelled());
+      if (options.signal?.aborted) return onAbort();
+      options.signal?.addEventListener('abort', onAbort);
       const dispatch = (worker: Worker): boolean => {
-        if (next >= chunks.length) return false;
+        if (failed || next >= chunkCount) return false;
         const chunk = next++;
-        const start = chunks[chunk];
-        const request: WorkerRequest = { type: 'check', chunk, parcels: parcels.slice(start, start + chunkSize), offset: start, checkedAt: checkedAt.toISOString(), includeGeometry: options.includeGeometry === true };
+        const start = chunk * chunkSize;
+        const parcels = source.read(start, chunkSize);
+        inFlight.set(chunk, parcels);
+        const request: WorkerRequest = { type: 'check', chunk, parcels, offset: start, checkedAt: checkedAt.toISOString(), includeGeometry: options.includeGeometry === true };
         worker.postMessage(request);
         return true;
+      };
+      const idle = () => {
+        finished++;
+        if (finished === threads && !failed) resolve();
       };
       for (let i = 0; i < threads; i++) {
         const worker = startWorker(entry);
         workers.push(worker);
         let ready = false;
         worker.on('message', (reply: WorkerReply) => {
-          if (reply.type === 'ready') {
-            ready = true;
-            started++;
-            if (!dispatch(worker)) {
-              finished++;
-              if (finished === threads) resolve();
+          if (failed) return;
+          try {
+            if (reply.type === 'ready') {
+              ready = true;
+              started++;
+              if (!dispatch(worker)) idle();
+            } else if (reply.type === 'result') {
+              const parcels = inFlight.get(reply.chunk) ?? [];
+              inFlight.delete(reply.chunk);
+              options.onResults(reply.chunk * chunkSize, parcels, reply.parcels as ParcelResult[]);
+              done += reply.parcels.length;
+              options.onProgress?.(done, source.total);
+              if (!dispatch(worker)) idle();
+            } else {
+              fail(new Error(`审查线程出错：${reply.message}`));
             }
-          } else if (reply.type === 'result') {
-            results[reply.chunk] = reply.parcels as ParcelResult[];
-            done += reply.parcels.length;
-            options.onProgress?.(done, parcels.length);
-            if (!dispatch(worker)) {
-              finished++;
-              if (finished === threads) resolve();
-            }
-          } else {
-            fail(new Error(`审查线程出错：${reply.message}`));
+          } catch (error) {
+            fail(error instanceof Error ? error : new Error(String(error)));
           }
         });
         worker.on('error', (error) => fail(ready || started > 0 ? error : new WorkerStartError(error.message)));
@@ -153,76 +214,7 @@ async function inWorkers(
       }
     });
   } finally {
+    if (onAbort) options.signal?.removeEventListener('abort', onAbort);
     await Promise.all(workers.map((w) => w.terminate()));
-  }
-  return results.flat();
-}
-
-// ---------------------------------------------------------------------------------------------
-// Sweep jobs for the UI (全部审查): one at a time per project, polled by getSweepJob.
-
-/** What a sweep needs from the project store (the real ProjectStore satisfies it). */
-export interface SweepStore {
-  readonly path: string;
-  listLayers(): { table: string; kind: string }[];
-  recordCheck(report: CheckReport, context: { parcelTable: string | null; parcelsSource: string; trigger: 'ui' | 'cli' }): number;
-  transaction<T>(fn: () => T): T;
-}
-
-/** The job state is exactly what the API returns (shared/api/contract.ts). */
-export type SweepJobState = SweepJob;
-
-export class SweepJobs {
-  private readonly jobs = new Map<string, SweepJobState>();
-  private seq = 0;
-  private running: string | null = null;
-
-  constructor(
-    private readonly store: SweepStore,
-    private readonly load: () => { layers: ReferenceLayer[]; parcelLayers: { table: string; parcels: Feature<Polygon | MultiPolygon>[] }[] },
-    private readonly finish: (report: CheckReport, parcels: Feature<Polygon | MultiPolygon>[]) => CheckReport = (r) => r,
-  ) {}
-
-  /** Starts a sweep; returns at once. A second sweep while one runs returns the running job. */
-  start(profile: Profile): string {
-    if (this.running && this.jobs.get(this.running)?.state === 'running') return this.running;
-    const { layers, parcelLayers } = this.load();
-    const total = parcelLayers.reduce((n, l) => n + l.parcels.length, 0);
-    const jobId = `sweep-${++this.seq}`;
-    const job: SweepJobState = { state: 'running', done: 0, total, profile: profile.id };
-    this.jobs.set(jobId, job);
-    this.running = jobId;
-    const started = Date.now();
-    void (async () => {
-      try {
-        const checkedAt = new Date();
-        const results: { table: string; report: CheckReport }[] = [];
-        let before = 0;
-        for (const layer of parcelLayers) {
-          const { report } = await runBatchCheck(layers, layer.parcels, profile, { checkedAt, onProgress: (done) => (job.done = before + done) });
-          before += layer.parcels.length;
-          job.done = before;
-          results.push({ table: layer.table, report: this.finish(report, layer.parcels) });
-        }
-        const counts = { prohibited: 0, conditional: 0, permitted: 0 };
-        const checkIds = this.store.transaction(() =>
-          results.map(({ table, report }) => {
-            for (const p of report.parcels) counts[p.verdict] += 1;
-            return this.store.recordCheck(report, { parcelTable: table, parcelsSource: `${this.store.path}#${table}`, trigger: 'ui' });
-          }),
-        );
-        job.summary = { ...counts, checkIds, seconds: Math.round((Date.now() - started) / 100) / 10 };
-        job.state = 'done';
-      } catch (error) {
-        job.state = 'failed';
-        job.error = error instanceof Error ? error.message : String(error);
-      }
-    })();
-    return jobId;
-  }
-
-  get(jobId: string): SweepJobState | undefined {
-    const job = this.jobs.get(jobId);
-    return job ? { ...job, ...(job.summary ? { summary: { ...job.summary, checkIds: [...job.summary.checkIds] } } : {}) } : undefined;
   }
 }

@@ -162,11 +162,7 @@ export function App() {
         </section>
 
         <aside className="sidebar sidebar-right">
-          <SweepPanel
-            profileId={state.profileId}
-            profileName={profile ? `${profile.name}（${profile.id}，版本 ${profile.version}）` : undefined}
-            onDone={() => dispatch({ type: 'layersChanged', tables: (project?.layers ?? []).filter((l) => l.kind === 'parcel').map((l) => l.table) })}
-          />
+          <SweepPanel profileId={state.profileId} profileName={profile ? `${profile.name}（${profile.id}，版本 ${profile.version}）` : undefined} dispatch={dispatch} />
           <ParcelList
             layers={project?.layers ?? []}
             filter={state.parcelFilter}

@@ -190,7 +190,12 @@ export function appReducer(state: AppState, action: AppAction): AppState {
     case 'parcelSummaryLoaded':
       return state.selectedParcel && sameParcel(action.summary, state.selectedParcel) ? { ...state, selectedSummary: action.summary } : state;
     case 'sweepFinished':
-      return { ...state, listRevision: state.listRevision + 1 };
+      // new verdicts for every parcel: the list asks again and the map recolours the parcel layers
+      return {
+        ...state,
+        listRevision: state.listRevision + 1,
+        layerRevisions: bumpRevisions(state.layerRevisions, (state.project?.layers ?? []).filter((l) => l.kind === 'parcel').map((l) => l.table)),
+      };
     case 'checkFinished': {
       // Recorded even when the selection has moved on: the list's verdicts and the parcel's colour on the map change either way.
       const revised = { ...state, listRevision: state.listRevision + 1, layerRevisions: bumpRevisions(state.layerRevisions, [action.key.split('\u0000')[0]]) };

@@ -24,21 +24,26 @@ function findingFigure(finding: Finding): string {
 }
 
 export function formatCheckReportText(report: CheckReport): string {
+  return formatCheckReportTextHeader(report) + report.parcels.map(formatParcelText).join('');
+}
+
+/** The head of the text report (profile, time); with formatParcelText, a report can be written parcel by parcel. */
+export function formatCheckReportTextHeader(report: Pick<CheckReport, 'profile' | 'profileVersion' | 'checkedAt'>): string {
+  return `审查规则配置：${report.profile}${report.profileVersion ? `（版本 ${report.profileVersion}）` : ''}\n审查时间：${report.checkedAt}\n\n`;
+}
+
+/** One parcel's block of the text report, ending in a blank line. */
+export function formatParcelText(parcel: CheckReport['parcels'][number]): string {
   const lines: string[] = [];
-  lines.push(`审查规则配置：${report.profile}${report.profileVersion ? `（版本 ${report.profileVersion}）` : ''}`);
-  lines.push(`审查时间：${report.checkedAt}`);
-  lines.push('');
-  for (const parcel of report.parcels) {
-    lines.push(`地块 ${parcel.id}${parcel.name ? ` ${parcel.name}` : ''}：${VERDICT_LABEL_ZH[parcel.verdict]}（面积 ${formatAreaZh(parcel.areaM2)}）`);
-    if (parcel.findings.length === 0) lines.push('  无审查发现。');
-    for (const finding of parcel.findings) {
-      const feature = finding.layerKind ? ` ${LAYER_KIND_LABEL_ZH[finding.layerKind]} ${finding.featureId ?? ''}` : '';
-      const figure = findingFigure(finding);
-      lines.push(`  [${SEVERITY_LABEL_ZH[finding.severity]}] ${finding.rule}${feature}${figure ? ` ${figure}` : ''}`);
-      lines.push(`      ${finding.message}`);
-      if (finding.basis) lines.push(`      依据：${finding.basis}`);
-    }
-    lines.push('');
+  lines.push(`地块 ${parcel.id}${parcel.name ? ` ${parcel.name}` : ''}：${VERDICT_LABEL_ZH[parcel.verdict]}（面积 ${formatAreaZh(parcel.areaM2)}）`);
+  if (parcel.findings.length === 0) lines.push('  无审查发现。');
+  for (const finding of parcel.findings) {
+    const feature = finding.layerKind ? ` ${LAYER_KIND_LABEL_ZH[finding.layerKind]} ${finding.featureId ?? ''}` : '';
+    const figure = findingFigure(finding);
+    lines.push(`  [${SEVERITY_LABEL_ZH[finding.severity]}] ${finding.rule}${feature}${figure ? ` ${figure}` : ''}`);
+    lines.push(`      ${finding.message}`);
+    if (finding.basis) lines.push(`      依据：${finding.basis}`);
   }
+  lines.push('');
   return `${lines.join('\n')}\n`;
 }

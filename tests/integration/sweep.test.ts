@@ -1,7 +1,7 @@
 /**
  * The sweep (issue 4): batch checks on worker threads give exactly the single-threaded report;
- * `landgate check --all` reports progress on stderr and records the sweep; the UI API's
- * startSweep/getSweepJob runs to a summary that matches the recorded check.
+ * `landgate check --all` reports progress on stderr and stores the sweep; the UI API's
+ * startSweep/getSweepJob runs to a summary that matches the stored sweep.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,6 +12,8 @@ import { runBatchCheck } from '../../electron/services/batch-check';
 import { createApiService } from '../../electron/services/api-service';
 import { getProfile } from '../../electron/services/profiles';
 import { ProjectStore } from '../../electron/services/project-store';
+import { SweepResults } from '../../electron/services/store/sweep-results';
+import { stripGeometry } from '../../shared/format/check-report';
 import { buildReferenceIndex, checkParcels, indexStats } from '../../shared/rules/engine';
 import type { CheckReport } from '../../shared/model/check';
 import { generateCounty, mulberry32 } from '../../bench/county';
@@ -99,7 +101,7 @@ describe('batch check on worker threads', () => {
 });
 
 describe('landgate check --all (sweep)', () => {
-  it('checks every parcel layer, prints periodic progress lines on a non-TTY stderr, and records the sweep', () => {
+  it('checks every parcel layer, prints periodic progress lines on a non-TTY stderr, and stores the sweep', () => {
     const before = ProjectStore.open(demo, { readonly: true });
     const checksBefore = before.listChecks().length;
     before.close();
@@ -120,17 +122,22 @@ describe('landgate check --all (sweep)', () => {
     expect(report.parcels.length).toBe(PARCELS + 30);
     expect(report.parcels.filter((p) => p.id.startsWith('SW-')).length).toBe(PARCELS);
 
+    // Recorded as one stored sweep (no check record holding the whole report), covering every parcel.
     const after = ProjectStore.open(demo, { readonly: true });
-    const checks = after.listChecks().slice(checksBefore);
+    expect(after.listChecks().length).toBe(checksBefore);
+    const sweeps = new SweepResults(after).list();
+    const stored = [...new SweepResults(after).iterate(sweeps[0].sweepId)];
     after.close();
-    // One record per parcel layer, together covering every parcel.
-    expect(checks.map((c) => c.parcelTable).sort()).toEqual(['parcels', 'sweep_parcels']);
-    expect(checks.reduce((n, c) => n + c.parcelCount, 0)).toBe(PARCELS + 30);
+    expect(sweeps[0].profile).toBe('xiaoyi');
+    expect(sweeps[0].parcelCount).toBe(PARCELS + 30);
+    expect([...new Set(stored.map((p) => p.table))].sort()).toEqual(['parcels', 'sweep_parcels']);
+    // The output was written from the stored rows: the same parcels, in the same order.
+    expect(JSON.stringify(stored.map((p) => stripGeometry({ ...report, parcels: [p.result] }).parcels[0]))).toBe(JSON.stringify(report.parcels));
   }, 180_000);
 });
 
 describe('UI sweep API', () => {
-  it('startSweep → getSweepJob reports progress and a summary matching the recorded check', async () => {
+  it('startSweep → getSweepJob reports progress and a summary matching the stored sweep', async () => {
     const api = createApiService(demo);
     try {
       const { jobId } = await api.startSweep({ profile: 'qinshui' });
@@ -149,16 +156,16 @@ describe('UI sweep API', () => {
       expect(summary).toBeDefined();
       if (!summary) return;
       expect(summary.prohibited + summary.conditional + summary.permitted).toBe(PARCELS + 30);
-      expect(summary.checkIds.length).toBe(2);
-      const store = ProjectStore.open(demo, { readonly: true });
-      const counts = { prohibited: 0, conditional: 0, permitted: 0 };
-      for (const id of summary.checkIds) {
-        const report = store.getCheckReport(id);
-        expect(report.profile).toBe('qinshui');
-        for (const p of report.parcels) counts[p.verdict]++;
-      }
-      store.close();
-      expect(counts).toEqual({ prohibited: summary.prohibited, conditional: summary.conditional, permitted: summary.permitted });
+      // The results went into a stored sweep (no check records), listed with the same counts.
+      expect(summary.checkIds).toEqual([]);
+      const listed = (await api.listSweeps())[0];
+      expect(listed.sweepId).toBe(job.sweepId);
+      expect(listed.complete).toBe(true);
+      expect(listed.profile).toBe('qinshui');
+      expect(listed.verdicts).toEqual({ prohibited: summary.prohibited, conditional: summary.conditional, permitted: summary.permitted });
+      const page = await api.querySweepResults({ sweepId: listed.sweepId, offset: 0, limit: 500 });
+      expect(page.total).toBe(PARCELS + 30);
+      expect(page.rows).toHaveLength(500);
       await expect(api.getSweepJob({ jobId: 'sweep-999' })).rejects.toMatchObject({ messageZh: expect.stringContaining('sweep-999') });
     } finally {
       api.close();

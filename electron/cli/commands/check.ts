@@ -1,18 +1,19 @@
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { closeSync, existsSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
-import { formatCheckReportText, stripGeometry } from '../../../shared/format/check-report';
+import { formatCheckReportText, formatCheckReportTextHeader, formatParcelText, stripGeometry } from '../../../shared/format/check-report';
 import type { CheckReport } from '../../../shared/model/check';
 import { UserInputError } from '../../../shared/model/errors';
-import { buildReferenceIndex, checkParcels } from '../../../shared/rules/engine';
-import { readParcelLayer, readReferenceLayers } from '../../services/api-service';
+import { CheckService } from '../../services/check/check-service';
+import { readParcelLayer, readReferenceLayers } from '../../services/check/reference-data';
 import { readParcelsFile } from '../../services/import-file';
-import { runBatchCheck } from '../../services/batch-check';
 import { resolveProfile } from '../../services/profiles';
 import { ProjectStore } from '../../services/project-store';
 import { attachElevation } from '../../services/terrain/parcel-elevation';
+import { BatchCancelled, parcelLayersOf, runSweep } from '../../services/sweep/run-sweep';
+import type { Profile } from '../../../shared/rules/profile';
 import { requireExistingProject, writeOutput } from './util';
-import type { CommandSpec } from './types';
+import type { CommandIo, CommandSpec } from './types';
 
 export const checkCommand: CommandSpec = {
   usage:
@@ -50,13 +51,9 @@ export const checkCommand: CommandSpec = {
     try {
       // Built-in profiles (data/profiles) and the project's own (landgate profile copy/import).
       const profile = resolveProfile(values.profile, store);
+      if (values.all) return await sweepAll(store, projectPath, profile, { format, out: values.out as string | undefined, includeGeometry: !!values['with-geometry'] }, io);
       const batches: { parcels: Feature<Polygon | MultiPolygon>[]; table: string | null; source: string }[] = [];
-      if (values.all) {
-        for (const layer of store.listLayers().filter((l) => l.kind === 'parcel')) {
-          batches.push({ parcels: readParcelLayer(store, layer.table), table: layer.table, source: `${projectPath}#${layer.table}` });
-        }
-        if (batches.length === 0) throw new UserInputError('cli.no-parcels', `项目“${projectPath}”中没有报件地块图层。`, `Project "${projectPath}" has no parcel layer.`);
-      } else if (existsSync(parcelsArg)) {
+      if (existsSync(parcelsArg)) {
         const readOptions = {
           crs: values.crs as string | undefined,
           encoding: values.encoding as string | undefined,
@@ -69,28 +66,12 @@ export const checkCommand: CommandSpec = {
       } else {
         throw new UserInputError('cli.parcels-not-found', `找不到地块文件或报件图层“${parcelsArg}”。`, `No parcels file or layer "${parcelsArg}".`);
       }
-      const layers = readReferenceLayers(store);
       const checkedAt = new Date();
       const includeGeometry = !!values['with-geometry'];
       const reports: { batch: (typeof batches)[number]; report: CheckReport }[] = [];
-      if (values.all) {
-        // The sweep: worker threads, progress on stderr (a bar on a terminal, lines otherwise).
-        const total = batches.reduce((n, b) => n + b.parcels.length, 0);
-        const progress = progressReporter(total, io);
-        let before = 0;
-        let threads = 0;
-        for (const batch of batches) {
-          const { report, workers } = await runBatchCheck(layers, batch.parcels, profile, { checkedAt, includeGeometry, onProgress: (done) => progress(before + done) });
-          before += batch.parcels.length;
-          threads = Math.max(threads, workers);
-          reports.push({ batch, report: attachElevation(store, report, batch.parcels) });
-        }
-        progress(total, true);
-        io.err(`已审查 ${total} 个地块（${batches.length} 个报件图层，${threads > 0 ? `${threads} 个审查线程` : '单线程'}）。\n`);
-      } else {
-        const index = buildReferenceIndex(layers);
-        for (const batch of batches) reports.push({ batch, report: attachElevation(store, checkParcels(index, batch.parcels, profile, { checkedAt, includeGeometry }), batch.parcels) });
-      }
+      // the same check service as the app's; one command, one index, in this thread
+      const service = new CheckService(store, { worker: false });
+      for (const batch of batches) reports.push({ batch, report: attachElevation(store, await service.check(batch.parcels, profile, { checkedAt, includeGeometry }), batch.parcels) });
       const merged: CheckReport = { ...reports[0].report, parcels: reports.flatMap((r) => r.report.parcels) };
       const text = format === 'json' ? `${JSON.stringify(values['with-geometry'] ? merged : stripGeometry(merged), null, 2)}\n` : formatCheckReportText(merged);
       writeOutput(text, values.out as string | undefined, io);
@@ -104,6 +85,107 @@ export const checkCommand: CommandSpec = {
     }
   },
 };
+
+/**
+ * The sweep (`--all`): every parcel layer on worker threads, progress on stderr, the results
+ * streamed into the project (store/sweep-results.ts) and the output written from the stored
+ * rows, parcel by parcel, in the same format as a check of a file. The output is written before
+ * the sweep is marked complete, so a failed output (or Ctrl-C) leaves no listed sweep.
+ */
+async function sweepAll(store: ProjectStore, projectPath: string, profile: Profile, options: { format: string; out?: string; includeGeometry: boolean }, io: CommandIo): Promise<number> {
+  const layers = parcelLayersOf(store);
+  if (layers.length === 0) throw new UserInputError('cli.no-parcels', `项目“${projectPath}”中没有报件地块图层。`, `Project "${projectPath}" has no parcel layer.`);
+  if (options.out) {
+    const dir = dirname(resolve(options.out));
+    if (!existsSync(dir)) throw new UserInputError('cli.dir-missing', `输出目录“${dir}”不存在。`, `Output directory "${dir}" does not exist.`);
+  }
+  const total = layers.reduce((n, l) => n + l.total, 0);
+  const progress = progressReporter(total, io);
+  const abort = new AbortController();
+  const onSigint = () => abort.abort();
+  let written = false;
+  process.once('SIGINT', onSigint);
+  try {
+    const checkedAt = new Date();
+    const outcome = await runSweep(store, readReferenceLayers(store), profile, {
+      trigger: 'cli',
+      checkedAt,
+      includeGeometry: options.includeGeometry,
+      signal: abort.signal,
+      onProgress: (done) => progress(done),
+      beforeComplete: (sweepId, results) => {
+        progress(total, true);
+        const sweep = { profile: profile.id, profileVersion: profile.version, checkedAt: checkedAt.toISOString().replace(/\.\d{3}Z$/, 'Z') };
+        writeStreamed(options.out, io, (write) => {
+          if (options.format === 'json') {
+            // Byte for byte what JSON.stringify(report, null, 2) gives, one parcel at a time.
+            const shell = JSON.stringify({ ...sweep, parcels: [] }, null, 2);
+            const cut = shell.lastIndexOf('[]');
+            let separator = `${shell.slice(0, cut)}[\n`;
+            for (const stored of results.iterate(sweepId)) {
+              const parcel = options.includeGeometry ? stored.result : stripGeometry({ ...sweep, parcels: [stored.result] }).parcels[0];
+              write(`${separator}${JSON.stringify(parcel, null, 2).replace(/^/gm, '    ')}`);
+              separator = ',\n';
+            }
+            write(separator === ',\n' ? `\n  ${shell.slice(cut + 1)}\n` : `${shell}\n`);
+          } else {
+            write(formatCheckReportTextHeader(sweep));
+            for (const stored of results.iterate(sweepId)) write(formatParcelText(stored.result));
+          }
+        });
+        written = true;
+      },
+    });
+    io.err(`已审查 ${total} 个地块（${outcome.layers} 个报件图层，${outcome.workers > 0 ? `${outcome.workers} 个审查线程` : '单线程'}）。\n`);
+    if (options.out) io.err(`已审查 ${total} 个地块，结果写入 ${options.out}（全部审查记录 #${outcome.sweepId}）。\n`);
+    return 0;
+  } catch (error) {
+    if (error instanceof BatchCancelled) {
+      // Cancelled while the output was being written: the output goes with the sweep.
+      if (written && options.out) rmSync(options.out, { force: true });
+      io.err('\n已取消全部审查：已审查的结果已丢弃，项目未记录本次审查。\nerror: sweep cancelled; nothing was recorded.\n');
+      return 130;
+    }
+    throw error;
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
+}
+
+/** Text written in pieces to --out (under a temporary name, renamed into place) or to stdout. */
+function writeStreamed(out: string | undefined, io: CommandIo, produce: (write: (text: string) => void) => void): void {
+  let buffer = '';
+  if (!out) {
+    produce((text) => {
+      buffer += text;
+      if (buffer.length > 1 << 16) {
+        io.out(buffer);
+        buffer = '';
+      }
+    });
+    if (buffer) io.out(buffer);
+    return;
+  }
+  const tmp = join(dirname(resolve(out)), `.${basename(out)}.${process.pid}.tmp`);
+  const fd = openSync(tmp, 'w');
+  try {
+    produce((text) => {
+      buffer += text;
+      if (buffer.length > 1 << 20) {
+        writeSync(fd, buffer);
+        buffer = '';
+      }
+    });
+    if (buffer) writeSync(fd, buffer);
+    closeSync(fd);
+    renameSync(tmp, out);
+  } catch (error) {
+    closeSync(fd);
+    throw error;
+  } finally {
+    rmSync(tmp, { force: true });
+  }
+}
 
 /**
  * Progress of a sweep on stderr: a redrawn bar when stderr is a terminal, otherwise (logs, CI,

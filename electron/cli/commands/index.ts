@@ -15,6 +15,7 @@ import { reportCommand } from './report';
 import { serveCommand } from './serve';
 import { transformCommand } from './transform';
 import { summaryCommand } from './summary';
+import { sweepCommand } from './sweep';
 import type { CommandSpec } from './types';
 
 export type { CommandIo, CommandSpec } from './types';
@@ -33,4 +34,5 @@ export const COMMANDS: Record<string, CommandSpec> = {
   report: reportCommand,
   summary: summaryCommand,
   package: packageCommand,
+  sweep: sweepCommand,
 };

@@ -21,6 +21,7 @@ import { ACTION_LABEL_ZH, DECISION_LABEL_ZH, RISK_LABEL_ZH, SOIL_SURVEY_LABEL_ZH
 import { STATUS_LABEL_ZH, deriveStatus, inMonth, isMonth, type Decision } from '../../../shared/review/model';
 import type { ProjectStore } from '../project-store';
 import { ReviewStore } from '../review/review-store';
+import { SweepResults } from '../store/sweep-results';
 
 export const SUMMARY_SHEETS = { monthly: '汇总调度表', sweep: '全域筛查', overlaps: '重叠明细' } as const;
 
@@ -85,6 +86,28 @@ export async function buildMonthlySummary(store: ProjectStore, options: { month:
   const end = monthEnd(month);
   const review = new ReviewStore(store);
   const checkRows: CheckRow[] = store.checks.history();
+  // Sweeps are stored apart from check records (store/sweep-results.ts): the latest sweep up to
+  // the month's end and those within the month count as checks of their parcels.
+  const sweeps = new SweepResults(store).list().filter((sweep) => sweep.checkedAt <= end);
+  const sweepsToRead = sweeps.filter((sweep, i) => i === 0 || inMonth(sweep.checkedAt, month));
+  for (const sweep of sweepsToRead) {
+    for (const p of new SweepResults(store).iterate(sweep.sweepId)) {
+      const hits = (kind: string) => [...new Set(p.result.findings.filter((f) => f.layerKind === kind && f.featureId !== undefined).map((f) => f.featureId as string))];
+      checkRows.push({
+        checkId: -sweep.sweepId,
+        table: p.table,
+        checkedAt: sweep.checkedAt,
+        trigger: 'sweep',
+        profile: sweep.profile,
+        parcelId: p.parcelId,
+        verdict: p.verdict,
+        findings: p.result.findings,
+        suspectHits: hits('suspect-parcel'),
+        contaminatedHits: hits('contaminated-parcel'),
+      });
+    }
+  }
+  checkRows.sort((a, b) => a.checkedAt.localeCompare(b.checkedAt));
   const submissions = review.listSubmissions();
   const decisions = review.allDecisions();
   const authority = options.authority?.trim() || store.getMeta('authority') || store.info().title;
@@ -170,7 +193,26 @@ export async function buildMonthlySummary(store: ProjectStore, options: { month:
     .filter(([, group]) => parcelLayers.every((l) => group.some((c) => c.parcelTable === l.table && c.parcelCount === l.featureCount)))
     .sort((a, b) => a[0].localeCompare(b[0]))
     .pop();
-  if (!sweep) {
+  const latestSweep = sweeps[0];
+  if (latestSweep && (!sweep || latestSweep.checkedAt >= sweep[0])) {
+    for (const r of checkRows.filter((c) => c.checkId === -latestSweep.sweepId)) {
+      const feature = review.listParcelFeatures().find((p) => p.table === r.table && p.id === r.parcelId);
+      const count = (s: string) => r.findings.filter((f) => f.severity === s).length;
+      sweepSheet.addRow([
+        r.table,
+        r.parcelId,
+        (feature?.feature.properties?.name as string | undefined) ?? '',
+        r.profile,
+        r.checkedAt.replace('T', ' ').replace('Z', ''),
+        VERDICT_LABEL_ZH[r.verdict],
+        count('prohibit'),
+        count('condition'),
+        count('notice'),
+        r.suspectHits.join('、'),
+        r.contaminatedHits.join('、'),
+      ]);
+    }
+  } else if (!sweep) {
     sweepSheet.addRow(['项目中尚无全域筛查记录（landgate check <项目> --all --profile <配置>）']);
   } else {
     const ids = new Set(sweep[1].map((c) => c.id));

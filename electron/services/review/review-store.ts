@@ -18,7 +18,7 @@ import { createHash } from 'node:crypto';
 import { userInfo } from 'node:os';
 import type Database from 'better-sqlite3';
 import type { Feature } from 'geojson';
-import type { Finding, Verdict } from '../../../shared/model/check';
+import type { CheckReport, Finding, Verdict } from '../../../shared/model/check';
 import { UserInputError } from '../../../shared/model/errors';
 import {
   decisionContent,
@@ -35,6 +35,7 @@ import {
 } from '../../../shared/review/model';
 import { toGeoJsonFeature, type AuditEntry, type ProjectStore } from '../project-store';
 import { connectionOf } from '../store/internal';
+import { SweepResults } from '../store/sweep-results';
 
 const REVIEW_SQL = `
 CREATE TABLE IF NOT EXISTS landgate_submissions (
@@ -208,6 +209,17 @@ export class ReviewStore {
 
   /** The latest recorded check of a parcel of a project layer (null when never checked). */
   latestCheck(table: string, parcelId: string): LatestCheck | null {
+    const check = this.latestRecordedCheck(table, parcelId);
+    // A sweep (store/sweep-results.ts) stores its results apart from check records; the newer
+    // of the two is the parcel's latest check. Its id is the negated sweep id (check ids are positive).
+    const swept = new SweepResults(this.project).latestFor(table, parcelId);
+    if (swept && (!check || swept.sweep.checkedAt > check.checkedAt)) {
+      return { checkId: -swept.sweep.sweepId, checkedAt: swept.sweep.checkedAt, profile: swept.sweep.profile, verdict: swept.result.verdict, findings: swept.result.findings };
+    }
+    return check;
+  }
+
+  private latestRecordedCheck(table: string, parcelId: string): LatestCheck | null {
     if (!this.hasTable('landgate_check_parcels')) return null;
     const row = this.db
       .prepare(
@@ -222,6 +234,12 @@ export class ReviewStore {
 
   /** Full parcel result (with finding geometry when the check kept it) of a stored check. */
   checkResult(checkId: number, parcelId: string) {
+    if (checkId < 0) {
+      const swept = new SweepResults(this.project).latestFor(undefined, parcelId, -checkId);
+      if (!swept) throw new UserInputError('review.check-parcel', `全部审查 ${-checkId} 中没有地块“${parcelId}”。`, `Sweep ${-checkId} has no parcel "${parcelId}".`);
+      const report: CheckReport = { profile: swept.sweep.profile, ...(swept.sweep.profileVersion ? { profileVersion: swept.sweep.profileVersion } : {}), checkedAt: swept.sweep.checkedAt, parcels: [swept.result] };
+      return { report, parcel: swept.result };
+    }
     const report = this.project.getCheckReport(checkId);
     const parcel = report.parcels.find((p) => p.id === parcelId);
     if (!parcel) throw new UserInputError('review.check-parcel', `审查记录 ${checkId} 中没有地块“${parcelId}”。`, `Check ${checkId} has no parcel "${parcelId}".`);
@@ -499,6 +517,7 @@ export class ReviewStore {
         .all(parcelId, table ?? null, table ?? null) as { id: number }[];
       for (const r of rows) checkIds.add(Number(r.id));
     }
+    const sweepIds = new Set(new SweepResults(this.project).sweepsOf(table, parcelId));
     return all.filter((entry) => {
       const d = (entry.detail ?? {}) as Record<string, unknown>;
       const tableMatches = table === undefined || d.parcelTable === table || d.table === table;
@@ -506,7 +525,7 @@ export class ReviewStore {
         case 'import':
           return table !== undefined && d.table === table;
         case 'check':
-          return checkIds.has(Number(d.checkId));
+          return d.sweepId !== undefined ? sweepIds.has(Number(d.sweepId)) : checkIds.has(Number(d.checkId));
         case 'submission':
           return tableMatches && Array.isArray(d.parcelIds) && (d.parcelIds as unknown[]).includes(parcelId);
         default:

@@ -22,7 +22,7 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   {
     to: 2,
-    description: '要素编号建立索引（去除首尾空格）；新增地块最新审查结论表；审查规则配置表登记为属性表',
+    description: '要素编号建立索引（去除首尾空格）；新增地块最新审查结论表与全部审查结果表；审查规则配置表登记为属性表',
     run(db, at) {
       // LANDGATE_SQL is all CREATE … IF NOT EXISTS: it adds exactly the tables version 1 lacked.
       db.exec(LANDGATE_SQL);

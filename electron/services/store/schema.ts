@@ -27,6 +27,8 @@ export const LANDGATE_TABLE_DESCRIPTIONS: Record<string, string> = {
   landgate_check_parcels: 'LandGate 地块查询记录（污染地块信息系统）',
   landgate_parcel_verdicts: 'LandGate 地块最新审查结论',
   landgate_profiles: 'LandGate 项目审查规则配置',
+  landgate_sweeps: 'LandGate 全部审查记录',
+  landgate_sweep_parcels: 'LandGate 全部审查：逐地块结论与审查发现',
 };
 /** Tables whose rows may never change: enforced by BEFORE UPDATE / DELETE triggers. */
 export const APPEND_ONLY_TABLES = ['landgate_audit', 'landgate_checks', 'landgate_check_parcels'] as const;
@@ -154,6 +156,38 @@ CREATE TABLE IF NOT EXISTS landgate_parcel_verdicts (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS landgate_parcel_verdicts_verdict ON landgate_parcel_verdicts(parcel_table, verdict);
 CREATE TABLE IF NOT EXISTS landgate_profiles (id TEXT PRIMARY KEY NOT NULL, json TEXT NOT NULL, updated_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS landgate_sweeps (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  profile TEXT NOT NULL,
+  profile_version TEXT,
+  checked_at TEXT NOT NULL,
+  started_at TEXT NOT NULL,
+  finished_at TEXT,
+  user TEXT NOT NULL,
+  trigger_source TEXT NOT NULL,
+  parcel_count INTEGER NOT NULL DEFAULT 0,
+  prohibited INTEGER NOT NULL DEFAULT 0,
+  conditional INTEGER NOT NULL DEFAULT 0,
+  permitted INTEGER NOT NULL DEFAULT 0,
+  rule_counts TEXT NOT NULL DEFAULT '{}',
+  complete INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS landgate_sweep_parcels (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  sweep_id INTEGER NOT NULL REFERENCES landgate_sweeps(id),
+  seq INTEGER NOT NULL,
+  parcel_table TEXT NOT NULL,
+  parcel_id TEXT NOT NULL,
+  parcel_name TEXT,
+  verdict TEXT NOT NULL,
+  rule_ids TEXT NOT NULL,
+  finding_count INTEGER NOT NULL,
+  area_m2 REAL,
+  result_json TEXT NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS landgate_sweep_parcels_seq ON landgate_sweep_parcels(sweep_id, seq);
+CREATE INDEX IF NOT EXISTS landgate_sweep_parcels_verdict ON landgate_sweep_parcels(sweep_id, verdict);
+CREATE INDEX IF NOT EXISTS landgate_sweep_parcels_parcel ON landgate_sweep_parcels(parcel_id, parcel_table, sweep_id);
 `;
 
 export function appendOnlyTriggersSql(): string {

@@ -1,0 +1,123 @@
+/**
+ * One sweep (全部审查) of every parcel layer of a project, for the CLI (`landgate check --all`) and
+ * the UI's sweep jobs alike: parcels are read a chunk at a time from the store, checked on worker
+ * threads, and each chunk's results are written into the project (store/sweep-results.ts) as they
+ * arrive. Memory holds the reference layers, the parcels' fids and a few chunks; never the
+ * results. Cancelled or failed, the sweep's rows are deleted and nothing is listed.
+ */
+import type { Feature, MultiPolygon, Polygon } from 'geojson';
+import type { SweepSummary } from '../../../shared/api/contract';
+import type { CheckReport, ParcelResult } from '../../../shared/model/check';
+import type { ReferenceLayer } from '../../../shared/rules/engine';
+import type { Profile } from '../../../shared/rules/profile';
+import { BatchCancelled, streamBatchCheck, type ParcelSource } from '../batch-check';
+import { toGeoJsonFeature, type ProjectStore } from '../project-store';
+import { SweepResults } from '../store/sweep-results';
+import { attachElevation } from '../terrain/parcel-elevation';
+import { MAX_KEYS_PER_REQUEST } from '../store/feature-request';
+
+export { BatchCancelled };
+
+export interface SweepOptions {
+  trigger: 'ui' | 'cli';
+  checkedAt?: Date;
+  includeGeometry?: boolean;
+  workers?: number;
+  chunkSize?: number;
+  signal?: AbortSignal;
+  onProgress?: (done: number, total: number) => void;
+  /** Called once the sweep row exists (its id is what the UI pages through). */
+  onStarted?: (sweepId: number) => void;
+  /**
+   * Runs after every result is stored and before the sweep is marked complete (the CLI writes its
+   * output here: a failed output then leaves no sweep, as a failed check leaves no record).
+   */
+  beforeComplete?: (sweepId: number, results: SweepResults) => void | Promise<void>;
+  /** Elevation evidence per parcel (default true, as for a single check). */
+  elevation?: boolean;
+}
+
+export interface SweepOutcome {
+  sweepId: number;
+  summary: SweepSummary;
+  /** Worker threads used (0 = this thread). */
+  workers: number;
+  layers: number;
+  seconds: number;
+}
+
+/** Parcel layers of the project with their parcel count. */
+export function parcelLayersOf(store: ProjectStore): { table: string; total: number }[] {
+  return store
+    .listLayers()
+    .filter((l) => l.kind === 'parcel')
+    .map((l) => ({ table: l.table, total: store.countFeatures(l.table) }));
+}
+
+/**
+ * The parcels of one layer, read in fid order a chunk at a time (the order readFeatures gives,
+ * so results and ids are those of a check over the whole layer).
+ */
+export function layerParcelSource(store: ProjectStore, table: string): ParcelSource {
+  const fids: number[] = [];
+  for (const f of store.iterateFeatures(table, { geometry: false, attributes: [] })) fids.push(f.fid);
+  return {
+    total: fids.length,
+    read(offset, limit) {
+      const out: Feature<Polygon | MultiPolygon>[] = [];
+      for (let start = offset; start < Math.min(offset + limit, fids.length); start += MAX_KEYS_PER_REQUEST) {
+        const page = fids.slice(start, Math.min(offset + limit, fids.length, start + MAX_KEYS_PER_REQUEST));
+        for (const f of store.requestFeatures(table, { fids: page })) out.push(toGeoJsonFeature(f) as Feature<Polygon | MultiPolygon>);
+      }
+      return out;
+    },
+  };
+}
+
+export async function runSweep(store: ProjectStore, layers: ReferenceLayer[], profile: Profile, options: SweepOptions): Promise<SweepOutcome> {
+  const started = Date.now();
+  const checkedAtDate = options.checkedAt ?? new Date();
+  const checkedAt = checkedAtDate.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const parcelLayers = parcelLayersOf(store);
+  const total = parcelLayers.reduce((n, l) => n + l.total, 0);
+  const results = new SweepResults(store);
+  const sweepId = results.begin({ profile: profile.id, profileVersion: profile.version ?? null, checkedAt, trigger: options.trigger });
+  options.onStarted?.(sweepId);
+  let threads = 0;
+  try {
+    let before = 0;
+    for (const layer of parcelLayers) {
+      const source = layerParcelSource(store, layer.table);
+      const base = before;
+      const { workers } = await streamBatchCheck(layers, source, profile, {
+        checkedAt: checkedAtDate,
+        includeGeometry: options.includeGeometry,
+        workers: options.workers,
+        chunkSize: options.chunkSize,
+        signal: options.signal,
+        onProgress: (done) => options.onProgress?.(base + done, total),
+        onResults: (offset, parcels, chunk) => {
+          const withEvidence = options.elevation === false ? chunk : withElevation(store, profile, checkedAt, parcels, chunk);
+          results.append(sweepId, layer.table, base + offset, withEvidence);
+        },
+      });
+      threads = Math.max(threads, workers);
+      before += source.total;
+      options.onProgress?.(before, total);
+    }
+    if (options.signal?.aborted) throw new BatchCancelled();
+    await options.beforeComplete?.(sweepId, results);
+    if (options.signal?.aborted) throw new BatchCancelled();
+    const seconds = Math.round((Date.now() - started) / 100) / 10;
+    const summary = results.complete(sweepId, { parcelsSource: store.path, trigger: options.trigger, seconds });
+    return { sweepId, summary, workers: threads, layers: parcelLayers.length, seconds };
+  } catch (error) {
+    results.discard(sweepId);
+    throw error;
+  }
+}
+
+function withElevation(store: ProjectStore, profile: Profile, checkedAt: string, parcels: Feature<Polygon | MultiPolygon>[], chunk: ParcelResult[]): ParcelResult[] {
+  const report: CheckReport = { profile: profile.id, profileVersion: profile.version, checkedAt, parcels: chunk };
+  return attachElevation(store, report, parcels).parcels;
+}
