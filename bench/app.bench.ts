@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { cachedCountyProject } from './county-project';
 import { launchChromium, newPage, prepareArtifactsAndRenderer, startServe, waitForMapReady, type Served } from '../tests/support/browser';
 import { ProjectStore } from '../electron/services/project-store';
+import { tileContaining } from '../shared/map/vector-tiles';
 
 const fmt = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms.toFixed(1));
 const quantile = (values: number[], q: number) => {
@@ -37,14 +38,6 @@ async function tile(served: Served, path: string): Promise<{ ms: number; bytes: 
   return { ms: performance.now() - started, bytes, status: response.status };
 }
 
-/** Web Mercator tile containing lon/lat at zoom z. */
-function tileOf(lon: number, lat: number, z: number): [number, number] {
-  const n = 2 ** z;
-  const x = Math.floor(((lon + 180) / 360) * n);
-  const rad = (lat * Math.PI) / 180;
-  const y = Math.floor(((1 - Math.log(Math.tan(rad) + 1 / Math.cos(rad)) / Math.PI) / 2) * n);
-  return [x, y];
-}
 
 function peakRssMb(pid: number | undefined): number | null {
   if (!pid) return null;
@@ -77,7 +70,7 @@ export default async function appBench(): Promise<void> {
     const { value: info } = await api<{ layers: { table: string }[] }>(served, 'getProject', {});
     const firstPage = await api<{ total: number }>(served, 'queryParcels', { offset: 0, limit: 50 });
     const [cx, cy] = [(parcels.bbox![0] + parcels.bbox![2]) / 2, (parcels.bbox![1] + parcels.bbox![3]) / 2];
-    const [x14, y14] = tileOf(cx, cy, 14);
+    const [x14, y14] = tileContaining(cx, cy, 14);
     const firstTile = await tile(served, `/tiles/vector/parcels/14/${x14}/${y14}.pbf`);
     const openMs = performance.now() - started;
     rows.push(['open (serve start → project, first list page, first z14 tile)', `${fmt(openMs)} ms`, '≤ 2 000 ms']);
@@ -104,7 +97,7 @@ export default async function appBench(): Promise<void> {
       let bytes = 0;
       for (let i = 0; i < 12; i++) {
         // neighbouring tiles, each once: a cache hit would flatter the figure
-        const [x, y] = tileOf(cx, cy, z);
+        const [x, y] = tileContaining(cx, cy, z);
         const t = await tile(served, `/tiles/vector/parcels/${z}/${x + (i % 4) - 1}/${y + Math.floor(i / 4) - 1}.pbf`);
         if (t.status >= 400) throw new Error(`tile z${z}: HTTP ${t.status}`);
         times.push(t.ms);

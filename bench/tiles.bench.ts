@@ -6,40 +6,23 @@
  * with the tile sizes, against the targets (z14 p50 ≤ 30 ms, z10 p50 ≤ 300 ms). No reference tool
  * is timed: `ogr2ogr -f MVT` writes whole pyramids, not one tile on demand.
  *
- * The project is generated once into the OS temp dir and reused (BENCH_COUNTY_GPKG= names another
+ * The project is generated once into .cache/ (bench/county-project.ts) and reused (BENCH_COUNTY_GPKG= names another
  * copy; the project is opened read-only).
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { ProjectStore } from '../electron/services/project-store';
 import { tileBounds, VectorTileService } from '../electron/services/map/vector-tiles';
+import { tileContaining } from '../shared/map/vector-tiles';
+import { cachedCountyProject } from './county-project';
 
-const repoRoot = join(import.meta.dirname, '..');
 
-function countyProject(): string {
-  const path = process.env.BENCH_COUNTY_GPKG ?? join(tmpdir(), 'landgate-bench-county-100000.gpkg');
-  if (!existsSync(path)) {
-    console.log(`generating ${path} (100 000 parcels, once) …`);
-    execFileSync(process.execPath, [join(repoRoot, 'bin', 'run-ts.js'), join(repoRoot, 'bench', 'make-county-project.ts'), path, '100000'], { stdio: 'inherit' });
-  }
-  return path;
-}
 
-function tileOf(lon: number, lat: number, z: number): [number, number] {
-  const n = 2 ** z;
-  const x = Math.floor(((lon + 180) / 360) * n);
-  const rad = (lat * Math.PI) / 180;
-  const y = Math.floor(((1 - Math.log(Math.tan(rad) + 1 / Math.cos(rad)) / Math.PI) / 2) * n);
-  return [x, y];
-}
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 const fmt = (x: number, digits = 1) => x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 export default async function run(): Promise<void> {
-  const path = countyProject();
+  const path = process.env.BENCH_COUNTY_GPKG ?? cachedCountyProject(100_000);
   const store = ProjectStore.open(path, { readonly: true });
   try {
     const layers = store.listLayers();
@@ -55,7 +38,7 @@ export default async function run(): Promise<void> {
         if (f.fid % step !== 0) continue;
         const hit = store.requestFeatures(table, { fids: [f.fid] })[0];
         const c = (hit.geometry as { coordinates: number[][][] | number[][][][] }).coordinates.flat(3) as number[];
-        const [x, y] = tileOf(c[0], c[1], z);
+        const [x, y] = tileContaining(c[0], c[1], z);
         tiles.set(`${x}/${y}`, [z, x, y]);
         if (tiles.size >= count) break;
       }
@@ -83,12 +66,12 @@ export default async function run(): Promise<void> {
     };
 
     // warm-up: SQLite page cache and JIT, as in a running app
-    new VectorTileService(store).handle(`/tiles/vector/${parcels.table}/14/${tileOf(bbox[0], bbox[1], 14).join('/')}.pbf`);
+    new VectorTileService(store).handle(`/tiles/vector/${parcels.table}/14/${tileContaining(bbox[0], bbox[1], 14).join('/')}.pbf`);
 
     const z10 = new Map<string, [number, number, number]>();
     for (const lon of [bbox[0], (bbox[0] + bbox[2]) / 2, bbox[2]]) {
       for (const lat of [bbox[1], (bbox[1] + bbox[3]) / 2, bbox[3]]) {
-        const [x, y] = tileOf(lon, lat, 10);
+        const [x, y] = tileContaining(lon, lat, 10);
         z10.set(`${x}/${y}`, [10, x, y]);
       }
     }

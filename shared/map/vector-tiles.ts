@@ -46,3 +46,12 @@ export const TILE_ATTRIBUTES: Record<LayerKind, readonly string[]> = {
 
 /** Set on a tile feature drawn as a point because its shape is smaller than a pixel at that zoom. */
 export const TILE_MARKER_ATTRIBUTE = 'marker';
+
+/** The Web Mercator tile (x, y) at zoom z that contains lon/lat. */
+export function tileContaining(lon: number, lat: number, z: number): [number, number] {
+  const n = 2 ** z;
+  const x = Math.floor(((lon + 180) / 360) * n);
+  const rad = (lat * Math.PI) / 180;
+  const y = Math.floor(((1 - Math.log(Math.tan(rad) + 1 / Math.cos(rad)) / Math.PI) / 2) * n);
+  return [x, y];
+}

@@ -194,46 +194,30 @@ export async function buildMonthlySummary(store: ProjectStore, options: { month:
     .sort((a, b) => a[0].localeCompare(b[0]))
     .pop();
   const latestSweep = sweeps[0];
+  const parcelNames = new Map(review.listParcelFeatures().map((p) => [`${p.table}\u0000${p.id}`, p.feature.properties?.name as string | undefined]));
+  const addSweepRow = (r: CheckRow) => {
+    const count = (s: string) => r.findings.filter((f) => f.severity === s).length;
+    sweepSheet.addRow([
+      r.table,
+      r.parcelId,
+      parcelNames.get(`${r.table}\u0000${r.parcelId}`) ?? '',
+      r.profile,
+      r.checkedAt.replace('T', ' ').replace('Z', ''),
+      VERDICT_LABEL_ZH[r.verdict],
+      count('prohibit'),
+      count('condition'),
+      count('notice'),
+      r.suspectHits.join('、'),
+      r.contaminatedHits.join('、'),
+    ]);
+  };
   if (latestSweep && (!sweep || latestSweep.checkedAt >= sweep[0])) {
-    for (const r of checkRows.filter((c) => c.checkId === -latestSweep.sweepId)) {
-      const feature = review.listParcelFeatures().find((p) => p.table === r.table && p.id === r.parcelId);
-      const count = (s: string) => r.findings.filter((f) => f.severity === s).length;
-      sweepSheet.addRow([
-        r.table,
-        r.parcelId,
-        (feature?.feature.properties?.name as string | undefined) ?? '',
-        r.profile,
-        r.checkedAt.replace('T', ' ').replace('Z', ''),
-        VERDICT_LABEL_ZH[r.verdict],
-        count('prohibit'),
-        count('condition'),
-        count('notice'),
-        r.suspectHits.join('、'),
-        r.contaminatedHits.join('、'),
-      ]);
-    }
+    for (const r of checkRows.filter((c) => c.checkId === -latestSweep.sweepId)) addSweepRow(r);
   } else if (!sweep) {
     sweepSheet.addRow(['项目中尚无全域筛查记录（landgate check <项目> --all --profile <配置>）']);
   } else {
     const ids = new Set(sweep[1].map((c) => c.id));
-    const parcelNames = new Map(review.listParcelFeatures().map((p) => [`${p.table}\u0000${p.id}`, p.feature.properties?.name as string | undefined]));
-    for (const r of checkRows.filter((c) => ids.has(c.checkId))) {
-      const name = parcelNames.get(`${r.table}\u0000${r.parcelId}`);
-      const count = (s: string) => r.findings.filter((f) => f.severity === s).length;
-      sweepSheet.addRow([
-        r.table,
-        r.parcelId,
-        name ?? '',
-        r.profile,
-        r.checkedAt.replace('T', ' ').replace('Z', ''),
-        VERDICT_LABEL_ZH[r.verdict],
-        count('prohibit'),
-        count('condition'),
-        count('notice'),
-        r.suspectHits.join('、'),
-        r.contaminatedHits.join('、'),
-      ]);
-    }
+    for (const r of checkRows.filter((c) => ids.has(c.checkId))) addSweepRow(r);
   }
   sweepSheet.columns.forEach((col) => (col.width = 16));
 

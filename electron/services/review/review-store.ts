@@ -15,7 +15,6 @@
  * Status is never stored: it is derived from the parcels' latest checks and decisions.
  */
 import { createHash } from 'node:crypto';
-import { userInfo } from 'node:os';
 import type Database from 'better-sqlite3';
 import type { Feature } from 'geojson';
 import type { CheckReport, Finding, Verdict } from '../../../shared/model/check';
@@ -36,6 +35,9 @@ import {
 import { toGeoJsonFeature, type AuditEntry, type ProjectStore } from '../project-store';
 import { connectionOf } from '../store/internal';
 import { SweepResults } from '../store/sweep-results';
+import { currentUser } from '../store/audit';
+
+export { currentUser };
 
 const REVIEW_SQL = `
 CREATE TABLE IF NOT EXISTS landgate_submissions (
@@ -79,14 +81,6 @@ const REVIEW_TABLES: Record<string, string> = {
   landgate_decisions: 'LandGate 审查决定（签发后不可修改，修改即新修订版）',
 };
 
-export function currentUser(): string {
-  if (process.env.LANDGATE_USER) return process.env.LANDGATE_USER;
-  try {
-    return userInfo().username || 'unknown';
-  } catch {
-    return 'unknown';
-  }
-}
 
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
