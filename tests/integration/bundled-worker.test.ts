@@ -2,7 +2,8 @@
  * The desktop build's workers (built by scripts/build.mjs next to dist/electron/main.mjs), run in
  * plain Node without tsx: the check worker (self-contained) gives exactly the in-thread engine's
  * results and is picked from app.asar.unpacked inside a packaged app; the import worker imports a
- * shapefile into a real project through its own connection, reporting progress. The entries pick
+ * shapefile into a real project through its own connection, reporting progress; the check
+ * service's worker opens the project and checks as the engine does in this thread. The entries pick
  * the bundled files next to the bundled main and the TypeScript sources otherwise. `npm test`
  * builds before running the tests. (Electron itself cannot run here.)
  */
@@ -20,6 +21,9 @@ import { generateCounty } from '../../bench/county';
 import { importWorkerEntry } from '../../electron/services/importers/staging';
 import { ProjectStore } from '../../electron/services/project-store';
 import { landgate, repoRoot, sharedData } from '../support/cli';
+import type { Feature, MultiPolygon, Polygon } from 'geojson';
+import type { CheckHostReply, CheckHostRequest } from '../../electron/services/check/check-host.worker';
+import { readReferenceLayers } from '../../electron/services/check/reference-data';
 
 const bundled = join(repoRoot, 'dist/electron/check.worker.mjs');
 const dirs: string[] = [];
@@ -105,10 +109,41 @@ describe('bundled import worker', () => {
     expect(messages.some((m) => m.type === 'progress')).toBe(true);
     const store = ProjectStore.open(project, { readonly: true });
     try {
-      const names = store.readFeatures('counties').features.map((f) => f.properties?.XZQMC);
+      const names = store.readFeatures('counties').features.map((f) => f.properties?.name);
       expect(names).toContain('夏县');
     } finally {
       store.close();
+    }
+  });
+});
+
+describe('bundled check-service worker', () => {
+  const bundledHost = join(repoRoot, 'dist/electron/check-host.worker.cjs');
+
+  it('opens the project itself, builds the index for its data version and checks a parcel as this thread does', async () => {
+    expect(existsSync(bundledHost), 'run `npm run build` first').toBe(true);
+    const dir = mkdtempSync(join(tmpdir(), 'landgate-check-host-'));
+    dirs.push(dir);
+    const project = join(dir, 'demo.gpkg');
+    expect(landgate(['demo', project]).status).toBe(0);
+    const store = ProjectStore.open(project, { readonly: true });
+    const parcels = store.readFeatures('parcels').features.slice(0, 5) as Feature<Polygon | MultiPolygon>[];
+    const profile = getProfile('xiaxian');
+    const checkedAt = '2026-03-01T00:00:00.000Z';
+    const expected = checkParcels(buildReferenceIndex(readReferenceLayers(store)), parcels, profile, { checkedAt: new Date(checkedAt) });
+    const dataVersion = store.db.dataVersion();
+    store.close();
+    const worker = startWorker({ kind: 'bundled', path: bundledHost }, { workerData: { projectPath: project } });
+    try {
+      const reply = await new Promise<CheckHostReply>((resolve, reject) => {
+        worker.on('error', reject);
+        worker.on('message', resolve);
+        worker.postMessage({ type: 'check', requestId: 1, parcels, profile, includeGeometry: false, checkedAt } satisfies CheckHostRequest);
+      });
+      expect(reply).toMatchObject({ type: 'result', requestId: 1, dataVersion });
+      expect(reply.type === 'result' ? reply.report : null).toEqual(expected);
+    } finally {
+      await worker.terminate();
     }
   });
 });
