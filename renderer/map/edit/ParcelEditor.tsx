@@ -158,6 +158,8 @@ export function ParcelEditor(props: ParcelEditorProps) {
   );
   const snapIndexRef = useRef(snapIndex);
   snapIndexRef.current = snapIndex;
+  const resnapRef = useRef<(() => void) | null>(null);
+  useEffect(() => resnapRef.current?.(), [snapIndex]);
 
   useEffect(() => {
     latest.current.props.onActiveChange(active);
@@ -282,10 +284,20 @@ export function ParcelEditor(props: ParcelEditorProps) {
       return Math.hypot(first.x - point.x, first.y - point.y) <= SNAP_TOLERANCE_PX ? (ring[0] as Position) : null;
     };
 
+    // Candidates arrive after the view settles: the pointer that is already there snaps then.
+    let lastPoint: maplibregl.Point | null = null;
+    resnapRef.current = () => {
+      if (!lastPoint || dragRef.current || latest.current.formOpen || !sketchNow()) return;
+      const snap = snapAt(lastPoint, false);
+      if (snap) pointerRef.current = snap.position;
+      showSnap(snap);
+    };
+
     const onMove = (event: maplibregl.MapMouseEvent) => {
       if (latest.current.formOpen) return;
       const sketch = sketchNow();
       if (!sketch) return;
+      lastPoint = event.point;
       const alt = event.originalEvent.altKey;
       const closing = closingVertex(sketch, event.point);
       const snap = closing ? { position: closing, kind: 'vertex' as const, table: '', featureId: '', distancePx: 0 } : snapAt(event.point, alt);
@@ -384,6 +396,7 @@ export function ParcelEditor(props: ParcelEditorProps) {
     map.on('dblclick', onDblClick);
     map.on('contextmenu', onContextMenu);
     return () => {
+      resnapRef.current = null;
       map.off('mousemove', onMove);
       map.off('mousedown', onDown);
       map.off('mouseup', onUp);
@@ -782,15 +795,16 @@ function useSnapLayers(map: maplibregl.Map | null, enabled: boolean, project: Pr
       let budget = SNAP_MAX_FEATURES;
       const layers: SnapLayer[] = [];
       try {
-        for (const table of tables) {
-          const response = await api.getFeatures({ table, bbox, attributes: [], limit: Math.max(1, budget) });
-          if (mine !== request) return;
-          if (response.truncated) {
+        // every layer at once (one round trip, not one per layer); the budget bounds the sum
+        const responses = await Promise.all(tables.map((table) => api.getFeatures({ table, bbox, attributes: [], limit: SNAP_MAX_FEATURES })));
+        if (mine !== request) return;
+        for (const [i, response] of responses.entries()) {
+          budget -= response.features.length;
+          if (response.truncated || budget < 0) {
             setState({ layers: [], paused: true });
             return;
           }
-          budget -= response.features.length;
-          layers.push({ table, data: { type: 'FeatureCollection', features: response.features } });
+          layers.push({ table: tables[i], data: { type: 'FeatureCollection', features: response.features } });
         }
       } catch {
         if (mine === request) setState({ layers: [], paused: false });
