@@ -142,6 +142,9 @@ function decisionOf(r: DecisionRow): Decision {
   };
 }
 
+/** What the submission list needs of a parcel's latest check. */
+type CheckSummary = Pick<LatestCheck, 'checkId' | 'checkedAt' | 'verdict'>;
+
 export class ReviewStore {
   readonly project: ProjectStore;
   private readonly db: Database.Database;
@@ -211,6 +214,40 @@ export class ReviewStore {
       return { checkId: -swept.sweep.sweepId, checkedAt: swept.sweep.checkedAt, profile: swept.sweep.profile, verdict: swept.result.verdict, findings: swept.result.findings };
     }
     return check;
+  }
+
+  /**
+   * latestCheck without findings for every parcel at once: the newest recorded check of each
+   * parcel, replaced by the newest complete sweep that checked it when that sweep is later.
+   */
+  private latestCheckSummaries(): Map<string, CheckSummary> {
+    const out = new Map<string, CheckSummary>();
+    if (this.hasTable('landgate_check_parcels')) {
+      const rows = this.db
+        .prepare(
+          `SELECT c.parcel_table AS parcel_table, p.parcel_id AS parcel_id, p.check_id AS check_id, p.checked_at AS checked_at, p.verdict AS verdict
+           FROM landgate_check_parcels p JOIN landgate_checks c ON c.id = p.check_id
+           WHERE c.parcel_table IS NOT NULL ORDER BY p.id`,
+        )
+        .raw()
+        .iterate() as IterableIterator<[string, string, number, string, Verdict]>;
+      for (const [table, parcelId, checkId, checkedAt, verdict] of rows) out.set(`${table}\u0000${parcelId}`, { checkId: Number(checkId), checkedAt, verdict });
+    }
+    if (this.hasTable('landgate_sweep_parcels')) {
+      const rows = this.db
+        .prepare(
+          `SELECT p.parcel_table, p.parcel_id, p.sweep_id, s.checked_at, p.verdict
+           FROM landgate_sweep_parcels p JOIN landgate_sweeps s ON s.id = p.sweep_id WHERE s.complete = 1 ORDER BY p.sweep_id`,
+        )
+        .raw()
+        .iterate() as IterableIterator<[string, string, number, string, Verdict]>;
+      for (const [table, parcelId, sweepId, checkedAt, verdict] of rows) {
+        const key = `${table}\u0000${parcelId}`;
+        const recorded = out.get(key);
+        if (!recorded || recorded.checkId < 0 || checkedAt > recorded.checkedAt) out.set(key, { checkId: -Number(sweepId), checkedAt, verdict });
+      }
+    }
+    return out;
   }
 
   private latestRecordedCheck(table: string, parcelId: string): LatestCheck | null {
@@ -300,10 +337,15 @@ export class ReviewStore {
     const parcels = this.listParcelFeatures();
     const out: Submission[] = [];
     const covered = new Set<string>();
+    // The latest check and decision of every parcel, read once for the whole list (a county has
+    // tens of thousands of parcels: two queries per parcel took seconds).
+    const latestChecks = this.latestCheckSummaries();
+    const latestDecisions = new Map<string, Decision>();
+    for (const d of this.allDecisions().sort((a, b) => a.revision - b.revision)) latestDecisions.set(`${d.table}\u0000${d.parcelId}`, d);
     const summarise = (table: string, ids: string[]) => {
-      const checks = ids.map((id) => this.latestCheck(table, id));
-      const decisions = ids.map((id) => this.latestDecision(table, id));
-      const latest = checks.filter((c): c is LatestCheck => c !== null).sort((a, b) => a.checkId - b.checkId).pop() ?? null;
+      const checks = ids.map((id) => latestChecks.get(`${table}\u0000${id}`) ?? null);
+      const decisions = ids.map((id) => latestDecisions.get(`${table}\u0000${id}`) ?? null);
+      const latest = checks.filter((c): c is CheckSummary => c !== null).sort((a, b) => a.checkId - b.checkId).pop() ?? null;
       const lastDecision = decisions.filter((d): d is Decision => d !== null).sort((a, b) => a.signedAt.localeCompare(b.signedAt)).pop() ?? null;
       return {
         status: deriveStatus(decisions.map((d) => d?.decision ?? null), latest !== null),
