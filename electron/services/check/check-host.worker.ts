@@ -3,8 +3,8 @@
  * and checks the parcels it is sent. Building the index takes seconds on a county; here it never
  * blocks the thread that answers the map, the list and the other requests.
  *
- * It reads the project through its own read-only connection (WAL lets it read while the main
- * thread writes) and rebuilds the index when the data version it reads has changed, so a
+ * It reads the project through its own connection (WAL lets it read while the main thread
+ * writes) and rebuilds the index when the data version it reads has changed, so a
  * reference layer imported by another process is seen at the next check.
  */
 import { parentPort, workerData } from 'node:worker_threads';
@@ -33,7 +33,9 @@ let built: { version: number; index: ReferenceIndex } | null = null;
 
 /** The index for the project's current data version; the build time when it had to be built. */
 function currentIndex(): { index: ReferenceIndex; version: number; buildMs: number | null } {
-  store ??= ProjectStore.open(projectPath, { readonly: true });
+  // Opened like the main thread opens it, though it only reads: a second read-only connection on a
+  // WAL file is where SQLite's shared-memory edge cases live, and this one never writes anyway.
+  store ??= ProjectStore.open(projectPath);
   const version = store.db.dataVersion();
   if (built && built.version === version) return { index: built.index, version, buildMs: null };
   built = null; // let the old index go before the new one is built
