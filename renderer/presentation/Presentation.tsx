@@ -213,7 +213,7 @@ export function Presentation({ submissions, layers, startAt, onExit }: Presentat
         <aside className="pr-facts">
           <h1 data-testid="presentation-parcel">{slide.id}</h1>
           {name && <h2>{name}</h2>}
-          <div className={`pr-verdict verdict-${check?.verdict ?? 'none'}`}>{check ? verdictLabel(check.verdict) : rt('pr.notChecked')}</div>
+          <div className={`pr-verdict verdict-${check?.verdict ?? 'none'}`}>{check ? verdictLabel(check.verdict) : review ? rt('pr.notChecked') : rt('pr.loading')}</div>
           <dl>
             {check?.areaM2 != null && (
               <>

@@ -128,6 +128,7 @@ const MESSAGES = {
   'pr.prev': ['上一宗', 'Previous'],
   'pr.next': ['下一宗', 'Next'],
   'pr.notChecked': ['尚未审查', 'Not checked'],
+  'pr.loading': ['正在读取审查结论…', 'Loading the review…'],
   'pr.keys': ['← → 翻页，Esc 退出', '← → to page, Esc to exit'],
   'pr.maxOverlap': ['最大重叠', 'Largest overlap'],
   'pr.nearest': ['最近距离', 'Nearest'],

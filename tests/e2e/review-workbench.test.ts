@@ -242,7 +242,8 @@ describe('review workbench in Chromium', () => {
     const deck = page.getByTestId('presentation');
     await deck.waitFor();
     await expect.poll(() => page.getByTestId('presentation-parcel').textContent()).toBe(PARCEL);
-    await expect(deck.textContent()).resolves.toMatch(/不予准入.*最大重叠/);
+    // the slide's review arrives after its title
+    await expect.poll(() => deck.textContent(), { timeout: 30_000 }).toMatch(/不予准入.*最大重叠/);
     await page.getByTestId('presentation-map').waitFor();
     await shot('08-presentation');
     const before = await page.getByTestId('presentation-counter').textContent();
