@@ -12,7 +12,7 @@
  * distanceM to 0.01 m. "Overlaps" = overlapM2 > minOverlapM2; "within D" = distanceM ≤ D.
  */
 import type { Feature, Geometry, LineString, MultiPolygon, Polygon, Position } from 'geojson';
-import type { ReferenceLayerKind } from '../model/layers';
+import { LAYER_KIND_LABEL_ZH, type ReferenceLayerKind } from '../model/layers';
 import type { CheckReport, Finding, ParcelResult } from '../model/check';
 import { SEVERITY_ORDER, verdictOf } from '../model/check';
 import { classifyUseForProfile, type UseClass } from '../landuse/codes';
@@ -20,7 +20,7 @@ import { bboxOf, expandBBoxByMetres, geodesicAreaM2, minGeodesicDistance, planar
 import { chunkLines, isOverlap, overlapOf, subdividePolygon, vertexCount, type OverlapResult } from '../geo/overlay';
 import { StaticBBoxIndex, type BBox4 } from '../geo/spatial-index';
 import type { Profile } from './profile';
-import { GEOMETRY_FAILED_RULE, RULES } from './catalogue';
+import { COVERAGE_LAYER_MISSING_RULE, GEOMETRY_FAILED_RULE, RULES } from './catalogue';
 import type { DistanceHit, Draft, IndexedFeature, OverlapHit, ParcelFacts, RuleContext } from './rules/common';
 import { featureLabel } from './rules/common';
 import { idOfFeature } from '../model/attributes';
@@ -160,9 +160,12 @@ class IndexImpl implements ReferenceIndex {
   readonly featureCount: number;
   readonly tables: readonly string[];
   readonly stats: IndexStats;
+  /** Kinds the project has a layer of, features or not. */
+  readonly kinds: ReadonlySet<ReferenceLayerKind>;
   private readonly byKind = new Map<ReferenceLayerKind, { parts: Part[]; tree: StaticBBoxIndex }>();
 
   constructor(layers: ReferenceLayer[]) {
+    this.kinds = new Set(layers.map((l) => l.kind));
     const grouped = new Map<ReferenceLayerKind, GeoFeature[]>();
     let count = 0;
     for (const layer of layers) {
@@ -369,15 +372,28 @@ function checkOne(index: IndexImpl, parcel: Feature<Polygon | MultiPolygon>, i: 
       }
       return hits;
     },
+    hasLayer(kind) {
+      return index.kinds.has(kind);
+    },
   };
 
   const findings: EngineFinding[] = [];
   const enabled = new Set<string>(profile.rules);
   for (const rule of RULES) {
     if (!enabled.has(rule.id)) continue;
+    // A rule reads only the kinds it declares: the missing-layer notices below rely on it.
+    const declared = (kind: ReferenceLayerKind) => {
+      if (!rule.reads.includes(kind)) throw new Error(`规则 ${rule.id} 读取了未声明的图层类型 ${kind}`);
+    };
+    const ruleCtx: RuleContext = {
+      ...ctx,
+      overlaps: (kind) => (declared(kind), ctx.overlaps(kind)),
+      within: (kind, distanceM) => (declared(kind), ctx.within(kind, distanceM)),
+      hasLayer: (kind) => (declared(kind), ctx.hasLayer(kind)),
+    };
     let drafts: Draft[];
     try {
-      drafts = rule.evaluate(ctx);
+      drafts = rule.evaluate(ruleCtx);
     } catch (error) {
       // One broken rule or feature must not sink the whole check, nor pass silently.
       drafts = [{ severity: 'condition', message: `规则执行出错，需人工核查（${error instanceof Error ? error.message : String(error)}）` }];
@@ -396,6 +412,7 @@ function checkOne(index: IndexImpl, parcel: Feature<Polygon | MultiPolygon>, i: 
       layerTable: f.table,
     });
   }
+  findings.push(...missingLayerNotices(index, profile));
   findings.sort(compareFindings);
   return {
     id,
@@ -407,6 +424,31 @@ function checkOne(index: IndexImpl, parcel: Feature<Polygon | MultiPolygon>, i: 
     landUse,
     findings,
   };
+}
+
+/**
+ * One notice per reference kind that the profile's enabled rules read and the project has no layer
+ * of: those rules ran against nothing, which must not read as "checked, nothing found".
+ */
+function missingLayerNotices(index: IndexImpl, profile: Profile): EngineFinding[] {
+  const enabled = new Set<string>(profile.rules);
+  const titlesByKind = new Map<ReferenceLayerKind, string[]>();
+  for (const rule of RULES) {
+    if (!enabled.has(rule.id)) continue;
+    for (const kind of rule.reads) {
+      if (index.kinds.has(kind)) continue;
+      const titles = titlesByKind.get(kind) ?? [];
+      titles.push(rule.titleZh);
+      titlesByKind.set(kind, titles);
+    }
+  }
+  return [...titlesByKind].map(([kind, titles]) => ({
+    rule: COVERAGE_LAYER_MISSING_RULE,
+    severity: 'notice',
+    message: `未导入${LAYER_KIND_LABEL_ZH[kind]}图层，未核查：${titles.join('；')}`,
+    basis: '—',
+    missing: [`${LAYER_KIND_LABEL_ZH[kind]}图层（${kind}）`],
+  }));
 }
 
 function safeDistance(a: Geometry, b: Geometry, decideBeyondM: number): NearestPair | null {

@@ -412,6 +412,20 @@ const DISJOINT_FAR = box(3000, 0, 3100, 100);
   add({ rule: 'engine', name: 'huge-zone-subdivided', description: '6 000-vertex level-1 zone overlapping the parcel and containing a second parcel; figures per original feature', profile: 'shanxi-baseline', parcels: [parcel('P-001', { plannedUse: '1001' }), parcel('P-002', { plannedUse: '1001' }, box(250, 0, 350, 100))], layers: [layer('water-source-zone', [feature('SY-HUGE', huge, { level: '1', name: '大型水源地' })])], intent: [{ parcel: 'P-001', verdict: 'prohibited', rules: { 'water.zone1': 'prohibit' } }, { parcel: 'P-002', verdict: 'prohibited', rules: { 'water.zone1': 'prohibit' } }], options: { includeGeometry: true } });
 }
 
+// ---------------------------------------------------------------------------------------------
+// Missing coverage: no silent pass where the project lacks the data a rule reads
+{
+  add({ rule: 'heat.clean-heating-band', name: 'xiaxian-no-band-layer', description: '夏县: no elevation-band layer at all → not checked (notice), no 需补充', profile: 'xiaxian', parcels: [parcel('P-001')], layers: [], intent: [{ parcel: 'P-001', verdict: 'permitted', rules: { 'heat.clean-heating-band': null, 'coverage.layer-missing': 'notice' }, messageContains: { 'coverage.layer-missing': '未导入清洁取暖高程带图层' } }] });
+
+  // Layer kinds the enabled rules read and the project lacks.
+  const industrial = { plannedUse: '1001' };
+  const far = (kind: ReferenceLayerKind, props: Props = {}) => layer(kind, [feature(`${kind}-1`, kind === 'monitoring-station' ? pointEast(5000) : DISJOINT_FAR, props)]);
+  const baselineKinds = [far('contaminated-parcel', { listed: true }), far('suspect-parcel'), far('key-supervised-unit'), far('basic-farmland'), far('water-source-zone', { level: '1' }), far('coal-ban-zone'), far('monitoring-station', { type: 'air-national' })];
+  add({ rule: 'coverage.layer-missing', name: 'fires-no-layers', description: 'baseline, a project without reference layers: one notice per kind the rules read', profile: 'shanxi-baseline', parcels: [parcel('P-001', industrial)], layers: [], intent: [{ parcel: 'P-001', verdict: 'permitted', rules: { 'coverage.layer-missing': 'notice' }, messageContains: { 'coverage.layer-missing': '未导入饮用水水源保护区图层，未核查' } }] });
+  add({ rule: 'coverage.layer-missing', name: 'not-all-read-kinds-present', description: 'baseline with every kind its rules read (river, built-up area, bands, admin area absent: no baseline rule reads them)', profile: 'shanxi-baseline', parcels: [parcel('P-001', industrial)], layers: baselineKinds, intent: [{ parcel: 'P-001', verdict: 'permitted', rules: { 'coverage.layer-missing': null } }] });
+  add({ rule: 'coverage.layer-missing', name: 'not-empty-layer-present', description: 'an imported but empty water-source layer counts as present', profile: 'shanxi-baseline', parcels: [parcel('P-001', industrial)], layers: [...baselineKinds.filter((l) => l.kind !== 'water-source-zone'), layer('water-source-zone', [])], intent: [{ parcel: 'P-001', verdict: 'permitted', rules: { 'coverage.layer-missing': null } }] });
+}
+
 // Remove case directories no longer generated (expected.json of live cases is kept for REGEN review).
 const live = new Set(cases.map((c) => join(ROOT, c.rule, c.name)));
 if (existsSync(ROOT)) {

@@ -10,6 +10,7 @@ const sameBand = (a: number, b: number) => Math.abs(a - b) < 1e-3;
 export const cleanHeatingBand: RuleDefinition = {
   id: 'heat.clean-heating-band',
   titleZh: '高程带内一住两公用地须清洁取暖',
+  reads: ['elevation-band'],
   basis: '夏政办发〔2024〕19号 空气 (十)；孝政办发〔2024〕2号 空气 25',
   evaluate(ctx) {
     const bandM = ctx.params.heatBandM;
@@ -31,6 +32,7 @@ export const cleanHeatingBand: RuleDefinition = {
 export const coalBanZone: RuleDefinition = {
   id: 'heat.coal-ban-zone',
   titleZh: '禁煤区内一住两公用地须清洁取暖',
+  reads: ['coal-ban-zone'],
   basis: '夏政办发〔2024〕19号 空气 (十一)；沁政办发〔2021〕19号 空气 10；城政办发〔2023〕20号 空气 8',
   evaluate(ctx) {
     return ctx.overlaps('coal-ban-zone').flatMap((hit) =>
