@@ -17,7 +17,7 @@ import type { CheckReport, Finding, ParcelResult } from '../model/check';
 import { SEVERITY_ORDER, verdictOf } from '../model/check';
 import { classifyUseForProfile, type UseClass } from '../landuse/codes';
 import { bboxOf, expandBBoxByMetres, geodesicAreaM2, minGeodesicDistance, planarGaussKrugerAreaM2, type NearestPair } from '../geo/geodesy';
-import { chunkLines, isOverlap, overlapOf, subdividePolygon, vertexCount, type OverlapResult } from '../geo/overlay';
+import { chunkLines, isOverlap, overlapOf, subdividePolygon, uncoveredAreaM2, vertexCount, type OverlapResult } from '../geo/overlay';
 import { StaticBBoxIndex, type BBox4 } from '../geo/spatial-index';
 import type { Profile } from './profile';
 import { COVERAGE_LAYER_MISSING_RULE, GEOMETRY_FAILED_RULE, RULES } from './catalogue';
@@ -34,6 +34,18 @@ export interface ReferenceLayer {
   kind: ReferenceLayerKind;
   features: Feature<Geometry>[];
 }
+
+/**
+ * What the index is built from: the reference layers and, optionally, the footprint of the
+ * project's DEM (EPSG:4490), which says where "in no elevation band" means "above every level".
+ * A bare layer list means a project without a DEM.
+ */
+export interface ReferenceData {
+  layers: ReferenceLayer[];
+  demCoverage?: Polygon | MultiPolygon | null;
+}
+
+export type ReferenceInput = ReferenceLayer[] | ReferenceData;
 
 /** Opaque spatial index over the reference layers, built once per project state. */
 export interface ReferenceIndex {
@@ -79,8 +91,8 @@ export interface EngineParcelResult extends ParcelResult {
   findings: EngineFinding[];
 }
 
-export function buildReferenceIndex(layers: ReferenceLayer[]): ReferenceIndex {
-  return new IndexImpl(layers);
+export function buildReferenceIndex(input: ReferenceInput): ReferenceIndex {
+  return Array.isArray(input) ? new IndexImpl(input, null) : new IndexImpl(input.layers, input.demCoverage ?? null);
 }
 
 export function checkParcels(
@@ -162,10 +174,12 @@ class IndexImpl implements ReferenceIndex {
   readonly stats: IndexStats;
   /** Kinds the project has a layer of, features or not. */
   readonly kinds: ReadonlySet<ReferenceLayerKind>;
+  readonly demCoverage: Polygon | MultiPolygon | null;
   private readonly byKind = new Map<ReferenceLayerKind, { parts: Part[]; tree: StaticBBoxIndex }>();
 
-  constructor(layers: ReferenceLayer[]) {
+  constructor(layers: ReferenceLayer[], demCoverage: Polygon | MultiPolygon | null) {
     this.kinds = new Set(layers.map((l) => l.kind));
+    this.demCoverage = demCoverage;
     const grouped = new Map<ReferenceLayerKind, GeoFeature[]>();
     let count = 0;
     for (const layer of layers) {
@@ -330,6 +344,7 @@ function checkOne(index: IndexImpl, parcel: Feature<Polygon | MultiPolygon>, i: 
     return pair;
   };
 
+  let withinDem: boolean | undefined;
   const ctx: RuleContext = {
     parcel: facts,
     profile,
@@ -374,6 +389,13 @@ function checkOne(index: IndexImpl, parcel: Feature<Polygon | MultiPolygon>, i: 
     },
     hasLayer(kind) {
       return index.kinds.has(kind);
+    },
+    withinDem() {
+      if (withinDem === undefined) {
+        const outside = index.demCoverage ? uncoveredAreaM2(geometry, [index.demCoverage]) : null;
+        withinDem = outside !== null && !isOverlap(round1(outside), params.minOverlapM2);
+      }
+      return withinDem;
     },
   };
 

@@ -111,6 +111,11 @@ export interface RuleContext {
   within(kind: ReferenceLayerKind, distanceM: number): DistanceHit[];
   /** True when the project has a layer of `kind` (even an empty one). */
   hasLayer(kind: ReferenceLayerKind): boolean;
+  /**
+   * Whether the project's DEM covers the whole parcel (the part outside ≤ minOverlapM2): false
+   * when the project has no DEM or the parcel reaches beyond it.
+   */
+  withinDem(): boolean;
 }
 
 export interface Draft {
