@@ -20,9 +20,9 @@ import { bboxOf, expandBBoxByMetres, geodesicAreaM2, minGeodesicDistance, planar
 import { chunkLines, isOverlap, overlapOf, subdividePolygon, uncoveredAreaM2, vertexCount, type OverlapResult } from '../geo/overlay';
 import { StaticBBoxIndex, type BBox4 } from '../geo/spatial-index';
 import type { Profile } from './profile';
-import { COVERAGE_LAYER_MISSING_RULE, GEOMETRY_FAILED_RULE, RULES } from './catalogue';
+import { COVERAGE_ADMIN_RULE, COVERAGE_LAYER_MISSING_RULE, GEOMETRY_FAILED_RULE, RULES } from './catalogue';
 import type { DistanceHit, Draft, IndexedFeature, OverlapHit, ParcelFacts, RuleContext } from './rules/common';
-import { featureLabel } from './rules/common';
+import { featureLabel, formatAreaM2 } from './rules/common';
 import { idOfFeature } from '../model/attributes';
 
 // ---------------------------------------------------------------------------------------------
@@ -214,6 +214,11 @@ class IndexImpl implements ReferenceIndex {
     this.featureCount = count;
     this.tables = [...new Set(layers.map((l) => l.table))];
     this.stats = { features: count, parts: partTotal, subdividedFeatures: subdivided, exactTests: 0, candidateParts: 0 };
+  }
+
+  /** True when some layer of `kind` has at least one feature. */
+  hasFeatures(kind: ReferenceLayerKind): boolean {
+    return this.byKind.has(kind);
   }
 
   /** Candidate parts whose box meets `box`, grouped by feature, features in id order. */
@@ -434,6 +439,8 @@ function checkOne(index: IndexImpl, parcel: Feature<Polygon | MultiPolygon>, i: 
       layerTable: f.table,
     });
   }
+  const outsideAdmin = adminBoundaryFinding(index, geometry, areaM2, profile);
+  if (outsideAdmin) findings.push(outsideAdmin);
   findings.push(...missingLayerNotices(index, profile));
   findings.sort(compareFindings);
   return {
@@ -445,6 +452,33 @@ function checkOne(index: IndexImpl, parcel: Feature<Polygon | MultiPolygon>, i: 
     gkPlanarCrs: planar.crs,
     landUse,
     findings,
+  };
+}
+
+/**
+ * A parcel reaching beyond the project's administrative area (when the project has one): the
+ * profile is a county's, and another county's rules may differ. Once per parcel, however many
+ * admin features there are.
+ */
+function adminBoundaryFinding(index: IndexImpl, geometry: Polygon | MultiPolygon, areaM2: number, profile: Profile): EngineFinding | null {
+  if (!index.hasFeatures('admin-boundary')) return null;
+  const params = profile.parameters;
+  const covers = [...index.candidates('admin-boundary', bboxOf(geometry)).values()].flatMap((parts) => parts.flatMap((p) => (p.polygonal ? [p.polygonal] : [])));
+  const outside = uncoveredAreaM2(geometry, covers);
+  const base = { rule: COVERAGE_ADMIN_RULE, severity: 'condition' as const };
+  if (outside === null) {
+    return { ...base, message: '地块与行政区图层的几何计算失败，无法判定地块是否位于本项目行政区范围内，需人工核查', basis: '—' };
+  }
+  const outsideM2 = round1(outside);
+  if (!isOverlap(outsideM2, params.minOverlapM2)) return null;
+  const advice = `本规则配置（${profile.name}）可能不适用；需核实地块所属行政区，选用所在县（市、区）的规则配置重新审查`;
+  const wholly = !isOverlap(round1(areaM2 - outside), params.minOverlapM2);
+  return {
+    ...base,
+    message: wholly
+      ? `地块不在本项目行政区范围内（行政区图层未覆盖该地块），${advice}`
+      : `地块有 ${formatAreaM2(outsideM2)}（占地块面积 ${round2((outside / areaM2) * 100).toFixed(2)}%）位于本项目行政区范围外，${advice}`,
+    basis: '—',
   };
 }
 
