@@ -18,7 +18,7 @@ import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import type { CheckReport, ParcelResult } from '../../shared/model/check';
-import { buildReferenceIndex, checkParcels, type ReferenceIndex, type ReferenceLayer } from '../../shared/rules/engine';
+import { buildReferenceIndex, checkParcels, type ReferenceIndex, type ReferenceInput } from '../../shared/rules/engine';
 import type { Profile } from '../../shared/rules/profile';
 import type { WorkerReply, WorkerRequest } from './check.worker';
 import { startWorker, workerEntry, type WorkerEntry } from './worker-entry';
@@ -76,7 +76,7 @@ export class BatchCancelled extends Error {
   }
 }
 
-export async function runBatchCheck(layers: ReferenceLayer[], parcels: Feature<Polygon | MultiPolygon>[], profile: Profile, options: BatchOptions = {}): Promise<BatchResult> {
+export async function runBatchCheck(layers: ReferenceInput, parcels: Feature<Polygon | MultiPolygon>[], profile: Profile, options: BatchOptions = {}): Promise<BatchResult> {
   const checkedAt = options.checkedAt ?? new Date();
   const chunkSize = Math.max(1, options.chunkSize ?? 250);
   const header = { profile: profile.id, profileVersion: profile.version, checkedAt: isoSeconds(checkedAt) };
@@ -91,7 +91,7 @@ export async function runBatchCheck(layers: ReferenceLayer[], parcels: Feature<P
  * as workers ask for work, and each chunk's results go to `onResults` at once, so memory stays at
  * a few chunks whatever the parcel count.
  */
-export async function streamBatchCheck(layers: ReferenceLayer[], source: ParcelSource, profile: Profile, options: StreamOptions): Promise<{ workers: number }> {
+export async function streamBatchCheck(layers: ReferenceInput, source: ParcelSource, profile: Profile, options: StreamOptions): Promise<{ workers: number }> {
   const checkedAt = options.checkedAt ?? new Date();
   const chunkSize = Math.max(1, options.chunkSize ?? 250);
   const wanted = options.workers ?? Math.min(8, availableParallelism());
@@ -138,7 +138,7 @@ class WorkerStartError extends Error {}
 
 async function inWorkers(
   entry: WorkerEntry,
-  layers: ReferenceLayer[],
+  layers: ReferenceInput,
   source: ParcelSource,
   profile: Profile,
   threads: number,

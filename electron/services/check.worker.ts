@@ -4,11 +4,11 @@
  */
 import { parentPort } from 'node:worker_threads';
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
-import { buildReferenceIndex, checkParcels, indexStats, type ReferenceIndex, type ReferenceLayer } from '../../shared/rules/engine';
+import { buildReferenceIndex, checkParcels, indexStats, type ReferenceIndex, type ReferenceInput } from '../../shared/rules/engine';
 import type { Profile } from '../../shared/rules/profile';
 
 export type WorkerRequest =
-  | { type: 'init'; layers: ReferenceLayer[]; profile: Profile }
+  | { type: 'init'; layers: ReferenceInput; profile: Profile }
   | { type: 'check'; chunk: number; parcels: Feature<Polygon | MultiPolygon>[]; offset: number; checkedAt: string; includeGeometry: boolean };
 
 export type WorkerReply =

@@ -135,6 +135,27 @@ function pointInPolygonal(p: Position, g: Polygon | MultiPolygon): boolean {
   return pointInRings(p, g.type === 'Polygon' ? g.coordinates : g.coordinates.flat());
 }
 
+/**
+ * Geodesic area (m²) of the part of `a` that no geometry of `covers` covers: a minus their union.
+ * Covers may overlap each other (a county and its townships), which a sum of overlaps would count
+ * twice. Null when clipping fails on the input as given and cleaned.
+ */
+export function uncoveredAreaM2(a: Polygon | MultiPolygon, covers: ReadonlyArray<Polygon | MultiPolygon>): number | null {
+  const box = bboxOf(a);
+  const near = covers.filter((c) => bboxesIntersect(box, bboxOf(c)));
+  if (near.length === 0) return geodesicAreaM2(a);
+  for (const prepare of [(g: Polygon | MultiPolygon) => g, clean]) {
+    try {
+      const rest = polygonClipping.difference(prepare(a).coordinates as polygonClipping.Geom, ...near.map((c) => prepare(c).coordinates as polygonClipping.Geom));
+      const area = rest.length === 0 ? 0 : geodesicAreaM2({ type: 'MultiPolygon', coordinates: rest });
+      if (Number.isFinite(area)) return area;
+    } catch {
+      // retried on cleaned input
+    }
+  }
+  return null;
+}
+
 /** True when the intersection area exceeds the threshold (rules.md §2: strictly greater). */
 export function isOverlap(overlapAreaM2: number, minOverlapM2: number): boolean {
   return overlapAreaM2 > minOverlapM2;

@@ -67,3 +67,8 @@ export function catalogueMismatches(): string[] {
 
 /** Rule id of the finding emitted when geometry cannot be computed (an addition to §3). */
 export const GEOMETRY_FAILED_RULE = 'geometry.unchecked';
+
+/** Rule id of the notice for a reference kind the enabled rules read and the project lacks (an addition to §3). */
+export const COVERAGE_LAYER_MISSING_RULE = 'coverage.layer-missing';
+/** Rule id of the finding for a parcel outside the project's administrative area (an addition to §3). */
+export const COVERAGE_ADMIN_RULE = 'coverage.admin-boundary';

@@ -12,17 +12,17 @@
  * distanceM to 0.01 m. "Overlaps" = overlapM2 > minOverlapM2; "within D" = distanceM ≤ D.
  */
 import type { Feature, Geometry, LineString, MultiPolygon, Polygon, Position } from 'geojson';
-import type { ReferenceLayerKind } from '../model/layers';
+import { LAYER_KIND_LABEL_ZH, type ReferenceLayerKind } from '../model/layers';
 import type { CheckReport, Finding, ParcelResult } from '../model/check';
 import { SEVERITY_ORDER, verdictOf } from '../model/check';
 import { classifyUseForProfile, type UseClass } from '../landuse/codes';
 import { bboxOf, expandBBoxByMetres, geodesicAreaM2, minGeodesicDistance, planarGaussKrugerAreaM2, type NearestPair } from '../geo/geodesy';
-import { chunkLines, isOverlap, overlapOf, subdividePolygon, vertexCount, type OverlapResult } from '../geo/overlay';
+import { chunkLines, isOverlap, overlapOf, subdividePolygon, uncoveredAreaM2, vertexCount, type OverlapResult } from '../geo/overlay';
 import { StaticBBoxIndex, type BBox4 } from '../geo/spatial-index';
 import type { Profile } from './profile';
-import { GEOMETRY_FAILED_RULE, RULES } from './catalogue';
+import { COVERAGE_ADMIN_RULE, COVERAGE_LAYER_MISSING_RULE, GEOMETRY_FAILED_RULE, RULES } from './catalogue';
 import type { DistanceHit, Draft, IndexedFeature, OverlapHit, ParcelFacts, RuleContext } from './rules/common';
-import { featureLabel } from './rules/common';
+import { featureLabel, formatAreaM2 } from './rules/common';
 import { idOfFeature } from '../model/attributes';
 
 // ---------------------------------------------------------------------------------------------
@@ -34,6 +34,18 @@ export interface ReferenceLayer {
   kind: ReferenceLayerKind;
   features: Feature<Geometry>[];
 }
+
+/**
+ * What the index is built from: the reference layers and, optionally, the footprint of the
+ * project's DEM (EPSG:4490), which says where "in no elevation band" means "above every level".
+ * A bare layer list means a project without a DEM.
+ */
+export interface ReferenceData {
+  layers: ReferenceLayer[];
+  demCoverage?: Polygon | MultiPolygon | null;
+}
+
+export type ReferenceInput = ReferenceLayer[] | ReferenceData;
 
 /** Opaque spatial index over the reference layers, built once per project state. */
 export interface ReferenceIndex {
@@ -79,8 +91,8 @@ export interface EngineParcelResult extends ParcelResult {
   findings: EngineFinding[];
 }
 
-export function buildReferenceIndex(layers: ReferenceLayer[]): ReferenceIndex {
-  return new IndexImpl(layers);
+export function buildReferenceIndex(input: ReferenceInput): ReferenceIndex {
+  return Array.isArray(input) ? new IndexImpl(input, null) : new IndexImpl(input.layers, input.demCoverage ?? null);
 }
 
 export function checkParcels(
@@ -160,9 +172,14 @@ class IndexImpl implements ReferenceIndex {
   readonly featureCount: number;
   readonly tables: readonly string[];
   readonly stats: IndexStats;
+  /** Kinds the project has a layer of, features or not. */
+  readonly kinds: ReadonlySet<ReferenceLayerKind>;
+  readonly demCoverage: Polygon | MultiPolygon | null;
   private readonly byKind = new Map<ReferenceLayerKind, { parts: Part[]; tree: StaticBBoxIndex }>();
 
-  constructor(layers: ReferenceLayer[]) {
+  constructor(layers: ReferenceLayer[], demCoverage: Polygon | MultiPolygon | null) {
+    this.kinds = new Set(layers.map((l) => l.kind));
+    this.demCoverage = demCoverage;
     const grouped = new Map<ReferenceLayerKind, GeoFeature[]>();
     let count = 0;
     for (const layer of layers) {
@@ -197,6 +214,11 @@ class IndexImpl implements ReferenceIndex {
     this.featureCount = count;
     this.tables = [...new Set(layers.map((l) => l.table))];
     this.stats = { features: count, parts: partTotal, subdividedFeatures: subdivided, exactTests: 0, candidateParts: 0 };
+  }
+
+  /** True when some layer of `kind` has at least one feature. */
+  hasFeatures(kind: ReferenceLayerKind): boolean {
+    return this.byKind.has(kind);
   }
 
   /** Candidate parts whose box meets `box`, grouped by feature, features in id order. */
@@ -327,6 +349,7 @@ function checkOne(index: IndexImpl, parcel: Feature<Polygon | MultiPolygon>, i: 
     return pair;
   };
 
+  let withinDem: boolean | undefined;
   const ctx: RuleContext = {
     parcel: facts,
     profile,
@@ -369,15 +392,35 @@ function checkOne(index: IndexImpl, parcel: Feature<Polygon | MultiPolygon>, i: 
       }
       return hits;
     },
+    hasLayer(kind) {
+      return index.kinds.has(kind);
+    },
+    withinDem() {
+      if (withinDem === undefined) {
+        const outside = index.demCoverage ? uncoveredAreaM2(geometry, [index.demCoverage]) : null;
+        withinDem = outside !== null && !isOverlap(round1(outside), params.minOverlapM2);
+      }
+      return withinDem;
+    },
   };
 
   const findings: EngineFinding[] = [];
   const enabled = new Set<string>(profile.rules);
   for (const rule of RULES) {
     if (!enabled.has(rule.id)) continue;
+    // A rule reads only the kinds it declares: the missing-layer notices below rely on it.
+    const declared = (kind: ReferenceLayerKind) => {
+      if (!rule.reads.includes(kind)) throw new Error(`规则 ${rule.id} 读取了未声明的图层类型 ${kind}`);
+    };
+    const ruleCtx: RuleContext = {
+      ...ctx,
+      overlaps: (kind) => (declared(kind), ctx.overlaps(kind)),
+      within: (kind, distanceM) => (declared(kind), ctx.within(kind, distanceM)),
+      hasLayer: (kind) => (declared(kind), ctx.hasLayer(kind)),
+    };
     let drafts: Draft[];
     try {
-      drafts = rule.evaluate(ctx);
+      drafts = rule.evaluate(ruleCtx);
     } catch (error) {
       // One broken rule or feature must not sink the whole check, nor pass silently.
       drafts = [{ severity: 'condition', message: `规则执行出错，需人工核查（${error instanceof Error ? error.message : String(error)}）` }];
@@ -396,6 +439,9 @@ function checkOne(index: IndexImpl, parcel: Feature<Polygon | MultiPolygon>, i: 
       layerTable: f.table,
     });
   }
+  const outsideAdmin = adminBoundaryFinding(index, geometry, areaM2, profile);
+  if (outsideAdmin) findings.push(outsideAdmin);
+  findings.push(...missingLayerNotices(index, profile));
   findings.sort(compareFindings);
   return {
     id,
@@ -407,6 +453,58 @@ function checkOne(index: IndexImpl, parcel: Feature<Polygon | MultiPolygon>, i: 
     landUse,
     findings,
   };
+}
+
+/**
+ * A parcel reaching beyond the project's administrative area (when the project has one): the
+ * profile is a county's, and another county's rules may differ. Once per parcel, however many
+ * admin features there are.
+ */
+function adminBoundaryFinding(index: IndexImpl, geometry: Polygon | MultiPolygon, areaM2: number, profile: Profile): EngineFinding | null {
+  if (!index.hasFeatures('admin-boundary')) return null;
+  const params = profile.parameters;
+  const covers = [...index.candidates('admin-boundary', bboxOf(geometry)).values()].flatMap((parts) => parts.flatMap((p) => (p.polygonal ? [p.polygonal] : [])));
+  const outside = uncoveredAreaM2(geometry, covers);
+  const base = { rule: COVERAGE_ADMIN_RULE, severity: 'condition' as const };
+  if (outside === null) {
+    return { ...base, message: '地块与行政区图层的几何计算失败，无法判定地块是否位于本项目行政区范围内，需人工核查', basis: '—' };
+  }
+  const outsideM2 = round1(outside);
+  if (!isOverlap(outsideM2, params.minOverlapM2)) return null;
+  const advice = `本规则配置（${profile.name}）可能不适用；需核实地块所属行政区，选用所在县（市、区）的规则配置重新审查`;
+  const wholly = !isOverlap(round1(areaM2 - outside), params.minOverlapM2);
+  return {
+    ...base,
+    message: wholly
+      ? `地块不在本项目行政区范围内（行政区图层未覆盖该地块），${advice}`
+      : `地块有 ${formatAreaM2(outsideM2)}（占地块面积 ${round2((outside / areaM2) * 100).toFixed(2)}%）位于本项目行政区范围外，${advice}`,
+    basis: '—',
+  };
+}
+
+/**
+ * One notice per reference kind that the profile's enabled rules read and the project has no layer
+ * of: those rules ran against nothing, which must not read as "checked, nothing found".
+ */
+function missingLayerNotices(index: IndexImpl, profile: Profile): EngineFinding[] {
+  const enabled = new Set<string>(profile.rules);
+  const titlesByKind = new Map<ReferenceLayerKind, string[]>();
+  for (const rule of RULES) {
+    if (!enabled.has(rule.id)) continue;
+    for (const kind of rule.reads) {
+      if (index.kinds.has(kind)) continue;
+      const titles = titlesByKind.get(kind) ?? [];
+      titles.push(rule.titleZh);
+      titlesByKind.set(kind, titles);
+    }
+  }
+  return [...titlesByKind].map(([kind, titles]) => ({
+    rule: COVERAGE_LAYER_MISSING_RULE,
+    severity: 'notice',
+    message: `未导入${LAYER_KIND_LABEL_ZH[kind]}图层，未核查：${titles.join('；')}`,
+    basis: '—',
+    missing: [`${LAYER_KIND_LABEL_ZH[kind]}图层（${kind}）`],
+  }));
 }
 
 function safeDistance(a: Geometry, b: Geometry, decideBeyondM: number): NearestPair | null {

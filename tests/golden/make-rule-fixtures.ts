@@ -121,6 +121,8 @@ interface Case {
   layers: Array<{ table: string; kind: ReferenceLayerKind; features: Feature[] }>;
   intent: Intent[];
   options?: { includeGeometry?: boolean };
+  /** Footprint of the project's DEM (EPSG:4490), as the app passes it with the layers. */
+  demCoverage?: Polygon;
 }
 
 const cases: Case[] = [];
@@ -412,6 +414,37 @@ const DISJOINT_FAR = box(3000, 0, 3100, 100);
   add({ rule: 'engine', name: 'huge-zone-subdivided', description: '6 000-vertex level-1 zone overlapping the parcel and containing a second parcel; figures per original feature', profile: 'shanxi-baseline', parcels: [parcel('P-001', { plannedUse: '1001' }), parcel('P-002', { plannedUse: '1001' }, box(250, 0, 350, 100))], layers: [layer('water-source-zone', [feature('SY-HUGE', huge, { level: '1', name: '大型水源地' })])], intent: [{ parcel: 'P-001', verdict: 'prohibited', rules: { 'water.zone1': 'prohibit' } }, { parcel: 'P-002', verdict: 'prohibited', rules: { 'water.zone1': 'prohibit' } }], options: { includeGeometry: true } });
 }
 
+// ---------------------------------------------------------------------------------------------
+// Missing coverage: no silent pass where the project lacks the data a rule reads
+{
+  const band = (belowM: number, geometry: Geometry = COVERING) => layer('elevation-band', [feature(`GC-${belowM}`, geometry, { belowM })], `band_${belowM}`);
+  const HALF_EAST = box(50, -50, 150, 150); // covers the parcel's east half only
+  // Elevation coverage for heat.clean-heating-band: the band layer holds only below-level areas.
+  add({ rule: 'heat.clean-heating-band', name: 'xiaxian-outside-dem-and-bands', description: '夏县: band layer present but no band feature on the parcel and no DEM → 需补充 elevation data', profile: 'xiaxian', parcels: [parcel('P-001')], layers: [band(400, DISJOINT_FAR)], intent: [{ parcel: 'P-001', verdict: 'conditional', rules: { 'heat.clean-heating-band': 'condition' }, messageContains: { 'heat.clean-heating-band': '需补充：覆盖地块的高程数据' } }] });
+  add({ rule: 'heat.clean-heating-band', name: 'xiaxian-inside-dem-above-band', description: '夏县: inside the DEM, in no band → above 400 m, nothing to ask', profile: 'xiaxian', parcels: [parcel('P-001')], layers: [band(400, DISJOINT_FAR)], demCoverage: COVERING, intent: [{ parcel: 'P-001', verdict: 'permitted', rules: { 'heat.clean-heating-band': null } }] });
+  add({ rule: 'heat.clean-heating-band', name: 'xiaxian-partly-outside-dem', description: '夏县: the DEM covers only the east half, no band on the parcel → 需补充', profile: 'xiaxian', parcels: [parcel('P-001')], layers: [band(400, DISJOINT_FAR)], demCoverage: HALF_EAST, intent: [{ parcel: 'P-001', verdict: 'conditional', rules: { 'heat.clean-heating-band': 'condition' }, messageContains: { 'heat.clean-heating-band': '不完全在' } }] });
+  add({ rule: 'heat.clean-heating-band', name: 'xiaxian-outside-dem-industrial', description: '夏县: outside the elevation data, planned industrial → nothing to ask', profile: 'xiaxian', parcels: [parcel('P-001', { plannedUse: '1001' })], layers: [band(400, DISJOINT_FAR)], intent: [{ parcel: 'P-001', verdict: 'permitted', rules: { 'heat.clean-heating-band': null } }] });
+  add({ rule: 'heat.clean-heating-band', name: 'xiaoyi-outside-dem-unknown-planned', description: '孝义: outside the elevation data, planned use missing → 需补充 both', profile: 'xiaoyi', parcels: [parcel('P-001', { plannedUse: undefined })], layers: [band(900, DISJOINT_FAR)], intent: [{ parcel: 'P-001', verdict: 'conditional', rules: { 'heat.clean-heating-band': 'condition' }, messageContains: { 'heat.clean-heating-band': '规划用途' } }] });
+  add({ rule: 'heat.clean-heating-band', name: 'xiaxian-no-band-layer', description: '夏县: no elevation-band layer at all → not checked (notice), no 需补充', profile: 'xiaxian', parcels: [parcel('P-001')], layers: [], intent: [{ parcel: 'P-001', verdict: 'permitted', rules: { 'heat.clean-heating-band': null, 'coverage.layer-missing': 'notice' }, messageContains: { 'coverage.layer-missing': '未导入清洁取暖高程带图层' } }] });
+
+  // Administrative area of the project.
+  const admin = (...geometries: Geometry[]) => layer('admin-boundary', geometries.map((g, i) => feature(`XZQ-${i + 1}`, g, { code: `14082${i + 8}`, name: `示例${i + 1}` })));
+  const industrial = { plannedUse: '1001' };
+  add({ rule: 'coverage.admin-boundary', name: 'fires-outside', description: 'admin area 3 km away: the profile may not apply', profile: 'xiaxian', parcels: [parcel('P-001', industrial)], layers: [admin(DISJOINT_FAR)], intent: [{ parcel: 'P-001', verdict: 'conditional', rules: { 'coverage.admin-boundary': 'condition' }, messageContains: { 'coverage.admin-boundary': '地块不在本项目行政区范围内' } }] });
+  add({ rule: 'coverage.admin-boundary', name: 'fires-partly-outside', description: 'admin area covers the east half: one finding with the outside area', profile: 'shanxi-baseline', parcels: [parcel('P-001', industrial)], layers: [admin(HALF_EAST, box(60, -50, 150, 150))], intent: [{ parcel: 'P-001', verdict: 'conditional', rules: { 'coverage.admin-boundary': 'condition' }, messageContains: { 'coverage.admin-boundary': '位于本项目行政区范围外' } }] });
+  add({ rule: 'coverage.admin-boundary', name: 'not-inside', description: 'admin area contains the parcel', profile: 'shanxi-baseline', parcels: [parcel('P-001', industrial)], layers: [admin(COVERING)], intent: [{ parcel: 'P-001', verdict: 'permitted', rules: { 'coverage.admin-boundary': null } }] });
+  add({ rule: 'coverage.admin-boundary', name: 'not-across-two-townships', description: 'two township polygons share the line x = 50 m through the parcel: covered', profile: 'shanxi-baseline', parcels: [parcel('P-001', industrial)], layers: [admin(box(-50, -50, 50, 150), box(50, -50, 150, 150))], intent: [{ parcel: 'P-001', verdict: 'permitted', rules: { 'coverage.admin-boundary': null } }] });
+  add({ rule: 'coverage.admin-boundary', name: 'not-without-admin-layer', description: 'no admin-boundary layer: nothing to judge, and no rule reads the kind, so no notice for it', profile: 'shanxi-baseline', parcels: [parcel('P-001', industrial)], layers: [], intent: [{ parcel: 'P-001', verdict: 'permitted', rules: { 'coverage.admin-boundary': null } }] });
+
+  // Layer kinds the enabled rules read and the project lacks.
+  const far = (kind: ReferenceLayerKind, props: Props = {}) => layer(kind, [feature(`${kind}-1`, kind === 'monitoring-station' ? pointEast(5000) : DISJOINT_FAR, props)]);
+  const baselineKinds = [far('contaminated-parcel', { listed: true }), far('suspect-parcel'), far('key-supervised-unit'), far('basic-farmland'), far('water-source-zone', { level: '1' }), far('coal-ban-zone'), far('monitoring-station', { type: 'air-national' })];
+  add({ rule: 'coverage.layer-missing', name: 'fires-no-layers', description: 'baseline, a project without reference layers: one notice per kind the rules read', profile: 'shanxi-baseline', parcels: [parcel('P-001', industrial)], layers: [], intent: [{ parcel: 'P-001', verdict: 'permitted', rules: { 'coverage.layer-missing': 'notice' }, messageContains: { 'coverage.layer-missing': '未导入饮用水水源保护区图层，未核查' } }] });
+  add({ rule: 'coverage.layer-missing', name: 'not-all-read-kinds-present', description: 'baseline with every kind its rules read (river, built-up area, bands, admin area absent: no baseline rule reads them)', profile: 'shanxi-baseline', parcels: [parcel('P-001', industrial)], layers: baselineKinds, intent: [{ parcel: 'P-001', verdict: 'permitted', rules: { 'coverage.layer-missing': null } }] });
+  add({ rule: 'coverage.layer-missing', name: 'not-empty-layer-present', description: 'an imported but empty water-source layer counts as present', profile: 'shanxi-baseline', parcels: [parcel('P-001', industrial)], layers: [...baselineKinds.filter((l) => l.kind !== 'water-source-zone'), layer('water-source-zone', [])], intent: [{ parcel: 'P-001', verdict: 'permitted', rules: { 'coverage.layer-missing': null } }] });
+  add({ rule: 'coverage.layer-missing', name: 'xiaxian-fires-river-only', description: '夏县 reads rivers (涑水河) and bands too: only the river layer is missing', profile: 'xiaxian', parcels: [parcel('P-001', industrial)], layers: [...baselineKinds, band(400, DISJOINT_FAR)], demCoverage: COVERING, intent: [{ parcel: 'P-001', verdict: 'permitted', rules: { 'coverage.layer-missing': 'notice', 'heat.clean-heating-band': null }, messageContains: { 'coverage.layer-missing': '未导入河流图层，未核查：河流沿岸耕地控制化肥农药使用' } }] });
+}
+
 // Remove case directories no longer generated (expected.json of live cases is kept for REGEN review).
 const live = new Set(cases.map((c) => join(ROOT, c.rule, c.name)));
 if (existsSync(ROOT)) {
@@ -430,6 +463,7 @@ for (const c of cases) {
     intent: c.intent,
     parcels: { type: 'FeatureCollection', features: c.parcels },
     layers: c.layers,
+    ...(c.demCoverage ? { demCoverage: c.demCoverage } : {}),
   };
   writeFileSync(join(dir, 'input.json'), `${JSON.stringify(input, null, 2)}\n`);
 }

@@ -1,6 +1,6 @@
 /**
  * Golden fixtures of the rule catalogue: tests/golden/rules/<rule-id>/<case>/{input.json,expected.json}.
- * input = { profile, parcels: FeatureCollection, layers: [{table, kind, features}], options?, intent };
+ * input = { profile, parcels: FeatureCollection, layers: [{table, kind, features}], demCoverage?, options?, intent };
  * expected = the CheckReport with checkedAt fixed. `REGEN=1 npx vitest run tests/golden` rewrites
  * expected.json (review the diff). Independently of the golden file, each case's `intent` (which rule
  * must appear with which severity, or must not appear; the verdict) is asserted, so regeneration
@@ -33,6 +33,7 @@ interface GoldenInput {
   intent: Intent[];
   parcels: FeatureCollection;
   layers: ReferenceLayer[];
+  demCoverage?: Polygon;
 }
 
 const caseDirs: string[] = existsSync(ROOT)
@@ -47,7 +48,7 @@ const caseDirs: string[] = existsSync(ROOT)
   : [];
 
 function run(input: GoldenInput): CheckReport {
-  const index = buildReferenceIndex(input.layers);
+  const index = buildReferenceIndex({ layers: input.layers, demCoverage: input.demCoverage ?? null });
   return checkParcels(index, input.parcels.features as Feature<Polygon | MultiPolygon>[], getProfile(input.profile), { checkedAt: CHECKED_AT, includeGeometry: input.options?.includeGeometry === true });
 }
 

@@ -3,7 +3,7 @@ import { basename, dirname, join } from 'node:path';
 import { zipSync } from 'fflate';
 import { VERDICT_LABEL_ZH, type Verdict } from '../../../shared/model/check';
 import { UserInputError } from '../../../shared/model/errors';
-import { GEOMETRY_FAILED_RULE } from '../../../shared/rules/catalogue';
+import { COVERAGE_ADMIN_RULE, COVERAGE_LAYER_MISSING_RULE, GEOMETRY_FAILED_RULE } from '../../../shared/rules/catalogue';
 import { RULE_IDS } from '../../../shared/rules/profile';
 import { ProjectStore } from '../../services/project-store';
 import { requireOutPath, writeFileAtomically } from '../../services/reports/output';
@@ -32,7 +32,7 @@ function parseVerdict(value: unknown): Verdict | undefined {
 
 function parseRule(value: unknown): string | undefined {
   if (value === undefined) return undefined;
-  const known: string[] = [...RULE_IDS, GEOMETRY_FAILED_RULE];
+  const known: string[] = [...RULE_IDS, GEOMETRY_FAILED_RULE, COVERAGE_LAYER_MISSING_RULE, COVERAGE_ADMIN_RULE];
   if (typeof value !== 'string' || !known.includes(value)) {
     throw new UserInputError('cli.rule', `规则编号“${String(value)}”无效，可用：${known.join('、')}。`, `Unknown --rule "${String(value)}".`);
   }

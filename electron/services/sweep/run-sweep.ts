@@ -8,7 +8,7 @@
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import type { SweepSummary } from '../../../shared/api/contract';
 import type { CheckReport, ParcelResult } from '../../../shared/model/check';
-import type { ReferenceLayer } from '../../../shared/rules/engine';
+import type { ReferenceInput } from '../../../shared/rules/engine';
 import type { Profile } from '../../../shared/rules/profile';
 import { BatchCancelled, streamBatchCheck, type ParcelSource } from '../batch-check';
 import { toGeoJsonFeature, type ProjectStore } from '../project-store';
@@ -74,7 +74,7 @@ export function layerParcelSource(store: ProjectStore, table: string): ParcelSou
   };
 }
 
-export async function runSweep(store: ProjectStore, layers: ReferenceLayer[], profile: Profile, options: SweepOptions): Promise<SweepOutcome> {
+export async function runSweep(store: ProjectStore, layers: ReferenceInput, profile: Profile, options: SweepOptions): Promise<SweepOutcome> {
   const started = Date.now();
   const checkedAtDate = options.checkedAt ?? new Date();
   const checkedAt = checkedAtDate.toISOString().replace(/\.\d{3}Z$/, 'Z');

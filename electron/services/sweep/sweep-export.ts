@@ -11,7 +11,7 @@ import type ExcelJSModule from 'exceljs';
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import { VERDICT_LABEL_ZH, type ParcelResult, type Verdict } from '../../../shared/model/check';
 import { UserInputError } from '../../../shared/model/errors';
-import { GEOMETRY_FAILED_RULE, RULES } from '../../../shared/rules/catalogue';
+import { COVERAGE_ADMIN_RULE, COVERAGE_LAYER_MISSING_RULE, GEOMETRY_FAILED_RULE, RULES } from '../../../shared/rules/catalogue';
 import { ProjectStore } from '../project-store';
 import { createFileAtomically } from '../reports/output';
 import { PolygonShapefileWriter, type DbfField } from '../reports/shapefile-writer';
@@ -20,7 +20,12 @@ import { SweepResults, type StoredSweepParcel, type SweepFilter } from '../store
 export type SweepExportFormat = 'xlsx' | 'gpkg' | 'shapefile';
 export const SWEEP_EXPORT_FORMATS: readonly SweepExportFormat[] = ['xlsx', 'gpkg', 'shapefile'];
 
-const RULE_TITLES = new Map<string, string>([...RULES.map((r) => [r.id as string, r.titleZh] as const), [GEOMETRY_FAILED_RULE, '几何无法计算']]);
+const RULE_TITLES = new Map<string, string>([
+  ...RULES.map((r) => [r.id as string, r.titleZh] as const),
+  [GEOMETRY_FAILED_RULE, '几何无法计算'],
+  [COVERAGE_LAYER_MISSING_RULE, '图层未导入，相关规则未核查'],
+  [COVERAGE_ADMIN_RULE, '地块超出本项目行政区范围'],
+]);
 
 /** The zh title of a rule (its id when the catalogue does not know it). */
 export function ruleTitleZh(ruleId: string): string {

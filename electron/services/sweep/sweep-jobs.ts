@@ -3,7 +3,7 @@
  * by cancelSweep. The results stream into the project (run-sweep.ts); the job holds only counts.
  */
 import type { SweepJob } from '../../../shared/api/contract';
-import type { ReferenceLayer } from '../../../shared/rules/engine';
+import type { ReferenceInput } from '../../../shared/rules/engine';
 import type { Profile } from '../../../shared/rules/profile';
 import type { ProjectStore } from '../project-store';
 import { BatchCancelled, parcelLayersOf, runSweep } from './run-sweep';
@@ -18,7 +18,7 @@ export class SweepJobs {
 
   constructor(
     private readonly store: ProjectStore,
-    private readonly referenceLayers: () => ReferenceLayer[],
+    private readonly referenceLayers: () => ReferenceInput,
     private readonly options: { workers?: number; chunkSize?: number } = {},
   ) {}
 

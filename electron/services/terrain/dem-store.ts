@@ -232,6 +232,8 @@ export class DemWriter {
       nodataCells: this.nodata,
     };
     this.db.prepare('INSERT INTO landgate_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run('dem', JSON.stringify(info));
+    // The DEM's footprint is part of what checks read: an index built before must not be reused.
+    this.store.db.bumpDataVersion();
     this.db.exec('COMMIT');
     this.open = false;
     this.store.close();

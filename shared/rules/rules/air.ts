@@ -21,6 +21,7 @@ function builtUpLevelFact(feature: IndexedFeature, level: 'city' | 'county'): Fa
 export const stationCatering: RuleDefinition = {
   id: 'air.station-catering',
   titleZh: '空气站点周边禁止新建餐饮项目',
+  reads: ['monitoring-station'],
   basis: '孝政办发〔2024〕2号 空气 26',
   evaluate(ctx) {
     const bufferM = ctx.params.stationBufferM;
@@ -39,6 +40,7 @@ export const stationCatering: RuleDefinition = {
 export const stationBuffer: RuleDefinition = {
   id: 'air.station-buffer',
   titleZh: '空气站点周边施工扬尘管控',
+  reads: ['monitoring-station'],
   basis: '孝政办发〔2024〕2号 空气 26 (站点周边500米)；夏政办发〔2024〕19号 空气 (十八)',
   evaluate(ctx) {
     const bufferM = ctx.params.stationBufferM;
@@ -62,6 +64,7 @@ export const stationBuffer: RuleDefinition = {
 export const urbanNoAirProjects: RuleDefinition = {
   id: 'air.urban-no-air-projects',
   titleZh: '市区建成区周边禁止新建涉气项目',
+  reads: ['built-up-area'],
   basis: '城政办发〔2023〕20号 空气 1',
   evaluate(ctx) {
     const bufferM = ctx.params.urbanAirBufferM;
@@ -79,6 +82,7 @@ export const urbanNoAirProjects: RuleDefinition = {
 export const countyAirInspection: RuleDefinition = {
   id: 'air.county-air-inspection',
   titleZh: '县城建成区周边涉气项目严格审查',
+  reads: ['built-up-area'],
   basis: '沁政办发〔2021〕19号 空气 1',
   evaluate(ctx) {
     const bufferM = ctx.params.countyAirBufferM;

@@ -109,6 +109,13 @@ export interface RuleContext {
   overlaps(kind: ReferenceLayerKind): OverlapHit[];
   /** Features of `kind` within `distanceM` (≤, inclusive; overlapping ones at 0 m), in id order. */
   within(kind: ReferenceLayerKind, distanceM: number): DistanceHit[];
+  /** True when the project has a layer of `kind` (even an empty one). */
+  hasLayer(kind: ReferenceLayerKind): boolean;
+  /**
+   * Whether the project's DEM covers the whole parcel (the part outside ≤ minOverlapM2): false
+   * when the project has no DEM or the parcel reaches beyond it.
+   */
+  withinDem(): boolean;
 }
 
 export interface Draft {
@@ -124,6 +131,12 @@ export interface RuleDefinition {
   id: RuleId;
   /** Short zh-CN title for lists and reports. */
   titleZh: string;
+  /**
+   * Reference layer kinds the rule reads. The engine holds the rule to it (reading another kind is
+   * an error) and reports a kind the project lacks as not checked, so a missing layer is never a
+   * silent pass.
+   */
+  reads: readonly ReferenceLayerKind[];
   /** Legal basis string from rules.md §3. */
   basis: string;
   evaluate(ctx: RuleContext): Draft[];

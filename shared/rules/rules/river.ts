@@ -7,6 +7,7 @@ const farmland = (c: UseClass) => c.farmland;
 export const agriChemicalLimit: RuleDefinition = {
   id: 'river.agri-chemical-limit',
   titleZh: '河流沿岸耕地控制化肥农药使用',
+  reads: ['river'],
   basis: '夏政办发〔2024〕19号 水 10',
   evaluate(ctx) {
     const drafts: Draft[] = [];
@@ -32,6 +33,7 @@ export const agriChemicalLimit: RuleDefinition = {
 export const greenBuffer: RuleDefinition = {
   id: 'river.green-buffer',
   titleZh: '河道两侧生态缓冲带',
+  reads: ['river'],
   basis: '沁政办发〔2021〕19号 水 (三)2',
   evaluate(ctx) {
     const { main, tributary } = ctx.params.riverGreenBufferM;

@@ -46,6 +46,7 @@ function ambiguityNote(ctx: RuleContext): string {
 export const listedSensitive: RuleDefinition = {
   id: 'soil.listed-sensitive',
   titleZh: '名录地块不得用作一住两公',
+  reads: ['contaminated-parcel'],
   basis: '土壤污染防治法 第六十一条第二款；乡政办发〔2023〕46号 土壤 7；城政办发〔2023〕20号 土壤 7',
   evaluate(ctx) {
     return ctx.overlaps('contaminated-parcel').flatMap((hit) =>
@@ -77,6 +78,7 @@ const actionZh = (ctx: RuleContext) => (ctx.parcel.action ? ACTION_ZH[ctx.parcel
 export const listedTransaction: RuleDefinition = {
   id: 'soil.listed-transaction',
   titleZh: '名录地块严禁办理收回、收购、供应、改变用途',
+  reads: ['contaminated-parcel'],
   basis: '乡政办发〔2023〕46号 土壤 7',
   evaluate(ctx) {
     const action = actionZh(ctx);
@@ -147,6 +149,7 @@ const SURVEY_ZH: Record<string, string> = { none: '未开展', 'in-progress': '�
 export const surveyRequired: RuleDefinition = {
   id: 'soil.survey-required',
   titleZh: '须先开展土壤污染状况调查',
+  reads: [],
   basis:
     '土壤污染防治法 第五十九条第二款；乡政办发〔2023〕46号 土壤 6；夏政办发〔2024〕19号 净土 (三)；城政办发〔2023〕20号 土壤 6；沁政办发〔2021〕19号 土壤 6',
   evaluate(ctx) {
@@ -168,6 +171,7 @@ export const surveyRequired: RuleDefinition = {
 export const unremediatedConstruction: RuleDefinition = {
   id: 'soil.unremediated-construction',
   titleZh: '未达修复目标禁止开工建设',
+  reads: ['contaminated-parcel'],
   basis: '土壤污染防治法 第六十六条第三款；乡政办发〔2023〕46号 土壤 7；城政办发〔2023〕20号 土壤 7',
   evaluate(ctx) {
     const construct = actionIn(ctx, ['construct']);
@@ -203,6 +207,7 @@ const HEAVY_INDUSTRY = /农药|焦化|化工|pesticide|coking|chemical/i;
 export const heavyIndustrySensitive: RuleDefinition = {
   id: 'soil.heavy-industry-sensitive',
   titleZh: '重度污染农药、焦化、化工地块不得规划住宅、学校',
+  reads: ['contaminated-parcel'],
   basis: '乡政办发〔2023〕46号 土壤 7；城政办发〔2023〕20号 土壤 7',
   evaluate(ctx) {
     return ctx.overlaps('contaminated-parcel').flatMap((hit) => {
@@ -236,6 +241,7 @@ const SUSPECT_ACTIONS = ['acquire', 'recover', 'supply'] as const;
 export const suspectQuery: RuleDefinition = {
   id: 'soil.suspect-query',
   titleZh: '收储、收回、供应前查询污染地块信息系统',
+  reads: ['suspect-parcel', 'contaminated-parcel'],
   basis: '沁政办发〔2021〕19号 土壤 9',
   evaluate(ctx) {
     const hits = [
@@ -257,6 +263,7 @@ export const suspectQuery: RuleDefinition = {
 export const adjacentSequencing: RuleDefinition = {
   id: 'soil.adjacent-sequencing',
   titleZh: '邻近名录地块合理安排开发时序',
+  reads: ['contaminated-parcel'],
   basis: '乡政办发〔2023〕46号 土壤 8；城政办发〔2023〕20号 土壤 8',
   evaluate(ctx) {
     return ctx
@@ -278,6 +285,7 @@ const KEY_UNIT_ACTIONS = ['change-use', 'recover', 'transfer'] as const;
 export const keyUnitTransfer: RuleDefinition = {
   id: 'soil.key-unit-transfer',
   titleZh: '重点监管单位用地变更、收回、转让前须调查',
+  reads: ['key-supervised-unit'],
   basis: '土壤污染防治法 第六十七条；乡政办发〔2023〕46号 土壤 6；沁政办发〔2021〕19号 土壤 12',
   evaluate(ctx) {
     const action = actionZh(ctx);
@@ -295,6 +303,7 @@ export const keyUnitTransfer: RuleDefinition = {
 export const toxicToFarmland: RuleDefinition = {
   id: 'soil.toxic-to-farmland',
   titleZh: '涉有毒有害物质用地不得复垦为耕地',
+  reads: ['contaminated-parcel', 'key-supervised-unit'],
   basis: '乡政办发〔2023〕46号 土壤 5；孝政办发〔2024〕2号 土壤 13',
   evaluate(ctx) {
     const reclaimToFarmland = all(actionIn(ctx, ['reclaim']), plannedIs(ctx, farmland));
@@ -316,6 +325,7 @@ export const toxicToFarmland: RuleDefinition = {
 export const farmlandPollutingProject: RuleDefinition = {
   id: 'farmland.polluting-project',
   titleZh: '永久基本农田内禁止新建可能造成土壤污染的项目',
+  reads: ['basic-farmland'],
   basis: '乡政办发〔2023〕46号 土壤 3；孝政办发〔2024〕2号 土壤 12；沁政办发〔2021〕19号 土壤 3；城政办发〔2023〕20号 土壤 3',
   evaluate(ctx) {
     return ctx.overlaps('basic-farmland').flatMap((hit) =>
@@ -332,6 +342,7 @@ export const farmlandPollutingProject: RuleDefinition = {
 export const ambiguousCode: RuleDefinition = {
   id: 'use.ambiguous-code',
   titleZh: '用地代码存在歧义须人工确认',
+  reads: [],
   basis: '—',
   evaluate(ctx) {
     const planned = ctx.parcel.planned;

@@ -21,6 +21,7 @@ function zonesOfLevel(ctx: RuleContext, level: '1' | '2' | 'quasi'): OverlapHit[
 export const zone1: RuleDefinition = {
   id: 'water.zone1',
   titleZh: '一级保护区内禁止建设与供水设施和保护水源无关的项目',
+  reads: ['water-source-zone'],
   basis: '水污染防治法 第六十五条；水污染防治法 第六十四条',
   evaluate(ctx) {
     const drafts: Draft[] = [];
@@ -62,6 +63,7 @@ export const zone1: RuleDefinition = {
 export const zone2: RuleDefinition = {
   id: 'water.zone2',
   titleZh: '二级保护区内禁止建设排放污染物的项目',
+  reads: ['water-source-zone'],
   basis: '水污染防治法 第六十六条；水污染防治法 第六十四条',
   evaluate(ctx) {
     return zonesOfLevel(ctx, '2').flatMap((hit): Draft[] => {
@@ -86,6 +88,7 @@ export const zone2: RuleDefinition = {
 export const quasi: RuleDefinition = {
   id: 'water.quasi',
   titleZh: '准保护区内禁止建设严重污染水体的项目',
+  reads: ['water-source-zone'],
   basis: '水污染防治法 第六十七条；水污染防治法 第六十四条',
   evaluate(ctx) {
     return zonesOfLevel(ctx, 'quasi').flatMap((hit): Draft[] => {
