@@ -37,18 +37,20 @@ export function FindingsPanel({ parcel, check, profile, layers, selectedFinding,
           </button>
         )}
       </header>
-      {parcel && editing === parcelKey && (
-        <ParcelAttributesForm
-          key={parcelKey}
-          table={parcel.table}
-          parcelId={parcel.id}
-          profileId={profile?.id ?? null}
-          checkKey={profile ? checkKey({ table: parcel.table, id: parcel.id }, profile.id) : null}
-          dispatch={dispatch}
-          onClose={() => setEditing(null)}
-        />
-      )}
-      <div className="findings-body">{body()}</div>
+      <div className="findings-body">
+        {parcel && editing === parcelKey && (
+          <ParcelAttributesForm
+            key={parcelKey}
+            table={parcel.table}
+            parcelId={parcel.id}
+            profileId={profile?.id ?? null}
+            checkKey={profile ? checkKey({ table: parcel.table, id: parcel.id }, profile.id) : null}
+            dispatch={dispatch}
+            onClose={() => setEditing(null)}
+          />
+        )}
+        {body()}
+      </div>
     </section>
   );
 
