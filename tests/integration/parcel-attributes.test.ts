@@ -201,6 +201,53 @@ describe('setParcelAttributes (API)', () => {
   });
 });
 
+describe('updateFeatureAttributes (store)', () => {
+  it('retypes an all-empty text column for a list and a yes/no, adds missing columns, refreshes last_change, leaves the data version', async () => {
+    const square = { type: 'Polygon' as const, coordinates: [[[111.40, 35.20], [111.401, 35.20], [111.401, 35.201], [111.40, 35.201], [111.40, 35.20]]] };
+    const store = ProjectStore.open(path);
+    try {
+      // a file whose 项目类型 / 有毒有害 columns were all blank: typed text by the import
+      store.writeLayer({ table: 'blank_types', kind: 'parcel', sourceFile: null, originalCrs: 'EPSG:4490', features: [
+        { type: 'Feature', id: 'B-1', properties: { id: 'B-1', projectType: null, toxicHistory: null }, geometry: square },
+        { type: 'Feature', id: 'B-2', properties: { id: 'B-2', projectType: null, toxicHistory: null }, geometry: square },
+      ] });
+    } finally {
+      store.close();
+    }
+    const lastChange = () => {
+      const db = new Database(path, { readonly: true });
+      try {
+        return (db.prepare("SELECT last_change FROM gpkg_contents WHERE table_name = 'blank_types'").get() as { last_change: string }).last_change;
+      } finally {
+        db.close();
+      }
+    };
+    const before = lastChange();
+    const versionBefore = (() => {
+      const s = ProjectStore.open(path, { readonly: true });
+      try {
+        return s.db.dataVersion();
+      } finally {
+        s.close();
+      }
+    })();
+    await withApi((api) => api.setParcelAttributes({ table: 'blank_types', parcelId: 'B-1', changes: { projectType: 'none', toxicHistory: 'no', riskAssessment: 'acceptable' }, profile: 'xiaxian' }));
+    expect(storedProps('blank_types', 'B-1')).toMatchObject({ projectType: [], toxicHistory: false, riskAssessment: 'acceptable' });
+    expect('projectType' in storedProps('blank_types', 'B-2')).toBe(false);
+    expect(lastChange() > before).toBe(true);
+    const after = ProjectStore.open(path, { readonly: true });
+    try {
+      expect(after.db.dataVersion()).toBe(versionBefore);
+      const columns = after.layers.columns('blank_types');
+      expect(columns.find((c) => c.key === 'projectType')?.type).toBe('json');
+      expect(columns.find((c) => c.key === 'toxicHistory')?.type).toBe('boolean');
+      expect(columns.find((c) => c.key === 'riskAssessment')?.type).toBe('text');
+    } finally {
+      after.close();
+    }
+  });
+});
+
 describe('landgate parcel', () => {
   it('show prints each attribute with its Chinese label, the scheme and the latest verdict; --format json', () => {
     const text = landgate(['parcel', 'show', path, 'parcels', 'XX-2026-010']);
