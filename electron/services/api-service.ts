@@ -14,6 +14,7 @@ import { TerrainService, type TileResponse } from './terrain/tiles';
 import { buildBandsLayer, DEFAULT_LEVELS, parseLevels, uniqueBandTable } from './terrain/bands-service';
 import { ImportStaging } from './importers/staging';
 import { saveParcel } from './parcel-edit';
+import { getParcelAttributes, setParcelAttributes } from './parcel-attributes';
 import { CheckService } from './check/check-service';
 import { readReferenceLayers } from './check/reference-data';
 import { createFeatureApi } from './map/feature-api';
@@ -49,13 +50,14 @@ export function createApiService(projectPath: string): ApiService {
   let sweepJobs: SweepJobs | null = null;
   const sweeps = () => (sweepJobs ??= new SweepJobs(store, () => readReferenceLayers(store)));
 
+  const parcelQuery = createParcelQueryApi(store);
   const service: ApiService = {
     ...createReviewApi(store, imports), // the package import reads its file from the staged uploads
     async getProject() {
       return store.info();
     },
     ...createFeatureApi(store),
-    ...createParcelQueryApi(store),
+    ...parcelQuery,
     async listProfiles() {
       return listAllProfiles(store).map(({ profile: p, source }) => ({ id: p.id, name: p.name, version: p.version, description: p.description, source, ...(p.basedOn ? { basedOn: p.basedOn } : {}) }));
     },
@@ -115,6 +117,17 @@ export function createApiService(projectPath: string): ApiService {
     async saveParcel(request) {
       // Parcels are not reference layers: the cached reference index stays valid.
       return saveParcel(store, request);
+    },
+    async getParcelAttributes(request) {
+      return getParcelAttributes(store, request);
+    },
+    async setParcelAttributes(request) {
+      const profile = resolveProfile(request?.profile, store); // an unknown profile is refused before anything is written
+      const { parcel, changed } = setParcelAttributes(store, request);
+      // Parcels are not reference layers: the index stays valid, and the re-check is recorded as a click's is.
+      const report = await checks.checkParcel(parcel.table, parcel.id, profile);
+      const summary = await parcelQuery.getParcel({ table: parcel.table, id: parcel.id });
+      return { parcel: summary, report, changed };
     },
     async tile(pathname) {
       return vectorTiles().handle(pathname) ?? terrain().handle(pathname);

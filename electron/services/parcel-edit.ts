@@ -12,7 +12,7 @@ import { bboxOf, geodesicAreaM2 } from '../../shared/geo/geodesy';
 import { validateGeometry } from '../../shared/geo/validate';
 import { normalizeProperties } from '../../shared/model/attributes';
 import { UserInputError } from '../../shared/model/errors';
-import { STATUS_LABEL_ZH } from '../../shared/review/model';
+import { STATUS_LABEL_ZH, type Decision } from '../../shared/review/model';
 import { toGeoJsonFeature, type ProjectStore } from './project-store';
 import { ReviewStore } from './review/review-store';
 
@@ -75,6 +75,16 @@ function summaryOf(table: string, feature: Feature): ParcelSummary {
   };
 }
 
+/**
+ * The parcel's latest signed decision when it still stands (anything but 退回补正): a decision
+ * rests on the parcel as it was reviewed, so neither its boundary nor its attributes may change
+ * under it. null when the parcel may be edited.
+ */
+export function standingDecision(store: ProjectStore, table: string, parcelId: string): Decision | null {
+  const decision = new ReviewStore(store).latestDecision(table, parcelId);
+  return decision && decision.decision !== 'returned' ? decision : null;
+}
+
 export function saveParcel(store: ProjectStore, request: SaveParcelRequest): SaveParcelResponse {
   const editing = request.parcelId !== undefined && request.parcelId !== null && String(request.parcelId) !== '';
   const where = editing ? `地块“${request.parcelId}”的新边界` : '绘制的地块';
@@ -97,13 +107,13 @@ function reshape(store: ProjectStore, request: SaveParcelRequest, geometry: Poly
   if (layer.kind !== 'parcel') {
     throw refuse('parcel-edit.not-parcel-layer', `图层“${table}”不是报件地块图层（类型为 ${layer.kind}），不能在此修改地块边界。`, `Layer "${table}" is not a parcel layer.`);
   }
-  const review = new ReviewStore(store);
-  const decision = review.latestDecision(table, parcelId);
-  if (decision && decision.decision !== 'returned') {
+  const decision = new ReviewStore(store).latestDecision(table, parcelId);
+  const standing = standingDecision(store, table, parcelId);
+  if (standing) {
     throw refuse(
       'parcel-edit.decided',
-      `地块“${parcelId}”已签发审查决定“${STATUS_LABEL_ZH[decision.decision]}”（第 ${decision.revision} 版，${decision.signature.name}，${decision.signature.date}），该决定以现有边界为依据，不能修改边界。如需改界，应先将决定修订为“退回补正”。`,
-      `Parcel "${parcelId}" has a signed decision (${decision.decision}, revision ${decision.revision}) based on its boundary; it cannot be reshaped unless returned for correction.`,
+      `地块“${parcelId}”已签发审查决定“${STATUS_LABEL_ZH[standing.decision]}”（第 ${standing.revision} 版，${standing.signature.name}，${standing.signature.date}），该决定以现有边界为依据，不能修改边界。如需改界，应先将决定修订为“退回补正”。`,
+      `Parcel "${parcelId}" has a signed decision (${standing.decision}, revision ${standing.revision}) based on its boundary; it cannot be reshaped unless returned for correction.`,
     );
   }
   return store.transaction(() => {

@@ -120,6 +120,10 @@ export class ProjectStore {
   insertFeature(table: string, feature: Feature): number {
     return this.layers.insertFeature(table, feature);
   }
+  /** Sets attributes of one feature (LayerRepository.updateFeatureAttributes); returns the values before. */
+  updateFeatureAttributes(table: string, fid: number, changes: Record<string, unknown>): Record<string, unknown> {
+    return this.layers.updateFeatureAttributes(table, fid, changes);
+  }
   replaceFeatureGeometry(table: string, fid: number, geometry: Geometry): void {
     this.layers.replaceFeatureGeometry(table, fid, geometry);
   }

@@ -163,6 +163,20 @@ export const en: Record<MessageKey, string> = {
   'unit.mu': 'mu',
   'unit.m': 'm',
 
+  'parcelAttrs.edit': 'Edit attributes',
+  'parcelAttrs.title': 'Edit parcel attributes',
+  'parcelAttrs.loading': 'Reading the parcel attributes…',
+  'parcelAttrs.unknown': '(not given)',
+  'parcelAttrs.usePlaceholder': '2023 land-use code, e.g. 0701',
+  'parcelAttrs.noneOfThese': 'None of these types',
+  'parcelAttrs.typesUnknown': 'Nothing ticked: the project type is unknown and the check will ask for it.',
+  'parcelAttrs.locked': 'A signed decision stands; the attributes are read-only.',
+  'parcelAttrs.noProfile': 'No profile selected: saving needs one to re-check the parcel.',
+  'parcelAttrs.save': 'Save and re-check',
+  'parcelAttrs.saving': 'Saving…',
+  'parcelAttrs.cancel': 'Cancel',
+  'parcelAttrs.close': 'Close',
+
   'bool.true': 'yes',
   'bool.false': 'no',
 };

@@ -161,6 +161,20 @@ export const zhCN = {
   'unit.mu': '亩',
   'unit.m': 'm',
 
+  'parcelAttrs.edit': '编辑属性',
+  'parcelAttrs.title': '编辑地块属性',
+  'parcelAttrs.loading': '正在读取地块属性…',
+  'parcelAttrs.unknown': '（未填写）',
+  'parcelAttrs.usePlaceholder': '用地用海 2023 代码，如 0701',
+  'parcelAttrs.noneOfThese': '不涉及以下类型',
+  'parcelAttrs.typesUnknown': '未勾选任何项：项目类型按“未知”处理，审查会要求补充。',
+  'parcelAttrs.locked': '已签发审查决定，属性只读。',
+  'parcelAttrs.noProfile': '未选择审查配置，不能保存（保存后须立即重新审查）。',
+  'parcelAttrs.save': '保存并重新审查',
+  'parcelAttrs.saving': '正在保存…',
+  'parcelAttrs.cancel': '取消',
+  'parcelAttrs.close': '关闭',
+
   'bool.true': '是',
   'bool.false': '否',
 } as const;

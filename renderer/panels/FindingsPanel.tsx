@@ -3,15 +3,16 @@
  * force, and the findings grouped by severity with their figures and legal basis. Clicking a
  * finding draws its overlap polygon or distance line on the map.
  */
-import type { Dispatch } from 'react';
+import { useState, type Dispatch } from 'react';
 import type { ParcelSummary, ProfileSummary } from '../../shared/api/contract';
 import { SEVERITY_ORDER, type Finding, type ParcelResult } from '../../shared/model/check';
 import type { LayerInfo } from '../../shared/model/layers';
 import { areaParts, formatDistance, formatPercent, formatTimestamp } from '../app/format';
-import type { AppAction, CheckState } from '../app/state';
+import { checkKey, type AppAction, type CheckState } from '../app/state';
 import { t } from '../i18n';
 import { kindLabel, severityLabel, verdictLabel } from '../i18n/labels';
 import { ElevationEvidence } from './ElevationEvidence';
+import { ParcelAttributesForm } from './ParcelAttributesForm';
 
 export interface FindingsPanelProps {
   parcel: ParcelSummary | null;
@@ -23,13 +24,33 @@ export interface FindingsPanelProps {
 }
 
 export function FindingsPanel({ parcel, check, profile, layers, selectedFinding, dispatch }: FindingsPanelProps) {
+  const [editing, setEditing] = useState<string | null>(null);
+  const parcelKey = parcel ? `${parcel.table}\u0000${parcel.id}` : null;
   return (
     <section className="panel findings-panel" aria-label={t('check.title')}>
       <header className="panel-header">
         <h2>{t('check.title')}</h2>
         {profile && <span className="profile-chip" title={profile.description ?? profile.id}>{t('profile.inForce', { name: profile.name })}</span>}
+        {parcel && (
+          <button type="button" className="link-button" data-testid="attrs-edit" aria-expanded={editing === parcelKey} onClick={() => setEditing(editing === parcelKey ? null : parcelKey)}>
+            {t('parcelAttrs.edit')}
+          </button>
+        )}
       </header>
-      <div className="findings-body">{body()}</div>
+      <div className="findings-body">
+        {parcel && editing === parcelKey && (
+          <ParcelAttributesForm
+            key={parcelKey}
+            table={parcel.table}
+            parcelId={parcel.id}
+            profileId={profile?.id ?? null}
+            checkKey={profile ? checkKey({ table: parcel.table, id: parcel.id }, profile.id) : null}
+            dispatch={dispatch}
+            onClose={() => setEditing(null)}
+          />
+        )}
+        {body()}
+      </div>
     </section>
   );
 

@@ -11,6 +11,7 @@ import type { Profile } from '../rules/profile';
 import type { BasemapSummary, TerrainInfo } from '../terrain/types';
 import type { AuditView, Decision, DecisionInput, ExportedFile, NewSubmission, PackageProvenance, ParcelReview, Submission } from '../review/model';
 import type { BBox, ProjectInfo } from '../model/layers';
+import type { EditableParcelKey, ParcelAttributeChanges, ParcelAttributeField } from '../model/parcel-attributes';
 import type {
   DemPreview,
   ImportJobStatus,
@@ -179,6 +180,53 @@ export interface SaveParcelResponse {
   repairs: string[];
 }
 
+/** One editable attribute of a parcel as the form shows it. */
+export interface ParcelAttributeView extends ParcelAttributeField {
+  /** Stored canonical value (undefined = unknown; [] for projectType = known: none of the types). */
+  value?: string | string[] | boolean;
+  /** The value in Chinese (option label, 是/否, the scheme of a land-use code, 不涉及以下类型, 未填写). */
+  valueZh: string;
+  /** Land-use fields: the scheme the code is read under, and whether it was assumed. */
+  scheme?: string;
+  schemeLabelZh?: string;
+  schemeAssumed?: boolean;
+}
+
+export interface ParcelAttributesResponse {
+  parcel: ParcelSummary;
+  attributes: ParcelAttributeView[];
+  /** The parcel's declared 用地分类标准, when it has one. */
+  useScheme?: string;
+  /** False while a signed decision other than 退回补正 stands. */
+  editable: boolean;
+  /** Why not editable (zh). */
+  lockedReasonZh?: string;
+}
+
+export interface SetParcelAttributesRequest {
+  table: string;
+  parcelId: string;
+  /** Values as rules.md §1.2 (Chinese labels accepted); null or '' clears a field (unknown). */
+  changes: ParcelAttributeChanges;
+  /** Profile the parcel is re-checked with at once. */
+  profile: string;
+}
+
+export interface ParcelAttributeChange {
+  key: EditableParcelKey;
+  labelZh: string;
+  old: unknown;
+  new: unknown;
+}
+
+export interface SetParcelAttributesResponse {
+  parcel: ParcelSummary;
+  /** The re-check after the change (recorded like any check). */
+  report: CheckReport;
+  /** What actually changed (fields given with their stored value are not listed). */
+  changed: ParcelAttributeChange[];
+}
+
 /** Issue 6: which parcels an exchange export covers: every parcel, or these (table + id). */
 export type ParcelSelection = 'all' | { table: string; id: string }[];
 
@@ -255,13 +303,17 @@ export interface LandGateApi {
   importReviewPackage(request: { uploadId: string }): Promise<PackageImportResult>;
   /** Issue 6: findings of the chosen parcels as GeoJSON, or a zipped GBK Shapefile with .cpg (recorded as an export). */
   exportFindings(request: { parcels: ParcelSelection; format: 'geojson' | 'shapefile' }): Promise<ExportedFile>;
+  /** The editable attributes of one parcel with Chinese labels and allowed values (the 编辑属性 form). */
+  getParcelAttributes(request: { table: string; parcelId: string }): Promise<ParcelAttributesResponse>;
+  /** Sets attributes (one audited transaction, refused under a standing signed decision) and re-checks the parcel. */
+  setParcelAttributes(request: SetParcelAttributesRequest): Promise<SetParcelAttributesResponse>;
 }
 
 export type ApiMethod = keyof LandGateApi;
 export type ApiRequest<M extends ApiMethod> = Parameters<LandGateApi[M]> extends [infer R] ? R : undefined;
 export type ApiResponse<M extends ApiMethod> = Awaited<ReturnType<LandGateApi[M]>>;
 
-export const API_METHODS = ['getProject', 'getFeatures', 'queryParcels', 'getParcel', 'listProfiles', 'getProfile', 'saveProfile', 'startSweep', 'getSweepJob', 'cancelSweep', 'listSweeps', 'querySweepResults', 'exportSweepResults', 'checkParcel', 'stageImportFiles', 'previewImport', 'startImport', 'getImportJob', 'cancelImport', 'discardImport', 'listSubmissions', 'createSubmission', 'getParcelReview', 'signDecision', 'getAuditTrail', 'exportReviewPdf', 'exportMonthlySummary', 'saveParcel', 'exportReviewPackage', 'importReviewPackage', 'exportFindings', 'getTerrainInfo', 'getTerrainContours', 'listBasemaps', 'buildElevationBands'] as const satisfies readonly ApiMethod[];
+export const API_METHODS = ['getProject', 'getFeatures', 'queryParcels', 'getParcel', 'listProfiles', 'getProfile', 'saveProfile', 'startSweep', 'getSweepJob', 'cancelSweep', 'listSweeps', 'querySweepResults', 'exportSweepResults', 'checkParcel', 'stageImportFiles', 'previewImport', 'startImport', 'getImportJob', 'cancelImport', 'discardImport', 'listSubmissions', 'createSubmission', 'getParcelReview', 'signDecision', 'getAuditTrail', 'exportReviewPdf', 'exportMonthlySummary', 'saveParcel', 'getParcelAttributes', 'setParcelAttributes', 'exportReviewPackage', 'importReviewPackage', 'exportFindings', 'getTerrainInfo', 'getTerrainContours', 'listBasemaps', 'buildElevationBands'] as const satisfies readonly ApiMethod[];
 
 // Compile-time proof that API_METHODS lists every method of LandGateApi.
 type Unlisted = Exclude<ApiMethod, (typeof API_METHODS)[number]>;

@@ -11,6 +11,7 @@ import { importCommand } from './import';
 import { initCommand } from './init';
 import { profileCommand } from './profile';
 import { packageCommand } from './package';
+import { parcelCommand } from './parcel';
 import { reportCommand } from './report';
 import { serveCommand } from './serve';
 import { transformCommand } from './transform';
@@ -35,4 +36,5 @@ export const COMMANDS: Record<string, CommandSpec> = {
   summary: summaryCommand,
   package: packageCommand,
   sweep: sweepCommand,
+  parcel: parcelCommand,
 };

@@ -519,6 +519,98 @@ export class LayerRepository {
     });
   }
 
+  /**
+   * Sets attributes of one feature (by fid); `null` clears one (unknown). Keys the layer lacks
+   * become columns as in insertFeature. A column typed from an import that cannot hold the new
+   * value (a text column left all-empty by the file, or text that a list now joins) is retyped
+   * when every stored value survives the change, because storing `[]` or `true` as text would
+   * turn a known answer into an unreadable one for the engine. Returns the values before.
+   */
+  updateFeatureAttributes(table: string, fid: number, changes: Record<string, unknown>): Record<string, unknown> {
+    return this.db.transaction(() => {
+      this.db.ensureWritable();
+      const row = this.layerRow(table);
+      if (!row) throw this.unknownLayer(table);
+      const columns = JSON.parse(row.columns) as ColumnSpec[];
+      const keys = Object.keys(changes).filter((key) => key !== '' && key !== 'fid' && key !== 'geom');
+      if (keys.includes('id')) throw new Error('updateFeatureAttributes: the id of a feature is not an attribute to edit');
+      const current = this.sql.prepare(`SELECT * FROM ${quoteId(table)} WHERE fid = ?`).get(fid) as Record<string, unknown> | undefined;
+      if (!current) throw new UserInputError('layer.unknown-feature', `图层“${table}”中没有要素 ${fid}。`, `Layer "${table}" has no feature ${fid}.`);
+      const before: Record<string, unknown> = {};
+      const used = new Set(['fid', 'geom', ...columns.map((c) => c.column.toLowerCase())]);
+      let columnsChanged = false;
+      for (const key of keys) {
+        const value = changes[key];
+        let spec = columns.find((c) => c.key === key);
+        if (!spec) {
+          let column = key;
+          let n = 2;
+          while (used.has(column.toLowerCase())) column = `${key}_${n++}`;
+          used.add(column.toLowerCase());
+          spec = { key, column, type: inferColumnType(key, [value]) };
+          this.sql.exec(`ALTER TABLE ${quoteId(table)} ADD COLUMN ${quoteId(column)} ${SQL_TYPE[spec.type]}`);
+          columns.push(spec);
+          columnsChanged = true;
+          before[key] = undefined;
+          continue;
+        }
+        before[key] = fromSqlValue(current[spec.column], spec.type);
+        if (value === null || value === undefined) continue;
+        const wanted = inferColumnType(key, [value]);
+        if (spec.type === 'text' && (wanted === 'json' || wanted === 'boolean') && typeof value !== 'string') {
+          this.retypeTextColumn(table, spec, wanted);
+          columnsChanged = true;
+        }
+      }
+      if (columnsChanged) this.sql.prepare('UPDATE landgate_layers SET columns = ? WHERE table_name = ?').run(JSON.stringify(columns), table);
+      if (keys.length > 0) {
+        const specs = keys.map((key) => columns.find((c) => c.key === key)!);
+        const values = specs.map((c) => toSqlValue(this.valueForColumn(changes[c.key], c, table), c.type));
+        this.sql.prepare(`UPDATE ${quoteId(table)} SET ${specs.map((c) => `${quoteId(c.column)} = ?`).join(', ')} WHERE fid = ?`).run(...values, fid);
+        this.touchLayer(table);
+        if (isReferenceKind(row.kind)) this.db.bumpDataVersion();
+      }
+      return before;
+    });
+  }
+
+  /** Text column → json or boolean, converting the stored values; refused when one does not convert. */
+  private retypeTextColumn(table: string, spec: ColumnSpec, type: 'json' | 'boolean'): void {
+    const rows = this.sql.prepare(`SELECT fid, ${quoteId(spec.column)} AS v FROM ${quoteId(table)} WHERE ${quoteId(spec.column)} IS NOT NULL`).all() as { fid: number; v: unknown }[];
+    const update = this.sql.prepare(`UPDATE ${quoteId(table)} SET ${quoteId(spec.column)} = ? WHERE fid = ?`);
+    for (const { fid, v } of rows) {
+      let converted: string | number | null;
+      if (type === 'json') converted = JSON.stringify(String(v));
+      else {
+        const text = String(v).trim().toLowerCase();
+        if (text === '') converted = null;
+        else if (['是', 'true', '1', 'yes'].includes(text)) converted = 1;
+        else if (['否', 'false', '0', 'no'].includes(text)) converted = 0;
+        else {
+          throw new UserInputError(
+            'layer.value-type',
+            `图层“${table}”的字段“${spec.key}”已存有非是/否的文字“${String(v)}”（要素 ${fid}），不能改存是/否值。`,
+            `Layer "${table}" field "${spec.key}" holds text "${String(v)}" (feature ${fid}); it cannot become a yes/no field.`,
+          );
+        }
+      }
+      update.run(converted, fid);
+    }
+    spec.type = type;
+  }
+
+  /**
+   * A new gpkg_contents.last_change after an attribute edit: the vector tiles key their cache on it,
+   * so two edits within one millisecond must still differ.
+   */
+  private touchLayer(table: string): void {
+    const previous = (this.sql.prepare('SELECT last_change FROM gpkg_contents WHERE table_name = ?').get(table) as { last_change?: string } | undefined)?.last_change;
+    let next = nowIso();
+    const previousMs = previous ? Date.parse(previous) : NaN;
+    if (Number.isFinite(previousMs) && Date.parse(next) <= previousMs) next = new Date(previousMs + 1).toISOString();
+    this.sql.prepare('UPDATE gpkg_contents SET last_change = ? WHERE table_name = ?').run(next, table);
+  }
+
   /** replaces the geometry of one feature (by fid); its attributes stay. */
   replaceFeatureGeometry(table: string, fid: number, geometry: Geometry): void {
     this.db.transaction(() => {
