@@ -5,36 +5,17 @@
  * projectType stored as [] and told apart from a missing one, and refusals (bad code, bad action,
  * decided parcel, bad CLI values) leaving the file byte-identical.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
-import { join } from 'node:path';
-import { createApiService, type ApiService } from '../../electron/services/api-service';
+import type { ApiService } from '../../electron/services/api-service';
 import { ProjectStore } from '../../electron/services/project-store';
 import { ReviewStore } from '../../electron/services/review/review-store';
 import type { CheckReport } from '../../shared/model/check';
+import { useDemoProject } from '../support/demo-project';
 import { landgate, sha256 } from '../support/cli';
 
-let dir: string;
-let path: string;
-
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'landgate-parcel-attrs-'));
-  path = join(dir, 'demo.gpkg');
-  const result = landgate(['demo', path]);
-  expect(result.status, result.stderr).toBe(0);
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function withApi<T>(fn: (api: ApiService) => Promise<T>): Promise<T> {
-  const api = createApiService(path);
-  try {
-    return await fn(api);
-  } finally {
-    api.close();
-  }
-}
+const demo = useDemoProject('landgate-parcel-attrs-');
+const withApi = demo.withApi;
 
 /**
  * The check worker of an earlier service may still hold the project when the test moves on, so
@@ -42,7 +23,7 @@ async function withApi<T>(fn: (api: ApiService) => Promise<T>): Promise<T> {
  * measured. Checkpointing the WAL first means such a late close has nothing left to write.
  */
 function settle(): void {
-  const db = new Database(path);
+  const db = new Database(demo.path);
   try {
     db.pragma('wal_checkpoint(TRUNCATE)');
   } finally {
@@ -52,7 +33,7 @@ function settle(): void {
 
 async function refusedUnchanged(fn: (api: ApiService) => Promise<unknown>): Promise<string> {
   settle();
-  const before = sha256(path);
+  const before = sha256(demo.path);
   let message = '(no error)';
   await withApi(async (api) => {
     try {
@@ -62,12 +43,12 @@ async function refusedUnchanged(fn: (api: ApiService) => Promise<unknown>): Prom
       message = (error as { messageZh: string }).messageZh;
     }
   });
-  expect(sha256(path)).toBe(before);
+  expect(sha256(demo.path)).toBe(before);
   return message;
 }
 
 function storedProps(table: string, id: string): Record<string, unknown> {
-  const store = ProjectStore.open(path, { readonly: true });
+  const store = ProjectStore.open(demo.path, { readonly: true });
   try {
     return store.featureById(table, id, { geometry: false })!.properties;
   } finally {
@@ -76,7 +57,7 @@ function storedProps(table: string, id: string): Record<string, unknown> {
 }
 
 function attributeAudit(parcelId: string): { field: string; old: unknown; new: unknown; table: string }[] {
-  const store = ProjectStore.open(path, { readonly: true });
+  const store = ProjectStore.open(demo.path, { readonly: true });
   try {
     return store
       .listAudit()
@@ -186,7 +167,7 @@ describe('setParcelAttributes (API)', () => {
 
   it('refuses a parcel with a standing signed decision (file unchanged), and the form says it is read-only', async () => {
     const id = 'XX-2026-023';
-    const store = ProjectStore.open(path);
+    const store = ProjectStore.open(demo.path);
     try {
       new ReviewStore(store).signDecision({ table: 'parcels', parcelId: id, decision: 'approved', opinion: '同意', conditions: [], signature: { name: '王审查', department: '夏县自然资源局', date: '2026-11-20' } });
     } finally {
@@ -204,7 +185,7 @@ describe('setParcelAttributes (API)', () => {
 describe('updateFeatureAttributes (store)', () => {
   it('retypes an all-empty text column for a list and a yes/no, adds missing columns, refreshes last_change, leaves the data version', async () => {
     const square = { type: 'Polygon' as const, coordinates: [[[111.40, 35.20], [111.401, 35.20], [111.401, 35.201], [111.40, 35.201], [111.40, 35.20]]] };
-    const store = ProjectStore.open(path);
+    const store = ProjectStore.open(demo.path);
     try {
       // a file whose 项目类型 / 有毒有害 columns were all blank: typed text by the import
       store.writeLayer({ table: 'blank_types', kind: 'parcel', sourceFile: null, originalCrs: 'EPSG:4490', features: [
@@ -215,7 +196,7 @@ describe('updateFeatureAttributes (store)', () => {
       store.close();
     }
     const lastChange = () => {
-      const db = new Database(path, { readonly: true });
+      const db = new Database(demo.path, { readonly: true });
       try {
         return (db.prepare("SELECT last_change FROM gpkg_contents WHERE table_name = 'blank_types'").get() as { last_change: string }).last_change;
       } finally {
@@ -224,7 +205,7 @@ describe('updateFeatureAttributes (store)', () => {
     };
     const before = lastChange();
     const versionBefore = (() => {
-      const s = ProjectStore.open(path, { readonly: true });
+      const s = ProjectStore.open(demo.path, { readonly: true });
       try {
         return s.db.dataVersion();
       } finally {
@@ -235,7 +216,7 @@ describe('updateFeatureAttributes (store)', () => {
     expect(storedProps('blank_types', 'B-1')).toMatchObject({ projectType: [], toxicHistory: false, riskAssessment: 'acceptable' });
     expect('projectType' in storedProps('blank_types', 'B-2')).toBe(false);
     expect(lastChange() > before).toBe(true);
-    const after = ProjectStore.open(path, { readonly: true });
+    const after = ProjectStore.open(demo.path, { readonly: true });
     try {
       expect(after.db.dataVersion()).toBe(versionBefore);
       const columns = after.layers.columns('blank_types');
@@ -250,13 +231,13 @@ describe('updateFeatureAttributes (store)', () => {
 
 describe('landgate parcel', () => {
   it('show prints each attribute with its Chinese label, the scheme and the latest verdict; --format json', () => {
-    const text = landgate(['parcel', 'show', path, 'parcels', 'XX-2026-010']);
+    const text = landgate(['parcel', 'show', demo.path, 'parcels', 'XX-2026-010']);
     expect(text.status, text.stderr).toBe(0);
     expect(text.stdout).toContain('规划用途');
     expect(text.stdout).toContain('0701（按用地用海分类 2023 推定）');
     expect(text.stdout).toContain('土壤污染状况调查');
     expect(text.stdout).toContain('项目类型：不涉及以下类型');
-    const json = landgate(['parcel', 'show', path, 'parcels', 'XX-2026-010', '--format', 'json']);
+    const json = landgate(['parcel', 'show', demo.path, 'parcels', 'XX-2026-010', '--format', 'json']);
     expect(json.status, json.stderr).toBe(0);
     const parsed = JSON.parse(json.stdout) as { attributes: { key: string; value?: unknown }[] };
     expect(parsed.attributes.find((a) => a.key === 'projectType')?.value).toEqual([]);
@@ -264,30 +245,30 @@ describe('landgate parcel', () => {
 
   it('set with bad values exits 2 naming the field and the allowed values, project unchanged', () => {
     settle();
-    const before = sha256(path);
-    const bad = landgate(['parcel', 'set', path, 'parcels', 'XX-2026-011', '--planned-use', 'ZZZ9', '--profile', 'xiaxian']);
+    const before = sha256(demo.path);
+    const bad = landgate(['parcel', 'set', demo.path, 'parcels', 'XX-2026-011', '--planned-use', 'ZZZ9', '--profile', 'xiaxian']);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('规划用途“ZZZ9”');
     expect(bad.stderr).toMatch(/^error: /m);
-    const action = landgate(['parcel', 'set', path, 'parcels', 'XX-2026-011', '--action', '卖掉']);
+    const action = landgate(['parcel', 'set', demo.path, 'parcels', 'XX-2026-011', '--action', '卖掉']);
     expect(action.status).toBe(2);
     expect(action.stderr).toContain('拟办事项');
     expect(action.stderr).toContain('reclaim');
-    const toxic = landgate(['parcel', 'set', path, 'parcels', 'XX-2026-011', '--toxic-history', 'maybe']);
+    const toxic = landgate(['parcel', 'set', demo.path, 'parcels', 'XX-2026-011', '--toxic-history', 'maybe']);
     expect(toxic.status).toBe(2);
-    const nothing = landgate(['parcel', 'set', path, 'parcels', 'XX-2026-011']);
+    const nothing = landgate(['parcel', 'set', demo.path, 'parcels', 'XX-2026-011']);
     expect(nothing.status).toBe(2);
-    expect(sha256(path)).toBe(before);
+    expect(sha256(demo.path)).toBe(before);
   });
 
   it('set writes, prints what changed and the new verdict; without --profile says there was no re-check', () => {
     const id = 'XX-2026-011'; // level-2 zone, no discharge: conditional
-    const result = landgate(['parcel', 'set', path, 'parcels', id, '--project-type', 'discharging', '--profile', 'xiaxian']);
+    const result = landgate(['parcel', 'set', demo.path, 'parcels', id, '--project-type', 'discharging', '--profile', 'xiaxian']);
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toContain('项目类型');
     expect(result.stdout).toContain('不涉及以下类型 → 排放污染物');
     expect(result.stdout).toContain('不予准入');
-    const quiet = landgate(['parcel', 'set', path, 'parcels', id, '--project-type', 'none', '--soil-survey', '进行中']);
+    const quiet = landgate(['parcel', 'set', demo.path, 'parcels', id, '--project-type', 'none', '--soil-survey', '进行中']);
     expect(quiet.status, quiet.stderr).toBe(0);
     expect(quiet.stdout).toContain('未重新审查');
     expect(storedProps('parcels', id)).toMatchObject({ projectType: [], soilSurvey: 'in-progress' });

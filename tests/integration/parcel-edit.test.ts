@@ -4,43 +4,23 @@
  * parts surviving, repairs reported, refusals (bow-tie, degenerate, out of range, duplicate id,
  * decided parcel) leaving the file byte-identical, audit entries, and GDAL still reading the layer.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { MultiPolygon, Polygon, Position } from 'geojson';
-import { createApiService, type ApiService } from '../../electron/services/api-service';
+import type { ApiService } from '../../electron/services/api-service';
 import { ProjectStore } from '../../electron/services/project-store';
 import { ReviewStore } from '../../electron/services/review/review-store';
 import { geodesicAreaM2 } from '../../shared/geo/geodesy';
-import { landgate, ogrLayers, sha256 } from '../support/cli';
+import { useDemoProject } from '../support/demo-project';
+import { ogrLayers, sha256 } from '../support/cli';
 
-let dir: string;
-let path: string;
-
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'landgate-parcel-edit-'));
-  path = join(dir, 'demo.gpkg');
-  const result = landgate(['demo', path]);
-  expect(result.status, result.stderr).toBe(0);
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** Runs fn against a fresh service and closes it (so WAL content is checkpointed into the file). */
-async function withApi<T>(fn: (api: ApiService) => Promise<T>): Promise<T> {
-  const api = createApiService(path);
-  try {
-    return await fn(api);
-  } finally {
-    api.close();
-  }
-}
+const demo = useDemoProject('landgate-parcel-edit-');
+const withApi = demo.withApi;
 
 /** Expects fn to reject with a UserInputError and the project file to stay byte-identical; returns the zh message. */
 async function refusedUnchanged(fn: (api: ApiService) => Promise<unknown>): Promise<string> {
-  const before = sha256(path);
+  const before = sha256(demo.path);
   let message = '(no error)';
   await withApi(async (api) => {
     try {
@@ -50,7 +30,7 @@ async function refusedUnchanged(fn: (api: ApiService) => Promise<unknown>): Prom
       message = (error as { messageZh: string }).messageZh;
     }
   });
-  expect(sha256(path)).toBe(before);
+  expect(sha256(demo.path)).toBe(before);
   return message;
 }
 
@@ -68,7 +48,7 @@ const square = (lon: number, lat: number, d: number): Polygon => ({
 });
 
 function auditOf(action: string) {
-  const store = ProjectStore.open(path, { readonly: true });
+  const store = ProjectStore.open(demo.path, { readonly: true });
   try {
     return store.listAudit().filter((e) => e.action === action);
   } finally {
@@ -77,7 +57,7 @@ function auditOf(action: string) {
 }
 
 function contentsExtent(table: string): number[] {
-  const db = new Database(path, { readonly: true });
+  const db = new Database(demo.path, { readonly: true });
   try {
     const row = db.prepare('SELECT min_x, min_y, max_x, max_y FROM gpkg_contents WHERE table_name = ?').get(table) as Record<string, number>;
     return [row.min_x, row.min_y, row.max_x, row.max_y];
@@ -88,7 +68,7 @@ function contentsExtent(table: string): number[] {
 
 /** `ogrinfo -ro -al -so` extent of one layer. */
 function ogrExtent(table: string): number[] {
-  const out = spawnSync('ogrinfo', ['-ro', '-so', path, table], { encoding: 'utf8' });
+  const out = spawnSync('ogrinfo', ['-ro', '-so', demo.path, table], { encoding: 'utf8' });
   expect(out.status, out.stderr).toBe(0);
   const m = /Extent: \(([-\d.]+), ([-\d.]+)\) - \(([-\d.]+), ([-\d.]+)\)/.exec(out.stdout);
   expect(m, out.stdout).not.toBeNull();
@@ -110,7 +90,7 @@ describe('saveParcel: a new parcel drawn on the map', () => {
     expect(response.areaM2).toBeGreaterThan(35_000);
     expect(response.areaM2).toBeLessThan(45_000);
 
-    const store = ProjectStore.open(path, { readonly: true });
+    const store = ProjectStore.open(demo.path, { readonly: true });
     try {
       const layer = store.getLayer('drawn_parcels');
       expect(layer.kind).toBe('parcel');
@@ -128,7 +108,7 @@ describe('saveParcel: a new parcel drawn on the map', () => {
     // the layer was made in the app, not imported from a file
     expect(auditOf('layer-create').map((e) => (e.detail as { table: string }).table)).toEqual(['drawn_parcels']);
     expect(auditOf('import').some((e) => (e.detail as { table: string }).table === 'drawn_parcels')).toBe(false);
-    expect(ogrLayers(path).get('drawn_parcels')).toEqual({ featureCount: 1, geometry: 'Multi Polygon' });
+    expect(ogrLayers(demo.path).get('drawn_parcels')).toEqual({ featureCount: 1, geometry: 'Multi Polygon' });
   });
 
   it('appends the next drawn parcel, keeps the extent right for GDAL, and the parcel can be checked at once', async () => {
@@ -142,7 +122,7 @@ describe('saveParcel: a new parcel drawn on the map', () => {
       const report = await api.checkParcel({ table: 'drawn_parcels', parcelId: 'HZ-002', profile: 'xiaxian' });
       expect(report.parcels[0].areaM2).toBeCloseTo(geodesicAreaM2(second), 1);
     });
-    expect(ogrLayers(path).get('drawn_parcels')?.featureCount).toBe(2);
+    expect(ogrLayers(demo.path).get('drawn_parcels')?.featureCount).toBe(2);
     const extent = contentsExtent('drawn_parcels');
     expect(extent).toEqual([111.3, 35.1, 111.311, 35.111]);
     ogrExtent('drawn_parcels').forEach((v, i) => expect(v).toBeCloseTo(extent[i], 6));
@@ -211,7 +191,7 @@ describe('saveParcel: reshaping an existing parcel', () => {
     expect(detail.oldAreaM2 as number).toBeCloseTo(oldArea, 6);
     expect(detail.newAreaM2 as number).toBeCloseTo(response.areaM2, 6);
     expect(detail.oldGeometrySha256).not.toBe(detail.newGeometrySha256);
-    expect(ogrLayers(path).get('parcels')?.featureCount).toBe(30);
+    expect(ogrLayers(demo.path).get('parcels')?.featureCount).toBe(30);
     // the moved vertex stretches the layer extent only if it leaves it; R*Tree and contents agree with GDAL
     const extent = contentsExtent('parcels');
     ogrExtent('parcels').forEach((v, i) => expect(v).toBeCloseTo(extent[i], 6));
@@ -232,7 +212,7 @@ describe('saveParcel: reshaping an existing parcel', () => {
   it('refuses a parcel with a standing signed decision (file unchanged) and accepts it once returned for correction', async () => {
     const id = 'XX-2026-003';
     const sig = { name: '王审查', department: '夏县自然资源局', date: '2026-11-20' };
-    const store = ProjectStore.open(path);
+    const store = ProjectStore.open(demo.path);
     let firstId: number;
     try {
       const review = new ReviewStore(store);
@@ -245,7 +225,7 @@ describe('saveParcel: reshaping an existing parcel', () => {
     expect(message).toContain('已签发审查决定');
     expect(message).toContain('退回补正');
 
-    const again = ProjectStore.open(path);
+    const again = ProjectStore.open(demo.path);
     try {
       new ReviewStore(again).signDecision({ table: 'parcels', parcelId: id, decision: 'returned', opinion: '边界有误，退回补正', conditions: [], signature: sig, supersedes: firstId!, revisionReason: '界址有误' });
     } finally {

@@ -17,6 +17,8 @@ import { readReferenceLayers } from './reference-data';
 
 export type CheckHostRequest =
   | { type: 'warm'; requestId: number }
+  /** The service is closing: close the connection (checkpointing if it is the last) and end. */
+  | { type: 'close'; requestId: number }
   | { type: 'check'; requestId: number; parcels: Feature<Polygon | MultiPolygon>[]; profile: Profile; includeGeometry: boolean; checkedAt: string };
 
 export type CheckHostReply =
@@ -46,6 +48,13 @@ function currentIndex(): { index: ReferenceIndex; version: number; buildMs: numb
 }
 
 port.on('message', (message: CheckHostRequest) => {
+  if (message.type === 'close') {
+    store?.close();
+    store = null;
+    built = null;
+    port.close();
+    return;
+  }
   try {
     const { index, version, buildMs } = currentIndex();
     if (message.type === 'warm') {

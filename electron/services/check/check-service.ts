@@ -102,12 +102,23 @@ export class CheckService {
     return this.local.index;
   }
 
+  /**
+   * Asks the worker to close its connection and end rather than killing it: a connection that is
+   * closed, not abandoned, lets whichever closes last fold the WAL back into the project file.
+   * A worker busy building an index is terminated after a grace period.
+   */
   close(): void {
     const worker = this.worker;
     this.worker = null;
+    this.workerFailed = true;
     for (const { reject } of this.pending.values()) reject(new WorkerGone('check service closed'));
     this.pending.clear();
-    void worker?.terminate();
+    if (!worker) return;
+    worker.removeAllListeners('message');
+    worker.postMessage({ type: 'close', requestId: 0 } satisfies CheckHostRequest);
+    const grace = setTimeout(() => void worker.terminate(), 5_000);
+    grace.unref();
+    worker.once('exit', () => clearTimeout(grace));
   }
 
   private startWorker(): Worker | null {
