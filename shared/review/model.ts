@@ -3,6 +3,7 @@
  * the small pure helpers the store, the reports and the UI share. No Node, no DOM.
  */
 import type { Finding, Verdict } from '../model/check';
+import { conditionsForFinding } from './conditions';
 
 /** 待审查 / 审查中 / 准予 / 有条件准予 / 不予准入 / 退回补正 */
 export const SUBMISSION_STATUSES = ['pending', 'in-review', 'approved', 'conditional', 'rejected', 'returned'] as const;
@@ -147,13 +148,15 @@ export function deriveStatus(decisions: readonly (DecisionKind | null)[], anyChe
   return 'pending';
 }
 
-/** Release conditions pre-filled from the `condition` findings of a check (one line each, deduplicated). */
+/**
+ * Release conditions pre-filled from the `condition` findings of a check: one short condition per
+ * rule (conditions.ts), each once however many findings lead to it.
+ */
 export function conditionsFromFindings(findings: readonly Finding[]): string[] {
   const lines: string[] = [];
   for (const f of findings) {
     if (f.severity !== 'condition') continue;
-    const line = f.basis ? `${f.message}（依据：${f.basis}）` : f.message;
-    if (!lines.includes(line)) lines.push(line);
+    for (const line of conditionsForFinding(f)) if (!lines.includes(line)) lines.push(line);
   }
   return lines;
 }
