@@ -96,6 +96,11 @@ export interface DecisionInput {
   supersedes?: number;
   /** Why the signed decision is changed (required for a revision). */
   revisionReason?: string;
+  /**
+   * Record the same decision for every parcel of the registered submission holding this parcel
+   * (each parcel's own signed decision is revised, with the same reason).
+   */
+  coverSubmission?: boolean;
 }
 
 export interface Decision {
@@ -132,6 +137,16 @@ export function worstVerdict(verdicts: readonly (Verdict | null | undefined)[]):
   let worst: Verdict | null = null;
   for (const v of verdicts) if (v && (worst === null || VERDICT_RANK[v] > VERDICT_RANK[worst])) worst = v;
   return worst;
+}
+
+/**
+ * Overall verdict of a submission: the strictest of its parcels' verdicts (不予准入 > 有条件准入 >
+ * 准予准入), or null (unknown) while any parcel is unchecked — a submission is not permitted
+ * because its unchecked parcels say nothing.
+ */
+export function submissionVerdict(verdicts: readonly (Verdict | null | undefined)[]): Verdict | null {
+  if (verdicts.length === 0 || verdicts.some((v) => !v)) return null;
+  return worstVerdict(verdicts);
 }
 
 /**
@@ -225,9 +240,20 @@ export interface ParcelReview {
   latestCheck: { checkId: number; checkedAt: string; profile: string; verdict: Verdict; areaM2: number | null; findings: Finding[] } | null;
   /** Signed decisions, oldest revision first. */
   decisions: Decision[];
-  /** Conditions pre-filled from the latest check's `condition` findings. */
+  /** Conditions pre-filled from the latest check's `condition` findings (of every parcel of a multi-parcel submission). */
   suggestedConditions: string[];
   suggestedDecision: DecisionKind;
+  /** Every parcel of its submission (just this one when it stands alone), in submission order. */
+  submissionParcels: SubmissionParcel[];
+  /** Strictest verdict of the submission's parcels; null while any parcel is unchecked. */
+  submissionVerdict: Verdict | null;
+}
+
+export interface SubmissionParcel {
+  parcelId: string;
+  /** Verdict of its latest check; null when unchecked. */
+  verdict: Verdict | null;
+  decision: DecisionKind | null;
 }
 
 /** A generated file crossing the API: base64 bytes (browser mode downloads it). */
