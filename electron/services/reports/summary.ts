@@ -7,7 +7,9 @@
  *    soil-survey status, the system verdict and the decision as of the end of the month;
  * 2. 全域筛查 — the latest sweep (`landgate check --all` or the UI sweep: checks sharing one check
  *    time that together covered every parcel of every parcel layer);
- * 3. 重叠明细 — the overlap/distance findings of the parcels of sheet 1.
+ * 3. 重叠明细 — the overlap/distance findings of the parcels of sheet 1;
+ * 4. 报件统计 — the month's count of submissions (报件) and of parcels (地块), and per submission
+ *    how many of its parcels the month touched and its overall verdict.
  */
 // exceljs loads only when a table is written (~0.6 s of start-up otherwise).
 import type ExcelJSModule from 'exceljs';
@@ -190,20 +192,6 @@ export async function buildMonthlySummary(store: ProjectStore, options: { month:
     col.width = [6, 22, 16, 24, 18, 12, 12, 10, 10, 10, 14, 14, 14, 12, 12, 20, 12, 14, 12, 22, 12, 40, 12, 10][i] ?? 12;
   });
 
-  // --- Sheet 4: counts ---------------------------------------------------------------------------
-  // Sheet 1 has a row per parcel, so a multi-parcel submission would be counted once per parcel;
-  // the bureau reports both numbers.
-  const countSheet = wb.addWorksheet(SUMMARY_SHEETS.counts);
-  countSheet.addRow(['本月报件数', monthSubs.size]).font = { bold: true };
-  countSheet.addRow(['本月地块数', n]).font = { bold: true };
-  countSheet.addRow([]);
-  countSheet.addRow([...COUNT_HEADERS]).font = { bold: true };
-  for (const { sub, parcels } of monthSubs.values()) {
-    const overall = submissionVerdict(sub.parcelIds.map((id) => review.latestCheck(sub.parcelTable, id)?.verdict));
-    countSheet.addRow([sub.key, sub.title, parcels, sub.parcelIds.length, overall ? VERDICT_LABEL_ZH[overall] : '部分地块尚未审查']);
-  }
-  countSheet.columns.forEach((col, i) => (col.width = [14, 28, 14, 14, 18][i] ?? 12));
-
   // --- Sheet 2: latest --all sweep ------------------------------------------------------------
   const sweepSheet = wb.addWorksheet(SUMMARY_SHEETS.sweep);
   sweepSheet.addRow(['报件图层', '地块编号', '地块名称', '审查规则配置', '审查时间', '系统审查结论', '不予准入项', '须满足条件项', '提示项', '疑似污染地块', '污染地块']).font = { bold: true };
@@ -269,6 +257,20 @@ export async function buildMonthlySummary(store: ProjectStore, options: { month:
     }
   }
   ov.columns.forEach((col, i) => (col.width = [16, 26, 12, 22, 14, 14, 10, 10, 10, 10, 50][i] ?? 12));
+
+  // --- Sheet 4: counts ---------------------------------------------------------------------------
+  // Sheet 1 has a row per parcel, so a multi-parcel submission would be counted once per parcel;
+  // the bureau reports both numbers.
+  const countSheet = wb.addWorksheet(SUMMARY_SHEETS.counts);
+  countSheet.addRow(['本月报件数', monthSubs.size]).font = { bold: true };
+  countSheet.addRow(['本月地块数', n]).font = { bold: true };
+  countSheet.addRow([]);
+  countSheet.addRow([...COUNT_HEADERS]).font = { bold: true };
+  for (const { sub, parcels } of monthSubs.values()) {
+    const overall = submissionVerdict(sub.parcelIds.map((id) => review.latestCheck(sub.parcelTable, id)?.verdict));
+    countSheet.addRow([sub.key, sub.title, parcels, sub.parcelIds.length, overall ? VERDICT_LABEL_ZH[overall] : '部分地块尚未审查']);
+  }
+  countSheet.columns.forEach((col, i) => (col.width = [14, 28, 14, 14, 18][i] ?? 12));
 
   const bytes = Buffer.from(await wb.xlsx.writeBuffer());
   return { bytes, rows: n };
