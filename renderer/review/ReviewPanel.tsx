@@ -25,6 +25,8 @@ export interface ReviewPanelProps {
   dispatch: Dispatch<AppAction>;
   /** Called after a signature, so the submission list refreshes. */
   onChanged(): void;
+  /** Opens another parcel of the same submission (the parcel switcher). */
+  onOpenParcel?(parcel: ParcelRef): void;
 }
 
 const AUTHORITY_KEY = 'landgate.review.authority';
@@ -34,7 +36,7 @@ function fmtArea(m2: number) {
   return `${a.m2} · ${a.hectares} · ${a.mu}`;
 }
 
-export function ReviewPanel({ parcel, check, layers, selectedFinding, dispatch, onChanged }: ReviewPanelProps) {
+export function ReviewPanel({ parcel, check, layers, selectedFinding, dispatch, onChanged, onOpenParcel }: ReviewPanelProps) {
   const [review, setReview] = useState<ParcelReview | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [message, setMessage] = useState<string | null>(null);
@@ -90,6 +92,9 @@ export function ReviewPanel({ parcel, check, layers, selectedFinding, dispatch, 
   const findings = result?.findings ?? [];
   const last = review?.decisions[review.decisions.length - 1] ?? null;
   const locked = last !== null && !revising;
+  // A multi-parcel submission is decided as a whole: one signature covers all its parcels.
+  const siblings = review && review.parcelId === parcel.id ? review.submissionParcels : [];
+  const multi = siblings.length > 1;
 
   async function sign() {
     if (!parcel) return;
@@ -106,6 +111,7 @@ export function ReviewPanel({ parcel, check, layers, selectedFinding, dispatch, 
         checkId: review?.latestCheck?.checkId,
         supersedes: last ? last.id : undefined,
         revisionReason: last ? reason : undefined,
+        coverSubmission: multi || undefined,
       });
       setMessage(rt('wb.signed', { decision: decisionLabel(signed.decision), revision: signed.revision, name: signed.signature.name, date: signed.signature.date }));
       try {
@@ -173,6 +179,32 @@ export function ReviewPanel({ parcel, check, layers, selectedFinding, dispatch, 
         )}
       </div>
       <Feedback error={error} message={message} testid="review" />
+
+      {multi && review && (
+        <section className="wb-submission" data-testid="submission-parcels">
+          <h4>{rt('wb.sub.parcels', { n: siblings.length })}</h4>
+          <p data-testid="submission-verdict">
+            {rt('wb.sub.verdict')}：
+            <strong className={review.submissionVerdict ? `verdict-${review.submissionVerdict}` : ''}>{review.submissionVerdict ? verdictLabel(review.submissionVerdict) : rt('wb.sub.unchecked')}</strong>
+          </p>
+          <div className="wb-row">
+            {siblings.map((p) => (
+              <button
+                key={p.parcelId}
+                type="button"
+                className={p.parcelId === parcel.id ? 'active' : ''}
+                aria-pressed={p.parcelId === parcel.id}
+                disabled={!onOpenParcel}
+                onClick={() => p.parcelId !== parcel.id && onOpenParcel?.({ table: parcel.table, id: p.parcelId })}
+                data-testid={`submission-parcel-${p.parcelId}`}
+              >
+                {p.parcelId} · {p.verdict ? verdictLabel(p.verdict) : rt('wb.sub.parcelUnchecked')}
+                {p.decision && <span className="muted"> · {decisionLabel(p.decision)}</span>}
+              </button>
+            ))}
+          </div>
+        </section>
+      )}
 
       <section>
         <h4>{rt('wb.findings')}</h4>
@@ -242,6 +274,7 @@ export function ReviewPanel({ parcel, check, layers, selectedFinding, dispatch, 
 
       <section className="wb-decision">
         <h4>{rt('wb.decision')}</h4>
+        {multi && <p className="muted">{rt('wb.sub.covers', { n: siblings.length })}</p>}
         {last && (
           <p className="wb-signed" data-testid="review-signed">
             {rt('wb.signed', { decision: decisionLabel(last.decision), revision: last.revision, name: last.signature.name, date: last.signature.date })}

@@ -53,8 +53,8 @@ export function ReviewWorkbench({ state, dispatch }: { state: AppState; dispatch
   // Ticks of submissions that no longer exist (e.g. implicit ones just registered) are dropped.
   const liveChecked = new Set([...checked].filter((k) => submissions.some((s) => s.key === k)));
 
-  const openSubmission = (s: Submission) => {
-    const parcel = { table: s.parcelTable, id: s.parcelIds[0] };
+  const openSubmission = (s: Submission) => openParcel({ table: s.parcelTable, id: s.parcelIds[0] });
+  const openParcel = (parcel: { table: string; id: string }) => {
     setTab('review');
     // With the summary in the selection the map zooms to the parcel at once.
     api.getParcel(parcel).then(
@@ -110,7 +110,7 @@ export function ReviewWorkbench({ state, dispatch }: { state: AppState; dispatch
               />
             )}
             {tab === 'review' && (
-              <ReviewPanel parcel={state.selectedParcel} check={state.check} layers={state.project?.layers ?? []} selectedFinding={state.selectedFinding} dispatch={dispatch} onChanged={bump} />
+              <ReviewPanel parcel={state.selectedParcel} check={state.check} layers={state.project?.layers ?? []} selectedFinding={state.selectedFinding} dispatch={dispatch} onChanged={bump} onOpenParcel={openParcel} />
             )}
             {tab === 'audit' && <AuditTrail parcel={state.selectedParcel} refresh={refresh} />}
             {tab === 'exchange' && (

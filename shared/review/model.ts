@@ -3,6 +3,7 @@
  * the small pure helpers the store, the reports and the UI share. No Node, no DOM.
  */
 import type { Finding, Verdict } from '../model/check';
+import { conditionsForFinding } from './conditions';
 
 /** 待审查 / 审查中 / 准予 / 有条件准予 / 不予准入 / 退回补正 */
 export const SUBMISSION_STATUSES = ['pending', 'in-review', 'approved', 'conditional', 'rejected', 'returned'] as const;
@@ -95,6 +96,11 @@ export interface DecisionInput {
   supersedes?: number;
   /** Why the signed decision is changed (required for a revision). */
   revisionReason?: string;
+  /**
+   * Record the same decision for every parcel of the registered submission holding this parcel
+   * (each parcel's own signed decision is revised, with the same reason).
+   */
+  coverSubmission?: boolean;
 }
 
 export interface Decision {
@@ -134,6 +140,16 @@ export function worstVerdict(verdicts: readonly (Verdict | null | undefined)[]):
 }
 
 /**
+ * Overall verdict of a submission: the strictest of its parcels' verdicts (不予准入 > 有条件准入 >
+ * 准予准入), or null (unknown) while any parcel is unchecked — a submission is not permitted
+ * because its unchecked parcels say nothing.
+ */
+export function submissionVerdict(verdicts: readonly (Verdict | null | undefined)[]): Verdict | null {
+  if (verdicts.length === 0 || verdicts.some((v) => !v)) return null;
+  return worstVerdict(verdicts);
+}
+
+/**
  * Status of a submission from its parcels' latest decisions and whether any was checked:
  * any 不予准入 → rejected; any 退回补正 → returned; all decided → conditional if any, else approved;
  * some checked or decided → in review; else pending.
@@ -147,13 +163,15 @@ export function deriveStatus(decisions: readonly (DecisionKind | null)[], anyChe
   return 'pending';
 }
 
-/** Release conditions pre-filled from the `condition` findings of a check (one line each, deduplicated). */
+/**
+ * Release conditions pre-filled from the `condition` findings of a check: one short condition per
+ * rule (conditions.ts), each once however many findings lead to it.
+ */
 export function conditionsFromFindings(findings: readonly Finding[]): string[] {
   const lines: string[] = [];
   for (const f of findings) {
     if (f.severity !== 'condition') continue;
-    const line = f.basis ? `${f.message}（依据：${f.basis}）` : f.message;
-    if (!lines.includes(line)) lines.push(line);
+    for (const line of conditionsForFinding(f)) if (!lines.includes(line)) lines.push(line);
   }
   return lines;
 }
@@ -222,9 +240,20 @@ export interface ParcelReview {
   latestCheck: { checkId: number; checkedAt: string; profile: string; verdict: Verdict; areaM2: number | null; findings: Finding[] } | null;
   /** Signed decisions, oldest revision first. */
   decisions: Decision[];
-  /** Conditions pre-filled from the latest check's `condition` findings. */
+  /** Conditions pre-filled from the latest check's `condition` findings (of every parcel of a multi-parcel submission). */
   suggestedConditions: string[];
   suggestedDecision: DecisionKind;
+  /** Every parcel of its submission (just this one when it stands alone), in submission order. */
+  submissionParcels: SubmissionParcel[];
+  /** Strictest verdict of the submission's parcels; null while any parcel is unchecked. */
+  submissionVerdict: Verdict | null;
+}
+
+export interface SubmissionParcel {
+  parcelId: string;
+  /** Verdict of its latest check; null when unchecked. */
+  verdict: Verdict | null;
+  decision: DecisionKind | null;
 }
 
 /** A generated file crossing the API: base64 bytes (browser mode downloads it). */

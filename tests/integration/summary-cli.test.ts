@@ -44,7 +44,7 @@ describe('landgate summary', () => {
     expect(r.status).toBe(0);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(out);
-    expect(wb.worksheets.map((w) => w.name)).toEqual([SUMMARY_SHEETS.monthly, SUMMARY_SHEETS.sweep, SUMMARY_SHEETS.overlaps]);
+    expect(wb.worksheets.map((w) => w.name)).toEqual([SUMMARY_SHEETS.monthly, SUMMARY_SHEETS.sweep, SUMMARY_SHEETS.overlaps, SUMMARY_SHEETS.counts]);
 
     const ws = wb.getWorksheet(SUMMARY_SHEETS.monthly)!;
     expect(String(ws.getCell(1, 1).value)).toContain('夏县自然资源局 重点建设用地安全利用情况汇总调度表');

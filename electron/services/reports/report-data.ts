@@ -12,7 +12,7 @@ import { overlapOf } from '../../../shared/geo/overlay';
 import type { Finding, Verdict } from '../../../shared/model/check';
 import { UserInputError } from '../../../shared/model/errors';
 import { REFERENCE_LAYER_KINDS, type LayerInfo, type LayerKind } from '../../../shared/model/layers';
-import { conditionsFromFindings, type Decision, type Submission } from '../../../shared/review/model';
+import { conditionsFromFindings, submissionVerdict, type Decision, type Submission } from '../../../shared/review/model';
 import { toGeoJsonFeature, type ProjectStore } from '../project-store';
 import { ReviewStore } from '../review/review-store';
 
@@ -37,6 +37,13 @@ export interface ReportData {
   submission: Submission | null;
   decision: Decision | null;
   history: Decision[];
+  /**
+   * Every parcel of a multi-parcel submission (this one included, in submission order); empty for
+   * a parcel that stands alone. The opinion covers the submission, so each gets its findings table.
+   */
+  submissionParcels: SubmissionParcelData[];
+  /** Strictest verdict of the submission's parcels; null while any is unchecked. */
+  submissionVerdict: Verdict | null;
   /** Conditions to print: the decision's, or pre-filled from the check's condition findings. */
   conditions: string[];
   /** Conflicting reference features (those findings name), full geometry, by layer. */
@@ -44,6 +51,15 @@ export interface ReportData {
   referenceLayers: LayerInfo[];
   gk: { crs: string; zone: number; centralMeridian: number };
   boundaryPoints: BoundaryPoint[];
+}
+
+export interface SubmissionParcelData {
+  id: string;
+  name: string | null;
+  areaM2: number;
+  verdict: Verdict | null;
+  findings: Finding[];
+  decision: Decision | null;
 }
 
 export function gkZoneOf(geometry: Geometry) {
@@ -124,6 +140,23 @@ export function gatherReportData(store: ProjectStore, options: { parcelId: strin
     }
   }
   const submission = review.listSubmissions().find((s) => s.parcelTable === table && s.parcelIds.includes(options.parcelId)) ?? null;
+  const submissionParcels: SubmissionParcelData[] = [];
+  if (submission && submission.parcelIds.length > 1) {
+    for (const id of submission.parcelIds) {
+      const f = id === options.parcelId ? feature : review.findParcel(id, table).feature;
+      const g = f.geometry as Polygon | MultiPolygon | null;
+      const own = id === options.parcelId ? latest : review.latestCheck(table, id);
+      const name = (f.properties ?? {}).name;
+      submissionParcels.push({
+        id,
+        name: typeof name === 'string' ? name : null,
+        areaM2: g && (g.type === 'Polygon' || g.type === 'MultiPolygon') ? geodesicAreaM2(g) : 0,
+        verdict: own?.verdict ?? null,
+        findings: id === options.parcelId ? (check?.findings ?? []) : (own?.findings ?? []),
+        decision: review.latestDecision(table, id),
+      });
+    }
+  }
   const history = review.listDecisions(table, options.parcelId);
   const decision = history.length ? history[history.length - 1] : null;
   const info = store.info();
@@ -139,7 +172,15 @@ export function gatherReportData(store: ProjectStore, options: { parcelId: strin
     submission,
     decision,
     history,
-    conditions: decision ? decision.conditions : check ? conditionsFromFindings(check.findings) : [],
+    submissionParcels,
+    submissionVerdict: submissionVerdict(submissionParcels.map((x) => x.verdict)),
+    conditions: decision
+      ? decision.conditions
+      : submissionParcels.length > 0
+        ? conditionsFromFindings(submissionParcels.flatMap((x) => x.findings))
+        : check
+          ? conditionsFromFindings(check.findings)
+          : [],
     conflicts,
     referenceLayers: layers.filter((l) => (REFERENCE_LAYER_KINDS as readonly string[]).includes(l.kind as LayerKind)),
     gk,

@@ -302,7 +302,7 @@ export async function renderReviewPdf(data: ReportData): Promise<Buffer> {
     size: 'A4',
     margins: { top: M, bottom: M, left: M, right: M },
     bufferPages: true,
-    info: { Title: `审查意见书 ${data.parcel.id}`, Author: data.authority, Subject: '地块准入审查意见书', Creator: 'LandGate 地块准入审查' },
+    info: { Title: data.submissionParcels.length > 1 && data.submission ? `审查意见书 ${data.submission.title}` : `审查意见书 ${data.parcel.id}`, Author: data.authority, Subject: '地块准入审查意见书', Creator: 'LandGate 地块准入审查' },
   });
   const chunks: Buffer[] = [];
   doc.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -344,12 +344,31 @@ export async function renderReviewPdf(data: ReportData): Promise<Buffer> {
     ['办理状态', sub ? STATUS_LABEL_ZH[sub.status] : '—'],
   ]);
 
-  heading(doc, '二、叠加分析图');
+  const multi = data.submissionParcels.length > 1;
+  if (multi && sub) {
+    // The opinion covers the whole submission: name it and give every parcel's verdict here; the
+    // map and the overlap table below stay those of this parcel, the findings cover every parcel.
+    doc.moveDown(0.4).fontSize(10).text(`本意见书针对报件“${sub.title}”（报件编号 ${sub.key}，共 ${data.submissionParcels.length} 个地块），报件总体结论：${data.submissionVerdict ? VERDICT_LABEL_ZH[data.submissionVerdict] : '部分地块尚未审查'}。`, M, doc.y, { width: CONTENT_W });
+    doc.moveDown(0.3);
+    table(
+      doc,
+      [
+        { title: '地块编号', width: 20 },
+        { title: '地块名称', width: 28 },
+        { title: '面积（m²）', width: 16, align: 'right' },
+        { title: '系统审查结论', width: 18 },
+        { title: '审查决定', width: 18 },
+      ],
+      data.submissionParcels.map((x) => [x.id, x.name ?? '—', fmt(x.areaM2, 1), x.verdict ? VERDICT_LABEL_ZH[x.verdict] : '尚未审查', x.decision ? DECISION_LABEL_ZH[x.decision.decision] : '—']),
+    );
+  }
+
+  heading(doc, multi ? `二、叠加分析图（地块 ${parcel.id}）` : '二、叠加分析图');
   ensureSpace(doc, 330);
   const frame = { x: M, y: doc.y + 12, w: CONTENT_W, h: 280 };
   drawMap(doc, data, frame);
 
-  heading(doc, '三、重叠分析表');
+  heading(doc, multi ? `三、重叠分析表（地块 ${parcel.id}）` : '三、重叠分析表');
   // One row per overlapped feature (several rules may cite the same overlap).
   const overlaps = (check?.findings ?? []).filter((f, i, all) => f.overlapM2 !== undefined && all.findIndex((g) => g.overlapM2 !== undefined && g.layerTable === f.layerTable && g.featureId === f.featureId) === i);
   if (overlaps.length === 0) {
@@ -371,21 +390,31 @@ export async function renderReviewPdf(data: ReportData): Promise<Buffer> {
   }
 
   heading(doc, '四、审查发现及法律依据');
-  const findings = [...(check?.findings ?? [])].sort((a, b) => SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity));
-  if (!check) doc.fontSize(9.5).text('该地块尚无审查记录。', { width: CONTENT_W });
-  else if (findings.length === 0) doc.fontSize(9.5).text('未发现限制准入的情形。', { width: CONTENT_W });
+  const findingsTable = (list: readonly Finding[], checked: boolean) => {
+    const findings = [...list].sort((a, b) => SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity));
+    if (!checked) doc.fontSize(9.5).text('该地块尚无审查记录。', M, doc.y, { width: CONTENT_W });
+    else if (findings.length === 0) doc.fontSize(9.5).text('未发现限制准入的情形。', M, doc.y, { width: CONTENT_W });
+    else
+      table(
+        doc,
+        [
+          { title: '序号', width: 6, align: 'center' },
+          { title: '性质', width: 11 },
+          { title: '审查发现', width: 43 },
+          { title: '数据', width: 15 },
+          { title: '依据', width: 25 },
+        ],
+        findings.map((f, i) => [String(i + 1), SEVERITY_LABEL_ZH[f.severity], `${f.message}${f.featureId ? `（${f.featureId}）` : ''}`, findingFigure(f), f.basis]),
+      );
+  };
+  if (!multi) findingsTable(check?.findings ?? [], check !== null);
   else
-    table(
-      doc,
-      [
-        { title: '序号', width: 6, align: 'center' },
-        { title: '性质', width: 11 },
-        { title: '审查发现', width: 43 },
-        { title: '数据', width: 15 },
-        { title: '依据', width: 25 },
-      ],
-      findings.map((f, i) => [String(i + 1), SEVERITY_LABEL_ZH[f.severity], `${f.message}${f.featureId ? `（${f.featureId}）` : ''}`, findingFigure(f), f.basis]),
-    );
+    data.submissionParcels.forEach((x, i) => {
+      ensureSpace(doc, 60);
+      doc.moveDown(0.3).fontSize(10.5).text(`（${i + 1}）地块 ${x.id}${x.name ? ` ${x.name}` : ''}：${x.verdict ? VERDICT_LABEL_ZH[x.verdict] : '尚未审查'}`, M, doc.y, { width: CONTENT_W });
+      doc.moveDown(0.2);
+      findingsTable(x.findings, x.verdict !== null);
+    });
 
   heading(doc, '五、准入条件');
   doc.fontSize(9.5);

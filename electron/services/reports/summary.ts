@@ -7,7 +7,9 @@
  *    soil-survey status, the system verdict and the decision as of the end of the month;
  * 2. 全域筛查 — the latest sweep (`landgate check --all` or the UI sweep: checks sharing one check
  *    time that together covered every parcel of every parcel layer);
- * 3. 重叠明细 — the overlap/distance findings of the parcels of sheet 1.
+ * 3. 重叠明细 — the overlap/distance findings of the parcels of sheet 1;
+ * 4. 报件统计 — the month's count of submissions (报件) and of parcels (地块), and per submission
+ *    how many of its parcels the month touched and its overall verdict.
  */
 // exceljs loads only when a table is written (~0.6 s of start-up otherwise).
 import type ExcelJSModule from 'exceljs';
@@ -18,12 +20,12 @@ import { hectaresFromM2, muFromM2 } from '../../../shared/format/units';
 import { geodesicAreaM2 } from '../../../shared/geo/geodesy';
 import { UserInputError } from '../../../shared/model/errors';
 import { ACTION_LABEL_ZH, DECISION_LABEL_ZH, RISK_LABEL_ZH, SOIL_SURVEY_LABEL_ZH, labelOf } from '../../../shared/review/labels';
-import { STATUS_LABEL_ZH, deriveStatus, inMonth, isMonth, type Decision } from '../../../shared/review/model';
+import { STATUS_LABEL_ZH, deriveStatus, inMonth, isMonth, submissionVerdict, type Decision } from '../../../shared/review/model';
 import type { ProjectStore } from '../project-store';
 import { ReviewStore } from '../review/review-store';
 import { SweepResults } from '../store/sweep-results';
 
-export const SUMMARY_SHEETS = { monthly: '汇总调度表', sweep: '全域筛查', overlaps: '重叠明细' } as const;
+export const SUMMARY_SHEETS = { monthly: '汇总调度表', sweep: '全域筛查', overlaps: '重叠明细', counts: '报件统计' } as const;
 
 export const MONTHLY_HEADERS = [
   '序号',
@@ -48,7 +50,12 @@ export const MONTHLY_HEADERS = [
   '审查人',
   '办理状态',
   '准入条件',
+  '报件编号',
+  '报件地块数',
 ] as const;
+
+/** The counts sheet: a month's work is counted both in submissions (报件) and in parcels (地块). */
+export const COUNT_HEADERS = ['报件编号', '报件', '本月涉及地块数', '报件地块总数', '报件总体结论'] as const;
 
 interface CheckRow {
   checkId: number;
@@ -136,6 +143,8 @@ export async function buildMonthlySummary(store: ProjectStore, options: { month:
   ws.views = [{ state: 'frozen', ySplit: 3 }];
 
   const monthly: { table: string; id: string; check: CheckRow | null }[] = [];
+  // Submissions of the month, by key, with the parcels of theirs counted in the month.
+  const monthSubs = new Map<string, { sub: (typeof submissions)[number]; parcels: number }>();
   let n = 0;
   for (const parcel of review.listParcelFeatures()) {
     const sub = submissions.find((s) => s.parcelTable === parcel.table && s.parcelIds.includes(parcel.id));
@@ -172,12 +181,15 @@ export async function buildMonthlySummary(store: ProjectStore, options: { month:
       decision ? `${decision.signature.name}（${decision.signature.department}）` : '',
       STATUS_LABEL_ZH[status],
       decision ? decision.conditions.join('\n') : '',
+      sub?.key ?? '',
+      sub?.parcelIds.length ?? 1,
     ]);
+    if (sub) monthSubs.set(sub.key, { sub, parcels: (monthSubs.get(sub.key)?.parcels ?? 0) + 1 });
     monthly.push({ table: parcel.table, id: parcel.id, check });
   }
   if (n === 0) ws.addRow(['', `${y}年${Number(m)}月无审查或决定的报件地块`]);
   ws.columns.forEach((col, i) => {
-    col.width = [6, 22, 16, 24, 18, 12, 12, 10, 10, 10, 14, 14, 14, 12, 12, 20, 12, 14, 12, 22, 12, 40][i] ?? 12;
+    col.width = [6, 22, 16, 24, 18, 12, 12, 10, 10, 10, 14, 14, 14, 12, 12, 20, 12, 14, 12, 22, 12, 40, 12, 10][i] ?? 12;
   });
 
   // --- Sheet 2: latest --all sweep ------------------------------------------------------------
@@ -245,6 +257,20 @@ export async function buildMonthlySummary(store: ProjectStore, options: { month:
     }
   }
   ov.columns.forEach((col, i) => (col.width = [16, 26, 12, 22, 14, 14, 10, 10, 10, 10, 50][i] ?? 12));
+
+  // --- Sheet 4: counts ---------------------------------------------------------------------------
+  // Sheet 1 has a row per parcel, so a multi-parcel submission would be counted once per parcel;
+  // the bureau reports both numbers.
+  const countSheet = wb.addWorksheet(SUMMARY_SHEETS.counts);
+  countSheet.addRow(['本月报件数', monthSubs.size]).font = { bold: true };
+  countSheet.addRow(['本月地块数', n]).font = { bold: true };
+  countSheet.addRow([]);
+  countSheet.addRow([...COUNT_HEADERS]).font = { bold: true };
+  for (const { sub, parcels } of monthSubs.values()) {
+    const overall = submissionVerdict(sub.parcelIds.map((id) => review.latestCheck(sub.parcelTable, id)?.verdict));
+    countSheet.addRow([sub.key, sub.title, parcels, sub.parcelIds.length, overall ? VERDICT_LABEL_ZH[overall] : '部分地块尚未审查']);
+  }
+  countSheet.columns.forEach((col, i) => (col.width = [14, 28, 14, 14, 18][i] ?? 12));
 
   const bytes = Buffer.from(await wb.xlsx.writeBuffer());
   return { bytes, rows: n };

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { zipSync } from 'fflate';
 import type { LandGateApi } from '../../../shared/api/contract';
-import { conditionsFromFindings, suggestedDecision, type ExportedFile } from '../../../shared/review/model';
+import { conditionsFromFindings, submissionVerdict, suggestedDecision, worstVerdict, type ExportedFile } from '../../../shared/review/model';
 import { UserInputError } from '../../../shared/model/errors';
 import type { ProjectStore } from '../project-store';
 import { writeFindingsFile } from '../reports/findings-export';
@@ -66,14 +66,20 @@ export function createReviewApi(store: ProjectStore, uploads: () => StagedUpload
     async getParcelReview({ table, parcelId }) {
       review.findParcel(parcelId, table);
       const latest = review.latestCheck(table, parcelId);
+      const siblings = review.submissionParcelIds(table, parcelId).map((id) => ({ id, check: id === parcelId ? latest : review.latestCheck(table, id) }));
+      const submissionParcels = siblings.map(({ id, check }) => ({ parcelId: id, verdict: check?.verdict ?? null, decision: review.latestDecision(table, id)?.decision ?? null }));
+      const overall = submissionVerdict(submissionParcels.map((p) => p.verdict));
       return {
         table,
         parcelId,
         submission: review.listSubmissions().find((s) => s.parcelTable === table && s.parcelIds.includes(parcelId)) ?? null,
         latestCheck: latest ? { checkId: latest.checkId, checkedAt: latest.checkedAt, profile: latest.profile, verdict: latest.verdict, areaM2: review.checkResult(latest.checkId, parcelId).parcel.areaM2, findings: latest.findings } : null,
         decisions: review.listDecisions(table, parcelId),
-        suggestedConditions: latest ? conditionsFromFindings(latest.findings) : [],
-        suggestedDecision: suggestedDecision(latest?.verdict),
+        // A decision on a submission covers all its parcels, so it suggests from all of them.
+        suggestedConditions: conditionsFromFindings(siblings.flatMap(({ check }) => check?.findings ?? [])),
+        suggestedDecision: suggestedDecision(siblings.length > 1 ? worstVerdict(submissionParcels.map((p) => p.verdict)) : latest?.verdict),
+        submissionParcels,
+        submissionVerdict: overall,
       };
     },
     async signDecision(request) {

@@ -439,6 +439,40 @@ export class ReviewStore {
     if (input.decision === 'conditional' && conditions.length === 0) {
       throw new UserInputError('review.conditions-missing', '“有条件准予”须至少写明一条准入条件。', 'A conditional decision needs at least one condition.');
     }
+    // A decision on a whole submission is one signing act recorded per parcel: each row keeps its
+    // own revision chain, check and hash, so the per-parcel append-only guarantees are unchanged.
+    const targets = input.coverSubmission ? this.submissionParcelIds(table, parcelId) : [parcelId];
+    // One signing act, one time on every row.
+    options = { ...options, signedAt: options.signedAt ?? new Date().toISOString() };
+    const prepared = targets.map((id) => {
+      if (id === parcelId) return this.prepareDecision(input, conditions, sig, options);
+      // A sibling revises its own latest decision, for the same reason; its own latest check counts.
+      const sibling = this.latestDecision(table, id);
+      return this.prepareDecision({ ...input, parcelId: id, checkId: undefined, supersedes: sibling?.id }, conditions, sig, options);
+    });
+    const ids = this.project.transaction(() => {
+      this.ensureSchema();
+      return prepared.map((row) => this.insertDecision(row));
+    });
+    return this.listDecisions(table, parcelId).find((d) => d.id === ids[targets.indexOf(parcelId)])!;
+  }
+
+  /** Every parcel of the registered submission holding the parcel (just the parcel when none). */
+  submissionParcelIds(table: string, parcelId: string): string[] {
+    for (const row of this.registeredRows()) {
+      const ids = JSON.parse(row.parcel_ids) as string[];
+      if (row.parcel_table === table && ids.includes(parcelId)) return ids;
+    }
+    return [parcelId];
+  }
+
+  private prepareDecision(
+    input: DecisionInput,
+    conditions: string[],
+    sig: DecisionInput['signature'],
+    options: { source?: PackageProvenance | null; signedAt?: string; user?: string },
+  ) {
+    const { table, parcelId } = input;
     const previous = this.latestDecision(table, parcelId);
     if (previous) {
       if (input.supersedes !== previous.id) {
@@ -479,55 +513,57 @@ export class ReviewStore {
       source: options.source ?? null,
     };
     const contentHash = sha256(decisionContent(base));
-    const id = this.project.transaction(() => {
-      this.ensureSchema();
-      const result = this.db
-        .prepare(
-          `INSERT INTO landgate_decisions (parcel_table, parcel_id, revision, supersedes, revision_reason, decision, opinion, conditions, check_id, verdict,
-             signer_name, signer_department, signed_on, signed_at, user, source, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          table,
-          parcelId,
-          base.revision,
-          base.supersedes,
-          base.revisionReason,
-          base.decision,
-          base.opinion,
-          JSON.stringify(base.conditions),
-          base.checkId,
-          base.verdict,
-          base.signature.name,
-          base.signature.department,
-          base.signature.date,
-          base.signedAt,
-          base.user,
-          base.source ? JSON.stringify(base.source) : null,
-          contentHash,
-        );
-      const decisionId = Number(result.lastInsertRowid);
-      this.project.appendAudit({
-        action: previous ? 'decision-revision' : 'decision',
-        at: base.signedAt,
-        user: base.user,
-        detail: {
-          decisionId,
-          parcelTable: table,
-          parcelId,
-          revision: base.revision,
-          supersedes: base.supersedes,
-          revisionReason: base.revisionReason,
-          decision: base.decision,
-          checkId,
-          verdict,
-          signer: base.signature,
-          contentHash,
-          source: base.source,
-        },
-      });
-      return decisionId;
+    return { base, previous, contentHash };
+  }
+
+  /** Inserts one prepared decision row and its audit entry; call inside a transaction. */
+  private insertDecision({ base, previous, contentHash }: ReturnType<ReviewStore['prepareDecision']>): number {
+    const { table, parcelId, checkId, verdict } = base;
+    const result = this.db
+      .prepare(
+        `INSERT INTO landgate_decisions (parcel_table, parcel_id, revision, supersedes, revision_reason, decision, opinion, conditions, check_id, verdict,
+           signer_name, signer_department, signed_on, signed_at, user, source, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        table,
+        parcelId,
+        base.revision,
+        base.supersedes,
+        base.revisionReason,
+        base.decision,
+        base.opinion,
+        JSON.stringify(base.conditions),
+        base.checkId,
+        base.verdict,
+        base.signature.name,
+        base.signature.department,
+        base.signature.date,
+        base.signedAt,
+        base.user,
+        base.source ? JSON.stringify(base.source) : null,
+        contentHash,
+      );
+    const decisionId = Number(result.lastInsertRowid);
+    this.project.appendAudit({
+      action: previous ? 'decision-revision' : 'decision',
+      at: base.signedAt,
+      user: base.user,
+      detail: {
+        decisionId,
+        parcelTable: table,
+        parcelId,
+        revision: base.revision,
+        supersedes: base.supersedes,
+        revisionReason: base.revisionReason,
+        decision: base.decision,
+        checkId,
+        verdict,
+        signer: base.signature,
+        contentHash,
+        source: base.source,
+      },
     });
-    return this.listDecisions(table, parcelId).find((d) => d.id === id)!;
+    return decisionId;
   }
 
   // -------------------------------------------------------------------------------------------
