@@ -50,6 +50,8 @@ export interface MapViewProps {
   selectedParcel: ParcelRef | null;
   findingGeometry: Geometry | null;
   fitRequest: number;
+  /** A box to zoom to (an attribute-table row of a layer other than parcels). */
+  zoomRequest?: { bbox: BBox; serial: number } | null;
   dispatch: Dispatch<AppAction>;
 }
 
@@ -224,6 +226,15 @@ export function MapView(props: MapViewProps) {
     }
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [props.findingGeometry, styleReady]);
+
+  // A feature chosen in the attribute table.
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map || !props.zoomRequest) return;
+    const bounds = toBounds(props.zoomRequest.bbox);
+    if (bounds) map.fitBounds(bounds, { padding: contextPadding(map), maxZoom: 17, duration: 600 });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [props.zoomRequest?.serial]);
 
   // "Zoom to project extent".
   useEffect(() => {
