@@ -162,7 +162,7 @@ export function App() {
           )}
           {project && <ReviewWorkbench state={state} dispatch={dispatch} />}
           {attributeLayer && (
-            <AttributeTable layer={attributeLayer} selectedParcel={state.selectedParcel} revision={`${state.listRevision}/${state.reloadRequest}/${state.layerRevisions[attributeLayer.table] ?? 0}`} dispatch={dispatch} />
+            <AttributeTable key={attributeLayer.table} layer={attributeLayer} selectedParcel={state.selectedParcel} revision={`${state.listRevision}/${state.reloadRequest}/${state.layerRevisions[attributeLayer.table] ?? 0}`} dispatch={dispatch} />
           )}
           {project && <FeaturePopup inspected={state.inspected} index={state.inspectedIndex} layers={project.layers} dispatch={dispatch} />}
         </section>

@@ -3,7 +3,8 @@
  * rows in view are in the DOM and pages of 100 are asked for as they scroll in (a county layer
  * has 100 000 features); sorting, the search and the column filter are queries of the store.
  * A row click selects the feature: parcels through the app's parcel selection (check, verdict),
- * other layers through the map's identify popup and a zoom to the feature.
+ * other layers through the map's identify popup and a zoom to the feature. The app mounts one
+ * per layer (keyed by table), so another layer starts with its own sort, search and filter.
  */
 import { useEffect, useLayoutEffect, useMemo, useReducer, useRef, useState, type Dispatch } from 'react';
 import type { AttributeTableColumn, AttributeTableFilter } from '../../shared/api/contract';
@@ -48,16 +49,6 @@ export function AttributeTable({ layer, selectedParcel, revision, dispatch }: At
   const [selectedFid, setSelectedFid] = useState<number | null>(null);
   const isParcelLayer = layer.kind === 'parcel';
 
-  // Another layer starts with a clean table.
-  useEffect(() => {
-    setSort(null);
-    setSearchText('');
-    setSearch('');
-    setFilterKey('');
-    setFilterText('');
-    setFilterValue('');
-    setSelectedFid(null);
-  }, [layer.table]);
   useEffect(() => {
     if (searchText === search && filterText === filterValue) return;
     const timer = setTimeout(() => {
