@@ -391,10 +391,14 @@ async function identify(hits: maplibregl.MapGeoJSONFeature[], owners: Map<string
 
 /** Leaves about a quarter of the view on each side, so the surroundings of a parcel stay visible. */
 function contextPadding(map: maplibregl.Map): maplibregl.PaddingOptions {
-  const { clientWidth: width, clientHeight: height } = map.getContainer();
+  const container = map.getContainer();
+  const { clientWidth: width, clientHeight: height } = container;
+  // The 属性表 drawer covers the bottom of the map: fit into the part still visible.
+  const drawer = container.closest('.map-area')?.querySelector<HTMLElement>('.attribute-table');
+  const covered = Math.min(drawer?.offsetHeight ?? 0, Math.round(height * 0.6));
   const x = Math.round(width * 0.26);
-  const y = Math.round(height * 0.26);
-  return { top: y, bottom: y, left: x, right: x };
+  const y = Math.round((height - covered) * 0.26);
+  return { top: y, bottom: y + covered, left: x, right: x };
 }
 
 function hitBox(point: maplibregl.Point): [maplibregl.PointLike, maplibregl.PointLike] {

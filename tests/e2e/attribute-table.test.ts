@@ -102,6 +102,15 @@ describe('the attribute table of a county-sized parcel layer', () => {
     await screenshotTo(page, 'attribute-table-selected');
   }, 90_000);
 
+  it('a parcel chosen elsewhere (the parcel list) highlights its row', async () => {
+    await page.getByTestId('attribute-search').fill('DK-0000');
+    await expect.poll(total, { timeout: 30_000 }).toBe('9');
+    await page.getByTestId('parcel-search').fill('DK-00004');
+    await page.getByTestId(`parcel-item-${id(4)}`).click();
+    await expect.poll(() => page.getByTestId('attribute-row-4').getAttribute('aria-selected'), { timeout: 30_000 }).toBe('true');
+    expect(await table().locator('[aria-selected="true"]').count()).toBe(1);
+  }, 60_000);
+
   it('a reference layer row opens its feature popup, and the table closes', async () => {
     await page.getByTestId('open-attribute-table-farmland').click();
     await expect.poll(total, { timeout: 30_000 }).toBe('5');
