@@ -17,6 +17,7 @@ import { saveParcel } from './parcel-edit';
 import { getParcelAttributes, setParcelAttributes } from './parcel-attributes';
 import { CheckService } from './check/check-service';
 import { readReferenceLayers } from './check/reference-data';
+import { createAttributeTableApi } from './map/attribute-table';
 import { createFeatureApi } from './map/feature-api';
 import { VectorTileService } from './map/vector-tiles';
 import { createParcelQueryApi } from './parcels/parcel-query';
@@ -57,6 +58,7 @@ export function createApiService(projectPath: string): ApiService {
       return store.info();
     },
     ...createFeatureApi(store),
+    ...createAttributeTableApi(store),
     ...parcelQuery,
     async listProfiles() {
       return listAllProfiles(store).map(({ profile: p, source }) => ({ id: p.id, name: p.name, version: p.version, description: p.description, source, ...(p.basedOn ? { basedOn: p.basedOn } : {}) }));

@@ -11,6 +11,7 @@ import { MapView } from '../map/MapView';
 import { CLASS_ATTRIBUTES, type LayerClasses } from '../map/layer-styles';
 import { FeaturePopup } from '../panels/FeaturePopup';
 import { FindingsPanel } from '../panels/FindingsPanel';
+import { AttributeTable } from '../panels/AttributeTable';
 import { LayerPanel } from '../panels/LayerPanel';
 import { ParcelList } from '../panels/ParcelList';
 import { SweepPanel } from '../panels/SweepPanel';
@@ -38,6 +39,7 @@ export function App() {
   }, []);
 
   const project = state.project;
+  const attributeLayer = project?.layers.find((layer) => layer.table === state.attributeTable) ?? null;
   useEffect(() => {
     document.title = project ? `${project.title} — ${t('app.name')}` : t('app.name');
   }, [project, state.locale]);
@@ -142,6 +144,7 @@ export function App() {
               selectedParcel={state.selectedParcel}
               findingGeometry={selectedFindingGeometry(state)}
               fitRequest={state.fitRequest}
+              zoomRequest={state.zoomRequest}
               dispatch={dispatch}
             />
           )}
@@ -158,6 +161,9 @@ export function App() {
             </div>
           )}
           {project && <ReviewWorkbench state={state} dispatch={dispatch} />}
+          {attributeLayer && (
+            <AttributeTable key={attributeLayer.table} layer={attributeLayer} selectedParcel={state.selectedParcel} revision={`${state.listRevision}/${state.reloadRequest}/${state.layerRevisions[attributeLayer.table] ?? 0}`} dispatch={dispatch} />
+          )}
           {project && <FeaturePopup inspected={state.inspected} index={state.inspectedIndex} layers={project.layers} dispatch={dispatch} />}
         </section>
 

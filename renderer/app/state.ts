@@ -7,7 +7,7 @@
 import type { Feature, Geometry } from 'geojson';
 import type { ParcelQuery, ParcelSummary, ProfileSummary } from '../../shared/api/contract';
 import type { CheckReport, Verdict } from '../../shared/model/check';
-import type { ProjectInfo } from '../../shared/model/layers';
+import type { BBox, ProjectInfo } from '../../shared/model/layers';
 import type { Locale } from '../i18n';
 
 export interface ParcelRef {
@@ -76,6 +76,10 @@ export interface AppState {
   fitRequest: number;
   /** Bumped to reload the project (after an import). */
   reloadRequest: number;
+  /** Layer whose 属性表 is open in the bottom drawer, if any. */
+  attributeTable: string | null;
+  /** A box the map is asked to zoom to (an attribute-table row of a non-parcel layer); `serial` makes a repeat zoom again. */
+  zoomRequest: { bbox: BBox; serial: number } | null;
 }
 
 export interface Notice {
@@ -107,6 +111,8 @@ export function defaultAppState(): AppState {
     notice: null,
     fitRequest: 0,
     reloadRequest: 0,
+    attributeTable: null,
+    zoomRequest: null,
   };
 }
 
@@ -137,6 +143,9 @@ export type AppAction =
   | { type: 'showNotice'; message: string }
   | { type: 'dismissNotice' }
   | { type: 'fitProject' }
+  | { type: 'openAttributeTable'; table: string }
+  | { type: 'closeAttributeTable' }
+  | { type: 'zoomTo'; bbox: BBox }
   | { type: 'reloadProject'; notice?: string };
 
 /** Identity of one check run: a result only lands if it still matches the selection. */
@@ -217,6 +226,12 @@ export function appReducer(state: AppState, action: AppAction): AppState {
       return { ...state, notice: null };
     case 'fitProject':
       return { ...state, fitRequest: state.fitRequest + 1 };
+    case 'openAttributeTable':
+      return { ...state, attributeTable: action.table };
+    case 'closeAttributeTable':
+      return { ...state, attributeTable: null };
+    case 'zoomTo':
+      return { ...state, zoomRequest: { bbox: action.bbox, serial: (state.zoomRequest?.serial ?? 0) + 1 } };
     case 'reloadProject':
       return { ...state, reloadRequest: state.reloadRequest + 1, notice: action.notice ? { text: action.notice, tone: 'info' } : state.notice };
   }

@@ -4,6 +4,7 @@
  * and the reports say the same thing.
  */
 import { SEVERITY_LABEL_ZH, VERDICT_LABEL_ZH, type Severity, type Verdict } from '../../shared/model/check';
+import { ATTRIBUTE_LABELS } from '../../shared/model/attribute-labels';
 import { LAYER_KIND_LABEL_ZH, type LayerKind } from '../../shared/model/layers';
 import { getLocale, t } from './index';
 
@@ -41,33 +42,6 @@ export const verdictLabel = (verdict: Verdict): string => (zh() ? VERDICT_LABEL_
 export const severityLabel = (severity: Severity): string => (zh() ? SEVERITY_LABEL_ZH[severity] : SEVERITY_LABEL_EN[severity]);
 
 type Pair = readonly [zh: string, en: string];
-
-/** Canonical attribute key → label. Unknown keys are shown as they are. */
-const ATTRIBUTE_LABELS: Record<string, Pair> = {
-  id: ['编号', 'ID'],
-  name: ['名称', 'Name'],
-  level: ['级别', 'Level'],
-  listed: ['列入名录', 'Listed'],
-  delisted: ['移出名录', 'Delisted'],
-  targetsMet: ['修复目标已达到', 'Remediation targets met'],
-  stage: ['所处阶段', 'Stage'],
-  industry: ['原行业', 'Former industry'],
-  heavy: ['重度污染', 'Heavily polluted'],
-  type: ['类型', 'Type'],
-  belowM: ['高程上限（米）', 'Elevation below (m)'],
-  class: ['河流等级', 'River class'],
-  code: ['行政区划代码', 'Division code'],
-  currentUse: ['现状用途', 'Current use'],
-  plannedUse: ['规划用途', 'Planned use'],
-  action: ['拟办事项', 'Requested action'],
-  soilSurvey: ['土壤污染状况调查', 'Soil survey'],
-  riskAssessment: ['风险评估', 'Risk assessment'],
-  toxicHistory: ['曾涉及有毒有害物质', 'Toxic-substance history'],
-  projectType: ['项目类型', 'Project type'],
-  useScheme: ['用地分类标准', 'Land-use scheme'],
-  areaM2: ['面积（m²）', 'Area (m²)'],
-  remark: ['备注', 'Remark'],
-};
 
 const VALUE_LABELS: Record<string, Record<string, Pair>> = {
   'water-source-zone.level': { '1': ['一级保护区', 'Level 1'], '2': ['二级保护区', 'Level 2'], quasi: ['准保护区', 'Quasi-protection'] },

@@ -50,6 +50,8 @@ export interface MapViewProps {
   selectedParcel: ParcelRef | null;
   findingGeometry: Geometry | null;
   fitRequest: number;
+  /** A box to zoom to (an attribute-table row of a layer other than parcels). */
+  zoomRequest?: { bbox: BBox; serial: number } | null;
   dispatch: Dispatch<AppAction>;
 }
 
@@ -225,6 +227,15 @@ export function MapView(props: MapViewProps) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [props.findingGeometry, styleReady]);
 
+  // A feature chosen in the attribute table.
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map || !props.zoomRequest) return;
+    const bounds = toBounds(props.zoomRequest.bbox);
+    if (bounds) map.fitBounds(bounds, { padding: contextPadding(map), maxZoom: 17, duration: 600 });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [props.zoomRequest?.serial]);
+
   // "Zoom to project extent".
   useEffect(() => {
     const map = mapRef.current;
@@ -380,10 +391,14 @@ async function identify(hits: maplibregl.MapGeoJSONFeature[], owners: Map<string
 
 /** Leaves about a quarter of the view on each side, so the surroundings of a parcel stay visible. */
 function contextPadding(map: maplibregl.Map): maplibregl.PaddingOptions {
-  const { clientWidth: width, clientHeight: height } = map.getContainer();
+  const container = map.getContainer();
+  const { clientWidth: width, clientHeight: height } = container;
+  // The 属性表 drawer covers the bottom of the map: fit into the part still visible.
+  const drawer = container.closest('.map-area')?.querySelector<HTMLElement>('.attribute-table');
+  const covered = Math.min(drawer?.offsetHeight ?? 0, Math.round(height * 0.6));
   const x = Math.round(width * 0.26);
-  const y = Math.round(height * 0.26);
-  return { top: y, bottom: y, left: x, right: x };
+  const y = Math.round((height - covered) * 0.26);
+  return { top: y, bottom: y + covered, left: x, right: x };
 }
 
 function hitBox(point: maplibregl.Point): [maplibregl.PointLike, maplibregl.PointLike] {

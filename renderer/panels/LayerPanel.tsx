@@ -49,6 +49,15 @@ export function LayerPanel({ project, layerClasses, hiddenLayers, colorByVerdict
                 <span className="layer-count" title={t('layers.count', { count: layer.featureCount })}>
                   {layer.featureCount}
                 </span>
+                <button
+                  type="button"
+                  className="link-button layer-table-button"
+                  title={t('attrs.table.openHint', { layer: layer.title })}
+                  onClick={() => dispatch({ type: 'openAttributeTable', table: layer.table })}
+                  data-testid={`open-attribute-table-${layer.table}`}
+                >
+                  {t('attrs.table.open')}
+                </button>
               </div>
               {kindLabel(layer.kind) !== layer.title && <div className="layer-kind">{kindLabel(layer.kind)}</div>}
               <ul className="legend" aria-label={t('layers.legend')}>

@@ -87,6 +87,44 @@ export interface FeaturesResponse {
   truncated: boolean;
 }
 
+/** One condition of the attribute table (属性表) on one column; `in` takes an array value. */
+export interface AttributeTableFilter {
+  key: string;
+  op: 'eq' | 'in' | 'prefix' | 'contains' | 'isNull' | 'notNull';
+  value?: string | number | boolean | (string | number)[];
+}
+
+/** One page of a layer's attribute table: filtered, searched and sorted in the store, never whole. */
+export interface AttributeTableQuery {
+  table: string;
+  /** All must hold. */
+  filters?: AttributeTableFilter[];
+  /** Case-insensitive substring of the feature id or the name. */
+  search?: string;
+  orderBy?: { key: string; descending?: boolean };
+  offset: number;
+  /** At most 500. */
+  limit: number;
+  /** Attribute keys to return; absent = all. */
+  attributes?: string[];
+}
+
+export interface AttributeTableColumn {
+  /** Canonical key (or the file's own field name when no alias matched). */
+  key: string;
+  /** SQL column in the GeoPackage table. */
+  column: string;
+  labelZh: string;
+  labelEn: string;
+  type: 'text' | 'integer' | 'real' | 'boolean' | 'json';
+}
+
+export interface AttributeTablePage {
+  total: number;
+  rows: { fid: number; id: string; properties: Record<string, unknown> }[];
+  columns: AttributeTableColumn[];
+}
+
 /** One stored sweep (全部审查) run. */
 export interface SweepSummary {
   sweepId: number;
@@ -243,6 +281,8 @@ export interface LandGateApi {
   getFeatures(request: FeaturesRequest): Promise<FeaturesResponse>;
   /** One page of the parcel list, searched, filtered and sorted in the store. */
   queryParcels(request: ParcelQuery): Promise<ParcelPage>;
+  /** One page of any layer's attribute table (属性表), with its columns in Chinese and English. */
+  queryFeatures(request: AttributeTableQuery): Promise<AttributeTablePage>;
   /** One parcel's summary (bbox, attributes, latest verdict). */
   getParcel(request: { table: string; id: string }): Promise<ParcelSummary>;
   listProfiles(): Promise<ProfileSummary[]>;
@@ -313,7 +353,7 @@ export type ApiMethod = keyof LandGateApi;
 export type ApiRequest<M extends ApiMethod> = Parameters<LandGateApi[M]> extends [infer R] ? R : undefined;
 export type ApiResponse<M extends ApiMethod> = Awaited<ReturnType<LandGateApi[M]>>;
 
-export const API_METHODS = ['getProject', 'getFeatures', 'queryParcels', 'getParcel', 'listProfiles', 'getProfile', 'saveProfile', 'startSweep', 'getSweepJob', 'cancelSweep', 'listSweeps', 'querySweepResults', 'exportSweepResults', 'checkParcel', 'stageImportFiles', 'previewImport', 'startImport', 'getImportJob', 'cancelImport', 'discardImport', 'listSubmissions', 'createSubmission', 'getParcelReview', 'signDecision', 'getAuditTrail', 'exportReviewPdf', 'exportMonthlySummary', 'saveParcel', 'getParcelAttributes', 'setParcelAttributes', 'exportReviewPackage', 'importReviewPackage', 'exportFindings', 'getTerrainInfo', 'getTerrainContours', 'listBasemaps', 'buildElevationBands'] as const satisfies readonly ApiMethod[];
+export const API_METHODS = ['getProject', 'getFeatures', 'queryParcels', 'queryFeatures', 'getParcel', 'listProfiles', 'getProfile', 'saveProfile', 'startSweep', 'getSweepJob', 'cancelSweep', 'listSweeps', 'querySweepResults', 'exportSweepResults', 'checkParcel', 'stageImportFiles', 'previewImport', 'startImport', 'getImportJob', 'cancelImport', 'discardImport', 'listSubmissions', 'createSubmission', 'getParcelReview', 'signDecision', 'getAuditTrail', 'exportReviewPdf', 'exportMonthlySummary', 'saveParcel', 'getParcelAttributes', 'setParcelAttributes', 'exportReviewPackage', 'importReviewPackage', 'exportFindings', 'getTerrainInfo', 'getTerrainContours', 'listBasemaps', 'buildElevationBands'] as const satisfies readonly ApiMethod[];
 
 // Compile-time proof that API_METHODS lists every method of LandGateApi.
 type Unlisted = Exclude<ApiMethod, (typeof API_METHODS)[number]>;

@@ -18,7 +18,14 @@ export type AttributeFilter =
   /** Case-insensitive substring. */
   | { key: string; op: 'contains'; value: string }
   | { key: string; op: 'isNull' }
-  | { key: string; op: 'notNull' };
+  | { key: string; op: 'notNull' }
+  /** Any of the conditions holds (a search box over several fields). */
+  | { key?: undefined; op: 'any'; filters: readonly AttributeFilter[] };
+
+/** Every attribute key a set of filters reads, nested `any` groups included. */
+export function filterKeys(filters: readonly AttributeFilter[] = []): string[] {
+  return filters.flatMap((f) => (f.op === 'any' ? filterKeys(f.filters) : [f.key]));
+}
 
 export interface FeatureRequest {
   /** GeoPackage feature ids (fid). */
@@ -109,34 +116,30 @@ export function requestSql(
       params.push(...numeric);
     }
   }
-  for (const filter of request.filters ?? []) {
+  const condition = (filter: AttributeFilter): string => {
+    if (filter.op === 'any') return filter.filters.length ? `(${filter.filters.map(condition).join(' OR ')})` : '0';
     const column = filter.key === 'id' && !idColumn ? 'CAST(t.fid AS TEXT)' : columnOf(filter.key);
     switch (filter.op) {
       case 'eq':
-        where.push(`${column} = ?`);
         params.push(typeof filter.value === 'boolean' ? (filter.value ? 1 : 0) : filter.value);
-        break;
+        return `${column} = ?`;
       case 'in':
-        where.push(filter.values.length ? `${column} IN (${filter.values.map(() => '?').join(',')})` : '0');
         params.push(...filter.values);
-        break;
+        return filter.values.length ? `${column} IN (${filter.values.map(() => '?').join(',')})` : '0';
       case 'prefix':
         // GLOB is case-sensitive and uses the index; LIKE is what users expect of a search box.
-        where.push(`${column} LIKE ? ESCAPE '\\'`);
         params.push(`${escapeLike(filter.value)}%`);
-        break;
+        return `${column} LIKE ? ESCAPE '\\'`;
       case 'contains':
-        where.push(`${column} LIKE ? ESCAPE '\\'`);
         params.push(`%${escapeLike(filter.value)}%`);
-        break;
+        return `${column} LIKE ? ESCAPE '\\'`;
       case 'isNull':
-        where.push(`(${column} IS NULL OR ${column} = '')`);
-        break;
+        return `(${column} IS NULL OR ${column} = '')`;
       case 'notNull':
-        where.push(`(${column} IS NOT NULL AND ${column} != '')`);
-        break;
+        return `(${column} IS NOT NULL AND ${column} != '')`;
     }
-  }
+  };
+  for (const filter of request.filters ?? []) where.push(condition(filter));
   const order = (request.orderBy?.length ? request.orderBy : [{ key: 'fid' }]).map((o) => `${columnOf(o.key)}${o.descending ? ' DESC' : ''}`);
   // fid last: pages of an order with ties must not overlap or skip
   if (!order.some((o) => o.startsWith('t.fid'))) order.push('t.fid');

@@ -12,7 +12,7 @@ import { featureIdOf } from '../../../shared/model/attributes';
 import { UserInputError } from '../../../shared/model/errors';
 import { decodeGpkgGeometry, encodeGpkgGeometry, geometryEnvelope, forEachPosition } from '../gpkg-binary';
 import type { AuditRepository } from './audit';
-import { countSql, quoteId, requestSql, type FeatureRequest, type StoredFeature } from './feature-request';
+import { countSql, filterKeys, quoteId, requestSql, type FeatureRequest, type StoredFeature } from './feature-request';
 import { connectionOf } from './internal';
 import type { ProjectDb } from './project-db';
 import { gpkgTimestamp, idIndexSql, nowIso, PROJECT_SRS_ID, RTREE_EXTENSION_DEFINITION, rtreeSql } from './schema';
@@ -286,7 +286,7 @@ export class LayerRepository {
     if (!row) throw this.unknownLayer(table);
     const columns = JSON.parse(row.columns) as ColumnSpec[];
     const known = new Set(['fid', 'id', ...columns.map((c) => c.key)]);
-    const asked = [...(request.filters ?? []).map((f) => f.key), ...(request.orderBy ?? []).map((o) => o.key)];
+    const asked = [...filterKeys(request.filters), ...(request.orderBy ?? []).map((o) => o.key)];
     const unknown = asked.filter((key) => !known.has(key));
     if (unknown.length) {
       throw new UserInputError('layer.unknown-field', `图层“${table}”没有字段：${unknown.join('、')}。`, `Layer "${table}" has no field(s): ${unknown.join(', ')}.`);
