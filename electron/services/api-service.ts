@@ -47,7 +47,7 @@ export function createApiService(projectPath: string): ApiService {
   let terrainService: TerrainService | null = null;
   const terrain = () => (terrainService ??= new TerrainService(store.path));
 
-  // Issue 4: 全部审查 (sweep) jobs on worker threads.
+  // 全部审查 (sweep) jobs on worker threads.
   let sweepJobs: SweepJobs | null = null;
   const sweeps = () => (sweepJobs ??= new SweepJobs(store, () => readReferenceLayers(store)));
 

@@ -1,5 +1,5 @@
 /**
- * Issue 6: a parcel drawn or vertex-edited on the map, written to the project. The geometry goes
+ * A parcel drawn or vertex-edited on the map, written to the project. The geometry goes
  * through the same hygiene as an import (shared/geo/validate.ts): what is safe is repaired and
  * reported, what is not (a bow-tie, fewer than 3 distinct vertices, coordinates that are not
  * plausible CGCS2000 lon/lat) is refused with the project left as it was. A parcel whose latest

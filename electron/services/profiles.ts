@@ -64,7 +64,7 @@ export function getProfile(id: string, dir?: string): Profile {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Project profiles (issue 4): a user's copies and imports live in the project (landgate_profiles),
+// Project profiles: a user's copies and imports live in the project (landgate_profiles),
 // so a project stays one portable file. Built-in ids cannot be taken by a project profile.
 
 /** Minimal view of the store this module needs (keeps it testable without a GeoPackage). */

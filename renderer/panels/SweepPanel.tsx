@@ -1,5 +1,5 @@
 /**
- * 全部审查 (issue 4): sweeps every parcel of the project with the profile in force on the Node
+ * 全部审查: sweeps every parcel of the project with the profile in force on the Node
  * side's worker threads (progress bar, 取消), and browses the stored results of any sweep: filter
  * by verdict and rule, search by id or name, one page at a time (the DOM holds one page whatever
  * the parcel count), click a row to open that parcel, export what is filtered (XLSX, GeoPackage,

@@ -1,5 +1,5 @@
 /**
- * Profile editor dialog (issue 4): duplicate a built-in profile into the project, or edit a project
+ * Profile editor dialog: duplicate a built-in profile into the project, or edit a project
  * profile — rename, switch rules on and off, change every parameter: the distances, the station
  * types of air.station-catering, the triggers of soil.survey-required, the rivers of
  * river.agri-chemical-limit and the 一住两公 code prefixes. On save the draft is

@@ -1,5 +1,5 @@
 /**
- * Texts of the profile editor and the sweep panel (issue 4), zh-CN first, English second. Kept
+ * Texts of the profile editor and the sweep panel, zh-CN first, English second. Kept
  * next to the components (like renderer/review/messages.ts) so the shared catalogues stay small.
  */
 import { getLocale } from '../i18n';

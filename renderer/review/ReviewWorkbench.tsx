@@ -1,5 +1,5 @@
 /**
- * The review workbench (issue 6): two buttons over the map (报件审查 / 汇报模式) open a wide panel
+ * The review workbench: two buttons over the map (报件审查 / 汇报模式) open a wide panel
  * with the submission list (and 新建报件), the review of the selected parcel, the audit trail and
  * the exchange with other departments, or the full-screen presentation. It reuses the app's selection, check and map highlighting through
  * the same reducer actions the parcel list uses.

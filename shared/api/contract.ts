@@ -171,12 +171,12 @@ export interface ProfileSummary {
   name: string;
   version: string;
   description?: string;
-  /** Issue 4: `builtin` (data/profiles, read-only) or `project` (stored in the project, editable). */
+  /** `builtin` (data/profiles, read-only) or `project` (stored in the project, editable). */
   source?: 'builtin' | 'project';
   basedOn?: string;
 }
 
-/** Issue 4: sweep of every parcel of the project (全部审查). */
+/** Sweep of every parcel of the project (全部审查). */
 export interface SweepJob {
   state: 'running' | 'done' | 'failed' | 'cancelled';
   /** The stored sweep the results go into (querySweepResults), once it has started writing. */
@@ -197,7 +197,7 @@ export interface CheckParcelRequest {
 }
 
 /**
- * Issue 6: a parcel drawn or reshaped on the map. Coordinates are EPSG:4490 (lon, lat); the
+ * A parcel drawn or reshaped on the map. Coordinates are EPSG:4490 (lon, lat); the
  * geometry goes through the same hygiene as an import (shared/geo/validate.ts).
  */
 export interface SaveParcelRequest {
@@ -265,7 +265,7 @@ export interface SetParcelAttributesResponse {
   changed: ParcelAttributeChange[];
 }
 
-/** Issue 6: which parcels an exchange export covers: every parcel, or these (table + id). */
+/** Which parcels an exchange export covers: every parcel, or these (table + id). */
 export type ParcelSelection = 'all' | { table: string; id: string }[];
 
 export interface PackageImportResult {
@@ -286,11 +286,11 @@ export interface LandGateApi {
   /** One parcel's summary (bbox, attributes, latest verdict). */
   getParcel(request: { table: string; id: string }): Promise<ParcelSummary>;
   listProfiles(): Promise<ProfileSummary[]>;
-  /** Issue 4: a full profile (built-in or project) for the profile editor. */
+  /** A full profile (built-in or project) for the profile editor. */
   getProfile(request: { id: string }): Promise<Profile>;
-  /** Issue 4: validate and store a project profile (copy/edit); errors name the field in Chinese. */
+  /** Validate and store a project profile (copy/edit); errors name the field in Chinese. */
   saveProfile(request: { profile: unknown }): Promise<ProfileSummary>;
-  /** Issue 4: sweep every parcel layer with a profile on worker threads; poll getSweepJob. */
+  /** Sweep every parcel layer with a profile on worker threads; poll getSweepJob. */
   startSweep(request: { profile: string }): Promise<{ jobId: string }>;
   getSweepJob(request: { jobId: string }): Promise<SweepJob>;
   /** Stops a running sweep; what it wrote is discarded (the sweep is not listed). */
@@ -322,7 +322,7 @@ export interface LandGateApi {
   listBasemaps(): Promise<BasemapSummary[]>;
   /** `landgate bands` from the project's stored DEM: writes an elevation-band layer (default table elevation_bands, levels 400/900). */
   buildElevationBands(request: { levels?: number[]; table?: string; smooth?: boolean }): Promise<{ table: string; levels: number[]; nodataCells: number }>;
-  /** Review workbench (issue 6): every submission (registered, or one implicit per parcel) with derived status. */
+  /** Review workbench: every submission (registered, or one implicit per parcel) with derived status. */
   listSubmissions(): Promise<Submission[]>;
   createSubmission(request: NewSubmission): Promise<Submission>;
   /** The review of one parcel: submission, latest check, signed decisions (revisions), pre-filled conditions. */
@@ -335,13 +335,13 @@ export interface LandGateApi {
   exportReviewPdf(request: { table: string; parcelId: string; authority?: string }): Promise<ExportedFile>;
   /** Monthly 汇总调度表 XLSX (recorded as an export). */
   exportMonthlySummary(request: { month: string; authority?: string }): Promise<ExportedFile>;
-  /** Issue 6: a parcel drawn or vertex-edited on the map, written in one audited transaction. */
+  /** A parcel drawn or vertex-edited on the map, written in one audited transaction. */
   saveParcel(request: SaveParcelRequest): Promise<SaveParcelResponse>;
-  /** Issue 6: review package (GeoPackage) of the chosen parcels for another department (recorded as an export). */
+  /** Review package (GeoPackage) of the chosen parcels for another department (recorded as an export). */
   exportReviewPackage(request: { parcels: ParcelSelection; department?: string }): Promise<ExportedFile>;
-  /** Issue 6: imports a review package staged with stageImportFiles (one .gpkg), keeping its provenance. */
+  /** Imports a review package staged with stageImportFiles (one .gpkg), keeping its provenance. */
   importReviewPackage(request: { uploadId: string }): Promise<PackageImportResult>;
-  /** Issue 6: findings of the chosen parcels as GeoJSON, or a zipped GBK Shapefile with .cpg (recorded as an export). */
+  /** Findings of the chosen parcels as GeoJSON, or a zipped GBK Shapefile with .cpg (recorded as an export). */
   exportFindings(request: { parcels: ParcelSelection; format: 'geojson' | 'shapefile' }): Promise<ExportedFile>;
   /** The editable attributes of one parcel with Chinese labels and allowed values (the 编辑属性 form). */
   getParcelAttributes(request: { table: string; parcelId: string }): Promise<ParcelAttributesResponse>;

@@ -227,7 +227,7 @@ export function bboxesIntersect(a: readonly number[], b: readonly number[]): boo
 }
 
 // ---------------------------------------------------------------------------------------------
-// Subdivision of huge reference features (issue 4, "huge reference polygons subdivided")
+// Subdivision of huge reference features
 
 /** Number of vertices of a polygonal geometry (all rings, all parts). */
 export function vertexCount(g: Polygon | MultiPolygon): number {

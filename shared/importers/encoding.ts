@@ -2,7 +2,7 @@
  * Text encodings of attribute and text files (pure: WHATWG `TextDecoder` only, which in Node 20
  * with full ICU and in Chromium knows gbk, gb18030, big5, windows-125x, …).
  *
- * Resolution order for a shapefile's DBF (issue 3): language-driver byte → `.cpg` → detection →
+ * Resolution order for a shapefile's DBF: language-driver byte → `.cpg` → detection →
  * user override (the override wins). Other text formats use detection → override.
  */
 import { UserInputError } from '../model/errors';

@@ -387,7 +387,7 @@ function dbfLayout(src: ByteSource): DbfLayout {
 const ENCODING_SAMPLE_RECORDS = 5000;
 const ENCODING_SAMPLE_BYTES = 4 << 20;
 
-/** Encoding of a DBF: user override → LDID → .cpg → detection on a sample (issue 3's order; the override wins). */
+/** Encoding of a DBF: user override → LDID → .cpg → detection on a sample (the override wins). */
 export function resolveDbfEncoding(src: ByteSource, cpg: string | undefined, override: string | undefined): Detected<string> {
   if (override) return { value: requireEncoding(override), source: 'user', confidence: 'certain', noteZh: `按用户指定的 ${encodingLabelZh(requireEncoding(override))} 读取。` };
   const { numRecords, headerLength, recordLength, ldid, rawFields } = dbfLayout(src);

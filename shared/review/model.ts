@@ -1,5 +1,5 @@
 /**
- * The review workbench model (issue 6): submissions (报件), signed decisions with revisions, and
+ * The review workbench model: submissions (报件), signed decisions with revisions, and
  * the small pure helpers the store, the reports and the UI share. No Node, no DOM.
  */
 import type { Finding, Verdict } from '../model/check';

@@ -1,5 +1,5 @@
 /**
- * English is the second locale of every panel added for issue 6: with English chosen, the
+ * English is the second locale of every panel of the review workbench: with English chosen, the
  * workbench tabs, the exchange panel, the 新建报件 form and the drawing panel show no Chinese of
  * their own (data values such as parcel names, layer titles and dates stay as they are).
  */

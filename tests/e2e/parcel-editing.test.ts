@@ -1,5 +1,5 @@
 /**
- * Issue 6 end to end in Chromium against `landgate serve` on the demo project: draw a parcel by
+ * End to end in Chromium against `landgate serve` on the demo project: draw a parcel by
  * mouse clicks with one vertex placed a few pixels off a contaminated-parcel vertex (it must be
  * stored exactly equal: snapped), undo / redo a vertex, finish by double-click, save it through
  * the form (it appears in the parcel list and its check runs), then drag one of its vertices in

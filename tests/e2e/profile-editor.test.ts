@@ -1,5 +1,5 @@
 /**
- * The profile editor as a county user uses it (issue 4, list parameters added in session 2): copy
+ * The profile editor as a county user uses it: copy
  * the built-in 夏县 profile, change a distance, the station types of air.station-catering, the
  * survey triggers, the river list of river.agri-chemical-limit and the 一住两公 prefixes; a blank
  * river name is refused with the field named; the saved project profile is stored exactly as typed

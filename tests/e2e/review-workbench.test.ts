@@ -1,5 +1,5 @@
 /**
- * End to end, the review workbench as a reviewer uses it (issue 6), against `landgate serve` on
+ * End to end, the review workbench as a reviewer uses it, against `landgate serve` on
  * the demo project in Debian Chromium via playwright-core: import a boundary-point TXT
  * submission through the import dialog, register it with 新建报件, find it in 报件列表, run the
  * check, open a finding, write the opinion, sign, revise, export the 审查意见书 PDF and the

@@ -372,7 +372,7 @@ const DISJOINT_FAR = box(3000, 0, 3100, 100);
 }
 
 // ---------------------------------------------------------------------------------------------
-// Issue 4 additions: redundant 需补充 removed (weakness (a)), per-profile parameters, subdivision
+// Additions: redundant 需补充 removed (weakness (a)), per-profile parameters, subdivision
 {
   const wr = (extra: Props = {}) => layer('contaminated-parcel', [feature('WR-0031', STRIP_20M, { name: '原化工厂', listed: true, delisted: false, targetsMet: false, stage: 'S4', ...extra })]);
   // heavy/industry unknown on a feature listed-sensitive already prohibits on: not asked.

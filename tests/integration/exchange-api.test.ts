@@ -1,5 +1,5 @@
 /**
- * Exchange between departments through the API the workbench uses (issue 6): the review
+ * Exchange between departments through the API the workbench uses: the review
  * package and the findings (GeoJSON, zipped GBK Shapefile) come back as bytes and are recorded
  * as exports; a package staged like an import upload is imported into another department's
  * project with its provenance; bad files are refused in zh and leave the project unchanged.

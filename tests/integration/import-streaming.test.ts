@@ -1,5 +1,5 @@
 /**
- * Issue 3 through the CLI: huge shapefiles stream (a refusal after several written batches still
+ * Through the CLI: huge shapefiles stream (a refusal after several written batches still
  * rolls everything back), per-feature progress goes to stderr only when asked (`--progress`; the
  * tests' stderr is not a terminal) and stdout stays as scripts parse it, and overlapping parts of
  * a MultiPolygon are merged with a note and the geodesic area of the union.

@@ -1,5 +1,5 @@
 /**
- * Issue 6: saveParcel through the real API service on a real demo GeoPackage — a new parcel in
+ * SaveParcel through the real API service on a real demo GeoPackage — a new parcel in
  * drawn_parcels with its geodesic area, a reshaped demo parcel keeping its attributes, holes and
  * parts surviving, repairs reported, refusals (bow-tie, degenerate, out of range, duplicate id,
  * decided parcel) leaving the file byte-identical, audit entries, and GDAL still reading the layer.

@@ -1,5 +1,5 @@
 /**
- * Our figures against PostGIS `geography` (issue 4: areas within 0.02 %, distances within 0.05 m).
+ * Our figures against PostGIS `geography` (areas within 0.02 %, distances within 0.05 m).
  *
  * A throwaway PostgreSQL + PostGIS cluster (Unix socket only) is started with
  * ../shared/scripts/throwaway-postgis.sh; CI installs postgresql-15-postgis-3 (.ci/run). If the

@@ -1,5 +1,5 @@
 /**
- * Profiles as data, editable (issue 4): `landgate profile list|show|copy|import|export`, project
+ * Profiles as data, editable: `landgate profile list|show|copy|import|export`, project
  * profiles stored in the project file, validated with the file and field named, refused input
  * leaving the project byte-for-byte unchanged, and checks naming the profile and its version.
  */

@@ -1,5 +1,5 @@
 /**
- * The sweep (issue 4): batch checks on worker threads give exactly the single-threaded report;
+ * The sweep: batch checks on worker threads give exactly the single-threaded report;
  * `landgate check --all` reports progress on stderr and stores the sweep; the UI API's
  * startSweep/getSweepJob runs to a summary that matches the stored sweep.
  */

@@ -193,7 +193,7 @@ describe('spatial index', () => {
   });
 });
 
-describe('subdivision of huge reference polygons (issue 4)', () => {
+describe('subdivision of huge reference polygons', () => {
   // Seeded star polygon with a hole: 6 000 + 600 vertices around 112.5°E 37°N, radius ≈ 5 km.
   const rand = (() => {
     let a = 12345;

@@ -1,5 +1,5 @@
 /**
- * The review-workbench part of the API (issue 6), spread into the service object of
+ * The review-workbench part of the API, spread into the service object of
  * api-service.ts so the desktop IPC and the browser-mode routes get it unchanged.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';

@@ -1,5 +1,5 @@
 /**
- * The review workbench store (issue 6), on the project's own SQLite connection: submissions
+ * The review workbench store, on the project's own SQLite connection: submissions
  * (报件), signed decisions and their revisions, per-parcel audit views and an integrity check that
  * covers the audit hash chain and the decision rows.
  *

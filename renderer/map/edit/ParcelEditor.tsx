@@ -1,5 +1,5 @@
 /**
- * Drawing a new parcel and reshaping a selected one on the map (issue 6). A small editor on
+ * Drawing a new parcel and reshaping a selected one on the map. A small editor on
  * MapLibre's own events rather than a drawing library: terra-draw (the candidate) handles neither
  * MultiPolygons nor holes, which parcels have, and our undo history and project-layer snapping
  * would have to round-trip through its store. The pure parts live beside it: sketch.ts (geometry
