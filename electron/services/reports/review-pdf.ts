@@ -1,11 +1,11 @@
 /**
- * 审查意见书 as PDF (A4), drawn with pdfkit: Chinese text in WenQuanYi Micro Hei (embedded, subset,
- * from the system package fonts-wqy-microhei — no font ships with LandGate), a vector map figure
+ * 审查意见书 as PDF (A4), drawn with pdfkit: Chinese text in the system's Chinese font (embedded,
+ * subset; 微软雅黑 / 宋体 on Windows, PingFang on macOS, WenQuanYi / Noto CJK on Linux: cjk-font.ts),
+ * a vector map figure
  * drawn from the geometries in the parcel's Gauss-Krüger plane (parcel, conflicting features,
  * overlap polygons, legend, scale bar, north arrow, CGCS2000 coordinates), tables, the decision
  * and signature block, reference-layer vintages, and the 界址点成果表.
  */
-import { existsSync } from 'node:fs';
 // pdfkit (and its fonts and AFM tables) loads only when a report is drawn: it would add ~0.6 s to
 // every `landgate` command and to the app's start-up.
 import type {} from 'pdfkit';
@@ -19,21 +19,20 @@ import { hectaresFromM2, muFromM2 } from '../../../shared/format/units';
 import { ACTION_LABEL_ZH, DECISION_LABEL_ZH, KIND_COLOR, RISK_LABEL_ZH, SOIL_SURVEY_LABEL_ZH, fmt, labelOf } from '../../../shared/review/labels';
 import { STATUS_LABEL_ZH } from '../../../shared/review/model';
 import type { ReportData } from './report-data';
+import { findCjkFont, type CjkFont } from './cjk-font';
 
-export const CJK_FONT_PATH = '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc';
-const CJK_FONT_NAME = 'WenQuanYiMicroHei';
-
-/** The CJK font file: LANDGATE_CJK_FONT overrides (tests; other distributions). */
-export function cjkFontPath(): string {
-  const path = process.env.LANDGATE_CJK_FONT || CJK_FONT_PATH;
-  if (!existsSync(path)) {
+/** The Chinese font for this platform (cjk-font.ts); refused in words when the machine has none. */
+export function cjkFont(): CjkFont {
+  const { found, tried } = findCjkFont();
+  if (!found) {
+    const hint = process.platform === 'linux' ? '请安装系统软件包 fonts-wqy-microhei（Debian/Ubuntu：sudo apt-get install fonts-wqy-microhei）或 fonts-noto-cjk 后重试。' : '请安装中文字体，或用环境变量 LANDGATE_CJK_FONT 指定字体文件。';
     throw new UserInputError(
       'report.font-missing',
-      `找不到中文字体文件“${path}”。请安装系统软件包 fonts-wqy-microhei（Debian/Ubuntu：sudo apt-get install fonts-wqy-microhei）后重试。`,
-      `Chinese font "${path}" not found: install the package fonts-wqy-microhei.`,
+      `找不到中文字体文件（已查找：${tried.join('、')}）。${hint}`,
+      `No Chinese font found (tried ${tried.join(', ')}): install fonts-wqy-microhei or set LANDGATE_CJK_FONT.`,
     );
   }
-  return path;
+  return found;
 }
 
 type Doc = PDFKit.PDFDocument;
@@ -296,7 +295,7 @@ function findingFigure(f: Finding): string {
 
 /** Renders the 审查意见书; resolves to the PDF bytes. */
 export async function renderReviewPdf(data: ReportData): Promise<Buffer> {
-  const fontPath = cjkFontPath();
+  const font = cjkFont();
   const { default: PDFDocument } = await import('pdfkit');
   const doc = new PDFDocument({
     size: 'A4',
@@ -310,7 +309,7 @@ export async function renderReviewPdf(data: ReportData): Promise<Buffer> {
     doc.on('end', () => resolve(Buffer.concat(chunks)));
     doc.on('error', reject);
   });
-  doc.registerFont('zh', fontPath, CJK_FONT_NAME);
+  doc.registerFont('zh', font.path, font.face);
   doc.font('zh');
 
   const { parcel, check, decision } = data;

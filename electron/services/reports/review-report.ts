@@ -6,10 +6,10 @@ import { basename } from 'node:path';
 import type { ProjectStore } from '../project-store';
 import { ReviewStore } from '../review/review-store';
 import { gatherReportData } from './report-data';
-import { cjkFontPath, renderReviewPdf } from './review-pdf';
+import { cjkFont, renderReviewPdf } from './review-pdf';
 
 export async function buildReviewPdf(store: ProjectStore, options: { parcelId: string; table?: string; authority?: string }): Promise<{ bytes: Buffer; table: string; fileName: string }> {
-  cjkFontPath(); // refuse early, before any work, when the font package is missing
+  cjkFont(); // refuse early, before any work, when the machine has no Chinese font
   const data = gatherReportData(store, options);
   const bytes = await renderReviewPdf(data);
   return { bytes, table: data.parcel.table, fileName: `审查意见书_${data.parcel.id}.pdf` };
