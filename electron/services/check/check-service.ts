@@ -103,9 +103,9 @@ export class CheckService {
   }
 
   /**
-   * Asks the worker to close its connection and end rather than killing it: a connection that is
-   * closed, not abandoned, lets whichever closes last fold the WAL back into the project file.
-   * A worker busy building an index is terminated after a grace period.
+   * Ends the worker at once. Its connection only ever read, so nothing is lost; asking it to close
+   * would let its final checkpoint land after the caller has moved on (a later byte comparison of
+   * the file would see it).
    */
   close(): void {
     const worker = this.worker;
@@ -113,12 +113,7 @@ export class CheckService {
     this.workerFailed = true;
     for (const { reject } of this.pending.values()) reject(new WorkerGone('check service closed'));
     this.pending.clear();
-    if (!worker) return;
-    worker.removeAllListeners('message');
-    worker.postMessage({ type: 'close', requestId: 0 } satisfies CheckHostRequest);
-    const grace = setTimeout(() => void worker.terminate(), 5_000);
-    grace.unref();
-    worker.once('exit', () => clearTimeout(grace));
+    void worker?.terminate();
   }
 
   private startWorker(): Worker | null {
