@@ -87,6 +87,11 @@ export function listAllProfiles(store?: ProfileStore | null, dir?: string): Prof
   return [...builtin, ...project];
 }
 
+/** Every profile's display name by id (a project copy shadows nothing: ids are unique). */
+export function profileNames(store?: ProfileStore | null, dir?: string): Record<string, string> {
+  return Object.fromEntries(listAllProfiles(store, dir).map(({ profile }) => [profile.id, profile.name]));
+}
+
 function parseStoredProfile(id: string, json: string): Profile {
   let parsed: unknown;
   try {

@@ -83,8 +83,8 @@ export function App() {
             >
               {state.profiles.length === 0 && <option value="">{t('profile.none')}</option>}
               {state.profiles.map((p) => (
-                <option key={p.id} value={p.id}>
-                  {p.name}（{p.id}）
+                <option key={p.id} value={p.id} title={p.id}>
+                  {p.name}
                 </option>
               ))}
             </select>

@@ -72,6 +72,7 @@ export const en: Record<MessageKey, string> = {
   'check.findings': 'Findings',
   'check.noFindings': 'No restrictions found.',
   'check.basis': 'Basis',
+  'check.rule': 'Rule: {title}',
   'check.feature': 'Feature',
   'check.overlap': 'Overlap',
   'check.distance': 'Distance',

@@ -70,6 +70,7 @@ export const zhCN = {
   'check.findings': '审查意见',
   'check.noFindings': '未发现限制情形。',
   'check.basis': '依据',
+  'check.rule': '规则：{title}',
   'check.feature': '要素',
   'check.overlap': '重叠面积',
   'check.distance': '距离',

@@ -9,7 +9,8 @@ import { SEVERITY_ORDER, type Finding, type ParcelResult } from '../../shared/mo
 import type { LayerInfo } from '../../shared/model/layers';
 import { areaParts, formatDistance, formatPercent, formatTimestamp } from '../app/format';
 import { checkKey, type AppAction, type CheckState } from '../app/state';
-import { t } from '../i18n';
+import { getLocale, t } from '../i18n';
+import { RULES } from '../../shared/rules/catalogue';
 import { kindLabel, severityLabel, verdictLabel } from '../i18n/labels';
 import { ElevationEvidence } from './ElevationEvidence';
 import { ParcelAttributesForm } from './ParcelAttributesForm';
@@ -22,6 +23,9 @@ export interface FindingsPanelProps {
   selectedFinding: number | null;
   dispatch: Dispatch<AppAction>;
 }
+
+/** Rule ids stay in the tooltip (the details); the reviewer reads the rule's title. */
+const RULE_TITLES = new Map<string, string>(RULES.map((r) => [r.id as string, r.titleZh]));
 
 export function FindingsPanel({ parcel, check, profile, layers, selectedFinding, dispatch }: FindingsPanelProps) {
   const [editing, setEditing] = useState<string | null>(null);
@@ -157,7 +161,9 @@ export function FindingsPanel({ parcel, check, profile, layers, selectedFinding,
           <span className="basis-label">{t('check.basis')}</span>
           {finding.basis || '—'}
         </p>
-        <p className="finding-rule">{finding.rule}</p>
+        <p className="finding-rule" title={finding.rule}>
+          {t('check.rule', { title: getLocale() === 'zh-CN' ? RULE_TITLES.get(finding.rule) ?? finding.rule : finding.rule })}
+        </p>
       </>
     );
     return (

@@ -250,11 +250,7 @@ export function ProfileEditor({ profile, takenIds, onClose, onSaved }: Props) {
                       setRules(next);
                     }}
                   />
-                  <span>
-                    {rule.titleZh}
-                    <br />
-                    <code>{rule.id}</code>
-                  </span>
+                  <span title={rule.id}>{rule.titleZh}</span>
                 </label>
               ))}
             </fieldset>

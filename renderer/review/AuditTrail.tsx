@@ -4,22 +4,49 @@ import type { AuditView } from '../../shared/review/model';
 import type { ParcelRef } from '../app/state';
 import { formatTimestamp } from '../app/format';
 import { api, userMessage } from '../platform/api';
-import { auditActionLabel, rt } from './messages';
+import { auditActor, auditSentence } from '../../shared/review/audit-sentence';
+import { getLocale } from '../i18n';
+import { rt } from './messages';
 
-function summary(detail: unknown): string {
-  if (detail === null || typeof detail !== 'object') return String(detail ?? '');
-  const d = detail as Record<string, unknown>;
-  const parts: string[] = [];
-  for (const key of ['table', 'parcelTable', 'parcelId', 'checkId', 'profile', 'decision', 'revision', 'format', 'file', 'month', 'sourceFile', 'featureCount', 'parcelCount']) {
-    if (d[key] !== undefined && d[key] !== null) parts.push(`${key}=${typeof d[key] === 'object' ? JSON.stringify(d[key]) : String(d[key])}`);
-  }
-  return parts.join(' · ');
+/** The stored record, for the details view: action id, account and the detail as written. */
+function rawDetail(entry: { action: string; user: string; detail: unknown; hash: string }): string {
+  return JSON.stringify({ action: entry.action, user: entry.user, detail: entry.detail, hash: entry.hash }, null, 2);
+}
+
+/** The acting account's display name, set in the project so every reader sees the same name. */
+function DisplayNameSetting({ account, current, onSaved }: { account: string; current: string; onSaved: () => void }) {
+  const [name, setName] = useState(current);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => setName(current), [current]);
+  return (
+    <form
+      className="wb-display-name"
+      onSubmit={(e) => {
+        e.preventDefault();
+        api.setDisplayName({ name }).then(
+          () => (setError(null), onSaved()),
+          (err: unknown) => setError(userMessage(err)),
+        );
+      }}
+    >
+      <label>
+        {rt('wb.audit.displayName', { account })}
+        <input data-testid="display-name" value={name} maxLength={40} onChange={(e) => setName(e.target.value)} />
+      </label>
+      <button type="submit" disabled={name.trim() === current} data-testid="display-name-save">
+        {rt('wb.audit.displayNameSave')}
+      </button>
+      {error && <span className="error-box">{error}</span>}
+    </form>
+  );
 }
 
 export function AuditTrail({ parcel, refresh }: { parcel: ParcelRef | null; refresh: number }) {
   const [scope, setScope] = useState<'parcel' | 'project'>(parcel ? 'parcel' : 'project');
   const [view, setView] = useState<AuditView | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [reload, setReload] = useState(0);
+  const [expanded, setExpanded] = useState<number | null>(null);
   const effective = parcel ? scope : 'project';
   useEffect(() => {
     let cancelled = false;
@@ -32,7 +59,7 @@ export function AuditTrail({ parcel, refresh }: { parcel: ParcelRef | null; refr
     return () => {
       cancelled = true;
     };
-  }, [effective, parcel?.table, parcel?.id, refresh]);
+  }, [effective, parcel?.table, parcel?.id, refresh, reload]);
 
   return (
     <div className="wb-audit" data-testid="audit-trail">
@@ -45,6 +72,7 @@ export function AuditTrail({ parcel, refresh }: { parcel: ParcelRef | null; refr
         </button>
       </div>
       {error && <div className="error-box">{error}</div>}
+      {view && <DisplayNameSetting account={view.currentAccount} current={view.displayNames[view.currentAccount] ?? ''} onSaved={() => setReload((n) => n + 1)} />}
       {view && (
         <div className={view.integrity.ok ? 'wb-integrity ok' : 'wb-integrity bad'} data-testid="audit-integrity">
           {view.integrity.ok ? rt('wb.audit.ok') : `${rt('wb.audit.bad')}：${view.integrity.problems.join('；')}`}
@@ -56,7 +84,6 @@ export function AuditTrail({ parcel, refresh }: { parcel: ParcelRef | null; refr
             <th>#</th>
             <th>{rt('wb.audit.time')}</th>
             <th>{rt('wb.audit.user')}</th>
-            <th>{rt('wb.audit.action')}</th>
             <th>{rt('wb.audit.detail')}</th>
           </tr>
         </thead>
@@ -65,10 +92,13 @@ export function AuditTrail({ parcel, refresh }: { parcel: ParcelRef | null; refr
             <tr key={e.seq} data-testid="audit-row" data-action={e.action}>
               <td>{e.seq}</td>
               <td>{formatTimestamp(e.at)}</td>
-              <td>{e.user}</td>
-              <td>{auditActionLabel(e.action)}</td>
-              <td className="wb-audit-detail" title={e.hash}>
-                {summary(e.detail)}
+              <td title={e.user}>{auditActor(e.user, view?.displayNames ?? {})}</td>
+              <td className="wb-audit-detail">
+                <span data-testid="audit-sentence">{auditSentence(e, getLocale(), { profileNames: view?.profileNames })}</span>{' '}
+                <button type="button" className="link-button" data-testid="audit-details" onClick={() => setExpanded(expanded === e.seq ? null : e.seq)}>
+                  {expanded === e.seq ? rt('wb.audit.hideDetails') : rt('wb.audit.details')}
+                </button>
+                {expanded === e.seq && <pre className="wb-audit-raw">{rawDetail(e)}</pre>}
               </td>
             </tr>
           ))}

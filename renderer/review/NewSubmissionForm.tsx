@@ -221,8 +221,8 @@ export function NewSubmissionForm({ layers, profiles, defaultProfile, submission
           <span>{rt('ns.profile')}</span>
           <select value={profile} onChange={(e) => setProfile(e.target.value)} data-testid="new-sub-profile">
             {profiles.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name}（{p.id}）
+              <option key={p.id} value={p.id} title={p.id}>
+                {p.name}
               </option>
             ))}
           </select>

@@ -5,6 +5,7 @@
  */
 import { getLocale } from '../i18n';
 import { STATUS_LABEL_EN, STATUS_LABEL_ZH, type DecisionKind, type SubmissionStatus } from '../../shared/review/model';
+import { DECISION_LABEL_EN, DECISION_LABEL_ZH } from '../../shared/review/labels';
 
 const MESSAGES = {
   'wb.open': ['报件审查', 'Review'],
@@ -72,9 +73,12 @@ const MESSAGES = {
   'wb.audit.ok': ['日志完整性校验通过（哈希链与签发记录一致）', 'Integrity verified (hash chain and signed decisions)'],
   'wb.audit.bad': ['完整性校验失败', 'Integrity check FAILED'],
   'wb.audit.time': ['时间', 'Time'],
-  'wb.audit.user': ['用户', 'User'],
-  'wb.audit.action': ['操作', 'Action'],
+  'wb.audit.user': ['操作人', 'By'],
   'wb.audit.detail': ['内容', 'Detail'],
+  'wb.audit.details': ['详情', 'Details'],
+  'wb.audit.hideDetails': ['收起', 'Hide'],
+  'wb.audit.displayName': ['我的显示名（账户 {account}）', 'My display name (account {account})'],
+  'wb.audit.displayNameSave': ['保存', 'Save'],
   'wb.count': ['共 {count} 件', '{count} in total'],
   'wb.tab.exchange': ['交换', 'Exchange'],
   'wb.check': ['勾选报件（用于导出）', 'Tick for export'],
@@ -149,27 +153,5 @@ export function rt(key: ReviewMessageKey, params?: Record<string, string | numbe
 
 export const statusLabel = (status: SubmissionStatus) => (getLocale() === 'zh-CN' ? STATUS_LABEL_ZH : STATUS_LABEL_EN)[status];
 
-const DECISION_ZH: Record<DecisionKind, string> = { approved: '准予准入', conditional: '有条件准予', rejected: '不予准入', returned: '退回补正' };
-const DECISION_EN: Record<DecisionKind, string> = { approved: 'Approve', conditional: 'Approve with conditions', rejected: 'Reject', returned: 'Return for correction' };
-export const decisionLabel = (d: DecisionKind) => (getLocale() === 'zh-CN' ? DECISION_ZH : DECISION_EN)[d];
+export const decisionLabel = (d: DecisionKind) => (getLocale() === 'zh-CN' ? DECISION_LABEL_ZH : DECISION_LABEL_EN)[d];
 
-/** Audit actions as the store writes them (electron/services), zh and en; unknown ones show their id. */
-const ACTION_LABEL: Record<string, [string, string]> = {
-  create: ['创建项目', 'Project created'],
-  import: ['导入图层', 'Layer imported'],
-  'layer-create': ['新建图层', 'Layer created'],
-  'import-warnings': ['导入提示', 'Import notes'],
-  check: ['审查', 'Check'],
-  submission: ['登记报件', 'Submission registered'],
-  decision: ['签发决定', 'Decision signed'],
-  'decision-revision': ['修订决定', 'Decision revised'],
-  export: ['导出', 'Export'],
-  'package-import': ['导入审查包', 'Review package imported'],
-  'draw-parcel': ['绘制地块', 'Parcel drawn'],
-  'edit-parcel': ['修改地块边界', 'Parcel boundary edited'],
-  bands: ['生成高程带', 'Elevation bands built'],
-  'basemap.add': ['添加底图', 'Basemap added'],
-  'profile-save': ['保存审查规则配置', 'Profile saved'],
-  'profile-delete': ['删除审查规则配置', 'Profile deleted'],
-};
-export const auditActionLabel = (action: string) => ACTION_LABEL[action]?.[getLocale() === 'zh-CN' ? 0 : 1] ?? action;

@@ -331,6 +331,8 @@ export interface LandGateApi {
   signDecision(request: DecisionInput): Promise<Decision>;
   /** Audit trail of the project or of one parcel, with the integrity check of the log and decisions. */
   getAuditTrail(request: { table?: string; parcelId?: string }): Promise<AuditView>;
+  /** Sets the display name the audit trail shows for the acting OS account (audited; empty removes it). */
+  setDisplayName(request: { name: string }): Promise<{ account: string; displayName: string | null }>;
   /** 审查意见书 PDF of a parcel (recorded as an export). */
   exportReviewPdf(request: { table: string; parcelId: string; authority?: string }): Promise<ExportedFile>;
   /** Monthly 汇总调度表 XLSX (recorded as an export). */
@@ -353,7 +355,7 @@ export type ApiMethod = keyof LandGateApi;
 export type ApiRequest<M extends ApiMethod> = Parameters<LandGateApi[M]> extends [infer R] ? R : undefined;
 export type ApiResponse<M extends ApiMethod> = Awaited<ReturnType<LandGateApi[M]>>;
 
-export const API_METHODS = ['getProject', 'getFeatures', 'queryParcels', 'queryFeatures', 'getParcel', 'listProfiles', 'getProfile', 'saveProfile', 'startSweep', 'getSweepJob', 'cancelSweep', 'listSweeps', 'querySweepResults', 'exportSweepResults', 'checkParcel', 'stageImportFiles', 'previewImport', 'startImport', 'getImportJob', 'cancelImport', 'discardImport', 'listSubmissions', 'createSubmission', 'getParcelReview', 'signDecision', 'getAuditTrail', 'exportReviewPdf', 'exportMonthlySummary', 'saveParcel', 'getParcelAttributes', 'setParcelAttributes', 'exportReviewPackage', 'importReviewPackage', 'exportFindings', 'getTerrainInfo', 'getTerrainContours', 'listBasemaps', 'buildElevationBands'] as const satisfies readonly ApiMethod[];
+export const API_METHODS = ['getProject', 'getFeatures', 'queryParcels', 'queryFeatures', 'getParcel', 'listProfiles', 'getProfile', 'saveProfile', 'startSweep', 'getSweepJob', 'cancelSweep', 'listSweeps', 'querySweepResults', 'exportSweepResults', 'checkParcel', 'stageImportFiles', 'previewImport', 'startImport', 'getImportJob', 'cancelImport', 'discardImport', 'listSubmissions', 'createSubmission', 'getParcelReview', 'signDecision', 'getAuditTrail', 'exportReviewPdf', 'exportMonthlySummary', 'saveParcel', 'getParcelAttributes', 'setParcelAttributes', 'exportReviewPackage', 'importReviewPackage', 'exportFindings', 'getTerrainInfo', 'getTerrainContours', 'listBasemaps', 'buildElevationBands', 'setDisplayName'] as const satisfies readonly ApiMethod[];
 
 // Compile-time proof that API_METHODS lists every method of LandGateApi.
 type Unlisted = Exclude<ApiMethod, (typeof API_METHODS)[number]>;

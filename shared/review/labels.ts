@@ -26,9 +26,16 @@ export const RISK_LABEL_ZH: Record<string, string> = { none: '未开展', accept
 
 export const DECISION_LABEL_ZH: Record<DecisionKind, string> = {
   approved: '准予准入',
-  conditional: '有条件准予准入',
+  conditional: '有条件准入',
   rejected: '不予准入',
   returned: '退回补正',
+};
+
+export const DECISION_LABEL_EN: Record<DecisionKind, string> = {
+  approved: 'Approved',
+  conditional: 'Approved with conditions',
+  rejected: 'Rejected',
+  returned: 'Returned for correction',
 };
 
 export function labelOf(map: Record<string, string>, value: unknown): string {

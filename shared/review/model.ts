@@ -5,15 +5,15 @@
 import type { Finding, Verdict } from '../model/check';
 import { conditionsForFinding } from './conditions';
 
-/** 待审查 / 审查中 / 准予 / 有条件准予 / 不予准入 / 退回补正 */
+/** 待审查 / 审查中 / 准予准入 / 有条件准入 / 不予准入 / 退回补正 */
 export const SUBMISSION_STATUSES = ['pending', 'in-review', 'approved', 'conditional', 'rejected', 'returned'] as const;
 export type SubmissionStatus = (typeof SUBMISSION_STATUSES)[number];
 
 export const STATUS_LABEL_ZH: Record<SubmissionStatus, string> = {
   pending: '待审查',
   'in-review': '审查中',
-  approved: '准予',
-  conditional: '有条件准予',
+  approved: '准予准入',
+  conditional: '有条件准入',
   rejected: '不予准入',
   returned: '退回补正',
 };
@@ -266,4 +266,10 @@ export interface ExportedFile {
 export interface AuditView {
   entries: AuditRecord[];
   integrity: { ok: boolean; problems: string[] };
+  /** Display names by OS account, as set in the project. */
+  displayNames: Record<string, string>;
+  /** The OS account this client acts as (the audit's `user`). */
+  currentAccount: string;
+  /** Profile names by id, so entries name a profile as the reviewer knows it. */
+  profileNames: Record<string, string>;
 }

@@ -232,6 +232,20 @@ describe('review workbench in Chromium', () => {
     const actions = await page.getByTestId('audit-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-action')));
     for (const a of ['import', 'check', 'submission', 'decision', 'decision-revision', 'export']) expect(actions).toContain(a);
     await expect(trail.textContent()).resolves.toContain('e2e-reviewer');
+    // sentences, not key=value: the decisions read with the one verdict term and their revision
+    const sentences = await page.getByTestId('audit-sentence').allTextContents();
+    expect(sentences.some((s) => /^签署审查决定：.+（第 1 版），地块 /.test(s))).toBe(true);
+    expect(sentences.some((s) => /^修订审查决定：退回补正（第 2 版）/.test(s))).toBe(true);
+    for (const s of sentences) expect(s).not.toMatch(/[a-zA-Z]+=/);
+    // the stored record stays reachable in the details view
+    await page.getByTestId('audit-details').first().click();
+    await expect(trail.locator('.wb-audit-raw').textContent()).resolves.toContain('"action"');
+    // a display name set here is shown beside the account on every entry of that account
+    await page.getByTestId('display-name').fill('审查员甲');
+    await page.getByTestId('display-name-save').click();
+    await page.getByTestId('audit-project').click();
+    await expect.poll(() => page.getByTestId('audit-row').first().textContent()).toContain('审查员甲（');
+    await expect.poll(() => page.getByTestId('audit-sentence').first().textContent()).toBe('将显示名设为“审查员甲”');
     await shot('07-audit');
     await page.getByTestId('review-tab-list').click();
     await page.getByTestId('submission-search').fill(PARCEL);

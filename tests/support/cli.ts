@@ -13,12 +13,12 @@ export interface CliResult {
 }
 
 /** Runs the real `landgate` command as a user would. */
-export function landgate(args: string[], options: { cwd?: string; input?: string } = {}): CliResult {
+export function landgate(args: string[], options: { cwd?: string; input?: string; env?: Record<string, string> } = {}): CliResult {
   const result = spawnSync(process.execPath, [join(repoRoot, 'bin', 'landgate.js'), ...args], {
     cwd: options.cwd ?? repoRoot,
     input: options.input,
     encoding: 'utf8',
-    env: { ...process.env, LANDGATE_DEBUG: '' },
+    env: { ...process.env, LANDGATE_DEBUG: '', ...options.env },
     timeout: 120_000,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };

@@ -2,6 +2,7 @@
  * The registry of `landgate` commands. Adding a command = one module in this folder exporting a
  * CommandSpec, plus one line here.
  */
+import { auditCommand } from './audit';
 import { bandsCommand } from './bands';
 import { basemapCommand } from './basemap';
 import { checkCommand } from './check';
@@ -37,4 +38,5 @@ export const COMMANDS: Record<string, CommandSpec> = {
   package: packageCommand,
   sweep: sweepCommand,
   parcel: parcelCommand,
+  audit: auditCommand,
 };

@@ -1,5 +1,5 @@
 import type { ParcelAttributesResponse } from '../../../shared/api/contract';
-import { VERDICT_LABEL_ZH } from '../../../shared/model/check';
+import { SEVERITY_LABEL_ZH, VERDICT_LABEL_ZH } from '../../../shared/model/check';
 import { UserInputError } from '../../../shared/model/errors';
 import { attributeValueZh, type EditableParcelKey, type ParcelAttributeChanges } from '../../../shared/model/parcel-attributes';
 import { useCodeName2023 } from '../../../shared/landuse/codes-2023';
@@ -92,7 +92,7 @@ export const parcelCommand: CommandSpec = {
       const report = await new CheckService(store, { worker: false }).checkParcel(parcel.table, parcel.id, profile, 'cli');
       const result = report.parcels[0];
       io.out(`重新审查（${profile.name}）：${VERDICT_LABEL_ZH[result.verdict]}\n`);
-      for (const f of result.findings) io.out(`  - [${f.severity}] ${f.message}\n`);
+      for (const f of result.findings) io.out(`  - 【${SEVERITY_LABEL_ZH[f.severity]}】${f.message}\n`);
     } finally {
       store.close();
     }

@@ -420,7 +420,7 @@ export class ReviewStore {
     const { table, parcelId } = input;
     this.findParcel(parcelId, table);
     if (!isDecisionKind(input.decision)) {
-      throw new UserInputError('review.decision-kind', `审查决定“${String(input.decision)}”无效，可用：准予、有条件准予、不予准入、退回补正。`, `Invalid decision "${String(input.decision)}".`);
+      throw new UserInputError('review.decision-kind', `审查决定“${String(input.decision)}”无效，可用：approved（准予准入）、conditional（有条件准入）、rejected（不予准入）、returned（退回补正）。`, `Invalid decision "${String(input.decision)}".`);
     }
     const sig = input.signature ?? ({} as DecisionInput['signature']);
     if (!sig.name?.trim() || !sig.department?.trim()) {
@@ -437,7 +437,7 @@ export class ReviewStore {
     }
     const conditions = input.conditions.map((c) => c.trim()).filter((c) => c !== '');
     if (input.decision === 'conditional' && conditions.length === 0) {
-      throw new UserInputError('review.conditions-missing', '“有条件准予”须至少写明一条准入条件。', 'A conditional decision needs at least one condition.');
+      throw new UserInputError('review.conditions-missing', '“有条件准入”须至少写明一条准入条件。', 'A conditional decision needs at least one condition.');
     }
     // A decision on a whole submission is one signing act recorded per parcel: each row keeps its
     // own revision chain, check and hash, so the per-parcel append-only guarantees are unchanged.

@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { userInfo } from 'node:os';
 import type { AuditRecord } from '../../../shared/review/model';
+import { UserInputError } from '../../../shared/model/errors';
 import { connectionOf } from './internal';
 import type { ProjectDb } from './project-db';
 import { GENESIS_HASH, nowIso } from './schema';
@@ -66,6 +67,32 @@ export class AuditRepository {
 
   private rows(): AuditRow[] {
     return connectionOf(this.db).prepare('SELECT seq, at, user, action, detail, prev_hash, hash FROM landgate_audit ORDER BY seq').all() as AuditRow[];
+  }
+
+  /**
+   * Display names by OS account ("zhangsan" → "张三"). Kept in the project, not on the machine,
+   * so every reviewer who opens the project reads the same names; the audit rows keep the
+   * account, which is what the hash chain covers.
+   */
+  displayNames(): Record<string, string> {
+    if (!this.db.hasTable('landgate_meta')) return {};
+    const rows = connectionOf(this.db).prepare("SELECT key, value FROM landgate_meta WHERE key LIKE 'displayName:%'").all() as { key: string; value: string }[];
+    return Object.fromEntries(rows.map((r) => [r.key.slice('displayName:'.length), r.value]));
+  }
+
+  /** Sets the acting account's display name; an empty name removes it. Audited. */
+  setDisplayName(name: string, account = currentUser()): void {
+    const trimmed = name.trim();
+    if (trimmed.length > 40 || /[\u0000-\u001f\u007f]/.test(trimmed)) {
+      throw new UserInputError('user.display-name', `显示名“${trimmed.slice(0, 40)}”无效：不超过 40 个字符，不含控制字符。`, 'Invalid display name: at most 40 characters, no control characters.');
+    }
+    this.db.ensureWritable();
+    this.db.transaction(() => {
+      const sql = connectionOf(this.db);
+      if (trimmed === '') sql.prepare('DELETE FROM landgate_meta WHERE key = ?').run(`displayName:${account}`);
+      else this.db.setMetaRaw(`displayName:${account}`, trimmed);
+      this.appendInTransaction({ action: 'display-name', user: account, detail: { account, name: trimmed } });
+    });
   }
 
   list(): AuditRecord[] {
