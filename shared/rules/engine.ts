@@ -503,7 +503,7 @@ function missingLayerNotices(index: IndexImpl, profile: Profile): EngineFinding[
     severity: 'notice',
     message: `未导入${LAYER_KIND_LABEL_ZH[kind]}图层，未核查：${titles.join('；')}`,
     basis: '—',
-    missing: [`${LAYER_KIND_LABEL_ZH[kind]}图层（${kind}）`],
+    missing: [`${LAYER_KIND_LABEL_ZH[kind]}图层`],
   }));
 }
 

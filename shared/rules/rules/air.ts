@@ -10,12 +10,12 @@ const STATION_TYPE_ZH: Record<string, string> = {
 
 function stationTypeFact(feature: IndexedFeature, types: readonly string[]): Fact {
   const type = feature.props.type;
-  return typeof type === 'string' ? known(types.includes(type)) : unknown(`${featureLabel(feature)}的“站点类型”属性（type）`);
+  return typeof type === 'string' ? known(types.includes(type)) : unknown(`${featureLabel(feature)}的“站点类型”属性`);
 }
 
 function builtUpLevelFact(feature: IndexedFeature, level: 'city' | 'county'): Fact {
   const value = feature.props.level;
-  return value === 'city' || value === 'county' ? known(value === level) : unknown(`${featureLabel(feature)}的“级别”属性（level：市区/县城）`);
+  return value === 'city' || value === 'county' ? known(value === level) : unknown(`${featureLabel(feature)}的“级别”属性（市区/县城）`);
 }
 
 export const stationCatering: RuleDefinition = {

@@ -142,14 +142,14 @@ export interface RuleDefinition {
   evaluate(ctx: RuleContext): Draft[];
 }
 
-// Missing-value labels (what 需补充 names).
+// Missing-value labels (what 需补充 names): the names the attribute form and table show, never the keys.
 export const MISSING = {
-  plannedUse: '规划用途（plannedUse）',
-  currentUse: '现状用途（currentUse）',
-  action: '拟办事项（action）',
-  soilSurvey: '土壤污染状况调查情况（soilSurvey）',
-  toxicHistory: '是否曾涉及有毒有害物质（toxicHistory）',
-  projectType: '项目类型（projectType）',
+  plannedUse: '规划用途',
+  currentUse: '现状用途',
+  action: '拟办事项',
+  soilSurvey: '土壤污染状况调查情况',
+  toxicHistory: '是否曾涉及有毒有害物质',
+  projectType: '项目类型',
 } as const;
 
 function useMissing(c: UseClass | undefined, label: string): string {
@@ -182,7 +182,7 @@ export function soilSurveyPassed(ctx: RuleContext): Fact {
 /** A boolean attribute of a reference feature as a fact. */
 export function featureBool(feature: IndexedFeature, key: string, labelZh: string): Fact {
   const value = feature.props[key];
-  return fact(typeof value === 'boolean' ? value : undefined, `${featureLabel(feature)}的“${labelZh}”属性（${key}）`);
+  return fact(typeof value === 'boolean' ? value : undefined, `${featureLabel(feature)}的“${labelZh}”属性`);
 }
 
 /**

@@ -23,7 +23,7 @@ export const cleanHeatingBand: RuleDefinition = {
     const drafts = hits.flatMap((hit) => {
       const below = hit.feature.props.belowM;
       const bandFact =
-        typeof below === 'number' && Number.isFinite(below) ? known(sameBand(below, bandM)) : unknown(`${featureLabel(hit.feature)}的“高程上限”属性（belowM）`);
+        typeof below === 'number' && Number.isFinite(below) ? known(sameBand(below, bandM)) : unknown(`${featureLabel(hit.feature)}的“高程上限”属性`);
       return decide(
         all(bandFact, plannedIs(ctx, sensitive)),
         'condition',

@@ -53,7 +53,7 @@ export const greenBuffer: RuleDefinition = {
       }
       // Class unknown: within the smaller buffer it applies either way; beyond it, ask.
       const fires = hit.distanceM <= Math.min(main, tributary);
-      const missing = `${featureLabel(hit.feature)}的“河流等级”属性（class：干流/支流）`;
+      const missing = `${featureLabel(hit.feature)}的“河流等级”属性（干流/支流）`;
       drafts.push(
         ...decide(
           fires ? { value: true, missing: [] } : { value: undefined, missing: [missing] },

@@ -215,7 +215,7 @@ export const heavyIndustrySensitive: RuleDefinition = {
       const industryFact =
         typeof industry === 'string' && industry.trim() !== ''
           ? known(HEAVY_INDUSTRY.test(industry))
-          : unknown(`${featureLabel(hit.feature)}的“原行业”属性（industry）`);
+          : unknown(`${featureLabel(hit.feature)}的“原行业”属性`);
       const heavyFact = all(featureBool(hit.feature, 'heavy', '重度污染'), industryFact, plannedIs(ctx, schoolOrResidential));
       // Weakness (a): when soil.listed-sensitive (enabled in this profile) already prohibits the
       // parcel on this very feature, asking for the feature's heavy/industry attributes cannot

@@ -48,7 +48,7 @@ export const zone1: RuleDefinition = {
     }
     // A zone without a usable level cannot be placed in 1/2/准; ask, under the strictest rule.
     for (const hit of ctx.overlaps('water-source-zone').filter((h) => !['1', '2', 'quasi'].includes(String(h.feature.props.level)))) {
-      const missing = `${featureLabel(hit.feature)}的保护区级别（level）`;
+      const missing = `${featureLabel(hit.feature)}的“保护区级别”属性`;
       drafts.push({
         severity: 'condition',
         message: `需补充：${missing}。地块${overlapPhrase(hit)}，级别不明无法判定适用第六十五至六十七条；${NO_OUTLET_ZH}`,
