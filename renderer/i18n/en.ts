@@ -97,7 +97,8 @@ export const en: Record<MessageKey, string> = {
   'attrs.table.failed': 'Attribute table query failed: {message}',
   'attrs.table.empty': 'No matching features',
   'attrs.table.count': '{count} features',
-  'attrs.table.sortHint': 'Field name: {key} (click to sort)',
+  'attrs.table.sourceHint': '{label}: source field {source} (click to sort)',
+  'attrs.table.noSourceHint': '{label}: source field not recorded (field key {key}) (click to sort)',
   'attrs.raw': '{label} (raw)',
   'attrs.buffer': '{radius} m around {name}',
 

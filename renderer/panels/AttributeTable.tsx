@@ -196,7 +196,7 @@ export function AttributeTable({ layer, selectedParcel, revision, dispatch }: At
               role="columnheader"
               className="attribute-sort"
               style={{ width: COLUMN_WIDTH_PX }}
-              title={t('attrs.table.sortHint', { key: c.key })}
+              title={c.sourceField ? t('attrs.table.sourceHint', { label: label(c), source: c.sourceField }) : t('attrs.table.noSourceHint', { label: label(c), key: c.key })}
               aria-sort={sort?.key === c.key ? (sort.descending ? 'descending' : 'ascending') : 'none'}
               onClick={() => toggleSort(c.key)}
               data-testid={`attribute-sort-${c.key}`}

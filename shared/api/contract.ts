@@ -117,6 +117,8 @@ export interface AttributeTableColumn {
   labelZh: string;
   labelEn: string;
   type: 'text' | 'integer' | 'real' | 'boolean' | 'json';
+  /** The imported file's field this column was read from (GHYT, DKBH); absent when not recorded (older projects, drawn layers). */
+  sourceField?: string;
 }
 
 export interface AttributeTablePage {

@@ -4,7 +4,7 @@
  * feature, so paging, sorts, search and filters are held to one definition.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Feature } from 'geojson';
@@ -188,4 +188,38 @@ describe('queryFeatures on the demo project', () => {
     const one = await demo.queryFeatures({ table: parcels.table, search: ids[0], offset: 0, limit: 5 });
     expect(one.rows.map((r) => r.id)).toContain(ids[0]);
   });
+});
+
+describe('the source field of a column', () => {
+  it('is recorded at import (alias or explicit mapping) and shown with the column; layers without it have none', async () => {
+    const path = join(dir, 'sources.gpkg');
+    expect(landgate(['init', path]).status).toBe(0);
+    const file = join(dir, '报件 地块.geojson');
+    const ring = [[112.1, 36.9], [112.101, 36.9], [112.101, 36.901], [112.1, 36.901], [112.1, 36.9]];
+    const feature = (i: number) => ({
+      type: 'Feature',
+      properties: { DKBH: `SRC-${i}`, DKMC: `来源地块${i}`, GHYT: '0701', TDYT: '0901', 现状地类编码: '0103', BZ: '备注' },
+      geometry: { type: 'Polygon', coordinates: [ring.map(([x, y]) => [x + i * 0.002, y])] },
+    });
+    writeFileSync(file, JSON.stringify({ type: 'FeatureCollection', features: [feature(1), feature(2)] }));
+    // The explicit mapping wins over the GHYT alias: plannedUse comes from TDYT, GHYT is kept as is.
+    const res = landgate(['import', path, file, '--kind', 'parcel', '--name', 'src_parcels', '--field', 'TDYT=plannedUse']);
+    expect(res.stderr).not.toMatch(/error/);
+    expect(res.status).toBe(0);
+    const api = createApiService(path);
+    try {
+      const page = await api.queryFeatures({ table: 'src_parcels', offset: 0, limit: 10 });
+      const source = Object.fromEntries(page.columns.map((c) => [c.key, c.sourceField]));
+      expect(source).toMatchObject({ id: 'DKBH', name: 'DKMC', plannedUse: 'TDYT', currentUse: '现状地类编码', GHYT: 'GHYT', BZ: 'BZ' });
+      expect(page.rows.find((r) => r.id === 'SRC-1')?.properties.plannedUse).toBe('0901');
+    } finally {
+      api.close?.();
+    }
+    // The demo's layers were written without a source file: no source field is claimed.
+    const project = await demo.getProject();
+    for (const layer of project.layers) {
+      const page = await demo.queryFeatures({ table: layer.table, offset: 0, limit: 1 });
+      expect(page.columns.filter((c) => c.sourceField !== undefined), layer.table).toEqual([]);
+    }
+  }, 120_000);
 });

@@ -63,7 +63,7 @@ export function createAttributeTableApi(store: ProjectStore): Pick<LandGateApi, 
 /** The layer's columns in the table's order (id, canonical keys, the rest as stored), labelled. */
 export function tableColumns(store: ProjectStore, table: string): AttributeTableColumn[] {
   const stored = store.layers.columns(table);
-  const columns: AttributeTableColumn[] = stored.map((c) => ({ key: c.key, column: c.column, type: c.type, ...attributeLabelPair(c.key) }));
+  const columns: AttributeTableColumn[] = stored.map((c) => ({ key: c.key, column: c.column, type: c.type, ...attributeLabelPair(c.key), ...(c.source ? { sourceField: c.source } : {}) }));
   // A layer imported without an id attribute still shows one: its fid (rules.md §1.1).
   if (!columns.some((c) => c.key === 'id')) columns.unshift({ key: 'id', column: 'fid', type: 'integer', ...attributeLabelPair('id') });
   return columns.map((c, index) => ({ c, index })).sort((a, b) => attributeRank(a.c.key) - attributeRank(b.c.key) || a.index - b.index).map(({ c }) => c);

@@ -24,6 +24,12 @@ export interface ColumnSpec {
   /** SQL column name (unique case-insensitively, never fid/geom). */
   column: string;
   type: ColumnType;
+  /**
+   * The imported file's own field name this canonical key was read from (DKBH for id, GHYT for
+   * plannedUse), so the attribute table can say where a column came from. Absent for layers
+   * written before it was recorded, drawn layers and keys no source field claimed.
+   */
+  source?: string;
 }
 
 const SQL_TYPE: Record<ColumnType, string> = { text: 'TEXT', integer: 'INTEGER', real: 'REAL', boolean: 'BOOLEAN', json: 'TEXT' };
@@ -343,8 +349,8 @@ export class LayerRepository {
     title?: string;
     sourceFile: string | null;
     originalCrs: string;
-    /** Every property key the features will carry, with its type (ColumnInference). */
-    columns: Array<{ key: string; type: ColumnType }>;
+    /** Every property key the features will carry, with its type (ColumnInference) and the source field it came from. */
+    columns: Array<{ key: string; type: ColumnType; source?: string }>;
     geometryType: GpkgGeometryType;
     importedAt?: string;
     auditAction?: LayerAuditAction;
@@ -355,12 +361,12 @@ export class LayerRepository {
     const projectName = this.db.fileName;
     const importedAt = input.importedAt ?? nowIso();
     const usedColumns = new Set(['fid', 'geom']);
-    const columns: ColumnSpec[] = input.columns.map(({ key, type }) => {
+    const columns: ColumnSpec[] = input.columns.map(({ key, type, source }) => {
       let column = key;
       let n = 2;
       while (usedColumns.has(column.toLowerCase())) column = `${key}_${n++}`;
       usedColumns.add(column.toLowerCase());
-      return { key, column, type };
+      return source ? { key, column, type, source } : { key, column, type };
     });
     const known = new Set(columns.map((c) => c.key));
 
