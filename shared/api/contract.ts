@@ -107,6 +107,8 @@ export interface AttributeTableQuery {
   limit: number;
   /** Attribute keys to return; absent = all. */
   attributes?: string[];
+  /** A feature (fid) whose position in this query's order the answer gives (`position`). */
+  locateFid?: number;
 }
 
 export interface AttributeTableColumn {
@@ -123,8 +125,11 @@ export interface AttributeTableColumn {
 
 export interface AttributeTablePage {
   total: number;
-  rows: { fid: number; id: string; properties: Record<string, unknown> }[];
+  /** `lockedZh` (parcel layers): why the row's attributes cannot be edited (a signed decision stands). */
+  rows: { fid: number; id: string; properties: Record<string, unknown>; lockedZh?: string }[];
   columns: AttributeTableColumn[];
+  /** With `locateFid`: its 0-based row index in this query, null when the query does not match it. */
+  position?: number | null;
 }
 
 /** One stored sweep (全部审查) run. */

@@ -108,6 +108,25 @@ describe('queryFeatures on a 3 000-feature layer', () => {
     }
   });
 
+  it('locates a feature in the order and filter shown (where the table scrolls to on a map click)', async () => {
+    const probes = [known[0].fid, known[1234].fid, known[COUNT - 1].fid, known.find((k) => k.name === undefined)!.fid];
+    for (const key of ['name', 'areaM2', 'stage'] as const) {
+      for (const descending of [false, true]) {
+        const order = [...known].sort(compare(key, descending)).map((k) => k.fid);
+        for (const fid of probes) {
+          const page = await generated.queryFeatures({ table: 'contaminated', orderBy: { key, descending }, offset: 0, limit: 1, locateFid: fid });
+          expect(page.position, `${key} ${descending} fid ${fid}`).toBe(order.indexOf(fid));
+        }
+      }
+    }
+    const filtered = known.filter((k) => k.stage === 'S2').map((k) => k.fid);
+    const inside = await generated.queryFeatures({ table: 'contaminated', filters: [{ key: 'stage', op: 'eq', value: 'S2' }], offset: 0, limit: 1, locateFid: filtered[7] });
+    expect(inside.position).toBe(7);
+    const outside = known.find((k) => k.stage !== 'S2')!.fid;
+    expect((await generated.queryFeatures({ table: 'contaminated', filters: [{ key: 'stage', op: 'eq', value: 'S2' }], offset: 0, limit: 1, locateFid: outside })).position).toBeNull();
+    expect((await generated.queryFeatures({ table: 'contaminated', offset: 0, limit: 1 })).position).toBeUndefined();
+  });
+
   it('searches id and name, case-insensitively', async () => {
     const check = async (search: string) => {
       const expected = known.filter((k) => k.id.toLowerCase().includes(search.toLowerCase()) || (k.name ?? '').includes(search)).map((k) => k.fid);
@@ -167,6 +186,7 @@ describe('queryFeatures on a 3 000-feature layer', () => {
     await refused({ table: 'contaminated', offset: 0, limit: 10, filters: [{ key: 'stage', op: 'like', value: 1 }] }, 'attributes.bad-filter', /筛选条件无效/);
     await refused({ table: 'contaminated', offset: 0, limit: 10, filters: [{ key: 'stage', op: 'in', value: 'S1' }] }, 'attributes.bad-filter', /筛选条件无效/);
     await refused({ table: 'no_such_layer', offset: 0, limit: 10 }, 'layer.unknown', /no_such_layer/);
+    await refused({ table: 'contaminated', offset: 0, limit: 10, locateFid: 'x' } as never, 'attributes.bad-request', /要定位的要素编号/);
   });
 });
 

@@ -140,15 +140,38 @@ export function requestSql(
     }
   };
   for (const filter of request.filters ?? []) where.push(condition(filter));
-  const order = (request.orderBy?.length ? request.orderBy : [{ key: 'fid' }]).map((o) => `${columnOf(o.key)}${o.descending ? ' DESC' : ''}`);
-  // fid last: pages of an order with ties must not overlap or skip
-  if (!order.some((o) => o.startsWith('t.fid'))) order.push('t.fid');
+  const order = orderTerms(columns, request);
   let sql = `SELECT ${select} FROM ${from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}${ordered ? ` ORDER BY ${order.join(', ')}` : ''}`;
   if (request.limit !== undefined || request.offset !== undefined) {
     sql += ' LIMIT ? OFFSET ?';
     params.push(request.limit ?? -1, request.offset ?? 0);
   }
   return { sql, params };
+}
+
+/** The ORDER BY terms of a request: its own order, then fid, so pages of an order with ties never overlap or skip. */
+function orderTerms(columns: readonly RequestColumn[], request: FeatureRequest): string[] {
+  const columnOf = (key: string): string => {
+    if (key === 'fid') return 't.fid';
+    const column = columns.find((c) => c.key === key);
+    if (!column) throw new Error(`requestSql: unknown attribute "${key}"`);
+    return `t.${quoteId(column.column)}`;
+  };
+  const order = (request.orderBy?.length ? request.orderBy : [{ key: 'fid' }]).map((o) => `${columnOf(o.key)}${o.descending ? ' DESC' : ''}`);
+  if (!order.some((o) => o.startsWith('t.fid'))) order.push('t.fid');
+  return order;
+}
+
+/**
+ * The 0-based position of one feature in the rows a request matches, in its order (null rows
+ * when it does not match): numbered by SQLite, so the caller learns where to scroll without
+ * reading the rows before it.
+ */
+export function positionSql(table: string, columns: readonly RequestColumn[], request: FeatureRequest, fid: number): { sql: string; params: unknown[] } {
+  const { limit: _limit, offset: _offset, ...rest } = request;
+  const select = `t.fid AS fid, ROW_NUMBER() OVER (ORDER BY ${orderTerms(columns, rest).join(', ')}) - 1 AS n`;
+  const { sql, params } = requestSql(table, columns, rest, select, false);
+  return { sql: `SELECT n FROM (${sql}) WHERE fid = ?`, params: [...params, fid] };
 }
 
 /** The count of a request (limit and offset ignored). */

@@ -12,7 +12,7 @@ import { featureIdOf } from '../../../shared/model/attributes';
 import { UserInputError } from '../../../shared/model/errors';
 import { decodeGpkgGeometry, encodeGpkgGeometry, geometryEnvelope, forEachPosition } from '../gpkg-binary';
 import type { AuditRepository } from './audit';
-import { countSql, filterKeys, quoteId, requestSql, type FeatureRequest, type StoredFeature } from './feature-request';
+import { countSql, filterKeys, positionSql, quoteId, requestSql, type FeatureRequest, type StoredFeature } from './feature-request';
 import { connectionOf } from './internal';
 import type { ProjectDb } from './project-db';
 import { gpkgTimestamp, idIndexSql, nowIso, PROJECT_SRS_ID, RTREE_EXTENSION_DEFINITION, rtreeSql } from './schema';
@@ -268,6 +268,14 @@ export class LayerRepository {
     const { columns } = this.requestColumns(table, request);
     const { sql, params } = countSql(table, columns, request);
     return Number((this.sql.prepare(sql).get(...params) as { n: number }).n);
+  }
+
+  /** Where a feature stands in the rows a request matches (0-based, in the request's order); null when it does not match. */
+  featurePosition(table: string, request: FeatureRequest, fid: number): number | null {
+    const { columns } = this.requestColumns(table, request);
+    const { sql, params } = positionSql(table, columns, request, fid);
+    const row = this.sql.prepare(sql).get(...params) as { n: number } | undefined;
+    return row ? Number(row.n) : null;
   }
 
   /** One feature by the id users know it by (parcel number, patch number, else fid); null when none. */
