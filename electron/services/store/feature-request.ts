@@ -163,15 +163,42 @@ function orderTerms(columns: readonly RequestColumn[], request: FeatureRequest):
 }
 
 /**
- * The 0-based position of one feature in the rows a request matches, in its order (null rows
- * when it does not match): numbered by SQLite, so the caller learns where to scroll without
- * reading the rows before it.
+ * The 0-based position of one feature in the rows a request matches, in its order, as two
+ * statements: `value` reads the feature's sort value (no row: it does not match), `before` counts
+ * the matching rows that sort ahead of it — a count like the page's own, so locating a feature
+ * in a county layer costs what counting it does, never a sort of the whole layer. Mirrors
+ * SQLite's order: NULL lowest (first ascending, last descending), ties by fid ascending.
  */
-export function positionSql(table: string, columns: readonly RequestColumn[], request: FeatureRequest, fid: number): { sql: string; params: unknown[] } {
-  const { limit: _limit, offset: _offset, ...rest } = request;
-  const select = `t.fid AS fid, ROW_NUMBER() OVER (ORDER BY ${orderTerms(columns, rest).join(', ')}) - 1 AS n`;
-  const { sql, params } = requestSql(table, columns, rest, select, false);
-  return { sql: `SELECT n FROM (${sql}) WHERE fid = ?`, params: [...params, fid] };
+export function positionSql(
+  table: string,
+  columns: readonly RequestColumn[],
+  request: FeatureRequest,
+  fid: number,
+): { value: { sql: string; params: unknown[] }; before(value: unknown): { sql: string; params: unknown[] } } {
+  const { limit: _limit, offset: _offset, fids: _fids, ...rest } = request;
+  const [first] = orderTerms(columns, rest);
+  const descending = first.endsWith(' DESC');
+  const expr = descending ? first.slice(0, -' DESC'.length) : first;
+  const inner = requestSql(table, columns, rest, `t.fid AS fid, ${expr} AS v`, false);
+  const value = requestSql(table, columns, { ...rest, fids: [fid] }, `${expr} AS v`, false);
+  return {
+    value,
+    before(v) {
+      let condition: string;
+      let params: unknown[];
+      if (expr === 't.fid') {
+        condition = descending ? 'fid > ?' : 'fid < ?';
+        params = [fid];
+      } else if (v === null || v === undefined) {
+        condition = descending ? '(v IS NOT NULL OR fid < ?)' : '(v IS NULL AND fid < ?)';
+        params = [fid];
+      } else {
+        condition = descending ? '(v > ? OR (v = ? AND fid < ?))' : '(v IS NULL OR v < ? OR (v = ? AND fid < ?))';
+        params = [v, v, fid];
+      }
+      return { sql: `SELECT count(*) AS n FROM (${inner.sql}) WHERE ${condition}`, params: [...inner.params, ...params] };
+    },
+  };
 }
 
 /** The count of a request (limit and offset ignored). */

@@ -273,9 +273,11 @@ export class LayerRepository {
   /** Where a feature stands in the rows a request matches (0-based, in the request's order); null when it does not match. */
   featurePosition(table: string, request: FeatureRequest, fid: number): number | null {
     const { columns } = this.requestColumns(table, request);
-    const { sql, params } = positionSql(table, columns, request, fid);
-    const row = this.sql.prepare(sql).get(...params) as { n: number } | undefined;
-    return row ? Number(row.n) : null;
+    const position = positionSql(table, columns, request, fid);
+    const target = this.sql.prepare(position.value.sql).get(...position.value.params) as { v: unknown } | undefined;
+    if (!target) return null;
+    const before = position.before(target.v);
+    return Number((this.sql.prepare(before.sql).get(...before.params) as { n: number }).n);
   }
 
   /** One feature by the id users know it by (parcel number, patch number, else fid); null when none. */
