@@ -165,9 +165,10 @@ export function AttributeTable({ layer, selectedParcel, selectedParcelFid, inspe
   }, [selectedParcel?.table, selectedParcel?.id, selectedParcelFid, layer.table]);
 
   // A feature of this layer identified on the map: its row is selected and comes into view.
+  // The selection of a reference layer is the feature in the popup: closing it deselects the row.
   useEffect(() => {
-    if (inspectedFid === null) return;
     setSelectedFid(inspectedFid);
+    if (inspectedFid === null) return;
     return reveal((row) => row.fid === inspectedFid, inspectedFid);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [inspectedFid]);
@@ -182,7 +183,7 @@ export function AttributeTable({ layer, selectedParcel, selectedParcelFid, inspe
       (response) => {
         const feature = response.features[0];
         if (!feature) return;
-        dispatch({ type: 'inspectFeatures', features: [{ layerTable: layer.table, feature }] });
+        dispatch({ type: 'inspectFeatures', features: [{ layerTable: layer.table, feature, fid: row.fid }] });
         const bbox = geometryBBox(feature.geometry);
         if (bbox) dispatch({ type: 'zoomTo', bbox });
       },
