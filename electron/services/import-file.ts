@@ -33,10 +33,10 @@ import { encodingLabelZh } from '../../shared/importers/encoding';
 import { crsLabelZh, normalizeCrs, withTowgs84 } from '../../shared/crs';
 import { detectGcjOffset } from '../../shared/crs/offset';
 import type { ByteSource, ParsedLayer, SourceFile, StreamedLayer } from '../../shared/importers/types';
-import { canonicalKeys } from '../../shared/model/attributes';
+import { canonicalKeys, resolveFieldMap } from '../../shared/model/attributes';
 import { UserInputError } from '../../shared/model/errors';
 import { LAYER_KIND_GEOMETRY, LAYER_KIND_LABEL_ZH, type LayerInfo, type LayerKind } from '../../shared/model/layers';
-import { ColumnInference, ProjectStore } from './project-store';
+import { ColumnInference, ProjectStore, type ColumnType } from './project-store';
 import { detectFormat } from './importers/registry';
 
 export interface ImportOptions {
@@ -242,6 +242,23 @@ function checkFieldMap(fieldMap: Record<string, string> | undefined, kind: Layer
       );
     }
   }
+}
+
+/**
+ * The columns with the file field each canonical key was read from (resolveFieldMap, the same
+ * resolution the features go through), kept in the layer's metadata so the attribute table can
+ * show 规划用途 with GHYT beside it. A field no key claimed is kept under its own name, and a
+ * `<key>Raw` column came from the same field as its key.
+ */
+function withSourceFields(columns: Array<{ key: string; type: ColumnType }>, kind: LayerKind, fields: string[], fieldMap: Record<string, string> | undefined): Array<{ key: string; type: ColumnType; source?: string }> {
+  const sourceOf = new Map<string, string>();
+  const resolved = Object.entries(resolveFieldMap(kind, fields, fieldMap));
+  for (const [field, key] of resolved) if (key) sourceOf.set(key, field);
+  for (const [field, key] of resolved) if (!key && !sourceOf.has(field)) sourceOf.set(field, field);
+  return columns.map((c) => {
+    const source = sourceOf.get(c.key) ?? (c.key.endsWith('Raw') ? sourceOf.get(c.key.slice(0, -3)) : undefined);
+    return source ? { ...c, source } : c;
+  });
 }
 
 function normalizeCrsOrPseudo(code: string, options: ImportOptions): string {
@@ -466,7 +483,7 @@ export function importFile(store: ProjectStore, filePaths: string | string[], op
     };
     const preparer = new FeaturePreparer({ fileName, kind, sourceCrs, fieldMap, fields: layer.fields });
     return store.transaction(() => {
-      const writer = store.beginLayer({ table, kind, title: options.title, sourceFile: basename(main), originalCrs: sourceCrs, columns: inference.columns(), geometryType });
+      const writer = store.beginLayer({ table, kind, title: options.title, sourceFile: basename(main), originalCrs: sourceCrs, columns: withSourceFields(inference.columns(), kind, layer.fields, fieldMap), geometryType });
       const gcjSample: Feature[] = [];
       let batch: Feature[] = [];
       report(true);

@@ -52,6 +52,12 @@ function lockedMessage(parcelId: string, decision: Decision): { zh: string; en: 
   };
 }
 
+/** Why the parcel's attributes cannot be edited now (zh), or null while they can. */
+export function attributesLockedZh(store: ProjectStore, table: string, parcelId: string): string | null {
+  const decision = standingDecision(store, table, parcelId);
+  return decision ? lockedMessage(parcelId, decision).zh : null;
+}
+
 function summaryOf(store: ProjectStore, table: string, feature: StoredFeature): ParcelSummary {
   const props = feature.properties;
   const verdict = store.latestVerdicts(table, [feature.id]).get(feature.id);

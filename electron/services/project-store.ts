@@ -105,6 +105,9 @@ export class ProjectStore {
   countFeatures(table: string, request: FeatureRequest = {}): number {
     return this.layers.countFeatures(table, request);
   }
+  featurePosition(table: string, request: FeatureRequest, fid: number): number | null {
+    return this.layers.featurePosition(table, request, fid);
+  }
   featureById(table: string, id: string, options: Pick<FeatureRequest, 'geometry' | 'attributes'> = {}): StoredFeature | null {
     return this.layers.featureById(table, id, options);
   }

@@ -19,7 +19,7 @@ import { ProfileEditButton } from '../profiles/ProfileEditor';
 import { pt } from '../profiles/messages';
 import { ReviewWorkbench } from '../review/ReviewWorkbench';
 import { ImportController } from '../import/ImportController';
-import { appReducer, checkKey, defaultAppState, selectedFindingGeometry, selectedParcelSummary, type AppAction } from './state';
+import { appReducer, checkKey, defaultAppState, selectedFindingGeometry, selectedParcelSummary, type AppAction, type InspectedFeature } from './state';
 
 export function App() {
   const [state, dispatch] = useReducer(appReducer, undefined, defaultAppState);
@@ -162,7 +162,14 @@ export function App() {
           )}
           {project && <ReviewWorkbench state={state} dispatch={dispatch} />}
           {attributeLayer && (
-            <AttributeTable key={attributeLayer.table} layer={attributeLayer} selectedParcel={state.selectedParcel} revision={`${state.listRevision}/${state.reloadRequest}/${state.layerRevisions[attributeLayer.table] ?? 0}`} dispatch={dispatch} />
+            <AttributeTable
+              key={attributeLayer.table}
+              layer={attributeLayer}
+              selectedParcel={state.selectedParcel}
+              selectedParcelFid={state.selectedSummary && state.selectedSummary.table === attributeLayer.table && state.selectedSummary.id === state.selectedParcel?.id ? (state.selectedSummary.fid ?? null) : null}
+              inspectedFid={inspectedFidOf(state.inspected[state.inspectedIndex], attributeLayer.table)}
+              profileId={state.profileId}
+              revision={`${state.listRevision}/${state.reloadRequest}/${state.layerRevisions[attributeLayer.table] ?? 0}`} dispatch={dispatch} />
           )}
           {project && <FeaturePopup inspected={state.inspected} index={state.inspectedIndex} layers={project.layers} dispatch={dispatch} />}
         </section>
@@ -188,6 +195,11 @@ export function App() {
       </main>
     </div>
   );
+}
+
+/** The fid of the feature shown in the identify popup, when it is of this layer. */
+function inspectedFidOf(inspected: InspectedFeature | undefined, table: string): number | null {
+  return inspected && inspected.layerTable === table && inspected.fid !== undefined && !inspected.derivedFrom ? inspected.fid : null;
 }
 
 function useProjectLoader(dispatch: (action: AppAction) => void, reloadRequest = 0) {

@@ -34,6 +34,8 @@ export function defaultParcelFilter(): ParcelListFilter {
 export interface InspectedFeature {
   layerTable: string;
   feature: Feature;
+  /** Its GeoPackage fid: the 属性表 finds its row by it. */
+  fid?: number;
   /** For derived display features (station buffer rings): what they were derived from. */
   derivedFrom?: 'station-buffer';
 }

@@ -98,7 +98,12 @@ export const en: Record<MessageKey, string> = {
   'attrs.table.failed': 'Attribute table query failed: {message}',
   'attrs.table.empty': 'No matching features',
   'attrs.table.count': '{count} features',
-  'attrs.table.sortHint': 'Field name: {key} (click to sort)',
+  'attrs.table.readOnly': 'read-only',
+  'attrs.table.editTitle': 'Edit parcel {id}',
+  'attrs.table.editHint': 'Double-click to edit (the parcel is re-checked on save)',
+  'attrs.table.lockedRow': 'Parcel {id} cannot be edited:',
+  'attrs.table.sourceHint': '{label}: source field {source} (click to sort)',
+  'attrs.table.noSourceHint': '{label}: source field not recorded (field key {key}) (click to sort)',
   'attrs.raw': '{label} (raw)',
   'attrs.buffer': '{radius} m around {name}',
 

@@ -96,7 +96,12 @@ export const zhCN = {
   'attrs.table.failed': '属性表查询失败：{message}',
   'attrs.table.empty': '没有符合条件的要素',
   'attrs.table.count': '共 {count} 个要素',
-  'attrs.table.sortHint': '字段名：{key}（点击排序）',
+  'attrs.table.readOnly': '只读',
+  'attrs.table.editTitle': '编辑地块 {id}',
+  'attrs.table.editHint': '双击编辑（保存后立即重新审查）',
+  'attrs.table.lockedRow': '地块 {id} 不能编辑：',
+  'attrs.table.sourceHint': '{label}：源文件字段 {source}（点击排序）',
+  'attrs.table.noSourceHint': '{label}：未记录源文件字段（字段键 {key}）（点击排序）',
   'attrs.raw': '{label}（原值）',
   'attrs.buffer': '{name} 周边 {radius} 米范围',
 

@@ -384,7 +384,7 @@ async function identify(hits: maplibregl.MapGeoJSONFeature[], owners: Map<string
   const out: InspectedFeature[] = [];
   for (const w of wanted) {
     const feature = found.get(`${w.table}#${w.fid}`);
-    if (feature) out.push({ layerTable: w.table, feature, ...(w.derived ? { derivedFrom: 'station-buffer' as const } : {}) });
+    if (feature) out.push({ layerTable: w.table, feature, fid: w.fid, ...(w.derived ? { derivedFrom: 'station-buffer' as const } : {}) });
   }
   return out;
 }

@@ -95,6 +95,9 @@ export function ReviewPanel({ parcel, check, layers, selectedFinding, dispatch, 
   // A multi-parcel submission is decided as a whole: one signature covers all its parcels.
   const siblings = review && review.parcelId === parcel.id ? review.submissionParcels : [];
   const multi = siblings.length > 1;
+  // Parcels of the submission signed on their own: signing the submission revises their decisions (review-store.ts).
+  const decidedSiblings = multi ? siblings.filter((p) => p.parcelId !== parcel.id && p.decision !== null) : [];
+  const needsReason = revising || (!locked && decidedSiblings.length > 0);
 
   async function sign() {
     if (!parcel) return;
@@ -110,7 +113,7 @@ export function ReviewPanel({ parcel, check, layers, selectedFinding, dispatch, 
         signature: { name, department, date },
         checkId: review?.latestCheck?.checkId,
         supersedes: last ? last.id : undefined,
-        revisionReason: last ? reason : undefined,
+        revisionReason: last || decidedSiblings.length > 0 ? reason : undefined,
         coverSubmission: multi || undefined,
       });
       setMessage(rt('wb.signed', { decision: decisionLabel(signed.decision), revision: signed.revision, name: signed.signature.name, date: signed.signature.date }));
@@ -314,7 +317,12 @@ export function ReviewPanel({ parcel, check, layers, selectedFinding, dispatch, 
             <input type="date" value={date} disabled={locked} onChange={(e) => setDate(e.target.value)} data-testid="review-date" />
           </label>
         </div>
-        {revising && (
+        {!locked && decidedSiblings.length > 0 && (
+          <p className="wb-note" role="note" data-testid="review-revises-siblings">
+            {rt('wb.sub.revisesSiblings', { parcels: decidedSiblings.map((p) => `${p.parcelId}（${decisionLabel(p.decision!)}）`).join('、') })}
+          </p>
+        )}
+        {needsReason && (
           <label className="wb-field">
             <span>{rt('wb.revisionReason')}</span>
             <input value={reason} onChange={(e) => setReason(e.target.value)} data-testid="review-reason" />

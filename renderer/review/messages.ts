@@ -35,6 +35,10 @@ const MESSAGES = {
   'wb.sub.verdict': ['报件总体结论', 'Overall verdict'],
   'wb.sub.unchecked': ['部分地块尚未审查', 'Some parcels not yet checked'],
   'wb.sub.parcelUnchecked': ['尚未审查', 'Not checked'],
+  'wb.sub.revisesSiblings': [
+    '地块 {parcels} 已单独签发审查决定；按报件签发将以新版本修订这些决定，须填写修订理由。',
+    'Parcels {parcels} have their own signed decisions; signing the submission revises them as new revisions, which needs a reason.',
+  ],
   'wb.sub.covers': ['签发的决定适用于本报件全部 {n} 个地块。', 'The signed decision applies to all {n} parcels of the submission.'],
   'wb.area': ['地块面积', 'Parcel area'],
   'wb.findings': ['审查发现', 'Findings'],

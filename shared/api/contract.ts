@@ -107,6 +107,8 @@ export interface AttributeTableQuery {
   limit: number;
   /** Attribute keys to return; absent = all. */
   attributes?: string[];
+  /** A feature (fid) whose position in this query's order the answer gives (`position`). */
+  locateFid?: number;
 }
 
 export interface AttributeTableColumn {
@@ -117,12 +119,17 @@ export interface AttributeTableColumn {
   labelZh: string;
   labelEn: string;
   type: 'text' | 'integer' | 'real' | 'boolean' | 'json';
+  /** The imported file's field this column was read from (GHYT, DKBH); absent when not recorded (older projects, drawn layers). */
+  sourceField?: string;
 }
 
 export interface AttributeTablePage {
   total: number;
-  rows: { fid: number; id: string; properties: Record<string, unknown> }[];
+  /** `lockedZh` (parcel layers): why the row's attributes cannot be edited (a signed decision stands). */
+  rows: { fid: number; id: string; properties: Record<string, unknown>; lockedZh?: string }[];
   columns: AttributeTableColumn[];
+  /** With `locateFid`: its 0-based row index in this query, null when the query does not match it. */
+  position?: number | null;
 }
 
 /** One stored sweep (全部审查) run. */

@@ -1,7 +1,9 @@
 /**
  * 属性表 in Chromium on a project with thousands of parcels and a reference layer: opened from the
  * layer panel, only the rows in view are in the DOM, a header sorts, the search asks the store,
- * a parcel row selects the parcel (its 审查结论 appears) and a reference row opens its popup.
+ * a parcel row selects the parcel (its 审查结论 appears) and a reference row opens its popup; a
+ * feature clicked on the map (a parcel deep in the layer, a reference feature) selects its row and
+ * scrolls to it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -54,6 +56,21 @@ const table = () => page.getByTestId('attribute-table');
 const rows = () => table().locator('[data-testid^="attribute-row-"]');
 const total = () => page.getByTestId('attribute-count').getAttribute('data-total');
 const firstCell = async () => (await rows().first().locator('[role="cell"]').first().textContent())?.trim();
+
+/** A click in the middle of the map's part above the table: where a zoom to a feature puts it. */
+async function clickVisibleMapCentre() {
+  const map = (await page.getByTestId('map').boundingBox())!;
+  const drawer = (await table().boundingBox())!;
+  const visibleBottom = Math.min(map.y + map.height, drawer.y);
+  await page.mouse.click(map.x + map.width / 2, (map.y + visibleBottom) / 2);
+}
+
+/** Whether a row lies within the table's scrolled view. */
+async function inView(row: ReturnType<Page['getByTestId']>) {
+  const box = (await row.boundingBox())!;
+  const view = (await table().locator('.attribute-viewport').boundingBox())!;
+  return box.y >= view.y && box.y + box.height <= view.y + view.height;
+}
 
 describe('the attribute table of a county-sized parcel layer', () => {
   it('opens from the layer panel with Chinese headers, the total and only the rows in view', async () => {
@@ -112,13 +129,45 @@ describe('the attribute table of a county-sized parcel layer', () => {
     await expect.poll(() => table().locator('[aria-selected="true"]').count(), { timeout: 10_000 }).toBe(1);
   }, 60_000);
 
-  it('a reference layer row opens its feature popup, and the table closes', async () => {
+  it('a parcel clicked on the map selects its row, scrolled to although its page was never loaded', async () => {
+    await page.getByTestId('attribute-search').fill('');
+    await page.getByTestId('attribute-sort-id').click(); // back to no sort: fid order
+    await expect.poll(() => page.getByTestId('attribute-sort-id').getAttribute('aria-sort'), { timeout: 10_000 }).toBe('none');
+    await page.getByTestId('parcel-search').fill('DK-01900');
+    await page.getByTestId(`parcel-item-${id(1900)}`).click();
+    await page.getByTestId('verdict').waitFor({ timeout: 60_000 });
+    await page.waitForTimeout(1500); // the map's flight to the parcel
+    // the table goes back to its top: row 1900 is out of the DOM
+    await table().locator('.attribute-viewport').evaluate((el) => (el.scrollTop = 0));
+    await expect.poll(() => page.getByTestId('attribute-row-1900').count(), { timeout: 10_000 }).toBe(0);
+    await clickVisibleMapCentre();
+    await page.getByTestId('feature-popup').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('feature-popup').textContent()).toContain(id(1900));
+    const row = page.getByTestId('attribute-row-1900');
+    await row.waitFor({ timeout: 30_000 });
+    await expect.poll(() => row.getAttribute('aria-selected'), { timeout: 10_000 }).toBe('true');
+    expect(await inView(row)).toBe(true);
+    await page.keyboard.press('Escape');
+  }, 120_000);
+
+  it('a reference layer row opens its feature popup; a click on that feature on the map selects the row again', async () => {
     await page.getByTestId('open-attribute-table-farmland').click();
     await expect.poll(total, { timeout: 30_000 }).toBe('5');
     await page.getByTestId('attribute-row-2').click();
     await page.getByTestId('feature-popup').waitFor({ timeout: 30_000 });
     expect(await page.getByTestId('feature-popup').textContent()).toContain('JBNT-2');
+    expect(await page.getByTestId('attribute-row-2').getAttribute('aria-selected')).toBe('true');
+    await page.waitForTimeout(1500); // the zoom to the feature
+    // closing the popup deselects the row; the map click on the feature selects it again
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByTestId('attribute-row-2').getAttribute('aria-selected'), { timeout: 10_000 }).toBe('false');
+    await clickVisibleMapCentre();
+    await page.getByTestId('feature-popup').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('feature-popup').textContent()).toContain('JBNT-2');
+    await expect.poll(() => page.getByTestId('attribute-row-2').getAttribute('aria-selected'), { timeout: 10_000 }).toBe('true');
+    expect(await table().locator('[aria-selected="true"]').count()).toBe(1);
+    await screenshotTo(page, 'attribute-table-identify');
     await page.getByTestId('attribute-table-close').click();
     await expect.poll(() => table().count(), { timeout: 10_000 }).toBe(0);
-  }, 60_000);
+  }, 90_000);
 });

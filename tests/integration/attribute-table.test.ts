@@ -4,7 +4,7 @@
  * feature, so paging, sorts, search and filters are held to one definition.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Feature } from 'geojson';
@@ -108,6 +108,25 @@ describe('queryFeatures on a 3 000-feature layer', () => {
     }
   });
 
+  it('locates a feature in the order and filter shown (where the table scrolls to on a map click)', async () => {
+    const probes = [known[0].fid, known[1234].fid, known[COUNT - 1].fid, known.find((k) => k.name === undefined)!.fid];
+    for (const key of ['name', 'areaM2', 'stage'] as const) {
+      for (const descending of [false, true]) {
+        const order = [...known].sort(compare(key, descending)).map((k) => k.fid);
+        for (const fid of probes) {
+          const page = await generated.queryFeatures({ table: 'contaminated', orderBy: { key, descending }, offset: 0, limit: 1, locateFid: fid });
+          expect(page.position, `${key} ${descending} fid ${fid}`).toBe(order.indexOf(fid));
+        }
+      }
+    }
+    const filtered = known.filter((k) => k.stage === 'S2').map((k) => k.fid);
+    const inside = await generated.queryFeatures({ table: 'contaminated', filters: [{ key: 'stage', op: 'eq', value: 'S2' }], offset: 0, limit: 1, locateFid: filtered[7] });
+    expect(inside.position).toBe(7);
+    const outside = known.find((k) => k.stage !== 'S2')!.fid;
+    expect((await generated.queryFeatures({ table: 'contaminated', filters: [{ key: 'stage', op: 'eq', value: 'S2' }], offset: 0, limit: 1, locateFid: outside })).position).toBeNull();
+    expect((await generated.queryFeatures({ table: 'contaminated', offset: 0, limit: 1 })).position).toBeUndefined();
+  });
+
   it('searches id and name, case-insensitively', async () => {
     const check = async (search: string) => {
       const expected = known.filter((k) => k.id.toLowerCase().includes(search.toLowerCase()) || (k.name ?? '').includes(search)).map((k) => k.fid);
@@ -167,6 +186,7 @@ describe('queryFeatures on a 3 000-feature layer', () => {
     await refused({ table: 'contaminated', offset: 0, limit: 10, filters: [{ key: 'stage', op: 'like', value: 1 }] }, 'attributes.bad-filter', /筛选条件无效/);
     await refused({ table: 'contaminated', offset: 0, limit: 10, filters: [{ key: 'stage', op: 'in', value: 'S1' }] }, 'attributes.bad-filter', /筛选条件无效/);
     await refused({ table: 'no_such_layer', offset: 0, limit: 10 }, 'layer.unknown', /no_such_layer/);
+    await refused({ table: 'contaminated', offset: 0, limit: 10, locateFid: 'x' } as never, 'attributes.bad-request', /要定位的要素编号/);
   });
 });
 
@@ -188,4 +208,38 @@ describe('queryFeatures on the demo project', () => {
     const one = await demo.queryFeatures({ table: parcels.table, search: ids[0], offset: 0, limit: 5 });
     expect(one.rows.map((r) => r.id)).toContain(ids[0]);
   });
+});
+
+describe('the source field of a column', () => {
+  it('is recorded at import (alias or explicit mapping) and shown with the column; layers without it have none', async () => {
+    const path = join(dir, 'sources.gpkg');
+    expect(landgate(['init', path]).status).toBe(0);
+    const file = join(dir, '报件 地块.geojson');
+    const ring = [[112.1, 36.9], [112.101, 36.9], [112.101, 36.901], [112.1, 36.901], [112.1, 36.9]];
+    const feature = (i: number) => ({
+      type: 'Feature',
+      properties: { DKBH: `SRC-${i}`, DKMC: `来源地块${i}`, GHYT: '0701', TDYT: '0901', 现状地类编码: '0103', BZ: '备注' },
+      geometry: { type: 'Polygon', coordinates: [ring.map(([x, y]) => [x + i * 0.002, y])] },
+    });
+    writeFileSync(file, JSON.stringify({ type: 'FeatureCollection', features: [feature(1), feature(2)] }));
+    // The explicit mapping wins over the GHYT alias: plannedUse comes from TDYT, GHYT is kept as is.
+    const res = landgate(['import', path, file, '--kind', 'parcel', '--name', 'src_parcels', '--field', 'TDYT=plannedUse']);
+    expect(res.stderr).not.toMatch(/error/);
+    expect(res.status).toBe(0);
+    const api = createApiService(path);
+    try {
+      const page = await api.queryFeatures({ table: 'src_parcels', offset: 0, limit: 10 });
+      const source = Object.fromEntries(page.columns.map((c) => [c.key, c.sourceField]));
+      expect(source).toMatchObject({ id: 'DKBH', name: 'DKMC', plannedUse: 'TDYT', currentUse: '现状地类编码', GHYT: 'GHYT', BZ: 'BZ' });
+      expect(page.rows.find((r) => r.id === 'SRC-1')?.properties.plannedUse).toBe('0901');
+    } finally {
+      api.close?.();
+    }
+    // The demo's layers were written without a source file: no source field is claimed.
+    const project = await demo.getProject();
+    for (const layer of project.layers) {
+      const page = await demo.queryFeatures({ table: layer.table, offset: 0, limit: 1 });
+      expect(page.columns.filter((c) => c.sourceField !== undefined), layer.table).toEqual([]);
+    }
+  }, 120_000);
 });

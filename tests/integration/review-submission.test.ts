@@ -159,3 +159,70 @@ describe('a two-parcel submission', () => {
     }
   }, 60_000);
 });
+
+describe('a submission one of whose parcels was signed on its own', () => {
+  const TITLE2 = '西关片区两宗地块报件';
+  let alone: string;
+  let other: string;
+
+  it('is refused without a reason, naming that parcel and its decision, and nothing is written', async () => {
+    const { rows } = await api.queryParcels({ offset: 0, limit: 500 });
+    [other, alone] = rows.map((r) => r.id).filter((id) => id !== first && id !== second);
+    await api.signDecision({ table: 'parcels', parcelId: alone, decision: 'approved', opinion: '单独审查，准予准入。', conditions: [], signature: sig });
+    await api.createSubmission({ parcelTable: 'parcels', parcelIds: [other, alone], title: TITLE2, receivedOn: sig.date, profile: 'xiaxian' });
+    const review = await api.getParcelReview({ table: 'parcels', parcelId: other });
+    expect(review.submissionParcels.map((p) => [p.parcelId, p.decision])).toEqual([
+      [other, null],
+      [alone, 'approved'],
+    ]);
+    const trailBefore = (await api.getAuditTrail({})).entries.length;
+    let error: unknown;
+    try {
+      await api.signDecision({ table: 'parcels', parcelId: other, decision: 'rejected', opinion: '报件整体不予准入。', conditions: [], signature: sig, coverSubmission: true });
+    } catch (e) {
+      error = e;
+    }
+    const refusal = error as { code?: string; messageZh?: string; messageEn?: string };
+    expect(refusal?.code).toBe('review.submission-parcel-decided');
+    expect(refusal.messageZh).toContain(`报件“${TITLE2}”中地块“${alone}”已单独签发审查决定“准予”（第 1 版，${sig.name}，${sig.date}）`);
+    expect(refusal.messageZh).toContain('请填写修订理由');
+    expect(refusal.messageEn).toContain(`parcel "${alone}" has its own signed decision`);
+    const store = ProjectStore.open(path);
+    try {
+      const rs = new ReviewStore(store);
+      expect(rs.listDecisions('parcels', other)).toEqual([]);
+      expect(rs.listDecisions('parcels', alone)).toHaveLength(1);
+    } finally {
+      store.close();
+    }
+    expect((await api.getAuditTrail({})).entries.length).toBe(trailBefore);
+  });
+
+  it('with a reason, the submission decision is signed for the undecided parcel and revises the other one', async () => {
+    const d = await api.signDecision({
+      table: 'parcels',
+      parcelId: other,
+      decision: 'rejected',
+      opinion: '报件整体不予准入。',
+      conditions: [],
+      signature: sig,
+      coverSubmission: true,
+      revisionReason: '按报件整体审查',
+    });
+    expect([d.parcelId, d.revision, d.supersedes]).toEqual([other, 1, null]);
+    const store = ProjectStore.open(path);
+    try {
+      const rs = new ReviewStore(store);
+      const revised = rs.listDecisions('parcels', alone);
+      expect(revised.map((x) => [x.revision, x.decision, x.revisionReason])).toEqual([
+        [1, 'approved', null],
+        [2, 'rejected', '按报件整体审查'],
+      ]);
+      expect(revised[1].supersedes).toBe(revised[0].id);
+      expect(rs.listSubmissions().find((x) => x.title === TITLE2)!.status).toBe('rejected');
+      expect(rs.verify().ok).toBe(true);
+    } finally {
+      store.close();
+    }
+  });
+});

@@ -3,7 +3,8 @@
  * page is one feature request without geometry plus its count, so a county layer costs what
  * the page costs; the request is checked here so the store only sees keys the layer has.
  */
-import type { AttributeTableColumn, AttributeTableFilter, AttributeTableQuery, LandGateApi } from '../../../shared/api/contract';
+import type { AttributeTableColumn, AttributeTableFilter, AttributeTablePage, AttributeTableQuery, LandGateApi } from '../../../shared/api/contract';
+import { attributesLockedZh } from '../parcel-attributes';
 import { attributeLabelPair, attributeRank } from '../../../shared/model/attribute-labels';
 import { UserInputError } from '../../../shared/model/errors';
 import type { ProjectStore } from '../project-store';
@@ -20,7 +21,7 @@ export function createAttributeTableApi(store: ProjectStore): Pick<LandGateApi, 
   return {
     async queryFeatures(request) {
       const query = validQuery(request);
-      store.getLayer(query.table); // an unknown layer is refused with the layers that exist
+      const layer = store.getLayer(query.table); // an unknown layer is refused with the layers that exist
       const columns = tableColumns(store, query.table);
       const known = new Set(['fid', ...columns.map((c) => c.key)]);
       const checkKey = (key: string, what: string) => {
@@ -54,8 +55,16 @@ export function createAttributeTableApi(store: ProjectStore): Pick<LandGateApi, 
         orderBy: orderKey ? [{ key: orderKey, descending: query.orderBy?.descending }] : undefined,
       };
       const total = store.countFeatures(query.table, featureRequest);
-      const rows = store.requestFeatures(query.table, { ...featureRequest, offset: query.offset, limit: query.limit }).map((f) => ({ fid: f.fid, id: f.id, properties: f.properties }));
-      return { total, rows, columns };
+      const rows: AttributeTablePage['rows'] = store.requestFeatures(query.table, { ...featureRequest, offset: query.offset, limit: query.limit }).map((f) => ({ fid: f.fid, id: f.id, properties: f.properties }));
+      // A parcel whose signed decision stands is shown as not editable, with the reason, before anyone tries.
+      if (layer.kind === 'parcel') {
+        for (const row of rows) {
+          const locked = attributesLockedZh(store, query.table, row.id);
+          if (locked) row.lockedZh = locked;
+        }
+      }
+      if (query.locateFid === undefined) return { total, rows, columns };
+      return { total, rows, columns, position: store.featurePosition(query.table, featureRequest, query.locateFid) };
     },
   };
 }
@@ -63,7 +72,7 @@ export function createAttributeTableApi(store: ProjectStore): Pick<LandGateApi, 
 /** The layer's columns in the table's order (id, canonical keys, the rest as stored), labelled. */
 export function tableColumns(store: ProjectStore, table: string): AttributeTableColumn[] {
   const stored = store.layers.columns(table);
-  const columns: AttributeTableColumn[] = stored.map((c) => ({ key: c.key, column: c.column, type: c.type, ...attributeLabelPair(c.key) }));
+  const columns: AttributeTableColumn[] = stored.map((c) => ({ key: c.key, column: c.column, type: c.type, ...attributeLabelPair(c.key), ...(c.source ? { sourceField: c.source } : {}) }));
   // A layer imported without an id attribute still shows one: its fid (rules.md §1.1).
   if (!columns.some((c) => c.key === 'id')) columns.unshift({ key: 'id', column: 'fid', type: 'integer', ...attributeLabelPair('id') });
   return columns.map((c, index) => ({ c, index })).sort((a, b) => attributeRank(a.c.key) - attributeRank(b.c.key) || a.index - b.index).map(({ c }) => c);
@@ -147,6 +156,12 @@ export function validQuery(request: unknown): AttributeTableQuery {
       throw new UserInputError('attributes.bad-request', '要返回的字段须为字段名列表。', 'attributes must be a list of field names.');
     }
     query.attributes = r.attributes as string[];
+  }
+  if (r.locateFid !== undefined && r.locateFid !== null) {
+    if (typeof r.locateFid !== 'number' || !Number.isSafeInteger(r.locateFid) || r.locateFid < 1) {
+      throw new UserInputError('attributes.bad-request', `要定位的要素编号（fid）须为正整数（收到“${String(r.locateFid)}”）。`, `locateFid must be a positive integer (got ${JSON.stringify(r.locateFid)}).`);
+    }
+    query.locateFid = r.locateFid;
   }
   return query;
 }

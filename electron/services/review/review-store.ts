@@ -24,6 +24,7 @@ import {
   deriveStatus,
   isDecisionKind,
   isIsoDate,
+  STATUS_LABEL_ZH,
   worstVerdict,
   type Decision,
   type DecisionInput,
@@ -442,6 +443,7 @@ export class ReviewStore {
     // A decision on a whole submission is one signing act recorded per parcel: each row keeps its
     // own revision chain, check and hash, so the per-parcel append-only guarantees are unchanged.
     const targets = input.coverSubmission ? this.submissionParcelIds(table, parcelId) : [parcelId];
+    if (input.coverSubmission && !input.revisionReason?.trim()) this.refuseUnexplainedSiblingRevision(table, parcelId, targets);
     // One signing act, one time on every row.
     options = { ...options, signedAt: options.signedAt ?? new Date().toISOString() };
     const prepared = targets.map((id) => {
@@ -455,6 +457,30 @@ export class ReviewStore {
       return prepared.map((row) => this.insertDecision(row));
     });
     return this.listDecisions(table, parcelId).find((d) => d.id === ids[targets.indexOf(parcelId)])!;
+  }
+
+  /**
+   * A submission is decided as a whole: the decision and its 意见书 name the submission and every
+   * parcel in it, so a parcel of it that already has its own signed decision is not left out
+   * (the 意见书 would then state a decision that does not hold for one of the parcels it names).
+   * Signing the submission revises that decision, as any change to a signed decision is made:
+   * a new revision that references it, with a reason. Without a reason the refusal names each
+   * such parcel and its decision, so the reviewer knows what will be revised and why.
+   */
+  private refuseUnexplainedSiblingRevision(table: string, parcelId: string, targets: string[]): void {
+    const decided = targets.filter((id) => id !== parcelId).flatMap((id) => {
+      const d = this.latestDecision(table, id);
+      return d ? [d] : [];
+    });
+    if (decided.length === 0) return;
+    const title = this.registeredRows().find((r) => r.parcel_table === table && (JSON.parse(r.parcel_ids) as string[]).includes(parcelId))?.title ?? '';
+    const zh = decided.map((d) => `地块“${d.parcelId}”已单独签发审查决定“${STATUS_LABEL_ZH[d.decision]}”（第 ${d.revision} 版，${d.signature.name}，${d.signature.date}）`).join('；');
+    const en = decided.map((d) => `parcel "${d.parcelId}" has its own signed decision ${d.id} (${d.decision}, revision ${d.revision})`).join('; ');
+    throw new UserInputError(
+      'review.submission-parcel-decided',
+      `报件“${title}”中${zh}。按报件整体签发的决定适用于全部 ${targets.length} 个地块，将以新版本修订上述决定：请填写修订理由后再签发。`,
+      `Submission "${title}": ${en}; signing the submission revises it as a new revision, which needs a reason.`,
+    );
   }
 
   /** Every parcel of the registered submission holding the parcel (just the parcel when none). */

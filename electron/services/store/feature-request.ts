@@ -140,15 +140,65 @@ export function requestSql(
     }
   };
   for (const filter of request.filters ?? []) where.push(condition(filter));
-  const order = (request.orderBy?.length ? request.orderBy : [{ key: 'fid' }]).map((o) => `${columnOf(o.key)}${o.descending ? ' DESC' : ''}`);
-  // fid last: pages of an order with ties must not overlap or skip
-  if (!order.some((o) => o.startsWith('t.fid'))) order.push('t.fid');
+  const order = orderTerms(columns, request);
   let sql = `SELECT ${select} FROM ${from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}${ordered ? ` ORDER BY ${order.join(', ')}` : ''}`;
   if (request.limit !== undefined || request.offset !== undefined) {
     sql += ' LIMIT ? OFFSET ?';
     params.push(request.limit ?? -1, request.offset ?? 0);
   }
   return { sql, params };
+}
+
+/** The ORDER BY terms of a request: its own order, then fid, so pages of an order with ties never overlap or skip. */
+function orderTerms(columns: readonly RequestColumn[], request: FeatureRequest): string[] {
+  const columnOf = (key: string): string => {
+    if (key === 'fid') return 't.fid';
+    const column = columns.find((c) => c.key === key);
+    if (!column) throw new Error(`requestSql: unknown attribute "${key}"`);
+    return `t.${quoteId(column.column)}`;
+  };
+  const order = (request.orderBy?.length ? request.orderBy : [{ key: 'fid' }]).map((o) => `${columnOf(o.key)}${o.descending ? ' DESC' : ''}`);
+  if (!order.some((o) => o.startsWith('t.fid'))) order.push('t.fid');
+  return order;
+}
+
+/**
+ * The 0-based position of one feature in the rows a request matches, in its order, as two
+ * statements: `value` reads the feature's sort value (no row: it does not match), `before` counts
+ * the matching rows that sort ahead of it — a count like the page's own, so locating a feature
+ * in a county layer costs what counting it does, never a sort of the whole layer. Mirrors
+ * SQLite's order: NULL lowest (first ascending, last descending), ties by fid ascending.
+ */
+export function positionSql(
+  table: string,
+  columns: readonly RequestColumn[],
+  request: FeatureRequest,
+  fid: number,
+): { value: { sql: string; params: unknown[] }; before(value: unknown): { sql: string; params: unknown[] } } {
+  const { limit: _limit, offset: _offset, fids: _fids, ...rest } = request;
+  const [first] = orderTerms(columns, rest);
+  const descending = first.endsWith(' DESC');
+  const expr = descending ? first.slice(0, -' DESC'.length) : first;
+  const inner = requestSql(table, columns, rest, `t.fid AS fid, ${expr} AS v`, false);
+  const value = requestSql(table, columns, { ...rest, fids: [fid] }, `${expr} AS v`, false);
+  return {
+    value,
+    before(v) {
+      let condition: string;
+      let params: unknown[];
+      if (expr === 't.fid') {
+        condition = descending ? 'fid > ?' : 'fid < ?';
+        params = [fid];
+      } else if (v === null || v === undefined) {
+        condition = descending ? '(v IS NOT NULL OR fid < ?)' : '(v IS NULL AND fid < ?)';
+        params = [fid];
+      } else {
+        condition = descending ? '(v > ? OR (v = ? AND fid < ?))' : '(v IS NULL OR v < ? OR (v = ? AND fid < ?))';
+        params = [v, v, fid];
+      }
+      return { sql: `SELECT count(*) AS n FROM (${inner.sql}) WHERE ${condition}`, params: [...inner.params, ...params] };
+    },
+  };
 }
 
 /** The count of a request (limit and offset ignored). */

@@ -12,7 +12,7 @@ import { featureIdOf } from '../../../shared/model/attributes';
 import { UserInputError } from '../../../shared/model/errors';
 import { decodeGpkgGeometry, encodeGpkgGeometry, geometryEnvelope, forEachPosition } from '../gpkg-binary';
 import type { AuditRepository } from './audit';
-import { countSql, filterKeys, quoteId, requestSql, type FeatureRequest, type StoredFeature } from './feature-request';
+import { countSql, filterKeys, positionSql, quoteId, requestSql, type FeatureRequest, type StoredFeature } from './feature-request';
 import { connectionOf } from './internal';
 import type { ProjectDb } from './project-db';
 import { gpkgTimestamp, idIndexSql, nowIso, PROJECT_SRS_ID, RTREE_EXTENSION_DEFINITION, rtreeSql } from './schema';
@@ -24,6 +24,12 @@ export interface ColumnSpec {
   /** SQL column name (unique case-insensitively, never fid/geom). */
   column: string;
   type: ColumnType;
+  /**
+   * The imported file's own field name this canonical key was read from (DKBH for id, GHYT for
+   * plannedUse), so the attribute table can say where a column came from. Absent for layers
+   * written before it was recorded, drawn layers and keys no source field claimed.
+   */
+  source?: string;
 }
 
 const SQL_TYPE: Record<ColumnType, string> = { text: 'TEXT', integer: 'INTEGER', real: 'REAL', boolean: 'BOOLEAN', json: 'TEXT' };
@@ -264,6 +270,16 @@ export class LayerRepository {
     return Number((this.sql.prepare(sql).get(...params) as { n: number }).n);
   }
 
+  /** Where a feature stands in the rows a request matches (0-based, in the request's order); null when it does not match. */
+  featurePosition(table: string, request: FeatureRequest, fid: number): number | null {
+    const { columns } = this.requestColumns(table, request);
+    const position = positionSql(table, columns, request, fid);
+    const target = this.sql.prepare(position.value.sql).get(...position.value.params) as { v: unknown } | undefined;
+    if (!target) return null;
+    const before = position.before(target.v);
+    return Number((this.sql.prepare(before.sql).get(...before.params) as { n: number }).n);
+  }
+
   /** One feature by the id users know it by (parcel number, patch number, else fid); null when none. */
   featureById(table: string, id: string, options: Pick<FeatureRequest, 'geometry' | 'attributes'> = {}): StoredFeature | null {
     const hits = this.requestFeatures(table, { ...options, ids: [id], limit: 2 });
@@ -343,8 +359,8 @@ export class LayerRepository {
     title?: string;
     sourceFile: string | null;
     originalCrs: string;
-    /** Every property key the features will carry, with its type (ColumnInference). */
-    columns: Array<{ key: string; type: ColumnType }>;
+    /** Every property key the features will carry, with its type (ColumnInference) and the source field it came from. */
+    columns: Array<{ key: string; type: ColumnType; source?: string }>;
     geometryType: GpkgGeometryType;
     importedAt?: string;
     auditAction?: LayerAuditAction;
@@ -355,12 +371,12 @@ export class LayerRepository {
     const projectName = this.db.fileName;
     const importedAt = input.importedAt ?? nowIso();
     const usedColumns = new Set(['fid', 'geom']);
-    const columns: ColumnSpec[] = input.columns.map(({ key, type }) => {
+    const columns: ColumnSpec[] = input.columns.map(({ key, type, source }) => {
       let column = key;
       let n = 2;
       while (usedColumns.has(column.toLowerCase())) column = `${key}_${n++}`;
       usedColumns.add(column.toLowerCase());
-      return { key, column, type };
+      return source ? { key, column, type, source } : { key, column, type };
     });
     const known = new Set(columns.map((c) => c.key));
 
