@@ -60,6 +60,7 @@ describe('landgate report', () => {
     expect(info).toMatch(/Page size:\s+595\.28 x 841\.89 pts \(A4\)/);
     const fonts = spawnSync('pdffonts', [out], { encoding: 'utf8' }).stdout;
     expect(fonts).toMatch(/WenQuanYiMicroHei\s+CID TrueType\s+Identity-H\s+yes yes yes/);
+    expect(info).toMatch(/Keywords:\s+字体：文泉驿微米黑/);
 
     // Boundary point J1 agrees with PROJ (cs2cs) in the parcel's GK zone (EPSG:4546, CM 111°E).
     const store = ProjectStore.open(project, { readonly: true });
@@ -110,21 +111,23 @@ describe('landgate report', () => {
     expect(sha256(project)).toBe(before);
   }, 240_000);
 
-  it('names the font package when the Chinese font is missing (exit 2, nothing written)', () => {
-    const before = sha256(project);
-    const out = join(dir, 'nofont.pdf');
+  it('prints with the bundled 思源黑体 when the configured font is missing, and says so in the PDF', () => {
+    const out = join(dir, 'bundled-font.pdf');
     const saved = process.env.LANDGATE_CJK_FONT;
     process.env.LANDGATE_CJK_FONT = join(dir, 'no-such-font.ttc');
     try {
       const r = landgate(['report', project, '--parcel', PARCEL, '--out', out]);
-      expect(r.status).toBe(2);
-      expect(r.stderr).toContain('fonts-wqy-microhei');
+      expect(r.status, r.stderr).toBe(0);
     } finally {
       if (saved === undefined) delete process.env.LANDGATE_CJK_FONT;
       else process.env.LANDGATE_CJK_FONT = saved;
     }
-    expect(existsSync(out)).toBe(false);
-    expect(sha256(project)).toBe(before);
+    const fonts = spawnSync('pdffonts', [out], { encoding: 'utf8' }).stdout;
+    expect(fonts).toMatch(/NotoSansHans-Regular\s+CID Type 0C\s+Identity-H\s+yes yes yes/);
+    expect(fonts).not.toContain('WenQuanYi');
+    const info = spawnSync('pdfinfo', [out], { encoding: 'utf8' }).stdout;
+    expect(info).toMatch(/Keywords:\s+字体：思源黑体 Noto Sans SC（随附）/);
+    expect(pdfText(out)).toContain('字体：思源黑体 Noto Sans SC（随附）');
   }, 240_000);
 
   it('prints a parcel never checked with 尚未审查 and an unsigned signature block', () => {

@@ -21,15 +21,17 @@ import { STATUS_LABEL_ZH } from '../../../shared/review/model';
 import type { ReportData } from './report-data';
 import { findCjkFont, type CjkFont } from './cjk-font';
 
-/** The Chinese font for this platform (cjk-font.ts); refused in words when the machine has none. */
+/**
+ * The Chinese font for this platform (cjk-font.ts), else the bundled one; refused in words only
+ * when even the bundled font is gone (a damaged installation).
+ */
 export function cjkFont(): CjkFont {
   const { found, tried } = findCjkFont();
   if (!found) {
-    const hint = process.platform === 'linux' ? '请安装系统软件包 fonts-wqy-microhei（Debian/Ubuntu：sudo apt-get install fonts-wqy-microhei）或 fonts-noto-cjk 后重试。' : '请安装中文字体，或用环境变量 LANDGATE_CJK_FONT 指定字体文件。';
     throw new UserInputError(
       'report.font-missing',
-      `找不到中文字体文件（已查找：${tried.join('、')}）。${hint}`,
-      `No Chinese font found (tried ${tried.join(', ')}): install fonts-wqy-microhei or set LANDGATE_CJK_FONT.`,
+      `找不到中文字体文件（已查找：${tried.join('、')}），随附字体也缺失，安装可能不完整。请重新安装 LandGate，或用环境变量 LANDGATE_CJK_FONT 指定字体文件。`,
+      `No Chinese font found (tried ${tried.join(', ')}) and the bundled font is missing: reinstall, or set LANDGATE_CJK_FONT.`,
     );
   }
   return found;
@@ -301,7 +303,7 @@ export async function renderReviewPdf(data: ReportData): Promise<Buffer> {
     size: 'A4',
     margins: { top: M, bottom: M, left: M, right: M },
     bufferPages: true,
-    info: { Title: data.submissionParcels.length > 1 && data.submission ? `审查意见书 ${data.submission.title}` : `审查意见书 ${data.parcel.id}`, Author: data.authority, Subject: '地块准入审查意见书', Creator: 'LandGate 地块准入审查' },
+    info: { Title: data.submissionParcels.length > 1 && data.submission ? `审查意见书 ${data.submission.title}` : `审查意见书 ${data.parcel.id}`, Author: data.authority, Subject: '地块准入审查意见书', Creator: 'LandGate 地块准入审查', Keywords: `字体：${font.name}` },
   });
   const chunks: Buffer[] = [];
   doc.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -493,7 +495,7 @@ export async function renderReviewPdf(data: ReportData): Promise<Buffer> {
     doc.switchToPage(i);
     const bottom = doc.page.margins.bottom;
     doc.page.margins.bottom = 0;
-    doc.font('zh').fontSize(7.5).fillColor('#666').text(`${data.authority} · 地块 ${parcel.id} · LandGate 地块准入审查 · 第 ${i + 1} 页 / 共 ${range.count} 页`, M, A4.h - M + 12, { width: CONTENT_W, align: 'center', lineBreak: false });
+    doc.font('zh').fontSize(7.5).fillColor('#666').text(`${data.authority} · 地块 ${parcel.id} · LandGate 地块准入审查 · 字体：${font.name} · 第 ${i + 1} 页 / 共 ${range.count} 页`, M, A4.h - M + 12, { width: CONTENT_W, align: 'center', lineBreak: false });
     doc.page.margins.bottom = bottom;
   }
   doc.end();
