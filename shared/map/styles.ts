@@ -205,7 +205,17 @@ export function meetsCondition(condition: StyleCondition, properties: Record<str
   return condition.in.some((v) => String(v) === String(value));
 }
 
-/** The class a feature takes (the first whose condition it meets and whose geometry fits), or null. */
+/**
+ * The classes that draw features of one geometry: a kind drawn as lines (an administrative
+ * boundary) whose features are polygons draws their outlines, unfilled.
+ */
+export function classesFor(classes: readonly StyleClass[], geometry: 'area' | 'line' | 'point'): StyleClass[] {
+  const own = classes.filter((c) => c.geometry === geometry);
+  if (own.length || geometry !== 'area') return own;
+  return classes.filter((c) => c.geometry === 'line').map((c) => ({ ...c, geometry: 'area' as const, fill: c.stroke, fillOpacity: 0 }));
+}
+
+/** The class a feature takes (the first whose condition it meets among those of its geometry), or null. */
 export function classOf(classes: readonly StyleClass[], properties: Record<string, unknown>, geometry: 'area' | 'line' | 'point'): StyleClass | null {
-  return classes.find((c) => c.geometry === geometry && (!c.where || meetsCondition(c.where, properties))) ?? null;
+  return classesFor(classes, geometry).find((c) => !c.where || meetsCondition(c.where, properties)) ?? null;
 }
