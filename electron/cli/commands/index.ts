@@ -14,6 +14,7 @@ import { packageCommand } from './package';
 import { parcelCommand } from './parcel';
 import { reportCommand } from './report';
 import { serveCommand } from './serve';
+import { settingsCommand } from './settings';
 import { transformCommand } from './transform';
 import { summaryCommand } from './summary';
 import { sweepCommand } from './sweep';
@@ -37,4 +38,5 @@ export const COMMANDS: Record<string, CommandSpec> = {
   package: packageCommand,
   sweep: sweepCommand,
   parcel: parcelCommand,
+  settings: settingsCommand,
 };

@@ -49,9 +49,9 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     to: 3,
-    description: '图层样式写入 QGIS 读取的 layer_styles 表；有高程数据的项目补登 EPSG:4979 坐标系；主键非整数的内部表不再登记为属性表（通过 GDAL GeoPackage 校验）',
+    description: '新增审查意见书文书编号表；图层样式写入 QGIS 读取的 layer_styles 表；有高程数据的项目补登 EPSG:4979 坐标系；主键非整数的内部表不再登记为属性表（通过 GDAL GeoPackage 校验）',
     run(db, at) {
-      // Creates layer_styles and (un)registers tables by their primary key.
+      // Creates landgate_document_numbers and layer_styles, and (un)registers tables by their primary key.
       db.exec(LANDGATE_SQL);
       registerLandgateTables(db, at);
       writeAllLayerStyles(db, at);

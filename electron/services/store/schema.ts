@@ -29,6 +29,7 @@ export const LANDGATE_TABLE_DESCRIPTIONS: Record<string, string> = {
   landgate_profiles: 'LandGate 项目审查规则配置',
   landgate_sweeps: 'LandGate 全部审查记录',
   landgate_sweep_parcels: 'LandGate 全部审查：逐地块结论与审查发现',
+  landgate_document_numbers: 'LandGate 审查意见书文书编号（按年顺序号）',
   layer_styles: 'QGIS 图层样式（LandGate 生成）',
 };
 /** Tables whose rows may never change: enforced by BEFORE UPDATE / DELETE triggers. */
@@ -189,6 +190,17 @@ CREATE TABLE IF NOT EXISTS landgate_sweep_parcels (
 CREATE UNIQUE INDEX IF NOT EXISTS landgate_sweep_parcels_seq ON landgate_sweep_parcels(sweep_id, seq);
 CREATE INDEX IF NOT EXISTS landgate_sweep_parcels_verdict ON landgate_sweep_parcels(sweep_id, verdict);
 CREATE INDEX IF NOT EXISTS landgate_sweep_parcels_parcel ON landgate_sweep_parcels(parcel_id, parcel_table, sweep_id);
+CREATE TABLE IF NOT EXISTS landgate_document_numbers (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  subject TEXT NOT NULL UNIQUE,
+  year INTEGER NOT NULL,
+  sequence INTEGER NOT NULL,
+  number TEXT NOT NULL,
+  parcel_table TEXT NOT NULL,
+  parcel_id TEXT NOT NULL,
+  issued_at TEXT NOT NULL,
+  UNIQUE (year, sequence)
+);
 -- QGIS's layer_styles, as its OGR provider creates it in a GeoPackage (FID column id); store/qgis-styles.ts fills it
 CREATE TABLE IF NOT EXISTS layer_styles (
   id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
