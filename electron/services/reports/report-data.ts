@@ -202,7 +202,8 @@ export function gatherReportData(store: ProjectStore, options: { parcelId: strin
   } finally {
     dem?.close();
   }
-  const documentSubject = decision ? (submissionParcels.length > 0 && submission ? `submission:${submission.key}:${decision.signature.date}:${decision.revision}` : `decision:${decision.id}`) : null;
+  // a submission signed as a whole is one document: its parcels' decisions share the signing time
+  const documentSubject = decision ? (submissionParcels.length > 0 && submission ? `submission:${submission.key}:${decision.signedAt}` : `decision:${decision.id}`) : null;
   return {
     authority: options.authority?.trim() || store.getMeta('authority') || info.title,
     projectTitle: info.title,
