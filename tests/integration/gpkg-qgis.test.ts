@@ -68,6 +68,20 @@ describe('GDAL validate_gpkg.py', () => {
     expect(tables.sort()).toEqual(store.listLayers().map((l) => l.table).sort());
     store.close();
   });
+
+  it('upgrades a schema-2 project with a DEM: the EPSG:4979 row and the styles are added', () => {
+    const old = join(dir, 'v2-dem.gpkg');
+    copyFileSync(demo, old);
+    const db = new Database(old);
+    // as LandGate wrote it at schema version 2
+    db.exec("DELETE FROM gpkg_spatial_ref_sys WHERE srs_id = 4979; DROP TABLE layer_styles; DROP TABLE landgate_document_numbers; DELETE FROM gpkg_contents WHERE table_name IN ('layer_styles', 'landgate_document_numbers'); UPDATE landgate_meta SET value = '2' WHERE key = 'schemaVersion'");
+    db.prepare("INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change) VALUES ('landgate_parcel_verdicts', 'attributes', 'landgate_parcel_verdicts', '', '2026-01-01T00:00:00.000Z')").run();
+    db.close();
+    expect(validate(old).output).toMatch(/srs_id=4979|PRIMARY KEY/);
+    ProjectStore.open(old).close();
+    expect(validate(old)).toEqual({ status: 0, output: '' });
+    expect(styleRows(old).length).toBe(styleRows(demo).length);
+  });
 });
 
 describe('layer_styles for QGIS', () => {
