@@ -8,6 +8,7 @@
  *   AuditRepository      the append-only, hash-chained audit log
  *   CheckRepository      check records and the latest verdict per parcel
  *   ProfileRepository    profiles stored in the project
+ *   DocumentNumberRepository  the authority's 文书编号 pattern and the numbers issued per year
  * Companion repositories on the same file (reviews, DEM, basemaps, sweep results) take the
  * ProjectDb too. None of them hands out the SQLite connection.
  *
@@ -20,6 +21,7 @@ import type { CheckReport } from '../../shared/model/check';
 import type { AuditRecord } from '../../shared/review/model';
 import { AuditRepository, type AuditInput } from './store/audit';
 import { CheckRepository, type CheckParcelRecord, type CheckRecord } from './store/checks';
+import { DocumentNumberRepository } from './store/document-numbers';
 import type { FeatureRequest, StoredFeature } from './store/feature-request';
 import { LayerRepository } from './store/layers';
 import { ProfileRepository } from './store/profiles';
@@ -42,6 +44,7 @@ export class ProjectStore {
   readonly audit: AuditRepository;
   readonly checks: CheckRepository;
   readonly profiles: ProfileRepository;
+  readonly documentNumbers: DocumentNumberRepository;
 
   private constructor(db: ProjectDb) {
     this.db = db;
@@ -49,6 +52,7 @@ export class ProjectStore {
     this.layers = new LayerRepository(db, this.audit);
     this.checks = new CheckRepository(db, this.audit);
     this.profiles = new ProfileRepository(db, this.audit);
+    this.documentNumbers = new DocumentNumberRepository(db, this.audit);
   }
 
   get path(): string {

@@ -1,16 +1,34 @@
 /**
- * How each layer kind looks: MapLibre layer specifications plus the matching legend classes, kept
- * side by side so the legend never disagrees with the map. Colours follow common Chinese planning
- * map conventions (water blue, farmland green, contamination red, …). No symbol/text layers: the
- * app ships no glyphs and loads nothing from the network.
+ * How each layer kind looks on screen: the one style definition (shared/map/styles.ts, also drawn
+ * by the 审查意见书 and written to the GeoPackage for QGIS) as MapLibre layer specifications, and
+ * the legend classes from the same definition, so the legend never disagrees with the map. No
+ * symbol/text layers: the app ships no glyphs and loads nothing from the network.
  */
 import type { ExpressionSpecification, FilterSpecification, LayerSpecification } from 'maplibre-gl';
 import type { LayerInfo, LayerKind } from '../../shared/model/layers';
 import { bufferSourceLayer, STATION_BUFFER_M, TILE_MARKER_ATTRIBUTE } from '../../shared/map/vector-tiles';
 import { getLocale, t } from '../i18n';
+import {
+  ADMIN,
+  BUILT_UP,
+  COAL_BAN,
+  CONTAMINATED,
+  ELEVATION_PALETTE,
+  FARMLAND,
+  KEY_UNIT,
+  PARCEL,
+  RIVER,
+  STATION_OTHER,
+  STATION_TYPE_COLORS,
+  SUSPECT,
+  VERDICT_COLORS,
+  WATER_LEVEL_COLORS,
+  elevationValues,
+  styleClasses,
+  type StyleClass,
+} from '../../shared/map/styles';
 
 const zh = () => getLocale() === 'zh-CN';
-import { formatAttributeValue } from '../i18n/labels';
 
 export const BACKGROUND_COLOR = '#f3f1ec';
 export const HATCH_IMAGE_ID = 'landgate-hatch-delisted';
@@ -26,34 +44,7 @@ export const HIGHLIGHT_SOURCE = 'lg:highlight';
  */
 export type LayerClasses = Record<string, readonly (string | number)[]>;
 
-/** Attributes whose distinct values a kind's style or legend needs. */
-export const CLASS_ATTRIBUTES: Partial<Record<LayerKind, string>> = {
-  'elevation-band': 'belowM',
-  river: 'class',
-  'built-up-area': 'level',
-  'monitoring-station': 'type',
-};
-
-/** Bottom → top. Reference layers under the parcels; points and highlights on top. */
-export const KIND_DRAW_ORDER: readonly LayerKind[] = [
-  'built-up-area',
-  'elevation-band',
-  'basic-farmland',
-  'water-source-zone',
-  'river',
-  'coal-ban-zone',
-  'key-supervised-unit',
-  'suspect-parcel',
-  'contaminated-parcel',
-  'admin-boundary',
-  'monitoring-station',
-  'parcel',
-];
-
-export function drawRank(kind: LayerKind): number {
-  const index = KIND_DRAW_ORDER.indexOf(kind);
-  return index < 0 ? KIND_DRAW_ORDER.length : index;
-}
+export { CLASS_ATTRIBUTES, KIND_DRAW_ORDER, drawRank, elevationValues, STATION_TYPE_COLORS, VERDICT_COLORS, WATER_LEVEL_COLORS } from '../../shared/map/styles';
 
 /** A legend swatch, drawn by the layer panel with plain CSS. */
 export interface Swatch {
@@ -73,31 +64,6 @@ export interface LegendClass {
   swatch: Swatch;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Palettes
-
-export const WATER_LEVEL_COLORS = { '1': '#08306b', '2': '#2f74b5', quasi: '#9cc9e6' } as const;
-const CONTAMINATED = { listed: '#d62828', listedEdge: '#8f0a0a', delisted: '#b58b8b', delistedEdge: '#8a5656', other: '#f1a7a7' };
-const SUSPECT = { fill: '#f2891d', edge: '#b85c00' };
-const KEY_UNIT = '#7b2cbf';
-const FARMLAND = { fill: '#6cbf73', edge: '#2f8a3b' };
-const COAL_BAN = '#8b5a2b';
-const RIVER = { main: '#1f78b4', tributary: '#4aa3df', area: '#a6d4f2' };
-const BUILT_UP = { city: '#b9b9b9', county: '#d2d2d2', edge: '#9a9a9a' };
-const ADMIN = '#2f2f2f';
-const PARCEL = { line: '#ffd60a', casing: '#5b4a00', fill: '#ffd60a' };
-export const STATION_TYPE_COLORS: Record<string, string> = {
-  'air-national': '#e63946',
-  'air-provincial': '#f77f00',
-  'air-township': '#c9a227',
-  'water-section': '#0077b6',
-  groundwater: '#2a9d8f',
-};
-const STATION_OTHER = '#555555';
-/** Elevation bands: one distinct shade per `belowM`, lowest band most saturated. */
-const ELEVATION_PALETTE = ['#c2733a', '#e0a458', '#efc98a', '#d9b26f', '#a8875a', '#f4dfb6'];
-/** Parcels by latest verdict (按审查结论着色): green released, amber with conditions, red refused. */
-export const VERDICT_COLORS = { permitted: '#2a9d4b', conditional: '#f0a202', prohibited: '#d62828' } as const;
 export const SELECTION_COLOR = '#00b4d8';
 export const FINDING_COLOR = '#e0119d';
 
@@ -109,15 +75,6 @@ const isTrue = (key: string): ExpressionSpecification => ['==', ['get', key], tr
 const listedActive: ExpressionSpecification = ['all', isTrue('listed'), ['!', isTrue('delisted')]];
 const isPolygon: FilterSpecification = ['match', ['geometry-type'], ['Polygon', 'MultiPolygon'], true, false];
 const isLine: FilterSpecification = ['match', ['geometry-type'], ['LineString', 'MultiLineString'], true, false];
-
-export function elevationValues(classes: LayerClasses | undefined): number[] {
-  const values = new Set<number>();
-  for (const raw of classes?.belowM ?? []) {
-    const value = Number(raw);
-    if (Number.isFinite(value)) values.add(value);
-  }
-  return [...values].sort((a, b) => a - b);
-}
 
 const verdictColor = (fallback: string): ExpressionSpecification => [
   'match',
@@ -411,67 +368,50 @@ function presentValues(classes: LayerClasses | undefined, key: string): Set<stri
   return new Set((classes?.[key] ?? []).map(String));
 }
 
+const label = (c: StyleClass) => (zh() ? c.label.zh : c.label.en);
+
+/** A legend swatch for a class of the shared style definition (legend swatches a little stronger than the fill). */
+function swatchOf(c: StyleClass): Swatch {
+  if (c.geometry === 'point') return { shape: 'point', fill: c.fill, stroke: c.stroke };
+  if (c.geometry === 'line') return { shape: 'line', stroke: c.stroke, strokeWidth: Math.max(1.5, Math.min(3, c.strokeWidth ?? 2)), ...(c.dash ? { dashed: true } : {}) };
+  const fillOpacity = c.fillOpacity !== undefined && c.fillOpacity < 0.1 ? c.fillOpacity : Math.min(0.8, (c.fillOpacity ?? 0.5) + 0.2);
+  return { shape: 'area', fill: c.fill, fillOpacity, stroke: c.stroke, ...(c.strokeWidth && c.strokeWidth >= 2 ? { strokeWidth: 2 } : {}), ...(c.dash ? { dashed: true } : {}), ...(c.hatched ? { hatched: true } : {}) };
+}
+
 export function legendFor(info: LayerInfo, classes: LayerClasses | undefined, options: StyleOptions = { colorByVerdict: false }): LegendClass[] {
-  const area = (fill: string, fillOpacity: number, stroke?: string, extra: Partial<Swatch> = {}): Swatch => ({ shape: 'area', fill, fillOpacity, stroke, ...extra });
+  const shared = styleClasses(info.kind, classes);
+  const entry = (c: StyleClass): LegendClass => ({ label: label(c), swatch: swatchOf(c) });
   switch (info.kind) {
-    case 'water-source-zone':
-      return (['1', '2', 'quasi'] as const).map((level) => ({
-        label: formatAttributeValue('water-source-zone', 'level', level),
-        swatch: area(WATER_LEVEL_COLORS[level], 0.75, WATER_LEVEL_COLORS[level]),
-      }));
-    case 'contaminated-parcel': {
-      return [
-        { label: zh() ? '列入名录（未移出）' : 'Listed, not delisted', swatch: area(CONTAMINATED.listed, 0.7, CONTAMINATED.listedEdge) },
-        { label: zh() ? '已移出名录' : 'Delisted', swatch: area(CONTAMINATED.delisted, 0.5, CONTAMINATED.delistedEdge, { hatched: true }) },
-        { label: zh() ? '未列入名录' : 'Not listed', swatch: area(CONTAMINATED.other, 0.6, CONTAMINATED.listed) },
-      ];
-    }
-    case 'suspect-parcel':
-      return [{ label: zh() ? '疑似污染地块' : 'Suspected', swatch: area(SUSPECT.fill, 0.6, SUSPECT.edge) }];
-    case 'key-supervised-unit':
-      return [{ label: zh() ? '重点监管单位用地' : 'Supervised unit', swatch: area(KEY_UNIT, 0.08, KEY_UNIT, { strokeWidth: 2 }) }];
-    case 'elevation-band': {
-      const values = elevationValues(classes);
-      return values.map((value, i) => ({
-        label: zh() ? `高程低于 ${value} 米` : `Below ${value} m`,
-        swatch: area(ELEVATION_PALETTE[i % ELEVATION_PALETTE.length], 0.55, ELEVATION_PALETTE[i % ELEVATION_PALETTE.length]),
-      }));
-    }
-    case 'basic-farmland':
-      return [{ label: zh() ? '永久基本农田' : 'Basic farmland', swatch: area(FARMLAND.fill, 0.55, FARMLAND.edge) }];
-    case 'coal-ban-zone':
-      return [{ label: zh() ? '禁煤区边界' : 'Coal-ban boundary', swatch: { shape: 'area', fill: COAL_BAN, fillOpacity: 0.04, stroke: COAL_BAN, strokeWidth: 2, dashed: true } }];
     case 'river': {
       const present = presentValues(classes, 'class');
       const entries: LegendClass[] = [];
-      if (present.has('main') || present.size === 0) entries.push({ label: formatAttributeValue('river', 'class', 'main'), swatch: { shape: 'line', stroke: RIVER.main, strokeWidth: 3 } });
-      if (present.has('tributary')) entries.push({ label: formatAttributeValue('river', 'class', 'tributary'), swatch: { shape: 'line', stroke: RIVER.tributary, strokeWidth: 1.5 } });
+      if (present.has('main') || present.size === 0) entries.push(entry(shared.find((c) => c.key === 'main')!));
+      if (present.has('tributary')) entries.push(entry(shared.find((c) => c.key === 'tributary')!));
       return entries;
     }
     case 'built-up-area': {
       const levels = presentValues(classes, 'level');
       const entries: LegendClass[] = [];
-      if (levels.has('city')) entries.push({ label: formatAttributeValue('built-up-area', 'level', 'city'), swatch: area(BUILT_UP.city, 0.8, BUILT_UP.edge) });
-      if (levels.has('county') || entries.length === 0) entries.push({ label: formatAttributeValue('built-up-area', 'level', 'county'), swatch: area(BUILT_UP.county, 0.8, BUILT_UP.edge) });
+      if (levels.has('city')) entries.push(entry(shared.find((c) => c.key === 'city')!));
+      if (levels.has('county') || entries.length === 0) entries.push(entry(shared.find((c) => c.key === 'county')!));
       return entries;
     }
-    case 'admin-boundary':
-      return [{ label: zh() ? '行政区界线' : 'Boundary', swatch: { shape: 'line', stroke: ADMIN, strokeWidth: 2, dashed: true } }];
+    case 'elevation-band':
+      return elevationValues(classes).length ? shared.map(entry) : [];
     case 'monitoring-station': {
       const types = presentValues(classes, 'type');
-      const shown = Object.keys(STATION_TYPE_COLORS).filter((type) => types.size === 0 || types.has(type));
-      return [
-        ...shown.map((type) => ({ label: formatAttributeValue('monitoring-station', 'type', type), swatch: { shape: 'point', fill: STATION_TYPE_COLORS[type], stroke: '#ffffff' } as Swatch })),
-        { label: t('map.stationBuffer'), swatch: { shape: 'point', ring: true, stroke: '#666666', fill: 'transparent' } },
-      ];
+      const shown = shared.filter((c) => c.key !== 'other' && (types.size === 0 || types.has(c.key)));
+      return [...shown.map(entry), { label: t('map.stationBuffer'), swatch: { shape: 'point', ring: true, stroke: '#666666', fill: 'transparent' } }];
     }
     case 'parcel': {
-      const unchecked = { label: options.colorByVerdict ? t('layers.verdict.unchecked') : zh() ? '报件地块' : 'Submitted parcel', swatch: area(PARCEL.fill, 0.2, PARCEL.line, { strokeWidth: 2 }) };
+      const unchecked = { label: options.colorByVerdict ? t('layers.verdict.unchecked') : label(shared[0]), swatch: { shape: 'area', fill: PARCEL.fill, fillOpacity: 0.2, stroke: PARCEL.line, strokeWidth: 2 } as Swatch };
       if (!options.colorByVerdict) return [unchecked];
       return [
-        ...(['prohibited', 'conditional', 'permitted'] as const).map((verdict) => ({ label: t(`layers.verdict.${verdict}`), swatch: area(VERDICT_COLORS[verdict], 0.55, PARCEL.line, { strokeWidth: 2 }) })),
+        ...(['prohibited', 'conditional', 'permitted'] as const).map((verdict) => ({ label: t(`layers.verdict.${verdict}`), swatch: { shape: 'area', fill: VERDICT_COLORS[verdict], fillOpacity: 0.55, stroke: PARCEL.line, strokeWidth: 2 } as Swatch })),
         unchecked,
       ];
     }
+    default:
+      return shared.map(entry);
   }
 }

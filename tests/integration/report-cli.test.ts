@@ -9,6 +9,7 @@ import { ProjectStore } from '../../electron/services/project-store';
 import { ReviewStore } from '../../electron/services/review/review-store';
 import { conditionsFromFindings } from '../../shared/review/model';
 import { landgate, repoRoot, sha256 } from '../support/cli';
+import { chinaYear } from '../../shared/review/document-number';
 
 let dir: string;
 let project: string;
@@ -39,6 +40,30 @@ beforeAll(() => {
 }, 240_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** Each page's text (pdftotext per page, layout kept). */
+function pageTexts(path: string): string[] {
+  const pages = Number(/Pages:\s+(\d+)/.exec(spawnSync('pdfinfo', [path], { encoding: 'utf8' }).stdout)?.[1]);
+  expect(pages).toBeGreaterThan(1);
+  return Array.from({ length: pages }, (_, i) => spawnSync('pdftotext', ['-layout', '-f', String(i + 1), '-l', String(i + 1), path, '-'], { encoding: 'utf8' }).stdout);
+}
+
+/** Table header rows and section headings of the 审查意见书: none may be the last thing on a page. */
+const HEADER_LINES = [/^序号\s+性质\s+审查发现/, /^图层\s+要素\s+重叠面积/, /^图层\s+类型\s+来源文件/, /^序号\s+点号\s+圈号/, /^地块编号\s+地块名称\s+面积/, /^[一二三四五六七八九十]、/, /^（\d+）地块 /];
+
+function lastContentLine(page: string): string {
+  const lines = page.split('\n').map((l) => l.trim()).filter((l) => l && !l.includes('LandGate 地块准入审查 ·'));
+  return lines[lines.length - 1] ?? '';
+}
+
+/** The legend's entries under the first map. */
+function legendEntries(page: string): string[] {
+  const lines = page.split('\n');
+  const start = lines.findIndex((l) => l.trim().startsWith('图例：'));
+  expect(start).toBeGreaterThan(-1);
+  const end = lines.findIndex((l, i) => i > start && l.trim().startsWith('坐标系'));
+  return lines.slice(start, end).join(' ').replace('图例：', ' ').trim().split(/\s{2,}/).filter(Boolean);
+}
+
 function pdfText(path: string): string {
   const r = spawnSync('pdftotext', ['-layout', path, '-'], { encoding: 'utf8' });
   expect(r.status).toBe(0);
@@ -60,6 +85,7 @@ describe('landgate report', () => {
     expect(info).toMatch(/Page size:\s+595\.28 x 841\.89 pts \(A4\)/);
     const fonts = spawnSync('pdffonts', [out], { encoding: 'utf8' }).stdout;
     expect(fonts).toMatch(/WenQuanYiMicroHei\s+CID TrueType\s+Identity-H\s+yes yes yes/);
+    expect(info).toMatch(/Keywords:\s+字体：文泉驿微米黑/);
 
     // Boundary point J1 agrees with PROJ (cs2cs) in the parcel's GK zone (EPSG:4546, CM 111°E).
     const store = ProjectStore.open(project, { readonly: true });
@@ -89,6 +115,77 @@ describe('landgate report', () => {
     expect(trail.some((e) => e.action === 'export' && (e.detail as { format: string }).format === 'review-pdf')).toBe(true);
   }, 240_000);
 
+  it('is issued as the bureau issues it: its 文书编号, local time, the profile by name, no conditions on 不予准入, no stranded header, a legend without repeats', () => {
+    const bad = sha256(project);
+    const refused = landgate(['settings', project, '--doc-number', '夏自然资准〔{年}〕']);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain('须含 {号}');
+    expect(sha256(project)).toBe(bad);
+    const set = landgate(['settings', project, '--doc-number', '夏自然资准〔{年}〕{号}号', '--authority', '夏县自然资源局']);
+    expect(set.status, set.stderr).toBe(0);
+    expect(set.stdout).toContain('夏自然资准〔{年}〕{号}号');
+
+    // XX-2026-002 signed now: the next number of the year in the new pattern; the parcel printed
+    // by the first test keeps the number it was issued then (the default pattern)
+    const store0 = ProjectStore.open(project);
+    const review = new ReviewStore(store0);
+    review.signDecision({ table: 'parcels', parcelId: 'XX-2026-002', decision: 'rejected', opinion: '地块位于饮用水水源一级保护区内，不予准入。', conditions: [], signature: { name: '李审查', department: '夏县自然资源局', date: '2026-11-21' } });
+    store0.close();
+    const first = join(dir, 'issued-1.pdf');
+    const again = join(dir, 'issued-2.pdf');
+    const earlier = join(dir, 'issued-earlier.pdf');
+    expect(landgate(['report', project, '--parcel', 'XX-2026-002', '--out', first]).status).toBe(0);
+    expect(landgate(['report', project, '--parcel', 'XX-2026-002', '--out', again]).status).toBe(0);
+    expect(landgate(['report', project, '--parcel', PARCEL, '--out', earlier]).status).toBe(0);
+    const text = pdfText(first);
+    const year = chinaYear(new Date().toISOString());
+    expect(text).toContain(`文书编号：夏自然资准〔${year}〕2号`);
+    expect(pdfText(again)).toContain(`文书编号：夏自然资准〔${year}〕2号`); // a reprint keeps its number
+    expect(pdfText(earlier)).toContain(`文书编号：准入审〔${year}〕1号`);
+    expect(text).toContain('夏县自然资源局');
+    expect(text).not.toMatch(/UTC/);
+    expect(text).toMatch(/出具时间：\d{4}-\d\d-\d\d \d\d:\d\d/);
+    const profile = JSON.parse(readFileSync(join(repoRoot, 'data', 'profiles', 'xiaxian.json'), 'utf8')) as { name: string };
+    expect(text).toContain(`${profile.name}（版本`);
+    expect(text).not.toContain('xiaxian');
+    expect(text).not.toMatch(/parcels-XX/);
+    // 不予准入: no conditions section, and the sections are numbered without a gap
+    expect(text).not.toContain('准入条件');
+    expect(text).toMatch(/五、审查意见与决定/);
+    expect(text).toMatch(/六、参考数据版本/);
+    // the legend names each thing once
+    const legend = legendEntries(pageTexts(first)[0]);
+    expect(legend).toContain('报件地块');
+    expect(legend).toContain('重叠区域');
+    expect(new Set(legend).size).toBe(legend.length);
+    // the number is kept in the project, its issue audited
+    const store = ProjectStore.open(project, { readonly: true });
+    expect(store.listAudit().filter((e) => e.action === 'document-number').map((e) => (e.detail as { number: string }).number)).toEqual([`准入审〔${year}〕1号`, `夏自然资准〔${year}〕2号`]);
+    store.close();
+  }, 240_000);
+
+  it('never leaves a table header or a heading alone at the foot of a page', () => {
+    for (const id of [PARCEL, 'XX-2026-002', 'XX-2026-007', 'XX-2026-030']) {
+      const out = join(dir, `pages-${id}.pdf`);
+      expect(landgate(['report', project, '--parcel', id, '--out', out]).status).toBe(0);
+      pageTexts(out).forEach((page, i) => {
+        const last = lastContentLine(page);
+        for (const header of HEADER_LINES) expect(last, `${id} page ${i + 1} ends with “${last}”`).not.toMatch(header);
+      });
+    }
+  }, 240_000);
+
+  it('draws every water-source protection zone level around a parcel in a zone, each once in the legend', () => {
+    const out = join(dir, 'zones.pdf');
+    expect(landgate(['report', project, '--parcel', 'XX-2026-002', '--out', out]).status).toBe(0);
+    const legend = legendEntries(pageTexts(out)[0]);
+    expect(legend).toEqual(expect.arrayContaining(['一级保护区', '二级保护区', '准保护区', '地形晕渲（项目高程数据）']));
+    expect(new Set(legend).size).toBe(legend.length);
+    // longitude/latitude on the frame
+    expect(pageTexts(out)[0]).toMatch(/\d{3}°\d\d′\d\d″E/);
+    expect(pageTexts(out)[0]).toMatch(/\d{2}°\d\d′\d\d″N/);
+  }, 240_000);
+
   it('refuses bad input with exit 2, a Chinese message, no output and the project unchanged', () => {
     const before = sha256(project);
     const out = join(dir, 'bad.pdf');
@@ -110,21 +207,23 @@ describe('landgate report', () => {
     expect(sha256(project)).toBe(before);
   }, 240_000);
 
-  it('names the font package when the Chinese font is missing (exit 2, nothing written)', () => {
-    const before = sha256(project);
-    const out = join(dir, 'nofont.pdf');
+  it('prints with the bundled 思源黑体 when the configured font is missing, and says so in the PDF', () => {
+    const out = join(dir, 'bundled-font.pdf');
     const saved = process.env.LANDGATE_CJK_FONT;
     process.env.LANDGATE_CJK_FONT = join(dir, 'no-such-font.ttc');
     try {
       const r = landgate(['report', project, '--parcel', PARCEL, '--out', out]);
-      expect(r.status).toBe(2);
-      expect(r.stderr).toContain('fonts-wqy-microhei');
+      expect(r.status, r.stderr).toBe(0);
     } finally {
       if (saved === undefined) delete process.env.LANDGATE_CJK_FONT;
       else process.env.LANDGATE_CJK_FONT = saved;
     }
-    expect(existsSync(out)).toBe(false);
-    expect(sha256(project)).toBe(before);
+    const fonts = spawnSync('pdffonts', [out], { encoding: 'utf8' }).stdout;
+    expect(fonts).toMatch(/NotoSansHans-Regular\s+CID Type 0C\s+Identity-H\s+yes yes yes/);
+    expect(fonts).not.toContain('WenQuanYi');
+    const info = spawnSync('pdfinfo', [out], { encoding: 'utf8' }).stdout;
+    expect(info).toMatch(/Keywords:\s+字体：思源黑体 Noto Sans SC（随附）/);
+    expect(pdfText(out)).toContain('字体：思源黑体 Noto Sans SC（随附）');
   }, 240_000);
 
   it('prints a parcel never checked with 尚未审查 and an unsigned signature block', () => {

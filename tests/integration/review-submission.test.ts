@@ -122,6 +122,14 @@ describe('a two-parcel submission', () => {
       for (const s of [TITLE, sub.key, first, second, '报件总体结论', '审查发现及法律依据', '复核后不予准入']) expect(text, s).toContain(s);
       expect(text).toMatch(new RegExp(`（1）地块 ${first}`));
       expect(text).toMatch(new RegExp(`（2）地块 ${second}`));
+      // every parcel has its own map (frame corners and legend), and the submission one 文书编号
+      expect(text.match(/左上角 /g)).toHaveLength(2);
+      expect(text.match(/图例：/g)).toHaveLength(2);
+      const number = /文书编号：(\S+号)/.exec(text)?.[1];
+      expect(number).toBeDefined();
+      const other = await buildReviewPdf(store, { parcelId: first, table: 'parcels' });
+      writeFileSync(join(dir, 'submission-first.pdf'), other.bytes);
+      expect(spawnSync('pdftotext', ['-layout', join(dir, 'submission-first.pdf'), '-'], { encoding: 'utf8' }).stdout).toContain(`文书编号：${number}`);
     } finally {
       store.close();
     }

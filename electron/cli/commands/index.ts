@@ -15,6 +15,7 @@ import { packageCommand } from './package';
 import { parcelCommand } from './parcel';
 import { reportCommand } from './report';
 import { serveCommand } from './serve';
+import { settingsCommand } from './settings';
 import { transformCommand } from './transform';
 import { summaryCommand } from './summary';
 import { sweepCommand } from './sweep';
@@ -39,4 +40,5 @@ export const COMMANDS: Record<string, CommandSpec> = {
   sweep: sweepCommand,
   parcel: parcelCommand,
   audit: auditCommand,
+  settings: settingsCommand,
 };

@@ -13,8 +13,11 @@ import type { Finding, Verdict } from '../../../shared/model/check';
 import { UserInputError } from '../../../shared/model/errors';
 import { REFERENCE_LAYER_KINDS, type LayerInfo, type LayerKind } from '../../../shared/model/layers';
 import { conditionsFromFindings, submissionVerdict, type Decision, type Submission } from '../../../shared/review/model';
+import { resolveProfile } from '../profiles';
 import { toGeoJsonFeature, type ProjectStore } from '../project-store';
 import { ReviewStore } from '../review/review-store';
+import { StoredDem } from '../terrain/dem-store';
+import { gatherParcelMap, type ParcelMapData } from './report-map-data';
 
 export interface BoundaryPoint {
   name: string;
@@ -33,7 +36,13 @@ export interface ReportData {
   projectPath: string;
   generatedAt: string;
   parcel: { table: string; id: string; name: string | null; properties: Record<string, unknown>; geometry: Polygon | MultiPolygon; areaM2: number };
-  check: { checkId: number; checkedAt: string; profile: string; profileVersion: string | null; verdict: Verdict; findings: Finding[] } | null;
+  check: { checkId: number; checkedAt: string; profile: string; profileName: string; profileVersion: string | null; verdict: Verdict; findings: Finding[] } | null;
+  /** 文书编号 of a signed opinion (issued when the PDF is made); null for a draft. */
+  documentNumber: string | null;
+  /** What the number is issued for: the signed decision, or the submission signed as a whole. */
+  documentSubject: string | null;
+  /** One map per parcel: this parcel, or every parcel of a multi-parcel submission. */
+  maps: ParcelMapData[];
   submission: Submission | null;
   decision: Decision | null;
   history: Decision[];
@@ -94,6 +103,51 @@ export function boundaryPoints(geometry: Polygon | MultiPolygon): { points: Boun
   return { points, gk };
 }
 
+/**
+ * The reference features the findings name (full geometry, by layer); fills in the overlap
+ * polygons and distance lines of findings whose check did not keep geometry (CLI checks).
+ */
+function conflictsOf(store: ProjectStore, layers: readonly LayerInfo[], geometry: Polygon | MultiPolygon, findings: Finding[]): ReportData['conflicts'] {
+  const conflicts: ReportData['conflicts'] = [];
+  const byTable = new Map<string, Set<string>>();
+  for (const f of findings) {
+    if (!f.layerTable || f.featureId === undefined) continue;
+    if (!byTable.has(f.layerTable)) byTable.set(f.layerTable, new Set());
+    byTable.get(f.layerTable)!.add(f.featureId);
+  }
+  for (const [layerTable, ids] of byTable) {
+    const layer = layers.find((l) => l.table === layerTable);
+    if (!layer) continue; // the layer was removed since the check; the finding still prints
+    const features = store.requestFeatures(layerTable, { ids: [...ids] }).map(toGeoJsonFeature);
+    conflicts.push({ layer, features });
+  }
+  for (const f of findings) {
+    if (f.geometry || !f.layerTable) continue;
+    const ref = conflicts.find((c) => c.layer.table === f.layerTable)?.features.find((x) => String(x.id) === f.featureId);
+    const g = ref?.geometry;
+    if (g && f.distanceM !== undefined && f.distanceM > 0) {
+      const pair = minGeodesicDistance(geometry, g);
+      if (pair) f.geometry = { type: 'LineString', coordinates: [pair.from, pair.to] };
+      continue;
+    }
+    if (!f.overlapM2) continue;
+    if (g && (g.type === 'Polygon' || g.type === 'MultiPolygon')) {
+      const overlap = overlapOf(geometry, g);
+      if (overlap.geometry) f.geometry = overlap.geometry;
+    }
+  }
+  return conflicts;
+}
+
+/** A profile's display name (profiles built in or stored in the project); its id when it is gone. */
+function profileNameOf(store: ProjectStore, id: string): string {
+  try {
+    return resolveProfile(id, store).name;
+  } catch {
+    return id;
+  }
+}
+
 export function gatherReportData(store: ProjectStore, options: { parcelId: string; table?: string; authority?: string }): ReportData {
   const review = new ReviewStore(store);
   const { table, feature } = review.findParcel(options.parcelId, options.table);
@@ -105,48 +159,24 @@ export function gatherReportData(store: ProjectStore, options: { parcelId: strin
   let check: ReportData['check'] = null;
   if (latest) {
     const { report, parcel } = review.checkResult(latest.checkId, options.parcelId);
-    check = { checkId: latest.checkId, checkedAt: report.checkedAt, profile: report.profile, profileVersion: report.profileVersion ?? null, verdict: parcel.verdict, findings: parcel.findings.map((f) => ({ ...f })) };
+    check = { checkId: latest.checkId, checkedAt: report.checkedAt, profile: report.profile, profileName: profileNameOf(store, report.profile), profileVersion: report.profileVersion ?? null, verdict: parcel.verdict, findings: parcel.findings.map((f) => ({ ...f })) };
   }
   const layers = store.listLayers();
-  const conflicts: ReportData['conflicts'] = [];
-  if (check) {
-    const byTable = new Map<string, Set<string>>();
-    for (const f of check.findings) {
-      if (!f.layerTable || f.featureId === undefined) continue;
-      if (!byTable.has(f.layerTable)) byTable.set(f.layerTable, new Set());
-      byTable.get(f.layerTable)!.add(f.featureId);
-    }
-    for (const [layerTable, ids] of byTable) {
-      const layer = layers.find((l) => l.table === layerTable);
-      if (!layer) continue; // the layer was removed since the check; the finding still prints
-      const features = store.requestFeatures(layerTable, { ids: [...ids] }).map(toGeoJsonFeature);
-      conflicts.push({ layer, features });
-    }
-    // Overlap polygons and distance lines for the map when the check did not keep geometry (CLI checks).
-    for (const f of check.findings) {
-      if (f.geometry || !f.layerTable) continue;
-      const ref = conflicts.find((c) => c.layer.table === f.layerTable)?.features.find((x) => String(x.id) === f.featureId);
-      const g = ref?.geometry;
-      if (g && f.distanceM !== undefined && f.distanceM > 0) {
-        const pair = minGeodesicDistance(geometry, g);
-        if (pair) f.geometry = { type: 'LineString', coordinates: [pair.from, pair.to] };
-        continue;
-      }
-      if (!f.overlapM2) continue;
-      if (g && (g.type === 'Polygon' || g.type === 'MultiPolygon')) {
-        const overlap = overlapOf(geometry, g);
-        if (overlap.geometry) f.geometry = overlap.geometry;
-      }
-    }
-  }
+  const conflicts = check ? conflictsOf(store, layers, geometry, check.findings) : [];
   const submission = review.listSubmissions().find((s) => s.parcelTable === table && s.parcelIds.includes(options.parcelId)) ?? null;
   const submissionParcels: SubmissionParcelData[] = [];
+  const otherMaps: { id: string; name: string | null; geometry: Polygon | MultiPolygon; findings: Finding[] }[] = [];
   if (submission && submission.parcelIds.length > 1) {
     for (const id of submission.parcelIds) {
       const f = id === options.parcelId ? feature : review.findParcel(id, table).feature;
       const g = f.geometry as Polygon | MultiPolygon | null;
       const own = id === options.parcelId ? latest : review.latestCheck(table, id);
       const name = (f.properties ?? {}).name;
+      if (id !== options.parcelId && g && (g.type === 'Polygon' || g.type === 'MultiPolygon')) {
+        const findings = (own?.findings ?? []).map((x) => ({ ...x }));
+        conflictsOf(store, layers, g, findings);
+        otherMaps.push({ id, name: typeof name === 'string' ? name : null, geometry: g, findings });
+      }
       submissionParcels.push({
         id,
         name: typeof name === 'string' ? name : null,
@@ -162,13 +192,28 @@ export function gatherReportData(store: ProjectStore, options: { parcelId: strin
   const info = store.info();
   const { points, gk } = boundaryPoints(geometry);
   const props = (feature.properties ?? {}) as Record<string, unknown>;
+  const parcelName = typeof props.name === 'string' ? props.name : null;
+  const dem = StoredDem.open(store.path);
+  let maps: ParcelMapData[];
+  try {
+    const own = { id: options.parcelId, name: parcelName, geometry, findings: check?.findings ?? [] };
+    const ordered = submissionParcels.length > 0 ? submissionParcels.map((x) => (x.id === options.parcelId ? own : otherMaps.find((m) => m.id === x.id))).filter((x) => x !== undefined) : [own];
+    maps = ordered.map((x) => gatherParcelMap(store, layers, { ...x, gk: gkZoneOf(x.geometry) }, dem));
+  } finally {
+    dem?.close();
+  }
+  // a submission signed as a whole is one document: its parcels' decisions share the signing time
+  const documentSubject = decision ? (submissionParcels.length > 0 && submission ? `submission:${submission.key}:${decision.signedAt}` : `decision:${decision.id}`) : null;
   return {
     authority: options.authority?.trim() || store.getMeta('authority') || info.title,
     projectTitle: info.title,
     projectPath: store.path,
     generatedAt: new Date().toISOString(),
-    parcel: { table, id: options.parcelId, name: typeof props.name === 'string' ? props.name : null, properties: props, geometry, areaM2: geodesicAreaM2(geometry) },
+    parcel: { table, id: options.parcelId, name: parcelName, properties: props, geometry, areaM2: geodesicAreaM2(geometry) },
     check,
+    documentNumber: documentSubject ? (store.documentNumbers.find(documentSubject)?.number ?? null) : null,
+    documentSubject,
+    maps,
     submission,
     decision,
     history,

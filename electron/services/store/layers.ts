@@ -12,6 +12,7 @@ import { featureIdOf } from '../../../shared/model/attributes';
 import { UserInputError } from '../../../shared/model/errors';
 import { decodeGpkgGeometry, encodeGpkgGeometry, geometryEnvelope, forEachPosition } from '../gpkg-binary';
 import type { AuditRepository } from './audit';
+import { writeLayerStyle } from './qgis-styles';
 import { countSql, filterKeys, positionSql, quoteId, requestSql, type FeatureRequest, type StoredFeature } from './feature-request';
 import { connectionOf } from './internal';
 import type { ProjectDb } from './project-db';
@@ -444,6 +445,7 @@ export class LayerRepository {
           importedAt,
           JSON.stringify(columns),
         );
+        writeLayerStyle(db, table, importedAt);
         if (isReferenceKind(kind)) this.db.bumpDataVersion();
         this.audit.appendInTransaction({
           action: input.auditAction ?? 'import',
@@ -524,7 +526,10 @@ export class LayerRepository {
         columns.push(spec);
         added = true;
       }
-      if (added) this.sql.prepare('UPDATE landgate_layers SET columns = ? WHERE table_name = ?').run(JSON.stringify(columns), table);
+      if (added) {
+        this.sql.prepare('UPDATE landgate_layers SET columns = ? WHERE table_name = ?').run(JSON.stringify(columns), table);
+        writeLayerStyle(this.sql, table, nowIso());
+      }
       const values = columns.map((c) => toSqlValue(this.valueForColumn(properties[c.key], c, table), c.type));
       const result = this.sql
         .prepare(`INSERT INTO ${quoteId(table)} (geom${columns.map((c) => `, ${quoteId(c.column)}`).join('')}) VALUES (?${', ?'.repeat(columns.length)})`)
@@ -578,7 +583,10 @@ export class LayerRepository {
           columnsChanged = true;
         }
       }
-      if (columnsChanged) this.sql.prepare('UPDATE landgate_layers SET columns = ? WHERE table_name = ?').run(JSON.stringify(columns), table);
+      if (columnsChanged) {
+        this.sql.prepare('UPDATE landgate_layers SET columns = ? WHERE table_name = ?').run(JSON.stringify(columns), table);
+        writeLayerStyle(this.sql, table, nowIso());
+      }
       if (keys.length > 0) {
         const specs = keys.map((key) => columns.find((c) => c.key === key)!);
         const values = specs.map((c) => toSqlValue(this.valueForColumn(changes[c.key], c, table), c.type));

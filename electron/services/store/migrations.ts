@@ -9,7 +9,8 @@
  */
 import type Database from 'better-sqlite3';
 import { quoteId } from './feature-request';
-import { idIndexSql, LANDGATE_SQL, registerLandgateTables } from './schema';
+import { writeAllLayerStyles } from './qgis-styles';
+import { idIndexSql, insertGriddedCoverageSrs, LANDGATE_SQL, registerLandgateTables } from './schema';
 
 export interface Migration {
   /** The schema version after this step. */
@@ -44,6 +45,18 @@ export const MIGRATIONS: readonly Migration[] = [
         FROM landgate_check_parcels p JOIN landgate_checks c ON c.id = p.check_id
         WHERE c.parcel_table IS NOT NULL ORDER BY p.id`);
       registerLandgateTables(db, at);
+    },
+  },
+  {
+    to: 3,
+    description: '新增审查意见书文书编号表；图层样式写入 QGIS 读取的 layer_styles 表；有高程数据的项目补登 EPSG:4979 坐标系；主键非整数的内部表不再登记为属性表（通过 GDAL GeoPackage 校验）',
+    run(db, at) {
+      // Creates landgate_document_numbers and layer_styles, and (un)registers tables by their primary key.
+      db.exec(LANDGATE_SQL);
+      registerLandgateTables(db, at);
+      writeAllLayerStyles(db, at);
+      const hasDem = db.prepare("SELECT 1 FROM gpkg_extensions WHERE extension_name = 'gpkg_2d_gridded_coverage' LIMIT 1").get();
+      if (hasDem) insertGriddedCoverageSrs(db);
     },
   },
 ];

@@ -29,6 +29,8 @@ export const LANDGATE_TABLE_DESCRIPTIONS: Record<string, string> = {
   landgate_profiles: 'LandGate 项目审查规则配置',
   landgate_sweeps: 'LandGate 全部审查记录',
   landgate_sweep_parcels: 'LandGate 全部审查：逐地块结论与审查发现',
+  landgate_document_numbers: 'LandGate 审查意见书文书编号（按年顺序号）',
+  layer_styles: 'QGIS 图层样式（LandGate 生成）',
 };
 /** Tables whose rows may never change: enforced by BEFORE UPDATE / DELETE triggers. */
 export const APPEND_ONLY_TABLES = ['landgate_audit', 'landgate_checks', 'landgate_check_parcels'] as const;
@@ -188,6 +190,33 @@ CREATE TABLE IF NOT EXISTS landgate_sweep_parcels (
 CREATE UNIQUE INDEX IF NOT EXISTS landgate_sweep_parcels_seq ON landgate_sweep_parcels(sweep_id, seq);
 CREATE INDEX IF NOT EXISTS landgate_sweep_parcels_verdict ON landgate_sweep_parcels(sweep_id, verdict);
 CREATE INDEX IF NOT EXISTS landgate_sweep_parcels_parcel ON landgate_sweep_parcels(parcel_id, parcel_table, sweep_id);
+CREATE TABLE IF NOT EXISTS landgate_document_numbers (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  subject TEXT NOT NULL UNIQUE,
+  year INTEGER NOT NULL,
+  sequence INTEGER NOT NULL,
+  number TEXT NOT NULL,
+  parcel_table TEXT NOT NULL,
+  parcel_id TEXT NOT NULL,
+  issued_at TEXT NOT NULL,
+  UNIQUE (year, sequence)
+);
+-- QGIS's layer_styles, as its OGR provider creates it in a GeoPackage (FID column id); store/qgis-styles.ts fills it
+CREATE TABLE IF NOT EXISTS layer_styles (
+  id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+  f_table_catalog TEXT(256),
+  f_table_schema TEXT(256),
+  f_table_name TEXT(256),
+  f_geometry_column TEXT(256),
+  styleName TEXT(30),
+  styleQML TEXT,
+  styleSLD TEXT,
+  useAsDefault BOOLEAN,
+  description TEXT,
+  owner TEXT(30),
+  ui TEXT(30),
+  update_time DATETIME DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+);
 `;
 
 export function appendOnlyTriggersSql(): string {
@@ -198,11 +227,25 @@ export function appendOnlyTriggersSql(): string {
   ).join('\n');
 }
 
-/** Registers our tables in gpkg_contents (idempotent). */
+/**
+ * Whether a table may be registered in gpkg_contents as an attributes table: GeoPackage requires
+ * its primary key to be one INTEGER column (Req 119), which keyed tables such as the latest
+ * verdicts (parcel table, parcel id) do not have; those stay unregistered, invisible to GDAL.
+ */
+export function hasIntegerPrimaryKey(db: Database.Database, table: string): boolean {
+  const key = (db.prepare(`PRAGMA table_info(${quoteId(table)})`).all() as { type: string; pk: number }[]).filter((c) => c.pk > 0);
+  return key.length === 1 && key[0].type.toUpperCase() === 'INTEGER';
+}
+
+/** Registers our tables in gpkg_contents (idempotent); a registered table that may not be is unregistered. */
 export function registerLandgateTables(db: Database.Database, at: string): void {
   const contents = db.prepare("INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, description, last_change) VALUES (?, 'attributes', ?, ?, ?)");
   const existing = new Set((db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((r) => r.name));
-  for (const [table, description] of Object.entries(LANDGATE_TABLE_DESCRIPTIONS)) if (existing.has(table)) contents.run(table, table, description, gpkgTimestamp(at));
+  for (const [table, description] of Object.entries(LANDGATE_TABLE_DESCRIPTIONS)) {
+    if (!existing.has(table)) continue;
+    if (hasIntegerPrimaryKey(db, table)) contents.run(table, table, description, gpkgTimestamp(at));
+    else db.prepare("DELETE FROM gpkg_contents WHERE table_name = ? AND data_type = 'attributes'").run(table);
+  }
 }
 
 export function nowIso(): string {
@@ -245,6 +288,24 @@ export function insertRequiredSrs(db: Database.Database) {
   srs.run('Undefined geographic SRS', 0, 'NONE', 0, 'undefined', 'undefined geographic coordinate reference system');
   srs.run('WGS 84 geodetic', 4326, 'EPSG', 4326, WKT_4326, 'longitude/latitude coordinates in decimal degrees on the WGS 84 spheroid');
   srs.run('China Geodetic Coordinate System 2000', PROJECT_SRS_ID, 'EPSG', 4490, WKT_4490, 'CGCS2000 longitude/latitude (LandGate project CRS)');
+}
+
+export const WKT_4979 =
+  'GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563,AUTHORITY["EPSG","7030"]],AUTHORITY["EPSG","6326"]],PRIMEM["Greenwich",0,AUTHORITY["EPSG","8901"]],UNIT["degree",0.0174532925199433,AUTHORITY["EPSG","9122"]],AUTHORITY["EPSG","4979"]]';
+
+/**
+ * The row the 2D gridded coverage extension requires (WGS 84 geographic 3D, EPSG:4979), written
+ * with the DEM: GDAL's validator refuses a project with a DEM without it.
+ */
+export function insertGriddedCoverageSrs(db: Database.Database) {
+  db.prepare('INSERT OR IGNORE INTO gpkg_spatial_ref_sys (srs_name, srs_id, organization, organization_coordsys_id, definition, description) VALUES (?, ?, ?, ?, ?, ?)').run(
+    'WGS 84 3D',
+    4979,
+    'EPSG',
+    4979,
+    WKT_4979,
+    'WGS 84 geographic 3D (required by the 2D gridded coverage extension)',
+  );
 }
 
 /** SQL functions the standard R*Tree triggers call (GDAL/QGIS provide their own). */

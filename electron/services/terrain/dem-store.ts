@@ -20,6 +20,7 @@ import type { DemGridInfo, DemRowSource } from '../../../shared/terrain/grid';
 import { decodePng, encodePng16 } from '../../../shared/terrain/png';
 import { ProjectStore } from '../project-store';
 import { connectionOf } from '../store/internal';
+import { insertGriddedCoverageSrs } from '../store/schema';
 
 export const DEM_TABLE = 'landgate_dem';
 export const DEM_TILE = 256;
@@ -131,6 +132,7 @@ export class DemWriter {
     db.exec(ANCILLARY_SQL);
     dropDem(db, DEM_TABLE);
     const srsId = ensureSrs(db, this.info.crs);
+    insertGriddedCoverageSrs(db);
     const matrixW = Math.ceil(cols / DEM_TILE);
     const matrixH = Math.ceil(rows / DEM_TILE);
     const ext = db.prepare('INSERT OR IGNORE INTO gpkg_extensions (table_name, column_name, extension_name, definition, scope) VALUES (?, ?, ?, ?, ?)');
