@@ -21,7 +21,7 @@ import { extname, join, normalize, resolve, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { API_METHODS, httpRoute, SESSION_HEADER, SESSION_META, type ApiErrorBody, type ApiMethod, type LandGateApi } from '../../shared/api/contract';
 import { isUserInputError } from '../../shared/model/errors';
-import { CONTENT_SECURITY_POLICY } from '../main/security';
+import { APP_SECURITY_HEADERS, CONTENT_SECURITY_POLICY } from '../main/security';
 
 const MIME_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -193,8 +193,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       let body: Buffer | string = await readFile(target);
       const headers: Record<string, string> = {
         'Content-Type': MIME_TYPES[extname(target)] ?? 'application/octet-stream',
-        'Content-Security-Policy': CONTENT_SECURITY_POLICY,
-        'X-Content-Type-Options': 'nosniff',
+        ...APP_SECURITY_HEADERS,
         'Cache-Control': 'no-cache',
       };
       if (extname(target) === '.html') {
