@@ -134,7 +134,7 @@ describe('ProjectStore', () => {
     expect(srs.map((r) => r.srs_id)).toEqual([-1, 0, 4326, 4490]);
     expect(srs[3].definition).toContain('China Geodetic Coordinate System 2000');
     const attrs = db.prepare("SELECT table_name FROM gpkg_contents WHERE data_type = 'attributes' ORDER BY table_name").all() as { table_name: string }[];
-    expect(attrs.map((r) => r.table_name)).toEqual(['landgate_audit', 'landgate_check_parcels', 'landgate_checks', 'landgate_layers', 'landgate_meta', 'landgate_parcel_verdicts', 'landgate_profiles', 'landgate_sweep_parcels', 'landgate_sweeps']);
+    expect(attrs.map((r) => r.table_name)).toEqual(['landgate_audit', 'landgate_check_parcels', 'landgate_check_results', 'landgate_checks', 'landgate_layers', 'landgate_meta', 'landgate_parcel_verdicts', 'landgate_profiles', 'landgate_sweep_parcels', 'landgate_sweeps']);
     expect(db.prepare("SELECT value FROM landgate_meta WHERE key = 'schemaVersion'").get()).toEqual({ value: String(SCHEMA_VERSION) });
     db.close();
     expectUserError(() => ProjectStore.create(path), 'project.exists', /已存在/);
