@@ -15,6 +15,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { SESSION_HEADER } from '../shared/api/contract';
 import { landgateSync, sessionTokenOf, startServe, type Served } from '../tests/support/browser';
 import { ProjectStore } from '../electron/services/project-store';
@@ -29,6 +30,28 @@ const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(2)} MiB`;
 /** The project file with its write-ahead log (what the disk holds while the server runs). */
 function projectBytes(path: string): number {
   return [path, `${path}-wal`].reduce((sum, file) => sum + (existsSync(file) ? statSync(file).size : 0), 0);
+}
+
+/** The write-ahead log folded into the file, as the next open does: the project's lasting size. */
+function checkpoint(path: string): void {
+  const db = new Database(path);
+  try {
+    db.pragma('wal_checkpoint(TRUNCATE)');
+  } finally {
+    db.close();
+  }
+}
+
+/** Bytes per table and index (SQLite's dbstat), to say where the growth goes. */
+function bytesByTable(path: string): Map<string, number> {
+  const db = new Database(path, { readonly: true });
+  try {
+    return new Map((db.prepare('SELECT name, sum(pgsize) AS bytes FROM dbstat GROUP BY name').all() as { name: string; bytes: number }[]).map((r) => [r.name, r.bytes]));
+  } catch {
+    return new Map(); // a SQLite built without dbstat
+  } finally {
+    db.close();
+  }
 }
 
 /** CPU seconds (user + system) the process has used so far, from /proc (Linux; null elsewhere). */
@@ -100,7 +123,9 @@ export default async function serveBench(): Promise<void> {
     const store = ProjectStore.open(project, { readonly: true });
     const ids = store.requestFeatures('parcels', { geometry: false, attributes: [], limit: 1000, offset: 0 }).map((f) => f.id);
     store.close();
+    checkpoint(project);
     const sizeBefore = projectBytes(project);
+    const tablesBefore = bytesByTable(project);
     console.log(`demo project: ${ids.length} parcels, ${mib(sizeBefore)}; ${cores} cores, load average ${loadavg()[0].toFixed(1)}; checkParcel (xiaxian), recorded`);
 
     const served = await startServe(project);
@@ -112,7 +137,10 @@ export default async function serveBench(): Promise<void> {
     } finally {
       await served.stop();
     }
+    const sizeOnDisk = projectBytes(project);
+    checkpoint(project);
     const sizeAfter = projectBytes(project);
+    const tablesAfter = bytesByTable(project);
     const recorded = ProjectStore.open(project, { readonly: true });
     const checks = recorded.listChecks().length;
     recorded.close();
@@ -144,8 +172,14 @@ export default async function serveBench(): Promise<void> {
       console.log(`CPU bound on ${cores} cores at ${((cores * 1000) / many.cpuMsPerRequest).toFixed(0)} req/s (server CPU per request ${many.cpuMsPerRequest.toFixed(1)} ms; the load generator shares the cores)`);
     }
     const perCheck = checks > 0 ? (sizeAfter - sizeBefore) / checks : 0;
-    console.log(`project size: ${mib(sizeBefore)} before → ${mib(sizeAfter)} after ${checks} recorded checks (${perCheck.toFixed(0)} B per check)`);
-    console.log(`one hour at ${manyRate.toFixed(0)} req/s (${clients} clients): ≈ +${mib(perCheck * manyRate * 3600)} (linear from this run)`);
+    console.log(`project size: ${mib(sizeBefore)} before → ${mib(sizeAfter)} after ${checks} recorded checks, write-ahead log folded in (${mib(sizeOnDisk)} with the log as the server left it): ${perCheck.toFixed(0)} B per check`);
+    const growth = [...tablesAfter].map(([name, bytes]) => [name, bytes - (tablesBefore.get(name) ?? 0)] as const).filter(([, d]) => d > 0).sort((a, b) => b[1] - a[1]);
+    if (checks > 0 && growth.length > 0) console.log(`  per check: ${growth.map(([name, d]) => `${name} ${(d / checks).toFixed(0)} B`).join(', ')}`);
+    // stored results grow with distinct results (here: the demo's parcels), records with every check
+    const results = growth.find(([name]) => name === 'landgate_check_results')?.[1] ?? 0;
+    const perRecord = checks > 0 ? (sizeAfter - sizeBefore - results) / checks : 0;
+    const hour = (rate: number) => `+${mib(perRecord * rate * 3600 + results)}`;
+    console.log(`one hour of ${clients} clients: ≈ ${hour(manyRate)} at the ${manyRate.toFixed(0)} req/s measured; ≈ ${hour(cores * 1000 / (many.cpuMsPerRequest ?? Infinity))} at the CPU-bound rate (${perRecord.toFixed(0)} B per query record, linear; distinct results stored once)`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
