@@ -4,7 +4,7 @@
  * were written in the old form (the full report and findings on every row) is upgraded with every
  * record reading back as it was.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,6 +33,7 @@ function rawSql<T>(path: string, fn: (db: Database.Database) => T): T {
   }
 }
 
+const fidOf = (path: string, id: string) => rawSql(path, (db) => (db.prepare('SELECT fid FROM parcels WHERE id = ?').get(id) as { fid: number }).fid);
 const count = (db: Database.Database, table: string) => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
 const storedBytes = (db: Database.Database) => (db.prepare('SELECT coalesce(sum(length(json)), 0) AS n FROM landgate_check_results').get() as { n: number }).n;
 
@@ -78,6 +79,40 @@ describe('check records', () => {
       expect(() => db.prepare("UPDATE landgate_check_results SET json = '[]'").run()).toThrow(/append-only/);
       expect(() => db.prepare('DELETE FROM landgate_check_results').run()).toThrow(/append-only/);
     });
+  });
+
+  it('answers an identical repeat without checking again; a changed parcel or profile is checked anew', async () => {
+    const path = join(dir, 'memo.gpkg');
+    generateDemoProject(path);
+    const store = ProjectStore.open(path);
+    const service = new CheckService(store);
+    const rulesRun = vi.spyOn(service, 'check'); // calls through: counts trips to the rules
+    try {
+      const profile = getProfile('xiaxian');
+      const target = store.featureById('parcels', 'XX-2026-028')!;
+      const first = await service.checkParcel('parcels', target.id, profile);
+      await new Promise((r) => setTimeout(r, 1100)); // the next second: checkedAt moves on
+      const repeat = await service.checkParcel('parcels', target.id, profile);
+      expect(rulesRun).toHaveBeenCalledTimes(1);
+      expect(repeat.checkedAt > first.checkedAt).toBe(true);
+      expect({ ...repeat, checkedAt: first.checkedAt }).toEqual(first);
+      // the memo hands out copies: changing one answer does not change the next
+      repeat.parcels[0].findings.length = 0;
+      expect((await service.checkParcel('parcels', target.id, profile)).parcels[0].findings).toEqual(first.parcels[0].findings);
+
+      store.updateFeatureAttributes('parcels', fidOf(path, target.id), { projectType: ['heavy-water-polluting'] });
+      const changed = await service.checkParcel('parcels', target.id, profile);
+      expect(rulesRun).toHaveBeenCalledTimes(2);
+      expect(changed.parcels[0].verdict).not.toBe(first.parcels[0].verdict);
+
+      const stricter = { ...profile, version: `${profile.version}-test` };
+      const underOther = await service.checkParcel('parcels', target.id, stricter);
+      expect(rulesRun).toHaveBeenCalledTimes(3);
+      expect(underOther.profileVersion).toBe(stricter.version);
+    } finally {
+      service.close();
+      store.close();
+    }
   });
 
   it('upgrades records written in full on every row: each reads back as written, equal results stored once', () => {
