@@ -13,7 +13,8 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cachedCountyProject } from './county-project';
-import { launchChromium, newPage, prepareArtifactsAndRenderer, startServe, waitForMapReady, type Served } from '../tests/support/browser';
+import { launchChromium, newPage, prepareArtifactsAndRenderer, sessionTokenOf, startServe, waitForMapReady, type Served } from '../tests/support/browser';
+import { SESSION_HEADER } from '../shared/api/contract';
 import { ProjectStore } from '../electron/services/project-store';
 import { tileContaining } from '../shared/map/vector-tiles';
 
@@ -25,7 +26,7 @@ const quantile = (values: number[], q: number) => {
 
 async function api<T>(served: Served, method: string, body: unknown): Promise<{ value: T; ms: number }> {
   const started = performance.now();
-  const response = await fetch(new URL(`api/${method}`, served.url), { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body ?? {}) });
+  const response = await fetch(new URL(`api/${method}`, served.url), { method: 'POST', headers: { 'Content-Type': 'application/json', [SESSION_HEADER]: sessionTokenOf(served.url) }, body: JSON.stringify(body ?? {}) });
   const text = await response.text();
   if (!response.ok) throw new Error(`${method}: HTTP ${response.status} ${text.slice(0, 300)}`);
   return { value: JSON.parse(text) as T, ms: performance.now() - started };
@@ -33,7 +34,7 @@ async function api<T>(served: Served, method: string, body: unknown): Promise<{ 
 
 async function tile(served: Served, path: string): Promise<{ ms: number; bytes: number; status: number }> {
   const started = performance.now();
-  const response = await fetch(new URL(path.replace(/^\//, ''), served.url));
+  const response = await fetch(new URL(path.replace(/^\//, ''), served.url), { headers: { [SESSION_HEADER]: sessionTokenOf(served.url) } });
   const bytes = (await response.arrayBuffer()).byteLength;
   return { ms: performance.now() - started, bytes, status: response.status };
 }

@@ -85,7 +85,7 @@ if (electron && binding) {
   const child = spawn(process.execPath, ['bin/landgate.js', 'serve', projectPath, '--port', process.env.PORT ?? '0'], { cwd: root, stdio: ['inherit', 'pipe', 'inherit'] });
   child.stdout.on('data', (chunk) => {
     process.stdout.write(chunk);
-    const url = /http:\/\/127\.0\.0\.1:\d+\//.exec(String(chunk))?.[0];
+    const url = /http:\/\/127\.0\.0\.1:\d+\/(\?token=[\w-]+)?/.exec(String(chunk))?.[0];
     if (url && !process.env.CI) {
       const opener = ['xdg-open', 'open'].find((cmd) => spawnSync('which', [cmd]).status === 0);
       if (opener) spawn(opener, [url], { stdio: 'ignore', detached: true }).unref();

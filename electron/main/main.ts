@@ -10,8 +10,9 @@ import { createApiService, type ApiService } from '../services/api-service';
 import { appRoot } from '../services/app-root';
 import { generateDemoProject } from '../services/demo';
 import { registerIpcHandlers } from './ipc';
-import { APP_ENTRY_URL, APP_SCHEME, resolveAppFile } from './security';
-import { createMainWindow, installContentSecurityPolicy } from './window';
+import { createAppProtocolHandler } from './app-protocol';
+import { APP_ENTRY_URL, APP_SCHEME, guardWebContents } from './security';
+import { createMainWindow, installSessionPolicy } from './window';
 
 function projectPathFromArgs(argv: string[]): string | undefined {
   return argv.slice(1).find((arg) => arg.endsWith('.gpkg'));
@@ -29,20 +30,23 @@ protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standa
 /** The open project's API service, for the app:// tile routes. */
 let tileApi: ApiService | undefined;
 
+// Every web contents, whoever creates it, is locked to the app before it can load anything.
+app.on('web-contents-created', (_event, contents) => guardWebContents(contents, APP_ENTRY_URL));
+
 async function start() {
   await app.whenReady();
   const rendererDir = join(appRoot(), 'dist', 'renderer');
-  protocol.handle(APP_SCHEME, async (request) => {
-    // offline basemap tiles (project DEM relief, MBTiles/PMTiles) come from the API service
-    const { pathname } = new URL(request.url);
-    if (pathname.startsWith('/tiles/')) {
-      const tile = await tileApi?.tile?.(pathname);
-      return tile ? new Response(Buffer.from(tile.body), { status: tile.status, headers: { 'Content-Type': tile.contentType } }) : new Response('not found', { status: 404 });
-    }
-    const file = resolveAppFile(rendererDir, request.url, join);
-    return file ? net.fetch(pathToFileURL(file).href) : new Response('not found', { status: 404 });
-  });
-  installContentSecurityPolicy();
+  protocol.handle(
+    APP_SCHEME,
+    createAppProtocolHandler({
+      rendererDir,
+      join,
+      fetchFile: (path) => net.fetch(pathToFileURL(path).href),
+      // offline basemap tiles (project DEM relief, MBTiles/PMTiles) come from the API service
+      tile: async (pathname) => (await tileApi?.tile?.(pathname)) ?? null,
+    }),
+  );
+  installSessionPolicy();
   const root = appRoot();
   const projectPath = resolve(projectPathFromArgs(process.argv) ?? process.env.LANDGATE_PROJECT ?? ensureDemoProject());
   let api: ApiService;

@@ -21,6 +21,14 @@ export const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+/** Headers of every app:// response (the protocol handler) and every browser-mode page. */
+export const APP_SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+  'X-Content-Type-Options': 'nosniff',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Referrer-Policy': 'no-referrer',
+};
+
 /** webPreferences of every LandGate window. */
 export function secureWebPreferences(preloadPath: string) {
   return {
@@ -88,4 +96,45 @@ export function resolveAppFile(rendererDir: string, requestUrl: string, join: (.
 /** Window-open handler: LandGate never opens windows on a page's request. */
 export function denyWindowOpen(): { action: 'deny' } {
   return { action: 'deny' };
+}
+
+/**
+ * Permission checks (`session.setPermissionCheckHandler`): LandGate needs no camera, location,
+ * notifications, clipboard reads, HID, serial or USB, so every check answers no.
+ */
+export function denyPermissionCheck(): boolean {
+  return false;
+}
+
+/** Permission requests (`session.setPermissionRequestHandler`): every request is refused. */
+export function denyPermissionRequest(_contents: unknown, _permission: string, callback: (granted: boolean) => void): void {
+  callback(false);
+}
+
+/**
+ * What the guard of every web contents (webContents-created) needs of it: the subset of
+ * Electron's WebContents it uses, so a test can hand it a recorder.
+ */
+export interface GuardedContents {
+  setWindowOpenHandler(handler: () => { action: 'deny' }): void;
+  on(event: 'will-navigate' | 'will-redirect', listener: (event: { preventDefault(): void }, url: string) => void): unknown;
+  on(event: 'will-frame-navigate', listener: (event: { preventDefault(): void; url: string; isMainFrame: boolean }) => void): unknown;
+  on(event: 'will-attach-webview', listener: (event: { preventDefault(): void }) => void): unknown;
+}
+
+/**
+ * Locks any web contents the app ever gets (the main window, and anything a compromised page
+ * might create) to the app: no window.open, no navigation of the top frame or of any sub-frame
+ * off app://landgate/, no <webview>.
+ */
+export function guardWebContents(contents: GuardedContents, appEntryUrl: string): void {
+  contents.setWindowOpenHandler(denyWindowOpen);
+  const stayInApp = (event: { preventDefault(): void }, url: string) => {
+    if (!isAppUrl(url, appEntryUrl)) event.preventDefault();
+  };
+  contents.on('will-navigate', stayInApp);
+  contents.on('will-redirect', stayInApp);
+  // sub-frames too: LandGate has none, so a frame leaving the app is never ours
+  contents.on('will-frame-navigate', (event) => stayInApp(event, event.url));
+  contents.on('will-attach-webview', (event) => event.preventDefault());
 }

@@ -1,20 +1,23 @@
-/** The window factory: every LandGate window is created here, with the security policy applied. */
+/** The window factory and session policy: every LandGate window is created here. */
 import { BrowserWindow, session, shell } from 'electron';
-import { CONTENT_SECURITY_POLICY, denyWindowOpen, isAppUrl, secureWebPreferences } from './security';
+import { denyPermissionCheck, denyPermissionRequest, guardWebContents, secureWebPreferences } from './security';
 
 export interface WindowPaths {
   preloadPath: string;
-  /** file:// URL of the built renderer's index.html. */
+  /** The app:// URL of the built renderer's index.html (APP_ENTRY_URL). */
   entryUrl: string;
 }
 
-/** Adds the CSP to every response of the default session (file:// pages get it via meta too). */
-export function installContentSecurityPolicy() {
-  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
-  });
-  // LandGate needs no camera, location or notifications.
-  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+/**
+ * The default session's policy: every permission check and request refused, device pickers too.
+ * The Content-Security-Policy is not set here: app:// responses come from the protocol handler
+ * (app-protocol.ts), which sets it on each response.
+ */
+export function installSessionPolicy() {
+  const policy = session.defaultSession;
+  policy.setPermissionCheckHandler(denyPermissionCheck);
+  policy.setPermissionRequestHandler(denyPermissionRequest);
+  policy.setDevicePermissionHandler(denyPermissionCheck);
 }
 
 export function createMainWindow(paths: WindowPaths): BrowserWindow {
@@ -25,15 +28,9 @@ export function createMainWindow(paths: WindowPaths): BrowserWindow {
     show: false,
     webPreferences: secureWebPreferences(paths.preloadPath),
   });
-  const contents = window.webContents;
-  contents.setWindowOpenHandler(denyWindowOpen);
-  contents.on('will-navigate', (event, url) => {
-    if (!isAppUrl(url, paths.entryUrl)) event.preventDefault();
-  });
-  contents.on('will-redirect', (event, url) => {
-    if (!isAppUrl(url, paths.entryUrl)) event.preventDefault();
-  });
-  contents.on('will-attach-webview', (event) => event.preventDefault());
+  // main.ts guards every web contents on creation as well; the window's own is guarded here
+  // too so a window made elsewhere (a test, a later second window) is never unguarded
+  guardWebContents(window.webContents, paths.entryUrl);
   window.once('ready-to-show', () => window.show());
   void window.loadURL(paths.entryUrl);
   return window;

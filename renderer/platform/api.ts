@@ -7,6 +7,8 @@
 import {
   API_METHODS,
   PRELOAD_GLOBAL,
+  SESSION_HEADER,
+  SESSION_META,
   httpRoute,
   type ApiErrorBody,
   type ApiMethod,
@@ -33,13 +35,18 @@ function isApiErrorBody(value: unknown): value is ApiErrorBody {
   return typeof error === 'object' && error !== null && typeof error.messageZh === 'string';
 }
 
+/** The session token the host wrote into the page (browser mode refuses API calls without it). */
+function sessionToken(): string {
+  return document.querySelector<HTMLMetaElement>(`meta[name="${SESSION_META}"]`)?.content ?? '';
+}
+
 async function callOverHttp(method: ApiMethod, request: unknown): Promise<unknown> {
   let response: Response;
   try {
     // Same origin as the page, so it works whatever port the host picked.
     response = await fetch(httpRoute(method), {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
+      headers: { 'Content-Type': 'application/json', [SESSION_HEADER]: sessionToken() },
       body: JSON.stringify(request ?? {}),
     });
   } catch (error) {

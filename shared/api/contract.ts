@@ -373,6 +373,10 @@ void everyMethodListed;
 export const ipcChannel = (method: ApiMethod) => `landgate:${method}`;
 /** HTTP route of a method (browser mode): POST with the request as JSON body. */
 export const httpRoute = (method: ApiMethod) => `/api/${method}`;
+/** Header carrying browser mode's per-run session token on every API call. */
+export const SESSION_HEADER = 'X-LandGate-Session';
+/** `<meta name=…>` of the served index.html that hands the page its session token. */
+export const SESSION_META = 'landgate-session';
 
 export function isApiMethod(value: unknown): value is ApiMethod {
   return typeof value === 'string' && (API_METHODS as readonly string[]).includes(value);

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { type DemoSession, openDemoSession, screenshotTo } from '../support/browser';
+import { type DemoSession, openDemoSession, postApi, screenshotTo } from '../support/browser';
 
 let session: DemoSession;
 let page: Page;
@@ -21,9 +21,9 @@ afterAll(async () => {
 });
 
 async function callApi<T>(method: string, body: unknown): Promise<T> {
-  const response = await fetch(new URL(`/api/${method}`, session.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await postApi<T>(session.url, method, body);
   expect(response.ok).toBe(true);
-  return (await response.json()) as T;
+  return response.body;
 }
 
 const verdict = () => page.getByTestId('verdict').getAttribute('data-verdict');

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Feature, FeatureCollection, MultiPolygon, Polygon, Position } from 'geojson';
 import type { Page } from 'playwright-core';
 import { geodesicAreaM2 } from '../../shared/geo/geodesy';
-import { type DemoSession, openDemoSession, screenshotTo, waitForMapReady } from '../support/browser';
+import { type DemoSession, openDemoSession, postApi, screenshotTo, waitForMapReady } from '../support/browser';
 
 /** Vertex of demo contaminated parcel CP-01 (electron/services/demo). */
 const REFERENCE_VERTEX: Position = [111.316794256, 35.150950605];
@@ -28,9 +28,9 @@ afterAll(async () => {
 });
 
 async function callApi<T>(method: string, body: unknown): Promise<T> {
-  const response = await fetch(new URL(`/api/${method}`, session.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await postApi<T>(session.url, method, body);
   expect(response.ok).toBe(true);
-  return (await response.json()) as T;
+  return response.body;
 }
 
 /** Page coordinates of a lon/lat on the map canvas. */

@@ -24,7 +24,9 @@ afterAll(async () => {
 
 const getProfile = (id: string) =>
   page.evaluate(async (profileId) => {
-    const r = await fetch('/api/getProfile', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ id: profileId }) });
+    // the page's own way in: the session token the host wrote into index.html
+    const token = document.querySelector<HTMLMetaElement>('meta[name="landgate-session"]')?.content ?? '';
+    const r = await fetch('/api/getProfile', { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-LandGate-Session': token }, body: JSON.stringify({ id: profileId }) });
     return (await r.json()) as Profile;
   }, id);
 

@@ -14,6 +14,7 @@ import Database from 'better-sqlite3';
 import { zxyToTileId } from 'pmtiles';
 import { createApiService, type ApiService } from '../../electron/services/api-service';
 import { startHost, type RunningHost } from '../../electron/host/server';
+import { SESSION_HEADER } from '../../shared/api/contract';
 import { StoredDem } from '../../electron/services/terrain/dem-store';
 import { decodePng } from '../../shared/terrain/png';
 import { landgate, sha256, sharedData } from '../support/cli';
@@ -28,7 +29,8 @@ let host: RunningHost;
 
 function get(path: string): Promise<{ status: number; type: string; body: Buffer }> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port: host.port, path, method: 'GET' }, (res) => {
+    // the page's session: tiles are project data, served only with the run's token
+    const req = httpRequest({ host: '127.0.0.1', port: host.port, path, method: 'GET', headers: { [SESSION_HEADER]: host.sessionToken } }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type'] ?? ''), body: Buffer.concat(chunks) }));

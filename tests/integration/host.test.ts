@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { API_METHODS } from '../../shared/api/contract';
+import { API_METHODS, SESSION_HEADER, SESSION_META } from '../../shared/api/contract';
 import { createApiService, type ApiService } from '../../electron/services/api-service';
 import { generateDemoProject } from '../../electron/services/demo';
 import { startHost, type RunningHost } from '../../electron/host/server';
@@ -45,18 +45,31 @@ function send(path: string, options: { method?: string; body?: string; headers?:
   });
 }
 
-const post = (method: string, body: unknown) =>
-  send(`/api/${method}`, { method: 'POST', body: JSON.stringify(body ?? null), headers: { 'Content-Type': 'application/json' } });
+const post = (method: string, body: unknown, headers: Record<string, string> = {}) =>
+  send(`/api/${method}`, { method: 'POST', body: JSON.stringify(body ?? null), headers: { 'Content-Type': 'application/json', [SESSION_HEADER]: host.sessionToken, ...headers } });
+
+/** Parcel ids of the demo project, in list order. */
+async function parcelIds(): Promise<string[]> {
+  return JSON.parse((await post('queryParcels', { offset: 0, limit: 100 })).body).rows.map((r: { id: string }) => r.id);
+}
 
 describe('browser-mode host', () => {
-  it('listens on the loopback address only', () => {
-    expect(host.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+  it('listens on the loopback address only, its URL carrying the session token', () => {
+    expect(host.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]{40,}$/);
+    expect(new URL(host.url).searchParams.get('token')).toBe(host.sessionToken);
   });
 
-  it('serves the UI with the CSP and .mjs as JavaScript', async () => {
-    const page = await send('/');
+  it('serves the UI with the CSP and the token, and .mjs as JavaScript', async () => {
+    const page = await send(`/?token=${host.sessionToken}`);
     expect(page.status).toBe(200);
     expect(page.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(page.body).toContain(`<meta name="${SESSION_META}" content="${host.sessionToken}" />`);
+    // a reload without the query is recognised by the same-site cookie the page got
+    const cookie = String(page.headers['set-cookie']).split(';')[0];
+    expect(String(page.headers['set-cookie'])).toMatch(/HttpOnly; SameSite=Strict/);
+    const reload = await send('/', { headers: { Cookie: cookie } });
+    expect(reload.status).toBe(200);
+    expect(reload.body).toContain(host.sessionToken);
     const worker = await send('/assets/worker.mjs');
     expect(worker.headers['content-type']).toMatch(/^text\/javascript/);
   });
@@ -99,9 +112,59 @@ describe('browser-mode host', () => {
     expect(JSON.parse(res.body).error.messageZh).toContain('NO-SUCH');
   });
 
+  it('gives the page, and with it the token, only to whoever holds the token', async () => {
+    for (const path of ['/', '/index.html', '/?token=wrong', `/?token=${host.sessionToken}x`]) {
+      const res = await send(path);
+      expect(res.status, path).toBe(403);
+      expect(res.body).not.toContain(host.sessionToken);
+      expect(res.body).toContain('landgate serve');
+    }
+    const other = await send('/', { headers: { Cookie: `landgate_session_${host.port + 1}=${host.sessionToken}` } });
+    expect(other.status).toBe(403);
+    // the app's own code is no secret
+    expect((await send('/assets/worker.mjs')).status).toBe(200);
+  });
+
+  it('refuses a write from a foreign Origin or without the token, and the project is unchanged', async () => {
+    const [id] = await parcelIds();
+    const { geometry } = JSON.parse((await post('getFeatures', { table: 'parcels', ids: [id] })).body).features[0];
+    const write = { geometry, properties: { id: 'WRITTEN-FROM-OUTSIDE', name: '外来写入' } };
+    const total = async () => JSON.parse((await post('queryParcels', { offset: 0, limit: 1 })).body).total as number;
+    const before = await total();
+    const attempts: Record<string, string>[] = [
+      { Origin: 'http://evil.example' },
+      { Origin: 'http://evil.example', [SESSION_HEADER]: '' },
+      { [SESSION_HEADER]: '' },
+      { [SESSION_HEADER]: 'not-the-token' },
+      { 'Sec-Fetch-Site': 'cross-site' },
+      { Origin: 'null' },
+    ];
+    for (const headers of attempts) {
+      const res = await post('saveParcel', write, headers);
+      expect(res.status, JSON.stringify(headers)).toBe(403);
+      const error = JSON.parse(res.body).error;
+      expect(error.code).toBe('http.session');
+      expect(error.messageZh).toContain('令牌');
+    }
+    expect(await total()).toBe(before);
+    // our own page's origin (either spelling) with the token is let in, and the same write lands
+    for (const origin of [host.origin, `http://localhost:${host.port}`]) {
+      expect((await post('getProject', null, { Origin: origin, 'Sec-Fetch-Site': 'same-origin' })).status).toBe(200);
+    }
+    expect((await post('saveParcel', write, { Origin: host.origin })).status).toBe(200);
+    expect(await total()).toBe(before + 1);
+  });
+
+  it('serves tiles only within the session', async () => {
+    expect((await send('/tiles/vector/parcels/0/0/0.pbf')).status).toBe(403);
+    expect((await send('/tiles/vector/parcels/0/0/0.pbf', { headers: { Origin: 'http://evil.example', [SESSION_HEADER]: host.sessionToken } })).status).toBe(403);
+    expect((await send('/tiles/vector/parcels/0/0/0.pbf', { headers: { [SESSION_HEADER]: host.sessionToken } })).status).not.toBe(403);
+  });
+
   it('refuses foreign Host headers, GET on the API and non-JSON bodies', async () => {
-    expect((await send('/api/getProject', { method: 'POST', body: '{}', headers: { Host: 'evil.example', 'Content-Type': 'application/json' } })).status).toBe(421);
-    expect((await send('/api/getProject')).status).toBe(405);
-    expect((await send('/api/getProject', { method: 'POST', body: 'x=1', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } })).status).toBe(415);
+    const token = { [SESSION_HEADER]: host.sessionToken };
+    expect((await send('/api/getProject', { method: 'POST', body: '{}', headers: { Host: 'evil.example', 'Content-Type': 'application/json', ...token } })).status).toBe(421);
+    expect((await send('/api/getProject', { headers: token })).status).toBe(405);
+    expect((await send('/api/getProject', { method: 'POST', body: 'x=1', headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...token } })).status).toBe(415);
   });
 });

@@ -135,7 +135,7 @@ describe('ProjectStore', () => {
     expect(srs[3].definition).toContain('China Geodetic Coordinate System 2000');
     const attrs = db.prepare("SELECT table_name FROM gpkg_contents WHERE data_type = 'attributes' ORDER BY table_name").all() as { table_name: string }[];
     // keyed tables (verdicts by parcel, profiles by id) stay unregistered: GeoPackage wants an INTEGER primary key
-    expect(attrs.map((r) => r.table_name)).toEqual(['landgate_audit', 'landgate_check_parcels', 'landgate_checks', 'landgate_document_numbers', 'landgate_layers', 'landgate_meta', 'landgate_sweep_parcels', 'landgate_sweeps', 'layer_styles']);
+    expect(attrs.map((r) => r.table_name)).toEqual(['landgate_audit', 'landgate_check_parcels', 'landgate_check_results', 'landgate_checks', 'landgate_document_numbers', 'landgate_layers', 'landgate_meta', 'landgate_sweep_parcels', 'landgate_sweeps', 'layer_styles']);
     expect(db.prepare("SELECT value FROM landgate_meta WHERE key = 'schemaVersion'").get()).toEqual({ value: String(SCHEMA_VERSION) });
     db.close();
     expectUserError(() => ProjectStore.create(path), 'project.exists', /已存在/);

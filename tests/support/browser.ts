@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
 import { PNG } from 'pngjs';
+import { SESSION_HEADER } from '../../shared/api/contract';
 import { repoRoot } from './cli';
 
 export { repoRoot };
@@ -69,7 +70,7 @@ export async function waitForMapReady(page: Page, timeout = 90_000): Promise<voi
 }
 
 export interface Served {
-  /** The http://127.0.0.1:<port>/ URL the server printed. */
+  /** The http://127.0.0.1:<port>/?token=… URL the server printed (the token is this run's session). */
   url: string;
   /** Everything the server printed so far (stdout and stderr). */
   output(): string;
@@ -102,7 +103,7 @@ export function startServe(projectPath: string, options: { env?: NodeJS.ProcessE
     let resolved = false;
     child.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString('utf8');
-      const match = /http:\/\/127\.0\.0\.1:\d+\//.exec(output);
+      const match = /http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+/.exec(output);
       if (match && !resolved) {
         resolved = true;
         clearTimeout(timer);
@@ -115,6 +116,25 @@ export function startServe(projectPath: string, options: { env?: NodeJS.ProcessE
       reject(new Error(`landgate serve exited with ${code}:\n${output}`));
     });
   });
+}
+
+/** The session token in a URL `landgate serve` printed. */
+export function sessionTokenOf(servedUrl: string): string {
+  return new URL(servedUrl).searchParams.get('token') ?? '';
+}
+
+/**
+ * An API call straight from the test process, as the page makes it: POST of JSON with the
+ * session token of the served URL. Resolves to the HTTP status and the parsed body.
+ */
+export async function postApi<T = unknown>(servedUrl: string, method: string, body: unknown): Promise<{ status: number; ok: boolean; body: T }> {
+  const response = await fetch(new URL(`/api/${method}`, servedUrl), {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', [SESSION_HEADER]: sessionTokenOf(servedUrl) },
+    body: JSON.stringify(body ?? {}),
+  });
+  const text = await response.text();
+  return { status: response.status, ok: response.ok, body: (text === '' ? null : JSON.parse(text)) as T };
 }
 
 export interface Traffic {

@@ -21,7 +21,7 @@ export const serveCommand: CommandSpec = {
     }
     const api = createApiService(projectPath);
     const host = await startHost({ api, rendererDir, port, log: (line) => io.err(`${line}\n`) });
-    io.out(`LandGate 浏览器模式已启动：${host.url}\n项目：${resolve(projectPath)}\n按 Ctrl+C 退出。\n`);
+    io.out(`LandGate 浏览器模式已启动：${host.url}\n（网址中的 token 是本次运行的会话令牌：只有用它打开的页面能读写项目，请勿转给他人。）\n项目：${resolve(projectPath)}\n按 Ctrl+C 退出。\n`);
     await new Promise<void>((resolveStop) => {
       const stop = () => resolveStop();
       process.once('SIGINT', stop);

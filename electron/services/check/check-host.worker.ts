@@ -13,13 +13,14 @@ import { buildReferenceIndex, checkParcels, type ReferenceIndex } from '../../..
 import type { Profile } from '../../../shared/rules/profile';
 import type { CheckReport } from '../../../shared/model/check';
 import { ProjectStore } from '../project-store';
+import { ElevationEvidence } from '../terrain/parcel-elevation';
 import { readReferenceLayers } from './reference-data';
 
 export type CheckHostRequest =
   | { type: 'warm'; requestId: number }
   /** The service is closing: close the connection (checkpointing if it is the last) and end. */
   | { type: 'close'; requestId: number }
-  | { type: 'check'; requestId: number; parcels: Feature<Polygon | MultiPolygon>[]; profile: Profile; includeGeometry: boolean; checkedAt: string };
+  | { type: 'check'; requestId: number; parcels: Feature<Polygon | MultiPolygon>[]; profile: Profile; includeGeometry: boolean; checkedAt: string; elevation?: boolean };
 
 export type CheckHostReply =
   | { type: 'warmed'; requestId: number; dataVersion: number; buildMs: number | null }
@@ -32,6 +33,8 @@ const { projectPath } = workerData as { projectPath: string };
 
 let store: ProjectStore | null = null;
 let built: { version: number; index: ReferenceIndex } | null = null;
+/** The DEM for elevation evidence, for the data version it was opened at (a DEM import bumps it). */
+let evidence: { version: number; source: ElevationEvidence | null } | null = null;
 
 /** The index for the project's current data version; the build time when it had to be built. */
 function currentIndex(): { index: ReferenceIndex; version: number; buildMs: number | null } {
@@ -47,8 +50,18 @@ function currentIndex(): { index: ReferenceIndex; version: number; buildMs: numb
   return { index, version, buildMs: performance.now() - started };
 }
 
+function currentEvidence(version: number): ElevationEvidence | null {
+  if (evidence?.version !== version) {
+    evidence?.source?.close();
+    evidence = { version, source: ElevationEvidence.open(store!) };
+  }
+  return evidence.source;
+}
+
 port.on('message', (message: CheckHostRequest) => {
   if (message.type === 'close') {
+    evidence?.source?.close();
+    evidence = null;
     store?.close();
     store = null;
     built = null;
@@ -61,7 +74,8 @@ port.on('message', (message: CheckHostRequest) => {
       port.postMessage({ type: 'warmed', requestId: message.requestId, dataVersion: version, buildMs } satisfies CheckHostReply);
       return;
     }
-    const report = checkParcels(index, message.parcels, message.profile, { checkedAt: new Date(message.checkedAt), includeGeometry: message.includeGeometry });
+    let report = checkParcels(index, message.parcels, message.profile, { checkedAt: new Date(message.checkedAt), includeGeometry: message.includeGeometry });
+    if (message.elevation) report = currentEvidence(version)?.attach(report, message.parcels) ?? report;
     port.postMessage({ type: 'result', requestId: message.requestId, report, dataVersion: version, buildMs } satisfies CheckHostReply);
   } catch (error) {
     port.postMessage({ type: 'error', requestId: message.requestId, message: error instanceof Error ? error.message : String(error) } satisfies CheckHostReply);

@@ -8,6 +8,7 @@
  * mode: the build runs in the background from the moment the project opens, and never stalls the
  * thread serving the map), otherwise in this thread, built on first use (the CLI, tests).
  */
+import { createHash } from 'node:crypto';
 import type { Worker } from 'node:worker_threads';
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import type { CheckReport } from '../../../shared/model/check';
@@ -32,7 +33,11 @@ export interface IndexStatus {
   where: 'worker' | 'this-thread';
 }
 
+/** Results of recent single-parcel checks kept for an identical repeat (a reviewer clicking back and forth). */
+const REPEAT_MEMO_SIZE = 256;
+
 export class CheckService {
+  private readonly repeats = new Map<string, CheckReport>();
   private worker: Worker | null = null;
   private workerFailed = false;
   private nextRequest = 1;
@@ -67,25 +72,51 @@ export class CheckService {
    */
   async checkParcel(table: string, parcelId: string, profile: Profile, trigger: 'ui' | 'cli' = 'ui'): Promise<CheckReport> {
     const parcel = readParcel(this.store, table, parcelId);
-    const report = attachElevation(this.store, await this.check([parcel], profile, { includeGeometry: true }), [parcel]);
+    const report = await this.checkRepeatable(parcel, profile);
     this.store.recordCheck(report, { parcelTable: table, parcelsSource: `${this.store.path}#${table}`, trigger });
     return report;
   }
 
-  /** Checks parcels (not recorded: the caller records them with their source). */
-  async check(parcels: Feature<Polygon | MultiPolygon>[], profile: Profile, options: { includeGeometry?: boolean; checkedAt?: Date } = {}): Promise<CheckReport> {
+  /**
+   * A check's result depends on nothing but the reference data (its data version, which a DEM or
+   * band import bumps too), the profile and the parcel as stored: an identical repeat is answered
+   * from the memo, stamped with its own time, without another trip through the rules.
+   */
+  private async checkRepeatable(parcel: Feature<Polygon | MultiPolygon>, profile: Profile): Promise<CheckReport> {
+    const checkedAt = new Date();
+    const key = createHash('sha256').update(JSON.stringify([this.store.db.dataVersion(), profile, parcel])).digest('base64');
+    const known = this.repeats.get(key);
+    if (known) {
+      this.repeats.delete(key); // most recently used last
+      this.repeats.set(key, known);
+      return { ...structuredClone(known), checkedAt: checkedAtStamp(checkedAt) };
+    }
+    const report = await this.check([parcel], profile, { includeGeometry: true, elevation: true, checkedAt });
+    this.repeats.set(key, structuredClone(report));
+    if (this.repeats.size > REPEAT_MEMO_SIZE) this.repeats.delete(this.repeats.keys().next().value as string);
+    return report;
+  }
+
+  /**
+   * Checks parcels (not recorded: the caller records them with their source). With `elevation`,
+   * the DEM evidence is attached where the check ran: in the worker that is off the thread serving
+   * requests, with the DEM kept open (sampling a parcel's DEM tiles costs more than the rules).
+   */
+  async check(parcels: Feature<Polygon | MultiPolygon>[], profile: Profile, options: { includeGeometry?: boolean; checkedAt?: Date; elevation?: boolean } = {}): Promise<CheckReport> {
     const checkedAt = (options.checkedAt ?? new Date()).toISOString();
+    const elevation = options.elevation === true;
     const worker = this.startWorker();
     if (worker) {
       try {
-        const reply = await this.request({ type: 'check', requestId: 0, parcels, profile, includeGeometry: options.includeGeometry === true, checkedAt });
+        const reply = await this.request({ type: 'check', requestId: 0, parcels, profile, includeGeometry: options.includeGeometry === true, checkedAt, elevation });
         if (reply.type === 'result') return reply.report;
       } catch (error) {
         if (!(error instanceof WorkerGone)) throw error;
         // the worker died (out of memory, killed): check in this thread instead
       }
     }
-    return checkParcels(this.localIndex(), parcels, profile, { checkedAt: new Date(checkedAt), includeGeometry: options.includeGeometry === true });
+    const report = checkParcels(this.localIndex(), parcels, profile, { checkedAt: new Date(checkedAt), includeGeometry: options.includeGeometry === true });
+    return elevation ? attachElevation(this.store, report, parcels) : report;
   }
 
   /** The index in this thread, for the current data version (the CLI and in-thread fallbacks). */
@@ -169,3 +200,8 @@ export class CheckService {
 }
 
 class WorkerGone extends Error {}
+
+/** CheckReport.checkedAt as the engine writes it: ISO 8601 UTC to the second. */
+function checkedAtStamp(at: Date): string {
+  return at.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}

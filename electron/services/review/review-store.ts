@@ -255,8 +255,8 @@ export class ReviewStore {
     if (!this.hasTable('landgate_check_parcels')) return null;
     const row = this.db
       .prepare(
-        `SELECT p.check_id AS check_id, p.checked_at AS checked_at, p.profile AS profile, p.verdict AS verdict, p.findings_json AS findings
-         FROM landgate_check_parcels p JOIN landgate_checks c ON c.id = p.check_id
+        `SELECT p.check_id AS check_id, p.checked_at AS checked_at, p.profile AS profile, p.verdict AS verdict, f.json AS findings
+         FROM landgate_check_parcels p JOIN landgate_checks c ON c.id = p.check_id JOIN landgate_check_results f ON f.id = p.findings_result
          WHERE p.parcel_id = ? AND c.parcel_table = ? ORDER BY p.id DESC LIMIT 1`,
       )
       .get(parcelId, table) as { check_id: number; checked_at: string; profile: string; verdict: string; findings: string } | undefined;

@@ -1,14 +1,16 @@
 /**
  * Check records: every check run (the query record of 沁政办发〔2021〕19号 土壤 9, never
  * overwritten: landgate_checks + landgate_check_parcels) and the latest verdict per parcel
- * (landgate_parcel_verdicts, derived, rewritten by every recorded check).
+ * (landgate_parcel_verdicts, derived, rewritten by every recorded check). What a check found is
+ * stored once per distinct result (landgate_check_results) and referenced by every run that found
+ * it, so a reviewer clicking the same parcel all day adds small rows, not reports.
  */
 import type { CheckReport, Finding, Verdict } from '../../../shared/model/check';
 import { UserInputError } from '../../../shared/model/errors';
 import { currentUser, type AuditRepository } from './audit';
 import { connectionOf } from './internal';
 import type { ProjectDb } from './project-db';
-import { nowIso } from './schema';
+import { nowIso, storeCheckResult, storedReportJson } from './schema';
 
 /** One stored check run. */
 export interface CheckRecord {
@@ -51,14 +53,15 @@ export class CheckRepository {
       this.db.ensureWritable();
       const recordedAt = nowIso();
       const user = currentUser();
+      const reportResult = storeCheckResult(this.sql, storedReportJson(report));
       const result = this.sql
         .prepare(
-          'INSERT INTO landgate_checks (checked_at, recorded_at, user, profile, profile_version, parcel_table, parcels_source, trigger_source, parcel_count, report_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+          'INSERT INTO landgate_checks (checked_at, recorded_at, user, profile, profile_version, parcel_table, parcels_source, trigger_source, parcel_count, report_result) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
         )
-        .run(report.checkedAt, recordedAt, user, report.profile, report.profileVersion ?? null, context.parcelTable, context.parcelsSource, context.trigger, report.parcels.length, JSON.stringify(report));
+        .run(report.checkedAt, recordedAt, user, report.profile, report.profileVersion ?? null, context.parcelTable, context.parcelsSource, context.trigger, report.parcels.length, reportResult);
       const checkId = Number(result.lastInsertRowid);
       const insertParcel = this.sql.prepare(
-        'INSERT INTO landgate_check_parcels (check_id, parcel_id, parcel_name, checked_at, profile, verdict, suspect_hits, contaminated_hits, findings_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO landgate_check_parcels (check_id, parcel_id, parcel_name, checked_at, profile, verdict, suspect_hits, contaminated_hits, findings_result) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
       );
       const verdicts: Record<string, number> = { prohibited: 0, conditional: 0, permitted: 0 };
       for (const parcel of report.parcels) {
@@ -72,7 +75,7 @@ export class CheckRepository {
           parcel.verdict,
           JSON.stringify(hits('suspect-parcel')),
           JSON.stringify(hits('contaminated-parcel')),
-          JSON.stringify(parcel.findings),
+          storeCheckResult(this.sql, JSON.stringify(parcel.findings)),
         );
         verdicts[parcel.verdict] = (verdicts[parcel.verdict] ?? 0) + 1;
       }
@@ -113,8 +116,8 @@ export class CheckRepository {
     if (!this.db.hasTable('landgate_check_parcels')) return [];
     const rows = this.sql
       .prepare(
-        `SELECT p.check_id, c.parcel_table, p.checked_at, c.trigger_source, p.profile, p.parcel_id, p.verdict, p.findings_json, p.suspect_hits, p.contaminated_hits
-         FROM landgate_check_parcels p JOIN landgate_checks c ON c.id = p.check_id ORDER BY p.id`,
+        `SELECT p.check_id, c.parcel_table, p.checked_at, c.trigger_source, p.profile, p.parcel_id, p.verdict, f.json AS findings_json, p.suspect_hits, p.contaminated_hits
+         FROM landgate_check_parcels p JOIN landgate_checks c ON c.id = p.check_id JOIN landgate_check_results f ON f.id = p.findings_result ORDER BY p.id`,
       )
       .all() as Record<string, unknown>[];
     return rows.map((r) => ({
@@ -149,11 +152,15 @@ export class CheckRepository {
     }));
   }
 
-  /** The full report of a stored check. */
+  /** The full report of a stored check: its stored result with the run's own time. */
   report(checkId: number): CheckReport {
-    const row = this.db.hasTable('landgate_checks') ? (this.sql.prepare('SELECT report_json FROM landgate_checks WHERE id = ?').get(checkId) as { report_json: string } | undefined) : undefined;
+    const row = this.db.hasTable('landgate_checks')
+      ? (this.sql.prepare('SELECT c.checked_at, r.json FROM landgate_checks c JOIN landgate_check_results r ON r.id = c.report_result WHERE c.id = ?').get(checkId) as { checked_at: string; json: string } | undefined)
+      : undefined;
     if (!row) throw new UserInputError('check.unknown', `项目中没有编号为 ${checkId} 的审查记录。`, `No check record ${checkId}.`);
-    return JSON.parse(row.report_json) as CheckReport;
+    const { profile, profileVersion, parcels, ...rest } = JSON.parse(row.json) as Omit<CheckReport, 'checkedAt'>;
+    // the key order of a report as the engine makes it
+    return { profile, ...(profileVersion !== undefined ? { profileVersion } : {}), checkedAt: row.checked_at, parcels, ...rest };
   }
 
   /** The per-parcel query records (optionally of one parcel id), oldest first. */

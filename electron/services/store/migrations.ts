@@ -10,7 +10,7 @@
 import type Database from 'better-sqlite3';
 import { quoteId } from './feature-request';
 import { writeAllLayerStyles } from './qgis-styles';
-import { idIndexSql, insertGriddedCoverageSrs, LANDGATE_SQL, registerLandgateTables } from './schema';
+import { appendOnlyTriggersSql, CHECK_RECORD_TABLES_SQL, idIndexSql, insertGriddedCoverageSrs, LANDGATE_SQL, registerLandgateTables, storeCheckResult, storedReportJson } from './schema';
 
 export interface Migration {
   /** The schema version after this step. */
@@ -59,6 +59,52 @@ export const MIGRATIONS: readonly Migration[] = [
       if (hasDem) insertGriddedCoverageSrs(db);
     },
   },
+  {
+    to: 4,
+    description: '审查记录紧凑存储：相同的审查结果只存一份（landgate_check_results），每次审查记录引用它',
+    run(db, at) {
+      compactCheckRecords(db);
+      registerLandgateTables(db, at);
+    },
+  },
 ];
+
+/**
+ * Compact check records: the check tables rebuilt with every report and every parcel's findings
+ * moved into landgate_check_results, stored once per distinct content. Row ids, times and every
+ * other column are kept, so the audit entries that name a check id still name the same check.
+ * The append-only triggers go with the old tables and are created again on the new ones.
+ */
+function compactCheckRecords(db: Database.Database): void {
+  const columns = (table: string) => (db.prepare(`SELECT name FROM pragma_table_info(?)`).all(table) as { name: string }[]).map((c) => c.name);
+  if (!columns('landgate_checks').includes('report_json')) {
+    db.exec(CHECK_RECORD_TABLES_SQL);
+    return;
+  }
+  db.exec(`ALTER TABLE landgate_checks RENAME TO landgate_checks_uncompacted;
+    ALTER TABLE landgate_check_parcels RENAME TO landgate_check_parcels_uncompacted;
+    DROP INDEX IF EXISTS landgate_check_parcels_parcel;`);
+  db.exec(CHECK_RECORD_TABLES_SQL);
+  const insertCheck = db.prepare(
+    `INSERT INTO landgate_checks (id, checked_at, recorded_at, user, profile, profile_version, parcel_table, parcels_source, trigger_source, parcel_count, report_result)
+     VALUES (@id, @checked_at, @recorded_at, @user, @profile, @profile_version, @parcel_table, @parcels_source, @trigger_source, @parcel_count, @report_result)`,
+  );
+  for (const row of db.prepare('SELECT * FROM landgate_checks_uncompacted ORDER BY id').all() as Record<string, unknown>[]) {
+    const { report_json: json, ...rest } = row;
+    insertCheck.run({ ...rest, report_result: storeCheckResult(db, storedReportJson(JSON.parse(String(json)) as { checkedAt: string })) });
+  }
+  const insertParcel = db.prepare(
+    `INSERT INTO landgate_check_parcels (id, check_id, parcel_id, parcel_name, checked_at, profile, verdict, suspect_hits, contaminated_hits, findings_result)
+     VALUES (@id, @check_id, @parcel_id, @parcel_name, @checked_at, @profile, @verdict, @suspect_hits, @contaminated_hits, @findings_result)`,
+  );
+  for (const row of db.prepare('SELECT * FROM landgate_check_parcels_uncompacted ORDER BY id').all() as Record<string, unknown>[]) {
+    const { findings_json: json, ...rest } = row;
+    // re-serialised so equal findings written with other spacing still share one row
+    insertParcel.run({ ...rest, findings_result: storeCheckResult(db, JSON.stringify(JSON.parse(String(json)))) });
+  }
+  db.exec(`DROP TABLE landgate_check_parcels_uncompacted;
+    DROP TABLE landgate_checks_uncompacted;`);
+  db.exec(appendOnlyTriggersSql());
+}
 
 export const SCHEMA_VERSION = MIGRATIONS.length ? MIGRATIONS[MIGRATIONS.length - 1].to : 1;

@@ -3,6 +3,7 @@
  * R*Tree index and its triggers, and LandGate's own `landgate_*` tables. Only the store
  * (electron/services/store/) uses this module.
  */
+import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { gpkgBlobEnvelope } from '../gpkg-binary';
 import { quoteId } from './feature-request';
@@ -24,6 +25,7 @@ export const LANDGATE_TABLE_DESCRIPTIONS: Record<string, string> = {
   landgate_layers: 'LandGate 图层信息（类型、来源文件、原坐标系）',
   landgate_audit: 'LandGate 审计日志（只追加，哈希链）',
   landgate_checks: 'LandGate 审查记录',
+  landgate_check_results: 'LandGate 审查结果内容（相同结果只存一份，审查记录引用）',
   landgate_check_parcels: 'LandGate 地块查询记录（污染地块信息系统）',
   landgate_parcel_verdicts: 'LandGate 地块最新审查结论',
   landgate_profiles: 'LandGate 项目审查规则配置',
@@ -33,7 +35,7 @@ export const LANDGATE_TABLE_DESCRIPTIONS: Record<string, string> = {
   layer_styles: 'QGIS 图层样式（LandGate 生成）',
 };
 /** Tables whose rows may never change: enforced by BEFORE UPDATE / DELETE triggers. */
-export const APPEND_ONLY_TABLES = ['landgate_audit', 'landgate_checks', 'landgate_check_parcels'] as const;
+export const APPEND_ONLY_TABLES = ['landgate_audit', 'landgate_checks', 'landgate_check_parcels', 'landgate_check_results'] as const;
 
 export const GPKG_CORE_SQL = `
 CREATE TABLE gpkg_spatial_ref_sys (
@@ -96,6 +98,57 @@ CREATE TABLE gpkg_extensions (
 `;
 
 
+/**
+ * The check records. A click checks the same parcel again and again: what it found (the report
+ * without its time, each parcel's findings) is stored once in landgate_check_results, by content
+ * hash, and every check row references it, so a repeat adds its query record, not a copy.
+ */
+export const CHECK_RECORD_TABLES_SQL = `
+CREATE TABLE IF NOT EXISTS landgate_check_results (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  sha256 TEXT NOT NULL UNIQUE,
+  json TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS landgate_checks (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  checked_at TEXT NOT NULL,
+  recorded_at TEXT NOT NULL,
+  user TEXT NOT NULL,
+  profile TEXT NOT NULL,
+  profile_version TEXT,
+  parcel_table TEXT,
+  parcels_source TEXT NOT NULL,
+  trigger_source TEXT NOT NULL,
+  parcel_count INTEGER NOT NULL,
+  report_result INTEGER NOT NULL REFERENCES landgate_check_results(id)
+);
+CREATE TABLE IF NOT EXISTS landgate_check_parcels (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  check_id INTEGER NOT NULL REFERENCES landgate_checks(id),
+  parcel_id TEXT NOT NULL,
+  parcel_name TEXT,
+  checked_at TEXT NOT NULL,
+  profile TEXT NOT NULL,
+  verdict TEXT NOT NULL,
+  suspect_hits TEXT NOT NULL,
+  contaminated_hits TEXT NOT NULL,
+  findings_result INTEGER NOT NULL REFERENCES landgate_check_results(id)
+);
+CREATE INDEX IF NOT EXISTS landgate_check_parcels_parcel ON landgate_check_parcels(parcel_id);`;
+
+/** Stores a check result's JSON once (by its SHA-256) and returns the row that holds it. */
+export function storeCheckResult(db: Database.Database, json: string): number {
+  const sha256 = createHash('sha256').update(json).digest('hex');
+  db.prepare('INSERT OR IGNORE INTO landgate_check_results (sha256, json) VALUES (?, ?)').run(sha256, json);
+  return (db.prepare('SELECT id FROM landgate_check_results WHERE sha256 = ?').get(sha256) as { id: number }).id;
+}
+
+/** The stored form of a report: everything but its time, which the check row holds. */
+export function storedReportJson(report: { checkedAt: string }): string {
+  const { checkedAt: _time, ...rest } = report;
+  return JSON.stringify(rest);
+}
+
 /** LandGate's tables at the current schema version (a new project); older projects reach it by migrations. */
 export const LANDGATE_SQL = `
 CREATE TABLE IF NOT EXISTS landgate_meta (
@@ -122,32 +175,7 @@ CREATE TABLE IF NOT EXISTS landgate_audit (
   prev_hash TEXT NOT NULL,
   hash TEXT NOT NULL
 );
-CREATE TABLE IF NOT EXISTS landgate_checks (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  checked_at TEXT NOT NULL,
-  recorded_at TEXT NOT NULL,
-  user TEXT NOT NULL,
-  profile TEXT NOT NULL,
-  profile_version TEXT,
-  parcel_table TEXT,
-  parcels_source TEXT NOT NULL,
-  trigger_source TEXT NOT NULL,
-  parcel_count INTEGER NOT NULL,
-  report_json TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS landgate_check_parcels (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  check_id INTEGER NOT NULL REFERENCES landgate_checks(id),
-  parcel_id TEXT NOT NULL,
-  parcel_name TEXT,
-  checked_at TEXT NOT NULL,
-  profile TEXT NOT NULL,
-  verdict TEXT NOT NULL,
-  suspect_hits TEXT NOT NULL,
-  contaminated_hits TEXT NOT NULL,
-  findings_json TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS landgate_check_parcels_parcel ON landgate_check_parcels(parcel_id);
+${CHECK_RECORD_TABLES_SQL}
 CREATE TABLE IF NOT EXISTS landgate_parcel_verdicts (
   parcel_table TEXT NOT NULL,
   parcel_id TEXT NOT NULL,

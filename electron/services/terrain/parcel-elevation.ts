@@ -26,21 +26,53 @@ export function projectBandLevels(store: ProjectStore): number[] {
   return levels.size > 0 ? [...levels].sort((a, b) => a - b) : [...DEFAULT_LEVELS];
 }
 
-export function attachElevation(store: ProjectStore, report: CheckReport, parcels: Feature<Polygon | MultiPolygon>[]): CheckReport {
-  const dem = StoredDem.open(store.path);
-  if (!dem) return report;
-  try {
-    const levels = projectBandLevels(store);
+/**
+ * The project's DEM opened for sampling, with the band levels it is measured against. Kept open
+ * across checks (the check worker holds one per data version, as it holds the reference index) so
+ * the DEM tiles a parcel needs are decoded once, not on every click.
+ */
+export class ElevationEvidence {
+  private constructor(
+    private readonly dem: StoredDem,
+    private readonly levels: number[],
+    private readonly source: string,
+  ) {}
+
+  /** null when the project has no DEM. */
+  static open(store: ProjectStore): ElevationEvidence | null {
+    const dem = StoredDem.open(store.path);
+    if (!dem) return null;
+    try {
+      return new ElevationEvidence(dem, projectBandLevels(store), dem.info.files.join('、'));
+    } catch (error) {
+      dem.close();
+      throw error;
+    }
+  }
+
+  attach(report: CheckReport, parcels: Feature<Polygon | MultiPolygon>[]): CheckReport {
     const byId = new Map(parcels.map((f) => [idOfFeature(f), f]));
-    const source = dem.info.files.join('、');
     for (const result of report.parcels as ParcelResultWithElevation[]) {
       const parcel = byId.get(result.id);
       if (!parcel?.geometry) continue;
-      const elevation = parcelElevation(parcel.geometry, dem, (x, y) => dem.sample(x, y), levels, source);
+      const elevation = parcelElevation(parcel.geometry, this.dem, (x, y) => this.dem.sample(x, y), this.levels, this.source);
       if (elevation) result.elevation = elevation;
     }
-  } finally {
-    dem.close();
+    return report;
   }
-  return report;
+
+  close(): void {
+    this.dem.close();
+  }
+}
+
+/** One-off: opens the DEM, attaches the evidence and closes it again (the CLI, a sweep). */
+export function attachElevation(store: ProjectStore, report: CheckReport, parcels: Feature<Polygon | MultiPolygon>[]): CheckReport {
+  const evidence = ElevationEvidence.open(store);
+  if (!evidence) return report;
+  try {
+    return evidence.attach(report, parcels);
+  } finally {
+    evidence.close();
+  }
 }
