@@ -12,7 +12,6 @@ import type { Feature, FeatureCollection, Geometry, MultiPolygon, Polygon } from
 import type { BBox, LayerInfo, ProjectInfo } from '../../shared/model/layers';
 import { VECTOR_TILE_MAX_ZOOM, vectorTilePath } from '../../shared/map/vector-tiles';
 import type { AppAction, InspectedFeature, ParcelRef } from '../app/state';
-import { formatDegrees } from '../app/format';
 import { t } from '../i18n';
 import { api, userMessage } from '../platform/api';
 import { geometryBBox, unionBBox } from './geodesy-display';
@@ -35,7 +34,7 @@ import { ParcelEditor } from './edit/ParcelEditor';
 import { withOpacity } from './layer-opacity';
 import { MEASURE_LAYER_PREFIX, MeasureTool } from './tools/MeasureTool';
 import { NorthArrow } from './tools/NorthArrow';
-import { gaussKrugerReading } from './tools/cursor-coordinates';
+import { CursorReadout } from './tools/CursorReadout';
 import './tools/tools.css';
 
 declare global {
@@ -291,22 +290,7 @@ export function MapView(props: MapViewProps) {
         }}
       />
       <NorthArrow map={styleReady ? mapRef.current : null} />
-      <CursorCoordinates cursor={cursor} />
-    </div>
-  );
-}
-
-/** 坐标: CGCS2000 lon/lat, and the Gauss-Krüger X/Y of the cursor's 3° zone. */
-function CursorCoordinates({ cursor }: { cursor: [number, number] | null }) {
-  const gk = cursor ? gaussKrugerReading(cursor[0], cursor[1]) : null;
-  return (
-    <div className="map-status" data-testid="cursor-coords">
-      <div>{cursor ? t('map.coords', { lon: formatDegrees(cursor[0]), lat: formatDegrees(cursor[1]) }) : t('map.coordsIdle')}</div>
-      {gk && (
-        <div data-testid="cursor-gk">
-          {t('map.coordsGk', { zone: gk.zone, meridian: gk.centralMeridian, x: gk.x.toFixed(2), y: gk.y.toFixed(2) })}
-        </div>
-      )}
+      <CursorReadout cursor={cursor} />
     </div>
   );
 }

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import type { Position } from 'geojson';
-import { openDemoSession, screenshotTo, type Box, type DemoSession } from '../support/browser';
+import { colourCensus, openDemoSession, screenshotTo, type Box, type DemoSession } from '../support/browser';
 import { sharedData } from '../support/cli';
 import { transformer } from '../../shared/crs';
 import { geodesicDistanceM, geodesicRingAreaM2 } from '../../shared/geo/geodesy';
@@ -160,6 +160,35 @@ describe('identify popup', () => {
     expect(onTop).toBe(true);
     await screenshotTo(page, 'map-tools-popup');
     await page.keyboard.press('Escape');
+  });
+});
+
+describe('汇报模式 cartography', () => {
+  it('shows the parcel on the project\'s layers over the relief, with a legend of what is drawn, scale bar, north arrow and coordinates', async () => {
+    await page.getByTestId('open-presentation').click();
+    const deck = page.getByTestId('presentation');
+    await deck.waitFor();
+    const parcel = (await page.getByTestId('presentation-parcel').textContent())!;
+    // drawn once the slide's review (its findings) is in
+    await page.waitForFunction((id) => (window as { __landgateFrameReady?: string }).__landgateFrameReady?.includes(`${id}\u0000review`) ?? false, parcel, { timeout: 60_000 });
+    const frame = page.getByTestId('presentation-map');
+    const legend = await page.getByTestId('frame-legend').textContent();
+    expect(legend).toMatch(/^图例审查地块地块界线/);
+    // reference layers in the frame are in the legend by their titles
+    expect(legend).toMatch(/行政区（示例县）|污染地块|永久基本农田|河流|饮用水水源保护区|清洁取暖高程带/);
+    expect(await frame.locator('[data-testid="north-arrow"]').count()).toBe(1);
+    expect(await frame.locator('.maplibregl-ctrl-scale').textContent()).toMatch(/\d+\s*(m|千米)/);
+    const box = (await frame.boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await expect.poll(() => frame.getByTestId('cursor-gk').textContent()).toMatch(/高斯-克吕格/);
+    await page.waitForTimeout(800);
+    const png = await screenshotTo(page, 'map-tools-presentation');
+    // not a parcel on grey: relief and reference layers give the frame many colours
+    const census = colourCensus(png, { x: box.x + 280, y: box.y + 10, width: box.width - 300, height: box.height - 60 });
+    expect(census.distinct).toBeGreaterThan(12);
+    expect(census.nonBackgroundShare).toBeGreaterThan(0.5);
+    await page.keyboard.press('Escape');
+    await deck.waitFor({ state: 'detached' });
   });
 });
 

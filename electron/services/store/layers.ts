@@ -249,8 +249,11 @@ export class LayerRepository {
    * outward by SQLite, which is fine for a view). Null for an empty layer.
    */
   extent(table: string): BBox | null {
-    const info = this.get(table);
-    if (info.bbox) return info.bbox;
+    if (!this.layerRow(table)) throw this.unknownLayer(table);
+    const contents = this.sql.prepare('SELECT min_x, min_y, max_x, max_y FROM gpkg_contents WHERE table_name = ?').get(table) as Record<'min_x' | 'min_y' | 'max_x' | 'max_y', number | null> | undefined;
+    if (contents && contents.min_x !== null && contents.min_y !== null && contents.max_x !== null && contents.max_y !== null) {
+      return [contents.min_x, contents.min_y, contents.max_x, contents.max_y];
+    }
     const node = `rtree_${table}_geom_node`;
     if (!this.db.hasTable(node)) return null;
     const root = this.sql.prepare(`SELECT data FROM ${quoteId(node)} WHERE nodeno = 1`).get() as { data?: Uint8Array } | undefined;
