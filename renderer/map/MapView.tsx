@@ -172,6 +172,22 @@ export function MapView(props: MapViewProps) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
+  // MapLibre writes its controls' tooltips once, in the locale of the moment: follow a language switch.
+  useEffect(() => {
+    const container = containerRef.current;
+    if (!container) return;
+    for (const [selector, text] of [
+      ['.maplibregl-ctrl-zoom-in', t('map.zoomIn')],
+      ['.maplibregl-ctrl-zoom-out', t('map.zoomOut')],
+    ] as const) {
+      const button = container.querySelector<HTMLElement>(selector);
+      if (button && button.title !== text) {
+        button.title = text;
+        button.setAttribute('aria-label', text);
+      }
+    }
+  });
+
   // The project's layers, their tiles' revisions and their style, applied by diff.
   useEffect(() => {
     const map = mapRef.current;
@@ -265,18 +281,16 @@ export function MapView(props: MapViewProps) {
     <div className="map-wrap">
       <div ref={containerRef} className="map-canvas" data-testid="map" />
       <BasemapControl map={styleReady ? mapRef.current : null} />
-      <div className="map-toolbar">
-        <button type="button" className="map-fit-button" title={t('map.fit')} onClick={() => props.dispatch({ type: 'fitProject' })}>
-          <span aria-hidden="true">⤢</span> {t('map.fit')}
-        </button>
-        <MeasureTool
-          map={styleApplied ? mapRef.current : null}
-          onActiveChange={(active) => {
-            measuringRef.current = active;
-            if (active) latest.current.dispatch({ type: 'closeInspector' });
-          }}
-        />
-      </div>
+      <button type="button" className="map-fit-button" title={t('map.fit')} onClick={() => props.dispatch({ type: 'fitProject' })}>
+        <span aria-hidden="true">⤢</span> {t('map.fit')}
+      </button>
+      <MeasureTool
+        map={styleApplied ? mapRef.current : null}
+        onActiveChange={(active) => {
+          measuringRef.current = active;
+          if (active) latest.current.dispatch({ type: 'closeInspector' });
+        }}
+      />
       <ParcelEditor
         map={styleApplied ? mapRef.current : null}
         project={props.project}

@@ -158,6 +158,8 @@ const ACTION_LABEL: Record<string, [string, string]> = {
   create: ['创建项目', 'Project created'],
   import: ['导入图层', 'Layer imported'],
   'layer-create': ['新建图层', 'Layer created'],
+  'layer-rename': ['重命名图层', 'Layer renamed'],
+  'layer-remove': ['删除图层', 'Layer removed'],
   'import-warnings': ['导入提示', 'Import notes'],
   check: ['审查', 'Check'],
   submission: ['登记报件', 'Submission registered'],
