@@ -63,7 +63,7 @@ async function waitMapIdle() {
   await page.waitForTimeout(900); // the fit animation (600 ms) ends before the readout is taken
 }
 
-describe('map furniture', () => {
+describe('map furniture', { timeout: 180_000 }, () => {
   it('has Chinese tooltips on the zoom buttons, a north arrow and a scale bar', async () => {
     expect(await page.locator('.maplibregl-ctrl-zoom-in').getAttribute('title')).toBe('放大');
     expect(await page.locator('.maplibregl-ctrl-zoom-out').getAttribute('title')).toBe('缩小');
@@ -71,6 +71,14 @@ describe('map furniture', () => {
     expect(await page.getByTestId('north-arrow').getAttribute('title')).toContain('指北针');
     expect(await page.locator('.maplibregl-ctrl-scale').textContent()).toMatch(/\d+\s*(m|千米|km)/);
     expect(await page.getByTestId('measure-distance').getAttribute('title')).toMatch(/CGCS2000 椭球面/);
+  });
+
+  it('follows a language switch: English tooltips in English, Chinese again after', async () => {
+    await page.getByTestId('locale-select').selectOption('en');
+    await expect.poll(() => page.locator('.maplibregl-ctrl-zoom-in').getAttribute('title')).toBe('Zoom in');
+    expect(await page.getByTestId('measure-distance').textContent()).toBe('Distance');
+    await page.getByTestId('locale-select').selectOption('zh-CN');
+    await expect.poll(() => page.locator('.maplibregl-ctrl-zoom-in').getAttribute('title')).toBe('放大');
   });
 
   it('shows the cursor in CGCS2000 lon/lat and in its Gauss-Krüger zone, the two agreeing', async () => {
@@ -84,7 +92,7 @@ describe('map furniture', () => {
   });
 });
 
-describe('measuring on the ellipsoid', () => {
+describe('measuring on the ellipsoid', { timeout: 180_000 }, () => {
   it('measures a path: the total is the sum of CGCS2000 geodesics between the clicked points', async () => {
     const { x, y } = centre();
     await page.getByTestId('measure-distance').click();
@@ -138,7 +146,7 @@ describe('measuring on the ellipsoid', () => {
   });
 });
 
-describe('identify popup', () => {
+describe('identify popup', { timeout: 180_000 }, () => {
   it('opens on a clicked parcel above and clear of every toolbar', async () => {
     if (await page.getByTestId('measure-panel').count()) await page.getByTestId('measure-close').click();
     const first = page.locator('[data-testid^="parcel-item-"]').first();
@@ -151,7 +159,7 @@ describe('identify popup', () => {
     const popup = page.getByTestId('feature-popup');
     await popup.waitFor({ timeout: 20_000 });
     const box = (await popup.boundingBox())!;
-    for (const selector of ['.map-toolbar', '[data-testid="basemap-picker"]', '[data-testid="edit-toolbar"]', '.maplibregl-ctrl-top-right', '.wb-launch']) {
+    for (const selector of ['.map-fit-button', '.map-tools', '[data-testid="basemap-picker"]', '[data-testid="edit-toolbar"]', '.maplibregl-ctrl-top-right', '.wb-launch']) {
       const other = await page.locator(selector).first().boundingBox();
       if (other) expect(overlaps(box, other), `popup overlaps ${selector}`).toBe(false);
     }
@@ -163,7 +171,7 @@ describe('identify popup', () => {
   });
 });
 
-describe('汇报模式 cartography', () => {
+describe('汇报模式 cartography', { timeout: 180_000 }, () => {
   it('shows the parcel on the project\'s layers over the relief, with a legend of what is drawn, scale bar, north arrow and coordinates', async () => {
     await page.getByTestId('open-presentation').click();
     const deck = page.getByTestId('presentation');
@@ -192,7 +200,7 @@ describe('汇报模式 cartography', () => {
   });
 });
 
-describe('layer context menu', () => {
+describe('layer context menu', { timeout: 180_000 }, () => {
   it('zooms to a layer from its stored extent, asking for no feature', async () => {
     const project = await api<ProjectInfo>('getProject');
     const layer = project.layers.find((l) => l.table === 'coal_ban_zones')!;
@@ -270,7 +278,7 @@ describe('layer context menu', () => {
   });
 });
 
-describe('import of an administrative boundary', () => {
+describe('import of an administrative boundary', { timeout: 180_000 }, () => {
   it('proposes 行政区 for XZQDM/XZQMC, takes an edited title and zooms to the new layer', async () => {
     const folder = join(sharedData, 'shapefiles', 'derived_cgcs2000_gk_gbk');
     await page.getByTestId('import-file-input').setInputFiles(['shp', 'shx', 'dbf', 'prj', 'cpg'].map((ext) => join(folder, `five_counties_CGCS2000_3GK_zone38.${ext}`)));
