@@ -11,6 +11,7 @@ import { spawnSync } from 'node:child_process';
 import Database from 'better-sqlite3';
 import { useDemoProject } from '../support/demo-project';
 import { isUserInputError } from '../../shared/model/errors';
+import { ProjectStore } from '../../electron/services/project-store';
 
 const demo = useDemoProject('landgate-layer-ops-');
 
@@ -46,6 +47,30 @@ describe('layer extent', () => {
       const restore = new Database(demo.path);
       restore.prepare('UPDATE gpkg_contents SET min_x = ?, min_y = ?, max_x = ?, max_y = ? WHERE table_name = ?').run(saved.min_x, saved.min_y, saved.max_x, saved.max_y, layer.table);
       restore.close();
+    }
+  });
+
+  it('grows with an inserted feature to exactly the extent of every geometry', () => {
+    const store = ProjectStore.open(demo.path);
+    try {
+      const layer = store.listLayers().find((l) => l.kind === 'parcel')!;
+      const [minX, minY, maxX, maxY] = layer.bbox!;
+      const far = { type: 'Polygon' as const, coordinates: [[[maxX + 0.01, maxY + 0.01], [maxX + 0.02, maxY + 0.01], [maxX + 0.02, maxY + 0.03], [maxX + 0.01, maxY + 0.01]]] };
+      store.insertFeature(layer.table, { type: 'Feature', properties: { id: 'EXTENT-TEST' }, geometry: far });
+      const grown = store.layers.extent(layer.table)!;
+      expect(grown).toEqual([minX, minY, maxX + 0.02, maxY + 0.03]);
+      // what reading every geometry gives
+      let exact: number[] = [Infinity, Infinity, -Infinity, -Infinity];
+      for (const f of store.iterateFeatures(layer.table)) {
+        const visit = (v: unknown): void => {
+          if (Array.isArray(v) && typeof v[0] === 'number') exact = [Math.min(exact[0], v[0]), Math.min(exact[1], v[1] as number), Math.max(exact[2], v[0]), Math.max(exact[3], v[1] as number)];
+          else if (Array.isArray(v)) v.forEach(visit);
+        };
+        visit((f.geometry as { coordinates: unknown }).coordinates);
+      }
+      expect(grown).toEqual(exact);
+    } finally {
+      store.close();
     }
   });
 

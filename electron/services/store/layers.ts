@@ -609,7 +609,8 @@ export class LayerRepository {
       const result = this.sql
         .prepare(`INSERT INTO ${quoteId(table)} (geom${columns.map((c) => `, ${quoteId(c.column)}`).join('')}) VALUES (?${', ?'.repeat(columns.length)})`)
         .run(encodeGpkgGeometry(geometry, PROJECT_SRS_ID), ...values);
-      this.refreshLayerExtent(table);
+      // an insert can only grow the extent: no need to read the layer's other geometries
+      this.growLayerExtent(table, geometry);
       if (isReferenceKind(row.kind)) this.db.bumpDataVersion();
       return Number(result.lastInsertRowid);
     });
@@ -748,6 +749,19 @@ export class LayerRepository {
       if (['否', 'false', '0', 'no'].includes(text)) return false;
     } else return value;
     throw new UserInputError('layer.value-type', `图层“${table}”的字段“${column.key}”要求${column.type === 'boolean' ? '是/否' : '数值'}，不能写入“${value}”。`, `Layer "${table}" field "${column.key}" needs a ${column.type} value, not "${value}".`);
+  }
+
+  /** gpkg_contents extent widened to a new geometry's envelope, and last_change; refreshed whole when unknown. */
+  private growLayerExtent(table: string, geometry: Geometry): void {
+    const e = geometryEnvelope(geometry);
+    const c = this.sql.prepare('SELECT min_x, min_y, max_x, max_y FROM gpkg_contents WHERE table_name = ?').get(table) as Record<'min_x' | 'min_y' | 'max_x' | 'max_y', number | null> | undefined;
+    if (!e || !c || c.min_x === null || c.min_y === null || c.max_x === null || c.max_y === null) {
+      this.refreshLayerExtent(table);
+      return;
+    }
+    this.sql
+      .prepare('UPDATE gpkg_contents SET min_x = ?, min_y = ?, max_x = ?, max_y = ?, last_change = ? WHERE table_name = ?')
+      .run(Math.min(c.min_x, e[0]), Math.min(c.min_y, e[1]), Math.max(c.max_x, e[2]), Math.max(c.max_y, e[3]), nowIso(), table);
   }
 
   /** gpkg_contents extent and last_change from the stored geometries (exact, unlike the float32 R*Tree). */
