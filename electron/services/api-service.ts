@@ -57,6 +57,19 @@ export function createApiService(projectPath: string): ApiService {
     async getProject() {
       return store.info();
     },
+    async getLayerExtent({ table }) {
+      return { table, bbox: store.layers.extent(table) };
+    },
+    async renameLayer({ table, title }) {
+      store.layers.rename(table, title);
+      return store.getLayer(table);
+    },
+    async removeLayer({ table }) {
+      // the check service keys its reference index on the data version the removal bumps
+      const { title, featureCount } = store.layers.remove(table);
+      vectorTileService?.forget(table);
+      return { table, title, featureCount };
+    },
     ...createFeatureApi(store),
     ...createAttributeTableApi(store),
     ...parcelQuery,

@@ -66,12 +66,14 @@ export function App() {
         </div>
         <div className="header-controls">
           <ImportController
-            onImported={(layer, warnings) =>
+            onImported={(layer, warnings) => {
               dispatch({
                 type: 'reloadProject',
                 notice: [t('import.done', { count: layer.featureCount, title: layer.title }), ...warnings.slice(0, 3)].join('；'),
-              })
-            }
+              });
+              // show what was imported, whole
+              if (layer.bbox) dispatch({ type: 'zoomTo', bbox: layer.bbox, whole: true });
+            }}
           />
           <label className="control">
             <span>{t('profile.label')}</span>
@@ -123,7 +125,7 @@ export function App() {
       <main className="app-body">
         <aside className="sidebar sidebar-left">
           {project ? (
-            <LayerPanel project={project} layerClasses={layerClasses} hiddenLayers={state.hiddenLayers} colorByVerdict={state.colorByVerdict} dispatch={dispatch} />
+            <LayerPanel project={project} layerClasses={layerClasses} hiddenLayers={state.hiddenLayers} layerOpacity={state.layerOpacity} colorByVerdict={state.colorByVerdict} dispatch={dispatch} />
           ) : (
             <section className="panel layer-panel" data-testid="layer-panel">
               <header className="panel-header">
@@ -139,6 +141,7 @@ export function App() {
               project={project}
               layerClasses={layerClasses}
               hiddenLayers={state.hiddenLayers}
+              layerOpacity={state.layerOpacity}
               layerRevisions={state.layerRevisions}
               colorByVerdict={state.colorByVerdict}
               selectedParcel={state.selectedParcel}

@@ -52,6 +52,8 @@ export interface AppState {
   loadError: string | null;
   project: ProjectInfo | null;
   hiddenLayers: Record<string, boolean>;
+  /** Opacity per layer (0..1) set in the 图层 context menu; absent = as styled. */
+  layerOpacity: Record<string, number>;
   /**
    * Bumped per layer when its stored features or parcel verdicts changed (a parcel saved, a check
    * recorded, a sweep): the map asks for that layer's tiles again, nothing else is refetched.
@@ -81,7 +83,7 @@ export interface AppState {
   /** Layer whose 属性表 is open in the bottom drawer, if any. */
   attributeTable: string | null;
   /** A box the map is asked to zoom to (an attribute-table row of a non-parcel layer); `serial` makes a repeat zoom again. */
-  zoomRequest: { bbox: BBox; serial: number } | null;
+  zoomRequest: { bbox: BBox; serial: number; whole?: boolean } | null;
 }
 
 export interface Notice {
@@ -98,6 +100,7 @@ export function defaultAppState(): AppState {
     loadError: null,
     project: null,
     hiddenLayers: {},
+    layerOpacity: {},
     layerRevisions: {},
     colorByVerdict: true,
     parcelFilter: defaultParcelFilter(),
@@ -124,6 +127,7 @@ export type AppAction =
   | { type: 'setLocale'; locale: Locale }
   | { type: 'toggleLayer'; table: string }
   | { type: 'setColorByVerdict'; on: boolean }
+  | { type: 'setLayerOpacity'; table: string; opacity: number }
   /** These layers' features or verdicts changed in the store: redraw them. */
   | { type: 'layersChanged'; tables: string[] }
   | { type: 'setAllLayersVisible'; visible: boolean }
@@ -147,7 +151,8 @@ export type AppAction =
   | { type: 'fitProject' }
   | { type: 'openAttributeTable'; table: string }
   | { type: 'closeAttributeTable' }
-  | { type: 'zoomTo'; bbox: BBox }
+  /** `whole`: the box is a whole layer (缩放至图层, an import), fitted edge to edge rather than shown in its surroundings. */
+  | { type: 'zoomTo'; bbox: BBox; whole?: boolean }
   | { type: 'reloadProject'; notice?: string };
 
 /** Identity of one check run: a result only lands if it still matches the selection. */
@@ -175,6 +180,8 @@ export function appReducer(state: AppState, action: AppAction): AppState {
       return { ...state, locale: action.locale };
     case 'toggleLayer':
       return { ...state, hiddenLayers: { ...state.hiddenLayers, [action.table]: !state.hiddenLayers[action.table] } };
+    case 'setLayerOpacity':
+      return { ...state, layerOpacity: { ...state.layerOpacity, [action.table]: Math.max(0, Math.min(1, action.opacity)) } };
     case 'setColorByVerdict':
       return { ...state, colorByVerdict: action.on };
     case 'layersChanged':
@@ -233,7 +240,7 @@ export function appReducer(state: AppState, action: AppAction): AppState {
     case 'closeAttributeTable':
       return { ...state, attributeTable: null };
     case 'zoomTo':
-      return { ...state, zoomRequest: { bbox: action.bbox, serial: (state.zoomRequest?.serial ?? 0) + 1 } };
+      return { ...state, zoomRequest: { bbox: action.bbox, serial: (state.zoomRequest?.serial ?? 0) + 1, ...(action.whole ? { whole: true } : {}) } };
     case 'reloadProject':
       return { ...state, reloadRequest: state.reloadRequest + 1, notice: action.notice ? { text: action.notice, tone: 'info' } : state.notice };
   }

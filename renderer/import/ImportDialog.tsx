@@ -296,6 +296,15 @@ export function ImportDialog({ files, onClose, onImported }: ImportDialogProps) 
                     </option>
                   ))}
                 </select>
+                {preview.kindBasis && (
+                  <small className="import-note" data-testid="import-kind-basis">
+                    {preview.kindBasis.name && preview.kindBasis.fields.length
+                      ? t('import.kindBasis.both', { name: preview.kindBasis.name, fields: preview.kindBasis.fields.join('、') })
+                      : preview.kindBasis.name
+                        ? t('import.kindBasis.name', { name: preview.kindBasis.name })
+                        : t('import.kindBasis.fields', { fields: preview.kindBasis.fields.join('、') })}
+                  </small>
+                )}
                 {!kindFits && (
                   <small className="import-error-inline">{t('import.kindMismatch', { geom: GEOMETRY_ZH[geometry], types: preview.geometryTypes.join('、') })}</small>
                 )}

@@ -12,7 +12,6 @@ import type { Feature, FeatureCollection, Geometry, MultiPolygon, Polygon } from
 import type { BBox, LayerInfo, ProjectInfo } from '../../shared/model/layers';
 import { VECTOR_TILE_MAX_ZOOM, vectorTilePath } from '../../shared/map/vector-tiles';
 import type { AppAction, InspectedFeature, ParcelRef } from '../app/state';
-import { formatDegrees } from '../app/format';
 import { t } from '../i18n';
 import { api, userMessage } from '../platform/api';
 import { geometryBBox, unionBBox } from './geodesy-display';
@@ -32,6 +31,11 @@ import {
 import { ensureMapLibreWorker } from './worker';
 import { BasemapControl } from './basemap';
 import { ParcelEditor } from './edit/ParcelEditor';
+import { withOpacity } from './layer-opacity';
+import { MEASURE_LAYER_PREFIX, MeasureTool } from './tools/MeasureTool';
+import { NorthArrow } from './tools/NorthArrow';
+import { CursorReadout } from './tools/CursorReadout';
+import './tools/tools.css';
 
 declare global {
   interface Window {
@@ -45,13 +49,15 @@ export interface MapViewProps {
   /** Distinct values of the attributes each layer's style depends on, by table. */
   layerClasses: Record<string, LayerClasses>;
   hiddenLayers: Record<string, boolean>;
+  /** Opacity per layer (图层 context menu), 0..1; absent = as styled. */
+  layerOpacity?: Record<string, number>;
   layerRevisions: Record<string, number>;
   colorByVerdict: boolean;
   selectedParcel: ParcelRef | null;
   findingGeometry: Geometry | null;
   fitRequest: number;
-  /** A box to zoom to (an attribute-table row of a layer other than parcels). */
-  zoomRequest?: { bbox: BBox; serial: number } | null;
+  /** A box to zoom to (an attribute-table row of a layer other than parcels; a whole layer when `whole`). */
+  zoomRequest?: { bbox: BBox; serial: number; whole?: boolean } | null;
   dispatch: Dispatch<AppAction>;
 }
 
@@ -95,6 +101,8 @@ export function MapView(props: MapViewProps) {
   const appliedRef = useRef(new Map<string, AppliedLayer>());
   /** True while a parcel is drawn or edited: map clicks belong to the editor, not the feature popup. */
   const editingRef = useRef(false);
+  /** True while the 测量 tool is on: map clicks add measuring points. */
+  const measuringRef = useRef(false);
 
   // Create the map once.
   useEffect(() => {
@@ -111,6 +119,14 @@ export function MapView(props: MapViewProps) {
       touchPitch: false,
       maxZoom: 19,
       fadeDuration: 0,
+      // MapLibre's own controls speak the UI's language (their tooltips default to English)
+      locale: {
+        'NavigationControl.ZoomIn': t('map.zoomIn'),
+        'NavigationControl.ZoomOut': t('map.zoomOut'),
+        'NavigationControl.ResetBearing': t('map.resetBearing'),
+        'ScaleControl.Meters': t('unit.m'),
+        'ScaleControl.Kilometers': t('measure.km'),
+      },
     });
     mapRef.current = map;
     map.touchZoomRotate.disableRotation();
@@ -126,7 +142,7 @@ export function MapView(props: MapViewProps) {
 
     let frame = 0;
     map.on('mousemove', (event) => {
-      if (!editingRef.current) {
+      if (!editingRef.current && !measuringRef.current) {
         const hits = map.queryRenderedFeatures(hitBox(event.point), { layers: interactiveLayerIds(map, ownersRef.current) });
         map.getCanvas().style.cursor = hits.length > 0 ? 'pointer' : '';
       }
@@ -137,7 +153,7 @@ export function MapView(props: MapViewProps) {
     map.on('mouseout', () => setCursor(null));
     let clicks = 0;
     map.on('click', (event) => {
-      if (editingRef.current) return;
+      if (editingRef.current || measuringRef.current) return;
       const click = ++clicks;
       const hits = map.queryRenderedFeatures(hitBox(event.point), { layers: interactiveLayerIds(map, ownersRef.current) });
       identify(hits, ownersRef.current).then(
@@ -156,6 +172,22 @@ export function MapView(props: MapViewProps) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
+  // MapLibre writes its controls' tooltips once, in the locale of the moment: follow a language switch.
+  useEffect(() => {
+    const container = containerRef.current;
+    if (!container) return;
+    for (const [selector, text] of [
+      ['.maplibregl-ctrl-zoom-in', t('map.zoomIn')],
+      ['.maplibregl-ctrl-zoom-out', t('map.zoomOut')],
+    ] as const) {
+      const button = container.querySelector<HTMLElement>(selector);
+      if (button && button.title !== text) {
+        button.title = text;
+        button.setAttribute('aria-label', text);
+      }
+    }
+  });
+
   // The project's layers, their tiles' revisions and their style, applied by diff.
   useEffect(() => {
     const map = mapRef.current;
@@ -168,7 +200,7 @@ export function MapView(props: MapViewProps) {
       });
     }
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [styleReady, props.project, props.layerRevisions, props.colorByVerdict, props.layerClasses, props.hiddenLayers]);
+  }, [styleReady, props.project, props.layerRevisions, props.colorByVerdict, props.layerClasses, props.hiddenLayers, props.layerOpacity]);
 
   // The selected parcel from the store (by id: fid, geometry, box), again after it was edited.
   const selectedKey = props.selectedParcel ? `${props.selectedParcel.table}\u0000${props.selectedParcel.id}` : '';
@@ -232,7 +264,7 @@ export function MapView(props: MapViewProps) {
     const map = mapRef.current;
     if (!map || !props.zoomRequest) return;
     const bounds = toBounds(props.zoomRequest.bbox);
-    if (bounds) map.fitBounds(bounds, { padding: contextPadding(map), maxZoom: 17, duration: 600 });
+    if (bounds) map.fitBounds(bounds, { padding: props.zoomRequest.whole ? FIT_PADDING : contextPadding(map), maxZoom: 17, duration: 600 });
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [props.zoomRequest?.serial]);
 
@@ -252,6 +284,13 @@ export function MapView(props: MapViewProps) {
       <button type="button" className="map-fit-button" title={t('map.fit')} onClick={() => props.dispatch({ type: 'fitProject' })}>
         <span aria-hidden="true">⤢</span> {t('map.fit')}
       </button>
+      <MeasureTool
+        map={styleApplied ? mapRef.current : null}
+        onActiveChange={(active) => {
+          measuringRef.current = active;
+          if (active) latest.current.dispatch({ type: 'closeInspector' });
+        }}
+      />
       <ParcelEditor
         map={styleApplied ? mapRef.current : null}
         project={props.project}
@@ -264,9 +303,8 @@ export function MapView(props: MapViewProps) {
           if (active) latest.current.dispatch({ type: 'closeInspector' });
         }}
       />
-      <div className="map-status" data-testid="cursor-coords">
-        {cursor ? t('map.coords', { lon: formatDegrees(cursor[0]), lat: formatDegrees(cursor[1]) }) : t('map.coordsIdle')}
-      </div>
+      <NorthArrow map={styleReady ? mapRef.current : null} />
+      <CursorReadout cursor={cursor} />
     </div>
   );
 }
@@ -281,7 +319,7 @@ function tileUrl(table: string, revision: number): string {
 
 /** Layers that must stay above every project layer: selection, finding highlight, the editor. */
 function isOverlayLayer(id: string): boolean {
-  return id.endsWith(':selected-glow') || id.endsWith(':selected') || id.startsWith(HIGHLIGHT_SOURCE) || id.startsWith('landgate-edit');
+  return id.endsWith(':selected-glow') || id.endsWith(':selected') || id.startsWith(HIGHLIGHT_SOURCE) || id.startsWith('landgate-edit') || id.startsWith(MEASURE_LAYER_PREFIX);
 }
 
 /** The map layer a new project layer of this draw rank goes below. */
@@ -296,7 +334,7 @@ function insertBefore(map: maplibregl.Map, rank: number, owners: Map<string, Map
 }
 
 function styleKeyOf(info: LayerInfo, props: MapViewProps): string {
-  return JSON.stringify([info.kind === 'parcel' && props.colorByVerdict, props.layerClasses[info.table] ?? null]);
+  return JSON.stringify([info.kind === 'parcel' && props.colorByVerdict, props.layerClasses[info.table] ?? null, props.layerOpacity?.[info.table] ?? 1]);
 }
 
 function applyProjectStyle(map: maplibregl.Map, props: MapViewProps, applied: Map<string, AppliedLayer>, owners: Map<string, MapLayerOwner>): void {
@@ -315,7 +353,8 @@ function applyProjectStyle(map: maplibregl.Map, props: MapViewProps, applied: Ma
   for (const info of ordered) {
     const revision = props.layerRevisions[info.table] ?? 0;
     const styleKey = styleKeyOf(info, props);
-    const styled = styleLayer(info, props.layerClasses[info.table], { colorByVerdict: props.colorByVerdict });
+    const base = styleLayer(info, props.layerClasses[info.table], { colorByVerdict: props.colorByVerdict });
+    const styled = { ...base, layers: withOpacity(base.layers, props.layerOpacity?.[info.table] ?? 1) };
     const shown = applied.get(info.table);
     if (!shown) {
       const rank = drawRank(info.kind);

@@ -39,7 +39,7 @@ function clear(map: maplibregl.Map) {
   for (const id of Object.keys(map.getStyle().sources)) if (id.startsWith(PREFIX)) map.removeSource(id);
 }
 
-function addRelief(map: maplibregl.Map, terrain: TerrainInfo, contours: FeatureCollection | null, showContours: boolean) {
+export function addRelief(map: maplibregl.Map, terrain: TerrainInfo, contours: FeatureCollection | null, showContours: boolean) {
   const before = beforeProjectLayers(map);
   map.addSource(RELIEF_SOURCE, {
     type: 'raster-dem',

@@ -1,21 +1,28 @@
-/** 图层 panel: one row per project layer (top of the drawing order first) with toggle and legend. */
-import type { Dispatch } from 'react';
+/**
+ * 图层 panel: one row per project layer (top of the drawing order first) with toggle, legend and
+ * a context menu (right-click the row, or ⋯).
+ */
+import { useState, type Dispatch } from 'react';
 import type { ProjectInfo } from '../../shared/model/layers';
 import type { AppAction } from '../app/state';
 import { t } from '../i18n';
 import { kindLabel } from '../i18n/labels';
 import { drawRank, legendFor, type LayerClasses } from '../map/layer-styles';
 import { Swatch } from './Swatch';
+import { LayerContextMenu, type LayerMenuAnchor } from './LayerContextMenu';
 
 export interface LayerPanelProps {
   project: ProjectInfo;
   layerClasses: Record<string, LayerClasses>;
   hiddenLayers: Record<string, boolean>;
+  layerOpacity?: Record<string, number>;
   colorByVerdict: boolean;
   dispatch: Dispatch<AppAction>;
 }
 
-export function LayerPanel({ project, layerClasses, hiddenLayers, colorByVerdict, dispatch }: LayerPanelProps) {
+export function LayerPanel({ project, layerClasses, hiddenLayers, layerOpacity = {}, colorByVerdict, dispatch }: LayerPanelProps) {
+  const [menu, setMenu] = useState<LayerMenuAnchor | null>(null);
+  const menuLayer = menu ? project.layers.find((l) => l.table === menu.table) : undefined;
   const layers = [...project.layers].sort((a, b) => drawRank(b.kind) - drawRank(a.kind));
   const allVisible = layers.every((layer) => !hiddenLayers[layer.table]);
   return (
@@ -40,7 +47,15 @@ export function LayerPanel({ project, layerClasses, hiddenLayers, colorByVerdict
           const visible = !hiddenLayers[layer.table];
           const checkboxId = `layer-toggle-${layer.table}`;
           return (
-            <li key={layer.table} className={visible ? 'layer-row' : 'layer-row is-hidden'} data-testid={`layer-row-${layer.table}`}>
+            <li
+              key={layer.table}
+              className={visible ? 'layer-row' : 'layer-row is-hidden'}
+              data-testid={`layer-row-${layer.table}`}
+              onContextMenu={(event) => {
+                event.preventDefault();
+                setMenu({ table: layer.table, x: event.clientX, y: event.clientY });
+              }}
+            >
               <div className="layer-row-head">
                 <input id={checkboxId} type="checkbox" checked={visible} onChange={() => dispatch({ type: 'toggleLayer', table: layer.table })} />
                 <label htmlFor={checkboxId} className="layer-title" title={layer.sourceFile ?? layer.table}>
@@ -58,6 +73,20 @@ export function LayerPanel({ project, layerClasses, hiddenLayers, colorByVerdict
                 >
                   {t('attrs.table.open')}
                 </button>
+                <button
+                  type="button"
+                  className="icon-button layer-menu-button"
+                  title={t('layerMenu.open')}
+                  aria-label={t('layerMenu.label', { title: layer.title })}
+                  aria-haspopup="menu"
+                  data-testid={`layer-menu-button-${layer.table}`}
+                  onClick={(event) => {
+                    const box = event.currentTarget.getBoundingClientRect();
+                    setMenu({ table: layer.table, x: box.left, y: box.bottom + 2 });
+                  }}
+                >
+                  ⋯
+                </button>
               </div>
               {kindLabel(layer.kind) !== layer.title && <div className="layer-kind">{kindLabel(layer.kind)}</div>}
               <ul className="legend" aria-label={t('layers.legend')}>
@@ -72,6 +101,9 @@ export function LayerPanel({ project, layerClasses, hiddenLayers, colorByVerdict
           );
         })}
       </ul>
+      {menu && menuLayer && (
+        <LayerContextMenu key={menu.table} layer={menuLayer} anchor={menu} opacity={layerOpacity[menu.table] ?? 1} dispatch={dispatch} onClose={() => setMenu(null)} />
+      )}
     </section>
   );
 }

@@ -1,32 +1,21 @@
 /**
  * Presentation mode for review meetings: full screen, large type, one parcel per slide (map of the
  * parcel with the conflicting features and overlap polygons, the verdict, key figures and the
- * decision); ← / → (and PageUp / PageDown, space) page, Esc leaves. The map is an SVG drawn from
- * the project's own geometries, so it works offline without any basemap.
+ * decision); ← / → (and PageUp / PageDown, space) page, Esc leaves. The map is the project's own
+ * cartography (renderer/map/FrameMap.tsx: its layers in the shared style over the relief, legend,
+ * scale bar, north arrow, coordinates), so it works offline.
  */
 import { useEffect, useMemo, useState } from 'react';
-import type { Feature, Geometry, Position } from 'geojson';
+import type { Feature, Geometry } from 'geojson';
 import { SEVERITY_ORDER } from '../../shared/model/check';
 import type { LayerInfo, LayerKind } from '../../shared/model/layers';
+import { FrameMap } from '../map/FrameMap';
 import type { ParcelReview, Submission } from '../../shared/review/model';
 import { areaParts, formatDistance, formatPercent } from '../app/format';
 import { api } from '../platform/api';
 import { kindLabel, severityLabel, verdictLabel } from '../i18n/labels';
 import { decisionLabel, rt, statusLabel } from '../review/messages';
 import { idOfFeature } from '../../shared/model/attributes';
-
-const KIND_COLOR: Partial<Record<LayerKind, string>> = {
-  'water-source-zone': '#1f6fb2',
-  'contaminated-parcel': '#a11d1d',
-  'suspect-parcel': '#c2661a',
-  'key-supervised-unit': '#7b3fa0',
-  'monitoring-station': '#0b7a5a',
-  'elevation-band': '#8a7a3b',
-  'basic-farmland': '#3c8a2e',
-  'coal-ban-zone': '#555555',
-  river: '#2b8cc4',
-  'built-up-area': '#9a8f80',
-};
 
 export interface PresentationProps {
   submissions: Submission[];
@@ -39,22 +28,6 @@ interface Slide {
   table: string;
   id: string;
   submission: Submission;
-}
-
-function rings(geometry: Geometry | null | undefined): Position[][] {
-  if (!geometry) return [];
-  switch (geometry.type) {
-    case 'Polygon':
-      return geometry.coordinates;
-    case 'MultiPolygon':
-      return geometry.coordinates.flat();
-    case 'LineString':
-      return [geometry.coordinates];
-    case 'MultiLineString':
-      return geometry.coordinates;
-    default:
-      return [];
-  }
 }
 
 /** A slide's parcel and the features its findings name, fetched by id (never whole layers). */
@@ -81,55 +54,6 @@ async function fetchSlideFeatures(slide: Slide, review: ParcelReview | null): Pr
     }),
   );
   return { parcel, named, withFindings: review !== null };
-}
-
-function SlideMap({ parcel, review, named, layers }: { parcel: Feature | undefined; review: ParcelReview | null; named: Record<string, Feature>; layers: LayerInfo[] }) {
-  if (!parcel?.geometry) return <div className="pr-map pr-map-empty" />;
-  const pr = rings(parcel.geometry);
-  const xs = pr.flat().map((p) => p[0]);
-  const ys = pr.flat().map((p) => p[1]);
-  const lat0 = (Math.min(...ys) + Math.max(...ys)) / 2;
-  const k = Math.cos((lat0 * Math.PI) / 180);
-  const minX = Math.min(...xs) * k;
-  const maxX = Math.max(...xs) * k;
-  const minY = -Math.max(...ys);
-  const maxY = -Math.min(...ys);
-  const pad = Math.max(maxX - minX, maxY - minY) * 0.6 + 1e-4;
-  const vb = [minX - pad, minY - pad, maxX - minX + 2 * pad, maxY - minY + 2 * pad];
-  const d = (g: Geometry | null | undefined, close: boolean) =>
-    rings(g)
-      .map((ring) => ring.map((p, i) => `${i ? 'L' : 'M'}${(p[0] * k).toFixed(7)} ${(-p[1]).toFixed(7)}`).join(' ') + (close ? ' Z' : ''))
-      .join(' ');
-  const findings = review?.latestCheck?.findings ?? [];
-  const conflicts: { key: string; geometry: Geometry; color: string; point: boolean }[] = [];
-  for (const f of findings) {
-    if (!f.layerTable || f.featureId === undefined) continue;
-    const feature = named[`${f.layerTable}:${f.featureId}`];
-    if (!feature?.geometry || conflicts.some((c) => c.key === `${f.layerTable}:${f.featureId}`)) continue;
-    const kind = layers.find((l) => l.table === f.layerTable)?.kind as LayerKind | undefined;
-    conflicts.push({ key: `${f.layerTable}:${f.featureId}`, geometry: feature.geometry, color: (kind && KIND_COLOR[kind]) ?? '#555', point: feature.geometry.type === 'Point' });
-  }
-  const r = vb[2] / 80;
-  return (
-    <svg className="pr-map" viewBox={vb.join(' ')} preserveAspectRatio="xMidYMid meet" data-testid="presentation-map">
-      <rect x={vb[0]} y={vb[1]} width={vb[2]} height={vb[3]} fill="#f7f5ef" />
-      {conflicts.map((c) =>
-        c.point && c.geometry.type === 'Point' ? (
-          <circle key={c.key} cx={c.geometry.coordinates[0] * k} cy={-c.geometry.coordinates[1]} r={r} fill={c.color} />
-        ) : (
-          <path key={c.key} d={d(c.geometry, c.geometry.type.endsWith('Polygon'))} fill={c.geometry.type.endsWith('Polygon') ? c.color : 'none'} fillOpacity={0.25} stroke={c.color} strokeWidth={2} vectorEffect="non-scaling-stroke" fillRule="evenodd" />
-        ),
-      )}
-      {findings.map((f, i) =>
-        f.geometry && f.geometry.type.endsWith('Polygon') ? (
-          <path key={`o${i}`} d={d(f.geometry, true)} fill="#e0001b" fillOpacity={0.5} stroke="#7a0010" strokeWidth={1} vectorEffect="non-scaling-stroke" fillRule="evenodd" />
-        ) : f.geometry && f.geometry.type.endsWith('LineString') ? (
-          <path key={`o${i}`} d={d(f.geometry, false)} fill="none" stroke="#333" strokeDasharray="6 4" strokeWidth={2} vectorEffect="non-scaling-stroke" />
-        ) : null,
-      )}
-      <path d={d(parcel.geometry, true)} fill="none" stroke="#d40000" strokeWidth={4} vectorEffect="non-scaling-stroke" />
-    </svg>
-  );
 }
 
 export function Presentation({ submissions, layers, startAt, onExit }: PresentationProps) {
@@ -194,6 +118,7 @@ export function Presentation({ submissions, layers, startAt, onExit }: Presentat
   const parcel = slideFeatures[key]?.parcel;
   const check = review?.latestCheck ?? null;
   const findings = check?.findings ?? [];
+  const findingGeometries = findings.map((f) => f.geometry).filter((g): g is Geometry => !!g);
   const maxOverlap = findings.filter((f) => f.overlapM2 !== undefined).sort((a, b) => (b.overlapM2 ?? 0) - (a.overlapM2 ?? 0))[0];
   const nearest = findings.filter((f) => f.distanceM !== undefined).sort((a, b) => (a.distanceM ?? 0) - (b.distanceM ?? 0))[0];
   const decision = review?.decisions[review.decisions.length - 1] ?? null;
@@ -209,7 +134,7 @@ export function Presentation({ submissions, layers, startAt, onExit }: Presentat
         </button>
       </header>
       <main className="pr-slide">
-        <SlideMap parcel={parcel} review={review} named={slideFeatures[key]?.named ?? {}} layers={layers} />
+        <FrameMap layers={layers} parcel={parcel ?? null} findings={findingGeometries} frameKey={`${key}\u0000${review ? 'review' : ''}`} />
         <aside className="pr-facts">
           <h1 data-testid="presentation-parcel">{slide.id}</h1>
           {name && <h2>{name}</h2>}

@@ -10,7 +10,7 @@ import type { CheckReport, Verdict } from '../model/check';
 import type { Profile } from '../rules/profile';
 import type { BasemapSummary, TerrainInfo } from '../terrain/types';
 import type { AuditView, Decision, DecisionInput, ExportedFile, NewSubmission, PackageProvenance, ParcelReview, Submission } from '../review/model';
-import type { BBox, ProjectInfo } from '../model/layers';
+import type { BBox, LayerInfo, ProjectInfo } from '../model/layers';
 import type { EditableParcelKey, ParcelAttributeChanges, ParcelAttributeField } from '../model/parcel-attributes';
 import type {
   DemPreview,
@@ -282,8 +282,21 @@ export interface PackageImportResult {
   provenance: PackageProvenance;
 }
 
+/** A layer removed from the project (the 图层 context menu's 删除图层). */
+export interface RemovedLayer {
+  table: string;
+  title: string;
+  featureCount: number;
+}
+
 export interface LandGateApi {
   getProject(): Promise<ProjectInfo>;
+  /** A layer's extent from gpkg_contents or its R*Tree root (缩放至图层): no feature is read. */
+  getLayerExtent(request: { table: string }): Promise<{ table: string; bbox: BBox | null }>;
+  /** A layer's title (the table name stays); audited. */
+  renameLayer(request: { table: string; title: string }): Promise<LayerInfo>;
+  /** Removes a layer (audited; a reference layer's removal bumps the data version, so checks no longer see it). */
+  removeLayer(request: { table: string }): Promise<RemovedLayer>;
   /** Features by request (ids, box, attribute subset), never a whole layer: the map draws vector tiles. */
   getFeatures(request: FeaturesRequest): Promise<FeaturesResponse>;
   /** One page of the parcel list, searched, filtered and sorted in the store. */
@@ -362,7 +375,7 @@ export type ApiMethod = keyof LandGateApi;
 export type ApiRequest<M extends ApiMethod> = Parameters<LandGateApi[M]> extends [infer R] ? R : undefined;
 export type ApiResponse<M extends ApiMethod> = Awaited<ReturnType<LandGateApi[M]>>;
 
-export const API_METHODS = ['getProject', 'getFeatures', 'queryParcels', 'queryFeatures', 'getParcel', 'listProfiles', 'getProfile', 'saveProfile', 'startSweep', 'getSweepJob', 'cancelSweep', 'listSweeps', 'querySweepResults', 'exportSweepResults', 'checkParcel', 'stageImportFiles', 'previewImport', 'startImport', 'getImportJob', 'cancelImport', 'discardImport', 'listSubmissions', 'createSubmission', 'getParcelReview', 'signDecision', 'getAuditTrail', 'exportReviewPdf', 'exportMonthlySummary', 'saveParcel', 'getParcelAttributes', 'setParcelAttributes', 'exportReviewPackage', 'importReviewPackage', 'exportFindings', 'getTerrainInfo', 'getTerrainContours', 'listBasemaps', 'buildElevationBands', 'setDisplayName'] as const satisfies readonly ApiMethod[];
+export const API_METHODS = ['getProject', 'getLayerExtent', 'renameLayer', 'removeLayer', 'getFeatures', 'queryParcels', 'queryFeatures', 'getParcel', 'listProfiles', 'getProfile', 'saveProfile', 'startSweep', 'getSweepJob', 'cancelSweep', 'listSweeps', 'querySweepResults', 'exportSweepResults', 'checkParcel', 'stageImportFiles', 'previewImport', 'startImport', 'getImportJob', 'cancelImport', 'discardImport', 'listSubmissions', 'createSubmission', 'getParcelReview', 'signDecision', 'getAuditTrail', 'exportReviewPdf', 'exportMonthlySummary', 'saveParcel', 'getParcelAttributes', 'setParcelAttributes', 'exportReviewPackage', 'importReviewPackage', 'exportFindings', 'getTerrainInfo', 'getTerrainContours', 'listBasemaps', 'buildElevationBands', 'setDisplayName'] as const satisfies readonly ApiMethod[];
 
 // Compile-time proof that API_METHODS lists every method of LandGateApi.
 type Unlisted = Exclude<ApiMethod, (typeof API_METHODS)[number]>;

@@ -7,6 +7,7 @@ import type { Feature, Position } from 'geojson';
 import { BD09, crsLabelZh, GCJ02, needsTransformationParameters } from '../crs';
 import { canonicalKeys, resolveFieldMap } from '../model/attributes';
 import { LAYER_KIND_GEOMETRY, type LayerInfo, type LayerKind } from '../model/layers';
+import { proposeKindFromSigns, type KindBasis } from './kind-guess';
 import { unrecognisedIdWarningZh } from './prepare';
 import type { Detected, ParsedLayer, ParsedSource, SourceFormat } from './types';
 
@@ -64,6 +65,8 @@ export interface ImportPreview {
   needsParameters: boolean;
   /** Suggested (or requested) layer kind and its canonical attribute keys. */
   kind: LayerKind;
+  /** What the proposed kind rests on (file or layer name, fields); absent when the user chose it or only the geometry spoke. */
+  kindBasis?: KindBasis;
   canonicalKeys: string[];
   /** Proposed source field → canonical key ('' = keep as is). */
   fieldMap: Record<string, string>;
@@ -125,6 +128,19 @@ export function crsOptions(extra: Array<string | null> = []): Array<{ code: stri
   for (let n = 4491; n <= 4512; n++) codes.push(`EPSG:${n}`);
   for (const code of extra) if (code && !codes.includes(code)) codes.unshift(code);
   return codes.map((code) => ({ code, labelZh: crsLabelZh(code) }));
+}
+
+function familyOf(layer: ParsedLayer): 'point' | 'line' | 'polygon' | null {
+  const type = layer.features.find((f) => f.geometry)?.geometry?.type;
+  if (!type) return null;
+  return type === 'Point' || type === 'MultiPoint' ? 'point' : type === 'LineString' || type === 'MultiLineString' ? 'line' : 'polygon';
+}
+
+/** Kind proposed from the file and layer names and the fields, else by the format and the geometry. */
+export function proposeKind(format: SourceFormat, layer: ParsedLayer, files: readonly string[] = []): { kind: LayerKind; basis?: KindBasis } {
+  if (format === 'boundary-txt') return { kind: 'parcel' };
+  const names = [...files.map((f) => f.split(/[\\/]/).pop() ?? f), layer.name];
+  return proposeKindFromSigns({ names, fields: layer.fields, family: familyOf(layer) }) ?? { kind: suggestKind(format, layer) };
 }
 
 /** Kind suggested by the format and the geometry. */
@@ -228,7 +244,8 @@ export function buildPreview(input: {
   table: string;
 }): ImportPreview {
   const { source, layer } = input;
-  const kind = input.kind ?? suggestKind(source.format, layer);
+  const proposal = input.kind ? null : proposeKind(source.format, layer, input.files);
+  const kind = input.kind ?? proposal!.kind;
   const { outline, bbox } = outlineOf(layer.features);
   const types = [...new Set(layer.features.map((f) => f.geometry?.type).filter((t): t is NonNullable<typeof t> => !!t))];
   const fieldMap = proposeFieldMap(layer.fields, kind);
@@ -244,6 +261,7 @@ export function buildPreview(input: {
     crsOptions: crsOptions([layer.crs.value]),
     needsParameters: !!layer.crs.value && needsTransformationParameters(layer.crs.value),
     kind,
+    ...(proposal?.basis ? { kindBasis: proposal.basis } : {}),
     canonicalKeys: canonicalKeys(kind),
     fieldMap,
     table: input.table,

@@ -97,6 +97,34 @@ describe('a county of 100 000 parcels in the browser', () => {
     expect(session.traffic.pageErrors).toEqual([]);
     await screenshotTo(page, 'county-zoomed-out');
   }, 120_000);
+
+  it('zooms to the 100 000-parcel layer from its stored extent, reading none of its features', async () => {
+    const project = (await page.evaluate(async () => (await fetch('/api/getProject', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' })).json())) as { layers: { table: string; kind: string; bbox: number[] }[] };
+    const parcels = project.layers.find((l) => l.kind === 'parcel')!;
+    const asked = session.traffic.requestedUrls.length;
+    const answered = apiBytes.length;
+    const started = performance.now();
+    await page.getByTestId(`layer-row-${parcels.table}`).click({ button: 'right' });
+    await page.getByTestId('layer-menu-zoom').click();
+    await page.getByTestId('layer-menu').waitFor({ state: 'detached', timeout: 30_000 });
+    timings['缩放至图层 on the parcel layer → menu closed'] = performance.now() - started;
+    await requestsSettled(500, 60_000);
+    const api = session.traffic.requestedUrls.slice(asked).filter((u) => u.includes('/api/'));
+    expect(api.filter((u) => u.endsWith('/api/getLayerExtent'))).toHaveLength(1);
+    expect(api.filter((u) => /getFeatures|queryFeatures|queryParcels/.test(u))).toEqual([]);
+    const extentAnswer = apiBytes.slice(answered).find((r) => r.url.endsWith('/api/getLayerExtent'));
+    expect(extentAnswer?.bytes ?? 0).toBeLessThan(512);
+    // the whole county in view: its centre under the map's centre
+    const map = (await page.getByTestId('map').boundingBox())!;
+    await page.mouse.move(map.x + map.width / 2, map.y + map.height / 2);
+    const text = (await page.getByTestId('cursor-coords').textContent()) ?? '';
+    const [, lon, lat] = /经度 ([\d.]+)° 纬度 ([\d.]+)°/.exec(text)!.map(Number);
+    const [minX, minY, maxX, maxY] = parcels.bbox;
+    expect(Math.abs(lon - (minX + maxX) / 2)).toBeLessThan((maxX - minX) * 0.05);
+    expect(Math.abs(lat - (minY + maxY) / 2)).toBeLessThan((maxY - minY) * 0.05);
+    expect(session.traffic.pageErrors).toEqual([]);
+    await screenshotTo(page, 'county-zoomed-to-layer');
+  }, 120_000);
 });
 
 /** Resolves once no request was made for `quietMs` (the map has asked for every tile it needs). */

@@ -92,6 +92,14 @@ export class VectorTileService {
     return { status: 200, contentType: 'application/x-protobuf', body };
   }
 
+  /** A layer removed from the project: its cached tiles and metadata go, and its tiles answer 404. */
+  forget(table: string): void {
+    this.layers.delete(table);
+    this.revisions.delete(table);
+    this.refused.delete(table);
+    this.cache.dropLayer(table);
+  }
+
   /** One tile's MVT bytes (empty when nothing is in it), from the cache when the layer is unchanged. */
   private tile(layer: LayerMeta, z: number, x: number, y: number): Uint8Array {
     const revision = this.revision(layer);

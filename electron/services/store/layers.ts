@@ -163,6 +163,23 @@ function isReferenceKind(kind: string): boolean {
   return kind !== 'parcel';
 }
 
+/**
+ * The union of the entry boxes of an SQLite R*Tree node blob: 2 bytes depth, 2 bytes entry count,
+ * then per entry an 8-byte id and four 32-bit floats (minx, maxx, miny, maxy), all big-endian.
+ */
+function rtreeNodeExtent(data: Uint8Array): BBox | null {
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  const count = view.getUint16(2);
+  let box: BBox | null = null;
+  for (let i = 0; i < count; i++) {
+    const at = 4 + i * 24 + 8;
+    if (at + 16 > data.byteLength) break;
+    const [minx, maxx, miny, maxy] = [view.getFloat32(at), view.getFloat32(at + 4), view.getFloat32(at + 8), view.getFloat32(at + 12)];
+    box = box ? [Math.min(box[0], minx), Math.min(box[1], miny), Math.max(box[2], maxx), Math.max(box[3], maxy)] : [minx, miny, maxx, maxy];
+  }
+  return box;
+}
+
 /** A stored feature as GeoJSON, its id in `id` and in `properties.id`. */
 export function toGeoJsonFeature(feature: StoredFeature): Feature {
   return { type: 'Feature', id: feature.id, properties: feature.properties, geometry: feature.geometry } as Feature;
@@ -228,6 +245,85 @@ export class LayerRepository {
       `项目“${this.db.fileName}”中没有图层“${table}”。现有图层：${known.length ? known.join('、') : '（无）'}。`,
       `No layer "${table}" in project "${this.db.path}". Layers: ${known.join(', ') || '(none)'}.`,
     );
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Layer operations (the 图层 context menu)
+
+  /**
+   * The layer's extent without reading its features: gpkg_contents (kept by every write), else
+   * the R*Tree's root node, whose entries' boxes cover every indexed feature (float32, rounded
+   * outward by SQLite, which is fine for a view). Null for an empty layer.
+   */
+  extent(table: string): BBox | null {
+    if (!this.layerRow(table)) throw this.unknownLayer(table);
+    const contents = this.sql.prepare('SELECT min_x, min_y, max_x, max_y FROM gpkg_contents WHERE table_name = ?').get(table) as Record<'min_x' | 'min_y' | 'max_x' | 'max_y', number | null> | undefined;
+    if (contents && contents.min_x !== null && contents.min_y !== null && contents.max_x !== null && contents.max_y !== null) {
+      return [contents.min_x, contents.min_y, contents.max_x, contents.max_y];
+    }
+    const node = `rtree_${table}_geom_node`;
+    if (!this.db.hasTable(node)) return null;
+    const root = this.sql.prepare(`SELECT data FROM ${quoteId(node)} WHERE nodeno = 1`).get() as { data?: Uint8Array } | undefined;
+    return root?.data ? rtreeNodeExtent(root.data) : null;
+  }
+
+  /** A new title (what the 图层 panel, legends and reports show); the table name stays. Audited. */
+  rename(table: string, title: string): { table: string; oldTitle: string; title: string } {
+    const clean = typeof title === 'string' ? title.trim() : '';
+    if (clean === '' || clean.length > 100) {
+      throw new UserInputError('layer.invalid-title', `图层名称不能为空，且不超过 100 个字符（图层“${table}”）。`, `A layer title must be 1–100 characters (layer "${table}").`);
+    }
+    return this.db.transaction(() => {
+      this.db.ensureWritable();
+      const row = this.layerRow(table);
+      if (!row) throw this.unknownLayer(table);
+      if (row.title === clean) return { table, oldTitle: row.title, title: clean };
+      this.sql.prepare('UPDATE landgate_layers SET title = ? WHERE table_name = ?').run(clean, table);
+      this.sql.prepare('UPDATE gpkg_contents SET description = ? WHERE table_name = ?').run(clean, table);
+      this.audit.appendInTransaction({ action: 'layer-rename', detail: { table, kind: row.kind, oldTitle: row.title, title: clean } });
+      return { table, oldTitle: row.title, title: clean };
+    });
+  }
+
+  /**
+   * Removes a layer and its table from the project, audited with what it held. Removing a
+   * reference layer bumps the data version, so the next check no longer sees it. A parcel layer
+   * with a submission or a signed decision is refused: the record of a decision must keep its parcel.
+   */
+  remove(table: string): { table: string; kind: LayerKind; title: string; featureCount: number } {
+    return this.db.transaction(() => {
+      this.db.ensureWritable();
+      const row = this.layerRow(table);
+      if (!row) throw this.unknownLayer(table);
+      if (row.kind === 'parcel') {
+        const reviewed = (['landgate_decisions', 'landgate_submissions'] as const).some(
+          (t) => this.db.hasTable(t) && this.sql.prepare(`SELECT 1 FROM ${t} WHERE parcel_table = ? LIMIT 1`).get(table) !== undefined,
+        );
+        if (reviewed) {
+          throw new UserInputError(
+            'layer.remove-reviewed',
+            `图层“${row.title}”中的地块已登记报件或已签署审查决定，不能删除（审查记录须保留其地块）。`,
+            `Layer "${table}" holds parcels with submissions or signed decisions; it cannot be removed.`,
+          );
+        }
+      }
+      const featureCount = Number((this.sql.prepare(`SELECT count(*) AS n FROM ${quoteId(table)}`).get() as { n: number }).n);
+      const extent = this.layerInfoOf(row).bbox;
+      const rtree = `rtree_${table}_geom`;
+      for (const suffix of ['insert', 'update1', 'update2', 'update3', 'update4', 'delete']) this.sql.exec(`DROP TRIGGER IF EXISTS ${quoteId(`${rtree}_${suffix}`)}`);
+      this.sql.exec(`DROP TABLE IF EXISTS ${quoteId(rtree)}`);
+      this.sql.exec(`DROP TABLE ${quoteId(table)}`);
+      for (const meta of ['gpkg_extensions', 'gpkg_geometry_columns', 'gpkg_contents', 'landgate_layers']) {
+        this.sql.prepare(`DELETE FROM ${meta} WHERE table_name = ?`).run(table);
+      }
+      if (this.db.hasTable('landgate_parcel_verdicts')) this.sql.prepare('DELETE FROM landgate_parcel_verdicts WHERE parcel_table = ?').run(table);
+      if (isReferenceKind(row.kind)) this.db.bumpDataVersion();
+      this.audit.appendInTransaction({
+        action: 'layer-remove',
+        detail: { table, kind: row.kind, title: row.title, sourceFile: row.source_file, originalCrs: row.original_crs, importedAt: row.imported_at, featureCount, extent },
+      });
+      return { table, kind: row.kind as LayerKind, title: row.title, featureCount };
+    });
   }
 
   // -------------------------------------------------------------------------------------------
@@ -534,7 +630,8 @@ export class LayerRepository {
       const result = this.sql
         .prepare(`INSERT INTO ${quoteId(table)} (geom${columns.map((c) => `, ${quoteId(c.column)}`).join('')}) VALUES (?${', ?'.repeat(columns.length)})`)
         .run(encodeGpkgGeometry(geometry, PROJECT_SRS_ID), ...values);
-      this.refreshLayerExtent(table);
+      // an insert can only grow the extent: no need to read the layer's other geometries
+      this.growLayerExtent(table, geometry);
       if (isReferenceKind(row.kind)) this.db.bumpDataVersion();
       return Number(result.lastInsertRowid);
     });
@@ -676,6 +773,19 @@ export class LayerRepository {
       if (['否', 'false', '0', 'no'].includes(text)) return false;
     } else return value;
     throw new UserInputError('layer.value-type', `图层“${table}”的字段“${column.key}”要求${column.type === 'boolean' ? '是/否' : '数值'}，不能写入“${value}”。`, `Layer "${table}" field "${column.key}" needs a ${column.type} value, not "${value}".`);
+  }
+
+  /** gpkg_contents extent widened to a new geometry's envelope, and last_change; refreshed whole when unknown. */
+  private growLayerExtent(table: string, geometry: Geometry): void {
+    const e = geometryEnvelope(geometry);
+    const c = this.sql.prepare('SELECT min_x, min_y, max_x, max_y FROM gpkg_contents WHERE table_name = ?').get(table) as Record<'min_x' | 'min_y' | 'max_x' | 'max_y', number | null> | undefined;
+    if (!e || !c || c.min_x === null || c.min_y === null || c.max_x === null || c.max_y === null) {
+      this.refreshLayerExtent(table);
+      return;
+    }
+    this.sql
+      .prepare('UPDATE gpkg_contents SET min_x = ?, min_y = ?, max_x = ?, max_y = ?, last_change = ? WHERE table_name = ?')
+      .run(Math.min(c.min_x, e[0]), Math.min(c.min_y, e[1]), Math.max(c.max_x, e[2]), Math.max(c.max_y, e[3]), nowIso(), table);
   }
 
   /** gpkg_contents extent and last_change from the stored geometries (exact, unlike the float32 R*Tree). */
