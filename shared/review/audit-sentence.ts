@@ -113,7 +113,7 @@ export function auditSentence(entry: { action: string; detail: unknown }, locale
     case 'layer-remove':
       return zh ? `删除图层${title ? quoted(zh, title) : ''}` : `removed layer${title ? ` ${quoted(zh, title)}` : ''}`;
     case 'layer-rename':
-      return zh ? `将图层${quoted(zh, str(d.oldTitle) ?? '')}改名为${quoted(zh, str(d.newTitle) ?? '')}` : `renamed layer ${quoted(zh, str(d.oldTitle) ?? '')} to ${quoted(zh, str(d.newTitle) ?? '')}`;
+      return zh ? `将图层${quoted(zh, str(d.oldTitle) ?? '')}改名为${quoted(zh, str(d.title) ?? '')}` : `renamed layer ${quoted(zh, str(d.oldTitle) ?? '')} to ${quoted(zh, str(d.title) ?? '')}`;
     case 'check': {
       const n = num(d.parcelCount);
       const profile = profileName(str(d.profile));

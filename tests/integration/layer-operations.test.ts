@@ -95,8 +95,12 @@ describe('rename', () => {
     });
     const db = new Database(demo.path, { readonly: true });
     const row = db.prepare("SELECT description FROM gpkg_contents WHERE table_name = (SELECT table_name FROM landgate_layers WHERE kind = 'river')").get() as { description: string };
+    // QGIS's style row follows the new title
+    const style = db.prepare("SELECT description, styleSLD FROM layer_styles WHERE f_table_name = (SELECT table_name FROM landgate_layers WHERE kind = 'river') AND styleName = 'LandGate'").get() as { description: string; styleSLD: string };
     db.close();
     expect(row.description).toBe('汾河 干流');
+    expect(style.description).toContain('汾河 干流');
+    expect(style.styleSLD).toContain('汾河 干流');
   });
 
   it('refuses an empty title and leaves the file byte-identical', async () => {
@@ -152,6 +156,7 @@ describe('remove', () => {
       expect(db.prepare(`SELECT count(*) AS n FROM ${meta} WHERE table_name LIKE '%contaminated%'`).get()).toEqual({ n: 0 });
     }
     expect(db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name LIKE '%contaminated%'").get()).toEqual({ n: 0 });
+    expect(db.prepare("SELECT count(*) AS n FROM layer_styles WHERE f_table_name LIKE '%contaminated%'").get()).toEqual({ n: 0 });
     db.close();
     const ogr = spawnSync('ogrinfo', ['-ro', '-q', demo.path], { encoding: 'utf8' });
     expect(ogr.status, ogr.stderr).toBe(0);

@@ -280,6 +280,8 @@ export class LayerRepository {
       if (row.title === clean) return { table, oldTitle: row.title, title: clean };
       this.sql.prepare('UPDATE landgate_layers SET title = ? WHERE table_name = ?').run(clean, table);
       this.sql.prepare('UPDATE gpkg_contents SET description = ? WHERE table_name = ?').run(clean, table);
+      // QGIS names the style by the layer's title: keep its layer_styles row in step
+      writeLayerStyle(this.sql, table, nowIso());
       this.audit.appendInTransaction({ action: 'layer-rename', detail: { table, kind: row.kind, oldTitle: row.title, title: clean } });
       return { table, oldTitle: row.title, title: clean };
     });
@@ -317,6 +319,8 @@ export class LayerRepository {
         this.sql.prepare(`DELETE FROM ${meta} WHERE table_name = ?`).run(table);
       }
       if (this.db.hasTable('landgate_parcel_verdicts')) this.sql.prepare('DELETE FROM landgate_parcel_verdicts WHERE parcel_table = ?').run(table);
+      // QGIS would offer a removed layer's styles for nothing
+      if (this.db.hasTable('layer_styles')) this.sql.prepare('DELETE FROM layer_styles WHERE f_table_name = ?').run(table);
       if (isReferenceKind(row.kind)) this.db.bumpDataVersion();
       this.audit.appendInTransaction({
         action: 'layer-remove',
