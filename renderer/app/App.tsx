@@ -6,7 +6,7 @@
 import { useEffect, useReducer, useRef, useState } from 'react';
 import type { ProjectInfo } from '../../shared/model/layers';
 import { api, platformMode, userMessage } from '../platform/api';
-import { LOCALES, setLocale, t, type Locale } from '../i18n';
+import { LOCALES, setLocale, t, useLocale, type Locale } from '../i18n';
 import { MapView } from '../map/MapView';
 import { CLASS_ATTRIBUTES, type LayerClasses } from '../map/layer-styles';
 import { FeaturePopup } from '../panels/FeaturePopup';
@@ -16,14 +16,14 @@ import { LayerPanel } from '../panels/LayerPanel';
 import { ParcelList } from '../panels/ParcelList';
 import { SweepPanel } from '../panels/SweepPanel';
 import { ProfileEditButton } from '../profiles/ProfileEditor';
-import { pt } from '../profiles/messages';
 import { ReviewWorkbench } from '../review/ReviewWorkbench';
 import { ImportController } from '../import/ImportController';
 import { appReducer, checkKey, defaultAppState, selectedFindingGeometry, selectedParcelSummary, type AppAction, type InspectedFeature } from './state';
 
 export function App() {
   const [state, dispatch] = useReducer(appReducer, undefined, defaultAppState);
-  setLocale(state.locale);
+  // the language switch sets the locale; this subscription re-renders the window in it
+  const locale = useLocale();
 
   useProjectLoader(dispatch, state.reloadRequest);
   const layerClasses = useLayerClasses(state.project);
@@ -42,7 +42,7 @@ export function App() {
   const attributeLayer = project?.layers.find((layer) => layer.table === state.attributeTable) ?? null;
   useEffect(() => {
     document.title = project ? `${project.title} — ${t('app.name')}` : t('app.name');
-  }, [project, state.locale]);
+  }, [project, locale]);
 
   const profile = state.profiles.find((p) => p.id === state.profileId) ?? null;
   const parcel = selectedParcelSummary(state);
@@ -96,15 +96,15 @@ export function App() {
             profiles={state.profiles}
             onSaved={(saved) => {
               dispatch({ type: 'selectProfile', profileId: saved.id });
-              dispatch({ type: 'reloadProject', notice: pt('editor.saved', { name: saved.name, id: saved.id, version: saved.version }) });
+              dispatch({ type: 'reloadProject', notice: t('editor.saved', { name: saved.name, id: saved.id, version: saved.version }) });
             }}
           />
           <label className="control">
             <span>{t('app.language')}</span>
-            <select data-testid="locale-select" value={state.locale} onChange={(event) => dispatch({ type: 'setLocale', locale: event.target.value as Locale })}>
-              {LOCALES.map((locale) => (
-                <option key={locale.id} value={locale.id}>
-                  {locale.label}
+            <select data-testid="locale-select" value={locale} onChange={(event) => setLocale(event.target.value as Locale)}>
+              {LOCALES.map((option) => (
+                <option key={option.id} value={option.id}>
+                  {option.label}
                 </option>
               ))}
             </select>

@@ -8,7 +8,6 @@ import type { Feature, Geometry } from 'geojson';
 import type { ParcelQuery, ParcelSummary, ProfileSummary } from '../../shared/api/contract';
 import type { CheckReport, Verdict } from '../../shared/model/check';
 import type { BBox, ProjectInfo } from '../../shared/model/layers';
-import type { Locale } from '../i18n';
 
 export interface ParcelRef {
   table: string;
@@ -47,7 +46,6 @@ export type CheckState =
   | { status: 'error'; key: string; message: string };
 
 export interface AppState {
-  locale: Locale;
   loadStatus: 'loading' | 'ready' | 'error';
   loadError: string | null;
   project: ProjectInfo | null;
@@ -95,7 +93,6 @@ export const DEFAULT_PROFILE_ID = 'xiaxian';
 
 export function defaultAppState(): AppState {
   return {
-    locale: 'zh-CN',
     loadStatus: 'loading',
     loadError: null,
     project: null,
@@ -124,7 +121,6 @@ export function defaultAppState(): AppState {
 export type AppAction =
   | { type: 'projectLoaded'; project: ProjectInfo; profiles: ProfileSummary[] }
   | { type: 'loadFailed'; message: string }
-  | { type: 'setLocale'; locale: Locale }
   | { type: 'toggleLayer'; table: string }
   | { type: 'setColorByVerdict'; on: boolean }
   | { type: 'setLayerOpacity'; table: string; opacity: number }
@@ -176,8 +172,6 @@ export function appReducer(state: AppState, action: AppAction): AppState {
       };
     case 'loadFailed':
       return { ...state, loadStatus: 'error', loadError: action.message };
-    case 'setLocale':
-      return { ...state, locale: action.locale };
     case 'toggleLayer':
       return { ...state, hiddenLayers: { ...state.hiddenLayers, [action.table]: !state.hiddenLayers[action.table] } };
     case 'setLayerOpacity':

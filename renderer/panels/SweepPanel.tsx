@@ -11,9 +11,9 @@ import type { Verdict } from '../../shared/model/check';
 import { RULES } from '../../shared/rules/catalogue';
 import type { AppAction } from '../app/state';
 import { api, userMessage } from '../platform/api';
-import { pt } from '../profiles/messages';
 import { saveExportedFile } from '../review/download';
 import '../profiles/profiles.css';
+import { t } from '../i18n';
 
 const POLL_MS = 400;
 /** Rows per page: well under the API's 500, and what fits the panel. */
@@ -21,7 +21,7 @@ const PAGE_SIZE = 100;
 const VERDICTS: Verdict[] = ['prohibited', 'conditional', 'permitted'];
 const RULE_TITLES = new Map<string, string>(RULES.map((r) => [r.id as string, r.titleZh]));
 const ruleTitle = (id: string) => RULE_TITLES.get(id) ?? id;
-const verdictLabel = (v: Verdict) => pt(`sweep.${v}`);
+const verdictLabel = (v: Verdict) => t(`sweep.${v}`);
 
 export function SweepPanel({ profileId, profileName, dispatch }: { profileId: string | null; profileName?: string; dispatch: (action: AppAction) => void }) {
   const [job, setJob] = useState<SweepJob | null>(null);
@@ -90,7 +90,7 @@ export function SweepPanel({ profileId, profileName, dispatch }: { profileId: st
           setOffset(0);
           loadSweeps(next.sweepId);
         } else if (next.state === 'cancelled') {
-          setNotice(pt('sweep.cancelled'));
+          setNotice(t('sweep.cancelled'));
         }
       },
       (e: unknown) => setError(userMessage(e)),
@@ -148,9 +148,9 @@ export function SweepPanel({ profileId, profileName, dispatch }: { profileId: st
   return (
     <section className="panel sweep-panel" data-testid="sweep-panel">
       <header className="panel-header">
-        <h2>{pt('sweep.title')}</h2>
-        <button type="button" className="sweep-button" data-testid="sweep-start" disabled={!profileId || running} onClick={start} title={profileId ? pt('sweep.hint') : pt('sweep.noProfile')}>
-          {pt('sweep.start')}
+        <h2>{t('sweep.title')}</h2>
+        <button type="button" className="sweep-button" data-testid="sweep-start" disabled={!profileId || running} onClick={start} title={profileId ? t('sweep.hint') : t('sweep.noProfile')}>
+          {t('sweep.start')}
         </button>
       </header>
       <div className="sweep-body">
@@ -162,12 +162,12 @@ export function SweepPanel({ profileId, profileName, dispatch }: { profileId: st
             </div>
             {running && (
               <button type="button" className="link-button" data-testid="sweep-cancel" disabled={cancelling} onClick={cancel}>
-                {cancelling ? pt('sweep.cancelling') : pt('sweep.cancel')}
+                {cancelling ? t('sweep.cancelling') : t('sweep.cancel')}
               </button>
             )}
           </div>
         )}
-        {running && job && <div className="sweep-status">{pt('sweep.running', { done: job.done, total: job.total || '…' })}</div>}
+        {running && job && <div className="sweep-status">{t('sweep.running', { done: job.done, total: job.total || '…' })}</div>}
         {job?.state === 'done' && job.summary && (
           <div className="sweep-summary" data-testid="sweep-summary">
             <div className="sweep-counts">
@@ -177,32 +177,32 @@ export function SweepPanel({ profileId, profileName, dispatch }: { profileId: st
                 </span>
               ))}
             </div>
-            <div className="sweep-status">{pt('sweep.done', { total: job.total, seconds: job.summary.seconds, id: job.sweepId ?? '' })}</div>
+            <div className="sweep-status">{t('sweep.done', { total: job.total, seconds: job.summary.seconds, id: job.sweepId ?? '' })}</div>
           </div>
         )}
-        {job?.state === 'failed' && <div className="sweep-error" role="alert">{pt('sweep.failed', { error: job.error ?? '' })}</div>}
+        {job?.state === 'failed' && <div className="sweep-error" role="alert">{t('sweep.failed', { error: job.error ?? '' })}</div>}
         {notice && <div className="sweep-status" data-testid="sweep-notice">{notice}</div>}
         {error && <div className="sweep-error" role="alert">{error}</div>}
 
         <div className="sweep-results" data-testid="sweep-results">
-          <h3>{pt('sweep.results')}</h3>
+          <h3>{t('sweep.results')}</h3>
           {sweeps.length === 0 ? (
-            <div className="sweep-status">{pt('sweep.none')}</div>
+            <div className="sweep-status">{t('sweep.none')}</div>
           ) : (
             <>
               <label className="sweep-field">
-                <span>{pt('sweep.pick')}</span>
+                <span>{t('sweep.pick')}</span>
                 <select data-testid="sweep-select" value={sweepId ?? ''} onChange={(e) => filterChanged(() => setSweepId(Number(e.target.value)))}>
                   {sweeps.map((s) => (
                     <option key={s.sweepId} value={s.sweepId}>
-                      {pt('sweep.option', { id: s.sweepId, time: s.checkedAt.replace('T', ' ').replace('Z', ''), profile: s.profile, count: s.parcelCount })}
+                      {t('sweep.option', { id: s.sweepId, time: s.checkedAt.replace('T', ' ').replace('Z', ''), profile: s.profile, count: s.parcelCount })}
                     </option>
                   ))}
                 </select>
               </label>
               <div className="sweep-filters">
                 <select data-testid="sweep-verdict" value={verdict} onChange={(e) => filterChanged(() => setVerdict(e.target.value as Verdict | ''))}>
-                  <option value="">{pt('sweep.allVerdicts')}</option>
+                  <option value="">{t('sweep.allVerdicts')}</option>
                   {VERDICTS.map((v) => (
                     <option key={v} value={v}>
                       {verdictLabel(v)}
@@ -210,14 +210,14 @@ export function SweepPanel({ profileId, profileName, dispatch }: { profileId: st
                   ))}
                 </select>
                 <select data-testid="sweep-rule" value={ruleId} onChange={(e) => filterChanged(() => setRuleId(e.target.value))}>
-                  <option value="">{pt('sweep.allRules')}</option>
+                  <option value="">{t('sweep.allRules')}</option>
                   {(page?.rules ?? []).map((r) => (
                     <option key={r.ruleId} value={r.ruleId} title={r.ruleId}>
-                      {pt('sweep.ruleOption', { title: ruleTitle(r.ruleId), count: r.parcels })}
+                      {t('sweep.ruleOption', { title: ruleTitle(r.ruleId), count: r.parcels })}
                     </option>
                   ))}
                 </select>
-                <input type="search" data-testid="sweep-search" placeholder={pt('sweep.search')} value={search} onChange={(e) => filterChanged(() => setSearch(e.target.value))} />
+                <input type="search" data-testid="sweep-search" placeholder={t('sweep.search')} value={search} onChange={(e) => filterChanged(() => setSearch(e.target.value))} />
               </div>
               <ul className="sweep-list" data-testid="sweep-list">
                 {page?.rows.map((row) => (
@@ -226,37 +226,37 @@ export function SweepPanel({ profileId, profileName, dispatch }: { profileId: st
                       type="button"
                       className="sweep-row"
                       data-testid="sweep-row"
-                      title={row.ruleIds.length ? pt('sweep.ruleIds', { ids: row.ruleIds.join(', ') }) : pt('sweep.noFindings')}
+                      title={row.ruleIds.length ? t('sweep.ruleIds', { ids: row.ruleIds.join(', ') }) : t('sweep.noFindings')}
                       onClick={() => dispatch({ type: 'selectParcel', parcel: { table: row.table, id: row.parcelId } })}
                     >
                       <span className={`verdict-chip verdict-${row.verdict}`}>{verdictLabel(row.verdict)}</span>
                       <span className="sweep-row-id">{row.parcelId}</span>
                       {row.name && <span className="sweep-row-name">{row.name}</span>}
-                      <span className="sweep-row-rules">{row.ruleIds.length ? row.ruleIds.map(ruleTitle).join('、') : pt('sweep.noFindings')}</span>
+                      <span className="sweep-row-rules">{row.ruleIds.length ? row.ruleIds.map(ruleTitle).join('、') : t('sweep.noFindings')}</span>
                     </button>
                   </li>
                 ))}
               </ul>
-              {page && page.rows.length === 0 && <div className="sweep-status">{pt('sweep.empty')}</div>}
+              {page && page.rows.length === 0 && <div className="sweep-status">{t('sweep.empty')}</div>}
               <div className="sweep-pager">
-                <span data-testid="sweep-page">{total > 0 ? pt('sweep.page', { from: offset + 1, to: Math.min(offset + PAGE_SIZE, total), total }) : ''}</span>
+                <span data-testid="sweep-page">{total > 0 ? t('sweep.page', { from: offset + 1, to: Math.min(offset + PAGE_SIZE, total), total }) : ''}</span>
                 <button type="button" className="link-button" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE_SIZE))}>
-                  {pt('sweep.prev')}
+                  {t('sweep.prev')}
                 </button>
                 <button type="button" className="link-button" data-testid="sweep-next" disabled={offset + PAGE_SIZE >= total} onClick={() => setOffset(offset + PAGE_SIZE)}>
-                  {pt('sweep.next')}
+                  {t('sweep.next')}
                 </button>
               </div>
-              <div className="sweep-export" title={pt('sweep.exportHint')}>
-                <span>{exporting ? pt('sweep.exporting') : pt('sweep.export')}</span>
+              <div className="sweep-export" title={t('sweep.exportHint')}>
+                <span>{exporting ? t('sweep.exporting') : t('sweep.export')}</span>
                 <button type="button" disabled={exporting || sweepId === null} onClick={() => exportAs('xlsx')} data-testid="sweep-export-xlsx">
-                  {pt('sweep.exportXlsx')}
+                  {t('sweep.exportXlsx')}
                 </button>
                 <button type="button" disabled={exporting || sweepId === null} onClick={() => exportAs('gpkg')} data-testid="sweep-export-gpkg">
-                  {pt('sweep.exportGpkg')}
+                  {t('sweep.exportGpkg')}
                 </button>
                 <button type="button" disabled={exporting || sweepId === null} onClick={() => exportAs('shapefile')} data-testid="sweep-export-shapefile">
-                  {pt('sweep.exportShp')}
+                  {t('sweep.exportShp')}
                 </button>
               </div>
             </>

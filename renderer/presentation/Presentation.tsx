@@ -14,8 +14,9 @@ import type { ParcelReview, Submission } from '../../shared/review/model';
 import { areaParts, formatDistance, formatPercent } from '../app/format';
 import { api } from '../platform/api';
 import { kindLabel, severityLabel, verdictLabel } from '../i18n/labels';
-import { decisionLabel, rt, statusLabel } from '../review/messages';
+import { decisionLabel, statusLabel } from '../review/messages';
 import { idOfFeature } from '../../shared/model/attributes';
+import { t } from '../i18n';
 
 export interface PresentationProps {
   submissions: Submission[];
@@ -109,8 +110,8 @@ export function Presentation({ submissions, layers, startAt, onExit }: Presentat
   if (!slide) {
     return (
       <div className="presentation" data-testid="presentation">
-        <p>{rt('pr.empty')}</p>
-        <button type="button" onClick={onExit}>{rt('pr.exit')}</button>
+        <p>{t('pr.empty')}</p>
+        <button type="button" onClick={onExit}>{t('pr.exit')}</button>
       </div>
     );
   }
@@ -125,12 +126,12 @@ export function Presentation({ submissions, layers, startAt, onExit }: Presentat
   const name = parcel?.properties?.name as string | undefined;
 
   return (
-    <div className="presentation" data-testid="presentation" role="dialog" aria-label={rt('pr.title')}>
+    <div className="presentation" data-testid="presentation" role="dialog" aria-label={t('pr.title')}>
       <header className="pr-header">
-        <span>{rt('pr.title')}</span>
-        <span data-testid="presentation-counter">{rt('pr.of', { n: index + 1, total: slides.length })}</span>
+        <span>{t('pr.title')}</span>
+        <span data-testid="presentation-counter">{t('pr.of', { n: index + 1, total: slides.length })}</span>
         <button type="button" onClick={onExit} data-testid="presentation-exit">
-          {rt('pr.exit')}
+          {t('pr.exit')}
         </button>
       </header>
       <main className="pr-slide">
@@ -138,11 +139,11 @@ export function Presentation({ submissions, layers, startAt, onExit }: Presentat
         <aside className="pr-facts">
           <h1 data-testid="presentation-parcel">{slide.id}</h1>
           {name && <h2>{name}</h2>}
-          <div className={`pr-verdict verdict-${check?.verdict ?? 'none'}`}>{check ? verdictLabel(check.verdict) : review ? rt('pr.notChecked') : rt('pr.loading')}</div>
+          <div className={`pr-verdict verdict-${check?.verdict ?? 'none'}`}>{check ? verdictLabel(check.verdict) : review ? t('pr.notChecked') : t('pr.loading')}</div>
           <dl>
             {check?.areaM2 != null && (
               <>
-                <dt>{rt('wb.area')}</dt>
+                <dt>{t('wb.area')}</dt>
                 <dd>
                   {areaParts(check.areaM2).m2} · {areaParts(check.areaM2).mu}
                 </dd>
@@ -150,7 +151,7 @@ export function Presentation({ submissions, layers, startAt, onExit }: Presentat
             )}
             {maxOverlap && (
               <>
-                <dt>{rt('pr.maxOverlap')}</dt>
+                <dt>{t('pr.maxOverlap')}</dt>
                 <dd>
                   {maxOverlap.layerKind ? kindLabel(maxOverlap.layerKind as LayerKind) : ''} {maxOverlap.featureId} · {areaParts(maxOverlap.overlapM2 ?? 0).m2}（{formatPercent(maxOverlap.overlapPct ?? 0)}%）
                 </dd>
@@ -158,7 +159,7 @@ export function Presentation({ submissions, layers, startAt, onExit }: Presentat
             )}
             {nearest && (
               <>
-                <dt>{rt('pr.nearest')}</dt>
+                <dt>{t('pr.nearest')}</dt>
                 <dd>
                   {nearest.layerKind ? kindLabel(nearest.layerKind as LayerKind) : ''} {nearest.featureId} · {formatDistance(nearest.distanceM ?? 0)}
                 </dd>
@@ -173,11 +174,11 @@ export function Presentation({ submissions, layers, startAt, onExit }: Presentat
                 </div>
               ) : null;
             })}
-            <dt>{rt('wb.col.status')}</dt>
+            <dt>{t('wb.col.status')}</dt>
             <dd>{statusLabel(slide.submission.status)}</dd>
             {decision && (
               <>
-                <dt>{rt('wb.decisionKind')}</dt>
+                <dt>{t('wb.decisionKind')}</dt>
                 <dd>
                   {decisionLabel(decision.decision)}（{decision.signature.name}，{decision.signature.date}）
                 </dd>
@@ -188,11 +189,11 @@ export function Presentation({ submissions, layers, startAt, onExit }: Presentat
       </main>
       <footer className="pr-footer">
         <button type="button" disabled={index === 0} onClick={() => setIndex(index - 1)} data-testid="presentation-prev">
-          ← {rt('pr.prev')}
+          ← {t('pr.prev')}
         </button>
-        <span className="muted">{rt('pr.keys')}</span>
+        <span className="muted">{t('pr.keys')}</span>
         <button type="button" disabled={index >= slides.length - 1} onClick={() => setIndex(index + 1)} data-testid="presentation-next">
-          {rt('pr.next')} →
+          {t('pr.next')} →
         </button>
       </footer>
     </div>

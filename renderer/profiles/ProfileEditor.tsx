@@ -15,8 +15,7 @@ import { RULES } from '../../shared/rules/catalogue';
 import { AIR_STATION_TYPES, SURVEY_TARGETS, validateProfile, type Profile, type ProfileParameters } from '../../shared/rules/profile';
 import { formatAttributeValue } from '../i18n/labels';
 import { api, userMessage } from '../platform/api';
-import { getLocale, localized } from '../i18n';
-import { pt } from './messages';
+import { getLocale, localized, t, type MessageKey } from '../i18n';
 import './profiles.css';
 
 interface Props {
@@ -29,7 +28,7 @@ interface Props {
 }
 
 type NumericKey = 'minOverlapM2' | 'adjacencyM' | 'heatBandM' | 'stationBufferM' | 'urbanAirBufferM' | 'countyAirBufferM';
-const NUMERIC: { key: NumericKey; label: Parameters<typeof pt>[0]; nullable?: boolean }[] = [
+const NUMERIC: { key: NumericKey; label: MessageKey; nullable?: boolean }[] = [
   { key: 'minOverlapM2', label: 'param.minOverlapM2' },
   { key: 'adjacencyM', label: 'param.adjacencyM' },
   { key: 'heatBandM', label: 'param.heatBandM', nullable: true },
@@ -152,56 +151,56 @@ export function ProfileEditor({ profile, takenIds, onClose, onSaved }: Props) {
     <div className="profile-editor-backdrop" role="dialog" aria-modal="true" data-testid="profile-editor">
       <div className="profile-editor">
         <header>
-          <h2>{isCopy ? pt('editor.titleCopy', { name: profile.name }) : pt('editor.titleEdit', { name: profile.name })}</h2>
-          <div className="profile-editor-note">{isCopy ? pt('editor.builtinNote', { id: profile.id }) : pt('editor.projectNote')}</div>
+          <h2>{isCopy ? t('editor.titleCopy', { name: profile.name }) : t('editor.titleEdit', { name: profile.name })}</h2>
+          <div className="profile-editor-note">{isCopy ? t('editor.builtinNote', { id: profile.id }) : t('editor.projectNote')}</div>
         </header>
-        {!base && !loadError && <div className="profile-editor-body">{pt('editor.loading')}</div>}
+        {!base && !loadError && <div className="profile-editor-body">{t('editor.loading')}</div>}
         {loadError && <div className="profile-editor-error">{loadError}</div>}
         {base && (
           <div className="profile-editor-body">
             <div>
               <fieldset>
-                <legend>{pt('editor.name')}</legend>
+                <legend>{t('editor.name')}</legend>
                 <label className="profile-editor-field">
-                  <span>{pt('editor.id')}</span>
+                  <span>{t('editor.id')}</span>
                   <input data-testid="profile-editor-id" value={id} disabled={!isCopy} onChange={(e) => setId(e.target.value)} />
                 </label>
                 <label className="profile-editor-field">
-                  <span>{pt('editor.name')}</span>
+                  <span>{t('editor.name')}</span>
                   <input data-testid="profile-editor-name" value={name} onChange={(e) => setName(e.target.value)} />
                 </label>
                 <div className="profile-editor-field">
-                  <span>{pt('editor.version')}</span>
+                  <span>{t('editor.version')}</span>
                   <span>{isCopy ? '1' : base.version}</span>
                 </div>
                 <div className="profile-editor-field">
-                  <span>{pt('editor.basedOn')}</span>
+                  <span>{t('editor.basedOn')}</span>
                   <span>{isCopy ? base.id : base.basedOn ?? '—'}</span>
                 </div>
               </fieldset>
               <fieldset>
-                <legend>{pt('editor.parameters')}</legend>
+                <legend>{t('editor.parameters')}</legend>
                 {NUMERIC.map(({ key, label }) => (
                   <label key={key} className="profile-editor-field">
-                    <span>{pt(label)}</span>
-                    <input data-testid={`profile-param-${key}`} inputMode="decimal" value={numbers[key] ?? ''} placeholder={key === 'heatBandM' ? pt('editor.none') : ''} onChange={(e) => setNumbers({ ...numbers, [key]: e.target.value })} />
+                    <span>{t(label)}</span>
+                    <input data-testid={`profile-param-${key}`} inputMode="decimal" value={numbers[key] ?? ''} placeholder={key === 'heatBandM' ? t('editor.none') : ''} onChange={(e) => setNumbers({ ...numbers, [key]: e.target.value })} />
                   </label>
                 ))}
                 <label className="profile-editor-field">
-                  <span>{pt('param.riverGreenMain')}</span>
+                  <span>{t('param.riverGreenMain')}</span>
                   <input inputMode="decimal" value={numbers.riverGreenMain ?? ''} onChange={(e) => setNumbers({ ...numbers, riverGreenMain: e.target.value })} />
                 </label>
                 <label className="profile-editor-field">
-                  <span>{pt('param.riverGreenTributary')}</span>
+                  <span>{t('param.riverGreenTributary')}</span>
                   <input inputMode="decimal" value={numbers.riverGreenTributary ?? ''} onChange={(e) => setNumbers({ ...numbers, riverGreenTributary: e.target.value })} />
                 </label>
                 <label className="profile-editor-field">
-                  <span>{pt('param.sensitivePrefixes')}</span>
-                  <input data-testid="profile-param-sensitiveUsePrefixes" value={prefixes} placeholder={pt('param.sensitivePrefixesDefault')} onChange={(e) => setPrefixes(e.target.value)} />
+                  <span>{t('param.sensitivePrefixes')}</span>
+                  <input data-testid="profile-param-sensitiveUsePrefixes" value={prefixes} placeholder={t('param.sensitivePrefixesDefault')} onChange={(e) => setPrefixes(e.target.value)} />
                 </label>
               </fieldset>
               <fieldset data-testid="profile-station-types">
-                <legend>{pt('param.stationTypes')}</legend>
+                <legend>{t('param.stationTypes')}</legend>
                 {AIR_STATION_TYPES.map((type) => (
                   <label key={type} className="profile-editor-rule">
                     <input type="checkbox" data-testid={`profile-station-${type}`} checked={stationTypes.includes(type)} onChange={(e) => setStationTypes(toggled(AIR_STATION_TYPES, stationTypes, type, e.target.checked))} />
@@ -210,33 +209,33 @@ export function ProfileEditor({ profile, takenIds, onClose, onSaved }: Props) {
                 ))}
               </fieldset>
               <fieldset data-testid="profile-survey-targets">
-                <legend>{pt('param.surveyTargets')}</legend>
+                <legend>{t('param.surveyTargets')}</legend>
                 {SURVEY_TARGETS.map((target) => (
                   <label key={target} className="profile-editor-rule">
                     <input type="checkbox" data-testid={`profile-survey-${target}`} checked={surveyTargets.includes(target)} onChange={(e) => setSurveyTargets(toggled(SURVEY_TARGETS, surveyTargets, target, e.target.checked))} />
-                    <span>{pt(`survey.${target}`)}</span>
+                    <span>{t(`survey.${target}`)}</span>
                   </label>
                 ))}
               </fieldset>
               <fieldset data-testid="profile-river-limits">
-                <legend>{pt('param.riverAgriLimits')}</legend>
+                <legend>{t('param.riverAgriLimits')}</legend>
                 {rivers.map((row, i) => (
                   <div key={i} className="profile-editor-river">
-                    <input aria-label={pt('param.riverName')} data-testid={`profile-river-name-${i}`} value={row.river} placeholder={pt('param.riverName')} onChange={(e) => setRivers(rivers.map((r, j) => (j === i ? { ...r, river: e.target.value } : r)))} />
-                    <input aria-label={pt('param.riverDistance')} data-testid={`profile-river-distance-${i}`} inputMode="decimal" value={row.distance} onChange={(e) => setRivers(rivers.map((r, j) => (j === i ? { ...r, distance: e.target.value } : r)))} />
+                    <input aria-label={t('param.riverName')} data-testid={`profile-river-name-${i}`} value={row.river} placeholder={t('param.riverName')} onChange={(e) => setRivers(rivers.map((r, j) => (j === i ? { ...r, river: e.target.value } : r)))} />
+                    <input aria-label={t('param.riverDistance')} data-testid={`profile-river-distance-${i}`} inputMode="decimal" value={row.distance} onChange={(e) => setRivers(rivers.map((r, j) => (j === i ? { ...r, distance: e.target.value } : r)))} />
                     <span>m</span>
                     <button type="button" className="link-button" data-testid={`profile-river-remove-${i}`} onClick={() => setRivers(rivers.filter((_, j) => j !== i))}>
-                      {pt('param.riverRemove')}
+                      {t('param.riverRemove')}
                     </button>
                   </div>
                 ))}
                 <button type="button" className="link-button" data-testid="profile-river-add" onClick={() => setRivers([...rivers, { river: '', distance: '1000' }])}>
-                  {pt('param.riverAdd')}
+                  {t('param.riverAdd')}
                 </button>
               </fieldset>
             </div>
             <fieldset>
-              <legend>{pt('editor.rules')}</legend>
+              <legend>{t('editor.rules')}</legend>
               {RULES.map((rule) => (
                 <label key={rule.id} className="profile-editor-rule">
                   <input
@@ -263,10 +262,10 @@ export function ProfileEditor({ profile, takenIds, onClose, onSaved }: Props) {
             </div>
           )}
           <button type="button" onClick={onClose}>
-            {pt('editor.cancel')}
+            {t('editor.cancel')}
           </button>
           <button type="button" className="primary" data-testid="profile-editor-save" disabled={!base || saving} onClick={save}>
-            {saving ? pt('editor.saving') : pt('editor.save')}
+            {saving ? t('editor.saving') : t('editor.save')}
           </button>
         </footer>
       </div>
@@ -280,7 +279,7 @@ export function ProfileEditButton({ profile, profiles, onSaved }: { profile: Pro
   return (
     <>
       <button type="button" className="profile-edit-button" data-testid="profile-edit" disabled={!profile} onClick={() => setOpen(true)}>
-        {pt('editor.open')}
+        {t('editor.open')}
       </button>
       {/* In document.body: inside the header the dialog would share the header's stacking context and sit under the map's buttons. */}
       {open &&

@@ -1,10 +1,9 @@
 /**
- * Texts of the profile editor and the sweep panel, zh-CN first, English second. Kept
- * next to the components (like renderer/review/messages.ts) so the shared catalogues stay small.
+ * The sweep/editor/param/survey namespace(s) of the UI catalogue (renderer/i18n), zh-CN first and English second,
+ * kept beside the components that speak them; look them up with `t` from renderer/i18n.
  */
-import { getLocale } from '../i18n';
 
-const zh = {
+export const PROFILE_MESSAGES_ZH = {
   'sweep.title': '全部审查',
   'sweep.start': '全部审查',
   'sweep.hint': '按当前审查规则审查项目中的全部报件地块（违规开发利用清零），结果逐批写入项目',
@@ -64,9 +63,9 @@ const zh = {
   'param.countyAirBufferM': '县城建成区涉气项目距离（m）',
   'param.riverGreenMain': '干流生态缓冲带（m）',
   'param.riverGreenTributary': '支流生态缓冲带（m）',
-  'param.stationTypes': '站点周边禁止餐饮的监测站点类型（air.station-catering）',
-  'param.surveyTargets': '须开展土壤污染状况调查的情形（soil.survey-required）',
-  'param.riverAgriLimits': '限制农药化肥的河流及距离（river.agri-chemical-limit）',
+  'param.stationTypes': '站点周边禁止餐饮的监测站点类型（站点周边禁止新建餐饮规则）',
+  'param.surveyTargets': '须开展土壤污染状况调查的情形（土壤污染状况调查规则）',
+  'param.riverAgriLimits': '限制农药化肥的河流及距离（河流农药化肥限制规则）',
   'param.riverName': '河流名称',
   'param.riverDistance': '距离（m）',
   'param.riverAdd': '＋ 添加河流',
@@ -79,9 +78,9 @@ const zh = {
   'survey.industrial-recover': '收回工矿用地',
 };
 
-type Key = keyof typeof zh;
+export type ProfileMessageKey = keyof typeof PROFILE_MESSAGES_ZH;
 
-const en: Record<Key, string> = {
+export const PROFILE_MESSAGES_EN: Record<ProfileMessageKey, string> = {
   'sweep.title': 'Sweep',
   'sweep.start': 'Check all parcels',
   'sweep.hint': 'Check every parcel of the project with the profile in force; results are recorded',
@@ -156,7 +155,3 @@ const en: Record<Key, string> = {
   'survey.industrial-recover': 'Recovery of industrial/mining land',
 };
 
-export function pt(key: Key, params: Record<string, string | number> = {}): string {
-  const text = (getLocale() === 'en' ? en : zh)[key];
-  return text.replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? `{${name}}`));
-}

@@ -5,8 +5,7 @@ import type { ParcelRef } from '../app/state';
 import { formatTimestamp } from '../app/format';
 import { api, userMessage } from '../platform/api';
 import { auditActor, auditSentence } from '../../shared/review/audit-sentence';
-import { getLocale } from '../i18n';
-import { rt } from './messages';
+import { getLocale, t } from '../i18n';
 
 /** The stored record, for the details view: action id, account and the detail as written. */
 function rawDetail(entry: { action: string; user: string; detail: unknown; hash: string }): string {
@@ -30,11 +29,11 @@ function DisplayNameSetting({ account, current, onSaved }: { account: string; cu
       }}
     >
       <label>
-        {rt('wb.audit.displayName', { account })}
+        {t('wb.audit.displayName', { account })}
         <input data-testid="display-name" value={name} maxLength={40} onChange={(e) => setName(e.target.value)} />
       </label>
       <button type="submit" disabled={name.trim() === current} data-testid="display-name-save">
-        {rt('wb.audit.displayNameSave')}
+        {t('wb.audit.displayNameSave')}
       </button>
       {error && <span className="error-box">{error}</span>}
     </form>
@@ -65,26 +64,26 @@ export function AuditTrail({ parcel, refresh }: { parcel: ParcelRef | null; refr
     <div className="wb-audit" data-testid="audit-trail">
       <div className="wb-toolbar">
         <button type="button" className={effective === 'parcel' ? 'active' : ''} disabled={!parcel} onClick={() => setScope('parcel')}>
-          {rt('wb.audit.parcel')}
+          {t('wb.audit.parcel')}
         </button>
         <button type="button" className={effective === 'project' ? 'active' : ''} onClick={() => setScope('project')} data-testid="audit-project">
-          {rt('wb.audit.project')}
+          {t('wb.audit.project')}
         </button>
       </div>
       {error && <div className="error-box">{error}</div>}
       {view && <DisplayNameSetting account={view.currentAccount} current={view.displayNames[view.currentAccount] ?? ''} onSaved={() => setReload((n) => n + 1)} />}
       {view && (
         <div className={view.integrity.ok ? 'wb-integrity ok' : 'wb-integrity bad'} data-testid="audit-integrity">
-          {view.integrity.ok ? rt('wb.audit.ok') : `${rt('wb.audit.bad')}：${view.integrity.problems.join('；')}`}
+          {view.integrity.ok ? t('wb.audit.ok') : `${t('wb.audit.bad')}：${view.integrity.problems.join('；')}`}
         </div>
       )}
       <table className="wb-table">
         <thead>
           <tr>
             <th>#</th>
-            <th>{rt('wb.audit.time')}</th>
-            <th>{rt('wb.audit.user')}</th>
-            <th>{rt('wb.audit.detail')}</th>
+            <th>{t('wb.audit.time')}</th>
+            <th>{t('wb.audit.user')}</th>
+            <th>{t('wb.audit.detail')}</th>
           </tr>
         </thead>
         <tbody>
@@ -96,7 +95,7 @@ export function AuditTrail({ parcel, refresh }: { parcel: ParcelRef | null; refr
               <td className="wb-audit-detail">
                 <span data-testid="audit-sentence">{auditSentence(e, getLocale(), { profileNames: view?.profileNames })}</span>{' '}
                 <button type="button" className="link-button" data-testid="audit-details" onClick={() => setExpanded(expanded === e.seq ? null : e.seq)}>
-                  {expanded === e.seq ? rt('wb.audit.hideDetails') : rt('wb.audit.details')}
+                  {expanded === e.seq ? t('wb.audit.hideDetails') : t('wb.audit.details')}
                 </button>
                 {expanded === e.seq && <pre className="wb-audit-raw">{rawDetail(e)}</pre>}
               </td>

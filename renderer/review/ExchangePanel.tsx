@@ -13,8 +13,8 @@ import { uploadFiles } from '../import/upload';
 import { api } from '../platform/api';
 import { lastSigner, userMessage } from './common';
 import { saveExportedFile } from './download';
-import { rt } from './messages';
 import { Feedback } from './Feedback';
+import { t } from '../i18n';
 
 export interface ExchangePanelProps {
   submissions: Submission[];
@@ -60,7 +60,7 @@ export function ExchangePanel({ submissions, checked, onImported }: ExchangePane
   }
 
   const exportPackage = () =>
-    run(rt('ex.package'), async () => {
+    run(t('ex.package'), async () => {
       const file = await api.exportReviewPackage({ parcels: selection, department: department.trim() || undefined });
       try {
         localStorage.setItem(DEPARTMENT_KEY, department.trim());
@@ -68,26 +68,26 @@ export function ExchangePanel({ submissions, checked, onImported }: ExchangePane
         // storage unavailable: nothing to remember
       }
       saveExportedFile(file);
-      setMessage(rt('wb.exported', { file: file.fileName }));
+      setMessage(t('wb.exported', { file: file.fileName }));
     });
 
   const exportFindings = (format: 'geojson' | 'shapefile') =>
-    run(rt('ex.findings'), async () => {
+    run(t('ex.findings'), async () => {
       const file = await api.exportFindings({ parcels: selection, format });
       saveExportedFile(file);
-      setMessage(rt('wb.exported', { file: file.fileName }));
+      setMessage(t('wb.exported', { file: file.fileName }));
     });
 
   const importPackage = (file: File) =>
-    run(rt('ex.import'), async () => {
+    run(t('ex.import'), async () => {
       setImported(null);
-      setBusy(rt('ex.uploading', { pct: 0 }));
-      const uploadId = await uploadFiles([file], (f) => setBusy(rt('ex.uploading', { pct: Math.round(f * 100) })));
-      setBusy(rt('ex.importing'));
+      setBusy(t('ex.uploading', { pct: 0 }));
+      const uploadId = await uploadFiles([file], (f) => setBusy(t('ex.uploading', { pct: Math.round(f * 100) })));
+      setBusy(t('ex.importing'));
       // the service discards the staged file whether the import succeeds or is refused
       const result = await api.importReviewPackage({ uploadId });
       setImported({ file: file.name, result });
-      onImported(rt('ex.notice', { department: result.provenance.department, parcels: result.parcels, decisions: result.decisions }));
+      onImported(t('ex.notice', { department: result.provenance.department, parcels: result.parcels, decisions: result.decisions }));
     });
 
   return (
@@ -100,41 +100,41 @@ export function ExchangePanel({ submissions, checked, onImported }: ExchangePane
       )}
 
       <section>
-        <h4>{rt('ex.selection')}</h4>
-        <p data-testid="exchange-scope">{selection === 'all' ? rt('ex.selAll', { count: parcelCount }) : rt('ex.selChecked', { subs: ticked.length, count: parcelCount })}</p>
-        {selection === 'all' && <p className="muted">{rt('ex.selHint')}</p>}
+        <h4>{t('ex.selection')}</h4>
+        <p data-testid="exchange-scope">{selection === 'all' ? t('ex.selAll', { count: parcelCount }) : t('ex.selChecked', { subs: ticked.length, count: parcelCount })}</p>
+        {selection === 'all' && <p className="muted">{t('ex.selHint')}</p>}
       </section>
 
       <section>
-        <h4>{rt('ex.package')}</h4>
-        <p className="muted">{rt('ex.packageHint')}</p>
+        <h4>{t('ex.package')}</h4>
+        <p className="muted">{t('ex.packageHint')}</p>
         <label className="wb-field">
-          <span>{rt('ex.department')}</span>
-          <input value={department} placeholder={rt('ex.departmentHint')} onChange={(e) => setDepartment(e.target.value)} data-testid="exchange-department" />
+          <span>{t('ex.department')}</span>
+          <input value={department} placeholder={t('ex.departmentHint')} onChange={(e) => setDepartment(e.target.value)} data-testid="exchange-department" />
         </label>
         <div className="wb-actions">
           <button type="button" className="primary" disabled={busy !== null} onClick={exportPackage} data-testid="exchange-export-package">
-            {rt('ex.package')}
+            {t('ex.package')}
           </button>
         </div>
       </section>
 
       <section>
-        <h4>{rt('ex.findings')}</h4>
-        <p className="muted">{rt('ex.findingsHint')}</p>
+        <h4>{t('ex.findings')}</h4>
+        <p className="muted">{t('ex.findingsHint')}</p>
         <div className="wb-actions">
           <button type="button" disabled={busy !== null} onClick={() => exportFindings('geojson')} data-testid="exchange-export-geojson">
-            {rt('ex.geojson')}
+            {t('ex.geojson')}
           </button>
           <button type="button" disabled={busy !== null} onClick={() => exportFindings('shapefile')} data-testid="exchange-export-shapefile">
-            {rt('ex.shapefile')}
+            {t('ex.shapefile')}
           </button>
         </div>
       </section>
 
       <section>
-        <h4>{rt('ex.import')}</h4>
-        <p className="muted">{rt('ex.importHint')}</p>
+        <h4>{t('ex.import')}</h4>
+        <p className="muted">{t('ex.importHint')}</p>
         <input
           ref={fileInput}
           type="file"
@@ -149,24 +149,24 @@ export function ExchangePanel({ submissions, checked, onImported }: ExchangePane
         />
         <div className="wb-actions">
           <button type="button" disabled={busy !== null} onClick={() => fileInput.current?.click()} data-testid="exchange-import">
-            {rt('ex.pick')}
+            {t('ex.pick')}
           </button>
         </div>
         {imported && (
           <dl className="wb-import-result" data-testid="exchange-import-result">
-            <dt>{rt('ex.file')}</dt>
+            <dt>{t('ex.file')}</dt>
             <dd>{imported.file}</dd>
-            <dt>{rt('ex.from')}</dt>
+            <dt>{t('ex.from')}</dt>
             <dd data-testid="exchange-import-department">{imported.result.provenance.department}</dd>
-            <dt>{rt('ex.exportedAt')}</dt>
+            <dt>{t('ex.exportedAt')}</dt>
             <dd>{formatTimestamp(imported.result.provenance.exportedAt)}</dd>
-            <dt>{rt('ex.sourceProject')}</dt>
+            <dt>{t('ex.sourceProject')}</dt>
             <dd>{imported.result.provenance.sourceProject || '—'}</dd>
-            <dt>{rt('ex.parcels')}</dt>
+            <dt>{t('ex.parcels')}</dt>
             <dd data-testid="exchange-import-parcels">{imported.result.parcels}</dd>
-            <dt>{rt('ex.decisions')}</dt>
+            <dt>{t('ex.decisions')}</dt>
             <dd data-testid="exchange-import-decisions">{imported.result.decisions}</dd>
-            <dt>{rt('ex.layers')}</dt>
+            <dt>{t('ex.layers')}</dt>
             <dd>{imported.result.layers.join('、')}</dd>
           </dl>
         )}

@@ -12,8 +12,8 @@ import type { LayerInfo } from '../../shared/model/layers';
 import type { Submission } from '../../shared/review/model';
 import { api } from '../platform/api';
 import { today, userMessage } from './common';
-import { rt } from './messages';
 import { Feedback } from './Feedback';
+import { t } from '../i18n';
 
 /** Search results shown at once; also the largest layer whose free parcels start chosen. */
 const RESULT_LIMIT = 100;
@@ -106,7 +106,7 @@ export function NewSubmissionForm({ layers, profiles, defaultProfile, submission
   async function create() {
     const ids = [...chosen.keys()];
     if (ids.length === 0) {
-      setError(rt('ns.pickParcels'));
+      setError(t('ns.pickParcels'));
       return;
     }
     setBusy(true);
@@ -132,10 +132,10 @@ export function NewSubmissionForm({ layers, profiles, defaultProfile, submission
   if (parcelLayers.length === 0) {
     return (
       <div className="wb-new" data-testid="new-submission">
-        <h4>{rt('ns.title')}</h4>
-        <p className="panel-empty">{rt('ns.noLayers')}</p>
+        <h4>{t('ns.title')}</h4>
+        <p className="panel-empty">{t('ns.noLayers')}</p>
         <button type="button" onClick={onCancel} data-testid="new-sub-cancel">
-          {rt('ns.cancel')}
+          {t('ns.cancel')}
         </button>
       </div>
     );
@@ -150,9 +150,9 @@ export function NewSubmissionForm({ layers, profiles, defaultProfile, submission
         void create();
       }}
     >
-      <h4>{rt('ns.title')}</h4>
+      <h4>{t('ns.title')}</h4>
       <label className="wb-field">
-        <span>{rt('ns.layer')}</span>
+        <span>{t('ns.layer')}</span>
         <select value={table} onChange={(e) => pickLayer(e.target.value)} data-testid="new-sub-layer">
           {parcelLayers.map((l) => (
             <option key={l.table} value={l.table}>
@@ -163,24 +163,24 @@ export function NewSubmissionForm({ layers, profiles, defaultProfile, submission
       </label>
       <fieldset className="wb-field wb-parcel-pick">
         <legend>
-          {rt('ns.parcels', { checked: chosen.size, total: layer?.featureCount ?? 0 })}{' '}
+          {t('ns.parcels', { checked: chosen.size, total: layer?.featureCount ?? 0 })}{' '}
           <button
             type="button"
             className="link"
             onClick={() => choose(new Map([...chosen, ...(shown?.rows ?? []).filter((p) => !taken.has(p.id)).map((p) => [p.id, p.name] as const)]))}
             data-testid="new-sub-all"
           >
-            {rt('ns.all')}
+            {t('ns.all')}
           </button>{' '}
           <button type="button" className="link" onClick={() => choose(new Map())} data-testid="new-sub-none">
-            {rt('ns.none')}
+            {t('ns.none')}
           </button>
         </legend>
         {chosen.size > 0 && (
-          <ul className="wb-chosen" aria-label={rt('ns.chosen')}>
+          <ul className="wb-chosen" aria-label={t('ns.chosen')}>
             {[...chosen].map(([id, name]) => (
               <li key={id}>
-                <button type="button" className="wb-chip" title={rt('ns.remove')} onClick={() => choose(new Map([...chosen].filter(([other]) => other !== id)))} data-testid="new-sub-chosen" data-id={id}>
+                <button type="button" className="wb-chip" title={t('ns.remove')} onClick={() => choose(new Map([...chosen].filter(([other]) => other !== id)))} data-testid="new-sub-chosen" data-id={id}>
                   {id}
                   {name ? ` ${name}` : ''} ×
                 </button>
@@ -188,7 +188,7 @@ export function NewSubmissionForm({ layers, profiles, defaultProfile, submission
             ))}
           </ul>
         )}
-        <input type="search" value={search} placeholder={rt('ns.search')} onChange={(e) => setSearch(e.target.value)} data-testid="new-sub-search" />
+        <input type="search" value={search} placeholder={t('ns.search')} onChange={(e) => setSearch(e.target.value)} data-testid="new-sub-search" />
         <ul>
           {(shown?.rows ?? []).map((p) => (
             <li key={p.id}>
@@ -196,29 +196,29 @@ export function NewSubmissionForm({ layers, profiles, defaultProfile, submission
                 <input type="checkbox" checked={chosen.has(p.id)} disabled={taken.has(p.id)} onChange={(e) => toggle(p, e.target.checked)} data-testid="new-sub-parcel" data-id={p.id} />
                 <b>{p.id}</b>
                 {p.name && <span> {p.name}</span>}
-                {taken.has(p.id) && <span className="muted"> · {rt('ns.taken', { title: taken.get(p.id)! })}</span>}
+                {taken.has(p.id) && <span className="muted"> · {t('ns.taken', { title: taken.get(p.id)! })}</span>}
               </label>
             </li>
           ))}
         </ul>
-        {shown && shown.total > shown.rows.length && <p className="muted">{rt('ns.more', { shown: shown.rows.length, total: shown.total })}</p>}
-        {shown && shown.total === 0 && <p className="muted">{rt('ns.noMatch')}</p>}
+        {shown && shown.total > shown.rows.length && <p className="muted">{t('ns.more', { shown: shown.rows.length, total: shown.total })}</p>}
+        {shown && shown.total === 0 && <p className="muted">{t('ns.noMatch')}</p>}
       </fieldset>
       <label className="wb-field">
-        <span>{rt('ns.name')}</span>
-        <input value={title} placeholder={rt('ns.nameHint')} onChange={(e) => setTitle(e.target.value)} data-testid="new-sub-title" />
+        <span>{t('ns.name')}</span>
+        <input value={title} placeholder={t('ns.nameHint')} onChange={(e) => setTitle(e.target.value)} data-testid="new-sub-title" />
       </label>
       <div className="wb-row">
         <label className="wb-field">
-          <span>{rt('ns.applicant')}</span>
+          <span>{t('ns.applicant')}</span>
           <input value={applicant} onChange={(e) => setApplicant(e.target.value)} data-testid="new-sub-applicant" />
         </label>
         <label className="wb-field">
-          <span>{rt('ns.received')}</span>
+          <span>{t('ns.received')}</span>
           <input type="date" value={receivedOn} onChange={(e) => setReceivedOn(e.target.value)} data-testid="new-sub-date" />
         </label>
         <label className="wb-field">
-          <span>{rt('ns.profile')}</span>
+          <span>{t('ns.profile')}</span>
           <select value={profile} onChange={(e) => setProfile(e.target.value)} data-testid="new-sub-profile">
             {profiles.map((p) => (
               <option key={p.id} value={p.id} title={p.id}>
@@ -231,10 +231,10 @@ export function NewSubmissionForm({ layers, profiles, defaultProfile, submission
       <Feedback error={error} testid="new-sub" />
       <div className="wb-actions">
         <button type="submit" className="primary" disabled={busy} data-testid="new-sub-create">
-          {rt('ns.create')}
+          {t('ns.create')}
         </button>
         <button type="button" onClick={onCancel} data-testid="new-sub-cancel">
-          {rt('ns.cancel')}
+          {t('ns.cancel')}
         </button>
       </div>
     </form>

@@ -14,8 +14,9 @@ import { api } from '../platform/api';
 import { kindLabel, severityLabel, verdictLabel } from '../i18n/labels';
 import { lastSigner, SIGNER_KEY, today, userMessage } from './common';
 import { saveExportedFile } from './download';
-import { decisionLabel, rt } from './messages';
+import { decisionLabel } from './messages';
 import { Feedback } from './Feedback';
+import { t } from '../i18n';
 
 export interface ReviewPanelProps {
   parcel: ParcelRef | null;
@@ -87,7 +88,7 @@ export function ReviewPanel({ parcel, check, layers, selectedFinding, dispatch, 
     };
   }, [parcel?.table, parcel?.id, doneKey]);
 
-  if (!parcel) return <p className="panel-empty">{rt('wb.pick')}</p>;
+  if (!parcel) return <p className="panel-empty">{t('wb.pick')}</p>;
   const result = check.status === 'done' ? check.report.parcels[0] : null;
   const findings = result?.findings ?? [];
   const last = review?.decisions[review.decisions.length - 1] ?? null;
@@ -116,7 +117,7 @@ export function ReviewPanel({ parcel, check, layers, selectedFinding, dispatch, 
         revisionReason: last || decidedSiblings.length > 0 ? reason : undefined,
         coverSubmission: multi || undefined,
       });
-      setMessage(rt('wb.signed', { decision: decisionLabel(signed.decision), revision: signed.revision, name: signed.signature.name, date: signed.signature.date }));
+      setMessage(t('wb.signed', { decision: decisionLabel(signed.decision), revision: signed.revision, name: signed.signature.name, date: signed.signature.date }));
       try {
         localStorage.setItem(SIGNER_KEY, JSON.stringify({ name: signed.signature.name, department: signed.signature.department }));
       } catch {
@@ -147,7 +148,7 @@ export function ReviewPanel({ parcel, check, layers, selectedFinding, dispatch, 
         // storage unavailable
       }
       saveExportedFile(file);
-      setMessage(rt('wb.exported', { file: file.fileName }));
+      setMessage(t('wb.exported', { file: file.fileName }));
     } catch (e) {
       setError(userMessage(e));
     } finally {
@@ -167,15 +168,15 @@ export function ReviewPanel({ parcel, check, layers, selectedFinding, dispatch, 
         </h3>
         {check.status === 'running' && (
           <p className="muted">
-            <span className="spinner" aria-hidden="true" /> {rt('wb.checking')}
+            <span className="spinner" aria-hidden="true" /> {t('wb.checking')}
           </p>
         )}
         {result && (
           <div className={`wb-verdict verdict-${result.verdict}`} data-testid="review-verdict">
-            <span>{rt('wb.verdict')}</span>
+            <span>{t('wb.verdict')}</span>
             <strong>{verdictLabel(result.verdict)}</strong>
             <span className="muted">
-              {rt('wb.area')} {fmtArea(result.areaM2)}
+              {t('wb.area')} {fmtArea(result.areaM2)}
             </span>
             <span className="muted">{formatTimestamp(check.status === 'done' ? check.report.checkedAt : '')}</span>
           </div>
@@ -185,10 +186,10 @@ export function ReviewPanel({ parcel, check, layers, selectedFinding, dispatch, 
 
       {multi && review && (
         <section className="wb-submission" data-testid="submission-parcels">
-          <h4>{rt('wb.sub.parcels', { n: siblings.length })}</h4>
+          <h4>{t('wb.sub.parcels', { n: siblings.length })}</h4>
           <p data-testid="submission-verdict">
-            {rt('wb.sub.verdict')}：
-            <strong className={review.submissionVerdict ? `verdict-${review.submissionVerdict}` : ''}>{review.submissionVerdict ? verdictLabel(review.submissionVerdict) : rt('wb.sub.unchecked')}</strong>
+            {t('wb.sub.verdict')}：
+            <strong className={review.submissionVerdict ? `verdict-${review.submissionVerdict}` : ''}>{review.submissionVerdict ? verdictLabel(review.submissionVerdict) : t('wb.sub.unchecked')}</strong>
           </p>
           <div className="wb-row">
             {siblings.map((p) => (
@@ -201,7 +202,7 @@ export function ReviewPanel({ parcel, check, layers, selectedFinding, dispatch, 
                 onClick={() => p.parcelId !== parcel.id && onOpenParcel?.({ table: parcel.table, id: p.parcelId })}
                 data-testid={`submission-parcel-${p.parcelId}`}
               >
-                {p.parcelId} · {p.verdict ? verdictLabel(p.verdict) : rt('wb.sub.parcelUnchecked')}
+                {p.parcelId} · {p.verdict ? verdictLabel(p.verdict) : t('wb.sub.parcelUnchecked')}
                 {p.decision && <span className="muted"> · {decisionLabel(p.decision)}</span>}
               </button>
             ))}
@@ -210,8 +211,8 @@ export function ReviewPanel({ parcel, check, layers, selectedFinding, dispatch, 
       )}
 
       <section>
-        <h4>{rt('wb.findings')}</h4>
-        {result && findings.length === 0 && <p className="muted">{rt('wb.noFindings')}</p>}
+        <h4>{t('wb.findings')}</h4>
+        {result && findings.length === 0 && <p className="muted">{t('wb.noFindings')}</p>}
         {SEVERITY_ORDER.map((severity) => {
           const items = findings.map((f, index) => ({ f, index })).filter(({ f }) => f.severity === severity);
           if (items.length === 0) return null;
@@ -230,7 +231,7 @@ export function ReviewPanel({ parcel, check, layers, selectedFinding, dispatch, 
                         {f.distanceM !== undefined && formatDistance(f.distanceM)}
                       </span>
                       <span className="wb-finding-basis">
-                        {rt('wb.basis')}：{f.basis}
+                        {t('wb.basis')}：{f.basis}
                       </span>
                     </button>
                   </li>
@@ -242,18 +243,18 @@ export function ReviewPanel({ parcel, check, layers, selectedFinding, dispatch, 
       </section>
 
       <section>
-        <h4>{rt('wb.overlaps')}</h4>
-        {result && overlaps.length === 0 && <p className="muted">{rt('wb.noOverlaps')}</p>}
+        <h4>{t('wb.overlaps')}</h4>
+        {result && overlaps.length === 0 && <p className="muted">{t('wb.noOverlaps')}</p>}
         {overlaps.length > 0 && (
           <table className="wb-table wb-overlaps" data-testid="overlap-table">
             <thead>
               <tr>
-                <th>{rt('wb.ov.layer')}</th>
-                <th>{rt('wb.ov.feature')}</th>
+                <th>{t('wb.ov.layer')}</th>
+                <th>{t('wb.ov.feature')}</th>
                 <th>m²</th>
                 <th>公顷</th>
                 <th>亩</th>
-                <th>{rt('wb.ov.pct')}</th>
+                <th>{t('wb.ov.pct')}</th>
               </tr>
             </thead>
             <tbody>
@@ -276,26 +277,26 @@ export function ReviewPanel({ parcel, check, layers, selectedFinding, dispatch, 
       </section>
 
       <section className="wb-decision">
-        <h4>{rt('wb.decision')}</h4>
-        {multi && <p className="muted">{rt('wb.sub.covers', { n: siblings.length })}</p>}
+        <h4>{t('wb.decision')}</h4>
+        {multi && <p className="muted">{t('wb.sub.covers', { n: siblings.length })}</p>}
         {last && (
           <p className="wb-signed" data-testid="review-signed">
-            {rt('wb.signed', { decision: decisionLabel(last.decision), revision: last.revision, name: last.signature.name, date: last.signature.date })}
+            {t('wb.signed', { decision: decisionLabel(last.decision), revision: last.revision, name: last.signature.name, date: last.signature.date })}
             <br />
-            <span className="muted">{rt('wb.signedImmutable')}</span>
+            <span className="muted">{t('wb.signedImmutable')}</span>
           </p>
         )}
         <label className="wb-field">
-          <span>{rt('wb.opinion')}</span>
+          <span>{t('wb.opinion')}</span>
           <textarea rows={3} value={opinion} disabled={locked} onChange={(e) => setOpinion(e.target.value)} data-testid="review-opinion" />
         </label>
         <label className="wb-field">
-          <span>{rt('wb.conditions')}</span>
+          <span>{t('wb.conditions')}</span>
           <textarea rows={4} value={conditions} disabled={locked} onChange={(e) => setConditions(e.target.value)} data-testid="review-conditions" />
         </label>
         <div className="wb-row">
           <label className="wb-field">
-            <span>{rt('wb.decisionKind')}</span>
+            <span>{t('wb.decisionKind')}</span>
             <select value={decision} disabled={locked} onChange={(e) => setDecision(e.target.value as DecisionKind)} data-testid="review-decision">
               {DECISION_KINDS.map((d) => (
                 <option key={d} value={d}>
@@ -305,15 +306,15 @@ export function ReviewPanel({ parcel, check, layers, selectedFinding, dispatch, 
             </select>
           </label>
           <label className="wb-field">
-            <span>{rt('wb.signer')}</span>
+            <span>{t('wb.signer')}</span>
             <input value={name} disabled={locked} onChange={(e) => setName(e.target.value)} data-testid="review-signer" />
           </label>
           <label className="wb-field">
-            <span>{rt('wb.department')}</span>
+            <span>{t('wb.department')}</span>
             <input value={department} disabled={locked} onChange={(e) => setDepartment(e.target.value)} data-testid="review-department" />
           </label>
           <label className="wb-field">
-            <span>{rt('wb.date')}</span>
+            <span>{t('wb.date')}</span>
             <input type="date" value={date} disabled={locked} onChange={(e) => setDate(e.target.value)} data-testid="review-date" />
           </label>
         </div>
@@ -324,26 +325,26 @@ export function ReviewPanel({ parcel, check, layers, selectedFinding, dispatch, 
         )}
         {needsReason && (
           <label className="wb-field">
-            <span>{rt('wb.revisionReason')}</span>
+            <span>{t('wb.revisionReason')}</span>
             <input value={reason} onChange={(e) => setReason(e.target.value)} data-testid="review-reason" />
           </label>
         )}
         <div className="wb-actions">
           {locked ? (
             <button type="button" onClick={() => setRevising(true)} data-testid="review-revise">
-              {rt('wb.revise')}
+              {t('wb.revise')}
             </button>
           ) : (
             <button type="button" className="primary" disabled={busy} onClick={sign} data-testid="review-sign">
-              {last ? rt('wb.signRevision') : rt('wb.sign')}
+              {last ? t('wb.signRevision') : t('wb.sign')}
             </button>
           )}
         </div>
       </section>
 
       <section>
-        <h4>{rt('wb.history')}</h4>
-        {review && review.decisions.length === 0 && <p className="muted">{rt('wb.noHistory')}</p>}
+        <h4>{t('wb.history')}</h4>
+        {review && review.decisions.length === 0 && <p className="muted">{t('wb.noHistory')}</p>}
         <ol className="wb-history" data-testid="review-history">
           {review?.decisions.map((d) => (
             <li key={d.id}>
@@ -351,7 +352,7 @@ export function ReviewPanel({ parcel, check, layers, selectedFinding, dispatch, 
                 #{d.revision} {decisionLabel(d.decision)}
               </b>{' '}
               {d.signature.name}（{d.signature.department}）{d.signature.date}
-              {d.supersedes !== null && <span className="muted"> · {rt('wb.supersedes', { n: d.revision - 1 })}：{d.revisionReason}</span>}
+              {d.supersedes !== null && <span className="muted"> · {t('wb.supersedes', { n: d.revision - 1 })}：{d.revisionReason}</span>}
               <div className="muted">{d.opinion}</div>
             </li>
           ))}
@@ -359,21 +360,21 @@ export function ReviewPanel({ parcel, check, layers, selectedFinding, dispatch, 
       </section>
 
       <section className="wb-exports">
-        <h4>{rt('wb.export')}</h4>
+        <h4>{t('wb.export')}</h4>
         <label className="wb-field">
-          <span>{rt('wb.authority')}</span>
-          <input value={authority} placeholder={rt('wb.authorityHint')} onChange={(e) => setAuthority(e.target.value)} data-testid="export-authority" />
+          <span>{t('wb.authority')}</span>
+          <input value={authority} placeholder={t('wb.authorityHint')} onChange={(e) => setAuthority(e.target.value)} data-testid="export-authority" />
         </label>
         <div className="wb-row">
           <button type="button" disabled={busy} onClick={() => exportFile('pdf')} data-testid="export-pdf">
-            {rt('wb.exportPdf')}
+            {t('wb.exportPdf')}
           </button>
           <label className="wb-field wb-inline">
-            <span>{rt('wb.month')}</span>
+            <span>{t('wb.month')}</span>
             <input type="month" value={month} onChange={(e) => setMonth(e.target.value)} data-testid="export-month" />
           </label>
           <button type="button" disabled={busy} onClick={() => exportFile('xlsx')} data-testid="export-xlsx">
-            {rt('wb.exportXlsx')}
+            {t('wb.exportXlsx')}
           </button>
         </div>
       </section>

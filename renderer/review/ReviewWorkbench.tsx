@@ -14,8 +14,8 @@ import { ExchangePanel } from './ExchangePanel';
 import { NewSubmissionForm } from './NewSubmissionForm';
 import { ReviewPanel } from './ReviewPanel';
 import { SubmissionList } from './SubmissionList';
-import { rt } from './messages';
 import './review.css';
+import { t } from '../i18n';
 
 type Tab = 'list' | 'review' | 'audit' | 'exchange';
 const TABS: Tab[] = ['list', 'review', 'audit', 'exchange'];
@@ -67,18 +67,18 @@ export function ReviewWorkbench({ state, dispatch }: { state: AppState; dispatch
     <>
       <div className="wb-launch">
         <button type="button" className={open ? 'active' : ''} onClick={() => setOpen(!open)} data-testid="open-review">
-          {open ? rt('wb.close') : rt('wb.open')}
+          {open ? t('wb.close') : t('wb.open')}
         </button>
         <button type="button" onClick={() => setPresenting(true)} data-testid="open-presentation">
-          {rt('wb.present')}
+          {t('wb.present')}
         </button>
       </div>
       {open && (
-        <section className="panel wb-panel" data-testid="review-workbench" aria-label={rt('wb.open')}>
+        <section className="panel wb-panel" data-testid="review-workbench" aria-label={t('wb.open')}>
           <nav className="wb-tabs" role="tablist">
-            {TABS.map((t) => (
-              <button key={t} type="button" role="tab" aria-selected={tab === t} className={tab === t ? 'active' : ''} onClick={() => setTab(t)} data-testid={`review-tab-${t}`}>
-                {rt(`wb.tab.${t}`)}
+            {TABS.map((id) => (
+              <button key={id} type="button" role="tab" aria-selected={tab === id} className={tab === id ? 'active' : ''} onClick={() => setTab(id)} data-testid={`review-tab-${id}`}>
+                {t(`wb.tab.${id}`)}
               </button>
             ))}
           </nav>

@@ -7,7 +7,8 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { SUBMISSION_STATUSES, type Submission, type SubmissionStatus } from '../../shared/review/model';
 import { verdictLabel } from '../i18n/labels';
-import { rt, statusLabel } from './messages';
+import { statusLabel } from './messages';
+import { t } from '../i18n';
 
 type SortKey = 'received' | 'checked' | 'title' | 'status';
 
@@ -58,9 +59,9 @@ export function SubmissionList({ submissions, selected, onOpen, checked, onCheck
 
   return (
     <div className="wb-list" data-testid="submission-list">
-      <div className="wb-counts" role="group" aria-label={rt('wb.col.status')}>
+      <div className="wb-counts" role="group" aria-label={t('wb.col.status')}>
         <button type="button" className={status === 'all' ? 'wb-count active' : 'wb-count'} onClick={() => setStatus('all')} data-testid="status-count-all">
-          {rt('wb.status.all')} <b>{submissions.length}</b>
+          {t('wb.status.all')} <b>{submissions.length}</b>
         </button>
         {SUBMISSION_STATUSES.map((s) => (
           <button key={s} type="button" className={`wb-count status-${s}${status === s ? ' active' : ''}`} onClick={() => setStatus(status === s ? 'all' : s)} data-testid={`status-count-${s}`}>
@@ -69,17 +70,17 @@ export function SubmissionList({ submissions, selected, onOpen, checked, onCheck
         ))}
       </div>
       <div className="wb-toolbar">
-        <input type="search" placeholder={rt('wb.search')} value={query} onChange={(e) => setQuery(e.target.value)} data-testid="submission-search" />
+        <input type="search" placeholder={t('wb.search')} value={query} onChange={(e) => setQuery(e.target.value)} data-testid="submission-search" />
         <button type="button" className="primary" onClick={onNew} data-testid="submission-new">
-          {rt('wb.new')}
+          {t('wb.new')}
         </button>
         <label>
-          {rt('wb.sort')}
+          {t('wb.sort')}
           <select value={sort} onChange={(e) => setSort(e.target.value as SortKey)} data-testid="submission-sort">
-            <option value="received">{rt('wb.sort.received')}</option>
-            <option value="checked">{rt('wb.sort.checked')}</option>
-            <option value="title">{rt('wb.sort.title')}</option>
-            <option value="status">{rt('wb.sort.status')}</option>
+            <option value="received">{t('wb.sort.received')}</option>
+            <option value="checked">{t('wb.sort.checked')}</option>
+            <option value="title">{t('wb.sort.title')}</option>
+            <option value="status">{t('wb.sort.status')}</option>
           </select>
         </label>
       </div>
@@ -87,14 +88,14 @@ export function SubmissionList({ submissions, selected, onOpen, checked, onCheck
         <thead>
           <tr>
             <th className="wb-check">
-              <input type="checkbox" checked={allShownChecked} title={rt('wb.checkAll')} aria-label={rt('wb.checkAll')} onChange={(e) => onCheck(rows.map((s) => s.key), e.target.checked)} data-testid="submission-check-all" />
+              <input type="checkbox" checked={allShownChecked} title={t('wb.checkAll')} aria-label={t('wb.checkAll')} onChange={(e) => onCheck(rows.map((s) => s.key), e.target.checked)} data-testid="submission-check-all" />
             </th>
-            <th>{rt('wb.col.title')}</th>
-            <th>{rt('wb.col.applicant')}</th>
-            <th>{rt('wb.col.received')}</th>
-            <th>{rt('wb.col.profile')}</th>
-            <th>{rt('wb.col.verdict')}</th>
-            <th>{rt('wb.col.status')}</th>
+            <th>{t('wb.col.title')}</th>
+            <th>{t('wb.col.applicant')}</th>
+            <th>{t('wb.col.received')}</th>
+            <th>{t('wb.col.profile')}</th>
+            <th>{t('wb.col.verdict')}</th>
+            <th>{t('wb.col.status')}</th>
           </tr>
         </thead>
         <tbody>
@@ -110,7 +111,7 @@ export function SubmissionList({ submissions, selected, onOpen, checked, onCheck
                 data-key={s.key}
               >
                 <td className="wb-check" onClick={(e) => e.stopPropagation()}>
-                  <input type="checkbox" checked={checked.has(s.key)} aria-label={rt('wb.check')} onChange={(e) => onCheck([s.key], e.target.checked)} data-testid="submission-check" />
+                  <input type="checkbox" checked={checked.has(s.key)} aria-label={t('wb.check')} onChange={(e) => onCheck([s.key], e.target.checked)} data-testid="submission-check" />
                 </td>
                 <td>
                   <div className="wb-title">{s.title}</div>
@@ -129,10 +130,10 @@ export function SubmissionList({ submissions, selected, onOpen, checked, onCheck
           })}
         </tbody>
       </table>
-      {rows.length === 0 && <p className="panel-empty">{rt('wb.none')}</p>}
+      {rows.length === 0 && <p className="panel-empty">{t('wb.none')}</p>}
       <p className="muted wb-total">
-        {rt('wb.count', { count: rows.length })}
-        {checked.size > 0 && ` · ${rt('wb.checked', { count: checked.size })}`}
+        {t('wb.count', { count: rows.length })}
+        {checked.size > 0 && ` · ${t('wb.checked', { count: checked.size })}`}
       </p>
     </div>
   );

@@ -1,13 +1,12 @@
 /**
- * UI strings of the review workbench and presentation mode (zh-CN first, English second), kept
- * beside the components so the shared catalogue (renderer/i18n) stays small; `rt` follows the
- * active locale of renderer/i18n.
+ * The wb/ns/pr/ex namespace(s) of the UI catalogue (renderer/i18n), zh-CN first and English second,
+ * kept beside the components that speak them; look them up with `t` from renderer/i18n.
  */
 import { getLocale } from '../i18n';
 import { STATUS_LABEL_EN, STATUS_LABEL_ZH, type DecisionKind, type SubmissionStatus } from '../../shared/review/model';
 import { DECISION_LABEL_EN, DECISION_LABEL_ZH } from '../../shared/review/labels';
 
-const MESSAGES = {
+export const REVIEW_MESSAGES = {
   'wb.open': ['报件审查', 'Review'],
   'wb.close': ['关闭审查', 'Close review'],
   'wb.present': ['汇报模式', 'Present'],
@@ -148,12 +147,8 @@ const MESSAGES = {
   'pr.empty': ['没有报件地块', 'No parcels'],
 } as const satisfies Record<string, readonly [string, string]>;
 
-export type ReviewMessageKey = keyof typeof MESSAGES;
+export type ReviewMessageKey = keyof typeof REVIEW_MESSAGES;
 
-export function rt(key: ReviewMessageKey, params?: Record<string, string | number>): string {
-  const text: string = MESSAGES[key][getLocale() === 'zh-CN' ? 0 : 1];
-  return params ? text.replace(/\{(\w+)\}/g, (m, name: string) => (params[name] !== undefined ? String(params[name]) : m)) : text;
-}
 
 export const statusLabel = (status: SubmissionStatus) => (getLocale() === 'zh-CN' ? STATUS_LABEL_ZH : STATUS_LABEL_EN)[status];
 

@@ -19,7 +19,7 @@ import { areaParts, formatArea } from '../../app/format';
 import { formatAttributeValue } from '../../i18n/labels';
 import { api, userMessage } from '../../platform/api';
 import { canRedo, canUndo, createHistory, record, redo, undo, type History } from './history';
-import { ACTION_CODES, et } from './messages';
+import { ACTION_CODES } from './messages';
 import { statusLabel } from '../../review/messages';
 import { buildSnapIndex, findSnap, SNAP_TOLERANCE_PX, type SnapIndex, type SnapLayer, type SnapResult } from './snap';
 import {
@@ -40,6 +40,7 @@ import {
   type VertexRef,
 } from './sketch';
 import './edit.css';
+import { t } from '../../i18n';
 
 const DRAWN_TABLE = 'drawn_parcels';
 const SKETCH_SOURCE = 'landgate-edit-sketch';
@@ -241,7 +242,7 @@ export function ParcelEditor(props: ParcelEditorProps) {
       if (!s) return;
       const next = deleteVertex(s.history.present, ref);
       if (!next) {
-        setMessage(et('edit.minVertices'));
+        setMessage(t('edit.minVertices'));
         return;
       }
       setSelectedVertex(null);
@@ -377,7 +378,7 @@ export function ParcelEditor(props: ParcelEditorProps) {
       if (sketch?.phase === 'drawing') {
         const closed = closeSketch(sketch);
         if (closed !== sketch) commit(closed);
-        else setMessage(et('edit.needClosed'));
+        else setMessage(t('edit.needClosed'));
       }
     };
 
@@ -461,7 +462,7 @@ export function ParcelEditor(props: ParcelEditorProps) {
       const review = await api.getParcelReview({ table: selected.table, parcelId: selected.id });
       const standing = review.decisions.reduce<(typeof review.decisions)[number] | null>((latest, d) => (!latest || d.revision > latest.revision ? d : latest), null);
       if (standing && standing.decision !== 'returned') {
-        dispatch({ type: 'showNotice', message: et('edit.decided', { id: selected.id, decision: statusLabel(standing.decision), revision: standing.revision }) });
+        dispatch({ type: 'showNotice', message: t('edit.decided', { id: selected.id, decision: statusLabel(standing.decision), revision: standing.revision }) });
         return;
       }
     } catch (error) {
@@ -474,12 +475,12 @@ export function ParcelEditor(props: ParcelEditorProps) {
   };
 
   const cancel = () => {
-    if (session && canUndo(session.history) && !window.confirm(et('edit.discard'))) return;
+    if (session && canUndo(session.history) && !window.confirm(t('edit.discard'))) return;
     stop();
   };
 
   const saved = (table: string, id: string, areaM2: number, repairs: string[], isNew: boolean) => {
-    const notice = [et(isNew ? 'edit.savedNew' : 'edit.savedEdit', { id, area: formatArea(areaM2) }), ...(repairs.length ? [et('edit.repairs', { notes: repairs.join('；') })] : [])].join('；');
+    const notice = [t(isNew ? 'edit.savedNew' : 'edit.savedEdit', { id, area: formatArea(areaM2) }), ...(repairs.length ? [t('edit.repairs', { notes: repairs.join('；') })] : [])].join('；');
     stop();
     dispatch({ type: 'selectParcel', parcel: { table, id } });
     // the layer's tiles are cut again; the project info (counts, extents, a new layer) is reread
@@ -492,7 +493,7 @@ export function ParcelEditor(props: ParcelEditorProps) {
 
   const onSave = async () => {
     if (!session || !geometry || !closed) {
-      setMessage(et('edit.needClosed'));
+      setMessage(t('edit.needClosed'));
       return;
     }
     if (session.target.kind === 'new') {
@@ -522,46 +523,46 @@ export function ParcelEditor(props: ParcelEditorProps) {
       <div className="edit-toolbar" data-testid="edit-toolbar">
         {!active ? (
           <>
-            <button type="button" className="edit-button" data-testid="edit-draw" disabled={!map} title={et('edit.drawHint')} onClick={startDrawing}>
-              ✎ {et('edit.draw')}
+            <button type="button" className="edit-button" data-testid="edit-draw" disabled={!map} title={t('edit.drawHint')} onClick={startDrawing}>
+              ✎ {t('edit.draw')}
             </button>
             <button
               type="button"
               className="edit-button"
               data-testid="edit-reshape"
               disabled={!map || !selectedGeometry}
-              title={selectedGeometry ? et('edit.editHint') : et('edit.reshapeHint')}
+              title={selectedGeometry ? t('edit.editHint') : t('edit.reshapeHint')}
               onClick={startReshape}
             >
-              ⬠ {et('edit.reshape')}
+              ⬠ {t('edit.reshape')}
             </button>
           </>
         ) : (
           <>
             <button type="button" className="edit-button" data-testid="edit-undo" disabled={!canUndo(session.history) || saving} onClick={doUndo} title="Ctrl+Z">
-              ↶ {et('edit.undo')}
+              ↶ {t('edit.undo')}
             </button>
             <button type="button" className="edit-button" data-testid="edit-redo" disabled={!canRedo(session.history) || saving} onClick={doRedo} title="Ctrl+Y / Ctrl+Shift+Z">
-              ↷ {et('edit.redo')}
+              ↷ {t('edit.redo')}
             </button>
-            <label className="edit-toggle" title={et('edit.snapHint')}>
-              <input type="checkbox" data-testid="edit-snap-toggle" checked={snapOn} onChange={(event) => setSnapOn(event.target.checked)} /> {et('edit.snap')}
+            <label className="edit-toggle" title={t('edit.snapHint')}>
+              <input type="checkbox" data-testid="edit-snap-toggle" checked={snapOn} onChange={(event) => setSnapOn(event.target.checked)} /> {t('edit.snap')}
             </label>
             <button type="button" className="edit-button edit-primary" data-testid="edit-save" disabled={!closed || saving} onClick={onSave}>
-              {saving ? et('edit.saving') : et('edit.save')}
+              {saving ? t('edit.saving') : t('edit.save')}
             </button>
             <button type="button" className="edit-button" data-testid="edit-cancel" disabled={saving} onClick={cancel}>
-              {et('edit.cancel')}
+              {t('edit.cancel')}
             </button>
           </>
         )}
       </div>
       {session && (
         <div className="edit-panel" data-testid="edit-panel">
-          <div className="edit-panel-title">{session.target.kind === 'new' ? et('edit.drawing') : et('edit.editing', { id: session.target.id })}</div>
-          <div className="edit-hint">{present?.phase === 'drawing' ? et('edit.drawHint') : et('edit.editHint')}</div>
+          <div className="edit-panel-title">{session.target.kind === 'new' ? t('edit.drawing') : t('edit.editing', { id: session.target.id })}</div>
+          <div className="edit-hint">{present?.phase === 'drawing' ? t('edit.drawHint') : t('edit.editHint')}</div>
           <div className="edit-area" data-testid="edit-area">
-            <span>{et('edit.area')}：</span>
+            <span>{t('edit.area')}：</span>
             {parts ? (
               <>
                 <strong data-testid="edit-area-m2" data-area-m2={area!.toFixed(3)}>
@@ -573,16 +574,16 @@ export function ParcelEditor(props: ParcelEditorProps) {
             ) : (
               <span>—</span>
             )}
-            <span className="edit-count">{et('edit.vertices', { n: shown ? vertexCount(shown) : 0 })}</span>
+            <span className="edit-count">{t('edit.vertices', { n: shown ? vertexCount(shown) : 0 })}</span>
           </div>
           {snapOn && snapLayers.paused && (
             <div className="edit-snap-status" data-testid="edit-snap-paused">
-              {et('edit.snapOff.zoom')}
+              {t('edit.snapOff.zoom')}
             </div>
           )}
           {snapStatus && (
             <div className="edit-snap-status" data-testid="edit-snap-status">
-              {et(snapStatus.kind === 'vertex' ? 'edit.snapped.vertex' : 'edit.snapped.edge', { layer: layerTitle(props.project, snapStatus.table) })}
+              {t(snapStatus.kind === 'vertex' ? 'edit.snapped.vertex' : 'edit.snapped.edge', { layer: layerTitle(props.project, snapStatus.table) })}
             </div>
           )}
           {message && (
@@ -657,13 +658,13 @@ function NewParcelForm({ project, geometry, onCancel, onSaved }: NewParcelFormPr
   const taken = useIdTaken(project, table, id.trim());
   const useHint = (code: string) => {
     const c = code.trim() ? classifyUse(code.trim()) : undefined;
-    return c ? `${describeUse(c)}${c.sensitive ? ' · 一住两公' : ''}${c.recognised ? '' : ' · ?'}` : et('edit.form.useHint');
+    return c ? `${describeUse(c)}${c.sensitive ? ' · 一住两公' : ''}${c.recognised ? '' : ' · ?'}` : t('edit.form.useHint');
   };
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    if (!id.trim()) return setError(et('edit.form.idMissing'));
-    if (taken) return setError(et('edit.form.idTaken', { id: id.trim() }));
+    if (!id.trim()) return setError(t('edit.form.idMissing'));
+    if (taken) return setError(t('edit.form.idTaken', { id: id.trim() }));
     setBusy(true);
     setError(null);
     try {
@@ -682,33 +683,33 @@ function NewParcelForm({ project, geometry, onCancel, onSaved }: NewParcelFormPr
   return (
     <div className="edit-form-backdrop">
       <form className="edit-form" data-testid="edit-form" onSubmit={submit}>
-        <h3>{et('edit.form.title')}</h3>
+        <h3>{t('edit.form.title')}</h3>
         <p className="edit-form-area">
-          {et('edit.area')}：{formatArea(geodesicAreaM2(geometry))}
+          {t('edit.area')}：{formatArea(geodesicAreaM2(geometry))}
         </p>
         <label>
-          <span>{et('edit.form.id')}</span>
+          <span>{t('edit.form.id')}</span>
           <input data-testid="edit-form-id" value={id} autoFocus required onChange={(e) => setId(e.target.value)} />
         </label>
-        {taken && <div className="edit-form-warn">{et('edit.form.idTaken', { id: id.trim() })}</div>}
+        {taken && <div className="edit-form-warn">{t('edit.form.idTaken', { id: id.trim() })}</div>}
         <label>
-          <span>{et('edit.form.name')}</span>
+          <span>{t('edit.form.name')}</span>
           <input data-testid="edit-form-name" value={name} onChange={(e) => setName(e.target.value)} />
         </label>
         <label>
-          <span>{et('edit.form.currentUse')}</span>
-          <input data-testid="edit-form-current-use" value={currentUse} placeholder={et('edit.form.useHint')} onChange={(e) => setCurrentUse(e.target.value)} />
+          <span>{t('edit.form.currentUse')}</span>
+          <input data-testid="edit-form-current-use" value={currentUse} placeholder={t('edit.form.useHint')} onChange={(e) => setCurrentUse(e.target.value)} />
           <small>{useHint(currentUse)}</small>
         </label>
         <label>
-          <span>{et('edit.form.plannedUse')}</span>
-          <input data-testid="edit-form-planned-use" value={plannedUse} placeholder={et('edit.form.useHint')} onChange={(e) => setPlannedUse(e.target.value)} />
+          <span>{t('edit.form.plannedUse')}</span>
+          <input data-testid="edit-form-planned-use" value={plannedUse} placeholder={t('edit.form.useHint')} onChange={(e) => setPlannedUse(e.target.value)} />
           <small>{useHint(plannedUse)}</small>
         </label>
         <label>
-          <span>{et('edit.form.action')}</span>
+          <span>{t('edit.form.action')}</span>
           <select data-testid="edit-form-action" value={action} onChange={(e) => setAction(e.target.value)}>
-            <option value="">{et('edit.form.actionNone')}</option>
+            <option value="">{t('edit.form.actionNone')}</option>
             {ACTION_CODES.map((code) => (
               <option key={code} value={code}>
                 {formatAttributeValue('parcel', 'action', code)}
@@ -717,9 +718,9 @@ function NewParcelForm({ project, geometry, onCancel, onSaved }: NewParcelFormPr
           </select>
         </label>
         <label>
-          <span>{et('edit.form.layer')}</span>
+          <span>{t('edit.form.layer')}</span>
           <select data-testid="edit-form-layer" value={table} onChange={(e) => setTable(e.target.value)}>
-            {!hasDrawn && <option value={DRAWN_TABLE}>{et('edit.form.newLayer')}</option>}
+            {!hasDrawn && <option value={DRAWN_TABLE}>{t('edit.form.newLayer')}</option>}
             {parcelLayers.map((l) => (
               <option key={l.table} value={l.table}>
                 {l.title}（{l.table}）
@@ -734,10 +735,10 @@ function NewParcelForm({ project, geometry, onCancel, onSaved }: NewParcelFormPr
         )}
         <div className="edit-form-buttons">
           <button type="button" className="edit-button" onClick={onCancel} disabled={busy}>
-            {et('edit.cancel')}
+            {t('edit.cancel')}
           </button>
           <button type="submit" className="edit-button edit-primary" data-testid="edit-form-save" disabled={busy}>
-            {busy ? et('edit.saving') : et('edit.save')}
+            {busy ? t('edit.saving') : t('edit.save')}
           </button>
         </div>
       </form>

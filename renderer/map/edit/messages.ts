@@ -1,10 +1,9 @@
 /**
- * UI strings of parcel drawing and vertex editing (zh-CN first, English second), beside the
- * components so the shared catalogue (renderer/i18n) stays small; `et` follows the active locale.
+ * The edit namespace(s) of the UI catalogue (renderer/i18n), zh-CN first and English second,
+ * kept beside the components that speak them; look them up with `t` from renderer/i18n.
  */
-import { getLocale } from '../../i18n';
 
-const MESSAGES = {
+export const EDIT_MESSAGES = {
   'edit.draw': ['绘制地块', 'Draw parcel'],
   'edit.drawHint': ['在地图上单击添加界址点，双击或单击第一个点完成，Esc 取消', 'Click to add vertices, double-click or click the first vertex to finish, Esc cancels'],
   'edit.reshape': ['编辑边界', 'Edit boundary'],
@@ -48,12 +47,8 @@ const MESSAGES = {
   'edit.discard': ['放弃未保存的修改？', 'Discard unsaved changes?'],
 } as const;
 
-export type EditMessageKey = keyof typeof MESSAGES;
+export type EditMessageKey = keyof typeof EDIT_MESSAGES;
 
-export function et(key: EditMessageKey, params?: Record<string, string | number>): string {
-  const text: string = MESSAGES[key][getLocale() === 'zh-CN' ? 0 : 1];
-  return params ? text.replace(/\{(\w+)\}/g, (m, name: string) => (params[name] !== undefined ? String(params[name]) : m)) : text;
-}
 
 /** rules.md §1.2 `action` codes, in the order of the form. */
 export const ACTION_CODES = ['supply', 'recover', 'acquire', 'change-use', 'transfer', 'construct', 'reclaim'] as const;
