@@ -320,7 +320,7 @@ export function ReviewPanel({ parcel, check, layers, selectedFinding, dispatch, 
         </div>
         {!locked && decidedSiblings.length > 0 && (
           <p className="wb-note" role="note" data-testid="review-revises-siblings">
-            {rt('wb.sub.revisesSiblings', { parcels: decidedSiblings.map((p) => `${p.parcelId}（${decisionLabel(p.decision!)}）`).join('、') })}
+            {t('wb.sub.revisesSiblings', { parcels: decidedSiblings.map((p) => `${p.parcelId}（${decisionLabel(p.decision!)}）`).join('、') })}
           </p>
         )}
         {needsReason && (
