@@ -5,7 +5,7 @@
  * same table logic as CSV (shared/importers/csv.ts). One layer per sheet that has coordinate
  * columns. Legacy .xls (BIFF) is refused by the registry with a hint to save as .xlsx.
  */
-import { unzipSync } from 'fflate';
+import { unzipWithinBudget } from '../../../shared/importers/zip';
 import { XMLParser } from 'fast-xml-parser';
 import { tableToLayer } from '../../../shared/importers/csv';
 import type { FormatModule, ParsedLayer, ParsedSource, ParseOptions, SourceFile } from '../../../shared/importers/types';
@@ -35,12 +35,7 @@ function columnIndex(ref: string): number {
 
 /** Reads every sheet as rows of strings. */
 export function readXlsxSheets(bytes: Uint8Array, fileName: string): Array<{ name: string; rows: string[][] }> {
-  let entries: Record<string, Uint8Array>;
-  try {
-    entries = unzipSync(bytes, { filter: (f) => f.name.startsWith('xl/') && f.name.endsWith('.xml') || f.name.endsWith('.rels') });
-  } catch (error) {
-    throw new UserInputError('import.invalid-xlsx', `文件“${fileName}”不是有效的 XLSX（压缩包损坏：${(error as Error).message}）。`, `"${fileName}": not a valid XLSX zip.`);
-  }
+  const entries = unzipWithinBudget(bytes, fileName, (f) => (f.name.startsWith('xl/') && f.name.endsWith('.xml')) || f.name.endsWith('.rels'));
   const parser = new XMLParser({ ignoreAttributes: false, removeNSPrefix: true, parseTagValue: false, trimValues: false, isArray: (n) => ['sheet', 'Relationship', 'si', 'row', 'c', 'r'].includes(n) });
   const xml = (path: string): Node | null => (entries[path] ? (parser.parse(new TextDecoder('utf-8').decode(entries[path])) as Node) : null);
   const workbook = xml('xl/workbook.xml');
