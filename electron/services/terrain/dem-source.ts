@@ -10,7 +10,7 @@ import { basename } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { addDecoder, BaseDecoder, fromFile, type GeoTIFF, type GeoTIFFImage } from 'geotiff';
 import { isGeographic, isKnownCrs } from '../../../shared/crs';
-import { UserInputError } from '../../../shared/model/errors';
+import { isUserInputError, UserInputError } from '../../../shared/model/errors';
 import type { DemRowSource } from '../../../shared/terrain/grid';
 import { georeferenceSuspicions, type Suspicion } from './dem-plausibility';
 
@@ -321,8 +321,10 @@ async function mosaic(sources: DemSource[]): Promise<DemSource> {
 export async function openDem(files: string[]): Promise<DemSource> {
   if (files.length === 0) throw new UserInputError('dem.none', '没有指定高程文件（--dem）。', 'No DEM file given (--dem).');
   const sources: DemSource[] = [];
+  let current = files[0];
   try {
     for (const file of files) {
+      current = file;
       if (!existsSync(file) || !statSync(file).isFile()) throw demError(file, '不存在。', 'does not exist.', 'dem.missing');
       const lower = file.toLowerCase();
       if (lower.endsWith('.hgt')) sources.push(openHgt(file));
@@ -331,7 +333,9 @@ export async function openDem(files: string[]): Promise<DemSource> {
     }
     return sources.length === 1 ? sources[0] : await mosaic(sources);
   } catch (error) {
-    for (const s of sources) await s.close();
-    throw error;
+    for (const s of sources) await s.close().catch(() => {});
+    // a header the GeoTIFF reader trips over (a broken GeoKey directory, say) is a bad file too
+    if (isUserInputError(error)) throw error;
+    throw demError(current, `不是可读的高程文件（${messageOf(error)}）。`, `not a readable DEM (${messageOf(error)}).`);
   }
 }
