@@ -5,7 +5,7 @@
  * mosaicked onto one grid (same CRS and cell size, aligned). Everything is read by row windows,
  * so a 10 000 × 10 000 DEM is never held whole in memory.
  */
-import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { addDecoder, BaseDecoder, fromFile, type GeoTIFF, type GeoTIFFImage } from 'geotiff';
@@ -77,7 +77,53 @@ function crsFromGeoKeys(file: string, keys: Record<string, unknown> | null): str
   return crs;
 }
 
+const TIFF_TYPE_SIZE: Record<number, number> = { 1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 8, 11: 4, 12: 8, 13: 4, 16: 8, 17: 8, 18: 8 };
+
+/**
+ * The first IFD's entries, checked against the file before the GeoTIFF reader sees them: an entry
+ * whose values would reach past the end of the file (a count of 2³² in a 2 KB file) would
+ * otherwise be allocated and read in full.
+ */
+function checkTiffDirectory(file: string) {
+  const fd = openSync(file, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const head = Buffer.alloc(16);
+    readSync(fd, head, 0, 16, 0);
+    const le = head.toString('latin1', 0, 2) === 'II';
+    if (!le && head.toString('latin1', 0, 2) !== 'MM') return; // left to the reader's own refusal
+    const u16 = (b: Buffer, o: number) => (le ? b.readUInt16LE(o) : b.readUInt16BE(o));
+    const u32 = (b: Buffer, o: number) => (le ? b.readUInt32LE(o) : b.readUInt32BE(o));
+    const u64 = (b: Buffer, o: number) => Number(le ? b.readBigUInt64LE(o) : b.readBigUInt64BE(o));
+    const big = u16(head, 2) === 43;
+    const ifd = big ? u64(head, 8) : u32(head, 4);
+    const countBuf = Buffer.alloc(8);
+    if (ifd + (big ? 8 : 2) > size) throw new Error('first IFD is past the end of the file');
+    readSync(fd, countBuf, 0, big ? 8 : 2, ifd);
+    const n = big ? u64(countBuf, 0) : u16(countBuf, 0);
+    const entrySize = big ? 20 : 12;
+    if (ifd + n * entrySize > size) throw new Error('IFD entries run past the end of the file');
+    const entries = Buffer.alloc(n * entrySize);
+    readSync(fd, entries, 0, entries.length, ifd + (big ? 8 : 2));
+    for (let i = 0; i < n; i++) {
+      const at = i * entrySize;
+      const tag = u16(entries, at);
+      const bytes = (TIFF_TYPE_SIZE[u16(entries, at + 2)] ?? 1) * (big ? u64(entries, at + 4) : u32(entries, at + 4));
+      const inline = bytes <= (big ? 8 : 4);
+      const offset = inline ? 0 : big ? u64(entries, at + 12) : u32(entries, at + 8);
+      if (!inline && offset + bytes > size) throw new Error(`tag ${tag} declares ${bytes} bytes at ${offset}, past the end of the ${size}-byte file`);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
 async function openGeoTiff(file: string): Promise<DemSource> {
+  try {
+    checkTiffDirectory(file);
+  } catch (error) {
+    throw demError(file, `的文件头已损坏（${messageOf(error)}）。`, `corrupt TIFF header (${messageOf(error)}).`, 'dem.corrupt');
+  }
   let tiff: GeoTIFF;
   let image: GeoTIFFImage;
   try {
