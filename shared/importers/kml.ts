@@ -192,7 +192,7 @@ export function parseKml(files: SourceFile[], options: ParseOptions = {}): Parse
   const isKmz = /\.kmz$/i.test(file.name) || (file.bytes[0] === 0x50 && file.bytes[1] === 0x4b);
   let bytes = file.bytes;
   if (isKmz) {
-    const entries = unzipWithinBudget(file.bytes, file.name, (f) => /\.kml$/i.test(f.name));
+    const entries = unzipWithinBudget(file.bytes, file.name, (f) => /\.kml$/i.test(f.name), { corruptCode: 'import.invalid-kmz' });
     const names = Object.keys(entries);
     const main = names.find((n) => /(^|\/)doc\.kml$/i.test(n)) ?? names[0];
     if (!main) throw fail(file.name, '（KMZ）里没有 .kml 文件。', 'KMZ contains no .kml file.', 'import.invalid-kmz');

@@ -121,7 +121,8 @@ async function runKills(dir: string): Promise<KillResult[]> {
     const kind = kinds[i % 3];
     const project = join(dir, `kill-${i}.gpkg`);
     copyFileSync(kind === 'sweep' ? inputs.demo : inputs.empty, project);
-    const delay = 300 + Math.floor(r() * 6000);
+    // from before the first write to after the commit on this machine, so kills land in every phase
+    const delay = 300 + Math.floor(r() * 12_000);
     const args =
       kind === 'import' ? ['import', project, inputs.parcels, '--kind', 'parcel', '--name', 'killed'] : kind === 'bands' ? ['bands', project, '--dem', inputs.dem] : ['check', project, '--all', '--profile', 'xiaxian'];
     const run = await killAfter(args, delay);

@@ -100,7 +100,7 @@ describe('refusals name the file given and change nothing', () => {
       writeFileSync(file(name), bytes);
       const r = await importInto(name, [file(name), '--kind', 'monitoring-station', '--crs', 'EPSG:4490']);
       expect(r.code, name).toBe(2);
-      expect(r.err).toMatch(new RegExp(`^错误：(文件|压缩文件|压缩包)“${name.replace('.', '\\.')}”`));
+      expect(r.err).toMatch(new RegExp(`^错误：(文件|压缩包)“${name.replace('.', '\\.')}”`));
       expect(r.err).toMatch(problem);
     }
   });

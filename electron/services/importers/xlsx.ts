@@ -56,7 +56,7 @@ function rowNumber(value: unknown, fallback: number, fileName: string): number {
 
 /** Reads every sheet as rows of strings. */
 export function readXlsxSheets(bytes: Uint8Array, fileName: string): Array<{ name: string; rows: string[][] }> {
-  const entries = unzipWithinBudget(bytes, fileName, (f) => (f.name.startsWith('xl/') && f.name.endsWith('.xml')) || f.name.endsWith('.rels'));
+  const entries = unzipWithinBudget(bytes, fileName, (f) => (f.name.startsWith('xl/') && f.name.endsWith('.xml')) || f.name.endsWith('.rels'), { corruptCode: 'import.invalid-xlsx' });
   const parser = new XMLParser({ ignoreAttributes: false, removeNSPrefix: true, parseTagValue: false, trimValues: false, isArray: (n) => ['sheet', 'Relationship', 'si', 'row', 'c', 'r'].includes(n) });
   const xml = (path: string): Node | null => (entries[path] ? (parser.parse(new TextDecoder('utf-8').decode(entries[path])) as Node) : null);
   const workbook = xml('xl/workbook.xml');
