@@ -122,7 +122,7 @@ async function openGeoTiff(file: string): Promise<DemSource> {
   try {
     checkTiffDirectory(file);
   } catch (error) {
-    throw demError(file, `的文件头已损坏（${messageOf(error)}）。`, `corrupt TIFF header (${messageOf(error)}).`, 'dem.corrupt');
+    throw demError(file, `的 GeoTIFF 文件头已损坏（${messageOf(error)}），文件可能不完整。`, `corrupt TIFF header (${messageOf(error)}).`, 'dem.corrupt');
   }
   let tiff: GeoTIFF;
   let image: GeoTIFFImage;
