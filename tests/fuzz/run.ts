@@ -117,14 +117,24 @@ async function runKills(dir: string): Promise<KillResult[]> {
   const r = rng(SEED ^ 0x5eed);
   const results: KillResult[] = [];
   const kinds: KillKind[] = ['import', 'bands', 'sweep'];
+  const argsFor = (kind: KillKind, project: string) =>
+    kind === 'import' ? ['import', project, inputs.parcels, '--kind', 'parcel', '--name', 'killed'] : kind === 'bands' ? ['bands', project, '--dem', inputs.dem] : ['check', project, '--all', '--profile', 'xiaxian'];
+  // each command's run time on this machine, so the kills spread from start-up to after the commit
+  const duration = new Map<KillKind, number>();
+  for (const kind of kinds) {
+    const project = join(dir, `timing-${kind}.gpkg`);
+    copyFileSync(kind === 'sweep' ? inputs.demo : inputs.empty, project);
+    const start = Date.now();
+    await killAfter(argsFor(kind, project), 600_000);
+    duration.set(kind, Date.now() - start);
+  }
+  console.error(`command times: ${[...duration].map(([k, ms]) => `${k} ${ms} ms`).join(', ')}`);
   for (let i = 0; i < KILLS; i++) {
     const kind = kinds[i % 3];
     const project = join(dir, `kill-${i}.gpkg`);
     copyFileSync(kind === 'sweep' ? inputs.demo : inputs.empty, project);
-    // from before the first write to after the commit on this machine, so kills land in every phase
-    const delay = 300 + Math.floor(r() * 12_000);
-    const args =
-      kind === 'import' ? ['import', project, inputs.parcels, '--kind', 'parcel', '--name', 'killed'] : kind === 'bands' ? ['bands', project, '--dem', inputs.dem] : ['check', project, '--all', '--profile', 'xiaxian'];
+    const delay = 100 + Math.floor(r() * 1.1 * duration.get(kind)!);
+    const args = argsFor(kind, project);
     const run = await killAfter(args, delay);
     let outcome: KillResult['outcome'] = 'absent';
     let detail = `${kind} killed after ${delay} ms${run.killed ? '' : ` (finished first, exit ${run.code})`}`;
