@@ -14,9 +14,28 @@ export const EXIT_OK = 0;
 export const EXIT_INTERNAL = 1;
 export const EXIT_BAD_INPUT = 2;
 
+/**
+ * A reader that stops early (`landgate … | head -c1`) closes the pipe: further output is dropped
+ * instead of crashing on an unhandled EPIPE, and the command finishes what it was doing.
+ */
+const closedStreams = new Set<NodeJS.WriteStream>();
+const guarded = new WeakSet<NodeJS.WriteStream>();
+function guardPipe(stream: NodeJS.WriteStream) {
+  if (guarded.has(stream)) return;
+  guarded.add(stream);
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') closedStreams.add(stream);
+    else throw error;
+  });
+}
+const write = (stream: NodeJS.WriteStream, text: string) => {
+  guardPipe(stream);
+  if (!closedStreams.has(stream)) stream.write(text);
+};
+
 const defaultIo: CommandIo = {
-  out: (text) => process.stdout.write(text),
-  err: (text) => process.stderr.write(text),
+  out: (text) => write(process.stdout, text),
+  err: (text) => write(process.stderr, text),
 };
 
 const isHelpFlag = (arg: string | undefined) => arg === '--help' || arg === '-h';

@@ -25,7 +25,8 @@
  */
 import { closeSync, existsSync, fstatSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import { unzipSync } from 'fflate';
+import { unzipWithinBudget } from '../../shared/importers/zip';
+import { sanitiseFields } from '../../shared/importers/fields';
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import { canonicalProperties, FeaturePreparer, prepareFeatures, type AreaTotals } from '../../shared/importers/prepare';
 import { openShapefile, type ShapefileSources } from '../../shared/importers/shapefile';
@@ -34,7 +35,7 @@ import { crsLabelZh, normalizeCrs, withTowgs84 } from '../../shared/crs';
 import { detectGcjOffset } from '../../shared/crs/offset';
 import type { ByteSource, ParsedLayer, SourceFile, StreamedLayer } from '../../shared/importers/types';
 import { canonicalKeys, resolveFieldMap } from '../../shared/model/attributes';
-import { UserInputError } from '../../shared/model/errors';
+import { isUserInputError, UserInputError } from '../../shared/model/errors';
 import { LAYER_KIND_GEOMETRY, LAYER_KIND_LABEL_ZH, type LayerInfo, type LayerKind } from '../../shared/model/layers';
 import { ColumnInference, ProjectStore, type ColumnType } from './project-store';
 import { detectFormat } from './importers/registry';
@@ -78,6 +79,37 @@ export interface ReadResult {
 
 const SHAPEFILE_SIBLINGS = ['.shp', '.shx', '.dbf', '.prj', '.cpg'];
 
+/**
+ * Most a file read whole may be (GeoJSON, KML, CSV, XLSX, TXT, a zipped shapefile; archives are
+ * also held to MAX_INFLATED_BYTES inflated). Parsing holds the text and the parsed features, a few
+ * times the file, so this bounds an import's memory; shapefiles on disk and GeoPackages stream
+ * and have no such limit.
+ */
+export const MAX_WHOLE_FILE_BYTES = 256 * 1024 * 1024;
+
+/**
+ * Any failure while reading a source becomes a refusal naming the file the user gave: a
+ * UserInputError from inside an archive is prefixed with the archive's name, anything else (a
+ * parser tripping over malformed content, a too-deep structure, SQLite refusing a name) is
+ * reported as an unreadable file. Only a cancel passes through as it is.
+ */
+export function refusalFor(error: unknown, paths: string[]): unknown {
+  if (error instanceof ImportCancelled) return error;
+  const given = basename(paths[0]);
+  const archive = /\.(zip|kmz|xlsx)$/i.test(given);
+  if (isUserInputError(error)) {
+    if (!archive || error.messageZh.includes(`“${given}”`)) return error;
+    return new UserInputError(error.code, `压缩包“${given}”：${error.messageZh}`, `"${paths[0]}": ${error.messageEn}`);
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  const tooDeep = error instanceof RangeError && /call stack/i.test(message);
+  return new UserInputError(
+    'import.unreadable',
+    tooDeep ? `文件“${given}”的结构嵌套过深，无法读取。项目未改动。` : `文件“${given}”无法读取：内容格式有误或已损坏（${message.slice(0, 200)}）。项目未改动。`,
+    `"${paths[0]}" cannot be read: ${message.slice(0, 500)}`,
+  );
+}
+
 function requireFile(filePath: string) {
   const name = basename(filePath);
   if (!existsSync(filePath)) {
@@ -100,12 +132,7 @@ function zipEntryName(raw: string): string {
 }
 
 function expandZip(bytes: Uint8Array, zipName: string): SourceFile[] {
-  let entries: Record<string, Uint8Array>;
-  try {
-    entries = unzipSync(bytes);
-  } catch (error) {
-    throw new UserInputError('import.bad-zip', `压缩包“${zipName}”无法解压（${(error as Error).message}），文件可能不完整或已损坏。`, `Cannot unzip "${zipName}": ${(error as Error).message}.`);
-  }
+  const entries = unzipWithinBudget(bytes, zipName, (entry) => !entry.name.endsWith('/') && !/(^|\/)__MACOSX\//.test(entry.name));
   const files: SourceFile[] = [];
   for (const [rawName, data] of Object.entries(entries)) {
     if (rawName.endsWith('/') || /(^|\/)__MACOSX\//.test(rawName)) continue;
@@ -141,6 +168,13 @@ export function readSourceFiles(filePaths: string | string[]): SourceFile[] {
     if (seen.has(key)) return;
     seen.add(key);
     requireFile(path);
+    if (extname(path).toLowerCase() !== '.gpkg' && statSync(path).size > MAX_WHOLE_FILE_BYTES) {
+      throw new UserInputError(
+        'import.file-too-large',
+        `文件“${basename(path)}”有 ${Math.round(statSync(path).size / 1024 / 1024)} MB，超过这种格式可一次读入的 ${MAX_WHOLE_FILE_BYTES / 1024 / 1024} MB。请改用 Shapefile（不压缩）或 GeoPackage，它们按需读取，没有大小限制。`,
+        `"${path}" is larger than ${MAX_WHOLE_FILE_BYTES} bytes; use an unzipped Shapefile or a GeoPackage.`,
+      );
+    }
     if (extname(path).toLowerCase() === '.gpkg') {
       // a GeoPackage is opened by path (importers/gpkg.ts): read only the header for sniffing
       files.push({ name: basename(path), bytes: readHead(path, 100), path: resolve(path) });
@@ -272,11 +306,20 @@ export function readFeaturesFile(
   options: Omit<ImportOptions, 'table' | 'title'> & { referenceFeatures?: () => Feature[] },
 ): ReadResult {
   const paths = Array.isArray(filePaths) ? filePaths : [filePaths];
+  try {
+    return readFeaturesFileUnguarded(paths, options);
+  } catch (error) {
+    throw refusalFor(error, paths);
+  }
+}
+
+function readFeaturesFileUnguarded(paths: string[], options: Omit<ImportOptions, 'table' | 'title'> & { referenceFeatures?: () => Feature[] }): ReadResult {
   const fileName = basename(paths[0]);
   const files = readSourceFiles(paths);
   const module = detectFormat(files);
   const parsed = module.parse(files, { encoding: options.encoding, crs: options.crs, layers: options.layer ? [options.layer] : undefined });
   const layer = pickLayer(parsed.layers, options.layer, fileName);
+  layer.fields = sanitiseFields(layer.features, layer.fields, fileName);
   const warnings = [...layer.warnings];
   checkFieldMap(options.fieldMap, options.kind, layer.fields, fileName);
   const sourceCrs = resolveCrs(layer, options, fileName, warnings);
@@ -416,7 +459,9 @@ function openLayer(paths: string[], options: Pick<ImportOptions, 'encoding' | 'c
   const files = readSourceFiles(paths);
   const module = detectFormat(files);
   const parsed = module.parse(files, { encoding: options.encoding, crs: options.crs, layers: options.layer ? [options.layer] : undefined });
-  return { layer: wholeLayer(pickLayer(parsed.layers, options.layer, fileName)), formatLabelZh: parsed.formatLabelZh };
+  const picked = pickLayer(parsed.layers, options.layer, fileName);
+  picked.fields = sanitiseFields(picked.features, picked.fields, fileName);
+  return { layer: wholeLayer(picked), formatLabelZh: parsed.formatLabelZh };
 }
 
 /** A parsed (whole-file) layer in the streamed shape, so both go through one pipeline. */
@@ -438,6 +483,14 @@ function wholeLayer(layer: ParsedLayer): StreamedLayer {
 
 export function importFile(store: ProjectStore, filePaths: string | string[], options: ImportOptions, hooks: ImportHooks = {}): ImportResult {
   const paths = Array.isArray(filePaths) ? filePaths : [filePaths];
+  try {
+    return importFileUnguarded(store, paths, options, hooks);
+  } catch (error) {
+    throw refusalFor(error, paths);
+  }
+}
+
+function importFileUnguarded(store: ProjectStore, paths: string[], options: ImportOptions, hooks: ImportHooks): ImportResult {
   if (paths.length === 0) throw new UserInputError('import.no-files', '没有选择要导入的文件。', 'No files to import.');
   if (options.table !== undefined && !TABLE_NAME_RE.test(options.table)) {
     throw new UserInputError(

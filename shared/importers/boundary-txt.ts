@@ -379,14 +379,15 @@ export function parseBoundaryTxt(file: SourceFile, options: ParseOptions = {}): 
     // split into rings: a new ring starts when 圈号 changes or after the ring was closed by repeating its first point
     const rings: PointRecord[][] = [];
     let ring: PointRecord[] = [];
-    const closes = (r: PointRecord[], p: PointRecord) => r.length >= 3 && Math.abs(r[0].north - p.north) < 0.0005 && Math.abs(r[0].east - p.east) < 0.0005;
+    // `p` is already the ring's last point: it closes a ring of at least 3 points before it
+    const closes = (r: PointRecord[], p: PointRecord) => r.length >= 4 && Math.abs(r[0].north - p.north) < 0.0005 && Math.abs(r[0].east - p.east) < 0.0005;
     for (const p of parcel.points) {
       if (ring.length > 0 && p.ring !== ring[0].ring) {
         rings.push(ring);
         ring = [];
       }
       ring.push(p);
-      if (closes(ring.slice(0, -1), p)) {
+      if (closes(ring, p)) {
         rings.push(ring);
         ring = [];
       }

@@ -9,6 +9,7 @@
 import type { Feature, Geometry } from 'geojson';
 import { UserInputError } from '../model/errors';
 import { decodeTextFile } from './encoding';
+import { requireShallow, sanitiseFields } from './fields';
 import { proposeCrsFromCoordinates } from '../crs/guess';
 import type { FormatModule, ParsedSource, SourceFile } from './types';
 
@@ -183,6 +184,7 @@ export function parseGeoJson(text: string, fileName: string): ParsedGeoJson {
     throw invalid(fileName, `第 ${at.line} 行第 ${at.column} 列 JSON 语法错误（此处应为${expected}，${found}）。`, `JSON syntax error at line ${at.line}, column ${at.column} (expected ${expected}).`);
   }
 
+  requireShallow(data, fileName);
   const notes: string[] = [];
   let rawFeatures: unknown[];
   let crsMember: unknown = undefined;
@@ -264,6 +266,7 @@ export const geojsonFormat: FormatModule = {
     if (encoding.source !== 'user' && encoding.value !== 'utf-8') warnings.unshift('文件不是 UTF-8 编码，已按 GBK 读取。');
     const fields: string[] = [];
     const seen = new Set<string>();
+    sanitiseFields(parsed.features, [], file.name);
     for (const f of parsed.features) {
       for (const key of Object.keys(f.properties ?? {})) {
         if (!seen.has(key)) {

@@ -7,7 +7,7 @@
  * county scale; the preview says so. Coordinates copied from 高德/腾讯/百度 maps are GCJ-02/BD-09,
  * which the user can declare instead.
  */
-import { unzipSync } from 'fflate';
+import { unzipWithinBudget } from './zip';
 import { XMLParser } from 'fast-xml-parser';
 import type { Feature, Geometry, Position } from 'geojson';
 import { UserInputError } from '../model/errors';
@@ -192,12 +192,7 @@ export function parseKml(files: SourceFile[], options: ParseOptions = {}): Parse
   const isKmz = /\.kmz$/i.test(file.name) || (file.bytes[0] === 0x50 && file.bytes[1] === 0x4b);
   let bytes = file.bytes;
   if (isKmz) {
-    let entries: Record<string, Uint8Array>;
-    try {
-      entries = unzipSync(file.bytes, { filter: (f) => /\.kml$/i.test(f.name) });
-    } catch (error) {
-      throw fail(file.name, `不是有效的 KMZ（zip 压缩包损坏：${(error as Error).message}）。`, `not a valid KMZ zip: ${(error as Error).message}`, 'import.invalid-kmz');
-    }
+    const entries = unzipWithinBudget(file.bytes, file.name, (f) => /\.kml$/i.test(f.name), { corruptCode: 'import.invalid-kmz' });
     const names = Object.keys(entries);
     const main = names.find((n) => /(^|\/)doc\.kml$/i.test(n)) ?? names[0];
     if (!main) throw fail(file.name, '（KMZ）里没有 .kml 文件。', 'KMZ contains no .kml file.', 'import.invalid-kmz');

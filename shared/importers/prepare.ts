@@ -156,6 +156,23 @@ export class FeaturePreparer {
     this.fail = (code, zh, en) => new UserInputError(code, `文件“${fileName}”${zh}`, `"${fileName}": ${en}`);
   }
 
+  /**
+   * An easting's zone prefix must agree with the declared Gauss-Krüger zone: coordinates of zone
+   * 38 read as zone 37 land some 300 km per zone away without any other sign of trouble.
+   */
+  private checkZonePrefix(easting: number, northing: number, n: number, zone: NonNullable<ReturnType<typeof gaussKrugerZoneOf>>) {
+    const prefix = Math.floor(easting / 1_000_000);
+    const plausible = zone.width === 3 ? prefix >= 25 && prefix <= 45 : prefix >= 13 && prefix <= 23;
+    if (!plausible || (zone.prefixed && prefix === zone.zone)) return;
+    const declared = `${zone.width}° 带第 ${zone.zone} 带（${this.sourceCrs}${zone.prefixed ? '，坐标带带号前缀' : '，坐标不带带号前缀'}）`;
+    const suggestion = zone.width === 3 ? `EPSG:${4488 + prefix}` : `EPSG:${4478 + prefix}`;
+    throw this.fail(
+      'import.zone-mismatch',
+      `声明的坐标系为 ${declared}，但第 ${n} 个要素的坐标 (${easting}, ${northing}) 带有第 ${prefix} 带的带号前缀 ${prefix}。两者矛盾，按声明导入会把位置偏移数百公里，未导入。请核对坐标系说明（.prj 等），如坐标无误请用 --crs ${suggestion}（第 ${prefix} 带）导入。`,
+      `declared ${this.sourceCrs} (zone ${zone.zone}, ${zone.width}°) but feature ${n} easting ${easting} carries zone prefix ${prefix}; refused (use --crs ${suggestion} if the coordinates are right).`,
+    );
+  }
+
   /** Features given to `add` so far. */
   get count(): number {
     return this.n;
@@ -163,7 +180,7 @@ export class FeaturePreparer {
 
   add(feature: Feature): Feature | null {
     const { kind } = this.options;
-    const { fail, sourceCrs, geographicSource, toProject } = this;
+    const { fail, sourceCrs, geographicSource, toProject, zone } = this;
     const n = ++this.n;
     const geometry = feature.geometry;
     if (!geometry) {
@@ -192,6 +209,7 @@ export class FeaturePreparer {
           `feature ${n}: (${p[0]}, ${p[1]}) is outside lon/lat range; projected coordinates? Pass --crs.`,
         );
       }
+      if (zone) this.checkZonePrefix(p[0], p[1], n, zone);
       const [lon, lat] = toProject([p[0], p[1]]);
       if (!Number.isFinite(lon) || !Number.isFinite(lat) || Math.abs(lon) > 180 || Math.abs(lat) > 90) {
         throw fail('import.out-of-range', `第 ${n} 个要素的坐标 (${p[0]}, ${p[1]}) 按 ${sourceCrs} 换算后超出经纬度范围，请检查坐标系（--crs）。`, `feature ${n}: (${p[0]}, ${p[1]}) in ${sourceCrs} maps outside lon/lat range.`);

@@ -75,10 +75,15 @@ describe('DEM import', { timeout: 240_000 }, () => {
     }
   });
 
-  it('imports an SRTM .hgt tile with the SRTM grid (1201², pixel centres on whole arc-seconds)', () => {
+  it('imports an SRTM .hgt tile with the SRTM grid (1201², pixel centres on whole arc-seconds); outside China only when confirmed', () => {
     const project = newProject('hgt');
-    const r = landgate(['bands', project, '--dem', HGT, '--name', 'bay_bands']);
-    expect(r.stderr).toBe('');
+    const before = readFileSync(project);
+    const refused = landgate(['bands', project, '--dem', HGT, '--name', 'bay_bands']);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toMatch(/高程文件“N37W122\.hgt”.*不在中国境内.*--accept-suspect/);
+    expect(readFileSync(project).equals(before)).toBe(true);
+    const r = landgate(['bands', project, '--dem', HGT, '--name', 'bay_bands', '--accept-suspect']);
+    expect(r.stderr).toMatch(/^注意：高程数据“N37W122\.hgt”经确认后导入，但可能有误：.*不在中国境内/);
     expect(r.status).toBe(0);
     const stored = gdalJson(`GPKG:${project}:landgate_dem`);
     const src = gdalJson(HGT);

@@ -284,7 +284,7 @@ export class ImportStaging {
       });
       const layer = this.store.getLayer(result.table);
       this.onImported();
-      const warnings = result.nodataCells > 0 ? [`${result.nodataCells} 个像元无高程数据，按“未知”处理，不计入任何高程带。`] : [];
+      const warnings = [...result.warnings, ...(result.nodataCells > 0 ? [`${result.nodataCells} 个像元无高程数据，按“未知”处理，不计入任何高程带。`] : [])];
       Object.assign(job.status, { state: 'done', progress: 1, phaseZh: '导入完成', layer, warnings });
     } catch (error) {
       if (error instanceof Cancelled) Object.assign(job.status, { state: 'cancelled', phaseZh: '已取消，项目未改动' });

@@ -5,7 +5,7 @@
  * same table logic as CSV (shared/importers/csv.ts). One layer per sheet that has coordinate
  * columns. Legacy .xls (BIFF) is refused by the registry with a hint to save as .xlsx.
  */
-import { unzipSync } from 'fflate';
+import { unzipWithinBudget } from '../../../shared/importers/zip';
 import { XMLParser } from 'fast-xml-parser';
 import { tableToLayer } from '../../../shared/importers/csv';
 import type { FormatModule, ParsedLayer, ParsedSource, ParseOptions, SourceFile } from '../../../shared/importers/types';
@@ -18,33 +18,49 @@ function text(v: unknown): string {
   if (v === undefined || v === null) return '';
   if (typeof v === 'object') {
     const node = v as Node;
-    if ('#text' in node) return String(node['#text']);
-    if ('t' in node) return arr(node.t).map(text).join('') || text(node.t);
+    // rich text runs and <t> before '#text': writers such as GDAL indent the XML, so an <si> or
+    // <is> also carries whitespace text between its tags
     if ('r' in node) return arr(node.r).map((r) => text(r.t)).join('');
+    if ('t' in node) return arr(node.t).map(text).join('') || text(node.t);
+    if ('#text' in node) return String(node['#text']);
     return '';
   }
   return String(v);
 }
 
-function columnIndex(ref: string): number {
+/** Excel's own limits: columns A…XFD, rows 1…1 048 576. */
+const MAX_COLUMNS = 16_384;
+const MAX_ROWS = 1_048_576;
+/** Most cells (blank ones padding a row included) read from one workbook. */
+const MAX_CELLS = 20_000_000;
+
+function bad(fileName: string, zh: string, en: string): UserInputError {
+  return new UserInputError('import.invalid-xlsx', `文件“${fileName}”${zh}`, `"${fileName}": ${en}`);
+}
+
+/** Zero-based column of a cell reference such as `B7`; refuses references past XFD. */
+function columnIndex(ref: string, fileName: string): number {
   const letters = /^[A-Z]+/.exec(ref)?.[0] ?? 'A';
   let n = 0;
-  for (const c of letters) n = n * 26 + (c.charCodeAt(0) - 64);
+  for (const c of letters.slice(0, 4)) n = n * 26 + (c.charCodeAt(0) - 64);
+  if (letters.length > 3 || n > MAX_COLUMNS) throw bad(fileName, `的单元格引用“${ref.slice(0, 20)}”超出 Excel 的列范围（最多 XFD 列），文件已损坏。`, `cell reference "${ref.slice(0, 20)}" is beyond column XFD.`);
   return n - 1;
+}
+
+function rowNumber(value: unknown, fallback: number, fileName: string): number {
+  if (value === undefined) return fallback;
+  const r = Number(value);
+  if (!Number.isInteger(r) || r < 1 || r > MAX_ROWS) throw bad(fileName, `的行号“${String(value).slice(0, 20)}”超出 Excel 的行范围（1–1048576），文件已损坏。`, `row number "${String(value).slice(0, 20)}" is outside 1..1048576.`);
+  return r;
 }
 
 /** Reads every sheet as rows of strings. */
 export function readXlsxSheets(bytes: Uint8Array, fileName: string): Array<{ name: string; rows: string[][] }> {
-  let entries: Record<string, Uint8Array>;
-  try {
-    entries = unzipSync(bytes, { filter: (f) => f.name.startsWith('xl/') && f.name.endsWith('.xml') || f.name.endsWith('.rels') });
-  } catch (error) {
-    throw new UserInputError('import.invalid-xlsx', `文件“${fileName}”不是有效的 XLSX（压缩包损坏：${(error as Error).message}）。`, `"${fileName}": not a valid XLSX zip.`);
-  }
+  const entries = unzipWithinBudget(bytes, fileName, (f) => (f.name.startsWith('xl/') && f.name.endsWith('.xml')) || f.name.endsWith('.rels'), { corruptCode: 'import.invalid-xlsx' });
   const parser = new XMLParser({ ignoreAttributes: false, removeNSPrefix: true, parseTagValue: false, trimValues: false, isArray: (n) => ['sheet', 'Relationship', 'si', 'row', 'c', 'r'].includes(n) });
   const xml = (path: string): Node | null => (entries[path] ? (parser.parse(new TextDecoder('utf-8').decode(entries[path])) as Node) : null);
   const workbook = xml('xl/workbook.xml');
-  if (!workbook) throw new UserInputError('import.invalid-xlsx', `文件“${fileName}”不是 XLSX 工作簿（缺少 xl/workbook.xml）。`, `"${fileName}": no xl/workbook.xml.`);
+  if (!workbook || typeof workbook.workbook !== 'object' || workbook.workbook === null) throw new UserInputError('import.invalid-xlsx', `文件“${fileName}”不是 XLSX 工作簿（缺少 xl/workbook.xml）。`, `"${fileName}": no xl/workbook.xml.`);
   const rels = new Map<string, string>();
   for (const rel of arr((xml('xl/_rels/workbook.xml.rels')?.Relationships as Node | undefined)?.Relationship)) {
     const target = String(rel['@_Target'] ?? '');
@@ -52,16 +68,19 @@ export function readXlsxSheets(bytes: Uint8Array, fileName: string): Array<{ nam
   }
   const shared = arr((xml('xl/sharedStrings.xml')?.sst as Node | undefined)?.si).map(text);
   const sheets: Array<{ name: string; rows: string[][] }> = [];
+  let cellCount = 0;
   for (const sheet of arr(((workbook.workbook as Node).sheets as Node | undefined)?.sheet)) {
     const path = rels.get(String(sheet['@_id'])) ?? '';
     const doc = xml(path);
-    if (!doc) continue;
+    if (!doc || typeof doc.worksheet !== 'object' || doc.worksheet === null) continue;
     const rows: string[][] = [];
     for (const row of arr(((doc.worksheet as Node).sheetData as Node | undefined)?.row)) {
-      const r = Number(row['@_r'] ?? rows.length + 1) - 1;
+      const r = rowNumber(row['@_r'], rows.length + 1, fileName) - 1;
       const cells: string[] = [];
       arr(row.c).forEach((c, i) => {
-        const col = c['@_r'] ? columnIndex(String(c['@_r'])) : i;
+        const col = c['@_r'] ? columnIndex(String(c['@_r']), fileName) : i;
+        cellCount += Math.max(1, col + 1 - cells.length);
+        if (cellCount > MAX_CELLS) throw bad(fileName, `的单元格超过 ${MAX_CELLS / 1e6} 百万个（含空白），超出可导入的表格大小。`, `more than ${MAX_CELLS} cells (blank padding included).`);
         const type = String(c['@_t'] ?? 'n');
         const raw = text(c.v);
         let value = raw;
@@ -71,6 +90,8 @@ export function readXlsxSheets(bytes: Uint8Array, fileName: string): Array<{ nam
         while (cells.length < col) cells.push('');
         cells[col] = value.trim();
       });
+      cellCount += Math.max(0, r - rows.length);
+      if (cellCount > MAX_CELLS) throw bad(fileName, `的行数超出可导入的表格大小。`, `too many rows.`);
       while (rows.length < r) rows.push([]);
       rows[r] = cells;
     }

@@ -11,6 +11,7 @@ import { bandFeatureCollection } from '../../../shared/terrain/band-features';
 import type { DemRowSource } from '../../../shared/terrain/grid';
 import { ProjectStore } from '../project-store';
 import { openDem } from './dem-source';
+import { suspectDemError, ValueCensus } from './dem-plausibility';
 import { DemWriter, StoredDem, type StoredDemInfo } from './dem-store';
 
 export const DEFAULT_LEVELS = [400, 900];
@@ -65,34 +66,6 @@ export function computeBandsSync(source: DemRowSource & { values: ArrayLike<numb
   return { features: bandFeatureCollection(builder.finish({ smooth: options.smooth }), source), nodataCells, cells: source.cols * source.rows };
 }
 
-/**
- * Imports DEM file(s) into the project (replacing a stored DEM); optional row consumer and
- * progress (0..1 of the rows; throwing from it, e.g. on cancel, rolls the import back).
- */
-export async function importDem(projectPath: string, files: string[], onRows?: (source: DemRowSource) => (rows: Float32Array, count: number) => void, onProgress?: (fraction: number) => void | Promise<void>): Promise<StoredDemInfo> {
-  const source = await openDem(files);
-  try {
-    const writer = new DemWriter(projectPath, source, { integer: source.integer, files: source.files.map((f) => basename(f)) });
-    try {
-      writer.begin();
-      const consume = onRows?.(source);
-      for (let row0 = 0; row0 < source.rows; row0 += STRIP) {
-        const count = Math.min(STRIP, source.rows - row0);
-        const strip = await source.readRows(row0, count);
-        writer.pushRows(strip, count);
-        consume?.(strip, count);
-        await onProgress?.((row0 + count) / source.rows);
-      }
-      return writer.commit();
-    } catch (error) {
-      writer.rollback();
-      throw error;
-    }
-  } finally {
-    await source.close();
-  }
-}
-
 /** elevation_bands, or elevation_bands_2, _3 … when taken. */
 export function uniqueBandTable(store: ProjectStore): string {
   const taken = new Set(store.listLayers().map((l) => l.table));
@@ -116,56 +89,103 @@ export interface BandsCommandResult extends BandsResult {
   table: string;
   dem: StoredDemInfo;
   levels: number[];
+  /** zh findings of a suspect DEM stored with `acceptSuspect` (also recorded on the layer). */
+  warnings: string[];
+}
+
+export interface BandsOptions {
+  files?: string[];
+  levels: number[];
+  table?: string;
+  smooth?: boolean;
+  /** Store a DEM that looks implausible (its findings become warnings on the band layer). */
+  acceptSuspect?: boolean;
+  onProgress?: (fraction: number) => void | Promise<void>;
+}
+
+function writeBandLayer(store: ProjectStore, table: string, levels: number[], dem: StoredDemInfo, result: BandsResult, smooth: boolean, warnings: string[]) {
+  store.writeLayer({
+    table,
+    kind: 'elevation-band',
+    title: `清洁取暖高程带（${levels.join(' / ')} m，${dem.files.join('、')}）`,
+    sourceFile: dem.files.join(';'),
+    originalCrs: dem.crs,
+    features: result.features,
+  });
+  store.appendAudit({ action: 'bands', detail: { table, levels, dem: dem.files, demCrs: dem.crs, size: [dem.cols, dem.rows], nodataCells: result.nodataCells, smooth } });
+  if (warnings.length > 0) store.appendAudit({ action: 'import-warnings', detail: { table, warnings } });
+}
+
+/**
+ * DEM file(s) → the project's stored DEM and the band layer, in one transaction: a refusal (a
+ * suspect DEM without `acceptSuspect`, a read error, a cancel from `onProgress`) or a kill
+ * leaves the project exactly as it was, the previous DEM included.
+ */
+async function importDemWithBands(projectPath: string, files: string[], table: string, options: BandsOptions): Promise<BandsCommandResult> {
+  const source = await openDem(files);
+  try {
+    const given = files.map((f) => basename(f));
+    if (source.suspicions.length > 0 && !options.acceptSuspect) throw suspectDemError(files, source.suspicions);
+    const census = new ValueCensus(source);
+    const builder = new BandBuilder(source.cols, options.levels);
+    let nodataCells = 0;
+    const writer = new DemWriter(projectPath, source, { integer: source.integer, files: given });
+    try {
+      writer.begin();
+      for (let row0 = 0; row0 < source.rows; row0 += STRIP) {
+        const count = Math.min(STRIP, source.rows - row0);
+        const strip = await source.readRows(row0, count);
+        census.inspect(strip, count);
+        for (let i = 0; i < strip.length; i++) if (strip[i] !== strip[i]) nodataCells++;
+        writer.pushRows(strip, count);
+        for (let r = 0; r < count; r++) builder.pushRow(strip.subarray(r * source.cols, (r + 1) * source.cols));
+        await options.onProgress?.((row0 + count) / source.rows);
+      }
+      const suspicions = [...source.suspicions, ...census.suspicions()];
+      if (suspicions.length > 0 && !options.acceptSuspect) throw suspectDemError(files, suspicions);
+      const warnings = suspicions.map((s) => `高程数据${given.map((n) => `“${n}”`).join('、')}经确认后导入，但可能有误：${s.zh}。`);
+      const dem = writer.finish({ suspicions: warnings });
+      const result: BandsResult = { features: bandFeatureCollection(builder.finish({ smooth: options.smooth }), source), nodataCells, cells: source.cols * source.rows };
+      const store = writer.projectStore;
+      store.transaction(() => {
+        store.appendAudit({ action: 'dem-import', detail: { files: given, crs: dem.crs, size: [dem.cols, dem.rows], minM: dem.minM, maxM: dem.maxM, nodataCells: dem.nodataCells, suspicions: suspicions.map((s) => s.en) } });
+        writeBandLayer(store, table, options.levels, dem, result, !!options.smooth, warnings);
+      });
+      writer.commit();
+      return { ...result, table, dem, levels: options.levels, warnings };
+    } catch (error) {
+      writer.rollback();
+      throw error;
+    }
+  } finally {
+    await source.close();
+  }
 }
 
 /**
  * `landgate bands`: with `files`, imports the DEM into the project and builds the bands in the
- * same pass; without, builds them from the project's stored DEM. Writes the band layer.
+ * same pass and the same transaction; without, builds them from the project's stored DEM.
  */
-export async function buildBandsLayer(projectPath: string, options: { files?: string[]; levels: number[]; table?: string; smooth?: boolean; onProgress?: (fraction: number) => void | Promise<void> }): Promise<BandsCommandResult> {
+export async function buildBandsLayer(projectPath: string, options: BandsOptions): Promise<BandsCommandResult> {
   const table = options.table ?? DEFAULT_BAND_TABLE;
   checkBandTable(projectPath, table); // also validates that this is a LandGate project
-  let result: BandsResult | null = null;
+  if (options.files && options.files.length > 0) return importDemWithBands(projectPath, options.files, table, options);
+  const stored = StoredDem.open(projectPath);
+  if (!stored) throw new UserInputError('bands.no-dem', `项目“${basename(projectPath)}”中还没有高程数据。请用 --dem 指定 GeoTIFF 或 .hgt 文件。`, 'The project has no DEM; pass --dem <file>.');
   let dem: StoredDemInfo;
-  if (options.files && options.files.length > 0) {
-    let builder: BandBuilder | null = null;
-    let nodataCells = 0;
-    let grid: DemRowSource | null = null;
-    dem = await importDem(projectPath, options.files, (source) => {
-      grid = source;
-      builder = new BandBuilder(source.cols, options.levels);
-      return (strip, count) => {
-        for (let i = 0; i < strip.length; i++) if (strip[i] !== strip[i]) nodataCells++;
-        for (let r = 0; r < count; r++) builder!.pushRow(strip.subarray(r * source.cols, (r + 1) * source.cols));
-      };
-    }, options.onProgress);
-    const bands = (builder as unknown as BandBuilder).finish({ smooth: options.smooth });
-    result = { features: bandFeatureCollection(bands, grid as unknown as DemRowSource), nodataCells, cells: dem.cols * dem.rows };
-  } else {
-    const stored = StoredDem.open(projectPath);
-    if (!stored) throw new UserInputError('bands.no-dem', `项目“${basename(projectPath)}”中还没有高程数据。请用 --dem 指定 GeoTIFF 或 .hgt 文件。`, 'The project has no DEM; pass --dem <file>.');
-    try {
-      dem = stored.info;
-      result = await computeBands(stored, options.levels, { smooth: options.smooth });
-    } finally {
-      stored.close();
-    }
+  let result: BandsResult;
+  try {
+    dem = stored.info;
+    result = await computeBands(stored, options.levels, { smooth: options.smooth });
+  } finally {
+    stored.close();
   }
+  const warnings = dem.suspicions ?? [];
   const store = ProjectStore.open(projectPath);
   try {
-    store.transaction(() => {
-      store.writeLayer({
-        table,
-        kind: 'elevation-band',
-        title: `清洁取暖高程带（${options.levels.join(' / ')} m，${dem.files.join('、')}）`,
-        sourceFile: dem.files.join(';'),
-        originalCrs: dem.crs,
-        features: result!.features,
-      });
-      store.appendAudit({ action: 'bands', detail: { table, levels: options.levels, dem: dem.files, demCrs: dem.crs, size: [dem.cols, dem.rows], nodataCells: result!.nodataCells, smooth: !!options.smooth } });
-    });
+    store.transaction(() => writeBandLayer(store, table, options.levels, dem, result, !!options.smooth, warnings));
   } finally {
     store.close();
   }
-  return { ...result, table, dem, levels: options.levels };
+  return { ...result, table, dem, levels: options.levels, warnings };
 }

@@ -5,21 +5,34 @@
  * mosaicked onto one grid (same CRS and cell size, aligned). Everything is read by row windows,
  * so a 10 000 × 10 000 DEM is never held whole in memory.
  */
-import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { addDecoder, BaseDecoder, fromFile, type GeoTIFF, type GeoTIFFImage } from 'geotiff';
-import { isKnownCrs } from '../../../shared/crs';
-import { UserInputError } from '../../../shared/model/errors';
+import { isGeographic, isKnownCrs } from '../../../shared/crs';
+import { isUserInputError, UserInputError } from '../../../shared/model/errors';
 import type { DemRowSource } from '../../../shared/terrain/grid';
+import { georeferenceSuspicions, type Suspicion } from './dem-plausibility';
 
 export interface DemSource extends DemRowSource {
   /** Source files (absolute or as given). */
   files: string[];
   /** Stored sample type: integer sources are stored exactly. */
   integer: boolean;
+  /** What looks wrong before a single value is read (footprint, cell size, missing blocks). */
+  suspicions: Suspicion[];
   close(): Promise<void>;
 }
+
+/**
+ * The largest DEM read: 40 000 × 40 000 cells (a county at 5 m is ~ 20 000²). A strip of 256 rows
+ * of the widest allowed grid is 41 MB of Float32, the reader's peak besides the band builder.
+ */
+export const MAX_DEM_SIDE = 40_000;
+export const MAX_DEM_CELLS = 1_000_000_000;
+
+/** TIFF compressions the reader decodes: none, LZW, Deflate (both tags), PackBits, LERC, Zstandard. */
+const SUPPORTED_COMPRESSION = new Set([1, 5, 8, 32946, 32773, 34887, 50000]);
 
 /** DEFLATE tiles through Node's native zlib (several times faster than the bundled pako). */
 class NodeDeflateDecoder extends BaseDecoder {
@@ -64,7 +77,53 @@ function crsFromGeoKeys(file: string, keys: Record<string, unknown> | null): str
   return crs;
 }
 
+const TIFF_TYPE_SIZE: Record<number, number> = { 1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 8, 11: 4, 12: 8, 13: 4, 16: 8, 17: 8, 18: 8 };
+
+/**
+ * The first IFD's entries, checked against the file before the GeoTIFF reader sees them: an entry
+ * whose values would reach past the end of the file (a count of 2³² in a 2 KB file) would
+ * otherwise be allocated and read in full.
+ */
+function checkTiffDirectory(file: string) {
+  const fd = openSync(file, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const head = Buffer.alloc(16);
+    readSync(fd, head, 0, 16, 0);
+    const le = head.toString('latin1', 0, 2) === 'II';
+    if (!le && head.toString('latin1', 0, 2) !== 'MM') return; // left to the reader's own refusal
+    const u16 = (b: Buffer, o: number) => (le ? b.readUInt16LE(o) : b.readUInt16BE(o));
+    const u32 = (b: Buffer, o: number) => (le ? b.readUInt32LE(o) : b.readUInt32BE(o));
+    const u64 = (b: Buffer, o: number) => Number(le ? b.readBigUInt64LE(o) : b.readBigUInt64BE(o));
+    const big = u16(head, 2) === 43;
+    const ifd = big ? u64(head, 8) : u32(head, 4);
+    const countBuf = Buffer.alloc(8);
+    if (ifd + (big ? 8 : 2) > size) throw new Error('first IFD is past the end of the file');
+    readSync(fd, countBuf, 0, big ? 8 : 2, ifd);
+    const n = big ? u64(countBuf, 0) : u16(countBuf, 0);
+    const entrySize = big ? 20 : 12;
+    if (ifd + n * entrySize > size) throw new Error('IFD entries run past the end of the file');
+    const entries = Buffer.alloc(n * entrySize);
+    readSync(fd, entries, 0, entries.length, ifd + (big ? 8 : 2));
+    for (let i = 0; i < n; i++) {
+      const at = i * entrySize;
+      const tag = u16(entries, at);
+      const bytes = (TIFF_TYPE_SIZE[u16(entries, at + 2)] ?? 1) * (big ? u64(entries, at + 4) : u32(entries, at + 4));
+      const inline = bytes <= (big ? 8 : 4);
+      const offset = inline ? 0 : big ? u64(entries, at + 12) : u32(entries, at + 8);
+      if (!inline && offset + bytes > size) throw new Error(`tag ${tag} declares ${bytes} bytes at ${offset}, past the end of the ${size}-byte file`);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
 async function openGeoTiff(file: string): Promise<DemSource> {
+  try {
+    checkTiffDirectory(file);
+  } catch (error) {
+    throw demError(file, `的 GeoTIFF 文件头已损坏（${messageOf(error)}），文件可能不完整。`, `corrupt TIFF header (${messageOf(error)}).`, 'dem.corrupt');
+  }
   let tiff: GeoTIFF;
   let image: GeoTIFFImage;
   try {
@@ -76,7 +135,16 @@ async function openGeoTiff(file: string): Promise<DemSource> {
   try {
     const cols = image.getWidth();
     const rows = image.getHeight();
-    if (!(cols > 1 && rows > 1)) throw demError(file, `尺寸 ${cols}×${rows} 太小。`, `too small (${cols}×${rows}).`);
+    if (!(Number.isInteger(cols) && Number.isInteger(rows) && cols > 1 && rows > 1)) throw demError(file, `尺寸 ${cols}×${rows} 太小或无效。`, `too small or invalid (${cols}×${rows}).`);
+    if (cols > MAX_DEM_SIDE || rows > MAX_DEM_SIDE || cols * rows > MAX_DEM_CELLS) {
+      throw demError(
+        file,
+        `声明的尺寸 ${cols}×${rows} 像元超出上限（每边 ${MAX_DEM_SIDE}、共 ${MAX_DEM_CELLS / 1e8} 亿像元）。请先用 gdal_translate 裁剪或降低分辨率。`,
+        `declared size ${cols}x${rows} exceeds the limit (${MAX_DEM_SIDE} per side, ${MAX_DEM_CELLS} cells).`,
+        'dem.too-large',
+      );
+    }
+    checkEncoding(file, image);
     const crs = crsFromGeoKeys(file, image.getGeoKeys() as Record<string, unknown> | null);
     let origin: number[];
     let resolution: number[];
@@ -85,6 +153,9 @@ async function openGeoTiff(file: string): Promise<DemSource> {
       resolution = image.getResolution();
     } catch {
       throw demError(file, '没有像元坐标（ModelTiepoint / ModelPixelScale），无法定位。', 'no georeferencing (tiepoint/pixel scale).', 'dem.no-georef');
+    }
+    if (![...origin.slice(0, 2), ...resolution.slice(0, 2)].every((v) => Number.isFinite(v) && Math.abs(v) < 1e9)) {
+      throw demError(file, `的地理参考数值无效（原点 ${origin.slice(0, 2).join(', ')}，像元 ${resolution.slice(0, 2).join(', ')}），无法定位。`, `georeferencing is not finite or out of range (origin ${origin.slice(0, 2).join(', ')}, cell ${resolution.slice(0, 2).join(', ')}).`, 'dem.no-georef');
     }
     const cellX = resolution[0];
     const cellY = -resolution[1];
@@ -95,6 +166,17 @@ async function openGeoTiff(file: string): Promise<DemSource> {
       // PixelIsPoint: the tiepoint is the centre of pixel (0, 0)
       originX -= cellX / 2;
       originY += cellY / 2;
+    }
+    const geographic = isGeographic(crs);
+    const east = originX + cols * cellX, south = originY - rows * cellY;
+    if (geographic && !(originX >= -180 && east <= 360 && originY <= 90 && south >= -90)) {
+      throw demError(file, `声明为经纬度（${crs}），但范围 ${originX}–${east}、${south}–${originY} 不是有效的经纬度（是否把米当成了度？）。`, `declared geographic (${crs}) but its extent ${originX}..${east}, ${south}..${originY} is not valid lon/lat.`, 'dem.bad-georef');
+    }
+    const missing = await missingBlocks(image);
+    const grid = { cols, rows, crs, originX, originY, cellX, cellY };
+    const suspicions = georeferenceSuspicions(grid);
+    if (missing.count > 0) {
+      suspicions.push({ zh: `${missing.count} 个数据块在文件中缺失（按无数据处理）`, en: `${missing.count} data blocks are missing from the file (read as nodata)` });
     }
     const nodata = image.getGDALNoData();
     const sampleFormat = image.getSampleFormat();
@@ -110,20 +192,16 @@ async function openGeoTiff(file: string): Promise<DemSource> {
       const out = new Float32Array(cols * count);
       for (let i = 0; i < out.length; i++) {
         const v = raster[i];
-        out[i] = v === nodata || !Number.isFinite(v) || v < -11000 || v > 9000 ? NaN : v;
+        out[i] = v === nodata || !Number.isFinite(v) ? NaN : v;
       }
+      missing.blank(out, row0, count, cols);
       return out;
     };
     return {
       files: [file],
-      cols,
-      rows,
-      crs,
-      originX,
-      originY,
-      cellX,
-      cellY,
+      ...grid,
       integer,
+      suspicions,
       readRows,
       async close() {
         await tiff.close();
@@ -133,6 +211,58 @@ async function openGeoTiff(file: string): Promise<DemSource> {
     await tiff.close();
     throw error;
   }
+}
+
+/** Sample layouts the reader decodes: unsigned/signed integers of 8–32 bits, 32/64-bit floats. */
+function checkEncoding(file: string, image: GeoTIFFImage) {
+  const dir = image.fileDirectory;
+  const compression = Number(dir.getValue('Compression') ?? 1);
+  if (!SUPPORTED_COMPRESSION.has(compression)) {
+    throw demError(file, `使用了不支持的压缩方式（Compression=${compression}）。请先用 gdal_translate -co COMPRESS=DEFLATE 转换。`, `unsupported compression ${compression}.`, 'dem.compression');
+  }
+  const format = image.getSampleFormat();
+  const bits = image.getBitsPerSample();
+  const ok = (format === 1 || format === 2) ? [8, 16, 32].includes(bits) : format === 3 ? [32, 64].includes(bits) : false;
+  if (!ok) {
+    throw demError(file, `的像元类型（SampleFormat=${format}，${bits} 位）不是高程数据可用的整数或浮点类型。`, `unsupported sample layout (SampleFormat ${format}, ${bits} bits).`, 'dem.sample-format');
+  }
+  const samples = image.getSamplesPerPixel();
+  if (!(samples >= 1 && samples <= 16)) throw demError(file, `的波段数 ${samples} 无效。`, `invalid samples per pixel ${samples}.`, 'dem.sample-format');
+}
+
+/**
+ * Tiles or strips with no bytes in the file (a sparse or truncated GeoTIFF): GDAL and geotiff.js
+ * read them as 0, which would be stored as 0 m. They are found from the block byte counts and
+ * read as nodata instead.
+ */
+async function missingBlocks(image: GeoTIFFImage): Promise<{ count: number; blank(out: Float32Array, row0: number, count: number, cols: number): void }> {
+  const dir = image.fileDirectory;
+  const tiled = dir.hasTag('TileByteCounts');
+  const tag = tiled ? 'TileByteCounts' : 'StripByteCounts';
+  if (!dir.hasTag(tag)) return { count: 0, blank() {} };
+  let counts: ArrayLike<number | bigint>;
+  try {
+    counts = (await dir.loadValue(tag)) as ArrayLike<number | bigint>;
+  } catch {
+    return { count: 0, blank() {} };
+  }
+  const blockW = image.getTileWidth();
+  const blockH = image.getTileHeight();
+  const across = Math.max(1, Math.ceil(image.getWidth() / blockW));
+  const perPlane = across * Math.ceil(image.getHeight() / blockH);
+  const empty: number[] = [];
+  for (let i = 0; i < Math.min(counts.length ?? 0, perPlane); i++) if (Number(counts[i]) === 0) empty.push(i);
+  return {
+    count: empty.length,
+    blank(out, row0, count, cols) {
+      for (const index of empty) {
+        const by = Math.floor(index / across) * blockH;
+        const bx = (index % across) * blockW;
+        const r0 = Math.max(by, row0), r1 = Math.min(by + blockH, row0 + count);
+        for (let r = r0; r < r1; r++) out.fill(NaN, (r - row0) * cols + bx, (r - row0) * cols + Math.min(bx + blockW, cols));
+      }
+    },
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -145,10 +275,14 @@ function openHgt(file: string): DemSource {
   if (!match) throw demError(file, '的文件名不是 SRTM 命名（如 N37E111.hgt），无法确定位置。', 'name is not an SRTM tile name (e.g. N37E111.hgt).', 'dem.hgt-name');
   const lat = (match[1].toUpperCase() === 'S' ? -1 : 1) * Number(match[2]);
   const lon = (match[3].toUpperCase() === 'W' ? -1 : 1) * Number(match[4]);
+  if (!(lat >= -90 && lat < 90 && lon >= -180 && lon < 180)) {
+    throw demError(file, `的文件名表示纬度 ${lat}°、经度 ${lon}°，不在 SRTM 网格内（纬度 −90…89，经度 −180…179），文件名可能有误。`, `tile name gives lat ${lat}, lon ${lon}, outside the SRTM grid.`, 'dem.hgt-name');
+  }
   const size = statSync(file).size;
   const n = size === 1201 * 1201 * 2 ? 1201 : size === 3601 * 3601 * 2 ? 3601 : 0;
   if (!n) throw demError(file, `大小为 ${size} 字节，不是 SRTM3（1201×1201）或 SRTM1（3601×3601）；文件可能不完整。`, `size ${size} is neither 1201² nor 3601² Int16.`, 'dem.corrupt');
   const cell = 1 / (n - 1);
+  const grid = { cols: n, rows: n, crs: 'EPSG:4326', originX: lon - cell / 2, originY: lat + 1 + cell / 2, cellX: cell, cellY: cell };
   const fd = openSync(file, 'r');
   const readRows = async (row0: number, count: number): Promise<Float32Array> => {
     const bytes = Buffer.alloc(n * count * 2);
@@ -162,15 +296,10 @@ function openHgt(file: string): DemSource {
   };
   return {
     files: [file],
-    cols: n,
-    rows: n,
-    crs: 'EPSG:4326',
     // samples sit on whole arc-seconds: the tile's SW corner is a pixel centre
-    originX: lon - cell / 2,
-    originY: lat + 1 + cell / 2,
-    cellX: cell,
-    cellY: cell,
+    ...grid,
     integer: true,
+    suspicions: georeferenceSuspicions(grid),
     readRows,
     async close() {
       closeSync(fd);
@@ -196,6 +325,9 @@ async function mosaic(sources: DemSource[]): Promise<DemSource> {
   const south = Math.min(...sources.map((s) => s.originY - s.rows * s.cellY));
   const cols = Math.round((east - west) / first.cellX);
   const rows = Math.round((north - south) / first.cellY);
+  if (cols > MAX_DEM_SIDE || rows > MAX_DEM_SIDE || cols * rows > MAX_DEM_CELLS) {
+    throw demError(first.files[0], `与其他文件拼接后为 ${cols}×${rows} 像元，超出上限（每边 ${MAX_DEM_SIDE}、共 ${MAX_DEM_CELLS / 1e8} 亿像元）；文件之间可能相距过远。`, `mosaic would be ${cols}x${rows}, over the limit.`, 'dem.too-large');
+  }
   const placement = sources.map((s) => ({ s, col0: Math.round((s.originX - west) / first.cellX), row0: Math.round((north - s.originY) / first.cellY) }));
   return {
     files: sources.flatMap((s) => s.files),
@@ -207,6 +339,7 @@ async function mosaic(sources: DemSource[]): Promise<DemSource> {
     cellX: first.cellX,
     cellY: first.cellY,
     integer: sources.every((s) => s.integer),
+    suspicions: sources.flatMap((s) => s.suspicions.map((x) => ({ zh: `“${basename(s.files[0])}”${x.zh}`, en: `${s.files[0]}: ${x.en}` }))),
     async readRows(row0, count) {
       const out = new Float32Array(cols * count).fill(NaN);
       for (const { s, col0, row0: srow0 } of placement) {
@@ -234,8 +367,10 @@ async function mosaic(sources: DemSource[]): Promise<DemSource> {
 export async function openDem(files: string[]): Promise<DemSource> {
   if (files.length === 0) throw new UserInputError('dem.none', '没有指定高程文件（--dem）。', 'No DEM file given (--dem).');
   const sources: DemSource[] = [];
+  let current = files[0];
   try {
     for (const file of files) {
+      current = file;
       if (!existsSync(file) || !statSync(file).isFile()) throw demError(file, '不存在。', 'does not exist.', 'dem.missing');
       const lower = file.toLowerCase();
       if (lower.endsWith('.hgt')) sources.push(openHgt(file));
@@ -244,7 +379,9 @@ export async function openDem(files: string[]): Promise<DemSource> {
     }
     return sources.length === 1 ? sources[0] : await mosaic(sources);
   } catch (error) {
-    for (const s of sources) await s.close();
-    throw error;
+    for (const s of sources) await s.close().catch(() => {});
+    // a header the GeoTIFF reader trips over (a broken GeoKey directory, say) is a bad file too
+    if (isUserInputError(error)) throw error;
+    throw demError(current, `不是可读的高程文件（${messageOf(error)}）。`, `not a readable DEM (${messageOf(error)}).`);
   }
 }

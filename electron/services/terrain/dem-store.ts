@@ -37,6 +37,8 @@ export interface StoredDemInfo extends DemGridInfo {
   maxM: number | null;
   /** Cells without a value (nodata). */
   nodataCells: number;
+  /** zh findings of a DEM stored although it looked implausible (`--accept-suspect`). */
+  suspicions?: string[];
 }
 
 function openDb(path: string, readonly = false): Database.Database {
@@ -109,6 +111,8 @@ export class DemWriter {
   private max = -Infinity;
   private nodata = 0;
   private open = false;
+  private finished: StoredDemInfo | null = null;
+  private closed = false;
 
   private readonly store: ProjectStore;
 
@@ -221,8 +225,13 @@ export class DemWriter {
     this.stripRows = 0;
   }
 
-  /** Flushes the last strip, records the metadata and commits. */
-  commit(): StoredDemInfo {
+  /**
+   * Flushes the last strip and records the metadata, still inside the transaction: the caller
+   * writes what belongs with the DEM (the band layer, the audit entry) through `projectStore`
+   * and then calls `commit()`, so the DEM and its bands land together or not at all.
+   */
+  finish(extra: { suspicions?: string[] } = {}): StoredDemInfo {
+    if (this.finished) return this.finished;
     if (this.stripRows > 0) this.flushStrip();
     const info: StoredDemInfo = {
       ...this.info,
@@ -232,20 +241,35 @@ export class DemWriter {
       minM: Number.isFinite(this.min) ? this.min : null,
       maxM: Number.isFinite(this.max) ? this.max : null,
       nodataCells: this.nodata,
+      ...(extra.suspicions?.length ? { suspicions: extra.suspicions } : {}),
     };
     this.db.prepare('INSERT INTO landgate_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run('dem', JSON.stringify(info));
     // The DEM's footprint is part of what checks read: an index built before must not be reused.
     this.store.db.bumpDataVersion();
+    this.finished = info;
+    return info;
+  }
+
+  /** The open project (inside this writer's transaction until commit or rollback). */
+  get projectStore(): ProjectStore {
+    return this.store;
+  }
+
+  /** Finishes (if not yet) and commits. */
+  commit(): StoredDemInfo {
+    const info = this.finish();
     this.db.exec('COMMIT');
     this.open = false;
     this.store.close();
+    this.closed = true;
     return info;
   }
 
   rollback() {
     if (this.open && this.db.inTransaction) this.db.exec('ROLLBACK');
     this.open = false;
-    this.store.close();
+    if (!this.closed) this.store.close();
+    this.closed = true;
   }
 }
 

@@ -1,0 +1,170 @@
+/**
+ * Is this DEM plausible for a Chinese county? Checked before anything is committed: where the
+ * grid lies (its footprint must touch China; degrees declared as metres put it near the equator),
+ * the cell size, and — while the rows stream — the values: elevations outside −200…9 000 m, cells
+ * of exactly 0 m in terrain that is nowhere near sea level (a hole filled with 0, a missing tile),
+ * and neighbouring cells too far apart for any real slope (noise). A suspect DEM is refused unless
+ * the user confirms it (`--accept-suspect`), and then stored with the findings as warnings.
+ */
+import { basename } from 'node:path';
+import { isGeographic, transformer } from '../../../shared/crs';
+import { UserInputError } from '../../../shared/model/errors';
+import type { DemGridInfo } from '../../../shared/terrain/grid';
+
+/** Lowest (Turpan depression −154 m) and highest (Everest 8 849 m) ground in China, with margin. */
+export const MIN_PLAUSIBLE_M = -200;
+export const MAX_PLAUSIBLE_M = 9000;
+/** China's extent in degrees (with margin): a DEM entirely outside it is not a county DEM. */
+const CHINA = { west: 73, south: 3, east: 136, north: 54 };
+/** Mean slope (rise / run between horizontal neighbours) above this is noise, not terrain (≈ 63°). */
+const MAX_MEAN_SLOPE = 2;
+/** A DEM whose lowest non-zero cell is this high cannot have honest 0 m cells beside it. */
+const ZERO_HOLE_MIN_M = 20;
+
+export interface Suspicion {
+  zh: string;
+  en: string;
+}
+
+function metresPerCell(info: DemGridInfo, latitude: number): number {
+  if (!isGeographic(info.crs)) return info.cellX;
+  return info.cellX * 111_320 * Math.max(0.05, Math.cos((latitude * Math.PI) / 180));
+}
+
+/** The grid's footprint in lon/lat (corners and edge midpoints), or null when it cannot be transformed. */
+function footprint(info: DemGridInfo): { west: number; south: number; east: number; north: number } | null {
+  const x0 = info.originX, y1 = info.originY;
+  const x1 = x0 + info.cols * info.cellX, y0 = y1 - info.rows * info.cellY;
+  const toLonLat = isGeographic(info.crs) ? (xy: [number, number]) => xy : transformer(info.crs, 'EPSG:4490');
+  const points: Array<[number, number]> = [];
+  for (const fx of [0, 0.5, 1]) for (const fy of [0, 0.5, 1]) points.push([x0 + fx * (x1 - x0), y0 + fy * (y1 - y0)]);
+  let west = Infinity, south = Infinity, east = -Infinity, north = -Infinity;
+  for (const p of points) {
+    let lon: number, lat: number;
+    try {
+      [lon, lat] = toLonLat(p);
+    } catch {
+      continue;
+    }
+    if (!Number.isFinite(lon) || !Number.isFinite(lat)) continue;
+    west = Math.min(west, lon);
+    east = Math.max(east, lon);
+    south = Math.min(south, lat);
+    north = Math.max(north, lat);
+  }
+  return Number.isFinite(west) ? { west, south, east, north } : null;
+}
+
+/** Where the grid lies and how big its cells are; empty when plausible. */
+export function georeferenceSuspicions(info: DemGridInfo): Suspicion[] {
+  const out: Suspicion[] = [];
+  const box = footprint(info);
+  const fmt = (v: number) => (Math.abs(v) >= 1e6 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(3) : String(Math.round(v * 1e4) / 1e4));
+  if (!box || box.east < CHINA.west || box.west > CHINA.east || box.north < CHINA.south || box.south > CHINA.north) {
+    const where = box ? `经度 ${fmt(box.west)}–${fmt(box.east)}、纬度 ${fmt(box.south)}–${fmt(box.north)}` : '无法换算为经纬度的位置';
+    out.push({
+      zh: `按其声明的坐标系 ${info.crs}，范围在${where}，不在中国境内（是否把经纬度度数当成了米，或坐标系声明有误？）`,
+      en: `footprint under its declared ${info.crs} is ${box ? `lon ${box.west}..${box.east}, lat ${box.south}..${box.north}` : 'not transformable'}, outside China (degrees declared as metres, or a wrong CRS?)`,
+    });
+  }
+  const lat = box ? (box.south + box.north) / 2 : 35;
+  const cell = metresPerCell(info, Math.min(Math.max(lat, -80), 80));
+  if (!(cell >= 0.5 && cell <= 5000)) {
+    out.push({
+      zh: `像元大小约 ${fmt(cell)} 米，不像高程数据（常见为 5–90 米）`,
+      en: `cell size about ${cell} m is implausible for a DEM (5-90 m is usual)`,
+    });
+  }
+  return out;
+}
+
+/** Accumulates value statistics over the streamed rows; out-of-range cells become nodata. */
+export class ValueCensus {
+  private outOfRange = 0;
+  private zeros = 0;
+  private minNonZero = Infinity;
+  private valid = 0;
+  private slopeSum = 0;
+  private slopePairs = 0;
+  private readonly cols: number;
+  private readonly info: DemGridInfo;
+  private row = 0;
+
+  constructor(info: DemGridInfo) {
+    this.info = info;
+    this.cols = info.cols;
+  }
+
+  /** Counts `count` rows and replaces values outside the plausible range by NaN, in place. */
+  inspect(strip: Float32Array, count: number): void {
+    const cols = this.cols;
+    for (let r = 0; r < count; r++) {
+      const base = r * cols;
+      const y = this.info.originY - (this.row + r + 0.5) * this.info.cellY;
+      const run = metresPerCell(this.info, isGeographic(this.info.crs) ? y : 35);
+      let prev = NaN;
+      for (let c = 0; c < cols; c++) {
+        const v = strip[base + c];
+        if (v !== v) {
+          prev = NaN;
+          continue;
+        }
+        if (v < MIN_PLAUSIBLE_M || v > MAX_PLAUSIBLE_M) {
+          this.outOfRange++;
+          strip[base + c] = NaN;
+          prev = NaN;
+          continue;
+        }
+        this.valid++;
+        if (v === 0) this.zeros++;
+        else if (v < this.minNonZero) this.minNonZero = v;
+        if (prev === prev && run > 0) {
+          this.slopeSum += Math.abs(v - prev) / run;
+          this.slopePairs++;
+        }
+        prev = v;
+      }
+    }
+    this.row += count;
+  }
+
+  suspicions(): Suspicion[] {
+    const out: Suspicion[] = [];
+    if (this.outOfRange > 0) {
+      out.push({
+        zh: `${this.outOfRange} 个像元的高程超出 ${MIN_PLAUSIBLE_M}–${MAX_PLAUSIBLE_M} 米（中国境内不可能的高程，可能是数据类型或压缩方式错误、文件损坏）`,
+        en: `${this.outOfRange} cells outside ${MIN_PLAUSIBLE_M}..${MAX_PLAUSIBLE_M} m (wrong sample type or compression, or corrupt)`,
+      });
+    }
+    if (this.valid === 0 && this.outOfRange === 0) {
+      out.push({ zh: '没有任何有效高程值', en: 'no valid elevation at all' });
+    }
+    if (this.zeros > 0 && (this.zeros === this.valid || this.minNonZero > ZERO_HOLE_MIN_M)) {
+      out.push({
+        zh:
+          this.zeros === this.valid
+            ? `全部 ${this.zeros} 个像元都是 0 米（空数据被填成了 0？）`
+            : `${this.zeros} 个像元恰为 0 米，而其余像元最低 ${this.minNonZero} 米（缺失的数据块或空洞被填成了 0？）`,
+        en: this.zeros === this.valid ? `all ${this.zeros} cells are 0 m (empty data filled with 0?)` : `${this.zeros} cells are exactly 0 m while the rest is at least ${this.minNonZero} m (a hole or missing tile filled with 0?)`,
+      });
+    }
+    if (this.slopePairs > 100 && this.slopeSum / this.slopePairs > MAX_MEAN_SLOPE) {
+      const mean = this.slopeSum / this.slopePairs;
+      out.push({
+        zh: `相邻像元平均坡度 ${Math.round((Math.atan(mean) * 180) / Math.PI)}°，不像真实地形（随机噪声或数据类型错误？）`,
+        en: `mean neighbour slope ${mean.toFixed(1)} (rise/run) is not terrain (noise or wrong sample type?)`,
+      });
+    }
+    return out;
+  }
+}
+
+/** The refusal of a suspect DEM, naming the file(s) the user gave and every finding. */
+export function suspectDemError(files: string[], suspicions: Suspicion[]): UserInputError {
+  const names = files.map((f) => `“${basename(f)}”`).join('、');
+  return new UserInputError(
+    'dem.suspect',
+    `高程文件${names}看起来不是可信的高程数据：${suspicions.map((s) => s.zh).join('；')}。项目未改动。如确认数据无误，请加 --accept-suspect 后重新导入（将在图层上记录警告）。`,
+    `DEM ${files.join(', ')} looks implausible: ${suspicions.map((s) => s.en).join('; ')}. Project unchanged; pass --accept-suspect to store it anyway.`,
+  );
+}
