@@ -72,17 +72,20 @@ export function computeBandsSync(source: DemRowSource & { values: ArrayLike<numb
 export async function importDem(projectPath: string, files: string[], onRows?: (source: DemRowSource) => (rows: Float32Array, count: number) => void, onProgress?: (fraction: number) => void | Promise<void>): Promise<StoredDemInfo> {
   const source = await openDem(files);
   try {
-    const writer = new DemWriter(projectPath, source, { integer: source.integer, files: source.files.map((f) => basename(f)) });
+    const writer = new DemWriter(projectPath, source, { integer: source.integer, files: source.files.map((f) => basename(f)), background: true });
     try {
       writer.begin();
       const consume = onRows?.(source);
       for (let row0 = 0; row0 < source.rows; row0 += STRIP) {
         const count = Math.min(STRIP, source.rows - row0);
         const strip = await source.readRows(row0, count);
+        // the previous strip's tiles were compressed while this one was read and decoded
+        await writer.drain();
         writer.pushRows(strip, count);
         consume?.(strip, count);
         await onProgress?.((row0 + count) / source.rows);
       }
+      await writer.drain(true);
       return writer.commit();
     } catch (error) {
       writer.rollback();
@@ -129,18 +132,17 @@ export async function buildBandsLayer(projectPath: string, options: { files?: st
   let dem: StoredDemInfo;
   if (options.files && options.files.length > 0) {
     let builder: BandBuilder | null = null;
-    let nodataCells = 0;
     let grid: DemRowSource | null = null;
     dem = await importDem(projectPath, options.files, (source) => {
       grid = source;
       builder = new BandBuilder(source.cols, options.levels);
       return (strip, count) => {
-        for (let i = 0; i < strip.length; i++) if (strip[i] !== strip[i]) nodataCells++;
         for (let r = 0; r < count; r++) builder!.pushRow(strip.subarray(r * source.cols, (r + 1) * source.cols));
       };
     }, options.onProgress);
     const bands = (builder as unknown as BandBuilder).finish({ smooth: options.smooth });
-    result = { features: bandFeatureCollection(bands, grid as unknown as DemRowSource), nodataCells, cells: dem.cols * dem.rows };
+    // the DEM writer counted the cells without a value
+    result = { features: bandFeatureCollection(bands, grid as unknown as DemRowSource), nodataCells: dem.nodataCells, cells: dem.cols * dem.rows };
   } else {
     const stored = StoredDem.open(projectPath);
     if (!stored) throw new UserInputError('bands.no-dem', `项目“${basename(projectPath)}”中还没有高程数据。请用 --dem 指定 GeoTIFF 或 .hgt 文件。`, 'The project has no DEM; pass --dem <file>.');

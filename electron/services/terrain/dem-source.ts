@@ -7,8 +7,9 @@
  */
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
-import { inflateSync } from 'node:zlib';
-import { addDecoder, BaseDecoder, fromFile, type GeoTIFF, type GeoTIFFImage } from 'geotiff';
+import { promisify } from 'node:util';
+import { inflate } from 'node:zlib';
+import { addDecoder, BaseDecoder, fromFile, getDecoder, type GeoTIFF, type GeoTIFFImage } from 'geotiff';
 import { isKnownCrs } from '../../../shared/crs';
 import { UserInputError } from '../../../shared/model/errors';
 import type { DemRowSource } from '../../../shared/terrain/grid';
@@ -21,10 +22,15 @@ export interface DemSource extends DemRowSource {
   close(): Promise<void>;
 }
 
-/** DEFLATE tiles through Node's native zlib (several times faster than the bundled pako). */
+const inflateAsync = promisify(inflate);
+
+/**
+ * DEFLATE tiles through Node's native zlib (several times faster than the bundled pako), on the
+ * libuv thread pool: the tiles of one row window inflate in parallel, off the main thread.
+ */
 class NodeDeflateDecoder extends BaseDecoder {
-  decodeBlock(buffer: ArrayBufferLike): ArrayBufferLike {
-    const out = inflateSync(new Uint8Array(buffer));
+  async decodeBlock(buffer: ArrayBufferLike): Promise<ArrayBufferLike> {
+    const out = await inflateAsync(new Uint8Array(buffer));
     return out.buffer.slice(out.byteOffset, out.byteOffset + out.byteLength);
   }
 }
@@ -64,6 +70,70 @@ function crsFromGeoKeys(file: string, keys: Record<string, unknown> | null): str
   return crs;
 }
 
+/** A stored sample as metres; nodata, non-finite and implausible values (not on Earth) are NaN. */
+function elevation(v: number, nodata: number | null): number {
+  return v === nodata || !Number.isFinite(v) || v < -11000 || v > 9000 ? NaN : v;
+}
+
+const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+/** Compressions whose decoders take geotiff's default parameters (none, LZW, DEFLATE). */
+const PLAIN_COMPRESSIONS = new Set([1, 5, 8, 32946]);
+
+/**
+ * Reads row windows of band 1 block by block (tiles or strips) straight from the decoded
+ * buffers as typed arrays. geotiff's readRasters reads every sample through a DataView call,
+ * which was the largest cost of a DEM import; this path covers what GDAL writes for DEMs
+ * (one sample per pixel, native byte order, none / LZW / DEFLATE) and returns null otherwise, so
+ * the caller falls back to readRasters.
+ */
+async function blockReader(image: GeoTIFFImage): Promise<((row0: number, count: number, out: Float32Array, nodata: number | null) => Promise<void>) | null> {
+  const dir = image.fileDirectory;
+  const compression = Number(dir.getValue('Compression') ?? 1);
+  const bits = image.getBitsPerSample();
+  const format = image.getSampleFormat();
+  if (image.getSamplesPerPixel() !== 1 || image.littleEndian !== HOST_LITTLE_ENDIAN || !PLAIN_COMPRESSIONS.has(compression)) return null;
+  if (!((format === 1 || format === 2) && (bits === 8 || bits === 16 || bits === 32)) && !(format === 3 && (bits === 32 || bits === 64))) return null;
+  const tileWidth = image.getTileWidth();
+  const tileHeight = image.getTileHeight();
+  const decoder = await getDecoder(compression, {
+    tileWidth,
+    tileHeight,
+    planarConfiguration: (await dir.loadValue('PlanarConfiguration')) ?? 1,
+    bitsPerSample: await dir.loadValue('BitsPerSample'),
+    predictor: (await dir.loadValue('Predictor')) || 1,
+  } as ConstructorParameters<typeof BaseDecoder>[0]);
+  const cols = image.getWidth();
+  const blocksAcross = Math.ceil(cols / tileWidth);
+  // the last block row read: a block taller than the window is decoded once, not per window
+  let cachedRow = -1;
+  let cached: ArrayLike<number>[] = [];
+  const blockRow = async (by: number) => {
+    if (by !== cachedRow) {
+      const tiles = await Promise.all(Array.from({ length: blocksAcross }, (_, bx) => image.getTileOrStrip(bx, by, 0, decoder)));
+      cached = tiles.map((t) => image.getArrayForSample(0, t.data) as unknown as ArrayLike<number>);
+      cachedRow = by;
+    }
+    return cached;
+  };
+  return async (row0, count, out, nodata) => {
+    for (let by = Math.floor(row0 / tileHeight); by * tileHeight < row0 + count; by++) {
+      const tiles = await blockRow(by);
+      const r0 = Math.max(row0, by * tileHeight);
+      const r1 = Math.min(row0 + count, (by + 1) * tileHeight);
+      for (let bx = 0; bx < blocksAcross; bx++) {
+        const data = tiles[bx];
+        const c0 = bx * tileWidth;
+        const w = Math.min(tileWidth, cols - c0);
+        for (let r = r0; r < r1; r++) {
+          const src = (r - by * tileHeight) * tileWidth;
+          const dst = (r - row0) * cols + c0;
+          for (let c = 0; c < w; c++) out[dst + c] = elevation(data[src + c], nodata);
+        }
+      }
+    }
+  };
+}
+
 async function openGeoTiff(file: string): Promise<DemSource> {
   let tiff: GeoTIFF;
   let image: GeoTIFFImage;
@@ -100,17 +170,17 @@ async function openGeoTiff(file: string): Promise<DemSource> {
     const sampleFormat = image.getSampleFormat();
     if (image.getSamplesPerPixel() < 1) throw demError(file, '没有波段。', 'no bands.');
     const integer = sampleFormat !== 3;
+    const blocks = await blockReader(image);
     const readRows = async (row0: number, count: number): Promise<Float32Array> => {
-      let raster: ArrayLike<number>;
+      const out = new Float32Array(cols * count);
       try {
-        raster = (await image.readRasters({ window: [0, row0, cols, row0 + count], samples: [0], interleave: true })) as unknown as ArrayLike<number>;
+        if (blocks) await blocks(row0, count, out, nodata);
+        else {
+          const raster = (await image.readRasters({ window: [0, row0, cols, row0 + count], samples: [0], interleave: true })) as unknown as ArrayLike<number>;
+          for (let i = 0; i < out.length; i++) out[i] = elevation(raster[i], nodata);
+        }
       } catch (error) {
         throw demError(file, `第 ${row0 + 1}–${row0 + count} 行读取失败，文件可能已损坏或不完整（${messageOf(error)}）。`, `rows ${row0}-${row0 + count} unreadable (${messageOf(error)}).`, 'dem.corrupt');
-      }
-      const out = new Float32Array(cols * count);
-      for (let i = 0; i < out.length; i++) {
-        const v = raster[i];
-        out[i] = v === nodata || !Number.isFinite(v) || v < -11000 || v > 9000 ? NaN : v;
       }
       return out;
     };

@@ -12,19 +12,22 @@
  */
 import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
-import { deflateSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { deflate, deflateSync } from 'node:zlib';
 import { basename } from 'node:path';
 import { isGeographic, proj4Definition } from '../../../shared/crs';
 import { UserInputError } from '../../../shared/model/errors';
 import type { DemGridInfo, DemRowSource } from '../../../shared/terrain/grid';
-import { decodePng, encodePng16 } from '../../../shared/terrain/png';
+import { assemblePng, decodePng, png16Scanlines } from '../../../shared/terrain/png';
 import { ProjectStore } from '../project-store';
 import { connectionOf } from '../store/internal';
 
 export const DEM_TABLE = 'landgate_dem';
 export const DEM_TILE = 256;
 const NULL_RAW = 65535;
-export const nodeZlib = (raw: Uint8Array): Uint8Array => deflateSync(raw, { level: 3 });
+const ZLIB_OPTIONS = { level: 3 };
+export const nodeZlib = (raw: Uint8Array): Uint8Array => deflateSync(raw, ZLIB_OPTIONS);
+const deflateAsync = promisify(deflate);
 const EXTENSION = 'gpkg_2d_gridded_coverage';
 const EXTENSION_DEF = 'http://docs.opengeospatial.org/is/17-066r1/17-066r1.html';
 
@@ -88,6 +91,18 @@ function dropDem(db: Database.Database, table: string) {
   db.prepare('DELETE FROM gpkg_contents WHERE table_name = ?').run(table);
 }
 
+interface EncodedTile {
+  tc: number;
+  tileRow: number;
+  png: Uint8Array;
+  scale: number;
+  offset: number;
+  min: number;
+  max: number;
+  mean: number;
+  stdDev: number;
+}
+
 /**
  * Writes a DEM into the project, strip by strip (256 rows at a time). Call `begin()`, then
  * `pushRows()` with consecutive rows, then `commit()` — or `rollback()` on any error, which leaves
@@ -108,10 +123,18 @@ export class DemWriter {
   private max = -Infinity;
   private nodata = 0;
   private open = false;
+  /** Strips whose tiles are being compressed on the thread pool, oldest first. */
+  private readonly pending: Promise<EncodedTile[]>[] = [];
+  private readonly background: boolean;
 
   private readonly store: ProjectStore;
 
-  constructor(projectPath: string, info: DemGridInfo, options: { integer: boolean; files: string[]; importedAt?: string }) {
+  /**
+   * `background`: tiles are compressed on the libuv thread pool while the caller reads the next
+   * rows; the caller then awaits `drain()` between strips (it stores what is ready) and
+   * `drain(true)` before `commit()`.
+   */
+  constructor(projectPath: string, info: DemGridInfo, options: { integer: boolean; files: string[]; importedAt?: string; background?: boolean }) {
     // the project store's own connection: its schema helpers run inside our transaction
     this.store = ProjectStore.open(projectPath);
     this.db = connectionOf(this.store.db);
@@ -120,6 +143,7 @@ export class DemWriter {
     this.files = options.files;
     this.importedAt = options.importedAt ?? new Date().toISOString();
     this.strip = new Float32Array(info.cols * DEM_TILE);
+    this.background = !!options.background;
   }
 
   begin() {
@@ -181,7 +205,9 @@ export class DemWriter {
   private flushStrip() {
     const cols = this.info.cols;
     const n = this.stripRows;
+    const tileRow = this.tileRow;
     const raw = new Uint16Array(DEM_TILE * DEM_TILE);
+    const tiles: (EncodedTile | Promise<EncodedTile>)[] = [];
     for (let tc = 0; tc * DEM_TILE < cols; tc++) {
       const c0 = tc * DEM_TILE;
       const w = Math.min(DEM_TILE, cols - c0);
@@ -206,22 +232,56 @@ export class DemWriter {
       const offset = min;
       raw.fill(NULL_RAW);
       for (let r = 0; r < n; r++) {
-        for (let c = 0; c < w; c++) {
-          const v = this.strip[r * cols + c0 + c];
-          if (v === v) raw[r * DEM_TILE + c] = Math.min(NULL_RAW - 1, Math.max(0, Math.round((v - offset) / scale)));
+        const src = r * cols + c0;
+        const dst = r * DEM_TILE;
+        if (integerExact) {
+          // whole metres within the raw range: the quantisation below is the identity
+          for (let c = 0; c < w; c++) {
+            const v = this.strip[src + c];
+            if (v === v) raw[dst + c] = v - offset;
+          }
+        } else {
+          for (let c = 0; c < w; c++) {
+            const v = this.strip[src + c];
+            if (v === v) raw[dst + c] = Math.min(NULL_RAW - 1, Math.max(0, Math.round((v - offset) / scale)));
+          }
         }
       }
-      const result = this.insertTile.run(tc, this.tileRow, encodePng16(raw, DEM_TILE, DEM_TILE, 6, nodeZlib));
       const mean = sum / count;
-      this.insertAnc.run(DEM_TABLE, Number(result.lastInsertRowid), scale, offset, min, max, mean, Math.sqrt(Math.max(0, sum2 / count - mean * mean)));
+      const stats = { tc, tileRow, scale, offset, min, max, mean, stdDev: Math.sqrt(Math.max(0, sum2 / count - mean * mean)) };
+      const scanlines = png16Scanlines(raw, DEM_TILE, DEM_TILE);
+      if (this.background) tiles.push(deflateAsync(scanlines, ZLIB_OPTIONS).then((idat) => ({ ...stats, png: assemblePng(DEM_TILE, DEM_TILE, 16, 0, idat) })));
+      else this.insert({ ...stats, png: assemblePng(DEM_TILE, DEM_TILE, 16, 0, nodeZlib(scanlines)) });
+    }
+    if (this.background) {
+      const strip = Promise.all(tiles);
+      strip.catch(() => undefined); // a rollback may drop it unawaited; drain() still sees the error
+      this.pending.push(strip);
     }
     this.tileRow++;
     this.stripRows = 0;
   }
 
+  private insert(tile: EncodedTile) {
+    const result = this.insertTile.run(tile.tc, tile.tileRow, tile.png);
+    this.insertAnc.run(DEM_TABLE, Number(result.lastInsertRowid), tile.scale, tile.offset, tile.min, tile.max, tile.mean, tile.stdDev);
+  }
+
+  /** Stores the tiles compressed in the background, in order; `final` also flushes the last strip. */
+  async drain(final = false) {
+    if (final && this.stripRows > 0) this.flushStrip();
+    while (this.pending.length > 0) {
+      const tiles = await this.pending[0];
+      this.pending.shift();
+      for (const tile of tiles) this.insert(tile);
+    }
+  }
+
   /** Flushes the last strip, records the metadata and commits. */
   commit(): StoredDemInfo {
+    if (this.stripRows > 0 && this.background) throw new Error('DemWriter: drain(true) before commit()');
     if (this.stripRows > 0) this.flushStrip();
+    if (this.pending.length > 0) throw new Error('DemWriter: drain(true) before commit()');
     const info: StoredDemInfo = {
       ...this.info,
       table: DEM_TABLE,
