@@ -85,10 +85,20 @@ export default async function bench(): Promise<void> {
   }
   latencies.sort((a, b) => a - b);
   const after = indexStats(index);
+  // the engine alone, as the target states it: findings and verdict, no overlap geometry
+  const engineOnly: number[] = [];
+  for (let i = 0; i < 300; i++) {
+    const parcel = county.parcels[Math.floor(rand() * county.parcels.length)];
+    const t0 = performance.now();
+    checkParcels(index, [parcel], profile);
+    engineOnly.push(performance.now() - t0);
+  }
+  engineOnly.sort((a, b) => a - b);
   console.log(
     `index: ${fmt(indexMs)} ms to build; ${stats.parts} indexed parts (${stats.subdividedFeatures} features subdivided); per checked parcel ${fmt(after.candidateParts / 300)} R-tree candidates → ${fmt(after.exactTests / 300)} exact tests (of ${stats.parts} parts)`,
   );
   console.log(`single parcel (UI, with overlap geometry): median ${fmt(latencies[150], 2)} ms, p95 ${fmt(latencies[285], 2)} ms`);
+  console.log(`single parcel, engine only, index warm: p50 ${fmt(engineOnly[150], 2)} ms (target ≤ 5 ms${engineOnly[150] <= 5 ? ' — reached' : ' — NOT reached'}), p95 ${fmt(engineOnly[285], 2)} ms`);
 
   // --- batch on worker threads
   let lastLog = performance.now();
@@ -129,7 +139,7 @@ export default async function bench(): Promise<void> {
   }
   console.log(`PostGIS: COPY load ${fmt(pg.loadMs / 1000, 2)} s (not compared); subdivide + GiST indexes + overlap/distance/area SQL ${fmt(pg.queryMs / 1000, 2)} s → ${pg.overlaps} overlap rows, ${pg.distances} distance rows`);
   const ratio = batchMs / pg.queryMs;
-  console.log(`ratio LandGate batch / PostGIS: ${fmt(ratio, 2)}× (target ≤ 1.0× on 2 cores) ${ratio <= 1 ? '— reached' : '— NOT reached'}`);
+  console.log(`ratio LandGate batch / PostGIS: ${fmt(ratio, 2)}× (${fmt(batchMs / 1000, 2)} s vs ${fmt(pg.queryMs / 1000, 2)} s, ${cores} cores; target ≤ 1.0×) ${ratio <= 1 ? '— reached' : '— NOT reached'}`);
   if (ratio > 1) {
     console.log(
       '  limits: JavaScript polygon clipping (polygon-clipping) and GeographicLib in JS vs GEOS/C; each worker builds its own index (structured clone of the layers); the engine also evaluates rules, messages and verdicts PostGIS does not.',

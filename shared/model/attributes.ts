@@ -129,6 +129,28 @@ function better(a: Claim, b: Claim): boolean {
   return a.field < b.field;
 }
 
+/**
+ * claimOf per alias table and mapping, by field name: an import asks the same few fields once per
+ * feature, twice (the column pass and the write pass). Claims are never mutated, and a field
+ * mapping is a value its callers build once and do not edit in place.
+ */
+const CLAIMS = new WeakMap<Map<string, AliasEntry>, WeakMap<object, Map<string, Claim | null>>>();
+const NO_MAPPING = {};
+
+function cachedClaimOf(field: string, entries: Map<string, AliasEntry>, fieldMap: Record<string, string> | undefined): Claim | null {
+  let byMapping = CLAIMS.get(entries);
+  if (!byMapping) CLAIMS.set(entries, (byMapping = new WeakMap()));
+  let claims = byMapping.get(fieldMap ?? NO_MAPPING);
+  if (!claims) byMapping.set(fieldMap ?? NO_MAPPING, (claims = new Map()));
+  let claim = claims.get(field);
+  if (claim === undefined) {
+    claim = claimOf(field, entries, fieldMap);
+    // bounded: a file with thousands of distinct field names gains nothing from the cache
+    if (claims.size < 4096) claims.set(field, claim);
+  }
+  return claim;
+}
+
 function claimOf(field: string, entries: Map<string, AliasEntry>, fieldMap: Record<string, string> | undefined): Claim | null {
   if (fieldMap && Object.prototype.hasOwnProperty.call(fieldMap, field)) {
     // '' in an explicit mapping means "keep this field as it is"
@@ -306,7 +328,7 @@ export function normalizeProperties(kind: LayerKind, props: Props, options: Norm
   const unread = new Map<string, Claim & { raw: unknown }>();
   const losers: Claim[] = [];
   for (const [field, raw] of Object.entries(props)) {
-    const claim = claimOf(field, entries, options.fieldMap);
+    const claim = cachedClaimOf(field, entries, options.fieldMap);
     if (!claim) {
       if (!kept.has(field)) kept.set(field, raw);
       slots.push(field);

@@ -124,19 +124,36 @@ export class BandBuilder {
   readonly cols: number;
   readonly levels: number[];
   private readonly tracers: LevelTracer[];
+  /** Per tracer: its level is above a value iff the value's class exceeds this (levels nest). */
+  private readonly classAbove: Uint8Array;
   private prev: Float64Array; // padded row (cols + 2), NaN = unknown
   private cur: Float64Array;
+  // per padded node: how many levels lie above its value (0 for unknown), so one comparison per
+  // square finds the squares no boundary of any level crosses — nearly all of them
+  private prevClass: Uint8Array;
+  private curClass: Uint8Array;
+  private readonly ascending: Float64Array;
   private row = -1; // index of `prev` in grid rows (−1 = top pad)
   private finished = false;
   private readonly stride: number;
+  private readonly cx = new Float64Array(4);
+  private readonly cy = new Float64Array(4);
+  private readonly ck = new Float64Array(4);
+  private readonly cin = new Uint8Array(4);
 
   constructor(cols: number, levels: number[]) {
     if (!Number.isInteger(cols) || cols < 1) throw new Error(`BandBuilder: invalid cols ${cols}`);
+    if (levels.length > 255) throw new Error(`BandBuilder: ${levels.length} levels`);
     this.cols = cols;
     this.levels = [...levels];
     this.tracers = this.levels.map((l) => new LevelTracer(l));
+    this.ascending = Float64Array.from(this.levels).sort();
+    // v < L iff every level ≥ L is above v, i.e. iff v's class is at least #{levels ≥ L}
+    this.classAbove = Uint8Array.from(this.levels, (l) => this.levels.filter((m) => m >= l).length - 1);
     this.prev = new Float64Array(cols + 2).fill(NaN);
     this.cur = new Float64Array(cols + 2).fill(NaN);
+    this.prevClass = new Uint8Array(cols + 2);
+    this.curClass = new Uint8Array(cols + 2);
     this.stride = cols + 2;
   }
 
@@ -145,34 +162,61 @@ export class BandBuilder {
     if (this.finished) throw new Error('BandBuilder: finished');
     if (values.length !== this.cols) throw new Error(`BandBuilder: row length ${values.length} ≠ ${this.cols}`);
     const cur = this.cur;
+    const cls = this.curClass;
+    const ascending = this.ascending;
+    const nLevels = ascending.length;
     cur[0] = NaN;
     cur[this.cols + 1] = NaN;
     for (let c = 0; c < this.cols; c++) {
       const v = values[c];
-      cur[c + 1] = Number.isFinite(v) ? v : NaN;
+      if (Number.isFinite(v)) {
+        cur[c + 1] = v;
+        let k = nLevels;
+        while (k > 0 && v < ascending[k - 1]) k--;
+        cls[c + 1] = nLevels - k;
+      } else {
+        cur[c + 1] = NaN;
+        cls[c + 1] = 0;
+      }
     }
     this.processStrip();
   }
 
   private processStrip() {
     const sr = this.row; // square row: between grid row sr (prev) and sr + 1 (cur)
-    for (const tracer of this.tracers) this.traceStrip(tracer, sr);
-    const t = this.prev;
+    const top = this.prevClass;
+    const bot = this.curClass;
+    const n = this.cols + 1; // squares per strip: padded columns 0..cols
+    const tracers = this.tracers;
+    const above = this.classAbove;
+    for (let pc = 0; pc < n; pc++) {
+      const tl = top[pc], tr = top[pc + 1], br = bot[pc + 1], bl = bot[pc];
+      if (tl === tr && tr === br && br === bl) continue;
+      for (let t = 0; t < tracers.length; t++) {
+        const k = above[t];
+        const itl = tl > k, itr = tr > k, ibr = br > k, ibl = bl > k;
+        if (itl === itr && itr === ibr && ibr === ibl) continue;
+        this.traceSquare(tracers[t], sr, pc, itl, itr, ibr, ibl);
+      }
+    }
+    let t: Float64Array | Uint8Array = this.prev;
     this.prev = this.cur;
     this.cur = t;
+    t = this.prevClass;
+    this.prevClass = this.curClass;
+    this.curClass = t;
     this.row++;
   }
 
-  private traceStrip(tracer: LevelTracer, sr: number) {
+  /** The boundary segments of `tracer`'s level in square (sr, pc), which it crosses. */
+  private traceSquare(tracer: LevelTracer, sr: number, pc: number, itl: boolean, itr: boolean, ibr: boolean, ibl: boolean) {
     const L = tracer.level;
     const eps = 1e-7 * Math.max(1, Math.abs(L));
-    const top = this.prev;
-    const bot = this.cur;
+    const topRow = this.prev;
+    const botRow = this.cur;
     const stride = this.stride;
-    const n = this.cols + 1; // squares per strip: padded columns 0..cols
     // Node values, nudged: v == L → L + eps (not below).
     const nud = (v: number) => (v === L ? L + eps : v);
-    const inside = (v: number) => v < L; // NaN → false
     // pixel-space position of padded node column pc (grid column pc − 1): x = pc − 0.5
     // grid row r: y = r + 0.5
     const yTop = sr + 0.5;
@@ -182,73 +226,58 @@ export class BandBuilder {
     const hKeyTop = (sr + 1) * stride * 2;
     const hKeyBot = (sr + 2) * stride * 2;
     const vKeyRow = (sr + 1) * stride * 2 + 1;
+    const { cx, cy, ck, cin } = this;
 
-    const cx: number[] = [0, 0, 0, 0];
-    const cy: number[] = [0, 0, 0, 0];
-    const ck: number[] = [0, 0, 0, 0];
-    const cin: boolean[] = [false, false, false, false];
-
-    // inside-ness does not depend on the nudge (v == L is "not below" either way), so the
-    // common all-in / all-out square is rejected on the raw values, reusing the right column
-    let nextTop = inside(top[0]);
-    let nextBot = inside(bot[0]);
-    for (let pc = 0; pc < n; pc++) {
-      const itl = nextTop;
-      const ibl = nextBot;
-      const itr = (nextTop = inside(top[pc + 1]));
-      const ibr = (nextBot = inside(bot[pc + 1]));
-      if (itl === itr && itr === ibr && ibr === ibl) continue;
-      const tl = nud(top[pc]);
-      const tr = nud(top[pc + 1]);
-      const br = nud(bot[pc + 1]);
-      const bl = nud(bot[pc]);
-      const x0 = pc - 0.5;
-      const x1 = pc + 0.5;
-      let m = 0;
-      // clockwise on screen: top (tl→tr), right (tr→br), bottom (br→bl), left (bl→tl).
-      // Crossing coordinates are computed from the edge's canonical (left/top) corner so both
-      // squares sharing an edge get bit-identical points.
-      if (itl !== itr) {
-        cx[m] = x0 + frac(tl, tr, L);
-        cy[m] = yTop;
-        ck[m] = hKeyTop + pc * 2;
-        cin[m] = !itl; // entering the inside when the start corner is outside
-        m++;
-      }
-      if (itr !== ibr) {
-        cx[m] = x1;
-        cy[m] = yTop + frac(tr, br, L);
-        ck[m] = vKeyRow + (pc + 1) * 2;
-        cin[m] = !itr;
-        m++;
-      }
-      if (ibr !== ibl) {
-        cx[m] = x0 + frac(bl, br, L);
-        cy[m] = yBot;
-        ck[m] = hKeyBot + pc * 2;
-        cin[m] = !ibr;
-        m++;
-      }
-      if (ibl !== itl) {
-        cx[m] = x0;
-        cy[m] = yTop + frac(tl, bl, L);
-        ck[m] = vKeyRow + pc * 2;
-        cin[m] = !ibl;
-        m++;
-      }
-      if (m === 2) {
-        // segment from the "out" crossing (inside → outside) to the "in" crossing
-        const o = cin[0] ? 1 : 0;
-        const i = 1 - o;
-        tracer.addSegment(ck[o], cx[o], cy[o], ck[i], cx[i], cy[i]);
-      } else {
-        // saddle: crossings alternate in/out around the square
-        const centreInside = knownMean(tl, tr, br, bl) < L;
-        for (let k = 0; k < 4; k++) {
-          if (cin[k]) continue; // k is an out-crossing
-          const j = centreInside ? (k + 1) % 4 : (k + 3) % 4;
-          tracer.addSegment(ck[k], cx[k], cy[k], ck[j], cx[j], cy[j]);
-        }
+    const tl = nud(topRow[pc]);
+    const tr = nud(topRow[pc + 1]);
+    const br = nud(botRow[pc + 1]);
+    const bl = nud(botRow[pc]);
+    const x0 = pc - 0.5;
+    const x1 = pc + 0.5;
+    let m = 0;
+    // clockwise on screen: top (tl→tr), right (tr→br), bottom (br→bl), left (bl→tl).
+    // Crossing coordinates are computed from the edge's canonical (left/top) corner so both
+    // squares sharing an edge get bit-identical points.
+    if (itl !== itr) {
+      cx[m] = x0 + frac(tl, tr, L);
+      cy[m] = yTop;
+      ck[m] = hKeyTop + pc * 2;
+      cin[m] = itl ? 0 : 1; // entering the inside when the start corner is outside
+      m++;
+    }
+    if (itr !== ibr) {
+      cx[m] = x1;
+      cy[m] = yTop + frac(tr, br, L);
+      ck[m] = vKeyRow + (pc + 1) * 2;
+      cin[m] = itr ? 0 : 1;
+      m++;
+    }
+    if (ibr !== ibl) {
+      cx[m] = x0 + frac(bl, br, L);
+      cy[m] = yBot;
+      ck[m] = hKeyBot + pc * 2;
+      cin[m] = ibr ? 0 : 1;
+      m++;
+    }
+    if (ibl !== itl) {
+      cx[m] = x0;
+      cy[m] = yTop + frac(tl, bl, L);
+      ck[m] = vKeyRow + pc * 2;
+      cin[m] = ibl ? 0 : 1;
+      m++;
+    }
+    if (m === 2) {
+      // segment from the "out" crossing (inside → outside) to the "in" crossing
+      const o = cin[0] ? 1 : 0;
+      const i = 1 - o;
+      tracer.addSegment(ck[o], cx[o], cy[o], ck[i], cx[i], cy[i]);
+    } else {
+      // saddle: crossings alternate in/out around the square
+      const centreInside = knownMean(tl, tr, br, bl) < L;
+      for (let k = 0; k < 4; k++) {
+        if (cin[k]) continue; // k is an out-crossing
+        const j = centreInside ? (k + 1) % 4 : (k + 3) % 4;
+        tracer.addSegment(ck[k], cx[k], cy[k], ck[j], cx[j], cy[j]);
       }
     }
   }
@@ -257,6 +286,7 @@ export class BandBuilder {
   finish(options: BandOptions = {}): Map<number, PolygonRings[]> {
     if (this.finished) throw new Error('BandBuilder: finished');
     this.cur.fill(NaN);
+    this.curClass.fill(0);
     this.processStrip();
     this.finished = true;
     const result = new Map<number, PolygonRings[]>();

@@ -46,18 +46,26 @@ function concat(parts: Uint8Array[]): Uint8Array {
 /** zlib compressor (the Node side passes node:zlib's, much faster than the pure-JS default). */
 export type Zlib = (raw: Uint8Array) => Uint8Array;
 
-function encode(width: number, height: number, bitDepth: number, colorType: number, raw: Uint8Array, level: number, zlib?: Zlib): Uint8Array {
+/** A PNG file from its already compressed image data (one IDAT chunk). */
+export function assemblePng(width: number, height: number, bitDepth: number, colorType: number, idat: Uint8Array): Uint8Array {
   const ihdr = new Uint8Array(13);
   const v = new DataView(ihdr.buffer);
   v.setUint32(0, width);
   v.setUint32(4, height);
   ihdr[8] = bitDepth;
   ihdr[9] = colorType;
-  return concat([new Uint8Array(SIGNATURE), chunk('IHDR', ihdr), chunk('IDAT', zlib ? zlib(raw) : zlibSync(raw, { level: level as 6 })), chunk('IEND', new Uint8Array(0))]);
+  return concat([new Uint8Array(SIGNATURE), chunk('IHDR', ihdr), chunk('IDAT', idat), chunk('IEND', new Uint8Array(0))]);
 }
 
-/** 16-bit greyscale PNG of `values` (row-major, width × height), "sub" filter (good for terrain). */
-export function encodePng16(values: Uint16Array, width: number, height: number, level = 6, zlib?: Zlib): Uint8Array {
+function encode(width: number, height: number, bitDepth: number, colorType: number, raw: Uint8Array, level: number, zlib?: Zlib): Uint8Array {
+  return assemblePng(width, height, bitDepth, colorType, zlib ? zlib(raw) : zlibSync(raw, { level: level as 6 }));
+}
+
+/**
+ * The filtered scanlines of a 16-bit greyscale PNG (what its IDAT compresses): "sub" filter,
+ * good for terrain.
+ */
+export function png16Scanlines(values: Uint16Array, width: number, height: number): Uint8Array {
   const stride = width * 2 + 1;
   const raw = new Uint8Array(stride * height);
   for (let y = 0; y < height; y++) {
@@ -73,7 +81,12 @@ export function encodePng16(values: Uint16Array, width: number, height: number, 
       prevLo = lo;
     }
   }
-  return encode(width, height, 16, 0, raw, level, zlib);
+  return raw;
+}
+
+/** 16-bit greyscale PNG of `values` (row-major, width × height), "sub" filter (good for terrain). */
+export function encodePng16(values: Uint16Array, width: number, height: number, level = 6, zlib?: Zlib): Uint8Array {
+  return encode(width, height, 16, 0, png16Scanlines(values, width, height), level, zlib);
 }
 
 /** 8-bit RGBA PNG. */

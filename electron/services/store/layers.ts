@@ -10,7 +10,7 @@ import type { BBox, GpkgGeometryType, LayerInfo, LayerKind } from '../../../shar
 import { LAYER_KIND_GEOMETRY, isLayerKind } from '../../../shared/model/layers';
 import { featureIdOf } from '../../../shared/model/attributes';
 import { UserInputError } from '../../../shared/model/errors';
-import { decodeGpkgGeometry, encodeGpkgGeometry, geometryEnvelope, forEachPosition } from '../gpkg-binary';
+import { decodeGpkgGeometry, encodeGpkgGeometry, geometryEnvelope, forEachPosition, gpkgBlobEnvelope } from '../gpkg-binary';
 import type { AuditRepository } from './audit';
 import { writeLayerStyle } from './qgis-styles';
 import { countSql, filterKeys, positionSql, quoteId, requestSql, type FeatureRequest, type StoredFeature } from './feature-request';
@@ -496,7 +496,12 @@ export class LayerRepository {
     );
     db.exec(layerTableSql(table, columns, geometryType));
     db.prepare('INSERT INTO gpkg_geometry_columns (table_name, column_name, geometry_type_name, srs_id, z, m) VALUES (?, ?, ?, ?, 0, 0)').run(table, 'geom', geometryType, PROJECT_SRS_ID);
-    for (const sql of rtreeSql(table)) db.exec(sql);
+    // The R*Tree's triggers are created in finish(): while the layer is written, each row's box
+    // goes into the index straight from the encoded blob (what the triggers' ST_MinX … would
+    // read), which costs a fifth of the trigger's five SQL-function calls per row.
+    const [rtreeTable, ...rtreeTriggers] = rtreeSql(table);
+    db.exec(rtreeTable);
+    const indexBox = db.prepare(`INSERT INTO ${quoteId(`rtree_${table}_geom`)} VALUES (?, ?, ?, ?, ?)`);
     db.exec(idIndexSql(table, columns));
     db.prepare("INSERT INTO gpkg_extensions (table_name, column_name, extension_name, definition, scope) VALUES (?, 'geom', 'gpkg_rtree_index', ?, 'write-only')").run(table, RTREE_EXTENSION_DEFINITION);
     const insert = db.prepare(`INSERT INTO ${quoteId(table)} (geom${columns.map((c) => `, ${quoteId(c.column)}`).join('')}) VALUES (?${', ?'.repeat(columns.length)})`);
@@ -530,10 +535,14 @@ export class LayerRepository {
           const geometry = promote(feature.geometry, geometryType);
           const e = geometryEnvelope(geometry);
           if (e) bbox = bbox ? [Math.min(bbox[0], e[0]), Math.min(bbox[1], e[1]), Math.max(bbox[2], e[2]), Math.max(bbox[3], e[3])] : [e[0], e[1], e[2], e[3]];
-          insert.run(encodeGpkgGeometry(geometry, PROJECT_SRS_ID), ...columns.map((c) => toSqlValue(properties[c.key], c.type)));
+          const blob = encodeGpkgGeometry(geometry, PROJECT_SRS_ID);
+          const fid = insert.run(blob, ...columns.map((c) => toSqlValue(properties[c.key], c.type))).lastInsertRowid;
+          const box = gpkgBlobEnvelope(blob);
+          if (!box.empty) indexBox.run(fid, box.minX, box.maxX, box.minY, box.maxY);
         }
       },
       finish: () => {
+        for (const sql of rtreeTriggers) db.exec(sql);
         const box = bbox as BBox | null;
         db.prepare('UPDATE gpkg_contents SET min_x = ?, min_y = ?, max_x = ?, max_y = ? WHERE table_name = ?').run(box?.[0] ?? null, box?.[1] ?? null, box?.[2] ?? null, box?.[3] ?? null, table);
         db.prepare('INSERT INTO landgate_layers (table_name, kind, title, source_file, original_crs, imported_at, columns) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
