@@ -34,7 +34,14 @@ afterAll(async () => {
 });
 
 const api = <T>(method: string, body: unknown = {}) =>
-  page.evaluate(async ([m, b]) => (await fetch(`/api/${m}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(b) })).json(), [method, body] as const) as Promise<T>;
+  // as the page's own client calls it: with the session token the served page carries
+  page.evaluate(
+    async ([m, b]) => {
+      const token = document.querySelector<HTMLMetaElement>('meta[name="landgate-session"]')?.content ?? '';
+      return (await fetch(`/api/${m}`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-LandGate-Session': token }, body: JSON.stringify(b) })).json();
+    },
+    [method, body] as const,
+  ) as Promise<T>;
 
 const centre = () => ({ x: map.x + map.width / 2, y: map.y + map.height / 2 });
 

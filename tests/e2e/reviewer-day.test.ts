@@ -17,7 +17,7 @@ import type { Page } from 'playwright-core';
 import type { MultiPolygon, Polygon } from 'geojson';
 import { ProjectStore } from '../../electron/services/project-store';
 import { transformer } from '../../shared/crs';
-import { landgateSync, openSession, prepareArtifactsAndRenderer, screenshotTo, waitForMapReady, type BrowserSession } from '../support/browser';
+import { landgateSync, openSession, postApi, prepareArtifactsAndRenderer, screenshotTo, waitForMapReady, type BrowserSession } from '../support/browser';
 
 const TABLE = 'txt_day';
 const TITLE = '城南片区两宗地块报件';
@@ -37,9 +37,9 @@ let model: Record<string, unknown>;
 const shot = (name: string) => screenshotTo(page, `day-${name}`);
 
 async function callApi<T>(method: string, body: unknown): Promise<T> {
-  const response = await fetch(new URL(`/api/${method}`, session.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await postApi<T>(session.url, method, body);
   expect(response.ok, `${method}: ${response.status}`).toBe(true);
-  return (await response.json()) as T;
+  return response.body;
 }
 
 /** A 自然资源部 界址点坐标 TXT (domain.md §5) with two parcels, outlines taken from two demo parcels. */
