@@ -12,7 +12,7 @@ import type { LayerInfo } from '../../shared/model/layers';
 import { VECTOR_TILE_MAX_ZOOM, vectorTilePath } from '../../shared/map/vector-tiles';
 import { t } from '../i18n';
 import { api } from '../platform/api';
-import { Swatch } from '../panels/Swatch';
+import { LegendClasses } from '../panels/Swatch';
 import { addRelief } from './basemap';
 import { geometryBBox, unionBBox } from './geodesy-display';
 import { BACKGROUND_COLOR, FINDING_COLOR, HATCH_IMAGE_ID, drawRank, hatchImage, legendFor, sourceId, styleLayer, type LegendClass } from './layer-styles';
@@ -140,12 +140,7 @@ export function FrameMap({ layers, parcel, findings, frameKey }: FrameMapProps) 
             <li key={row.key}>
               <div className="frame-legend-layer">{row.title}</div>
               <ul>
-                {row.classes.map((entry) => (
-                  <li key={entry.label} className="legend-class">
-                    <Swatch swatch={entry.swatch} />
-                    <span>{entry.label}</span>
-                  </li>
-                ))}
+                <LegendClasses entries={row.classes} />
               </ul>
             </li>
           ))}

@@ -8,7 +8,7 @@ import type { AppAction } from '../app/state';
 import { t } from '../i18n';
 import { kindLabel } from '../i18n/labels';
 import { drawRank, legendFor, type LayerClasses } from '../map/layer-styles';
-import { Swatch } from './Swatch';
+import { LegendClasses } from './Swatch';
 import { LayerContextMenu, type LayerMenuAnchor } from './LayerContextMenu';
 
 export interface LayerPanelProps {
@@ -90,12 +90,7 @@ export function LayerPanel({ project, layerClasses, hiddenLayers, layerOpacity =
               </div>
               {kindLabel(layer.kind) !== layer.title && <div className="layer-kind">{kindLabel(layer.kind)}</div>}
               <ul className="legend" aria-label={t('layers.legend')}>
-                {legendFor(layer, layerClasses[layer.table], { colorByVerdict }).map((entry) => (
-                  <li key={entry.label} className="legend-class">
-                    <Swatch swatch={entry.swatch} />
-                    <span>{entry.label}</span>
-                  </li>
-                ))}
+                <LegendClasses entries={legendFor(layer, layerClasses[layer.table], { colorByVerdict })} />
               </ul>
             </li>
           );

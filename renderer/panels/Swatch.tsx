@@ -31,3 +31,17 @@ export function Swatch({ swatch }: { swatch: SwatchStyle }) {
   };
   return <span className={swatch.hatched ? 'swatch swatch-area swatch-hatched' : 'swatch swatch-area'} style={style} aria-hidden="true" />;
 }
+
+/** The classes of one layer's legend, as the layer panel and the 汇报模式 frame list them. */
+export function LegendClasses({ entries }: { entries: readonly { label: string; swatch: SwatchStyle }[] }) {
+  return (
+    <>
+      {entries.map((entry) => (
+        <li key={entry.label} className="legend-class">
+          <Swatch swatch={entry.swatch} />
+          <span>{entry.label}</span>
+        </li>
+      ))}
+    </>
+  );
+}

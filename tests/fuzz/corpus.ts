@@ -10,6 +10,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { strToU8, zipSync } from 'fflate';
 import { gdalTranslate, hills, patchTag, TAG, writeAsc } from './tiff';
+import { mulberry32 } from '../../electron/services/demo/prng';
 
 export type Command = 'import' | 'bands';
 
@@ -24,17 +25,8 @@ export interface FuzzCase {
   args: string[];
 }
 
-/** mulberry32: small, seedable, good enough to pick mutations. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The demo generator's seeded PRNG: small, seedable, good enough to pick mutations. */
+export const rng = mulberry32;
 
 const pick = <T>(r: () => number, items: readonly T[]): T => items[Math.floor(r() * items.length)];
 
