@@ -220,6 +220,8 @@ export const en: Record<MessageKey, string> = {
   'import.demRange': 'Elevation',
   'import.demNodata': 'Nodata cells',
   'import.demLevels': 'Band levels (m, comma-separated)',
+  'import.demSuspect': 'This elevation data looks wrong and is not imported unless you confirm:',
+  'import.demAccept': 'The data is right: import it anyway (a warning is kept on the band layer)',
   'import.demLevelsHint': 'Builds the clean-heating elevation bands (area below each level), as landgate bands does; the DEM is stored in the project as the relief basemap',
   'import.kindBasis.name': "Proposed from the name \"{name}\"; please confirm",
   'import.kindBasis.fields': "Proposed from the fields {fields}; please confirm",

@@ -218,6 +218,8 @@ export const zhCN = {
   'import.demRange': '高程范围',
   'import.demNodata': '无数据像元',
   'import.demLevels': '高程带阈值（米，逗号分隔）',
+  'import.demSuspect': '这份高程数据看起来有误，默认不会导入：',
+  'import.demAccept': '确认数据无误，仍然导入（在高程带图层上记录警告）',
   'import.demLevelsHint': '生成“海拔低于各阈值”的清洁取暖高程带图层（与 landgate bands 相同）；高程数据同时存入项目作为地形底图',
   'import.kindBasis.name': "按名称“{name}”推断，请确认",
   'import.kindBasis.fields': "按字段 {fields} 推断，请确认",

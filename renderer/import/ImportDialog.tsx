@@ -12,7 +12,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { ImportJobStatus, ImportPreview } from '../../shared/api/contract';
 import { LAYER_KINDS, LAYER_KIND_GEOMETRY, type LayerInfo, type LayerKind } from '../../shared/model/layers';
 import { api, userMessage } from '../platform/api';
-import { localized, t } from '../i18n';
+import { getLocale, localized, t } from '../i18n';
 import { kindLabel } from '../i18n/labels';
 import { TERRAIN_CHANGED_EVENT } from '../map/basemap';
 import { OutlinePreview } from './OutlinePreview';
@@ -53,6 +53,7 @@ export function ImportDialog({ files, onClose, onImported }: ImportDialogProps) 
   const [crsConfirmed, setCrsConfirmed] = useState(false);
   const [towgs84, setTowgs84] = useState('');
   const [levels, setLevels] = useState('400,900');
+  const [acceptSuspect, setAcceptSuspect] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [job, setJob] = useState<ImportJobStatus | null>(null);
   const imported = useRef(false);
@@ -125,7 +126,7 @@ export function ImportDialog({ files, onClose, onImported }: ImportDialogProps) 
     const map = Object.fromEntries(Object.entries(fieldMap).filter(([, v]) => v !== ''));
     try {
       const { jobId } = preview.dem
-        ? await api.startImport({ uploadId, kind: 'elevation-band', table, levels: parseLevels(levels) })
+        ? await api.startImport({ uploadId, kind: 'elevation-band', table, levels: parseLevels(levels), acceptSuspect: acceptSuspect || undefined })
         : await api.startImport({ uploadId, kind: preview.kind, table, crs, encoding: choices.encoding || undefined, layer: preview.layers.length > 1 ? preview.layer : undefined, fieldMap: map, title: title || undefined, towgs84: needsParameters ? towgs84.trim() : undefined });
       imported.current = true;
       for (;;) {
@@ -168,7 +169,7 @@ export function ImportDialog({ files, onClose, onImported }: ImportDialogProps) 
     preview.geometryTypes.every((g) => (geometry === 'point' ? /Point/.test(g) : geometry === 'polygon' ? /Polygon/.test(g) : !/Point/.test(g)));
   const dem = preview?.dem;
   const canImport =
-    phase === 'ready' && !!preview && /^[a-z][a-z0-9_]{0,62}$/.test(table) && (dem ? LEVELS_RE.test(levels) : !needsCrs && parametersOk && kindFits);
+    phase === 'ready' && !!preview && /^[a-z][a-z0-9_]{0,62}$/.test(table) && (dem ? LEVELS_RE.test(levels) && (dem.suspicions.length === 0 || acceptSuspect) : !needsCrs && parametersOk && kindFits);
   const parcelsArea = (preview?.extras?.parcels as Array<{ id: string; name: string; headerAreaHa: number | null; planarAreaHa: number; geodesicAreaHa: number }> | undefined) ?? [];
 
   return (
@@ -217,6 +218,20 @@ export function ImportDialog({ files, onClose, onImported }: ImportDialogProps) 
                 <small className="import-note">{t('import.demLevelsHint')}</small>
               </label>
               <TableNameField table={table} setTable={setTable} />
+              {dem.suspicions.length > 0 && (
+                <div className="import-suspect" data-testid="import-dem-suspect">
+                  <p>{t('import.demSuspect')}</p>
+                  <ul>
+                    {dem.suspicions.map((s) => (
+                      <li key={s.zh}>{getLocale() === 'zh-CN' ? s.zh : s.en}</li>
+                    ))}
+                  </ul>
+                  <label>
+                    <input type="checkbox" data-testid="import-dem-accept" checked={acceptSuspect} onChange={(e) => setAcceptSuspect(e.target.checked)} />
+                    {t('import.demAccept')}
+                  </label>
+                </div>
+              )}
             </div>
             <div className="import-side">
               <OutlinePreview outline={preview.outline} bbox={preview.bbox} />

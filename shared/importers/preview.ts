@@ -48,6 +48,11 @@ export interface DemPreview {
   nodataCells: number;
   /** Band thresholds proposed (400, 900 m). */
   levels: number[];
+  /**
+   * Why the data looks implausible (values, georeferencing, holes); non-empty means the import
+   * is refused unless the user confirms it (`acceptSuspect`), and then warned on the layer.
+   */
+  suspicions: { zh: string; en: string }[];
 }
 
 export interface ImportPreview {
@@ -101,6 +106,8 @@ export interface StartImportRequest {
   towgs84?: string;
   /** DEM upload: elevation-band thresholds in metres (default 400, 900). */
   levels?: number[];
+  /** DEM upload: store it although the preview found it implausible (`--accept-suspect`). */
+  acceptSuspect?: boolean;
 }
 
 export type ImportJobState = 'running' | 'done' | 'failed' | 'cancelled';

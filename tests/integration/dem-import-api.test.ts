@@ -7,6 +7,7 @@ import { ProjectStore } from '../../electron/services/project-store';
 import { storedDemInfo } from '../../electron/services/terrain/dem-store';
 import { sha256, sharedData } from '../support/cli';
 import { uploadFile, waitImportJob } from '../support/import-api';
+import { gdalTranslate, hills, writeAsc } from '../fuzz/tiff';
 
 const DEM = join(sharedData, 'dem', 'gmted2010_lowres_shanxi_S_110.4-113.3E_34.9-37.4N.tif');
 
@@ -105,5 +106,30 @@ describe('DEM import through the import API (stage → preview → start → job
     }
     expect(sha256(project)).toBe(before);
     expect((await api.getProject()).layers.length).toBe(layersBefore);
+  });
+
+  it('asks before storing an implausible DEM: the preview names why, the import refuses it unchanged, and stores it with a warning once confirmed', async () => {
+    // a 0-filled hole in hills that never go below 100 m
+    const asc = join(dir, 'hole.asc');
+    const holed = join(dir, '有空洞的 高程.tif');
+    writeAsc(asc, { cols: 512, rows: 512, west: 112, south: 37, cell: 0.001, value: (c, r) => (c < 256 && r < 256 ? 0 : hills(c, r)) });
+    gdalTranslate(asc, holed, ['-a_srs', 'EPSG:4490', '-ot', 'Int16', '-co', 'TILED=YES']);
+
+    const uploadId = await upload(holed, '有空洞的 高程.tif');
+    const preview = await api.previewImport({ uploadId });
+    expect(preview.dem!.suspicions.map((s) => s.zh).join('；')).toMatch(/恰为 0 米/);
+
+    const before = sha256(project);
+    const refused = await waitJob((await api.startImport({ uploadId, kind: 'elevation-band', table: 'holed_bands' })).jobId);
+    expect(refused.state).toBe('failed');
+    expect(refused.error?.messageZh).toContain('有空洞的 高程.tif');
+    expect(refused.error?.messageZh).toContain('确认数据无误');
+    expect(sha256(project)).toBe(before);
+
+    const again = await upload(holed, '有空洞的 高程.tif');
+    const accepted = await waitJob((await api.startImport({ uploadId: again, kind: 'elevation-band', table: 'holed_bands', acceptSuspect: true })).jobId);
+    expect(accepted.state).toBe('done');
+    expect(accepted.warnings?.join('；')).toMatch(/经确认后导入，但可能有误.*恰为 0 米/);
+    expect((await api.getProject()).layers.map((l) => l.table)).toContain('holed_bands');
   });
 });

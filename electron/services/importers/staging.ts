@@ -34,6 +34,7 @@ import { defaultTableName, ImportCancelled, importFile, progressTextZh, readSour
 import type { ProjectStore } from '../project-store';
 import { buildBandsLayer, DEFAULT_LEVELS, parseLevels, uniqueBandTable } from '../terrain/bands-service';
 import { openDem } from '../terrain/dem-source';
+import { ValueCensus } from '../terrain/dem-plausibility';
 import { listGpkgLayers } from './gpkg';
 import { detectFormat } from './registry';
 import { startWorker, workerEntry } from '../worker-entry';
@@ -189,9 +190,13 @@ export class ImportStaging {
   private async previewDem(uploadId: string, paths: string[], dem: string[]): Promise<ImportPreview> {
     const source = await openDem(dem);
     let min = Infinity, max = -Infinity, nodataCells = 0;
+    // the same plausibility census the import applies, so the dialog can ask before it refuses
+    const census = new ValueCensus(source);
     try {
       for (let row0 = 0; row0 < source.rows; row0 += 256) {
-        const strip = await source.readRows(row0, Math.min(256, source.rows - row0));
+        const count = Math.min(256, source.rows - row0);
+        const strip = await source.readRows(row0, count);
+        census.inspect(strip, count);
         for (let i = 0; i < strip.length; i++) {
           const v = strip[i];
           if (v !== v) nodataCells++;
@@ -243,6 +248,7 @@ export class ImportStaging {
         maxM: Number.isFinite(max) ? max : null,
         nodataCells,
         levels: [...DEFAULT_LEVELS],
+        suspicions: [...source.suspicions, ...census.suspicions()],
       },
     };
   }
@@ -276,6 +282,7 @@ export class ImportStaging {
         files: dem,
         levels,
         table: request.table,
+        acceptSuspect: request.acceptSuspect === true,
         onProgress: async (fraction) => {
           if (job.cancelled) throw new Cancelled();
           set(0.05 + 0.85 * fraction, `存入高程数据并计算高程带（${Math.round(fraction * 100)}%）`);

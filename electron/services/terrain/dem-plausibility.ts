@@ -164,7 +164,7 @@ export function suspectDemError(files: string[], suspicions: Suspicion[]): UserI
   const names = files.map((f) => `“${basename(f)}”`).join('、');
   return new UserInputError(
     'dem.suspect',
-    `高程文件${names}看起来不是可信的高程数据：${suspicions.map((s) => s.zh).join('；')}。项目未改动。如确认数据无误，请加 --accept-suspect 后重新导入（将在图层上记录警告）。`,
-    `DEM ${files.join(', ')} looks implausible: ${suspicions.map((s) => s.en).join('; ')}. Project unchanged; pass --accept-suspect to store it anyway.`,
+    `高程文件${names}看起来不是可信的高程数据：${suspicions.map((s) => s.zh).join('；')}。项目未改动。如确认数据无误，可确认后重新导入（导入对话框中勾选“确认数据无误”，命令行加 --accept-suspect），将在图层上记录警告。`,
+    `DEM ${files.join(', ')} looks implausible: ${suspicions.map((s) => s.en).join('; ')}. Project unchanged; confirm it in the import dialog or pass --accept-suspect to store it anyway.`,
   );
 }
