@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { sharedData } from '../support/cli';
 import { writeShapefile } from '../../bench/import.bench';
+import { gdalTranslate, hills, writeAsc } from '../fuzz/tiff';
 import { landgateSync, openSession, prepareArtifactsAndRenderer, screenshotTo, type BrowserSession } from '../support/browser';
 
 const TXT = join(sharedData, 'boundary-txt', 'derived', 'chengqu_140502_CGCS2000_3GK_zone38_GBK.txt');
@@ -142,6 +143,23 @@ describe('import dialog in Chromium', () => {
     expect(await row.locator('.layer-count').textContent()).toBe('2');
     await expect.poll(() => page.getByTestId('basemap-select').inputValue(), { timeout: 30_000 }).toBe('relief');
     await screenshotTo(page, 'import-dem-done');
+  });
+
+  it('asks before importing an implausible DEM and imports it only once confirmed', async () => {
+    const asc = join(dir, 'hole.asc');
+    const holed = join(dir, '有空洞的高程.tif');
+    writeAsc(asc, { cols: 512, rows: 512, west: 112, south: 37, cell: 0.001, value: (c, r) => (c < 256 && r < 256 ? 0 : hills(c, r)) });
+    gdalTranslate(asc, holed, ['-a_srs', 'EPSG:4490', '-ot', 'Int16', '-co', 'TILED=YES']);
+    await page.getByTestId('import-file-input').setInputFiles(holed);
+    const suspect = page.getByTestId('import-dem-suspect');
+    await suspect.waitFor({ timeout: 30_000 });
+    expect(await suspect.textContent()).toMatch(/恰为 0 米/);
+    expect(await page.getByTestId('import-confirm').isDisabled()).toBe(true);
+    await page.getByTestId('import-dem-accept').check();
+    expect(await page.getByTestId('import-confirm').isDisabled()).toBe(false);
+    const table = await page.getByTestId('import-table').inputValue();
+    await page.getByTestId('import-confirm').click();
+    await page.getByTestId(`layer-row-${table}`).waitFor({ timeout: 60_000 });
   });
 
   it('shows a zh refusal for an unsupported file and changes nothing', async () => {
