@@ -191,7 +191,7 @@ describe('drawing and editing parcels in Chromium', () => {
     });
     await page.getByTestId('edit-reshape').click();
     const notice = page.getByTestId('app-notice');
-    await expect.poll(() => notice.textContent()).toContain('已签发审查决定“准予”（第 1 版）');
+    await expect.poll(() => notice.textContent()).toContain('已签发审查决定“准予准入”（第 1 版）');
     expect(await notice.getAttribute('role')).toBe('alert');
     expect(await page.getByTestId('edit-panel').count()).toBe(0);
   });

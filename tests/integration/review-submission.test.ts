@@ -192,7 +192,7 @@ describe('a submission one of whose parcels was signed on its own', () => {
     }
     const refusal = error as { code?: string; messageZh?: string; messageEn?: string };
     expect(refusal?.code).toBe('review.submission-parcel-decided');
-    expect(refusal.messageZh).toContain(`报件“${TITLE2}”中地块“${alone}”已单独签发审查决定“准予”（第 1 版，${sig.name}，${sig.date}）`);
+    expect(refusal.messageZh).toContain(`报件“${TITLE2}”中地块“${alone}”已单独签发审查决定“准予准入”（第 1 版，${sig.name}，${sig.date}）`);
     expect(refusal.messageZh).toContain('请填写修订理由');
     expect(refusal.messageEn).toContain(`parcel "${alone}" has its own signed decision`);
     const store = ProjectStore.open(path);
