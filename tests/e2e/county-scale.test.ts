@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { cachedCountyProject } from '../../bench/county-project';
-import { type BrowserSession, openSession, prepareArtifactsAndRenderer, screenshotTo, waitForMapReady } from '../support/browser';
+import { type BrowserSession, openSession, postApi, prepareArtifactsAndRenderer, screenshotTo, waitForMapReady } from '../support/browser';
 
 const PARCELS = 100_000;
 const TARGET = 'DK-077777';
@@ -99,7 +99,7 @@ describe('a county of 100 000 parcels in the browser', () => {
   }, 120_000);
 
   it('zooms to the 100 000-parcel layer from its stored extent, reading none of its features', async () => {
-    const project = (await page.evaluate(async () => (await fetch('/api/getProject', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' })).json())) as { layers: { table: string; kind: string; bbox: number[] }[] };
+    const project = (await postApi<{ layers: { table: string; kind: string; bbox: number[] }[] }>(session.url, 'getProject', {})).body;
     const parcels = project.layers.find((l) => l.kind === 'parcel')!;
     const asked = session.traffic.requestedUrls.length;
     const answered = apiBytes.length;
