@@ -199,12 +199,16 @@ describe("a reviewer's day in Chromium", () => {
       conditions: [],
       signature: { name: '李审查', department: '夏县自然资源局', date: today },
     });
-    // the table asks again after a reload of its rows (a check bumps it): select the other parcel
-    await selectParcel(FIRST);
-    await page.getByTestId('verdict').waitFor({ timeout: 60_000 });
+    // signed from outside this window: the reviewer opens the table again and it reads the rows anew
+    await page.getByTestId('attribute-table-close').click();
+    await page.getByTestId(`open-attribute-table-${TABLE}`).click();
     const second = await callApi<{ parcel: { fid: number } }>('getParcelAttributes', { table: TABLE, parcelId: SECOND });
     await page.getByTestId(`attribute-locked-${second.parcel.fid}`).waitFor({ timeout: 30_000 });
-    await page.getByTestId(`attribute-cell-${second.parcel.fid}-name`).dblclick();
+    // select the row first and let the map follow it, so the double-click lands on a settled row
+    const cell = page.getByTestId(`attribute-cell-${second.parcel.fid}-name`);
+    await cell.click();
+    await expect.poll(() => cell.evaluate((el) => el.closest('[aria-selected]')?.getAttribute('aria-selected')), { timeout: 30_000 }).toBe('true');
+    await cell.dblclick();
     await expect.poll(() => page.getByTestId('attribute-locked').textContent(), { timeout: 30_000 }).toContain('退回补正');
     expect(await page.getByTestId('attribute-locked').textContent()).toContain(SECOND);
     expect(await page.getByTestId('attribute-cell-editor').count()).toBe(0);
