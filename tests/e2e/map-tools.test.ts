@@ -217,12 +217,15 @@ describe('layer context menu', { timeout: 180_000 }, () => {
     expect(await page.getByTestId('layer-menu').textContent()).toMatch(/缩放至图层.*属性表.*重命名.*透明度.*删除图层/s);
     await page.getByTestId('layer-menu-zoom').click();
     await page.getByTestId('layer-menu').waitFor({ state: 'detached' });
-    await waitMapIdle();
-    const after = session.traffic.requestedUrls.slice(asked).filter((u) => u.includes('/api/'));
-    expect(after.some((u) => u.endsWith('/api/getLayerExtent'))).toBe(true);
-    expect(after.filter((u) => /getFeatures|queryFeatures/.test(u))).toEqual([]);
-    // the view is the layer's box: its centre under the map's centre, its corners inside the view
+    const apiAsked = () => session.traffic.requestedUrls.slice(asked).filter((u) => u.includes('/api/'));
+    await expect.poll(() => apiAsked().some((u) => u.endsWith('/api/getLayerExtent')), { timeout: 30_000 }).toBe(true);
+    // the view is the layer's box: its centre under the map's centre (once the fit has run), its corners inside the view
     const [minX, minY, maxX, maxY] = layer.bbox!;
+    await expect
+      .poll(async () => Math.abs((await lonLatAt(centre().x, centre().y))[0] - (minX + maxX) / 2) < (maxX - minX) * 0.05 + 1e-4, { timeout: 30_000 })
+      .toBe(true);
+    await waitMapIdle();
+    expect(apiAsked().filter((u) => /getFeatures|queryFeatures/.test(u))).toEqual([]);
     const [lon, lat] = await lonLatAt(centre().x, centre().y);
     expect(Math.abs(lon - (minX + maxX) / 2)).toBeLessThan((maxX - minX) * 0.05 + 1e-4);
     const [left] = await lonLatAt(map.x + 5, centre().y);
@@ -298,9 +301,13 @@ describe('import of an administrative boundary', { timeout: 180_000 }, () => {
     await page.getByTestId('import-dialog').waitFor({ state: 'detached', timeout: 60_000 });
     await page.getByTestId('layer-row-five_counties').waitFor({ timeout: 30_000 });
     expect(await page.getByTestId('layer-row-five_counties').textContent()).toContain('五县行政区（测试）');
-    await waitMapIdle();
     const layer = (await api<ProjectInfo>('getProject')).layers.find((l) => l.table === 'five_counties')!;
     const [minX, minY, maxX, maxY] = layer.bbox!;
+    // the zoom animates after the dialog closes: wait until the view has come to the new layer
+    await expect
+      .poll(async () => Math.abs((await lonLatAt(centre().x, centre().y))[0] - (minX + maxX) / 2) < (maxX - minX) * 0.05, { timeout: 30_000 })
+      .toBe(true);
+    await waitMapIdle();
     const [lon, lat] = await lonLatAt(centre().x, centre().y);
     expect(Math.abs(lon - (minX + maxX) / 2)).toBeLessThan((maxX - minX) * 0.05);
     expect(Math.abs(lat - (minY + maxY) / 2)).toBeLessThan((maxY - minY) * 0.1);
