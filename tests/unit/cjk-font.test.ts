@@ -48,6 +48,18 @@ describe('findCjkFont', () => {
     expect(findCjkFont({ platform: 'linux', env: {}, root: wqy }).found).toMatchObject({ face: 'WenQuanYiMicroHei', name: '文泉驿微米黑' });
   });
 
+  it('searches the font folders the platform defines: XDG data directories and the user’s own fonts', () => {
+    // a distribution that installs under /opt/share, named by XDG_DATA_DIRS
+    const opt = fakeDisk('opt/share/fonts/truetype/wqy/wqy-microhei.ttc');
+    expect(findCjkFont({ platform: 'linux', env: { XDG_DATA_DIRS: '/opt/share' }, root: opt, bundled: null }).found).toMatchObject({ name: '文泉驿微米黑', source: 'system' });
+    expect(findCjkFont({ platform: 'linux', env: {}, root: opt, bundled: null }).found).toBeNull();
+    // a font the user installed for themselves
+    const user = fakeDisk('home/zhang/.local/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc');
+    expect(findCjkFont({ platform: 'linux', env: { HOME: '/home/zhang' }, root: user, bundled: null }).found).toMatchObject({ name: 'Noto Sans CJK SC' });
+    const macUser = fakeDisk('Users/zhang/Library/Fonts/PingFang.ttc');
+    expect(findCjkFont({ platform: 'darwin', env: { HOME: '/Users/zhang' }, root: macUser, bundled: null }).found).toMatchObject({ name: '苹方' });
+  });
+
   it('uses the bundled 思源黑体 when a platform has no Chinese font, and it is a real font file', () => {
     const bundled = bundledCjkFont();
     expect(bundled).not.toBeNull();

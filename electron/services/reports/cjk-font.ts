@@ -21,33 +21,47 @@ export interface CjkFont {
   source: 'system' | 'bundled' | 'configured';
 }
 
+/** Chinese fonts of macOS / Linux, as paths under one of the platform's font folders, in order of preference. */
+const UNIX_FONTS: Record<'darwin' | 'linux', { file: string; name: string; face?: string }[]> = {
+  darwin: [
+    { file: 'PingFang.ttc', name: '苹方', face: 'PingFangSC-Regular' },
+    { file: 'STHeiti Light.ttc', name: '华文黑体', face: 'STHeitiSC-Light' },
+    { file: 'Arial Unicode.ttf', name: 'Arial Unicode MS' },
+  ],
+  // the layouts Debian/Ubuntu and Fedora/openSUSE install the fonts-wqy / noto-cjk packages in
+  linux: [
+    { file: 'truetype/wqy/wqy-microhei.ttc', name: '文泉驿微米黑', face: 'WenQuanYiMicroHei' },
+    { file: 'wqy-microhei/wqy-microhei.ttc', name: '文泉驿微米黑', face: 'WenQuanYiMicroHei' },
+    { file: 'opentype/noto/NotoSansCJK-Regular.ttc', name: 'Noto Sans CJK SC', face: 'NotoSansCJKsc-Regular' },
+    { file: 'google-noto-cjk/NotoSansCJK-Regular.ttc', name: 'Noto Sans CJK SC', face: 'NotoSansCJKsc-Regular' },
+  ],
+};
+
 /**
- * Candidates in order of preference for a platform. `root` is where the macOS / Linux file system
- * starts (a mounted image, a test's folder); Windows fonts follow %WINDIR%.
+ * The font folders a platform searches: Windows %WINDIR%\Fonts; macOS the system, local and
+ * user Fonts folders; Linux `fonts/` under each XDG data directory (XDG_DATA_HOME, then
+ * XDG_DATA_DIRS, defaulting as the XDG spec says). `root` is where a macOS / Linux file system
+ * starts (a mounted image, a test's folder).
  */
+export function fontDirectories(platform: NodeJS.Platform, env: NodeJS.ProcessEnv, root = '/'): string[] {
+  if (platform === 'win32') return [win32.join(env.WINDIR || env.SystemRoot || 'C:\\Windows', 'Fonts')];
+  const home = env.HOME ? [env.HOME] : [];
+  if (platform === 'darwin') return [join(root, 'System', 'Library', 'Fonts'), join(root, 'Library', 'Fonts'), ...home.map((h) => join(root, h, 'Library', 'Fonts'))];
+  const dataHome = env.XDG_DATA_HOME || (env.HOME ? join(env.HOME, '.local', 'share') : '');
+  // the XDG Base Directory default when XDG_DATA_DIRS is unset
+  const dataDirs = (env.XDG_DATA_DIRS || '/usr/local/share:/usr/share').split(':').filter(Boolean);
+  return [...(dataHome ? [dataHome] : []), ...dataDirs].map((dir) => join(root, dir, 'fonts'));
+}
+
+/** Candidates in order of preference for a platform: each font looked up in each font folder. */
 export function cjkFontCandidates(platform: NodeJS.Platform, env: NodeJS.ProcessEnv, root = '/'): CjkFont[] {
-  const system = (path: string, name: string, face?: string): CjkFont => ({ path: platform === 'win32' ? path : join(root, path), name, source: 'system', ...(face ? { face } : {}) });
+  const dirs = fontDirectories(platform, env, root);
   if (platform === 'win32') {
-    const fonts = win32.join(env.WINDIR || env.SystemRoot || 'C:\\Windows', 'Fonts');
-    return [
-      system(win32.join(fonts, 'msyh.ttc'), '微软雅黑', 'MicrosoftYaHei'),
-      system(win32.join(fonts, 'simsun.ttc'), '宋体', 'SimSun'),
-      system(win32.join(fonts, 'simhei.ttf'), '黑体'),
-    ];
+    const system = (file: string, name: string, face?: string): CjkFont => ({ path: win32.join(dirs[0], file), name, source: 'system', ...(face ? { face } : {}) });
+    return [system('msyh.ttc', '微软雅黑', 'MicrosoftYaHei'), system('simsun.ttc', '宋体', 'SimSun'), system('simhei.ttf', '黑体')];
   }
-  if (platform === 'darwin') {
-    return [
-      system('/System/Library/Fonts/PingFang.ttc', '苹方', 'PingFangSC-Regular'),
-      system('/System/Library/Fonts/STHeiti Light.ttc', '华文黑体', 'STHeitiSC-Light'),
-      system('/Library/Fonts/Arial Unicode.ttf', 'Arial Unicode MS'),
-    ];
-  }
-  return [
-    system('/usr/share/fonts/truetype/wqy/wqy-microhei.ttc', '文泉驿微米黑', 'WenQuanYiMicroHei'),
-    system('/usr/share/fonts/wqy-microhei/wqy-microhei.ttc', '文泉驿微米黑', 'WenQuanYiMicroHei'),
-    system('/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc', 'Noto Sans CJK SC', 'NotoSansCJKsc-Regular'),
-    system('/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc', 'Noto Sans CJK SC', 'NotoSansCJKsc-Regular'),
-  ];
+  const fonts = UNIX_FONTS[platform === 'darwin' ? 'darwin' : 'linux'];
+  return fonts.flatMap(({ file, name, face }) => dirs.map((dir): CjkFont => ({ path: join(dir, file), name, source: 'system', ...(face ? { face } : {}) })));
 }
 
 export const BUNDLED_FONT_NAME = '思源黑体 Noto Sans SC（随附）';
