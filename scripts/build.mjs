@@ -51,6 +51,15 @@ if (!only || only === 'electron') {
     format: 'cjs',
     external: ['better-sqlite3'],
   });
+  // The PostgreSQL connection's worker (store/postgres/pg-bridge.ts) for shared projects: pure
+  // JavaScript, inlined; pg's optional native binding is never used.
+  await esbuild({
+    ...common,
+    entryPoints: [join(root, 'electron/services/store/postgres/pg-bridge.worker.ts')],
+    outfile: join(root, 'dist/electron/pg-bridge.worker.cjs'),
+    format: 'cjs',
+    external: ['pg-native'],
+  });
   // A sandboxed preload must be a single CommonJS file that requires nothing but 'electron'.
   await esbuild({
     ...common,

@@ -15,7 +15,6 @@
  * The one-line methods below keep the common calls short (`store.getLayer(t)`); they add nothing.
  */
 import type { Feature, FeatureCollection, Geometry } from 'geojson';
-import { basename } from 'node:path';
 import type { BBox, GpkgGeometryType, LayerInfo, LayerKind, ProjectInfo } from '../../shared/model/layers';
 import type { CheckReport } from '../../shared/model/check';
 import type { AuditRecord } from '../../shared/review/model';
@@ -84,7 +83,7 @@ export class ProjectStore {
   info(): ProjectInfo {
     return {
       path: this.path,
-      title: this.db.getMeta('title') ?? basename(this.path).replace(/\.gpkg$/i, ''),
+      title: this.db.getMeta('title') ?? this.db.fileName.replace(/\.gpkg$/i, ''),
       synthetic: this.db.getMeta('synthetic') === 'true',
       layers: this.layers.list(),
     };
