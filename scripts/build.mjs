@@ -15,7 +15,8 @@ if (!only || only === 'renderer') {
 }
 
 if (!only || only === 'electron') {
-  const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: true, logLevel: 'warning', absWorkingDir: root };
+  // Modules bundled into the CommonJS workers fall back to __filename where import.meta is empty.
+  const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: true, logLevel: 'warning', absWorkingDir: root, logOverride: { 'empty-import-meta': 'silent' } };
   // Main process as ESM so `import.meta.url` (used to find the app root) keeps working; native and
   // large packages stay external and load from node_modules.
   await esbuild({
