@@ -168,6 +168,22 @@ export function auditSentence(entry: { action: string; detail: unknown }, locale
       return zh ? `保存审查规则配置${quoted(zh, profileName(str(d.profile)) ?? '')}${str(d.version) ? `（版本 ${str(d.version)}）` : ''}` : `saved profile ${quoted(zh, profileName(str(d.profile)) ?? '')}${str(d.version) ? ` (version ${str(d.version)})` : ''}`;
     case 'profile-delete':
       return zh ? `删除审查规则配置${quoted(zh, profileName(str(d.profile)) ?? '')}` : `deleted profile ${quoted(zh, profileName(str(d.profile)) ?? '')}`;
+    case 'sync-pull': {
+      const parcels = num(d.parcels);
+      const copy = str(d.copy);
+      return zh
+        ? `取出会议副本${copy ? quoted(zh, copy) : ''}${parcels !== undefined ? `（${parcels} 个地块）` : ''}`
+        : `pulled meeting copy${copy ? ` ${quoted(zh, copy)}` : ''}${parcels !== undefined ? ` (${parcels} parcel(s))` : ''}`;
+    }
+    case 'sync-push': {
+      const decisions = num(d.decisions) ?? 0;
+      const edits = num(d.attributeEdits) ?? 0;
+      const conflicts = Array.isArray(d.conflicts) ? d.conflicts.length : num(d.conflicts) ?? 0;
+      const copy = str(d.copy);
+      return zh
+        ? `推送会议副本${copy ? quoted(zh, copy) : ''}：审查决定 ${decisions} 项，属性修改 ${edits} 宗${conflicts ? `，冲突 ${conflicts} 处待复核` : ''}`
+        : `pushed meeting copy${copy ? ` ${quoted(zh, copy)}` : ''}: ${decisions} decision(s), ${edits} attribute edit(s)${conflicts ? `, ${conflicts} conflict(s) to review` : ''}`;
+    }
     case 'display-name':
       return zh ? `将显示名设为${quoted(zh, str(d.name) ?? '')}` : `set the display name to ${quoted(zh, str(d.name) ?? '')}`;
     default:

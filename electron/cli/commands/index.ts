@@ -19,6 +19,7 @@ import { settingsCommand } from './settings';
 import { transformCommand } from './transform';
 import { summaryCommand } from './summary';
 import { sweepCommand } from './sweep';
+import { syncCommand } from './sync';
 import type { CommandSpec } from './types';
 
 export type { CommandIo, CommandSpec } from './types';
@@ -41,4 +42,5 @@ export const COMMANDS: Record<string, CommandSpec> = {
   parcel: parcelCommand,
   audit: auditCommand,
   settings: settingsCommand,
+  sync: syncCommand,
 };

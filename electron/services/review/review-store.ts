@@ -319,6 +319,19 @@ export class ReviewStore {
     return this.listSubmissions().find((s) => s.id === id)!;
   }
 
+  /** The registered submissions as stored, without their parcels' checks and decisions (listSubmissions reads those). */
+  registeredSubmissions(): { id: number; parcelTable: string; parcelIds: string[]; title: string; applicant: string | null; receivedOn: string | null; profile: string | null }[] {
+    return this.registeredRows().map((r) => ({
+      id: Number(r.id),
+      parcelTable: r.parcel_table,
+      parcelIds: JSON.parse(r.parcel_ids) as string[],
+      title: r.title,
+      applicant: r.applicant,
+      receivedOn: r.received_on,
+      profile: r.profile,
+    }));
+  }
+
   private registeredRows() {
     if (!this.hasTable('landgate_submissions')) return [];
     return this.db.prepare('SELECT * FROM landgate_submissions ORDER BY id').all() as {
