@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ProjectStore, SCHEMA_VERSION } from '../../electron/services/project-store';
+import { SweepResults } from '../../electron/services/store/sweep-results';
 import type { CheckReport } from '../../shared/model/check';
 import { UserInputError } from '../../shared/model/errors';
 import { repoRoot } from '../support/cli';
@@ -102,6 +103,39 @@ describe.each(Object.entries(backends))('project records on %s', (backend, locat
     const b = store.documentNumbers.issue('decision:2', { parcelTable: 'parcels', parcelId: 'XX-002' }, '2026-12-07T09:00:00.000Z');
     expect([a.number, b.number]).toEqual(['夏自然资准〔2026〕1号', '夏自然资准〔2026〕2号']);
     expect(store.documentNumbers.issue('decision:1', { parcelTable: 'parcels', parcelId: 'XX-001' })).toMatchObject({ number: a.number, reissued: true });
+    store.close();
+  });
+
+  it('stores a sweep in batches, counts it by verdict and rule, pages, searches without regard to case and finds a parcel’s latest result', () => {
+    const store = ProjectStore.create(location());
+    const sweeps = new SweepResults(store);
+    const sweepId = sweeps.begin({ profile: 'xiaxian', profileVersion: null, checkedAt: '2026-12-07T08:00:00.000Z', trigger: 'cli' });
+    const parcel = (i: number) => ({
+      id: `XX-${String(i).padStart(4, '0')}`,
+      name: i % 2 ? `东关地块 ${i}` : `Beiguan ${i}`,
+      verdict: (['prohibited', 'conditional', 'permitted'] as const)[i % 3],
+      areaM2: 1000 + i,
+      findings: i % 3 === 2 ? [] : [{ rule: i % 3 === 0 ? 'soil.residential-on-contaminated' : 'water.first-level', severity: 'info', message: 'm' }],
+    });
+    const all = Array.from({ length: 450 }, (_, i) => parcel(i));
+    sweeps.append(sweepId, 'parcels', 0, all.slice(0, 300) as never);
+    sweeps.append(sweepId, 'parcels', 300, all.slice(300) as never);
+    expect(sweeps.list()).toEqual([]);
+    const summary = sweeps.complete(sweepId, { parcelsSource: 'parcels', trigger: 'cli' });
+    expect(summary).toMatchObject({ parcelCount: 450, verdicts: { prohibited: 150, conditional: 150, permitted: 150 }, complete: true });
+    const page = sweeps.query({ sweepId, offset: 10, limit: 5 } as never);
+    expect(page.total).toBe(450);
+    expect(page.rows.map((r) => r.parcelId)).toEqual(['XX-0010', 'XX-0011', 'XX-0012', 'XX-0013', 'XX-0014']);
+    expect(page.rules).toEqual([
+      { ruleId: 'soil.residential-on-contaminated', parcels: 150 },
+      { ruleId: 'water.first-level', parcels: 150 },
+    ]);
+    expect(sweeps.count(sweepId, { ruleId: 'water.first-level', verdict: 'conditional' })).toBe(150);
+    expect(sweeps.count(sweepId, { search: 'beiguan' })).toBe(225);
+    expect(sweeps.count(sweepId, { search: 'xx-01' })).toBe(100);
+    expect([...sweeps.iterate(sweepId, { verdict: 'permitted' }, 40)].map((r) => r.seq)).toEqual(all.map((_, i) => i).filter((i) => i % 3 === 2));
+    expect(sweeps.latestFor('parcels', 'XX-0004')?.result.verdict).toBe('conditional');
+    expect(store.latestVerdicts('parcels', ['XX-0004'])).toEqual(new Map([['XX-0004', 'conditional']]));
     store.close();
   });
 
