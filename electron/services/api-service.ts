@@ -10,6 +10,7 @@ import { SweepJobs } from './sweep/sweep-jobs';
 import { listAllProfiles, resolveProfile, saveProfile } from './profiles';
 import { ProjectStore } from './project-store';
 import { createReviewApi } from './review/review-api';
+import { createSyncApi } from './sync/sync-api';
 import { TerrainService, type TileResponse } from './terrain/tiles';
 import { buildBandsLayer, DEFAULT_LEVELS, parseLevels, uniqueBandTable } from './terrain/bands-service';
 import { ImportStaging } from './importers/staging';
@@ -54,6 +55,7 @@ export function createApiService(projectPath: string): ApiService {
   const parcelQuery = createParcelQueryApi(store);
   const service: ApiService = {
     ...createReviewApi(store, imports), // the package import reads its file from the staged uploads
+    ...createSyncApi(store, imports),
     async getProject() {
       return store.info();
     },

@@ -8,10 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { createApiService } from '../../electron/services/api-service';
 import { ProjectStore } from '../../electron/services/project-store';
 import { ReviewStore } from '../../electron/services/review/review-store';
 import { auditSentence } from '../../shared/review/audit-sentence';
 import { landgate, sha256 } from '../support/cli';
+import { uploadFile } from '../support/import-api';
 
 let dir: string;
 let demo: string;
@@ -152,5 +155,40 @@ describe('a meeting copy of a GeoPackage project', () => {
     expect(notCopy.status).toBe(2);
     expect(notCopy.stderr).toContain('不是用 landgate sync pull 取得的会议副本');
     expect(landgate(['sync', 'sideways', shared, laptop]).status).toBe(2);
+  }, 180_000);
+
+  it('works from the app: the 交换 panel’s API takes a copy of ticked submissions, and pushes it back from the copy or as an upload, once', async () => {
+    const shared = sharedCopy('shared-app');
+    const sharedApi = createApiService(shared);
+    let laptop = '';
+    try {
+      expect(await sharedApi.getMeetingCopyInfo()).toEqual({ shared: false, copyOf: null, pulledAt: null });
+      const submission = await sharedApi.createSubmission({ parcelTable: 'parcels', parcelIds: ['XX-2026-003'], title: '南关电镀厂' });
+      const file = await sharedApi.exportMeetingCopy({ submissionIds: [submission.id!] });
+      expect(file.fileName).toMatch(/^会议副本_.*\.gpkg$/);
+      laptop = join(dir, file.fileName);
+      writeFileSync(laptop, Buffer.from(file.base64, 'base64'));
+    } finally {
+      sharedApi.close();
+    }
+    const copyApi = createApiService(laptop);
+    try {
+      expect(await copyApi.getMeetingCopyInfo()).toMatchObject({ shared: false, copyOf: shared });
+      expect((await copyApi.listSubmissions()).map((s) => s.parcelIds)).toEqual([['XX-2026-003']]);
+      await copyApi.signDecision({ table: 'parcels', parcelId: 'XX-2026-003', decision: 'returned', opinion: '补充材料后再报。', conditions: [], signature: signature('赵六') });
+      expect(await copyApi.pushMeetingCopy({})).toMatchObject({ decisions: 1, alreadyPushed: 0, conflicts: [] });
+    } finally {
+      copyApi.close();
+    }
+    const againApi = createApiService(shared);
+    try {
+      const uploadId = await uploadFile(againApi, laptop, 'copy.gpkg');
+      expect(await againApi.pushMeetingCopy({ uploadId })).toMatchObject({ decisions: 0, alreadyPushed: 1 });
+      const review = await againApi.getParcelReview({ table: 'parcels', parcelId: 'XX-2026-003' });
+      expect(review.decisions.map((d) => [d.decision, d.signature.name])).toEqual([['returned', '赵六']]);
+      await expect(againApi.pushMeetingCopy({})).rejects.toMatchObject({ code: 'sync.not-a-copy' });
+    } finally {
+      againApi.close();
+    }
   }, 180_000);
 });

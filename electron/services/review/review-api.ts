@@ -47,7 +47,7 @@ const today = () => new Date().toISOString().slice(0, 10);
  * Runs an export that writes files into a private temporary directory and returns the bytes
  * of the one to download; the directory is removed whatever happens.
  */
-function viaTempDir(build: (dir: string) => { fileName: string; mimeType: string; bytes: Uint8Array }): ExportedFile {
+export function viaTempDir(build: (dir: string) => { fileName: string; mimeType: string; bytes: Uint8Array }): ExportedFile {
   const dir = mkdtempSync(join(tmpdir(), 'landgate-export-'));
   try {
     const { fileName, mimeType, bytes } = build(dir);

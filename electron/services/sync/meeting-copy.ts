@@ -56,8 +56,9 @@ export interface PushConflict {
   parcelTable: string;
   parcelId: string;
   kind: 'decision' | 'attributes';
-  /** Chinese, for the reviewer. */
+  /** Chinese, for the reviewer (messageEn for the English UI and logs). */
   message: string;
+  messageEn: string;
 }
 
 export interface PushResult {
@@ -293,7 +294,13 @@ export function pushMeetingCopy(laptopPath: string, targetLocation: string): Pus
           let revisionReason: string | undefined;
           if (conflict && latest) {
             revisionReason = `离线会议签发（${d.signature.name}，${d.signature.date}）；会议期间共享项目中已另行签发第 ${latest.revision} 版（${latest.signature.name}，${latest.signature.date}），两版均保留，待复核`;
-            result.conflicts.push({ parcelTable: d.table, parcelId: d.parcelId, kind: 'decision', message: `地块“${d.parcelId}”在会议期间两处都作了审查决定：共享项目第 ${latest.revision} 版（${latest.signature.name}）与离线决定（${d.signature.name}）均已保留，离线决定为较新版本，待复核。` });
+            result.conflicts.push({
+              parcelTable: d.table,
+              parcelId: d.parcelId,
+              kind: 'decision',
+              message: `地块“${d.parcelId}”在会议期间两处都作了审查决定：共享项目第 ${latest.revision} 版（${latest.signature.name}）与离线决定（${d.signature.name}）均已保留，离线决定为较新版本，待复核。`,
+              messageEn: `Parcel "${d.parcelId}" was decided on both sides during the meeting: revision ${latest.revision} (${latest.signature.name}) and the offline decision (${d.signature.name}) are both kept; the offline one is the newer revision, to be reviewed.`,
+            });
           } else if (latest) {
             revisionReason = d.revisionReason ?? `离线会议签发（${d.signature.name}，${d.signature.date}）`;
           }
@@ -322,7 +329,13 @@ export function pushMeetingCopy(laptopPath: string, targetLocation: string): Pus
           }
           if (attributesHash(theirs.properties) !== base.attributesHash) {
             if (attributesHash(theirs.properties) === attributesHash(mine.properties)) continue;
-            result.conflicts.push({ parcelTable: base.parcelTable, parcelId: base.parcelId, kind: 'attributes', message: `地块“${base.parcelId}”的属性在会议期间两处都有修改，共享项目中的属性未被覆盖；会议副本中的修改请复核后手工录入。` });
+            result.conflicts.push({
+              parcelTable: base.parcelTable,
+              parcelId: base.parcelId,
+              kind: 'attributes',
+              message: `地块“${base.parcelId}”的属性在会议期间两处都有修改，共享项目中的属性未被覆盖；会议副本中的修改请复核后手工录入。`,
+              messageEn: `The attributes of parcel "${base.parcelId}" were edited on both sides; the shared project's were not overwritten. Review the copy's edits and enter them by hand.`,
+            });
             continue;
           }
           const changes: Record<string, unknown> = {};
