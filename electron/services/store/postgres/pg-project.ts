@@ -8,6 +8,7 @@ import { UserInputError } from '../../../../shared/model/errors';
 import { quoteId } from '../feature-request';
 import { PgError } from './pg-bridge';
 import { PgConnection } from './pg-connection';
+import { sqlStateOf } from './pg-errors';
 import { parsePgLocation, type PgLocation } from './location';
 import { pgRolesSql, pgRulesSql, PG_TABLES_SQL, PROJECT_ROLES, roleName } from './pg-schema';
 
@@ -35,6 +36,7 @@ export function connect(url: string): PgSession {
     throw connectionRefusal(location, error);
   }
   const login = (connection.query('SELECT session_user AS login').rows[0] as { login: string }).login;
+  connection.explainRefusals({ login, schema: location.schema, display: location.display });
   return { connection, location, login };
 }
 
@@ -107,7 +109,7 @@ export function createPgProject(url: string, seed: (session: PgSession) => void)
       try {
         session.connection.exec(pgRolesSql(schema, existingRoles));
       } catch (error) {
-        if ((error as PgError).code === '42501') {
+        if (sqlStateOf(error) === '42501') {
           throw new UserInputError(
             'project.pg-no-createrole',
             `用户 ${session.login} 无权创建共享项目的角色（需要 CREATEROLE 权限）：请由数据库管理员执行 landgate init；数据库未作任何改动。`,
