@@ -10,6 +10,7 @@
  * refusal never leaves half a change behind.
  */
 import { UserInputError } from '../../../../shared/model/errors';
+import { PROJECT_ROLE_LABEL } from '../../../../shared/model/project-roles';
 import { PgError } from './pg-bridge';
 import { roleName, type ProjectRole } from './pg-schema';
 
@@ -47,7 +48,6 @@ const TABLES: Record<string, { zh: string; writers: readonly ProjectRole[] }> = 
   landgate_sweep_parcels: { zh: '全部审查结果', writers: ['planner', 'reviewer', 'admin'] },
 };
 
-const ROLE_ZH: Record<ProjectRole, string> = { readonly: '只读', planner: '经办', reviewer: '审查', admin: '管理员' };
 
 function tableZh(table: string | undefined): string {
   if (!table) return '项目数据';
@@ -55,7 +55,7 @@ function tableZh(table: string | undefined): string {
 }
 
 function rolesText(schema: string, roles: readonly ProjectRole[]): string {
-  const names = roles.map((r) => `${roleName(schema, r)}（${ROLE_ZH[r]}）`);
+  const names = roles.map((r) => `${roleName(schema, r)}（${PROJECT_ROLE_LABEL[r].zh}）`);
   return names.length > 1 ? `${names.slice(0, -1).join('、')} 或 ${names[names.length - 1]}` : names[0];
 }
 

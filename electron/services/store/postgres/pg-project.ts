@@ -136,6 +136,15 @@ export function openPgProject(url: string, options: { readonly?: boolean; suppor
     if (!schemaExists(session, schema)) {
       throw new UserInputError('project.not-found', `共享项目“${display}”不存在（数据库中没有模式 ${schema}）。请先执行 landgate init 创建它。`, `Schema "${schema}" does not exist at "${display}".`);
     }
+    const noAccess = () =>
+      new UserInputError(
+        'project.pg-no-access',
+        `登录 ${session.login} 无权读取共享项目“${display}”：请项目管理员用 landgate role 授予其项目角色（如 ${roleName(schema, 'readonly')}）。`,
+        `${session.login} may not read "${display}".`,
+      );
+    // A login holding none of the project's roles may not even look into its schema.
+    const usage = session.connection.query("SELECT has_schema_privilege($1, 'USAGE') AS ok", [schema]).rows[0] as { ok: boolean };
+    if (!usage.ok) throw noAccess();
     setSearchPath(session);
     const hasMeta = session.connection.query('SELECT to_regclass($1) AS t', [`${quoteId(schema)}.landgate_meta`]).rows[0] as { t: string | null };
     if (!hasMeta.t) throw notProject(`模式 ${schema} 中没有 LandGate 的项目表，未作任何改动。`, 'no landgate_meta in the schema.');
@@ -144,9 +153,7 @@ export function openPgProject(url: string, options: { readonly?: boolean; suppor
       const row = session.connection.query("SELECT value FROM landgate_meta WHERE key = 'schemaVersion'").rows[0] as { value: string } | undefined;
       version = row ? Number(row.value) : NaN;
     } catch (error) {
-      if ((error as PgError).code === '42501') {
-        throw new UserInputError('project.pg-no-access', `登录 ${session.login} 无权读取共享项目“${display}”：请数据库管理员授予其项目角色（如 ${roleName(schema, 'readonly')}）。`, `${session.login} may not read "${display}".`);
-      }
+      if ((error as PgError).code === '42501') throw noAccess();
       throw error;
     }
     if (!Number.isInteger(version) || version < 1) throw notProject('landgate_meta 表缺少 schemaVersion。', 'landgate_meta has no schemaVersion.');
