@@ -38,7 +38,9 @@ export function parsePgLocation(url: string): PgLocation {
   } catch (error) {
     throw bad(`无法解析（${(error as Error).message}）。格式：postgresql://用户@主机:端口/数据库?schema=项目名`, `cannot parse (${(error as Error).message}).`);
   }
-  const params = new URL(url.trim().replace(/^postgres(ql)?:/i, 'http:')).searchParams;
+  // The query alone: a URL with an empty host (a Unix socket in ?host=) is no WHATWG URL.
+  const query = /\?([^#]*)/.exec(url.trim())?.[1] ?? '';
+  const params = new URLSearchParams(query);
   const schema = params.get('schema') ?? '';
   if (!schema) throw bad('缺少 schema 参数（项目在数据库中的模式名），例如 ?schema=xiaxian。', 'missing ?schema=<name>.');
   if (!SCHEMA_NAME.test(schema)) throw bad(`模式名“${schema}”只能由小写字母、数字和下划线组成，且不以数字开头。`, `schema "${schema}" must match ${SCHEMA_NAME}.`);
