@@ -511,10 +511,11 @@ export class ReviewStore {
   private refuseSignedMeanwhile({ base, previous }: ReturnType<ReviewStore['prepareDecision']>): void {
     const latest = this.latestDecision(base.table, base.parcelId);
     if ((latest?.id ?? null) === (previous?.id ?? null)) return;
-    const by = latest!.user && latest!.user !== latest!.signature.name ? `${latest!.signature.name}（${latest!.user}）` : latest!.signature.name;
+    // "张三（zhangsan）于 …", "张三 于 …": the signer as signed, with the login that signed.
+    const by = latest!.user && latest!.user !== latest!.signature.name ? `${latest!.signature.name}（${latest!.user}）` : `${latest!.signature.name} `;
     throw new UserInputError(
       'review.conflict',
-      `地块“${base.parcelId}”已由 ${by} 于 ${chinaTime(latest!.signedAt)} 签署审查决定“${STATUS_LABEL_ZH[latest!.decision]}”（第 ${latest!.revision} 版），您的签发未写入。请刷新后再决定是否修订。`,
+      `地块“${base.parcelId}”已由 ${by}于 ${chinaTime(latest!.signedAt)} 签署审查决定“${STATUS_LABEL_ZH[latest!.decision]}”（第 ${latest!.revision} 版），您的签发未写入。请刷新后再决定是否修订。`,
       `Parcel "${base.parcelId}" was signed meanwhile by ${latest!.user} at ${latest!.signedAt} (${latest!.decision}, revision ${latest!.revision}); this signature was not written. Reload and decide whether to revise it.`,
     );
   }
