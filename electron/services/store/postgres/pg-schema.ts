@@ -13,10 +13,10 @@
  * UPDATE or DELETE, and triggers refuse both even to the owner. An audit row or a decision must
  * carry the database login that writes it (session_user): who signed is what the server saw.
  */
+import { PROJECT_ROLES, type ProjectRole } from '../../../../shared/model/project-roles';
 import { quoteId } from '../feature-request';
 
-export type ProjectRole = 'readonly' | 'planner' | 'reviewer' | 'admin';
-export const PROJECT_ROLES: readonly ProjectRole[] = ['readonly', 'planner', 'reviewer', 'admin'];
+export { PROJECT_ROLES, type ProjectRole } from '../../../../shared/model/project-roles';
 
 export function roleName(schema: string, role: ProjectRole): string {
   return `${schema}_${role}`;
@@ -41,6 +41,29 @@ CREATE TABLE landgate_layers (
   original_crs text NOT NULL,
   imported_at text NOT NULL,
   columns text NOT NULL
+);
+-- The layer registry under the GeoPackage's own table and column names (only what LandGate reads
+-- and writes), so the layer repository's registry SQL is one for both backends; PostGIS's
+-- geometry_columns still describes each layer table to GDAL and QGIS.
+CREATE TABLE gpkg_contents (
+  table_name text NOT NULL PRIMARY KEY,
+  data_type text NOT NULL,
+  identifier text UNIQUE,
+  description text DEFAULT '',
+  last_change text NOT NULL,
+  min_x double precision,
+  min_y double precision,
+  max_x double precision,
+  max_y double precision,
+  srs_id integer
+);
+CREATE TABLE gpkg_geometry_columns (
+  table_name text NOT NULL PRIMARY KEY REFERENCES gpkg_contents(table_name),
+  column_name text NOT NULL,
+  geometry_type_name text NOT NULL,
+  srs_id integer NOT NULL,
+  z smallint NOT NULL,
+  m smallint NOT NULL
 );
 CREATE TABLE landgate_audit (
   seq bigint PRIMARY KEY,
@@ -220,6 +243,8 @@ export function pgRolesSql(schema: string, existingRoles: ReadonlySet<string>): 
     `GRANT DELETE ON ${s}.landgate_meta TO ${writers};`,
     `GRANT INSERT, UPDATE, DELETE ON ${s}.landgate_sweeps, ${s}.landgate_sweep_parcels TO ${writers};`,
     `GRANT INSERT, UPDATE, DELETE ON ${s}.landgate_layers TO ${r('planner')};`,
+    // The registry rows of a layer are written with it (extent, last change, title, geometry type).
+    `GRANT INSERT, UPDATE, DELETE ON ${s}.gpkg_contents, ${s}.gpkg_geometry_columns TO ${r('planner')};`,
     `GRANT INSERT ON ${s}.landgate_submissions TO ${r('planner')};`,
     // Only reviewers sign; a planner's INSERT is refused by the server itself.
     `GRANT INSERT ON ${s}.landgate_decisions TO ${r('reviewer')};`,
@@ -228,7 +253,7 @@ export function pgRolesSql(schema: string, existingRoles: ReadonlySet<string>): 
     // Row-level security: which registry rows and settings each role may write.
     `ALTER TABLE ${s}.landgate_layers ENABLE ROW LEVEL SECURITY;`,
     `CREATE POLICY read_all ON ${s}.landgate_layers FOR SELECT USING (true);`,
-    `CREATE POLICY planner_parcels ON ${s}.landgate_layers FOR ALL TO ${r('planner')} USING (kind = 'parcels') WITH CHECK (kind = 'parcels');`,
+    `CREATE POLICY planner_parcels ON ${s}.landgate_layers FOR ALL TO ${r('planner')} USING (kind = 'parcel') WITH CHECK (kind = 'parcel');`,
     `CREATE POLICY admin_layers ON ${s}.landgate_layers FOR ALL TO ${r('admin')} USING (true) WITH CHECK (true);`,
     `ALTER TABLE ${s}.landgate_meta ENABLE ROW LEVEL SECURITY;`,
     `CREATE POLICY read_all ON ${s}.landgate_meta FOR SELECT USING (true);`,
