@@ -1,20 +1,21 @@
 /**
  * Offline meetings: `landgate sync pull` takes a submission from the shared project to a
  * laptop's GeoPackage, the meeting decides and edits there, `landgate sync push` brings it back.
- * The shared side is a GeoPackage here and a PostgreSQL schema in shared-sync.test.ts; the code
- * is the same.
+ * The shared side is a GeoPackage, then a PostgreSQL schema (the last suite); the code is the same.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { createApiService } from '../../electron/services/api-service';
 import { ProjectStore } from '../../electron/services/project-store';
 import { ReviewStore } from '../../electron/services/review/review-store';
+import { copyLayer } from '../../electron/services/sync/meeting-copy';
 import { auditSentence } from '../../shared/review/audit-sentence';
 import { landgate, sha256 } from '../support/cli';
 import { uploadFile } from '../support/import-api';
+import { freshSchema, startPostgis, type ThrowawayPostgis } from '../support/postgis';
 
 let dir: string;
 let demo: string;
@@ -36,9 +37,11 @@ function sharedCopy(name: string): string {
   return path;
 }
 
-describe('a meeting copy of a GeoPackage project', () => {
-  it('pulls one submission with its surroundings, and pushes back the meeting’s decisions and edits, flagging what both sides decided', () => {
-    const shared = sharedCopy('shared-main');
+/**
+ * The meeting as a user lives it: a submission pulled, decided and edited offline, decided again in
+ * the office meanwhile, pushed back, and pushed once more.
+ */
+function meetingRoundTrip(shared: string, laptop: string, env: Record<string, string> = {}) {
     let submissionId: number;
     {
       const store = ProjectStore.open(shared);
@@ -47,8 +50,7 @@ describe('a meeting copy of a GeoPackage project', () => {
       review.signDecision({ table: 'parcels', parcelId: 'XX-2026-001', decision: 'rejected', opinion: '位于污染地块上，不予准入。', conditions: [], signature: signature('张三') });
       store.close();
     }
-    const laptop = join(dir, '会议 副本.gpkg');
-    const pulled = landgate(['sync', 'pull', shared, laptop, '--submission', String(submissionId)]);
+    const pulled = landgate(['sync', 'pull', shared, laptop, '--submission', String(submissionId)], { env });
     expect(pulled.status, pulled.stderr).toBe(0);
     expect(pulled.stdout).toContain('报件 1 件，地块 2 宗，审查决定 1 项');
 
@@ -63,7 +65,10 @@ describe('a meeting copy of a GeoPackage project', () => {
       expect(copiedReference).toBeGreaterThan(0);
       expect(copiedReference).toBeLessThan(allReference);
       // attributes and geometry as they were
-      expect(copy.featureById('parcels', 'XX-2026-001')).toEqual({ ...source.featureById('parcels', 'XX-2026-001')!, fid: expect.any(Number) });
+      const mine = copy.featureById('parcels', 'XX-2026-001')!;
+      const theirs = source.featureById('parcels', 'XX-2026-001')!;
+      expect(mine.properties).toEqual(theirs.properties);
+      expect(mine.geometry).toEqual(theirs.geometry);
       const review = new ReviewStore(copy);
       expect(review.registeredSubmissions().map((s) => [s.title, s.parcelIds])).toEqual([['东关片区两宗', ['XX-2026-001', 'XX-2026-002']]]);
       const [pulledDecision] = review.allDecisions();
@@ -88,7 +93,7 @@ describe('a meeting copy of a GeoPackage project', () => {
       store.close();
     }
 
-    const pushed = landgate(['sync', 'push', laptop, shared]);
+    const pushed = landgate(['sync', 'push', laptop, shared], { env });
     expect(pushed.status, pushed.stderr).toBe(0);
     expect(pushed.stdout).toContain('审查决定 2 项，属性修改 1 宗');
     expect(pushed.stdout).toContain('待复核的冲突 1 处');
@@ -110,18 +115,23 @@ describe('a meeting copy of a GeoPackage project', () => {
     expect(store.featureById('parcels', 'XX-2026-002')?.properties.name).toBe('城北水源地综合服务楼（会议更正）');
     const audit = store.listAudit();
     const push = audit.find((e) => e.action === 'sync-push')!;
-    expect(auditSentence(push, 'zh-CN')).toBe('推送会议副本“会议 副本.gpkg”：审查决定 2 项，属性修改 1 宗，冲突 1 处待复核');
+    expect(auditSentence(push, 'zh-CN')).toBe(`推送会议副本“${basename(laptop)}”：审查决定 2 项，属性修改 1 宗，冲突 1 处待复核`);
     expect(audit.some((e) => e.action === 'sync-pull')).toBe(true);
     expect(store.verifyAudit()).toEqual({ ok: true });
     store.close();
 
     // pushing again adds nothing
-    const again = landgate(['sync', 'push', laptop, shared]);
+    const again = landgate(['sync', 'push', laptop, shared], { env });
     expect(again.status, again.stderr).toBe(0);
     expect(again.stdout).toContain('审查决定 0 项，属性修改 0 宗，已推送过的 2 项未重复写入');
     const after = ProjectStore.open(shared, { readonly: true });
     expect(new ReviewStore(after).allDecisions()).toHaveLength(4);
     after.close();
+  }
+
+describe('a meeting copy of a GeoPackage project', () => {
+  it('pulls one submission with its surroundings, and pushes back the meeting’s decisions and edits, flagging what both sides decided', () => {
+    meetingRoundTrip(sharedCopy('shared-main'), join(dir, '会议 副本.gpkg'));
   }, 180_000);
 
   it('pulls the parcels in a box, refuses an empty selection, and refuses to push a copy to another project or a project that is no copy', () => {
@@ -191,4 +201,33 @@ describe('a meeting copy of a GeoPackage project', () => {
       againApi.close();
     }
   }, 180_000);
+});
+
+describe('a meeting copy of a shared project in PostgreSQL', () => {
+  let pg: ThrowawayPostgis;
+  beforeAll(() => {
+    pg = startPostgis();
+  }, 600_000);
+  afterAll(() => pg?.stop());
+
+  it('pulls from the database and pushes back under the pushing login, the offline signer in the provenance', () => {
+    const url = pg.url(freshSchema('meeting'));
+    // the demo county, as a bureau would have loaded it into its shared project
+    const shared = ProjectStore.create(url, { title: '夏县共享项目' });
+    const demoStore = ProjectStore.open(demo, { readonly: true });
+    shared.transaction(() => {
+      for (const layer of demoStore.listLayers()) copyLayer(demoStore, shared, layer, demoStore.iterateFeatures(layer.table));
+    });
+    demoStore.close();
+    shared.close();
+    const env = { PGHOST: pg.env.PGHOST!, PGPORT: pg.env.PGPORT! };
+    const checked = landgate(['check', url, 'parcels', '--profile', 'xiaxian', '--format', 'json', '--out', join(dir, 'pg-check.json')], { env });
+    expect(checked.status, checked.stderr).toBe(0);
+    meetingRoundTrip(url, join(dir, '共享 会议副本.gpkg'), env);
+    const store = ProjectStore.open(url, { readonly: true });
+    const pushed = new ReviewStore(store).listDecisions('parcels', 'XX-2026-002')[0];
+    expect(pushed.user).toBe('postgres');
+    expect(pushed.source?.originalIds).toMatchObject({ offlineUser: expect.any(String) });
+    store.close();
+  }, 300_000);
 });

@@ -136,7 +136,7 @@ function selectParcels(source: ProjectStore, review: ReviewStore, options: PullO
 }
 
 /** Copies the features a request yields into a new layer of `target` shaped like `layer`. */
-function copyLayer(source: ProjectStore, target: ProjectStore, layer: LayerInfo, features: Iterable<StoredFeature>): number {
+export function copyLayer(source: ProjectStore, target: ProjectStore, layer: LayerInfo, features: Iterable<StoredFeature>): number {
   const columns = source.layers.columns(layer.table).map(({ key, type, source: field }) => (field ? { key, type, source: field } : { key, type }));
   const writer = target.beginLayer({ table: layer.table, kind: layer.kind, title: layer.title, sourceFile: layer.sourceFile, originalCrs: layer.originalCrs, columns, geometryType: layer.geometryType, importedAt: layer.importedAt });
   let batch: StoredFeature[] = [];
