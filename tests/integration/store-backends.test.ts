@@ -177,6 +177,26 @@ describe('a shared project in PostgreSQL', () => {
     store.close();
   }, 120_000);
 
+  it('runs one sweep at a time across clients: a second is refused while the first runs, and may start once it ends', () => {
+    const url = pg.url(freshSchema('sweep'));
+    ProjectStore.create(url).close();
+    const a = ProjectStore.open(url);
+    const b = ProjectStore.open(url);
+    const start = { profile: 'xiaxian', profileVersion: null, checkedAt: '2026-12-07T08:00:00.000Z', trigger: 'cli' as const };
+    const first = new SweepResults(a).begin(start);
+    expect(() => new SweepResults(b).begin(start)).toThrow(expect.objectContaining({ code: 'sweep.running-elsewhere', messageZh: expect.stringContaining('postgres') }));
+    new SweepResults(a).discard(first);
+    const second = new SweepResults(b).begin(start);
+    expect(() => new SweepResults(a).begin(start)).toThrow(expect.objectContaining({ code: 'sweep.running-elsewhere' }));
+    new SweepResults(b).complete(second, { parcelsSource: 'none', trigger: 'cli' });
+    // a client that ends in the middle of a sweep releases it with its connection
+    const third = new SweepResults(a).begin(start);
+    expect(third).toBeGreaterThan(second);
+    a.close();
+    expect(new SweepResults(b).begin(start)).toBeGreaterThan(third);
+    b.close();
+  });
+
   it('takes consecutive 文书编号 for two reviewers issuing at once', () => {
     const url = pg.url(freshSchema('docno'));
     ProjectStore.create(url).close();

@@ -253,6 +253,21 @@ export class ProjectDb {
     if (this.db.dialect === 'postgres') this.db.prepare('SELECT pg_advisory_xact_lock(hashtext(current_schema() || ?))').get(`/${what}`);
   }
 
+  /**
+   * Claims `what` for this connection until released or the connection ends (a killed client
+   * releases it with its session): a long job spanning many transactions, such as a sweep, runs
+   * once across the clients of a shared project. False when another client holds it. A
+   * GeoPackage's single writer needs no claim.
+   */
+  claim(what: string): boolean {
+    if (this.db.dialect !== 'postgres') return true;
+    return (this.db.prepare('SELECT pg_try_advisory_lock(hashtext(current_schema() || ?)) AS ok').get(`/${what}`) as { ok: boolean }).ok === true;
+  }
+
+  release(what: string): void {
+    if (this.db.dialect === 'postgres') this.db.prepare('SELECT pg_advisory_unlock(hashtext(current_schema() || ?))').get(`/${what}`);
+  }
+
   /** Inside a repository's transaction. */
   setMetaRaw(key: string, value: string): void {
     this.db.prepare('INSERT INTO landgate_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);

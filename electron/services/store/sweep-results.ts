@@ -21,6 +21,7 @@ import { sqlOf } from './internal';
 import { nowIso } from './schema';
 
 const STALE_INCOMPLETE_MS = 24 * 3600 * 1000;
+const SWEEP_CLAIM = 'sweep';
 
 const VERDICTS: readonly Verdict[] = ['prohibited', 'conditional', 'permitted'];
 
@@ -74,6 +75,16 @@ export class SweepResults {
 
   /** Opens a new, incomplete sweep and returns its id. Clears sweeps a crash left incomplete. */
   begin(start: SweepStart): number {
+    // One sweep at a time across the clients of a shared project: a second would write the
+    // same latest verdicts from the same data.
+    if (!this.store.db.claim(SWEEP_CLAIM)) {
+      const running = this.db.prepare('SELECT "user", started_at FROM landgate_sweeps WHERE complete = 0 ORDER BY id DESC LIMIT 1').get() as { user: string; started_at: string } | undefined;
+      throw new UserInputError(
+        'sweep.running-elsewhere',
+        `全部审查正在由${running ? ` ${running.user}（${running.started_at.slice(0, 16).replace('T', ' ')} UTC 开始）` : '另一位用户'}进行，完成后再查看其结果即可，不必重复运行。`,
+        `A sweep is already running${running ? ` (${running.user}, started ${running.started_at})` : ''} on this shared project.`,
+      );
+    }
     return this.store.transaction(() => {
       this.ensureSchema();
       const stale = new Date(Date.now() - STALE_INCOMPLETE_MS).toISOString();
@@ -109,6 +120,12 @@ export class SweepResults {
    * sweep wrote (check ids are positive), so the verdict can be traced to its sweep.
    */
   complete(sweepId: number, audit: { parcelsSource: string; trigger: 'ui' | 'cli'; seconds?: number }): SweepSummary {
+    const summary = this.completeInTransaction(sweepId, audit);
+    this.store.db.release(SWEEP_CLAIM);
+    return summary;
+  }
+
+  private completeInTransaction(sweepId: number, audit: { parcelsSource: string; trigger: 'ui' | 'cli'; seconds?: number }): SweepSummary {
     return this.store.transaction(() => {
       const sweep = this.sweepRow(sweepId);
       if (!sweep) throw new Error(`sweep ${sweepId} vanished`);
@@ -158,6 +175,7 @@ export class SweepResults {
   discard(sweepId: number): void {
     if (!this.store.db.hasTable('landgate_sweeps')) return;
     this.store.transaction(() => this.deleteRows(sweepId));
+    this.store.db.release(SWEEP_CLAIM);
   }
 
   private deleteRows(sweepId: number) {
