@@ -67,7 +67,7 @@ export interface CheckOptions {
   indexOffset?: number;
 }
 
-/** A finding as the engine writes it: the §5 keys plus `missing` (what 需补充 asks for). */
+/** A finding as the engine writes it: the §5 keys plus `code`/`params` and `missing` (what 需补充 asks for, zh). */
 export interface EngineFinding extends Finding {
   missing?: string[];
 }
@@ -519,7 +519,12 @@ export function citeBasis(basis: string, localDocuments: readonly string[] | und
  * Chinese message, then `rest` (basis and additions).
  */
 function withText(head: Pick<EngineFinding, 'rule' | 'severity' | 'layerKind' | 'featureId'>, said: CodedText, rest: Partial<EngineFinding> = {}): EngineFinding {
-  return { ...head, message: findingTextZh(said), basis: '—', ...rest } as EngineFinding;
+  return { ...head, message: findingTextZh(said), basis: '—', ...coded(said), ...rest } as EngineFinding;
+}
+
+/** The code and parameters of what a finding says, beside its Chinese message. */
+function coded(said: CodedText): Pick<EngineFinding, 'code' | 'params'> {
+  return said.params ? { code: said.code, params: said.params } : { code: said.code };
 }
 
 function toFinding(rule: string, basis: string, draft: Draft, includeGeometry: boolean): EngineFinding {
@@ -540,6 +545,7 @@ function toFinding(rule: string, basis: string, draft: Draft, includeGeometry: b
   }
   finding.message = findingTextZh(draft.text);
   finding.basis = basis;
+  Object.assign(finding, coded(draft.text));
   if (feature) finding.layerTable = feature.table;
   if (draft.missing && draft.missing.length > 0) finding.missing = draft.missing.map(findingTextZh);
   if (includeGeometry) {
