@@ -103,7 +103,7 @@ const PHRASES: Record<string, Pair> = {
   'finding.riverClass.tributary': ['支流', 'tributary'],
 
   // soil
-  'finding.soil.ambiguityNote': ['（规划用途代码存在歧义，按一住两公从严审查，见 {rule}）', ' (the planned-use code is ambiguous and was reviewed strictly as residential or public land; see “{rule}”)'],
+  'finding.soil.ambiguityNote': ['（规划用途代码存在歧义，按一住两公从严审查，见“{rule}”）', ' (the planned-use code is ambiguous and was reviewed strictly as residential or public land; see “{rule}”)'],
   'finding.soil.listedSensitive': [
     '地块{overlap}，该污染地块列入建设用地土壤污染风险管控和修复名录且未移出；{planned}属住宅、公共管理与公共服务用地（一住两公）{note}，不得作为住宅、公共管理与公共服务用地',
     'The parcel {overlap}; that contaminated parcel is on the list of construction land under soil pollution risk control and remediation and has not been removed; {planned} is residential, public management or public service land{note}, which the listed land may not become',

@@ -39,9 +39,9 @@ const farmland = (c: UseClass) => c.farmland;
 const agricultural = (c: UseClass) => c.agricultural;
 const industrialMining = (c: UseClass) => c.industrialMining;
 
-/** Note appended when an ambiguous code made the parcel count as 一住两公. */
+/** Note appended when an ambiguous code made the parcel count as 一住两公 (naming the rule by its title, never its id). */
 function ambiguityNote(ctx: RuleContext): CodedText | string {
-  return ctx.parcel.planned?.ambiguous ? text('finding.soil.ambiguityNote', { rule: 'use.ambiguous-code' }) : '';
+  return ctx.parcel.planned?.ambiguous ? text('finding.soil.ambiguityNote', { rule: text('finding.rule.use.ambiguous-code') }) : '';
 }
 
 export const listedSensitive: RuleDefinition = {
