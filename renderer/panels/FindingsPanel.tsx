@@ -9,8 +9,7 @@ import { SEVERITY_ORDER, type Finding, type ParcelResult } from '../../shared/mo
 import type { LayerInfo } from '../../shared/model/layers';
 import { areaParts, formatDistance, formatPercent, formatTimestamp } from '../app/format';
 import { checkKey, type AppAction, type CheckState } from '../app/state';
-import { getLocale, t } from '../i18n';
-import { RULES } from '../../shared/rules/catalogue';
+import { findingText, ruleTitle, t } from '../i18n';
 import { kindLabel, severityLabel, verdictLabel } from '../i18n/labels';
 import { ElevationEvidence } from './ElevationEvidence';
 import { ParcelAttributesForm } from './ParcelAttributesForm';
@@ -23,9 +22,6 @@ export interface FindingsPanelProps {
   selectedFinding: number | null;
   dispatch: Dispatch<AppAction>;
 }
-
-/** Rule ids stay in the tooltip (the details); the reviewer reads the rule's title. */
-const RULE_TITLES = new Map<string, string>(RULES.map((r) => [r.id as string, r.titleZh]));
 
 export function FindingsPanel({ parcel, check, profile, layers, selectedFinding, dispatch }: FindingsPanelProps) {
   const [editing, setEditing] = useState<string | null>(null);
@@ -149,7 +145,7 @@ export function FindingsPanel({ parcel, check, profile, layers, selectedFinding,
     const className = ['finding', `severity-${finding.severity}`, selectable ? 'is-selectable' : '', selected ? 'is-selected' : ''].filter(Boolean).join(' ');
     const content = (
       <>
-        <p className="finding-message">{finding.message}</p>
+        <p className="finding-message">{findingText(finding)}</p>
         <Figure finding={finding} />
         {(finding.layerKind || finding.featureId) && (
           <p className="finding-meta">
@@ -161,8 +157,9 @@ export function FindingsPanel({ parcel, check, profile, layers, selectedFinding,
           <span className="basis-label">{t('check.basis')}</span>
           {finding.basis || '—'}
         </p>
+        {/* the rule id stays in the tooltip (the details); the reviewer reads the rule's title */}
         <p className="finding-rule" title={finding.rule}>
-          {t('check.rule', { title: getLocale() === 'zh-CN' ? RULE_TITLES.get(finding.rule) ?? finding.rule : finding.rule })}
+          {t('check.rule', { title: ruleTitle(finding.rule) })}
         </p>
       </>
     );

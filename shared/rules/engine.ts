@@ -481,10 +481,10 @@ function missingLayerNotices(index: IndexImpl, profile: Profile): EngineFinding[
     }
   }
   return [...titlesByKind].map(([kind, titles]) => {
-    const kindText = text(`finding.kind.${kind}`);
-    return withText({ rule: COVERAGE_LAYER_MISSING_RULE, severity: 'notice' }, text('finding.layerMissing', { kind: kindText, rules: textList(titles, 'semicolon') }), {
+    const layer = text('finding.missing.layer', { kind: text(`finding.kind.${kind}`) });
+    return withText({ rule: COVERAGE_LAYER_MISSING_RULE, severity: 'notice' }, text('finding.layerMissing', { layer, rules: textList(titles, 'semicolon') }), {
       basis: '—',
-      missing: [findingTextZh(text('finding.missing.layer', { kind: kindText }))],
+      missing: [findingTextZh(layer)],
     });
   });
 }

@@ -47,6 +47,7 @@ const PHRASES: Record<string, Pair> = {
   // features and figures
   'finding.feature.named': ['{kind}“{name}”（{id}）', '{kind} “{name}” ({id})'],
   'finding.feature.plain': ['{kind}（{id}）', '{kind} ({id})'],
+  'finding.feature.nameOnly': ['{kind}“{name}”', '{kind} “{name}”'],
   'finding.area': ['{m2} m²（{ha} 公顷，{mu} 亩）', '{m2} m² ({ha} ha, {mu} mu)'],
   'finding.overlap': ['与{feature}重叠 {area}，占地块面积 {pct}%', 'overlaps {feature} by {area}, {pct}% of the parcel'],
   'finding.touches': ['与{feature}相接或重叠（距离 0.00 m）', 'touches or overlaps {feature} (distance 0.00 m)'],
@@ -79,7 +80,10 @@ const PHRASES: Record<string, Pair> = {
   'finding.missing.builtUpLevel': ['{feature}的“级别”属性（市区/县城）', 'the “level” attribute (city / county town) of {feature}'],
   'finding.missing.riverClass': ['{feature}的“河流等级”属性（干流/支流）', 'the “river class” attribute (main stream / tributary) of {feature}'],
   'finding.missing.elevation': ['覆盖地块的高程数据（DEM 或清洁取暖高程带图层）', 'elevation data covering the parcel (a DEM or a clean-heating elevation band layer)'],
-  'finding.missing.layer': ['{kind}图层', 'a layer of {kind}'],
+  'finding.missing.builtUpLevel.name': ['{feature}的“级别”属性', 'the “level” attribute of {feature}'],
+  'finding.missing.riverClass.name': ['{feature}的“河流等级”属性', 'the “river class” attribute of {feature}'],
+  'finding.missing.elevation.name': ['覆盖地块的高程数据', 'elevation data covering the parcel'],
+  'finding.missing.layer': ['{kind}图层', '{kind} layer'],
 
   // values the findings quote
   'finding.action.supply': ['土地供应', 'land supply'],
@@ -268,15 +272,17 @@ const PHRASES: Record<string, Pair> = {
   'finding.admin.advice': ['本规则配置（{profile}）可能不适用；需核实地块所属行政区，选用所在县（市、区）的规则配置重新审查', 'the profile in force ({profile}) may not apply: verify which county the parcel belongs to and check again with that county’s profile'],
   'finding.admin.outside': ['地块不在本项目行政区范围内（行政区图层未覆盖该地块），{advice}', 'The parcel lies outside the project’s administrative area (the administrative boundary layer does not cover it); {advice}'],
   'finding.admin.partly': ['地块有 {area}（占地块面积 {pct}%）位于本项目行政区范围外，{advice}', '{area} of the parcel ({pct}% of its area) lies outside the project’s administrative area; {advice}'],
-  'finding.layerMissing': ['未导入{kind}图层，未核查：{rules}', 'No {kind} layer imported, not checked: {rules}'],
+  'finding.layerMissing': ['未导入{layer}，未核查：{rules}', 'No {layer} imported, not checked: {rules}'],
 };
 
 function ruleTitles(): Record<string, Pair> {
   return Object.fromEntries(RULES.map((rule) => [`finding.rule.${rule.id}`, [rule.titleZh, RULE_TITLE_EN[rule.id]] as const]));
 }
 
+/** Kinds as findings name them (in English mid-sentence, so lower case). */
 function kindLabels(): Record<string, Pair> {
-  return Object.fromEntries(LAYER_KINDS.map((kind) => [`finding.kind.${kind}`, [LAYER_KIND_LABEL_ZH[kind], LAYER_KIND_LABEL_EN[kind]] as const]));
+  const lower = (label: string) => label.charAt(0).toLowerCase() + label.slice(1);
+  return Object.fromEntries(LAYER_KINDS.map((kind) => [`finding.kind.${kind}`, [LAYER_KIND_LABEL_ZH[kind], lower(LAYER_KIND_LABEL_EN[kind])] as const]));
 }
 
 function schemeLabels(): Record<string, Pair> {
