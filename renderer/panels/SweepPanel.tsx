@@ -12,7 +12,7 @@ import type { AppAction } from '../app/state';
 import { api, userMessage } from '../platform/api';
 import { saveExportedFile } from '../review/download';
 import '../profiles/profiles.css';
-import { ruleTitle, t } from '../i18n';
+import { localized, ruleTitle, t } from '../i18n';
 
 const POLL_MS = 400;
 /** Rows per page: well under the API's 500, and what fits the panel. */
@@ -177,7 +177,7 @@ export function SweepPanel({ profileId, profileName, dispatch }: { profileId: st
             <div className="sweep-status">{t('sweep.done', { total: job.total, seconds: job.summary.seconds, id: job.sweepId ?? '' })}</div>
           </div>
         )}
-        {job?.state === 'failed' && <div className="sweep-error" role="alert">{t('sweep.failed', { error: job.error ?? '' })}</div>}
+        {job?.state === 'failed' && <div className="sweep-error" role="alert">{t('sweep.failed', { error: localized({ messageZh: job.error ?? '', messageEn: job.errorEn ?? job.error ?? '' }) })}</div>}
         {notice && <div className="sweep-status" data-testid="sweep-notice">{notice}</div>}
         {error && <div className="sweep-error" role="alert">{error}</div>}
 

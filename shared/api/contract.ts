@@ -125,8 +125,8 @@ export interface AttributeTableColumn {
 
 export interface AttributeTablePage {
   total: number;
-  /** `lockedZh` (parcel layers): why the row's attributes cannot be edited (a signed decision stands). */
-  rows: { fid: number; id: string; properties: Record<string, unknown>; lockedZh?: string }[];
+  /** `lockedZh` / `lockedEn` (parcel layers): why the row's attributes cannot be edited (a signed decision stands). */
+  rows: { fid: number; id: string; properties: Record<string, unknown>; lockedZh?: string; lockedEn?: string }[];
   columns: AttributeTableColumn[];
   /** With `locateFid`: its 0-based row index in this query, null when the query does not match it. */
   position?: number | null;
@@ -193,8 +193,9 @@ export interface SweepJob {
   profile: string;
   /** When done: parcels per verdict, and the check records written. */
   summary?: { prohibited: number; conditional: number; permitted: number; checkIds: number[]; seconds: number };
-  /** When failed: zh-CN message. */
+  /** When failed: zh-CN message, and the English one. */
   error?: string;
+  errorEn?: string;
 }
 
 export interface CheckParcelRequest {
@@ -244,8 +245,9 @@ export interface ParcelAttributesResponse {
   useScheme?: string;
   /** False while a signed decision other than 退回补正 stands. */
   editable: boolean;
-  /** Why not editable (zh). */
+  /** Why not editable (zh, en). */
   lockedReasonZh?: string;
+  lockedReasonEn?: string;
 }
 
 export interface SetParcelAttributesRequest {
