@@ -356,7 +356,8 @@ export interface LandGateApi {
   /** Sets the display name the audit trail shows for the acting OS account (audited; empty removes it). */
   setDisplayName(request: { name: string }): Promise<{ account: string; displayName: string | null }>;
   /** 审查意见书 PDF of a parcel (recorded as an export). */
-  exportReviewPdf(request: { table: string; parcelId: string; authority?: string }): Promise<ExportedFile>;
+  /** `basemap`: a raster basemap's id to draw under the maps instead of the hillshade (the map's chosen basemap). */
+  exportReviewPdf(request: { table: string; parcelId: string; authority?: string; basemap?: string }): Promise<ExportedFile>;
   /** Monthly 汇总调度表 XLSX (recorded as an export). */
   exportMonthlySummary(request: { month: string; authority?: string }): Promise<ExportedFile>;
   /** A parcel drawn or vertex-edited on the map, written in one audited transaction. */

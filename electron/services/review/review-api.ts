@@ -101,8 +101,8 @@ export function createReviewApi(store: ProjectStore, uploads: () => StagedUpload
       const account = currentUser();
       return { account, displayName: store.audit.displayNames()[account] ?? null };
     },
-    async exportReviewPdf({ table, parcelId, authority }) {
-      const { bytes, fileName } = await buildReviewPdf(store, { parcelId, table, authority });
+    async exportReviewPdf({ table, parcelId, authority, basemap }) {
+      const { bytes, fileName } = await buildReviewPdf(store, { parcelId, table, authority, basemap });
       auditReviewPdf(store, { table, parcelId, file: fileName, bytes: bytes.length });
       return { fileName, mimeType: 'application/pdf', base64: bytes.toString('base64') };
     },
