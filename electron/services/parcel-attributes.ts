@@ -20,6 +20,7 @@ import {
   type ParcelAttributeChanges,
 } from '../../shared/model/parcel-attributes';
 import { STATUS_LABEL_ZH, type Decision } from '../../shared/review/model';
+import { DECISION_LABEL_EN } from '../../shared/review/labels';
 import { standingDecision } from './parcel-edit';
 import type { ProjectStore } from './project-store';
 import type { StoredFeature } from './store/feature-request';
@@ -48,14 +49,14 @@ function parcelFeature(store: ProjectStore, table: string, parcelId: unknown): S
 function lockedMessage(parcelId: string, decision: Decision): { zh: string; en: string } {
   return {
     zh: `地块“${parcelId}”已签发审查决定“${STATUS_LABEL_ZH[decision.decision]}”（第 ${decision.revision} 版，${decision.signature.name}，${decision.signature.date}），该决定以现有属性为依据，不能修改属性。如需修改，应先将决定修订为“退回补正”。`,
-    en: `Parcel "${parcelId}" has a signed decision (${decision.decision}, revision ${decision.revision}) based on its attributes; they cannot change unless it is returned for correction.`,
+    en: `Parcel "${parcelId}" has a signed decision "${DECISION_LABEL_EN[decision.decision]}" (revision ${decision.revision}, ${decision.signature.name}, ${decision.signature.date}) that rests on its attributes, so they cannot be changed. To change them, first revise the decision to "Returned for correction".`,
   };
 }
 
-/** Why the parcel's attributes cannot be edited now (zh), or null while they can. */
-export function attributesLockedZh(store: ProjectStore, table: string, parcelId: string): string | null {
+/** Why the parcel's attributes cannot be edited now (zh and en), or null while they can. */
+export function attributesLocked(store: ProjectStore, table: string, parcelId: string): { zh: string; en: string } | null {
   const decision = standingDecision(store, table, parcelId);
-  return decision ? lockedMessage(parcelId, decision).zh : null;
+  return decision ? lockedMessage(parcelId, decision) : null;
 }
 
 function summaryOf(store: ProjectStore, table: string, feature: StoredFeature): ParcelSummary {
@@ -111,7 +112,7 @@ export function getParcelAttributes(store: ProjectStore, request: { table: strin
     attributes,
     ...(declaredScheme ? { useScheme: declaredScheme } : {}),
     editable: decision === null,
-    ...(decision ? { lockedReasonZh: lockedMessage(feature.id, decision).zh } : {}),
+    ...(decision ? { lockedReasonZh: lockedMessage(feature.id, decision).zh, lockedReasonEn: lockedMessage(feature.id, decision).en } : {}),
   };
 }
 

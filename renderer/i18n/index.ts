@@ -1,9 +1,11 @@
 /**
  * The one message catalogue of the UI. Its namespaces live beside the code that speaks them
  * (app/map/layers/… in zh-CN.ts + en.ts, wb/ns/pr/ex in review/messages.ts, sweep/editor/param/
- * survey in profiles/messages.ts, edit in map/edit/messages.ts); every key is unique across them
- * and every namespace is complete in both locales (the types say so, a test checks the strings).
- * `t(key, params)` is the only lookup and fills `{name}` placeholders in one place.
+ * survey in profiles/messages.ts, edit in map/edit/messages.ts, and the words the Node side sends
+ * as codes: finding in shared/rules/messages.ts, condition in shared/review/conditions.ts); every
+ * key is unique across them and every namespace is complete in both locales (the types say so, a
+ * test checks the strings). `t(key, params)` is the lookup and fills `{name}` placeholders in one
+ * place; `tText(text)` renders a coded text from the Node side (nested phrases, lists) with it.
  *
  * The locale is a small store: the language switch sets it (never a render), React components
  * follow it through `useLocale()` (useSyncExternalStore), and plain helpers read `getLocale()`.
@@ -14,6 +16,10 @@ import { zhCN, type MessageKey as AppMessageKey } from './zh-CN';
 import { REVIEW_MESSAGES, type ReviewMessageKey } from '../review/messages';
 import { PROFILE_MESSAGES_EN, PROFILE_MESSAGES_ZH, type ProfileMessageKey } from '../profiles/messages';
 import { EDIT_MESSAGES, type EditMessageKey } from '../map/edit/messages';
+import { findingMessages } from '../../shared/rules/messages';
+import { conditionMessages } from '../../shared/review/conditions';
+import { EN_SEPARATORS, renderText, ZH_SEPARATORS, type TextParam } from '../../shared/model/text';
+import type { Finding } from '../../shared/model/check';
 
 export type Locale = 'zh-CN' | 'en';
 export type MessageKey = AppMessageKey | ReviewMessageKey | ProfileMessageKey | EditMessageKey;
@@ -36,7 +42,7 @@ function messages(): Catalogue {
   if (catalogue) return catalogue;
   const zh: Record<string, string> = { ...zhCN, ...PROFILE_MESSAGES_ZH };
   const english: Record<string, string> = { ...en, ...PROFILE_MESSAGES_EN };
-  for (const table of [REVIEW_MESSAGES, EDIT_MESSAGES] as Record<string, readonly [string, string]>[]) {
+  for (const table of [REVIEW_MESSAGES, EDIT_MESSAGES, findingMessages(), conditionMessages()] as Record<string, readonly [string, string]>[]) {
     for (const [key, [textZh, textEn]] of Object.entries(table)) {
       zh[key] = textZh;
       english[key] = textEn;
@@ -90,4 +96,21 @@ export function localized(message: { messageZh: string; messageEn: string }): st
 export function t(key: MessageKey, params?: MessageParams): string {
   const { [activeLocale]: table, 'zh-CN': zh } = messages();
   return interpolate(table[key] ?? zh[key] ?? key, params);
+}
+
+/** A coded text from the Node side (shared/model/text.ts) in the active locale. */
+export function tText(value: TextParam): string {
+  const { [activeLocale]: table, 'zh-CN': zh } = messages();
+  return renderText(value, { template: (code) => table[code] ?? zh[code], separators: activeLocale === 'zh-CN' ? ZH_SEPARATORS : EN_SEPARATORS });
+}
+
+/** What a finding says, in the active locale; a finding recorded before findings had codes says its Chinese message. */
+export function findingText(finding: Pick<Finding, 'message' | 'code' | 'params'>): string {
+  return finding.code ? tText(finding.params ? { code: finding.code, params: finding.params } : { code: finding.code }) : finding.message;
+}
+
+/** A rule's title in the active locale (its id for a rule this version does not know). */
+export function ruleTitle(id: string): string {
+  const key = `finding.rule.${id}`;
+  return messages()['zh-CN'][key] ? t(key as MessageKey) : id;
 }

@@ -5,23 +5,8 @@
  */
 import { SEVERITY_LABEL_ZH, VERDICT_LABEL_ZH, type Severity, type Verdict } from '../../shared/model/check';
 import { ATTRIBUTE_LABELS } from '../../shared/model/attribute-labels';
-import { LAYER_KIND_LABEL_ZH, type LayerKind } from '../../shared/model/layers';
+import { LAYER_KIND_LABEL_EN, LAYER_KIND_LABEL_ZH, type LayerKind } from '../../shared/model/layers';
 import { getLocale, t } from './index';
-
-const LAYER_KIND_LABEL_EN: Record<LayerKind, string> = {
-  'water-source-zone': 'Drinking-water source protection zone',
-  'contaminated-parcel': 'Contaminated parcel',
-  'suspect-parcel': 'Suspected contaminated parcel',
-  'key-supervised-unit': 'Key soil-supervised unit',
-  'monitoring-station': 'Monitoring station',
-  'elevation-band': 'Clean-heating elevation band',
-  'basic-farmland': 'Permanent basic farmland',
-  'coal-ban-zone': 'Coal-ban zone',
-  river: 'River',
-  'built-up-area': 'Built-up area',
-  'admin-boundary': 'Administrative boundary',
-  parcel: 'Submitted parcel',
-};
 
 const VERDICT_LABEL_EN: Record<Verdict, string> = {
   permitted: 'Permitted',

@@ -1,9 +1,11 @@
 /**
- * A parcel in its surroundings, as cartography (汇报模式): the project's layers in the shared style
- * (layer-styles.ts, the one the main map and the PDF use) over the relief of the project's DEM, the
- * parcel outlined and its overlaps drawn, with a legend of exactly what is drawn in the frame, a
- * scale bar, a north arrow and the cursor in CGCS2000 lon/lat and Gauss-Krüger X/Y. Tiles come
- * from the project like the main map's; nothing is fetched from outside.
+ * A parcel in its surroundings, as cartography (汇报模式, and the check panel's small map): the
+ * project's layers in the shared style (layer-styles.ts, the one the main map and the PDF use) over
+ * the relief of the project's DEM, the parcel outlined and its overlaps drawn, with a legend of
+ * exactly what is drawn in the frame, a scale bar, a north arrow and the cursor in CGCS2000
+ * lon/lat and Gauss-Krüger X/Y. Tiles come from the project like the main map's; nothing is
+ * fetched from outside. `variant` says where it sits: a slide (legend over the map) or a panel
+ * (a small map, the legend below it).
  */
 import { useEffect, useRef, useState } from 'react';
 import * as maplibregl from 'maplibre-gl';
@@ -39,7 +41,15 @@ export interface FrameMapProps {
   findings: Geometry[];
   /** Identifies the slide, so a new parcel is fitted again. */
   frameKey: string;
+  /** `slide` (default): 汇报模式, the legend over the map; `panel`: the check panel's small map, the legend below. */
+  variant?: 'slide' | 'panel';
 }
+
+/** Test ids by variant: both can be on the page at once (汇报模式 over the check panel). */
+const TEST_IDS = {
+  slide: { map: 'presentation-map', legend: 'frame-legend', coords: 'frame-coords' },
+  panel: { map: 'check-map', legend: 'check-map-legend', coords: 'check-map-coords' },
+} as const;
 
 interface LegendRow {
   key: string;
@@ -47,11 +57,13 @@ interface LegendRow {
   classes: LegendClass[];
 }
 
-export function FrameMap({ layers, parcel, findings, frameKey }: FrameMapProps) {
+export function FrameMap({ layers, parcel, findings, frameKey, variant = 'slide' }: FrameMapProps) {
   const containerRef = useRef<HTMLDivElement>(null);
   const [map, setMap] = useState<maplibregl.Map | null>(null);
   const [cursor, setCursor] = useState<[number, number] | null>(null);
   const [legend, setLegend] = useState<LegendRow[]>([]);
+  const [ready, setReady] = useState<string | null>(null);
+  const ids = TEST_IDS[variant];
   const openedAt = useRef(Date.now());
 
   // The map, once, with the project's layers and the relief when the project has a DEM.
@@ -67,7 +79,7 @@ export function FrameMap({ layers, parcel, findings, frameKey }: FrameMapProps) 
       fadeDuration: 0,
       locale: { 'ScaleControl.Meters': t('unit.m'), 'ScaleControl.Kilometers': t('measure.km') },
     });
-    created.addControl(new maplibregl.ScaleControl({ unit: 'metric', maxWidth: 160 }), 'bottom-left');
+    created.addControl(new maplibregl.ScaleControl({ unit: 'metric', maxWidth: variant === 'panel' ? 100 : 160 }), 'bottom-left');
     created.on('mousemove', (event) => setCursor([event.lngLat.lng, event.lngLat.lat]));
     created.on('mouseout', () => setCursor(null));
     created.on('load', () => {
@@ -99,7 +111,8 @@ export function FrameMap({ layers, parcel, findings, frameKey }: FrameMapProps) 
   // The slide's parcel and findings, fitted; then the legend of what the frame shows.
   useEffect(() => {
     if (!map) return;
-    window.__landgateFrameReady = undefined;
+    if (variant === 'slide') window.__landgateFrameReady = undefined;
+    setReady(null);
     const collection: FeatureCollection = { type: 'FeatureCollection', features: [] };
     if (parcel?.geometry) collection.features.push({ type: 'Feature', properties: { role: 'parcel' }, geometry: parcel.geometry });
     for (const geometry of findings) {
@@ -110,17 +123,19 @@ export function FrameMap({ layers, parcel, findings, frameKey }: FrameMapProps) 
     const box = unionBBox([geometryBBox(parcel?.geometry ?? null), ...findings.map(geometryBBox)]);
     if (box) {
       const { clientWidth: w, clientHeight: h } = map.getContainer();
+      const margin = variant === 'panel' ? 0.15 : 0.22;
       map.fitBounds(
         [
           [box[0], box[1]],
           [box[2], box[3]],
         ],
-        { padding: { top: h * 0.22, bottom: h * 0.22, left: w * 0.22, right: w * 0.22 }, maxZoom: 17, duration: 0 },
+        { padding: { top: h * margin, bottom: h * margin, left: w * margin, right: w * margin }, maxZoom: 17, duration: 0 },
       );
     }
     const update = () => {
       setLegend(drawnLegend(map, layers, collection));
-      window.__landgateFrameReady = frameKey;
+      setReady(frameKey);
+      if (variant === 'slide') window.__landgateFrameReady = frameKey;
     };
     map.once('idle', update);
     return () => {
@@ -130,10 +145,13 @@ export function FrameMap({ layers, parcel, findings, frameKey }: FrameMapProps) 
   }, [map, frameKey, parcel, findings.length]);
 
   return (
-    <div className="frame-map" data-testid="presentation-map">
-      <div ref={containerRef} className="frame-map-canvas" />
-      <NorthArrow map={map} className="north-arrow frame-north-arrow" />
-      <aside className="frame-legend" data-testid="frame-legend" aria-label={t('layers.legend')}>
+    <div className={`frame-map frame-map-${variant}`} data-testid={ids.map} data-frame-ready={ready ?? undefined}>
+      <div className="frame-map-view">
+        <div ref={containerRef} className="frame-map-canvas" />
+        <NorthArrow map={map} className="north-arrow frame-north-arrow" />
+        <CursorReadout cursor={cursor} className="frame-coords" testid={ids.coords} />
+      </div>
+      <aside className="frame-legend" data-testid={ids.legend} aria-label={t('layers.legend')}>
         <div className="frame-legend-title">{t('layers.legend')}</div>
         <ul>
           {legend.map((row) => (
@@ -146,7 +164,6 @@ export function FrameMap({ layers, parcel, findings, frameKey }: FrameMapProps) 
           ))}
         </ul>
       </aside>
-      <CursorReadout cursor={cursor} className="frame-coords" />
     </div>
   );
 }

@@ -9,7 +9,7 @@ import type * as maplibregl from 'maplibre-gl';
 import type { FeatureCollection } from 'geojson';
 import type { BasemapSummary, TerrainInfo } from '../../shared/terrain/types';
 import { t } from '../i18n';
-import { api } from '../platform/api';
+import { api, userMessage } from '../platform/api';
 
 declare global {
   interface Window {
@@ -124,7 +124,7 @@ export function BasemapControl({ map }: { map: maplibregl.Map | null }) {
       setBandsStatus({ busy: false, message: t('basemap.bandsDone', { table: result.table }) });
       window.setTimeout(() => window.location.reload(), 800);
     } catch (error) {
-      setBandsStatus({ busy: false, message: (error as { messageZh?: string }).messageZh ?? String(error) });
+      setBandsStatus({ busy: false, message: userMessage(error) });
     }
   }
 

@@ -16,7 +16,7 @@ import type { AttributeTableColumn, AttributeTableFilter, ParcelAttributesRespon
 import type { EditableParcelKey } from '../../shared/model/parcel-attributes';
 import type { LayerInfo } from '../../shared/model/layers';
 import { checkKey, type AppAction, type ParcelRef } from '../app/state';
-import { getLocale, t } from '../i18n';
+import { getLocale, localized, t } from '../i18n';
 import { formatAttributeValue } from '../i18n/labels';
 import { geometryBBox } from '../map/geodesy-display';
 import { api, userMessage } from '../platform/api';
@@ -72,7 +72,7 @@ export function AttributeTable({ layer, selectedParcel, selectedParcelFid, inspe
   const [selectedFid, setSelectedFid] = useState<number | null>(null);
   const isParcelLayer = layer.kind === 'parcel';
   const [edit, setEdit] = useState<CellEdit | null>(null);
-  const [lockedNotice, setLockedNotice] = useState<{ id: string; reason: string } | null>(null);
+  const [lockedNotice, setLockedNotice] = useState<{ id: string; reason: { messageZh: string; messageEn: string } } | null>(null);
   /** Bumped after an edit here, so the edited row is asked again. */
   const [edits, setEdits] = useState(0);
 
@@ -194,7 +194,7 @@ export function AttributeTable({ layer, selectedParcel, selectedParcelFid, inspe
   const startEdit = (row: AttributeRow, key: EditableParcelKey) => {
     if (row.lockedZh) {
       setEdit(null);
-      setLockedNotice({ id: row.id, reason: row.lockedZh });
+      setLockedNotice({ id: row.id, reason: { messageZh: row.lockedZh, messageEn: row.lockedEn ?? row.lockedZh } });
       return;
     }
     setLockedNotice(null);
@@ -205,7 +205,7 @@ export function AttributeTable({ layer, selectedParcel, selectedParcelFid, inspe
         if (!view.editable) {
           // decided since the page was loaded
           setEdit((current) => (same(current) ? null : current));
-          setLockedNotice({ id: row.id, reason: view.lockedReasonZh ?? '' });
+          setLockedNotice({ id: row.id, reason: { messageZh: view.lockedReasonZh ?? '', messageEn: view.lockedReasonEn ?? view.lockedReasonZh ?? '' } });
           return;
         }
         setEdit((current) => (same(current) ? { ...current!, view, draft: draftOf(view) } : current));
@@ -292,7 +292,7 @@ export function AttributeTable({ layer, selectedParcel, selectedParcelFid, inspe
       {total === 0 && <p className="panel-empty">{t('attrs.table.empty')}</p>}
       {lockedNotice && (
         <p className="attrs-locked attribute-locked" role="note" data-testid="attribute-locked">
-          {t('attrs.table.lockedRow', { id: lockedNotice.id })} {lockedNotice.reason}
+          {t('attrs.table.lockedRow', { id: lockedNotice.id })} {localized(lockedNotice.reason)}
           <button type="button" className="link-button" onClick={() => setLockedNotice(null)}>
             {t('app.dismiss')}
           </button>

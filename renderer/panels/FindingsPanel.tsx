@@ -1,16 +1,20 @@
 /**
  * 审查结论 of the selected parcel: verdict (colour-coded), area in m² / 公顷 / 亩, the profile in
- * force, and the findings grouped by severity with their figures and legal basis. Clicking a
- * finding draws its overlap polygon or distance line on the map.
+ * force, a small map of the parcel in its frame (FrameMap: the reference layers around it, its
+ * overlaps, legend, scale bar, north arrow), and the findings grouped by severity with their
+ * figures and legal basis, in the reader's language. Clicking a finding draws its overlap polygon
+ * or distance line on the main map.
  */
-import { useState, type Dispatch } from 'react';
+import { useEffect, useMemo, useState, type Dispatch } from 'react';
+import type { Feature, Geometry } from 'geojson';
+import { FrameMap } from '../map/FrameMap';
+import { api } from '../platform/api';
 import type { ParcelSummary, ProfileSummary } from '../../shared/api/contract';
 import { SEVERITY_ORDER, type Finding, type ParcelResult } from '../../shared/model/check';
 import type { LayerInfo } from '../../shared/model/layers';
 import { areaParts, formatDistance, formatPercent, formatTimestamp } from '../app/format';
 import { checkKey, type AppAction, type CheckState } from '../app/state';
-import { getLocale, t } from '../i18n';
-import { RULES } from '../../shared/rules/catalogue';
+import { findingText, ruleTitle, t } from '../i18n';
 import { kindLabel, severityLabel, verdictLabel } from '../i18n/labels';
 import { ElevationEvidence } from './ElevationEvidence';
 import { ParcelAttributesForm } from './ParcelAttributesForm';
@@ -23,9 +27,6 @@ export interface FindingsPanelProps {
   selectedFinding: number | null;
   dispatch: Dispatch<AppAction>;
 }
-
-/** Rule ids stay in the tooltip (the details); the reviewer reads the rule's title. */
-const RULE_TITLES = new Map<string, string>(RULES.map((r) => [r.id as string, r.titleZh]));
 
 export function FindingsPanel({ parcel, check, profile, layers, selectedFinding, dispatch }: FindingsPanelProps) {
   const [editing, setEditing] = useState<string | null>(null);
@@ -117,6 +118,7 @@ export function FindingsPanel({ parcel, check, profile, layers, selectedFinding,
           )}
           <ElevationEvidence result={result} />
         </dl>
+        {report && <CheckFrame parcel={parcel as ParcelSummary} result={result} checkedAt={report.checkedAt} layers={layers} />}
         <h3 className="findings-title">
           {t('check.findings')} <span className="panel-count">{result.findings.length}</span>
         </h3>
@@ -149,7 +151,7 @@ export function FindingsPanel({ parcel, check, profile, layers, selectedFinding,
     const className = ['finding', `severity-${finding.severity}`, selectable ? 'is-selectable' : '', selected ? 'is-selected' : ''].filter(Boolean).join(' ');
     const content = (
       <>
-        <p className="finding-message">{finding.message}</p>
+        <p className="finding-message">{findingText(finding)}</p>
         <Figure finding={finding} />
         {(finding.layerKind || finding.featureId) && (
           <p className="finding-meta">
@@ -161,8 +163,9 @@ export function FindingsPanel({ parcel, check, profile, layers, selectedFinding,
           <span className="basis-label">{t('check.basis')}</span>
           {finding.basis || '—'}
         </p>
+        {/* the rule id stays in the tooltip (the details); the reviewer reads the rule's title */}
         <p className="finding-rule" title={finding.rule}>
-          {t('check.rule', { title: getLocale() === 'zh-CN' ? RULE_TITLES.get(finding.rule) ?? finding.rule : finding.rule })}
+          {t('check.rule', { title: ruleTitle(finding.rule) })}
         </p>
       </>
     );
@@ -188,6 +191,31 @@ export function FindingsPanel({ parcel, check, profile, layers, selectedFinding,
       </li>
     );
   }
+}
+
+/**
+ * The checked parcel on a small map: its own outline (fetched by id, never a layer) and the
+ * overlaps and distance lines of its findings over the reference layers in its frame. A new check
+ * fits it again; a change of the project's layers builds the map anew (its sources are the layers).
+ */
+function CheckFrame({ parcel, result, checkedAt, layers }: { parcel: ParcelSummary; result: ParcelResult; checkedAt: string; layers: LayerInfo[] }) {
+  const [feature, setFeature] = useState<{ key: string; feature: Feature | null } | null>(null);
+  const key = `${parcel.table}\u0000${parcel.id}\u0000${checkedAt}`;
+  useEffect(() => {
+    let cancelled = false;
+    api.getFeatures({ table: parcel.table, ids: [parcel.id], limit: 1 }).then(
+      (response) => !cancelled && setFeature({ key, feature: response.features[0] ?? null }),
+      () => !cancelled && setFeature({ key, feature: null }),
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [key]);
+  const geometries = useMemo(() => result.findings.map((f) => f.geometry).filter((g): g is Geometry => !!g), [result]);
+  const layersKey = layers.map((l) => `${l.table}:${l.kind}`).join('|');
+  // the map stays while the next parcel's outline is fetched: no new WebGL context per check
+  const outline = feature && feature.key === key ? feature.feature : null;
+  return <FrameMap key={layersKey} variant="panel" layers={layers} parcel={outline} findings={geometries} frameKey={`${key}\u0000${outline ? 'parcel' : ''}`} />;
 }
 
 function ParcelHeading({ parcel }: { parcel: ParcelSummary }) {

@@ -8,7 +8,7 @@ import type { ParcelAttributesResponse, ParcelAttributeView } from '../../shared
 import type { EditableParcelKey } from '../../shared/model/parcel-attributes';
 import type { AppAction } from '../app/state';
 import { api, userMessage } from '../platform/api';
-import { t } from '../i18n';
+import { localized, t } from '../i18n';
 import { changesOf, draftOf, ParcelAttributeEditor, UseCodeList, type Draft } from './parcel-attribute-fields';
 
 interface Props {
@@ -76,7 +76,7 @@ export function ParcelAttributesForm({ table, parcelId, profileId, checkKey, dis
       <h3>{t('parcelAttrs.title')}</h3>
       {readOnly && (
         <p className="attrs-locked" role="note" data-testid="attrs-locked">
-          {t('parcelAttrs.locked')} {view.lockedReasonZh}
+          {t('parcelAttrs.locked')} {localized({ messageZh: view.lockedReasonZh ?? '', messageEn: view.lockedReasonEn ?? view.lockedReasonZh ?? '' })}
         </p>
       )}
       <UseCodeList id="attrs-use-codes" />

@@ -8,19 +8,16 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { SweepJob, SweepResultPage, SweepSummary } from '../../shared/api/contract';
 import type { Verdict } from '../../shared/model/check';
-import { RULES } from '../../shared/rules/catalogue';
 import type { AppAction } from '../app/state';
 import { api, userMessage } from '../platform/api';
 import { saveExportedFile } from '../review/download';
 import '../profiles/profiles.css';
-import { t } from '../i18n';
+import { localized, ruleTitle, t } from '../i18n';
 
 const POLL_MS = 400;
 /** Rows per page: well under the API's 500, and what fits the panel. */
 const PAGE_SIZE = 100;
 const VERDICTS: Verdict[] = ['prohibited', 'conditional', 'permitted'];
-const RULE_TITLES = new Map<string, string>(RULES.map((r) => [r.id as string, r.titleZh]));
-const ruleTitle = (id: string) => RULE_TITLES.get(id) ?? id;
 const verdictLabel = (v: Verdict) => t(`sweep.${v}`);
 
 export function SweepPanel({ profileId, profileName, dispatch }: { profileId: string | null; profileName?: string; dispatch: (action: AppAction) => void }) {
@@ -180,7 +177,7 @@ export function SweepPanel({ profileId, profileName, dispatch }: { profileId: st
             <div className="sweep-status">{t('sweep.done', { total: job.total, seconds: job.summary.seconds, id: job.sweepId ?? '' })}</div>
           </div>
         )}
-        {job?.state === 'failed' && <div className="sweep-error" role="alert">{t('sweep.failed', { error: job.error ?? '' })}</div>}
+        {job?.state === 'failed' && <div className="sweep-error" role="alert">{t('sweep.failed', { error: localized({ messageZh: job.error ?? '', messageEn: job.errorEn ?? job.error ?? '' }) })}</div>}
         {notice && <div className="sweep-status" data-testid="sweep-notice">{notice}</div>}
         {error && <div className="sweep-error" role="alert">{error}</div>}
 

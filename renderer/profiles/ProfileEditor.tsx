@@ -15,7 +15,7 @@ import { RULES } from '../../shared/rules/catalogue';
 import { AIR_STATION_TYPES, SURVEY_TARGETS, validateProfile, type Profile, type ProfileParameters } from '../../shared/rules/profile';
 import { formatAttributeValue } from '../i18n/labels';
 import { api, userMessage } from '../platform/api';
-import { getLocale, localized, t, type MessageKey } from '../i18n';
+import { getLocale, localized, ruleTitle, t, type MessageKey } from '../i18n';
 import './profiles.css';
 
 interface Props {
@@ -249,7 +249,7 @@ export function ProfileEditor({ profile, takenIds, onClose, onSaved }: Props) {
                       setRules(next);
                     }}
                   />
-                  <span title={rule.id}>{rule.titleZh}</span>
+                  <span title={rule.id}>{ruleTitle(rule.id)}</span>
                 </label>
               ))}
             </fieldset>

@@ -16,7 +16,7 @@ import { lastSigner, SIGNER_KEY, today, userMessage } from './common';
 import { saveExportedFile } from './download';
 import { decisionLabel } from './messages';
 import { Feedback } from './Feedback';
-import { t } from '../i18n';
+import { findingText, getLocale, t, tText } from '../i18n';
 
 export interface ReviewPanelProps {
   parcel: ParcelRef | null;
@@ -225,7 +225,7 @@ export function ReviewPanel({ parcel, check, layers, selectedFinding, dispatch, 
                 {items.map(({ f, index }) => (
                   <li key={index}>
                     <button type="button" className={`wb-finding severity-${severity}${selectedFinding === index ? ' selected' : ''}`} onClick={() => dispatch({ type: 'selectFinding', index })} data-testid="review-finding">
-                      <span className="wb-finding-msg">{f.message}</span>
+                      <span className="wb-finding-msg">{findingText(f)}</span>
                       <span className="wb-finding-fig">
                         {f.overlapM2 !== undefined && `${fmtArea(f.overlapM2)} · ${formatPercent(f.overlapPct ?? 0)}%`}
                         {f.distanceM !== undefined && formatDistance(f.distanceM)}
@@ -294,6 +294,12 @@ export function ReviewPanel({ parcel, check, layers, selectedFinding, dispatch, 
           <span>{t('wb.conditions')}</span>
           <textarea rows={4} value={conditions} disabled={locked} onChange={(e) => setConditions(e.target.value)} data-testid="review-conditions" />
         </label>
+        {/* the conditions are pre-filled in Chinese, the language of the signed decision; a reader of another language gets them in theirs */}
+        {!locked && getLocale() !== 'zh-CN' && review?.suggestedConditionTexts && review.suggestedConditionTexts.length > 0 && (
+          <p className="muted" data-testid="review-conditions-suggested">
+            {t('wb.conditionsSuggested', { list: review.suggestedConditionTexts.map((c) => tText(c)).join('; ') })}
+          </p>
+        )}
         <div className="wb-row">
           <label className="wb-field">
             <span>{t('wb.decisionKind')}</span>

@@ -51,6 +51,7 @@ export const REVIEW_MESSAGES = {
   'wb.decision': ['审查意见与决定', 'Opinion and decision'],
   'wb.opinion': ['审查意见', 'Opinion'],
   'wb.conditions': ['准入条件（每行一条）', 'Conditions (one per line)'],
+  'wb.conditionsSuggested': ['审查结论建议的准入条件：{list}', 'The check suggests (the signed decision and its printed opinion are worded in Chinese): {list}'],
   'wb.decisionKind': ['审查决定', 'Decision'],
   'wb.signer': ['审查人', 'Reviewer'],
   'wb.department': ['部门', 'Department'],

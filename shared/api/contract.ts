@@ -125,8 +125,8 @@ export interface AttributeTableColumn {
 
 export interface AttributeTablePage {
   total: number;
-  /** `lockedZh` (parcel layers): why the row's attributes cannot be edited (a signed decision stands). */
-  rows: { fid: number; id: string; properties: Record<string, unknown>; lockedZh?: string }[];
+  /** `lockedZh` / `lockedEn` (parcel layers): why the row's attributes cannot be edited (a signed decision stands). */
+  rows: { fid: number; id: string; properties: Record<string, unknown>; lockedZh?: string; lockedEn?: string }[];
   columns: AttributeTableColumn[];
   /** With `locateFid`: its 0-based row index in this query, null when the query does not match it. */
   position?: number | null;
@@ -193,8 +193,9 @@ export interface SweepJob {
   profile: string;
   /** When done: parcels per verdict, and the check records written. */
   summary?: { prohibited: number; conditional: number; permitted: number; checkIds: number[]; seconds: number };
-  /** When failed: zh-CN message. */
+  /** When failed: zh-CN message, and the English one. */
   error?: string;
+  errorEn?: string;
 }
 
 export interface CheckParcelRequest {
@@ -244,8 +245,9 @@ export interface ParcelAttributesResponse {
   useScheme?: string;
   /** False while a signed decision other than 退回补正 stands. */
   editable: boolean;
-  /** Why not editable (zh). */
+  /** Why not editable (zh, en). */
   lockedReasonZh?: string;
+  lockedReasonEn?: string;
 }
 
 export interface SetParcelAttributesRequest {
@@ -373,7 +375,8 @@ export interface LandGateApi {
   /** Sets the display name the audit trail shows for the acting OS account (audited; empty removes it). */
   setDisplayName(request: { name: string }): Promise<{ account: string; displayName: string | null }>;
   /** 审查意见书 PDF of a parcel (recorded as an export). */
-  exportReviewPdf(request: { table: string; parcelId: string; authority?: string }): Promise<ExportedFile>;
+  /** `basemap`: a raster basemap's id to draw under the maps instead of the hillshade (the map's chosen basemap). */
+  exportReviewPdf(request: { table: string; parcelId: string; authority?: string; basemap?: string }): Promise<ExportedFile>;
   /** Monthly 汇总调度表 XLSX (recorded as an export). */
   exportMonthlySummary(request: { month: string; authority?: string }): Promise<ExportedFile>;
   /** A parcel drawn or vertex-edited on the map, written in one audited transaction. */

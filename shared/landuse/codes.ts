@@ -8,6 +8,8 @@
  * it was assumed so the message can state it).
  */
 
+import { text, type CodedText } from '../model/text';
+
 export type UseScheme = '2023' | '2017' | 'sandiao' | '2007' | 'gb50137';
 
 export const USE_SCHEMES: readonly UseScheme[] = ['2023', '2017', 'sandiao', '2007', 'gb50137'];
@@ -16,6 +18,14 @@ export const USE_SCHEME_LABEL_ZH: Record<UseScheme, string> = {
   '2023': '用地用海分类 2023',
   '2017': 'GB/T 21010-2017',
   sandiao: '三调工作分类',
+  '2007': 'GB/T 21010-2007',
+  gb50137: 'GB 50137-2011',
+};
+
+export const USE_SCHEME_LABEL_EN: Record<UseScheme, string> = {
+  '2023': 'land and sea use classification 2023',
+  '2017': 'GB/T 21010-2017',
+  sandiao: 'third land survey working classification',
   '2007': 'GB/T 21010-2007',
   gb50137: 'GB 50137-2011',
 };
@@ -261,6 +271,11 @@ export function normaliseScheme(value: unknown): UseScheme | undefined {
  * the submission declared no scheme. A parcel's messages repeat it, so it stays short; each message
  * must still say the scheme was assumed, because findings are read one by one (exports, the PDF).
  */
+/** describeUse as a coded text (shared/rules/messages.ts), for the reader's language. */
+export function describeUseText(c: UseClass): CodedText {
+  return text(c.schemeAssumed ? 'finding.useAssumed' : 'finding.useDeclared', { code: c.code ?? c.raw, scheme: text(`finding.scheme.${c.scheme}`) });
+}
+
 export function describeUse(c: UseClass): string {
   const label = c.code ?? c.raw;
   const scheme = USE_SCHEME_LABEL_ZH[c.scheme];

@@ -4,6 +4,7 @@
  */
 import type { Geometry } from 'geojson';
 import type { LayerKind } from './layers';
+import type { TextParam } from './text';
 
 export type Severity = 'prohibit' | 'condition' | 'notice';
 export type Verdict = 'permitted' | 'conditional' | 'prohibited';
@@ -22,8 +23,16 @@ export interface Finding {
   overlapPct?: number;
   /** Minimum geodesic distance, m (replaces overlapM2 for distance rules). */
   distanceM?: number;
+  /** zh-CN, naming the feature, the figure and what follows (rules.md §5). */
   message: string;
   basis: string;
+  /**
+   * Addition: `message` as a code with parameters (shared/model/text.ts, words in
+   * shared/rules/messages.ts), so a reader in another language gets the same finding in theirs.
+   * Absent in findings recorded before it existed: those are shown as `message`.
+   */
+  code?: string;
+  params?: Record<string, TextParam>;
   /** Addition: GeoPackage table of the feature, so the UI can find it. */
   layerTable?: string;
   /** Addition: overlap polygon or shortest-distance line in EPSG:4490, for drawing. Omitted from CLI output unless asked for. */

@@ -41,6 +41,21 @@ export const LAYER_KIND_LABEL_ZH: Record<LayerKind, string> = {
   parcel: '报件地块',
 };
 
+export const LAYER_KIND_LABEL_EN: Record<LayerKind, string> = {
+  'water-source-zone': 'Drinking-water source protection zone',
+  'contaminated-parcel': 'Contaminated parcel',
+  'suspect-parcel': 'Suspected contaminated parcel',
+  'key-supervised-unit': 'Key soil-supervised unit',
+  'monitoring-station': 'Monitoring station',
+  'elevation-band': 'Clean-heating elevation band',
+  'basic-farmland': 'Permanent basic farmland',
+  'coal-ban-zone': 'Coal-ban zone',
+  river: 'River',
+  'built-up-area': 'Built-up area',
+  'admin-boundary': 'Administrative boundary',
+  parcel: 'Submitted parcel',
+};
+
 /** Geometry family a kind expects; the importer refuses a mismatch (rivers take both). */
 export const LAYER_KIND_GEOMETRY: Record<LayerKind, 'polygon' | 'point' | 'line-or-polygon'> = {
   'water-source-zone': 'polygon',

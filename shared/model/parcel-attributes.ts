@@ -104,7 +104,7 @@ export function allowedValuesText(key: EditableParcelKey): { zh: string; en: str
   if (field.kind === 'land-use') {
     return {
       zh: '用地用海分类 2023 代码（如 0701 城镇住宅用地、1001 工业用地），或 GB/T 21010-2017、三调（如 08H2A）、GB/T 21010-2007（如 071）、GB 50137（如 R2）代码；留空表示未知',
-      en: 'a 2023 land/sea classification code (e.g. 0701, 1001), or a GB/T 21010-2017, 三调 (e.g. 08H2A), GB/T 21010-2007 (e.g. 071) or GB 50137 (e.g. R2) code; blank = unknown',
+      en: 'a 2023 land/sea classification code (e.g. 0701, 1001), or a GB/T 21010-2017, third land survey (e.g. 08H2A), GB/T 21010-2007 (e.g. 071) or GB 50137 (e.g. R2) code; blank = unknown',
     };
   }
   if (field.kind === 'text') return { zh: '任意文字', en: 'any text' };

@@ -3,7 +3,8 @@
  * the small pure helpers the store, the reports and the UI share. No Node, no DOM.
  */
 import type { Finding, Verdict } from '../model/check';
-import { conditionsForFinding } from './conditions';
+import { conditionTextsForFinding, conditionTextZh } from './conditions';
+import type { CodedText } from '../model/text';
 
 /** 待审查 / 审查中 / 准予准入 / 有条件准入 / 不予准入 / 退回补正 */
 export const SUBMISSION_STATUSES = ['pending', 'in-review', 'approved', 'conditional', 'rejected', 'returned'] as const;
@@ -168,12 +169,23 @@ export function deriveStatus(decisions: readonly (DecisionKind | null)[], anyChe
  * rule (conditions.ts), each once however many findings lead to it.
  */
 export function conditionsFromFindings(findings: readonly Finding[]): string[] {
-  const lines: string[] = [];
+  return conditionTextsFromFindings(findings).map(conditionTextZh);
+}
+
+/** conditionsFromFindings as coded texts (the same conditions, in the same order), for the reader's language. */
+export function conditionTextsFromFindings(findings: readonly Finding[]): CodedText[] {
+  const texts: CodedText[] = [];
+  const seen = new Set<string>();
   for (const f of findings) {
     if (f.severity !== 'condition') continue;
-    for (const line of conditionsForFinding(f)) if (!lines.includes(line)) lines.push(line);
+    for (const condition of conditionTextsForFinding(f)) {
+      const zh = conditionTextZh(condition);
+      if (seen.has(zh)) continue;
+      seen.add(zh);
+      texts.push(condition);
+    }
   }
-  return lines;
+  return texts;
 }
 
 /** The decision a verdict suggests (the reviewer may choose otherwise). */
@@ -242,6 +254,8 @@ export interface ParcelReview {
   decisions: Decision[];
   /** Conditions pre-filled from the latest check's `condition` findings (of every parcel of a multi-parcel submission). */
   suggestedConditions: string[];
+  /** The same conditions as coded texts, for a reader in another language (the decision itself is worded in Chinese). */
+  suggestedConditionTexts?: CodedText[];
   suggestedDecision: DecisionKind;
   /** Every parcel of its submission (just this one when it stands alone), in submission order. */
   submissionParcels: SubmissionParcel[];

@@ -12,7 +12,8 @@
  * distanceM to 0.01 m. "Overlaps" = overlapM2 > minOverlapM2; "within D" = distanceM ≤ D.
  */
 import type { Feature, Geometry, LineString, MultiPolygon, Polygon, Position } from 'geojson';
-import { LAYER_KIND_LABEL_ZH, type ReferenceLayerKind } from '../model/layers';
+import type { ReferenceLayerKind } from '../model/layers';
+import { text, textList, type CodedText } from '../model/text';
 import type { CheckReport, Finding, ParcelResult } from '../model/check';
 import { SEVERITY_ORDER, verdictOf } from '../model/check';
 import { classifyUseForProfile, type UseClass } from '../landuse/codes';
@@ -22,7 +23,8 @@ import { StaticBBoxIndex, type BBox4 } from '../geo/spatial-index';
 import type { Profile } from './profile';
 import { COVERAGE_ADMIN_RULE, COVERAGE_LAYER_MISSING_RULE, GEOMETRY_FAILED_RULE, RULES } from './catalogue';
 import type { DistanceHit, Draft, IndexedFeature, OverlapHit, ParcelFacts, RuleContext } from './rules/common';
-import { featureLabel, formatAreaM2 } from './rules/common';
+import { areaText, featureLabel } from './rules/common';
+import { findingTextZh } from './messages';
 import { idOfFeature } from '../model/attributes';
 
 // ---------------------------------------------------------------------------------------------
@@ -65,7 +67,7 @@ export interface CheckOptions {
   indexOffset?: number;
 }
 
-/** A finding as the engine writes it: the §5 keys plus `missing` (what 需补充 asks for). */
+/** A finding as the engine writes it: the §5 keys plus `code`/`params` and `missing` (what 需补充 asks for, zh). */
 export interface EngineFinding extends Finding {
   missing?: string[];
 }
@@ -265,14 +267,7 @@ function checkOne(index: IndexImpl, parcel: Feature<Polygon | MultiPolygon>, i: 
   const polygonal = !!geometry && (geometry.type === 'Polygon' || geometry.type === 'MultiPolygon');
   const areaM2 = polygonal ? geodesicAreaM2(geometry) : 0;
   if (!polygonal || areaM2 <= 0) {
-    const findings: EngineFinding[] = [
-      {
-        rule: GEOMETRY_FAILED_RULE,
-        severity: 'condition',
-        message: '地块图形无效（须为面且面积大于 0），未能进行空间审查，需核实界址坐标后重新审查',
-        basis: '—',
-      },
-    ];
+    const findings: EngineFinding[] = [withText({ rule: GEOMETRY_FAILED_RULE, severity: 'condition' }, text('finding.geometryInvalid'))];
     return { id, ...(name ? { name } : {}), verdict: verdictOf(findings), areaM2: 0, gkPlanarAreaM2: 0, gkPlanarCrs: '', landUse, findings };
   }
 
@@ -423,21 +418,13 @@ function checkOne(index: IndexImpl, parcel: Feature<Polygon | MultiPolygon>, i: 
       drafts = rule.evaluate(ruleCtx);
     } catch (error) {
       // One broken rule or feature must not sink the whole check, nor pass silently.
-      drafts = [{ severity: 'condition', message: `规则执行出错，需人工核查（${error instanceof Error ? error.message : String(error)}）` }];
+      drafts = [{ severity: 'condition', text: text('finding.ruleError', { error: error instanceof Error ? error.message : String(error) }) }];
     }
     const basis = citeBasis(rule.basis, profile.localDocuments);
     for (const draft of drafts) findings.push(toFinding(rule.id, basis, draft, includeGeometry));
   }
   for (const f of failedFeatures) {
-    findings.push({
-      rule: GEOMETRY_FAILED_RULE,
-      severity: 'condition',
-      layerKind: f.kind,
-      featureId: f.id,
-      message: `地块与${featureLabel(f)}的几何计算失败（图形可能自相交或无效），相关规则未能判定，需人工核查`,
-      basis: '—',
-      layerTable: f.table,
-    });
+    findings.push(withText({ rule: GEOMETRY_FAILED_RULE, severity: 'condition', layerKind: f.kind, featureId: f.id }, text('finding.geometryFailed', { feature: featureLabel(f) }), { basis: '—', layerTable: f.table }));
   }
   const outsideAdmin = adminBoundaryFinding(index, geometry, areaM2, profile);
   if (outsideAdmin) findings.push(outsideAdmin);
@@ -466,20 +453,15 @@ function adminBoundaryFinding(index: IndexImpl, geometry: Polygon | MultiPolygon
   const covers = [...index.candidates('admin-boundary', bboxOf(geometry)).values()].flatMap((parts) => parts.flatMap((p) => (p.polygonal ? [p.polygonal] : [])));
   const outside = uncoveredAreaM2(geometry, covers);
   const base = { rule: COVERAGE_ADMIN_RULE, severity: 'condition' as const };
-  if (outside === null) {
-    return { ...base, message: '地块与行政区图层的几何计算失败，无法判定地块是否位于本项目行政区范围内，需人工核查', basis: '—' };
-  }
+  if (outside === null) return withText(base, text('finding.admin.failed'), { basis: '—' });
   const outsideM2 = round1(outside);
   if (!isOverlap(outsideM2, params.minOverlapM2)) return null;
-  const advice = `本规则配置（${profile.name}）可能不适用；需核实地块所属行政区，选用所在县（市、区）的规则配置重新审查`;
+  const advice = text('finding.admin.advice', { profile: profile.name });
   const wholly = !isOverlap(round1(areaM2 - outside), params.minOverlapM2);
-  return {
-    ...base,
-    message: wholly
-      ? `地块不在本项目行政区范围内（行政区图层未覆盖该地块），${advice}`
-      : `地块有 ${formatAreaM2(outsideM2)}（占地块面积 ${round2((outside / areaM2) * 100).toFixed(2)}%）位于本项目行政区范围外，${advice}`,
-    basis: '—',
-  };
+  const said = wholly
+    ? text('finding.admin.outside', { advice })
+    : text('finding.admin.partly', { area: areaText(outsideM2), pct: round2((outside / areaM2) * 100).toFixed(2), advice });
+  return withText(base, said, { basis: '—' });
 }
 
 /**
@@ -488,23 +470,23 @@ function adminBoundaryFinding(index: IndexImpl, geometry: Polygon | MultiPolygon
  */
 function missingLayerNotices(index: IndexImpl, profile: Profile): EngineFinding[] {
   const enabled = new Set<string>(profile.rules);
-  const titlesByKind = new Map<ReferenceLayerKind, string[]>();
+  const titlesByKind = new Map<ReferenceLayerKind, CodedText[]>();
   for (const rule of RULES) {
     if (!enabled.has(rule.id)) continue;
     for (const kind of rule.reads) {
       if (index.kinds.has(kind)) continue;
       const titles = titlesByKind.get(kind) ?? [];
-      titles.push(rule.titleZh);
+      titles.push(text(`finding.rule.${rule.id}`));
       titlesByKind.set(kind, titles);
     }
   }
-  return [...titlesByKind].map(([kind, titles]) => ({
-    rule: COVERAGE_LAYER_MISSING_RULE,
-    severity: 'notice',
-    message: `未导入${LAYER_KIND_LABEL_ZH[kind]}图层，未核查：${titles.join('；')}`,
-    basis: '—',
-    missing: [`${LAYER_KIND_LABEL_ZH[kind]}图层`],
-  }));
+  return [...titlesByKind].map(([kind, titles]) => {
+    const layer = text('finding.missing.layer', { kind: text(`finding.kind.${kind}`) });
+    return withText({ rule: COVERAGE_LAYER_MISSING_RULE, severity: 'notice' }, text('finding.layerMissing', { layer, rules: textList(titles, 'semicolon') }), {
+      basis: '—',
+      missing: [findingTextZh(layer)],
+    });
+  });
 }
 
 function safeDistance(a: Geometry, b: Geometry, decideBeyondM: number): NearestPair | null {
@@ -532,6 +514,19 @@ export function citeBasis(basis: string, localDocuments: readonly string[] | und
   return kept.length > 0 ? kept.join('；') : basis;
 }
 
+/**
+ * A finding of the engine's own (no draft), keys in the §5 order: the given leading keys, then the
+ * Chinese message, then `rest` (basis and additions).
+ */
+function withText(head: Pick<EngineFinding, 'rule' | 'severity' | 'layerKind' | 'featureId'>, said: CodedText, rest: Partial<EngineFinding> = {}): EngineFinding {
+  return { ...head, message: findingTextZh(said), basis: '—', ...coded(said), ...rest } as EngineFinding;
+}
+
+/** The code and parameters of what a finding says, beside its Chinese message. */
+function coded(said: CodedText): Pick<EngineFinding, 'code' | 'params'> {
+  return said.params ? { code: said.code, params: said.params } : { code: said.code };
+}
+
 function toFinding(rule: string, basis: string, draft: Draft, includeGeometry: boolean): EngineFinding {
   const hit = draft.overlap ?? draft.distance;
   const feature = hit?.feature as GeoFeature | undefined;
@@ -548,10 +543,11 @@ function toFinding(rule: string, basis: string, draft: Draft, includeGeometry: b
   } else if (draft.distance) {
     finding.distanceM = draft.distance.distanceM;
   }
-  finding.message = draft.message;
+  finding.message = findingTextZh(draft.text);
   finding.basis = basis;
+  Object.assign(finding, coded(draft.text));
   if (feature) finding.layerTable = feature.table;
-  if (draft.missing && draft.missing.length > 0) finding.missing = draft.missing;
+  if (draft.missing && draft.missing.length > 0) finding.missing = draft.missing.map(findingTextZh);
   if (includeGeometry) {
     const geometry = draft.overlap ? draft.overlap.geometry : draft.distance ? draft.distance.line : null;
     if (geometry) finding.geometry = geometry;

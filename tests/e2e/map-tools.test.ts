@@ -178,6 +178,37 @@ describe('identify popup', { timeout: 180_000 }, () => {
   });
 });
 
+describe('the check panel\'s map', { timeout: 180_000 }, () => {
+  it('shows a checked parcel on a small map of the layers in its frame, with legend, scale bar and north arrow', async () => {
+    await page.getByTestId('parcel-search').fill('XX-2026-001');
+    await page.getByTestId('parcel-item-XX-2026-001').click();
+    await page.getByTestId('verdict').waitFor({ timeout: 60_000 });
+    const frame = page.getByTestId('check-map');
+    // drawn once the parcel's outline is in and the map went idle
+    await expect.poll(() => frame.getAttribute('data-frame-ready'), { timeout: 60_000 }).toMatch(/^parcels\u0000XX-2026-001\u0000.+\u0000parcel$/);
+    await frame.scrollIntoViewIfNeeded();
+    const legend = (await page.getByTestId('check-map-legend').textContent()) ?? '';
+    expect(legend).toMatch(/^图例审查地块地块界线压占与管控要素重叠部分/);
+    // the contaminated parcel it overlaps, by its layer title
+    expect(legend).toContain('污染地块');
+    expect(await frame.locator('[data-testid="north-arrow"]').count()).toBe(1);
+    expect(await frame.locator('.maplibregl-ctrl-scale').textContent()).toMatch(/\d+\s*(m|千米)/);
+    const view = (await frame.locator('.frame-map-view').boundingBox())!;
+    expect(view.height).toBeGreaterThan(150);
+    const panel = (await page.locator('.findings-panel').boundingBox())!;
+    expect(view.x).toBeGreaterThanOrEqual(panel.x);
+    expect(view.x + view.width).toBeLessThanOrEqual(panel.x + panel.width + 1);
+    await page.mouse.move(view.x + view.width / 2, view.y + view.height / 2);
+    await expect.poll(() => frame.getByTestId('cursor-gk').textContent()).toMatch(/高斯-克吕格/);
+    await page.mouse.move(centre().x, centre().y);
+    const png = await screenshotTo(page, 'map-tools-check-map');
+    // the parcel among the layers around it, over the relief: not an outline on grey
+    const census = colourCensus(png, { x: view.x + 2, y: view.y + 2, width: view.width - 4, height: view.height - 30 });
+    expect(census.distinct).toBeGreaterThan(8);
+    expect(census.nonBackgroundShare).toBeGreaterThan(0.5);
+  });
+});
+
 describe('汇报模式 cartography', { timeout: 180_000 }, () => {
   it('shows the parcel on the project\'s layers over the relief, with a legend of what is drawn, scale bar, north arrow and coordinates', async () => {
     await page.getByTestId('open-presentation').click();

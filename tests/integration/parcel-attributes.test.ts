@@ -179,6 +179,9 @@ describe('setParcelAttributes (API)', () => {
     const view = await withApi((api) => api.getParcelAttributes({ table: 'parcels', parcelId: id }));
     expect(view.editable).toBe(false);
     expect(view.lockedReasonZh).toContain('退回补正');
+    // the English UI gets the reason in English (data such as the signer's name stays as written)
+    expect(view.lockedReasonEn).toContain('Returned for correction');
+    expect(view.lockedReasonEn?.replace('王审查', '')).not.toMatch(/\p{Script=Han}/u);
   });
 });
 

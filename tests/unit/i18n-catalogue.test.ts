@@ -10,6 +10,8 @@ import { zhCN } from '../../renderer/i18n/zh-CN';
 import { REVIEW_MESSAGES } from '../../renderer/review/messages';
 import { PROFILE_MESSAGES_ZH } from '../../renderer/profiles/messages';
 import { EDIT_MESSAGES } from '../../renderer/map/edit/messages';
+import { findingMessages } from '../../shared/rules/messages';
+import { conditionMessages } from '../../shared/review/conditions';
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
@@ -17,12 +19,12 @@ describe('the UI message catalogue', () => {
   const entries = catalogueEntries();
 
   it('holds the namespaces of every panel, each key once, complete in zh-CN and en', () => {
-    const tables = [zhCN, REVIEW_MESSAGES, PROFILE_MESSAGES_ZH, EDIT_MESSAGES].map((table) => Object.keys(table));
+    const tables = [zhCN, REVIEW_MESSAGES, PROFILE_MESSAGES_ZH, EDIT_MESSAGES, findingMessages(), conditionMessages()].map((table) => Object.keys(table));
     const all = tables.flat();
     expect(new Set(all).size, 'a key defined in two namespace files').toBe(all.length);
     expect(entries.length).toBe(all.length);
     const namespaces = new Set(entries.map((e) => e.key.split('.')[0]));
-    for (const ns of ['app', 'layers', 'check', 'import', 'wb', 'ns', 'ex', 'sweep', 'editor', 'edit']) expect(namespaces).toContain(ns);
+    for (const ns of ['app', 'layers', 'check', 'import', 'wb', 'ns', 'ex', 'sweep', 'editor', 'edit', 'finding', 'condition']) expect(namespaces).toContain(ns);
     for (const e of entries) {
       expect(e.zh, `${e.key} zh`).toBeTruthy();
       expect(e.en, `${e.key} en`).toBeTruthy();

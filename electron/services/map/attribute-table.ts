@@ -4,7 +4,7 @@
  * the page costs; the request is checked here so the store only sees keys the layer has.
  */
 import type { AttributeTableColumn, AttributeTableFilter, AttributeTablePage, AttributeTableQuery, LandGateApi } from '../../../shared/api/contract';
-import { attributesLockedZh } from '../parcel-attributes';
+import { attributesLocked } from '../parcel-attributes';
 import { attributeLabelPair, attributeRank } from '../../../shared/model/attribute-labels';
 import { UserInputError } from '../../../shared/model/errors';
 import type { ProjectStore } from '../project-store';
@@ -59,8 +59,11 @@ export function createAttributeTableApi(store: ProjectStore): Pick<LandGateApi, 
       // A parcel whose signed decision stands is shown as not editable, with the reason, before anyone tries.
       if (layer.kind === 'parcel') {
         for (const row of rows) {
-          const locked = attributesLockedZh(store, query.table, row.id);
-          if (locked) row.lockedZh = locked;
+          const locked = attributesLocked(store, query.table, row.id);
+          if (locked) {
+            row.lockedZh = locked.zh;
+            row.lockedEn = locked.en;
+          }
         }
       }
       if (query.locateFid === undefined) return { total, rows, columns };

@@ -1,8 +1,8 @@
 /**
  * What the map of a 审查意见书 shows for one parcel: its extent in the parcel's Gauss-Krüger plane
  * (the parcel with a margin, widened to show short distance lines, shaped like the figure), the
- * reference features inside it (by the R*Tree, never a whole layer), and a hillshade of the
- * project's DEM when it has one.
+ * reference features inside it (by the R*Tree, never a whole layer), a hillshade of the project's
+ * DEM when it has one, and the chosen offline basemap's tiles when one is chosen (report-basemap.ts).
  */
 import type { Feature, Geometry, MultiPolygon, Polygon } from 'geojson';
 import { deflateSync } from 'node:zlib';
@@ -14,6 +14,7 @@ import type { BBox, LayerInfo, LayerKind } from '../../../shared/model/layers';
 import { encodePngRgba } from '../../../shared/terrain/png';
 import { toGeoJsonFeature, type ProjectStore } from '../project-store';
 import { StoredDem } from '../terrain/dem-store';
+import type { ReportBasemap } from './report-basemap';
 
 export interface GkZone {
   crs: string;
@@ -33,6 +34,8 @@ export interface ParcelMapData {
   layers: { layer: LayerInfo; features: Feature[] }[];
   /** Greyscale hillshade PNG covering `extent` exactly, or null without a DEM there. */
   hillshade: Uint8Array | null;
+  /** The chosen offline basemap's tiles in the frame; drawn instead of the hillshade. */
+  basemap?: ReportBasemap | null;
 }
 
 /** Most features one layer contributes to a figure: a county's dense layer still prints at once. */

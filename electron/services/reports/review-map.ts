@@ -1,6 +1,6 @@
 /**
- * The map figure of a 审查意见书, drawn with pdfkit in the parcel's Gauss-Krüger plane: hillshade
- * (when the project has a DEM), every reference layer inside the frame in the styles the screen
+ * The map figure of a 审查意见书, drawn with pdfkit in the parcel's Gauss-Krüger plane: the chosen
+ * offline basemap's tiles, else hillshade (when the project has a DEM), every reference layer inside the frame in the styles the screen
  * uses (shared/map/styles.ts), the overlaps and distance lines, the parcel on top; a graticule
  * with CGCS2000 longitude/latitude on the frame, the corner coordinates, north arrow, scale bar,
  * and a legend of what is drawn, each entry once.
@@ -118,7 +118,26 @@ export function drawParcelMap(doc: Doc, map: ParcelMapData, frame: Frame, option
   doc.save();
   doc.rect(frame.x, frame.y, frame.w, frame.h).fill('#fbfaf7');
   doc.rect(frame.x, frame.y, frame.w, frame.h).clip();
-  if (map.hillshade) {
+  if (map.basemap) {
+    // each tile mapped by the affine transform of its corners; grown by half a tile pixel so
+    // neighbours overlap instead of leaving hairlines between them
+    const grow = 0.5 / 256;
+    for (const tile of map.basemap.tiles) {
+      const [tl, tr, bl] = tile.corners.map(gkToPage);
+      const ax = tr[0] - tl[0];
+      const ay = tr[1] - tl[1];
+      const bx = bl[0] - tl[0];
+      const by = bl[1] - tl[1];
+      doc.save();
+      doc.transform(ax * (1 + 2 * grow), ay * (1 + 2 * grow), bx * (1 + 2 * grow), by * (1 + 2 * grow), tl[0] - grow * (ax + bx), tl[1] - grow * (ay + by));
+      doc.image(Buffer.from(tile.image), 0, 0, { width: 1, height: 1 });
+      doc.restore();
+    }
+    addLegend(`底图：${map.basemap.name}`, (d, x, y) => {
+      d.save().rect(x, y, 14, 9).fill('#d8dccf');
+      d.rect(x, y, 7, 4.5).fill('#b9c4a8').rect(x + 7, y + 4.5, 7, 4.5).fill('#c9c2ae').restore();
+    });
+  } else if (map.hillshade) {
     doc.image(Buffer.from(map.hillshade), frame.x + frame.w / 2 - ((maxE - minE) * s) / 2, frame.y + frame.h / 2 - ((maxN - minN) * s) / 2, { width: (maxE - minE) * s, height: (maxN - minN) * s });
     addLegend('地形晕渲（项目高程数据）', (d, x, y) => {
       d.save().rect(x, y, 14, 9).fill('#d9d6cf');
@@ -240,6 +259,15 @@ export function drawParcelMap(doc: Doc, map: ParcelMapData, frame: Frame, option
   doc.text(barM >= 1000 ? `${barM / 1000} km` : `${barM} m`, bx + barPt - 6, by - 9, { lineBreak: false });
   const denominator = Math.round(1 / s / 0.000352778);
   doc.text(`比例尺 1:${denominator.toLocaleString('en-US')}`, bx + barPt + 8, by - 2, { lineBreak: false });
+
+  // The basemap's attribution, as its licence asks, in the frame's corner.
+  if (map.basemap?.attribution) {
+    const credit = `底图 ${map.basemap.attribution}`;
+    doc.font('zh').fontSize(6);
+    const cw = Math.min(frame.w / 2, doc.widthOfString(credit));
+    doc.save().rect(frame.x + frame.w - cw - 8, frame.y + frame.h - 12, cw + 6, 10).fillOpacity(0.85).fill('#fff').restore();
+    doc.fillColor('#333').text(credit, frame.x + frame.w - cw - 5, frame.y + frame.h - 10.5, { lineBreak: false, width: cw, ellipsis: true });
+  }
 
   // CGCS2000 coordinates of two corners (lon/lat and GK X/Y).
   const label = (px: number, py: number) => {

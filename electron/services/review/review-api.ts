@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { zipSync } from 'fflate';
 import type { LandGateApi } from '../../../shared/api/contract';
-import { conditionsFromFindings, submissionVerdict, suggestedDecision, worstVerdict, type ExportedFile } from '../../../shared/review/model';
+import { conditionTextsFromFindings, submissionVerdict, suggestedDecision, worstVerdict, type ExportedFile } from '../../../shared/review/model';
+import { conditionTextZh } from '../../../shared/review/conditions';
 import { UserInputError } from '../../../shared/model/errors';
 import type { ProjectStore } from '../project-store';
 import { writeFindingsFile } from '../reports/findings-export';
@@ -71,6 +72,7 @@ export function createReviewApi(store: ProjectStore, uploads: () => StagedUpload
       const siblings = review.submissionParcelIds(table, parcelId).map((id) => ({ id, check: id === parcelId ? latest : review.latestCheck(table, id) }));
       const submissionParcels = siblings.map(({ id, check }) => ({ parcelId: id, verdict: check?.verdict ?? null, decision: review.latestDecision(table, id)?.decision ?? null }));
       const overall = submissionVerdict(submissionParcels.map((p) => p.verdict));
+      const conditions = conditionTextsFromFindings(siblings.flatMap(({ check }) => check?.findings ?? []));
       return {
         table,
         parcelId,
@@ -78,7 +80,8 @@ export function createReviewApi(store: ProjectStore, uploads: () => StagedUpload
         latestCheck: latest ? { checkId: latest.checkId, checkedAt: latest.checkedAt, profile: latest.profile, verdict: latest.verdict, areaM2: review.checkResult(latest.checkId, parcelId).parcel.areaM2, findings: latest.findings } : null,
         decisions: review.listDecisions(table, parcelId),
         // A decision on a submission covers all its parcels, so it suggests from all of them.
-        suggestedConditions: conditionsFromFindings(siblings.flatMap(({ check }) => check?.findings ?? [])),
+        suggestedConditions: conditions.map(conditionTextZh),
+        suggestedConditionTexts: conditions,
         suggestedDecision: suggestedDecision(siblings.length > 1 ? worstVerdict(submissionParcels.map((p) => p.verdict)) : latest?.verdict),
         submissionParcels,
         submissionVerdict: overall,
@@ -97,8 +100,8 @@ export function createReviewApi(store: ProjectStore, uploads: () => StagedUpload
       const account = store.db.actingUser();
       return { account, displayName: store.audit.displayNames()[account] ?? null };
     },
-    async exportReviewPdf({ table, parcelId, authority }) {
-      const { bytes, fileName } = await buildReviewPdf(store, { parcelId, table, authority });
+    async exportReviewPdf({ table, parcelId, authority, basemap }) {
+      const { bytes, fileName } = await buildReviewPdf(store, { parcelId, table, authority, basemap });
       auditReviewPdf(store, { table, parcelId, file: fileName, bytes: bytes.length });
       return { fileName, mimeType: 'application/pdf', base64: bytes.toString('base64') };
     },

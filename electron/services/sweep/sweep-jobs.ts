@@ -3,6 +3,7 @@
  * by cancelSweep. The results stream into the project (run-sweep.ts); the job holds only counts.
  */
 import type { SweepJob } from '../../../shared/api/contract';
+import { isUserInputError } from '../../../shared/model/errors';
 import type { ReferenceInput } from '../../../shared/rules/engine';
 import type { Profile } from '../../../shared/rules/profile';
 import type { ProjectStore } from '../project-store';
@@ -52,12 +53,16 @@ export class SweepJobs {
           job.state = 'failed';
           // A UI import writes through its own connection for as long as it runs; a batch then waits
           // out SQLite's busy timeout and fails: say so in words (the sweep's rows are discarded).
-          job.error =
-            (error as { code?: unknown } | null)?.code === 'SQLITE_BUSY'
-              ? '项目文件正在被另一项操作写入（如正在导入数据），全部审查已停止，已审查的结果已丢弃；请待其完成后再试。'
-              : error instanceof Error
-                ? error.message
-                : String(error);
+          const said = (error as { code?: unknown } | null)?.code === 'SQLITE_BUSY'
+            ? {
+                zh: '项目文件正在被另一项操作写入（如正在导入数据），全部审查已停止，已审查的结果已丢弃；请待其完成后再试。',
+                en: 'The project file is being written by another operation (such as an import): the sweep stopped and its results were discarded; try again when that has finished.',
+              }
+            : isUserInputError(error)
+              ? { zh: error.messageZh, en: error.messageEn }
+              : { zh: error instanceof Error ? error.message : String(error), en: error instanceof Error ? error.message : String(error) };
+          job.error = said.zh;
+          job.errorEn = said.en;
         }
       }
     })();

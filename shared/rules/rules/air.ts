@@ -1,21 +1,19 @@
 /** Air rules: monitoring-station buffers and built-up-area buffers (rules.md §3, "Air"). */
+import { text, textList, type CodedText } from '../../model/text';
 import { AIR_STATION_TYPES } from '../profile';
-import { all, decide, distancePhrase, featureLabel, known, projectHas, unknown, type Draft, type Fact, type IndexedFeature, type RuleDefinition } from './common';
+import { all, decide, distancePhrase, known, missingAttribute, projectHas, unknown, type Draft, type Fact, type IndexedFeature, type RuleDefinition } from './common';
 
-const STATION_TYPE_ZH: Record<string, string> = {
-  'air-national': '国控空气站',
-  'air-provincial': '省控空气站',
-  'air-township': '乡镇空气站',
-};
+/** An air station type in words; another value as it is. */
+const stationTypeText = (type: string): CodedText | string => ((AIR_STATION_TYPES as readonly string[]).includes(type) ? text(`finding.station.${type}`) : type);
 
 function stationTypeFact(feature: IndexedFeature, types: readonly string[]): Fact {
   const type = feature.props.type;
-  return typeof type === 'string' ? known(types.includes(type)) : unknown(`${featureLabel(feature)}的“站点类型”属性`);
+  return typeof type === 'string' ? known(types.includes(type)) : unknown(missingAttribute(feature, 'stationType'));
 }
 
 function builtUpLevelFact(feature: IndexedFeature, level: 'city' | 'county'): Fact {
   const value = feature.props.level;
-  return value === 'city' || value === 'county' ? known(value === level) : unknown(`${featureLabel(feature)}的“级别”属性（市区/县城）`);
+  return value === 'city' || value === 'county' ? known(value === level) : unknown(missingAttribute(feature, 'builtUpLevel'));
 }
 
 export const stationCatering: RuleDefinition = {
@@ -30,7 +28,7 @@ export const stationCatering: RuleDefinition = {
       decide(
         all(stationTypeFact(hit.feature, types), projectHas(ctx, 'catering')),
         'prohibit',
-        `地块${distancePhrase(hit)}（≤ ${bufferM} m，${types.map((t) => STATION_TYPE_ZH[t] ?? t).join('、')}）；站点周边 ${bufferM} 米范围内禁止新建餐饮项目`,
+        text('finding.air.catering', { distance: distancePhrase(hit), buffer: String(bufferM), types: textList(types.map(stationTypeText), 'enum') }),
         { distance: hit },
       ),
     );
@@ -50,12 +48,8 @@ export const stationBuffer: RuleDefinition = {
       const isAir = typeof type === 'string' ? (AIR_STATION_TYPES as readonly string[]).includes(type) : undefined;
       if (isAir === false) continue;
       // A station of unknown type may be an air station: a notice costs nothing, missing one does.
-      const typeNote = isAir === undefined ? '（站点类型未填写，按空气站提示）' : `（${STATION_TYPE_ZH[type as string]}）`;
-      drafts.push({
-        severity: 'notice',
-        message: `地块${distancePhrase(hit)}${typeNote}，位于站点周边 ${bufferM} 米范围内；施工须落实扬尘管控“六个百分百”，不得新建餐饮项目`,
-        distance: hit,
-      });
+      const typeNote = isAir === undefined ? text('finding.air.stationTypeUnknown') : text('finding.air.stationType', { type: stationTypeText(type as string) });
+      drafts.push({ severity: 'notice', text: text('finding.air.buffer', { distance: distancePhrase(hit), typeNote, buffer: String(bufferM) }), distance: hit });
     }
     return drafts;
   },
@@ -72,7 +66,7 @@ export const urbanNoAirProjects: RuleDefinition = {
       decide(
         all(builtUpLevelFact(hit.feature, 'city'), projectHas(ctx, 'air-polluting')),
         'prohibit',
-        `地块${distancePhrase(hit)}（市区建成区，≤ ${bufferM} m）；项目涉气，市区建成区周边 ${bufferM / 1000} 公里范围内不得新建涉气项目`,
+        text('finding.air.urban', { distance: distancePhrase(hit), buffer: String(bufferM), km: String(bufferM / 1000) }),
         { distance: hit },
       ),
     );
@@ -90,7 +84,7 @@ export const countyAirInspection: RuleDefinition = {
       decide(
         all(builtUpLevelFact(hit.feature, 'county'), projectHas(ctx, 'air-polluting')),
         'notice',
-        `地块${distancePhrase(hit)}（县城建成区，≤ ${bufferM} m）；项目涉气，县城建成区周边 ${bufferM / 1000} 公里范围内的涉气项目须严格环评审查`,
+        text('finding.air.county', { distance: distancePhrase(hit), buffer: String(bufferM), km: String(bufferM / 1000) }),
         { distance: hit },
       ),
     );

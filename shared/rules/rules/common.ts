@@ -1,18 +1,18 @@
 /**
  * What every rule module sees: the parcel's facts (three-valued: true / false / unknown), the
  * spatial questions "which features of kind K does it overlap" and "which lie within D", and the
- * formatting helpers for messages. A rule returns drafts; the engine turns them into findings
- * (ids, figures, basis, geometry, sorting).
+ * phrases findings are worded from (coded texts, rules/messages.ts). A rule returns drafts; the
+ * engine turns them into findings (ids, figures, Chinese message, basis, geometry, sorting).
  *
  * Unknown facts are never read as "no": a rule whose outcome hinges on an unknown value returns a
  * `condition` draft starting with 需补充 (rules.md §1.2).
  */
 import type { Feature, Geometry, LineString, MultiPolygon, Polygon } from 'geojson';
 import type { ReferenceLayerKind } from '../../model/layers';
-import { LAYER_KIND_LABEL_ZH } from '../../model/layers';
 import type { Severity } from '../../model/check';
+import { text, textKey, textList, type CodedText } from '../../model/text';
 import type { UseClass } from '../../landuse/codes';
-import { describeUse } from '../../landuse/codes';
+import { describeUseText } from '../../landuse/codes';
 import type { Profile, ProfileParameters, RuleId } from '../profile';
 
 // ---------------------------------------------------------------------------------------------
@@ -49,15 +49,15 @@ export interface DistanceHit {
 // ---------------------------------------------------------------------------------------------
 // Three-valued facts
 
-/** A fact that may be unknown; `missing` says what to supply (zh-CN) when it is. */
+/** A fact that may be unknown; `missing` says what to supply (coded texts, rules/messages.ts) when it is. */
 export interface Fact {
   value: boolean | undefined;
-  missing: string[];
+  missing: CodedText[];
 }
 
 export const known = (value: boolean): Fact => ({ value, missing: [] });
-export const unknown = (missing: string): Fact => ({ value: undefined, missing: [missing] });
-export const fact = (value: boolean | undefined, missing: string): Fact => (value === undefined ? unknown(missing) : known(value));
+export const unknown = (missing: CodedText): Fact => ({ value: undefined, missing: [missing] });
+export const fact = (value: boolean | undefined, missing: CodedText): Fact => (value === undefined ? unknown(missing) : known(value));
 
 export function not(f: Fact): Fact {
   return f.value === undefined ? f : known(!f.value);
@@ -78,8 +78,14 @@ export function any(...facts: Fact[]): Fact {
   return { value: undefined, missing: unique(facts.flatMap((f) => (f.value === undefined ? f.missing : []))) };
 }
 
-function unique(items: string[]): string[] {
-  return [...new Set(items)];
+function unique(items: CodedText[]): CodedText[] {
+  const seen = new Set<string>();
+  return items.filter((item) => {
+    const key = textKey(item);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -120,11 +126,12 @@ export interface RuleContext {
 
 export interface Draft {
   severity: Severity;
-  message: string;
+  /** What the finding says, as a code with parameters (rules/messages.ts); the engine renders the Chinese `message`. */
+  text: CodedText;
   overlap?: OverlapHit;
   distance?: DistanceHit;
   /** What the reviewer must supply (需补充), when the draft exists because of unknown facts. */
-  missing?: string[];
+  missing?: CodedText[];
 }
 
 export interface RuleDefinition {
@@ -144,17 +151,17 @@ export interface RuleDefinition {
 
 // Missing-value labels (what 需补充 names): the names the attribute form and table show, never the keys.
 export const MISSING = {
-  plannedUse: '规划用途',
-  currentUse: '现状用途',
-  action: '拟办事项',
-  soilSurvey: '土壤污染状况调查情况',
-  toxicHistory: '是否曾涉及有毒有害物质',
-  projectType: '项目类型',
+  plannedUse: text('finding.missing.plannedUse'),
+  currentUse: text('finding.missing.currentUse'),
+  action: text('finding.missing.action'),
+  soilSurvey: text('finding.missing.soilSurvey'),
+  toxicHistory: text('finding.missing.toxicHistory'),
+  projectType: text('finding.missing.projectType'),
 } as const;
 
-function useMissing(c: UseClass | undefined, label: string): string {
+function useMissing(c: UseClass | undefined, label: CodedText): CodedText {
   if (!c) return label;
-  return `${label}：“${c.raw}”无法识别，请填写所用分类标准中的用地代码`;
+  return text('finding.missing.useUnrecognised', { label, raw: c.raw });
 }
 
 /** A use-class fact; unrecognised codes count as unknown. */
@@ -179,10 +186,15 @@ export function soilSurveyPassed(ctx: RuleContext): Fact {
   return fact(ctx.parcel.soilSurvey === undefined ? undefined : ctx.parcel.soilSurvey === 'passed', MISSING.soilSurvey);
 }
 
-/** A boolean attribute of a reference feature as a fact. */
-export function featureBool(feature: IndexedFeature, key: string, labelZh: string): Fact {
+/** What to supply when a reference feature's attribute is unknown: `finding.missing.<which>` naming the feature. */
+export function missingAttribute(feature: IndexedFeature, which: string): CodedText {
+  return text(`finding.missing.${which}`, { feature: featureLabel(feature) });
+}
+
+/** A boolean attribute of a reference feature as a fact (`key` is also the code of what to supply). */
+export function featureBool(feature: IndexedFeature, key: 'listed' | 'heavy'): Fact {
   const value = feature.props[key];
-  return fact(typeof value === 'boolean' ? value : undefined, `${featureLabel(feature)}的“${labelZh}”属性`);
+  return fact(typeof value === 'boolean' ? value : undefined, missingAttribute(feature, key));
 }
 
 /**
@@ -192,59 +204,68 @@ export function featureBool(feature: IndexedFeature, key: string, labelZh: strin
  */
 export function onList(feature: IndexedFeature): Fact {
   if (feature.props.delisted === true) return known(false);
-  return featureBool(feature, 'listed', '列入名录');
+  return featureBool(feature, 'listed');
 }
 
 // ---------------------------------------------------------------------------------------------
 // Decisions and wording
 
+/** 需补充：<what is missing>。<what would follow> */
+export function supplyText(missing: CodedText[], then: CodedText): CodedText {
+  return text('finding.supply', { missing: textList(missing, 'semicolon'), then });
+}
+
 /**
  * Turns a fact into drafts: true → the rule's finding at `severity`; unknown → a `condition`
- * 需补充 finding whose message says what is missing and what would follow; false → nothing.
+ * 需补充 finding that says what is missing and what would follow; false → nothing.
  */
 export function decide(
   f: Fact,
   severity: Severity,
-  message: string,
+  message: CodedText,
   spatial: { overlap?: OverlapHit; distance?: DistanceHit } = {},
-  ifUnknown?: string,
+  ifUnknown?: CodedText,
 ): Draft[] {
-  if (f.value === true) return [{ severity, message, ...spatial }];
+  if (f.value === true) return [{ severity, text: message, ...spatial }];
   if (f.value === undefined) {
-    const consequence = ifUnknown ?? `若条件成立：${message}`;
-    return [{ severity: 'condition', message: `需补充：${f.missing.join('；')}。${consequence}`, missing: f.missing, ...spatial }];
+    const consequence = ifUnknown ?? text('finding.ifTrue', { then: message });
+    return [{ severity: 'condition', text: supplyText(f.missing, consequence), missing: f.missing, ...spatial }];
   }
   return [];
 }
 
-export function featureLabel(feature: IndexedFeature): string {
-  const kindLabel = LAYER_KIND_LABEL_ZH[feature.kind];
+export function featureLabel(feature: IndexedFeature): CodedText {
+  const kind = text(`finding.kind.${feature.kind}`);
   const name = feature.props.name;
-  return typeof name === 'string' && name.trim() !== '' && name.trim() !== feature.id ? `${kindLabel}“${name.trim()}”（${feature.id}）` : `${kindLabel}（${feature.id}）`;
+  return typeof name === 'string' && name.trim() !== '' && name.trim() !== feature.id
+    ? text('finding.feature.named', { kind, name: name.trim(), id: feature.id })
+    : text('finding.feature.plain', { kind, id: feature.id });
 }
 
-/** 1 公顷 = 10 000 m²; 1 亩 = 10 000/15 m². */
-export function formatAreaM2(m2: number): string {
-  return `${m2.toFixed(1)} m²（${(m2 / 10_000).toFixed(4)} 公顷，${(m2 / (10_000 / 15)).toFixed(2)} 亩）`;
+/** An area in m², 公顷 and 亩 (1 公顷 = 10 000 m²; 1 亩 = 10 000/15 m²). */
+export function areaText(m2: number): CodedText {
+  return text('finding.area', { m2: m2.toFixed(1), ha: (m2 / 10_000).toFixed(4), mu: (m2 / (10_000 / 15)).toFixed(2) });
 }
 
-export function overlapPhrase(hit: OverlapHit): string {
-  return `与${featureLabel(hit.feature)}重叠 ${formatAreaM2(hit.overlapM2)}，占地块面积 ${hit.overlapPct.toFixed(2)}%`;
+export function overlapPhrase(hit: OverlapHit): CodedText {
+  return text('finding.overlap', { feature: featureLabel(hit.feature), area: areaText(hit.overlapM2), pct: hit.overlapPct.toFixed(2) });
 }
 
-export function distancePhrase(hit: DistanceHit): string {
-  return hit.distanceM === 0 ? `与${featureLabel(hit.feature)}相接或重叠（距离 0.00 m）` : `距${featureLabel(hit.feature)}${hit.distanceM.toFixed(2)} m`;
+export function distancePhrase(hit: DistanceHit): CodedText {
+  return hit.distanceM === 0
+    ? text('finding.touches', { feature: featureLabel(hit.feature) })
+    : text('finding.distance', { feature: featureLabel(hit.feature), distance: hit.distanceM.toFixed(2) });
 }
 
-export function plannedPhrase(ctx: RuleContext): string {
+export function plannedPhrase(ctx: RuleContext): CodedText {
   const c = ctx.parcel.planned;
-  return c && c.recognised ? `规划用途 ${describeUse(c)}` : '规划用途';
+  return c && c.recognised ? text('finding.plannedUse', { use: describeUseText(c) }) : text('finding.plannedUseBare');
 }
 
-export function currentPhrase(ctx: RuleContext): string {
+export function currentPhrase(ctx: RuleContext): CodedText {
   const c = ctx.parcel.current;
-  return c && c.recognised ? `现状用途 ${describeUse(c)}` : '现状用途';
+  return c && c.recognised ? text('finding.currentUse', { use: describeUseText(c) }) : text('finding.currentUseBare');
 }
 
 /** 水污染防治法 第六十四条, which every water finding repeats. */
-export const NO_OUTLET_ZH = '饮用水水源保护区内禁止设置排污口（水污染防治法 第六十四条）';
+export const NO_OUTLET = text('finding.noOutlet');

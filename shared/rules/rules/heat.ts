@@ -1,13 +1,14 @@
 /** Clean-heating rules (rules.md §3, "Heating"). */
 import type { UseClass } from '../../landuse/codes';
-import { all, decide, featureLabel, known, overlapPhrase, plannedIs, plannedPhrase, unknown, type RuleDefinition } from './common';
+import { text } from '../../model/text';
+import { all, decide, known, missingAttribute, overlapPhrase, plannedIs, plannedPhrase, unknown, type RuleDefinition } from './common';
 
 const sensitive = (c: UseClass) => c.sensitive;
 
 /** Bands compare as numbers in metres; 1 mm tolerance absorbs float text like 400.0000001. */
 const sameBand = (a: number, b: number) => Math.abs(a - b) < 1e-3;
 
-const MISSING_ELEVATION = '覆盖地块的高程数据（DEM 或清洁取暖高程带图层）';
+const MISSING_ELEVATION = text('finding.missing.elevation');
 
 export const cleanHeatingBand: RuleDefinition = {
   id: 'heat.clean-heating-band',
@@ -23,11 +24,11 @@ export const cleanHeatingBand: RuleDefinition = {
     const drafts = hits.flatMap((hit) => {
       const below = hit.feature.props.belowM;
       const bandFact =
-        typeof below === 'number' && Number.isFinite(below) ? known(sameBand(below, bandM)) : unknown(`${featureLabel(hit.feature)}的“高程上限”属性`);
+        typeof below === 'number' && Number.isFinite(below) ? known(sameBand(below, bandM)) : unknown(missingAttribute(hit.feature, 'belowM'));
       return decide(
         all(bandFact, plannedIs(ctx, sensitive)),
         'condition',
-        `地块${overlapPhrase(hit)}（海拔 ${bandM} m 以下区域）；${plannedPhrase(ctx)}属一住两公，出让条件须明确采用集中供热、煤改气或煤改电等清洁取暖方式，不得使用散煤`,
+        text('finding.heat.band', { overlap: overlapPhrase(hit), band: String(bandM), planned: plannedPhrase(ctx) }),
         { overlap: hit },
       );
     });
@@ -35,13 +36,9 @@ export const cleanHeatingBand: RuleDefinition = {
     // only where elevation is known: inside the DEM the bands were built from, or next to a band
     // of another level. Elsewhere it is unknown, and unknown is never read as "not in the band".
     if (hits.length > 0 || ctx.withinDem()) return drafts;
-    return decide(
-      all(unknown(MISSING_ELEVATION), plannedIs(ctx, sensitive)),
-      'condition',
-      '',
-      {},
-      `地块不在（或不完全在）项目高程数据（DEM）或高程带图层覆盖范围内，无法判定是否位于海拔 ${bandM} m 以下的清洁取暖高程带内；请导入覆盖该地块的 DEM 并重新生成高程带图层，或提供地块高程测绘资料。若位于高程带内且规划用途属一住两公，出让条件须明确采用集中供热、煤改气或煤改电等清洁取暖方式，不得使用散煤`,
-    );
+    // The fact cannot be true (the elevation is unknown): only the 需补充 wording is ever used.
+    const uncovered = text('finding.heat.bandUncovered', { band: String(bandM) });
+    return decide(all(unknown(MISSING_ELEVATION), plannedIs(ctx, sensitive)), 'condition', uncovered, {}, uncovered);
   },
 };
 
@@ -55,7 +52,7 @@ export const coalBanZone: RuleDefinition = {
       decide(
         plannedIs(ctx, sensitive),
         'condition',
-        `地块${overlapPhrase(hit)}；${plannedPhrase(ctx)}属一住两公，禁煤区内禁止储存、销售、燃用煤炭，出让条件须明确清洁取暖方式`,
+        text('finding.heat.coalBan', { overlap: overlapPhrase(hit), planned: plannedPhrase(ctx) }),
         { overlap: hit },
       ),
     );

@@ -1,6 +1,7 @@
 /** River rules (rules.md §3, "Rivers"). */
 import type { UseClass } from '../../landuse/codes';
-import { decide, distancePhrase, featureLabel, plannedIs, plannedPhrase, type Draft, type RuleDefinition } from './common';
+import { text } from '../../model/text';
+import { decide, distancePhrase, missingAttribute, plannedIs, plannedPhrase, type Draft, type RuleDefinition } from './common';
 
 const farmland = (c: UseClass) => c.farmland;
 
@@ -20,7 +21,7 @@ export const agriChemicalLimit: RuleDefinition = {
           ...decide(
             plannedIs(ctx, farmland),
             'notice',
-            `地块${distancePhrase(hit)}（${limit.river}沿岸 ${limit.distanceM} m 范围内）；${plannedPhrase(ctx)}属耕地，须控制化肥、农药施用量，防止面源污染`,
+            text('finding.river.agriChemical', { distance: distancePhrase(hit), river: limit.river, limit: String(limit.distanceM), planned: plannedPhrase(ctx) }),
             { distance: hit },
           ),
         );
@@ -44,23 +45,19 @@ export const greenBuffer: RuleDefinition = {
       if (cls === 'main' || cls === 'tributary') {
         const limitM = cls === 'main' ? main : tributary;
         if (hit.distanceM > limitM) continue;
-        drafts.push({
-          severity: 'condition',
-          message: `地块${distancePhrase(hit)}（${cls === 'main' ? '干流' : '支流'}两侧 ${limitM} m 生态缓冲带内）；须保留河道生态缓冲带，缓冲带内不得建设与防洪、生态修复无关的建筑物`,
-          distance: hit,
-        });
+        drafts.push({ severity: 'condition', text: text('finding.river.greenBuffer', { distance: distancePhrase(hit), class: text(`finding.riverClass.${cls}`), limit: String(limitM) }), distance: hit });
         continue;
       }
       // Class unknown: within the smaller buffer it applies either way; beyond it, ask.
       const fires = hit.distanceM <= Math.min(main, tributary);
-      const missing = `${featureLabel(hit.feature)}的“河流等级”属性（干流/支流）`;
+      const missing = missingAttribute(hit.feature, 'riverClass');
       drafts.push(
         ...decide(
           fires ? { value: true, missing: [] } : { value: undefined, missing: [missing] },
           'condition',
-          `地块${distancePhrase(hit)}（河流等级未填写，位于干流 ${main} m、支流 ${tributary} m 缓冲带内）；须保留河道生态缓冲带，缓冲带内不得建设与防洪、生态修复无关的建筑物`,
+          text('finding.river.greenBufferClassUnknown', { distance: distancePhrase(hit), main: String(main), tributary: String(tributary) }),
           { distance: hit },
-          `地块${distancePhrase(hit)}；若为干流（缓冲带 ${main} m），须保留河道生态缓冲带`,
+          text('finding.river.greenBuffer.unknown', { distance: distancePhrase(hit), main: String(main) }),
         ),
       );
     }

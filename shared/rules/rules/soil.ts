@@ -3,7 +3,8 @@
  * `farmland.polluting-project` and `use.ambiguous-code`, which read the same parcel facts.
  */
 import type { UseClass } from '../../landuse/codes';
-import { describeUse } from '../../landuse/codes';
+import { describeUseText } from '../../landuse/codes';
+import { text, textList, type CodedText, type TextList } from '../../model/text';
 import type { SurveyTarget } from '../profile';
 import {
   MISSING,
@@ -16,8 +17,8 @@ import {
   distancePhrase,
   fact,
   featureBool,
-  featureLabel,
   known,
+  missingAttribute,
   not,
   onList,
   overlapPhrase,
@@ -38,9 +39,9 @@ const farmland = (c: UseClass) => c.farmland;
 const agricultural = (c: UseClass) => c.agricultural;
 const industrialMining = (c: UseClass) => c.industrialMining;
 
-/** Note appended when an ambiguous code made the parcel count as 一住两公. */
-function ambiguityNote(ctx: RuleContext): string {
-  return ctx.parcel.planned?.ambiguous ? '（规划用途代码存在歧义，按一住两公从严审查，见 use.ambiguous-code）' : '';
+/** Note appended when an ambiguous code made the parcel count as 一住两公 (naming the rule by its title, never its id). */
+function ambiguityNote(ctx: RuleContext): CodedText | string {
+  return ctx.parcel.planned?.ambiguous ? text('finding.soil.ambiguityNote', { rule: text('finding.rule.use.ambiguous-code') }) : '';
 }
 
 export const listedSensitive: RuleDefinition = {
@@ -53,27 +54,23 @@ export const listedSensitive: RuleDefinition = {
       decide(
         all(onList(hit.feature), plannedIs(ctx, sensitive)),
         'prohibit',
-        `地块${overlapPhrase(hit)}，该污染地块列入建设用地土壤污染风险管控和修复名录且未移出；${plannedPhrase(ctx)}属住宅、公共管理与公共服务用地（一住两公）${ambiguityNote(ctx)}，不得作为住宅、公共管理与公共服务用地`,
+        text('finding.soil.listedSensitive', { overlap: overlapPhrase(hit), planned: plannedPhrase(ctx), note: ambiguityNote(ctx) }),
         { overlap: hit },
-        `地块${overlapPhrase(hit)}；若该污染地块在名录中且规划用途属一住两公，则不得作为住宅、公共管理与公共服务用地（不予准入）`,
+        text('finding.soil.listedSensitive.unknown', { overlap: overlapPhrase(hit) }),
       ),
     );
   },
 };
 
 const TRANSACTIONS = ['recover', 'acquire', 'supply', 'change-use'] as const;
-const ACTION_ZH: Record<string, string> = {
-  supply: '土地供应',
-  recover: '土地收回',
-  acquire: '土地收购',
-  'change-use': '改变土地用途',
-  transfer: '土地转让',
-  construct: '开工建设',
-  reclaim: '复垦',
-};
+const ACTIONS = ['supply', 'recover', 'acquire', 'change-use', 'transfer', 'construct', 'reclaim'];
 
-/** The requested action in words, as the findings quote it (拟办事项为…). */
-const actionZh = (ctx: RuleContext) => (ctx.parcel.action ? ACTION_ZH[ctx.parcel.action] ?? ctx.parcel.action : '');
+/** The requested action in words, as the findings quote it (拟办事项为…); an unknown value as it is. */
+const actionText = (ctx: RuleContext): CodedText | string => {
+  const action = ctx.parcel.action;
+  if (!action) return '';
+  return ACTIONS.includes(action) ? text(`finding.action.${action}`) : action;
+};
 
 export const listedTransaction: RuleDefinition = {
   id: 'soil.listed-transaction',
@@ -81,14 +78,14 @@ export const listedTransaction: RuleDefinition = {
   reads: ['contaminated-parcel'],
   basis: '乡政办发〔2023〕46号 土壤 7',
   evaluate(ctx) {
-    const action = actionZh(ctx);
+    const action = actionText(ctx);
     return ctx.overlaps('contaminated-parcel').flatMap((hit) =>
       decide(
         all(onList(hit.feature), actionIn(ctx, TRANSACTIONS)),
         'prohibit',
-        `地块${overlapPhrase(hit)}，该污染地块列入风险管控和修复名录且未移出；拟办事项为${action}，严禁办理土地收回、收购、土地供应以及改变土地用途等手续`,
+        text('finding.soil.listedTransaction', { overlap: overlapPhrase(hit), action }),
         { overlap: hit },
-        `地块${overlapPhrase(hit)}；若该污染地块在名录中且拟办理收回、收购、供应或改变用途，则严禁办理（不予准入）`,
+        text('finding.soil.listedTransaction.unknown', { overlap: overlapPhrase(hit) }),
       ),
     );
   },
@@ -99,31 +96,31 @@ export const listedTransaction: RuleDefinition = {
 
 interface SurveyTrigger {
   fact: Fact;
-  /** zh-CN reasons among the targets that are true. */
-  reasons: string[];
+  /** The reasons among the targets that are true, as one list (；). */
+  reasons: TextList;
 }
 
 function surveyTrigger(ctx: RuleContext): SurveyTrigger {
-  const parts: Array<{ target: SurveyTarget; fact: Fact; reason: () => string }> = [
+  const parts: Array<{ target: SurveyTarget; fact: Fact; reason: () => CodedText }> = [
     {
       target: 'sensitive-use-change',
       fact: all(plannedIs(ctx, sensitive), not(currentIs(ctx, sensitive))),
-      reason: () => `用途变更为住宅、公共管理与公共服务用地（${currentPhrase(ctx)} → ${plannedPhrase(ctx)}）`,
+      reason: () => text('finding.soil.reason.sensitiveUseChange', { current: currentPhrase(ctx), planned: plannedPhrase(ctx) }),
     },
     {
       target: 'agricultural-use-change',
       fact: all(plannedIs(ctx, agricultural), not(currentIs(ctx, agricultural))),
-      reason: () => `用途变更为农用地（${currentPhrase(ctx)} → ${plannedPhrase(ctx)}）`,
+      reason: () => text('finding.soil.reason.agriculturalUseChange', { current: currentPhrase(ctx), planned: plannedPhrase(ctx) }),
     },
-    { target: 'food-processing', fact: foodProcessingFact(ctx), reason: () => '食品加工储存类项目' },
+    { target: 'food-processing', fact: foodProcessingFact(ctx), reason: () => text('finding.soil.reason.foodProcessing') },
     {
       target: 'industrial-recover',
       fact: all(currentIs(ctx, industrialMining), actionIn(ctx, ['recover'])),
-      reason: () => `收回工矿用地（${currentPhrase(ctx)}）`,
+      reason: () => text('finding.soil.reason.industrialRecover', { current: currentPhrase(ctx) }),
     },
   ];
   const active = parts.filter((p) => ctx.params.surveyTargets.includes(p.target));
-  return { fact: any(...active.map((p) => p.fact)), reasons: active.filter((p) => p.fact.value === true).map((p) => p.reason()) };
+  return { fact: any(...active.map((p) => p.fact)), reasons: textList(active.filter((p) => p.fact.value === true).map((p) => p.reason()), 'semicolon') };
 }
 
 /**
@@ -143,8 +140,11 @@ function foodProcessingFact(ctx: RuleContext): Fact {
   return declared;
 }
 
-const RISK_ZH: Record<string, string> = { none: '未开展', acceptable: '风险可接受', unacceptable: '风险不可接受' };
-const SURVEY_ZH: Record<string, string> = { none: '未开展', 'in-progress': '进行中', passed: '调查通过', exceeds: '超筛选值' };
+const RISK_VALUES = ['none', 'acceptable', 'unacceptable'];
+const SURVEY_VALUES = ['none', 'in-progress', 'passed', 'exceeds'];
+
+/** A value of the parcel's survey / risk fields in words; an unknown value as it is. */
+const valueText = (prefix: 'survey' | 'risk', known: readonly string[], value: string): CodedText | string => (known.includes(value) ? text(`finding.${prefix}.${value}`) : value);
 
 export const surveyRequired: RuleDefinition = {
   id: 'soil.survey-required',
@@ -155,16 +155,17 @@ export const surveyRequired: RuleDefinition = {
   evaluate(ctx) {
     const trigger = surveyTrigger(ctx);
     const survey = ctx.parcel.soilSurvey;
-    const status = survey ? `当前调查状态：${SURVEY_ZH[survey] ?? survey}` : '调查状态未填写';
-    let ask = `${trigger.reasons.join('；')}，须依法开展土壤污染状况调查（用途变更的应在变更前完成），调查报告经评审通过后方可办理（${status}）`;
+    const status = survey ? text('finding.soil.surveyStatus', { status: valueText('survey', SURVEY_VALUES, survey) }) : text('finding.soil.surveyStatusMissing');
+    let exceeds: CodedText | string = '';
     if (survey === 'exceeds') {
       const risk = ctx.parcel.riskAssessment;
-      ask +=
+      exceeds =
         risk === 'acceptable'
-          ? '；调查超筛选值，风险评估结论为风险可接受，须将评估报告评审意见随件提交'
-          : `；调查结果超筛选值，还须开展土壤污染风险评估（风险评估：${risk ? RISK_ZH[risk] ?? risk : '未填写'}），风险不可接受的须列入名录管理`;
+          ? text('finding.soil.surveyRiskAcceptable')
+          : text('finding.soil.surveyRiskNeeded', { risk: risk ? valueText('risk', RISK_VALUES, risk) : text('finding.notFilled') });
     }
-    return decide(all(trigger.fact, not(soilSurveyPassed(ctx))), 'condition', ask, {}, '若属用途变更为一住两公等情形，须先开展土壤污染状况调查并通过评审');
+    const ask = text('finding.soil.surveyRequired', { reasons: trigger.reasons, status, exceeds });
+    return decide(all(trigger.fact, not(soilSurveyPassed(ctx))), 'condition', ask, {}, text('finding.soil.surveyRequired.unknown'));
   },
 };
 
@@ -182,9 +183,9 @@ export const unremediatedConstruction: RuleDefinition = {
         ...decide(
           all(construct, onList(hit.feature), known(!targetsMet)),
           'prohibit',
-          `地块${overlapPhrase(hit)}，该污染地块列入风险管控和修复名录且未达到风险管控、修复目标；禁止开工建设任何与风险管控、修复无关的项目`,
+          text('finding.soil.unremediated', { overlap: overlapPhrase(hit) }),
           { overlap: hit },
-          `地块${overlapPhrase(hit)}，该污染地块未达到修复目标；若拟开工建设，禁止建设与风险管控、修复无关的项目（不予准入）`,
+          text('finding.soil.unremediated.unknown', { overlap: overlapPhrase(hit) }),
         ),
       );
     }
@@ -193,9 +194,9 @@ export const unremediatedConstruction: RuleDefinition = {
       ...decide(
         all(construct, trigger.fact, not(soilSurveyPassed(ctx))),
         'prohibit',
-        `拟开工建设，${trigger.reasons.join('；')}，但土壤污染状况调查未通过评审；调查通过前不得开工建设`,
+        text('finding.soil.unremediatedSurvey', { reasons: trigger.reasons }),
         {},
-        '若拟开工建设且须开展土壤污染状况调查，调查未通过评审前不得开工（不予准入）',
+        text('finding.soil.unremediatedSurvey.unknown'),
       ),
     );
     return drafts;
@@ -215,8 +216,8 @@ export const heavyIndustrySensitive: RuleDefinition = {
       const industryFact =
         typeof industry === 'string' && industry.trim() !== ''
           ? known(HEAVY_INDUSTRY.test(industry))
-          : unknown(`${featureLabel(hit.feature)}的“原行业”属性`);
-      const heavyFact = all(featureBool(hit.feature, 'heavy', '重度污染'), industryFact, plannedIs(ctx, schoolOrResidential));
+          : unknown(missingAttribute(hit.feature, 'industry'));
+      const heavyFact = all(featureBool(hit.feature, 'heavy'), industryFact, plannedIs(ctx, schoolOrResidential));
       // Weakness (a): when soil.listed-sensitive (enabled in this profile) already prohibits the
       // parcel on this very feature, asking for the feature's heavy/industry attributes cannot
       // change the verdict (prohibited is final) — it only buries the reviewer in 需补充. Such an
@@ -228,9 +229,9 @@ export const heavyIndustrySensitive: RuleDefinition = {
       return decide(
         heavyFact,
         'prohibit',
-        `地块${overlapPhrase(hit)}，该地块为重度污染的${String(industry ?? '')}地块；${plannedPhrase(ctx)}属住宅或学校用地，不得规划用于住宅、学校等项目`,
+        text('finding.soil.heavyIndustry', { overlap: overlapPhrase(hit), industry: String(industry ?? ''), planned: plannedPhrase(ctx) }),
         { overlap: hit },
-        `地块${overlapPhrase(hit)}；若该地块为重度污染的农药、焦化、化工地块且规划为住宅或学校，则不予准入`,
+        text('finding.soil.heavyIndustry.unknown', { overlap: overlapPhrase(hit) }),
       );
     });
   },
@@ -253,7 +254,7 @@ export const suspectQuery: RuleDefinition = {
       decide(
         actionIn(ctx, SUSPECT_ACTIONS),
         'condition',
-        `地块${overlapPhrase(hit)}（疑似污染地块）；办理收购、收回、供应前须查询全国污染地块土壤环境管理信息系统，并在项目中留存查询记录（查询日期、地块、查询结果）`,
+        text('finding.soil.suspectQuery', { overlap: overlapPhrase(hit) }),
         { overlap: hit },
       ),
     );
@@ -273,7 +274,7 @@ export const adjacentSequencing: RuleDefinition = {
         decide(
           all(plannedIs(ctx, sensitive), onList(hit.feature)),
           'notice',
-          `地块${distancePhrase(hit)}（≤ ${ctx.params.adjacencyM} m），该污染地块列入风险管控和修复名录；${plannedPhrase(ctx)}属一住两公，应合理安排开发时序，相邻地块修复完成前不宜开发`,
+          text('finding.soil.adjacentSequencing', { distance: distancePhrase(hit), limit: String(ctx.params.adjacencyM), planned: plannedPhrase(ctx) }),
           { distance: hit },
         ),
       );
@@ -288,12 +289,12 @@ export const keyUnitTransfer: RuleDefinition = {
   reads: ['key-supervised-unit'],
   basis: '土壤污染防治法 第六十七条；乡政办发〔2023〕46号 土壤 6；沁政办发〔2021〕19号 土壤 12',
   evaluate(ctx) {
-    const action = actionZh(ctx);
+    const action = actionText(ctx);
     return ctx.overlaps('key-supervised-unit').flatMap((hit) =>
       decide(
         all(actionIn(ctx, KEY_UNIT_ACTIONS), not(soilSurveyPassed(ctx))),
         'condition',
-        `地块${overlapPhrase(hit)}；拟办事项为${action}，变更用途或收回、转让土地使用权前，须开展土壤污染状况调查，报告送不动产登记机构并报生态环境主管部门备案`,
+        text('finding.soil.keyUnitTransfer', { overlap: overlapPhrase(hit), action }),
         { overlap: hit },
       ),
     );
@@ -309,13 +310,13 @@ export const toxicToFarmland: RuleDefinition = {
     const reclaimToFarmland = all(actionIn(ctx, ['reclaim']), plannedIs(ctx, farmland));
     const hits = [...ctx.overlaps('contaminated-parcel'), ...ctx.overlaps('key-supervised-unit')];
     const drafts: Draft[] = hits.flatMap((hit) =>
-      decide(reclaimToFarmland, 'prohibit', `地块${overlapPhrase(hit)}；拟复垦为耕地，曾用于生产、使用、贮存、回收、处置有毒有害物质的工矿用地不得复垦为耕地`, { overlap: hit }),
+      decide(reclaimToFarmland, 'prohibit', text('finding.soil.toxicOverlap', { overlap: overlapPhrase(hit) }), { overlap: hit }),
     );
     const toxic = fact(ctx.parcel.toxicHistory, MISSING.toxicHistory);
     // The attribute limb: stated when true; asked for only when no overlap already decides it.
     if (toxic.value === true || (toxic.value === undefined && hits.length === 0)) {
       drafts.push(
-        ...decide(all(reclaimToFarmland, toxic), 'prohibit', '地块曾涉及有毒有害物质；拟复垦为耕地，曾用于生产、使用、贮存、回收、处置有毒有害物质的工矿用地不得复垦为耕地', {}, '若拟复垦为耕地且地块曾涉及有毒有害物质，则不得复垦为耕地（不予准入）'),
+        ...decide(all(reclaimToFarmland, toxic), 'prohibit', text('finding.soil.toxicHistory'), {}, text('finding.soil.toxicHistory.unknown')),
       );
     }
     return drafts;
@@ -332,7 +333,7 @@ export const farmlandPollutingProject: RuleDefinition = {
       decide(
         projectHas(ctx, 'soil-polluting'),
         'prohibit',
-        `地块${overlapPhrase(hit)}；项目可能造成土壤污染，永久基本农田集中区域不得新建可能造成土壤污染的建设项目`,
+        text('finding.farmland.pollutingProject', { overlap: overlapPhrase(hit) }),
         { overlap: hit },
       ),
     );
@@ -350,7 +351,7 @@ export const ambiguousCode: RuleDefinition = {
     return [
       {
         severity: 'condition',
-        message: `规划用途 ${describeUse(planned)}存在歧义：按 GB/T 21010-2017／三调属公共管理与公共服务用地，按 2023 用地用海分类不属于（公用设施、绿地广场等）；已按一住两公从严审查，请人工确认用途类别`,
+        text: text('finding.use.ambiguous', { use: describeUseText(planned) }),
       },
     ];
   },
