@@ -17,7 +17,6 @@ import type { Finding, ParcelResult, Verdict } from '../../../shared/model/check
 import type { SweepResultQuery, SweepResultRow, SweepResultPage, SweepSummary } from '../../../shared/api/contract';
 import { UserInputError } from '../../../shared/model/errors';
 import type { ProjectStore } from '../project-store';
-import { currentUser } from './audit';
 import { connectionOf, sqlOf } from './internal';
 import { nowIso } from './schema';
 
@@ -85,7 +84,7 @@ export class SweepResults {
       for (const { id } of this.db.prepare('SELECT id FROM landgate_sweeps WHERE complete = 0 AND started_at < ?').all(stale) as { id: number }[]) this.deleteRows(id);
       const result = this.db
         .prepare('INSERT INTO landgate_sweeps (profile, profile_version, checked_at, started_at, user, trigger_source) VALUES (?, ?, ?, ?, ?, ?)')
-        .run(start.profile, start.profileVersion, start.checkedAt, nowIso(), currentUser(), start.trigger);
+        .run(start.profile, start.profileVersion, start.checkedAt, nowIso(), this.store.db.actingUser(), start.trigger);
       return Number(result.lastInsertRowid);
     });
   }
