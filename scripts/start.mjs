@@ -2,7 +2,7 @@
 // on it — or, where the Electron binary is not installed (offline machines, CI), browser mode:
 // the same UI and API served on 127.0.0.1, with the URL printed (and opened where a browser exists).
 //
-// `npm start -- <project.gpkg>` opens another project.
+// `npm start -- <project.gpkg>` opens another project (or a shared project's postgresql:// URL).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, copyFileSync, cpSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -34,8 +34,9 @@ const sourcesMtime = Math.max(...['renderer', 'shared', 'electron'].map((d) => n
 if (!existsSync(builtMarker) || statSync(builtMarker).mtimeMs < sourcesMtime) run(process.execPath, ['scripts/build.mjs']);
 
 // 2. The project: given on the command line, else the demo project (generated once).
-const projectArg = process.argv.slice(2).find((a) => a.endsWith('.gpkg'));
-const projectPath = projectArg ? resolve(projectArg) : join(stateDir, 'demo.gpkg');
+const isUrl = (a) => /^postgres(ql)?:\/\//i.test(a);
+const projectArg = process.argv.slice(2).find((a) => a.endsWith('.gpkg') || isUrl(a));
+const projectPath = projectArg ? (isUrl(projectArg) ? projectArg : resolve(projectArg)) : join(stateDir, 'demo.gpkg');
 // The demo is regenerated when its generator changed, so `npm start` always shows the current one.
 const demoSourcesMtime = Math.max(newestMtime(join(root, 'electron', 'services', 'demo')), newestMtime(join(root, 'data', 'demo')));
 if (!projectArg && existsSync(projectPath) && statSync(projectPath).mtimeMs < demoSourcesMtime) {

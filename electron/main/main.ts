@@ -9,16 +9,15 @@ import { pathToFileURL } from 'node:url';
 import { createApiService, type ApiService } from '../services/api-service';
 import { appRoot } from '../services/app-root';
 import { generateDemoProject } from '../services/demo';
+import { isPostgresUrl } from '../services/store/postgres/location';
 import { registerIpcHandlers } from './ipc';
 import { createAppProtocolHandler } from './app-protocol';
 import { APP_ENTRY_URL, APP_SCHEME, guardWebContents } from './security';
 import { createMainWindow, installSessionPolicy } from './window';
 
-const isSharedProject = (location: string) => /^postgres(ql)?:\/\//i.test(location);
-
-/** A GeoPackage file, or a bureau's shared project (postgresql://…?schema=…), named on the command line. */
+/** A GeoPackage file or a shared project's URL given on the command line. */
 function projectPathFromArgs(argv: string[]): string | undefined {
-  return argv.slice(1).find((arg) => arg.toLowerCase().endsWith('.gpkg') || isSharedProject(arg));
+  return argv.slice(1).find((arg) => arg.endsWith('.gpkg') || isPostgresUrl(arg));
 }
 
 function ensureDemoProject(): string {
@@ -51,8 +50,8 @@ async function start() {
   );
   installSessionPolicy();
   const root = appRoot();
-  const location = projectPathFromArgs(process.argv) ?? process.env.LANDGATE_PROJECT ?? ensureDemoProject();
-  const projectPath = isSharedProject(location) ? location : resolve(location);
+  const project = projectPathFromArgs(process.argv) ?? process.env.LANDGATE_PROJECT ?? ensureDemoProject();
+  const projectPath = isPostgresUrl(project) ? project : resolve(project);
   let api: ApiService;
   try {
     api = createApiService(projectPath);

@@ -330,6 +330,23 @@ describe('two reviewers signing at once', () => {
   }, 240_000);
 });
 
+describe('a client whose connection ends mid-signature', () => {
+  it('is told the connection was lost, and nothing of its signature is written', async () => {
+    const before = fingerprint();
+    const lock = await holdSigningLock();
+    const running = signInChild(LOGINS.reviewer, decisionInput('P-2', { signature: signature('戊审查') }));
+    await untilWaiting(1);
+    // The client is inside its signing transaction, waiting for the lock: an administrator ends it.
+    expect(pg.psql("SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")).toEqual([['t']]);
+    lock.release();
+    const result = await running;
+    expect(result.status, result.stderr).toBe(2);
+    expect(result.stderr).toContain('code: project.pg-connection-lost');
+    expect(result.stderr).toContain(`错误：与共享项目“${url(LOGINS.reviewer)}”的连接中断（数据库服务器关闭、重启或没有响应）。未完成的改动已由数据库撤销，请稍后重新打开项目。`);
+    expect(fingerprint()).toBe(before);
+  }, 240_000);
+});
+
 describe('browser mode on a shared project', () => {
   it('serves the project at its URL: checks, the review and the audit trail under the login', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'landgate-shared-serve-'));

@@ -30,6 +30,15 @@ describe('the audit trail read as sentences', () => {
     expect(auditSentence(entry, 'zh-CN')).toBe('导入图层“永久基本农田”（永久基本农田，12 个要素，来自 永农 2024.zip）');
   });
 
+  it('says which project role a login was granted or lost, in both languages', () => {
+    const grant = { action: 'role-grant', detail: { login: 'zhangsan', role: 'reviewer', roleName: 'xiaxian_reviewer' } };
+    expect(auditSentence(grant, 'zh-CN')).toBe('授予登录 zhangsan 项目角色：审查（xiaxian_reviewer）');
+    expect(auditSentence(grant, 'en')).toBe('granted login zhangsan the project role reviewer (xiaxian_reviewer)');
+    const revoke = { action: 'role-revoke', detail: { login: 'lisi', role: 'admin', roleName: 'xiaxian_admin' } };
+    expect(auditSentence(revoke, 'zh-CN')).toBe('撤销登录 lisi 的项目角色：管理员（xiaxian_admin）');
+    expect(auditSentence(revoke, 'en')).toBe('revoked the project role administrator (xiaxian_admin) from login lisi');
+  });
+
   it('falls back to the action id for an entry it does not know, and tolerates any detail', () => {
     expect(auditSentence({ action: 'future-thing', detail: { a: 1 } }, 'zh-CN')).toBe('future-thing');
     expect(auditSentence({ action: 'decision', detail: 'not an object' }, 'zh-CN')).toBe('签署审查决定：');

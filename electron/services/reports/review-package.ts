@@ -24,7 +24,7 @@ import { UserInputError } from '../../../shared/model/errors';
 import { REFERENCE_LAYER_KINDS, type LayerKind } from '../../../shared/model/layers';
 import { decisionContent, type Decision, type PackageProvenance } from '../../../shared/review/model';
 import { ProjectStore } from '../project-store';
-import { ReviewStore, currentUser } from '../review/review-store';
+import { ReviewStore } from '../review/review-store';
 import { createFileAtomically } from './output';
 import { connectionOf } from '../store/internal';
 
@@ -142,9 +142,9 @@ export function exportPackage(source: ProjectStore, target: string, options: { p
       meta.run('format', PACKAGE_FORMAT);
       meta.run('department', department);
       meta.run('exportedAt', exportedAt);
-      meta.run('sourceProject', basename(source.path));
-      meta.run('sourceTitle', source.info().title);
-      meta.run('user', currentUser());
+      meta.run('sourceProject', source.db.fileName);
+      meta.run('sourceTitle', source.title());
+      meta.run('user', source.db.actingUser());
       // Parcel layers, only the chosen parcels.
       const byTable = new Map<string, Feature[]>();
       for (const p of parcels) byTable.set(p.table, [...(byTable.get(p.table) ?? []), p.feature]);

@@ -45,9 +45,6 @@ import { sqlOf } from '../store/internal';
 import { sqlStateOf } from '../store/postgres/pg-errors';
 import type { SqlConnection } from '../store/sql';
 import { SweepResults } from '../store/sweep-results';
-import { currentUser } from '../store/audit';
-
-export { currentUser };
 
 const REVIEW_SQL = `
 CREATE TABLE IF NOT EXISTS landgate_submissions (

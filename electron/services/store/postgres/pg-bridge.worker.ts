@@ -16,6 +16,11 @@ pg.types.setTypeParser(20, (v) => Number(v));
 pg.types.setTypeParser(1700, (v) => Number(v));
 
 let client: pg.Client | null = null;
+/** Why the connection broke (the server's FATAL, e.g. 57P01 when an administrator ended it), once it has. */
+let broken: WireError | null = null;
+
+/** The SQLSTATE class of a failed connection (08006 connection_failure), for errors pg reports without one. */
+const CONNECTION_FAILURE = '08006';
 
 function answer(response: BridgeResponse): void {
   port.postMessage(response);
@@ -50,12 +55,17 @@ async function handle(request: BridgeRequest): Promise<BridgeResponse> {
       client = new pg.Client({ ...config, password: password as pg.ClientConfig['password'] });
       // A dropped connection surfaces as an error on the next query; without a listener it would
       // end the worker and leave the owning thread waiting.
-      client.on('error', () => undefined);
+      client.on('error', (error) => {
+        broken = wireError(error);
+        broken.code ??= CONNECTION_FAILURE;
+      });
       await client.connect();
       return { ok: true, rows: [], rowCount: 0 };
     }
     case 'query': {
       if (!client) throw new Error('not connected');
+      // pg answers a broken client with "not queryable" and no code: say what broke it.
+      if (broken) return { ok: false, error: broken };
       const result = await client.query({ text: request.sql, values: request.params, ...(request.array ? { rowMode: 'array' as const } : {}) } as pg.QueryConfig);
       // A multi-statement text (DDL scripts) answers with one result per statement.
       const last = Array.isArray(result) ? result[result.length - 1] : result;
@@ -70,5 +80,12 @@ async function handle(request: BridgeRequest): Promise<BridgeResponse> {
 }
 
 port.on('message', (request: BridgeRequest) => {
-  handle(request).then(answer, (error) => answer({ ok: false, error: wireError(error) }));
+  handle(request).then(answer, (error) => {
+    const wire = wireError(error);
+    // A query that fails because the connection went (reset, closed mid-statement) has no SQLSTATE.
+    if (request.op === 'query' && (broken || (wire.code === undefined && /Connection terminated|not queryable|ECONNRESET|EPIPE/i.test(wire.message)))) {
+      wire.code ??= broken?.code ?? CONNECTION_FAILURE;
+    }
+    answer({ ok: false, error: wire });
+  });
 });

@@ -63,7 +63,12 @@ export class PgConnection implements SqlConnection {
     const run = (...args: Parameters<F>): ReturnType<F> => {
       const level = this.depth;
       const savepoint = `lg_sp_${level}`;
-      this.bridge.query(level === 0 ? 'BEGIN' : `SAVEPOINT ${savepoint}`);
+      const begin = level === 0 ? 'BEGIN' : `SAVEPOINT ${savepoint}`;
+      try {
+        this.bridge.query(begin);
+      } catch (error) {
+        throw this.explained(error, begin);
+      }
       this.depth++;
       try {
         const result = fn(...args) as ReturnType<F>;
