@@ -84,7 +84,7 @@ function inferColumnType(key: string, values: unknown[]): ColumnType {
   return inference.columns().find((c) => c.key === key)?.type ?? 'text';
 }
 
-function toSqlValue(value: unknown, type: ColumnType): string | number | null {
+function toSqlValue(value: unknown, type: ColumnType): string | number | bigint | null {
   if (value === null || value === undefined) return null;
   switch (type) {
     case 'text':
@@ -93,7 +93,9 @@ function toSqlValue(value: unknown, type: ColumnType): string | number | null {
     case 'real':
       return value as number;
     case 'boolean':
-      return value ? 1 : 0;
+      // An integer, not the double 1: a text column retyped to yes/no keeps SQLite's text
+      // affinity, which would store the double as '1.0' and read it back as no.
+      return value ? 1n : 0n;
     case 'json':
       return JSON.stringify(value);
   }
@@ -690,13 +692,13 @@ export class LayerRepository {
     const rows = this.sql.prepare(`SELECT fid, ${quoteId(spec.column)} AS v FROM ${quoteId(table)} WHERE ${quoteId(spec.column)} IS NOT NULL`).all() as { fid: number; v: unknown }[];
     const update = this.sql.prepare(`UPDATE ${quoteId(table)} SET ${quoteId(spec.column)} = ? WHERE fid = ?`);
     for (const { fid, v } of rows) {
-      let converted: string | number | null;
+      let converted: string | bigint | null;
       if (type === 'json') converted = JSON.stringify(String(v));
       else {
         const text = String(v).trim().toLowerCase();
         if (text === '') converted = null;
-        else if (['是', 'true', '1', 'yes'].includes(text)) converted = 1;
-        else if (['否', 'false', '0', 'no'].includes(text)) converted = 0;
+        else if (['是', 'true', '1', 'yes'].includes(text)) converted = 1n;
+        else if (['否', 'false', '0', 'no'].includes(text)) converted = 0n;
         else {
           throw new UserInputError(
             'layer.value-type',
