@@ -20,6 +20,7 @@ import type { DemGridInfo, DemRowSource } from '../../../shared/terrain/grid';
 import { decodePng, encodePng16 } from '../../../shared/terrain/png';
 import { ProjectStore } from '../project-store';
 import { connectionOf } from '../store/internal';
+import { isPostgresUrl } from '../store/postgres/location';
 import { insertGriddedCoverageSrs } from '../store/schema';
 
 export const DEM_TABLE = 'landgate_dem';
@@ -275,6 +276,8 @@ export class DemWriter {
 
 /** Reads the project's stored DEM (null when the project has none). */
 export function storedDemInfo(projectPath: string): StoredDemInfo | null {
+  // The DEM is a GeoPackage gridded coverage; a shared project holds none yet.
+  if (isPostgresUrl(projectPath)) return null;
   const db = openDb(projectPath, true);
   try {
     const hasMeta = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'landgate_meta'").get();
