@@ -19,7 +19,7 @@ import { VectorTileService } from '../../electron/services/map/vector-tiles';
 import { createParcelQueryApi } from '../../electron/services/parcels/parcel-query';
 import { getProfile } from '../../electron/services/profiles';
 import { ProjectStore, type FeatureRequest } from '../../electron/services/project-store';
-import { PgConnection } from '../../electron/services/store/postgres/pg-connection';
+import { PgBridge } from '../../electron/services/store/postgres/pg-bridge';
 import { TileSourceRepository } from '../../electron/services/store/tile-source';
 import type { ParcelQuery } from '../../shared/api/contract';
 import type { CheckReport } from '../../shared/model/check';
@@ -281,10 +281,12 @@ describe('writes', () => {
       properties: { id: `P${i}`, name: `地块 ${i}`, a: i, b: i / 3, c: i % 2 === 0, d: 'x', e: 'y', f: 'z', g: i * 2, h: null },
       geometry: { type: 'Point', coordinates: [110 + (i % 100) / 100, 35 + Math.floor(i / 100) / 100] },
     }));
-    const query = vi.spyOn(PgConnection.prototype, 'query');
+    // every statement and transaction step is one round trip through the bridge
+    const query = vi.spyOn(PgBridge.prototype, 'query');
     try {
       stores.postgis.writeLayer({ table: 'stations', kind: 'monitoring-station', sourceFile: null, originalCrs: 'EPSG:4490', features });
       // 11 parameters a row: three INSERTs of ≤ 5454 rows, plus the DDL, registry and audit
+      expect(query.mock.calls.filter((c) => String(c[0]).startsWith('INSERT INTO "stations"'))).toHaveLength(3);
       expect(query.mock.calls.length).toBeLessThan(40);
     } finally {
       query.mockRestore();
