@@ -3,7 +3,6 @@
  * project. The desktop app's IPC handlers and the browser-mode HTTP routes both call this object,
  * so the two modes cannot drift apart.
  */
-import { basename } from 'node:path';
 import { API_METHODS, type LandGateApi } from '../../shared/api/contract';
 import { UserInputError } from '../../shared/model/errors';
 import { SweepJobs } from './sweep/sweep-jobs';
@@ -155,7 +154,7 @@ export function createApiService(projectPath: string): ApiService {
       store.close();
     },
   };
-  return withBusyMessage(service, basename(store.path));
+  return withBusyMessage(service, store.db.fileName);
 }
 
 /**

@@ -14,6 +14,7 @@ import { profileCommand } from './profile';
 import { packageCommand } from './package';
 import { parcelCommand } from './parcel';
 import { reportCommand } from './report';
+import { roleCommand } from './role';
 import { serveCommand } from './serve';
 import { settingsCommand } from './settings';
 import { transformCommand } from './transform';
@@ -41,4 +42,5 @@ export const COMMANDS: Record<string, CommandSpec> = {
   parcel: parcelCommand,
   audit: auditCommand,
   settings: settingsCommand,
+  role: roleCommand,
 };

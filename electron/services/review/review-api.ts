@@ -14,7 +14,6 @@ import { writeFindingsFile } from '../reports/findings-export';
 import { importStagedPackage, packageDepartment, resolveSelection, writePackageFile } from '../reports/review-package';
 import { auditReviewPdf, buildReviewPdf } from '../reports/review-report';
 import { buildMonthlySummary } from '../reports/summary';
-import { currentUser } from '../store/audit';
 import { profileNames } from '../profiles';
 import { ReviewStore } from './review-store';
 
@@ -90,12 +89,12 @@ export function createReviewApi(store: ProjectStore, uploads: () => StagedUpload
     },
     async getAuditTrail({ table, parcelId }) {
       const integrity = review.verify();
-      return { entries: review.auditTrail({ table, parcelId }), integrity: { ok: integrity.ok, problems: integrity.problems }, displayNames: store.audit.displayNames(), currentAccount: currentUser(), profileNames: profileNames(store) };
+      return { entries: review.auditTrail({ table, parcelId }), integrity: { ok: integrity.ok, problems: integrity.problems }, displayNames: store.audit.displayNames(), currentAccount: store.db.actingUser(), profileNames: profileNames(store) };
     },
     async setDisplayName({ name }) {
       if (typeof name !== 'string') throw new UserInputError('user.display-name', '显示名须为文字。', 'The display name must be a string.');
       store.audit.setDisplayName(name);
-      const account = currentUser();
+      const account = store.db.actingUser();
       return { account, displayName: store.audit.displayNames()[account] ?? null };
     },
     async exportReviewPdf({ table, parcelId, authority }) {

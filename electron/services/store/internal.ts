@@ -8,7 +8,7 @@
  * in PostgreSQL they refuse with a clear message instead of failing inside SQL.
  */
 import type Database from 'better-sqlite3';
-import { UserInputError } from '../../../shared/model/errors';
+import { sharedProjectUnsupported } from './postgres/location';
 import type { ProjectDb } from './project-db';
 import type { SqlConnection } from './sql';
 
@@ -35,12 +35,6 @@ export function sqlOf(db: ProjectDb): SqlConnection {
 
 export function connectionOf(db: ProjectDb): Database.Database {
   const { sqlite } = bound(db);
-  if (!sqlite) {
-    throw new UserInputError(
-      'project.backend-unsupported',
-      `共享项目（PostgreSQL）“${db.path}”暂不支持这项操作；请在 GeoPackage 项目中完成。`,
-      `This operation is not available yet on a shared (PostgreSQL) project: ${db.path}`,
-    );
-  }
+  if (!sqlite) throw sharedProjectUnsupported(db.path);
   return sqlite;
 }

@@ -66,6 +66,11 @@ export class ProjectDb {
     return this.schema ?? basename(this.path);
   }
 
+  /** The schema of a shared project in PostgreSQL; null for a GeoPackage. */
+  get sharedSchema(): string | null {
+    return this.schema;
+  }
+
   /** Who acts, as the audit log records it: the database login of a shared project, else the OS account. */
   actingUser(): string {
     return this.login ?? currentUser();

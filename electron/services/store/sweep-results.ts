@@ -18,7 +18,7 @@ import type { SweepResultQuery, SweepResultRow, SweepResultPage, SweepSummary } 
 import { UserInputError } from '../../../shared/model/errors';
 import type { ProjectStore } from '../project-store';
 import { currentUser } from './audit';
-import { connectionOf } from './internal';
+import { connectionOf, sqlOf } from './internal';
 import { nowIso } from './schema';
 
 const STALE_INCOMPLETE_MS = 24 * 3600 * 1000;
@@ -61,6 +61,15 @@ export class SweepResults {
 
   private get db() {
     return connectionOf(this.store.db);
+  }
+
+  /**
+   * The reads a parcel's review and audit trail make (which sweeps checked it, its latest
+   * result) are plain SQL both backends answer, so a shared project's review sees its sweeps;
+   * writing and browsing sweeps are still the GeoPackage's.
+   */
+  private get sql() {
+    return sqlOf(this.store.db);
   }
 
   /** The tables are part of the schema (store/schema.ts, migrations); a sweep only needs a writable project. */
@@ -157,7 +166,7 @@ export class SweepResults {
   }
 
   private sweepRow(sweepId: number) {
-    return this.db.prepare('SELECT * FROM landgate_sweeps WHERE id = ?').get(sweepId) as SweepRow | undefined;
+    return this.sql.prepare('SELECT * FROM landgate_sweeps WHERE id = ?').get(sweepId) as SweepRow | undefined;
   }
 
   private summaryOf(r: SweepRow): SweepSummary {
@@ -175,7 +184,7 @@ export class SweepResults {
   /** Complete sweeps, newest first. */
   list(): SweepSummary[] {
     if (!this.store.db.hasTable('landgate_sweeps')) return [];
-    return (this.db.prepare('SELECT * FROM landgate_sweeps WHERE complete = 1 ORDER BY id DESC').all() as SweepRow[]).map((r) => this.summaryOf(r));
+    return (this.sql.prepare('SELECT * FROM landgate_sweeps WHERE complete = 1 ORDER BY id DESC').all() as SweepRow[]).map((r) => this.summaryOf(r));
   }
 
   /** A complete sweep; the user is told in words when there is none by that id. */
@@ -282,7 +291,7 @@ export class SweepResults {
       where.push('p.sweep_id = ?');
       params.push(sweepId);
     }
-    const row = this.db
+    const row = this.sql
       .prepare(`SELECT p.sweep_id AS sweep_id, p.result_json AS result_json FROM landgate_sweep_parcels p JOIN landgate_sweeps s ON s.id = p.sweep_id WHERE ${where.join(' AND ')} ORDER BY p.sweep_id DESC LIMIT 1`)
       .get(...params) as { sweep_id: number; result_json: string } | undefined;
     if (!row) return null;
@@ -292,7 +301,7 @@ export class SweepResults {
   /** Complete sweeps that checked a parcel (any layer when no table is given), oldest first. */
   sweepsOf(parcelTable: string | undefined, parcelId: string): number[] {
     if (!this.store.db.hasTable('landgate_sweep_parcels')) return [];
-    const rows = this.db
+    const rows = this.sql
       .prepare(
         `SELECT DISTINCT p.sweep_id AS id FROM landgate_sweep_parcels p JOIN landgate_sweeps s ON s.id = p.sweep_id
          WHERE p.parcel_id = ? ${parcelTable !== undefined ? 'AND p.parcel_table = ?' : ''} AND s.complete = 1 ORDER BY p.sweep_id`,

@@ -26,6 +26,16 @@ export function isPostgresUrl(location: string): boolean {
   return /^postgres(ql)?:\/\//i.test(location.trim());
 }
 
+/** What a part of LandGate that still works only on GeoPackage files answers for a shared project. */
+export function sharedProjectUnsupported(location: string): UserInputError {
+  const display = redact(location);
+  return new UserInputError(
+    'project.backend-unsupported',
+    `共享项目（PostgreSQL）“${display}”暂不支持这项操作；请在 GeoPackage 项目中完成。`,
+    `This operation is not available yet on a shared (PostgreSQL) project: ${display}`,
+  );
+}
+
 /** A schema name LandGate creates and quotes safely: lower-case letters, digits, underscore. */
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 

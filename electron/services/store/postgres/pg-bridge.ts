@@ -34,6 +34,7 @@ export class PgError extends Error {
   readonly detail?: string;
   readonly hint?: string;
   readonly constraint?: string;
+  readonly table?: string;
   constructor(wire: WireError) {
     super(wire.message);
     this.name = 'PgError';
@@ -41,6 +42,7 @@ export class PgError extends Error {
     this.detail = wire.detail;
     this.hint = wire.hint;
     this.constraint = wire.constraint;
+    this.table = wire.table;
   }
 }
 

@@ -7,6 +7,7 @@
 import type { ClientConfig } from 'pg';
 import type { RunResult, SqlConnection, SqlStatement } from '../sql';
 import { PgBridge } from './pg-bridge';
+import { pgRefusal, type PgErrorContext } from './pg-errors';
 
 const CURSOR_BATCH = 2_000;
 
@@ -16,9 +17,29 @@ export class PgConnection implements SqlConnection {
   private depth = 0;
   private cursorCount = 0;
   private closed = false;
+  /** Who is connected to which project, once known: the repositories' statements then say what the server refused in words. */
+  private context: PgErrorContext | null = null;
 
   constructor(config: ClientConfig) {
     this.bridge = new PgBridge(config);
+  }
+
+  /** From here on, a refusal by the server (rights, constraints, a lost connection) reaches the caller as a UserInputError (pg-errors.ts). */
+  explainRefusals(context: PgErrorContext): void {
+    this.context = context;
+  }
+
+  /** A statement of a repository: as query(), with the server's refusals in words. */
+  statement(sql: string, params: readonly unknown[], array: boolean): { rows: unknown[]; rowCount: number } {
+    try {
+      return this.bridge.query(sql, params, array);
+    } catch (error) {
+      throw this.explained(error, sql);
+    }
+  }
+
+  private explained(error: unknown, sql: string): unknown {
+    return (this.context && pgRefusal(error, sql, this.context)) ?? error;
   }
 
   get inTransaction(): boolean {
@@ -34,7 +55,7 @@ export class PgConnection implements SqlConnection {
   }
 
   exec(sql: string): this {
-    this.bridge.query(sql);
+    this.statement(sql, [], false);
     return this;
   }
 
@@ -47,7 +68,13 @@ export class PgConnection implements SqlConnection {
       try {
         const result = fn(...args) as ReturnType<F>;
         this.depth--;
-        this.bridge.query(level === 0 ? 'COMMIT' : `RELEASE SAVEPOINT ${savepoint}`);
+        const end = level === 0 ? 'COMMIT' : `RELEASE SAVEPOINT ${savepoint}`;
+        try {
+          this.bridge.query(end);
+        } catch (error) {
+          // A commit can still be refused (a serialization failure, a lost connection): nothing landed.
+          throw this.explained(error, end);
+        }
         return result;
       } catch (error) {
         this.depth = level;
@@ -86,15 +113,15 @@ class PgStatement implements SqlStatement {
   }
 
   run(...params: unknown[]): RunResult {
-    return { changes: this.connection.query(this.sql, flat(params), this.array).rowCount };
+    return { changes: this.connection.statement(this.sql, flat(params), this.array).rowCount };
   }
 
   get(...params: unknown[]): unknown {
-    return this.connection.query(this.sql, flat(params), this.array).rows[0];
+    return this.connection.statement(this.sql, flat(params), this.array).rows[0];
   }
 
   all(...params: unknown[]): unknown[] {
-    return this.connection.query(this.sql, flat(params), this.array).rows;
+    return this.connection.statement(this.sql, flat(params), this.array).rows;
   }
 
   *iterate(...params: unknown[]): IterableIterator<unknown> {
@@ -102,10 +129,10 @@ class PgStatement implements SqlStatement {
     // Outside a transaction the cursor must outlive the statement that declares it: WITH HOLD
     // keeps the result on the server, not in this process.
     const hold = this.connection.inTransaction ? '' : ' WITH HOLD';
-    this.connection.query(`DECLARE ${cursor} NO SCROLL CURSOR${hold} FOR ${this.sql}`, flat(params));
+    this.connection.statement(`DECLARE ${cursor} NO SCROLL CURSOR${hold} FOR ${this.sql}`, flat(params), false);
     try {
       for (;;) {
-        const { rows } = this.connection.query(`FETCH FORWARD ${CURSOR_BATCH} FROM ${cursor}`, [], this.array);
+        const { rows } = this.connection.statement(`FETCH FORWARD ${CURSOR_BATCH} FROM ${cursor}`, [], this.array);
         for (const row of rows) yield row;
         if (rows.length < CURSOR_BATCH) break;
       }

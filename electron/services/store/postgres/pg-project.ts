@@ -8,6 +8,7 @@ import { UserInputError } from '../../../../shared/model/errors';
 import { quoteId } from '../feature-request';
 import { PgError } from './pg-bridge';
 import { PgConnection } from './pg-connection';
+import { sqlStateOf } from './pg-errors';
 import { parsePgLocation, type PgLocation } from './location';
 import { pgRolesSql, pgRulesSql, PG_TABLES_SQL, PROJECT_ROLES, roleName } from './pg-schema';
 
@@ -35,6 +36,7 @@ export function connect(url: string): PgSession {
     throw connectionRefusal(location, error);
   }
   const login = (connection.query('SELECT session_user AS login').rows[0] as { login: string }).login;
+  connection.explainRefusals({ login, schema: location.schema, display: location.display });
   return { connection, location, login };
 }
 
@@ -107,7 +109,7 @@ export function createPgProject(url: string, seed: (session: PgSession) => void)
       try {
         session.connection.exec(pgRolesSql(schema, existingRoles));
       } catch (error) {
-        if ((error as PgError).code === '42501') {
+        if (sqlStateOf(error) === '42501') {
           throw new UserInputError(
             'project.pg-no-createrole',
             `用户 ${session.login} 无权创建共享项目的角色（需要 CREATEROLE 权限）：请由数据库管理员执行 landgate init；数据库未作任何改动。`,
@@ -134,6 +136,15 @@ export function openPgProject(url: string, options: { readonly?: boolean; suppor
     if (!schemaExists(session, schema)) {
       throw new UserInputError('project.not-found', `共享项目“${display}”不存在（数据库中没有模式 ${schema}）。请先执行 landgate init 创建它。`, `Schema "${schema}" does not exist at "${display}".`);
     }
+    const noAccess = () =>
+      new UserInputError(
+        'project.pg-no-access',
+        `登录 ${session.login} 无权读取共享项目“${display}”：请项目管理员用 landgate role 授予其项目角色（如 ${roleName(schema, 'readonly')}）。`,
+        `${session.login} may not read "${display}".`,
+      );
+    // A login holding none of the project's roles may not even look into its schema.
+    const usage = session.connection.query("SELECT has_schema_privilege($1, 'USAGE') AS ok", [schema]).rows[0] as { ok: boolean };
+    if (!usage.ok) throw noAccess();
     setSearchPath(session);
     const hasMeta = session.connection.query('SELECT to_regclass($1) AS t', [`${quoteId(schema)}.landgate_meta`]).rows[0] as { t: string | null };
     if (!hasMeta.t) throw notProject(`模式 ${schema} 中没有 LandGate 的项目表，未作任何改动。`, 'no landgate_meta in the schema.');
@@ -142,9 +153,7 @@ export function openPgProject(url: string, options: { readonly?: boolean; suppor
       const row = session.connection.query("SELECT value FROM landgate_meta WHERE key = 'schemaVersion'").rows[0] as { value: string } | undefined;
       version = row ? Number(row.value) : NaN;
     } catch (error) {
-      if ((error as PgError).code === '42501') {
-        throw new UserInputError('project.pg-no-access', `登录 ${session.login} 无权读取共享项目“${display}”：请数据库管理员授予其项目角色（如 ${roleName(schema, 'readonly')}）。`, `${session.login} may not read "${display}".`);
-      }
+      if ((error as PgError).code === '42501') throw noAccess();
       throw error;
     }
     if (!Number.isInteger(version) || version < 1) throw notProject('landgate_meta 表缺少 schemaVersion。', 'landgate_meta has no schemaVersion.');

@@ -13,10 +13,10 @@
  * UPDATE or DELETE, and triggers refuse both even to the owner. An audit row or a decision must
  * carry the database login that writes it (session_user): who signed is what the server saw.
  */
+import { PROJECT_ROLES, type ProjectRole } from '../../../../shared/model/project-roles';
 import { quoteId } from '../feature-request';
 
-export type ProjectRole = 'readonly' | 'planner' | 'reviewer' | 'admin';
-export const PROJECT_ROLES: readonly ProjectRole[] = ['readonly', 'planner', 'reviewer', 'admin'];
+export { PROJECT_ROLES, type ProjectRole } from '../../../../shared/model/project-roles';
 
 export function roleName(schema: string, role: ProjectRole): string {
   return `${schema}_${role}`;
