@@ -327,18 +327,27 @@ export class LayerRepository {
 
   /** The features a request asks for (electron/services/store/feature-request.ts). */
   requestFeatures(table: string, request: FeatureRequest = {}): StoredFeature[] {
-    return [...this.iterateFeatures(table, request)];
+    // What a box, keys or a page bound (a tile, a popup, a page) comes in one answer, where a
+    // cursor would cost PostgreSQL three round trips; a whole layer streams, so its rows are
+    // never held twice (as rows and as features).
+    const bounded = request.bbox !== undefined || request.fids !== undefined || request.ids !== undefined || request.limit !== undefined;
+    return [...this.features(table, request, bounded)];
   }
 
   /** Like requestFeatures, one row at a time: a caller that stops early reads no further. */
-  *iterateFeatures(table: string, request: FeatureRequest = {}): Generator<StoredFeature> {
+  iterateFeatures(table: string, request: FeatureRequest = {}): Generator<StoredFeature> {
+    return this.features(table, request, false);
+  }
+
+  private *features(table: string, request: FeatureRequest, whole: boolean): Generator<StoredFeature> {
     const { columns, wanted } = this.requestColumns(table, request);
     const withGeometry = request.geometry !== false;
     const dialect = this.dialect;
     // Aliases by position: a key may be longer than an identifier may be (63 bytes on PostgreSQL).
     const select = ['t.fid AS fid', ...(withGeometry ? [`${dialect.geometrySelect('t.geom')} AS geom`] : []), ...wanted.map((c, i) => `t.${quoteId(c.column)} AS c${i}`)].join(', ');
     const { sql, params } = requestSql(table, columns, request, select, dialect);
-    for (const r of this.sql.prepare(sql).iterate(...params) as IterableIterator<Record<string, unknown>>) {
+    const statement = this.sql.prepare(sql);
+    for (const r of (whole ? statement.all(...params) : statement.iterate(...params)) as Iterable<Record<string, unknown>>) {
       const properties: Record<string, unknown> = {};
       wanted.forEach((c, i) => {
         const value = fromSqlValue(r[`c${i}`], c.type);
