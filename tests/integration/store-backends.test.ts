@@ -24,6 +24,7 @@ import { TileSourceRepository } from '../../electron/services/store/tile-source'
 import type { ParcelQuery } from '../../shared/api/contract';
 import type { CheckReport } from '../../shared/model/check';
 import { sharedData } from '../support/cli';
+import { refusalOf } from '../support/refusal';
 import { freshSchema, startPostgis, type ThrowawayPostgis } from '../support/postgis';
 
 const CN = join(sharedData, 'shapefiles', 'cn1to4m_gbk_no_cpg_no_prj');
@@ -399,5 +400,47 @@ describe('checks', () => {
     expect(comparable(reports[1])).toEqual(comparable(reports[0]));
     expect(reports[0].parcels[0].findings.length).toBeGreaterThan(0);
     same((store) => store.latestVerdicts('crafted', ['SX-010']));
+  });
+});
+
+describe('rights on the layers of a shared project', () => {
+  const login = (role: string) => `${schema}_${role}1`;
+
+  it('a parcel layer belongs to the planners, a reference layer to the administrators, and everyone reads both', () => {
+    pg.psql(
+      ['p', 'q', 'a', 'r'].map((who) => `CREATE ROLE ${schema}_${who}1 LOGIN;`).join('\n') +
+        `\nGRANT ${schema}_planner TO ${login('p')}, ${login('q')};\nGRANT ${schema}_admin TO ${login('a')};\nGRANT ${schema}_readonly TO ${login('r')};`,
+    );
+    const as = <T>(who: string, fn: (store: ProjectStore) => T, readonly = false): T => {
+      const store = ProjectStore.open(zhUrl(schema, login(who)), { readonly });
+      try {
+        return fn(store);
+      } finally {
+        store.close();
+      }
+    };
+    as('p', (store) => store.writeLayer({ table: 'submitted', kind: 'parcel', sourceFile: null, originalCrs: 'EPSG:4490', features: CRAFTED.slice(0, 2) }));
+    // another planner edits and draws in it; an administrator is a planner too
+    as('q', (store) => store.updateFeatureAttributes('submitted', 1, { plannedUse: '0702' }));
+    as('q', (store) => store.insertFeature('submitted', { type: 'Feature', properties: { id: 'Q-1' }, geometry: square(112.8, 37.6, 0.01) }));
+    as('a', (store) => store.layers.rename('submitted', '报件（已核）'));
+    const read = as('r', (store) => store.requestFeatures('submitted', { geometry: false }).map((f) => [f.id, f.properties.plannedUse ?? null]), true);
+    expect(read).toEqual([
+      ['SX-001', '0702'],
+      ['sx-002', '07'],
+      ['Q-1', null],
+    ]);
+    const tables = () => pg.psql(`\\c gis_zh\nSELECT count(*) FROM pg_tables WHERE schemaname = '${schema}';`);
+    const before = tables();
+    // a reference layer is the administrators': the database refuses a planner's import, and nothing of it stays
+    const refusal = as('p', (store) => refusalOf(() => importFile(store, BOUNDARIES, { kind: 'admin-boundary', crs: 'EPSG:4490', table: 'planner_boundaries' })));
+    expect(refusal.messageEn).toMatch(new RegExp(login('p')));
+    expect(tables()).toEqual(before);
+    as('r', (store) => expect(store.listLayers().some((l) => l.table === 'planner_boundaries')).toBe(false), true);
+    // nor may a planner edit or drop the administrators' layer
+    as('p', (store) => refusalOf(() => store.updateFeatureAttributes('bou2_4p', 1, { name: '改' })));
+    as('p', (store) => refusalOf(() => store.layers.remove('bou2_4p')));
+    expect(as('a', (store) => store.layers.remove('submitted').featureCount)).toBe(3);
+    expect(pg.psql(`\\c gis_zh\nSELECT tableowner FROM pg_tables WHERE schemaname = '${schema}' AND tablename = 'bou2_4p';`)).toEqual([[`${schema}_admin`]]);
   });
 });
