@@ -347,6 +347,19 @@ describe('the map and the parcel list', () => {
     answers[1].rows.forEach((row, i) => row.bbox.forEach((v, k) => expect(v).toBeCloseTo(answers[0].rows[i].bbox[k], 4)));
   });
 
+  it('finds a parcel by its id alike', async () => {
+    for (const [table, id] of [
+      ['crafted', 'sx-002'],
+      ['provinces', '26'],
+    ]) {
+      const [gpkg, postgis] = await Promise.all(BACKENDS.map((backend) => createParcelQueryApi(stores[backend]).getParcel({ table, id })));
+      const { bbox: _g, ...gpkgRow } = gpkg;
+      const { bbox: _p, ...postgisRow } = postgis;
+      expect(postgisRow).toEqual(gpkgRow);
+      expect(gpkgRow).toMatchObject({ table, id });
+    }
+  });
+
   it('filters and sorts by verdict, and counts again after an edit (also one made by another client)', async () => {
     const verdicts = [
       { id: 'SX-001', verdict: 'prohibited' },
