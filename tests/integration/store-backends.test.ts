@@ -267,6 +267,16 @@ describe('writes', () => {
     expect(feature.geometry).toEqual({ type: 'MultiPolygon', coordinates: [drawn.coordinates] });
   });
 
+  it('keeps attributes whose names PostgreSQL keeps for itself or would cut short', () => {
+    const long = '土壤污染状况调查报告评审意见书文号及评审结论说明'.repeat(2);
+    const properties = { id: 'K-1', xmin: 1.5, XMIN: 2, ctid: 'c', [`${long}甲`]: '甲', [`${long}乙`]: '乙' };
+    const layer = same((store) => store.writeLayer({ table: 'odd_names', kind: 'suspect-parcel', sourceFile: null, originalCrs: 'EPSG:4490', features: [{ type: 'Feature', properties, geometry: square(112, 37, 0.01) }] }).featureCount);
+    expect(layer).toBe(1);
+    const [feature] = same((store) => store.requestFeatures('odd_names', { geometry: false }));
+    expect(feature.properties).toEqual(properties);
+    same((store) => store.requestFeatures('odd_names', { filters: [{ key: `${long}乙`, op: 'eq', value: '乙' }], orderBy: [{ key: 'xmin' }], geometry: false }).length);
+  });
+
   it('rename and remove a layer', () => {
     same((store) => store.layers.rename('hyd2_4l', '全国河流'));
     same((store) => store.getLayer('hyd2_4l').title);

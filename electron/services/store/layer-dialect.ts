@@ -38,6 +38,10 @@ export interface LayerRows {
 
 export interface LayerDialect {
   readonly name: Dialect;
+  /** Column names the engine keeps for itself (compared exactly). */
+  readonly reservedColumns: readonly string[];
+  /** The longest column name the engine keeps whole, in UTF-8 bytes. */
+  readonly maxColumnBytes: number;
   /** The SQL type of an attribute column. */
   columnType(type: ColumnType): string;
   /** A bound attribute value as its column stores it. */
@@ -83,6 +87,9 @@ export interface LayerDialect {
 
 const sqlite: LayerDialect = {
   name: 'sqlite',
+  // rowid, oid and _rowid_ are only aliases: a column of that name takes precedence.
+  reservedColumns: [],
+  maxColumnBytes: Infinity,
   columnType: (type) => ({ text: 'TEXT', integer: 'INTEGER', real: 'REAL', boolean: 'BOOLEAN', json: 'TEXT' })[type],
   valueSql: () => '?',
   geometrySql: '?',
@@ -209,6 +216,10 @@ const PG_ROWS_PER_INSERT = 10_000;
 
 const postgres: LayerDialect = {
   name: 'postgres',
+  // System columns (a GeoJSON's "xmin" would refuse the table), and NAMEDATALEN − 1: a longer
+  // name is cut to 63 bytes by the server, and two such could collide.
+  reservedColumns: ['tableoid', 'xmin', 'cmin', 'xmax', 'cmax', 'ctid'],
+  maxColumnBytes: 63,
   columnType: (type) => PG_TYPE[type],
   // Typed: a yes/no bound as 1/0 (layers.ts toSqlValue) reaches a boolean column as one.
   valueSql: (type) => `CAST(? AS ${PG_CAST[type]})`,

@@ -470,10 +470,7 @@ export class LayerRepository {
     const importedAt = input.importedAt ?? nowIso();
     const usedColumns = new Set(['fid', 'geom']);
     const columns: ColumnSpec[] = input.columns.map(({ key, type, source }) => {
-      let column = key;
-      let n = 2;
-      while (usedColumns.has(column.toLowerCase())) column = `${key}_${n++}`;
-      usedColumns.add(column.toLowerCase());
+      const column = this.columnFor(key, usedColumns);
       return source ? { key, column, type, source } : { key, column, type };
     });
     const known = new Set(columns.map((c) => c.key));
@@ -590,6 +587,22 @@ export class LayerRepository {
     return 'MULTIPOLYGON';
   }
 
+  /**
+   * The column name of a new attribute: its key, unless another column has it (names are unique
+   * case-insensitively) or the engine does not allow it (PostgreSQL's system columns, names over
+   * 63 bytes), then the key with _2, _3 … Recorded in `used`.
+   */
+  private columnFor(key: string, used: Set<string>): string {
+    const { reservedColumns, maxColumnBytes } = this.dialect;
+    const taken = (name: string) => used.has(name.toLowerCase()) || reservedColumns.includes(name) || Buffer.byteLength(name) > maxColumnBytes;
+    let base = key;
+    while (Buffer.byteLength(base) > maxColumnBytes - 4) base = [...base].slice(0, -1).join('');
+    let column = key;
+    for (let n = 2; taken(column); n++) column = `${base}_${n}`;
+    used.add(column.toLowerCase());
+    return column;
+  }
+
   /** The fid of the feature with this id (featureById), or null. */
   findFeatureFid(table: string, id: string): number | null {
     return this.featureById(table, id, { geometry: false, attributes: [] })?.fid ?? null;
@@ -613,10 +626,7 @@ export class LayerRepository {
       let added = false;
       for (const [key, value] of Object.entries(properties)) {
         if (key === '' || columns.some((c) => c.key === key)) continue;
-        let column = key;
-        let n = 2;
-        while (used.has(column.toLowerCase())) column = `${key}_${n++}`;
-        used.add(column.toLowerCase());
+        const column = this.columnFor(key, used);
         const spec: ColumnSpec = { key, column, type: inferColumnType(key, [value]) };
         this.sql.exec(`ALTER TABLE ${quoteId(table)} ADD COLUMN ${quoteId(column)} ${this.dialect.columnType(spec.type)}`);
         columns.push(spec);
@@ -662,10 +672,7 @@ export class LayerRepository {
         const value = changes[key];
         let spec = columns.find((c) => c.key === key);
         if (!spec) {
-          let column = key;
-          let n = 2;
-          while (used.has(column.toLowerCase())) column = `${key}_${n++}`;
-          used.add(column.toLowerCase());
+          const column = this.columnFor(key, used);
           spec = { key, column, type: inferColumnType(key, [value]) };
           this.sql.exec(`ALTER TABLE ${quoteId(table)} ADD COLUMN ${quoteId(column)} ${this.dialect.columnType(spec.type)}`);
           columns.push(spec);
