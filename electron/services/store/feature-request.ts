@@ -81,7 +81,7 @@ const isText = (column: RequestColumn | undefined) => column?.type === undefined
  * A filter value as its column compares it, or `undefined` when no row can equal it: a text that
  * is not a number never equals a number (SQLite's answer; PostgreSQL would refuse the cast).
  */
-function comparable(value: string | number | boolean, column: RequestColumn | undefined): string | number | undefined {
+function comparable(value: string | number | boolean, column: RequestColumn | undefined): string | number | bigint | undefined {
   const type = column?.type;
   if (type === 'integer' || type === 'real') {
     if (typeof value === 'number') return value;
@@ -90,9 +90,9 @@ function comparable(value: string | number | boolean, column: RequestColumn | un
     return Number.isFinite(n) ? n : undefined;
   }
   if (type === 'boolean') {
-    if (typeof value === 'boolean') return value ? 1 : 0;
-    const n = typeof value === 'number' ? value : value.trim() === '' ? NaN : Number(value.trim());
-    return n === 0 || n === 1 ? n : undefined;
+    // as stored (layers.ts toSqlValue): an integer, which a retyped text column holds as '1'
+    const n = typeof value === 'boolean' ? Number(value) : typeof value === 'number' ? value : value.trim() === '' ? NaN : Number(value.trim());
+    return n === 0 || n === 1 ? BigInt(n) : undefined;
   }
   return typeof value === 'boolean' ? (value ? 1 : 0) : value;
 }

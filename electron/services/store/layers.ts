@@ -84,7 +84,7 @@ function inferColumnType(key: string, values: unknown[]): ColumnType {
   return inference.columns().find((c) => c.key === key)?.type ?? 'text';
 }
 
-function toSqlValue(value: unknown, type: ColumnType): string | number | null {
+function toSqlValue(value: unknown, type: ColumnType): string | number | bigint | null {
   if (value === null || value === undefined) return null;
   switch (type) {
     case 'text':
@@ -93,7 +93,9 @@ function toSqlValue(value: unknown, type: ColumnType): string | number | null {
     case 'real':
       return value as number;
     case 'boolean':
-      return value ? 1 : 0;
+      // An integer, not the double 1: a text column retyped to yes/no keeps SQLite's text
+      // affinity, which would store the double as '1.0' and read it back as no.
+      return value ? 1n : 0n;
     case 'json':
       return JSON.stringify(value);
   }
@@ -325,18 +327,27 @@ export class LayerRepository {
 
   /** The features a request asks for (electron/services/store/feature-request.ts). */
   requestFeatures(table: string, request: FeatureRequest = {}): StoredFeature[] {
-    return [...this.iterateFeatures(table, request)];
+    // What a box, keys or a page bound (a tile, a popup, a page) comes in one answer, where a
+    // cursor would cost PostgreSQL three round trips; a whole layer streams, so its rows are
+    // never held twice (as rows and as features).
+    const bounded = request.bbox !== undefined || request.fids !== undefined || request.ids !== undefined || request.limit !== undefined;
+    return [...this.features(table, request, bounded)];
   }
 
   /** Like requestFeatures, one row at a time: a caller that stops early reads no further. */
-  *iterateFeatures(table: string, request: FeatureRequest = {}): Generator<StoredFeature> {
+  iterateFeatures(table: string, request: FeatureRequest = {}): Generator<StoredFeature> {
+    return this.features(table, request, false);
+  }
+
+  private *features(table: string, request: FeatureRequest, whole: boolean): Generator<StoredFeature> {
     const { columns, wanted } = this.requestColumns(table, request);
     const withGeometry = request.geometry !== false;
     const dialect = this.dialect;
     // Aliases by position: a key may be longer than an identifier may be (63 bytes on PostgreSQL).
     const select = ['t.fid AS fid', ...(withGeometry ? [`${dialect.geometrySelect('t.geom')} AS geom`] : []), ...wanted.map((c, i) => `t.${quoteId(c.column)} AS c${i}`)].join(', ');
     const { sql, params } = requestSql(table, columns, request, select, dialect);
-    for (const r of this.sql.prepare(sql).iterate(...params) as IterableIterator<Record<string, unknown>>) {
+    const statement = this.sql.prepare(sql);
+    for (const r of (whole ? statement.all(...params) : statement.iterate(...params)) as Iterable<Record<string, unknown>>) {
       const properties: Record<string, unknown> = {};
       wanted.forEach((c, i) => {
         const value = fromSqlValue(r[`c${i}`], c.type);
@@ -459,10 +470,7 @@ export class LayerRepository {
     const importedAt = input.importedAt ?? nowIso();
     const usedColumns = new Set(['fid', 'geom']);
     const columns: ColumnSpec[] = input.columns.map(({ key, type, source }) => {
-      let column = key;
-      let n = 2;
-      while (usedColumns.has(column.toLowerCase())) column = `${key}_${n++}`;
-      usedColumns.add(column.toLowerCase());
+      const column = this.columnFor(key, usedColumns);
       return source ? { key, column, type, source } : { key, column, type };
     });
     const known = new Set(columns.map((c) => c.key));
@@ -579,6 +587,22 @@ export class LayerRepository {
     return 'MULTIPOLYGON';
   }
 
+  /**
+   * The column name of a new attribute: its key, unless another column has it (names are unique
+   * case-insensitively) or the engine does not allow it (PostgreSQL's system columns, names over
+   * 63 bytes), then the key with _2, _3 … Recorded in `used`.
+   */
+  private columnFor(key: string, used: Set<string>): string {
+    const { reservedColumns, maxColumnBytes } = this.dialect;
+    const taken = (name: string) => used.has(name.toLowerCase()) || reservedColumns.includes(name) || Buffer.byteLength(name) > maxColumnBytes;
+    let base = key;
+    while (Buffer.byteLength(base) > maxColumnBytes - 4) base = [...base].slice(0, -1).join('');
+    let column = key;
+    for (let n = 2; taken(column); n++) column = `${base}_${n}`;
+    used.add(column.toLowerCase());
+    return column;
+  }
+
   /** The fid of the feature with this id (featureById), or null. */
   findFeatureFid(table: string, id: string): number | null {
     return this.featureById(table, id, { geometry: false, attributes: [] })?.fid ?? null;
@@ -602,10 +626,7 @@ export class LayerRepository {
       let added = false;
       for (const [key, value] of Object.entries(properties)) {
         if (key === '' || columns.some((c) => c.key === key)) continue;
-        let column = key;
-        let n = 2;
-        while (used.has(column.toLowerCase())) column = `${key}_${n++}`;
-        used.add(column.toLowerCase());
+        const column = this.columnFor(key, used);
         const spec: ColumnSpec = { key, column, type: inferColumnType(key, [value]) };
         this.sql.exec(`ALTER TABLE ${quoteId(table)} ADD COLUMN ${quoteId(column)} ${this.dialect.columnType(spec.type)}`);
         columns.push(spec);
@@ -651,10 +672,7 @@ export class LayerRepository {
         const value = changes[key];
         let spec = columns.find((c) => c.key === key);
         if (!spec) {
-          let column = key;
-          let n = 2;
-          while (used.has(column.toLowerCase())) column = `${key}_${n++}`;
-          used.add(column.toLowerCase());
+          const column = this.columnFor(key, used);
           spec = { key, column, type: inferColumnType(key, [value]) };
           this.sql.exec(`ALTER TABLE ${quoteId(table)} ADD COLUMN ${quoteId(column)} ${this.dialect.columnType(spec.type)}`);
           columns.push(spec);
@@ -690,13 +708,13 @@ export class LayerRepository {
     const rows = this.sql.prepare(`SELECT fid, ${quoteId(spec.column)} AS v FROM ${quoteId(table)} WHERE ${quoteId(spec.column)} IS NOT NULL`).all() as { fid: number; v: unknown }[];
     const update = this.sql.prepare(`UPDATE ${quoteId(table)} SET ${quoteId(spec.column)} = ? WHERE fid = ?`);
     for (const { fid, v } of rows) {
-      let converted: string | number | null;
+      let converted: string | bigint | null;
       if (type === 'json') converted = JSON.stringify(String(v));
       else {
         const text = String(v).trim().toLowerCase();
         if (text === '') converted = null;
-        else if (['是', 'true', '1', 'yes'].includes(text)) converted = 1;
-        else if (['否', 'false', '0', 'no'].includes(text)) converted = 0;
+        else if (['是', 'true', '1', 'yes'].includes(text)) converted = 1n;
+        else if (['否', 'false', '0', 'no'].includes(text)) converted = 0n;
         else {
           throw new UserInputError(
             'layer.value-type',

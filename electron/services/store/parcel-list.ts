@@ -147,7 +147,8 @@ export class ParcelListRepository {
       const col = (key: ListKey) => (layer.columns[key] ? `t.${quoteId(layer.columns[key]!)}` : 'NULL');
       const idKey = layer.columns.id ? col('id') : 'CAST(t.fid AS TEXT)';
       const verdict = verdicts ? `(SELECT v.verdict FROM landgate_parcel_verdicts v WHERE v.parcel_table = ? AND v.parcel_id = ${idKey})` : 'NULL';
-      const sql = `SELECT t.fid AS fid, ${col('id')} AS id, ${col('name')} AS name, ${col('plannedUse')} AS plannedUse, ${col('action')} AS action, ${col('currentUse')} AS currentUse, ${verdict} AS verdict FROM ${quoteId(layer.table)} t WHERE t.fid IN (${fids.map(() => '?').join(',')})`;
+      // Quoted aliases: PostgreSQL folds bare ones to lower case.
+      const sql = `SELECT t.fid AS fid, ${col('id')} AS id, ${col('name')} AS name, ${col('plannedUse')} AS "plannedUse", ${col('action')} AS action, ${col('currentUse')} AS "currentUse", ${verdict} AS verdict FROM ${quoteId(layer.table)} t WHERE t.fid IN (${fids.map(() => '?').join(',')})`;
       const rows = this.db.prepare(sql).all(...(verdicts ? [layer.table] : []), ...fids) as PageRow[];
       const boxes = this.boxes(layer.table, fids);
       for (const r of rows) byKey.set(`${index}/${Number(r.fid)}`, summaryOf(layer.table, r, boxes.get(Number(r.fid))));

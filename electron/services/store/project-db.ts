@@ -214,7 +214,12 @@ export class ProjectDb {
   }
 
   hasTable(name: string): boolean {
-    if (this.db.dialect === 'postgres') return !!this.db.prepare('SELECT 1 FROM pg_tables WHERE schemaname = ? AND lower(tablename) = lower(?)').get(this.schema, name);
+    if (this.db.dialect === 'postgres') {
+      // A catalog lookup by name (LandGate's table names are lower case), not a scan of pg_tables:
+      // every vector tile asks, and the scan cost more than the tile's own queries.
+      const row = this.db.prepare("SELECT to_regclass(format('%I.%I', CAST(? AS text), lower(CAST(? AS text)))) AS t").get(this.schema, name) as { t: string | null };
+      return row.t !== null;
+    }
     return !!this.db.prepare("SELECT 1 FROM sqlite_master WHERE type IN ('table','view') AND lower(name) = lower(?)").get(name);
   }
 

@@ -11,6 +11,9 @@ import type { ProjectDb } from './project-db';
 export type { Envelope } from './layer-dialect';
 
 export class TileSourceRepository {
+  /** Whether the project has its check records; a project does not lose them while open. */
+  private checksTable: boolean | null = null;
+
   constructor(private readonly db: ProjectDb) {}
 
   private get sql() {
@@ -23,13 +26,16 @@ export class TileSourceRepository {
    * for parcels, the newest check record: every verdict change in landgate_parcel_verdicts comes
    * with a new landgate_checks row, and its max(id) is a primary-key lookup where max(check_id) of
    * the verdict table would read every row. A check of another layer re-cuts parcel tiles needlessly
-   * but never serves a stale verdict.
+   * but never serves a stale verdict. One statement: every tile asks, and on a shared project each
+   * statement is a round trip to the server.
    */
   revision(table: string, isParcelLayer: boolean): string {
-    const contents = this.sql.prepare('SELECT last_change FROM gpkg_contents WHERE table_name = ?').get(table) as { last_change?: string } | undefined;
-    const maxFid = this.sql.prepare(`SELECT max(fid) AS n FROM ${quoteId(table)}`).get() as { n: number | null };
-    const checks = isParcelLayer && this.db.hasTable('landgate_checks') ? String((this.sql.prepare('SELECT max(id) AS n FROM landgate_checks').get() as { n: number | null }).n ?? 0) : '';
-    return `${contents?.last_change ?? ''}|${maxFid.n ?? 0}|${checks}`;
+    this.checksTable ??= this.db.hasTable('landgate_checks');
+    const checks = isParcelLayer && this.checksTable ? '(SELECT max(id) FROM landgate_checks)' : 'NULL';
+    const row = this.sql
+      .prepare(`SELECT (SELECT last_change FROM gpkg_contents WHERE table_name = ?) AS lc, (SELECT max(fid) FROM ${quoteId(table)}) AS fid, ${checks} AS checks`)
+      .get(table) as { lc: string | null; fid: number | null; checks: number | null };
+    return `${row.lc ?? ''}|${row.fid ?? 0}|${isParcelLayer && this.checksTable ? (row.checks ?? 0) : ''}`;
   }
 
   /**
