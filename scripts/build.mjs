@@ -15,7 +15,8 @@ if (!only || only === 'renderer') {
 }
 
 if (!only || only === 'electron') {
-  const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: true, logLevel: 'warning', absWorkingDir: root };
+  // Modules bundled into the CommonJS workers fall back to __filename where import.meta is empty.
+  const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: true, logLevel: 'warning', absWorkingDir: root, logOverride: { 'empty-import-meta': 'silent' } };
   // Main process as ESM so `import.meta.url` (used to find the app root) keeps working; native and
   // large packages stay external and load from node_modules.
   await esbuild({
@@ -50,6 +51,15 @@ if (!only || only === 'electron') {
     outfile: join(root, 'dist/electron/check-host.worker.cjs'),
     format: 'cjs',
     external: ['better-sqlite3'],
+  });
+  // The PostgreSQL connection's worker (store/postgres/pg-bridge.ts) for shared projects: pure
+  // JavaScript, inlined; pg's optional native binding is never used.
+  await esbuild({
+    ...common,
+    entryPoints: [join(root, 'electron/services/store/postgres/pg-bridge.worker.ts')],
+    outfile: join(root, 'dist/electron/pg-bridge.worker.cjs'),
+    format: 'cjs',
+    external: ['pg-native'],
   });
   // A sandboxed preload must be a single CommonJS file that requires nothing but 'electron'.
   await esbuild({

@@ -14,8 +14,11 @@ import { createAppProtocolHandler } from './app-protocol';
 import { APP_ENTRY_URL, APP_SCHEME, guardWebContents } from './security';
 import { createMainWindow, installSessionPolicy } from './window';
 
+const isSharedProject = (location: string) => /^postgres(ql)?:\/\//i.test(location);
+
+/** A GeoPackage file, or a bureau's shared project (postgresql://…?schema=…), named on the command line. */
 function projectPathFromArgs(argv: string[]): string | undefined {
-  return argv.slice(1).find((arg) => arg.endsWith('.gpkg'));
+  return argv.slice(1).find((arg) => arg.toLowerCase().endsWith('.gpkg') || isSharedProject(arg));
 }
 
 function ensureDemoProject(): string {
@@ -48,7 +51,8 @@ async function start() {
   );
   installSessionPolicy();
   const root = appRoot();
-  const projectPath = resolve(projectPathFromArgs(process.argv) ?? process.env.LANDGATE_PROJECT ?? ensureDemoProject());
+  const location = projectPathFromArgs(process.argv) ?? process.env.LANDGATE_PROJECT ?? ensureDemoProject();
+  const projectPath = isSharedProject(location) ? location : resolve(location);
   let api: ApiService;
   try {
     api = createApiService(projectPath);

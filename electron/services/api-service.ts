@@ -3,13 +3,13 @@
  * project. The desktop app's IPC handlers and the browser-mode HTTP routes both call this object,
  * so the two modes cannot drift apart.
  */
-import { basename } from 'node:path';
 import { API_METHODS, type LandGateApi } from '../../shared/api/contract';
 import { UserInputError } from '../../shared/model/errors';
 import { SweepJobs } from './sweep/sweep-jobs';
 import { listAllProfiles, resolveProfile, saveProfile } from './profiles';
 import { ProjectStore } from './project-store';
 import { createReviewApi } from './review/review-api';
+import { createSyncApi } from './sync/sync-api';
 import { TerrainService, type TileResponse } from './terrain/tiles';
 import { buildBandsLayer, DEFAULT_LEVELS, parseLevels, uniqueBandTable } from './terrain/bands-service';
 import { ImportStaging } from './importers/staging';
@@ -54,6 +54,7 @@ export function createApiService(projectPath: string): ApiService {
   const parcelQuery = createParcelQueryApi(store);
   const service: ApiService = {
     ...createReviewApi(store, imports), // the package import reads its file from the staged uploads
+    ...createSyncApi(store, imports),
     async getProject() {
       return store.info();
     },
@@ -155,7 +156,7 @@ export function createApiService(projectPath: string): ApiService {
       store.close();
     },
   };
-  return withBusyMessage(service, basename(store.path));
+  return withBusyMessage(service, store.db.fileName);
 }
 
 /**

@@ -169,6 +169,16 @@ export function encodeGpkgGeometry(geometry: Geometry, srsId: number): Uint8Arra
   return w.bytes();
 }
 
+/**
+ * A 2D GeoJSON geometry as little-endian ISO WKB alone, without the GeoPackage header: what
+ * PostGIS reads with ST_GeomFromWKB.
+ */
+export function encodeWkb(geometry: Geometry): Uint8Array {
+  const w = new ByteWriter();
+  writeWkb(w, geometry);
+  return w.bytes();
+}
+
 // ---------------------------------------------------------------------------------------------
 // Reader
 
@@ -260,6 +270,16 @@ class WkbReader {
         throw new GpkgGeometryError(`unsupported WKB geometry type ${type}`);
     }
   }
+}
+
+/** A geometry from WKB alone (ISO or EWKB-flagged, either byte order): what ST_AsBinary returns. */
+export function decodeWkb(wkb: Uint8Array): Geometry {
+  return new WkbReader(wkb, 0).geometry();
+}
+
+/** The WKB inside a GeoPackage blob (a view, no copy). */
+export function gpkgBlobWkb(blob: Uint8Array): Uint8Array {
+  return blob.subarray(readGpkgHeader(blob).wkbOffset);
 }
 
 export function decodeGpkgGeometry(blob: Uint8Array): Geometry {

@@ -9,13 +9,13 @@
  *   CheckRepository      check records and the latest verdict per parcel
  *   ProfileRepository    profiles stored in the project
  *   DocumentNumberRepository  the authority's 文书编号 pattern and the numbers issued per year
+ *   RoleRepository       who may do what in a shared project (its PostgreSQL roles)
  * Companion repositories on the same file (reviews, DEM, basemaps, sweep results) take the
  * ProjectDb too. None of them hands out the SQLite connection.
  *
  * The one-line methods below keep the common calls short (`store.getLayer(t)`); they add nothing.
  */
 import type { Feature, FeatureCollection, Geometry } from 'geojson';
-import { basename } from 'node:path';
 import type { BBox, GpkgGeometryType, LayerInfo, LayerKind, ProjectInfo } from '../../shared/model/layers';
 import type { CheckReport } from '../../shared/model/check';
 import type { AuditRecord } from '../../shared/review/model';
@@ -26,6 +26,7 @@ import type { FeatureRequest, StoredFeature } from './store/feature-request';
 import { LayerRepository } from './store/layers';
 import { ProfileRepository } from './store/profiles';
 import { ProjectDb } from './store/project-db';
+import { RoleRepository } from './store/roles';
 import { nowIso } from './store/schema';
 
 export type { AttributeFilter, FeatureRequest, StoredFeature } from './store/feature-request';
@@ -45,6 +46,7 @@ export class ProjectStore {
   readonly checks: CheckRepository;
   readonly profiles: ProfileRepository;
   readonly documentNumbers: DocumentNumberRepository;
+  readonly roles: RoleRepository;
 
   private constructor(db: ProjectDb) {
     this.db = db;
@@ -53,6 +55,7 @@ export class ProjectStore {
     this.checks = new CheckRepository(db, this.audit);
     this.profiles = new ProfileRepository(db, this.audit);
     this.documentNumbers = new DocumentNumberRepository(db, this.audit);
+    this.roles = new RoleRepository(db, this.audit);
   }
 
   get path(): string {
@@ -81,10 +84,15 @@ export class ProjectStore {
     return new ProjectStore(db);
   }
 
+  /** The project's title (its file name or schema when none was given). */
+  title(): string {
+    return this.db.getMeta('title') ?? this.db.fileName.replace(/\.gpkg$/i, '');
+  }
+
   info(): ProjectInfo {
     return {
       path: this.path,
-      title: this.db.getMeta('title') ?? basename(this.path).replace(/\.gpkg$/i, ''),
+      title: this.title(),
       synthetic: this.db.getMeta('synthetic') === 'true',
       layers: this.layers.list(),
     };

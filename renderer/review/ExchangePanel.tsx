@@ -14,6 +14,7 @@ import { api } from '../platform/api';
 import { lastSigner, userMessage } from './common';
 import { saveExportedFile } from './download';
 import { Feedback } from './Feedback';
+import { MeetingCopySection } from './MeetingCopySection';
 import { t } from '../i18n';
 
 export interface ExchangePanelProps {
@@ -131,6 +132,8 @@ export function ExchangePanel({ submissions, checked, onImported }: ExchangePane
           </button>
         </div>
       </section>
+
+      <MeetingCopySection ticked={ticked} onPushed={onImported} />
 
       <section>
         <h4>{t('ex.import')}</h4>

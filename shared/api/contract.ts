@@ -277,6 +277,25 @@ export interface SetParcelAttributesResponse {
 /** Which parcels an exchange export covers: every parcel, or these (table + id). */
 export type ParcelSelection = 'all' | { table: string; id: string }[];
 
+/** Whether the open project is a bureau's shared project, or a meeting copy pulled from one. */
+export interface MeetingCopyInfo {
+  /** The project lives in PostgreSQL (a meeting copy can be taken from it). */
+  shared: boolean;
+  /** For a meeting copy: the project it was pulled from (URL without password, or file path). */
+  copyOf: string | null;
+  pulledAt: string | null;
+}
+
+/** What a push of a meeting copy wrote, and what it left for the reviewer. */
+export interface MeetingPushResult {
+  decisions: number;
+  alreadyPushed: number;
+  attributeEdits: number;
+  conflicts: { parcelTable: string; parcelId: string; kind: 'decision' | 'attributes'; message: string; messageEn: string }[];
+  /** Parcels the shared project does not have. */
+  skipped: string[];
+}
+
 export interface PackageImportResult {
   layers: string[];
   parcels: number;
@@ -372,13 +391,19 @@ export interface LandGateApi {
   getParcelAttributes(request: { table: string; parcelId: string }): Promise<ParcelAttributesResponse>;
   /** Sets attributes (one audited transaction, refused under a standing signed decision) and re-checks the parcel. */
   setParcelAttributes(request: SetParcelAttributesRequest): Promise<SetParcelAttributesResponse>;
+  /** Whether the project is shared (PostgreSQL) or a meeting copy, and of what. */
+  getMeetingCopyInfo(): Promise<MeetingCopyInfo>;
+  /** A meeting copy (GeoPackage) of the chosen registered submissions, or of everything (recorded in both projects' audit). */
+  exportMeetingCopy(request: { submissionIds?: number[] }): Promise<ExportedFile>;
+  /** Pushes a meeting copy: the one staged with stageImportFiles into this project, or (no uploadId) this copy to the project it came from. */
+  pushMeetingCopy(request: { uploadId?: string }): Promise<MeetingPushResult>;
 }
 
 export type ApiMethod = keyof LandGateApi;
 export type ApiRequest<M extends ApiMethod> = Parameters<LandGateApi[M]> extends [infer R] ? R : undefined;
 export type ApiResponse<M extends ApiMethod> = Awaited<ReturnType<LandGateApi[M]>>;
 
-export const API_METHODS = ['getProject', 'getLayerExtent', 'renameLayer', 'removeLayer', 'getFeatures', 'queryParcels', 'queryFeatures', 'getParcel', 'listProfiles', 'getProfile', 'saveProfile', 'startSweep', 'getSweepJob', 'cancelSweep', 'listSweeps', 'querySweepResults', 'exportSweepResults', 'checkParcel', 'stageImportFiles', 'previewImport', 'startImport', 'getImportJob', 'cancelImport', 'discardImport', 'listSubmissions', 'createSubmission', 'getParcelReview', 'signDecision', 'getAuditTrail', 'exportReviewPdf', 'exportMonthlySummary', 'saveParcel', 'getParcelAttributes', 'setParcelAttributes', 'exportReviewPackage', 'importReviewPackage', 'exportFindings', 'getTerrainInfo', 'getTerrainContours', 'listBasemaps', 'buildElevationBands', 'setDisplayName'] as const satisfies readonly ApiMethod[];
+export const API_METHODS = ['getProject', 'getLayerExtent', 'renameLayer', 'removeLayer', 'getFeatures', 'queryParcels', 'queryFeatures', 'getParcel', 'listProfiles', 'getProfile', 'saveProfile', 'startSweep', 'getSweepJob', 'cancelSweep', 'listSweeps', 'querySweepResults', 'exportSweepResults', 'checkParcel', 'stageImportFiles', 'previewImport', 'startImport', 'getImportJob', 'cancelImport', 'discardImport', 'listSubmissions', 'createSubmission', 'getParcelReview', 'signDecision', 'getAuditTrail', 'exportReviewPdf', 'exportMonthlySummary', 'saveParcel', 'getParcelAttributes', 'setParcelAttributes', 'exportReviewPackage', 'importReviewPackage', 'exportFindings', 'getTerrainInfo', 'getTerrainContours', 'listBasemaps', 'buildElevationBands', 'setDisplayName', 'getMeetingCopyInfo', 'exportMeetingCopy', 'pushMeetingCopy'] as const satisfies readonly ApiMethod[];
 
 // Compile-time proof that API_METHODS lists every method of LandGateApi.
 type Unlisted = Exclude<ApiMethod, (typeof API_METHODS)[number]>;

@@ -7,6 +7,7 @@
 import { LAYER_KIND_LABEL_ZH, isLayerKind } from '../model/layers';
 import { VERDICT_LABEL_ZH, type Verdict } from '../model/check';
 import { attributeValueZh, isEditableParcelKey, PARCEL_ATTRIBUTE_FIELD } from '../model/parcel-attributes';
+import { isProjectRole, PROJECT_ROLE_LABEL } from '../model/project-roles';
 import { DECISION_LABEL_EN, DECISION_LABEL_ZH } from './labels';
 import { isDecisionKind } from './model';
 
@@ -168,6 +169,31 @@ export function auditSentence(entry: { action: string; detail: unknown }, locale
       return zh ? `保存审查规则配置${quoted(zh, profileName(str(d.profile)) ?? '')}${str(d.version) ? `（版本 ${str(d.version)}）` : ''}` : `saved profile ${quoted(zh, profileName(str(d.profile)) ?? '')}${str(d.version) ? ` (version ${str(d.version)})` : ''}`;
     case 'profile-delete':
       return zh ? `删除审查规则配置${quoted(zh, profileName(str(d.profile)) ?? '')}` : `deleted profile ${quoted(zh, profileName(str(d.profile)) ?? '')}`;
+    case 'sync-pull': {
+      const parcels = num(d.parcels);
+      const copy = str(d.copy);
+      return zh
+        ? `取出会议副本${copy ? quoted(zh, copy) : ''}${parcels !== undefined ? `（${parcels} 个地块）` : ''}`
+        : `pulled meeting copy${copy ? ` ${quoted(zh, copy)}` : ''}${parcels !== undefined ? ` (${parcels} parcel(s))` : ''}`;
+    }
+    case 'sync-push': {
+      const decisions = num(d.decisions) ?? 0;
+      const edits = num(d.attributeEdits) ?? 0;
+      const conflicts = Array.isArray(d.conflicts) ? d.conflicts.length : num(d.conflicts) ?? 0;
+      const copy = str(d.copy);
+      return zh
+        ? `推送会议副本${copy ? quoted(zh, copy) : ''}：审查决定 ${decisions} 项，属性修改 ${edits} 宗${conflicts ? `，冲突 ${conflicts} 处待复核` : ''}`
+        : `pushed meeting copy${copy ? ` ${quoted(zh, copy)}` : ''}: ${decisions} decision(s), ${edits} attribute edit(s)${conflicts ? `, ${conflicts} conflict(s) to review` : ''}`;
+    }
+    case 'role-grant':
+    case 'role-revoke': {
+      const login = str(d.login) ?? '';
+      const role = isProjectRole(d.role) ? PROJECT_ROLE_LABEL[d.role] : undefined;
+      const name = str(d.roleName);
+      const what = zh ? `${role?.zh ?? str(d.role) ?? ''}${name ? `（${name}）` : ''}` : `${role?.en ?? str(d.role) ?? ''}${name ? ` (${name})` : ''}`;
+      if (entry.action === 'role-grant') return zh ? `授予登录 ${login} 项目角色：${what}` : `granted login ${login} the project role ${what}`;
+      return zh ? `撤销登录 ${login} 的项目角色：${what}` : `revoked the project role ${what} from login ${login}`;
+    }
     case 'display-name':
       return zh ? `将显示名设为${quoted(zh, str(d.name) ?? '')}` : `set the display name to ${quoted(zh, str(d.name) ?? '')}`;
     default:

@@ -17,45 +17,23 @@
  * clip in lon/lat (planar) first. For edges of parcel and zone size (≤ a few km) the two curves are
  * millimetres apart, so the overlap areas agree to ~1e-6 relative and distances to well under 1 cm.
  */
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Geometry, LineString, MultiPolygon, Point, Polygon, Position } from 'geojson';
 import { geodesicAreaM2, minGeodesicDistance } from '../../shared/geo/geodesy';
 import { overlapOf } from '../../shared/geo/overlay';
-import { repoRoot } from '../support/cli';
+import { startPostgis, type ThrowawayPostgis } from '../support/postgis';
 import { mulberry32 } from '../../electron/services/demo/prng';
 import { M_PER_DEG_LAT, mPerDegLon, starRing } from '../../bench/county';
 
-const script = join(repoRoot, '..', 'shared', 'scripts', 'throwaway-postgis.sh');
-let env: NodeJS.ProcessEnv = {};
-let pgDir = '';
+let pg: ThrowawayPostgis | undefined;
+const psql = (sql: string): string[][] => pg!.psql(sql);
 
-function psql(sql: string): string[][] {
-  const out = execFileSync('psql', ['-X', '-q', '-At', '-F', '\t', '-v', 'ON_ERROR_STOP=1'], {
-    input: sql,
-    env,
-    encoding: 'utf8',
-    maxBuffer: 256 * 1024 * 1024,
-  });
-  return out
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => l.split('\t'));
-}
-
+// No try/catch: a cluster that does not start fails the suite (required on CI).
 beforeAll(() => {
-  // No try/catch: a cluster that does not start fails the suite (required on CI).
-  const exports = execFileSync('bash', [script, 'start'], { encoding: 'utf8', timeout: 600_000 });
-  env = { ...process.env };
-  for (const [, key, value] of exports.matchAll(/(\w+)=(\S+)/g)) env[key] = value;
-  pgDir = env.LG_PG_DIR ?? '';
-  expect(pgDir).not.toBe('');
+  pg = startPostgis();
 }, 600_000);
 
-afterAll(() => {
-  if (pgDir) execFileSync('bash', [script, 'stop', pgDir]);
-});
+afterAll(() => pg?.stop());
 
 // ---------------------------------------------------------------------------------------------
 // Seeded generators

@@ -3,7 +3,6 @@ import { auditActor, auditSentence } from '../../../shared/review/audit-sentence
 import { profileNames } from '../../services/profiles';
 import { ProjectStore } from '../../services/project-store';
 import { ReviewStore } from '../../services/review/review-store';
-import { currentUser } from '../../services/store/audit';
 import { requireExistingProject } from './util';
 import type { CommandSpec } from './types';
 
@@ -15,8 +14,8 @@ const beijing = (iso: string) => {
 
 export const auditCommand: CommandSpec = {
   usage:
-    'landgate audit <project.gpkg> [--table 报件图层 --parcel 地块编号] [--format text|json]\n' +
-    '       landgate audit <project.gpkg> --display-name 显示名    （设置当前账户在审计日志中的显示名，空串清除）',
+    'landgate audit <project.gpkg | postgresql://…?schema=项目名> [--table 报件图层 --parcel 地块编号] [--format text|json]\n' +
+    '       landgate audit <project.gpkg | postgresql://…> --display-name 显示名    （设置当前账户（共享项目：数据库登录）在审计日志中的显示名，空串清除）',
   summary: '按时间列出审计日志（谁在何时做了什么）并校验其完整性；或设置当前账户的显示名。',
   options: {
     table: { type: 'string' },
@@ -33,8 +32,9 @@ export const auditCommand: CommandSpec = {
       const store = ProjectStore.open(projectPath);
       try {
         store.audit.setDisplayName(values['display-name']);
-        const name = store.audit.displayNames()[currentUser()];
-        io.out(name ? `账户 ${currentUser()} 的显示名已设为“${name}”。\n` : `账户 ${currentUser()} 的显示名已清除。\n`);
+        const account = store.db.actingUser();
+        const name = store.audit.displayNames()[account];
+        io.out(name ? `账户 ${account} 的显示名已设为“${name}”。\n` : `账户 ${account} 的显示名已清除。\n`);
       } finally {
         store.close();
       }

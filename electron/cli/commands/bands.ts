@@ -1,6 +1,5 @@
-import { basename } from 'node:path';
 import { buildBandsLayer, DEFAULT_BAND_TABLE, parseLevels } from '../../services/terrain/bands-service';
-import { requireExistingProject } from './util';
+import { projectName, requireExistingProject } from './util';
 import type { CommandSpec } from './types';
 
 export const bandsCommand: CommandSpec = {
@@ -17,7 +16,7 @@ export const bandsCommand: CommandSpec = {
     const d = result.dem;
     io.out(
       `高程数据：${d.files.join('、')}（${d.cols}×${d.rows} 像元，${d.crs}，高程 ${d.minM ?? '—'}–${d.maxM ?? '—'} m）${files.length ? '已存入项目' : '（项目中已有）'}。\n` +
-        `已生成高程带图层 ${result.table}：${levels.map((l) => `${l} m 以下`).join('、')}，写入 ${basename(projectPath)}。\n` +
+        `已生成高程带图层 ${result.table}：${levels.map((l) => `${l} m 以下`).join('、')}，写入 ${projectName(projectPath)}。\n` +
         (result.nodataCells > 0 ? `注意：${result.nodataCells} 个像元无高程数据（${((100 * result.nodataCells) / result.cells).toFixed(1)}%），按“未知”处理，不计入任何高程带。\n` : ''),
     );
   },

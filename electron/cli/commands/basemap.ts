@@ -2,7 +2,8 @@ import { basename } from 'node:path';
 import { UserInputError } from '../../../shared/model/errors';
 import { addBasemap, listBasemapsIn } from '../../services/terrain/basemaps';
 import { ProjectStore } from '../../services/project-store';
-import { requireExistingProject } from './util';
+import { sharedProjectUnsupported } from '../../services/store/postgres/location';
+import { isProjectUrl, requireExistingProject } from './util';
 import type { CommandSpec } from './types';
 
 export const basemapCommand: CommandSpec = {
@@ -16,6 +17,8 @@ export const basemapCommand: CommandSpec = {
     }
     requireExistingProject(projectPath);
     ProjectStore.open(projectPath, { readonly: true }).close(); // a LandGate project, or a clear error
+    // Basemaps live in (or beside) a GeoPackage; a shared project has none yet.
+    if (isProjectUrl(projectPath)) throw sharedProjectUnsupported(projectPath);
     if (action === 'list') {
       const list = listBasemapsIn(projectPath);
       if (list.length === 0) io.out('项目中还没有离线底图。\n');

@@ -1,6 +1,7 @@
 import { ProjectStore } from '../../services/project-store';
 import { generateDemoProject } from '../../services/demo';
-import { createAtomically, requireGpkgName, requireNewFile } from './util';
+import { UserInputError } from '../../../shared/model/errors';
+import { createAtomically, isProjectUrl, projectName, requireGpkgName, requireNewFile } from './util';
 import type { CommandSpec } from './types';
 
 export const demoCommand: CommandSpec = {
@@ -9,6 +10,13 @@ export const demoCommand: CommandSpec = {
   options: {},
   positionals: [1, 1],
   async run([target], _values, io) {
+    if (isProjectUrl(target)) {
+      throw new UserInputError(
+        'cli.demo-file',
+        `示例项目只生成为 GeoPackage 文件（.gpkg），不写入共享项目“${projectName(target)}”。请给出一个新的 .gpkg 文件名。`,
+        `The demo project is generated as a GeoPackage file only, not into the shared project ${projectName(target)}.`,
+      );
+    }
     requireGpkgName(target);
     requireNewFile(target);
     createAtomically(target, (tmp) => generateDemoProject(tmp));

@@ -14,11 +14,13 @@ import { profileCommand } from './profile';
 import { packageCommand } from './package';
 import { parcelCommand } from './parcel';
 import { reportCommand } from './report';
+import { roleCommand } from './role';
 import { serveCommand } from './serve';
 import { settingsCommand } from './settings';
 import { transformCommand } from './transform';
 import { summaryCommand } from './summary';
 import { sweepCommand } from './sweep';
+import { syncCommand } from './sync';
 import type { CommandSpec } from './types';
 
 export type { CommandIo, CommandSpec } from './types';
@@ -41,4 +43,6 @@ export const COMMANDS: Record<string, CommandSpec> = {
   parcel: parcelCommand,
   audit: auditCommand,
   settings: settingsCommand,
+  sync: syncCommand,
+  role: roleCommand,
 };

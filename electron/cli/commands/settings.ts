@@ -17,7 +17,7 @@ export const settingsCommand: CommandSpec = {
       if (authority !== undefined || pattern !== undefined) store.documentNumbers.setSettings({ authority, pattern });
       const current = store.documentNumbers.pattern();
       const year = chinaYear(new Date().toISOString());
-      io.out(`出具机关：${store.getMeta('authority') ?? `（未设置，用项目名称“${store.info().title}”）`}\n`);
+      io.out(`出具机关：${store.getMeta('authority') ?? `（未设置，用项目名称“${store.title()}”）`}\n`);
       io.out(`文书编号规则：${current}（例：${formatDocumentNumber(current, year, 9)}）\n`);
     } finally {
       store.close();

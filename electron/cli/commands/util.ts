@@ -2,12 +2,16 @@
  * Helpers shared by the commands. Each command validates its input fully before writing anything;
  * files it creates are written to a temporary name and renamed into place only on success, so a
  * failed command leaves nothing behind.
+ *
+ * A project is a GeoPackage file or a shared project's URL (postgresql://…?schema=…): where a
+ * command takes a project, it takes either; a URL is checked by opening it, never as a path.
  */
 import { existsSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UserInputError } from '../../../shared/model/errors';
 import { isLayerKind, LAYER_KINDS, type LayerKind } from '../../../shared/model/layers';
 import { createFileAtomically } from '../../services/reports/output';
+import { isPostgresUrl, redact } from '../../services/store/postgres/location';
 import type { CommandIo } from './types';
 
 export function requireGpkgName(path: string) {
@@ -25,7 +29,19 @@ export function requireNewFile(path: string) {
   }
 }
 
+/** A shared project in PostgreSQL rather than a file. */
+export function isProjectUrl(location: string): boolean {
+  return isPostgresUrl(location);
+}
+
+/** How messages name a project: the file's name, or the URL without its password. */
+export function projectName(location: string): string {
+  return isProjectUrl(location) ? redact(location) : basename(location);
+}
+
 export function requireExistingProject(path: string) {
+  // A shared project is looked for when it is opened (pg-project.ts says what is wrong with it).
+  if (isProjectUrl(path)) return;
   if (!existsSync(path) || !statSync(path).isFile()) {
     throw new UserInputError('cli.project-missing', `项目文件“${path}”不存在。可用 landgate init 或 landgate demo 创建。`, `Project file "${path}" does not exist.`);
   }

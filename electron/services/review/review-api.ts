@@ -15,7 +15,6 @@ import { writeFindingsFile } from '../reports/findings-export';
 import { importStagedPackage, packageDepartment, resolveSelection, writePackageFile } from '../reports/review-package';
 import { auditReviewPdf, buildReviewPdf } from '../reports/review-report';
 import { buildMonthlySummary } from '../reports/summary';
-import { currentUser } from '../store/audit';
 import { profileNames } from '../profiles';
 import { ReviewStore } from './review-store';
 
@@ -48,7 +47,7 @@ const today = () => new Date().toISOString().slice(0, 10);
  * Runs an export that writes files into a private temporary directory and returns the bytes
  * of the one to download; the directory is removed whatever happens.
  */
-function viaTempDir(build: (dir: string) => { fileName: string; mimeType: string; bytes: Uint8Array }): ExportedFile {
+export function viaTempDir(build: (dir: string) => { fileName: string; mimeType: string; bytes: Uint8Array }): ExportedFile {
   const dir = mkdtempSync(join(tmpdir(), 'landgate-export-'));
   try {
     const { fileName, mimeType, bytes } = build(dir);
@@ -93,12 +92,12 @@ export function createReviewApi(store: ProjectStore, uploads: () => StagedUpload
     },
     async getAuditTrail({ table, parcelId }) {
       const integrity = review.verify();
-      return { entries: review.auditTrail({ table, parcelId }), integrity: { ok: integrity.ok, problems: integrity.problems }, displayNames: store.audit.displayNames(), currentAccount: currentUser(), profileNames: profileNames(store) };
+      return { entries: review.auditTrail({ table, parcelId }), integrity: { ok: integrity.ok, problems: integrity.problems }, displayNames: store.audit.displayNames(), currentAccount: store.db.actingUser(), profileNames: profileNames(store) };
     },
     async setDisplayName({ name }) {
       if (typeof name !== 'string') throw new UserInputError('user.display-name', '显示名须为文字。', 'The display name must be a string.');
       store.audit.setDisplayName(name);
-      const account = currentUser();
+      const account = store.db.actingUser();
       return { account, displayName: store.audit.displayNames()[account] ?? null };
     },
     async exportReviewPdf({ table, parcelId, authority, basemap }) {

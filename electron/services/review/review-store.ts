@@ -1,9 +1,10 @@
 /**
- * The review workbench store, on the project's own SQLite connection: submissions
- * (报件), signed decisions and their revisions, per-parcel audit views and an integrity check that
- * covers the audit hash chain and the decision rows.
+ * The review workbench store, on the project's connection (a GeoPackage or a shared project in
+ * PostgreSQL, the same SQL): submissions (报件), signed decisions and their revisions, per-parcel
+ * audit views and an integrity check that covers the audit hash chain and the decision rows.
  *
- * Tables (registered in gpkg_contents as 'attributes' so GDAL/QGIS list them):
+ * Tables (in a GeoPackage created on first write and registered in gpkg_contents as 'attributes'
+ * so GDAL/QGIS list them; in PostgreSQL part of the project's schema, postgres/pg-schema.ts):
  * - landgate_submissions: a registered submission (parcel layer + parcel ids, applicant, received
  *   date, profile, provenance). Append-only. Parcels not in any registered submission are shown
  *   as one implicit submission each, so a freshly imported layer is reviewable at once.
@@ -12,10 +13,15 @@
  *   the row it supersedes. Each row carries the sha256 of its content, and the audit entry that
  *   recorded it carries the same hash, so a row edited behind the triggers' back is detected.
  *
+ * Who wrote a row is the acting user (ProjectDb.actingUser): on a shared project the database
+ * login, which the server itself checks. Two clients signing the same parcel at once: the signing
+ * transaction re-reads the parcel's latest decision under a lock, and the UNIQUE revision
+ * constraint stands behind it, so the second one is refused with who signed first, and nothing
+ * of it is written.
+ *
  * Status is never stored: it is derived from the parcels' latest checks and decisions.
  */
 import { createHash } from 'node:crypto';
-import type Database from 'better-sqlite3';
 import type { Feature } from 'geojson';
 import type { CheckReport, Finding, Verdict } from '../../../shared/model/check';
 import { UserInputError } from '../../../shared/model/errors';
@@ -33,8 +39,11 @@ import {
   type PackageProvenance,
   type Submission,
 } from '../../../shared/review/model';
+import { chinaTime } from '../../../shared/review/document-number';
 import { toGeoJsonFeature, type AuditEntry, type ProjectStore } from '../project-store';
-import { connectionOf } from '../store/internal';
+import { sqlOf } from '../store/internal';
+import { sqlStateOf } from '../store/postgres/pg-errors';
+import type { SqlConnection } from '../store/sql';
 import { SweepResults } from '../store/sweep-results';
 import { currentUser } from '../store/audit';
 
@@ -84,6 +93,13 @@ const REVIEW_TABLES: Record<string, string> = {
 
 
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+
+/** Another writer got there first: a duplicate revision, or (GeoPackage) a write lock another process holds. */
+function isConcurrentWrite(error: unknown): boolean {
+  if (sqlStateOf(error) === '23505') return true;
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code === 'SQLITE_CONSTRAINT_UNIQUE' || code.startsWith('SQLITE_BUSY'));
+}
 
 export interface LatestCheck {
   checkId: number;
@@ -148,20 +164,24 @@ type CheckSummary = Pick<LatestCheck, 'checkId' | 'checkedAt' | 'verdict'>;
 
 export class ReviewStore {
   readonly project: ProjectStore;
-  private readonly db: Database.Database;
+  private readonly db: SqlConnection;
 
   constructor(project: ProjectStore) {
     this.project = project;
-    this.db = connectionOf(project.db);
+    this.db = sqlOf(project.db);
   }
 
   private hasTable(name: string): boolean {
-    return !!this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name);
+    return this.project.db.hasTable(name);
   }
 
-  /** Creates the review tables and their triggers (idempotent). Call inside a transaction. */
+  /**
+   * Creates the review tables and their triggers in a GeoPackage (idempotent); a shared project
+   * has them from its creation. Call inside a transaction.
+   */
   private ensureSchema() {
     this.project.ensureWritable();
+    if (this.db.dialect !== 'sqlite') return;
     if (this.hasTable('landgate_decisions') && this.hasTable('landgate_submissions')) return;
     this.db.exec(REVIEW_SQL);
     for (const table of Object.keys(REVIEW_TABLES)) {
@@ -296,19 +316,21 @@ export class ReviewStore {
     if (input.receivedOn !== undefined && !isIsoDate(input.receivedOn)) {
       throw new UserInputError('review.date', `收件日期“${input.receivedOn}”无效，应为 YYYY-MM-DD。`, `Invalid received date "${input.receivedOn}".`);
     }
-    const taken = new Set(this.registeredRows().flatMap((r) => (r.parcel_table === input.parcelTable ? (JSON.parse(r.parcel_ids) as string[]) : [])));
-    const dup = parcelIds.filter((id) => taken.has(id));
-    if (dup.length > 0) {
-      throw new UserInputError('review.submission-duplicate', `地块 ${dup.join('、')} 已属于另一个报件。`, `Parcels ${dup.join(', ')} already belong to a submission.`);
-    }
+    this.refuseTakenParcels(input.parcelTable, parcelIds);
     const title = input.title?.trim() || (parcelIds.length === 1 ? parcelIds[0] : `${layer.title}（${parcelIds.length} 宗）`);
     const id = this.project.transaction(() => {
       this.ensureSchema();
+      // Two planners registering the same parcels at once: the second sees the first's
+      // submission once it holds the lock, and is refused.
+      this.project.db.lockInTransaction('landgate_submissions');
+      this.refuseTakenParcels(input.parcelTable, parcelIds);
       const at = new Date().toISOString();
-      const result = this.db
-        .prepare('INSERT INTO landgate_submissions (parcel_table, parcel_ids, title, applicant, received_on, profile, created_at, user, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
-        .run(input.parcelTable, JSON.stringify(parcelIds), title, input.applicant ?? null, input.receivedOn ?? null, input.profile ?? null, at, currentUser(), input.source ? JSON.stringify(input.source) : null);
-      const sid = Number(result.lastInsertRowid);
+      const inserted = this.db
+        .prepare('INSERT INTO landgate_submissions (parcel_table, parcel_ids, title, applicant, received_on, profile, created_at, "user", source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id')
+        .get(input.parcelTable, JSON.stringify(parcelIds), title, input.applicant ?? null, input.receivedOn ?? null, input.profile ?? null, at, this.project.db.actingUser(), input.source ? JSON.stringify(input.source) : null) as {
+        id: number;
+      };
+      const sid = Number(inserted.id);
       this.project.appendAudit({
         action: 'submission',
         at,
@@ -317,6 +339,27 @@ export class ReviewStore {
       return sid;
     });
     return this.listSubmissions().find((s) => s.id === id)!;
+  }
+
+  /** The registered submissions as stored, without their parcels' checks and decisions (listSubmissions reads those). */
+  registeredSubmissions(): { id: number; parcelTable: string; parcelIds: string[]; title: string; applicant: string | null; receivedOn: string | null; profile: string | null }[] {
+    return this.registeredRows().map((r) => ({
+      id: Number(r.id),
+      parcelTable: r.parcel_table,
+      parcelIds: JSON.parse(r.parcel_ids) as string[],
+      title: r.title,
+      applicant: r.applicant,
+      receivedOn: r.received_on,
+      profile: r.profile,
+    }));
+  }
+
+  private refuseTakenParcels(table: string, parcelIds: readonly string[]): void {
+    const taken = new Set(this.registeredRows().flatMap((r) => (r.parcel_table === table ? (JSON.parse(r.parcel_ids) as string[]) : [])));
+    const dup = parcelIds.filter((id) => taken.has(id));
+    if (dup.length > 0) {
+      throw new UserInputError('review.submission-duplicate', `地块 ${dup.join('、')} 已属于另一个报件。`, `Parcels ${dup.join(', ')} already belong to a submission.`);
+    }
   }
 
   private registeredRows() {
@@ -452,11 +495,42 @@ export class ReviewStore {
       const sibling = this.latestDecision(table, id);
       return this.prepareDecision({ ...input, parcelId: id, checkId: undefined, supersedes: sibling?.id }, conditions, sig, options);
     });
-    const ids = this.project.transaction(() => {
-      this.ensureSchema();
-      return prepared.map((row) => this.insertDecision(row));
-    });
+    const ids = this.recordDecisions(prepared);
     return this.listDecisions(table, parcelId).find((d) => d.id === ids[targets.indexOf(parcelId)])!;
+  }
+
+  /**
+   * Writes one signing act: every row and its audit entry in one transaction, or none. Each row
+   * was prepared on the latest decision its parcel had when the reviewer signed; if another
+   * client signed that parcel since, the act is refused as a whole (the other's decision stands,
+   * this one is not half-written). Under the lock the re-read sees every committed decision; the
+   * UNIQUE (parcel, revision) constraint catches what a lock cannot (a GeoPackage written by
+   * another program, another process's transaction between read and write).
+   */
+  private recordDecisions(prepared: ReturnType<ReviewStore['prepareDecision']>[]): number[] {
+    try {
+      return this.project.transaction(() => {
+        this.ensureSchema();
+        this.project.db.lockInTransaction('landgate_decisions');
+        for (const row of prepared) this.refuseSignedMeanwhile(row);
+        return prepared.map((row) => this.insertDecision(row));
+      });
+    } catch (error) {
+      if (isConcurrentWrite(error)) for (const row of prepared) this.refuseSignedMeanwhile(row);
+      throw error;
+    }
+  }
+
+  private refuseSignedMeanwhile({ base, previous }: ReturnType<ReviewStore['prepareDecision']>): void {
+    const latest = this.latestDecision(base.table, base.parcelId);
+    if ((latest?.id ?? null) === (previous?.id ?? null)) return;
+    // "张三（zhangsan）于 …", "张三 于 …": the signer as signed, with the login that signed.
+    const by = latest!.user && latest!.user !== latest!.signature.name ? `${latest!.signature.name}（${latest!.user}）` : `${latest!.signature.name} `;
+    throw new UserInputError(
+      'review.conflict',
+      `地块“${base.parcelId}”已由 ${by}于 ${chinaTime(latest!.signedAt)} 签署审查决定“${STATUS_LABEL_ZH[latest!.decision]}”（第 ${latest!.revision} 版），您的签发未写入。请刷新后再决定是否修订。`,
+      `Parcel "${base.parcelId}" was signed meanwhile by ${latest!.user} at ${latest!.signedAt} (${latest!.decision}, revision ${latest!.revision}); this signature was not written. Reload and decide whether to revise it.`,
+    );
   }
 
   /**
@@ -514,6 +588,12 @@ export class ReviewStore {
     } else if (input.supersedes !== undefined && input.supersedes !== null) {
       throw new UserInputError('review.supersedes-unknown', `地块“${parcelId}”没有可修订的审查决定（编号 ${input.supersedes}）。`, `No decision ${input.supersedes} to supersede.`);
     }
+    // On a shared project a row carries the login that writes it (the server checks it); a
+    // decision brought in from a package keeps its original author in its provenance instead.
+    const acting = this.project.db.actingUser();
+    const user = this.db.dialect === 'postgres' ? acting : options.user ?? acting;
+    let source = options.source ?? null;
+    if (source && options.user !== undefined && options.user !== user) source = { ...source, originalIds: { ...source.originalIds, user: options.user } };
     const latest = this.latestCheck(table, parcelId);
     let checkId: number | null = latest?.checkId ?? null;
     let verdict: Verdict | null = latest?.verdict ?? null;
@@ -535,8 +615,8 @@ export class ReviewStore {
       verdict,
       signature: { name: sig.name.trim(), department: sig.department.trim(), date: sig.date },
       signedAt: options.signedAt ?? new Date().toISOString(),
-      user: options.user ?? currentUser(),
-      source: options.source ?? null,
+      user,
+      source,
     };
     const contentHash = sha256(decisionContent(base));
     return { base, previous, contentHash };
@@ -545,12 +625,12 @@ export class ReviewStore {
   /** Inserts one prepared decision row and its audit entry; call inside a transaction. */
   private insertDecision({ base, previous, contentHash }: ReturnType<ReviewStore['prepareDecision']>): number {
     const { table, parcelId, checkId, verdict } = base;
-    const result = this.db
+    const inserted = this.db
       .prepare(
         `INSERT INTO landgate_decisions (parcel_table, parcel_id, revision, supersedes, revision_reason, decision, opinion, conditions, check_id, verdict,
-           signer_name, signer_department, signed_on, signed_at, user, source, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           signer_name, signer_department, signed_on, signed_at, "user", source, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
       )
-      .run(
+      .get(
         table,
         parcelId,
         base.revision,
@@ -568,8 +648,8 @@ export class ReviewStore {
         base.user,
         base.source ? JSON.stringify(base.source) : null,
         contentHash,
-      );
-    const decisionId = Number(result.lastInsertRowid);
+      ) as { id: number };
+    const decisionId = Number(inserted.id);
     this.project.appendAudit({
       action: previous ? 'decision-revision' : 'decision',
       at: base.signedAt,
@@ -611,8 +691,8 @@ export class ReviewStore {
     const checkIds = new Set<number>();
     if (this.hasTable('landgate_check_parcels')) {
       const rows = this.db
-        .prepare('SELECT DISTINCT p.check_id AS id FROM landgate_check_parcels p JOIN landgate_checks c ON c.id = p.check_id WHERE p.parcel_id = ? AND (? IS NULL OR c.parcel_table = ?)')
-        .all(parcelId, table ?? null, table ?? null) as { id: number }[];
+        .prepare(`SELECT DISTINCT p.check_id AS id FROM landgate_check_parcels p JOIN landgate_checks c ON c.id = p.check_id WHERE p.parcel_id = ?${table === undefined ? '' : ' AND c.parcel_table = ?'}`)
+        .all(...(table === undefined ? [parcelId] : [parcelId, table])) as { id: number }[];
       for (const r of rows) checkIds.add(Number(r.id));
     }
     const sweepIds = new Set(new SweepResults(this.project).sweepsOf(table, parcelId));

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { userInfo } from 'node:os';
 import type { AuditRecord } from '../../../shared/review/model';
 import { UserInputError } from '../../../shared/model/errors';
-import { connectionOf } from './internal';
+import { sqlOf } from './internal';
 import type { ProjectDb } from './project-db';
 import { GENESIS_HASH, nowIso } from './schema';
 
@@ -14,7 +14,7 @@ export interface AuditInput {
   at?: string;
 }
 
-/** The operating-system account (or LANDGATE_USER), as the audit log names who acted. */
+/** The operating-system account (or LANDGATE_USER), as the audit log of a GeoPackage project names who acted. */
 export function currentUser(): string {
   if (process.env.LANDGATE_USER) return process.env.LANDGATE_USER;
   try {
@@ -53,20 +53,22 @@ export class AuditRepository {
 
   /** One entry inside the caller's transaction, so the change and its record land together. */
   appendInTransaction(entry: AuditInput): void {
-    const sql = connectionOf(this.db);
+    const sql = sqlOf(this.db);
+    // Two clients of a shared project append one after the other, each on the other's head.
+    this.db.lockInTransaction('landgate_audit');
     const last = sql.prepare('SELECT seq, hash FROM landgate_audit ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
     const seq = (last?.seq ?? 0) + 1;
     const prevHash = last?.hash ?? GENESIS_HASH;
     const at = entry.at ?? nowIso();
-    const user = entry.user ?? currentUser();
+    const user = entry.user ?? this.db.actingUser();
     const detailJson = JSON.stringify(entry.detail ?? null);
     const hash = auditHash(prevHash, seq, at, user, entry.action, detailJson);
-    sql.prepare('INSERT INTO landgate_audit (seq, at, user, action, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)').run(seq, at, user, entry.action, detailJson, prevHash, hash);
+    sql.prepare('INSERT INTO landgate_audit (seq, at, "user", action, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)').run(seq, at, user, entry.action, detailJson, prevHash, hash);
     this.db.setMetaRaw('auditHead', `${seq}:${hash}`);
   }
 
   private rows(): AuditRow[] {
-    return connectionOf(this.db).prepare('SELECT seq, at, user, action, detail, prev_hash, hash FROM landgate_audit ORDER BY seq').all() as AuditRow[];
+    return sqlOf(this.db).prepare('SELECT seq, at, "user", action, detail, prev_hash, hash FROM landgate_audit ORDER BY seq').all() as AuditRow[];
   }
 
   /**
@@ -76,19 +78,19 @@ export class AuditRepository {
    */
   displayNames(): Record<string, string> {
     if (!this.db.hasTable('landgate_meta')) return {};
-    const rows = connectionOf(this.db).prepare("SELECT key, value FROM landgate_meta WHERE key LIKE 'displayName:%'").all() as { key: string; value: string }[];
+    const rows = sqlOf(this.db).prepare("SELECT key, value FROM landgate_meta WHERE key LIKE 'displayName:%'").all() as { key: string; value: string }[];
     return Object.fromEntries(rows.map((r) => [r.key.slice('displayName:'.length), r.value]));
   }
 
   /** Sets the acting account's display name; an empty name removes it. Audited. */
-  setDisplayName(name: string, account = currentUser()): void {
+  setDisplayName(name: string, account = this.db.actingUser()): void {
     const trimmed = name.trim();
     if (trimmed.length > 40 || /[\u0000-\u001f\u007f]/.test(trimmed)) {
       throw new UserInputError('user.display-name', `显示名“${trimmed.slice(0, 40)}”无效：不超过 40 个字符，不含控制字符。`, 'Invalid display name: at most 40 characters, no control characters.');
     }
     this.db.ensureWritable();
     this.db.transaction(() => {
-      const sql = connectionOf(this.db);
+      const sql = sqlOf(this.db);
       if (trimmed === '') sql.prepare('DELETE FROM landgate_meta WHERE key = ?').run(`displayName:${account}`);
       else this.db.setMetaRaw(`displayName:${account}`, trimmed);
       this.appendInTransaction({ action: 'display-name', user: account, detail: { account, name: trimmed } });

@@ -7,8 +7,8 @@
  */
 import type { CheckReport, Finding, Verdict } from '../../../shared/model/check';
 import { UserInputError } from '../../../shared/model/errors';
-import { currentUser, type AuditRepository } from './audit';
-import { connectionOf } from './internal';
+import type { AuditRepository } from './audit';
+import { sqlOf } from './internal';
 import type { ProjectDb } from './project-db';
 import { nowIso, storeCheckResult, storedReportJson } from './schema';
 
@@ -45,21 +45,21 @@ export class CheckRepository {
   ) {}
 
   private get sql() {
-    return connectionOf(this.db);
+    return sqlOf(this.db);
   }
 
   record(report: CheckReport, context: { parcelTable: string | null; parcelsSource: string; trigger: 'ui' | 'cli' }): number {
     return this.db.transaction(() => {
       this.db.ensureWritable();
       const recordedAt = nowIso();
-      const user = currentUser();
+      const user = this.db.actingUser();
       const reportResult = storeCheckResult(this.sql, storedReportJson(report));
       const result = this.sql
         .prepare(
-          'INSERT INTO landgate_checks (checked_at, recorded_at, user, profile, profile_version, parcel_table, parcels_source, trigger_source, parcel_count, report_result) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+          'INSERT INTO landgate_checks (checked_at, recorded_at, "user", profile, profile_version, parcel_table, parcels_source, trigger_source, parcel_count, report_result) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id',
         )
-        .run(report.checkedAt, recordedAt, user, report.profile, report.profileVersion ?? null, context.parcelTable, context.parcelsSource, context.trigger, report.parcels.length, reportResult);
-      const checkId = Number(result.lastInsertRowid);
+        .get(report.checkedAt, recordedAt, user, report.profile, report.profileVersion ?? null, context.parcelTable, context.parcelsSource, context.trigger, report.parcels.length, reportResult);
+      const checkId = Number((result as { id: number }).id);
       const insertParcel = this.sql.prepare(
         'INSERT INTO landgate_check_parcels (check_id, parcel_id, parcel_name, checked_at, profile, verdict, suspect_hits, contaminated_hits, findings_result) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
       );
@@ -137,7 +137,7 @@ export class CheckRepository {
   /** Stored check runs, oldest first. */
   list(): CheckRecord[] {
     if (!this.db.hasTable('landgate_checks')) return [];
-    const rows = this.sql.prepare('SELECT id, checked_at, recorded_at, user, profile, profile_version, parcel_table, parcels_source, trigger_source, parcel_count FROM landgate_checks ORDER BY id').all() as Record<string, unknown>[];
+    const rows = this.sql.prepare('SELECT id, checked_at, recorded_at, "user", profile, profile_version, parcel_table, parcels_source, trigger_source, parcel_count FROM landgate_checks ORDER BY id').all() as Record<string, unknown>[];
     return rows.map((r) => ({
       id: Number(r.id),
       checkedAt: String(r.checked_at),

@@ -7,7 +7,7 @@
 import { DEFAULT_DOCUMENT_NUMBER_PATTERN, chinaYear, documentNumberPatternProblem, formatDocumentNumber } from '../../../shared/review/document-number';
 import { UserInputError } from '../../../shared/model/errors';
 import type { AuditRepository } from './audit';
-import { connectionOf } from './internal';
+import { sqlOf } from './internal';
 import type { ProjectDb } from './project-db';
 import { nowIso } from './schema';
 
@@ -29,7 +29,7 @@ export class DocumentNumberRepository {
   ) {}
 
   private get sql() {
-    return connectionOf(this.db);
+    return sqlOf(this.db);
   }
 
   pattern(): string {
@@ -65,6 +65,10 @@ export class DocumentNumberRepository {
     if (existing) return existing;
     this.db.ensureWritable();
     return this.db.transaction(() => {
+      // Two reviewers of a shared project signing at once take consecutive numbers, not the same one.
+      this.db.lockInTransaction('landgate_document_numbers');
+      const issuedMeanwhile = this.find(subject);
+      if (issuedMeanwhile) return issuedMeanwhile;
       const year = chinaYear(at);
       const last = this.sql.prepare('SELECT max(sequence) AS n FROM landgate_document_numbers WHERE year = ?').get(year) as { n: number | null };
       const sequence = (last.n ?? 0) + 1;

@@ -1,22 +1,25 @@
 /**
- * Layers and their features: one GeoPackage feature table per layer (EPSG:4490, R*Tree index, an
- * index on the feature id column) plus its row in landgate_layers (kind, title, source file,
- * original CRS, columns). Reads go through feature requests (feature-request.ts); every write
- * runs in a transaction with its audit entry, and a write to a reference layer bumps the data
- * version the check service keys its reference index on.
+ * Layers and their features: one feature table per layer (EPSG:4490, a spatial index, an index on
+ * the feature id column) plus its row in landgate_layers (kind, title, source file, original CRS,
+ * columns) and in the GeoPackage registry. Reads go through feature requests (feature-request.ts);
+ * every write runs in a transaction with its audit entry, and a write to a reference layer bumps
+ * the data version the check service keys its reference index on. The same SQL serves a
+ * GeoPackage and a PostGIS project; what differs (table DDL, geometry in and out, the spatial
+ * index) comes from layer-dialect.ts.
  */
 import type { Feature, FeatureCollection, Geometry } from 'geojson';
 import type { BBox, GpkgGeometryType, LayerInfo, LayerKind } from '../../../shared/model/layers';
 import { LAYER_KIND_GEOMETRY, isLayerKind } from '../../../shared/model/layers';
 import { featureIdOf } from '../../../shared/model/attributes';
 import { UserInputError } from '../../../shared/model/errors';
-import { decodeGpkgGeometry, encodeGpkgGeometry, geometryEnvelope, forEachPosition, gpkgBlobEnvelope } from '../gpkg-binary';
+import { encodeGpkgGeometry, geometryEnvelope, forEachPosition } from '../gpkg-binary';
 import type { AuditRepository } from './audit';
 import { writeLayerStyle } from './qgis-styles';
 import { countSql, filterKeys, positionSql, quoteId, requestSql, type FeatureRequest, type StoredFeature } from './feature-request';
-import { connectionOf } from './internal';
+import { connectionOf, sqlOf } from './internal';
+import { layerDialect } from './layer-dialect';
 import type { ProjectDb } from './project-db';
-import { gpkgTimestamp, idIndexSql, nowIso, PROJECT_SRS_ID, RTREE_EXTENSION_DEFINITION, rtreeSql } from './schema';
+import { gpkgTimestamp, nowIso, PROJECT_SRS_ID } from './schema';
 
 export type ColumnType = 'text' | 'integer' | 'real' | 'boolean' | 'json';
 export interface ColumnSpec {
@@ -32,8 +35,6 @@ export interface ColumnSpec {
    */
   source?: string;
 }
-
-const SQL_TYPE: Record<ColumnType, string> = { text: 'TEXT', integer: 'INTEGER', real: 'REAL', boolean: 'BOOLEAN', json: 'TEXT' };
 
 const TABLE_NAME_RE = /^[a-z][a-z0-9_]{0,62}$/;
 const RESERVED_PREFIXES = ['gpkg_', 'rtree_', 'landgate_', 'sqlite_'];
@@ -139,11 +140,6 @@ function promote(geometry: Geometry, tableType: GpkgGeometryType): Geometry {
   return geometry;
 }
 
-function layerTableSql(table: string, columns: ColumnSpec[], geometryType: GpkgGeometryType): string {
-  const cols = columns.map((c) => `, ${quoteId(c.column)} ${SQL_TYPE[c.type]}`).join('');
-  return `CREATE TABLE ${quoteId(table)} (fid INTEGER PRIMARY KEY AUTOINCREMENT, geom ${geometryType}${cols})`;
-}
-
 
 interface LayerRow {
   table_name: string;
@@ -163,23 +159,6 @@ function isReferenceKind(kind: string): boolean {
   return kind !== 'parcel';
 }
 
-/**
- * The union of the entry boxes of an SQLite R*Tree node blob: 2 bytes depth, 2 bytes entry count,
- * then per entry an 8-byte id and four 32-bit floats (minx, maxx, miny, maxy), all big-endian.
- */
-function rtreeNodeExtent(data: Uint8Array): BBox | null {
-  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-  const count = view.getUint16(2);
-  let box: BBox | null = null;
-  for (let i = 0; i < count; i++) {
-    const at = 4 + i * 24 + 8;
-    if (at + 16 > data.byteLength) break;
-    const [minx, maxx, miny, maxy] = [view.getFloat32(at), view.getFloat32(at + 4), view.getFloat32(at + 8), view.getFloat32(at + 12)];
-    box = box ? [Math.min(box[0], minx), Math.min(box[1], miny), Math.max(box[2], maxx), Math.max(box[3], maxy)] : [minx, miny, maxx, maxy];
-  }
-  return box;
-}
-
 /** A stored feature as GeoJSON, its id in `id` and in `properties.id`. */
 export function toGeoJsonFeature(feature: StoredFeature): Feature {
   return { type: 'Feature', id: feature.id, properties: feature.properties, geometry: feature.geometry } as Feature;
@@ -192,7 +171,19 @@ export class LayerRepository {
   ) {}
 
   private get sql() {
-    return connectionOf(this.db);
+    return sqlOf(this.db);
+  }
+
+  private get dialect() {
+    return layerDialect(this.sql);
+  }
+
+  /**
+   * QGIS's style of the layer, rewritten after a change of its title or columns. GeoPackage only:
+   * QGIS keeps a PostGIS layer's styles in public.layer_styles, outside the project's schema.
+   */
+  private restyle(table: string, at: string): void {
+    if (this.dialect.name === 'sqlite') writeLayerStyle(connectionOf(this.db), table, at);
   }
 
   private layerRows(): LayerRow[] {
@@ -252,8 +243,7 @@ export class LayerRepository {
 
   /**
    * The layer's extent without reading its features: gpkg_contents (kept by every write), else
-   * the R*Tree's root node, whose entries' boxes cover every indexed feature (float32, rounded
-   * outward by SQLite, which is fine for a view). Null for an empty layer.
+   * the spatial index (the R*Tree's root node on a GeoPackage). Null for an empty layer.
    */
   extent(table: string): BBox | null {
     if (!this.layerRow(table)) throw this.unknownLayer(table);
@@ -261,10 +251,7 @@ export class LayerRepository {
     if (contents && contents.min_x !== null && contents.min_y !== null && contents.max_x !== null && contents.max_y !== null) {
       return [contents.min_x, contents.min_y, contents.max_x, contents.max_y];
     }
-    const node = `rtree_${table}_geom_node`;
-    if (!this.db.hasTable(node)) return null;
-    const root = this.sql.prepare(`SELECT data FROM ${quoteId(node)} WHERE nodeno = 1`).get() as { data?: Uint8Array } | undefined;
-    return root?.data ? rtreeNodeExtent(root.data) : null;
+    return this.dialect.indexExtent(this.sql, table, (name) => this.db.hasTable(name));
   }
 
   /** A new title (what the 图层 panel, legends and reports show); the table name stays. Audited. */
@@ -281,7 +268,7 @@ export class LayerRepository {
       this.sql.prepare('UPDATE landgate_layers SET title = ? WHERE table_name = ?').run(clean, table);
       this.sql.prepare('UPDATE gpkg_contents SET description = ? WHERE table_name = ?').run(clean, table);
       // QGIS names the style by the layer's title: keep its layer_styles row in step
-      writeLayerStyle(this.sql, table, nowIso());
+      this.restyle(table, nowIso());
       this.audit.appendInTransaction({ action: 'layer-rename', detail: { table, kind: row.kind, oldTitle: row.title, title: clean } });
       return { table, oldTitle: row.title, title: clean };
     });
@@ -311,11 +298,8 @@ export class LayerRepository {
       }
       const featureCount = Number((this.sql.prepare(`SELECT count(*) AS n FROM ${quoteId(table)}`).get() as { n: number }).n);
       const extent = this.layerInfoOf(row).bbox;
-      const rtree = `rtree_${table}_geom`;
-      for (const suffix of ['insert', 'update1', 'update2', 'update3', 'update4', 'delete']) this.sql.exec(`DROP TRIGGER IF EXISTS ${quoteId(`${rtree}_${suffix}`)}`);
-      this.sql.exec(`DROP TABLE IF EXISTS ${quoteId(rtree)}`);
-      this.sql.exec(`DROP TABLE ${quoteId(table)}`);
-      for (const meta of ['gpkg_extensions', 'gpkg_geometry_columns', 'gpkg_contents', 'landgate_layers']) {
+      for (const sql of this.dialect.dropLayerSql(table)) this.sql.exec(sql);
+      for (const meta of [...this.dialect.registryTables, 'landgate_layers']) {
         this.sql.prepare(`DELETE FROM ${meta} WHERE table_name = ?`).run(table);
       }
       if (this.db.hasTable('landgate_parcel_verdicts')) this.sql.prepare('DELETE FROM landgate_parcel_verdicts WHERE parcel_table = ?').run(table);
@@ -348,18 +332,20 @@ export class LayerRepository {
   *iterateFeatures(table: string, request: FeatureRequest = {}): Generator<StoredFeature> {
     const { columns, wanted } = this.requestColumns(table, request);
     const withGeometry = request.geometry !== false;
-    const select = ['t.fid AS fid', ...(withGeometry ? ['t.geom AS geom'] : []), ...wanted.map((c) => `t.${quoteId(c.column)} AS ${quoteId(`c:${c.key}`)}`)].join(', ');
-    const { sql, params } = requestSql(table, columns, request, select);
+    const dialect = this.dialect;
+    // Aliases by position: a key may be longer than an identifier may be (63 bytes on PostgreSQL).
+    const select = ['t.fid AS fid', ...(withGeometry ? [`${dialect.geometrySelect('t.geom')} AS geom`] : []), ...wanted.map((c, i) => `t.${quoteId(c.column)} AS c${i}`)].join(', ');
+    const { sql, params } = requestSql(table, columns, request, select, dialect);
     for (const r of this.sql.prepare(sql).iterate(...params) as IterableIterator<Record<string, unknown>>) {
       const properties: Record<string, unknown> = {};
-      for (const c of wanted) {
-        const value = fromSqlValue(r[`c:${c.key}`], c.type);
+      wanted.forEach((c, i) => {
+        const value = fromSqlValue(r[`c${i}`], c.type);
         if (value !== undefined) properties[c.key] = value;
-      }
+      });
       const fid = Number(r.fid);
       const id = featureIdOf(properties, fid);
       properties.id = id;
-      const geometry = withGeometry && r.geom instanceof Uint8Array ? decodeGpkgGeometry(r.geom) : null;
+      const geometry = withGeometry && r.geom instanceof Uint8Array ? dialect.decodeGeometry(r.geom) : null;
       yield { fid, id, properties, geometry };
     }
   }
@@ -367,14 +353,14 @@ export class LayerRepository {
   /** How many features a request matches (its limit and offset ignored). */
   countFeatures(table: string, request: FeatureRequest = {}): number {
     const { columns } = this.requestColumns(table, request);
-    const { sql, params } = countSql(table, columns, request);
+    const { sql, params } = countSql(table, columns, request, this.dialect);
     return Number((this.sql.prepare(sql).get(...params) as { n: number }).n);
   }
 
   /** Where a feature stands in the rows a request matches (0-based, in the request's order); null when it does not match. */
   featurePosition(table: string, request: FeatureRequest, fid: number): number | null {
     const { columns } = this.requestColumns(table, request);
-    const position = positionSql(table, columns, request, fid);
+    const position = positionSql(table, columns, request, fid, this.dialect);
     const target = this.sql.prepare(position.value.sql).get(...position.value.params) as { v: unknown } | undefined;
     if (!target) return null;
     const before = position.before(target.v);
@@ -486,6 +472,7 @@ export class LayerRepository {
       throw new UserInputError('layer.exists', `项目“${projectName}”中已有图层“${table}”。请用另一个图层名（--name）。`, `Layer "${table}" already exists in "${this.db.path}".`);
     }
     const db = this.sql;
+    const dialect = this.dialect;
     db.prepare('INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change, srs_id) VALUES (?, ?, ?, ?, ?, ?)').run(
       table,
       'features',
@@ -494,17 +481,9 @@ export class LayerRepository {
       gpkgTimestamp(importedAt),
       PROJECT_SRS_ID,
     );
-    db.exec(layerTableSql(table, columns, geometryType));
+    for (const sql of dialect.createLayerSql(table, kind, columns, geometryType)) db.exec(sql);
     db.prepare('INSERT INTO gpkg_geometry_columns (table_name, column_name, geometry_type_name, srs_id, z, m) VALUES (?, ?, ?, ?, 0, 0)').run(table, 'geom', geometryType, PROJECT_SRS_ID);
-    // The R*Tree's triggers are created in finish(): while the layer is written, each row's box
-    // goes into the index straight from the encoded blob (what the triggers' ST_MinX … would
-    // read), which costs a fifth of the trigger's five SQL-function calls per row.
-    const [rtreeTable, ...rtreeTriggers] = rtreeSql(table);
-    db.exec(rtreeTable);
-    const indexBox = db.prepare(`INSERT INTO ${quoteId(`rtree_${table}_geom`)} VALUES (?, ?, ?, ?, ?)`);
-    db.exec(idIndexSql(table, columns));
-    db.prepare("INSERT INTO gpkg_extensions (table_name, column_name, extension_name, definition, scope) VALUES (?, 'geom', 'gpkg_rtree_index', ?, 'write-only')").run(table, RTREE_EXTENSION_DEFINITION);
-    const insert = db.prepare(`INSERT INTO ${quoteId(table)} (geom${columns.map((c) => `, ${quoteId(c.column)}`).join('')}) VALUES (?${', ?'.repeat(columns.length)})`);
+    const rows = dialect.beginRows(db, table, columns);
 
     let count = 0;
     let bbox: BBox | null = null;
@@ -535,14 +514,11 @@ export class LayerRepository {
           const geometry = promote(feature.geometry, geometryType);
           const e = geometryEnvelope(geometry);
           if (e) bbox = bbox ? [Math.min(bbox[0], e[0]), Math.min(bbox[1], e[1]), Math.max(bbox[2], e[2]), Math.max(bbox[3], e[3])] : [e[0], e[1], e[2], e[3]];
-          const blob = encodeGpkgGeometry(geometry, PROJECT_SRS_ID);
-          const fid = insert.run(blob, ...columns.map((c) => toSqlValue(properties[c.key], c.type))).lastInsertRowid;
-          const box = gpkgBlobEnvelope(blob);
-          if (!box.empty) indexBox.run(fid, box.minX, box.maxX, box.minY, box.maxY);
+          rows.add(encodeGpkgGeometry(geometry, PROJECT_SRS_ID), columns.map((c) => toSqlValue(properties[c.key], c.type)));
         }
       },
       finish: () => {
-        for (const sql of rtreeTriggers) db.exec(sql);
+        rows.finish();
         const box = bbox as BBox | null;
         db.prepare('UPDATE gpkg_contents SET min_x = ?, min_y = ?, max_x = ?, max_y = ? WHERE table_name = ?').run(box?.[0] ?? null, box?.[1] ?? null, box?.[2] ?? null, box?.[3] ?? null, table);
         db.prepare('INSERT INTO landgate_layers (table_name, kind, title, source_file, original_crs, imported_at, columns) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
@@ -554,7 +530,7 @@ export class LayerRepository {
           importedAt,
           JSON.stringify(columns),
         );
-        writeLayerStyle(db, table, importedAt);
+        this.restyle(table, importedAt);
         if (isReferenceKind(kind)) this.db.bumpDataVersion();
         this.audit.appendInTransaction({
           action: input.auditAction ?? 'import',
@@ -631,22 +607,23 @@ export class LayerRepository {
         while (used.has(column.toLowerCase())) column = `${key}_${n++}`;
         used.add(column.toLowerCase());
         const spec: ColumnSpec = { key, column, type: inferColumnType(key, [value]) };
-        this.sql.exec(`ALTER TABLE ${quoteId(table)} ADD COLUMN ${quoteId(column)} ${SQL_TYPE[spec.type]}`);
+        this.sql.exec(`ALTER TABLE ${quoteId(table)} ADD COLUMN ${quoteId(column)} ${this.dialect.columnType(spec.type)}`);
         columns.push(spec);
         added = true;
       }
       if (added) {
         this.sql.prepare('UPDATE landgate_layers SET columns = ? WHERE table_name = ?').run(JSON.stringify(columns), table);
-        writeLayerStyle(this.sql, table, nowIso());
+        this.restyle(table, nowIso());
       }
       const values = columns.map((c) => toSqlValue(this.valueForColumn(properties[c.key], c, table), c.type));
-      const result = this.sql
-        .prepare(`INSERT INTO ${quoteId(table)} (geom${columns.map((c) => `, ${quoteId(c.column)}`).join('')}) VALUES (?${', ?'.repeat(columns.length)})`)
-        .run(encodeGpkgGeometry(geometry, PROJECT_SRS_ID), ...values);
+      const dialect = this.dialect;
+      const inserted = this.sql
+        .prepare(`INSERT INTO ${quoteId(table)} (geom${columns.map((c) => `, ${quoteId(c.column)}`).join('')}) VALUES (${[dialect.geometrySql, ...columns.map((c) => dialect.valueSql(c.type))].join(', ')}) RETURNING fid`)
+        .get(dialect.geometryParam(encodeGpkgGeometry(geometry, PROJECT_SRS_ID)), ...values) as { fid: number };
       // an insert can only grow the extent: no need to read the layer's other geometries
       this.growLayerExtent(table, geometry);
       if (isReferenceKind(row.kind)) this.db.bumpDataVersion();
-      return Number(result.lastInsertRowid);
+      return Number(inserted.fid);
     });
   }
 
@@ -679,7 +656,7 @@ export class LayerRepository {
           while (used.has(column.toLowerCase())) column = `${key}_${n++}`;
           used.add(column.toLowerCase());
           spec = { key, column, type: inferColumnType(key, [value]) };
-          this.sql.exec(`ALTER TABLE ${quoteId(table)} ADD COLUMN ${quoteId(column)} ${SQL_TYPE[spec.type]}`);
+          this.sql.exec(`ALTER TABLE ${quoteId(table)} ADD COLUMN ${quoteId(column)} ${this.dialect.columnType(spec.type)}`);
           columns.push(spec);
           columnsChanged = true;
           before[key] = undefined;
@@ -695,12 +672,12 @@ export class LayerRepository {
       }
       if (columnsChanged) {
         this.sql.prepare('UPDATE landgate_layers SET columns = ? WHERE table_name = ?').run(JSON.stringify(columns), table);
-        writeLayerStyle(this.sql, table, nowIso());
+        this.restyle(table, nowIso());
       }
       if (keys.length > 0) {
         const specs = keys.map((key) => columns.find((c) => c.key === key)!);
         const values = specs.map((c) => toSqlValue(this.valueForColumn(changes[c.key], c, table), c.type));
-        this.sql.prepare(`UPDATE ${quoteId(table)} SET ${specs.map((c) => `${quoteId(c.column)} = ?`).join(', ')} WHERE fid = ?`).run(...values, fid);
+        this.sql.prepare(`UPDATE ${quoteId(table)} SET ${specs.map((c) => `${quoteId(c.column)} = ${this.dialect.valueSql(c.type)}`).join(', ')} WHERE fid = ?`).run(...values, fid);
         this.touchLayer(table);
         if (isReferenceKind(row.kind)) this.db.bumpDataVersion();
       }
@@ -730,6 +707,7 @@ export class LayerRepository {
       }
       update.run(converted, fid);
     }
+    for (const sql of this.dialect.retypeColumnSql(table, spec.column, type)) this.sql.exec(sql);
     spec.type = type;
   }
 
@@ -752,7 +730,7 @@ export class LayerRepository {
       const row = this.layerRow(table);
       if (!row) throw this.unknownLayer(table);
       const checked = this.checkedLayerGeometry(table, row.kind as LayerKind, geometry);
-      const changes = this.sql.prepare(`UPDATE ${quoteId(table)} SET geom = ? WHERE fid = ?`).run(encodeGpkgGeometry(checked, PROJECT_SRS_ID), fid).changes;
+      const changes = this.sql.prepare(`UPDATE ${quoteId(table)} SET geom = ${this.dialect.geometrySql} WHERE fid = ?`).run(this.dialect.geometryParam(encodeGpkgGeometry(checked, PROJECT_SRS_ID)), fid).changes;
       if (changes !== 1) throw new UserInputError('layer.unknown-feature', `图层“${table}”中没有要素 ${fid}。`, `Layer "${table}" has no feature ${fid}.`);
       this.refreshLayerExtent(table);
       if (isReferenceKind(row.kind)) this.db.bumpDataVersion();
@@ -803,8 +781,7 @@ export class LayerRepository {
 
   /** gpkg_contents extent and last_change from the stored geometries (exact, unlike the float32 R*Tree). */
   private refreshLayerExtent(table: string): void {
-    const qt = quoteId(table);
-    const e = this.sql.prepare(`SELECT min(ST_MinX(geom)) AS minx, min(ST_MinY(geom)) AS miny, max(ST_MaxX(geom)) AS maxx, max(ST_MaxY(geom)) AS maxy FROM ${qt}`).get() as Record<string, number | null>;
+    const e = this.sql.prepare(this.dialect.extentSql(table)).get() as Record<string, number | null>;
     this.sql.prepare('UPDATE gpkg_contents SET min_x = ?, min_y = ?, max_x = ?, max_y = ?, last_change = ? WHERE table_name = ?').run(e.minx, e.miny, e.maxx, e.maxy, nowIso(), table);
   }
 }

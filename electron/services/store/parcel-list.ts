@@ -1,9 +1,10 @@
 /**
  * The parcel list's SQL: one page of parcels across every parcel layer, searched, filtered and
- * sorted in SQLite, with each parcel's latest verdict joined from landgate_parcel_verdicts. The
- * feature requests (feature-request.ts) cannot express that join or a sort over several layers,
- * so this repository writes its own statements; it reads layer columns from landgate_layers and
- * never decodes more geometry than the page (the box comes from the R*Tree).
+ * sorted in the database, with each parcel's latest verdict joined from landgate_parcel_verdicts.
+ * The feature requests (feature-request.ts) cannot express that join or a sort over several
+ * layers, so this repository writes its own statements (for either engine; the differences come
+ * from layer-dialect.ts); it reads layer columns from landgate_layers and never decodes more
+ * geometry than the page (the box comes from the spatial index).
  *
  * The request is validated by the caller (electron/services/parcels/parcel-query.ts).
  */
@@ -12,10 +13,10 @@ import type { ParcelPage, ParcelQuery, ParcelSummary } from '../../../shared/api
 import type { Verdict } from '../../../shared/model/check';
 import { featureIdOf } from '../../../shared/model/attributes';
 import type { BBox } from '../../../shared/model/layers';
-import { gpkgBlobEnvelope } from '../gpkg-binary';
 import type { ProjectStore } from '../project-store';
 import { quoteId } from './feature-request';
-import { connectionOf } from './internal';
+import { sqlOf } from './internal';
+import { layerDialect } from './layer-dialect';
 
 /** A parcel layer and the columns the list reads (absent keys are NULL in every row). */
 export interface ParcelListLayer {
@@ -23,6 +24,8 @@ export interface ParcelListLayer {
   columns: Partial<Record<ListKey, string>>;
   /** The id column holds text (always, for layers LandGate wrote): a text range on it is exact. */
   textIds: boolean;
+  /** Keys whose column holds numbers or booleans, not text (a shapefile's numeric 规划用途 field). */
+  nonText?: ListKey[];
 }
 
 type ListKey = 'id' | 'name' | 'plannedUse' | 'action' | 'currentUse';
@@ -60,11 +63,15 @@ export class ParcelListRepository {
   constructor(private readonly store: ProjectStore) {}
 
   private get db() {
-    return connectionOf(this.store.db);
+    return sqlOf(this.store.db);
+  }
+
+  private get dialect() {
+    return layerDialect(this.db);
   }
 
   private hasTable(name: string): boolean {
-    return !!this.db.prepare("SELECT 1 FROM sqlite_master WHERE type IN ('table','view') AND name = ?").get(name);
+    return this.store.db.hasTable(name);
   }
 
   /** Every parcel layer in import order (the order ties between layers are broken in). */
@@ -79,7 +86,8 @@ export class ParcelListRepository {
         if (column) columns[key] = column;
       }
       const idType = stored.find((c) => c.key === 'id')?.type;
-      return { table: row.table_name, columns, textIds: idType === undefined || idType === 'text' };
+      const nonText = LIST_KEYS.filter((key) => ['integer', 'real', 'boolean'].includes(stored.find((c) => c.key === key)?.type ?? 'text'));
+      return { table: row.table_name, columns, textIds: idType === undefined || idType === 'text', ...(nonText.length ? { nonText } : {}) };
     });
   }
 
@@ -92,7 +100,7 @@ export class ParcelListRepository {
     const arms = layers.map((layer, index) => this.arm(layer, index, query, verdicts));
     const params = arms.flatMap((a) => a.params);
     const sortKey = query.sort?.key ?? 'id';
-    const direction = query.sort?.descending ? ' DESC' : '';
+    const direction = `${query.sort?.descending ? ' DESC' : ''}${this.dialect.nullsOrder(!!query.sort?.descending)}`;
     // Empty names and uses go last either way: they carry no information to sort by.
     const order = sortKey === 'name' || sortKey === 'plannedUse' ? `sort_empty, sort_key${direction}, layer, fid` : `sort_key${direction}, layer, fid`;
     const union = arms.map((a) => a.sql).join(' UNION ALL ');
@@ -116,16 +124,15 @@ export class ParcelListRepository {
 
   /**
    * The count of a query. Without an index on the filtered attribute it reads the whole layer, so
-   * it is kept until the project changes: scrolling through the pages of one query counts once.
-   * `data_version` moves with other connections' commits (an import), total_changes() with ours.
+   * it is kept until the project changes (any commit, ours or another client's): scrolling
+   * through the pages of one query counts once.
    */
   private total(union: string, params: readonly unknown[]): number {
-    const version = this.db.prepare('SELECT total_changes() AS own').get() as { own: number | bigint };
     // Hashed: the parameters may carry the fids of thousands of name matches.
-    const key = createHash('sha1').update(`${this.db.pragma('data_version', { simple: true })}/${version.own}\u0000${union}\u0000${JSON.stringify(params)}`).digest('hex');
+    const key = createHash('sha1').update(`${this.dialect.changeStamp(this.db, true)}\u0000${union}\u0000${JSON.stringify(params)}`).digest('hex');
     const cached = this.totals.get(key);
     if (cached !== undefined) return cached;
-    const total = Number((this.db.prepare(`SELECT count(*) AS n FROM (${union})`).get(...params) as { n: number | bigint }).n);
+    const total = Number((this.db.prepare(`SELECT count(*) AS n FROM (${union}) AS q`).get(...params) as { n: number | bigint }).n);
     if (this.totals.size >= 64) this.totals.delete(this.totals.keys().next().value!);
     this.totals.set(key, total);
     return total;
@@ -154,6 +161,8 @@ export class ParcelListRepository {
    */
   private arm(layer: ParcelListLayer, index: number, query: ParcelQuery, verdicts: boolean, extra?: Arm, countOnly = false): Arm {
     const col = (key: ListKey) => (layer.columns[key] ? `t.${quoteId(layer.columns[key]!)}` : 'NULL');
+    const text = (key: ListKey) => holdsText(layer, key);
+    const dialect = this.dialect;
     const idKey = layer.columns.id ? col('id') : 'CAST(t.fid AS TEXT)';
     const where: string[] = extra ? [extra.sql] : [];
     const params: unknown[] = extra ? [...extra.params] : [];
@@ -171,29 +180,29 @@ export class ParcelListRepository {
           params.push(low, high);
         }
       } else {
-        alternatives.push(`${idKey} LIKE ? ESCAPE '\\'`);
+        alternatives.push(dialect.likeCi(idKey, text('id')));
         params.push(`${escapeLike(search)}%`);
       }
       if (layer.columns.name) {
         const fids = this.namesContaining(layer, search);
         if (fids.length) {
-          alternatives.push('t.fid IN (SELECT value FROM json_each(?))');
+          alternatives.push(dialect.fidInJsonArray('t.fid'));
           params.push(JSON.stringify(fids));
         }
       }
       where.push(`(${alternatives.join(' OR ')})`);
     }
     if (query.plannedUse !== undefined && query.plannedUse !== '') {
-      if (!layer.columns.plannedUse) where.push('0');
+      if (!layer.columns.plannedUse) where.push(NOTHING);
       else {
-        where.push(`${col('plannedUse')} LIKE ? ESCAPE '\\'`);
+        where.push(dialect.likeCi(col('plannedUse'), text('plannedUse')));
         params.push(`${escapeLike(query.plannedUse)}%`);
       }
     }
     if (query.action !== undefined && query.action !== '') {
-      if (!layer.columns.action) where.push('0');
+      if (!layer.columns.action) where.push(NOTHING);
       else {
-        where.push(`${col('action')} = ?`);
+        where.push(`${text('action') ? col('action') : `CAST(${col('action')} AS TEXT)`} = ?`);
         params.push(query.action);
       }
     }
@@ -212,13 +221,15 @@ export class ParcelListRepository {
     }
 
     const sortKey = query.sort?.key ?? 'id';
-    // Empty text and NULL are one "no value" (sorted last through sort_empty), not two.
-    const sortExpr = sortKey === 'id' ? idKey : sortKey === 'verdict' ? verdictRank(verdictExpr) : `NULLIF(${col(sortKey)}, '')`;
+    // Empty text and NULL are one "no value" (sorted last through sort_empty), not two. A number
+    // column sorts as text, as the text columns of the other layers it is listed with.
+    const listed = (key: ListKey) => (text(key) ? `NULLIF(${col(key)}, '')` : `CAST(${col(key)} AS TEXT)`);
+    const sortExpr = sortKey === 'id' ? idKey : sortKey === 'verdict' ? verdictRank(verdictExpr) : listed(sortKey);
     if (sortKey === 'verdict' && verdicts && !countOnly) selectParams.push(layer.table);
-    const sortEmpty = sortKey === 'name' || sortKey === 'plannedUse' ? `, (${col(sortKey)} IS NULL OR ${col(sortKey)} = '') AS sort_empty` : '';
+    const sortEmpty = sortKey === 'name' || sortKey === 'plannedUse' ? `, CASE WHEN ${listed(sortKey)} IS NULL THEN 1 ELSE 0 END AS sort_empty` : '';
 
     const select = countOnly ? '1' : [`${index} AS layer`, 't.fid AS fid', `${sortExpr} AS sort_key${sortEmpty}`].join(', ');
-    return { sql: `SELECT ${select} FROM ${quoteId(layer.table)} t WHERE ${where.length ? where.join(' AND ') : '1'}`, params: [...selectParams, ...params] };
+    return { sql: `SELECT ${select} FROM ${quoteId(layer.table)} t WHERE ${where.length ? where.join(' AND ') : '1 = 1'}`, params: [...selectParams, ...params] };
   }
 
   /**
@@ -228,11 +239,11 @@ export class ParcelListRepository {
    * renewed when another connection commits (an import) or the layer grows (a parcel drawn here).
    */
   private namesContaining(layer: ParcelListLayer, search: string): number[] {
-    const stamp = `${this.db.pragma('data_version', { simple: true })}/${(this.db.prepare(`SELECT max(fid) AS m FROM ${quoteId(layer.table)}`).get() as { m: number | null }).m}`;
+    const stamp = `${this.dialect.changeStamp(this.db, false)}/${(this.db.prepare(`SELECT max(fid) AS m FROM ${quoteId(layer.table)}`).get() as { m: number | null }).m}`;
     let index = this.nameIndexes.get(layer.table);
     if (!index || index.stamp !== stamp) {
       const column = quoteId(layer.columns.name!);
-      const rows = this.db.prepare(`SELECT fid, ${column} AS name FROM ${quoteId(layer.table)} WHERE ${column} IS NOT NULL AND ${column} != ''`).raw().all() as [number, unknown][];
+      const rows = this.db.prepare(`SELECT fid, ${column} AS name FROM ${quoteId(layer.table)} WHERE ${column} IS NOT NULL${holdsText(layer, 'name') ? ` AND ${column} != ''` : ''}`).raw().all() as [number, unknown][];
       index = { stamp, fids: rows.map((r) => Number(r[0])), names: rows.map((r) => foldAscii(String(r[1]))) };
       this.nameIndexes.set(layer.table, index);
     }
@@ -245,30 +256,9 @@ export class ParcelListRepository {
     return out;
   }
 
-  /**
-   * Boxes of a page's parcels from the R*Tree (float32, rounded outwards: enough to zoom to); a
-   * layer without one falls back to the geometry envelopes of these rows only.
-   */
+  /** Boxes of a page's parcels from the spatial index (enough to zoom to), reading only these rows. */
   private boxes(table: string, fids: readonly number[]): Map<number, BBox> {
-    const out = new Map<number, BBox>();
-    const marks = fids.map(() => '?').join(',');
-    const rtree = `rtree_${table}_geom`;
-    if (this.hasTable(rtree)) {
-      const rows = this.db.prepare(`SELECT id, minx, miny, maxx, maxy FROM ${quoteId(rtree)} WHERE id IN (${marks})`).all(...fids) as { id: number; minx: number; miny: number; maxx: number; maxy: number }[];
-      for (const r of rows) out.set(Number(r.id), [r.minx, r.miny, r.maxx, r.maxy]);
-      return out;
-    }
-    const rows = this.db.prepare(`SELECT fid, geom FROM ${quoteId(table)} WHERE fid IN (${marks})`).all(...fids) as { fid: number; geom: unknown }[];
-    for (const r of rows) {
-      if (!(r.geom instanceof Uint8Array)) continue;
-      try {
-        const env = gpkgBlobEnvelope(r.geom);
-        if (!env.empty) out.set(Number(r.fid), [env.minX, env.minY, env.maxX, env.maxY]);
-      } catch {
-        // an unreadable geometry has no box; the row is still listed
-      }
-    }
-    return out;
+    return this.dialect.boxes(this.db, table, fids, (name) => this.hasTable(name));
   }
 }
 
@@ -313,6 +303,13 @@ function summaryOf(table: string, r: PageRow, box: BBox | undefined): ParcelSumm
   if (action !== undefined) summary.action = action;
   if (r.verdict) summary.verdict = r.verdict as Verdict;
   return summary;
+}
+
+/** A condition no row meets (SQLite reads `0`; PostgreSQL wants a boolean). */
+const NOTHING = '1 = 0';
+
+function holdsText(layer: ParcelListLayer, key: ListKey): boolean {
+  return !layer.nonText?.includes(key);
 }
 
 function foldAscii(text: string): string {

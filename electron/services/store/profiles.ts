@@ -4,7 +4,7 @@
  * load); each save is an audit entry, and bumps the data version (checks read profiles).
  */
 import type { AuditRepository } from './audit';
-import { connectionOf } from './internal';
+import { sqlOf } from './internal';
 import type { ProjectDb } from './project-db';
 import { nowIso } from './schema';
 
@@ -15,7 +15,7 @@ export class ProfileRepository {
   ) {}
 
   private get sql() {
-    return connectionOf(this.db);
+    return sqlOf(this.db);
   }
 
   /** The project's own profiles, as stored JSON text, sorted by id. */

@@ -10,7 +10,11 @@ import Database from 'better-sqlite3';
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { UserInputError } from '../../../shared/model/errors';
+import { currentUser } from './audit';
 import { bindConnection } from './internal';
+import { isPostgresUrl } from './postgres/location';
+import { createPgProject, openPgProject, type PgSession } from './postgres/pg-project';
+import type { Dialect, SqlConnection } from './sql';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations';
 import {
   appendOnlyTriggersSql,
@@ -35,20 +39,45 @@ export interface SchemaUpgrade {
 }
 
 export class ProjectDb {
+  /** The GeoPackage's absolute path, or the shared project's URL (never with a password). */
   readonly path: string;
   readonly readonly: boolean;
-  private readonly db: Database.Database;
+  private readonly db: SqlConnection;
+  /** The database login of a shared project; on a GeoPackage the OS account acts. */
+  private readonly login: string | null;
+  private readonly schema: string | null;
   private closed = false;
 
-  private constructor(path: string, db: Database.Database, readonly: boolean) {
+  private constructor(path: string, db: SqlConnection, readonly: boolean, sqlite: Database.Database | null, pg: { login: string; schema: string } | null = null) {
     this.path = path;
     this.db = db;
     this.readonly = readonly;
-    bindConnection(this, db);
+    this.login = pg?.login ?? null;
+    this.schema = pg?.schema ?? null;
+    bindConnection(this, db, sqlite);
   }
 
+  get dialect(): Dialect {
+    return this.db.dialect;
+  }
+
+  /** The file's name, or the shared project's schema: what messages call the project. */
   get fileName(): string {
-    return basename(this.path);
+    return this.schema ?? basename(this.path);
+  }
+
+  /** The schema of a shared project in PostgreSQL; null for a GeoPackage. */
+  get sharedSchema(): string | null {
+    return this.schema;
+  }
+
+  /** Who acts, as the audit log records it: the database login of a shared project, else the OS account. */
+  actingUser(): string {
+    return this.login ?? currentUser();
+  }
+
+  private static fromPg(session: PgSession, readonly: boolean): ProjectDb {
+    return new ProjectDb(session.location.display, session.connection, readonly, null, { login: session.login, schema: session.location.schema });
   }
 
   /**
@@ -56,6 +85,18 @@ export class ProjectDb {
    * audit entry): a failure leaves no file behind.
    */
   static create(path: string, seed: (db: ProjectDb, createdAt: string) => void, createdAt: string = nowIso()): ProjectDb {
+    if (isPostgresUrl(path)) {
+      let db: ProjectDb | null = null;
+      const session = createPgProject(path, (session) => {
+        db = ProjectDb.fromPg(session, false);
+        db.setMetaRaw('schemaVersion', String(SCHEMA_VERSION));
+        db.setMetaRaw('application', 'LandGate');
+        db.setMetaRaw('created', createdAt);
+        db.setMetaRaw('dataVersion', '1');
+        seed(db, createdAt);
+      });
+      return db ?? ProjectDb.fromPg(session, false);
+    }
     const absolute = resolve(path);
     const name = basename(absolute);
     if (existsSync(absolute)) {
@@ -72,7 +113,7 @@ export class ProjectDb {
       connection.pragma(`application_id = ${GPKG_APPLICATION_ID}`);
       connection.pragma(`user_version = ${GPKG_USER_VERSION}`);
       connection.pragma('journal_mode = WAL');
-      const db = new ProjectDb(absolute, connection, false);
+      const db = new ProjectDb(absolute, asSqlConnection(connection), false, connection);
       connection.transaction(() => {
         connection.exec(GPKG_CORE_SQL);
         insertRequiredSrs(connection);
@@ -100,6 +141,7 @@ export class ProjectDb {
    * transaction); opened read-only, it is read as it is.
    */
   static open(path: string, options: { readonly?: boolean; onUpgrade?: (db: ProjectDb, upgrade: SchemaUpgrade) => void } = {}): ProjectDb {
+    if (isPostgresUrl(path)) return ProjectDb.fromPg(openPgProject(path, { readonly: options.readonly, supportedVersion: SCHEMA_VERSION }), !!options.readonly);
     const absolute = resolve(path);
     const name = basename(absolute);
     const notProject = (reason: string, reasonEn: string) =>
@@ -134,7 +176,7 @@ export class ProjectDb {
       if (version > SCHEMA_VERSION) {
         throw notProject(`由更新版本的 LandGate 创建（数据版本 ${version}，本程序支持 ${SCHEMA_VERSION}），请升级 LandGate 后再打开；文件未作任何改动。`, `written by a newer LandGate (schema ${version} > ${SCHEMA_VERSION}); not changed.`);
       }
-      const db = new ProjectDb(absolute, connection, readonly);
+      const db = new ProjectDb(absolute, asSqlConnection(connection), readonly, connection);
       if (!readonly) {
         if (version < SCHEMA_VERSION) db.migrate(version, options.onUpgrade);
         connection.pragma('journal_mode = WAL');
@@ -153,9 +195,10 @@ export class ProjectDb {
   private migrate(from: number, onUpgrade?: (db: ProjectDb, upgrade: SchemaUpgrade) => void): void {
     const steps = MIGRATIONS.filter((m) => m.to > from);
     const at = nowIso();
+    const sqlite = this.db as unknown as Database.Database;
     try {
-      this.db.transaction(() => {
-        for (const step of steps) step.run(this.db, at);
+      sqlite.transaction(() => {
+        for (const step of steps) step.run(sqlite, at);
         this.setMetaRaw('schemaVersion', String(SCHEMA_VERSION));
         if (this.getMeta('dataVersion') === undefined) this.setMetaRaw('dataVersion', '1');
         onUpgrade?.(this, { from, to: SCHEMA_VERSION, steps: steps.map((s) => s.description) });
@@ -171,13 +214,14 @@ export class ProjectDb {
   }
 
   hasTable(name: string): boolean {
+    if (this.db.dialect === 'postgres') return !!this.db.prepare('SELECT 1 FROM pg_tables WHERE schemaname = ? AND lower(tablename) = lower(?)').get(this.schema, name);
     return !!this.db.prepare("SELECT 1 FROM sqlite_master WHERE type IN ('table','view') AND lower(name) = lower(?)").get(name);
   }
 
   /** Throws a user-facing error when the project was opened read-only. */
   ensureWritable(): void {
     if (this.readonly) {
-      throw new UserInputError('project.readonly', `项目文件“${this.fileName}”以只读方式打开，不能写入。`, `Project "${this.path}" is open read-only.`);
+      throw new UserInputError('project.readonly', `项目“${this.fileName}”以只读方式打开，不能写入。`, `Project "${this.path}" is open read-only.`);
     }
   }
 
@@ -198,6 +242,30 @@ export class ProjectDb {
   setMeta(key: string, value: string): void {
     this.ensureWritable();
     this.transaction(() => this.setMetaRaw(key, value));
+  }
+
+  /**
+   * Serialises the writers of `what` (the audit chain, the year's 文书编号) across the clients of
+   * a shared project until the surrounding transaction ends. A GeoPackage has one writer at a
+   * time already.
+   */
+  lockInTransaction(what: string): void {
+    if (this.db.dialect === 'postgres') this.db.prepare('SELECT pg_advisory_xact_lock(hashtext(current_schema() || ?))').get(`/${what}`);
+  }
+
+  /**
+   * Claims `what` for this connection until released or the connection ends (a killed client
+   * releases it with its session): a long job spanning many transactions, such as a sweep, runs
+   * once across the clients of a shared project. False when another client holds it. A
+   * GeoPackage's single writer needs no claim.
+   */
+  claim(what: string): boolean {
+    if (this.db.dialect !== 'postgres') return true;
+    return (this.db.prepare('SELECT pg_try_advisory_lock(hashtext(current_schema() || ?)) AS ok').get(`/${what}`) as { ok: boolean }).ok === true;
+  }
+
+  release(what: string): void {
+    if (this.db.dialect === 'postgres') this.db.prepare('SELECT pg_advisory_unlock(hashtext(current_schema() || ?))').get(`/${what}`);
   }
 
   /** Inside a repository's transaction. */
@@ -224,6 +292,12 @@ export class ProjectDb {
     this.closed = true;
     this.db.close();
   }
+}
+
+/** better-sqlite3's Database is already the statement API the repositories use; it only lacks its name. */
+function asSqlConnection(connection: Database.Database): SqlConnection {
+  if (!('dialect' in connection)) Object.defineProperty(connection, 'dialect', { value: 'sqlite' });
+  return connection as unknown as SqlConnection;
 }
 
 /** Only these SQLite files are GeoPackages we can open: magic header "SQLite format 3\0". */

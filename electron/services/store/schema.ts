@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { gpkgBlobEnvelope } from '../gpkg-binary';
 import { quoteId } from './feature-request';
+import type { SqlConnection } from './sql';
 
 export const PROJECT_SRS_ID = 4490;
 export const GPKG_APPLICATION_ID = 0x47504b47; // 'GPKG'
@@ -137,9 +138,9 @@ CREATE TABLE IF NOT EXISTS landgate_check_parcels (
 CREATE INDEX IF NOT EXISTS landgate_check_parcels_parcel ON landgate_check_parcels(parcel_id);`;
 
 /** Stores a check result's JSON once (by its SHA-256) and returns the row that holds it. */
-export function storeCheckResult(db: Database.Database, json: string): number {
+export function storeCheckResult(db: Pick<SqlConnection, 'prepare'> | Database.Database, json: string): number {
   const sha256 = createHash('sha256').update(json).digest('hex');
-  db.prepare('INSERT OR IGNORE INTO landgate_check_results (sha256, json) VALUES (?, ?)').run(sha256, json);
+  db.prepare('INSERT INTO landgate_check_results (sha256, json) VALUES (?, ?) ON CONFLICT (sha256) DO NOTHING').run(sha256, json);
   return (db.prepare('SELECT id FROM landgate_check_results WHERE sha256 = ?').get(sha256) as { id: number }).id;
 }
 

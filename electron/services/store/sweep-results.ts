@@ -17,11 +17,11 @@ import type { Finding, ParcelResult, Verdict } from '../../../shared/model/check
 import type { SweepResultQuery, SweepResultRow, SweepResultPage, SweepSummary } from '../../../shared/api/contract';
 import { UserInputError } from '../../../shared/model/errors';
 import type { ProjectStore } from '../project-store';
-import { currentUser } from './audit';
-import { connectionOf } from './internal';
+import { sqlOf } from './internal';
 import { nowIso } from './schema';
 
 const STALE_INCOMPLETE_MS = 24 * 3600 * 1000;
+const SWEEP_CLAIM = 'sweep';
 
 const VERDICTS: readonly Verdict[] = ['prohibited', 'conditional', 'permitted'];
 
@@ -60,7 +60,12 @@ export class SweepResults {
   constructor(private readonly store: ProjectStore) {}
 
   private get db() {
-    return connectionOf(this.store.db);
+    return sqlOf(this.store.db);
+  }
+
+  /** The rule ids of a row as a table `j(value)`: SQLite's json_each, PostgreSQL's jsonb elements. */
+  private get ruleIdElements(): string {
+    return this.store.db.dialect === 'postgres' ? 'jsonb_array_elements_text(p.rule_ids::jsonb) AS j(value)' : 'json_each(p.rule_ids) j';
   }
 
   /** The tables are part of the schema (store/schema.ts, migrations); a sweep only needs a writable project. */
@@ -70,26 +75,41 @@ export class SweepResults {
 
   /** Opens a new, incomplete sweep and returns its id. Clears sweeps a crash left incomplete. */
   begin(start: SweepStart): number {
+    // One sweep at a time across the clients of a shared project: a second would write the
+    // same latest verdicts from the same data.
+    if (!this.store.db.claim(SWEEP_CLAIM)) {
+      const running = this.db.prepare('SELECT "user", started_at FROM landgate_sweeps WHERE complete = 0 ORDER BY id DESC LIMIT 1').get() as { user: string; started_at: string } | undefined;
+      throw new UserInputError(
+        'sweep.running-elsewhere',
+        `全部审查正在由${running ? ` ${running.user}（${running.started_at.slice(0, 16).replace('T', ' ')} UTC 开始）` : '另一位用户'}进行，完成后再查看其结果即可，不必重复运行。`,
+        `A sweep is already running${running ? ` (${running.user}, started ${running.started_at})` : ''} on this shared project.`,
+      );
+    }
     return this.store.transaction(() => {
       this.ensureSchema();
       const stale = new Date(Date.now() - STALE_INCOMPLETE_MS).toISOString();
       for (const { id } of this.db.prepare('SELECT id FROM landgate_sweeps WHERE complete = 0 AND started_at < ?').all(stale) as { id: number }[]) this.deleteRows(id);
       const result = this.db
-        .prepare('INSERT INTO landgate_sweeps (profile, profile_version, checked_at, started_at, user, trigger_source) VALUES (?, ?, ?, ?, ?, ?)')
-        .run(start.profile, start.profileVersion, start.checkedAt, nowIso(), currentUser(), start.trigger);
-      return Number(result.lastInsertRowid);
+        .prepare('INSERT INTO landgate_sweeps (profile, profile_version, checked_at, started_at, "user", trigger_source) VALUES (?, ?, ?, ?, ?, ?) RETURNING id')
+        .get(start.profile, start.profileVersion, start.checkedAt, nowIso(), this.store.db.actingUser(), start.trigger) as { id: number };
+      return Number(result.id);
     });
   }
 
   /** One batch of results (any order across batches: `seq` is the parcel's place in the sweep). */
   append(sweepId: number, parcelTable: string, firstSeq: number, results: readonly ParcelResult[]): void {
+    // Several rows per statement: a shared project's database is a round trip away.
+    const rowsPerStatement = 200;
     this.store.transaction(() => {
-      const insert = this.db.prepare(
-        'INSERT INTO landgate_sweep_parcels (sweep_id, seq, parcel_table, parcel_id, parcel_name, verdict, rule_ids, finding_count, area_m2, result_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      );
-      results.forEach((r, i) => {
-        insert.run(sweepId, firstSeq + i, parcelTable, r.id, r.name ?? null, r.verdict, JSON.stringify(ruleIdsOf(r.findings)), r.findings.length, Number.isFinite(r.areaM2) ? r.areaM2 : null, JSON.stringify(r));
-      });
+      for (let start = 0; start < results.length; start += rowsPerStatement) {
+        const part = results.slice(start, start + rowsPerStatement);
+        const insert = this.db.prepare(
+          `INSERT INTO landgate_sweep_parcels (sweep_id, seq, parcel_table, parcel_id, parcel_name, verdict, rule_ids, finding_count, area_m2, result_json) VALUES ${part.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+        );
+        insert.run(
+          part.flatMap((r, i) => [sweepId, firstSeq + start + i, parcelTable, r.id, r.name ?? null, r.verdict, JSON.stringify(ruleIdsOf(r.findings)), r.findings.length, Number.isFinite(r.areaM2) ? r.areaM2 : null, JSON.stringify(r)]),
+        );
+      }
     });
   }
 
@@ -100,6 +120,12 @@ export class SweepResults {
    * sweep wrote (check ids are positive), so the verdict can be traced to its sweep.
    */
   complete(sweepId: number, audit: { parcelsSource: string; trigger: 'ui' | 'cli'; seconds?: number }): SweepSummary {
+    const summary = this.completeInTransaction(sweepId, audit);
+    this.store.db.release(SWEEP_CLAIM);
+    return summary;
+  }
+
+  private completeInTransaction(sweepId: number, audit: { parcelsSource: string; trigger: 'ui' | 'cli'; seconds?: number }): SweepSummary {
     return this.store.transaction(() => {
       const sweep = this.sweepRow(sweepId);
       if (!sweep) throw new Error(`sweep ${sweepId} vanished`);
@@ -107,7 +133,7 @@ export class SweepResults {
       for (const r of this.db.prepare('SELECT verdict, count(*) AS n FROM landgate_sweep_parcels WHERE sweep_id = ? GROUP BY verdict').all(sweepId) as { verdict: Verdict; n: number }[]) counts[r.verdict] = Number(r.n);
       const ruleCounts: Record<string, number> = {};
       for (const r of this.db
-        .prepare('SELECT j.value AS rule, count(*) AS n FROM landgate_sweep_parcels p, json_each(p.rule_ids) j WHERE p.sweep_id = ? GROUP BY j.value ORDER BY j.value')
+        .prepare(`SELECT j.value AS rule, count(*) AS n FROM landgate_sweep_parcels p, ${this.ruleIdElements} WHERE p.sweep_id = ? GROUP BY j.value ORDER BY j.value`)
         .all(sweepId) as { rule: string; n: number }[])
         ruleCounts[r.rule] = Number(r.n);
       const parcelCount = counts.prohibited + counts.conditional + counts.permitted;
@@ -149,6 +175,7 @@ export class SweepResults {
   discard(sweepId: number): void {
     if (!this.store.db.hasTable('landgate_sweeps')) return;
     this.store.transaction(() => this.deleteRows(sweepId));
+    this.store.db.release(SWEEP_CLAIM);
   }
 
   private deleteRows(sweepId: number) {
@@ -208,12 +235,14 @@ export class SweepResults {
       params.push(filter.verdict);
     }
     if (filter.ruleId) {
-      where.push('EXISTS (SELECT 1 FROM json_each(p.rule_ids) j WHERE j.value = ?)');
+      where.push(`EXISTS (SELECT 1 FROM ${this.ruleIdElements} WHERE j.value = ?)`);
       params.push(filter.ruleId);
     }
     const search = filter.search?.trim();
     if (search) {
-      where.push("(p.parcel_id LIKE ? ESCAPE '\\' OR p.parcel_name LIKE ? ESCAPE '\\')");
+      // A search box ignores case on both backends (SQLite's LIKE does, PostgreSQL's does not).
+      const like = this.store.db.dialect === 'postgres' ? 'ILIKE' : 'LIKE';
+      where.push(`(p.parcel_id ${like} ? ESCAPE '\\' OR p.parcel_name ${like} ? ESCAPE '\\')`);
       params.push(`${escapeLike(search)}%`, `%${escapeLike(search)}%`);
     }
     return { sql: where.join(' AND '), params };

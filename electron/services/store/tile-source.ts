@@ -1,19 +1,20 @@
 /**
  * What the vector tiles read from a layer besides its features (feature requests): a revision that
- * changes whenever its tiles must, the R*Tree envelopes of a box (sizes without decoding a
- * geometry), and the refused parcels that win their cell at low zoom.
+ * changes whenever its tiles must, the spatial index's envelopes of a box (sizes without decoding
+ * a geometry), and the refused parcels that win their cell at low zoom.
  */
 import { quoteId } from './feature-request';
-import { connectionOf } from './internal';
+import { sqlOf } from './internal';
+import { layerDialect, type Envelope } from './layer-dialect';
 import type { ProjectDb } from './project-db';
 
-export type Envelope = [fid: number, minX: number, maxX: number, minY: number, maxY: number];
+export type { Envelope } from './layer-dialect';
 
 export class TileSourceRepository {
   constructor(private readonly db: ProjectDb) {}
 
   private get sql() {
-    return connectionOf(this.db);
+    return sqlOf(this.db);
   }
 
   /**
@@ -31,12 +32,12 @@ export class TileSourceRepository {
     return `${contents?.last_change ?? ''}|${maxFid.n ?? 0}|${checks}`;
   }
 
-  /** R*Tree envelopes (float32, slightly generous) of the features in a box. */
-  envelopes(table: string, [west, south, east, north]: readonly [number, number, number, number]): Envelope[] {
-    return this.sql
-      .prepare(`SELECT id, minx, maxx, miny, maxy FROM ${quoteId(`rtree_${table}_geom`)} WHERE minx <= ? AND maxx >= ? AND miny <= ? AND maxy >= ?`)
-      .raw()
-      .all(east, west, north, south) as Envelope[];
+  /**
+   * Envelopes of the features in a box from the spatial index: the R*Tree's (float32, slightly
+   * generous) on a GeoPackage, the GiST-selected features' boxes on PostGIS.
+   */
+  envelopes(table: string, box: readonly [number, number, number, number]): Envelope[] {
+    return layerDialect(this.sql).envelopes(this.sql, table, box);
   }
 
   /**

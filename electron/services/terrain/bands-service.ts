@@ -10,6 +10,7 @@ import { BandBuilder } from '../../../shared/terrain/bands';
 import { bandFeatureCollection } from '../../../shared/terrain/band-features';
 import type { DemRowSource } from '../../../shared/terrain/grid';
 import { ProjectStore } from '../project-store';
+import { isPostgresUrl, sharedProjectUnsupported } from '../store/postgres/location';
 import { openDem } from './dem-source';
 import { suspectDemError, ValueCensus } from './dem-plausibility';
 import { DemWriter, StoredDem, type StoredDemInfo } from './dem-store';
@@ -167,6 +168,8 @@ async function importDemWithBands(projectPath: string, files: string[], table: s
  * same pass and the same transaction; without, builds them from the project's stored DEM.
  */
 export async function buildBandsLayer(projectPath: string, options: BandsOptions): Promise<BandsCommandResult> {
+  // The DEM is stored as a GeoPackage gridded coverage, which a shared project does not hold yet.
+  if (isPostgresUrl(projectPath)) throw sharedProjectUnsupported(projectPath);
   const table = options.table ?? DEFAULT_BAND_TABLE;
   checkBandTable(projectPath, table); // also validates that this is a LandGate project
   if (options.files && options.files.length > 0) return importDemWithBands(projectPath, options.files, table, options);

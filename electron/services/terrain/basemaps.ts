@@ -18,6 +18,7 @@ import { UserInputError } from '../../../shared/model/errors';
 import type { BasemapInfo } from '../../../shared/terrain/types';
 import { ProjectStore } from '../project-store';
 import { connectionOf } from '../store/internal';
+import { isPostgresUrl, sharedProjectUnsupported } from '../store/postgres/location';
 
 export type { BasemapInfo };
 
@@ -26,6 +27,8 @@ const WKT_3857 =
   'PROJCS["WGS 84 / Pseudo-Mercator",GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563,AUTHORITY["EPSG","7030"]],AUTHORITY["EPSG","6326"]],PRIMEM["Greenwich",0,AUTHORITY["EPSG","8901"]],UNIT["degree",0.0174532925199433,AUTHORITY["EPSG","9122"]],AUTHORITY["EPSG","4326"]],PROJECTION["Mercator_1SP"],PARAMETER["central_meridian",0],PARAMETER["scale_factor",1],PARAMETER["false_easting",0],PARAMETER["false_northing",0],UNIT["metre",1,AUTHORITY["EPSG","9001"]],AXIS["Easting",EAST],AXIS["Northing",NORTH],EXTENSION["PROJ4","+proj=merc +a=6378137 +b=6378137 +lat_ts=0 +lon_0=0 +x_0=0 +y_0=0 +k=1 +units=m +nadgrids=@null +wktext +no_defs"],AUTHORITY["EPSG","3857"]]';
 
 function openDb(path: string, readonly: boolean): Database.Database {
+  // Embedded basemaps are GeoPackage tile tables; a shared project holds none yet.
+  if (isPostgresUrl(path)) throw sharedProjectUnsupported(path);
   const binding = process.env.LANDGATE_SQLITE_BINDING;
   return new Database(path, { ...(binding ? { nativeBinding: binding } : {}), readonly, fileMustExist: true });
 }
@@ -35,6 +38,7 @@ function basemapError(file: string, zh: string, en: string, code = 'basemap.inva
 }
 
 export function listBasemapsIn(projectPath: string): BasemapInfo[] {
+  if (isPostgresUrl(projectPath)) return [];
   const db = openDb(projectPath, true);
   try {
     const hasMeta = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'landgate_meta'").get();
@@ -175,6 +179,7 @@ function slug(name: string, taken: Set<string>): string {
 
 /** Registers (and for raster MBTiles embeds) a basemap package; one transaction. */
 export async function addBasemap(projectPath: string, file: string, options: { name?: string; attribution?: string } = {}): Promise<BasemapInfo> {
+  if (isPostgresUrl(projectPath)) throw sharedProjectUnsupported(projectPath);
   if (!existsSync(file) || !statSync(file).isFile()) throw basemapError(file, '不存在。', 'does not exist.', 'basemap.missing');
   const lower = file.toLowerCase();
   const container = lower.endsWith('.mbtiles') ? 'mbtiles' : lower.endsWith('.pmtiles') ? 'pmtiles' : null;

@@ -20,6 +20,7 @@ import type { DemGridInfo, DemRowSource } from '../../../shared/terrain/grid';
 import { decodePng, encodePng16 } from '../../../shared/terrain/png';
 import { ProjectStore } from '../project-store';
 import { connectionOf } from '../store/internal';
+import { isPostgresUrl, sharedProjectUnsupported } from '../store/postgres/location';
 import { insertGriddedCoverageSrs } from '../store/schema';
 
 export const DEM_TABLE = 'landgate_dem';
@@ -42,6 +43,8 @@ export interface StoredDemInfo extends DemGridInfo {
 }
 
 function openDb(path: string, readonly = false): Database.Database {
+  // The DEM is a GeoPackage gridded coverage; a shared project holds none yet.
+  if (isPostgresUrl(path)) throw sharedProjectUnsupported(path);
   if (!existsSync(path)) throw new UserInputError('project.not-found', `项目文件“${basename(path)}”不存在。`, `Project file "${path}" does not exist.`);
   const binding = process.env.LANDGATE_SQLITE_BINDING;
   return new Database(path, { ...(binding ? { nativeBinding: binding } : {}), readonly, fileMustExist: true });
@@ -275,6 +278,7 @@ export class DemWriter {
 
 /** Reads the project's stored DEM (null when the project has none). */
 export function storedDemInfo(projectPath: string): StoredDemInfo | null {
+  if (isPostgresUrl(projectPath)) return null;
   const db = openDb(projectPath, true);
   try {
     const hasMeta = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'landgate_meta'").get();

@@ -1,0 +1,333 @@
+/**
+ * What a layer's SQL needs to know of the engine that holds it, and nothing else: the layer
+ * repository, the feature requests, the tile source and the parcel list write their statements
+ * once and ask this module for the few pieces that differ.
+ *
+ *                      GeoPackage (SQLite)                      PostgreSQL / PostGIS
+ *   feature table      fid INTEGER PRIMARY KEY AUTOINCREMENT,   fid bigint identity, geom
+ *                      geom <TYPE> (GeoPackage blob)            geometry(<Type>, 4490)
+ *   spatial index      gpkg_rtree_index R*Tree + triggers       GiST on geom
+ *   text columns       TEXT (binary collation)                  text COLLATE "C" (the same order)
+ *   geometry in/out    the GeoPackage blob as it is             its WKB: ST_GeomFromWKB / ST_AsBinary
+ *   box filter         join on the R*Tree                       geom && ST_MakeEnvelope(…, 4490)
+ *   case-insensitive   LIKE (ASCII folding)                     ILIKE
+ *   NULLs in ORDER BY  lowest (SQLite's own order)              NULLS FIRST / LAST, spelled out
+ *   "no limit"         LIMIT -1                                 LIMIT NULL
+ *   what changed       data_version + total_changes()           the snapshot's xmax
+ *
+ * The registry (gpkg_contents: extent, last_change, title; gpkg_geometry_columns: geometry type)
+ * has the same tables and columns on both (postgres/pg-schema.ts), so its SQL is not here.
+ */
+import type { Geometry } from 'geojson';
+import type { BBox, GpkgGeometryType, LayerKind } from '../../../shared/model/layers';
+import { decodeGpkgGeometry, decodeWkb, gpkgBlobEnvelope, gpkgBlobWkb } from '../gpkg-binary';
+import { quoteId } from './feature-request';
+import type { ColumnType } from './layers';
+import { idIndexSql, PROJECT_SRS_ID, RTREE_EXTENSION_DEFINITION, rtreeSql } from './schema';
+import type { Dialect, SqlConnection } from './sql';
+
+/** An R*Tree / GiST envelope of one feature: [fid, minX, maxX, minY, maxY]. */
+export type Envelope = [fid: number, minX: number, maxX: number, minY: number, maxY: number];
+
+/** Rows of a new layer as they are written; `finish` completes its index (inside the import's transaction). */
+export interface LayerRows {
+  /** One feature: its GeoPackage blob (EPSG:4490) and its attribute values in column order. */
+  add(blob: Uint8Array, values: readonly unknown[]): void;
+  finish(): void;
+}
+
+export interface LayerDialect {
+  readonly name: Dialect;
+  /** The SQL type of an attribute column. */
+  columnType(type: ColumnType): string;
+  /** A bound attribute value as its column stores it. */
+  valueSql(type: ColumnType): string;
+  /** A bound geometry (see geometryParam) as the geom column stores it. */
+  readonly geometrySql: string;
+  /** What is bound for a geometry, from its GeoPackage blob. */
+  geometryParam(blob: Uint8Array): Uint8Array;
+  /** The geom column read back (decoded by decodeGeometry). */
+  geometrySelect(column: string): string;
+  decodeGeometry(bytes: Uint8Array): Geometry;
+  /** Features of `alias` whose index envelope meets a box: a join (or nothing) and a condition. */
+  bboxFilter(table: string, alias: string, bbox: BBox): { join: string; where: string; params: unknown[] };
+  /** `expr` matches the bound pattern, case-insensitively; `text` when expr is a text column. */
+  likeCi(expr: string, text: boolean): string;
+  /** What LIMIT takes for "all rows" (an OFFSET needs a LIMIT on SQLite). */
+  readonly noLimit: number | null;
+  /** What follows ASC/DESC so NULLs sort lowest, as SQLite sorts them. */
+  nullsOrder(descending: boolean): string;
+  /** `t.fid` in the fids of a bound JSON array. */
+  fidInJsonArray(expr: string): string;
+  /** The feature table and its indexes (id column; spatial on PostgreSQL). */
+  createLayerSql(table: string, kind: LayerKind, columns: readonly { key: string; column: string; type: ColumnType }[], geometryType: GpkgGeometryType): string[];
+  /** Starts writing rows into a table createLayerSql made; the spatial index is complete after finish(). */
+  beginRows(sql: SqlConnection, table: string, columns: readonly { column: string; type: ColumnType }[]): LayerRows;
+  /** A text column converted to hold booleans (its values already converted to 1/0 text). */
+  retypeColumnSql(table: string, column: string, type: 'json' | 'boolean'): string[];
+  /** Drops the feature table and its spatial index. */
+  dropLayerSql(table: string): string[];
+  /** Registry tables that have a row per layer (besides landgate_layers). */
+  readonly registryTables: readonly string[];
+  /** One row {minx, miny, maxx, maxy}: the exact extent of the stored geometries. */
+  extentSql(table: string): string;
+  /** The extent from the spatial index alone (no feature read on SQLite), null when empty. */
+  indexExtent(sql: SqlConnection, table: string, hasTable: (name: string) => boolean): BBox | null;
+  /** Index envelopes of the features in a box. */
+  envelopes(sql: SqlConnection, table: string, box: readonly [number, number, number, number]): Envelope[];
+  /** Boxes of these features (the parcel list's page); a feature without geometry has none. */
+  boxes(sql: SqlConnection, table: string, fids: readonly number[], hasTable: (name: string) => boolean): Map<number, BBox>;
+  /** A value that changes with every commit another connection makes (and, `own`, this one's). */
+  changeStamp(sql: SqlConnection, own: boolean): string;
+}
+
+const sqlite: LayerDialect = {
+  name: 'sqlite',
+  columnType: (type) => ({ text: 'TEXT', integer: 'INTEGER', real: 'REAL', boolean: 'BOOLEAN', json: 'TEXT' })[type],
+  valueSql: () => '?',
+  geometrySql: '?',
+  geometryParam: (blob) => blob,
+  geometrySelect: (column) => column,
+  decodeGeometry: decodeGpkgGeometry,
+  bboxFilter(table, alias, [minX, minY, maxX, maxY]) {
+    return {
+      join: ` JOIN ${quoteId(`rtree_${table}_geom`)} r ON r.id = ${alias}.fid`,
+      where: 'r.minx <= ? AND r.maxx >= ? AND r.miny <= ? AND r.maxy >= ?',
+      params: [maxX, minX, maxY, minY],
+    };
+  },
+  // GLOB is case-sensitive and uses the index; LIKE is what users expect of a search box.
+  likeCi: (expr) => `${expr} LIKE ? ESCAPE '\\'`,
+  noLimit: -1,
+  nullsOrder: () => '',
+  fidInJsonArray: (expr) => `${expr} IN (SELECT value FROM json_each(?))`,
+  createLayerSql(table, _kind, columns, geometryType) {
+    const cols = columns.map((c) => `, ${quoteId(c.column)} ${sqlite.columnType(c.type)}`).join('');
+    return [`CREATE TABLE ${quoteId(table)} (fid INTEGER PRIMARY KEY AUTOINCREMENT, geom ${geometryType}${cols})`, idIndexSql(table, columns)].filter((s) => s !== '');
+  },
+  beginRows(sql, table, columns) {
+    // The R*Tree's triggers are created in finish(): while the layer is written, each row's box
+    // goes into the index straight from the encoded blob (what the triggers' ST_MinX … would
+    // read), which costs a fifth of the trigger's five SQL-function calls per row.
+    const [rtreeTable, ...rtreeTriggers] = rtreeSql(table);
+    sql.exec(rtreeTable);
+    const indexBox = sql.prepare(`INSERT INTO ${quoteId(`rtree_${table}_geom`)} VALUES (?, ?, ?, ?, ?)`);
+    sql.prepare("INSERT INTO gpkg_extensions (table_name, column_name, extension_name, definition, scope) VALUES (?, 'geom', 'gpkg_rtree_index', ?, 'write-only')").run(table, RTREE_EXTENSION_DEFINITION);
+    const insert = sql.prepare(`INSERT INTO ${quoteId(table)} (geom${columns.map((c) => `, ${quoteId(c.column)}`).join('')}) VALUES (?${', ?'.repeat(columns.length)})`);
+    return {
+      add(blob, values) {
+        const fid = insert.run(blob, ...values).lastInsertRowid;
+        const box = gpkgBlobEnvelope(blob);
+        if (!box.empty) indexBox.run(fid, box.minX, box.maxX, box.minY, box.maxY);
+      },
+      finish() {
+        for (const trigger of rtreeTriggers) sql.exec(trigger);
+      },
+    };
+  },
+  // SQLite's columns hold any type: the values are converted, the declaration stays.
+  retypeColumnSql: () => [],
+  dropLayerSql(table) {
+    const rtree = `rtree_${table}_geom`;
+    return [
+      ...['insert', 'update1', 'update2', 'update3', 'update4', 'delete'].map((suffix) => `DROP TRIGGER IF EXISTS ${quoteId(`${rtree}_${suffix}`)}`),
+      `DROP TABLE IF EXISTS ${quoteId(rtree)}`,
+      `DROP TABLE ${quoteId(table)}`,
+    ];
+  },
+  registryTables: ['gpkg_extensions', 'gpkg_geometry_columns', 'gpkg_contents'],
+  extentSql: (table) => `SELECT min(ST_MinX(geom)) AS minx, min(ST_MinY(geom)) AS miny, max(ST_MaxX(geom)) AS maxx, max(ST_MaxY(geom)) AS maxy FROM ${quoteId(table)}`,
+  /**
+   * The R*Tree's root node, whose entries' boxes cover every indexed feature (float32, rounded
+   * outward by SQLite, which is fine for a view).
+   */
+  indexExtent(sql, table, hasTable) {
+    const node = `rtree_${table}_geom_node`;
+    if (!hasTable(node)) return null;
+    const root = sql.prepare(`SELECT data FROM ${quoteId(node)} WHERE nodeno = 1`).get() as { data?: Uint8Array } | undefined;
+    return root?.data ? rtreeNodeExtent(root.data) : null;
+  },
+  envelopes(sql, table, [west, south, east, north]) {
+    return sql
+      .prepare(`SELECT id, minx, maxx, miny, maxy FROM ${quoteId(`rtree_${table}_geom`)} WHERE minx <= ? AND maxx >= ? AND miny <= ? AND maxy >= ?`)
+      .raw()
+      .all(east, west, north, south) as Envelope[];
+  },
+  /** From the R*Tree (float32, rounded outwards: enough to zoom to); without one, from these rows' blobs. */
+  boxes(sql, table, fids, hasTable) {
+    const out = new Map<number, BBox>();
+    const marks = fids.map(() => '?').join(',');
+    const rtree = `rtree_${table}_geom`;
+    if (hasTable(rtree)) {
+      const rows = sql.prepare(`SELECT id, minx, miny, maxx, maxy FROM ${quoteId(rtree)} WHERE id IN (${marks})`).all(...fids) as { id: number; minx: number; miny: number; maxx: number; maxy: number }[];
+      for (const r of rows) out.set(Number(r.id), [r.minx, r.miny, r.maxx, r.maxy]);
+      return out;
+    }
+    const rows = sql.prepare(`SELECT fid, geom FROM ${quoteId(table)} WHERE fid IN (${marks})`).all(...fids) as { fid: number; geom: unknown }[];
+    for (const r of rows) {
+      if (!(r.geom instanceof Uint8Array)) continue;
+      try {
+        const env = gpkgBlobEnvelope(r.geom);
+        if (!env.empty) out.set(Number(r.fid), [env.minX, env.minY, env.maxX, env.maxY]);
+      } catch {
+        // an unreadable geometry has no box; the row is still listed
+      }
+    }
+    return out;
+  },
+  // data_version moves with other connections' commits (an import), total_changes() with ours.
+  changeStamp(sql, own) {
+    const row = sql.prepare(`SELECT (SELECT data_version FROM pragma_data_version()) AS other, ${own ? 'total_changes()' : '0'} AS own`).get() as { other: number; own: number };
+    return `${row.other}/${row.own}`;
+  },
+};
+
+/** PostGIS's name of a GeoPackage geometry type, for geometry(<type>, 4490). */
+const POSTGIS_TYPE: Record<GpkgGeometryType, string> = {
+  POINT: 'Point',
+  MULTIPOINT: 'MultiPoint',
+  LINESTRING: 'LineString',
+  MULTILINESTRING: 'MultiLineString',
+  POLYGON: 'Polygon',
+  MULTIPOLYGON: 'MultiPolygon',
+  GEOMETRY: 'Geometry',
+};
+
+const PG_TYPE: Record<ColumnType, string> = {
+  // "C": byte order, as SQLite compares text; a bureau's database in zh_CN would otherwise sort
+  // ids (and answer the parcel list's id ranges) differently from the same GeoPackage project.
+  text: 'text COLLATE "C"',
+  integer: 'bigint',
+  real: 'double precision',
+  boolean: 'boolean',
+  json: 'text COLLATE "C"',
+};
+const PG_CAST: Record<ColumnType, string> = { text: 'text', integer: 'bigint', real: 'double precision', boolean: 'boolean', json: 'text' };
+
+/**
+ * Parameters in one INSERT of a layer's rows: under PostgreSQL's 65 535, and large enough that a
+ * 100 000-feature import is a few dozen statements, not 100 000 round trips through the bridge.
+ */
+const PG_PARAMETERS_PER_INSERT = 60_000;
+
+const postgres: LayerDialect = {
+  name: 'postgres',
+  columnType: (type) => PG_TYPE[type],
+  // Typed, so a multi-row VALUES list and a boolean bound as 1/0 reach the column as its type.
+  valueSql: (type) => `CAST(? AS ${PG_CAST[type]})`,
+  geometrySql: `ST_GeomFromWKB(?, ${PROJECT_SRS_ID})`,
+  geometryParam: gpkgBlobWkb,
+  geometrySelect: (column) => `ST_AsBinary(${column})`,
+  decodeGeometry: decodeWkb,
+  bboxFilter(_table, alias, [minX, minY, maxX, maxY]) {
+    return { join: '', where: `${alias}.geom && ST_MakeEnvelope(?, ?, ?, ?, ${PROJECT_SRS_ID})`, params: [minX, minY, maxX, maxY] };
+  },
+  likeCi: (expr, text) => `${text ? expr : `CAST(${expr} AS text)`} ILIKE ? ESCAPE '\\'`,
+  noLimit: null,
+  nullsOrder: (descending) => (descending ? ' NULLS LAST' : ' NULLS FIRST'),
+  fidInJsonArray: (expr) => `${expr} IN (SELECT CAST(value AS bigint) FROM json_array_elements_text(CAST(? AS json)))`,
+  createLayerSql(table, kind, columns, geometryType) {
+    const t = quoteId(table);
+    const cols = columns.map((c) => `, ${quoteId(c.column)} ${PG_TYPE[c.type]}`).join('');
+    const id = columns.find((c) => c.key === 'id');
+    // Owned by the project's group role that may write this kind of layer (parcels: planners;
+    // reference layers: administrators), so every member can edit, extend or remove it, not only
+    // the login that imported it; everyone on the project reads it. Role names as roleName()
+    // in postgres/pg-schema.ts makes them.
+    const owner = (role: 'planner' | 'admin') => `EXECUTE format('ALTER TABLE %I OWNER TO %I', ${literal(table)}, current_schema() || ${literal(`_${role}`)});`;
+    const readers = `EXECUTE format('GRANT SELECT ON %I TO %I', ${literal(table)}, current_schema() || '_readonly');`;
+    return [
+      `CREATE TABLE ${t} (fid bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, geom geometry(${POSTGIS_TYPE[geometryType]}, ${PROJECT_SRS_ID})${cols})`,
+      // Unnamed: PostgreSQL picks names that cannot collide however long the table name is.
+      `CREATE INDEX ON ${t} USING GIST (geom)`,
+      ...(id ? [`CREATE INDEX ON ${t} (${quoteId(id.column)})`] : []),
+      `DO $$ BEGIN ${readers} ${owner(kind === 'parcel' ? 'planner' : 'admin')} END $$`,
+    ];
+  },
+  beginRows(sql, table, columns) {
+    const perRow = 1 + columns.length;
+    const batch = Math.max(1, Math.floor(PG_PARAMETERS_PER_INSERT / perRow));
+    const head = `INSERT INTO ${quoteId(table)} (geom${columns.map((c) => `, ${quoteId(c.column)}`).join('')}) VALUES `;
+    const tuple = `(${[postgres.geometrySql, ...columns.map((c) => postgres.valueSql(c.type))].join(', ')})`;
+    const statement = (rows: number) => sql.prepare(head + Array.from({ length: rows }, () => tuple).join(', '));
+    let full: ReturnType<typeof statement> | null = null;
+    let params: unknown[] = [];
+    let rows = 0;
+    const flush = () => {
+      if (rows === 0) return;
+      (rows === batch ? (full ??= statement(batch)) : statement(rows)).run(params);
+      params = [];
+      rows = 0;
+    };
+    return {
+      add(blob, values) {
+        params.push(gpkgBlobWkb(blob), ...values);
+        if (++rows === batch) flush();
+      },
+      finish() {
+        flush();
+        // Statistics now, so the first box query after the import plans with the GiST index.
+        sql.exec(`ANALYZE ${quoteId(table)}`);
+      },
+    };
+  },
+  retypeColumnSql(table, column, type) {
+    if (type === 'json') return [];
+    return [`ALTER TABLE ${quoteId(table)} ALTER COLUMN ${quoteId(column)} TYPE boolean USING CAST(${quoteId(column)} AS boolean)`];
+  },
+  dropLayerSql: (table) => [`DROP TABLE ${quoteId(table)}`],
+  registryTables: ['gpkg_geometry_columns', 'gpkg_contents'],
+  extentSql: (table) => `SELECT ST_XMin(e) AS minx, ST_YMin(e) AS miny, ST_XMax(e) AS maxx, ST_YMax(e) AS maxy FROM (SELECT ST_Extent(geom) AS e FROM ${quoteId(table)}) q`,
+  indexExtent(sql, table) {
+    const e = sql.prepare(postgres.extentSql(table)).get() as { minx: number | null; miny: number | null; maxx: number | null; maxy: number | null };
+    return e.minx === null || e.miny === null || e.maxx === null || e.maxy === null ? null : [e.minx, e.miny, e.maxx, e.maxy];
+  },
+  envelopes(sql, table, [west, south, east, north]) {
+    return sql
+      .prepare(`SELECT fid, ST_XMin(b), ST_XMax(b), ST_YMin(b), ST_YMax(b) FROM (SELECT fid, Box2D(geom) AS b FROM ${quoteId(table)} WHERE geom && ST_MakeEnvelope(?, ?, ?, ?, ${PROJECT_SRS_ID})) q`)
+      .raw()
+      .all(west, south, east, north) as Envelope[];
+  },
+  boxes(sql, table, fids) {
+    const out = new Map<number, BBox>();
+    const rows = sql
+      .prepare(`SELECT fid, ST_XMin(b) AS minx, ST_YMin(b) AS miny, ST_XMax(b) AS maxx, ST_YMax(b) AS maxy FROM (SELECT fid, Box2D(geom) AS b FROM ${quoteId(table)} WHERE fid IN (${fids.map(() => '?').join(',')}) AND geom IS NOT NULL AND NOT ST_IsEmpty(geom)) q`)
+      .all(...fids) as { fid: number; minx: number; miny: number; maxx: number; maxy: number }[];
+    for (const r of rows) out.set(Number(r.fid), [r.minx, r.miny, r.maxx, r.maxy]);
+    return out;
+  },
+  /**
+   * The first transaction id not yet completed: every commit that wrote anything, by any client
+   * of the server, moves it; reads do not. It also moves for other databases' writes, which only
+   * costs a recount.
+   */
+  changeStamp(sql) {
+    return String((sql.prepare('SELECT CAST(pg_snapshot_xmax(pg_current_snapshot()) AS text) AS x').get() as { x: string }).x);
+  },
+};
+
+export function layerDialect(sql: SqlConnection): LayerDialect {
+  return sql.dialect === 'postgres' ? postgres : sqlite;
+}
+
+/** A string literal for SQL that takes no parameters (DO blocks). */
+function literal(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
+}
+
+/**
+ * The union of the entry boxes of an SQLite R*Tree node blob: 2 bytes depth, 2 bytes entry count,
+ * then per entry an 8-byte id and four 32-bit floats (minx, maxx, miny, maxy), all big-endian.
+ */
+function rtreeNodeExtent(data: Uint8Array): BBox | null {
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  const count = view.getUint16(2);
+  let box: BBox | null = null;
+  for (let i = 0; i < count; i++) {
+    const at = 4 + i * 24 + 8;
+    if (at + 16 > data.byteLength) break;
+    const [minx, maxx, miny, maxy] = [view.getFloat32(at), view.getFloat32(at + 4), view.getFloat32(at + 8), view.getFloat32(at + 12)];
+    box = box ? [Math.min(box[0], minx), Math.min(box[1], miny), Math.max(box[2], maxx), Math.max(box[3], maxy)] : [minx, miny, maxx, maxy];
+  }
+  return box;
+}
