@@ -71,7 +71,7 @@ export function FrameMap({ layers, parcel, findings, frameKey, variant = 'slide'
   const ids = TEST_IDS[variant];
   const openedAt = useRef(Date.now());
 
-  // The map, once, with the project's layers and the relief when the project has a DEM.
+  // The map, once, with the project's layers; and what can go under them (relief, offline basemaps).
   useEffect(() => {
     ensureMapLibreWorker();
     const created = new maplibregl.Map({
@@ -100,9 +100,10 @@ export function FrameMap({ layers, parcel, findings, frameKey, variant = 'slide'
       created.addLayer({ id: `${FRAME_SOURCE}-parcel`, type: 'line', source: FRAME_SOURCE, filter: ['==', ['get', 'role'], 'parcel'], paint: { 'line-color': PARCEL_COLOR, 'line-width': 3.5 } });
       setMap(created);
     });
-    // what can go under the project layers: the project's relief and the user's basemaps
-    void Promise.all([api.getTerrainInfo().catch(() => null), api.listBasemaps().catch(() => [])]).then(([terrain, basemaps]) => setBackdrop({ terrain, basemaps }));
+    let removed = false;
+    void Promise.all([api.getTerrainInfo().catch(() => null), api.listBasemaps().catch(() => [])]).then(([terrain, basemaps]) => !removed && setBackdrop({ terrain, basemaps }));
     return () => {
+      removed = true;
       created.remove();
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps

@@ -29,7 +29,8 @@ type Choice = 'relief' | 'none' | string; // string = user basemap id
 
 /** The user's choice in the picker; null until they choose (then the default applies). */
 let chosen: Choice | null = null;
-let known: BasemapSummary[] = [];
+/** What the picker offers (for the 意见书 export, which draws what the map shows). */
+let known: { terrain: TerrainInfo | null; basemaps: BasemapSummary[] } = { terrain: null, basemaps: [] };
 const listeners = new Set<() => void>();
 
 function setChosen(choice: Choice) {
@@ -55,11 +56,12 @@ export function effectiveBasemap(choice: Choice | null, terrain: TerrainInfo | n
 }
 
 /**
- * The basemap a 意见书 map can be printed over (exportReviewPdf `basemap`): the chosen one when
- * it is a raster PNG / JPEG basemap that is there; otherwise the report keeps the hillshade.
+ * The basemap a 意见书 map can be printed over (exportReviewPdf `basemap`): the one the map shows
+ * when it is a raster PNG / JPEG basemap that is there; otherwise the report keeps the hillshade.
  */
 export function printableBasemapId(): string | undefined {
-  const basemap = known.find((b) => b.id === chosen);
+  const shown = effectiveBasemap(chosen, known.terrain, known.basemaps);
+  const basemap = known.basemaps.find((b) => b.id === shown);
   return basemap && basemap.available && basemap.type === 'raster' && (basemap.format === 'png' || basemap.format === 'jpg') ? basemap.id : undefined;
 }
 
@@ -191,7 +193,7 @@ export function BasemapControl({ map }: { map: maplibregl.Map | null }) {
         if (cancelled) return;
         setTerrain(info);
         setBasemaps(list);
-        known = list;
+        known = { terrain: info, basemaps: list };
         setContours(lines);
         if (info && terrainVersion > 0) setChoice('relief'); // a DEM was just imported: show its relief
         setLoaded(true);
