@@ -1,7 +1,8 @@
 /**
  * A parcel in its surroundings, as cartography (汇报模式, and the check panel's small map): the
  * project's layers in the shared style (layer-styles.ts, the one the main map and the PDF use) over
- * the relief of the project's DEM, the parcel outlined and its overlaps drawn, with a legend of
+ * the basemap chosen on the main map (the relief of the project's DEM unless the user chose one of
+ * their offline basemaps), the parcel outlined and its overlaps drawn, with a legend of
  * exactly what is drawn in the frame, a scale bar, a north arrow and the cursor in CGCS2000
  * lon/lat and Gauss-Krüger X/Y. Tiles come from the project like the main map's; nothing is
  * fetched from outside. `variant` says where it sits: a slide (legend over the map) or a panel
@@ -15,7 +16,8 @@ import { VECTOR_TILE_MAX_ZOOM, vectorTilePath } from '../../shared/map/vector-ti
 import { t } from '../i18n';
 import { api } from '../platform/api';
 import { LegendClasses } from '../panels/Swatch';
-import { addRelief } from './basemap';
+import { basemapCredit, effectiveBasemap, showBasemap, useChosenBasemap } from './basemap';
+import type { BasemapSummary, TerrainInfo } from '../../shared/terrain/types';
 import { geometryBBox, unionBBox } from './geodesy-display';
 import { BACKGROUND_COLOR, FINDING_COLOR, HATCH_IMAGE_ID, drawRank, hatchImage, legendFor, sourceId, styleLayer, type LegendClass } from './layer-styles';
 import { CursorReadout } from './tools/CursorReadout';
@@ -63,10 +65,13 @@ export function FrameMap({ layers, parcel, findings, frameKey, variant = 'slide'
   const [cursor, setCursor] = useState<[number, number] | null>(null);
   const [legend, setLegend] = useState<LegendRow[]>([]);
   const [ready, setReady] = useState<string | null>(null);
+  const [backdrop, setBackdrop] = useState<{ terrain: TerrainInfo | null; basemaps: BasemapSummary[] } | null>(null);
+  const picked = useChosenBasemap();
+  const basemap = backdrop ? effectiveBasemap(picked, backdrop.terrain, backdrop.basemaps) : null;
   const ids = TEST_IDS[variant];
   const openedAt = useRef(Date.now());
 
-  // The map, once, with the project's layers and the relief when the project has a DEM.
+  // The map, once, with the project's layers; and what can go under them (relief, offline basemaps).
   useEffect(() => {
     ensureMapLibreWorker();
     const created = new maplibregl.Map({
@@ -94,19 +99,21 @@ export function FrameMap({ layers, parcel, findings, frameKey, variant = 'slide'
       created.addLayer({ id: `${FRAME_SOURCE}-parcel-casing`, type: 'line', source: FRAME_SOURCE, filter: ['==', ['get', 'role'], 'parcel'], paint: { 'line-color': '#ffffff', 'line-width': 7, 'line-opacity': 0.8 } });
       created.addLayer({ id: `${FRAME_SOURCE}-parcel`, type: 'line', source: FRAME_SOURCE, filter: ['==', ['get', 'role'], 'parcel'], paint: { 'line-color': PARCEL_COLOR, 'line-width': 3.5 } });
       setMap(created);
-      // relief under the project layers (the first project layer is what it goes below)
-      void api.getTerrainInfo().then(
-        (terrain) => {
-          if (terrain && !created.getSource('basemap-dem')) addRelief(created, terrain, null, false);
-        },
-        () => undefined,
-      );
     });
+    let removed = false;
+    void Promise.all([api.getTerrainInfo().catch(() => null), api.listBasemaps().catch(() => [])]).then(([terrain, basemaps]) => !removed && setBackdrop({ terrain, basemaps }));
     return () => {
+      removed = true;
       created.remove();
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
+
+  // The chosen basemap under the project layers (below the first of them).
+  useEffect(() => {
+    if (!map || !backdrop || basemap === null) return;
+    showBasemap(map, basemap, backdrop.terrain, backdrop.basemaps);
+  }, [map, backdrop, basemap]);
 
   // The slide's parcel and findings, fitted; then the legend of what the frame shows.
   useEffect(() => {
@@ -132,17 +139,22 @@ export function FrameMap({ layers, parcel, findings, frameKey, variant = 'slide'
         { padding: { top: h * margin, bottom: h * margin, left: w * margin, right: w * margin }, maxZoom: 17, duration: 0 },
       );
     }
+    // ready once the basemap is in too: `<frameKey>\u0000<basemap drawn>`
+    const readyKey = `${frameKey}\u0000${basemap ?? ''}`;
     const update = () => {
       setLegend(drawnLegend(map, layers, collection));
-      setReady(frameKey);
-      if (variant === 'slide') window.__landgateFrameReady = frameKey;
+      if (basemap === null) return;
+      setReady(readyKey);
+      if (variant === 'slide') window.__landgateFrameReady = readyKey;
     };
     map.once('idle', update);
     return () => {
       map.off('idle', update);
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [map, frameKey, parcel, findings.length]);
+  }, [map, frameKey, parcel, findings.length, basemap]);
+
+  const credit = backdrop && basemap ? basemapCredit(basemap, backdrop.terrain, backdrop.basemaps) : '';
 
   return (
     <div className={`frame-map frame-map-${variant}`} data-testid={ids.map} data-frame-ready={ready ?? undefined}>
@@ -163,6 +175,11 @@ export function FrameMap({ layers, parcel, findings, frameKey, variant = 'slide'
             </li>
           ))}
         </ul>
+        {credit && (
+          <div className="frame-legend-credit" data-basemap={basemap ?? undefined}>
+            {t('basemap.label')}：{credit}
+          </div>
+        )}
       </aside>
     </div>
   );

@@ -3,8 +3,11 @@
  * rendered by the Node side from the project's DEM) with contour lines, or one of the user's
  * MBTiles / PMTiles basemaps — with a picker and the attribution of what is shown. Every URL is
  * on the page's own origin (127.0.0.1 in browser mode, app://landgate in the desktop app).
+ *
+ * The choice is a small store (like the locale): the picker on the main map sets it, the frame
+ * maps (汇报模式, the check panel) draw the same basemap, and the 意见书 export asks for it.
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useState, useSyncExternalStore } from 'react';
 import type * as maplibregl from 'maplibre-gl';
 import type { FeatureCollection } from 'geojson';
 import type { BasemapSummary, TerrainInfo } from '../../shared/terrain/types';
@@ -23,6 +26,58 @@ const RELIEF_SOURCE = `${PREFIX}dem`;
 const CONTOUR_SOURCE = `${PREFIX}contours`;
 
 type Choice = 'relief' | 'none' | string; // string = user basemap id
+
+/** The user's choice in the picker; null until they choose (then the default applies). */
+let chosen: Choice | null = null;
+/** What the picker offers (for the 意见书 export, which draws what the map shows). */
+let known: { terrain: TerrainInfo | null; basemaps: BasemapSummary[] } = { terrain: null, basemaps: [] };
+const listeners = new Set<() => void>();
+
+function setChosen(choice: Choice) {
+  if (choice === chosen) return;
+  chosen = choice;
+  for (const listener of listeners) listener();
+}
+
+function subscribe(listener: () => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+/** The basemap chosen in the picker (null while nothing was chosen): components follow it. */
+export function useChosenBasemap(): Choice | null {
+  return useSyncExternalStore(subscribe, () => chosen, () => chosen);
+}
+
+/** What is drawn: the user's choice, else relief when the project has a DEM, else its first usable basemap. */
+export function effectiveBasemap(choice: Choice | null, terrain: TerrainInfo | null, basemaps: readonly BasemapSummary[]): Choice {
+  if (choice !== null && (choice === 'none' || (choice === 'relief' && terrain) || basemaps.some((b) => b.id === choice && b.available))) return choice;
+  return terrain ? 'relief' : (basemaps.find((b) => b.available)?.id ?? 'none');
+}
+
+/**
+ * The basemap a 意见书 map can be printed over (exportReviewPdf `basemap`): the one the map shows
+ * when it is a raster PNG / JPEG basemap that is there; otherwise the report keeps the hillshade.
+ */
+export function printableBasemapId(): string | undefined {
+  const shown = effectiveBasemap(chosen, known.terrain, known.basemaps);
+  const basemap = known.basemaps.find((b) => b.id === shown);
+  return basemap && basemap.available && basemap.type === 'raster' && (basemap.format === 'png' || basemap.format === 'jpg') ? basemap.id : undefined;
+}
+
+/** Draws `choice` under the map's project layers, replacing whatever basemap it had. */
+export function showBasemap(map: maplibregl.Map, choice: Choice, terrain: TerrainInfo | null, basemaps: readonly BasemapSummary[], contours: FeatureCollection | null = null, showContours = false) {
+  clear(map);
+  const user = basemaps.find((b) => b.id === choice);
+  if (choice === 'relief' && terrain) addRelief(map, terrain, contours, showContours);
+  else if (user?.available) addUserBasemap(map, user);
+}
+
+/** The attribution of what `choice` draws, in words. */
+export function basemapCredit(choice: Choice, terrain: TerrainInfo | null, basemaps: readonly BasemapSummary[]): string {
+  const user = basemaps.find((b) => b.id === choice);
+  return choice === 'relief' && terrain ? t('basemap.reliefAttribution', { files: terrain.files.join('、') }) : user ? stripTags(user.attribution) || user.name : '';
+}
 
 /** Same-origin absolute URL, braces kept for MapLibre's {z}/{x}/{y}. */
 function sameOrigin(path: string): string {
@@ -102,7 +157,9 @@ export function BasemapControl({ map }: { map: maplibregl.Map | null }) {
   const [terrain, setTerrain] = useState<TerrainInfo | null>(null);
   const [contours, setContours] = useState<FeatureCollection | null>(null);
   const [basemaps, setBasemaps] = useState<BasemapSummary[]>([]);
-  const [choice, setChoice] = useState<Choice>('relief');
+  const picked = useChosenBasemap();
+  const choice = effectiveBasemap(picked, terrain, basemaps);
+  const setChoice = setChosen;
   const [showContours, setShowContours] = useState(true);
   const [loaded, setLoaded] = useState(false);
   const [levels, setLevels] = useState('400,900');
@@ -136,9 +193,9 @@ export function BasemapControl({ map }: { map: maplibregl.Map | null }) {
         if (cancelled) return;
         setTerrain(info);
         setBasemaps(list);
+        known = { terrain: info, basemaps: list };
         setContours(lines);
-        if (!info) setChoice(list.find((b) => b.available)?.id ?? 'none');
-        else if (terrainVersion > 0) setChoice('relief'); // a DEM was just imported: show its relief
+        if (info && terrainVersion > 0) setChoice('relief'); // a DEM was just imported: show its relief
         setLoaded(true);
       })
       .catch(() => {
@@ -152,10 +209,7 @@ export function BasemapControl({ map }: { map: maplibregl.Map | null }) {
   useEffect(() => {
     if (!map || !loaded) return;
     window.__landgateBasemapReady = false;
-    clear(map);
-    const user = basemaps.find((b) => b.id === choice);
-    if (choice === 'relief' && terrain) addRelief(map, terrain, contours, showContours);
-    else if (user?.available) addUserBasemap(map, user);
+    showBasemap(map, choice, terrain, basemaps, contours, showContours);
     const done = () => {
       window.__landgateBasemapReady = true;
     };
@@ -166,9 +220,7 @@ export function BasemapControl({ map }: { map: maplibregl.Map | null }) {
   }, [map, loaded, choice, showContours, terrain, contours, basemaps]);
 
   if (!loaded || (!terrain && basemaps.length === 0)) return null;
-  const user = basemaps.find((b) => b.id === choice);
-  const attribution =
-    choice === 'relief' && terrain ? t('basemap.reliefAttribution', { files: terrain.files.join('、') }) : user ? stripTags(user.attribution) || user.name : '';
+  const attribution = basemapCredit(choice, terrain, basemaps);
   return (
     <>
       <div className="basemap-picker" data-testid="basemap-picker" style={{ position: 'absolute', top: 48, left: 10, padding: '4px 8px', borderRadius: 4, background: 'rgba(255,255,255,0.95)', boxShadow: '0 1px 3px rgba(0,0,0,0.15)', fontSize: 12, display: 'flex', gap: 8, alignItems: 'center' }}>

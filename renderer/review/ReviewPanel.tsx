@@ -11,6 +11,7 @@ import { DECISION_KINDS, type DecisionKind, type ParcelReview } from '../../shar
 import { areaParts, formatDistance, formatPercent, formatTimestamp } from '../app/format';
 import type { AppAction, CheckState, ParcelRef } from '../app/state';
 import { api } from '../platform/api';
+import { printableBasemapId } from '../map/basemap';
 import { kindLabel, severityLabel, verdictLabel } from '../i18n/labels';
 import { lastSigner, SIGNER_KEY, today, userMessage } from './common';
 import { saveExportedFile } from './download';
@@ -141,7 +142,11 @@ export function ReviewPanel({ parcel, check, layers, selectedFinding, dispatch, 
     setError(null);
     try {
       const issuer = authority.trim() || undefined;
-      const file = kind === 'pdf' ? await api.exportReviewPdf({ table: parcel.table, parcelId: parcel.id, authority: issuer }) : await api.exportMonthlySummary({ month, authority: issuer });
+      // the 意见书 map is drawn over the basemap chosen on the map when that can be printed (a raster one)
+      const file =
+        kind === 'pdf'
+          ? await api.exportReviewPdf({ table: parcel.table, parcelId: parcel.id, authority: issuer, basemap: printableBasemapId() })
+          : await api.exportMonthlySummary({ month, authority: issuer });
       try {
         localStorage.setItem(AUTHORITY_KEY, authority.trim());
       } catch {

@@ -110,6 +110,21 @@ describe('English findings of a checked parcel', () => {
     expect(text).not.toMatch(HAN);
     await page.getByTestId('attrs-cancel').click();
   });
+
+  it('suggests the release conditions in English beside the Chinese the decision is signed in', async () => {
+    await page.getByTestId('open-review').click();
+    await page.getByTestId('review-tab-review').click();
+    const hint = page.getByTestId('review-conditions-suggested');
+    await hint.waitFor({ timeout: 30_000 });
+    const text = (await hint.textContent()) ?? '';
+    // the survey status was cleared above: the condition asks for it, in English
+    expect(text).toContain('Supply soil pollution survey status, then check again');
+    expect(text).not.toMatch(HAN);
+    // the decision's own text stays in the language it is signed and printed in
+    expect(await page.getByTestId('review-conditions').inputValue()).toContain('补充土壤污染状况调查情况后重新审查');
+    await screenshotTo(page, 'en-conditions');
+    await page.getByTestId('open-review').click();
+  });
 });
 
 describe('English locale of the workbench and the drawing panel', () => {

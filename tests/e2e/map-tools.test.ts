@@ -185,7 +185,7 @@ describe('the check panel\'s map', { timeout: 180_000 }, () => {
     await page.getByTestId('verdict').waitFor({ timeout: 60_000 });
     const frame = page.getByTestId('check-map');
     // drawn once the parcel's outline is in and the map went idle
-    await expect.poll(() => frame.getAttribute('data-frame-ready'), { timeout: 60_000 }).toMatch(/^parcels\u0000XX-2026-001\u0000.+\u0000parcel$/);
+    await expect.poll(() => frame.getAttribute('data-frame-ready'), { timeout: 60_000 }).toMatch(/^parcels\u0000XX-2026-001\u0000.+\u0000parcel\u0000relief$/);
     await frame.scrollIntoViewIfNeeded();
     const legend = (await page.getByTestId('check-map-legend').textContent()) ?? '';
     expect(legend).toMatch(/^图例审查地块地块界线压占与管控要素重叠部分/);

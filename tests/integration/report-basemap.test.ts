@@ -9,13 +9,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { ProjectStore } from '../../electron/services/project-store';
 import { bboxOf } from '../../shared/geo/geodesy';
 import { landgate, repoRoot, sha256 } from '../support/cli';
+import { isPatternColour, makePatternBasemap, PATTERN, patternEastGeojson } from '../support/basemap-pattern';
 
 const PARCEL = 'XX-2026-001';
 const DPI = 100;
@@ -36,24 +37,11 @@ beforeAll(() => {
   store.close();
   meridian = (w + e) / 2;
   parallel = (s + n) / 2;
-  // about 2.7 m cells over 3.6 × 3.3 km: magenta, cyan east of the meridian, yellow / green south of the parallel
-  const tif = join(dir, 'pattern.tif');
-  execFileSync('gdal_create', ['-q', '-of', 'GTiff', '-co', 'COMPRESS=DEFLATE', '-outsize', '1333', '1000', '-bands', '3', '-ot', 'Byte', '-a_srs', 'EPSG:4326', '-a_ullr', String(meridian - 0.02), String(parallel + 0.015), String(meridian + 0.02), String(parallel - 0.015), '-burn', '255', '-burn', '0', '-burn', '255', tif]);
-  const polygon = (file: string, ring: number[][]) => {
-    const path = join(dir, file);
-    writeFileSync(path, JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: {}, geometry: { type: 'Polygon', coordinates: [ring] } }] }));
-    return path;
-  };
-  const east = polygon('east.geojson', [[meridian, parallel - 0.02], [meridian + 0.03, parallel - 0.02], [meridian + 0.03, parallel + 0.02], [meridian, parallel + 0.02], [meridian, parallel - 0.02]]);
-  const south = polygon('south.geojson', [[meridian - 0.03, parallel - 0.02], [meridian + 0.03, parallel - 0.02], [meridian + 0.03, parallel], [meridian - 0.03, parallel], [meridian - 0.03, parallel - 0.02]]);
-  execFileSync('gdal_rasterize', ['-q', '-b', '1', '-b', '2', '-burn', '0', '-burn', '255', east, tif]);
-  execFileSync('gdal_rasterize', ['-q', '-b', '2', '-b', '3', '-burn', '255', '-burn', '0', south, tif]);
-  const mbtiles = join(dir, '测试 底图.mbtiles');
-  execFileSync('gdal_translate', ['-q', '-of', 'MBTiles', '-co', 'ZOOM_LEVEL_STRATEGY=UPPER', tif, mbtiles]);
+  const mbtiles = makePatternBasemap(dir, [meridian, parallel], '测试 底图.mbtiles');
   expect(landgate(['basemap', 'add', project, mbtiles, '--name', 'pattern', '--attribution', '© 测试底图']).status).toBe(0);
   // a vector basemap of the same area, which the report cannot print
   const vector = join(dir, 'vector.mbtiles');
-  execFileSync('ogr2ogr', ['-f', 'MBTiles', vector, east, '-dsco', 'MAXZOOM=12']);
+  execFileSync('ogr2ogr', ['-f', 'MBTiles', vector, patternEastGeojson(dir), '-dsco', 'MAXZOOM=12']);
   expect(landgate(['basemap', 'add', project, vector, '--name', 'lines']).status).toBe(0);
   mkdirSync(artifacts, { recursive: true });
 }, 240_000);
@@ -70,11 +58,8 @@ const px = (png: PNG, x: number, y: number) => {
   const o = (y * png.width + x) * 4;
   return [png.data[o], png.data[o + 1], png.data[o + 2]];
 };
-const magenta = ([r, g, b]: number[]) => r > g + 80 && b > g + 80;
-const cyan = ([r, g, b]: number[]) => g > r + 80 && b > r + 80;
-const yellow = ([r, g, b]: number[]) => r > b + 80 && g > b + 80;
-const green = ([r, g, b]: number[]) => g > r + 80 && g > b + 80;
-const basemapColour = (p: number[]) => magenta(p) || cyan(p) || yellow(p) || green(p);
+const { magenta, cyan, yellow, green } = PATTERN;
+const basemapColour = isPatternColour;
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
