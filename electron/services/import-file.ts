@@ -15,10 +15,17 @@
  *    GeoPackage table needs them up front; it reads the small DBF twice rather than holding the
  *    features). What stays in memory across the file: the feature ids (duplicate check), the
  *    first 20 repair notes and, for point layers, the first 500 points (GCJ-02 check).
- *  - Everything else is whole-file and read once: GeoJSON, KML/KMZ, CSV/XLSX, boundary-point TXT
- *    and a zipped shapefile are read into one buffer, parsed into features and then go through
- *    the same per-feature pipeline (no second copy of the prepared features); a GeoPackage source
- *    is opened by path (SQLite pages on demand, importers/gpkg.ts).
+ *  - CSV and XLSX tables stream too (FormatModule.open): the file is read in chunks (an XLSX's
+ *    parts inflated piece by piece and parsed with SAX), one pass settles the header, axis order
+ *    and CRS, and the attribute and feature passes read the rows again (shared/importers/table.ts).
+ *    What stays: an XLSX's shared strings and, for a corner list, ≈ 40 bytes per row.
+ *  - Everything else is whole-file and read once: GeoJSON, KML/KMZ, boundary-point TXT and a
+ *    zipped shapefile are read into one buffer, parsed into features and then go through the
+ *    same per-feature pipeline (no second copy of the prepared features); a GeoPackage source is
+ *    opened by path (SQLite pages on demand, importers/gpkg.ts).
+ *
+ * The largest single feature is held whole (with its projected copy and its encoded blob): about
+ * 230 bytes per vertex, so a 2 000 000-vertex polygon peaks at ≈ 650 MB.
  *
  * Progress: `hooks.onProgress` gets features done / total (total from the .shx or DBF header, or
  * the parsed array), throttled to one call per 100 ms; `hooks.shouldCancel` is polled per feature.
@@ -78,12 +85,16 @@ export interface ReadResult {
 }
 
 const SHAPEFILE_SIBLINGS = ['.shp', '.shx', '.dbf', '.prj', '.cpg'];
+/** Formats read from disk as they are parsed (FormatModule.open), whatever their size. */
+const STREAMED_EXTENSIONS = ['.csv', '.tsv', '.xlsx'];
+/** Files opened in place rather than read whole, so not held to MAX_WHOLE_FILE_BYTES. */
+const UNLIMITED_EXTENSIONS = ['.gpkg', ...STREAMED_EXTENSIONS];
 
 /**
- * Most a file read whole may be (GeoJSON, KML, CSV, XLSX, TXT, a zipped shapefile; archives are
- * also held to MAX_INFLATED_BYTES inflated). Parsing holds the text and the parsed features, a few
+ * Most a file read whole may be (GeoJSON, KML, TXT, a zipped shapefile; archives are also held to
+ * MAX_INFLATED_BYTES inflated). Parsing holds the text and the parsed features, a few
  * times the file, so this bounds an import's memory; shapefiles on disk and GeoPackages stream
- * and have no such limit.
+ * and have no such limit, nor do CSV and XLSX tables, which stream.
  */
 export const MAX_WHOLE_FILE_BYTES = 256 * 1024 * 1024;
 
@@ -168,7 +179,7 @@ export function readSourceFiles(filePaths: string | string[]): SourceFile[] {
     if (seen.has(key)) return;
     seen.add(key);
     requireFile(path);
-    if (extname(path).toLowerCase() !== '.gpkg' && statSync(path).size > MAX_WHOLE_FILE_BYTES) {
+    if (!UNLIMITED_EXTENSIONS.includes(extname(path).toLowerCase()) && statSync(path).size > MAX_WHOLE_FILE_BYTES) {
       throw new UserInputError(
         'import.file-too-large',
         `文件“${basename(path)}”有 ${Math.round(statSync(path).size / 1024 / 1024)} MB，超过这种格式可一次读入的 ${MAX_WHOLE_FILE_BYTES / 1024 / 1024} MB。请改用 Shapefile（不压缩）或 GeoPackage，它们按需读取，没有大小限制。`,
@@ -178,6 +189,11 @@ export function readSourceFiles(filePaths: string | string[]): SourceFile[] {
     if (extname(path).toLowerCase() === '.gpkg') {
       // a GeoPackage is opened by path (importers/gpkg.ts): read only the header for sniffing
       files.push({ name: basename(path), bytes: readHead(path, 100), path: resolve(path) });
+      return;
+    }
+    if (STREAMED_EXTENSIONS.includes(extname(path).toLowerCase())) {
+      // tables are read through `source` as they are parsed, never whole
+      files.push({ name: basename(path), bytes: readHead(path, 4096), path: resolve(path), source: pathSource(path) });
       return;
     }
     const bytes = readFileSync(path);
@@ -392,25 +408,44 @@ const PROGRESS_INTERVAL_MS = 100;
 /** Points kept for the GCJ-02 offset check (detectGcjOffset samples the first 500 positions). */
 const GCJ_SAMPLE = 500;
 
+/** Bytes [position, position + length) of an open file of `size` bytes, clipped at its end. */
+function readRange(fd: number, size: number, position: number, length: number): Uint8Array {
+  const n = Math.max(0, Math.min(length, size - position));
+  const buffer = Buffer.allocUnsafe(n);
+  let got = 0;
+  while (got < n) {
+    const r = readSync(fd, buffer, got, n - got, position + got);
+    if (r === 0) break;
+    got += r;
+  }
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, got);
+}
+
 /** A file on disk as a ByteSource (reads with pread, nothing cached here). */
 function fileSource(path: string, fds: number[]): ByteSource {
   requireFile(path);
   const fd = openSync(path, 'r');
   fds.push(fd);
   const size = fstatSync(fd).size;
+  return { name: basename(path), size, read: (position, length) => readRange(fd, size, position, length) };
+}
+
+/**
+ * A file on disk as a ByteSource that opens it for each read (a read is a chunk of ≥ 16 KB), so
+ * sources handed around with the file list need no closing.
+ */
+export function pathSource(path: string): ByteSource {
+  const size = statSync(path).size;
   return {
     name: basename(path),
     size,
     read(position, length) {
-      const n = Math.max(0, Math.min(length, size - position));
-      const buffer = Buffer.allocUnsafe(n);
-      let got = 0;
-      while (got < n) {
-        const r = readSync(fd, buffer, got, n - got, position + got);
-        if (r === 0) break;
-        got += r;
+      const fd = openSync(path, 'r');
+      try {
+        return readRange(fd, size, position, length);
+      } finally {
+        closeSync(fd);
       }
-      return new Uint8Array(buffer.buffer, buffer.byteOffset, got);
     },
   };
 }
@@ -441,7 +476,7 @@ function shapefileSets(paths: string[]): Map<string, Map<string, string>> | null
   return sets;
 }
 
-/** Opens the source as a StreamedLayer: shapefiles on disk stream, other formats are parsed whole. */
+/** Opens the source as a StreamedLayer: shapefiles on disk and tables stream, other formats are parsed whole. */
 function openLayer(paths: string[], options: Pick<ImportOptions, 'encoding' | 'crs' | 'layer'>, fds: number[]): { layer: StreamedLayer; formatLabelZh: string } {
   const fileName = basename(paths[0]);
   const sets = shapefileSets(paths);
@@ -458,7 +493,12 @@ function openLayer(paths: string[], options: Pick<ImportOptions, 'encoding' | 'c
   }
   const files = readSourceFiles(paths);
   const module = detectFormat(files);
-  const parsed = module.parse(files, { encoding: options.encoding, crs: options.crs, layers: options.layer ? [options.layer] : undefined });
+  const parseOptions = { encoding: options.encoding, crs: options.crs, layers: options.layer ? [options.layer] : undefined };
+  if (module.open) {
+    const opened = module.open(files, parseOptions);
+    return { layer: pickLayer(opened.layers, options.layer, fileName), formatLabelZh: opened.formatLabelZh };
+  }
+  const parsed = module.parse(files, parseOptions);
   const picked = pickLayer(parsed.layers, options.layer, fileName);
   picked.fields = sanitiseFields(picked.features, picked.fields, fileName);
   return { layer: wholeLayer(picked), formatLabelZh: parsed.formatLabelZh };

@@ -2,7 +2,7 @@
  * Rule profiles on disk: data/profiles/*.json, each validated on load (a broken file is refused
  * with a message naming the file and the field). Node-only; no `electron` import.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { UserInputError } from '../../shared/model/errors';
 import { validateProfile, type Profile } from '../../shared/rules/profile';
@@ -12,14 +12,37 @@ export function defaultProfilesDir(): string {
   return join(appRoot(), 'data', 'profiles');
 }
 
+/**
+ * Profiles loaded per directory, with what their files looked like (name, size, mtime): every
+ * check resolves its profile, and reading and validating every file per click was most of what a
+ * check cost the thread serving requests. A changed, added or removed file is read again.
+ */
+const loaded = new Map<string, { signature: string; profiles: Profile[] }>();
+
 /** Loads and validates every `*.json` profile in `dir` (the schema file is skipped), sorted by id. */
 export function loadProfiles(dir: string = defaultProfilesDir()): Profile[] {
   let names: string[];
+  let signature: string;
   try {
     names = readdirSync(dir).filter((n) => n.endsWith('.json') && !n.endsWith('.schema.json'));
+    signature = names
+      .sort()
+      .map((name) => {
+        const { size, mtimeMs } = statSync(join(dir, name));
+        return `${name}\u0000${size}\u0000${mtimeMs}`;
+      })
+      .join('\n');
   } catch (error) {
     throw new UserInputError('profile.dir', `无法读取审查规则配置目录“${dir}”：${(error as Error).message}`, `Cannot read profile directory "${dir}": ${(error as Error).message}`);
   }
+  const known = loaded.get(dir);
+  if (known?.signature === signature) return [...known.profiles];
+  const profiles = readProfiles(dir, names);
+  loaded.set(dir, { signature, profiles });
+  return [...profiles];
+}
+
+function readProfiles(dir: string, names: string[]): Profile[] {
   const files = names.sort().map((name) => ({ name, profile: loadProfileFile(join(dir, name), name) }));
   const seen = new Map<string, string>();
   for (const { name, profile } of files) {
@@ -92,7 +115,20 @@ export function profileNames(store?: ProfileStore | null, dir?: string): Record<
   return Object.fromEntries(listAllProfiles(store, dir).map(({ profile }) => [profile.id, profile.name]));
 }
 
+/** Project profiles as last parsed, by their stored text (validated once per text, not per check). */
+const parsedStored = new Map<string, Profile>();
+
 function parseStoredProfile(id: string, json: string): Profile {
+  const key = `${id}\u0000${json}`;
+  const known = parsedStored.get(key);
+  if (known) return known;
+  const profile = parseStoredProfileText(id, json);
+  if (parsedStored.size >= 64) parsedStored.clear();
+  parsedStored.set(key, profile);
+  return profile;
+}
+
+function parseStoredProfileText(id: string, json: string): Profile {
   let parsed: unknown;
   try {
     parsed = JSON.parse(json);

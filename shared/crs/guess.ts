@@ -49,11 +49,15 @@ function range(values: number[]): [number, number] {
   return [lo, hi];
 }
 
-/** Proposal for the positions' CRS, or null when the magnitudes fit no CRS LandGate knows. */
-export function proposeCrsFromPositions(positions: readonly Position[]): Detected<string | null> | null {
+/**
+ * Proposal for the positions' CRS, or null when the magnitudes fit no CRS LandGate knows.
+ * `bounds` ([minX, minY, maxX, maxY]) is the range of all positions when `positions` is a sample
+ * of them (a streamed table); without it the range of `positions` is used.
+ */
+export function proposeCrsFromPositions(positions: readonly Position[], bounds?: readonly [number, number, number, number]): Detected<string | null> | null {
   if (positions.length === 0) return null;
-  const [minX, maxX] = range(positions.map((p) => p[0]));
-  const [minY, maxY] = range(positions.map((p) => p[1]));
+  const [minX, maxX] = bounds ? [bounds[0], bounds[2]] : range(positions.map((p) => p[0]));
+  const [minY, maxY] = bounds ? [bounds[1], bounds[3]] : range(positions.map((p) => p[1]));
   if (minX >= -180 && maxX <= 180 && minY >= -90 && maxY <= 90) {
     return {
       value: 'EPSG:4490',

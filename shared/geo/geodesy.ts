@@ -32,16 +32,29 @@ export type LonLat = [number, number];
 
 /** Unsigned geodesic area of one ring (closing vertex optional), m². */
 export function geodesicRingAreaM2(ring: readonly Position[]): number {
-  const points = openRing(ring);
-  if (points.length < 3) return 0;
+  // the finite points, once each: a closing repeat of the first is left out (no copy of the ring)
+  let first = -1;
+  let last = -1;
+  let count = 0;
+  for (let i = 0; i < ring.length; i++) {
+    if (!finite(ring[i])) continue;
+    if (first < 0) first = i;
+    last = i;
+    count++;
+  }
+  const closing = count > 1 && ring[first][0] === ring[last][0] && ring[first][1] === ring[last][1] ? last : -1;
+  if (closing >= 0) count--;
+  if (count < 3) return 0;
   const polygon = CGCS2000_GEODESIC.Polygon(false);
-  for (const [lon, lat] of points) polygon.AddPoint(lat, lon);
+  for (let i = first; i <= last; i++) if (i !== closing && finite(ring[i])) polygon.AddPoint(ring[i][1], ring[i][0]);
   // sign=true gives a signed area (counter-clockwise positive). With sign=false a clockwise ring
   // would be read as "the rest of the Earth", so take the signed value and its magnitude: rings
   // from shapefiles (clockwise shells) and GeoJSON (counter-clockwise) then measure alike.
   const { area } = polygon.Compute(false, true);
   return Math.abs(area ?? 0);
 }
+
+const finite = (p: Position) => Number.isFinite(p[0]) && Number.isFinite(p[1]);
 
 /**
  * Geodesic area of a Polygon or MultiPolygon in m²: shells minus holes, parts summed. Other
@@ -68,16 +81,6 @@ function polygonArea(rings: readonly Position[][]): number {
   const shellArea = geodesicRingAreaM2(shell);
   const holeArea = holes.reduce((sum, hole) => sum + geodesicRingAreaM2(hole), 0);
   return Math.max(0, shellArea - holeArea);
-}
-
-function openRing(ring: readonly Position[]): Position[] {
-  const points = ring.filter((p) => Number.isFinite(p[0]) && Number.isFinite(p[1]));
-  if (points.length > 1) {
-    const first = points[0];
-    const last = points[points.length - 1];
-    if (first[0] === last[0] && first[1] === last[1]) points.pop();
-  }
-  return points;
 }
 
 export interface PlanarArea {

@@ -24,6 +24,7 @@ import type { Geometry, Position } from 'geojson';
 import polygonClipping, { type MultiPolygon as ClipMultiPolygon, type Polygon as ClipPolygon } from 'polygon-clipping';
 import { geodesicAreaM2 } from './geodesy';
 import { pointInRing, ringBBox, signedRingArea } from './rings';
+import { RingSegments } from './ring-segments';
 
 export { signedRingArea };
 
@@ -46,120 +47,122 @@ type Ring = Position[];
 const same = (a: Position, b: Position) => a[0] === b[0] && a[1] === b[1];
 
 
-function cross(o: Position, a: Position, b: Position): number {
-  return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0]);
+
+/** b is a spike between a and c: the boundary goes out to b and straight back (collinear, backtracking). */
+function isSpike(a: Position, b: Position, c: Position): boolean {
+  const abx = b[0] - a[0];
+  const aby = b[1] - a[1];
+  const bcx = c[0] - b[0];
+  const bcy = c[1] - b[1];
+  const scale2 = Math.max(abx * abx + aby * aby, bcx * bcx + bcy * bcy);
+  return scale2 > 0 && Math.abs(abx * bcy - aby * bcx) <= 1e-12 * scale2 && abx * bcx + aby * bcy < 0;
 }
 
-/** Closes, removes duplicate consecutive points and spikes. Returns the ring (closed) and counts. */
+/**
+ * Closes, removes duplicate consecutive points and spikes. Returns the ring (closed) and counts.
+ * One pass with the kept points as a stack (a removed spike can make its neighbour one, or leave
+ * two equal points), then the same at the seam where the ring closes: linear in the ring's length
+ * however many spikes it has. Positions are shared with the input, not copied.
+ */
 export function cleanRing(input: Ring): { ring: Ring; duplicates: number; closed: boolean; spikes: number } {
   let duplicates = 0;
   const pts: Position[] = [];
   for (const p of input) {
     if (pts.length > 0 && same(pts[pts.length - 1], p)) duplicates++;
-    else pts.push([p[0], p[1]]);
+    else pts.push(p.length === 2 ? p : [p[0], p[1]]);
   }
   let closed = false;
   if (pts.length > 1 && same(pts[0], pts[pts.length - 1])) pts.pop();
   else if (pts.length > 1) closed = true;
-  // pts is now open (no repeated last point). Remove spikes: b with a→b→a (backtracking, collinear).
+  // pts is now open (no repeated last point)
   let spikes = 0;
-  let changed = true;
-  while (changed && pts.length >= 3) {
-    changed = false;
-    // A removed spike can leave its two neighbours equal: dedupe cyclically.
-    for (let i = pts.length - 1; i >= 0 && pts.length > 1; i--) if (same(pts[i], pts[(i + 1) % pts.length])) pts.splice(i, 1);
-    if (pts.length < 3) break;
-    for (let i = 0; i < pts.length && pts.length >= 3; i++) {
-      const a = pts[(i - 1 + pts.length) % pts.length];
-      const b = pts[i];
-      const c = pts[(i + 1) % pts.length];
-      const abx = b[0] - a[0];
-      const aby = b[1] - a[1];
-      const bcx = c[0] - b[0];
-      const bcy = c[1] - b[1];
-      const scale = Math.max(Math.hypot(abx, aby), Math.hypot(bcx, bcy));
-      if (scale > 0 && Math.abs(abx * bcy - aby * bcx) <= 1e-12 * scale * scale && abx * bcx + aby * bcy < 0) {
-        pts.splice(i, 1);
-        spikes++;
-        changed = true;
-        break;
-      }
+  const kept: Position[] = [];
+  for (const p of pts) {
+    if (kept.length > 0 && same(kept[kept.length - 1], p)) continue;
+    kept.push(p);
+    while (kept.length >= 3 && isSpike(kept[kept.length - 3], kept[kept.length - 2], kept[kept.length - 1])) {
+      kept[kept.length - 2] = kept[kept.length - 1];
+      kept.pop();
+      spikes++;
+      if (same(kept[kept.length - 2], kept[kept.length - 1])) kept.pop();
     }
   }
-  if (pts.length > 0) pts.push([pts[0][0], pts[0][1]]);
-  return { ring: pts, duplicates, closed, spikes };
+  // the seam: the last points and the first ones are neighbours too
+  let head = 0;
+  for (let changed = true; changed && kept.length - head >= 3; ) {
+    changed = true;
+    const m = kept.length;
+    if (same(kept[head], kept[m - 1])) kept.pop();
+    else if (isSpike(kept[m - 2], kept[m - 1], kept[head])) {
+      kept.pop();
+      spikes++;
+    } else if (isSpike(kept[m - 1], kept[head], kept[head + 1])) {
+      head++;
+      spikes++;
+    } else changed = false;
+  }
+  const ring = head > 0 ? kept.slice(head) : kept;
+  if (ring.length > 0) ring.push([ring[0][0], ring[0][1]]);
+  return { ring, duplicates, closed, spikes };
 }
+
+/** Orientation of c relative to segment a→b (vertex indices into xs, ys): > 0 left, < 0 right, 0 on the line. */
+const side = (xs: Float64Array, ys: Float64Array, a: number, b: number, c: number) => (xs[b] - xs[a]) * (ys[c] - ys[a]) - (ys[b] - ys[a]) * (xs[c] - xs[a]);
+
+const opposite = (p: number, q: number) => (p > 0 && q < 0) || (p < 0 && q > 0);
 
 /** First proper crossing (or collinear overlap) between non-adjacent segments of a closed ring, or null. */
 export function findSelfIntersection(ring: Ring): Position | null {
   const n = ring.length - 1;
   if (n < 4) return null;
-  const segs = Array.from({ length: n }, (_, i) => i).sort((i, j) => Math.min(ring[i][0], ring[i + 1][0]) - Math.min(ring[j][0], ring[j + 1][0]));
-  for (let s = 0; s < n; s++) {
-    const i = segs[s];
-    const a = ring[i];
-    const b = ring[i + 1];
-    const maxX = Math.max(a[0], b[0]);
-    for (let t = s + 1; t < n; t++) {
-      const j = segs[t];
-      const c = ring[j];
-      const d = ring[j + 1];
-      if (Math.min(c[0], d[0]) > maxX) break;
-      if (Math.abs(i - j) === 1 || Math.abs(i - j) === n - 1) {
-        // Adjacent: only a collinear fold-back counts (spikes were removed, so rare).
-        continue;
-      }
-      if (Math.max(c[1], d[1]) < Math.min(a[1], b[1]) || Math.min(c[1], d[1]) > Math.max(a[1], b[1])) continue;
-      const d1 = cross(a, b, c);
-      const d2 = cross(a, b, d);
-      const d3 = cross(c, d, a);
-      const d4 = cross(c, d, b);
-      if (((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) && ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0))) {
-        const t0 = d1 / (d1 - d2);
-        return [c[0] + (d[0] - c[0]) * t0, c[1] + (d[1] - c[1]) * t0];
-      }
-      if (d1 === 0 && d2 === 0) {
-        // Collinear: overlapping (not just touching) segments.
-        const along = (p: Position) => (Math.abs(b[0] - a[0]) >= Math.abs(b[1] - a[1]) ? p[0] : p[1]);
-        const lo = Math.max(Math.min(along(a), along(b)), Math.min(along(c), along(d)));
-        const hi = Math.min(Math.max(along(a), along(b)), Math.max(along(c), along(d)));
-        if (hi > lo) return c;
+  const segments = new RingSegments([ring]);
+  const { x, y, from } = segments;
+  let found: Position | null = null;
+  segments.someOverlappingPair((i, j) => {
+    // adjacent segments share a vertex; a collinear fold-back between them is a spike, removed before
+    if (j - i === 1 || j - i === n - 1) return false;
+    const a = from[i], b = a + 1, c = from[j], d = c + 1;
+    const d1 = side(x, y, a, b, c);
+    const d2 = side(x, y, a, b, d);
+    if (opposite(d1, d2) && opposite(side(x, y, c, d, a), side(x, y, c, d, b))) {
+      const t0 = d1 / (d1 - d2);
+      found = [x[c] + (x[d] - x[c]) * t0, y[c] + (y[d] - y[c]) * t0];
+      return true;
+    }
+    if (d1 === 0 && d2 === 0) {
+      // collinear: overlapping (not just touching) segments
+      const alongX = Math.abs(x[b] - x[a]) >= Math.abs(y[b] - y[a]);
+      const along = (k: number) => (alongX ? x[k] : y[k]);
+      const lo = Math.max(Math.min(along(a), along(b)), Math.min(along(c), along(d)));
+      const hi = Math.min(Math.max(along(a), along(b)), Math.max(along(c), along(d)));
+      if (hi > lo) {
+        found = [x[c], y[c]];
+        return true;
       }
     }
-  }
-  return null;
+    return false;
+  });
+  return found;
 }
 
 /** First proper crossing between segments of *different* rings (hole × shell, hole × hole), or null. Touching is allowed. */
 export function findRingCrossing(rings: Ring[]): Position | null {
   if (rings.length < 2) return null;
-  const segs: Array<{ r: number; a: Position; b: Position; minX: number; maxX: number }> = [];
-  rings.forEach((ring, r) => {
-    for (let i = 0; i < ring.length - 1; i++) {
-      const a = ring[i];
-      const b = ring[i + 1];
-      segs.push({ r, a, b, minX: Math.min(a[0], b[0]), maxX: Math.max(a[0], b[0]) });
-    }
+  const segments = new RingSegments(rings);
+  const { x, y, from, ring } = segments;
+  let found: Position | null = null;
+  segments.someOverlappingPair((s, t) => {
+    if (ring[s] === ring[t]) return false;
+    const a = from[s], b = a + 1, c = from[t], d = c + 1;
+    const d1 = side(x, y, a, b, c);
+    const d2 = side(x, y, a, b, d);
+    if (!opposite(d1, d2) || !opposite(side(x, y, c, d, a), side(x, y, c, d, b))) return false;
+    const t0 = d1 / (d1 - d2);
+    found = [x[c] + (x[d] - x[c]) * t0, y[c] + (y[d] - y[c]) * t0];
+    return true;
   });
-  segs.sort((p, q) => p.minX - q.minX);
-  for (let s = 0; s < segs.length; s++) {
-    const { r, a, b, maxX } = segs[s];
-    for (let t = s + 1; t < segs.length && segs[t].minX <= maxX; t++) {
-      const o = segs[t];
-      if (o.r === r) continue;
-      const d1 = cross(a, b, o.a);
-      const d2 = cross(a, b, o.b);
-      const d3 = cross(o.a, o.b, a);
-      const d4 = cross(o.a, o.b, b);
-      if (((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) && ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0))) {
-        const t0 = d1 / (d1 - d2);
-        return [o.a[0] + (o.b[0] - o.a[0]) * t0, o.a[1] + (o.b[1] - o.a[1]) * t0];
-      }
-    }
-  }
-  return null;
+  return found;
 }
-
 
 /** A hole is inside its shell when most of its vertices are. */
 function ringInside(inner: Ring, outer: Ring): boolean {

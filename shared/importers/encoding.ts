@@ -6,7 +6,7 @@
  * user override (the override wins). Other text formats use detection → override.
  */
 import { UserInputError } from '../model/errors';
-import type { Detected } from './types';
+import type { ByteSource, Detected } from './types';
 
 /** Labels we normalise to, all accepted by TextDecoder. */
 export type EncodingLabel = string;
@@ -86,20 +86,83 @@ function hasHighBytes(bytes: Uint8Array): boolean {
 export function detectEncoding(bytes: Uint8Array): Detected<EncodingLabel> {
   if (!hasHighBytes(bytes)) return { value: 'utf-8', source: 'heuristic', confidence: 'certain', noteZh: '文本只含 ASCII 字符，编码无关紧要。' };
   if (isValidUtf8(bytes)) return { value: 'utf-8', source: 'heuristic', confidence: 'certain', noteZh: '文本是有效的 UTF-8。' };
-  let pairs = 0;
-  let common = 0;
-  let invalid = 0;
-  for (let i = 0; i < bytes.length; i++) {
-    const b = bytes[i];
-    if (b < 0x80) continue;
-    const t = bytes[i + 1] ?? 0;
-    if (b >= 0x81 && b <= 0xfe && t >= 0x40 && t <= 0xfe && t !== 0x7f) {
-      pairs++;
-      if (((b >= 0xb0 && b <= 0xf7) || (b >= 0xa1 && b <= 0xa3)) && t >= 0xa1) common++;
-      i++;
-    } else invalid++;
+  const census = new GbkCensus();
+  census.add(bytes, true);
+  return gbkProposal(census.share());
+}
+
+/**
+ * The GBK heuristic's counts over bytes that arrive in chunks: two-byte sequences, those that
+ * are common hanzi or punctuation, and high bytes that start no sequence.
+ */
+class GbkCensus {
+  private pairs = 0;
+  private common = 0;
+  private invalid = 0;
+  /** A lead byte that ended the previous chunk, waiting for its trail byte. */
+  private lead = -1;
+
+  add(bytes: Uint8Array, last: boolean): void {
+    let i = 0;
+    if (this.lead >= 0 && bytes.length > 0) {
+      if (this.pair(this.lead, bytes[0])) i++;
+      else this.invalid++;
+      this.lead = -1;
+    }
+    for (; i < bytes.length; i++) {
+      const b = bytes[i];
+      if (b < 0x80) continue;
+      if (i + 1 === bytes.length && !last) {
+        this.lead = b;
+        break;
+      }
+      if (this.pair(b, bytes[i + 1] ?? 0)) i++;
+      else this.invalid++;
+    }
   }
-  const share = pairs === 0 ? 0 : common / (pairs + invalid);
+
+  private pair(b: number, t: number): boolean {
+    if (!(b >= 0x81 && b <= 0xfe && t >= 0x40 && t <= 0xfe && t !== 0x7f)) return false;
+    this.pairs++;
+    if (((b >= 0xb0 && b <= 0xf7) || (b >= 0xa1 && b <= 0xa3)) && t >= 0xa1) this.common++;
+    return true;
+  }
+
+  share(): number {
+    if (this.lead >= 0) this.invalid++;
+    this.lead = -1;
+    return this.pairs === 0 ? 0 : this.common / (this.pairs + this.invalid);
+  }
+}
+
+/**
+ * `detectEncoding` over a file read in chunks (a large CSV is never held whole): one pass that
+ * looks for high bytes, checks UTF-8 validity with a streaming decoder and counts GBK pairs.
+ */
+export function detectEncodingOf(source: ByteSource, chunk = 1 << 20): Detected<EncodingLabel> {
+  const utf8 = new TextDecoder('utf-8', { fatal: true });
+  let high = false;
+  let validUtf8 = true;
+  const census = new GbkCensus();
+  for (let at = 0; at < source.size; at += chunk) {
+    const bytes = source.read(at, chunk);
+    const last = at + chunk >= source.size;
+    if (!high && hasHighBytes(bytes)) high = true;
+    if (validUtf8) {
+      try {
+        utf8.decode(bytes, { stream: !last });
+      } catch {
+        validUtf8 = false;
+      }
+    }
+    census.add(bytes, last);
+  }
+  if (!high) return { value: 'utf-8', source: 'heuristic', confidence: 'certain', noteZh: '文本只含 ASCII 字符，编码无关紧要。' };
+  if (validUtf8) return { value: 'utf-8', source: 'heuristic', confidence: 'certain', noteZh: '文本是有效的 UTF-8。' };
+  return gbkProposal(census.share());
+}
+
+function gbkProposal(share: number): Detected<EncodingLabel> {
   if (share >= 0.6) {
     return { value: 'gbk', source: 'heuristic', confidence: 'proposed', noteZh: `文本不是 UTF-8；按 GB18030/GBK 字节规律推定为 GBK（${Math.round(share * 100)}% 的双字节是常用汉字或标点），请在预览中核对属性文字。` };
   }

@@ -50,28 +50,38 @@ export function requireShallow(value: unknown, fileName: string): void {
 }
 
 /**
+ * Names fit for columns for the fields `names`, in order: cleaned (cleanFieldName) and unique
+ * regardless of case (a repeat gets `_2`, `_3` …, as two table columns with one header do).
+ * Refuses more than MAX_FIELDS.
+ */
+export function cleanFieldNames(names: readonly string[], fileName: string): string[] {
+  if (names.length > MAX_FIELDS) {
+    throw new UserInputError(
+      'import.too-many-fields',
+      `文件“${fileName}”有 ${names.length} 个不同的属性字段，超过 ${MAX_FIELDS} 个的上限。请删去不需要的字段后再导入。`,
+      `"${fileName}" has ${names.length} distinct fields (limit ${MAX_FIELDS}).`,
+    );
+  }
+  const taken = new Set<string>();
+  return names.map((name) => {
+    let clean = cleanFieldName(name);
+    const base = clean;
+    for (let n = 2; taken.has(clean.toLowerCase()); n++) clean = `${base.slice(0, MAX_FIELD_NAME - String(n).length - 1)}_${n}`;
+    taken.add(clean.toLowerCase());
+    return clean;
+  });
+}
+
+/**
  * Cleans the field names of `features` in place (and the list `fields`): returns the cleaned
  * list. Refuses more than MAX_FIELDS distinct fields.
  */
 export function sanitiseFields(features: Feature[], fields: string[], fileName: string): string[] {
   const distinct = new Set(fields);
   for (const f of features) for (const key of Object.keys(f.properties ?? {})) distinct.add(key);
-  if (distinct.size > MAX_FIELDS) {
-    throw new UserInputError(
-      'import.too-many-fields',
-      `文件“${fileName}”有 ${distinct.size} 个不同的属性字段，超过 ${MAX_FIELDS} 个的上限。请删去不需要的字段后再导入。`,
-      `"${fileName}" has ${distinct.size} distinct fields (limit ${MAX_FIELDS}).`,
-    );
-  }
-  const renamed = new Map<string, string>();
-  const taken = new Set<string>();
-  for (const name of distinct) {
-    let clean = cleanFieldName(name);
-    const base = clean;
-    for (let n = 2; taken.has(clean.toLowerCase()); n++) clean = `${base.slice(0, MAX_FIELD_NAME - String(n).length - 1)}_${n}`;
-    taken.add(clean.toLowerCase());
-    renamed.set(name, clean);
-  }
+  const names = [...distinct];
+  const cleaned = cleanFieldNames(names, fileName);
+  const renamed = new Map(names.map((name, i) => [name, cleaned[i]]));
   const identity = [...renamed].every(([a, b]) => a === b);
   for (const f of features) {
     const props = f.properties;

@@ -9,7 +9,7 @@ import { canonicalKeys, resolveFieldMap } from '../model/attributes';
 import { LAYER_KIND_GEOMETRY, type LayerInfo, type LayerKind } from '../model/layers';
 import { proposeKindFromSigns, type KindBasis } from './kind-guess';
 import { unrecognisedIdWarningZh } from './prepare';
-import type { Detected, ParsedLayer, ParsedSource, SourceFormat } from './types';
+import type { Detected, ParsedLayer, ParsedSource, SourceFormat, StreamedLayer } from './types';
 
 export interface StageImportFilesRequest {
   /** Absent on the first chunk of a new upload. */
@@ -181,7 +181,29 @@ function idWarnings(kind: LayerKind, layer: ParsedLayer, fieldMap: Record<string
   if (kind !== 'parcel' || layer.features.length === 0) return [];
   if (Object.values(fieldMap).includes('id')) return [];
   if (layer.features.some((f) => f.id !== undefined && f.id !== null && String(f.id).trim() !== '')) return [];
-  return [unrecognisedIdWarningZh(layer.fields, layer.features.length, false)];
+  return [unrecognisedIdWarningZh(layer.fields, layer.featureCount ?? layer.features.length, false)];
+}
+
+/** Features a preview keeps of a streamed layer: all of a small one, an even spread of a large one. */
+export const PREVIEW_SAMPLE = 20_000;
+
+/**
+ * A streamed layer read once for the preview: every feature is counted, but a layer of more than
+ * `limit` keeps only its first rows (the preview's table) and an even spread of the rest (the
+ * outline), so previewing a million-row table holds a few thousand features, not the table.
+ */
+export function previewSample(layer: StreamedLayer, limit = PREVIEW_SAMPLE): ParsedLayer {
+  const step = layer.total !== null && layer.total > limit ? Math.ceil(layer.total / limit) : 1;
+  const features: Feature[] = [];
+  let count = 0;
+  for (const feature of layer.features()) {
+    if (count < 10 || count % step === 0) features.push(feature);
+    count++;
+  }
+  const parsed: ParsedLayer = { name: layer.name, features, crs: layer.crs, warnings: [...layer.warnings, ...layer.finalWarnings()], fields: layer.fields, featureCount: count };
+  if (layer.encoding) parsed.encoding = layer.encoding;
+  if (layer.extras) parsed.extras = layer.extras;
+  return parsed;
 }
 
 function paths(feature: Feature): Position[][] {
@@ -273,7 +295,7 @@ export function buildPreview(input: {
     fieldMap,
     table: input.table,
     title: layer.name,
-    featureCount: layer.features.length,
+    featureCount: layer.featureCount ?? layer.features.length,
     geometryTypes: types,
     bbox,
     outline,

@@ -295,6 +295,45 @@ function shxIndex(shx: ByteSource | undefined): { count: number; entry(i: number
 }
 
 /**
+ * Up to `want` positions spread evenly over one record's points, read where they lie in the
+ * record rather than by building its geometry (a record may hold millions of points). A record
+ * that does not fit its own counts gives none; the import pass refuses it with its number.
+ */
+function recordPositionSample(reader: WindowReader, at: number, length: number, shapeType: number, want: number): Position[] {
+  if (length < 4) return [];
+  const type = viewOf(reader.range(at, 4)).getInt32(0, true);
+  if (type !== shapeType) return [];
+  let pointsAt: number;
+  let numPoints: number;
+  if (type === 1 || type === 11 || type === 21) {
+    if (length < 20) return [];
+    pointsAt = at + 4;
+    numPoints = 1;
+  } else if (type === 8 || type === 18 || type === 28) {
+    if (length < 40) return [];
+    numPoints = viewOf(reader.range(at + 36, 4)).getInt32(0, true);
+    pointsAt = at + 40;
+    if (numPoints < 0 || 40 + numPoints * 16 > length) return [];
+  } else {
+    if (length < 44) return [];
+    const counts = viewOf(reader.range(at + 36, 8));
+    const numParts = counts.getInt32(0, true);
+    numPoints = counts.getInt32(4, true);
+    if (numParts < 0 || numPoints < 0 || 44 + numParts * 4 + numPoints * 16 > length) return [];
+    pointsAt = at + 44 + numParts * 4;
+  }
+  const out: Position[] = [];
+  const take = Math.min(want, numPoints);
+  for (let k = 0; k < take; k++) {
+    const i = Math.floor((k * numPoints) / take);
+    const v = viewOf(reader.range(pointsAt + i * 16, 16));
+    const p: Position = [v.getFloat64(0, true), v.getFloat64(8, true)];
+    if (Number.isFinite(p[0]) && Number.isFinite(p[1])) out.push(p);
+  }
+  return out;
+}
+
+/**
  * Up to `limit` positions for the CRS proposal, which must be settled before anything is
  * written: records spread over the file via the .shx, else the first records. Broken records
  * are skipped here; the import pass refuses them with their number.
@@ -318,14 +357,11 @@ function sampleShpPositions(shp: ByteSource, header: ShpHeader, shx: ByteSource 
   if (index && index.count > 0) {
     const reader = new WindowReader(shp, 1 << 16);
     const step = Math.max(1, Math.floor(index.count / limit));
+    const perRecord = Math.max(1, Math.ceil(limit / Math.ceil(index.count / step)));
     for (let i = 0; i < index.count && out.length < limit; i += step) {
       const { offset, length } = index.entry(i);
       if (offset < 100 || length < 4 || offset + 8 + length > shp.size) continue;
-      try {
-        collect(parseShpRecord(viewOf(reader.range(offset + 8, length)), length, i + 1, header.shapeType, shp.name, scratch));
-      } catch {
-        // reported by the import pass
-      }
+      for (const p of recordPositionSample(reader, offset + 8, length, header.shapeType, Math.min(perRecord, limit - out.length))) out.push(p);
     }
     if (out.length > 0) return out;
   }

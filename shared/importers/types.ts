@@ -14,12 +14,18 @@ export interface SourceFile {
   /** Base name, e.g. `地块.shp` (used to pair siblings and in messages). */
   name: string;
   /**
-   * The file's bytes. For a GeoPackage on disk only its first bytes (enough to sniff): the Node
-   * side opens it by `path` instead of holding a copy.
+   * The file's bytes. For a GeoPackage on disk, and for a file given with `source`, only its
+   * first bytes (enough to sniff): the file is read by `path` or through `source` instead of
+   * holding a copy.
    */
   bytes: Uint8Array;
   /** Absolute path when the file is on disk (Node side only; pure modules never use it). */
   path?: string;
+  /**
+   * The whole file, read in pieces: the Node side gives it for formats that stream (CSV, XLSX),
+   * so a large table is never held whole. Absent for in-memory files (a zip's entries, tests).
+   */
+  source?: ByteSource;
 }
 
 /**
@@ -61,6 +67,8 @@ export interface ParsedLayer {
   fields: string[];
   /** Format-specific figures worth showing, e.g. header area vs computed area for TXT parcels. */
   extras?: Record<string, unknown>;
+  /** When `features` is a sample (a large streamed layer's preview): how many features there are. */
+  featureCount?: number;
 }
 
 /**
@@ -102,9 +110,36 @@ export interface ParseOptions {
   columns?: { x?: string; y?: string; groupBy?: string; order?: string };
 }
 
-/** A format module: `sniff` says whether it handles the source; `parse` reads it (throws UserInputError). */
+/** A source opened for streaming: its layers read feature by feature (see StreamedLayer). */
+export interface StreamedSource {
+  format: SourceFormat;
+  formatLabelZh: string;
+  layers: StreamedLayer[];
+}
+
+/**
+ * A format module: `sniff` says whether it handles the source; `parse` reads it whole (throws
+ * UserInputError); `open`, where a format has it, reads it as streams instead, so the import and
+ * the preview hold a batch of features rather than the file.
+ */
 export interface FormatModule {
   format: SourceFormat;
   sniff(files: SourceFile[]): boolean;
   parse(files: SourceFile[], options: ParseOptions): ParsedSource;
+  /** Field names of the layers it opens are already clean and unique (fields.ts). */
+  open?(files: SourceFile[], options: ParseOptions): StreamedSource;
+}
+
+/** The source of a file: its `source` when the Node side gave one, else its bytes. */
+export function byteSourceOf(file: SourceFile): ByteSource {
+  return file.source ?? bytesSource(file);
+}
+
+/** A streamed layer read to the end into a parsed one (all features held: small sources, tests). */
+export function collectLayer(layer: StreamedLayer): ParsedLayer {
+  const features = [...layer.features()];
+  const parsed: ParsedLayer = { name: layer.name, features, crs: layer.crs, warnings: [...layer.warnings, ...layer.finalWarnings()], fields: layer.fields };
+  if (layer.encoding) parsed.encoding = layer.encoding;
+  if (layer.extras) parsed.extras = layer.extras;
+  return parsed;
 }

@@ -68,7 +68,7 @@ function kml(r: () => number, count: number): string {
 }
 
 /** A minimal XLSX as Excel lays it out: workbook, rels, shared strings, one sheet. */
-export function xlsx(rows: string[][], options: { sheetXml?: string; workbookXml?: string; sharedPrefix?: string } = {}): Uint8Array {
+export function xlsx(rows: string[][], options: { sheetXml?: string; workbookXml?: string; sharedPrefix?: string; sharedXml?: string } = {}): Uint8Array {
   const strings: string[] = [];
   const index = (s: string) => {
     const at = strings.indexOf(s);
@@ -79,7 +79,7 @@ export function xlsx(rows: string[][], options: { sheetXml?: string; workbookXml
     .map((row, r) => `<row r="${r + 1}">${row.map((v, c) => (/^-?\d+(\.\d+)?$/.test(v) ? `<c r="${col(c)}${r + 1}"><v>${v}</v></c>` : `<c r="${col(c)}${r + 1}" t="s"><v>${index(v)}</v></c>`)).join('')}</row>`)
     .join('');
   const sheet = options.sheetXml ?? `<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>${sheetRows}</sheetData></worksheet>`;
-  const shared = `<?xml version="1.0" encoding="UTF-8"?>${options.sharedPrefix ?? ''}<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">${strings.map((s) => `<si><t>${s}</t></si>`).join('')}</sst>`;
+  const shared = options.sharedXml ?? `<?xml version="1.0" encoding="UTF-8"?>${options.sharedPrefix ?? ''}<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">${strings.map((s) => `<si><t>${s}</t></si>`).join('')}</sst>`;
   return zipSync({
     '[Content_Types].xml': strToU8('<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>'),
     'xl/workbook.xml': strToU8(options.workbookXml ?? '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>'),

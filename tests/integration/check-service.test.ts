@@ -1,7 +1,7 @@
 /**
  * The check service: one parcel read by id, checked against a reference index built once per data
- * version (in its worker thread, or in this thread), rebuilt when a reference layer or a profile
- * changes — also when another process makes the change.
+ * version (in a pool of worker threads, or in this thread), rebuilt when a reference layer or a
+ * profile changes — also when another process makes the change, and in every worker of the pool.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
@@ -144,6 +144,47 @@ it('a reference layer written by another process reaches the worker index', asyn
     store.close();
   }
 });
+
+it('a pool of check workers: concurrent checks are spread over every worker, each as the engine answers, and a write reaches every worker', async () => {
+  const path = copyOfDemo('pool.gpkg');
+  const store = ProjectStore.open(path);
+  const service = new CheckService(store, { workers: 3 });
+  try {
+    await service.warm();
+    // the rest of the pool starts once the first worker has its index
+    for (let waited = 0; service.indexStatus().readyWorkers < 3 && waited < 600; waited++) await new Promise((r) => setTimeout(r, 100));
+    expect(service.indexStatus()).toMatchObject({ workers: 3, readyWorkers: 3 });
+    const profile = getProfile('xiaxian');
+    const parcels = readParcelLayer(store, 'parcels');
+    const expected = (index = buildReferenceIndex(readReferenceLayers(store))) => comparable(checkParcels(index, parcels, profile, { checkedAt: new Date() }));
+    // 30 parcels at once, as 30 clients would ask
+    const concurrent = async () => (await Promise.all(parcels.map((p) => service.check([p], profile)))).flatMap(comparable);
+    const first = await concurrent();
+    expect(first).toEqual(expected());
+    const spread = service.indexStatus().checksPerWorker;
+    expect(spread).toHaveLength(3);
+    for (const n of spread) expect(n).toBeGreaterThan(0);
+
+    // a contaminated parcel over the whole demo: every worker must rebuild before answering
+    store.writeLayer({
+      table: 'everywhere',
+      kind: 'contaminated-parcel',
+      sourceFile: null,
+      originalCrs: 'EPSG:4490',
+      features: [{ type: 'Feature', properties: { id: 'WR-ALL', name: '全域', listed: true }, geometry: square(100, 20, 30) }],
+    });
+    const before = service.indexStatus().checksPerWorker;
+    const after = await concurrent();
+    expect(after).toEqual(expected());
+    expect(after.filter((p) => p.findings.some((f) => f.featureId === 'WR-ALL')).length).toBeGreaterThan(parcels.length / 2);
+    expect(first.some((p) => p.findings.some((f) => f.featureId === 'WR-ALL'))).toBe(false);
+    service.indexStatus().checksPerWorker.forEach((n, i) => expect(n).toBeGreaterThan(before[i]));
+    expect(service.indexStatus().dataVersion).toBe(store.db.dataVersion());
+  } finally {
+    service.close();
+    store.close();
+  }
+}, 120_000);
 
 function boundsOf(polygon: Polygon | { type: 'MultiPolygon'; coordinates: number[][][][] }): [number, number, number, number] {
   const rings = polygon.type === 'Polygon' ? polygon.coordinates : polygon.coordinates.flat();

@@ -155,6 +155,43 @@ describe('honest files written by GDAL import', () => {
   }, 180_000);
 });
 
+describe('a 2 000 000-vertex polygon', () => {
+  /** One value of a one-row `ogrinfo -sql` (SQLite dialect: SpatiaLite's ellipsoidal area). */
+  function ogrValue(path: string, sql: string, field: string): number {
+    const r = spawnSync('ogrinfo', ['-q', '-ro', '-dialect', 'SQLite', '-sql', sql, path], { encoding: 'utf8', maxBuffer: 1 << 20 });
+    const m = new RegExp(`${field} \\([A-Za-z]+\\) = ([-0-9.e+]+)`).exec(r.stdout);
+    if (!m) throw new Error(`ogrinfo: ${r.stdout}${r.stderr}`);
+    return Number(m[1]);
+  }
+
+  it('written by GDAL as a shapefile imports whole within a 512 MB heap, area as SpatiaLite measures it', () => {
+    // a wavy ring around a point in Shanxi: 2 000 000 distinct vertices, simple, 7 700 ha
+    const n = 2_000_000;
+    const ring: number[][] = [];
+    for (let i = 0; i < n; i++) {
+      const a = (2 * Math.PI * i) / n;
+      const r = 0.05 * (1 + 0.02 * Math.sin(a * 4000));
+      ring.push([Number((112.5 + r * Math.cos(a)).toFixed(8)), Number((37.5 + r * Math.sin(a)).toFixed(8))]);
+    }
+    ring.push(ring[0]);
+    writeFileSync(file('big.geojson'), JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: { DKBH: 'BIG-1' }, geometry: { type: 'Polygon', coordinates: [ring] } }] }));
+    ring.length = 0;
+    const written = spawnSync('ogr2ogr', ['-q', '-f', 'ESRI Shapefile', '-a_srs', 'EPSG:4490', file('big.shp'), file('big.geojson')], { encoding: 'utf8', env: { ...process.env, OGR_GEOJSON_MAX_OBJ_SIZE: '0' } });
+    expect(written.status, written.stderr).toBe(0);
+    const project = file('big.gpkg');
+    copyFileSync(template, project);
+    // the command as a user runs it, its heap capped: a copy too many of the ring would not fit
+    const r = spawnSync(process.execPath, ['--max-old-space-size=512', join(repoRoot, 'bin', 'landgate.js'), 'import', project, file('big.shp'), '--kind', 'parcel'], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/已导入 1 个要素/);
+    const reference = ogrValue(file('big.shp'), 'SELECT ST_Area(geometry, 1) AS a FROM big', 'a');
+    expect(Number(/椭球面积 ([0-9.]+) m²/.exec(r.stdout)?.[1])).toBeCloseTo(reference, 0);
+    expect(ogrValue(project, 'SELECT ST_NumPoints(ST_ExteriorRing(geom)) AS n FROM big', 'n')).toBe(n + 1);
+    expect(ogrValue(project, 'SELECT ST_Area(geom, 1) AS a FROM big', 'a')).toBeCloseTo(reference, 0);
+  }, 300_000);
+});
+
 describe('a reader that closes the pipe', () => {
   it('`landgate import … | head -c1` ends without an unhandled EPIPE', () => {
     const project = file('pipe.gpkg');

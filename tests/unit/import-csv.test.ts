@@ -2,8 +2,14 @@ import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import type { MultiPolygon, Point, Polygon } from 'geojson';
 import { describe, expect, it } from 'vitest';
-import { csvModule, parseCsv, parseCsvRows } from '../../shared/importers/csv';
-import { parseXlsx } from '../../electron/services/importers/xlsx';
+import { strToU8, zipSync } from 'fflate';
+import { csvModule, csvRows, CsvTokenizer, MAX_ROW_CHARS, parseCsv, parseCsvRows } from '../../shared/importers/csv';
+import { detectEncoding, detectEncodingOf } from '../../shared/importers/encoding';
+import { ZipReader } from '../../shared/importers/zip';
+import { bytesSource } from '../../shared/importers/types';
+import { parseXlsx, xlsxSheets } from '../../electron/services/importers/xlsx';
+import { mulberry32 } from '../../electron/services/demo/prng';
+import { declareInflatedSize, xlsx } from '../fuzz/corpus';
 import { refusalOf } from '../support/refusal';
 
 const utf8 = (t: string) => new TextEncoder().encode(t);
@@ -119,5 +125,90 @@ describe('XLSX coordinate tables', () => {
   it('refuses a corrupt file naming it', () => {
     const err = refusalOf(() => parseXlsx([{ name: '坏.xlsx', bytes: utf8('not a zip') }]));
     expect(err.messageZh).toContain('坏.xlsx');
+  });
+});
+
+describe('CSV read as a stream', () => {
+  const source = (bytes: Uint8Array, name = 't.csv') => bytesSource({ name, bytes });
+
+  it('splits rows the same however the text is cut into pieces (quotes, doubled quotes, CRLF, line breaks in quotes)', () => {
+    const random = mulberry32(7);
+    const atoms = ['a', '地块', ',', '"', '""', '\r\n', '\n', '\r', ' ', '1.5', '"x,y"', '"line\nbreak"'];
+    for (let k = 0; k < 500; k++) {
+      const text = Array.from({ length: 5 + Math.floor(random() * 60) }, () => atoms[Math.floor(random() * atoms.length)]).join('');
+      const whole = new CsvTokenizer(',').push(text, true);
+      const tokenizer = new CsvTokenizer(',');
+      const pieces: string[][] = [];
+      for (let at = 0; at < text.length; ) {
+        const next = at + 1 + Math.floor(random() * 6);
+        pieces.push(...tokenizer.push(text.slice(at, next), next >= text.length));
+        at = next;
+      }
+      if (text.length === 0) pieces.push(...tokenizer.push('', true));
+      expect(pieces, JSON.stringify(text)).toEqual(whole);
+    }
+  });
+
+  it('decodes GBK across chunk boundaries: the same rows in 5-byte chunks as whole; the encoding found the same in 3-byte chunks', () => {
+    const text = '名称,类型,X坐标,Y坐标\r\n' + Array.from({ length: 200 }, (_, i) => `监测井${i},“国控”,${3940191 + i}.5,38395629.025`).join('\r\n');
+    const bytes = new Uint8Array(iconv.encode(text, 'gbk'));
+    const rows = [...csvRows(source(bytes), 'gbk', 5)].map((r) => r.cells);
+    expect(rows).toEqual(parseCsvRows(text));
+    expect(detectEncodingOf(source(bytes), 3)).toEqual(detectEncoding(bytes));
+    expect(detectEncodingOf(source(utf8(text)), 3)).toEqual(detectEncoding(utf8(text)));
+    const layer = parseCsv([{ name: 'gbk.csv', bytes }]).layers[0];
+    expect(layer.features).toHaveLength(200);
+    expect(layer.features[199].properties).toEqual({ 名称: '监测井199', 类型: '“国控”' });
+  });
+
+  it('refuses a row longer than the limit (a quote never closed) naming the file and row, without reading on', () => {
+    const text = `名称,经度,纬度\nA,111.2,35.1\n"${'x'.repeat(MAX_ROW_CHARS + 10)}`;
+    const err = refusalOf(() => csv(text, '长行.csv'));
+    expect(err.code).toBe('import.table-row-too-long');
+    expect(err.messageZh).toMatch(/文件“长行\.csv”第 3 行超过 4 M 个字符/);
+  });
+
+  it('keeps two columns of one header apart; builds interleaved corner lists in the order parcels first appear', () => {
+    const layer = csv('备注,备注,经度,纬度\n甲,乙,111.2,35.1\n');
+    expect(layer.fields).toEqual(['备注', '备注_2']);
+    expect(layer.features[0].properties).toEqual({ 备注: '甲', 备注_2: '乙' });
+    const corners = csv(
+      ['地块编号,点号,X,Y', 'B,1,4195000,38372400', 'A,1,4194000,38372400', 'B,2,4195000,38372410', 'A,2,4194000,38372410', 'A,3,4194010,38372410', 'B,3,4195010,38372410', 'B,4,4195010,38372400', 'A,4,4194010,38372400'].join('\n'),
+    );
+    expect(corners.features.map((f) => f.properties?.地块编号)).toEqual(['B', 'A']);
+    expect((corners.features[0].geometry as Polygon).coordinates[0]).toEqual([[38372400, 4195000], [38372410, 4195000], [38372410, 4195010], [38372400, 4195010], [38372400, 4195000]]);
+    expect((corners.features[1].geometry as Polygon).coordinates[0]).toHaveLength(5);
+  });
+});
+
+describe('XLSX read as a stream', () => {
+  it('reads parts piece by piece: an entry inflating past or short of its declared size is refused as corrupt', () => {
+    const bytes = zipSync({ 'a.xml': strToU8('<a>' + 'x'.repeat(100_000) + '</a>') });
+    const reader = new ZipReader(bytesSource({ name: '包.zip', bytes }), '包.zip');
+    expect([...reader.chunks('a.xml')].reduce((n, c) => n + c.length, 0)).toBe(100_007);
+    const short = new ZipReader(bytesSource({ name: '小.zip', bytes: declareInflatedSize(bytes, 1000) }), '小.zip');
+    expect(refusalOf(() => [...short.chunks('a.xml')]).messageZh).toMatch(/压缩包“小\.zip”中的“a\.xml”解压后大小与声明不符/);
+    const long = new ZipReader(bytesSource({ name: '大.zip', bytes: declareInflatedSize(bytes, 200_000) }), '大.zip');
+    expect(refusalOf(() => [...long.chunks('a.xml')]).messageZh).toMatch(/解压后大小与声明不符/);
+    expect(refusalOf(() => long.within(['a.xml'], 150_000)).messageZh).toMatch(/压缩包“大\.zip”解压后超过/);
+  });
+
+  it('reads what Excel and WPS write: prefixed elements, rich text with phonetic runs, _xHHHH_ escapes, inline and formula strings, sparse cells', () => {
+    const sheet = [
+      '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>',
+      '<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" mc:Ignorable="x14ac" xmlns:x14ac="http://schemas.microsoft.com/office/spreadsheetml/2009/9/ac">',
+      '  <x:sheetData>',
+      '    <x:row r="2" spans="1:4" x14ac:dyDescent="0.25"><x:c r="A2" t="s"><x:v>0</x:v></x:c><x:c r="B2" t="s"><x:v>1</x:v></x:c><x:c r="C2" t="s"><x:v>2</x:v></x:c><x:c r="D2" t="s"><x:v>3</x:v></x:c></x:row>',
+      '    <x:row r="5"><x:c r="A5" t="inlineStr"><x:is><x:t xml:space="preserve"> 站&amp;一 </x:t></x:is></x:c><x:c r="B5" t="str"><x:f>A1</x:f><x:v>a_x000D_b</x:v></x:c><x:c r="D5"><x:v>35.5</x:v></x:c><x:c r="C5"><x:v>111.25</x:v></x:c></x:row>',
+      '  </x:sheetData>',
+      '</x:worksheet>',
+    ].join('\n');
+    const shared = '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><r><t>名</t></r><r><rPr><b/></rPr><t>称</t></r><rPh sb="0" eb="1"><t>メイ</t></rPh></si><si><t>备_x005F_x000D_注</t></si><si><t>经度</t></si><si><t>纬度</t></si></sst>';
+    const bytes = xlsx([], { sheetXml: sheet, sharedXml: shared });
+    const [only] = xlsxSheets({ name: 'wps.xlsx', bytes });
+    expect([...only.rows()]).toEqual([
+      { row: 2, cells: ['名称', '备_x000D_注', '经度', '纬度'] },
+      { row: 5, cells: ['站&一', 'a\rb', '111.25', '35.5'] },
+    ]);
   });
 });

@@ -4,6 +4,7 @@ import type { Polygon, MultiPolygon, Position } from 'geojson';
 import { findSelfIntersection, signedRingArea, validateGeometry } from '../../shared/geo/validate';
 import { geodesicAreaM2 } from '../../shared/geo/geodesy';
 import { rect } from '../support/geometry';
+import { mulberry32 } from '../../electron/services/demo/prng';
 
 const square = (x: number, y: number, d: number): Position[] => [
   [x, y],
@@ -185,3 +186,61 @@ describe('overlapping parts of a MultiPolygon', () => {
   });
 });
 
+
+/** Every pair of segments, the definition findSelfIntersection must agree with. */
+function bruteSelfIntersects(ring: Position[]): boolean {
+  const n = ring.length - 1;
+  const cross = (o: Position, a: Position, b: Position) => (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0]);
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 2; j < n; j++) {
+      if (i === 0 && j === n - 1) continue;
+      const [a, b, c, d] = [ring[i], ring[i + 1], ring[j], ring[j + 1]];
+      const [d1, d2, d3, d4] = [cross(a, b, c), cross(a, b, d), cross(c, d, a), cross(c, d, b)];
+      if (((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) && ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0))) return true;
+      if (d1 === 0 && d2 === 0) {
+        const along = (p: Position) => (Math.abs(b[0] - a[0]) >= Math.abs(b[1] - a[1]) ? p[0] : p[1]);
+        if (Math.min(Math.max(along(a), along(b)), Math.max(along(c), along(d))) > Math.max(Math.min(along(a), along(b)), Math.min(along(c), along(d)))) return true;
+      }
+    }
+  }
+  return false;
+}
+
+describe('self-intersection on large rings', () => {
+  it('agrees with comparing every pair of segments on 3 000 random rings (grid points: touching, collinear and crossing cases)', () => {
+    const random = mulberry32(14);
+    let crossing = 0;
+    for (let k = 0; k < 3000; k++) {
+      const n = 4 + Math.floor(random() * 60);
+      const ring: Position[] = Array.from({ length: n }, () => [Math.floor(random() * 8), Math.floor(random() * 8)]);
+      ring.push(ring[0]);
+      const expected = bruteSelfIntersects(ring);
+      if (expected) crossing++;
+      expect(findSelfIntersection(ring) !== null, JSON.stringify(ring)).toBe(expected);
+    }
+    expect(crossing).toBeGreaterThan(100);
+    expect(crossing).toBeLessThan(3000);
+  });
+
+  it('a 400 000-vertex ring running north–south (every x-range overlapping) is simple; one moved vertex makes it cross there', () => {
+    // a thin comb: the east edge zig-zags, the west edge is straight, all within 1 unit of x
+    const n = 200_000;
+    const east: Position[] = Array.from({ length: n }, (_, i) => [1 + (i % 2) * 0.5, i]);
+    const west: Position[] = Array.from({ length: n }, (_, i) => [0, n - 1 - i]);
+    const ring = [...east, ...west, east[0]];
+    expect(findSelfIntersection(ring)).toBeNull();
+    const bad = ring.map((p) => [p[0], p[1]]);
+    bad[150_001] = [-1, 150_001];
+    expect(findSelfIntersection(bad)).toEqual([0, expect.closeTo(150_000.5, 6)]);
+  });
+
+  it('removes 100 000 spikes in one pass', () => {
+    const ring: Position[] = [[0, 0]];
+    for (let i = 1; i <= 100_000; i++) ring.push([i, 0], [i, 1], [i, 0]);
+    ring.push([100_001, 0], [100_001, 5], [0, 5], [0, 0]);
+    const r = validateGeometry({ type: 'Polygon', coordinates: [ring] });
+    expect(r.errorZh).toBeUndefined();
+    expect(r.repairs.join()).toMatch(/删除 100000 个尖刺/);
+    expect(Math.abs(signedRingArea((r.geometry as Polygon).coordinates[0]))).toBe(500_005);
+  });
+});

@@ -19,6 +19,7 @@ import { basename, extname, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import {
   buildPreview,
+  previewSample,
   type ImportJobStatus,
   type ImportPreview,
   type PreviewImportRequest,
@@ -27,6 +28,7 @@ import {
   type StartImportRequest,
 } from '../../../shared/importers/preview';
 import { crsLabelZh } from '../../../shared/crs';
+import type { ParsedLayer, ParsedSource } from '../../../shared/importers/types';
 import { isUserInputError, UserInputError } from '../../../shared/model/errors';
 import { gridExtent } from '../../../shared/terrain/grid';
 import { isLayerKind } from '../../../shared/model/layers';
@@ -172,9 +174,20 @@ export class ImportStaging {
       layers = listGpkgLayers(files[0]).map(({ name, featureCount }) => ({ name, featureCount }));
       only = [request.layer && layers.some((l) => l.name === request.layer) ? request.layer : layers[0]?.name].filter((n): n is string => !!n);
     }
-    const source = module.parse(files, { encoding: request.encoding || undefined, crs: request.crs || undefined, layers: only });
-    layers ??= source.layers.map((l) => ({ name: l.name, featureCount: l.features.length }));
-    const layer = (request.layer && source.layers.find((l) => l.name === request.layer)) || source.layers[0];
+    const parseOptions = { encoding: request.encoding || undefined, crs: request.crs || undefined, layers: only };
+    let source: ParsedSource;
+    let layer: ParsedLayer;
+    if (module.open) {
+      // a table streams: counted in full, only a sample of its features held (previewSample)
+      const opened = module.open(files, parseOptions);
+      layers = opened.layers.map((l) => ({ name: l.name, featureCount: l.total ?? 0 }));
+      layer = previewSample((request.layer && opened.layers.find((l) => l.name === request.layer)) || opened.layers[0]);
+      source = { format: opened.format, formatLabelZh: opened.formatLabelZh, layers: opened.layers.map((l) => (l.name === layer.name ? layer : { name: l.name, features: [], crs: l.crs, warnings: l.warnings, fields: l.fields })) };
+    } else {
+      source = module.parse(files, parseOptions);
+      layers ??= source.layers.map((l) => ({ name: l.name, featureCount: l.features.length }));
+      layer = (request.layer && source.layers.find((l) => l.name === request.layer)) || source.layers[0];
+    }
     if (request.kind !== undefined && !isLayerKind(request.kind)) {
       throw new UserInputError('import.bad-kind', `未知的图层类型“${String(request.kind)}”。`, `Unknown layer kind "${String(request.kind)}".`);
     }
