@@ -210,12 +210,14 @@ export class FeaturePreparer {
         );
       }
       if (zone) this.checkZonePrefix(p[0], p[1], n, zone);
-      const [lon, lat] = toProject([p[0], p[1]]);
+      // a transformer reads x and y only and returns a new position, which is kept as it is
+      const projected = toProject(p as [number, number]);
+      const lon = projected[0], lat = projected[1];
       if (!Number.isFinite(lon) || !Number.isFinite(lat) || Math.abs(lon) > 180 || Math.abs(lat) > 90) {
         throw fail('import.out-of-range', `第 ${n} 个要素的坐标 (${p[0]}, ${p[1]}) 按 ${sourceCrs} 换算后超出经纬度范围，请检查坐标系（--crs）。`, `feature ${n}: (${p[0]}, ${p[1]}) in ${sourceCrs} maps outside lon/lat range.`);
       }
       if (lon < CHINA_BOX.minLon || lon > CHINA_BOX.maxLon || lat < CHINA_BOX.minLat || lat > CHINA_BOX.maxLat) this.outsideChina++;
-      return [lon, lat];
+      return projected;
     };
     const line = (coords: unknown, minPoints: number): Position[] => {
       if (!Array.isArray(coords)) throw fail('import.bad-coordinate', `第 ${n} 个要素的坐标结构无效。`, `feature ${n} has malformed coordinates.`);
