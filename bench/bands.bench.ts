@@ -16,6 +16,7 @@ import { mkdtempSync, rmSync, statSync, writeFileSync, openSync, writeSync, clos
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { freshCliBundle } from '../bin/cli-bundle.js';
 import { describe, machine, measure, ratios, type Measured } from './measure';
 
 const root = join(import.meta.dirname, '..');
@@ -66,6 +67,7 @@ export default async function bandsBench() {
     const tif = makeBenchDem(n, dir);
     console.log(`DEM ${n} × ${n} (${((n * n) / 1e6).toFixed(1)} M cells, 30 m, Int16 DEFLATE tiled GeoTIFF ${(statSync(tif).size / 1e6).toFixed(1)} MB) generated in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
+    console.log(freshCliBundle() ? 'landgate runs from its bundle (dist/electron/cli.mjs)' : 'landgate runs from the TypeScript sources through tsx (run `npm run build` to start it from its bundle)');
     const rounds = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 1));
     const results: { ours: Measured; gdal: Measured }[] = [];
     for (let round = 1; round <= rounds; round++) {

@@ -7,7 +7,8 @@
  * the shapefile, so its peak memory must stay far below the file's size in features.
  *
  * Printed for both: wall time, CPU time (user + system) and peak RSS of the whole process, and
- * for LandGate also `importFile` alone (without starting Node and the TypeScript loader).
+ * for LandGate also `importFile` alone (without starting Node and the TypeScript loader) and the
+ * `landgate import` command as a user runs it (from its bundle when `npm run build` made one).
  * `BENCH_ROUNDS=n` runs both n times, interleaved.
  */
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -17,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { ProjectStore } from '../electron/services/project-store';
 import { importFile } from '../electron/services/import-file';
+import { freshCliBundle } from '../bin/cli-bundle.js';
 import { describe, machine, measure, ratios, type Measured } from './measure';
 
 const COUNT = 100_000;
@@ -151,20 +153,26 @@ export default async function importBench() {
       const whole = measure(process.execPath, [runTs, fileURLToPath(import.meta.url)], { env: { ...process.env, [CHILD_ENV]: JSON.stringify({ base, project }) } });
       const ours = JSON.parse(whole.stdout.trim().split('\n').pop()!) as { seconds: number; cpuSeconds: number; featureCount: number };
       if (ours.featureCount !== COUNT) throw new Error(`imported ${ours.featureCount} of ${COUNT}`);
+      // what a user runs: the command, from its bundle when built (see bin/landgate.js)
+      const cliProject = join(dir, `cli-${round}.gpkg`);
+      const cli = join(fileURLToPath(new URL('..', import.meta.url)), 'bin', 'landgate.js');
+      measure(process.execPath, [cli, 'init', cliProject]);
+      const command = measure(process.execPath, [cli, 'import', cliProject, `${base}.shp`, '--kind', 'suspect-parcel', '--name', 'parcels']);
       const ogrOut = join(dir, `ogr-${round}.gpkg`);
       const reference: Measured = measure('ogr2ogr', ['-f', 'GPKG', '-t_srs', 'EPSG:4490', ogrOut, `${base}.shp`], { env: { ...process.env, SHAPE_ENCODING: 'CP936' } });
-      rmSync(project, { force: true });
-      rmSync(ogrOut, { force: true });
+      for (const file of [project, cliProject, ogrOut]) rmSync(file, { force: true });
       if (rounds > 1) console.log(`\nround ${round}/${rounds}`);
       console.log('| 步骤 | 墙钟 | CPU（user+sys） | 峰值内存（maxRSS） |');
       console.log('|---|---|---|---|');
       console.log(`| LandGate importFile（${COUNT} 面，EPSG:4525 → 4490，校验/修复、面积、事务写入） | ${ours.seconds.toFixed(2)} s | ${ours.cpuSeconds.toFixed(2)} s | — |`);
       console.log(`| LandGate 整个进程（Node + TypeScript 加载 + 建项目 + importFile） | ${whole.wallS.toFixed(2)} s | ${whole.cpuS === null ? '—' : `${whole.cpuS.toFixed(2)} s`} | ${mb(whole.maxRssMB)} |`);
+      console.log(`| landgate import（命令行，整个进程，${freshCliBundle() ? '从构建的 bundle 启动' : '经 tsx 从 TypeScript 源码启动'}） | ${command.wallS.toFixed(2)} s | ${command.cpuS === null ? '—' : `${command.cpuS.toFixed(2)} s`} | ${mb(command.maxRssMB)} |`);
       console.log(`| ogr2ogr -f GPKG -t_srs EPSG:4490（同一文件，整个进程） | ${reference.wallS.toFixed(2)} s | ${reference.cpuS === null ? '—' : `${reference.cpuS.toFixed(2)} s`} | ${mb(reference.maxRssMB)} |`);
       const cpuRatio = reference.cpuS ? `${(ours.cpuSeconds / reference.cpuS).toFixed(2)}×` : '—';
       console.log(`| 比值 importFile / ogr2ogr | 墙钟 ${(ours.seconds / reference.wallS).toFixed(2)}×，CPU ${cpuRatio}（目标 ≤ 1.2×） | | |`);
       console.log(`| 比值 整个进程 / ogr2ogr | ${ratios(whole, reference)} | | ${whole.maxRssMB !== null ? `${mb(whole.maxRssMB)}（目标 ≤ 150 MB）` : '—'} |`);
-      console.log(`LandGate: ${describe(whole)}; ogr2ogr: ${describe(reference)}; ${machine()}`);
+      console.log(`| 比值 landgate import / ogr2ogr | ${ratios(command, reference)} | | ${command.maxRssMB !== null ? `${mb(command.maxRssMB)}（目标 ≤ 150 MB）` : '—'} |`);
+      console.log(`importFile child: ${describe(whole)}; landgate import: ${describe(command)}; ogr2ogr: ${describe(reference)}; ${machine()}`);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
