@@ -148,20 +148,28 @@ async function blockReader(image: GeoTIFFImage, nodata: number | null): Promise<
   const blockW = image.getTileWidth();
   const blockH = image.getTileHeight();
   const tiled = !dir.hasTag('StripOffsets');
+  const integer = image.getSampleFormat() !== 3;
+  const bits = image.getBitsPerSample();
+  const signed = image.getSampleFormat() === 2;
+  const predictor = Number((await dir.loadValue('Predictor')) || 1);
+  // Horizontal differencing of integers (what GDAL's PREDICTOR=2 writes) is undone here, while the
+  // samples are copied, instead of by geotiff in a pass of its own; a floating-point predictor is
+  // left to geotiff.
+  const differenced = predictor === 2 && integer;
   // the parameters geotiff's own readRasters gives these decoders (its defaultDecoderParameterFn)
   const decoder = await getDecoder(compression, {
     tileWidth: tiled ? Number(await dir.loadValue('TileWidth')) : image.getWidth(),
     tileHeight: tiled ? Number(await dir.loadValue('TileLength')) : Number((await dir.loadValue('RowsPerStrip')) || image.getHeight()),
     planarConfiguration: Number((await dir.loadValue('PlanarConfiguration')) ?? 1),
     bitsPerSample: (await dir.loadValue('BitsPerSample')) as number[],
-    predictor: Number((await dir.loadValue('Predictor')) || 1),
+    predictor: differenced ? 1 : predictor,
   });
   const cols = image.getWidth();
   const across = Math.ceil(cols / blockW);
-  const integer = image.getSampleFormat() !== 3;
+  const unsignedView = (data: ArrayBufferLike): ArrayLike<number> => (bits === 8 ? new Uint8Array(data) : bits === 16 ? new Uint16Array(data) : new Uint32Array(data));
   const decodeBlockRow = async (by: number): Promise<ArrayLike<number>[]> => {
     const blocks = await Promise.all(Array.from({ length: across }, (_, bx) => image.getTileOrStrip(bx, by, 0, decoder)));
-    return blocks.map((b) => image.getArrayForSample(0, b.data) as unknown as ArrayLike<number>);
+    return blocks.map((b) => (differenced ? unsignedView(b.data) : (image.getArrayForSample(0, b.data) as unknown as ArrayLike<number>)));
   };
   // the last block row decoded: a block taller than the window is decoded once, not per window
   let cachedRow = -1;
@@ -185,7 +193,8 @@ async function blockReader(image: GeoTIFFImage, nodata: number | null): Promise<
         for (let r = r0; r < r1; r++) {
           const src = (r - by * blockH) * blockW;
           const dst = (r - row0) * cols + c0;
-          if (integer) {
+          if (differenced) undifference(data, src, w, bits, signed, nodata, out, dst);
+          else if (integer) {
             for (let c = 0; c < w; c++) {
               const v = data[src + c];
               out[dst + c] = v === nodata ? NaN : v;
@@ -200,6 +209,30 @@ async function blockReader(image: GeoTIFFImage, nodata: number | null): Promise<
       }
     }
   };
+}
+
+/**
+ * One block row of horizontally differenced integers (TIFF predictor 2, the differences as
+ * unsigned `bits`-bit words) summed back, modulo 2^bits as the TIFF reader does, read as signed
+ * when the samples are, nodata → NaN, into `out` from `to`.
+ */
+function undifference(data: ArrayLike<number>, from: number, w: number, bits: number, signed: boolean, nodata: number | null, out: Float32Array, to: number) {
+  let sum = 0;
+  if (bits === 32) {
+    for (let c = 0; c < w; c++) {
+      sum = (sum + data[from + c]) >>> 0;
+      const v = signed ? sum | 0 : sum;
+      out[to + c] = v === nodata ? NaN : v;
+    }
+    return;
+  }
+  const mask = bits === 8 ? 0xff : 0xffff;
+  const shift = 32 - bits;
+  for (let c = 0; c < w; c++) {
+    sum = (sum + data[from + c]) & mask;
+    const v = signed ? (sum << shift) >> shift : sum;
+    out[to + c] = v === nodata ? NaN : v;
+  }
 }
 
 async function openGeoTiff(file: string): Promise<DemSource> {
