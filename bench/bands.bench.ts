@@ -6,12 +6,18 @@
  * The DEM: smooth synthetic terrain (ridges, valleys, a basin below 400 m, value noise) in
  * CGCS2000 GK zone 37 (EPSG:4525), 30 m cells, Int16, written raw + .hdr and converted to a tiled
  * DEFLATE GeoTIFF by gdal_translate.
+ *
+ * Both commands run as child processes, measured for wall time, CPU time (user + system) and peak
+ * memory; `BENCH_ROUNDS=n` runs them n times, interleaved (ours, then gdal_contour), which is the
+ * only way to compare on a machine shared with other work.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { freshCliBundle } from '../bin/cli-bundle.js';
+import { describe, machine, measure, ratios, type Measured } from './measure';
 
 const root = join(import.meta.dirname, '..');
 
@@ -43,24 +49,44 @@ function terrain(n: number, path: string) {
   writeFileSync(path.replace(/\.bil$/, '.hdr'), ['BYTEORDER I', 'LAYOUT BIL', `NROWS ${n}`, `NCOLS ${n}`, 'NBANDS 1', 'NBITS 16', 'PIXELTYPE SIGNEDINT', 'ULXMAP 37400015', 'ULYMAP 3899985', 'XDIM 30', 'YDIM 30', 'NODATA -32768', ''].join('\n'));
 }
 
+/** The benchmark's DEM (n × n, Int16, tiled DEFLATE GeoTIFF) written into `dir`; returns its path. */
+export function makeBenchDem(n: number, dir: string): string {
+  const raw = join(dir, 'dem.bil');
+  const tif = join(dir, 'dem.tif');
+  terrain(n, raw);
+  run('gdal_translate', ['-q', '-a_srs', 'EPSG:4525', '-co', 'TILED=YES', '-co', 'COMPRESS=DEFLATE', '-co', 'PREDICTOR=2', raw, tif]);
+  rmSync(raw, { force: true });
+  return tif;
+}
+
 export default async function bandsBench() {
   const n = Number(process.env.BENCH_DEM_SIZE ?? 8000);
   const dir = mkdtempSync(join(tmpdir(), 'landgate-bench-bands-'));
   try {
-    const raw = join(dir, 'dem.bil');
-    const tif = join(dir, 'dem.tif');
-    let t0 = performance.now();
-    terrain(n, raw);
-    run('gdal_translate', ['-q', '-a_srs', 'EPSG:4525', '-co', 'TILED=YES', '-co', 'COMPRESS=DEFLATE', '-co', 'PREDICTOR=2', raw, tif]);
+    const t0 = performance.now();
+    const tif = makeBenchDem(n, dir);
     console.log(`DEM ${n} × ${n} (${((n * n) / 1e6).toFixed(1)} M cells, 30 m, Int16 DEFLATE tiled GeoTIFF ${(statSync(tif).size / 1e6).toFixed(1)} MB) generated in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
-    const project = join(dir, 'bench.gpkg');
-    run(process.execPath, [join(root, 'bin', 'landgate.js'), 'init', project]);
-    const ours = run(process.execPath, [join(root, 'bin', 'landgate.js'), 'bands', project, '--dem', tif]);
-    const gdal = run('gdal_contour', ['-q', '-p', '-amin', 'amin', '-amax', 'amax', '-fl', '400', '900', '-f', 'GPKG', tif, join(dir, 'gdal.gpkg')]);
-    console.log(`landgate bands (import DEM into the project + 400/900 m bands): ${(ours / 1000).toFixed(2)} s`);
-    console.log(`gdal_contour -p -fl 400 900 (bands only):                     ${(gdal / 1000).toFixed(2)} s`);
-    console.log(`ratio landgate / gdal_contour: ${(ours / gdal).toFixed(2)}× (${(ours / 1000).toFixed(2)} s vs ${(gdal / 1000).toFixed(2)} s, ${availableParallelism()} cores; target ≤ 1.5×)`);
+    console.log(freshCliBundle() ? 'landgate runs from its bundle (dist/electron/cli.mjs)' : 'landgate runs from the TypeScript sources through tsx (run `npm run build` to start it from its bundle)');
+    const rounds = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 1));
+    const results: { ours: Measured; gdal: Measured }[] = [];
+    for (let round = 1; round <= rounds; round++) {
+      const project = join(dir, `bench-${round}.gpkg`);
+      run(process.execPath, [join(root, 'bin', 'landgate.js'), 'init', project]);
+      const ours = measure(process.execPath, [join(root, 'bin', 'landgate.js'), 'bands', project, '--dem', tif]);
+      const gdal = measure('gdal_contour', ['-q', '-p', '-amin', 'amin', '-amax', 'amax', '-fl', '400', '900', '-f', 'GPKG', tif, join(dir, `gdal-${round}.gpkg`)]);
+      results.push({ ours, gdal });
+      rmSync(project, { force: true });
+      rmSync(join(dir, `gdal-${round}.gpkg`), { force: true });
+      const label = rounds > 1 ? `round ${round}/${rounds}: ` : '';
+      console.log(`${label}landgate bands (import DEM into the project + 400/900 m bands): ${describe(ours)}`);
+      console.log(`${label}gdal_contour -p -fl 400 900 (bands only):                     ${describe(gdal)}`);
+      console.log(`${label}ratio landgate / gdal_contour: ${ratios(ours, gdal)} (${machine()}; target ≤ 1.5×)`);
+    }
+    if (rounds > 1) {
+      const best = (pick: (r: { ours: Measured; gdal: Measured }) => Measured) => results.map(pick).reduce((a, b) => (a.wallS <= b.wallS ? a : b));
+      console.log(`best of ${rounds}: ratio ${ratios(best((r) => r.ours), best((r) => r.gdal))} (landgate ${describe(best((r) => r.ours))}; gdal_contour ${describe(best((r) => r.gdal))})`);
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

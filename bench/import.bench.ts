@@ -5,15 +5,21 @@
  * shapefile, reproject to EPSG:4490, write a GeoPackage with a spatial index). Both run as child
  * processes so each one's peak RSS (maxRSS) can be printed next to its time: the import streams
  * the shapefile, so its peak memory must stay far below the file's size in features.
+ *
+ * Printed for both: wall time, CPU time (user + system) and peak RSS of the whole process, and
+ * for LandGate also `importFile` alone (without starting Node and the TypeScript loader) and the
+ * `landgate import` command as a user runs it (from its bundle when `npm run build` made one).
+ * `BENCH_ROUNDS=n` runs both n times, interleaved.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { ProjectStore } from '../electron/services/project-store';
 import { importFile } from '../electron/services/import-file';
+import { freshCliBundle } from '../bin/cli-bundle.js';
+import { describe, machine, measure, ratios, type Measured } from './measure';
 
 const COUNT = 100_000;
 const PRJ_4525 =
@@ -114,32 +120,21 @@ export { writeShapefile };
 
 const CHILD_ENV = 'LANDGATE_IMPORT_BENCH_CHILD';
 
-/** In the child: one importFile of the shapefile into a fresh project; prints seconds and peak RSS as JSON. */
+/** In the child: one importFile of the shapefile into a fresh project; prints its wall and CPU seconds as JSON. */
 function importInChild(base: string, project: string) {
   const store = ProjectStore.create(project, { title: '导入基准' });
   const t = performance.now();
+  const cpu = process.cpuUsage();
   const layer = importFile(store, `${base}.shp`, { kind: 'suspect-parcel', table: 'parcels' });
+  const used = process.cpuUsage(cpu);
   const seconds = (performance.now() - t) / 1000;
   store.close();
-  process.stdout.write(`${JSON.stringify({ seconds, featureCount: layer.featureCount, maxRssMB: process.resourceUsage().maxRSS / 1024 })}\n`);
+  process.stdout.write(`${JSON.stringify({ seconds, cpuSeconds: (used.user + used.system) / 1e6, featureCount: layer.featureCount })}\n`);
 }
 
 if (process.env[CHILD_ENV]) {
   const { base, project } = JSON.parse(process.env[CHILD_ENV]!) as { base: string; project: string };
   importInChild(base, project);
-}
-
-/** ogr2ogr's time and peak RSS (via GNU time when installed). */
-function runOgr(gpkg: string, shp: string): { seconds: number; maxRssMB: number | null } {
-  const args = ['-f', 'GPKG', '-t_srs', 'EPSG:4490', gpkg, shp];
-  const env = { ...process.env, SHAPE_ENCODING: 'CP936' };
-  const timed = existsSync('/usr/bin/time');
-  const t = performance.now();
-  const run = timed ? spawnSync('/usr/bin/time', ['-f', 'maxrss_kb=%M', 'ogr2ogr', ...args], { encoding: 'utf8', env }) : spawnSync('ogr2ogr', args, { encoding: 'utf8', env });
-  const seconds = (performance.now() - t) / 1000;
-  if (run.status !== 0) throw new Error(`ogr2ogr failed: ${run.stderr}`);
-  const kb = /maxrss_kb=(\d+)/.exec(run.stderr ?? '')?.[1];
-  return { seconds, maxRssMB: kb ? Number(kb) / 1024 : null };
 }
 
 export default async function importBench() {
@@ -150,24 +145,35 @@ export default async function importBench() {
     writeShapefile(base, COUNT);
     console.log(`生成 ${COUNT} 个面的 Shapefile：${((performance.now() - t0) / 1000).toFixed(2)} s（${(statSync(`${base}.shp`).size / 1e6).toFixed(1)} MB .shp）`);
 
-    const project = join(dir, 'bench.gpkg');
     const runTs = fileURLToPath(new URL('../bin/run-ts.js', import.meta.url));
-    const child = spawnSync(process.execPath, [runTs, fileURLToPath(import.meta.url)], {
-      encoding: 'utf8',
-      env: { ...process.env, [CHILD_ENV]: JSON.stringify({ base, project }) },
-      maxBuffer: 1 << 20,
-    });
-    if (child.status !== 0) throw new Error(`import child failed: ${child.stderr}`);
-    const ours = JSON.parse(child.stdout.trim().split('\n').pop()!) as { seconds: number; featureCount: number; maxRssMB: number };
-    if (ours.featureCount !== COUNT) throw new Error(`imported ${ours.featureCount} of ${COUNT}`);
-
-    const reference = runOgr(join(dir, 'ogr.gpkg'), `${base}.shp`);
+    const rounds = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 1));
     const mb = (v: number | null) => (v === null ? '—' : `${v.toFixed(0)} MB`);
-    console.log('| 步骤 | 耗时 | 峰值内存（maxRSS） |');
-    console.log('|---|---|---|');
-    console.log(`| LandGate importFile（${COUNT} 面，EPSG:4525 → 4490，校验/修复、面积、事务写入） | ${ours.seconds.toFixed(2)} s | ${mb(ours.maxRssMB)} |`);
-    console.log(`| ogr2ogr -f GPKG -t_srs EPSG:4490（同一文件） | ${reference.seconds.toFixed(2)} s | ${mb(reference.maxRssMB)} |`);
-    console.log(`| 比值 LandGate / ogr2ogr（${availableParallelism()} 核） | ${(ours.seconds / reference.seconds).toFixed(2)}×（${ours.seconds.toFixed(2)} s / ${reference.seconds.toFixed(2)} s，目标 ≤ 1.2×） | ${reference.maxRssMB ? `${(ours.maxRssMB / reference.maxRssMB).toFixed(1)}×（目标 ≤ 150 MB）` : '—'} |`);
+    for (let round = 1; round <= rounds; round++) {
+      const project = join(dir, `bench-${round}.gpkg`);
+      const whole = measure(process.execPath, [runTs, fileURLToPath(import.meta.url)], { env: { ...process.env, [CHILD_ENV]: JSON.stringify({ base, project }) } });
+      const ours = JSON.parse(whole.stdout.trim().split('\n').pop()!) as { seconds: number; cpuSeconds: number; featureCount: number };
+      if (ours.featureCount !== COUNT) throw new Error(`imported ${ours.featureCount} of ${COUNT}`);
+      // what a user runs: the command, from its bundle when built (see bin/landgate.js)
+      const cliProject = join(dir, `cli-${round}.gpkg`);
+      const cli = join(fileURLToPath(new URL('..', import.meta.url)), 'bin', 'landgate.js');
+      measure(process.execPath, [cli, 'init', cliProject]);
+      const command = measure(process.execPath, [cli, 'import', cliProject, `${base}.shp`, '--kind', 'suspect-parcel', '--name', 'parcels']);
+      const ogrOut = join(dir, `ogr-${round}.gpkg`);
+      const reference: Measured = measure('ogr2ogr', ['-f', 'GPKG', '-t_srs', 'EPSG:4490', ogrOut, `${base}.shp`], { env: { ...process.env, SHAPE_ENCODING: 'CP936' } });
+      for (const file of [project, cliProject, ogrOut]) rmSync(file, { force: true });
+      if (rounds > 1) console.log(`\nround ${round}/${rounds}`);
+      console.log('| 步骤 | 墙钟 | CPU（user+sys） | 峰值内存（maxRSS） |');
+      console.log('|---|---|---|---|');
+      console.log(`| LandGate importFile（${COUNT} 面，EPSG:4525 → 4490，校验/修复、面积、事务写入） | ${ours.seconds.toFixed(2)} s | ${ours.cpuSeconds.toFixed(2)} s | — |`);
+      console.log(`| LandGate 整个进程（Node + TypeScript 加载 + 建项目 + importFile） | ${whole.wallS.toFixed(2)} s | ${whole.cpuS === null ? '—' : `${whole.cpuS.toFixed(2)} s`} | ${mb(whole.maxRssMB)} |`);
+      console.log(`| landgate import（命令行，整个进程，${freshCliBundle() ? '从构建的 bundle 启动' : '经 tsx 从 TypeScript 源码启动'}） | ${command.wallS.toFixed(2)} s | ${command.cpuS === null ? '—' : `${command.cpuS.toFixed(2)} s`} | ${mb(command.maxRssMB)} |`);
+      console.log(`| ogr2ogr -f GPKG -t_srs EPSG:4490（同一文件，整个进程） | ${reference.wallS.toFixed(2)} s | ${reference.cpuS === null ? '—' : `${reference.cpuS.toFixed(2)} s`} | ${mb(reference.maxRssMB)} |`);
+      const cpuRatio = reference.cpuS ? `${(ours.cpuSeconds / reference.cpuS).toFixed(2)}×` : '—';
+      console.log(`| 比值 importFile / ogr2ogr | 墙钟 ${(ours.seconds / reference.wallS).toFixed(2)}×，CPU ${cpuRatio}（目标 ≤ 1.2×） | | |`);
+      console.log(`| 比值 整个进程 / ogr2ogr | ${ratios(whole, reference)} | | ${whole.maxRssMB !== null ? `${mb(whole.maxRssMB)}（目标 ≤ 150 MB）` : '—'} |`);
+      console.log(`| 比值 landgate import / ogr2ogr | ${ratios(command, reference)} | | ${command.maxRssMB !== null ? `${mb(command.maxRssMB)}（目标 ≤ 150 MB）` : '—'} |`);
+      console.log(`importFile child: ${describe(whole)}; landgate import: ${describe(command)}; ogr2ogr: ${describe(reference)}; ${machine()}`);
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,8 +1,11 @@
 // Builds what the app runs: the renderer (Vite → dist/renderer) and the Electron main process and
-// preload (esbuild → dist/electron). The CLI and browser-mode host need no build (tsx runs them),
-// but browser mode serves dist/renderer.
+// preload (esbuild → dist/electron). The CLI needs no build (tsx runs it from the sources), but
+// it starts from its bundle, dist/electron/cli.mjs, when that is newer than every source it was
+// built from (bin/landgate.js checks dist/electron/cli.inputs.json): starting through tsx costs
+// more than a second of CPU before the command does anything. Browser mode serves dist/renderer.
 import { build as viteBuild } from 'vite';
 import { build as esbuild } from 'esbuild';
+import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
@@ -16,7 +19,13 @@ if (!only || only === 'renderer') {
 
 if (!only || only === 'electron') {
   // Modules bundled into the CommonJS workers fall back to __filename where import.meta is empty.
-  const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: true, logLevel: 'warning', absWorkingDir: root, logOverride: { 'empty-import-meta': 'silent' } };
+  const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: true, logLevel: 'warning', absWorkingDir: root, metafile: true, logOverride: { 'empty-import-meta': 'silent' } };
+  // the sources of every bundle the CLI may run (its own and the workers it starts)
+  const cliInputs = new Set();
+  const sourcesOf = (result) => {
+    for (const input of Object.keys(result.metafile.inputs)) if (!input.startsWith('node_modules/') && !input.includes('/node_modules/')) cliInputs.add(input);
+    return result;
+  };
   // Main process as ESM so `import.meta.url` (used to find the app root) keeps working; native and
   // large packages stay external and load from node_modules.
   await esbuild({
@@ -28,39 +37,51 @@ if (!only || only === 'electron') {
   });
   // The batch-check worker (全部审查) next to main.mjs, with its dependencies inlined: a worker
   // thread's entry is loaded from app.asar.unpacked, where node_modules cannot be resolved.
-  await esbuild({
+  sourcesOf(await esbuild({
     ...common,
     entryPoints: [join(root, 'electron/services/check.worker.ts')],
     outfile: join(root, 'dist/electron/check.worker.mjs'),
     format: 'esm',
-  });
+  }));
   // The UI import's worker next to main.mjs (electron/services/worker-entry.ts): CommonJS, with
   // better-sqlite3 left to node_modules (a native addon), so it stays inside the asar.
-  await esbuild({
+  sourcesOf(await esbuild({
     ...common,
     entryPoints: [join(root, 'electron/services/importers/import-worker.ts')],
     outfile: join(root, 'dist/electron/import.worker.cjs'),
     format: 'cjs',
     external: ['better-sqlite3'],
-  });
+  }));
   // The check service's worker (the reference index of the open project), like the import worker:
   // it opens the project itself, so better-sqlite3 stays in node_modules.
-  await esbuild({
+  sourcesOf(await esbuild({
     ...common,
     entryPoints: [join(root, 'electron/services/check/check-host.worker.ts')],
     outfile: join(root, 'dist/electron/check-host.worker.cjs'),
     format: 'cjs',
     external: ['better-sqlite3'],
-  });
+  }));
   // The PostgreSQL connection's worker (store/postgres/pg-bridge.ts) for shared projects: pure
   // JavaScript, inlined; pg's optional native binding is never used.
-  await esbuild({
+  sourcesOf(await esbuild({
     ...common,
     entryPoints: [join(root, 'electron/services/store/postgres/pg-bridge.worker.ts')],
     outfile: join(root, 'dist/electron/pg-bridge.worker.cjs'),
     format: 'cjs',
     external: ['pg-native'],
-  });
+  }));
+  // The CLI next to main.mjs (so it finds the same workers), packages from node_modules as there.
+  sourcesOf(await esbuild({
+    ...common,
+    entryPoints: [join(root, 'electron/cli/main.ts')],
+    outfile: join(root, 'dist/electron/cli.mjs'),
+    format: 'esm',
+    packages: 'external',
+  }));
+  // the packages bundled into the workers change with the lockfile
+  cliInputs.add('package.json');
+  cliInputs.add('package-lock.json');
+  writeFileSync(join(root, 'dist/electron/cli.inputs.json'), `${JSON.stringify({ inputs: [...cliInputs].sort() }, null, 1)}\n`);
   // A sandboxed preload must be a single CommonJS file that requires nothing but 'electron'.
   await esbuild({
     ...common,

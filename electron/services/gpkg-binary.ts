@@ -54,119 +54,200 @@ export function forEachPosition(geometry: Geometry, visit: (p: Position) => void
   }
 }
 
-function isEmptyGeometry(geometry: Geometry): boolean {
-  return geometryEnvelope(geometry) === null;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Writer
 
-class ByteWriter {
-  private buffer = new ArrayBuffer(256);
-  private view = new DataView(this.buffer);
-  length = 0;
+/** A GeoPackage blob, the envelope written into it and whether every coordinate it was given is a finite number. */
+export interface EncodedGeometry {
+  blob: Uint8Array;
+  /** [minX, minY, maxX, maxY]; null for an empty geometry (no envelope in the blob). */
+  envelope: [number, number, number, number] | null;
+  finite: boolean;
+}
 
-  private ensure(extra: number) {
-    if (this.length + extra <= this.buffer.byteLength) return;
-    let size = this.buffer.byteLength * 2;
-    while (size < this.length + extra) size *= 2;
-    const next = new ArrayBuffer(size);
-    new Uint8Array(next).set(new Uint8Array(this.buffer, 0, this.length));
-    this.buffer = next;
-    this.view = new DataView(next);
-  }
-  u8(v: number) {
-    this.ensure(1);
-    this.view.setUint8(this.length, v);
-    this.length += 1;
-  }
-  u32(v: number) {
-    this.ensure(4);
-    this.view.setUint32(this.length, v, true);
-    this.length += 4;
-  }
-  i32(v: number) {
-    this.ensure(4);
-    this.view.setInt32(this.length, v, true);
-    this.length += 4;
-  }
-  f64(v: number) {
-    this.ensure(8);
-    this.view.setFloat64(this.length, v, true);
-    this.length += 8;
-  }
-  bytes(): Uint8Array {
-    return new Uint8Array(this.buffer.slice(0, this.length));
+/** Bytes of the little-endian WKB of a 2D geometry. */
+function wkbLength(geometry: Geometry): number {
+  switch (geometry.type) {
+    case 'Point':
+      return 21;
+    case 'LineString':
+      return 9 + 16 * geometry.coordinates.length;
+    case 'Polygon': {
+      let n = 9;
+      for (const ring of geometry.coordinates) n += 4 + 16 * ring.length;
+      return n;
+    }
+    case 'MultiPoint':
+      return 9 + 21 * geometry.coordinates.length;
+    case 'MultiLineString': {
+      let n = 9;
+      for (const line of geometry.coordinates) n += 9 + 16 * line.length;
+      return n;
+    }
+    case 'MultiPolygon': {
+      let n = 9;
+      for (const polygon of geometry.coordinates) {
+        n += 9;
+        for (const ring of polygon) n += 4 + 16 * ring.length;
+      }
+      return n;
+    }
+    case 'GeometryCollection': {
+      let n = 9;
+      for (const g of geometry.geometries) n += wkbLength(g);
+      return n;
+    }
   }
 }
 
-function writeWkb(w: ByteWriter, geometry: Geometry) {
-  w.u8(1); // little endian
-  w.u32(WKB_TYPE[geometry.type]);
-  const point = (p: Position) => {
-    w.f64(p[0]);
-    w.f64(p[1]);
-  };
-  const points = (ps: Position[]) => {
-    w.u32(ps.length);
-    ps.forEach(point);
-  };
-  const rings = (rs: Position[][]) => {
-    w.u32(rs.length);
-    rs.forEach(points);
-  };
-  switch (geometry.type) {
-    case 'Point':
-      if (geometry.coordinates.length < 2) {
-        w.f64(NaN); // empty point per GeoPackage convention
-        w.f64(NaN);
-      } else point(geometry.coordinates);
-      return;
-    case 'LineString':
-      points(geometry.coordinates);
-      return;
-    case 'Polygon':
-      rings(geometry.coordinates);
-      return;
-    case 'MultiPoint':
-      w.u32(geometry.coordinates.length);
-      geometry.coordinates.forEach((p) => writeWkb(w, { type: 'Point', coordinates: p }));
-      return;
-    case 'MultiLineString':
-      w.u32(geometry.coordinates.length);
-      geometry.coordinates.forEach((l) => writeWkb(w, { type: 'LineString', coordinates: l }));
-      return;
-    case 'MultiPolygon':
-      w.u32(geometry.coordinates.length);
-      geometry.coordinates.forEach((p) => writeWkb(w, { type: 'Polygon', coordinates: p }));
-      return;
-    case 'GeometryCollection':
-      w.u32(geometry.geometries.length);
-      geometry.geometries.forEach((g) => writeWkb(w, g));
-      return;
+/**
+ * Writes WKB into a buffer of the right size in one pass over the coordinates, taking the
+ * envelope and the finiteness check on the way (what geometryEnvelope and forEachPosition give).
+ */
+class WkbEncoder {
+  offset: number;
+  minX = Infinity;
+  minY = Infinity;
+  maxX = -Infinity;
+  maxY = -Infinity;
+  finite = true;
+  constructor(
+    private readonly view: DataView,
+    offset: number,
+  ) {
+    this.offset = offset;
   }
+
+  private head(type: number, count: number) {
+    this.view.setUint8(this.offset, 1); // little endian
+    this.view.setUint32(this.offset + 1, type, true);
+    this.view.setUint32(this.offset + 5, count, true);
+    this.offset += 9;
+  }
+
+  /** Counts a position in the envelope and the finiteness check. */
+  private track(p: Position) {
+    const x = p[0], y = p[1];
+    if (x < this.minX) this.minX = x;
+    if (x > this.maxX) this.maxX = x;
+    if (y < this.minY) this.minY = y;
+    if (y > this.maxY) this.maxY = y;
+    if (!Number.isFinite(x) || !Number.isFinite(y)) this.finite = false;
+  }
+
+  private xy(p: Position) {
+    this.track(p);
+    this.view.setFloat64(this.offset, p[0], true);
+    this.view.setFloat64(this.offset + 8, p[1], true);
+    this.offset += 16;
+  }
+
+  private points(ps: Position[]) {
+    this.view.setUint32(this.offset, ps.length, true);
+    this.offset += 4;
+    for (let i = 0; i < ps.length; i++) this.xy(ps[i]);
+  }
+
+  private polygon(rings: Position[][]) {
+    this.head(WKB_TYPE.Polygon, rings.length);
+    for (const ring of rings) this.points(ring);
+  }
+
+  /**
+   * A Point's own WKB. One with fewer than two coordinates is written as NaN, NaN (empty); as a
+   * member of a MultiPoint it still counts in the envelope and the check, as a Point does not.
+   */
+  private point(p: Position, member: boolean) {
+    this.view.setUint8(this.offset, 1);
+    this.view.setUint32(this.offset + 1, WKB_TYPE.Point, true);
+    this.offset += 5;
+    if (p.length >= 2) {
+      this.xy(p);
+      return;
+    }
+    if (member) this.track(p);
+    this.view.setFloat64(this.offset, NaN, true);
+    this.view.setFloat64(this.offset + 8, NaN, true);
+    this.offset += 16;
+  }
+
+  geometry(geometry: Geometry) {
+    switch (geometry.type) {
+      case 'Point':
+        this.point(geometry.coordinates, false);
+        return;
+      case 'LineString':
+        this.view.setUint8(this.offset, 1);
+        this.view.setUint32(this.offset + 1, WKB_TYPE.LineString, true);
+        this.offset += 5;
+        this.points(geometry.coordinates);
+        return;
+      case 'Polygon':
+        this.polygon(geometry.coordinates);
+        return;
+      case 'MultiPoint':
+        this.head(WKB_TYPE.MultiPoint, geometry.coordinates.length);
+        for (const p of geometry.coordinates) this.point(p, true);
+        return;
+      case 'MultiLineString':
+        this.head(WKB_TYPE.MultiLineString, geometry.coordinates.length);
+        for (const line of geometry.coordinates) {
+          this.view.setUint8(this.offset, 1);
+          this.view.setUint32(this.offset + 1, WKB_TYPE.LineString, true);
+          this.offset += 5;
+          this.points(line);
+        }
+        return;
+      case 'MultiPolygon':
+        this.head(WKB_TYPE.MultiPolygon, geometry.coordinates.length);
+        for (const polygon of geometry.coordinates) this.polygon(polygon);
+        return;
+      case 'GeometryCollection':
+        this.head(WKB_TYPE.GeometryCollection, geometry.geometries.length);
+        for (const g of geometry.geometries) this.geometry(g);
+        return;
+    }
+  }
+}
+
+const HEADER = 8;
+const ENVELOPE = 32;
+
+/**
+ * Encodes a 2D GeoJSON geometry as a GeoPackage blob (little endian, xy envelope unless empty)
+ * and returns the envelope with it, in one pass over the coordinates.
+ */
+export function encodeGpkgGeometryWithEnvelope(geometry: Geometry, srsId: number): EncodedGeometry {
+  const wkb = wkbLength(geometry);
+  const out = new Uint8Array(HEADER + ENVELOPE + wkb);
+  const view = new DataView(out.buffer);
+  const encoder = new WkbEncoder(view, HEADER + ENVELOPE);
+  encoder.geometry(geometry);
+  const { minX, minY, maxX, maxY, finite } = encoder;
+  const empty = minX === Infinity;
+  out[0] = 0x47; // G
+  out[1] = 0x50; // P
+  out[2] = 0; // version 0 = GeoPackage 1.x
+  // flags: bit0 byte order (1 = LE), bits1-3 envelope (1 = xy), bit4 empty, bit5 standard binary.
+  out[3] = 0b1 | ((empty ? 0 : 1) << 1) | ((empty ? 1 : 0) << 4);
+  view.setInt32(4, srsId, true);
+  if (empty) {
+    // no envelope: the WKB follows the header directly
+    const blob = new Uint8Array(HEADER + wkb);
+    blob.set(out.subarray(0, HEADER));
+    blob.set(out.subarray(HEADER + ENVELOPE), HEADER);
+    return { blob, envelope: null, finite };
+  }
+  view.setFloat64(8, minX, true);
+  view.setFloat64(16, maxX, true);
+  view.setFloat64(24, minY, true);
+  view.setFloat64(32, maxY, true);
+  return { blob: out, envelope: [minX, minY, maxX, maxY], finite };
 }
 
 /** Encodes a 2D GeoJSON geometry as a GeoPackage blob (little endian, xy envelope unless empty). */
 export function encodeGpkgGeometry(geometry: Geometry, srsId: number): Uint8Array {
-  const w = new ByteWriter();
-  const envelope = geometryEnvelope(geometry);
-  const empty = envelope === null || isEmptyGeometry(geometry);
-  w.u8(0x47); // G
-  w.u8(0x50); // P
-  w.u8(0); // version 0 = GeoPackage 1.x
-  // flags: bit0 byte order (1 = LE), bits1-3 envelope (1 = xy), bit4 empty, bit5 standard binary.
-  const flags = 0b1 | ((empty ? 0 : 1) << 1) | ((empty ? 1 : 0) << 4);
-  w.u8(flags);
-  w.i32(srsId);
-  if (!empty && envelope) {
-    w.f64(envelope[0]);
-    w.f64(envelope[2]);
-    w.f64(envelope[1]);
-    w.f64(envelope[3]);
-  }
-  writeWkb(w, geometry);
-  return w.bytes();
+  return encodeGpkgGeometryWithEnvelope(geometry, srsId).blob;
 }
 
 /**
@@ -174,9 +255,9 @@ export function encodeGpkgGeometry(geometry: Geometry, srsId: number): Uint8Arra
  * PostGIS reads with ST_GeomFromWKB.
  */
 export function encodeWkb(geometry: Geometry): Uint8Array {
-  const w = new ByteWriter();
-  writeWkb(w, geometry);
-  return w.bytes();
+  const out = new Uint8Array(wkbLength(geometry));
+  new WkbEncoder(new DataView(out.buffer), 0).geometry(geometry);
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------

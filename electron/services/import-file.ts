@@ -3,15 +3,16 @@
  * `.zip` is expanded — with the format module the registry picks (importers/registry.ts), resolve
  * the CRS (declared / proposed / `--crs`) before anything is written, then in one store
  * transaction: check/repair/transform/normalise each feature (shared/importers/prepare.ts) and
- * write it in batches. A refused feature, a cancel or any error rolls the transaction back, so a
+ * write it. A refused feature, a cancel or any error rolls the transaction back, so a
  * failed import leaves the project file unchanged.
  *
  * Memory — what streams and what does not:
  *  - Shapefiles on disk (`.shp` + siblings, the files that get huge: 100 000+ polygons) stream:
  *    .shp and .dbf are read through bounded windows (shared/importers/shapefile.ts), the encoding
  *    is detected on a sample of the DBF, the CRS proposal on records sampled via the .shx, and
- *    each feature is prepared and written as it comes, 1000 per batch. A first, attributes-only
- *    pass over the DBF settles the table's columns and their types before the write (the
+ *    each feature is prepared and written as it comes, one at a time (a feature that lives only
+ *    until it is written dies in V8's young generation, which keeps the heap small). A first,
+ *    attributes-only pass over the DBF settles the table's columns and their types before the write (the
  *    GeoPackage table needs them up front; it reads the small DBF twice rather than holding the
  *    features). What stays in memory across the file: the feature ids (duplicate check), the
  *    first 20 repair notes and, for point layers, the first 500 points (GCJ-02 check).
@@ -403,7 +404,6 @@ export function progressTextZh(done: number, total: number | null): string {
   return total === null ? `已检查并写入 ${n(done)} 个要素` : `已检查并写入 ${n(done)} / ${n(total)} 个要素`;
 }
 
-const BATCH = 1000;
 const PROGRESS_INTERVAL_MS = 100;
 /** Points kept for the GCJ-02 offset check (detectGcjOffset samples the first 500 positions). */
 const GCJ_SAMPLE = 500;
@@ -578,22 +578,18 @@ function importFileUnguarded(store: ProjectStore, paths: string[], options: Impo
     return store.transaction(() => {
       const writer = store.beginLayer({ table, kind, title: options.title, sourceFile: basename(main), originalCrs: sourceCrs, columns: withSourceFields(inference.columns(), kind, layer.fields, fieldMap), geometryType });
       const gcjSample: Feature[] = [];
-      let batch: Feature[] = [];
+      const one: Feature[] = [];
       report(true);
       for (const raw of layer.features()) {
         cancelled();
         const feature = preparer.add(raw);
         if (feature) {
-          batch.push(feature);
+          one[0] = feature;
+          writer.write(one);
           if (reference && gcjSample.length < GCJ_SAMPLE) gcjSample.push(feature);
-          if (batch.length >= BATCH) {
-            writer.write(batch);
-            batch = [];
-          }
         }
         report(false);
       }
-      writer.write(batch);
       cancelled();
       const prepared = preparer.finish();
       const warnings = [...layer.warnings, ...layer.finalWarnings(), ...crsWarnings, ...prepared.warnings];

@@ -210,9 +210,9 @@ export class FeaturePreparer {
         );
       }
       if (zone) this.checkZonePrefix(p[0], p[1], n, zone);
-      // every transformer returns a new [x, y] (reading only p[0], p[1]): that array is the result
-      const projected: Position = toProject(p as [number, number]);
-      const [lon, lat] = projected;
+      // a transformer reads x and y only and returns a new position, which is kept as it is
+      const projected = toProject(p as [number, number]);
+      const lon = projected[0], lat = projected[1];
       if (!Number.isFinite(lon) || !Number.isFinite(lat) || Math.abs(lon) > 180 || Math.abs(lat) > 90) {
         throw fail('import.out-of-range', `第 ${n} 个要素的坐标 (${p[0]}, ${p[1]}) 按 ${sourceCrs} 换算后超出经纬度范围，请检查坐标系（--crs）。`, `feature ${n}: (${p[0]}, ${p[1]}) in ${sourceCrs} maps outside lon/lat range.`);
       }

@@ -465,6 +465,8 @@ export class DbfReader {
   private readonly layout: DbfLayout;
   private readonly reader: WindowReader;
   private readonly decoder: TextDecoder;
+  /** ASCII bytes read as themselves in this encoding, so an all-ASCII value needs no decoder. */
+  private readonly asciiCompatible: boolean;
   private replacement = 0;
   private memo = false;
   /** Whether the record bytes are also valid UTF-8 with multi-byte sequences (a doubtful non-UTF-8 choice). */
@@ -477,6 +479,7 @@ export class DbfReader {
     this.layout = dbfLayout(src);
     const { numRecords, headerLength, recordLength, rawFields } = this.layout;
     this.decoder = new TextDecoder(encoding.value);
+    this.asciiCompatible = !/^(utf-16|iso-2022-jp|replacement)/.test(this.decoder.encoding);
     const used = new Set<string>();
     for (const f of rawFields) {
       let name = this.decoder.decode(f.nameBytes).trim() || `FIELD_${this.fields.length + 1}`;
@@ -516,7 +519,7 @@ export class DbfReader {
       const name = this.fields[i].name;
       switch (f.type) {
         case 'C': {
-          const text = this.decoder.decode(raw).replace(/\0+$/, '').trim();
+          const text = ((this.asciiCompatible ? asciiText(raw) : null) ?? this.decoder.decode(raw)).replace(/\0+$/, '').trim();
           if (text.includes('\uFFFD')) this.replacement++;
           row[name] = text === '' ? null : text;
           break;
@@ -578,10 +581,15 @@ export class DbfReader {
   }
 }
 
+/** Bytes as Latin-1 text (DBF numbers, dates and flags are ASCII). Fields are at most 255 bytes. */
 function latin(bytes: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < bytes.length; i++) s += String.fromCharCode(bytes[i]);
-  return s;
+  return String.fromCharCode.apply(null, bytes as unknown as number[]);
+}
+
+/** The bytes as text when every one is ASCII (the same text in any ASCII-compatible encoding), else null. */
+function asciiText(bytes: Uint8Array): string | null {
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] >= 0x80) return null;
+  return latin(bytes);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -715,7 +723,7 @@ export function openShapefile(sources: ShapefileSources, options: ParseOptions):
         i++;
         position = i;
         if (!record.geometry) continue;
-        const feature: Feature = { type: 'Feature', properties: dbf ? { ...(row ?? {}) } : {}, geometry: record.geometry };
+        const feature: Feature = { type: 'Feature', properties: row ?? {}, geometry: record.geometry };
         if (!dbf) feature.id = String(i);
         yield feature;
       }

@@ -320,47 +320,170 @@ export interface NormalizeOptions {
  * name is itself a canonical key (an `id` column the user mapped away from).
  */
 export function normalizeProperties(kind: LayerKind, props: Props, options: NormalizeOptions = {}): Props {
+  const plan = planFor(kind, props, options.fieldMap);
+  const { claims, parsers, raws, values, statuses } = plan;
+  let i = 0;
+  let c = 0;
+  for (const field in props) {
+    const raw = props[field];
+    raws[i] = raw;
+    const claim = claims[i];
+    if (claim) {
+      const parser = parsers[i];
+      const value = parser ? parser(raw, kind) : raw;
+      values[i] = value;
+      statuses[c++] = value !== undefined ? READ : raw === null || raw === undefined || String(raw).trim() === '' ? BLANK : UNREAD;
+    }
+    i++;
+  }
+  // the statuses in base 3 name the recipe (exact for up to MAX_PLANNED_CLAIMS claimed fields)
+  let key = 0;
+  for (let k = statuses.length - 1; k >= 0; k--) key = key * 3 + statuses[k];
+  let recipe = plan.cached ? plan.recipes.get(key) : undefined;
+  if (!recipe) {
+    recipe = assemble(plan);
+    if (plan.cached) plan.recipes.set(key, recipe);
+  }
+  const out: Props = {};
+  for (let k = 0; k < recipe.keys.length; k++) {
+    const from = recipe.from[k];
+    out[recipe.keys[k]] = recipe.parsed[k] ? values[from] : raws[from];
+  }
+  raws.fill(undefined);
+  values.fill(undefined);
+  return out;
+}
+
+/** What a claimed field holds: a value its key can read, one it cannot, or nothing. */
+const READ = 0;
+const UNREAD = 1;
+const BLANK = 2;
+
+/**
+ * How the features of one field list are normalised: the claim and value parser of each field,
+ * and per combination of which claimed fields are read, unreadable or blank (all that the choice
+ * of winners, stand-ins and kept fields depends on) the output it gives, as a recipe: output keys
+ * in order, each with the field it comes from and whether it takes the parsed or the raw value.
+ */
+interface FieldPlan {
+  fields: string[];
+  claims: (Claim | null)[];
+  parsers: (((value: unknown, kind: LayerKind) => unknown) | undefined)[];
+  recipes: Map<number, Recipe>;
+  /** Whether recipes are kept (few enough claimed fields for an exact key). */
+  cached: boolean;
+  /** Scratch per call: the raw and parsed values by field position, the status of each claimed field. */
+  raws: unknown[];
+  values: unknown[];
+  statuses: Uint8Array;
+  keys: Set<string>;
+}
+
+interface Recipe {
+  keys: string[];
+  from: number[];
+  parsed: boolean[];
+}
+
+/** Plans by alias table and mapping: the last field list seen (a streamed file repeats it for every feature). */
+const PLANS = new WeakMap<Map<string, AliasEntry>, WeakMap<object, FieldPlan>>();
+/** With more claimed fields than this the base-3 recipe key would not be exact: such a list's recipes are not kept. */
+const MAX_PLANNED_CLAIMS = 30;
+
+function planFor(kind: LayerKind, props: Props, fieldMap: Record<string, string> | undefined): FieldPlan {
   const { entries, keys } = aliasIndex(kind);
-  // output keys in the order the file first mentions them, so columns follow the file
+  let byMapping = PLANS.get(entries);
+  if (!byMapping) PLANS.set(entries, (byMapping = new WeakMap()));
+  const last = byMapping.get(fieldMap ?? NO_MAPPING);
+  if (last) {
+    let i = 0;
+    let same = true;
+    for (const field in props) {
+      if (last.fields[i] !== field) {
+        same = false;
+        break;
+      }
+      i++;
+    }
+    if (same && i === last.fields.length) return last;
+  }
+  const fields: string[] = [];
+  for (const field in props) fields.push(field);
+  const claims = fields.map((field) => cachedClaimOf(field, entries, fieldMap));
+  const claimed = claims.filter(Boolean).length;
+  const plan: FieldPlan = {
+    fields,
+    claims,
+    parsers: claims.map((claim) => (claim ? VALUE_PARSERS[claim.canonical] : undefined)),
+    recipes: new Map(),
+    cached: claimed <= MAX_PLANNED_CLAIMS,
+    raws: new Array(fields.length).fill(undefined),
+    values: new Array(fields.length).fill(undefined),
+    statuses: new Uint8Array(claimed),
+    keys,
+  };
+  byMapping.set(fieldMap ?? NO_MAPPING, plan);
+  return plan;
+}
+
+/**
+ * The output of a plan's fields given which claimed fields are read, unreadable or blank (the
+ * plan's `statuses`, in claim order). When several fields claim one key, the explicit mapping
+ * wins, then the alias listed first, whatever the field order; a blank or unreadable winner lets
+ * the next claimant stand in; a field that loses with a value is kept under its own name unless
+ * that name is itself a canonical key. Output keys follow the order the file first mentions them.
+ */
+function assemble(plan: FieldPlan): Recipe {
+  const { fields, claims, keys, statuses } = plan;
   const slots: string[] = [];
-  const kept = new Map<string, unknown>();
-  const won = new Map<string, Claim & { value: unknown }>();
-  const unread = new Map<string, Claim & { raw: unknown }>();
-  const losers: Claim[] = [];
-  for (const [field, raw] of Object.entries(props)) {
-    const claim = cachedClaimOf(field, entries, options.fieldMap);
+  const kept = new Map<string, number>();
+  const won = new Map<string, { claim: Claim; at: number }>();
+  const unread = new Map<string, { claim: Claim; at: number }>();
+  const losers: { claim: Claim; at: number }[] = [];
+  let c = 0;
+  for (let at = 0; at < fields.length; at++) {
+    const field = fields[at];
+    const claim = claims[at];
     if (!claim) {
-      if (!kept.has(field)) kept.set(field, raw);
+      if (!kept.has(field)) kept.set(field, at);
       slots.push(field);
       continue;
     }
-    const parser = VALUE_PARSERS[claim.canonical];
-    const value = parser ? parser(raw, kind) : raw;
-    if (value === undefined) {
-      if (raw === null || raw === undefined || String(raw).trim() === '') continue;
+    const status = statuses[c++];
+    if (status === BLANK) continue;
+    if (status === UNREAD) {
       const seen = unread.get(claim.canonical);
       if (!seen) slots.push(`${claim.canonical}Raw`);
-      if (!seen || better(claim, seen)) unread.set(claim.canonical, { ...claim, raw });
+      if (!seen || better(claim, seen.claim)) unread.set(claim.canonical, { claim, at });
       continue;
     }
     const current = won.get(claim.canonical);
     if (!current) slots.push(claim.canonical);
     // a field that loses later keeps its place in the file order
     slots.push(field);
-    if (!current || better(claim, current)) {
+    if (!current || better(claim, current.claim)) {
       if (current) losers.push(current);
-      won.set(claim.canonical, { ...claim, value });
-    } else losers.push(claim);
+      won.set(claim.canonical, { claim, at });
+    } else losers.push({ claim, at });
   }
-  for (const loser of losers) if (!kept.has(loser.field) && !keys.has(fold(loser.field))) kept.set(loser.field, props[loser.field]);
-  const out: Props = {};
+  for (const loser of losers) if (!kept.has(loser.claim.field) && !keys.has(fold(loser.claim.field))) kept.set(loser.claim.field, loser.at);
+  const recipe: Recipe = { keys: [], from: [], parsed: [] };
+  // the same test as assigning into a fresh object: a slot already there (or inherited) is skipped
+  const assigned: Props = {};
+  const add = (key: string, from: number, parsed: boolean) => {
+    assigned[key] = true;
+    recipe.keys.push(key);
+    recipe.from.push(from);
+    recipe.parsed.push(parsed);
+  };
   for (const slot of slots) {
-    if (slot in out) continue;
-    if (won.has(slot)) out[slot] = won.get(slot)!.value;
-    else if (slot.endsWith('Raw') && unread.has(slot.slice(0, -3))) out[slot] = unread.get(slot.slice(0, -3))!.raw;
-    else if (kept.has(slot)) out[slot] = kept.get(slot);
+    if (slot in assigned) continue;
+    const winner = won.get(slot);
+    if (winner) add(slot, winner.at, true);
+    else if (slot.endsWith('Raw') && unread.has(slot.slice(0, -3))) add(slot, unread.get(slot.slice(0, -3))!.at, false);
+    else if (kept.has(slot)) add(slot, kept.get(slot)!, false);
   }
-  return out;
+  return recipe;
 }
 
 /**

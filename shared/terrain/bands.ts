@@ -189,15 +189,20 @@ export class BandBuilder {
     const n = this.cols + 1; // squares per strip: padded columns 0..cols
     const tracers = this.tracers;
     const above = this.classAbove;
+    // the right corners of one square are the left corners of the next: two loads per square
+    let tl = top[0], bl = bot[0];
     for (let pc = 0; pc < n; pc++) {
-      const tl = top[pc], tr = top[pc + 1], br = bot[pc + 1], bl = bot[pc];
-      if (tl === tr && tr === br && br === bl) continue;
-      for (let t = 0; t < tracers.length; t++) {
-        const k = above[t];
-        const itl = tl > k, itr = tr > k, ibr = br > k, ibl = bl > k;
-        if (itl === itr && itr === ibr && ibr === ibl) continue;
-        this.traceSquare(tracers[t], sr, pc, itl, itr, ibr, ibl);
+      const tr = top[pc + 1], br = bot[pc + 1];
+      if (tl !== tr || tr !== br || br !== bl) {
+        for (let t = 0; t < tracers.length; t++) {
+          const k = above[t];
+          const itl = tl > k, itr = tr > k, ibr = br > k, ibl = bl > k;
+          if (itl === itr && itr === ibr && ibr === ibl) continue;
+          this.traceSquare(tracers[t], sr, pc, itl, itr, ibr, ibl);
+        }
       }
+      tl = tr;
+      bl = br;
     }
     let t: Float64Array | Uint8Array = this.prev;
     this.prev = this.cur;

@@ -31,8 +31,12 @@ export type Envelope = [fid: number, minX: number, maxX: number, minY: number, m
 
 /** Rows of a new layer as they are written; `finish` completes its index (inside the import's transaction). */
 export interface LayerRows {
-  /** One feature: its GeoPackage blob (EPSG:4490) and its attribute values in column order. */
-  add(blob: Uint8Array, values: readonly unknown[]): void;
+  /**
+   * One feature: its GeoPackage blob (EPSG:4490), its attribute values in column order (read
+   * before add returns: the caller refills the array) and, when known, its envelope
+   * [minX, minY, maxX, maxY] (else read from the blob).
+   */
+  add(blob: Uint8Array, values: readonly unknown[], envelope?: readonly [number, number, number, number] | null): void;
   finish(): void;
 }
 
@@ -122,10 +126,14 @@ const sqlite: LayerDialect = {
     sql.prepare("INSERT INTO gpkg_extensions (table_name, column_name, extension_name, definition, scope) VALUES (?, 'geom', 'gpkg_rtree_index', ?, 'write-only')").run(table, RTREE_EXTENSION_DEFINITION);
     const insert = sql.prepare(`INSERT INTO ${quoteId(table)} (geom${columns.map((c) => `, ${quoteId(c.column)}`).join('')}) VALUES (?${', ?'.repeat(columns.length)})`);
     return {
-      add(blob, values) {
+      add(blob, values, envelope) {
         const fid = insert.run(blob, ...values).lastInsertRowid;
-        const box = gpkgBlobEnvelope(blob);
-        if (!box.empty) indexBox.run(fid, box.minX, box.maxX, box.minY, box.maxY);
+        // the box the R*Tree's triggers would take from the blob: its envelope
+        if (envelope) indexBox.run(fid, envelope[0], envelope[2], envelope[1], envelope[3]);
+        else if (envelope === undefined) {
+          const box = gpkgBlobEnvelope(blob);
+          if (!box.empty) indexBox.run(fid, box.minX, box.maxX, box.minY, box.maxY);
+        }
       },
       finish() {
         for (const trigger of rtreeTriggers) sql.exec(trigger);

@@ -12,7 +12,7 @@ import type { BBox, GpkgGeometryType, LayerInfo, LayerKind } from '../../../shar
 import { LAYER_KIND_GEOMETRY, isLayerKind } from '../../../shared/model/layers';
 import { featureIdOf } from '../../../shared/model/attributes';
 import { UserInputError } from '../../../shared/model/errors';
-import { encodeGpkgGeometry, geometryEnvelope, forEachPosition } from '../gpkg-binary';
+import { encodeGpkgGeometry, encodeGpkgGeometryWithEnvelope, geometryEnvelope, forEachPosition } from '../gpkg-binary';
 import type { AuditRepository } from './audit';
 import { writeLayerStyle } from './qgis-styles';
 import { countSql, filterKeys, positionSql, quoteId, requestSql, type FeatureRequest, type StoredFeature } from './feature-request';
@@ -495,6 +495,8 @@ export class LayerRepository {
 
     let count = 0;
     let bbox: BBox | null = null;
+    // one row's attribute values, refilled per feature, in column order
+    const values: unknown[] = new Array(columns.length);
     return {
       write: (features) => {
         for (const feature of features) {
@@ -502,27 +504,26 @@ export class LayerRepository {
           if (!feature.geometry) {
             throw new UserInputError('layer.null-geometry', `第 ${index + 1} 个要素没有几何图形，不能写入图层“${table}”。`, `Feature ${index + 1} has no geometry (layer "${table}").`);
           }
-          let finite = true;
-          forEachPosition(feature.geometry, (p) => {
-            if (!Number.isFinite(p[0]) || !Number.isFinite(p[1])) finite = false;
-          });
+          const { blob, envelope: e, finite } = encodeGpkgGeometryWithEnvelope(promote(feature.geometry, geometryType), PROJECT_SRS_ID);
           if (!finite) {
             throw new UserInputError('layer.bad-coordinate', `第 ${index + 1} 个要素含有非数值坐标，不能写入图层“${table}”。`, `Feature ${index + 1} has non-finite coordinates (layer "${table}").`);
           }
-          const properties: Record<string, unknown> = { ...(feature.properties ?? {}) };
-          if (properties.id === undefined || properties.id === null || String(properties.id).trim() === '') {
-            properties.id = feature.id;
-          }
-          // Stored trimmed, so a lookup by id is an equality on the indexed column.
-          properties.id = featureIdOf(properties, index + 1);
-          for (const key of Object.keys(properties)) {
+          const properties = (feature.properties ?? {}) as Record<string, unknown>;
+          for (const key in properties) {
             // the columns come from a first pass over the same attributes; a key it did not see is a bug, not data to drop
             if (key !== '' && !known.has(key)) throw new Error(`beginLayer: property "${key}" of feature ${index + 1} has no column`);
           }
-          const geometry = promote(feature.geometry, geometryType);
-          const e = geometryEnvelope(geometry);
+          if (!known.has('id')) throw new Error(`beginLayer: property "id" of feature ${index + 1} has no column`);
+          const given = properties.id;
+          const blank = given === undefined || given === null || String(given).trim() === '';
+          // Stored trimmed, so a lookup by id is an equality on the indexed column.
+          const id = featureIdOf({ id: blank ? feature.id : given }, index + 1);
           if (e) bbox = bbox ? [Math.min(bbox[0], e[0]), Math.min(bbox[1], e[1]), Math.max(bbox[2], e[2]), Math.max(bbox[3], e[3])] : [e[0], e[1], e[2], e[3]];
-          rows.add(encodeGpkgGeometry(geometry, PROJECT_SRS_ID), columns.map((c) => toSqlValue(properties[c.key], c.type)));
+          for (let i = 0; i < columns.length; i++) {
+            const c = columns[i];
+            values[i] = toSqlValue(c.key === 'id' ? id : properties[c.key], c.type);
+          }
+          rows.add(blob, values, e);
         }
       },
       finish: () => {

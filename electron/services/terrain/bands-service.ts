@@ -129,24 +129,33 @@ async function importDemWithBands(projectPath: string, files: string[], table: s
     if (source.suspicions.length > 0 && !options.acceptSuspect) throw suspectDemError(files, source.suspicions);
     const census = new ValueCensus(source);
     const builder = new BandBuilder(source.cols, options.levels);
-    let nodataCells = 0;
-    const writer = new DemWriter(projectPath, source, { integer: source.integer, files: given });
+    const writer = new DemWriter(projectPath, source, { integer: source.integer, files: given, background: true });
+    // the next strip is read (and its blocks inflated on the thread pool) while this one is worked on
+    const read = (row0: number) => {
+      const rows = source.readRows(row0, Math.min(STRIP, source.rows - row0));
+      rows.catch(() => undefined); // awaited below; a refusal of an earlier strip may leave it unawaited
+      return rows;
+    };
+    let next: Promise<Float32Array> | null = read(0);
     try {
       writer.begin();
       for (let row0 = 0; row0 < source.rows; row0 += STRIP) {
         const count = Math.min(STRIP, source.rows - row0);
-        const strip = await source.readRows(row0, count);
+        const strip: Float32Array = await next!;
+        next = row0 + count < source.rows ? read(row0 + count) : null;
         census.inspect(strip, count);
-        for (let i = 0; i < strip.length; i++) if (strip[i] !== strip[i]) nodataCells++;
         writer.pushRows(strip, count);
         for (let r = 0; r < count; r++) builder.pushRow(strip.subarray(r * source.cols, (r + 1) * source.cols));
+        await writer.drain();
         await options.onProgress?.((row0 + count) / source.rows);
       }
+      await writer.drain(true);
       const suspicions = [...source.suspicions, ...census.suspicions()];
       if (suspicions.length > 0 && !options.acceptSuspect) throw suspectDemError(files, suspicions);
       const warnings = suspicions.map((s) => `高程数据${given.map((n) => `“${n}”`).join('、')}经确认后导入，但可能有误：${s.zh}。`);
       const dem = writer.finish({ suspicions: warnings });
-      const result: BandsResult = { features: bandFeatureCollection(builder.finish({ smooth: options.smooth }), source), nodataCells, cells: source.cols * source.rows };
+      // the DEM writer counted the cells without a value (after the census blanked implausible ones)
+      const result: BandsResult = { features: bandFeatureCollection(builder.finish({ smooth: options.smooth }), source), nodataCells: dem.nodataCells, cells: source.cols * source.rows };
       const store = writer.projectStore;
       store.transaction(() => {
         store.appendAudit({ action: 'dem-import', detail: { files: given, crs: dem.crs, size: [dem.cols, dem.rows], minM: dem.minM, maxM: dem.maxM, nodataCells: dem.nodataCells, suspicions: suspicions.map((s) => s.en) } });
@@ -157,6 +166,8 @@ async function importDemWithBands(projectPath: string, files: string[], table: s
     } catch (error) {
       writer.rollback();
       throw error;
+    } finally {
+      await next?.catch(() => undefined); // the source is closed only once no read is in flight
     }
   } finally {
     await source.close();

@@ -7,8 +7,9 @@
  */
 import { closeSync, existsSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
-import { inflateSync } from 'node:zlib';
-import { addDecoder, BaseDecoder, fromFile, type GeoTIFF, type GeoTIFFImage } from 'geotiff';
+import { promisify } from 'node:util';
+import { inflate } from 'node:zlib';
+import { addDecoder, BaseDecoder, fromFile, getDecoder, type GeoTIFF, type GeoTIFFImage } from 'geotiff';
 import { isGeographic, isKnownCrs } from '../../../shared/crs';
 import { isUserInputError, UserInputError } from '../../../shared/model/errors';
 import type { DemRowSource } from '../../../shared/terrain/grid';
@@ -34,11 +35,18 @@ export const MAX_DEM_CELLS = 1_000_000_000;
 /** TIFF compressions the reader decodes: none, LZW, Deflate (both tags), PackBits, LERC, Zstandard. */
 const SUPPORTED_COMPRESSION = new Set([1, 5, 8, 32946, 32773, 34887, 50000]);
 
-/** DEFLATE tiles through Node's native zlib (several times faster than the bundled pako). */
+const inflateAsync = promisify(inflate);
+
+/**
+ * DEFLATE blocks through Node's native zlib (several times faster than the bundled pako), on the
+ * libuv thread pool: the blocks of a row window inflate in parallel and off the main thread,
+ * while it works on the rows it already has.
+ */
 class NodeDeflateDecoder extends BaseDecoder {
-  decodeBlock(buffer: ArrayBufferLike): ArrayBufferLike {
-    const out = inflateSync(new Uint8Array(buffer));
-    return out.buffer.slice(out.byteOffset, out.byteOffset + out.byteLength);
+  async decodeBlock(buffer: ArrayBufferLike): Promise<ArrayBufferLike> {
+    const out = await inflateAsync(new Uint8Array(buffer));
+    // a result that is a view into a larger (pooled) buffer is copied out; one that owns its memory is not
+    return out.byteOffset === 0 && out.byteLength === out.buffer.byteLength ? out.buffer : out.buffer.slice(out.byteOffset, out.byteOffset + out.byteLength);
   }
 }
 addDecoder([8, 32946], async () => NodeDeflateDecoder, undefined, false);
@@ -118,6 +126,115 @@ function checkTiffDirectory(file: string) {
   }
 }
 
+const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+/** Compressions whose geotiff decoders take the default parameters: none, LZW, DEFLATE (both tags). */
+const BLOCK_COMPRESSIONS = new Set([1, 5, 8, 32946]);
+
+type RowWindowReader = (row0: number, count: number, out: Float32Array) => Promise<void>;
+
+/**
+ * Reads row windows of band 1 block by block (tiles or strips), converting each decoded block as
+ * a typed array. geotiff's readRasters reads every sample through a DataView call, which was the
+ * largest cost of reading a DEM; this covers what GDAL writes for DEMs (one sample per pixel, the
+ * host's byte order, no / LZW / DEFLATE compression, any predictor) and returns null for anything
+ * else, which readRasters then reads. The values are those readRasters gives: a sample equal to
+ * the nodata value, or not finite, is NaN; a missing block reads as readRasters reads it (the
+ * caller blanks it afterwards either way).
+ */
+async function blockReader(image: GeoTIFFImage, nodata: number | null): Promise<RowWindowReader | null> {
+  const dir = image.fileDirectory;
+  const compression = Number(dir.getValue('Compression') ?? 1);
+  if (image.getSamplesPerPixel() !== 1 || image.littleEndian !== HOST_LITTLE_ENDIAN || !BLOCK_COMPRESSIONS.has(compression)) return null;
+  const blockW = image.getTileWidth();
+  const blockH = image.getTileHeight();
+  const tiled = !dir.hasTag('StripOffsets');
+  const integer = image.getSampleFormat() !== 3;
+  const bits = image.getBitsPerSample();
+  const signed = image.getSampleFormat() === 2;
+  const predictor = Number((await dir.loadValue('Predictor')) || 1);
+  // Horizontal differencing of integers (what GDAL's PREDICTOR=2 writes) is undone here, while the
+  // samples are copied, instead of by geotiff in a pass of its own; a floating-point predictor is
+  // left to geotiff.
+  const differenced = predictor === 2 && integer;
+  // the parameters geotiff's own readRasters gives these decoders (its defaultDecoderParameterFn)
+  const decoder = await getDecoder(compression, {
+    tileWidth: tiled ? Number(await dir.loadValue('TileWidth')) : image.getWidth(),
+    tileHeight: tiled ? Number(await dir.loadValue('TileLength')) : Number((await dir.loadValue('RowsPerStrip')) || image.getHeight()),
+    planarConfiguration: Number((await dir.loadValue('PlanarConfiguration')) ?? 1),
+    bitsPerSample: (await dir.loadValue('BitsPerSample')) as number[],
+    predictor: differenced ? 1 : predictor,
+  });
+  const cols = image.getWidth();
+  const across = Math.ceil(cols / blockW);
+  const unsignedView = (data: ArrayBufferLike): ArrayLike<number> => (bits === 8 ? new Uint8Array(data) : bits === 16 ? new Uint16Array(data) : new Uint32Array(data));
+  const decodeBlockRow = async (by: number): Promise<ArrayLike<number>[]> => {
+    const blocks = await Promise.all(Array.from({ length: across }, (_, bx) => image.getTileOrStrip(bx, by, 0, decoder)));
+    return blocks.map((b) => (differenced ? unsignedView(b.data) : (image.getArrayForSample(0, b.data) as unknown as ArrayLike<number>)));
+  };
+  // the last block row decoded: a block taller than the window is decoded once, not per window
+  let cachedRow = -1;
+  let cached: ArrayLike<number>[] = [];
+  return async (row0, count, out) => {
+    const first = Math.floor(row0 / blockH);
+    const last = Math.floor((row0 + count - 1) / blockH);
+    const wanted: Promise<ArrayLike<number>[]>[] = [];
+    for (let by = first; by <= last; by++) wanted.push(by === cachedRow ? Promise.resolve(cached) : decodeBlockRow(by));
+    const decoded = await Promise.all(wanted);
+    cachedRow = last;
+    cached = decoded[decoded.length - 1];
+    for (let i = 0; i < decoded.length; i++) {
+      const by = first + i;
+      const r0 = Math.max(row0, by * blockH);
+      const r1 = Math.min(row0 + count, (by + 1) * blockH);
+      for (let bx = 0; bx < across; bx++) {
+        const data = decoded[i][bx];
+        const c0 = bx * blockW;
+        const w = Math.min(blockW, cols - c0);
+        for (let r = r0; r < r1; r++) {
+          const src = (r - by * blockH) * blockW;
+          const dst = (r - row0) * cols + c0;
+          if (differenced) undifference(data, src, w, bits, signed, nodata, out, dst);
+          else if (integer) {
+            for (let c = 0; c < w; c++) {
+              const v = data[src + c];
+              out[dst + c] = v === nodata ? NaN : v;
+            }
+          } else {
+            for (let c = 0; c < w; c++) {
+              const v = data[src + c];
+              out[dst + c] = v === nodata || !Number.isFinite(v) ? NaN : v;
+            }
+          }
+        }
+      }
+    }
+  };
+}
+
+/**
+ * One block row of horizontally differenced integers (TIFF predictor 2, the differences as
+ * unsigned `bits`-bit words) summed back, modulo 2^bits as the TIFF reader does, read as signed
+ * when the samples are, nodata → NaN, into `out` from `to`.
+ */
+function undifference(data: ArrayLike<number>, from: number, w: number, bits: number, signed: boolean, nodata: number | null, out: Float32Array, to: number) {
+  let sum = 0;
+  if (bits === 32) {
+    for (let c = 0; c < w; c++) {
+      sum = (sum + data[from + c]) >>> 0;
+      const v = signed ? sum | 0 : sum;
+      out[to + c] = v === nodata ? NaN : v;
+    }
+    return;
+  }
+  const mask = bits === 8 ? 0xff : 0xffff;
+  const shift = 32 - bits;
+  for (let c = 0; c < w; c++) {
+    sum = (sum + data[from + c]) & mask;
+    const v = signed ? (sum << shift) >> shift : sum;
+    out[to + c] = v === nodata ? NaN : v;
+  }
+}
+
 async function openGeoTiff(file: string): Promise<DemSource> {
   try {
     checkTiffDirectory(file);
@@ -182,17 +299,20 @@ async function openGeoTiff(file: string): Promise<DemSource> {
     const sampleFormat = image.getSampleFormat();
     if (image.getSamplesPerPixel() < 1) throw demError(file, '没有波段。', 'no bands.');
     const integer = sampleFormat !== 3;
+    const blocks = await blockReader(image, nodata);
     const readRows = async (row0: number, count: number): Promise<Float32Array> => {
-      let raster: ArrayLike<number>;
+      const out = new Float32Array(cols * count);
       try {
-        raster = (await image.readRasters({ window: [0, row0, cols, row0 + count], samples: [0], interleave: true })) as unknown as ArrayLike<number>;
+        if (blocks) await blocks(row0, count, out);
+        else {
+          const raster = (await image.readRasters({ window: [0, row0, cols, row0 + count], samples: [0], interleave: true })) as unknown as ArrayLike<number>;
+          for (let i = 0; i < out.length; i++) {
+            const v = raster[i];
+            out[i] = v === nodata || !Number.isFinite(v) ? NaN : v;
+          }
+        }
       } catch (error) {
         throw demError(file, `第 ${row0 + 1}–${row0 + count} 行读取失败，文件可能已损坏或不完整（${messageOf(error)}）。`, `rows ${row0}-${row0 + count} unreadable (${messageOf(error)}).`, 'dem.corrupt');
-      }
-      const out = new Float32Array(cols * count);
-      for (let i = 0; i < out.length; i++) {
-        const v = raster[i];
-        out[i] = v === nodata || !Number.isFinite(v) ? NaN : v;
       }
       missing.blank(out, row0, count, cols);
       return out;

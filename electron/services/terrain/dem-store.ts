@@ -12,12 +12,13 @@
  */
 import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
-import { deflateSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { deflate, deflateSync } from 'node:zlib';
 import { basename } from 'node:path';
 import { isGeographic, proj4Definition } from '../../../shared/crs';
 import { UserInputError } from '../../../shared/model/errors';
 import type { DemGridInfo, DemRowSource } from '../../../shared/terrain/grid';
-import { decodePng, encodePng16 } from '../../../shared/terrain/png';
+import { assemblePng, decodePng } from '../../../shared/terrain/png';
 import { ProjectStore } from '../project-store';
 import { connectionOf } from '../store/internal';
 import { isPostgresUrl, sharedProjectUnsupported } from '../store/postgres/location';
@@ -26,7 +27,9 @@ import { insertGriddedCoverageSrs } from '../store/schema';
 export const DEM_TABLE = 'landgate_dem';
 export const DEM_TILE = 256;
 const NULL_RAW = 65535;
-export const nodeZlib = (raw: Uint8Array): Uint8Array => deflateSync(raw, { level: 3 });
+const ZLIB_OPTIONS = { level: 3 };
+export const nodeZlib = (raw: Uint8Array): Uint8Array => deflateSync(raw, ZLIB_OPTIONS);
+const deflateAsync = promisify(deflate);
 const EXTENSION = 'gpkg_2d_gridded_coverage';
 const EXTENSION_DEF = 'http://docs.opengeospatial.org/is/17-066r1/17-066r1.html';
 
@@ -95,9 +98,59 @@ function dropDem(db: Database.Database, table: string) {
 }
 
 /**
+ * The filtered scanlines of one tile's 16-bit greyscale PNG (what its IDAT compresses), straight
+ * from the DEM rows: columns c0 … c0 + w − 1 of rows 0 … n − 1 of `strip` (`cols` wide), each value
+ * stored as round((v − offset) / scale) clamped to 0 … 65534 (exactly v − offset for integer
+ * tiles), nodata and the cells beyond the DEM's edge as 65535. The bytes are those of
+ * png16Scanlines over that quantised tile ("sub" filter), without building the tile first.
+ */
+function tileScanlines(strip: Float32Array, cols: number, c0: number, w: number, n: number, offset: number, scale: number, integerExact: boolean): Uint8Array {
+  const stride = DEM_TILE * 2 + 1;
+  const out = new Uint8Array(stride * DEM_TILE);
+  for (let r = 0; r < DEM_TILE; r++) {
+    let k = r * stride;
+    out[k++] = 1; // filter "sub": each byte minus the same byte of the previous pixel
+    let prevHi = 0, prevLo = 0;
+    const base = r * cols + c0;
+    const known = r < n ? w : 0;
+    for (let c = 0; c < DEM_TILE; c++) {
+      let value = NULL_RAW;
+      if (c < known) {
+        const v = strip[base + c];
+        if (v === v) value = integerExact ? v - offset : Math.min(NULL_RAW - 1, Math.max(0, Math.round((v - offset) / scale)));
+      }
+      const hi = value >>> 8, lo = value & 0xff;
+      out[k++] = (hi - prevHi) & 0xff;
+      out[k++] = (lo - prevLo) & 0xff;
+      prevHi = hi;
+      prevLo = lo;
+    }
+  }
+  return out;
+}
+
+/** A tile ready to be stored: its PNG and its gpkg_2d_gridded_tile_ancillary row. */
+interface EncodedTile {
+  column: number;
+  row: number;
+  png: Uint8Array;
+  scale: number;
+  offset: number;
+  min: number;
+  max: number;
+  mean: number;
+  stdDev: number;
+}
+
+/**
  * Writes a DEM into the project, strip by strip (256 rows at a time). Call `begin()`, then
  * `pushRows()` with consecutive rows, then `commit()` — or `rollback()` on any error, which leaves
  * the project exactly as it was. Replaces a previously stored DEM.
+ *
+ * With `background`, each strip's tiles are compressed on the libuv thread pool while the caller
+ * reads and works on the next rows; the caller then awaits `drain()` after each `pushRows()`
+ * (it stores, in order, the tiles that are ready) and `drain(true)` before `finish()`. The tiles
+ * stored are the same bytes either way.
  */
 export class DemWriter {
   private readonly db: Database.Database;
@@ -105,7 +158,8 @@ export class DemWriter {
   private readonly integer: boolean;
   private readonly files: string[];
   private readonly importedAt: string;
-  private strip: Float32Array;
+  /** Rows gathered until a tile row is complete (allocated when rows do not come a tile row at a time). */
+  private strip: Float32Array | null = null;
   private stripRows = 0;
   private tileRow = 0;
   private insertTile!: Database.Statement;
@@ -116,10 +170,13 @@ export class DemWriter {
   private open = false;
   private finished: StoredDemInfo | null = null;
   private closed = false;
+  private readonly background: boolean;
+  /** Strips whose tiles are being compressed on the thread pool, oldest first. */
+  private readonly pending: Promise<EncodedTile[]>[] = [];
 
   private readonly store: ProjectStore;
 
-  constructor(projectPath: string, info: DemGridInfo, options: { integer: boolean; files: string[]; importedAt?: string }) {
+  constructor(projectPath: string, info: DemGridInfo, options: { integer: boolean; files: string[]; importedAt?: string; background?: boolean }) {
     // the project store's own connection: its schema helpers run inside our transaction
     this.store = ProjectStore.open(projectPath);
     this.db = connectionOf(this.store.db);
@@ -127,7 +184,7 @@ export class DemWriter {
     this.integer = options.integer;
     this.files = options.files;
     this.importedAt = options.importedAt ?? new Date().toISOString();
-    this.strip = new Float32Array(info.cols * DEM_TILE);
+    this.background = !!options.background;
   }
 
   begin() {
@@ -179,25 +236,34 @@ export class DemWriter {
     const cols = this.info.cols;
     let k = 0;
     while (k < count) {
+      if (this.stripRows === 0 && count - k >= DEM_TILE) {
+        // a whole tile row as given: encoded from the caller's rows, not copied first
+        this.flushStrip(values.subarray(k * cols, (k + DEM_TILE) * cols), DEM_TILE);
+        k += DEM_TILE;
+        continue;
+      }
       const take = Math.min(count - k, DEM_TILE - this.stripRows);
+      this.strip ??= new Float32Array(cols * DEM_TILE);
       this.strip.set(values.subarray(k * cols, (k + take) * cols), this.stripRows * cols);
       this.stripRows += take;
       k += take;
-      if (this.stripRows === DEM_TILE) this.flushStrip();
+      if (this.stripRows === DEM_TILE) this.flushStrip(this.strip, DEM_TILE);
     }
   }
 
-  private flushStrip() {
+  /** Encodes the tiles of one tile row: `n` rows of `strip` (the last tile row may be shorter). */
+  private flushStrip(strip: Float32Array, n: number) {
     const cols = this.info.cols;
-    const n = this.stripRows;
-    const raw = new Uint16Array(DEM_TILE * DEM_TILE);
+    const tileRow = this.tileRow;
+    const compressing: Promise<EncodedTile>[] = [];
     for (let tc = 0; tc * DEM_TILE < cols; tc++) {
       const c0 = tc * DEM_TILE;
       const w = Math.min(DEM_TILE, cols - c0);
       let min = Infinity, max = -Infinity, sum = 0, sum2 = 0, count = 0;
       for (let r = 0; r < n; r++) {
+        const base = r * cols + c0;
         for (let c = 0; c < w; c++) {
-          const v = this.strip[r * cols + c0 + c];
+          const v = strip[base + c];
           if (v !== v) continue;
           if (v < min) min = v;
           if (v > max) max = v;
@@ -212,20 +278,36 @@ export class DemWriter {
       if (max > this.max) this.max = max;
       const integerExact = this.integer && max - min <= NULL_RAW - 1;
       const scale = integerExact ? 1 : Math.max((max - min) / (NULL_RAW - 1), 1e-6);
-      const offset = min;
-      raw.fill(NULL_RAW);
-      for (let r = 0; r < n; r++) {
-        for (let c = 0; c < w; c++) {
-          const v = this.strip[r * cols + c0 + c];
-          if (v === v) raw[r * DEM_TILE + c] = Math.min(NULL_RAW - 1, Math.max(0, Math.round((v - offset) / scale)));
-        }
-      }
-      const result = this.insertTile.run(tc, this.tileRow, encodePng16(raw, DEM_TILE, DEM_TILE, 6, nodeZlib));
       const mean = sum / count;
-      this.insertAnc.run(DEM_TABLE, Number(result.lastInsertRowid), scale, offset, min, max, mean, Math.sqrt(Math.max(0, sum2 / count - mean * mean)));
+      const stats = { column: tc, row: tileRow, scale, offset: min, min, max, mean, stdDev: Math.sqrt(Math.max(0, sum2 / count - mean * mean)) };
+      const scanlines = tileScanlines(strip, cols, c0, w, n, min, scale, integerExact);
+      if (this.background) compressing.push(deflateAsync(scanlines, ZLIB_OPTIONS).then((idat) => ({ ...stats, png: assemblePng(DEM_TILE, DEM_TILE, 16, 0, idat) })));
+      else this.insert({ ...stats, png: assemblePng(DEM_TILE, DEM_TILE, 16, 0, nodeZlib(scanlines)) });
+    }
+    if (this.background) {
+      const tiles = Promise.all(compressing);
+      tiles.catch(() => undefined); // a rollback may leave it unawaited; drain() still sees the error
+      this.pending.push(tiles);
     }
     this.tileRow++;
     this.stripRows = 0;
+  }
+
+  private insert(tile: EncodedTile) {
+    const result = this.insertTile.run(tile.column, tile.row, tile.png);
+    this.insertAnc.run(DEM_TABLE, Number(result.lastInsertRowid), tile.scale, tile.offset, tile.min, tile.max, tile.mean, tile.stdDev);
+  }
+
+  /** Stores, in order, the tiles compressed in the background; `final` also flushes the last strip and waits for all. */
+  async drain(final = false) {
+    if (final && this.stripRows > 0) this.flushStrip(this.strip!, this.stripRows);
+    while (this.pending.length > 0) {
+      // between strips only what is already done is stored: the rest keeps compressing while the caller reads on
+      if (!final && this.pending.length < 2) break;
+      const tiles = await this.pending[0];
+      this.pending.shift();
+      for (const tile of tiles) this.insert(tile);
+    }
   }
 
   /**
@@ -235,7 +317,8 @@ export class DemWriter {
    */
   finish(extra: { suspicions?: string[] } = {}): StoredDemInfo {
     if (this.finished) return this.finished;
-    if (this.stripRows > 0) this.flushStrip();
+    if (this.background && (this.stripRows > 0 || this.pending.length > 0)) throw new Error('DemWriter: drain(true) before finish()');
+    if (this.stripRows > 0) this.flushStrip(this.strip!, this.stripRows);
     const info: StoredDemInfo = {
       ...this.info,
       table: DEM_TABLE,
