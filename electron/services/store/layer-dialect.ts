@@ -7,6 +7,10 @@
  *   feature table      fid INTEGER PRIMARY KEY AUTOINCREMENT,   fid bigint identity, geom
  *                      geom <TYPE> (GeoPackage blob)            geometry(<Type>, 4490)
  *   spatial index      gpkg_rtree_index R*Tree + triggers       GiST on geom
+ *   a new layer's rows one INSERT each, boxes into the R*Tree    INSERT … SELECT FROM unnest, 10 000
+ *                      straight from the blob                   rows a statement, indexes after
+ *   who may change it  whoever may write the file               the planners (parcels) or the
+ *                                                               administrators (reference layers)
  *   text columns       TEXT (binary collation)                  text COLLATE "C" (the same order)
  *   geometry in/out    the GeoPackage blob as it is             its WKB: ST_GeomFromWKB / ST_AsBinary
  *   box filter         join on the R*Tree                       geom && ST_MakeEnvelope(…, 4490)
