@@ -133,7 +133,7 @@ export default async function appBench(): Promise<void> {
       await browser.close();
     }
     const rss = peakRssMb(served.pid);
-    rows.push(['server peak RSS (main + check worker)', rss === null ? 'n/a' : `${rss.toFixed(0)} MB`, '≤ 1 000 MB']);
+    rows.push(['server peak RSS (main thread + check workers)', rss === null ? 'n/a' : `${rss.toFixed(0)} MB`, '≤ 1 000 MB']);
   } finally {
     await served.stop();
     rmSync(dir, { recursive: true, force: true });

@@ -1,9 +1,11 @@
 /**
- * Archives (.zip, .kmz, .xlsx) are inflated in memory, so what they may inflate to is checked
- * first: the sizes the central directory declares are summed against a budget before a byte is
- * inflated, and fflate inflates each entry into a buffer of exactly its declared size (it never
- * grows), so a lying header cannot overshoot either; an entry that inflates short of its
- * declared size is refused as corrupt.
+ * Archives. A .zip of a shapefile and a .kmz are inflated in memory, so what they may inflate to is
+ * checked first: the sizes the central directory declares are summed against a budget before a
+ * byte is inflated, and fflate inflates each entry into a buffer of exactly its declared size (it
+ * never grows), so a lying header cannot overshoot either; an entry that inflates short of its
+ * declared size is refused as corrupt. An .xlsx is read entry by entry instead (ZipReader): the
+ * budget is checked the same way, and an entry is inflated piece by piece, refused the moment it
+ * passes its declared size or when it ends short of it.
  */
 import { Inflate, unzipSync, type UnzipFileInfo } from 'fflate';
 import { UserInputError } from '../model/errors';

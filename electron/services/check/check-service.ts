@@ -28,10 +28,11 @@ import type { CheckHostReply, CheckHostRequest } from './check-host.worker';
 import { readParcel, readReferenceLayers } from './reference-data';
 
 /**
- * Most check workers, whatever the cores: each holds a whole reference index (a county's takes a
- * few hundred MB), so memory rather than cores bounds a large machine.
+ * Most check workers, whatever the cores: each holds a whole reference index (the benchmark
+ * county's adds ≈ 230 MB to the server's peak), so memory rather than cores bounds a large
+ * machine: three keep that county's server under 1 GB.
  */
-export const MAX_CHECK_WORKERS = 4;
+export const MAX_CHECK_WORKERS = 3;
 
 /** How many check workers this machine gets: LANDGATE_CHECK_WORKERS when set, else one per core up to MAX_CHECK_WORKERS. */
 export function checkWorkerCount(env: NodeJS.ProcessEnv = process.env): number {
