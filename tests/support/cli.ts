@@ -20,6 +20,8 @@ export function landgate(args: string[], options: { cwd?: string; input?: string
     encoding: 'utf8',
     env: { ...process.env, LANDGATE_DEBUG: '', ...options.env },
     timeout: 120_000,
+    // a sweep's JSON on stdout runs to megabytes (spawnSync's default would kill the command at 1 MB)
+    maxBuffer: 256 * 1024 * 1024,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
