@@ -37,6 +37,12 @@ const UNIX_FONTS: Record<'darwin' | 'linux', { file: string; name: string; face?
   ],
 };
 
+/** The XDG Base Directory default when XDG_DATA_DIRS is unset (Linux only), under the file system's root. */
+const XDG_DEFAULT_DATA_DIRS: readonly string[][] = [
+  ['usr', 'local', 'share'],
+  ['usr', 'share'],
+];
+
 /**
  * The font folders a platform searches: Windows %WINDIR%\Fonts; macOS the system, local and
  * user Fonts folders; Linux `fonts/` under each XDG data directory (XDG_DATA_HOME, then
@@ -48,8 +54,7 @@ export function fontDirectories(platform: NodeJS.Platform, env: NodeJS.ProcessEn
   const home = env.HOME ? [env.HOME] : [];
   if (platform === 'darwin') return [join(root, 'System', 'Library', 'Fonts'), join(root, 'Library', 'Fonts'), ...home.map((h) => join(root, h, 'Library', 'Fonts'))];
   const dataHome = env.XDG_DATA_HOME || (env.HOME ? join(env.HOME, '.local', 'share') : '');
-  // the XDG Base Directory default when XDG_DATA_DIRS is unset
-  const dataDirs = (env.XDG_DATA_DIRS || '/usr/local/share:/usr/share').split(':').filter(Boolean);
+  const dataDirs = env.XDG_DATA_DIRS ? env.XDG_DATA_DIRS.split(':').filter(Boolean) : XDG_DEFAULT_DATA_DIRS.map((segments) => join(...segments));
   return [...(dataHome ? [dataHome] : []), ...dataDirs].map((dir) => join(root, dir, 'fonts'));
 }
 
