@@ -11,10 +11,11 @@ import type { Submission } from '../../shared/review/model';
 import { formatTimestamp } from '../app/format';
 import { uploadFiles } from '../import/upload';
 import { api } from '../platform/api';
-import { lastSigner, userMessage } from './common';
+import { lastSigner } from './common';
 import { saveExportedFile } from './download';
 import { Feedback } from './Feedback';
 import { MeetingCopySection } from './MeetingCopySection';
+import { useBusyAction } from './use-busy-action';
 import { t } from '../i18n';
 
 export interface ExchangePanelProps {
@@ -37,28 +38,13 @@ function rememberedDepartment(): string {
 
 export function ExchangePanel({ submissions, checked, onImported }: ExchangePanelProps) {
   const [department, setDepartment] = useState(rememberedDepartment);
-  const [busy, setBusy] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [message, setMessage] = useState<string | null>(null);
+  const { busy, setBusy, error, message, setMessage, run } = useBusyAction();
   const [imported, setImported] = useState<{ file: string; result: PackageImportResult } | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
 
   const ticked = submissions.filter((s) => checked.has(s.key));
   const selection: ParcelSelection = ticked.length > 0 ? ticked.flatMap((s) => s.parcelIds.map((id) => ({ table: s.parcelTable, id }))) : 'all';
   const parcelCount = selection === 'all' ? submissions.reduce((n, s) => n + s.parcelIds.length, 0) : selection.length;
-
-  async function run(label: string, work: () => Promise<void>) {
-    setBusy(label);
-    setError(null);
-    setMessage(null);
-    try {
-      await work();
-    } catch (e) {
-      setError(userMessage(e));
-    } finally {
-      setBusy(null);
-    }
-  }
 
   const exportPackage = () =>
     run(t('ex.package'), async () => {

@@ -14,6 +14,7 @@ import { t, useLocale } from '../i18n';
 import { userMessage } from './common';
 import { saveExportedFile } from './download';
 import { Feedback } from './Feedback';
+import { useBusyAction } from './use-busy-action';
 
 export interface MeetingCopySectionProps {
   /** The submissions ticked in the list (registered ones go into the copy; none = everything). */
@@ -25,9 +26,8 @@ export interface MeetingCopySectionProps {
 export function MeetingCopySection({ ticked, onPushed }: MeetingCopySectionProps) {
   const locale = useLocale();
   const [info, setInfo] = useState<MeetingCopyInfo | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [message, setMessage] = useState<string | null>(null);
+  const { busy: running, error, setError, message, setMessage, run: runLabelled } = useBusyAction();
+  const busy = running !== null;
   const [result, setResult] = useState<MeetingPushResult | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
 
@@ -35,18 +35,7 @@ export function MeetingCopySection({ ticked, onPushed }: MeetingCopySectionProps
     api.getMeetingCopyInfo().then(setInfo, (e) => setError(userMessage(e)));
   }, []);
 
-  async function run(work: () => Promise<void>) {
-    setBusy(true);
-    setError(null);
-    setMessage(null);
-    try {
-      await work();
-    } catch (e) {
-      setError(userMessage(e));
-    } finally {
-      setBusy(false);
-    }
-  }
+  const run = (work: () => Promise<void>) => runLabelled(t('mc.title'), work);
 
   const showPush = (pushed: MeetingPushResult) => {
     setResult(pushed);
