@@ -20,6 +20,7 @@ import type { CheckReport } from '../../../shared/model/check';
 import { UserInputError } from '../../../shared/model/errors';
 import type { BBox, LayerInfo } from '../../../shared/model/layers';
 import type { Decision, PackageProvenance } from '../../../shared/review/model';
+import { geometryEnvelope } from '../gpkg-binary';
 import { ProjectStore, type StoredFeature } from '../project-store';
 import { createFileAtomically } from '../reports/output';
 import { PARCEL_ATTRIBUTE_AUDIT_ACTION } from '../parcel-attributes';
@@ -84,17 +85,6 @@ function grow(box: BBox | null, other: BBox): BBox {
   return box ? [Math.min(box[0], other[0]), Math.min(box[1], other[1]), Math.max(box[2], other[2]), Math.max(box[3], other[3])] : [...other];
 }
 
-function featureBox(feature: StoredFeature): BBox | null {
-  let box: BBox | null = null;
-  const visit = (c: unknown): void => {
-    if (Array.isArray(c) && typeof c[0] === 'number') box = grow(box, [c[0], c[1] as number, c[0], c[1] as number]);
-    else if (Array.isArray(c)) c.forEach(visit);
-  };
-  const g = feature.geometry;
-  if (g && 'coordinates' in g) visit(g.coordinates);
-  return box;
-}
-
 function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
@@ -156,8 +146,8 @@ export function copyLayer(source: ProjectStore, target: ProjectStore, layer: Lay
   return count;
 }
 
-function* featuresById(store: ProjectStore, table: string, ids: readonly string[]): Generator<StoredFeature> {
-  for (const part of chunks(ids, MAX_KEYS_PER_REQUEST)) yield* store.iterateFeatures(table, { ids: part });
+function* featuresById(store: ProjectStore, table: string, ids: readonly string[], geometry = true): Generator<StoredFeature> {
+  for (const part of chunks(ids, MAX_KEYS_PER_REQUEST)) yield* store.iterateFeatures(table, { ids: part, geometry });
 }
 
 /** Copies the meeting's share of `sourceLocation` into a new GeoPackage at `laptopPath`. */
@@ -172,7 +162,14 @@ export function pullMeetingCopy(sourceLocation: string, laptopPath: string, opti
     }
     // The meeting's area: its parcels (or the box asked for), with a margin for the rules' buffers.
     let area: BBox | null = options.bbox ?? null;
-    if (!area) for (const [table, ids] of parcels) for (const f of featuresById(source, table, ids)) { const b = featureBox(f); if (b) area = grow(area, b); }
+    if (!area) {
+      for (const [table, ids] of parcels) {
+        for (const f of featuresById(source, table, ids)) {
+          const box = f.geometry ? geometryEnvelope(f.geometry) : null;
+          if (box) area = grow(area, box);
+        }
+      }
+    }
     const margin: BBox | null = area ? [area[0] - MEETING_MARGIN_DEG, area[1] - MEETING_MARGIN_DEG, area[2] + MEETING_MARGIN_DEG, area[3] + MEETING_MARGIN_DEG] : null;
     const pulledAt = new Date().toISOString();
     const copyId = randomUUID();
@@ -203,7 +200,8 @@ export function pullMeetingCopy(sourceLocation: string, laptopPath: string, opti
 
           const baseline: SyncBaselineRow[] = [];
           for (const [table, ids] of parcels) {
-            for (const f of featuresById(source, table, ids)) {
+            // attributes only: the geometries were copied with the layer
+            for (const f of featuresById(source, table, ids, false)) {
               const latest = review.latestCheck(table, f.id);
               if (latest) {
                 const report: CheckReport = { profile: latest.profile, checkedAt: latest.checkedAt, parcels: [{ id: f.id, verdict: latest.verdict, findings: latest.findings }] } as unknown as CheckReport;
