@@ -2,7 +2,8 @@
  * QGIS and GDAL see a proper GeoPackage: every project (with a DEM, empty, upgraded from schema
  * version 1) passes GDAL's own validator (validate_gpkg.py from python3-gdal), and every layer has
  * its style in the layer_styles table QGIS loads as the layer's default, generated from the same
- * style definition the screen and the 审查意见书 draw with.
+ * style definition the screen and the 审查意见书 draw with. What QGIS itself makes of those styles
+ * is checked by hand (QGIS is too heavy for CI): tests/support/qgis-check.ts, see the README.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
@@ -12,7 +13,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { ProjectStore } from '../../electron/services/project-store';
-import { WATER_LEVEL_COLORS, styleClasses } from '../../shared/map/styles';
+import { WATER_LEVEL_COLORS, styleClasses, type StyleClass } from '../../shared/map/styles';
 import { landgate, repoRoot } from '../support/cli';
 
 const VALIDATOR = ['/usr/lib/python3/dist-packages/osgeo_utils/samples/validate_gpkg.py', '/usr/share/doc/python3-gdal/examples/validate_gpkg.py'].find(existsSync);
@@ -84,6 +85,22 @@ describe('GDAL validate_gpkg.py', () => {
   });
 });
 
+interface QmlLayer {
+  class: string;
+  pass: string;
+  prop: { k: string; v: string }[];
+}
+/** A layer's LandGate QML as QGIS reads it: its rules in order, each with its symbol's layers. */
+function qmlRules(path: string, table: string) {
+  const row = styleRows(path).find((r) => r.f_table_name === table && r.styleName === 'LandGate')!;
+  const renderer = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(String(row.styleQML)).qgis['renderer-v2'];
+  const symbols = [renderer.symbols.symbol].flat() as { name: string; layer: QmlLayer | QmlLayer[] }[];
+  return ([renderer.rules.rule].flat() as { label: string; symbol: string }[]).map((rule) => {
+    const layers = [symbols.find((s) => s.name === rule.symbol)!.layer].flat().map((l) => ({ class: l.class, pass: Number(l.pass), props: Object.fromEntries([l.prop].flat().map((p) => [p.k, p.v])) as Record<string, string> }));
+    return { label: rule.label, layers };
+  });
+}
+
 describe('layer_styles for QGIS', () => {
   it('has QGIS’s schema and one default LandGate style per layer', () => {
     const info = spawnSync('ogrinfo', ['-ro', '-so', demo, 'layer_styles'], { encoding: 'utf8' });
@@ -120,6 +137,39 @@ describe('layer_styles for QGIS', () => {
     expect(colorOf(rules[1].symbol)).toBe(`${rgb},${Math.round(styleClasses('water-source-zone')[1].fillOpacity! * 255)}`);
     // the SLD carries the same classes
     expect(String(row.styleSLD)).toContain('<se:Name>二级保护区</se:Name>');
+  });
+
+  // What QGIS showed of the first styles (tests/support/qgis-check.ts, QGIS 3.22): the 500 m rings in
+  // "map units" — degrees in CGCS2000, a grey wash over the whole map — and each layer's features
+  // drawn in file order, so a 二级 zone could cover the 一级 zone inside it.
+  it('draws the stations’ rings in metres on the ground, under every dot, and the strictest class on top', () => {
+    const stations = qmlRules(demo, 'monitoring_stations');
+    const classes = styleClasses('monitoring-station');
+    expect(stations.map((r) => r.label)).toEqual(classes.map((c) => c.label.zh));
+    stations.forEach((rule, i) => {
+      const [ring, dot] = rule.layers;
+      expect(ring.props).toMatchObject({ size: String(2 * classes[i].bufferM!), size_unit: 'RenderMetersInMapUnits' });
+      expect(ring.pass).toBe(0);
+      expect(dot.props.size_unit).toBe('MM');
+      expect(dot.pass).toBeGreaterThan(0);
+    });
+    // every kind: rule i's symbol drawn in a later pass than rule i + 1's (rings aside)
+    for (const table of ['water_source_zones', 'contaminated_parcels', 'elevation_bands', 'rivers', 'built_up_areas', 'monitoring_stations']) {
+      const passes = qmlRules(demo, table).map((r) => r.layers.filter((l) => l.props.size_unit !== 'RenderMetersInMapUnits').map((l) => l.pass));
+      for (let i = 0; i + 1 < passes.length; i++) expect(Math.min(...passes[i]), `${table} rule ${i + 1}`).toBeGreaterThan(Math.max(...passes[i + 1]));
+    }
+  });
+
+  it('dashes lines and outlines as the shared style does (a custom dash in millimetres, not Qt’s fixed patterns)', () => {
+    const dashOf = (c: StyleClass) => c.dash!.map((d) => (d * (c.strokeWidth ?? 1) * 0.2646).toFixed(2)).join(';');
+    for (const [table, kind] of [['admin_boundary', 'admin-boundary'], ['coal_ban_zones', 'coal-ban-zone']] as const) {
+      const [rule] = qmlRules(demo, table);
+      const c = styleClasses(kind)[0];
+      const line = rule.layers.find((l) => l.class === 'SimpleLine')!;
+      expect(line.props, table).toMatchObject({ use_custom_dash: '1', customdash: dashOf(c), customdash_unit: 'MM' });
+      // the fill draws no outline of its own under the dashed one
+      expect(rule.layers.find((l) => l.class === 'SimpleFill')!.props.outline_style, table).toBe('no');
+    }
   });
 
   it('styles a layer when it is imported, and leaves a style the user made default in QGIS the default', () => {

@@ -119,33 +119,42 @@ function ruleFilters(classes: readonly StyleClass[], column: (key: string) => st
   });
 }
 
-function qmlSymbol(c: StyleClass, name: number): string {
+/**
+ * QGIS draws a rule-based layer feature by feature, in the order it reads them, unless symbol
+ * layers have rendering passes. LandGate draws a kind's classes in reverse, the strictest on top,
+ * so class i of n gets pass n − i (a station's buffer ring pass 0, under every station's dot).
+ */
+function qmlSymbol(c: StyleClass, name: number, pass: number): string {
   const prop = (k: string, v: string) => `<prop k="${k}" v="${xml(v)}"/>`;
-  const dashStyle = c.dash ? (c.dash.length > 2 ? 'dash dot' : 'dash') : 'solid';
+  const layer = (cls: string, props: string[], layerPass = pass) => `<layer class="${cls}" enabled="1" locked="0" pass="${layerPass}">${props.join('')}</layer>`;
+  const width = c.strokeWidth ?? 1;
+  // a dash pattern in line widths, as QGIS's custom dash in millimetres
+  const dash = c.dash ? [prop('use_custom_dash', '1'), prop('customdash', c.dash.map((d) => mm(d * width)).join(';')), prop('customdash_unit', 'MM')] : [prop('use_custom_dash', '0')];
+  const line = (color: string) => layer('SimpleLine', [prop('line_color', rgba(color)), prop('line_width', mm(width)), prop('line_width_unit', 'MM'), prop('line_style', 'solid'), ...dash, prop('capstyle', 'round'), prop('joinstyle', 'round')]);
   if (c.geometry === 'point') {
     const layers = [
-      `<layer class="SimpleMarker" enabled="1" locked="0" pass="0">${[prop('name', 'circle'), prop('color', rgba(c.fill ?? '#555555')), prop('outline_color', rgba(c.stroke ?? '#ffffff')), prop('outline_width', mm(c.strokeWidth ?? 1)), prop('outline_width_unit', 'MM'), prop('size', mm(2 * (c.radius ?? 4))), prop('size_unit', 'MM')].join('')}</layer>`,
+      layer('SimpleMarker', [prop('name', 'circle'), prop('color', rgba(c.fill ?? '#555555')), prop('outline_color', rgba(c.stroke ?? '#ffffff')), prop('outline_width', mm(width)), prop('outline_width_unit', 'MM'), prop('size', mm(2 * (c.radius ?? 4))), prop('size_unit', 'MM')]),
     ];
     if (c.bufferM) {
-      // the buffer ring, in map units (metres on the ground) whatever the canvas CRS
+      // the buffer ring, in metres on the ground whatever the canvas CRS (QGIS's "meters at scale"; MapUnit would be degrees in CGCS2000)
       layers.unshift(
-        `<layer class="SimpleMarker" enabled="1" locked="0" pass="0">${[prop('name', 'circle'), prop('color', rgba(c.fill ?? '#555555', 0.07)), prop('outline_color', rgba(c.fill ?? '#555555', 0.9)), prop('outline_style', 'dash'), prop('outline_width', '0.35'), prop('outline_width_unit', 'MM'), prop('size', String(2 * c.bufferM)), prop('size_unit', 'MapUnit')].join('')}</layer>`,
+        layer('SimpleMarker', [prop('name', 'circle'), prop('color', rgba(c.fill ?? '#555555', 0.07)), prop('outline_color', rgba(c.fill ?? '#555555', 0.9)), prop('outline_style', 'dash'), prop('outline_width', '0.35'), prop('outline_width_unit', 'MM'), prop('size', String(2 * c.bufferM)), prop('size_unit', 'RenderMetersInMapUnits')], 0),
       );
     }
     return `<symbol type="marker" name="${name}" alpha="1" clip_to_extent="1" force_rhr="0">${layers.join('')}</symbol>`;
   }
-  if (c.geometry === 'line') {
-    return `<symbol type="line" name="${name}" alpha="1" clip_to_extent="1" force_rhr="0"><layer class="SimpleLine" enabled="1" locked="0" pass="0">${[prop('line_color', rgba(c.stroke ?? '#333333')), prop('line_width', mm(c.strokeWidth ?? 1)), prop('line_width_unit', 'MM'), prop('line_style', dashStyle), prop('capstyle', 'round'), prop('joinstyle', 'round')].join('')}</layer></symbol>`;
-  }
-  const fill = `<layer class="SimpleFill" enabled="1" locked="0" pass="0">${[prop('color', rgba(c.fill ?? '#cccccc', c.fillOpacity ?? 0.5)), prop('style', 'solid'), prop('outline_color', rgba(c.stroke ?? '#333333')), prop('outline_style', dashStyle), prop('outline_width', mm(c.strokeWidth ?? 1)), prop('outline_width_unit', 'MM'), prop('joinstyle', 'round')].join('')}</layer>`;
-  const hatch = c.hatched ? `<layer class="SimpleFill" enabled="1" locked="0" pass="0">${[prop('color', rgba(c.stroke ?? '#333333', 0.85)), prop('style', 'b_diagonal'), prop('outline_style', 'no')].join('')}</layer>` : '';
-  return `<symbol type="fill" name="${name}" alpha="1" clip_to_extent="1" force_rhr="0">${fill}${hatch}</symbol>`;
+  if (c.geometry === 'line') return `<symbol type="line" name="${name}" alpha="1" clip_to_extent="1" force_rhr="0">${line(c.stroke ?? '#333333')}</symbol>`;
+  // a dashed outline is a line layer of its own (a simple fill's outline knows only Qt's fixed dashes)
+  const outline = c.dash ? [prop('outline_style', 'no')] : [prop('outline_color', rgba(c.stroke ?? '#333333')), prop('outline_style', 'solid'), prop('outline_width', mm(width)), prop('outline_width_unit', 'MM')];
+  const fill = layer('SimpleFill', [prop('color', rgba(c.fill ?? '#cccccc', c.fillOpacity ?? 0.5)), prop('style', 'solid'), ...outline, prop('joinstyle', 'round')]);
+  const hatch = c.hatched ? layer('SimpleFill', [prop('color', rgba(c.stroke ?? '#333333', 0.85)), prop('style', 'b_diagonal'), prop('outline_style', 'no')]) : '';
+  return `<symbol type="fill" name="${name}" alpha="1" clip_to_extent="1" force_rhr="0">${fill}${hatch}${c.dash ? line(c.stroke ?? '#333333') : ''}</symbol>`;
 }
 
 export function layerQml(kind: LayerKind, classes: readonly StyleClass[], column: (key: string) => string | undefined): string {
   const filters = ruleFilters(classes, column);
   const rules = classes.map((c, i) => `<rule key="{landgate-${kind}-${c.key}}" symbol="${i}" label="${xml(c.label.zh)}" filter="${xml(filters[i])}"/>`).join('\n      ');
-  const symbols = classes.map((c, i) => qmlSymbol(c, i)).join('\n      ');
+  const symbols = classes.map((c, i) => qmlSymbol(c, i, classes.length - i)).join('\n      ');
   return `<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>
 <qgis version="3.22.0-Białowieża" styleCategories="Symbology">
   <renderer-v2 type="RuleRenderer" forceraster="0" symbollevels="0" enableorderby="0">
