@@ -172,6 +172,27 @@ describe('layer_styles for QGIS', () => {
     }
   });
 
+  it('rewrites LandGate’s styles of a schema-4 project when it is opened, leaving the user’s own', () => {
+    const old = join(dir, 'v4-styles.gpkg');
+    copyFileSync(demo, old);
+    const db = new Database(old);
+    // as the first styles had it: the rings in map units; and the user has since made their own style default
+    const qml = (db.prepare("SELECT styleQML FROM layer_styles WHERE f_table_name = 'monitoring_stations'").get() as { styleQML: string }).styleQML;
+    db.prepare("UPDATE layer_styles SET styleQML = ?, useAsDefault = 0 WHERE f_table_name = 'monitoring_stations'").run(qml.replaceAll('RenderMetersInMapUnits', 'MapUnit'));
+    db.prepare("INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, f_geometry_column, styleName, styleQML, useAsDefault, description) VALUES ('', '', 'monitoring_stations', 'geom', '局里的样式', '<qgis/>', 1, 'saved in QGIS')").run();
+    db.exec("UPDATE landgate_meta SET value = '4' WHERE key = 'schemaVersion'");
+    db.close();
+    ProjectStore.open(old).close();
+    const rows = styleRows(old).filter((r) => r.f_table_name === 'monitoring_stations');
+    expect(rows.map((r) => [r.styleName, r.useAsDefault])).toEqual([
+      ['LandGate', 0],
+      ['局里的样式', 1],
+    ]);
+    expect(String(rows[0].styleQML)).toContain('RenderMetersInMapUnits');
+    expect(rows[1].styleQML).toBe('<qgis/>');
+    expect(validate(old)).toEqual({ status: 0, output: '' });
+  });
+
   it('styles a layer when it is imported, and leaves a style the user made default in QGIS the default', () => {
     const path = join(dir, 'import.gpkg');
     expect(landgate(['init', path]).status).toBe(0);

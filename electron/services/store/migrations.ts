@@ -67,6 +67,14 @@ export const MIGRATIONS: readonly Migration[] = [
       registerLandgateTables(db, at);
     },
   },
+  {
+    to: 5,
+    description: 'QGIS 图层样式重写：监测站点 500 米缓冲圈按地面米数绘制（此前按经纬度单位，在 QGIS 中铺满整个地图），级别高的类别绘制在上层，虚线与 LandGate 一致',
+    run(db, at) {
+      // only LandGate's own rows: a style the user saved in QGIS, and which one is default, stay as they are
+      writeAllLayerStyles(db, at);
+    },
+  },
 ];
 
 /**
