@@ -35,7 +35,21 @@ export interface ReferenceLayer {
   table: string;
   kind: ReferenceLayerKind;
   features: Feature<Geometry>[];
+  /**
+   * How many features the layer holds, when `features` are only those near the parcels to check
+   * (a tiled sweep): whether the layer is empty decides findings such as "outside the project's
+   * administrative area", and must not depend on the tile.
+   */
+  featureCount?: number;
+  /**
+   * The pieces of features already subdivided (`subdivisionOf`), by position in `features`: a
+   * sweep that builds an index per tile of parcels cuts a huge zone polygon once, not per tile.
+   */
+  pieces?: (Piece[] | null | undefined)[];
 }
+
+/** A piece of a subdivided polygon. */
+export type Piece = Polygon | MultiPolygon;
 
 /**
  * What the index is built from: the reference layers and, optionally, the footprint of the
@@ -97,6 +111,18 @@ export function buildReferenceIndex(input: ReferenceInput): ReferenceIndex {
   return Array.isArray(input) ? new IndexImpl(input, null) : new IndexImpl(input.layers, input.demCoverage ?? null);
 }
 
+/**
+ * The farthest any rule the profile enables looks from a parcel, in metres (0 when every enabled
+ * rule only asks about overlaps). Every reference feature a check of a parcel can report lies
+ * within this distance of the parcel's bounding box: what a sweep must read around a tile.
+ */
+export function referenceReachM(profile: Profile): number {
+  const enabled = new Set<string>(profile.rules);
+  let reach = 0;
+  for (const rule of RULES) if (enabled.has(rule.id) && rule.reachM) reach = Math.max(reach, rule.reachM(profile.parameters));
+  return reach;
+}
+
 export function checkParcels(
   index: ReferenceIndex,
   parcels: Feature<Polygon | MultiPolygon>[],
@@ -141,12 +167,18 @@ export const SUBDIVIDE_MIN_VERTICES = 1000;
 export const PIECE_MAX_VERTICES = 256;
 export const LINE_CHUNK_SEGMENTS = 32;
 
-function partsOfFeature(f: GeoFeature): Part[] {
+/** The pieces the index cuts a huge polygon into; null for a geometry it indexes whole. */
+export function subdivisionOf(geometry: Geometry | null): Piece[] | null {
+  if (!geometry || (geometry.type !== 'Polygon' && geometry.type !== 'MultiPolygon')) return null;
+  return vertexCount(geometry) >= SUBDIVIDE_MIN_VERTICES ? subdividePolygon(geometry, PIECE_MAX_VERTICES) : null;
+}
+
+/** `cut`: the feature's pieces when the caller cut them already (ReferenceLayer.pieces). */
+function partsOfFeature(f: GeoFeature, cut?: Piece[] | null): Part[] {
   const g = f.geometry;
   const whole: Part = { feature: f, geometry: g, bbox: f.bbox, polygonal: f.polygonal };
-  if (f.polygonal && vertexCount(f.polygonal) >= SUBDIVIDE_MIN_VERTICES) {
-    return subdividePolygon(f.polygonal, PIECE_MAX_VERTICES).map((piece) => ({ feature: f, geometry: piece, bbox: bboxOf(piece), polygonal: piece }));
-  }
+  const pieces = cut ?? subdivisionOf(f.polygonal);
+  if (pieces) return pieces.map((piece) => ({ feature: f, geometry: piece, bbox: bboxOf(piece), polygonal: piece }));
   if (g.type === 'LineString' || g.type === 'MultiLineString') {
     const lines = g.type === 'LineString' ? [g.coordinates] : g.coordinates;
     if (lines.reduce((n, l) => n + l.length, 0) > LINE_CHUNK_SEGMENTS + 1) {
@@ -176,13 +208,17 @@ class IndexImpl implements ReferenceIndex {
   readonly stats: IndexStats;
   /** Kinds the project has a layer of, features or not. */
   readonly kinds: ReadonlySet<ReferenceLayerKind>;
+  /** Kinds with a layer the caller says holds features beyond those given (`featureCount`). */
+  private readonly nonEmptyKinds: ReadonlySet<ReferenceLayerKind>;
   readonly demCoverage: Polygon | MultiPolygon | null;
   private readonly byKind = new Map<ReferenceLayerKind, { parts: Part[]; tree: StaticBBoxIndex }>();
 
   constructor(layers: ReferenceLayer[], demCoverage: Polygon | MultiPolygon | null) {
     this.kinds = new Set(layers.map((l) => l.kind));
+    this.nonEmptyKinds = new Set(layers.filter((l) => (l.featureCount ?? 0) > 0).map((l) => l.kind));
     this.demCoverage = demCoverage;
     const grouped = new Map<ReferenceLayerKind, GeoFeature[]>();
+    const cut = new Map<GeoFeature, Piece[]>();
     let count = 0;
     for (const layer of layers) {
       layer.features.forEach((feature, i) => {
@@ -194,6 +230,7 @@ class IndexImpl implements ReferenceIndex {
         const polygonal = geometry.type === 'Polygon' || geometry.type === 'MultiPolygon' ? geometry : null;
         const list = grouped.get(layer.kind) ?? [];
         list.push({ table: layer.table, kind: layer.kind, id: idOfFeature(feature, i + 1), feature, props, geometry, bbox, polygonal, partCount: 1 });
+        if (layer.pieces?.[i]) cut.set(list[list.length - 1], layer.pieces[i]!);
         grouped.set(layer.kind, list);
         count++;
       });
@@ -205,7 +242,7 @@ class IndexImpl implements ReferenceIndex {
       features.sort((a, b) => compareText(a.id, b.id) || compareText(a.table, b.table));
       const parts: Part[] = [];
       for (const f of features) {
-        const own = partsOfFeature(f);
+        const own = partsOfFeature(f, cut.get(f));
         f.partCount = own.length;
         if (own.length > 1) subdivided++;
         parts.push(...own);
@@ -218,9 +255,9 @@ class IndexImpl implements ReferenceIndex {
     this.stats = { features: count, parts: partTotal, subdividedFeatures: subdivided, exactTests: 0, candidateParts: 0 };
   }
 
-  /** True when some layer of `kind` has at least one feature. */
+  /** True when some layer of `kind` has at least one feature (in the project, not only in this index). */
   hasFeatures(kind: ReferenceLayerKind): boolean {
-    return this.byKind.has(kind);
+    return this.byKind.has(kind) || this.nonEmptyKinds.has(kind);
   }
 
   /** Candidate parts whose box meets `box`, grouped by feature, features in id order. */
@@ -407,10 +444,15 @@ function checkOne(index: IndexImpl, parcel: Feature<Polygon | MultiPolygon>, i: 
     const declared = (kind: ReferenceLayerKind) => {
       if (!rule.reads.includes(kind)) throw new Error(`规则 ${rule.id} 读取了未声明的图层类型 ${kind}`);
     };
+    // ... and looks no farther than it declares: a tiled sweep reads only what lies within reach.
+    const inReach = (distanceM: number) => {
+      const reach = rule.reachM?.(params) ?? 0;
+      if (!(distanceM <= reach)) throw new Error(`规则 ${rule.id} 查找 ${distanceM} 米内的要素，超出其声明的 ${reach} 米`);
+    };
     const ruleCtx: RuleContext = {
       ...ctx,
       overlaps: (kind) => (declared(kind), ctx.overlaps(kind)),
-      within: (kind, distanceM) => (declared(kind), ctx.within(kind, distanceM)),
+      within: (kind, distanceM) => (declared(kind), inReach(distanceM), ctx.within(kind, distanceM)),
       hasLayer: (kind) => (declared(kind), ctx.hasLayer(kind)),
     };
     let drafts: Draft[];

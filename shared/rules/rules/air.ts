@@ -21,6 +21,7 @@ export const stationCatering: RuleDefinition = {
   titleZh: '空气站点周边禁止新建餐饮项目',
   reads: ['monitoring-station'],
   basis: '孝政办发〔2024〕2号 空气 26',
+  reachM: (params) => params.stationBufferM,
   evaluate(ctx) {
     const bufferM = ctx.params.stationBufferM;
     const types = ctx.params.stationTypes;
@@ -40,6 +41,7 @@ export const stationBuffer: RuleDefinition = {
   titleZh: '空气站点周边施工扬尘管控',
   reads: ['monitoring-station'],
   basis: '孝政办发〔2024〕2号 空气 26 (站点周边500米)；夏政办发〔2024〕19号 空气 (十八)',
+  reachM: (params) => params.stationBufferM,
   evaluate(ctx) {
     const bufferM = ctx.params.stationBufferM;
     const drafts: Draft[] = [];
@@ -60,6 +62,7 @@ export const urbanNoAirProjects: RuleDefinition = {
   titleZh: '市区建成区周边禁止新建涉气项目',
   reads: ['built-up-area'],
   basis: '城政办发〔2023〕20号 空气 1',
+  reachM: (params) => params.urbanAirBufferM,
   evaluate(ctx) {
     const bufferM = ctx.params.urbanAirBufferM;
     return ctx.within('built-up-area', bufferM).flatMap((hit) =>
@@ -78,6 +81,7 @@ export const countyAirInspection: RuleDefinition = {
   titleZh: '县城建成区周边涉气项目严格审查',
   reads: ['built-up-area'],
   basis: '沁政办发〔2021〕19号 空气 1',
+  reachM: (params) => params.countyAirBufferM,
   evaluate(ctx) {
     const bufferM = ctx.params.countyAirBufferM;
     return ctx.within('built-up-area', bufferM).flatMap((hit) =>

@@ -146,6 +146,13 @@ export interface RuleDefinition {
   reads: readonly ReferenceLayerKind[];
   /** Legal basis string from rules.md §3. */
   basis: string;
+  /**
+   * The farthest, in metres, this rule asks `within` to look under these parameters (absent: the
+   * rule only asks what the parcel overlaps). The engine holds the rule to it, so a sweep that
+   * reads reference features tile by tile (the features within this reach of the tile's parcels)
+   * finds everything a check against the whole layers finds.
+   */
+  reachM?(params: ProfileParameters): number;
   evaluate(ctx: RuleContext): Draft[];
 }
 

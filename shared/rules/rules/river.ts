@@ -10,6 +10,7 @@ export const agriChemicalLimit: RuleDefinition = {
   titleZh: '河流沿岸耕地控制化肥农药使用',
   reads: ['river'],
   basis: '夏政办发〔2024〕19号 水 10',
+  reachM: (params) => Math.max(0, ...params.riverAgriLimits.map((l) => l.distanceM)),
   evaluate(ctx) {
     const drafts: Draft[] = [];
     for (const limit of ctx.params.riverAgriLimits) {
@@ -36,6 +37,7 @@ export const greenBuffer: RuleDefinition = {
   titleZh: '河道两侧生态缓冲带',
   reads: ['river'],
   basis: '沁政办发〔2021〕19号 水 (三)2',
+  reachM: (params) => Math.max(params.riverGreenBufferM.main, params.riverGreenBufferM.tributary),
   evaluate(ctx) {
     const { main, tributary } = ctx.params.riverGreenBufferM;
     const reach = Math.max(main, tributary);

@@ -266,6 +266,7 @@ export const adjacentSequencing: RuleDefinition = {
   titleZh: '邻近名录地块合理安排开发时序',
   reads: ['contaminated-parcel'],
   basis: '乡政办发〔2023〕46号 土壤 8；城政办发〔2023〕20号 土壤 8',
+  reachM: (params) => params.adjacencyM,
   evaluate(ctx) {
     return ctx
       .within('contaminated-parcel', ctx.params.adjacencyM)
