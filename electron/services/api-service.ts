@@ -6,6 +6,7 @@
 import { API_METHODS, type LandGateApi } from '../../shared/api/contract';
 import { UserInputError } from '../../shared/model/errors';
 import { SweepJobs } from './sweep/sweep-jobs';
+import { sweepReferencesFor } from './sweep/run-sweep';
 import { listAllProfiles, resolveProfile, saveProfile } from './profiles';
 import { ProjectStore } from './project-store';
 import { createReviewApi } from './review/review-api';
@@ -16,7 +17,6 @@ import { ImportStaging } from './importers/staging';
 import { saveParcel } from './parcel-edit';
 import { getParcelAttributes, setParcelAttributes } from './parcel-attributes';
 import { CheckService } from './check/check-service';
-import { readReferenceLayers } from './check/reference-data';
 import { createAttributeTableApi } from './map/attribute-table';
 import { createFeatureApi } from './map/feature-api';
 import { VectorTileService } from './map/vector-tiles';
@@ -49,7 +49,7 @@ export function createApiService(projectPath: string): ApiService {
 
   // 全部审查 (sweep) jobs on worker threads.
   let sweepJobs: SweepJobs | null = null;
-  const sweeps = () => (sweepJobs ??= new SweepJobs(store, () => readReferenceLayers(store)));
+  const sweeps = () => (sweepJobs ??= new SweepJobs(store, () => sweepReferencesFor(store)));
 
   const parcelQuery = createParcelQueryApi(store);
   const service: ApiService = {

@@ -5,12 +5,12 @@ import { formatCheckReportText, formatCheckReportTextHeader, formatParcelText, s
 import type { CheckReport } from '../../../shared/model/check';
 import { UserInputError } from '../../../shared/model/errors';
 import { CheckService } from '../../services/check/check-service';
-import { readParcelLayer, readReferenceLayers } from '../../services/check/reference-data';
+import { readParcelLayer } from '../../services/check/reference-data';
 import { readParcelsFile } from '../../services/import-file';
 import { resolveProfile } from '../../services/profiles';
 import { ProjectStore } from '../../services/project-store';
 import { attachElevation } from '../../services/terrain/parcel-elevation';
-import { BatchCancelled, parcelLayersOf, runSweep } from '../../services/sweep/run-sweep';
+import { BatchCancelled, parcelLayersOf, runSweep, sweepReferencesFor } from '../../services/sweep/run-sweep';
 import type { Profile } from '../../../shared/rules/profile';
 import { requireExistingProject, writeOutput } from './util';
 import type { CommandIo, CommandSpec } from './types';
@@ -107,7 +107,7 @@ async function sweepAll(store: ProjectStore, projectPath: string, profile: Profi
   process.once('SIGINT', onSigint);
   try {
     const checkedAt = new Date();
-    const outcome = await runSweep(store, readReferenceLayers(store), profile, {
+    const outcome = await runSweep(store, sweepReferencesFor(store), profile, {
       trigger: 'cli',
       checkedAt,
       includeGeometry: options.includeGeometry,

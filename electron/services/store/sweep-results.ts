@@ -96,8 +96,12 @@ export class SweepResults {
     });
   }
 
-  /** One batch of results (any order across batches: `seq` is the parcel's place in the sweep). */
-  append(sweepId: number, parcelTable: string, firstSeq: number, results: readonly ParcelResult[]): void {
+  /**
+   * One batch of results (any order across batches: `seq` is the parcel's place in the sweep):
+   * consecutive places from `seqs`, or each result's own place.
+   */
+  append(sweepId: number, parcelTable: string, seqs: number | readonly number[], results: readonly ParcelResult[]): void {
+    const seqOf = typeof seqs === 'number' ? (i: number) => seqs + i : (i: number) => seqs[i];
     // Several rows per statement: a shared project's database is a round trip away.
     const rowsPerStatement = 200;
     this.store.transaction(() => {
@@ -107,7 +111,7 @@ export class SweepResults {
           `INSERT INTO landgate_sweep_parcels (sweep_id, seq, parcel_table, parcel_id, parcel_name, verdict, rule_ids, finding_count, area_m2, result_json) VALUES ${part.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
         );
         insert.run(
-          part.flatMap((r, i) => [sweepId, firstSeq + start + i, parcelTable, r.id, r.name ?? null, r.verdict, JSON.stringify(ruleIdsOf(r.findings)), r.findings.length, Number.isFinite(r.areaM2) ? r.areaM2 : null, JSON.stringify(r)]),
+          part.flatMap((r, i) => [sweepId, seqOf(start + i), parcelTable, r.id, r.name ?? null, r.verdict, JSON.stringify(ruleIdsOf(r.findings)), r.findings.length, Number.isFinite(r.areaM2) ? r.areaM2 : null, JSON.stringify(r)]),
         );
       }
     });

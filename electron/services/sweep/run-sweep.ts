@@ -8,13 +8,15 @@
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import type { SweepSummary } from '../../../shared/api/contract';
 import type { CheckReport, ParcelResult } from '../../../shared/model/check';
-import type { ReferenceInput } from '../../../shared/rules/engine';
+import { referenceReachM, type ReferenceInput } from '../../../shared/rules/engine';
 import type { Profile } from '../../../shared/rules/profile';
 import { BatchCancelled, streamBatchCheck, type ParcelSource } from '../batch-check';
 import { toGeoJsonFeature, type ProjectStore } from '../project-store';
 import { SweepResults } from '../store/sweep-results';
 import { attachElevation } from '../terrain/parcel-elevation';
 import { MAX_KEYS_PER_REQUEST } from '../store/feature-request';
+import { readDemCoverage, readReferenceLayers } from '../check/reference-data';
+import { parcelTiling } from './parcel-tiles';
 
 export { BatchCancelled };
 
@@ -46,6 +48,20 @@ export interface SweepOutcome {
   seconds: number;
 }
 
+/**
+ * What a sweep checks against: the reference layers read whole, once (a county in a GeoPackage fits
+ * in memory, and one index per worker for the whole sweep is fastest), or read around each tile of
+ * parcels through the spatial index (a shared project may hold a province: memory stays bounded
+ * whatever its size, and the database's GiST index picks the candidates). `tileParcels` sizes the
+ * tiles (parcel-tiles.ts).
+ */
+export type SweepReferences = { layers: ReferenceInput } | { tiled: { tileParcels?: number } };
+
+/** Tiled on a shared project, whole layers on a GeoPackage. */
+export function sweepReferencesFor(store: ProjectStore): SweepReferences {
+  return store.db.dialect === 'postgres' ? { tiled: {} } : { layers: readReferenceLayers(store) };
+}
+
 /** Parcel layers of the project with their parcel count. */
 export function parcelLayersOf(store: ProjectStore): { table: string; total: number }[] {
   return store
@@ -74,7 +90,7 @@ export function layerParcelSource(store: ProjectStore, table: string): ParcelSou
   };
 }
 
-export async function runSweep(store: ProjectStore, layers: ReferenceInput, profile: Profile, options: SweepOptions): Promise<SweepOutcome> {
+export async function runSweep(store: ProjectStore, references: SweepReferences, profile: Profile, options: SweepOptions): Promise<SweepOutcome> {
   const started = Date.now();
   const checkedAtDate = options.checkedAt ?? new Date();
   const checkedAt = checkedAtDate.toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -86,23 +102,34 @@ export async function runSweep(store: ProjectStore, layers: ReferenceInput, prof
   let threads = 0;
   try {
     let before = 0;
+    const batchOptions = { checkedAt: checkedAtDate, includeGeometry: options.includeGeometry, workers: options.workers, chunkSize: options.chunkSize, signal: options.signal };
+    const evidence = (parcels: Feature<Polygon | MultiPolygon>[], chunk: ParcelResult[]) => (options.elevation === false ? chunk : withElevation(store, profile, checkedAt, parcels, chunk));
+    const demCoverage = 'tiled' in references ? readDemCoverage(store) : null;
     for (const layer of parcelLayers) {
-      const source = layerParcelSource(store, layer.table);
       const base = before;
-      const { workers } = await streamBatchCheck(layers, source, profile, {
-        checkedAt: checkedAtDate,
-        includeGeometry: options.includeGeometry,
-        workers: options.workers,
-        chunkSize: options.chunkSize,
-        signal: options.signal,
-        onProgress: (done) => options.onProgress?.(base + done, total),
-        onResults: (offset, parcels, chunk) => {
-          const withEvidence = options.elevation === false ? chunk : withElevation(store, profile, checkedAt, parcels, chunk);
-          results.append(sweepId, layer.table, base + offset, withEvidence);
-        },
-      });
-      threads = Math.max(threads, workers);
-      before += source.total;
+      if ('layers' in references) {
+        const source = layerParcelSource(store, layer.table);
+        const { workers } = await streamBatchCheck(references.layers, source, profile, {
+          ...batchOptions,
+          onProgress: (done) => options.onProgress?.(base + done, total),
+          onResults: (offset, parcels, chunk) => results.append(sweepId, layer.table, base + offset, evidence(parcels, chunk)),
+        });
+        threads = Math.max(threads, workers);
+      } else {
+        const tiling = parcelTiling(store, layer.table, referenceReachM(profile), demCoverage, references.tiled.tileParcels);
+        let checked = 0;
+        for (const tile of tiling.tiles()) {
+          const source: ParcelSource = { total: tile.parcels.length, read: (offset, limit) => tile.parcels.slice(offset, offset + limit) };
+          const { workers } = await streamBatchCheck(tile.references, source, profile, {
+            ...batchOptions,
+            onProgress: (done) => options.onProgress?.(base + checked + done, total),
+            onResults: (offset, parcels, chunk) => results.append(sweepId, layer.table, tile.places.slice(offset, offset + chunk.length).map((p) => base + p), evidence(parcels, chunk)),
+          });
+          threads = Math.max(threads, workers);
+          checked += tile.parcels.length;
+        }
+      }
+      before += layer.total;
       options.onProgress?.(before, total);
     }
     if (options.signal?.aborted) throw new BatchCancelled();

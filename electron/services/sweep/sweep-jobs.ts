@@ -4,10 +4,9 @@
  */
 import type { SweepJob } from '../../../shared/api/contract';
 import { isUserInputError } from '../../../shared/model/errors';
-import type { ReferenceInput } from '../../../shared/rules/engine';
 import type { Profile } from '../../../shared/rules/profile';
 import type { ProjectStore } from '../project-store';
-import { BatchCancelled, parcelLayersOf, runSweep } from './run-sweep';
+import { BatchCancelled, parcelLayersOf, runSweep, type SweepReferences } from './run-sweep';
 
 /** The job state is exactly what the API returns (shared/api/contract.ts). */
 export type SweepJobState = SweepJob;
@@ -19,14 +18,14 @@ export class SweepJobs {
 
   constructor(
     private readonly store: ProjectStore,
-    private readonly referenceLayers: () => ReferenceInput,
+    private readonly references: () => SweepReferences,
     private readonly options: { workers?: number; chunkSize?: number } = {},
   ) {}
 
   /** Starts a sweep; returns at once. A second sweep while one runs returns the running job. */
   start(profile: Profile): string {
     if (this.running && this.jobs.get(this.running)?.state.state === 'running') return this.running;
-    const layers = this.referenceLayers();
+    const references = this.references();
     const total = parcelLayersOf(this.store).reduce((n, l) => n + l.total, 0);
     const jobId = `sweep-${++this.seq}`;
     const job: SweepJobState = { state: 'running', done: 0, total, profile: profile.id };
@@ -34,7 +33,7 @@ export class SweepJobs {
     this.running = jobId;
     const finished = (async () => {
       try {
-        const outcome = await runSweep(this.store, layers, profile, {
+        const outcome = await runSweep(this.store, references, profile, {
           trigger: 'ui',
           signal: abort.signal,
           workers: this.options.workers,
