@@ -20,45 +20,15 @@
 import { execFileSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import type { Geometry, Position } from 'geojson';
-import { getProfile } from '../electron/services/profiles';
 import { runBatchCheck } from '../electron/services/batch-check';
 import { buildReferenceIndex, checkParcels, indexStats } from '../shared/rules/engine';
-import { RULE_IDS, type Profile } from '../shared/rules/profile';
 import { generateCounty, mulberry32 } from './county';
+import { ANALYZE_SQL, benchProfile, CREATE_TABLES_SQL, copySql, figureCounts, FIGURES_SQL } from './postgis-figures';
 
 const repoRoot = join(import.meta.dirname, '..');
 const pgScript = join(repoRoot, '..', 'shared', 'scripts', 'throwaway-postgis.sh');
 
-function benchProfile(): Profile {
-  const base = getProfile('qinshui');
-  return {
-    ...base,
-    id: 'bench-all-rules',
-    name: '基准测试（全部规则）',
-    rules: [...RULE_IDS],
-    parameters: { ...base.parameters, heatBandM: 400, stationTypes: ['air-provincial'], riverAgriLimits: [{ river: '涑水河', distanceM: 1000 }] },
-  };
-}
-
 const fmt = (x: number, digits = 1) => x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-
-function wkt(g: Geometry): string {
-  const pos = (p: Position) => `${p[0]} ${p[1]}`;
-  const ring = (r: Position[]) => `(${r.map(pos).join(',')})`;
-  switch (g.type) {
-    case 'Point':
-      return `POINT(${pos(g.coordinates)})`;
-    case 'LineString':
-      return `LINESTRING${ring(g.coordinates)}`;
-    case 'Polygon':
-      return `POLYGON(${g.coordinates.map(ring).join(',')})`;
-    case 'MultiPolygon':
-      return `MULTIPOLYGON(${g.coordinates.map((p) => `(${p.map(ring).join(',')})`).join(',')})`;
-    default:
-      throw new Error(`wkt: ${g.type}`);
-  }
-}
 
 export default async function bench(): Promise<void> {
   const parcelCount = Number(process.env.BENCH_PARCELS ?? 100_000);
@@ -153,65 +123,13 @@ function runPostgis(county: ReturnType<typeof generateCounty>): { loadMs: number
   for (const [, key, value] of exports.matchAll(/(\w+)=(\S+)/g)) env[key] = value;
   const psql = (sql: string) => execFileSync('psql', ['-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1'], { input: sql, env, encoding: 'utf8', maxBuffer: 1 << 30 });
   try {
-    const overlapKinds = new Set(['contaminated-parcel', 'suspect-parcel', 'key-supervised-unit', 'basic-farmland', 'water-source-zone', 'elevation-band', 'coal-ban-zone']);
-    const polyRows: string[] = [];
-    const distRows: string[] = [];
-    for (const layer of county.layers) {
-      for (const f of layer.features) {
-        const fid = String(f.id);
-        const ewkt = `SRID=4490;${wkt(f.geometry)}`;
-        if (overlapKinds.has(layer.kind)) polyRows.push(`${layer.kind}\t${fid}\t${ewkt}`);
-        const p = (f.properties ?? {}) as Record<string, unknown>;
-        let maxd = 0;
-        if (layer.kind === 'contaminated-parcel') maxd = 200;
-        else if (layer.kind === 'monitoring-station') maxd = 500;
-        else if (layer.kind === 'built-up-area') maxd = p.level === 'city' ? 20_000 : 2_000;
-        else if (layer.kind === 'river') maxd = p.name === '涑水河' ? 1_000 : p.class === 'main' ? 100 : 50;
-        if (maxd > 0) distRows.push(`${layer.kind}\t${fid}\t${maxd}\t${ewkt}`);
-      }
-    }
-    const parcelRows = county.parcels.map((p) => `${String(p.id)}\tSRID=4490;${wkt(p.geometry)}`);
     let t = performance.now();
-    psql(
-      [
-        'create table parcels(id text, geom geometry(Polygon, 4490));',
-        'create table refpoly(kind text, fid text, geom geometry(Geometry, 4490));',
-        'create table refdist(kind text, fid text, maxd float8, geom geometry(Geometry, 4490));',
-        'copy parcels from stdin;',
-        ...parcelRows,
-        '\\.',
-        'copy refpoly from stdin;',
-        ...polyRows,
-        '\\.',
-        'copy refdist from stdin;',
-        ...distRows,
-        '\\.',
-        'analyze;',
-      ].join('\n'),
-    );
+    psql(`${CREATE_TABLES_SQL}\n${copySql(county.layers, county.parcels)}\n${ANALYZE_SQL}`);
     const loadMs = performance.now() - t;
     t = performance.now();
-    const out = psql(
-      [
-        'set max_parallel_workers_per_gather = 2;',
-        'create table refpoly_sub as select kind, fid, ST_Subdivide(geom, 256) as geom from refpoly;',
-        'create index on refpoly_sub using gist(geom);',
-        'create index on parcels using gist(geom);',
-        'create table parcel_geog as select id, geom::geography as geog from parcels;',
-        'create index on parcel_geog using gist(geog);',
-        'create table refdist_geog as select kind, fid, maxd, geom::geography as geog from refdist;',
-        'analyze;',
-        `create table out_overlap as select p.id, r.kind, r.fid, sum(ST_Area(ST_Intersection(p.geom, r.geom)::geography, true)) as area
-           from parcels p join refpoly_sub r on ST_Intersects(p.geom, r.geom) group by p.id, r.kind, r.fid;`,
-        `create table out_dist as select p.id, r.kind, r.fid, ST_Distance(p.geog, r.geog, true) as d
-           from refdist_geog r join parcel_geog p on ST_DWithin(p.geog, r.geog, r.maxd, true);`,
-        'create table out_area as select id, ST_Area(geog, true) as a from parcel_geog;',
-        'select (select count(*) from out_overlap) || \' \' || (select count(*) from out_dist);',
-      ].join('\n'),
-    );
+    const out = psql(FIGURES_SQL);
     const queryMs = performance.now() - t;
-    const [overlaps, distances] = out.trim().split(/\s+/).map(Number);
-    return { loadMs, queryMs, overlaps, distances };
+    return { loadMs, queryMs, ...figureCounts(out) };
   } finally {
     const dir = env.LG_PG_DIR;
     if (dir) execFileSync('bash', [pgScript, 'stop', dir]);
