@@ -130,7 +130,9 @@ describe('drawing and editing parcels in Chromium', () => {
     expect(ring).toHaveLength(6);
     // snapped: bit-for-bit the reference vertex
     expect(ring.some((p) => p[0] === REFERENCE_VERTEX[0] && p[1] === REFERENCE_VERTEX[1])).toBe(true);
-  });
+    // a whole drawing session (zoom, draw, snap, undo, save, list, check) in software WebGL: its own
+    // waits allow a minute each on a loaded 2-core machine, the test as a whole must allow more
+  }, 180_000);
 
   it('drags a vertex of the saved parcel in 编辑边界 and saves a larger area', async () => {
     const before = drawnFeature(await callApi<FeatureCollection>('getFeatures', { table: 'drawn_parcels', ids: ['HZ-E2E-1'] }), 'HZ-E2E-1');
