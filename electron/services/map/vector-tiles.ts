@@ -8,6 +8,12 @@
  * store by fid) and only the attributes its kind's style reads (shared/map/vector-tiles.ts); parcels
  * also carry their latest verdict. An empty tile is answered with 200 and no bytes: a valid empty
  * MVT, which MapLibre takes without logging an error for every empty corner of the county.
+ *
+ * Who cuts depends on where the project lives. A GeoPackage's features are read through the store
+ * and cut here (JsTileCutter). A shared project's are cut by PostGIS with ST_AsMVT
+ * (store/postgres/pg-tiles.ts): reading a z10 tile's features over the connection cost twice the
+ * GeoPackage's time, while the server has them at hand. Both cut the tile this module describes —
+ * box, attributes, markers, rings (tileCut) — and share its cache and revisions.
  */
 import type { Feature, FeatureCollection, Geometry, Point } from 'geojson';
 import GeoJSONVT, { type LegacyTile } from 'geojson-vt';
@@ -21,6 +27,8 @@ import { MAX_KEYS_PER_REQUEST, type StoredFeature } from '../store/feature-reque
 import type { TileResponse } from '../terrain/tiles';
 import { TileCache } from './tile-cache';
 import { TileSourceRepository, type MarkerGrid } from '../store/tile-source';
+import { PgTileRepository } from '../store/postgres/pg-tiles';
+import { EARTH_RADIUS_M } from '../../../shared/geo/display-circle';
 
 /** MVT coordinate extent (the MapLibre default). */
 export const TILE_EXTENT = 4096;
@@ -49,6 +57,8 @@ const MARKER_CELL_PX = 8;
 /** Tile bytes kept in memory. */
 const DEFAULT_CACHE_BYTES = 96 * 1024 * 1024;
 const VERDICT_CHUNK = 5000;
+/** Vertices of a station's ring (display-circle.ts's default). */
+const RING_VERTICES = 64;
 
 interface LayerMeta {
   table: string;
@@ -87,13 +97,24 @@ export class VectorTileService {
   private readonly source: TileSourceRepository;
   private readonly cutter: TileCutter;
 
+  /**
+   * `cutter` chooses who cuts: by default PostGIS on a shared project, this process on a
+   * GeoPackage; 'javascript' forces the JavaScript cut on either (the benchmark's and the tests'
+   * point of comparison).
+   */
   constructor(
     private readonly store: ProjectStore,
-    options: { cacheBytes?: number } = {},
+    options: { cacheBytes?: number; cutter?: 'javascript' | 'database' } = {},
   ) {
     this.cache = new TileCache(options.cacheBytes ?? DEFAULT_CACHE_BYTES);
     this.source = new TileSourceRepository(store.db);
-    this.cutter = new JsTileCutter(store, this.source);
+    const inDatabase = store.db.dialect === 'postgres' && options.cutter !== 'javascript';
+    this.cutter = inDatabase ? new PostgisTileCutter(store) : new JsTileCutter(store, this.source);
+  }
+
+  /** Who cuts this service's tiles. */
+  get cutterName(): 'javascript' | 'database' {
+    return this.cutter instanceof PostgisTileCutter ? 'database' : 'javascript';
   }
 
   /** Answers a GET below /tiles/vector/; null for any other path. Bad paths are 404, never 500. */
@@ -197,7 +218,7 @@ function markerGrid([west, south, , north]: readonly [number, number, number, nu
   return { west, south, minWidth: MARKER_PX * pixelLon, minHeight: MARKER_PX * pixelLat, cellWidth: pixelLon * MARKER_CELL_PX, cellHeight: pixelLat * MARKER_CELL_PX };
 }
 
-/** Features read through the store, cut by geojson-vt. */
+/** A GeoPackage's tiles (or any project's, when asked): features read through the store, cut by geojson-vt. */
 class JsTileCutter implements TileCutter {
   /** Per parcel layer and revision: fids of refused parcels, which win their marker cell. */
   private readonly refused = new Map<string, { revision: string; fids: Set<number> }>();
@@ -232,6 +253,41 @@ class JsTileCutter implements TileCutter {
   }
 }
 
+/**
+ * A shared project's tiles, cut by PostGIS (store/postgres/pg-tiles.ts) to this module's
+ * description: the same attributes, marker grid, simplification and rings as the JavaScript cut.
+ */
+class PostgisTileCutter implements TileCutter {
+  private readonly repository: PgTileRepository;
+
+  constructor(store: ProjectStore) {
+    this.repository = new PgTileRepository(store.db);
+  }
+
+  cut({ layer, revision, z, x, y, box, requestBox, markers, isStation }: TileCut): Uint8Array {
+    return this.repository.mvt({
+      table: layer.table,
+      revision,
+      z,
+      x,
+      y,
+      attributes: layer.attributes,
+      verdicts: layer.kind === 'parcel',
+      box: requestBox,
+      extent: TILE_EXTENT,
+      buffer: TILE_BUFFER,
+      // geojson-vt leaves its last zoom unsimplified (see sliceTile)
+      simplifyTolerance: z < VECTOR_TILE_ZOOM_LIMIT ? SIMPLIFY_TOLERANCE : 0,
+      markers: markers ? { ...markers, attribute: TILE_MARKER_ATTRIBUTE } : null,
+      rings: isStation ? { layer: bufferSourceLayer(layer.table), pointBox: box, radiusM: STATION_BUFFER_M, vertices: RING_VERTICES, earthRadiusM: EARTH_RADIUS_M } : null,
+    });
+  }
+
+  forget(table: string): void {
+    this.repository.forget(table);
+  }
+}
+
 function cutTile(store: ProjectStore, { layer, z, x, y, box, requestBox, markers, isStation }: TileCut, prefer: ReadonlySet<number> | null): Uint8Array {
   const features = markers ? featuresWithMarkers(store, layer, requestBox, markers, prefer) : store.requestFeatures(layer.table, { bbox: requestBox, attributes: layer.attributes });
   if (layer.kind === 'parcel') attachVerdicts(store, layer.table, features);
@@ -242,7 +298,7 @@ function cutTile(store: ProjectStore, { layer, z, x, y, box, requestBox, markers
     if (!f.geometry) continue;
     const properties = tileProperties(f);
     if (isStation) {
-      for (const point of pointsOf(f.geometry)) rings.push({ type: 'Feature', id: f.fid, properties, geometry: circlePolygon(point, STATION_BUFFER_M) });
+      for (const point of pointsOf(f.geometry)) rings.push({ type: 'Feature', id: f.fid, properties, geometry: circlePolygon(point, STATION_BUFFER_M, RING_VERTICES) });
       if (!f.geometry || !intersectsBox(f.geometry, box)) continue;
     }
     main.push({ type: 'Feature', id: f.fid, properties, geometry: f.geometry });

@@ -14,7 +14,7 @@ export type { Envelope } from './layer-dialect';
  * How a low-zoom tile draws small features (map/vector-tiles.ts): a feature whose index box is
  * narrower than `minWidth` degrees of longitude and lower than `minHeight` degrees of latitude is
  * one point (its box's centre), and one such point stands for each cell of the grid anchored at
- * west/south.
+ * west/south. Both tile cutters read it: the JavaScript one and PostGIS (postgres/pg-tiles.ts).
  */
 export interface MarkerGrid {
   minWidth: number;
