@@ -98,9 +98,9 @@ export class VectorTileService {
   private readonly cutter: TileCutter;
 
   /**
-   * `cutter` chooses who cuts: by default PostGIS on a shared project, this process on a
-   * GeoPackage; 'javascript' forces the JavaScript cut on either (the benchmark's and the tests'
-   * point of comparison).
+   * `cutter` chooses who cuts: by default PostGIS on a shared project (3.0 or later), this process
+   * on a GeoPackage; 'javascript' forces the JavaScript cut on either (the benchmark's and the
+   * tests' point of comparison).
    */
   constructor(
     private readonly store: ProjectStore,
@@ -108,7 +108,7 @@ export class VectorTileService {
   ) {
     this.cache = new TileCache(options.cacheBytes ?? DEFAULT_CACHE_BYTES);
     this.source = new TileSourceRepository(store.db);
-    const inDatabase = store.db.dialect === 'postgres' && options.cutter !== 'javascript';
+    const inDatabase = store.db.dialect === 'postgres' && options.cutter !== 'javascript' && PgTileRepository.available(store.db);
     this.cutter = inDatabase ? new PostgisTileCutter(store) : new JsTileCutter(store, this.source);
   }
 

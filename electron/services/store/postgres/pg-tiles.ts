@@ -58,6 +58,15 @@ export class PgTileRepository {
 
   constructor(private readonly db: ProjectDb) {}
 
+  /**
+   * Whether the server cuts tiles: ST_TileEnvelope and ST_AsMVT's feature ids came with PostGIS
+   * 3.0, and a bureau's server may still run 2.5; there the map keeps the JavaScript cut.
+   */
+  static available(db: ProjectDb): boolean {
+    const row = sqlOf(db).prepare('SELECT postgis_lib_version() AS v').get() as { v: string };
+    return Number(row.v.split('.')[0]) >= 3;
+  }
+
   private get sql() {
     return sqlOf(this.db);
   }
