@@ -4,7 +4,8 @@
  */
 import type { Polygon, Position } from 'geojson';
 
-const EARTH_RADIUS_M = 6_371_008.8;
+/** Mean Earth radius (IUGG), metres: the sphere the rings are drawn on, whoever cuts the tiles. */
+export const EARTH_RADIUS_M = 6_371_008.8;
 const toRad = (deg: number) => (deg * Math.PI) / 180;
 const toDeg = (rad: number) => (rad * 180) / Math.PI;
 

@@ -8,6 +8,12 @@
  * store by fid) and only the attributes its kind's style reads (shared/map/vector-tiles.ts); parcels
  * also carry their latest verdict. An empty tile is answered with 200 and no bytes: a valid empty
  * MVT, which MapLibre takes without logging an error for every empty corner of the county.
+ *
+ * Who cuts depends on where the project lives. A GeoPackage's features are read through the store
+ * and cut here (JsTileCutter). A shared project's are cut by PostGIS with ST_AsMVT
+ * (store/postgres/pg-tiles.ts): reading a z10 tile's features over the connection cost twice the
+ * GeoPackage's time, while the server has them at hand. Both cut the tile this module describes —
+ * box, attributes, markers, rings (tileCut) — and share its cache and revisions.
  */
 import type { Feature, FeatureCollection, Geometry, Point } from 'geojson';
 import GeoJSONVT, { type LegacyTile } from 'geojson-vt';
@@ -20,7 +26,9 @@ import type { ProjectStore } from '../project-store';
 import { MAX_KEYS_PER_REQUEST, type StoredFeature } from '../store/feature-request';
 import type { TileResponse } from '../terrain/tiles';
 import { TileCache } from './tile-cache';
-import { TileSourceRepository } from '../store/tile-source';
+import { TileSourceRepository, type MarkerGrid } from '../store/tile-source';
+import { PgTileRepository } from '../store/postgres/pg-tiles';
+import { EARTH_RADIUS_M } from '../../../shared/geo/display-circle';
 
 /** MVT coordinate extent (the MapLibre default). */
 export const TILE_EXTENT = 4096;
@@ -49,28 +57,64 @@ const MARKER_CELL_PX = 8;
 /** Tile bytes kept in memory. */
 const DEFAULT_CACHE_BYTES = 96 * 1024 * 1024;
 const VERDICT_CHUNK = 5000;
+/** Vertices of a station's ring (display-circle.ts's default). */
+const RING_VERTICES = 64;
 
 interface LayerMeta {
   table: string;
   kind: LayerKind;
   geometryType: GpkgGeometryType;
+  /** The attributes its tiles carry (shared/map/vector-tiles.ts), verdict apart: it is no column. */
   attributes: string[];
+}
+
+/** What one tile holds, whoever cuts it. */
+interface TileCut {
+  layer: LayerMeta;
+  revision: string;
+  z: number;
+  x: number;
+  y: number;
+  /** The tile and its buffer, lon/lat. */
+  box: [number, number, number, number];
+  /** Where features are read: the box, for stations widened by a ring's radius. */
+  requestBox: [number, number, number, number];
+  /** Up to MARKER_MAX_ZOOM, for layers that are not points. */
+  markers: MarkerGrid | null;
+  isStation: boolean;
+}
+
+/** Cuts one tile's MVT bytes (empty when nothing is in it). */
+interface TileCutter {
+  cut(tile: TileCut): Uint8Array;
+  forget(table: string): void;
 }
 
 export class VectorTileService {
   private readonly cache: TileCache;
   private readonly layers = new Map<string, LayerMeta>();
   private readonly revisions = new Map<string, string>();
-  /** Per parcel layer and revision: fids of refused parcels, which win their marker cell. */
-  private readonly refused = new Map<string, { revision: string; fids: Set<number> }>();
   private readonly source: TileSourceRepository;
+  private readonly cutter: TileCutter;
 
+  /**
+   * `cutter` chooses who cuts: by default PostGIS on a shared project (3.0 or later), this process
+   * on a GeoPackage; 'javascript' forces the JavaScript cut on either (the benchmark's and the
+   * tests' point of comparison).
+   */
   constructor(
     private readonly store: ProjectStore,
-    options: { cacheBytes?: number } = {},
+    options: { cacheBytes?: number; cutter?: 'javascript' | 'database' } = {},
   ) {
     this.cache = new TileCache(options.cacheBytes ?? DEFAULT_CACHE_BYTES);
     this.source = new TileSourceRepository(store.db);
+    const inDatabase = store.db.dialect === 'postgres' && options.cutter !== 'javascript' && PgTileRepository.available(store.db);
+    this.cutter = inDatabase ? new PostgisTileCutter(store) : new JsTileCutter(store, this.source);
+  }
+
+  /** Who cuts this service's tiles. */
+  get cutterName(): 'javascript' | 'database' {
+    return this.cutter instanceof PostgisTileCutter ? 'database' : 'javascript';
   }
 
   /** Answers a GET below /tiles/vector/; null for any other path. Bad paths are 404, never 500. */
@@ -96,7 +140,7 @@ export class VectorTileService {
   forget(table: string): void {
     this.layers.delete(table);
     this.revisions.delete(table);
-    this.refused.delete(table);
+    this.cutter.forget(table);
     this.cache.dropLayer(table);
   }
 
@@ -110,8 +154,7 @@ export class VectorTileService {
     const key = TileCache.key(layer.table, revision, z, x, y);
     const cached = this.cache.get(key);
     if (cached) return cached;
-    const prefer = layer.kind === 'parcel' && z <= MARKER_MAX_ZOOM ? this.refusedFids(layer, revision) : null;
-    const body = cutTile(this.store, layer, z, x, y, prefer);
+    const body = this.cutter.cut(tileCut(layer, revision, z, x, y));
     this.cache.set(key, body);
     return body;
   }
@@ -119,21 +162,6 @@ export class VectorTileService {
   /** Changes whenever the layer's tiles must (see TileSourceRepository.revision). */
   private revision(layer: LayerMeta): string {
     return this.source.revision(layer.table, layer.kind === 'parcel');
-  }
-
-  /**
-   * Fids of the layer's parcels whose latest verdict is 不予准入: at low zoom a dot stands for every
-   * parcel in its cell, and a refused one must not hide behind a released neighbour. One indexed
-   * query per revision (the verdict index, then the layer's id index): ~10 000 refused parcels of a
-   * swept county cost 15–30 ms. Conditional ones are not ranked: they are often half the county,
-   * and a query per check would cost a tenth of a second.
-   */
-  private refusedFids(layer: LayerMeta, revision: string): Set<number> {
-    const known = this.refused.get(layer.table);
-    if (known?.revision === revision) return known.fids;
-    const fids = this.source.refusedFids(layer.table);
-    this.refused.set(layer.table, { revision, fids });
-    return fids;
   }
 
   private layer(table: string): LayerMeta | null {
@@ -166,7 +194,7 @@ export function tileBounds(z: number, x: number, y: number): [number, number, nu
   return [lon(x), lat(y + 1), lon(x + 1), lat(y)];
 }
 
-function cutTile(store: ProjectStore, layer: LayerMeta, z: number, x: number, y: number, prefer: ReadonlySet<number> | null): Uint8Array {
+function tileCut(layer: LayerMeta, revision: string, z: number, x: number, y: number): TileCut {
   const [west, south, east, north] = tileBounds(z, x, y);
   const padX = ((east - west) * TILE_BUFFER) / TILE_EXTENT;
   const padY = ((north - south) * TILE_BUFFER) / TILE_EXTENT;
@@ -174,9 +202,94 @@ function cutTile(store: ProjectStore, layer: LayerMeta, z: number, x: number, y:
   const isStation = layer.kind === 'monitoring-station';
   // a ring reaches into this tile from a station up to its radius outside it
   const requestBox = isStation ? expandBBoxByMetres(box, STATION_BUFFER_M) : box;
-
   const pointLayer = layer.geometryType === 'POINT' || layer.geometryType === 'MULTIPOINT';
-  const features = !pointLayer && z <= MARKER_MAX_ZOOM ? featuresWithMarkers(store, layer, requestBox, z, prefer) : store.requestFeatures(layer.table, { bbox: requestBox, attributes: layer.attributes });
+  return { layer, revision, z, x, y, box, requestBox, markers: !pointLayer && z <= MARKER_MAX_ZOOM ? markerGrid(requestBox, z) : null, isStation };
+}
+
+/**
+ * The marker grid of a low-zoom tile over `box`: MARKER_PX screen pixels is the smallest outline,
+ * one marker per MARKER_CELL_PX cell. A pixel's height in degrees of latitude is taken at the
+ * box's middle (Mercator stretches it by 1/cos).
+ */
+function markerGrid([west, south, , north]: readonly [number, number, number, number], z: number): MarkerGrid {
+  const tileSpan = 360 / 2 ** z;
+  const pixelLon = tileSpan / TILE_SCREEN_PX;
+  const pixelLat = pixelLon * Math.cos((((south + north) / 2) * Math.PI) / 180);
+  return { west, south, minWidth: MARKER_PX * pixelLon, minHeight: MARKER_PX * pixelLat, cellWidth: pixelLon * MARKER_CELL_PX, cellHeight: pixelLat * MARKER_CELL_PX };
+}
+
+/** A GeoPackage's tiles (or any project's, when asked): features read through the store, cut by geojson-vt. */
+class JsTileCutter implements TileCutter {
+  /** Per parcel layer and revision: fids of refused parcels, which win their marker cell. */
+  private readonly refused = new Map<string, { revision: string; fids: Set<number> }>();
+
+  constructor(
+    private readonly store: ProjectStore,
+    private readonly source: TileSourceRepository,
+  ) {}
+
+  cut(tile: TileCut): Uint8Array {
+    const prefer = tile.layer.kind === 'parcel' && tile.markers ? this.refusedFids(tile.layer, tile.revision) : null;
+    return cutTile(this.store, tile, prefer);
+  }
+
+  forget(table: string): void {
+    this.refused.delete(table);
+  }
+
+  /**
+   * Fids of the layer's parcels whose latest verdict is 不予准入: at low zoom a dot stands for every
+   * parcel in its cell, and a refused one must not hide behind a released neighbour. One indexed
+   * query per revision (the verdict index, then the layer's id index): ~10 000 refused parcels of a
+   * swept county cost 15–30 ms. Conditional ones are not ranked: they are often half the county,
+   * and a query per check would cost a tenth of a second.
+   */
+  private refusedFids(layer: LayerMeta, revision: string): Set<number> {
+    const known = this.refused.get(layer.table);
+    if (known?.revision === revision) return known.fids;
+    const fids = this.source.refusedFids(layer.table);
+    this.refused.set(layer.table, { revision, fids });
+    return fids;
+  }
+}
+
+/**
+ * A shared project's tiles, cut by PostGIS (store/postgres/pg-tiles.ts) to this module's
+ * description: the same attributes, marker grid, simplification and rings as the JavaScript cut.
+ */
+class PostgisTileCutter implements TileCutter {
+  private readonly repository: PgTileRepository;
+
+  constructor(store: ProjectStore) {
+    this.repository = new PgTileRepository(store.db);
+  }
+
+  cut({ layer, revision, z, x, y, box, requestBox, markers, isStation }: TileCut): Uint8Array {
+    return this.repository.mvt({
+      table: layer.table,
+      revision,
+      z,
+      x,
+      y,
+      attributes: layer.attributes,
+      verdicts: layer.kind === 'parcel',
+      box: requestBox,
+      extent: TILE_EXTENT,
+      buffer: TILE_BUFFER,
+      // geojson-vt leaves its last zoom unsimplified (see sliceTile)
+      simplifyTolerance: z < VECTOR_TILE_ZOOM_LIMIT ? SIMPLIFY_TOLERANCE : 0,
+      markers: markers ? { ...markers, attribute: TILE_MARKER_ATTRIBUTE } : null,
+      rings: isStation ? { layer: bufferSourceLayer(layer.table), pointBox: box, radiusM: STATION_BUFFER_M, vertices: RING_VERTICES, earthRadiusM: EARTH_RADIUS_M } : null,
+    });
+  }
+
+  forget(table: string): void {
+    this.repository.forget(table);
+  }
+}
+
+function cutTile(store: ProjectStore, { layer, z, x, y, box, requestBox, markers, isStation }: TileCut, prefer: ReadonlySet<number> | null): Uint8Array {
+  const features = markers ? featuresWithMarkers(store, layer, requestBox, markers, prefer) : store.requestFeatures(layer.table, { bbox: requestBox, attributes: layer.attributes });
   if (layer.kind === 'parcel') attachVerdicts(store, layer.table, features);
 
   const main: Feature[] = [];
@@ -185,7 +298,7 @@ function cutTile(store: ProjectStore, layer: LayerMeta, z: number, x: number, y:
     if (!f.geometry) continue;
     const properties = tileProperties(f);
     if (isStation) {
-      for (const point of pointsOf(f.geometry)) rings.push({ type: 'Feature', id: f.fid, properties, geometry: circlePolygon(point, STATION_BUFFER_M) });
+      for (const point of pointsOf(f.geometry)) rings.push({ type: 'Feature', id: f.fid, properties, geometry: circlePolygon(point, STATION_BUFFER_M, RING_VERTICES) });
       if (!f.geometry || !intersectsBox(f.geometry, box)) continue;
     }
     main.push({ type: 'Feature', id: f.fid, properties, geometry: f.geometry });
@@ -215,23 +328,18 @@ function sliceTile(features: Feature[], z: number, x: number, y: number): Legacy
  * Low zoom: outlines for features at least MARKER_PX pixels across, one marker (the envelope's
  * centre) per MARKER_CELL_PX cell for the rest. Sizes come from the R*Tree, so the small ones are never decoded.
  */
-function featuresWithMarkers(store: ProjectStore, layer: LayerMeta, box: [number, number, number, number], z: number, prefer: ReadonlySet<number> | null): StoredFeature[] {
-  const [west, south, , north] = box;
-  const tileSpan = 360 / 2 ** z;
-  const pixelLon = tileSpan / TILE_SCREEN_PX;
-  // pixel height in degrees of latitude at the box's middle (Mercator stretches it by 1/cos)
-  const pixelLat = pixelLon * Math.cos((((south + north) / 2) * Math.PI) / 180);
+function featuresWithMarkers(store: ProjectStore, layer: LayerMeta, box: [number, number, number, number], grid: MarkerGrid, prefer: ReadonlySet<number> | null): StoredFeature[] {
   const rows = new TileSourceRepository(store.db).envelopes(layer.table, box);
   const outlined: number[] = [];
   const markerAt = new Map<number, { fid: number; lon: number; lat: number; preferred: boolean }>();
   for (const [fid, minx, maxx, miny, maxy] of rows) {
-    if (maxx - minx >= MARKER_PX * pixelLon || maxy - miny >= MARKER_PX * pixelLat) {
+    if (maxx - minx >= grid.minWidth || maxy - miny >= grid.minHeight) {
       outlined.push(fid);
       continue;
     }
     const lon = (minx + maxx) / 2;
     const lat = (miny + maxy) / 2;
-    const cell = Math.floor((lon - west) / (pixelLon * MARKER_CELL_PX)) * 1_000_003 + Math.floor((lat - south) / (pixelLat * MARKER_CELL_PX));
+    const cell = Math.floor((lon - grid.west) / grid.cellWidth) * 1_000_003 + Math.floor((lat - grid.south) / grid.cellHeight);
     const seen = markerAt.get(cell);
     // a preferred (refused) parcel wins the cell, else the lowest fid: the same parcel then stands
     // for the cell in every tile and every cut

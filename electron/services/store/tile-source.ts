@@ -10,6 +10,21 @@ import type { ProjectDb } from './project-db';
 
 export type { Envelope } from './layer-dialect';
 
+/**
+ * How a low-zoom tile draws small features (map/vector-tiles.ts): a feature whose index box is
+ * narrower than `minWidth` degrees of longitude and lower than `minHeight` degrees of latitude is
+ * one point (its box's centre), and one such point stands for each cell of the grid anchored at
+ * west/south. Both tile cutters read it: the JavaScript one and PostGIS (postgres/pg-tiles.ts).
+ */
+export interface MarkerGrid {
+  minWidth: number;
+  minHeight: number;
+  west: number;
+  south: number;
+  cellWidth: number;
+  cellHeight: number;
+}
+
 export class TileSourceRepository {
   /** Whether the project has its check records; a project does not lose them while open. */
   private checksTable: boolean | null = null;
