@@ -112,14 +112,18 @@ export function buildReferenceIndex(input: ReferenceInput): ReferenceIndex {
 }
 
 /**
- * The farthest any rule the profile enables looks from a parcel, in metres (0 when every enabled
- * rule only asks about overlaps). Every reference feature a check of a parcel can report lies
+ * How far from a parcel the rules the profile enables look, per reference kind, in metres (0: only
+ * what the parcel overlaps). Every feature of that kind a check of the parcel can report lies
  * within this distance of the parcel's bounding box: what a sweep must read around a tile.
  */
-export function referenceReachM(profile: Profile): number {
+export function referenceReachM(profile: Profile): Map<ReferenceLayerKind, number> {
   const enabled = new Set<string>(profile.rules);
-  let reach = 0;
-  for (const rule of RULES) if (enabled.has(rule.id) && rule.reachM) reach = Math.max(reach, rule.reachM(profile.parameters));
+  const reach = new Map<ReferenceLayerKind, number>();
+  for (const rule of RULES) {
+    if (!enabled.has(rule.id)) continue;
+    const metres = rule.reachM?.(profile.parameters) ?? 0;
+    for (const kind of rule.reads) reach.set(kind, Math.max(reach.get(kind) ?? 0, metres));
+  }
   return reach;
 }
 

@@ -75,7 +75,10 @@ describe('a sweep reading its reference features tile by tile', () => {
   it('reads only what lies within reach of each tile, and places every parcel exactly once', () => {
     const [gpkg] = stores;
     const reach = referenceReachM(profile);
-    expect(reach).toBe(20_000);
+    // the city rule looks 20 km for built-up areas; farmland is only overlapped
+    expect(reach.get('built-up-area')).toBe(20_000);
+    expect(reach.get('monitoring-station')).toBe(500);
+    expect(reach.get('basic-farmland')).toBe(0);
     const tiling = parcelTiling(gpkg, 'parcels', reach, null, 50);
     const places: number[] = [];
     const wholeLayers = readReferenceLayers(gpkg).layers;

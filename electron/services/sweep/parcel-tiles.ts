@@ -5,10 +5,11 @@
  *
  * The parcel layer's extent is cut into cells holding at most about `tileParcels` parcels (a
  * quadtree over the spatial index's counts); a parcel belongs to the cell holding the lower-left
- * corner of its bounding box (one cell per parcel). A tile's reference features are those whose index envelope meets the tile's parcels'
- * box grown by the profile's reach (`referenceReachM`: the farthest any enabled rule looks, which
- * the engine holds every rule to), read through the spatial index (`&&` on the GiST index, the
- * R*Tree on a GeoPackage). Every feature a check of the tile's parcels against the whole layers
+ * corner of its bounding box (one cell per parcel). A tile's reference features are those whose
+ * index envelope meets the tile's parcels' box grown by their kind's reach (`referenceReachM`: the
+ * farthest the enabled rules reading that kind look, which the engine holds every rule to; 0 for
+ * kinds only overlapped), read through the spatial index (`&&` on the GiST index, the R*Tree on a
+ * GeoPackage). Every feature a check of the tile's parcels against the whole layers
  * would find is among them, whole, so the findings are the same, figure for figure.
  *
  * Parcels the cells cannot place (no geometry, or outside the layer's recorded extent) come last,
@@ -45,7 +46,7 @@ export const DEFAULT_TILE_PARCELS = 5_000;
  * The tiles of one parcel layer. `demCoverage` is the project's DEM footprint (read once by the
  * caller: it is small and the same for every tile).
  */
-export function parcelTiling(store: ProjectStore, table: string, reachM: number, demCoverage: ReferenceData['demCoverage'], tileParcels = DEFAULT_TILE_PARCELS): ParcelTiling {
+export function parcelTiling(store: ProjectStore, table: string, reachM: ReadonlyMap<ReferenceLayerKind, number>, demCoverage: ReferenceData['demCoverage'], tileParcels = DEFAULT_TILE_PARCELS): ParcelTiling {
   // The fids in order: a parcel's place in the sweep is its rank among them, as in a whole-layer sweep.
   const fidList: number[] = [];
   for (const f of store.iterateFeatures(table, { geometry: false, attributes: [] })) fidList.push(f.fid);
@@ -91,17 +92,21 @@ export function parcelTiling(store: ProjectStore, table: string, reachM: number,
     return {
       parcels: order.map((i) => parcels[i]),
       places: order.map((i) => places[i]),
-      references: { layers: referencesAround(Number.isFinite(union[0]) ? expandBBoxByMetres(union, reachM) : null), demCoverage },
+      references: { layers: referencesAround(Number.isFinite(union[0]) ? union : null), demCoverage },
     };
   };
 
   // Huge polygons (a water-source zone, a county's farmland block) reach into many tiles: their
   // pieces are cut once and handed on while the following tiles still read them.
   let piecesBefore = new Map<string, Piece[]>();
-  /** The reference features whose envelope meets `box` (none without a box: geometry-less parcels overlap nothing). */
-  const referencesAround = (box: Box | null): ReferenceData['layers'] => {
+  /**
+   * The reference features whose envelope meets the parcels' box grown by their kind's reach
+   * (none without a box: geometry-less parcels overlap nothing).
+   */
+  const referencesAround = (parcelsBox: Box | null): ReferenceData['layers'] => {
     const piecesNow = new Map<string, Piece[]>();
     const layers = referenceLayers.map((layer) => {
+      const box = parcelsBox ? expandBBoxByMetres(parcelsBox, reachM.get(layer.kind as ReferenceLayerKind) ?? 0) : null;
       const stored = box ? store.requestFeatures(layer.table, { bbox: box }) : [];
       const pieces = stored.map((f) => {
         const key = `${layer.table}\u0000${f.fid}`;
