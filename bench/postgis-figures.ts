@@ -76,7 +76,7 @@ export function copySql(layers: readonly ReferenceLayer[], parcels: readonly Fea
     }
   }
   const parcelRows = parcels.map((p) => `${String(p.id)}\tSRID=4490;${wkt(p.geometry!)}`);
-  return ['copy parcels from stdin;', ...parcelRows, '\\.', 'copy refpoly from stdin;', ...polyRows, '\\.', 'copy refdist from stdin;', ...distRows, '\\.'].join('\n');
+  return ['copy parcels from stdin;', ...parcelRows, '\\.', 'copy refpoly from stdin;', ...polyRows, '\\.', 'copy refdist from stdin;', ...distRows, '\\.', ''].join('\n');
 }
 
 /** After the COPY, before the timed part (a table is analysed once it is loaded). */
