@@ -218,3 +218,151 @@ async function inWorkers(
     await Promise.all(workers.map((w) => w.terminate()));
   }
 }
+
+/** Parcels with the reference data that can matter to them (a tiled sweep's unit of work). */
+export interface CheckTile {
+  parcels: Feature<Polygon | MultiPolygon>[];
+  references: ReferenceInput;
+}
+
+export interface TileOptions<T extends CheckTile> extends Omit<BatchOptions, 'chunkSize' | 'index'> {
+  /** Each tile's results, in the tile's parcel order, as it completes (tiles may complete out of order). */
+  onResults(tile: T, results: ParcelResult[]): void;
+  signal?: AbortSignal;
+}
+
+/**
+ * Checks tiles, each against its own references, on worker threads that live for the whole run:
+ * a worker takes a whole tile (builds its index once, checks its parcels) while this thread reads
+ * the next tile from `tiles` (one is kept ready), so reading the project and checking overlap and
+ * no index is built twice. `done` counts parcels for onProgress; `total` is what the caller knows.
+ */
+export async function checkTiles<T extends CheckTile>(tiles: Iterator<T>, total: number, profile: Profile, options: TileOptions<T>): Promise<{ workers: number }> {
+  const checkedAt = options.checkedAt ?? new Date();
+  const threads = Math.max(0, options.workers ?? Math.min(8, availableParallelism()));
+  const entry = threads >= 1 && total >= MIN_PARCELS_FOR_WORKERS ? checkWorkerEntry() : null;
+  let done = 0;
+  const progress = (tile: T) => {
+    done += tile.parcels.length;
+    options.onProgress?.(done, total);
+  };
+  if (entry) {
+    let delivered = 0;
+    try {
+      await tilesInWorkers(entry, tiles, profile, threads, checkedAt, options, (tile, results) => {
+        delivered++;
+        options.onResults(tile, results);
+        progress(tile);
+      });
+      return { workers: threads };
+    } catch (error) {
+      // Workers that never started: the tiles run in this thread (nothing was delivered yet).
+      if (!(error instanceof WorkerStartError) || delivered > 0) throw error;
+    }
+  }
+  for (let next = tiles.next(); !next.done; next = tiles.next()) {
+    if (options.signal?.aborted) throw new BatchCancelled();
+    const tile = next.value;
+    const results = checkParcels(buildReferenceIndex(tile.references), tile.parcels, profile, { checkedAt, includeGeometry: options.includeGeometry }).parcels;
+    options.onResults(tile, results);
+    progress(tile);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  if (options.signal?.aborted) throw new BatchCancelled();
+  return { workers: 0 };
+}
+
+async function tilesInWorkers<T extends CheckTile>(
+  entry: WorkerEntry,
+  tiles: Iterator<T>,
+  profile: Profile,
+  threads: number,
+  checkedAt: Date,
+  options: TileOptions<T>,
+  deliver: (tile: T, results: ParcelResult[]) => void,
+): Promise<void> {
+  const workers: Worker[] = [];
+  let onAbort: (() => void) | null = null;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let failed = false;
+      let busy = 0;
+      let exhausted = false;
+      let ready: T | null = null;
+      let seq = 0;
+      const inFlight = new Map<number, T>();
+      const fail = (error: Error) => {
+        if (failed) return;
+        failed = true;
+        reject(error);
+      };
+      onAbort = () => fail(new BatchCancelled());
+      if (options.signal?.aborted) return onAbort();
+      options.signal?.addEventListener('abort', onAbort);
+      const take = (): T | null => {
+        if (ready) {
+          const tile = ready;
+          ready = null;
+          return tile;
+        }
+        if (exhausted) return null;
+        const next = tiles.next();
+        if (next.done) exhausted = true;
+        return next.done ? null : next.value;
+      };
+      const dispatch = (worker: Worker) => {
+        const tile = failed ? null : take();
+        if (!tile) {
+          if (busy === 0 && !failed) resolve();
+          return;
+        }
+        const id = ++seq;
+        inFlight.set(id, tile);
+        busy++;
+        worker.postMessage({ type: 'init', layers: tile.references, profile } satisfies WorkerRequest);
+        worker.postMessage({ type: 'check', chunk: id, parcels: tile.parcels, offset: 0, checkedAt: checkedAt.toISOString(), includeGeometry: options.includeGeometry === true } satisfies WorkerRequest);
+        // the next tile is read while the workers check: reading the project and checking overlap
+        if (!ready && !exhausted) {
+          const next = tiles.next();
+          if (next.done) exhausted = true;
+          else ready = next.value;
+        }
+      };
+      for (let i = 0; i < threads; i++) {
+        const worker = startWorker(entry);
+        workers.push(worker);
+        let started = false;
+        worker.on('message', (reply: WorkerReply) => {
+          if (failed) return;
+          try {
+            if (reply.type === 'ready') {
+              if (!started) {
+                started = true;
+                dispatch(worker);
+              }
+            } else if (reply.type === 'result') {
+              const tile = inFlight.get(reply.chunk)!;
+              inFlight.delete(reply.chunk);
+              busy--;
+              deliver(tile, reply.parcels as ParcelResult[]);
+              dispatch(worker);
+            } else {
+              fail(new Error(`审查线程出错：${reply.message}`));
+            }
+          } catch (error) {
+            fail(error instanceof Error ? error : new Error(String(error)));
+          }
+        });
+        worker.on('error', (error) => fail(started ? error : new WorkerStartError(error.message)));
+        worker.on('exit', (code) => {
+          if (code !== 0 && !failed) fail(started ? new Error(`审查线程异常退出（${code}）`) : new WorkerStartError(`worker exited ${code}`));
+        });
+        // an empty index: the worker says it is ready once it has loaded
+        worker.postMessage({ type: 'init', layers: [], profile } satisfies WorkerRequest);
+      }
+    });
+  } finally {
+    if (onAbort) options.signal?.removeEventListener('abort', onAbort);
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}

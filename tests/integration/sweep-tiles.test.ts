@@ -52,8 +52,9 @@ function writeCounty(store: ProjectStore): void {
   store.writeLayer({ table: 'parcels', kind: 'parcel', sourceFile: null, originalCrs: 'EPSG:4490', features: [...county.parcels, ...odd] });
 }
 
-async function sweep(store: ProjectStore, references: SweepReferences): Promise<string[]> {
-  const { sweepId } = await runSweep(store, references, profile, { trigger: 'cli', checkedAt, workers: 0, elevation: false });
+async function sweep(store: ProjectStore, references: SweepReferences, workers = 0): Promise<string[]> {
+  const { sweepId, workers: used } = await runSweep(store, references, profile, { trigger: 'cli', checkedAt, workers, elevation: false });
+  expect(used).toBe(workers);
   return [...new SweepResults(store).iterate(sweepId)].map((r) => JSON.stringify(r.result));
 }
 
@@ -114,7 +115,8 @@ describe('a sweep reading its reference features tile by tile', () => {
     const [gpkg, postgis] = stores;
     expect('tiled' in sweepReferencesFor(postgis)).toBe(true);
     expect('layers' in sweepReferencesFor(gpkg)).toBe(true);
-    expect(await sweep(postgis, { tiled: { tileParcels: 50 } })).toEqual(whole);
+    // on worker threads that each take whole tiles
+    expect(await sweep(postgis, { tiled: { tileParcels: 50 } }, 2)).toEqual(whole);
   }, 300_000);
 });
 

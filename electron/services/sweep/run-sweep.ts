@@ -10,7 +10,7 @@ import type { SweepSummary } from '../../../shared/api/contract';
 import type { CheckReport, ParcelResult } from '../../../shared/model/check';
 import { referenceReachM, type ReferenceInput } from '../../../shared/rules/engine';
 import type { Profile } from '../../../shared/rules/profile';
-import { BatchCancelled, streamBatchCheck, type ParcelSource } from '../batch-check';
+import { BatchCancelled, checkTiles, streamBatchCheck, type ParcelSource } from '../batch-check';
 import { toGeoJsonFeature, type ProjectStore } from '../project-store';
 import { SweepResults } from '../store/sweep-results';
 import { attachElevation } from '../terrain/parcel-elevation';
@@ -117,17 +117,12 @@ export async function runSweep(store: ProjectStore, references: SweepReferences,
         threads = Math.max(threads, workers);
       } else {
         const tiling = parcelTiling(store, layer.table, referenceReachM(profile), demCoverage, references.tiled.tileParcels);
-        let checked = 0;
-        for (const tile of tiling.tiles()) {
-          const source: ParcelSource = { total: tile.parcels.length, read: (offset, limit) => tile.parcels.slice(offset, offset + limit) };
-          const { workers } = await streamBatchCheck(tile.references, source, profile, {
-            ...batchOptions,
-            onProgress: (done) => options.onProgress?.(base + checked + done, total),
-            onResults: (offset, parcels, chunk) => results.append(sweepId, layer.table, tile.places.slice(offset, offset + chunk.length).map((p) => base + p), evidence(parcels, chunk)),
-          });
-          threads = Math.max(threads, workers);
-          checked += tile.parcels.length;
-        }
+        const { workers } = await checkTiles(tiling.tiles(), tiling.total, profile, {
+          ...batchOptions,
+          onProgress: (done) => options.onProgress?.(base + done, total),
+          onResults: (tile, chunk) => results.append(sweepId, layer.table, tile.places.map((p) => base + p), evidence(tile.parcels, chunk)),
+        });
+        threads = Math.max(threads, workers);
       }
       before += layer.total;
       options.onProgress?.(before, total);
