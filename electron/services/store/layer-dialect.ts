@@ -69,6 +69,12 @@ export interface LayerDialect {
   readonly noLimit: number | null;
   /** What follows ASC/DESC so NULLs sort lowest, as SQLite sorts them. */
   nullsOrder(descending: boolean): string;
+  /**
+   * A layer's id as compared with an id in LandGate's own tables (latest verdicts, checks): in
+   * their collation, so their index is used (a layer's text columns are "C" on PostgreSQL, and a
+   * comparison in "C" reads the whole verdict table).
+   */
+  asRecordId(expr: string): string;
   /** `t.fid` in the fids of a bound JSON array. */
   fidInJsonArray(expr: string): string;
   /** The feature table (and on SQLite its id index; PostgreSQL builds its indexes once the rows are in). */
@@ -115,6 +121,7 @@ const sqlite: LayerDialect = {
   likeCi: (expr) => `${expr} LIKE ? ESCAPE '\\'`,
   noLimit: -1,
   nullsOrder: () => '',
+  asRecordId: (expr) => expr,
   fidInJsonArray: (expr) => `${expr} IN (SELECT value FROM json_each(?))`,
   createLayerSql(table, _kind, columns, geometryType) {
     const cols = columns.map((c) => `, ${quoteId(c.column)} ${sqlite.columnType(c.type)}`).join('');
@@ -245,6 +252,7 @@ const postgres: LayerDialect = {
   likeCi: (expr, text) => `${text ? expr : `CAST(${expr} AS text)`} ILIKE ? ESCAPE '\\'`,
   noLimit: null,
   nullsOrder: (descending) => (descending ? ' NULLS LAST' : ' NULLS FIRST'),
+  asRecordId: (expr) => `${expr} COLLATE "default"`,
   fidInJsonArray: (expr) => `${expr} IN (SELECT CAST(value AS bigint) FROM json_array_elements_text(CAST(? AS json)))`,
   createLayerSql(table, kind, columns, geometryType) {
     const t = quoteId(table);

@@ -146,7 +146,7 @@ export class ParcelListRepository {
       if (fids.length === 0) continue;
       const col = (key: ListKey) => (layer.columns[key] ? `t.${quoteId(layer.columns[key]!)}` : 'NULL');
       const idKey = layer.columns.id ? col('id') : 'CAST(t.fid AS TEXT)';
-      const verdict = verdicts ? `(SELECT v.verdict FROM landgate_parcel_verdicts v WHERE v.parcel_table = ? AND v.parcel_id = ${idKey})` : 'NULL';
+      const verdict = verdicts ? `(SELECT v.verdict FROM landgate_parcel_verdicts v WHERE v.parcel_table = ? AND v.parcel_id = ${this.dialect.asRecordId(idKey)})` : 'NULL';
       // Quoted aliases: PostgreSQL folds bare ones to lower case.
       const sql = `SELECT t.fid AS fid, ${col('id')} AS id, ${col('name')} AS name, ${col('plannedUse')} AS "plannedUse", ${col('action')} AS action, ${col('currentUse')} AS "currentUse", ${verdict} AS verdict FROM ${quoteId(layer.table)} t WHERE t.fid IN (${fids.map(() => '?').join(',')})`;
       const rows = this.db.prepare(sql).all(...(verdicts ? [layer.table] : []), ...fids) as PageRow[];
@@ -169,7 +169,7 @@ export class ParcelListRepository {
     const params: unknown[] = extra ? [...extra.params] : [];
     const selectParams: unknown[] = [];
 
-    const verdictExpr = verdicts ? `(SELECT v.verdict FROM landgate_parcel_verdicts v WHERE v.parcel_table = ? AND v.parcel_id = ${idKey})` : 'NULL';
+    const verdictExpr = verdicts ? `(SELECT v.verdict FROM landgate_parcel_verdicts v WHERE v.parcel_table = ? AND v.parcel_id = ${this.dialect.asRecordId(idKey)})` : 'NULL';
 
     const search = query.search?.trim();
     if (search) {
@@ -210,13 +210,13 @@ export class ParcelListRepository {
     if (query.verdict) {
       if (query.verdict === 'unchecked') {
         if (verdicts) {
-          where.push(`NOT EXISTS (SELECT 1 FROM landgate_parcel_verdicts v WHERE v.parcel_table = ? AND v.parcel_id = ${idKey})`);
+          where.push(`NOT EXISTS (SELECT 1 FROM landgate_parcel_verdicts v WHERE v.parcel_table = ? AND v.parcel_id = ${this.dialect.asRecordId(idKey)})`);
           params.push(layer.table);
         }
       } else {
         // From the verdict index to the id index: a few hundred prohibited parcels are found
         // without reading the other ninety thousand.
-        where.push(`${idKey} IN (SELECT v.parcel_id FROM landgate_parcel_verdicts v WHERE v.parcel_table = ? AND v.verdict = ?)`);
+        where.push(`${this.dialect.asRecordId(idKey)} IN (SELECT v.parcel_id FROM landgate_parcel_verdicts v WHERE v.parcel_table = ? AND v.verdict = ?)`);
         params.push(layer.table, query.verdict);
       }
     }

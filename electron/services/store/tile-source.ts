@@ -71,7 +71,7 @@ export class TileSourceRepository {
     const row = this.sql.prepare('SELECT columns FROM landgate_layers WHERE table_name = ?').get(table) as { columns: string } | undefined;
     const idColumn = row ? (JSON.parse(row.columns) as { key: string; column: string }[]).find((c) => c.key === 'id')?.column : undefined;
     const match = idColumn ? `t.${quoteId(idColumn)}` : 'CAST(t.fid AS TEXT)';
-    const sql = `SELECT t.fid FROM landgate_parcel_verdicts v JOIN ${quoteId(table)} t ON ${match} = v.parcel_id WHERE v.parcel_table = ? AND v.verdict = 'prohibited'`;
+    const sql = `SELECT t.fid FROM landgate_parcel_verdicts v JOIN ${quoteId(table)} t ON ${layerDialect(this.sql).asRecordId(match)} = v.parcel_id WHERE v.parcel_table = ? AND v.verdict = 'prohibited'`;
     for (const [fid] of this.sql.prepare(sql).raw().iterate(table) as IterableIterator<[number]>) fids.add(fid);
     return fids;
   }
