@@ -136,6 +136,75 @@ function isoSeconds(d: Date): string {
 
 class WorkerStartError extends Error {}
 
+/** What a run of check workers does with them (runCheckWorkers). */
+interface WorkerJob {
+  /** The message every worker gets first (its reply is its first 'ready'). */
+  init: WorkerRequest;
+  /** A worker has loaded: give it work. */
+  started(worker: Worker): void;
+  /** A worker's result: take it, give the worker more. */
+  result(worker: Worker, reply: Extract<WorkerReply, { type: 'result' }>): void;
+}
+
+/**
+ * `threads` check workers from start to end: the job gives them work until it calls `finish`; a
+ * worker's error, an abort or a throw from the job rejects (WorkerStartError when no worker ever
+ * loaded, so the caller can run in its own thread); every worker is terminated either way.
+ */
+async function runCheckWorkers(entry: WorkerEntry, threads: number, signal: AbortSignal | undefined, makeJob: (finish: () => void) => WorkerJob): Promise<void> {
+  const workers: Worker[] = [];
+  let onAbort: (() => void) | null = null;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let settled = false;
+      let anyStarted = false;
+      const fail = (error: Error) => {
+        if (settled) return;
+        settled = true;
+        reject(error);
+      };
+      const job = makeJob(() => {
+        if (settled) return;
+        settled = true;
+        resolve();
+      });
+      onAbort = () => fail(new BatchCancelled());
+      if (signal?.aborted) return onAbort();
+      signal?.addEventListener('abort', onAbort);
+      for (let i = 0; i < threads; i++) {
+        const worker = startWorker(entry);
+        workers.push(worker);
+        let started = false;
+        worker.on('message', (reply: WorkerReply) => {
+          if (settled) return;
+          try {
+            if (reply.type === 'ready') {
+              if (started) return;
+              started = anyStarted = true;
+              job.started(worker);
+            } else if (reply.type === 'result') {
+              job.result(worker, reply);
+            } else {
+              fail(new Error(`审查线程出错：${reply.message}`));
+            }
+          } catch (error) {
+            fail(error instanceof Error ? error : new Error(String(error)));
+          }
+        });
+        worker.on('error', (error) => fail(anyStarted ? error : new WorkerStartError(error.message)));
+        worker.on('exit', (code) => {
+          if (code !== 0) fail(started ? new Error(`审查线程异常退出（${code}）`) : new WorkerStartError(`worker exited ${code}`));
+        });
+        worker.postMessage(job.init);
+      }
+    });
+  } finally {
+    if (onAbort) signal?.removeEventListener('abort', onAbort);
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}
+
+/** A batch in chunks handed out on demand: a slow chunk never idles the other workers. */
 async function inWorkers(
   entry: WorkerEntry,
   layers: ReferenceInput,
@@ -151,72 +220,32 @@ async function inWorkers(
   const inFlight = new Map<number, Feature<Polygon | MultiPolygon>[]>();
   let next = 0;
   let done = 0;
-  let started = 0;
-  const workers: Worker[] = [];
-  let onAbort: (() => void) | null = null;
-  try {
-    await new Promise<void>((resolve, reject) => {
-      let finished = 0;
-      let failed = false;
-      const fail = (error: Error) => {
-        if (failed) return;
-        failed = true;
-        reject(error);
-      };
-      onAbort = () => fail(new BatchCancelled());
-      if (options.signal?.aborted) return onAbort();
-      options.signal?.addEventListener('abort', onAbort);
-      const dispatch = (worker: Worker): boolean => {
-        if (failed || next >= chunkCount) return false;
-        const chunk = next++;
-        const start = chunk * chunkSize;
-        const parcels = source.read(start, chunkSize);
-        inFlight.set(chunk, parcels);
-        const request: WorkerRequest = { type: 'check', chunk, parcels, offset: start, checkedAt: checkedAt.toISOString(), includeGeometry: options.includeGeometry === true };
-        worker.postMessage(request);
-        return true;
-      };
-      const idle = () => {
-        finished++;
-        if (finished === threads && !failed) resolve();
-      };
-      for (let i = 0; i < threads; i++) {
-        const worker = startWorker(entry);
-        workers.push(worker);
-        let ready = false;
-        worker.on('message', (reply: WorkerReply) => {
-          if (failed) return;
-          try {
-            if (reply.type === 'ready') {
-              ready = true;
-              started++;
-              if (!dispatch(worker)) idle();
-            } else if (reply.type === 'result') {
-              const parcels = inFlight.get(reply.chunk) ?? [];
-              inFlight.delete(reply.chunk);
-              options.onResults(reply.chunk * chunkSize, parcels, reply.parcels as ParcelResult[]);
-              done += reply.parcels.length;
-              options.onProgress?.(done, source.total);
-              if (!dispatch(worker)) idle();
-            } else {
-              fail(new Error(`审查线程出错：${reply.message}`));
-            }
-          } catch (error) {
-            fail(error instanceof Error ? error : new Error(String(error)));
-          }
-        });
-        worker.on('error', (error) => fail(ready || started > 0 ? error : new WorkerStartError(error.message)));
-        worker.on('exit', (code) => {
-          if (code !== 0 && finished < threads) fail(ready ? new Error(`审查线程异常退出（${code}）`) : new WorkerStartError(`worker exited ${code}`));
-        });
-        const init: WorkerRequest = { type: 'init', layers, profile };
-        worker.postMessage(init);
+  await runCheckWorkers(entry, threads, options.signal, (finish) => {
+    let idle = 0;
+    const dispatch = (worker: Worker) => {
+      if (next >= chunkCount) {
+        if (++idle === threads) finish();
+        return;
       }
-    });
-  } finally {
-    if (onAbort) options.signal?.removeEventListener('abort', onAbort);
-    await Promise.all(workers.map((w) => w.terminate()));
-  }
+      const chunk = next++;
+      const start = chunk * chunkSize;
+      const parcels = source.read(start, chunkSize);
+      inFlight.set(chunk, parcels);
+      worker.postMessage({ type: 'check', chunk, parcels, offset: start, checkedAt: checkedAt.toISOString(), includeGeometry: options.includeGeometry === true } satisfies WorkerRequest);
+    };
+    return {
+      init: { type: 'init', layers, profile },
+      started: dispatch,
+      result(worker, reply) {
+        const parcels = inFlight.get(reply.chunk) ?? [];
+        inFlight.delete(reply.chunk);
+        options.onResults(reply.chunk * chunkSize, parcels, reply.parcels as ParcelResult[]);
+        done += reply.parcels.length;
+        options.onProgress?.(done, source.total);
+        dispatch(worker);
+      },
+    };
+  });
 }
 
 /** Parcels with the reference data that can matter to them (a tiled sweep's unit of work). */
@@ -281,88 +310,44 @@ async function tilesInWorkers<T extends CheckTile>(
   options: TileOptions<T>,
   deliver: (tile: T, results: ParcelResult[]) => void,
 ): Promise<void> {
-  const workers: Worker[] = [];
-  let onAbort: (() => void) | null = null;
-  try {
-    await new Promise<void>((resolve, reject) => {
-      let failed = false;
-      let busy = 0;
-      let exhausted = false;
-      let ready: T | null = null;
-      let seq = 0;
-      const inFlight = new Map<number, T>();
-      const fail = (error: Error) => {
-        if (failed) return;
-        failed = true;
-        reject(error);
-      };
-      onAbort = () => fail(new BatchCancelled());
-      if (options.signal?.aborted) return onAbort();
-      options.signal?.addEventListener('abort', onAbort);
-      const take = (): T | null => {
-        if (ready) {
-          const tile = ready;
-          ready = null;
-          return tile;
-        }
-        if (exhausted) return null;
-        const next = tiles.next();
-        if (next.done) exhausted = true;
-        return next.done ? null : next.value;
-      };
-      const dispatch = (worker: Worker) => {
-        const tile = failed ? null : take();
-        if (!tile) {
-          if (busy === 0 && !failed) resolve();
-          return;
-        }
-        const id = ++seq;
-        inFlight.set(id, tile);
-        busy++;
-        worker.postMessage({ type: 'init', layers: tile.references, profile } satisfies WorkerRequest);
-        worker.postMessage({ type: 'check', chunk: id, parcels: tile.parcels, offset: 0, checkedAt: checkedAt.toISOString(), includeGeometry: options.includeGeometry === true } satisfies WorkerRequest);
-        // the next tile is read while the workers check: reading the project and checking overlap
-        if (!ready && !exhausted) {
-          const next = tiles.next();
-          if (next.done) exhausted = true;
-          else ready = next.value;
-        }
-      };
-      for (let i = 0; i < threads; i++) {
-        const worker = startWorker(entry);
-        workers.push(worker);
-        let started = false;
-        worker.on('message', (reply: WorkerReply) => {
-          if (failed) return;
-          try {
-            if (reply.type === 'ready') {
-              if (!started) {
-                started = true;
-                dispatch(worker);
-              }
-            } else if (reply.type === 'result') {
-              const tile = inFlight.get(reply.chunk)!;
-              inFlight.delete(reply.chunk);
-              busy--;
-              deliver(tile, reply.parcels as ParcelResult[]);
-              dispatch(worker);
-            } else {
-              fail(new Error(`审查线程出错：${reply.message}`));
-            }
-          } catch (error) {
-            fail(error instanceof Error ? error : new Error(String(error)));
-          }
-        });
-        worker.on('error', (error) => fail(started ? error : new WorkerStartError(error.message)));
-        worker.on('exit', (code) => {
-          if (code !== 0 && !failed) fail(started ? new Error(`审查线程异常退出（${code}）`) : new WorkerStartError(`worker exited ${code}`));
-        });
-        // an empty index: the worker says it is ready once it has loaded
-        worker.postMessage({ type: 'init', layers: [], profile } satisfies WorkerRequest);
+  let exhausted = false;
+  const read = (): T | null => {
+    if (exhausted) return null;
+    const next = tiles.next();
+    if (next.done) exhausted = true;
+    return next.done ? null : next.value;
+  };
+  await runCheckWorkers(entry, threads, options.signal, (finish) => {
+    let busy = 0;
+    let ready: T | null = null;
+    let seq = 0;
+    const inFlight = new Map<number, T>();
+    const dispatch = (worker: Worker) => {
+      const tile = ready ?? read();
+      ready = null;
+      if (!tile) {
+        if (busy === 0) finish();
+        return;
       }
-    });
-  } finally {
-    if (onAbort) options.signal?.removeEventListener('abort', onAbort);
-    await Promise.all(workers.map((w) => w.terminate()));
-  }
+      const id = ++seq;
+      inFlight.set(id, tile);
+      busy++;
+      worker.postMessage({ type: 'init', layers: tile.references, profile } satisfies WorkerRequest);
+      worker.postMessage({ type: 'check', chunk: id, parcels: tile.parcels, offset: 0, checkedAt: checkedAt.toISOString(), includeGeometry: options.includeGeometry === true } satisfies WorkerRequest);
+      // the next tile is read while the workers check: reading the project and checking overlap
+      ready = read();
+    };
+    return {
+      // an empty index: the worker says it is ready once it has loaded
+      init: { type: 'init', layers: [], profile },
+      started: dispatch,
+      result(worker, reply) {
+        const tile = inFlight.get(reply.chunk)!;
+        inFlight.delete(reply.chunk);
+        busy--;
+        deliver(tile, reply.parcels as ParcelResult[]);
+        dispatch(worker);
+      },
+    };
+  });
 }
