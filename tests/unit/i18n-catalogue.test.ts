@@ -12,6 +12,7 @@ import { PROFILE_MESSAGES_ZH } from '../../renderer/profiles/messages';
 import { EDIT_MESSAGES } from '../../renderer/map/edit/messages';
 import { findingMessages } from '../../shared/rules/messages';
 import { conditionMessages } from '../../shared/review/conditions';
+import { importMessages } from '../../shared/importers/messages';
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
@@ -19,12 +20,12 @@ describe('the UI message catalogue', () => {
   const entries = catalogueEntries();
 
   it('holds the namespaces of every panel, each key once, complete in zh-CN and en', () => {
-    const tables = [zhCN, REVIEW_MESSAGES, PROFILE_MESSAGES_ZH, EDIT_MESSAGES, findingMessages(), conditionMessages()].map((table) => Object.keys(table));
+    const tables = [zhCN, REVIEW_MESSAGES, PROFILE_MESSAGES_ZH, EDIT_MESSAGES, findingMessages(), conditionMessages(), importMessages()].map((table) => Object.keys(table));
     const all = tables.flat();
     expect(new Set(all).size, 'a key defined in two namespace files').toBe(all.length);
     expect(entries.length).toBe(all.length);
     const namespaces = new Set(entries.map((e) => e.key.split('.')[0]));
-    for (const ns of ['app', 'layers', 'check', 'import', 'wb', 'ns', 'ex', 'sweep', 'editor', 'edit', 'finding', 'condition']) expect(namespaces).toContain(ns);
+    for (const ns of ['app', 'layers', 'check', 'import', 'wb', 'ns', 'ex', 'sweep', 'editor', 'edit', 'finding', 'condition', 'importNote', 'repair', 'crsName']) expect(namespaces).toContain(ns);
     for (const e of entries) {
       expect(e.zh, `${e.key} zh`).toBeTruthy();
       expect(e.en, `${e.key} en`).toBeTruthy();
