@@ -10,6 +10,7 @@ import { geodesicAreaM2 } from '../geo/geodesy';
 import { validateGeometry } from '../geo/validate';
 import { featureIdOf, normalizeProperties, resolveFieldMap } from '../model/attributes';
 import { UserInputError } from '../model/errors';
+import { importNoteZh } from './messages';
 import { LAYER_KIND_GEOMETRY, LAYER_KIND_LABEL_ZH, type LayerKind } from '../model/layers';
 
 export interface PrepareOptions {
@@ -287,7 +288,7 @@ export class FeaturePreparer {
     if (checked.repairs.length > 0) {
       // only the first 20 are listed; the rest are counted (a huge file can have many)
       this.repairedCount++;
-      if (this.repaired.length < 20) this.repaired.push(`要素“${id}”（第 ${n} 个）：${checked.repairs.join('；')}`);
+      if (this.repaired.length < 20) this.repaired.push(`要素“${id}”（第 ${n} 个）：${checked.repairs.map(importNoteZh).join('；')}`);
     }
     if (numbered) {
       if (this.numberedCount++ < 10) this.numbered.push(n);
