@@ -8,7 +8,9 @@ import { BD09, crsLabelZh, GCJ02, needsTransformationParameters } from '../crs';
 import { canonicalKeys, resolveFieldMap } from '../model/attributes';
 import { LAYER_KIND_GEOMETRY, type LayerInfo, type LayerKind } from '../model/layers';
 import { proposeKindFromSigns, type KindBasis } from './kind-guess';
-import { unrecognisedIdWarningZh } from './prepare';
+import { unrecognisedIdWarning } from './prepare';
+import type { CodedText } from '../model/text';
+import type { ImportNote } from './messages';
 import type { Detected, ParsedLayer, ParsedSource, SourceFormat, StreamedLayer } from './types';
 
 export interface StageImportFilesRequest {
@@ -86,7 +88,8 @@ export interface ImportPreview {
   fields: string[];
   /** First rows of attributes as text. */
   rows: Array<Record<string, string>>;
-  warnings: string[];
+  /** What the file's reading noticed, coded (messages.ts): the dialog says it in the reader's language. */
+  warnings: CodedText[];
   extras?: Record<string, unknown>;
   /** Present for a DEM upload: the dialog shows this instead of the vector preview. */
   dem?: DemPreview;
@@ -124,7 +127,8 @@ export interface ImportJobStatus {
   /** Features to expect (.shx / DBF record count, or the parsed array); absent when the file does not say. */
   featuresTotal?: number;
   layer?: LayerInfo;
-  warnings?: string[];
+  /** The import's notes, coded; a DEM stored before notes had codes brings its plain Chinese. */
+  warnings?: ImportNote[];
   error?: { code: string; messageZh: string; messageEn: string };
 }
 
@@ -177,11 +181,11 @@ export function proposeFieldMap(fields: string[], kind: LayerKind): Record<strin
  * A parcel file with no id field the import would recognise: said before the import, because
  * every finding, report and decision would otherwise cite the feature number.
  */
-function idWarnings(kind: LayerKind, layer: ParsedLayer, fieldMap: Record<string, string>): string[] {
+function idWarnings(kind: LayerKind, layer: ParsedLayer, fieldMap: Record<string, string>): CodedText[] {
   if (kind !== 'parcel' || layer.features.length === 0) return [];
   if (Object.values(fieldMap).includes('id')) return [];
   if (layer.features.some((f) => f.id !== undefined && f.id !== null && String(f.id).trim() !== '')) return [];
-  return [unrecognisedIdWarningZh(layer.fields, layer.featureCount ?? layer.features.length, false)];
+  return [unrecognisedIdWarning(layer.fields, layer.featureCount ?? layer.features.length, false)];
 }
 
 /** Features a preview keeps of a streamed layer: all of a small one, an even spread of a large one. */
