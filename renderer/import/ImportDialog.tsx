@@ -12,7 +12,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { ImportJobStatus, ImportPreview } from '../../shared/api/contract';
 import { LAYER_KINDS, LAYER_KIND_GEOMETRY, type LayerInfo, type LayerKind } from '../../shared/model/layers';
 import { api, userMessage } from '../platform/api';
-import { getLocale, localized, t, tText } from '../i18n';
+import { localized, t, tText } from '../i18n';
 import type { ImportNote } from '../../shared/importers/messages';
 import { kindLabel } from '../i18n/labels';
 import { TERRAIN_CHANGED_EVENT } from '../map/basemap';
@@ -223,8 +223,8 @@ export function ImportDialog({ files, onClose, onImported }: ImportDialogProps) 
                 <div className="import-suspect" data-testid="import-dem-suspect">
                   <p>{t('import.demSuspect')}</p>
                   <ul>
-                    {dem.suspicions.map((s) => (
-                      <li key={s.zh}>{getLocale() === 'zh-CN' ? s.zh : s.en}</li>
+                    {dem.suspicions.map((s, i) => (
+                      <li key={i}>{tText(s)}</li>
                     ))}
                   </ul>
                   <label>

@@ -51,10 +51,11 @@ export interface DemPreview {
   /** Band thresholds proposed (400, 900 m). */
   levels: number[];
   /**
-   * Why the data looks implausible (values, georeferencing, holes); non-empty means the import
-   * is refused unless the user confirms it (`acceptSuspect`), and then warned on the layer.
+   * Why the data looks implausible (values, georeferencing, holes), coded (importNote.dem.*);
+   * non-empty means the import is refused unless the user confirms it (`acceptSuspect`), and then
+   * warned on the layer.
    */
-  suspicions: { zh: string; en: string }[];
+  suspicions: CodedText[];
 }
 
 export interface ImportPreview {
