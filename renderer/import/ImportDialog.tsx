@@ -203,7 +203,7 @@ export function ImportDialog({ files, onClose, onImported }: ImportDialogProps) 
                   {num(dem.cellX)} × {num(dem.cellY)}
                 </dd>
                 <dt>{t('import.crs')}</dt>
-                <dd data-testid="import-dem-crs">{dem.crsLabelZh}</dd>
+                <dd data-testid="import-dem-crs">{tText(dem.crsLabel)}</dd>
                 <dt>{t('import.demExtent')}</dt>
                 <dd data-testid="import-dem-extent">{dem.extent.map(num).join(', ')}</dd>
                 <dt>{t('import.demRange')}</dt>
@@ -284,7 +284,7 @@ export function ImportDialog({ files, onClose, onImported }: ImportDialogProps) 
                   {!preview.crs.value && <option value="">{t('import.crsNone')}</option>}
                   {preview.crsOptions.map((o) => (
                     <option key={o.code} value={o.code}>
-                      {o.labelZh}
+                      {tText(o.label)}
                     </option>
                   ))}
                 </select>

@@ -4,12 +4,12 @@
  * shapes of the staged-upload import API (shared/api/contract.ts re-exports them).
  */
 import type { Feature, Position } from 'geojson';
-import { BD09, crsLabelZh, GCJ02, needsTransformationParameters } from '../crs';
+import { BD09, crsLabelText, GCJ02, needsTransformationParameters } from '../crs';
 import { canonicalKeys, resolveFieldMap } from '../model/attributes';
 import { LAYER_KIND_GEOMETRY, type LayerInfo, type LayerKind } from '../model/layers';
 import { proposeKindFromSigns, type KindBasis } from './kind-guess';
 import { unrecognisedIdWarning } from './prepare';
-import type { CodedText } from '../model/text';
+import type { CodedText, TextParam } from '../model/text';
 import type { ImportNote } from './messages';
 import type { Detected, ParsedLayer, ParsedSource, SourceFormat, StreamedLayer } from './types';
 
@@ -38,7 +38,8 @@ export interface DemPreview {
   cols: number;
   rows: number;
   crs: string;
-  crsLabelZh: string;
+  /** The CRS's name, coded (crsName.*): the dialog says it in the reader's language. */
+  crsLabel: TextParam;
   /** Cell size in CRS units (degrees or metres). */
   cellX: number;
   cellY: number;
@@ -68,7 +69,8 @@ export interface ImportPreview {
   layer: string;
   encoding: Detected<string> | null;
   crs: Detected<string | null>;
-  crsOptions: Array<{ code: string; labelZh: string }>;
+  /** The CRS choices, each named by a coded text (crsName.*). */
+  crsOptions: Array<{ code: string; label: TextParam }>;
   /** Xian 1980 / Beijing 1954: the import needs the user's 3/7 transformation parameters (towgs84). */
   needsParameters: boolean;
   /** Suggested (or requested) layer kind and its canonical attribute keys. */
@@ -134,12 +136,12 @@ export interface ImportJobStatus {
 }
 
 /** CRS choices of the preview: CGCS2000 lon/lat, WGS84, web maps, every CGCS2000 GK code. */
-export function crsOptions(extra: Array<string | null> = []): Array<{ code: string; labelZh: string }> {
+export function crsOptions(extra: Array<string | null> = []): Array<{ code: string; label: TextParam }> {
   const codes = ['EPSG:4490', 'EPSG:4326', GCJ02, BD09, 'EPSG:3857'];
   for (let n = 4513; n <= 4554; n++) codes.push(`EPSG:${n}`);
   for (let n = 4491; n <= 4512; n++) codes.push(`EPSG:${n}`);
   for (const code of extra) if (code && !codes.includes(code)) codes.unshift(code);
-  return codes.map((code) => ({ code, labelZh: crsLabelZh(code) }));
+  return codes.map((code) => ({ code, label: crsLabelText(code) }));
 }
 
 function familyOf(layer: ParsedLayer): 'point' | 'line' | 'polygon' | null {

@@ -27,7 +27,7 @@ import {
   type StageImportFilesResponse,
   type StartImportRequest,
 } from '../../../shared/importers/preview';
-import { crsLabelZh } from '../../../shared/crs';
+import { crsLabelText } from '../../../shared/crs';
 import type { ParsedLayer, ParsedSource } from '../../../shared/importers/types';
 import { isUserInputError, UserInputError } from '../../../shared/model/errors';
 import { text } from '../../../shared/model/text';
@@ -254,7 +254,7 @@ export class ImportStaging {
         cols: source.cols,
         rows: source.rows,
         crs: source.crs,
-        crsLabelZh: crsLabelZh(source.crs),
+        crsLabel: crsLabelText(source.crs),
         cellX: source.cellX,
         cellY: source.cellY,
         extent,
