@@ -45,6 +45,8 @@ import type { ByteSource, ParsedLayer, SourceFile, StreamedLayer } from '../../s
 import { canonicalKeys, resolveFieldMap } from '../../shared/model/attributes';
 import { isUserInputError, UserInputError } from '../../shared/model/errors';
 import { LAYER_KIND_GEOMETRY, LAYER_KIND_LABEL_ZH, type LayerInfo, type LayerKind } from '../../shared/model/layers';
+import { text, type CodedText } from '../../shared/model/text';
+import { importNoteZh } from '../../shared/importers/messages';
 import { ColumnInference, ProjectStore, type ColumnType } from './project-store';
 import { detectFormat } from './importers/registry';
 
@@ -65,9 +67,9 @@ export interface ImportOptions {
   fieldMap?: Record<string, string>;
 }
 
-/** LayerInfo plus what the import found: zh notes, format, encoding, area totals. */
+/** LayerInfo plus what the import found: notes (coded, shared/importers/messages.ts), format, encoding, area totals. */
 export type ImportResult = LayerInfo & {
-  warnings: string[];
+  warnings: CodedText[];
   format: string;
   encoding?: string;
   areas: AreaTotals;
@@ -77,7 +79,7 @@ export interface ReadResult {
   features: Feature[];
   /** CRS the coordinates were read in (before transformation). */
   originalCrs: string;
-  warnings: string[];
+  warnings: CodedText[];
   format: string;
   encoding?: string;
   areas: AreaTotals;
@@ -235,27 +237,27 @@ function pickLayer<L extends { name: string }>(layers: L[], wanted: string | und
 }
 
 /** The source CRS to use: `--crs` wins; a proposal (no .prj, magnitudes) must be confirmed. */
-function resolveCrs(layer: Pick<ParsedLayer, 'crs'>, options: ImportOptions, fileName: string, warnings: string[]): string {
+function resolveCrs(layer: Pick<ParsedLayer, 'crs'>, options: ImportOptions, fileName: string, warnings: CodedText[]): string {
   let code: string;
   const detected = layer.crs;
   if (options.crs !== undefined) {
     code = normalizeCrsOrPseudo(options.crs, options);
     if (detected.value && detected.confidence === 'certain' && detected.value !== code && detected.value !== options.crs) {
-      warnings.push(`文件声明的坐标系为 ${detected.value}，已按 --crs 指定的 ${code} 读取。`);
+      warnings.push(text('importNote.crsOverridden', { declared: detected.value, used: code }));
     }
     return code;
   }
   if (detected.value === null) {
     throw new UserInputError(
       'import.crs-unknown',
-      `文件“${fileName}”的坐标系无法确定：${detected.noteZh ?? ''} 请用 --crs 指定（如 EPSG:4490、EPSG:4525、GCJ02）。`,
+      `文件“${fileName}”的坐标系无法确定：${detected.note ? importNoteZh(detected.note) : ''} 请用 --crs 指定（如 EPSG:4490、EPSG:4525、GCJ02）。`,
       `"${fileName}": cannot determine the CRS; pass --crs.`,
     );
   }
   if (detected.confidence === 'proposed') {
     throw new UserInputError(
       'import.crs-proposed',
-      `文件“${fileName}”没有可靠的坐标系说明。${detected.noteZh ?? ''} 如无误，请加 --crs ${detected.value} 确认后再导入（或指定其他坐标系）。`,
+      `文件“${fileName}”没有可靠的坐标系说明。${detected.note ? importNoteZh(detected.note) : ''} 如无误，请加 --crs ${detected.value} 确认后再导入（或指定其他坐标系）。`,
       `"${fileName}": CRS not declared; proposed ${detected.value} from coordinate magnitudes. Confirm with --crs ${detected.value}.`,
     );
   }
@@ -344,7 +346,7 @@ function readFeaturesFileUnguarded(paths: string[], options: Omit<ImportOptions,
   warnings.push(...prepared.warnings);
   if (options.referenceFeatures && LAYER_KIND_GEOMETRY[options.kind] === 'point' && sourceCrs !== 'GCJ02' && sourceCrs !== 'BD09') {
     const offset = detectGcjOffset(prepared.features, options.referenceFeatures());
-    if (offset) warnings.push(offset.messageZh);
+    if (offset) warnings.push(offset.message);
   }
   return {
     features: prepared.features,
@@ -549,7 +551,7 @@ function importFileUnguarded(store: ProjectStore, paths: string[], options: Impo
   try {
     const { layer, formatLabelZh } = openLayer(paths, options, fds);
     checkFieldMap(fieldMap, kind, layer.fields, fileName);
-    const crsWarnings: string[] = [];
+    const crsWarnings: CodedText[] = [];
     const sourceCrs = resolveCrs(layer, options, fileName, crsWarnings);
     const existing = store.listLayers().map((l) => l.table);
     const table = options.table ?? defaultTableName(extname(main).toLowerCase() === '.zip' || options.layer ? `${layer.name}.x` : main, kind, existing);
@@ -595,10 +597,11 @@ function importFileUnguarded(store: ProjectStore, paths: string[], options: Impo
       const warnings = [...layer.warnings, ...layer.finalWarnings(), ...crsWarnings, ...prepared.warnings];
       if (reference) {
         const offset = detectGcjOffset(gcjSample, reference);
-        if (offset) warnings.push(offset.messageZh);
+        if (offset) warnings.push(offset.message);
       }
       const written = writer.finish();
-      if (warnings.length > 0) store.appendAudit({ action: 'import-warnings', detail: { table, warnings } });
+      // the audit log keeps the Chinese it always recorded (the text of record, like a finding's message)
+      if (warnings.length > 0) store.appendAudit({ action: 'import-warnings', detail: { table, warnings: warnings.map(importNoteZh) } });
       if (hooks.onProgress) hooks.onProgress({ done: total ?? preparer.count, total });
       return { ...written, warnings, format: formatLabelZh, encoding: layer.encoding?.value, areas: prepared.areas };
     });

@@ -10,8 +10,10 @@ import type { Feature, Geometry, MultiPolygon, Polygon, Position } from 'geojson
 import type { ParcelSummary, SaveParcelRequest, SaveParcelResponse } from '../../shared/api/contract';
 import { bboxOf, geodesicAreaM2 } from '../../shared/geo/geodesy';
 import { validateGeometry } from '../../shared/geo/validate';
+import { importNoteZh } from '../../shared/importers/messages';
 import { normalizeProperties } from '../../shared/model/attributes';
 import { UserInputError } from '../../shared/model/errors';
+import type { CodedText } from '../../shared/model/text';
 import { STATUS_LABEL_ZH, type Decision } from '../../shared/review/model';
 import { toGeoJsonFeature, type ProjectStore } from './project-store';
 import { ReviewStore } from './review/review-store';
@@ -99,7 +101,7 @@ export function saveParcel(store: ProjectStore, request: SaveParcelRequest): Sav
   return editing ? reshape(store, request, repaired, newArea, repairs) : create(store, request, repaired, newArea, repairs);
 }
 
-function reshape(store: ProjectStore, request: SaveParcelRequest, geometry: Polygon | MultiPolygon, newArea: number, repairs: string[]): SaveParcelResponse {
+function reshape(store: ProjectStore, request: SaveParcelRequest, geometry: Polygon | MultiPolygon, newArea: number, repairs: CodedText[]): SaveParcelResponse {
   const parcelId = String(request.parcelId);
   const table = request.table;
   if (!table) throw refuse('parcel-edit.table-missing', `修改地块“${parcelId}”的边界时须指明它所在的图层。`, `Reshaping parcel "${parcelId}" needs its layer.`);
@@ -131,7 +133,8 @@ function reshape(store: ProjectStore, request: SaveParcelRequest, geometry: Poly
         newAreaM2: newArea,
         oldGeometrySha256: geometryHash(before?.geometry ?? null),
         newGeometrySha256: geometryHash(after.geometry),
-        repairs,
+        // the audit log keeps the Chinese it always recorded (the text of record)
+        repairs: repairs.map(importNoteZh),
         decisionBefore: decision ? { id: decision.id, decision: decision.decision, revision: decision.revision } : null,
       },
     });
@@ -139,7 +142,7 @@ function reshape(store: ProjectStore, request: SaveParcelRequest, geometry: Poly
   });
 }
 
-function create(store: ProjectStore, request: SaveParcelRequest, geometry: Polygon | MultiPolygon, newArea: number, repairs: string[]): SaveParcelResponse {
+function create(store: ProjectStore, request: SaveParcelRequest, geometry: Polygon | MultiPolygon, newArea: number, repairs: CodedText[]): SaveParcelResponse {
   const table = request.table || DRAWN_PARCEL_TABLE;
   // The form's keys are canonical already; normalising still maps 出让 → supply and drops what is not understood.
   const raw = { ...(request.properties ?? {}) };
@@ -175,7 +178,7 @@ function create(store: ProjectStore, request: SaveParcelRequest, geometry: Polyg
     const saved = featureByFid(store, table, fid)!;
     store.appendAudit({
       action: 'draw-parcel',
-      detail: { table, parcelId: id, fid, oldAreaM2: null, newAreaM2: newArea, oldGeometrySha256: null, newGeometrySha256: geometryHash(saved.geometry), repairs, createdLayer: !exists },
+      detail: { table, parcelId: id, fid, oldAreaM2: null, newAreaM2: newArea, oldGeometrySha256: null, newGeometrySha256: geometryHash(saved.geometry), repairs: repairs.map(importNoteZh), createdLayer: !exists },
     });
     return { parcel: summaryOf(table, saved), areaM2: newArea, repairs };
   });

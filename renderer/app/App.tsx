@@ -6,7 +6,8 @@
 import { useEffect, useReducer, useRef, useState } from 'react';
 import type { ProjectInfo } from '../../shared/model/layers';
 import { api, platformMode, userMessage } from '../platform/api';
-import { LOCALES, setLocale, t, useLocale, type Locale } from '../i18n';
+import { LOCALES, setLocale, t, tText, useLocale, type Locale } from '../i18n';
+import { textList } from '../../shared/model/text';
 import { MapView } from '../map/MapView';
 import { CLASS_ATTRIBUTES, type LayerClasses } from '../map/layer-styles';
 import { FeaturePopup } from '../panels/FeaturePopup';
@@ -69,7 +70,7 @@ export function App() {
             onImported={(layer, warnings) => {
               dispatch({
                 type: 'reloadProject',
-                notice: [t('import.done', { count: layer.featureCount, title: layer.title }), ...warnings.slice(0, 3)].join('；'),
+                notice: tText(textList([t('import.done', { count: layer.featureCount, title: layer.title }), ...warnings.slice(0, 3)], 'semicolon')),
               });
               // show what was imported, whole
               if (layer.bbox) dispatch({ type: 'zoomTo', bbox: layer.bbox, whole: true });

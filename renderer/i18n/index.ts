@@ -2,10 +2,12 @@
  * The one message catalogue of the UI. Its namespaces live beside the code that speaks them
  * (app/map/layers/… in zh-CN.ts + en.ts, wb/ns/pr/ex in review/messages.ts, sweep/editor/param/
  * survey in profiles/messages.ts, edit in map/edit/messages.ts, and the words the Node side sends
- * as codes: finding in shared/rules/messages.ts, condition in shared/review/conditions.ts); every
- * key is unique across them and every namespace is complete in both locales (the types say so, a
- * test checks the strings). `t(key, params)` is the lookup and fills `{name}` placeholders in one
- * place; `tText(text)` renders a coded text from the Node side (nested phrases, lists) with it.
+ * as codes: finding in shared/rules/messages.ts, condition in shared/review/conditions.ts,
+ * importNote, repair and crsName in shared/importers/messages.ts); every key is unique across them
+ * and every namespace is complete in both locales (the types say so, a test checks the strings).
+ * `t(key, params)` is the lookup and fills `{name}` placeholders in one place; `tText(text)`
+ * renders a coded text from the Node side (nested phrases, lists) with it, and a plain string (a
+ * note an older project stored in Chinese) as itself.
  *
  * The locale is a small store: the language switch sets it (never a render), React components
  * follow it through `useLocale()` (useSyncExternalStore), and plain helpers read `getLocale()`.
@@ -18,6 +20,7 @@ import { PROFILE_MESSAGES_EN, PROFILE_MESSAGES_ZH, type ProfileMessageKey } from
 import { EDIT_MESSAGES, type EditMessageKey } from '../map/edit/messages';
 import { findingMessages } from '../../shared/rules/messages';
 import { conditionMessages } from '../../shared/review/conditions';
+import { importMessages } from '../../shared/importers/messages';
 import { EN_SEPARATORS, renderText, ZH_SEPARATORS, type TextParam } from '../../shared/model/text';
 import type { Finding } from '../../shared/model/check';
 
@@ -42,7 +45,7 @@ function messages(): Catalogue {
   if (catalogue) return catalogue;
   const zh: Record<string, string> = { ...zhCN, ...PROFILE_MESSAGES_ZH };
   const english: Record<string, string> = { ...en, ...PROFILE_MESSAGES_EN };
-  for (const table of [REVIEW_MESSAGES, EDIT_MESSAGES, findingMessages(), conditionMessages()] as Record<string, readonly [string, string]>[]) {
+  for (const table of [REVIEW_MESSAGES, EDIT_MESSAGES, findingMessages(), conditionMessages(), importMessages()] as Record<string, readonly [string, string]>[]) {
     for (const [key, [textZh, textEn]] of Object.entries(table)) {
       zh[key] = textZh;
       english[key] = textEn;

@@ -7,10 +7,11 @@ import { useEffect, useRef, useState } from 'react';
 import { createPortal } from 'react-dom';
 import type { LayerInfo } from '../../shared/model/layers';
 import { t } from '../i18n';
+import type { ImportNote } from '../../shared/importers/messages';
 import { ImportDialog } from './ImportDialog';
 
 export interface ImportControllerProps {
-  onImported: (layer: LayerInfo, warnings: string[]) => void;
+  onImported: (layer: LayerInfo, warnings: ImportNote[]) => void;
 }
 
 const ACCEPT = '.shp,.dbf,.shx,.prj,.cpg,.zip,.txt,.geojson,.json,.kml,.kmz,.csv,.tsv,.xlsx,.gpkg,.tif,.tiff,.hgt';

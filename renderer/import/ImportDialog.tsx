@@ -12,7 +12,8 @@ import { useEffect, useRef, useState } from 'react';
 import type { ImportJobStatus, ImportPreview } from '../../shared/api/contract';
 import { LAYER_KINDS, LAYER_KIND_GEOMETRY, type LayerInfo, type LayerKind } from '../../shared/model/layers';
 import { api, userMessage } from '../platform/api';
-import { getLocale, localized, t } from '../i18n';
+import { localized, t, tText } from '../i18n';
+import type { ImportNote } from '../../shared/importers/messages';
 import { kindLabel } from '../i18n/labels';
 import { TERRAIN_CHANGED_EVENT } from '../map/basemap';
 import { OutlinePreview } from './OutlinePreview';
@@ -29,7 +30,7 @@ const num = (v: number) => (Math.abs(v) >= 1000 ? v.toFixed(0) : Number(v.toPrec
 export interface ImportDialogProps {
   files: File[];
   onClose: () => void;
-  onImported: (layer: LayerInfo, warnings: string[]) => void;
+  onImported: (layer: LayerInfo, warnings: ImportNote[]) => void;
 }
 
 type Phase = 'uploading' | 'previewing' | 'ready' | 'importing' | 'failed' | 'cancelled';
@@ -202,7 +203,7 @@ export function ImportDialog({ files, onClose, onImported }: ImportDialogProps) 
                   {num(dem.cellX)} × {num(dem.cellY)}
                 </dd>
                 <dt>{t('import.crs')}</dt>
-                <dd data-testid="import-dem-crs">{dem.crsLabelZh}</dd>
+                <dd data-testid="import-dem-crs">{tText(dem.crsLabel)}</dd>
                 <dt>{t('import.demExtent')}</dt>
                 <dd data-testid="import-dem-extent">{dem.extent.map(num).join(', ')}</dd>
                 <dt>{t('import.demRange')}</dt>
@@ -222,8 +223,8 @@ export function ImportDialog({ files, onClose, onImported }: ImportDialogProps) 
                 <div className="import-suspect" data-testid="import-dem-suspect">
                   <p>{t('import.demSuspect')}</p>
                   <ul>
-                    {dem.suspicions.map((s) => (
-                      <li key={s.zh}>{getLocale() === 'zh-CN' ? s.zh : s.en}</li>
+                    {dem.suspicions.map((s, i) => (
+                      <li key={i}>{tText(s)}</li>
                     ))}
                   </ul>
                   <label>
@@ -271,7 +272,7 @@ export function ImportDialog({ files, onClose, onImported }: ImportDialogProps) 
                       </option>
                     ))}
                   </select>
-                  {preview.encoding.noteZh && <small className="import-note">{preview.encoding.noteZh}</small>}
+                  {preview.encoding.note && <small className="import-note">{tText(preview.encoding.note)}</small>}
                 </label>
               )}
               <label className="import-field">
@@ -283,11 +284,15 @@ export function ImportDialog({ files, onClose, onImported }: ImportDialogProps) 
                   {!preview.crs.value && <option value="">{t('import.crsNone')}</option>}
                   {preview.crsOptions.map((o) => (
                     <option key={o.code} value={o.code}>
-                      {o.labelZh}
+                      {tText(o.label)}
                     </option>
                   ))}
                 </select>
-                {preview.crs.noteZh && !choices.crs && <small className="import-note" data-testid="import-crs-note">{preview.crs.noteZh}</small>}
+                {preview.crs.note && !choices.crs && (
+                  <small className="import-note" data-testid="import-crs-note">
+                    {tText(preview.crs.note)}
+                  </small>
+                )}
                 {preview.crs.confidence === 'proposed' && preview.crs.value && !choices.crs && (
                   <label className="import-check">
                     <input type="checkbox" data-testid="import-crs-confirm" checked={crsConfirmed} onChange={(e) => setCrsConfirmed(e.target.checked)} />
@@ -462,14 +467,15 @@ function TableNameField({ table, setTable }: { table: string; setTable: (value: 
   );
 }
 
-function ImportWarnings({ warnings }: { warnings: string[] }) {
+/** The notes of the preview, in the reader's language (a note is a code with parameters). */
+function ImportWarnings({ warnings }: { warnings: ImportNote[] }) {
   if (warnings.length === 0) return null;
   return (
     <section className="import-warnings" data-testid="import-warnings">
       <h3>{t('import.warnings')}</h3>
       <ul>
         {warnings.map((w, i) => (
-          <li key={i}>{w}</li>
+          <li key={i}>{tText(w)}</li>
         ))}
       </ul>
     </section>

@@ -12,6 +12,7 @@ import type { BasemapSummary, TerrainInfo } from '../terrain/types';
 import type { AuditView, Decision, DecisionInput, ExportedFile, NewSubmission, PackageProvenance, ParcelReview, Submission } from '../review/model';
 import type { BBox, LayerInfo, ProjectInfo } from '../model/layers';
 import type { EditableParcelKey, ParcelAttributeChanges, ParcelAttributeField } from '../model/parcel-attributes';
+import type { CodedText } from '../model/text';
 import type {
   DemPreview,
   ImportJobStatus,
@@ -222,8 +223,8 @@ export interface SaveParcelResponse {
   parcel: ParcelSummary;
   /** Geodesic area on the CGCS2000 ellipsoid. */
   areaM2: number;
-  /** zh notes of what the geometry check repaired (empty when nothing was). */
-  repairs: string[];
+  /** What the geometry check repaired, coded (repair.* in shared/importers/messages.ts); empty when nothing was. */
+  repairs: CodedText[];
 }
 
 /** One editable attribute of a parcel as the form shows it. */

@@ -12,6 +12,7 @@
  */
 import type { Feature, Position } from 'geojson';
 import type { Detected } from '../importers/types';
+import { text } from '../model/text';
 import { transformer } from './index';
 
 const SHANXI = { minLon: 110.2, maxLon: 114.6, minLat: 34.5, maxLat: 40.8 };
@@ -63,7 +64,7 @@ export function proposeCrsFromPositions(positions: readonly Position[], bounds?:
       value: 'EPSG:4490',
       source: 'magnitude',
       confidence: 'proposed',
-      noteZh: `坐标范围 ${minX.toFixed(3)}–${maxX.toFixed(3)}，${minY.toFixed(3)}–${maxY.toFixed(3)} 是经纬度，推定为 CGCS2000 经纬度（EPSG:4490）；如数据来自高德/腾讯（GCJ-02）或百度（BD-09），请选择对应坐标系。`,
+      note: text('importNote.crs.guessLonLat', { minX: minX.toFixed(3), maxX: maxX.toFixed(3), minY: minY.toFixed(3), maxY: maxY.toFixed(3) }),
     };
   }
   const northingOk = minY >= 1e6 && maxY < 1e7;
@@ -71,18 +72,18 @@ export function proposeCrsFromPositions(positions: readonly Position[], bounds?:
     const zoneLo = Math.floor(minX / 1e6);
     const zoneHi = Math.floor(maxX / 1e6);
     if (zoneLo !== zoneHi) {
-      return { value: null, source: 'magnitude', confidence: 'proposed', noteZh: `X 坐标的带号前缀不一致（${zoneLo} 与 ${zoneHi}），无法推定坐标系，请指定。` };
+      return { value: null, source: 'magnitude', confidence: 'proposed', note: text('importNote.crs.guessMixedZones', { lo: zoneLo, hi: zoneHi }) };
     }
     const zone = zoneLo;
     if (zone >= 25 && zone <= 45) {
       const code = `EPSG:${4488 + zone}`;
-      return { value: code, source: 'magnitude', confidence: 'proposed', noteZh: `X 坐标含带号前缀 ${zone}（8 位），推定为 CGCS2000 3° 高斯-克吕格第 ${zone} 带（中央经线 ${3 * zone}°E，${code}），请确认。` };
+      return { value: code, source: 'magnitude', confidence: 'proposed', note: text('importNote.crs.guessZone', { zone, width: 3, cm: 3 * zone, code }) };
     }
     if (zone >= 13 && zone <= 23) {
       const code = `EPSG:${4478 + zone}`;
-      return { value: code, source: 'magnitude', confidence: 'proposed', noteZh: `X 坐标含带号前缀 ${zone}（8 位），推定为 CGCS2000 6° 高斯-克吕格第 ${zone} 带（中央经线 ${6 * zone - 3}°E，${code}），请确认。` };
+      return { value: code, source: 'magnitude', confidence: 'proposed', note: text('importNote.crs.guessZone', { zone, width: 6, cm: 6 * zone - 3, code }) };
     }
-    return { value: null, source: 'magnitude', confidence: 'proposed', noteZh: `X 坐标的带号前缀 ${zone} 不是覆盖中国的高斯-克吕格带号，无法推定坐标系。` };
+    return { value: null, source: 'magnitude', confidence: 'proposed', note: text('importNote.crs.guessBadZone', { zone }) };
   }
   if (northingOk && minX >= 1e5 && maxX < 1e6) {
     // No zone in the data: try Shanxi's zones 37 (CM 111°E, EPSG:4546) and 38 (CM 114°E, EPSG:4547).
@@ -102,14 +103,14 @@ export function proposeCrsFromPositions(positions: readonly Position[], bounds?:
     const best = candidates[0].share >= candidates[1].share ? candidates[0] : candidates[1];
     const other = best === candidates[0] ? candidates[1] : candidates[0];
     if (best.share === 0) {
-      return { value: null, source: 'magnitude', confidence: 'proposed', noteZh: 'X 坐标为 6 位（不含带号），按山西的 37、38 带都不落在山西境内，无法推定带号，请指定坐标系。' };
+      return { value: null, source: 'magnitude', confidence: 'proposed', note: text('importNote.crs.guessNoZoneOutside') };
     }
-    const both = other.share > 0 ? `（按第 ${other.zone} 带 ${other.code} 也有 ${Math.round(other.share * 100)}% 落在山西，务必核对）` : '';
+    const both = other.share > 0 ? text('importNote.crs.guessAlsoZone', { zone: other.zone, code: other.code, pct: Math.round(other.share * 100) }) : '';
     return {
       value: best.code,
       source: 'magnitude',
       confidence: 'proposed',
-      noteZh: `X 坐标为 6 位（不含带号），数据本身无法确定带号；按位置推测为 CGCS2000 3° 高斯-克吕格第 ${best.zone} 带（中央经线 ${3 * best.zone}°E，${best.code}）${both}，请确认。`,
+      note: text('importNote.crs.guessNoZone', { zone: best.zone, cm: 3 * best.zone, code: best.code, both }),
     };
   }
   return null;

@@ -12,6 +12,8 @@
  */
 import proj4 from 'proj4';
 import { UserInputError } from '../model/errors';
+import { text, type CodedText, type TextParam } from '../model/text';
+import { importNoteEn, importNoteZh } from '../importers/messages';
 import { bd09ToWgs84, gcj02ToWgs84, wgs84ToBd09, wgs84ToGcj02 } from './gcj02';
 
 /** GRS80 / CGCS2000 ellipsoid (PROJ `+ellps=GRS80`). */
@@ -48,27 +50,34 @@ for (let zone = 13; zone <= 23; zone++) {
   define(`EPSG:${4489 + zone}`, `+proj=tmerc +lat_0=0 +lon_0=${6 * zone - 3} +k=1 +x_0=500000 +y_0=0 +ellps=GRS80 +units=m +no_defs +type=crs`);
 }
 
-/** Xian 1980 / Beijing 1954: recognised, refused without user parameters (see withTowgs84). */
-const needsParameters = new Map<string, { proj: string; labelZh: string }>();
+/**
+ * Xian 1980 / Beijing 1954: recognised, refused without user parameters (see withTowgs84). The
+ * label is a coded text (crsName.* in shared/importers/messages.ts): a lon/lat system, a zone or a
+ * central meridian.
+ */
+const needsParameters = new Map<string, { proj: string; label: CodedText }>();
 const XIAN80 = '+a=6378140 +rf=298.257';
 const BJ54 = '+ellps=krass';
-function defineLegacy(code: string, ellps: string, datumZh: string, what: string, proj?: string) {
-  needsParameters.set(code, { proj: proj ?? `+proj=longlat ${ellps} +no_defs`, labelZh: `${datumZh}${what}` });
+type LegacyDatum = 'xian80' | 'beijing54';
+function defineLegacy(code: string, ellps: string, datum: LegacyDatum, label: { code: string; params?: Record<string, number> }, proj?: string) {
+  needsParameters.set(code, { proj: proj ?? `+proj=longlat ${ellps} +no_defs`, label: text(label.code, { datum: text(`crsName.datum.${datum}`), ...label.params }) });
 }
-defineLegacy('EPSG:4610', XIAN80, '西安 1980', ' 经纬度');
-defineLegacy('EPSG:4214', BJ54, '北京 1954', ' 经纬度');
+defineLegacy('EPSG:4610', XIAN80, 'xian80', { code: 'crsName.legacyLonLat' });
+defineLegacy('EPSG:4214', BJ54, 'beijing54', { code: 'crsName.legacyLonLat' });
 const tm = (ellps: string, lon0: number, x0: number) => `+proj=tmerc +lat_0=0 +lon_0=${lon0} +k=1 +x_0=${x0} +y_0=0 ${ellps} +units=m +no_defs`;
+const zoneLabel = (width: 3 | 6, zone: number) => ({ code: 'crsName.legacyZone', params: { width, zone } });
+const meridianLabel = (width: 3 | 6, cm: number) => ({ code: 'crsName.legacyMeridian', params: { width, cm } });
 for (let zone = 25; zone <= 45; zone++) {
-  defineLegacy(`EPSG:${2324 + zone}`, XIAN80, '西安 1980', ` 3° 高斯-克吕格第 ${zone} 带（带号前缀）`, tm(XIAN80, 3 * zone, zone * 1e6 + 500000));
-  defineLegacy(`EPSG:${2345 + zone}`, XIAN80, '西安 1980', ` 3° 高斯-克吕格 中央经线 ${3 * zone}°E`, tm(XIAN80, 3 * zone, 500000));
-  defineLegacy(`EPSG:${2376 + zone}`, BJ54, '北京 1954', ` 3° 高斯-克吕格第 ${zone} 带（带号前缀）`, tm(BJ54, 3 * zone, zone * 1e6 + 500000));
-  defineLegacy(`EPSG:${2397 + zone}`, BJ54, '北京 1954', ` 3° 高斯-克吕格 中央经线 ${3 * zone}°E`, tm(BJ54, 3 * zone, 500000));
+  defineLegacy(`EPSG:${2324 + zone}`, XIAN80, 'xian80', zoneLabel(3, zone), tm(XIAN80, 3 * zone, zone * 1e6 + 500000));
+  defineLegacy(`EPSG:${2345 + zone}`, XIAN80, 'xian80', meridianLabel(3, 3 * zone), tm(XIAN80, 3 * zone, 500000));
+  defineLegacy(`EPSG:${2376 + zone}`, BJ54, 'beijing54', zoneLabel(3, zone), tm(BJ54, 3 * zone, zone * 1e6 + 500000));
+  defineLegacy(`EPSG:${2397 + zone}`, BJ54, 'beijing54', meridianLabel(3, 3 * zone), tm(BJ54, 3 * zone, 500000));
 }
 for (let zone = 13; zone <= 23; zone++) {
-  defineLegacy(`EPSG:${2314 + zone}`, XIAN80, '西安 1980', ` 6° 高斯-克吕格第 ${zone} 带（带号前缀）`, tm(XIAN80, 6 * zone - 3, zone * 1e6 + 500000));
-  defineLegacy(`EPSG:${2325 + zone}`, XIAN80, '西安 1980', ` 6° 高斯-克吕格 中央经线 ${6 * zone - 3}°E`, tm(XIAN80, 6 * zone - 3, 500000));
-  defineLegacy(`EPSG:${21400 + zone}`, BJ54, '北京 1954', ` 6° 高斯-克吕格第 ${zone} 带（带号前缀）`, tm(BJ54, 6 * zone - 3, zone * 1e6 + 500000));
-  defineLegacy(`EPSG:${21440 + zone}`, BJ54, '北京 1954', ` 6° 高斯-克吕格 中央经线 ${6 * zone - 3}°E`, tm(BJ54, 6 * zone - 3, 500000));
+  defineLegacy(`EPSG:${2314 + zone}`, XIAN80, 'xian80', zoneLabel(6, zone), tm(XIAN80, 6 * zone - 3, zone * 1e6 + 500000));
+  defineLegacy(`EPSG:${2325 + zone}`, XIAN80, 'xian80', meridianLabel(6, 6 * zone - 3), tm(XIAN80, 6 * zone - 3, 500000));
+  defineLegacy(`EPSG:${21400 + zone}`, BJ54, 'beijing54', zoneLabel(6, zone), tm(BJ54, 6 * zone - 3, zone * 1e6 + 500000));
+  defineLegacy(`EPSG:${21440 + zone}`, BJ54, 'beijing54', meridianLabel(6, 6 * zone - 3), tm(BJ54, 6 * zone - 3, 500000));
 }
 
 /** Pseudo-codes for the obfuscated lon/lat of Chinese web maps. */
@@ -83,20 +92,23 @@ const PSEUDO_ALIASES: Array<[RegExp, string]> = [
 const TOWGS84_HUB = '+proj=longlat +ellps=GRS80 +towgs84=0,0,0,0,0,0,0 +no_defs';
 const TOWGS84_KEY = /^(EPSG:\d{4,5})\+towgs84=([-0-9.,e+]+)$/i;
 
-/** Label (zh) of a code for messages and the preview. */
-export function crsLabelZh(code: string): string {
-  if (code === GCJ02) return 'GCJ-02（高德/腾讯加偏经纬度）';
-  if (code === BD09) return 'BD-09（百度经纬度）';
+/** The name of a code for notes and the preview, as a coded text (crsName.*); an unknown code is itself. */
+export function crsLabelText(code: string): TextParam {
+  if (code === GCJ02) return text('crsName.gcj02');
+  if (code === BD09) return text('crsName.bd09');
   const legacy = TOWGS84_KEY.exec(code);
-  if (legacy) return `${needsParameters.get(legacy[1])?.labelZh ?? legacy[1]}（用户参数 ${legacy[2]}）`;
-  if (needsParameters.has(code)) return `${needsParameters.get(code)!.labelZh}（${code}）`;
+  if (legacy) return text('crsName.userParameters', { name: needsParameters.get(legacy[1])?.label ?? legacy[1], params: legacy[2] });
+  if (needsParameters.has(code)) return text('crsName.withCode', { name: needsParameters.get(code)!.label, code });
   const n = Number(code.replace(/^EPSG:/, ''));
-  if (n === 4490) return 'CGCS2000 经纬度（EPSG:4490）';
-  if (n === 4326) return 'WGS84 经纬度（EPSG:4326）';
-  if (n === 3857) return 'Web 墨卡托（EPSG:3857）';
+  if (n === 4490 || n === 4326 || n === 3857) return text(`crsName.${n}`);
   const gk = gaussKrugerZoneOf(code);
-  if (gk) return `CGCS2000 ${gk.width}° 高斯-克吕格${gk.prefixed ? `第 ${gk.zone} 带` : ` 中央经线 ${gk.centralMeridian}°E`}（${code}）`;
+  if (gk) return gk.prefixed ? text('crsName.gkZone', { width: gk.width, zone: gk.zone, code }) : text('crsName.gkMeridian', { width: gk.width, cm: gk.centralMeridian, code });
   return code;
+}
+
+/** The Chinese name of a code, for messages and the CLI. */
+export function crsLabelZh(code: string): string {
+  return importNoteZh(crsLabelText(code));
 }
 
 /** True for Xian 1980 / Beijing 1954 codes that need `withTowgs84` before use. */
@@ -146,8 +158,8 @@ export function normalizeCrs(input: string): string {
   if (needsParameters.has(code)) {
     throw new UserInputError(
       'crs.needs-parameters',
-      `坐标系 ${code}（${needsParameters.get(code)!.labelZh}）到 CGCS2000 没有通用的精确转换，LandGate 不使用 PROJ 的零参数近似转换（误差可达百米）。请提供本地的 7 参数或 3 参数（CLI：--towgs84 dx,dy,dz[,rx,ry,rz,s]），或先在专业软件中转换为 CGCS2000。`,
-      `CRS ${code} (${needsParameters.get(code)!.labelZh}) needs user-supplied 3- or 7-parameter transformation (--towgs84); the null ballpark shift is refused.`,
+      `坐标系 ${code}（${importNoteZh(needsParameters.get(code)!.label)}）到 CGCS2000 没有通用的精确转换，LandGate 不使用 PROJ 的零参数近似转换（误差可达百米）。请提供本地的 7 参数或 3 参数（CLI：--towgs84 dx,dy,dz[,rx,ry,rz,s]），或先在专业软件中转换为 CGCS2000。`,
+      `CRS ${code} (${importNoteEn(needsParameters.get(code)!.label)}) needs user-supplied 3- or 7-parameter transformation (--towgs84); the null ballpark shift is refused.`,
     );
   }
   if (!definitions.has(code)) {

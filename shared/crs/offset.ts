@@ -8,6 +8,7 @@
 import type { Feature, Position } from 'geojson';
 import { geodesicDistanceM } from '../geo/geodesy';
 import { gcj02ToWgs84 } from './gcj02';
+import { text, type CodedText } from '../model/text';
 
 export interface OffsetFinding {
   /** Points (of the sample) that match a reference after removing the GCJ-02 shift. */
@@ -17,7 +18,8 @@ export interface OffsetFinding {
   sampled: number;
   /** Median shift of the matched points, m. */
   shiftM: number;
-  messageZh: string;
+  /** The warning, coded (importNote.gcj02Suspected in shared/importers/messages.ts). */
+  message: CodedText;
 }
 
 const CELL = 0.001; // ≈ 90–110 m in Shanxi
@@ -82,6 +84,6 @@ export function detectGcjOffset(features: readonly Feature[], reference: readonl
     matchedAsIs: asIs,
     sampled: points.length,
     shiftM,
-    messageZh: `疑似 GCJ-02（高德/腾讯）加偏坐标：${points.length} 个点中有 ${ifGcj} 个在去除 GCJ-02 偏移（约 ${Math.round(shiftM)} 米）后与项目中已有图层的点重合（${toleranceM} 米内），而原样只有 ${asIs} 个。数据未作改动；如确认来源是高德/腾讯地图，请删除该图层后用 --crs GCJ02 重新导入。`,
+    message: text('importNote.gcj02Suspected', { sampled: points.length, matched: ifGcj, shiftM: Math.round(shiftM), toleranceM, asIs }),
   };
 }

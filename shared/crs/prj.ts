@@ -8,14 +8,15 @@
  * A `.prj` cannot reveal GCJ-02 data labelled WGS84 (see the offset check in offset.ts).
  */
 import { isKnownCrs, needsTransformationParameters } from './index';
+import { text, type CodedText } from '../model/text';
 
 export type WktNode = { keyword: string; values: Array<string | number | WktNode> };
 
 export interface PrjResult {
   /** `EPSG:n`, or null when not recognised. */
   code: string | null;
-  /** zh explanation for the preview / error. */
-  noteZh: string;
+  /** How it was read, for the preview / error, coded (importNote.prj.* in shared/importers/messages.ts). */
+  note: CodedText;
   /** The root name, e.g. `CGCS2000_3_Degree_GK_Zone_37`. */
   name: string;
 }
@@ -105,7 +106,8 @@ function parameters(projcs: WktNode): Map<string, number> {
   return out;
 }
 
-const DATUM_ZH: Record<Datum, string> = { cgcs2000: 'CGCS2000', wgs84: 'WGS84', xian80: '西安 1980', beijing54: '北京 1954', unknown: '未知基准' };
+/** A datum as notes name it (crsName.datum.*). */
+const datumName = (datum: Datum): CodedText => text(`crsName.datum.${datum}`);
 
 /** EPSG code of a Gauss-Krüger / TM definition on a Chinese datum, or null. */
 function gaussKrugerCode(datum: Datum, cm: number, fe: number, name: string): string | null {
@@ -143,27 +145,27 @@ function gaussKrugerCode(datum: Datum, cm: number, fe: number, name: string): st
 }
 
 /** Interprets a `.prj` text. Never throws: unrecognised or broken WKT gives code null with a note. */
-export function crsFromPrj(text: string): PrjResult {
-  const clean = text.replace(/^\uFEFF/, '').trim();
-  if (clean === '') return { code: null, noteZh: '.prj 文件是空的。', name: '' };
+export function crsFromPrj(prjText: string): PrjResult {
+  const clean = prjText.replace(/^\uFEFF/, '').trim();
+  if (clean === '') return { code: null, note: text('importNote.prj.empty'), name: '' };
   let root: WktNode;
   try {
     root = parseWkt(clean);
   } catch {
-    return { code: null, noteZh: `.prj 内容不是有效的 WKT：“${clean.slice(0, 60)}”。`, name: '' };
+    return { code: null, note: text('importNote.prj.invalid', { text: clean.slice(0, 60) }), name: '' };
   }
   const name = nameOf(root);
   // OGC WKT with an EPSG authority on the root (GDAL-written) is taken at its word for codes we know.
   const authority = child(root, 'AUTHORITY');
   const authCode = authority && String(authority.values[0]).toUpperCase() === 'EPSG' ? `EPSG:${authority.values[1]}` : null;
   if (authCode && (isKnownCrs(authCode) || needsTransformationParameters(authCode))) {
-    return { code: authCode, name, noteZh: `.prj 带有 EPSG 标识 ${authCode}（${name}）。` };
+    return { code: authCode, name, note: text('importNote.prj.epsg', { code: authCode, name }) };
   }
 
   if (root.keyword === 'GEOGCS') {
     const datum = datumOf(root);
     const code = { cgcs2000: 'EPSG:4490', wgs84: 'EPSG:4326', xian80: 'EPSG:4610', beijing54: 'EPSG:4214', unknown: null }[datum];
-    return { code: code ?? authCode, name, noteZh: code ? `.prj 为 ${DATUM_ZH[datum]} 经纬度（${name}）→ ${code}。` : `.prj 的地理坐标系“${name}”不是 CGCS2000、WGS84、西安 1980 或北京 1954，无法识别。` };
+    return { code: code ?? authCode, name, note: code ? text('importNote.prj.geographic', { datum: datumName(datum), name, code }) : text('importNote.prj.unknownGeographic', { name }) };
   }
   if (root.keyword === 'PROJCS') {
     const geogcs = child(root, 'GEOGCS');
@@ -173,7 +175,7 @@ export function crsFromPrj(text: string): PrjResult {
     const unit = child(root, 'UNIT');
     const unitFactor = Number(unit?.values[1] ?? 1);
     if (/mercator_auxiliary_sphere|popular_visualisation|pseudo_mercator/.test(projection) || /web_mercator|pseudo-mercator|3857/i.test(name)) {
-      return { code: 'EPSG:3857', name, noteZh: `.prj 为 Web 墨卡托（${name}）→ EPSG:3857。` };
+      return { code: 'EPSG:3857', name, note: text('importNote.prj.webMercator', { name }) };
     }
     if (/gauss_kruger|transverse_mercator|gauss-kruger|tmerc/.test(projection)) {
       const cm = params.get('central_meridian') ?? params.get('longitude_of_center') ?? NaN;
@@ -183,15 +185,15 @@ export function crsFromPrj(text: string): PrjResult {
       const lat0 = params.get('latitude_of_origin') ?? 0;
       if (k === 1 && fn === 0 && lat0 === 0 && unitFactor === 1) {
         const code = gaussKrugerCode(datum, cm, fe, name);
-        if (code) return { code, name, noteZh: `.prj 为 ${DATUM_ZH[datum]} 高斯-克吕格投影（${name}，中央经线 ${cm}°E，东偏 ${fe} 米）→ ${code}。` };
+        if (code) return { code, name, note: text('importNote.prj.gk', { datum: datumName(datum), name, cm, fe, code }) };
       }
       return {
         code: null,
         name,
-        noteZh: `.prj 的投影“${name}”（${DATUM_ZH[datum]}，中央经线 ${cm}°，比例因子 ${k}，东偏 ${fe}）不是 LandGate 支持的 CGCS2000/西安 1980/北京 1954 高斯-克吕格带。`,
+        note: text('importNote.prj.unsupportedGk', { name, datum: datumName(datum), cm, k, fe }),
       };
     }
-    return { code: null, name, noteZh: `.prj 的投影“${name}”（${nameOf(child(root, 'PROJECTION'))}）不受支持。` };
+    return { code: null, name, note: text('importNote.prj.unsupportedProjection', { name, projection: nameOf(child(root, 'PROJECTION')) }) };
   }
-  return { code: null, name, noteZh: `.prj 的根元素 ${root.keyword} 不受支持（应为 GEOGCS 或 PROJCS）。` };
+  return { code: null, name, note: text('importNote.prj.unsupportedRoot', { keyword: root.keyword }) };
 }

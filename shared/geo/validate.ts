@@ -25,14 +25,18 @@ import polygonClipping, { type MultiPolygon as ClipMultiPolygon, type Polygon as
 import { geodesicAreaM2 } from './geodesy';
 import { pointInRing, ringBBox, signedRingArea } from './rings';
 import { RingSegments } from './ring-segments';
+import { text, type CodedText } from '../model/text';
 
 export { signedRingArea };
 
 export interface ValidationResult {
   /** The repaired geometry (null when refused). */
   geometry: Geometry | null;
-  /** zh notes about repairs, e.g. “删除 2 个重复点”. */
-  repairs: string[];
+  /**
+   * What was repaired, a coded phrase each (repair.* in shared/importers/messages.ts), e.g.
+   * “删除 2 个重复的连续点”: the import and the parcel editor say it in the reader's language.
+   */
+  repairs: CodedText[];
   /** zh reason when the geometry cannot be repaired. */
   errorZh?: string;
   errorEn?: string;
@@ -40,6 +44,8 @@ export interface ValidationResult {
   reoriented: number;
   /** True when the feature is empty junk that is skipped (zero-length line) rather than refused. */
   skip?: boolean;
+  /** Why a skipped feature was skipped, coded like the repairs. */
+  skipReason?: CodedText;
 }
 
 type Ring = Position[];
@@ -220,7 +226,7 @@ function orient(ring: Ring, ccw: boolean): { ring: Ring; flipped: boolean } {
 
 /** Validates and repairs one geometry. */
 export function validateGeometry(geometry: Geometry): ValidationResult {
-  const repairs: string[] = [];
+  const repairs: CodedText[] = [];
   let reoriented = 0;
   let duplicates = 0;
   let closed = 0;
@@ -231,11 +237,11 @@ export function validateGeometry(geometry: Geometry): ValidationResult {
   let kinkDelta = 0;
   let firstKink: Position | undefined;
   const finish = (g: Geometry | null, errorZh?: string, errorEn?: string): ValidationResult => {
-    if (duplicates > 0) repairs.unshift(`删除 ${duplicates} 个重复的连续点`);
-    if (closed > 0) repairs.unshift(`${closed} 个环未闭合，已补上闭合点`);
-    if (spikes > 0) repairs.push(`删除 ${spikes} 个尖刺（折返的顶点）`);
-    if (droppedHoles > 0) repairs.push(`删除 ${droppedHoles} 个退化（少于 3 个不同点）的洞`);
-    if (droppedParts > 0) repairs.push(`删除 ${droppedParts} 个空的或退化的部件`);
+    if (duplicates > 0) repairs.unshift(text('repair.duplicates', { count: duplicates }));
+    if (closed > 0) repairs.unshift(text('repair.unclosed', { count: closed }));
+    if (spikes > 0) repairs.push(text('repair.spikes', { count: spikes }));
+    if (droppedHoles > 0) repairs.push(text('repair.degenerateHoles', { count: droppedHoles }));
+    if (droppedParts > 0) repairs.push(text('repair.emptyParts', { count: droppedParts }));
     return { geometry: errorZh ? null : g, repairs, errorZh, errorEn, reoriented };
   };
 
@@ -253,7 +259,7 @@ export function validateGeometry(geometry: Geometry): ValidationResult {
       if (pts.length >= 2) out.push(pts);
       else droppedParts++;
     }
-    if (out.length === 0) return { ...finish(null, '线的长度为零（所有点重合）', 'zero-length line'), skip: true };
+    if (out.length === 0) return { ...finish(null, '线的长度为零（所有点重合）', 'zero-length line'), skip: true, skipReason: text('repair.zeroLengthLine') };
     if (geometry.type === 'LineString' || out.length === 1) return finish({ type: 'LineString', coordinates: out[0] });
     return finish({ type: 'MultiLineString', coordinates: out });
   }
@@ -320,7 +326,7 @@ export function validateGeometry(geometry: Geometry): ValidationResult {
         assembled.push([h]);
       }
     }
-    if (movedHoles > 0) repairs.push(`${movedHoles} 个洞不在外边界内，已改为独立的面`);
+    if (movedHoles > 0) repairs.push(text('repair.holesOutside', { count: movedHoles }));
     for (const rings of assembled) {
       const x = findRingCrossing(rings);
       if (x) return finish(null, `洞（内环）与外边界或其他洞交叉（在 ${fmt(x)} 附近），无法安全修复，请在 GIS 软件中修正`, `a hole crosses the shell or another hole near ${fmt(x)}`);
@@ -339,13 +345,13 @@ export function validateGeometry(geometry: Geometry): ValidationResult {
         `self-intersecting shell near ${fmt(firstKink!)}; splitting changes the area by more than 1 %`,
       );
     }
-    repairs.push(`边界自相交 ${kinks} 处（首处在 ${fmt(firstKink!)} 附近），已在交点处拆分，面积变化 ${((kinkDelta / total) * 100).toFixed(4)}%`);
+    repairs.push(text('repair.selfIntersection', { count: kinks, at: fmt(firstKink!), pct: ((kinkDelta / total) * 100).toFixed(4) }));
   }
   let parts = out;
   const merged = mergeOverlappingParts(out);
   if (merged) {
     parts = merged.parts;
-    repairs.push(`多部件面的部件相互重叠，已合并（重叠 ${merged.overlapM2.toFixed(2)} m²）`);
+    repairs.push(text('repair.overlappingParts', { m2: merged.overlapM2.toFixed(2) }));
   }
   const oriented = parts.map((rings) =>
     rings.map((r, i) => {

@@ -14,6 +14,8 @@ import type { Feature, Geometry, Position } from 'geojson';
 import { transformer, withTowgs84 } from '../crs';
 import { geodesicAreaM2 } from '../geo/geodesy';
 import { UserInputError } from '../model/errors';
+import { text as noteText, type CodedText, type TextParam } from '../model/text';
+import { importNoteEn, importNoteZh } from './messages';
 import { decodeTextFile } from './encoding';
 import type { Detected, FormatModule, ParsedLayer, ParsedSource, ParseOptions, SourceFile } from './types';
 import { pointInRing, signedRingArea } from '../geo/rings';
@@ -222,7 +224,7 @@ export function parseBoundaryTxt(file: SourceFile, options: ParseOptions = {}): 
   if (!looksLikeTxt(text) && !(/^\s*\[[^\]\n]*\]\s*$/m.test(text) && /@\s*$/m.test(text))) {
     throw fail(fileName, 'import.txt-no-section', '不是界址点坐标 TXT 文件：没有找到 [地块坐标] 段。', 'not a boundary-point TXT file: no [地块坐标] section.');
   }
-  const warnings: string[] = [];
+  const warnings: CodedText[] = [];
   const lines = text.split(/\r\n|\r|\n/);
   const sections = new Map<string, Array<{ text: string; line: number }>>();
   let current = '';
@@ -280,7 +282,7 @@ export function parseBoundaryTxt(file: SourceFile, options: ParseOptions = {}): 
   let swap = false;
   if (swapped > standard) {
     swap = true;
-    warnings.push('坐标行的第 3、4 列按数值大小判断为“Y（东坐标）,X（北坐标）”，与部标格式“X（北）,Y（东）”相反，已按数值大小对调读取。');
+    warnings.push(noteText('importNote.txt.swapped'));
     for (const p of all) [p.north, p.east] = [p.east, p.north];
   } else if (standard === 0) {
     throw fail(
@@ -298,14 +300,14 @@ export function parseBoundaryTxt(file: SourceFile, options: ParseOptions = {}): 
   }
   const prefix = [...prefixes][0] || null;
   if (prefix !== null && header.zone !== null && prefix !== header.zone) {
-    warnings.push(`[属性描述] 中 带号=${header.zone}，但东坐标的前两位（带号前缀）是 ${prefix}；以坐标前缀 ${prefix} 为准，请核对。`);
+    warnings.push(noteText('importNote.txt.zonePrefix', { zone: header.zone, prefix }));
   }
   const zone = prefix ?? header.zone;
   let zoneWidth: 3 | 6 | null = header.zoneWidth === 3 || header.zoneWidth === 6 ? header.zoneWidth : null;
   if (zone !== null) {
     const widthByZone: 3 | 6 | null = zone >= 25 && zone <= 45 ? 3 : zone >= 13 && zone <= 23 ? 6 : null;
     if (zoneWidth !== null && widthByZone !== null && widthByZone !== zoneWidth) {
-      warnings.push(`[属性描述] 中 几度分带=${zoneWidth}，但带号 ${zone} 是 ${widthByZone}° 带的带号；按 ${widthByZone}° 带读取，请核对。`);
+      warnings.push(noteText('importNote.txt.zoneWidth', { width: zoneWidth, zone, actual: widthByZone }));
     }
     zoneWidth = widthByZone ?? zoneWidth;
   }
@@ -314,9 +316,10 @@ export function parseBoundaryTxt(file: SourceFile, options: ParseOptions = {}): 
   const datum = datumOf(header.coordinateSystem);
   let crs: Detected<string | null>;
   if (options.crs) {
-    crs = { value: options.crs, source: 'user', confidence: 'certain', noteZh: `按用户指定的坐标系 ${options.crs} 读取。` };
+    crs = { value: options.crs, source: 'user', confidence: 'certain', note: noteText('importNote.crs.user', { code: options.crs }) };
   } else if ((datum === 'xian80' || datum === 'beijing54') && zone !== null && zoneWidth !== null) {
-    const datumZh = datum === 'xian80' ? '1980西安坐标系' : '1954北京坐标系';
+    const datumName = noteText(`importNote.txt.datum.${datum}`);
+    const datumZh = importNoteZh(datumName);
     const code = legacyGkCode(datum, zoneWidth, zone, prefix !== null);
     if (!code) {
       throw fail(fileName, 'import.txt-zone', `的带号 ${zone}（${zoneWidth}° 带）不在中国范围内的${datumZh}分带中。`, `zone ${zone} (${zoneWidth}°) is not a ${datum} zone in China.`);
@@ -324,14 +327,14 @@ export function parseBoundaryTxt(file: SourceFile, options: ParseOptions = {}): 
     const params = header.transformParams.split(',').map((v) => v.trim()).filter((v) => v !== '');
     if (params.length === 3 || params.length === 7) {
       const key = withTowgs84(code, params.join(','));
-      crs = { value: key, source: 'header', confidence: 'certain', noteZh: `坐标系=${header.coordinateSystem}（${code}），使用文件 [属性描述] 中的转换参数 ${params.join(',')}（PROJ 位置向量约定：米、角秒、ppm）转换到 CGCS2000。` };
-      warnings.push(`坐标系为${datumZh}，已按文件中的转换参数 ${params.join(',')} 转换到 CGCS2000；请确认参数来自当地自然资源部门。`);
+      crs = { value: key, source: 'header', confidence: 'certain', note: noteText('importNote.crs.txtParams', { system: header.coordinateSystem, code, params: params.join(',') }) };
+      warnings.push(noteText('importNote.txt.params', { datum: datumName, params: params.join(',') }));
     } else {
       // the import refuses this code unless the user supplies parameters (--towgs84); see shared/crs
-      crs = { value: code, source: 'header', confidence: 'certain', noteZh: `坐标系=${header.coordinateSystem}（${code}）。${datumZh}到 CGCS2000 需要当地的 7 参数或 3 参数（--towgs84），文件中的“转换参数”为空。` };
+      crs = { value: code, source: 'header', confidence: 'certain', note: noteText('importNote.crs.txtNeedsParams', { system: header.coordinateSystem, code, datum: datumName }) };
     }
   } else if (zone === null || zoneWidth === null) {
-    crs = { value: null, source: 'header', confidence: 'proposed', noteZh: '文件没有带号，东坐标也不含带号前缀，无法确定投影带；请选择坐标系（CGCS2000 高斯-克吕格分带）。' };
+    crs = { value: null, source: 'header', confidence: 'proposed', note: noteText('importNote.crs.txtNoZone') };
   } else {
     const code = cgcs2000GkCode(zoneWidth, zone, prefix !== null);
     if (!code) {
@@ -342,9 +345,14 @@ export function parseBoundaryTxt(file: SourceFile, options: ParseOptions = {}): 
       value: code,
       source: 'header',
       confidence: certain ? 'certain' : 'proposed',
-      noteZh: `${certain ? `坐标系=${header.coordinateSystem}` : '文件没有写明坐标系，推定为 CGCS2000'}，${zoneWidth}° 带第 ${zone} 带${
-        prefix !== null ? '（东坐标含带号前缀）' : '（东坐标不含带号）'
-      }${header.zone === null ? '，带号取自坐标前缀' : ''}：${code}。`,
+      note: noteText('importNote.crs.txtZone', {
+        basis: certain ? noteText('importNote.crs.txtZone.declared', { system: header.coordinateSystem }) : noteText('importNote.crs.txtZone.assumed'),
+        width: zoneWidth,
+        zone,
+        prefixed: noteText(prefix !== null ? 'importNote.crs.txtZone.prefixed' : 'importNote.crs.txtZone.unprefixed'),
+        fromPrefix: header.zone === null ? noteText('importNote.crs.txtZone.fromPrefix') : '',
+        code,
+      }),
     };
   }
 
@@ -363,9 +371,11 @@ export function parseBoundaryTxt(file: SourceFile, options: ParseOptions = {}): 
     });
     for (const key of TXT_HEADER_FIELDS) if (!(key in props)) props[key] = '';
     if (props['地块用途'] === '' && typeof props['地类编码'] === 'string' && props['地类编码'] !== '') props['地块用途'] = props['地类编码'];
-    const label = String(props['地块编号'] || props['地块名称'] || `第 ${n} 个地块`);
+    // a parcel without id or name is named by its place in the file, in the reader's language
+    const label: TextParam = props['地块编号'] || props['地块名称'] ? String(props['地块编号'] || props['地块名称']) : noteText('importNote.txt.nthParcel', { n });
+    const labelZh = importNoteZh(label);
     if (parcel.points.length === 0) {
-      throw fail(fileName, 'import.txt-no-points', `的地块“${label}”（第 ${parcel.line} 行）没有界址点。`, `parcel "${label}" (line ${parcel.line}) has no points.`);
+      throw fail(fileName, 'import.txt-no-points', `的地块“${labelZh}”（第 ${parcel.line} 行）没有界址点。`, `parcel "${importNoteEn(label)}" (line ${parcel.line}) has no points.`);
     }
     // duplicate 点号 (per ring number) with different coordinates
     const seen = new Map<string, PointRecord>();
@@ -373,7 +383,7 @@ export function parseBoundaryTxt(file: SourceFile, options: ParseOptions = {}): 
       const key = `${p.ring}\u0000${p.label}`;
       const prev = seen.get(key);
       if (prev && (Math.abs(prev.north - p.north) > 0.0005 || Math.abs(prev.east - p.east) > 0.0005)) {
-        warnings.push(`地块“${label}”的点号 ${p.label}（圈号 ${p.ring}）出现两次且坐标不同（第 ${prev.line} 行与第 ${p.line} 行），请核对。`);
+        warnings.push(noteText('importNote.txt.duplicatePoint', { parcel: label, point: p.label, ring: p.ring, first: prev.line, second: p.line }));
       } else if (!prev) seen.set(key, p);
     }
     // split into rings: a new ring starts when 圈号 changes or after the ring was closed by repeating its first point
@@ -408,10 +418,10 @@ export function parseBoundaryTxt(file: SourceFile, options: ParseOptions = {}): 
         const isClosed = r.length > 1 && Math.abs(first[0] - last[0]) < 0.0005 && Math.abs(first[1] - last[1]) < 0.0005;
         const distinct = isClosed ? r.length - 1 : r.length;
         if (distinct < 3) {
-          throw fail(fileName, 'import.txt-ring', `的地块“${label}”第 ${i + 1} 个环（圈号 ${rings[i][0].ring}，第 ${rings[i][0].line} 行起）只有 ${distinct} 个不同的点，构不成面。`, `parcel "${label}": ring ${i + 1} has only ${distinct} points.`);
+          throw fail(fileName, 'import.txt-ring', `的地块“${labelZh}”第 ${i + 1} 个环（圈号 ${rings[i][0].ring}，第 ${rings[i][0].line} 行起）只有 ${distinct} 个不同的点，构不成面。`, `parcel "${importNoteEn(label)}": ring ${i + 1} has only ${distinct} points.`);
         }
         if (!isClosed) {
-          warnings.push(`地块“${label}”的环（圈号 ${rings[i][0].ring}，第 ${rings[i][0].line} 行起）首尾点不重合，已自动闭合。`);
+          warnings.push(noteText('importNote.txt.unclosed', { parcel: label, ring: rings[i][0].ring, line: rings[i][0].line }));
           return [...r, [first[0], first[1]]];
         }
         return r;
@@ -439,9 +449,7 @@ export function parseBoundaryTxt(file: SourceFile, options: ParseOptions = {}): 
         holes: polygons.reduce((s, p) => s + p.length - 1, 0),
       });
       if (difference !== null && Math.abs(difference) > AREA_TOLERANCE) {
-        warnings.push(
-          `地块“${label}”属性行的面积 ${fmtHa(headerArea)} 公顷与按坐标计算的平面面积 ${fmtHa(planarHa)} 公顷相差 ${(difference * 100).toFixed(2)}%，请核对。`,
-        );
+        warnings.push(noteText('importNote.txt.area', { parcel: label, header: fmtHa(headerArea), planar: fmtHa(planarHa), pct: (difference * 100).toFixed(2) }));
       }
     }
     return { type: 'Feature', properties: props, geometry };

@@ -6,6 +6,7 @@
  * user override (the override wins). Other text formats use detection → override.
  */
 import { UserInputError } from '../model/errors';
+import { text } from '../model/text';
 import type { ByteSource, Detected } from './types';
 
 /** Labels we normalise to, all accepted by TextDecoder. */
@@ -84,8 +85,8 @@ function hasHighBytes(bytes: Uint8Array): boolean {
  * proposal but flagged as doubtful.
  */
 export function detectEncoding(bytes: Uint8Array): Detected<EncodingLabel> {
-  if (!hasHighBytes(bytes)) return { value: 'utf-8', source: 'heuristic', confidence: 'certain', noteZh: '文本只含 ASCII 字符，编码无关紧要。' };
-  if (isValidUtf8(bytes)) return { value: 'utf-8', source: 'heuristic', confidence: 'certain', noteZh: '文本是有效的 UTF-8。' };
+  if (!hasHighBytes(bytes)) return { value: 'utf-8', source: 'heuristic', confidence: 'certain', note: text('importNote.enc.ascii') };
+  if (isValidUtf8(bytes)) return { value: 'utf-8', source: 'heuristic', confidence: 'certain', note: text('importNote.enc.utf8') };
   const census = new GbkCensus();
   census.add(bytes, true);
   return gbkProposal(census.share());
@@ -157,16 +158,14 @@ export function detectEncodingOf(source: ByteSource, chunk = 1 << 20): Detected<
     }
     census.add(bytes, last);
   }
-  if (!high) return { value: 'utf-8', source: 'heuristic', confidence: 'certain', noteZh: '文本只含 ASCII 字符，编码无关紧要。' };
-  if (validUtf8) return { value: 'utf-8', source: 'heuristic', confidence: 'certain', noteZh: '文本是有效的 UTF-8。' };
+  if (!high) return { value: 'utf-8', source: 'heuristic', confidence: 'certain', note: text('importNote.enc.ascii') };
+  if (validUtf8) return { value: 'utf-8', source: 'heuristic', confidence: 'certain', note: text('importNote.enc.utf8') };
   return gbkProposal(census.share());
 }
 
 function gbkProposal(share: number): Detected<EncodingLabel> {
-  if (share >= 0.6) {
-    return { value: 'gbk', source: 'heuristic', confidence: 'proposed', noteZh: `文本不是 UTF-8；按 GB18030/GBK 字节规律推定为 GBK（${Math.round(share * 100)}% 的双字节是常用汉字或标点），请在预览中核对属性文字。` };
-  }
-  return { value: 'gbk', source: 'heuristic', confidence: 'proposed', noteZh: `文本不是 UTF-8，也不像典型的 GBK（只有 ${Math.round(share * 100)}% 的双字节是常用汉字），暂按 GBK 读取，请在预览中核对或指定编码（--encoding）。` };
+  const pct = Math.round(share * 100);
+  return { value: 'gbk', source: 'heuristic', confidence: 'proposed', note: text(share >= 0.6 ? 'importNote.enc.gbk' : 'importNote.enc.gbkDoubtful', { pct }) };
 }
 
 /** Decodes bytes with a label (BOM stripped). */

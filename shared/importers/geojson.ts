@@ -8,6 +8,7 @@
  */
 import type { Feature, Geometry } from 'geojson';
 import { UserInputError } from '../model/errors';
+import { text as noteText, type CodedText } from '../model/text';
 import { decodeTextFile } from './encoding';
 import { requireShallow, sanitiseFields } from './fields';
 import { proposeCrsFromCoordinates } from '../crs/guess';
@@ -18,7 +19,7 @@ export interface ParsedGeoJson {
   /** CRS named by a legacy `crs` member, normalised to `EPSG:n` (CRS84 → EPSG:4326); null when absent. */
   declaredCrs: string | null;
   /** Human notes (zh) about tolerated irregularities, e.g. a bare array instead of a FeatureCollection. */
-  notes: string[];
+  notes: CodedText[];
 }
 
 const GEOMETRY_TYPES = new Set(['Point', 'MultiPoint', 'LineString', 'MultiLineString', 'Polygon', 'MultiPolygon', 'GeometryCollection']);
@@ -185,12 +186,12 @@ export function parseGeoJson(text: string, fileName: string): ParsedGeoJson {
   }
 
   requireShallow(data, fileName);
-  const notes: string[] = [];
+  const notes: CodedText[] = [];
   let rawFeatures: unknown[];
   let crsMember: unknown = undefined;
   if (Array.isArray(data)) {
     rawFeatures = data;
-    notes.push('文件顶层是要素数组（不是 FeatureCollection），已按要素集合读取。');
+    notes.push(noteText('importNote.geojson.array'));
   } else if (data && typeof data === 'object') {
     const obj = data as { type?: unknown; features?: unknown; crs?: unknown };
     crsMember = obj.crs;
@@ -201,7 +202,7 @@ export function parseGeoJson(text: string, fileName: string): ParsedGeoJson {
       rawFeatures = [data];
     } else if (typeof obj.type === 'string' && GEOMETRY_TYPES.has(obj.type)) {
       rawFeatures = [{ type: 'Feature', properties: {}, geometry: data }];
-      notes.push('文件只含一个几何图形（没有属性），已作为一个要素读取。');
+      notes.push(noteText('importNote.geojson.bareGeometry'));
     } else {
       throw invalid(fileName, `顶层 type 为“${String(obj.type)}”，应为 FeatureCollection 或 Feature。`, `top-level type "${String(obj.type)}" is not FeatureCollection or Feature.`);
     }
@@ -263,7 +264,7 @@ export const geojsonFormat: FormatModule = {
     const { text, encoding } = decodeTextFile(file.bytes, options.encoding);
     const parsed = parseGeoJson(text, file.name);
     const warnings = [...parsed.notes];
-    if (encoding.source !== 'user' && encoding.value !== 'utf-8') warnings.unshift('文件不是 UTF-8 编码，已按 GBK 读取。');
+    if (encoding.source !== 'user' && encoding.value !== 'utf-8') warnings.unshift(noteText('importNote.geojson.gbk'));
     const fields: string[] = [];
     const seen = new Set<string>();
     sanitiseFields(parsed.features, [], file.name);
@@ -277,17 +278,17 @@ export const geojsonFormat: FormatModule = {
     }
     let crs: ParsedSource['layers'][number]['crs'];
     if (parsed.declaredCrs) {
-      crs = { value: parsed.declaredCrs, source: 'declared', confidence: 'certain', noteZh: `文件的 crs 成员声明坐标系 ${parsed.declaredCrs}。` };
+      crs = { value: parsed.declaredCrs, source: 'declared', confidence: 'certain', note: noteText('importNote.crs.declaredMember', { code: parsed.declaredCrs }) };
     } else {
       // RFC 7946: GeoJSON is lon/lat. Projected metres without a crs member get a proposal (never applied silently).
       const proposal = proposeCrsFromCoordinates(parsed.features);
       crs =
         proposal && proposal.value !== 'EPSG:4490'
           ? proposal
-          : { value: 'EPSG:4490', source: 'default', confidence: 'certain', noteZh: 'GeoJSON 未声明坐标系，按经纬度（CGCS2000，与 WGS84 相差约 1 米以内）读取。' };
+          : { value: 'EPSG:4490', source: 'default', confidence: 'certain', note: noteText('importNote.crs.geojsonDefault') };
     }
     if (looksLikeDataV(parsed.features)) {
-      warnings.push('文件看起来来自 DataV/高德（GCJ-02 加偏坐标，与 CGCS2000 相差约 500 米），结果位置可能有偏移；如确认是 GCJ-02，请用 --crs GCJ02 导入以纠偏。');
+      warnings.push(noteText('importNote.geojson.datav'));
     }
     const name = file.name.replace(/\.[^.]*$/, '');
     return {

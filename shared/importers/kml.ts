@@ -11,6 +11,7 @@ import { unzipWithinBudget } from './zip';
 import { XMLParser } from 'fast-xml-parser';
 import type { Feature, Geometry, Position } from 'geojson';
 import { UserInputError } from '../model/errors';
+import { text as noteText, type CodedText } from '../model/text';
 import type { FormatModule, ParsedLayer, ParsedSource, ParseOptions, SourceFile } from './types';
 
 type Node = Record<string, unknown>;
@@ -150,8 +151,8 @@ export function parseKmlText(text: string, fileName: string, options: ParseOptio
     const kept = features.filter((f) => f.geometry !== null);
     const fields: string[] = [];
     for (const f of kept) for (const k of Object.keys(f.properties ?? {})) if (!fields.includes(k)) fields.push(k);
-    const warnings: string[] = [];
-    if (skipped > 0) warnings.push(`${skipped} 个地标没有几何图形（只有名称或样式），已跳过。`);
+    const warnings: CodedText[] = [];
+    if (skipped > 0) warnings.push(noteText('importNote.kml.noGeometry', { count: skipped }));
     const existing = layers.find((l) => l.name === name);
     if (existing) {
       existing.features.push(...kept);
@@ -164,7 +165,7 @@ export function parseKmlText(text: string, fileName: string, options: ParseOptio
       features: kept,
       crs: options.crs
         ? { value: options.crs, source: 'user', confidence: 'certain' }
-        : { value: 'EPSG:4326', source: 'declared', confidence: 'certain', noteZh: 'KML 坐标规定为 WGS84 经纬度（EPSG:4326），在县域尺度上与 CGCS2000 相差约 1 米，按 CGCS2000 兼容处理。若坐标取自高德/腾讯地图（GCJ-02），请改选相应坐标系。' },
+        : { value: 'EPSG:4326', source: 'declared', confidence: 'certain', note: noteText('importNote.crs.kml') },
       encoding: { value: 'utf-8', source: 'declared', confidence: 'certain' },
       warnings,
       fields,

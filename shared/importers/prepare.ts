@@ -10,7 +10,9 @@ import { geodesicAreaM2 } from '../geo/geodesy';
 import { validateGeometry } from '../geo/validate';
 import { featureIdOf, normalizeProperties, resolveFieldMap } from '../model/attributes';
 import { UserInputError } from '../model/errors';
+import { importNoteZh } from './messages';
 import { LAYER_KIND_GEOMETRY, LAYER_KIND_LABEL_ZH, type LayerKind } from '../model/layers';
+import { text, textList, type CodedText, type TextParam } from '../model/text';
 
 export interface PrepareOptions {
   /** Used in messages only (base name of the file). */
@@ -35,8 +37,8 @@ export interface AreaTotals {
 
 export interface PreparedFeatures {
   features: Feature[];
-  /** zh notes about fixes applied (closed rings, dropped Z values, repairs per feature id, …) and suspicious data. */
-  warnings: string[];
+  /** Notes about fixes applied (closed rings, dropped Z values, repairs per feature id, …) and suspicious data, coded (messages.ts). */
+  warnings: CodedText[];
   areas: AreaTotals;
 }
 
@@ -97,24 +99,23 @@ function identify(kind: LayerKind, feature: { properties?: Record<string, unknow
   return { properties, numbered };
 }
 
-const ID_NAMES_HINT = '地块编号、编号、DKBH、id 等';
-
-function fieldListZh(fields: string[]): string {
-  if (fields.length === 0) return '文件没有属性字段';
-  const shown = fields.slice(0, 20).join('、');
-  return `文件的字段：${fields.length > 20 ? `${shown} 等 ${fields.length} 个` : shown}`;
+/** The file's fields as a note names them: the first 20, then how many there are. */
+function fieldList(fields: string[]): CodedText {
+  if (fields.length === 0) return text('importNote.fields.none');
+  const shown = textList(fields.slice(0, 20), 'enum');
+  return fields.length > 20 ? text('importNote.fields.many', { fields: shown, count: fields.length }) : text('importNote.fields.list', { fields: shown });
 }
 
+/** 1…N, or 1 alone. */
+const numberRange = (count: number) => (count === 1 ? '1' : `1…${count}`);
+
 /**
- * The zh note for a parcel layer none of whose features has an id: each then takes its feature
+ * The note for a parcel layer none of whose features has an id: each then takes its feature
  * number, and findings, reports and decisions would cite 1…N instead of the parcel's own number.
  * `imported` words it after the import (already numbered) rather than before it (preview).
  */
-export function unrecognisedIdWarningZh(fields: string[], count: number, imported: boolean): string {
-  const range = count === 1 ? '1' : `1…${count}`;
-  const numbered = imported ? `${count} 个地块已按要素顺序编号为 ${range}` : `导入后 ${count} 个地块将按要素顺序编号为 ${range}`;
-  const fix = imported ? '对应到 id 后重新导入' : '对应到 id';
-  return `没有识别出地块编号字段（${fieldListZh(fields)}），${numbered}，审查结论和报告中将以此序号代替地块编号。如文件中有编号字段，请在“字段对应”中将其${fix}（命令行：landgate import … --field 字段名=id）；可自动识别的编号字段名：${ID_NAMES_HINT}。`;
+export function unrecognisedIdWarning(fields: string[], count: number, imported: boolean): CodedText {
+  return text(imported ? 'importNote.noIdField.imported' : 'importNote.noIdField.preview', { fields: fieldList(fields), count, range: numberRange(count) });
 }
 
 /**
@@ -137,9 +138,9 @@ export class FeaturePreparer {
   private outsideChina = 0;
   private geodesicTotal = 0;
   private planarTotal = 0;
-  private readonly repaired: string[] = [];
+  private readonly repaired: CodedText[] = [];
   private repairedCount = 0;
-  private readonly skipped: string[] = [];
+  private readonly skipped: CodedText[] = [];
   /** id → its position(s) among the kept features (a number until it repeats). */
   private readonly ids = new Map<string, number | number[]>();
   /** Kept features whose id is their feature number (the file gave none); the first few numbers. */
@@ -278,7 +279,7 @@ export class FeaturePreparer {
 
     const checked = validateGeometry(out!);
     if (!checked.geometry && checked.skip) {
-      this.skipped.push(`要素“${id}”（第 ${n} 个）${checked.errorZh}`);
+      this.skipped.push(text('importNote.featureSkipped', { id, n, reason: checked.skipReason ?? checked.errorZh ?? '' }));
       return null;
     }
     if (!checked.geometry) {
@@ -287,7 +288,7 @@ export class FeaturePreparer {
     if (checked.repairs.length > 0) {
       // only the first 20 are listed; the rest are counted (a huge file can have many)
       this.repairedCount++;
-      if (this.repaired.length < 20) this.repaired.push(`要素“${id}”（第 ${n} 个）：${checked.repairs.join('；')}`);
+      if (this.repaired.length < 20) this.repaired.push(text('importNote.featureRepaired', { id, n, repairs: textList(checked.repairs, 'semicolon') }));
     }
     if (numbered) {
       if (this.numberedCount++ < 10) this.numbered.push(n);
@@ -304,51 +305,55 @@ export class FeaturePreparer {
   }
 
   /** Parcels only: elsewhere a numbered feature is normal (a farmland patch needs no number of its own). */
-  private numberedWarning(): string {
+  private numberedWarning(): CodedText {
     const fields = this.options.fields ?? this.fieldsSeen ?? [];
     const idFields = Object.entries(resolveFieldMap('parcel', fields, this.options.fieldMap))
       .filter(([, key]) => key === 'id')
       .map(([field]) => field);
-    if (this.numberedCount === this.kept && idFields.length === 0) return unrecognisedIdWarningZh(fields, this.kept, true);
-    const which = `第 ${this.numbered.join('、')}${this.numberedCount > this.numbered.length ? ` 等 ${this.numberedCount}` : ''} 个要素`;
-    const field = idFields.length > 0 ? `编号字段“${idFields.join('”“')}”` : '编号';
+    if (this.numberedCount === this.kept && idFields.length === 0) return unrecognisedIdWarning(fields, this.kept, true);
+    const numbers = textList(this.numbered, 'enum');
+    const which = this.numberedCount > this.numbered.length ? text('importNote.featureNumbersMore', { numbers, count: this.numberedCount }) : text('importNote.featureNumbers', { numbers });
+    // field names are data: several claimed by id are shown as the file has them, one after the other
+    const field = idFields.length > 0 ? text('importNote.idField.named', { fields: idFields.join('”“') }) : text('importNote.idField.plain');
     return this.numberedCount === this.kept
-      ? `全部 ${this.kept} 个地块的${field}为空，已按要素顺序编号为 ${this.n === 1 ? '1' : `1…${this.n}`}，审查结论和报告中将以此序号代替地块编号。请补齐编号后重新导入。`
-      : `${this.numberedCount} 个地块的${field}为空（${which}），已以要素序号作为其编号。请补齐编号后重新导入。`;
+      ? text('importNote.idsEmpty.all', { count: this.kept, field, range: numberRange(this.n) })
+      : text('importNote.idsEmpty.some', { count: this.numberedCount, field, which });
   }
 
-  finish(): { warnings: string[]; areas: AreaTotals } {
+  finish(): { warnings: CodedText[]; areas: AreaTotals } {
     const { kind } = this.options;
     const { fail, skipped, repaired } = this;
-    const warnings: string[] = [];
+    const warnings: CodedText[] = [];
     if (this.n === 0) {
       throw fail('import.empty', '不包含任何要素，未导入。', 'contains no features.');
     }
     if (this.kept === 0) {
-      throw fail('import.empty', `没有可导入的有效要素（${skipped.slice(0, 3).join('；')}）。`, 'no valid features.');
+      throw fail('import.empty', `没有可导入的有效要素（${skipped.slice(0, 3).map(importNoteZh).join('；')}）。`, 'no valid features.');
     }
 
     // Ids: parcels must be unique (rules.md §1.2); elsewhere duplicates are suspicious but legal.
     const duplicates = [...this.ids.entries()].filter((e): e is [string, number[]] => typeof e[1] !== 'number');
     if (duplicates.length > 0) {
-      const list = duplicates
-        .slice(0, 5)
-        .map(([id, numbers]) => `“${id}”（第 ${numbers.join('、')} 个要素）`)
-        .join('；');
+      const ids = textList(
+        duplicates.slice(0, 5).map(([id, numbers]) => text('importNote.duplicateId', { id, numbers: textList(numbers, 'enum') })),
+        'semicolon',
+      );
       if (kind === 'parcel') {
-        throw fail('import.duplicate-id', `中地块编号重复：${list}${duplicates.length > 5 ? ' 等' : ''}。每个报件地块的编号必须唯一。`, `duplicate parcel ids: ${duplicates.map(([id]) => id).join(', ')}.`);
+        throw fail('import.duplicate-id', `中地块编号重复：${importNoteZh(ids)}${duplicates.length > 5 ? ' 等' : ''}。每个报件地块的编号必须唯一。`, `duplicate parcel ids: ${duplicates.map(([id]) => id).join(', ')}.`);
       }
-      warnings.push(`要素编号重复：${list}。`);
+      warnings.push(text('importNote.duplicateIds', { ids }));
     }
 
+    const etc = (more: boolean): TextParam => (more ? text('importNote.etc') : '');
     if (kind === 'parcel' && this.numberedCount > 0) warnings.push(this.numberedWarning());
-    if (skipped.length > 0) warnings.push(`${skipped.length} 个要素无法使用，已跳过：${skipped.slice(0, 10).join('；')}${skipped.length > 10 ? ' 等' : ''}。`);
-    if (this.closedRings > 0) warnings.push(`${this.closedRings} 个面边界（环）未闭合，已自动补上闭合点。`);
+    if (skipped.length > 0) warnings.push(text('importNote.skipped', { count: skipped.length, features: textList(skipped.slice(0, 10), 'semicolon'), etc: etc(skipped.length > 10) }));
+    if (this.closedRings > 0) warnings.push(text('importNote.unclosedRings', { count: this.closedRings }));
     if (this.repairedCount > 0) {
-      warnings.push(`${this.repairedCount} 个要素的几何已修复：${repaired.join('。')}${this.repairedCount > 20 ? `。另有 ${this.repairedCount - 20} 个要素已修复（详见审计日志）` : ''}。`);
+      const more = this.repairedCount > 20 ? text('importNote.repairedMore', { count: this.repairedCount - 20 }) : '';
+      warnings.push(text('importNote.repaired', { count: this.repairedCount, features: textList(repaired, 'sentence'), more }));
     }
-    if (this.droppedZ) warnings.push('坐标中的高程（Z）值已忽略。');
-    if (this.outsideChina > 0) warnings.push(`${this.outsideChina} 个坐标点换算到 EPSG:4490 后不在中国范围内，请检查坐标系（当前按 ${this.sourceCrs} 读取）。`);
+    if (this.droppedZ) warnings.push(text('importNote.droppedZ'));
+    if (this.outsideChina > 0) warnings.push(text('importNote.outsideChina', { count: this.outsideChina, crs: this.sourceCrs }));
     const areas: AreaTotals = { geodesicM2: this.geodesicTotal };
     if (this.zone && this.geodesicTotal > 0) {
       areas.planarM2 = this.planarTotal;

@@ -4,11 +4,13 @@
  * shapes of the staged-upload import API (shared/api/contract.ts re-exports them).
  */
 import type { Feature, Position } from 'geojson';
-import { BD09, crsLabelZh, GCJ02, needsTransformationParameters } from '../crs';
+import { BD09, crsLabelText, GCJ02, needsTransformationParameters } from '../crs';
 import { canonicalKeys, resolveFieldMap } from '../model/attributes';
 import { LAYER_KIND_GEOMETRY, type LayerInfo, type LayerKind } from '../model/layers';
 import { proposeKindFromSigns, type KindBasis } from './kind-guess';
-import { unrecognisedIdWarningZh } from './prepare';
+import { unrecognisedIdWarning } from './prepare';
+import type { CodedText, TextParam } from '../model/text';
+import type { ImportNote } from './messages';
 import type { Detected, ParsedLayer, ParsedSource, SourceFormat, StreamedLayer } from './types';
 
 export interface StageImportFilesRequest {
@@ -36,7 +38,8 @@ export interface DemPreview {
   cols: number;
   rows: number;
   crs: string;
-  crsLabelZh: string;
+  /** The CRS's name, coded (crsName.*): the dialog says it in the reader's language. */
+  crsLabel: TextParam;
   /** Cell size in CRS units (degrees or metres). */
   cellX: number;
   cellY: number;
@@ -49,10 +52,11 @@ export interface DemPreview {
   /** Band thresholds proposed (400, 900 m). */
   levels: number[];
   /**
-   * Why the data looks implausible (values, georeferencing, holes); non-empty means the import
-   * is refused unless the user confirms it (`acceptSuspect`), and then warned on the layer.
+   * Why the data looks implausible (values, georeferencing, holes), coded (importNote.dem.*);
+   * non-empty means the import is refused unless the user confirms it (`acceptSuspect`), and then
+   * warned on the layer.
    */
-  suspicions: { zh: string; en: string }[];
+  suspicions: CodedText[];
 }
 
 export interface ImportPreview {
@@ -65,7 +69,8 @@ export interface ImportPreview {
   layer: string;
   encoding: Detected<string> | null;
   crs: Detected<string | null>;
-  crsOptions: Array<{ code: string; labelZh: string }>;
+  /** The CRS choices, each named by a coded text (crsName.*). */
+  crsOptions: Array<{ code: string; label: TextParam }>;
   /** Xian 1980 / Beijing 1954: the import needs the user's 3/7 transformation parameters (towgs84). */
   needsParameters: boolean;
   /** Suggested (or requested) layer kind and its canonical attribute keys. */
@@ -86,7 +91,8 @@ export interface ImportPreview {
   fields: string[];
   /** First rows of attributes as text. */
   rows: Array<Record<string, string>>;
-  warnings: string[];
+  /** What the file's reading noticed, coded (messages.ts): the dialog says it in the reader's language. */
+  warnings: CodedText[];
   extras?: Record<string, unknown>;
   /** Present for a DEM upload: the dialog shows this instead of the vector preview. */
   dem?: DemPreview;
@@ -124,17 +130,18 @@ export interface ImportJobStatus {
   /** Features to expect (.shx / DBF record count, or the parsed array); absent when the file does not say. */
   featuresTotal?: number;
   layer?: LayerInfo;
-  warnings?: string[];
+  /** The import's notes, coded; a DEM stored before notes had codes brings its plain Chinese. */
+  warnings?: ImportNote[];
   error?: { code: string; messageZh: string; messageEn: string };
 }
 
 /** CRS choices of the preview: CGCS2000 lon/lat, WGS84, web maps, every CGCS2000 GK code. */
-export function crsOptions(extra: Array<string | null> = []): Array<{ code: string; labelZh: string }> {
+export function crsOptions(extra: Array<string | null> = []): Array<{ code: string; label: TextParam }> {
   const codes = ['EPSG:4490', 'EPSG:4326', GCJ02, BD09, 'EPSG:3857'];
   for (let n = 4513; n <= 4554; n++) codes.push(`EPSG:${n}`);
   for (let n = 4491; n <= 4512; n++) codes.push(`EPSG:${n}`);
   for (const code of extra) if (code && !codes.includes(code)) codes.unshift(code);
-  return codes.map((code) => ({ code, labelZh: crsLabelZh(code) }));
+  return codes.map((code) => ({ code, label: crsLabelText(code) }));
 }
 
 function familyOf(layer: ParsedLayer): 'point' | 'line' | 'polygon' | null {
@@ -177,11 +184,11 @@ export function proposeFieldMap(fields: string[], kind: LayerKind): Record<strin
  * A parcel file with no id field the import would recognise: said before the import, because
  * every finding, report and decision would otherwise cite the feature number.
  */
-function idWarnings(kind: LayerKind, layer: ParsedLayer, fieldMap: Record<string, string>): string[] {
+function idWarnings(kind: LayerKind, layer: ParsedLayer, fieldMap: Record<string, string>): CodedText[] {
   if (kind !== 'parcel' || layer.features.length === 0) return [];
   if (Object.values(fieldMap).includes('id')) return [];
   if (layer.features.some((f) => f.id !== undefined && f.id !== null && String(f.id).trim() !== '')) return [];
-  return [unrecognisedIdWarningZh(layer.fields, layer.featureCount ?? layer.features.length, false)];
+  return [unrecognisedIdWarning(layer.fields, layer.featureCount ?? layer.features.length, false)];
 }
 
 /** Features a preview keeps of a streamed layer: all of a small one, an even spread of a large one. */

@@ -11,10 +11,11 @@
  * `.sbn/.sbx/.shp.xml/.aux/.qpj` are ignored.
  */
 import type { Feature, Geometry, Position } from 'geojson';
-import { crsLabelZh, isGeographic } from '../crs';
+import { crsLabelText, isGeographic } from '../crs';
 import { proposeCrsFromPositions } from '../crs/guess';
 import { crsFromPrj } from '../crs/prj';
 import { UserInputError } from '../model/errors';
+import { text, textList, type CodedText } from '../model/text';
 import { decodeText, detectEncoding, encodingLabelZh, normalizeEncoding, requireEncoding } from './encoding';
 import { bytesSource, type ByteSource, type Detected, type FormatModule, type ParsedLayer, type ParsedSource, type ParseOptions, type SourceFile, type StreamedLayer } from './types';
 import { pointInRing, ringBBox, signedRingArea } from '../geo/rings';
@@ -76,10 +77,10 @@ function ringInside(inner: Position[], innerBox: number[], outer: Position[], ou
  * holes then assigned to the smallest outer that contains them; if the writer ignored orientation
  * (no clockwise ring at all), containment depth decides (even depth = outer).
  */
-export function assembleRings(rings: Position[][]): { polygons: Position[][][]; note?: string } {
+export function assembleRings(rings: Position[][]): { polygons: Position[][][]; note?: CodedText } {
   const info = rings.map((ring) => ({ ring, area: signedRingArea(ring), box: ringBBox(ring) }));
   const usable = info.filter((r) => r.area !== 0);
-  let note: string | undefined;
+  let note: CodedText | undefined;
   let outers = usable.filter((r) => r.area < 0);
   let holes = usable.filter((r) => r.area > 0);
   if (outers.length === 0) {
@@ -90,7 +91,7 @@ export function assembleRings(rings: Position[][]): { polygons: Position[][][]; 
       const depth = usable.filter((o) => o !== r && Math.abs(o.area) > Math.abs(r.area) && ringInside(r.ring, r.box, o.ring, o.box)).length;
       (depth % 2 === 0 ? outers : holes).push(r);
     }
-    if (usable.length > 0) note = '环的方向不符合 Shapefile 规范（外环应为顺时针），已按包含关系判定外环与内环';
+    if (usable.length > 0) note = text('importNote.shp.ringOrder');
   }
   const polygons = outers.map((o) => ({ outer: o, holes: [] as Position[][] }));
   // Smallest containing outer first.
@@ -104,7 +105,7 @@ export function assembleRings(rings: Position[][]): { polygons: Position[][][]; 
       polygons.push({ outer: h, holes: [] });
     }
   }
-  if (orphans > 0) note = `${orphans} 个逆时针环不在任何外环内，已作为独立的面（而不是洞）`;
+  if (orphans > 0) note = text('importNote.shp.orphanRings', { count: orphans });
   return { polygons: polygons.map((p) => [p.outer.ring, ...p.holes]), note };
 }
 
@@ -151,7 +152,9 @@ class ShpPass {
   nullRecords: number[] = [];
   droppedZ = false;
   droppedM = false;
-  ringNotes = new Set<string>();
+  /** The first few records whose rings were reordered (the notes list 5), and how many there were. */
+  ringNotes: CodedText[] = [];
+  ringNoteCount = 0;
   records = 0;
   trailing = 0;
 }
@@ -232,7 +235,7 @@ function parseShpRecord(view: DataView, contentLength: number, index: number, sh
       geometry = parts.length === 1 ? { type: 'LineString', coordinates: parts[0] } : { type: 'MultiLineString', coordinates: parts };
     } else {
       const { polygons, note } = assembleRings(parts);
-      if (note) pass.ringNotes.add(`第 ${index} 条记录：${note}`);
+      if (note && pass.ringNoteCount++ < 5) pass.ringNotes.push(text('importNote.shp.ringNote', { record: index, note }));
       if (polygons.length === 0) pass.nullRecords.push(index);
       else geometry = polygons.length === 1 ? { type: 'Polygon', coordinates: polygons[0] } : { type: 'MultiPolygon', coordinates: polygons };
     }
@@ -266,17 +269,17 @@ function* shpRecords(src: ByteSource, header: ShpHeader, pass: ShpPass): Generat
   pass.trailing = end - offset;
 }
 
-function shpNotes(header: ShpHeader, pass: ShpPass): string[] {
-  const notes: string[] = [];
-  if (header.declaredLength < header.size) notes.push(`.shp 文件头记录的长度（${header.declaredLength} 字节）小于实际长度（${header.size} 字节），已按实际长度读取。`);
-  if (pass.trailing > 0) notes.push(`.shp 末尾有 ${pass.trailing} 字节无法解析，已忽略。`);
+function shpNotes(header: ShpHeader, pass: ShpPass): CodedText[] {
+  const notes: CodedText[] = [];
+  if (header.declaredLength < header.size) notes.push(text('importNote.shp.headerLength', { declared: header.declaredLength, actual: header.size }));
+  if (pass.trailing > 0) notes.push(text('importNote.shp.trailing', { bytes: pass.trailing }));
   const nulls = pass.nullRecords;
   if (nulls.length > 0) {
-    notes.push(`第 ${nulls.slice(0, 10).join('、')}${nulls.length > 10 ? ' 等' : ''} 条记录（共 ${nulls.length} 条）是空几何（Null Shape），已跳过。`);
+    notes.push(text('importNote.shp.nullShapes', { records: textList(nulls.slice(0, 10), 'enum'), etc: nulls.length > 10 ? text('importNote.etc') : '', count: nulls.length }));
   }
-  if (pass.droppedZ || pass.droppedM) notes.push(`几何中的${pass.droppedZ && pass.droppedM ? ' Z（高程）和 M（量测）' : pass.droppedZ ? ' Z（高程）' : ' M（量测）'}值已忽略，只导入平面坐标。`);
-  for (const n of [...pass.ringNotes].slice(0, 5)) notes.push(`${n}。`);
-  if (pass.ringNotes.size > 5) notes.push(`另有 ${pass.ringNotes.size - 5} 条记录的环按包含关系重新判定。`);
+  if (pass.droppedZ || pass.droppedM) notes.push(text('importNote.shp.dropped', { what: text(pass.droppedZ && pass.droppedM ? 'importNote.shp.dropped.zm' : pass.droppedZ ? 'importNote.shp.dropped.z' : 'importNote.shp.dropped.m') }));
+  notes.push(...pass.ringNotes);
+  if (pass.ringNoteCount > 5) notes.push(text('importNote.shp.moreRingNotes', { count: pass.ringNoteCount - 5 }));
   return notes;
 }
 
@@ -425,13 +428,16 @@ const ENCODING_SAMPLE_BYTES = 4 << 20;
 
 /** Encoding of a DBF: user override → LDID → .cpg → detection on a sample (the override wins). */
 export function resolveDbfEncoding(src: ByteSource, cpg: string | undefined, override: string | undefined): Detected<string> {
-  if (override) return { value: requireEncoding(override), source: 'user', confidence: 'certain', noteZh: `按用户指定的 ${encodingLabelZh(requireEncoding(override))} 读取。` };
+  if (override) return { value: requireEncoding(override), source: 'user', confidence: 'certain', note: text('importNote.enc.user', { encoding: encodingLabelZh(requireEncoding(override)) }) };
   const { numRecords, headerLength, recordLength, ldid, rawFields } = dbfLayout(src);
   const fromLdid = LDID_ENCODINGS[ldid];
-  if (fromLdid) return { value: fromLdid, source: 'ldid', confidence: 'certain', noteZh: `DBF 语言驱动标识 0x${ldid.toString(16).toUpperCase()} 表示代码页 ${fromLdid === 'gbk' ? '936（GBK）' : encodingLabelZh(fromLdid)}。` };
+  if (fromLdid) {
+    const codepage = fromLdid === 'gbk' ? text('importNote.enc.cp936') : encodingLabelZh(fromLdid);
+    return { value: fromLdid, source: 'ldid', confidence: 'certain', note: text('importNote.enc.ldid', { ldid: ldid.toString(16).toUpperCase(), codepage }) };
+  }
   if (cpg !== undefined && cpg.trim() !== '') {
     const label = normalizeEncoding(cpg);
-    if (label) return { value: label, source: 'cpg', confidence: 'certain', noteZh: `.cpg 文件声明编码“${cpg.trim()}”→ ${encodingLabelZh(label)}。` };
+    if (label) return { value: label, source: 'cpg', confidence: 'certain', note: text('importNote.enc.cpg', { declared: cpg.trim(), encoding: encodingLabelZh(label) }) };
   }
   // Detection over the text of the character fields (and field names) of a sample.
   const limit = Math.min(numRecords, ENCODING_SAMPLE_RECORDS, Math.max(1, Math.floor(ENCODING_SAMPLE_BYTES / recordLength)));
@@ -454,8 +460,8 @@ export function resolveDbfEncoding(src: ByteSource, cpg: string | undefined, ove
     joined[at++] = 0x20;
   }
   const detected = detectEncoding(joined);
-  const cpgNote = cpg !== undefined && cpg.trim() !== '' ? `.cpg 的“${cpg.trim()}”无法识别；` : '没有 .cpg 文件，DBF 也未标明代码页；';
-  return { ...detected, noteZh: `${cpgNote}${detected.noteZh ?? ''}` };
+  const note = detected.note ?? '';
+  return { ...detected, note: cpg !== undefined && cpg.trim() !== '' ? text('importNote.enc.cpgUnknown', { declared: cpg.trim(), note }) : text('importNote.enc.noCpg', { note }) };
 }
 
 /** Reads DBF rows one at a time (in order) with a resolved encoding; `notes()` after the last row. */
@@ -561,10 +567,10 @@ export class DbfReader {
     return row;
   }
 
-  /** zh notes about the rows read so far (undecodable bytes, doubtful encoding, memo fields). */
-  notes(): string[] {
-    const notes: string[] = [];
-    if (this.replacement > 0) notes.push(`${this.replacement} 个属性值含有按 ${encodingLabelZh(this.encoding.value)} 无法解码的字节（显示为 �），编码可能不对，请在预览中核对或指定编码（--encoding）。`);
+  /** Notes about the rows read so far (undecodable bytes, doubtful encoding, memo fields). */
+  notes(): CodedText[] {
+    const notes: CodedText[] = [];
+    if (this.replacement > 0) notes.push(text('importNote.dbf.undecodable', { count: this.replacement, encoding: encodingLabelZh(this.encoding.value) }));
     const check = this.utf8Check;
     if (check && check.valid) {
       try {
@@ -574,9 +580,9 @@ export class DbfReader {
       }
     }
     if (check && check.valid && check.high) {
-      notes.push(`属性文字按 ${encodingLabelZh(this.encoding.value)} 读取，但这些字节恰好也是有效的 UTF-8，请在预览中核对（必要时 --encoding utf-8）。`);
+      notes.push(text('importNote.dbf.alsoUtf8', { encoding: encodingLabelZh(this.encoding.value) }));
     }
-    if (this.memo) notes.push('备注型（Memo）字段需要 .dbt 文件，已留空。');
+    if (this.memo) notes.push(text('importNote.dbf.memo'));
     return notes;
   }
 }
@@ -669,26 +675,28 @@ export function openShapefile(sources: ShapefileSources, options: ParseOptions):
       const geographic = isGeographicCode(prj.code);
       const looksGeographic = proposal?.value === 'EPSG:4490';
       if (proposal && geographic !== looksGeographic && positions.length > 0) {
+        const values = text(looksGeographic ? 'importNote.crs.values.lonLat' : 'importNote.crs.values.metres');
         crs = {
           value: proposal.value,
           source: 'magnitude',
           confidence: 'proposed',
-          noteZh: `.prj 声明为 ${crsLabelZh(prj.code)}，但坐标值是${looksGeographic ? '经纬度' : '米制投影坐标'}，坐标系说明与数据不符。${proposal.noteZh ?? ''}`,
+          note: text('importNote.crs.prjMismatch', { declared: crsLabelText(prj.code), values, proposal: proposal.note ?? '' }),
         };
       } else {
-        crs = { value: prj.code, source: 'prj', confidence: 'certain', noteZh: prj.noteZh };
+        crs = { value: prj.code, source: 'prj', confidence: 'certain', note: prj.note };
       }
     } else {
-      crs = { value: null, source: 'prj', confidence: 'proposed', noteZh: `${prj.noteZh}${proposal?.value ? ` 按坐标范围可能是 ${proposal.value}，请确认。` : ''}` };
+      const maybe = proposal?.value ? text('importNote.crs.prjMaybe', { code: proposal.value }) : '';
+      crs = { value: null, source: 'prj', confidence: 'proposed', note: text('importNote.crs.prjUnrecognised', { note: prj.note, maybe }) };
     }
   } else {
     crs = proposal
-      ? { ...proposal, noteZh: `缺少 .prj 文件。${proposal.noteZh ?? ''}` }
-      : { value: null, source: 'magnitude', confidence: 'proposed', noteZh: '缺少 .prj 文件，坐标范围也不像经纬度或高斯-克吕格坐标，无法推定坐标系。' };
+      ? { ...proposal, note: text('importNote.crs.noPrj', { proposal: proposal.note ?? '' }) }
+      : { value: null, source: 'magnitude', confidence: 'proposed', note: text('importNote.crs.noPrjNoGuess') };
   }
 
   let position = 0;
-  let last: { pass: ShpPass; dbfNotes: string[] } | null = null;
+  let last: { pass: ShpPass; dbfNotes: CodedText[] } | null = null;
   const files = Object.values(sources).filter((s): s is ByteSource => !!s).map((s) => s.name);
   return {
     name,
@@ -734,14 +742,15 @@ export function openShapefile(sources: ShapefileSources, options: ParseOptions):
     finalWarnings() {
       const warnings = last ? shpNotes(header, last.pass) : [];
       if (sources.dbf && encoding) {
-        if (encoding.confidence === 'proposed') warnings.push(`属性表编码：${encoding.noteZh}`);
+        if (encoding.confidence === 'proposed') warnings.push(text('importNote.dbf.encoding', { note: encoding.note ?? '' }));
         warnings.push(...(last?.dbfNotes ?? []));
         const records = last?.pass.records ?? 0;
         if (last && dbfRecords !== records) {
-          warnings.push(`属性表记录数（${dbfRecords}）与几何记录数（${records}）不一致，多出的记录${dbfRecords! < records ? '没有属性' : '已忽略'}。`);
+          const extra = text(dbfRecords! < records ? 'importNote.dbf.recordCount.noAttributes' : 'importNote.dbf.recordCount.ignored');
+          warnings.push(text('importNote.dbf.recordCount', { dbf: dbfRecords!, shp: records, extra }));
         }
       } else {
-        warnings.push(`缺少属性表“${name}.dbf”，只导入几何，要素按记录序号编号（1、2、3…）。`);
+        warnings.push(text('importNote.dbf.missing', { file: `${name}.dbf` }));
       }
       return warnings;
     },

@@ -19,6 +19,7 @@
 import type { Feature, Geometry, Position } from 'geojson';
 import { proposeCrsFromPositions } from '../crs/guess';
 import { UserInputError } from '../model/errors';
+import { text, type CodedText } from '../model/text';
 import { assemblePolygons, cgcs2000GkCode } from './boundary-txt';
 import { cleanFieldNames } from './fields';
 import type { Detected, ParseOptions, StreamedLayer } from './types';
@@ -279,12 +280,12 @@ export function openTableLayer(table: RowSource, fileName: string, layerName: st
   if (count === 0 || !first) throw fail(fileName, 'import.empty', `${where}只有表头（第 ${headerRow} 行），没有数据行。`, `${where}: header only.`);
 
   // axis order by magnitude
-  const warnings: string[] = [];
+  const warnings: CodedText[] = [];
   let swap: boolean;
   if (geoLike) {
     // lon is the value in China's longitude range, lat the other
     const aIsLon = lonFirst >= latFirst;
-    if (!aIsLon) warnings.push(`“${header[a]}”列的值像纬度、“${header[b]}”列的值像经度，已按数值大小对调。`);
+    if (!aIsLon) warnings.push(text('importNote.table.swappedLonLat', { a: header[a], b: header[b] }));
     swap = !aIsLon;
   } else {
     if (aNorth === 0 && bNorth === 0) {
@@ -292,8 +293,8 @@ export function openTableLayer(table: RowSource, fileName: string, layerName: st
     }
     // X = northing (survey convention) unless the magnitudes say otherwise
     const aIsNorth = aNorth >= bNorth;
-    if (geographicHeader) warnings.push(`“${header[a]}/${header[b]}”列的数值是平面坐标（米），已按高斯-克吕格坐标读取。`);
-    warnings.push(`按数值大小，“${header[aIsNorth ? a : b]}”列为北坐标（X），“${header[aIsNorth ? b : a]}”列为东坐标（Y）。`);
+    if (geographicHeader) warnings.push(text('importNote.table.projectedInLonLat', { a: header[a], b: header[b] }));
+    warnings.push(text('importNote.table.axes', { north: header[aIsNorth ? a : b], east: header[aIsNorth ? b : a] }));
     swap = aIsNorth;
   }
   const xy = (av: number, bv: number): Position => (swap ? [bv, av] : [av, bv]);
@@ -302,18 +303,18 @@ export function openTableLayer(table: RowSource, fileName: string, layerName: st
   let crs: Detected<string | null>;
   if (options.crs) crs = { value: options.crs, source: 'user', confidence: 'certain' };
   else if (geoLike) {
-    crs = { value: 'EPSG:4490', source: 'magnitude', confidence: 'proposed', noteZh: '经纬度坐标，推定为 CGCS2000（与 WGS84 相差约 1 米）；若取自高德/腾讯/百度地图，请改选 GCJ-02/BD-09。' };
+    crs = { value: 'EPSG:4490', source: 'magnitude', confidence: 'proposed', note: text('importNote.crs.tableLonLat') };
   } else {
     const eastings = prefixes[swap ? 1 : 0];
     const prefix = eastings.size === 1 ? [...eastings][0] : 0;
     const code = prefix >= 25 && prefix <= 45 ? cgcs2000GkCode(3, prefix, true) : prefix >= 13 && prefix <= 23 ? cgcs2000GkCode(6, prefix, true) : null;
-    if (code) crs = { value: code, source: 'magnitude', confidence: 'proposed', noteZh: `东坐标含带号 ${prefix}，推定为 CGCS2000 ${prefix >= 25 ? 3 : 6}° 带第 ${prefix} 带（${code}），请确认。` };
+    if (code) crs = { value: code, source: 'magnitude', confidence: 'proposed', note: text('importNote.crs.tableZone', { prefix, width: prefix >= 25 ? 3 : 6, code }) };
     else {
       const positions: Position[] = [];
       for (let i = 0; i < sample.length; i += 2) positions.push(xy(sample[i], sample[i + 1]));
       const [minA, minB, maxA, maxB] = bounds;
       const box: [number, number, number, number] = swap ? [minB, minA, maxB, maxA] : [minA, minB, maxA, maxB];
-      crs = proposeCrsFromPositions(positions, box) ?? { value: null, source: 'magnitude', confidence: 'proposed', noteZh: '无法从坐标判断投影带，请选择坐标系。' };
+      crs = proposeCrsFromPositions(positions, box) ?? { value: null, source: 'magnitude', confidence: 'proposed', note: text('importNote.crs.tableUnknown') };
     }
   }
 
@@ -340,7 +341,7 @@ export function openTableLayer(table: RowSource, fileName: string, layerName: st
   }
   const number = (v: string | undefined) => Number((v ?? '').trim());
   let position = 0;
-  const finalWarnings: string[] = [];
+  const finalWarnings: CodedText[] = [];
   const extras = { headerRow, mode: corners ? 'corners' : 'points' };
 
   if (!corners) {
@@ -391,7 +392,7 @@ export function openTableLayer(table: RowSource, fileName: string, layerName: st
     let rows: ArrayLike<number> = idx;
     if (!inOrder) {
       rows = [...idx].sort((p, q) => ringRank.get(list.ring.get(p))! - ringRank.get(list.ring.get(q))! || list.pointNo.get(p) - list.pointNo.get(q));
-      finalWarnings.push(`地块“${label}”的行不是按点号顺序排列，已按点号排序连线。`);
+      finalWarnings.push(text('importNote.table.sorted', { parcel: label }));
     }
     const rings: Position[][] = [];
     let ring: Position[] = [];

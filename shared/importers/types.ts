@@ -7,6 +7,7 @@
  * format-independent half: geometry checks and repair, transform to EPSG:4490, attribute mapping.
  */
 import type { Feature, Geometry } from 'geojson';
+import type { CodedText } from '../model/text';
 
 export type SourceFormat = 'geojson' | 'shapefile' | 'boundary-txt' | 'kml' | 'kmz' | 'csv' | 'xlsx' | 'gpkg';
 
@@ -50,8 +51,12 @@ export interface Detected<T> {
   /** e.g. 'declared' (in the file), 'prj', 'cpg', 'ldid', 'header', 'magnitude', 'heuristic', 'default', 'user'. */
   source: string;
   confidence: 'certain' | 'proposed';
-  /** zh explanation shown in the preview, e.g. “Y 坐标含带号 38，推定为 CGCS2000 3° 带 38（EPSG:4526）”. */
-  noteZh?: string;
+  /**
+   * How it was found, shown in the preview, e.g. “X 坐标含带号前缀 38（8 位），推定为 CGCS2000 3°
+   * 高斯-克吕格第 38 带…”: coded (importNote.* in messages.ts), so the preview says it in the
+   * reader's language.
+   */
+  note?: CodedText;
 }
 
 export interface ParsedLayer {
@@ -61,8 +66,8 @@ export interface ParsedLayer {
   features: Feature[];
   crs: Detected<string | null>;
   encoding?: Detected<string>;
-  /** zh notes: repairs, skipped records, suspicious data. */
-  warnings: string[];
+  /** Notes: repairs, skipped records, suspicious data; coded (messages.ts). */
+  warnings: CodedText[];
   /** Field names in file order, for the mapping step and the preview table. */
   fields: string[];
   /** Format-specific figures worth showing, e.g. header area vs computed area for TXT parcels. */
@@ -88,8 +93,8 @@ export interface StreamedLayer extends Omit<ParsedLayer, 'features'> {
   attributes(): Iterable<{ properties: Record<string, unknown>; id?: string | number }>;
   /** The features in order, each built once; one pass per call. */
   features(): Iterable<Feature>;
-  /** zh notes known only after `features()` has been read to the end. */
-  finalWarnings(): string[];
+  /** Notes known only after `features()` has been read to the end. */
+  finalWarnings(): CodedText[];
 }
 
 export interface ParsedSource {

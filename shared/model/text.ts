@@ -1,9 +1,10 @@
 /**
- * Words the Node side sends for a person to read (findings, 需补充, conditions), as a code with
- * parameters rather than a finished sentence, so each reader gets them in their own language: the
- * check output and the PDF render them with the Chinese catalogue, the UI with the catalogue of
- * the locale in force. A parameter is data (an id, a name, a figure already formatted), another
- * coded text (a phrase: a feature's label, an area, a land-use code) or a list of either.
+ * Words the Node side sends for a person to read (findings, 需补充, conditions, import notes), as
+ * a code with parameters rather than a finished sentence, so each reader gets them in their own
+ * language: the check output, the CLI and the PDF render them with the Chinese catalogue, the UI
+ * with the catalogue of the locale in force. A parameter is data (an id, a name, a figure already
+ * formatted), another coded text (a phrase: a feature's label, an area, a land-use code) or a list
+ * of either.
  */
 
 export interface CodedText {
@@ -11,10 +12,13 @@ export interface CodedText {
   params?: Record<string, TextParam>;
 }
 
-/** A list joined in the reader's language: `semicolon` (；/ ;) between clauses, `enum` (、/ ,) between names. */
+/**
+ * A list joined in the reader's language: `semicolon` (；/ ;) between clauses, `enum` (、/ ,)
+ * between names, `sentence` (。/ .) between sentences.
+ */
 export interface TextList {
   list: TextParam[];
-  sep: 'semicolon' | 'enum';
+  sep: 'semicolon' | 'enum' | 'sentence';
 }
 
 export type TextParam = string | number | CodedText | TextList;
@@ -41,8 +45,8 @@ export interface TextLanguage {
   separators: Record<TextList['sep'], string>;
 }
 
-export const ZH_SEPARATORS: TextLanguage['separators'] = { semicolon: '；', enum: '、' };
-export const EN_SEPARATORS: TextLanguage['separators'] = { semicolon: '; ', enum: ', ' };
+export const ZH_SEPARATORS: TextLanguage['separators'] = { semicolon: '；', enum: '、', sentence: '。' };
+export const EN_SEPARATORS: TextLanguage['separators'] = { semicolon: '; ', enum: ', ', sentence: '. ' };
 
 /**
  * The text in one language: `{name}` placeholders filled from the parameters, nested texts and

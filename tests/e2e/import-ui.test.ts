@@ -127,6 +127,26 @@ describe('import dialog in Chromium', () => {
     await page.getByTestId('import-dialog').waitFor({ state: 'detached' });
   });
 
+  it("says the preview's notes in English when English is chosen (codes rendered by the catalogue)", async () => {
+    await page.getByTestId('locale-select').selectOption('en');
+    try {
+      await page.getByTestId('import-file-input').setInputFiles(['shp', 'dbf', 'shx'].map((ext) => join(NO_PRJ, `hyd2_4l.${ext}`)));
+      const note = page.getByTestId('import-crs-note');
+      await note.waitFor({ timeout: 30_000 });
+      expect(await note.textContent()).toMatch(/^There is no \.prj file\. The coordinate range [\d.–-]+, [\d.–-]+ is longitude\/latitude, taken as CGCS2000 longitude\/latitude \(EPSG:4490\)/);
+      const warnings = await page.getByTestId('import-warnings').textContent();
+      expect(warnings).toContain('Attribute table encoding: There is no .cpg file and the DBF names no code page.');
+      expect(warnings).not.toMatch(/\p{Script=Han}/u);
+      // the CRS choices are named in English too
+      expect(await page.getByTestId('import-crs').locator('option[value="EPSG:4526"]').textContent()).toBe('CGCS2000 3° Gauss-Krüger zone 38 (EPSG:4526)');
+      await screenshotTo(page, 'import-notes-en');
+      await page.getByTestId('import-close').click();
+      await page.getByTestId('import-dialog').waitFor({ state: 'detached' });
+    } finally {
+      await page.getByTestId('locale-select').selectOption('zh-CN');
+    }
+  });
+
   it('imports a GeoTIFF DEM: DEM preview with band levels, then an elevation-band layer', async () => {
     await page.getByTestId('import-file-input').setInputFiles(DEM);
     await expect.poll(() => page.getByTestId('import-format').textContent(), { timeout: 30_000 }).toContain('GeoTIFF');

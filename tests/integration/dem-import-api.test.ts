@@ -8,6 +8,7 @@ import { storedDemInfo } from '../../electron/services/terrain/dem-store';
 import { sha256, sharedData } from '../support/cli';
 import { uploadFile, waitImportJob } from '../support/import-api';
 import { gdalTranslate, hills, writeAsc } from '../fuzz/tiff';
+import { importNoteZh } from '../../shared/importers/messages';
 
 const DEM = join(sharedData, 'dem', 'gmted2010_lowres_shanxi_S_110.4-113.3E_34.9-37.4N.tif');
 
@@ -117,7 +118,7 @@ describe('DEM import through the import API (stage → preview → start → job
 
     const uploadId = await upload(holed, '有空洞的 高程.tif');
     const preview = await api.previewImport({ uploadId });
-    expect(preview.dem!.suspicions.map((s) => s.zh).join('；')).toMatch(/恰为 0 米/);
+    expect(preview.dem!.suspicions.map(importNoteZh).join('；')).toMatch(/恰为 0 米/);
 
     const before = sha256(project);
     const refused = await waitJob((await api.startImport({ uploadId, kind: 'elevation-band', table: 'holed_bands' })).jobId);
@@ -129,7 +130,7 @@ describe('DEM import through the import API (stage → preview → start → job
     const again = await upload(holed, '有空洞的 高程.tif');
     const accepted = await waitJob((await api.startImport({ uploadId: again, kind: 'elevation-band', table: 'holed_bands', acceptSuspect: true })).jobId);
     expect(accepted.state).toBe('done');
-    expect(accepted.warnings?.join('；')).toMatch(/经确认后导入，但可能有误.*恰为 0 米/);
+    expect(accepted.warnings?.map(importNoteZh).join('；')).toMatch(/经确认后导入，但可能有误.*恰为 0 米/);
     expect((await api.getProject()).layers.map((l) => l.table)).toContain('holed_bands');
   });
 });

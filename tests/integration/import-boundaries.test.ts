@@ -13,6 +13,7 @@ import { geodesicDistanceM } from '../../shared/geo/geodesy';
 import { importFile } from '../../electron/services/import-file';
 import { ProjectStore } from '../../electron/services/project-store';
 import { sharedData } from '../support/cli';
+import { importNoteZh } from '../../shared/importers/messages';
 
 const BOUNDARIES = join(sharedData, 'boundaries');
 
@@ -63,7 +64,7 @@ describe('every boundary file imports', () => {
       const layer = importFile(store, path, { kind: 'admin-boundary', table: `b${++tableNumber}` });
       expect(layer.featureCount).toBe(raw.length);
       // A GCJ-02 file is never taken silently for CGCS2000.
-      if (isGcj02(path)) expect(layer.warnings.join('\n')).toContain('GCJ-02');
+      if (isGcj02(path)) expect(layer.warnings.map(importNoteZh).join('\n')).toContain('GCJ-02');
       const stored = store.readFeatures(layer.table).features;
       // Names survive (UTF-8 Chinese), and coordinates are kept as given when no CRS is declared.
       const nameOf = (f: Feature) => String(f.properties?.name ?? f.properties?.district_name ?? f.properties?.short_name ?? '');

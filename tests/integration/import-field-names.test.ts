@@ -12,6 +12,7 @@ import { ProjectStore } from '../../electron/services/project-store';
 import { landgate, sha256 } from '../support/cli';
 import { uploadFile, waitImportJob } from '../support/import-api';
 import { rect } from '../support/geometry';
+import { importNoteZh } from '../../shared/importers/messages';
 
 let dir: string;
 beforeAll(() => {
@@ -211,7 +212,7 @@ describe('the import preview (dialog)', { timeout: 120_000 }, () => {
     const preview = await api.previewImport({ uploadId: await uploadFile(api, noId, '地块无编号.geojson') });
     expect(preview.kind).toBe('parcel');
     expect(preview.fieldMap).toEqual({ 宗地号: '', GHYT: 'plannedUse' });
-    const warning = preview.warnings.find((w) => w.startsWith('没有识别出地块编号字段'));
+    const warning = preview.warnings.map(importNoteZh).find((w) => w.startsWith('没有识别出地块编号字段'));
     expect(warning).toContain('宗地号、GHYT');
     expect(warning).toContain('导入后 2 个地块将按要素顺序编号为 1…2');
     expect(warning).toContain('字段对应');

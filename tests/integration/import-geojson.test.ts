@@ -11,6 +11,7 @@ import { ProjectStore } from '../../electron/services/project-store';
 import { defaultTableName, importFile, readParcelsFile } from '../../electron/services/import-file';
 import { transformer } from '../../shared/crs';
 import { refusalOf } from '../support/refusal';
+import { importNoteZh } from '../../shared/importers/messages';
 
 const DATA = join(__dirname, '..', '..', '..', 'shared', 'data');
 const TIANDITU = join(DATA, 'boundaries', 'tianditu_cgcs2000_simplified', 'shanxi_counties_tianditu.geojson');
@@ -78,8 +79,8 @@ describe('importFile (GeoJSON)', () => {
     const store = newProject();
     const layer = importFile(store, DATAV_ARRAY, { kind: 'admin-boundary', title: '夏县行政区' });
     expect(layer).toMatchObject({ table: 'admin_boundary_140828', featureCount: 1, title: '夏县行政区' });
-    expect(layer.warnings.join('\n')).toMatch(/要素数组/);
-    expect(layer.warnings.join('\n')).toMatch(/GCJ-02/);
+    expect(layer.warnings.map(importNoteZh).join('\n')).toMatch(/要素数组/);
+    expect(layer.warnings.map(importNoteZh).join('\n')).toMatch(/GCJ-02/);
     const [feature] = store.readFeatures(layer.table).features;
     // adcode is the 行政区划代码 alias of `code`.
     expect(feature.properties).toMatchObject({ code: '140828', name: '夏县', id: '1' });
@@ -114,12 +115,12 @@ describe('importFile (GeoJSON)', () => {
     importFile(store, writeJson('stations_official.geojson', fc(stations)), { kind: 'monitoring-station' });
     const amap = stations.map(([lon, lat]) => wgs84ToGcj02(lon, lat));
     const layer = importFile(store, writeJson('stations_amap.geojson', fc(amap)), { kind: 'monitoring-station' });
-    expect(layer.warnings.join()).toMatch(/疑似 GCJ-02（高德\/腾讯）加偏坐标：4 个点中有 4 个在去除 GCJ-02 偏移（约 \d+ 米）后与项目中已有图层的点重合/);
+    expect(layer.warnings.map(importNoteZh).join()).toMatch(/疑似 GCJ-02（高德\/腾讯）加偏坐标：4 个点中有 4 个在去除 GCJ-02 偏移（约 \d+ 米）后与项目中已有图层的点重合/);
     const stored = store.readFeatures(layer.table).features.map((f) => (f.geometry as Point).coordinates);
     stored.forEach((p, i) => expect(p).toEqual(amap[i]));
     // the same points imported as GCJ02 land on the official ones, and no warning
     const fixed = importFile(store, writeJson('stations_amap2.geojson', fc(amap)), { kind: 'monitoring-station', crs: 'GCJ02' });
-    expect(fixed.warnings.join()).not.toMatch(/疑似 GCJ-02/);
+    expect(fixed.warnings.map(importNoteZh).join()).not.toMatch(/疑似 GCJ-02/);
     store.readFeatures(fixed.table).features.forEach((f, i) => expect(geodesicDistanceM((f.geometry as Point).coordinates, stations[i])).toBeLessThan(0.01));
     store.close();
   });
@@ -195,8 +196,8 @@ describe('importFile (GeoJSON)', () => {
     const open = ring(111.2, 35.1).slice(0, 4).map(([x, y]) => [x, y, 500]);
     const file = writeJson('open_ring.geojson', { type: 'Feature', properties: { name: '基本农田' }, geometry: { type: 'Polygon', coordinates: [open] } });
     const layer = importFile(store, file, { kind: 'basic-farmland' });
-    expect(layer.warnings.join('\n')).toMatch(/1 个面边界（环）未闭合，已自动补上闭合点/);
-    expect(layer.warnings.join('\n')).toMatch(/高程（Z）/);
+    expect(layer.warnings.map(importNoteZh).join('\n')).toMatch(/1 个面边界（环）未闭合，已自动补上闭合点/);
+    expect(layer.warnings.map(importNoteZh).join('\n')).toMatch(/高程（Z）/);
     const geometry = store.readFeatures(layer.table).features[0].geometry as MultiPolygon;
     expect(geometry.coordinates[0][0]).toEqual(ring(111.2, 35.1));
     store.close();

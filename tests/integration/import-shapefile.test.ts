@@ -14,6 +14,7 @@ import { inspectSource } from '../../electron/services/importers/registry';
 import { UserInputError } from '../../shared/model/errors';
 import { landgate, sha256, sharedData } from '../support/cli';
 import { refusalOf } from '../support/refusal';
+import { importNoteZh } from '../../shared/importers/messages';
 
 const SHP = join(sharedData, 'shapefiles');
 const DERIVED = join(SHP, 'derived_cgcs2000_gk_gbk');
@@ -115,7 +116,7 @@ describe('GBK Gauss-Krüger shapefiles as Chinese land data comes (derived_cgcs2
     const store = newProject();
     const layer = importFile(store, ZONE37, { kind: 'admin-boundary', encoding: 'utf-8' });
     expect(layer.encoding).toBe('utf-8');
-    expect(layer.warnings.join()).toMatch(/按 UTF-8 无法解码的字节/);
+    expect(layer.warnings.map(importNoteZh).join()).toMatch(/按 UTF-8 无法解码的字节/);
     store.close();
   });
 
@@ -156,7 +157,7 @@ describe('real Chinese shapefiles', () => {
     const store = newProject();
     const layer = importFile(store, SHANXI, { kind: 'river' });
     expect(layer).toMatchObject({ featureCount: 1, originalCrs: 'EPSG:4490', encoding: 'gbk', geometryType: 'MULTILINESTRING' });
-    expect(layer.warnings.join()).toMatch(/Z（高程）.*值已忽略/);
+    expect(layer.warnings.map(importNoteZh).join()).toMatch(/Z（高程）.*值已忽略/);
     const [feature] = store.readFeatures(layer.table).features;
     expect(feature.properties).toMatchObject({ name: '山西省' });
     const [minX, minY, maxX, maxY] = layer.bbox!;
@@ -271,8 +272,8 @@ describe('edge cases', () => {
     const store = newProject();
     const layer = importFile(store, join(EG, 'csah.shp'), { kind: 'river', crs: 'EPSG:4546' });
     expect(layer.featureCount).toBe(124 - 24 - 1);
-    expect(layer.warnings.join()).toMatch(/第 4、5、6、20、.* 等 条记录（共 24 条）是空几何（Null Shape），已跳过/);
-    expect(layer.warnings.join()).toMatch(/要素“66”（第 66 个）线的长度为零/);
+    expect(layer.warnings.map(importNoteZh).join()).toMatch(/第 4、5、6、20、.* 等 条记录（共 24 条）是空几何（Null Shape），已跳过/);
+    expect(layer.warnings.map(importNoteZh).join()).toMatch(/要素“66”（第 66 个）线的长度为零/);
     store.close();
   });
 
@@ -297,14 +298,14 @@ describe('edge cases', () => {
     const store = newProject();
     const pz = importFile(store, join(EG, '3dpoints.shp'), { kind: 'monitoring-station', crs: 'EPSG:4490' });
     expect(pz.geometryType).toBe('POINT');
-    expect(pz.warnings.join()).toMatch(/Z（高程）/);
+    expect(pz.warnings.map(importNoteZh).join()).toMatch(/Z（高程）/);
     const mp = importFile(store, join(EG, 'multipnt.shp'), { kind: 'monitoring-station', crs: 'EPSG:4546' });
     expect(mp.geometryType).toBe('MULTIPOINT');
     const lz = importFile(store, join(EG, 'brklinz.shp'), { kind: 'river', crs: 'EPSG:4546' });
-    expect(lz.warnings.join()).toMatch(/Z（高程）/);
+    expect(lz.warnings.map(importNoteZh).join()).toMatch(/Z（高程）/);
     const polyZ = importFile(store, join(EDGE, 'pyshp', 'MyPolyZ.shp'), { kind: 'admin-boundary', crs: 'EPSG:4490' });
     expect(polyZ.featureCount).toBe(1);
-    expect(polyZ.warnings.join()).toMatch(/Z（高程）和 M（量测）值已忽略/);
+    expect(polyZ.warnings.map(importNoteZh).join()).toMatch(/Z（高程）和 M（量测）值已忽略/);
     store.close();
   });
 
@@ -333,8 +334,8 @@ describe('edge cases', () => {
   it('no-dbf.shp: numbered ids, a note, self-intersections repaired and named per feature', () => {
     const store = newProject();
     const layer = importFile(store, join(EDGE, 'shapefilejs', 'no-dbf.shp'), { kind: 'admin-boundary', crs: 'EPSG:4490' });
-    expect(layer.warnings.join()).toMatch(/缺少属性表“no-dbf\.dbf”，只导入几何，要素按记录序号编号/);
-    expect(layer.warnings.join()).toMatch(/要素“4”（第 4 个）：边界自相交 \d+ 处.*面积变化/);
+    expect(layer.warnings.map(importNoteZh).join()).toMatch(/缺少属性表“no-dbf\.dbf”，只导入几何，要素按记录序号编号/);
+    expect(layer.warnings.map(importNoteZh).join()).toMatch(/要素“4”（第 4 个）：边界自相交 \d+ 处.*面积变化/);
     const ids = store.readFeatures(layer.table).features.map((f) => f.properties?.id);
     expect(ids.slice(0, 3)).toEqual(['1', '2', '3']);
     store.close();
@@ -345,7 +346,7 @@ describe('edge cases', () => {
     const layer = importFile(store, join(EDGE, 'shapefilejs', 'zero-len-line.zip'), { kind: 'river' });
     expect(layer.originalCrs).toBe('EPSG:4326');
     expect(layer.featureCount).toBe(2);
-    expect(layer.warnings.join()).toMatch(/第 2 条记录（共 1 条）是空几何/);
+    expect(layer.warnings.map(importNoteZh).join()).toMatch(/第 2 条记录（共 1 条）是空几何/);
     store.close();
   });
 });

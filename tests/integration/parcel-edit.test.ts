@@ -14,6 +14,7 @@ import { ReviewStore } from '../../electron/services/review/review-store';
 import { geodesicAreaM2 } from '../../shared/geo/geodesy';
 import { useDemoProject } from '../support/demo-project';
 import { ogrLayers, sha256 } from '../support/cli';
+import { importNoteZh } from '../../shared/importers/messages';
 
 const demo = useDemoProject('landgate-parcel-edit-');
 const withApi = demo.withApi;
@@ -142,8 +143,8 @@ describe('saveParcel: a new parcel drawn on the map', () => {
       ],
     };
     const saved = await withApi((api) => api.saveParcel({ geometry: sloppy, properties: { id: 'HZ-003' } }));
-    expect(saved.repairs.join('；')).toContain('删除 1 个重复的连续点');
-    expect(saved.repairs.join('；')).toContain('未闭合');
+    expect(saved.repairs.map(importNoteZh).join('；')).toContain('删除 1 个重复的连续点');
+    expect(saved.repairs.map(importNoteZh).join('；')).toContain('未闭合');
     const entry = auditOf('draw-parcel').find((e) => (e.detail as { parcelId: string }).parcelId === 'HZ-003')!;
     expect((entry.detail as { repairs: string[] }).repairs.length).toBe(2);
   });

@@ -18,6 +18,7 @@ import { detectFormat } from '../../electron/services/importers/registry';
 import { readSourceFiles } from '../../electron/services/import-file';
 import { repoRoot } from '../support/cli';
 import { rect } from '../support/geometry';
+import { importNoteZh } from '../../shared/importers/messages';
 
 const fold = (s: string) => s.trim().toLowerCase();
 
@@ -173,14 +174,14 @@ describe('a parcel file without a recognised id', () => {
     const path = writeGeoJson('无编号.geojson', [{ 宗地号: 'ZD-1', GHYT: '0701' }, { 宗地号: 'ZD-2', GHYT: '0801' }, { 宗地号: 'ZD-3', GHYT: '0701' }]);
     const p = preview(path);
     expect(p.kind).toBe('parcel');
-    const warning = p.warnings.find((w) => w.includes('地块编号'));
+    const warning = p.warnings.map(importNoteZh).find((w) => w.includes('地块编号'));
     expect(warning).toBeDefined();
     expect(warning).toContain('宗地号、GHYT');
     expect(warning).toContain('1…3');
     expect(warning).toContain('字段对应');
     expect(warning).toContain('--field');
     // a reference layer without ids is normal: no note
-    expect(preview(path, 'basic-farmland').warnings.some((w) => w.includes('地块编号'))).toBe(false);
+    expect(preview(path, 'basic-farmland').warnings.map(importNoteZh).some((w) => w.includes('地块编号'))).toBe(false);
   });
 
   it('no warning when DKBH (or another id alias, or a GeoJSON feature id) is there', () => {
@@ -193,11 +194,11 @@ describe('a parcel file without a recognised id', () => {
   it('the import says the features were numbered; blank ids are reported by feature number', () => {
     const none = prepareFeatures([polygon(0), polygon(1)].map((f) => ({ ...f, properties: { 宗地号: 'x' } })), { fileName: 'a.geojson', kind: 'parcel', sourceCrs: 'EPSG:4490', fields: ['宗地号'] });
     expect(none.features.map((f) => f.id)).toEqual(['1', '2']);
-    expect(none.warnings.find((w) => w.includes('1…2'))).toContain('宗地号');
+    expect(none.warnings.map(importNoteZh).find((w) => w.includes('1…2'))).toContain('宗地号');
 
     const partly = prepareFeatures([polygon(0), polygon(1), polygon(2)].map((f, i) => ({ ...f, properties: { DKBH: i === 1 ? '' : `DK-${i}` } })), { fileName: 'b.geojson', kind: 'parcel', sourceCrs: 'EPSG:4490' });
     expect(partly.features.map((f) => f.id)).toEqual(['DK-0', '2', 'DK-2']);
-    expect(partly.warnings).toEqual([expect.stringMatching(/^1 个地块的编号字段“DKBH”为空（第 2 个要素）/)]);
+    expect(partly.warnings.map(importNoteZh)).toEqual([expect.stringMatching(/^1 个地块的编号字段“DKBH”为空（第 2 个要素）/)]);
 
     const reference = prepareFeatures([polygon(0)], { fileName: 'c.geojson', kind: 'basic-farmland', sourceCrs: 'EPSG:4490' });
     expect(reference.warnings).toEqual([]);

@@ -10,6 +10,7 @@ import { detectGcjOffset } from '../../shared/crs/offset';
 import { normalizeCrs, transformer } from '../../shared/crs';
 import { geodesicDistanceM } from '../../shared/geo/geodesy';
 import { sharedData } from '../support/cli';
+import { importNoteZh } from '../../shared/importers/messages';
 
 const SHP = join(sharedData, 'shapefiles');
 const prj = (path: string) => crsFromPrj(readFileSync(join(SHP, path), 'utf8'));
@@ -33,7 +34,7 @@ describe('crsFromPrj', () => {
     expect(prj('edge_cases/mapshaper/invalid_coordinates.prj').code).toBe('EPSG:4326');
     const sweref = prj('edge_cases/mapshaper/data_corruption_error.prj');
     expect(sweref.code).toBeNull();
-    expect(sweref.noteZh).toMatch(/SWEREF99_TM.*不是 LandGate 支持的/);
+    expect(importNoteZh(sweref.note)).toMatch(/SWEREF99_TM.*不是 LandGate 支持的/);
   });
 
   it('decides zone and prefix from false easting and central meridian, not the name', () => {
@@ -63,7 +64,7 @@ describe('proposeCrsFromPositions', () => {
     const [x, y] = transformer('EPSG:4490', 'EPSG:4547')([113.8, 40.0]);
     const p = proposeCrsFromPositions([[x, y]]);
     expect(p?.confidence).toBe('proposed');
-    expect(p?.noteZh).toMatch(/6 位（不含带号）.*请确认/);
+    expect(importNoteZh(p!.note!)).toMatch(/6 位（不含带号）.*请确认/);
     // 112.6°E in zone 38 has easting ≈ 374 km; read as zone 37 it would be ≈ 109.6°E, west of Shanxi
     const [x2, y2] = transformer('EPSG:4490', 'EPSG:4547')([112.6, 37.0]);
     expect(proposeCrsFromPositions([[x2, y2]])?.value).toBe('EPSG:4547');
@@ -109,7 +110,7 @@ describe('GCJ-02 / BD-09', () => {
     expect(finding).not.toBeNull();
     expect(finding!.matchedIfGcj).toBe(5);
     expect(finding!.shiftM).toBeGreaterThan(450);
-    expect(finding!.messageZh).toMatch(/疑似 GCJ-02.*--crs GCJ02/);
+    expect(importNoteZh(finding!.message)).toMatch(/疑似 GCJ-02.*--crs GCJ02/);
     expect(detectGcjOffset(stations.map(point), reference)).toBeNull();
     expect(detectGcjOffset(copiedFromAmap, [])).toBeNull();
   });

@@ -11,6 +11,7 @@ import { parseXlsx, xlsxSheets } from '../../electron/services/importers/xlsx';
 import { mulberry32 } from '../../electron/services/demo/prng';
 import { declareInflatedSize, xlsx } from '../fuzz/corpus';
 import { refusalOf } from '../support/refusal';
+import { importNoteZh } from '../../shared/importers/messages';
 
 const utf8 = (t: string) => new TextEncoder().encode(t);
 const csv = (text: string, name = 't.csv', options = {}) => parseCsv([{ name, bytes: utf8(text) }], options).layers[0];
@@ -46,7 +47,7 @@ describe('CSV coordinate tables', () => {
     expect(layer.crs).toMatchObject({ value: 'EPSG:4526', confidence: 'proposed' });
     const swapped = csv('name,lat,lon\nA,111.2,35.1\n');
     expect((swapped.features[0].geometry as Point).coordinates).toEqual([111.2, 35.1]);
-    expect(swapped.warnings.join()).toContain('对调');
+    expect(swapped.warnings.map(importNoteZh).join()).toContain('对调');
   });
 
   it('builds parcels from corner lists grouped by 地块编号, holes by containment, rows out of order', () => {
@@ -74,7 +75,7 @@ describe('CSV coordinate tables', () => {
     const ringB = (b.geometry as Polygon).coordinates[0];
     // sorted by 点号 1,2,3,4 → a square, not a bow-tie
     expect(new Set(ringB.slice(0, 4).map((p) => p.join()))).toEqual(new Set(['38372400,4195000', '38372410,4195000', '38372410,4195010', '38372400,4195010']));
-    expect(layer.warnings.join()).toContain('已按点号排序');
+    expect(layer.warnings.map(importNoteZh).join()).toContain('已按点号排序');
     expect(layer.extras?.mode).toBe('corners');
     expect((b.geometry as MultiPolygon).type).toBe('Polygon');
   });

@@ -3,6 +3,7 @@ import type { MultiPolygon, Polygon } from 'geojson';
 import { describe, expect, it } from 'vitest';
 import { kmlModule, parseKml } from '../../shared/importers/kml';
 import { isUserInputError } from '../../shared/model/errors';
+import { importNoteZh } from '../../shared/importers/messages';
 
 const KML = `<?xml version="1.0" encoding="UTF-8"?>
 <kml xmlns="http://www.opengis.net/kml/2.2" xmlns:gx="http://www.google.com/kml/ext/2.2"><Document><name>测试文档</name>
@@ -41,7 +42,7 @@ describe('KML/KMZ importer', () => {
     expect((p1.geometry as Polygon).coordinates).toHaveLength(2);
     expect((parcels.features[1].geometry as MultiPolygon).type).toBe('MultiPolygon');
     expect((parcels.features[1].geometry as MultiPolygon).coordinates[0][0][0]).toEqual([112.1, 37.1]);
-    expect(parcels.warnings.join()).toContain('1 个地标没有几何图形');
+    expect(parcels.warnings.map(importNoteZh).join()).toContain('1 个地标没有几何图形');
     expect(parcels.fields).toEqual(['name', 'description', '地块编号']);
     expect(rivers.features[0].geometry.type).toBe('LineString');
   });

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { assemblePolygons, boundaryTxtModule, parseBoundaryTxt, type TxtParcelReport } from '../../shared/importers/boundary-txt';
 import { sharedData } from '../support/cli';
 import { refusalOf } from '../support/refusal';
+import { importNoteZh } from '../../shared/importers/messages';
 
 const EXAMPLE = `[属性描述]
 格式版本号=1.01
@@ -82,7 +83,7 @@ J1,1,4000040,37500040
     expect(big).toBeDefined();
     expect(reports(layer)[0].planarAreaHa).toBeCloseTo((100 * 100 - 20 * 20 + 10 * 10 / 2) / 10000, 10);
     // header area 0 vs computed: reported
-    expect(layer.warnings.some((w) => w.includes('面积'))).toBe(true);
+    expect(layer.warnings.map(importNoteZh).some((w) => w.includes('面积'))).toBe(true);
   });
 
   it('assemblePolygons puts an island inside a hole as its own part', () => {
@@ -116,14 +117,14 @@ J1,1,4000040,37500040
     const ring = (layer.features[0].geometry as Polygon).coordinates[0];
     expect(ring[0]).toEqual(ring[ring.length - 1]);
     expect(ring).toHaveLength(64);
-    expect(layer.warnings.join()).toContain('已自动闭合');
+    expect(layer.warnings.map(importNoteZh).join()).toContain('已自动闭合');
   });
 
   it('detects X/Y written the other way round by magnitude', () => {
     const swapped = EXAMPLE.replace(/^(J\d+),(\d),([\d.]+),([\d.]+)$/gm, '$1,$2,$4,$3');
     const layer = parse(swapped);
     expect(layer.extras?.swappedXY).toBe(true);
-    expect(layer.warnings.join()).toContain('对调');
+    expect(layer.warnings.map(importNoteZh).join()).toContain('对调');
     expect((layer.features[0].geometry as Polygon).coordinates[0]).toContainEqual([38372400, 4194120]);
     expect(reports(layer)[0].planarAreaHa).toBeCloseTo(0.42, 10);
   });
@@ -132,7 +133,7 @@ J1,1,4000040,37500040
     const text = EXAMPLE.replace('带号=38', '带号=37').replace('0.4200,', '0.4300,').replace('J7,2,4194090.000,38372450.000', 'J6,2,4194090.000,38372450.000');
     const layer = parse(text);
     expect(layer.crs.value).toBe('EPSG:4526');
-    const all = layer.warnings.join('\n');
+    const all = layer.warnings.map(importNoteZh).join('\n');
     expect(all).toContain('带号=37');
     expect(all).toContain('点号 J6');
     expect(all).toMatch(/0\.4300 公顷.*0\.4200 公顷/);
@@ -161,7 +162,7 @@ J1,1,4000040,37500040
     expect(parse(EXAMPLE.replace('2000国家大地坐标系', '1954北京坐标系')).crs.value).toBe('EPSG:2414');
     const withParams = parse(EXAMPLE.replace('2000国家大地坐标系', '1980西安坐标系').replace('转换参数=,,,,,,', '转换参数=-20.1,30.2,5.3,0,0,0,0'));
     expect(withParams.crs.value).toBe('EPSG:2362+towgs84=-20.1,30.2,5.3,0,0,0,0');
-    expect(withParams.warnings.join()).toContain('转换参数');
+    expect(withParams.warnings.map(importNoteZh).join()).toContain('转换参数');
     expect(reports(withParams)[0].geodesicAreaHa).toBeGreaterThan(0.419);
   });
 

@@ -5,6 +5,7 @@ import { findSelfIntersection, signedRingArea, validateGeometry } from '../../sh
 import { geodesicAreaM2 } from '../../shared/geo/geodesy';
 import { rect } from '../support/geometry';
 import { mulberry32 } from '../../electron/services/demo/prng';
+import { importNoteZh } from '../../shared/importers/messages';
 
 const square = (x: number, y: number, d: number): Position[] => [
   [x, y],
@@ -35,9 +36,9 @@ describe('validateGeometry', () => {
       [0, 1],
       [0, 0],
     ]);
-    expect(r.repairs.join('；')).toMatch(/未闭合.*补上闭合点/);
-    expect(r.repairs.join('；')).toMatch(/删除 \d+ 个重复的连续点/);
-    expect(r.repairs.join('；')).toMatch(/删除 1 个尖刺/);
+    expect(r.repairs.map(importNoteZh).join('；')).toMatch(/未闭合.*补上闭合点/);
+    expect(r.repairs.map(importNoteZh).join('；')).toMatch(/删除 \d+ 个重复的连续点/);
+    expect(r.repairs.map(importNoteZh).join('；')).toMatch(/删除 1 个尖刺/);
   });
 
   it('orients shells counter-clockwise and holes clockwise (RFC 7946)', () => {
@@ -54,7 +55,7 @@ describe('validateGeometry', () => {
     const r = validateGeometry({ type: 'Polygon', coordinates: [square(0, 0, 1), square(5, 5, 1)] });
     expect(r.geometry?.type).toBe('MultiPolygon');
     expect((r.geometry as MultiPolygon).coordinates).toHaveLength(2);
-    expect(r.repairs.join()).toMatch(/1 个洞不在外边界内，已改为独立的面/);
+    expect(r.repairs.map(importNoteZh).join()).toMatch(/1 个洞不在外边界内，已改为独立的面/);
   });
 
   it('drops degenerate holes and empty parts, refuses a degenerate shell', () => {
@@ -66,8 +67,8 @@ describe('validateGeometry', () => {
       ],
     });
     expect(r.geometry?.type).toBe('Polygon');
-    expect(r.repairs.join()).toMatch(/删除 1 个退化.*洞/);
-    expect(r.repairs.join()).toMatch(/删除 1 个空的或退化的部件/);
+    expect(r.repairs.map(importNoteZh).join()).toMatch(/删除 1 个退化.*洞/);
+    expect(r.repairs.map(importNoteZh).join()).toMatch(/删除 1 个空的或退化的部件/);
     const bad = validateGeometry({ type: 'Polygon', coordinates: [[[0, 0], [1, 1], [0, 0], [1, 1], [0, 0]]] });
     expect(bad.geometry).toBeNull();
     expect(bad.errorZh).toMatch(/少于 3 个不同的点/);
@@ -105,7 +106,7 @@ describe('validateGeometry', () => {
     const r = validateGeometry({ type: 'Polygon', coordinates: [ring] });
     expect(r.errorZh).toBeUndefined();
     expect(r.geometry?.type).toBe('MultiPolygon');
-    expect(r.repairs.join()).toMatch(/边界自相交 1 处.*已在交点处拆分/);
+    expect(r.repairs.map(importNoteZh).join()).toMatch(/边界自相交 1 处.*已在交点处拆分/);
     for (const part of (r.geometry as MultiPolygon).coordinates) expect(findSelfIntersection(part[0])).toBeNull();
   });
 
@@ -148,7 +149,7 @@ describe('overlapping parts of a MultiPolygon', () => {
     const r = validateGeometry({ type: 'MultiPolygon', coordinates: [[a], [b]] });
     expect(r.errorZh).toBeUndefined();
     expect(r.geometry).toEqual({ type: 'Polygon', coordinates: [rect(112, 37, 112.015, 37.01)] });
-    expect(r.repairs).toEqual([`多部件面的部件相互重叠，已合并（重叠 ${overlapM2.toFixed(2)} m²）`]);
+    expect(r.repairs.map(importNoteZh)).toEqual([`多部件面的部件相互重叠，已合并（重叠 ${overlapM2.toFixed(2)} m²）`]);
     // no double counting any more: the union's area is the sum minus the overlap
     const sum = geodesicAreaM2({ type: 'MultiPolygon', coordinates: [[a], [b]] });
     expect(geodesicAreaM2(r.geometry)).toBeCloseTo(sum - overlapM2, 2);
@@ -164,7 +165,7 @@ describe('overlapping parts of a MultiPolygon', () => {
     expect(parts).toHaveLength(2);
     expect(parts.map((p) => p[0].length).sort()).toEqual([5, 9]);
     expect(r.repairs).toHaveLength(1);
-    expect(r.repairs[0]).toMatch(/^多部件面的部件相互重叠，已合并（重叠 \d+\.\d\d m²）$/);
+    expect(importNoteZh(r.repairs[0])).toMatch(/^多部件面的部件相互重叠，已合并（重叠 \d+\.\d\d m²）$/);
   });
 
   it('leaves parts that share an edge or touch at a point as they are', () => {
@@ -240,7 +241,7 @@ describe('self-intersection on large rings', () => {
     ring.push([100_001, 0], [100_001, 5], [0, 5], [0, 0]);
     const r = validateGeometry({ type: 'Polygon', coordinates: [ring] });
     expect(r.errorZh).toBeUndefined();
-    expect(r.repairs.join()).toMatch(/删除 100000 个尖刺/);
+    expect(r.repairs.map(importNoteZh).join()).toMatch(/删除 100000 个尖刺/);
     expect(Math.abs(signedRingArea((r.geometry as Polygon).coordinates[0]))).toBe(500_005);
   });
 });

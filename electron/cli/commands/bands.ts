@@ -1,4 +1,5 @@
 import { buildBandsLayer, DEFAULT_BAND_TABLE, parseLevels } from '../../services/terrain/bands-service';
+import { importNoteZh } from '../../../shared/importers/messages';
 import { projectName, requireExistingProject } from './util';
 import type { CommandSpec } from './types';
 
@@ -12,7 +13,7 @@ export const bandsCommand: CommandSpec = {
     const levels = parseLevels(values.levels as string | undefined);
     const files = (values.dem as string[] | undefined) ?? [];
     const result = await buildBandsLayer(projectPath, { files, levels, table: (values.name as string | undefined) ?? DEFAULT_BAND_TABLE, smooth: !!values.smooth, acceptSuspect: values['accept-suspect'] === true });
-    for (const warning of result.warnings) io.err(`注意：${warning}\n`);
+    for (const warning of result.warnings) io.err(`注意：${importNoteZh(warning)}\n`);
     const d = result.dem;
     io.out(
       `高程数据：${d.files.join('、')}（${d.cols}×${d.rows} 像元，${d.crs}，高程 ${d.minM ?? '—'}–${d.maxM ?? '—'} m）${files.length ? '已存入项目' : '（项目中已有）'}。\n` +

@@ -2,6 +2,7 @@ import { importFile, progressTextZh, type ImportHooks } from '../../services/imp
 import { ProjectStore } from '../../services/project-store';
 import { crsLabelZh } from '../../../shared/crs';
 import { formatAreaZh } from '../../../shared/format/units';
+import { importNoteZh } from '../../../shared/importers/messages';
 import { UserInputError } from '../../../shared/model/errors';
 import { parseKind, requireExistingProject } from './util';
 import type { CommandSpec } from './types';
@@ -49,7 +50,8 @@ export const importCommand: CommandSpec = {
       } finally {
         progress.end();
       }
-      for (const warning of layer.warnings) io.err(`注意：${warning}\n`);
+      // the CLI speaks Chinese: the notes' codes are rendered with the Chinese catalogue
+      for (const warning of layer.warnings) io.err(`注意：${importNoteZh(warning)}\n`);
       const encoding = layer.encoding ? `，编码 ${layer.encoding.toUpperCase()}` : '';
       io.out(`已导入 ${layer.featureCount} 个要素到图层 ${layer.table}（${kind}，${layer.format}${encoding}，原坐标系 ${crsLabelZh(layer.originalCrs)}）。\n`);
       if (layer.areas.geodesicM2 > 0) {

@@ -14,6 +14,7 @@ import type { Feature } from 'geojson';
 import { isKnownCrs, needsTransformationParameters } from '../../../shared/crs';
 import type { Detected, FormatModule, ParsedLayer, ParsedSource, ParseOptions, SourceFile } from '../../../shared/importers/types';
 import { UserInputError } from '../../../shared/model/errors';
+import { text } from '../../../shared/model/text';
 import { decodeGpkgGeometry } from '../gpkg-binary';
 
 const SQLITE_MAGIC = 'SQLite format 3\u0000';
@@ -40,10 +41,10 @@ function crsOf(db: Database.Database, srsId: number, fileName: string, table: st
   const org = srs?.organization?.toUpperCase();
   const code = org === 'EPSG' ? `EPSG:${srs!.organization_coordsys_id}` : srsId > 0 ? `EPSG:${srsId}` : null;
   if (srsId === 0 || srsId === -1) {
-    return { value: null, source: 'declared', confidence: 'proposed', noteZh: `图层“${table}”的坐标系未定义（srs_id=${srsId}），请选择坐标系。` };
+    return { value: null, source: 'declared', confidence: 'proposed', note: text('importNote.crs.gpkgUndefined', { table, srsId }) };
   }
   if (code && (isKnownCrs(code) || needsTransformationParameters(code))) {
-    return { value: code, source: 'declared', confidence: 'certain', noteZh: `GeoPackage 声明的坐标系：${srs?.srs_name ?? code}（${code}）。${code === 'EPSG:4326' ? 'WGS84 经纬度与 CGCS2000 相差约 1 米，按兼容处理。' : ''}` };
+    return { value: code, source: 'declared', confidence: 'certain', note: text('importNote.crs.gpkgDeclared', { name: srs?.srs_name ?? code, code, wgs84: code === 'EPSG:4326' ? text('importNote.crs.gpkgWgs84') : '' }) };
   }
   const definition = (srs?.definition ?? '').replace(/\s+/g, ' ').slice(0, 300);
   throw new UserInputError(
@@ -155,7 +156,7 @@ export function parseGpkg(files: SourceFile[], options: ParseOptions = {}): Pars
         }
         features.push({ type: 'Feature', properties, geometry });
       }
-      const warnings = nullGeometries > 0 ? [`图层“${table}”有 ${nullGeometries} 条记录没有几何图形，已跳过。`] : [];
+      const warnings = nullGeometries > 0 ? [text('importNote.gpkg.nullGeometries', { table, count: nullGeometries })] : [];
       layers.push({ name: table, features, crs, warnings, fields, encoding: { value: 'utf-8', source: 'declared', confidence: 'certain' } });
     }
     if (layers.length === 0) {

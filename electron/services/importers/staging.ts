@@ -27,9 +27,10 @@ import {
   type StageImportFilesResponse,
   type StartImportRequest,
 } from '../../../shared/importers/preview';
-import { crsLabelZh } from '../../../shared/crs';
+import { crsLabelText } from '../../../shared/crs';
 import type { ParsedLayer, ParsedSource } from '../../../shared/importers/types';
 import { isUserInputError, UserInputError } from '../../../shared/model/errors';
+import { text } from '../../../shared/model/text';
 import { gridExtent } from '../../../shared/terrain/grid';
 import { isLayerKind } from '../../../shared/model/layers';
 import { defaultTableName, ImportCancelled, importFile, progressTextZh, readSourceFiles, type ImportOptions, type ImportResult } from '../import-file';
@@ -248,12 +249,12 @@ export class ImportStaging {
       outline: [[[extent[0], extent[1]], [extent[2], extent[1]], [extent[2], extent[3]], [extent[0], extent[3]], [extent[0], extent[1]]]],
       fields: [],
       rows: [],
-      warnings: nodataCells > 0 ? [`${nodataCells} 个像元无高程数据（${((100 * nodataCells) / cells).toFixed(1)}%），按“未知”处理，不计入任何高程带。`] : [],
+      warnings: nodataCells > 0 ? [text('importNote.dem.nodataShare', { count: nodataCells, pct: ((100 * nodataCells) / cells).toFixed(1) })] : [],
       dem: {
         cols: source.cols,
         rows: source.rows,
         crs: source.crs,
-        crsLabelZh: crsLabelZh(source.crs),
+        crsLabel: crsLabelText(source.crs),
         cellX: source.cellX,
         cellY: source.cellY,
         extent,
@@ -304,7 +305,7 @@ export class ImportStaging {
       });
       const layer = this.store.getLayer(result.table);
       this.onImported();
-      const warnings = [...result.warnings, ...(result.nodataCells > 0 ? [`${result.nodataCells} 个像元无高程数据，按“未知”处理，不计入任何高程带。`] : [])];
+      const warnings = [...result.warnings, ...(result.nodataCells > 0 ? [text('importNote.dem.nodata', { count: result.nodataCells })] : [])];
       Object.assign(job.status, { state: 'done', progress: 1, phaseZh: '导入完成', layer, warnings });
     } catch (error) {
       if (error instanceof Cancelled) Object.assign(job.status, { state: 'cancelled', phaseZh: '已取消，项目未改动' });

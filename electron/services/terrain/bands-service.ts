@@ -6,6 +6,8 @@
 import { basename } from 'node:path';
 import type { Feature, MultiPolygon } from 'geojson';
 import { UserInputError } from '../../../shared/model/errors';
+import { importNoteEn, importNoteZh, type ImportNote } from '../../../shared/importers/messages';
+import { text, textList } from '../../../shared/model/text';
 import { BandBuilder } from '../../../shared/terrain/bands';
 import { bandFeatureCollection } from '../../../shared/terrain/band-features';
 import type { DemRowSource } from '../../../shared/terrain/grid';
@@ -90,8 +92,11 @@ export interface BandsCommandResult extends BandsResult {
   table: string;
   dem: StoredDemInfo;
   levels: number[];
-  /** zh findings of a suspect DEM stored with `acceptSuspect` (also recorded on the layer). */
-  warnings: string[];
+  /**
+   * The findings of a suspect DEM stored with `acceptSuspect` (also recorded on the layer): coded,
+   * or the plain Chinese a DEM stored before notes had codes carries.
+   */
+  warnings: ImportNote[];
 }
 
 export interface BandsOptions {
@@ -104,7 +109,7 @@ export interface BandsOptions {
   onProgress?: (fraction: number) => void | Promise<void>;
 }
 
-function writeBandLayer(store: ProjectStore, table: string, levels: number[], dem: StoredDemInfo, result: BandsResult, smooth: boolean, warnings: string[]) {
+function writeBandLayer(store: ProjectStore, table: string, levels: number[], dem: StoredDemInfo, result: BandsResult, smooth: boolean, warnings: ImportNote[]) {
   store.writeLayer({
     table,
     kind: 'elevation-band',
@@ -114,7 +119,8 @@ function writeBandLayer(store: ProjectStore, table: string, levels: number[], de
     features: result.features,
   });
   store.appendAudit({ action: 'bands', detail: { table, levels, dem: dem.files, demCrs: dem.crs, size: [dem.cols, dem.rows], nodataCells: result.nodataCells, smooth } });
-  if (warnings.length > 0) store.appendAudit({ action: 'import-warnings', detail: { table, warnings } });
+  // the audit log keeps the Chinese it always recorded (the text of record)
+  if (warnings.length > 0) store.appendAudit({ action: 'import-warnings', detail: { table, warnings: warnings.map(importNoteZh) } });
 }
 
 /**
@@ -152,13 +158,14 @@ async function importDemWithBands(projectPath: string, files: string[], table: s
       await writer.drain(true);
       const suspicions = [...source.suspicions, ...census.suspicions()];
       if (suspicions.length > 0 && !options.acceptSuspect) throw suspectDemError(files, suspicions);
-      const warnings = suspicions.map((s) => `高程数据${given.map((n) => `“${n}”`).join('、')}经确认后导入，但可能有误：${s.zh}。`);
+      const named = textList(given.map((name) => text('importNote.quoted', { text: name })), 'enum');
+      const warnings = suspicions.map((suspicion) => text('importNote.dem.accepted', { files: named, suspicion }));
       const dem = writer.finish({ suspicions: warnings });
       // the DEM writer counted the cells without a value (after the census blanked implausible ones)
       const result: BandsResult = { features: bandFeatureCollection(builder.finish({ smooth: options.smooth }), source), nodataCells: dem.nodataCells, cells: source.cols * source.rows };
       const store = writer.projectStore;
       store.transaction(() => {
-        store.appendAudit({ action: 'dem-import', detail: { files: given, crs: dem.crs, size: [dem.cols, dem.rows], minM: dem.minM, maxM: dem.maxM, nodataCells: dem.nodataCells, suspicions: suspicions.map((s) => s.en) } });
+        store.appendAudit({ action: 'dem-import', detail: { files: given, crs: dem.crs, size: [dem.cols, dem.rows], minM: dem.minM, maxM: dem.maxM, nodataCells: dem.nodataCells, suspicions: suspicions.map(importNoteEn) } });
         writeBandLayer(store, table, options.levels, dem, result, !!options.smooth, warnings);
       });
       writer.commit();

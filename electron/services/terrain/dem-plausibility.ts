@@ -9,6 +9,8 @@
 import { basename } from 'node:path';
 import { isGeographic, transformer } from '../../../shared/crs';
 import { UserInputError } from '../../../shared/model/errors';
+import { importNoteEn, importNoteZh } from '../../../shared/importers/messages';
+import { text, textList, type CodedText } from '../../../shared/model/text';
 import type { DemGridInfo } from '../../../shared/terrain/grid';
 
 /** Lowest (Turpan depression −154 m) and highest (Everest 8 849 m) ground in China, with margin. */
@@ -21,10 +23,8 @@ const MAX_MEAN_SLOPE = 2;
 /** A DEM whose lowest non-zero cell is this high cannot have honest 0 m cells beside it. */
 const ZERO_HOLE_MIN_M = 20;
 
-export interface Suspicion {
-  zh: string;
-  en: string;
-}
+/** Why a DEM looks implausible, coded (importNote.dem.* in shared/importers/messages.ts). */
+export type Suspicion = CodedText;
 
 function metresPerCell(info: DemGridInfo, latitude: number): number {
   if (!isGeographic(info.crs)) return info.cellX;
@@ -61,19 +61,13 @@ export function georeferenceSuspicions(info: DemGridInfo): Suspicion[] {
   const box = footprint(info);
   const fmt = (v: number) => (Math.abs(v) >= 1e6 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(3) : String(Math.round(v * 1e4) / 1e4));
   if (!box || box.east < CHINA.west || box.west > CHINA.east || box.north < CHINA.south || box.south > CHINA.north) {
-    const where = box ? `经度 ${fmt(box.west)}–${fmt(box.east)}、纬度 ${fmt(box.south)}–${fmt(box.north)}` : '无法换算为经纬度的位置';
-    out.push({
-      zh: `按其声明的坐标系 ${info.crs}，范围在${where}，不在中国境内（是否把经纬度度数当成了米，或坐标系声明有误？）`,
-      en: `footprint under its declared ${info.crs} is ${box ? `lon ${box.west}..${box.east}, lat ${box.south}..${box.north}` : 'not transformable'}, outside China (degrees declared as metres, or a wrong CRS?)`,
-    });
+    const where = box ? text('importNote.dem.where', { west: fmt(box.west), east: fmt(box.east), south: fmt(box.south), north: fmt(box.north) }) : text('importNote.dem.whereUnknown');
+    out.push(text('importNote.dem.outsideChina', { crs: info.crs, where }));
   }
   const lat = box ? (box.south + box.north) / 2 : 35;
   const cell = metresPerCell(info, Math.min(Math.max(lat, -80), 80));
   if (!(cell >= 0.5 && cell <= 5000)) {
-    out.push({
-      zh: `像元大小约 ${fmt(cell)} 米，不像高程数据（常见为 5–90 米）`,
-      en: `cell size about ${cell} m is implausible for a DEM (5-90 m is usual)`,
-    });
+    out.push(text('importNote.dem.cellSize', { cell: fmt(cell) }));
   }
   return out;
 }
@@ -131,29 +125,17 @@ export class ValueCensus {
   suspicions(): Suspicion[] {
     const out: Suspicion[] = [];
     if (this.outOfRange > 0) {
-      out.push({
-        zh: `${this.outOfRange} 个像元的高程超出 ${MIN_PLAUSIBLE_M}–${MAX_PLAUSIBLE_M} 米（中国境内不可能的高程，可能是数据类型或压缩方式错误、文件损坏）`,
-        en: `${this.outOfRange} cells outside ${MIN_PLAUSIBLE_M}..${MAX_PLAUSIBLE_M} m (wrong sample type or compression, or corrupt)`,
-      });
+      out.push(text('importNote.dem.outOfRange', { count: this.outOfRange, min: MIN_PLAUSIBLE_M, max: MAX_PLAUSIBLE_M }));
     }
     if (this.valid === 0 && this.outOfRange === 0) {
-      out.push({ zh: '没有任何有效高程值', en: 'no valid elevation at all' });
+      out.push(text('importNote.dem.noValues'));
     }
     if (this.zeros > 0 && (this.zeros === this.valid || this.minNonZero > ZERO_HOLE_MIN_M)) {
-      out.push({
-        zh:
-          this.zeros === this.valid
-            ? `全部 ${this.zeros} 个像元都是 0 米（空数据被填成了 0？）`
-            : `${this.zeros} 个像元恰为 0 米，而其余像元最低 ${this.minNonZero} 米（缺失的数据块或空洞被填成了 0？）`,
-        en: this.zeros === this.valid ? `all ${this.zeros} cells are 0 m (empty data filled with 0?)` : `${this.zeros} cells are exactly 0 m while the rest is at least ${this.minNonZero} m (a hole or missing tile filled with 0?)`,
-      });
+      out.push(this.zeros === this.valid ? text('importNote.dem.allZero', { count: this.zeros }) : text('importNote.dem.zeroHoles', { count: this.zeros, min: this.minNonZero }));
     }
     if (this.slopePairs > 100 && this.slopeSum / this.slopePairs > MAX_MEAN_SLOPE) {
       const mean = this.slopeSum / this.slopePairs;
-      out.push({
-        zh: `相邻像元平均坡度 ${Math.round((Math.atan(mean) * 180) / Math.PI)}°，不像真实地形（随机噪声或数据类型错误？）`,
-        en: `mean neighbour slope ${mean.toFixed(1)} (rise/run) is not terrain (noise or wrong sample type?)`,
-      });
+      out.push(text('importNote.dem.noise', { degrees: Math.round((Math.atan(mean) * 180) / Math.PI) }));
     }
     return out;
   }
@@ -164,7 +146,7 @@ export function suspectDemError(files: string[], suspicions: Suspicion[]): UserI
   const names = files.map((f) => `“${basename(f)}”`).join('、');
   return new UserInputError(
     'dem.suspect',
-    `高程文件${names}看起来不是可信的高程数据：${suspicions.map((s) => s.zh).join('；')}。项目未改动。如确认数据无误，可确认后重新导入（导入对话框中勾选“确认数据无误”，命令行加 --accept-suspect），将在图层上记录警告。`,
-    `DEM ${files.join(', ')} looks implausible: ${suspicions.map((s) => s.en).join('; ')}. Project unchanged; confirm it in the import dialog or pass --accept-suspect to store it anyway.`,
+    `高程文件${names}看起来不是可信的高程数据：${importNoteZh(textList(suspicions, 'semicolon'))}。项目未改动。如确认数据无误，可确认后重新导入（导入对话框中勾选“确认数据无误”，命令行加 --accept-suspect），将在图层上记录警告。`,
+    `DEM ${files.join(', ')} looks implausible: ${importNoteEn(textList(suspicions, 'semicolon'))}. Project unchanged; confirm it in the import dialog or pass --accept-suspect to store it anyway.`,
   );
 }

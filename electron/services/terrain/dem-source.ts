@@ -12,6 +12,7 @@ import { inflate } from 'node:zlib';
 import { addDecoder, BaseDecoder, fromFile, getDecoder, type GeoTIFF, type GeoTIFFImage } from 'geotiff';
 import { isGeographic, isKnownCrs } from '../../../shared/crs';
 import { isUserInputError, UserInputError } from '../../../shared/model/errors';
+import { text } from '../../../shared/model/text';
 import type { DemRowSource } from '../../../shared/terrain/grid';
 import { georeferenceSuspicions, type Suspicion } from './dem-plausibility';
 
@@ -293,7 +294,7 @@ async function openGeoTiff(file: string): Promise<DemSource> {
     const grid = { cols, rows, crs, originX, originY, cellX, cellY };
     const suspicions = georeferenceSuspicions(grid);
     if (missing.count > 0) {
-      suspicions.push({ zh: `${missing.count} 个数据块在文件中缺失（按无数据处理）`, en: `${missing.count} data blocks are missing from the file (read as nodata)` });
+      suspicions.push(text('importNote.dem.missingBlocks', { count: missing.count }));
     }
     const nodata = image.getGDALNoData();
     const sampleFormat = image.getSampleFormat();
@@ -459,7 +460,7 @@ async function mosaic(sources: DemSource[]): Promise<DemSource> {
     cellX: first.cellX,
     cellY: first.cellY,
     integer: sources.every((s) => s.integer),
-    suspicions: sources.flatMap((s) => s.suspicions.map((x) => ({ zh: `“${basename(s.files[0])}”${x.zh}`, en: `${s.files[0]}: ${x.en}` }))),
+    suspicions: sources.flatMap((s) => s.suspicions.map((suspicion) => text('importNote.dem.inFile', { file: basename(s.files[0]), suspicion }))),
     async readRows(row0, count) {
       const out = new Float32Array(cols * count).fill(NaN);
       for (const { s, col0, row0: srow0 } of placement) {

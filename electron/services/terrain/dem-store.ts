@@ -17,6 +17,7 @@ import { deflate, deflateSync } from 'node:zlib';
 import { basename } from 'node:path';
 import { isGeographic, proj4Definition } from '../../../shared/crs';
 import { UserInputError } from '../../../shared/model/errors';
+import type { ImportNote } from '../../../shared/importers/messages';
 import type { DemGridInfo, DemRowSource } from '../../../shared/terrain/grid';
 import { assemblePng, decodePng } from '../../../shared/terrain/png';
 import { ProjectStore } from '../project-store';
@@ -41,8 +42,11 @@ export interface StoredDemInfo extends DemGridInfo {
   maxM: number | null;
   /** Cells without a value (nodata). */
   nodataCells: number;
-  /** zh findings of a DEM stored although it looked implausible (`--accept-suspect`). */
-  suspicions?: string[];
+  /**
+   * The warnings of a DEM stored although it looked implausible (`--accept-suspect`): coded
+   * (shared/importers/messages.ts), or the plain Chinese an older project stored.
+   */
+  suspicions?: ImportNote[];
 }
 
 function openDb(path: string, readonly = false): Database.Database {
@@ -315,7 +319,7 @@ export class DemWriter {
    * writes what belongs with the DEM (the band layer, the audit entry) through `projectStore`
    * and then calls `commit()`, so the DEM and its bands land together or not at all.
    */
-  finish(extra: { suspicions?: string[] } = {}): StoredDemInfo {
+  finish(extra: { suspicions?: ImportNote[] } = {}): StoredDemInfo {
     if (this.finished) return this.finished;
     if (this.background && (this.stripRows > 0 || this.pending.length > 0)) throw new Error('DemWriter: drain(true) before finish()');
     if (this.stripRows > 0) this.flushStrip(this.strip!, this.stripRows);

@@ -40,7 +40,8 @@ import {
   type VertexRef,
 } from './sketch';
 import './edit.css';
-import { t } from '../../i18n';
+import { t, tText } from '../../i18n';
+import { textList, type CodedText } from '../../../shared/model/text';
 
 const DRAWN_TABLE = 'drawn_parcels';
 const SKETCH_SOURCE = 'landgate-edit-sketch';
@@ -479,8 +480,9 @@ export function ParcelEditor(props: ParcelEditorProps) {
     stop();
   };
 
-  const saved = (table: string, id: string, areaM2: number, repairs: string[], isNew: boolean) => {
-    const notice = [t(isNew ? 'edit.savedNew' : 'edit.savedEdit', { id, area: formatArea(areaM2) }), ...(repairs.length ? [t('edit.repairs', { notes: repairs.join('；') })] : [])].join('；');
+  const saved = (table: string, id: string, areaM2: number, repairs: CodedText[], isNew: boolean) => {
+    const done = t(isNew ? 'edit.savedNew' : 'edit.savedEdit', { id, area: formatArea(areaM2) });
+    const notice = tText(textList([done, ...(repairs.length ? [t('edit.repairs', { notes: tText(textList(repairs, 'semicolon')) })] : [])], 'semicolon'));
     stop();
     dispatch({ type: 'selectParcel', parcel: { table, id } });
     // the layer's tiles are cut again; the project info (counts, extents, a new layer) is reread
@@ -640,7 +642,7 @@ interface NewParcelFormProps {
   project: ProjectInfo;
   geometry: Polygon | MultiPolygon;
   onCancel(): void;
-  onSaved(table: string, id: string, areaM2: number, repairs: string[]): void;
+  onSaved(table: string, id: string, areaM2: number, repairs: CodedText[]): void;
 }
 
 function NewParcelForm({ project, geometry, onCancel, onSaved }: NewParcelFormProps) {
