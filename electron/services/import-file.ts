@@ -352,7 +352,7 @@ function readFeaturesFileUnguarded(paths: string[], options: Omit<ImportOptions,
     features: prepared.features,
     originalCrs: sourceCrs,
     warnings,
-    format: parsed.formatLabelZh,
+    format: importNoteZh(parsed.formatLabel),
     encoding: layer.encoding?.value,
     areas: prepared.areas,
     layerName: layer.name,
@@ -401,9 +401,13 @@ export class ImportCancelled extends Error {
 }
 
 /** zh progress text: “已检查并写入 12 345 / 100 000 个要素”. */
-export function progressTextZh(done: number, total: number | null): string {
+export function progressText(done: number, total: number | null): CodedText {
   const n = (v: number) => String(v).replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
-  return total === null ? `已检查并写入 ${n(done)} 个要素` : `已检查并写入 ${n(done)} / ${n(total)} 个要素`;
+  return total === null ? text('importNote.phase.written', { done: n(done) }) : text('importNote.phase.writtenOf', { done: n(done), total: n(total) });
+}
+
+export function progressTextZh(done: number, total: number | null): string {
+  return importNoteZh(progressText(done, total));
 }
 
 const PROGRESS_INTERVAL_MS = 100;
@@ -479,7 +483,7 @@ function shapefileSets(paths: string[]): Map<string, Map<string, string>> | null
 }
 
 /** Opens the source as a StreamedLayer: shapefiles on disk and tables stream, other formats are parsed whole. */
-function openLayer(paths: string[], options: Pick<ImportOptions, 'encoding' | 'crs' | 'layer'>, fds: number[]): { layer: StreamedLayer; formatLabelZh: string } {
+function openLayer(paths: string[], options: Pick<ImportOptions, 'encoding' | 'crs' | 'layer'>, fds: number[]): { layer: StreamedLayer; formatLabel: CodedText } {
   const fileName = basename(paths[0]);
   const sets = shapefileSets(paths);
   if (sets) {
@@ -491,19 +495,19 @@ function openLayer(paths: string[], options: Pick<ImportOptions, 'encoding' | 'c
       if (path) sources[ext.slice(1) as 'shx' | 'dbf' | 'prj' | 'cpg'] = fileSource(path, fds);
     }
     const layer = openShapefile(sources, { encoding: options.encoding, crs: options.crs });
-    return { layer, formatLabelZh: layer.encoding ? `Shapefile（${encodingLabelZh(layer.encoding.value)} 编码）` : 'Shapefile' };
+    return { layer, formatLabel: layer.encoding ? text('importNote.format.shapefileEncoded', { encoding: encodingLabelZh(layer.encoding.value) }) : text('importNote.format.shapefile') };
   }
   const files = readSourceFiles(paths);
   const module = detectFormat(files);
   const parseOptions = { encoding: options.encoding, crs: options.crs, layers: options.layer ? [options.layer] : undefined };
   if (module.open) {
     const opened = module.open(files, parseOptions);
-    return { layer: pickLayer(opened.layers, options.layer, fileName), formatLabelZh: opened.formatLabelZh };
+    return { layer: pickLayer(opened.layers, options.layer, fileName), formatLabel: opened.formatLabel };
   }
   const parsed = module.parse(files, parseOptions);
   const picked = pickLayer(parsed.layers, options.layer, fileName);
   picked.fields = sanitiseFields(picked.features, picked.fields, fileName);
-  return { layer: wholeLayer(picked), formatLabelZh: parsed.formatLabelZh };
+  return { layer: wholeLayer(picked), formatLabel: parsed.formatLabel };
 }
 
 /** A parsed (whole-file) layer in the streamed shape, so both go through one pipeline. */
@@ -549,7 +553,7 @@ function importFileUnguarded(store: ProjectStore, paths: string[], options: Impo
   const { kind, fieldMap } = options;
   const fds: number[] = [];
   try {
-    const { layer, formatLabelZh } = openLayer(paths, options, fds);
+    const { layer, formatLabel } = openLayer(paths, options, fds);
     checkFieldMap(fieldMap, kind, layer.fields, fileName);
     const crsWarnings: CodedText[] = [];
     const sourceCrs = resolveCrs(layer, options, fileName, crsWarnings);
@@ -603,7 +607,7 @@ function importFileUnguarded(store: ProjectStore, paths: string[], options: Impo
       // the audit log keeps the Chinese it always recorded (the text of record, like a finding's message)
       if (warnings.length > 0) store.appendAudit({ action: 'import-warnings', detail: { table, warnings: warnings.map(importNoteZh) } });
       if (hooks.onProgress) hooks.onProgress({ done: total ?? preparer.count, total });
-      return { ...written, warnings, format: formatLabelZh, encoding: layer.encoding?.value, areas: prepared.areas };
+      return { ...written, warnings, format: importNoteZh(formatLabel), encoding: layer.encoding?.value, areas: prepared.areas };
     });
   } finally {
     for (const fd of fds) closeSync(fd);

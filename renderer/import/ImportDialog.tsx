@@ -21,7 +21,6 @@ import { uploadFiles } from './upload';
 import './import.css';
 
 const ENCODINGS = ['utf-8', 'gbk', 'gb18030', 'big5', 'utf-16le', 'windows-1252'];
-const GEOMETRY_ZH = { polygon: '面（Polygon）', point: '点（Point）', 'line-or-polygon': '线或面' } as const;
 
 const LEVELS_RE = /^\s*-?\d+(\.\d+)?(\s*[,，]\s*-?\d+(\.\d+)?)*\s*$/;
 const parseLevels = (text: string) => text.split(/[,，\s]+/).filter(Boolean).map(Number);
@@ -195,7 +194,7 @@ export function ImportDialog({ files, onClose, onImported }: ImportDialogProps) 
             <div className="import-form">
               <dl className="import-facts">
                 <dt>{t('import.format')}</dt>
-                <dd data-testid="import-format">{preview.formatLabelZh}</dd>
+                <dd data-testid="import-format">{tText(preview.formatLabel)}</dd>
                 <dt>{t('import.demSize')}</dt>
                 <dd data-testid="import-dem-size">{t('import.demSizeValue', { cols: dem.cols, rows: dem.rows })}</dd>
                 <dt>{t('import.demCell')}</dt>
@@ -246,7 +245,7 @@ export function ImportDialog({ files, onClose, onImported }: ImportDialogProps) 
             <div className="import-form">
               <dl className="import-facts">
                 <dt>{t('import.format')}</dt>
-                <dd data-testid="import-format">{preview.formatLabelZh}</dd>
+                <dd data-testid="import-format">{tText(preview.formatLabel)}</dd>
                 <dt>{t('import.count')}</dt>
                 <dd data-testid="import-count">{preview.featureCount}</dd>
               </dl>
@@ -326,7 +325,7 @@ export function ImportDialog({ files, onClose, onImported }: ImportDialogProps) 
                   </small>
                 )}
                 {!kindFits && (
-                  <small className="import-error-inline">{t('import.kindMismatch', { geom: GEOMETRY_ZH[geometry], types: preview.geometryTypes.join('、') })}</small>
+                  <small className="import-error-inline">{t('import.kindMismatch', { geom: t(`import.geometry.${geometry}`), types: preview.geometryTypes.join('、') })}</small>
                 )}
               </label>
               <label className="import-field">
@@ -435,7 +434,7 @@ export function ImportDialog({ files, onClose, onImported }: ImportDialogProps) 
                     : t('import.featuresNoTotal', { done: groupDigits(job.featuresDone) })}
                 </span>
               ) : (
-                <span className="import-phase">{t('import.running', { phase: job?.phaseZh ?? '' })}</span>
+                <span className="import-phase">{t('import.running', { phase: job ? tText(job.phase ?? job.phaseZh) : '' })}</span>
               )}
               <button type="button" data-testid="import-cancel" onClick={cancelJob}>
                 {t('import.cancelImport')}

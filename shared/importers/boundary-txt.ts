@@ -471,7 +471,7 @@ export function parseBoundaryTxt(file: SourceFile, options: ParseOptions = {}): 
       parcels: reports,
     },
   };
-  return { format: 'boundary-txt', formatLabelZh: `界址点坐标 TXT（${encoding.value.toUpperCase()}）`, layers: [layer] };
+  return { format: 'boundary-txt', formatLabel: noteText('importNote.format.boundaryTxt', { encoding: encoding.value.toUpperCase() }), layers: [layer] };
 }
 
 function safeTransformer(code: string): ((xy: [number, number]) => [number, number]) | null {

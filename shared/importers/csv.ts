@@ -5,6 +5,7 @@
  * Rows follow RFC 4180 (quoted fields with doubled quotes and line breaks inside), the delimiter is
  * the one among , tab ; and ， that splits the first line most.
  */
+import { text } from '../model/text';
 import { UserInputError } from '../model/errors';
 import { detectEncodingOf, encodingLabelZh, requireEncoding } from './encoding';
 import { openTableLayer, type TableRow } from './table';
@@ -176,12 +177,12 @@ function openCsv(file: SourceFile, options: ParseOptions): { layer: ReturnType<t
 
 export function openCsvSource(files: SourceFile[], options: ParseOptions = {}): StreamedSource {
   const { layer, encoding } = openCsv(files[0], options);
-  return { format: 'csv', formatLabelZh: `CSV 坐标表（${encodingLabelZh(encoding.value)}）`, layers: [layer] };
+  return { format: 'csv', formatLabel: text('importNote.format.csv', { encoding: encodingLabelZh(encoding.value) }), layers: [layer] };
 }
 
 export function parseCsv(files: SourceFile[], options: ParseOptions = {}): ParsedSource {
   const opened = openCsvSource(files, options);
-  return { format: opened.format, formatLabelZh: opened.formatLabelZh, layers: opened.layers.map(collectLayer) };
+  return { format: opened.format, formatLabel: opened.formatLabel, layers: opened.layers.map(collectLayer) };
 }
 
 export const csvModule: FormatModule = {

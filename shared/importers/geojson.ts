@@ -293,7 +293,7 @@ export const geojsonFormat: FormatModule = {
     const name = file.name.replace(/\.[^.]*$/, '');
     return {
       format: 'geojson',
-      formatLabelZh: 'GeoJSON',
+      formatLabel: noteText('importNote.format.geojson'),
       layers: [{ name, features: parsed.features, crs, encoding, warnings, fields }],
     };
   },

@@ -200,7 +200,7 @@ export function parseKml(files: SourceFile[], options: ParseOptions = {}): Parse
     bytes = entries[main];
   }
   const layers = parseKmlText(decodeXml(bytes, options), file.name, options);
-  return { format: isKmz ? 'kmz' : 'kml', formatLabelZh: isKmz ? 'KMZ（压缩的 KML）' : 'KML', layers };
+  return { format: isKmz ? 'kmz' : 'kml', formatLabel: noteText(isKmz ? 'importNote.format.kmz' : 'importNote.format.kml'), layers };
 }
 
 export const kmlModule: FormatModule = {

@@ -27,6 +27,30 @@ const NOTES: Record<string, Pair> = {
   'importNote.fields.list': ['文件的字段：{fields}', 'the file’s fields: {fields}'],
   'importNote.fields.many': ['文件的字段：{fields} 等 {count} 个', 'the file’s fields: {fields} and more, {count} in all'],
 
+  // the source's format as the preview names it
+  'importNote.format.shapefile': ['Shapefile', 'Shapefile'],
+  'importNote.format.shapefileEncoded': ['Shapefile（{encoding} 编码）', 'Shapefile ({encoding} encoding)'],
+  'importNote.format.geojson': ['GeoJSON', 'GeoJSON'],
+  'importNote.format.kml': ['KML', 'KML'],
+  'importNote.format.kmz': ['KMZ（压缩的 KML）', 'KMZ (zipped KML)'],
+  'importNote.format.csv': ['CSV 坐标表（{encoding}）', 'CSV coordinate table ({encoding})'],
+  'importNote.format.xlsx': ['Excel 坐标表（XLSX）', 'Excel coordinate table (XLSX)'],
+  'importNote.format.gpkg': ['GeoPackage', 'GeoPackage'],
+  'importNote.format.boundaryTxt': ['界址点坐标 TXT（{encoding}）', 'Boundary-point TXT ({encoding})'],
+  'importNote.format.dem': ['{kind} 高程数据', '{kind} elevation data'],
+  'importNote.format.demMosaic': ['{kind} 高程数据（{count} 个文件拼接）', '{kind} elevation data ({count} files joined)'],
+
+  // an import job's phases (electron/services/importers/staging.ts)
+  'importNote.phase.preparing': ['准备导入', 'Preparing the import'],
+  'importNote.phase.readingFile': ['读取文件，确定编码和坐标系', 'Reading the file, finding its encoding and coordinate system'],
+  'importNote.phase.written': ['已检查并写入 {done} 个要素', '{done} features checked and written'],
+  'importNote.phase.writtenOf': ['已检查并写入 {done} / {total} 个要素', '{done} / {total} features checked and written'],
+  'importNote.phase.readingDem': ['读取高程数据', 'Reading the elevation data'],
+  'importNote.phase.storingDem': ['存入高程数据并计算高程带（{pct}%）', 'Storing the elevation data and computing the bands ({pct} %)'],
+  'importNote.phase.done': ['导入完成', 'Import finished'],
+  'importNote.phase.cancelled': ['已取消，项目未改动', 'Cancelled; the project is unchanged'],
+  'importNote.phase.failed': ['导入失败，项目未改动', 'The import failed; the project is unchanged'],
+
   // every format (shared/importers/prepare.ts, electron/services/import-file.ts)
   'importNote.featureSkipped': ['要素“{id}”（第 {n} 个）{reason}', 'feature “{id}” (no. {n}): {reason}'],
   'importNote.skipped': ['{count} 个要素无法使用，已跳过：{features}{etc}。', '{count} feature(s) could not be used and were skipped: {features}{etc}.'],

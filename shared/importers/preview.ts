@@ -63,7 +63,7 @@ export interface ImportPreview {
   uploadId: string;
   files: string[];
   format: SourceFormat | 'geotiff' | 'hgt';
-  formatLabelZh: string;
+  formatLabel: CodedText;
   /** Layers of the source (GeoPackage tables, KML folders, XLSX sheets); one for most formats. */
   layers: Array<{ name: string; featureCount: number }>;
   layer: string;
@@ -123,7 +123,9 @@ export interface ImportJobStatus {
   state: ImportJobState;
   /** 0..1 */
   progress: number;
-  /** zh name of the current phase, e.g. “已检查并写入 12 345 / 100 000 个要素”. */
+  /** The current phase, coded (importNote.phase.*), e.g. “已检查并写入 12 345 / 100 000 个要素”. */
+  phase: ImportNote;
+  /** The same in Chinese (logs, and clients that read it before phases had codes). */
   phaseZh: string;
   /** Features checked and written so far (per-feature progress; absent before the first). */
   featuresDone?: number;
@@ -289,7 +291,7 @@ export function buildPreview(input: {
     uploadId: input.uploadId,
     files: input.files,
     format: source.format,
-    formatLabelZh: source.formatLabelZh,
+    formatLabel: source.formatLabel,
     layers: input.layers,
     layer: layer.name,
     encoding: layer.encoding ?? null,

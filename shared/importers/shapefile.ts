@@ -800,6 +800,6 @@ export const shapefileFormat: FormatModule = {
     }
     const layers = chosen.map((s) => parseShapefileSet(s, options));
     const enc = layers.find((l) => l.encoding)?.encoding;
-    return { format: 'shapefile', formatLabelZh: enc ? `Shapefile（${encodingLabelZh(enc.value)} 编码）` : 'Shapefile', layers };
+    return { format: 'shapefile', formatLabel: enc ? text('importNote.format.shapefileEncoded', { encoding: encodingLabelZh(enc.value) }) : text('importNote.format.shapefile'), layers };
   },
 };

@@ -99,8 +99,8 @@ export interface StreamedLayer extends Omit<ParsedLayer, 'features'> {
 
 export interface ParsedSource {
   format: SourceFormat;
-  /** zh label of the format for the preview, e.g. “Shapefile（GBK 编码）”. */
-  formatLabelZh: string;
+  /** The format as the preview names it, coded, e.g. “Shapefile（GBK 编码）”. */
+  formatLabel: CodedText;
   layers: ParsedLayer[];
 }
 
@@ -118,7 +118,7 @@ export interface ParseOptions {
 /** A source opened for streaming: its layers read feature by feature (see StreamedLayer). */
 export interface StreamedSource {
   format: SourceFormat;
-  formatLabelZh: string;
+  formatLabel: CodedText;
   layers: StreamedLayer[];
 }
 

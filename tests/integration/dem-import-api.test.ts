@@ -8,7 +8,7 @@ import { storedDemInfo } from '../../electron/services/terrain/dem-store';
 import { sha256, sharedData } from '../support/cli';
 import { uploadFile, waitImportJob } from '../support/import-api';
 import { gdalTranslate, hills, writeAsc } from '../fuzz/tiff';
-import { importNoteZh } from '../../shared/importers/messages';
+import { importNoteEn, importNoteZh } from '../../shared/importers/messages';
 
 const DEM = join(sharedData, 'dem', 'gmted2010_lowres_shanxi_S_110.4-113.3E_34.9-37.4N.tif');
 
@@ -34,7 +34,8 @@ describe('DEM import through the import API (stage → preview → start → job
     const uploadId = await upload(DEM, 'shanxi_dem.tif');
     const preview = await api.previewImport({ uploadId });
     expect(preview).toMatchObject({ format: 'geotiff', kind: 'elevation-band', table: 'elevation_bands', featureCount: 0 });
-    expect(preview.formatLabelZh).toContain('GeoTIFF');
+    expect(importNoteZh(preview.formatLabel)).toBe('GeoTIFF 高程数据');
+    expect(importNoteEn(preview.formatLabel)).toBe('GeoTIFF elevation data');
     const dem = preview.dem!;
     expect(dem.crs).toMatch(/^EPSG:(4326|4490)$/);
     expect(dem.cols).toBeGreaterThan(10);

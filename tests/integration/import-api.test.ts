@@ -8,6 +8,7 @@ import { sha256, sharedData } from '../support/cli';
 import { uploadFile, waitImportJob } from '../support/import-api';
 import { writeShapefile } from '../../bench/import.bench';
 import type { ImportJobStatus } from '../../shared/importers/preview';
+import { importNoteEn } from '../../shared/importers/messages';
 import { connectionOf } from '../../electron/services/store/internal';
 
 const TXT = join(sharedData, 'boundary-txt', 'derived', 'chengqu_140502_CGCS2000_3GK_zone38_GBK.txt');
@@ -158,6 +159,9 @@ describe('import API (stage → preview → start → job)', { timeout: 120_000 
     const during = seen.filter((s) => s.state === 'running' && s.featuresDone !== undefined);
     expect(during.length).toBeGreaterThan(0);
     expect(during.every((s) => s.featuresTotal === 20_000 && /^已检查并写入 [\d ]+ \/ 20 000 个要素$/.test(s.phaseZh))).toBe(true);
+    // the same phase coded, for the reader's language
+    expect(during.every((s) => typeof s.phase === 'object' && s.phase.code === 'importNote.phase.writtenOf' && s.phase.params?.total === '20 000')).toBe(true);
+    expect(importNoteEn(during[0].phase)).toMatch(/^[\d ]+ \/ 20 000 features checked and written$/);
     const fractions = during.map((s) => s.progress);
     expect(fractions.every((f, i) => f > 0 && f < 1 && (i === 0 || f >= fractions[i - 1]))).toBe(true);
     const attributes = await api.getFeatures({ table: 'big', ids: ['BM-020000'], geometry: false });

@@ -162,7 +162,7 @@ export function parseGpkg(files: SourceFile[], options: ParseOptions = {}): Pars
     if (layers.length === 0) {
       throw new UserInputError('import.layer-not-found', `文件“${file.name}”中没有图层“${options.layers?.join('、')}”；可选：${rows.map((r) => r.table_name).join('、')}。`, `"${file.name}": no such layer.`);
     }
-    return { format: 'gpkg', formatLabelZh: 'GeoPackage', layers };
+    return { format: 'gpkg', formatLabel: text('importNote.format.gpkg'), layers };
   } finally {
     db.close();
   }

@@ -30,10 +30,11 @@ import {
 import { crsLabelText } from '../../../shared/crs';
 import type { ParsedLayer, ParsedSource } from '../../../shared/importers/types';
 import { isUserInputError, UserInputError } from '../../../shared/model/errors';
-import { text } from '../../../shared/model/text';
+import { text, type CodedText } from '../../../shared/model/text';
+import { importNoteZh } from '../../../shared/importers/messages';
 import { gridExtent } from '../../../shared/terrain/grid';
 import { isLayerKind } from '../../../shared/model/layers';
-import { defaultTableName, ImportCancelled, importFile, progressTextZh, readSourceFiles, type ImportOptions, type ImportResult } from '../import-file';
+import { defaultTableName, ImportCancelled, importFile, progressText, readSourceFiles, type ImportOptions, type ImportResult } from '../import-file';
 import type { ProjectStore } from '../project-store';
 import { buildBandsLayer, DEFAULT_LEVELS, parseLevels, uniqueBandTable } from '../terrain/bands-service';
 import { openDem } from '../terrain/dem-source';
@@ -183,7 +184,7 @@ export class ImportStaging {
       const opened = module.open(files, parseOptions);
       layers = opened.layers.map((l) => ({ name: l.name, featureCount: l.total ?? 0 }));
       layer = previewSample((request.layer && opened.layers.find((l) => l.name === request.layer)) || opened.layers[0]);
-      source = { format: opened.format, formatLabelZh: opened.formatLabelZh, layers: opened.layers.map((l) => (l.name === layer.name ? layer : { name: l.name, features: [], crs: l.crs, warnings: l.warnings, fields: l.fields })) };
+      source = { format: opened.format, formatLabel: opened.formatLabel, layers: opened.layers.map((l) => (l.name === layer.name ? layer : { name: l.name, features: [], crs: l.crs, warnings: l.warnings, fields: l.fields })) };
     } else {
       source = module.parse(files, parseOptions);
       layers ??= source.layers.map((l) => ({ name: l.name, featureCount: l.features.length }));
@@ -231,7 +232,7 @@ export class ImportStaging {
       uploadId,
       files: paths.map((p) => basename(p)),
       format: hgt ? 'hgt' : 'geotiff',
-      formatLabelZh: `${hgt ? 'SRTM .hgt' : 'GeoTIFF'} 高程数据${dem.length > 1 ? `（${dem.length} 个文件拼接）` : ''}`,
+      formatLabel: dem.length > 1 ? text('importNote.format.demMosaic', { kind: hgt ? 'SRTM .hgt' : 'GeoTIFF', count: dem.length }) : text('importNote.format.dem', { kind: hgt ? 'SRTM .hgt' : 'GeoTIFF' }),
       layers: [],
       layer: names.join('、'),
       encoding: null,
@@ -279,7 +280,7 @@ export class ImportStaging {
     const dem = demPaths(paths);
     const levels = dem ? (request.levels?.length ? parseLevels(request.levels.join(',')) : [...DEFAULT_LEVELS]) : [];
     const jobId = randomUUID();
-    const job: Job = { status: { jobId, state: 'running', progress: 0, phaseZh: '准备导入' }, cancelled: false };
+    const job: Job = { status: { jobId, state: 'running', progress: 0, ...phaseOf(text('importNote.phase.preparing')) }, cancelled: false };
     this.jobs.set(jobId, job);
     void (dem ? this.runDem(job, dem, request, levels) : this.run(job, paths, request));
     return { jobId };
@@ -287,9 +288,9 @@ export class ImportStaging {
 
   /** `landgate bands --dem` as a job: the DEM is stored and the band layer written by the same service. */
   private async runDem(job: Job, dem: string[], request: StartImportRequest, levels: number[]): Promise<void> {
-    const set = (progress: number, phaseZh: string) => Object.assign(job.status, { progress, phaseZh });
+    const set = (progress: number, phase: CodedText) => Object.assign(job.status, { progress, ...phaseOf(phase) });
     try {
-      set(0.02, '读取高程数据');
+      set(0.02, text('importNote.phase.readingDem'));
       await tick();
       if (job.cancelled) throw new Cancelled();
       const result = await buildBandsLayer(this.store.path, {
@@ -299,29 +300,29 @@ export class ImportStaging {
         acceptSuspect: request.acceptSuspect === true,
         onProgress: async (fraction) => {
           if (job.cancelled) throw new Cancelled();
-          set(0.05 + 0.85 * fraction, `存入高程数据并计算高程带（${Math.round(fraction * 100)}%）`);
+          set(0.05 + 0.85 * fraction, text('importNote.phase.storingDem', { pct: Math.round(fraction * 100) }));
           await tick();
         },
       });
       const layer = this.store.getLayer(result.table);
       this.onImported();
       const warnings = [...result.warnings, ...(result.nodataCells > 0 ? [text('importNote.dem.nodata', { count: result.nodataCells })] : [])];
-      Object.assign(job.status, { state: 'done', progress: 1, phaseZh: '导入完成', layer, warnings });
+      Object.assign(job.status, { state: 'done', progress: 1, ...phaseOf(text('importNote.phase.done')), layer, warnings });
     } catch (error) {
-      if (error instanceof Cancelled) Object.assign(job.status, { state: 'cancelled', phaseZh: '已取消，项目未改动' });
-      else Object.assign(job.status, { state: 'failed', phaseZh: '导入失败，项目未改动', error: jobError(error) });
+      if (error instanceof Cancelled) Object.assign(job.status, { state: 'cancelled', ...phaseOf(text('importNote.phase.cancelled')) });
+      else Object.assign(job.status, { state: 'failed', ...phaseOf(text('importNote.phase.failed')), error: jobError(error) });
     } finally {
       this.discard(request.uploadId);
     }
   }
 
   private async run(job: Job, paths: string[], request: StartImportRequest): Promise<void> {
-    const set = (progress: number, phaseZh: string) => Object.assign(job.status, { progress, phaseZh });
+    const set = (progress: number, phase: CodedText) => Object.assign(job.status, { progress, ...phaseOf(phase) });
     try {
-      set(0.02, '读取文件，确定编码和坐标系');
+      set(0.02, text('importNote.phase.readingFile'));
       await tick();
       if (job.cancelled) {
-        Object.assign(job.status, { state: 'cancelled', phaseZh: '已取消，项目未改动' });
+        Object.assign(job.status, { state: 'cancelled', ...phaseOf(text('importNote.phase.cancelled')) });
         return;
       }
       const options: ImportOptions = {
@@ -338,19 +339,19 @@ export class ImportStaging {
         Object.assign(job.status, {
           // 5 %–95 % for the features; the rest is opening the file and the commit
           progress: total ? 0.05 + (0.9 * done) / Math.max(total, 1) : 0.5,
-          phaseZh: progressTextZh(done, total),
+          ...phaseOf(progressText(done, total)),
           featuresDone: done,
           featuresTotal: total ?? undefined,
         });
       const result = await this.importInWorker(job, paths, options, onProgress);
       if (result === null) {
-        Object.assign(job.status, { state: 'cancelled', phaseZh: '已取消，项目未改动' });
+        Object.assign(job.status, { state: 'cancelled', ...phaseOf(text('importNote.phase.cancelled')) });
         return;
       }
       this.onImported();
-      Object.assign(job.status, { state: 'done', progress: 1, phaseZh: '导入完成', layer: this.store.getLayer(result.table), warnings: result.warnings, featuresDone: result.featureCount });
+      Object.assign(job.status, { state: 'done', progress: 1, ...phaseOf(text('importNote.phase.done')), layer: this.store.getLayer(result.table), warnings: result.warnings, featuresDone: result.featureCount });
     } catch (error) {
-      Object.assign(job.status, { state: 'failed', phaseZh: '导入失败，项目未改动', error: jobError(error) });
+      Object.assign(job.status, { state: 'failed', ...phaseOf(text('importNote.phase.failed')), error: jobError(error) });
     } finally {
       job.requestCancel = undefined;
       this.discard(request.uploadId);
@@ -442,4 +443,9 @@ export class ImportStaging {
     for (const id of [...this.uploads.keys()]) this.discard(id);
     rmSync(this.root, { recursive: true, force: true });
   }
+}
+
+/** A job's phase, coded for the reader's language and in Chinese. */
+function phaseOf(phase: CodedText): { phase: CodedText; phaseZh: string } {
+  return { phase, phaseZh: importNoteZh(phase) };
 }

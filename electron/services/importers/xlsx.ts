@@ -10,6 +10,7 @@
  * sheet that has coordinate columns. Legacy .xls (BIFF) is refused by the registry with a hint to
  * save as .xlsx.
  */
+import { text } from '../../../shared/model/text';
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import { MAX_INFLATED_BYTES, ZipReader } from '../../../shared/importers/zip';
 import { openTableLayer, type TableRow } from '../../../shared/importers/table';
@@ -253,12 +254,12 @@ export function openXlsx(files: SourceFile[], options: ParseOptions = {}): Strea
     if (firstError) throw firstError;
     throw new UserInputError('import.empty', `文件“${file.name}”没有工作表。`, `"${file.name}": no sheets.`);
   }
-  return { format: 'xlsx', formatLabelZh: 'Excel 坐标表（XLSX）', layers };
+  return { format: 'xlsx', formatLabel: text('importNote.format.xlsx'), layers };
 }
 
 export function parseXlsx(files: SourceFile[], options: ParseOptions = {}): ParsedSource {
   const opened = openXlsx(files, options);
-  return { format: opened.format, formatLabelZh: opened.formatLabelZh, layers: opened.layers.map(collectLayer) };
+  return { format: opened.format, formatLabel: opened.formatLabel, layers: opened.layers.map(collectLayer) };
 }
 
 export const xlsxModule: FormatModule = {
