@@ -483,33 +483,36 @@ export class ReviewStore {
     // A decision on a whole submission is one signing act recorded per parcel: each row keeps its
     // own revision chain, check and hash, so the per-parcel append-only guarantees are unchanged.
     const targets = input.coverSubmission ? this.submissionParcelIds(table, parcelId) : [parcelId];
-    if (input.coverSubmission && !input.revisionReason?.trim()) this.refuseUnexplainedSiblingRevision(input, targets);
     // One signing act, one time on every row.
     options = { ...options, signedAt: options.signedAt ?? new Date().toISOString() };
-    const prepared = targets.map((id) => {
-      if (id === parcelId) return this.prepareDecision(input, conditions, sig, options);
-      // A sibling revises its own latest decision, for the same reason; its own latest check counts.
-      const sibling = this.latestDecision(table, id);
-      return this.prepareDecision({ ...input, parcelId: id, checkId: undefined, supersedes: sibling?.id }, conditions, sig, options);
+    const ids = this.recordDecisions(() => {
+      if (input.coverSubmission && !input.revisionReason?.trim()) this.refuseUnexplainedSiblingRevision(input, targets);
+      return targets.map((id) => {
+        if (id === parcelId) return this.prepareDecision(input, conditions, sig, options);
+        // A sibling revises its own latest decision, for the same reason; its own latest check counts.
+        const sibling = this.latestDecision(table, id);
+        return this.prepareDecision({ ...input, parcelId: id, checkId: undefined, supersedes: sibling?.id }, conditions, sig, options);
+      });
     });
-    const ids = this.recordDecisions(prepared);
     return this.listDecisions(table, parcelId).find((d) => d.id === ids[targets.indexOf(parcelId)])!;
   }
 
   /**
-   * Writes one signing act: every row and its audit entry in one transaction, or none. Each row
-   * was prepared on the latest decision its parcel had when the reviewer signed; if another
-   * client signed that parcel since, the act is refused as a whole (the other's decision stands,
-   * this one is not half-written). Under the lock the re-read sees every committed decision; the
-   * UNIQUE (parcel, revision) constraint catches what a lock cannot (a GeoPackage written by
-   * another program, another process's transaction between read and write).
+   * Writes one signing act: every row and its audit entry in one transaction, or none. The rows
+   * are prepared under the signers' lock, on the decisions every parcel has then: a signing act
+   * of another client lands wholly before these reads or after this one, never between them (a
+   * submission signed by another reviewer while this one read its parcels one by one looked like
+   * a parcel signed on its own, or a revision without a reason). The UNIQUE (parcel, revision)
+   * constraint catches what a lock cannot (a GeoPackage written by another program): the act is
+   * then refused as a whole, naming who signed, and nothing of it is written.
    */
-  private recordDecisions(prepared: ReturnType<ReviewStore['prepareDecision']>[]): number[] {
+  private recordDecisions(prepare: () => ReturnType<ReviewStore['prepareDecision']>[]): number[] {
+    let prepared: ReturnType<ReviewStore['prepareDecision']>[] = [];
     try {
       return this.project.transaction(() => {
         this.ensureSchema();
         this.project.db.lockInTransaction('landgate_decisions');
-        for (const row of prepared) this.refuseSignedMeanwhile(row);
+        prepared = prepare();
         return prepared.map((row) => this.insertDecision(row));
       });
     } catch (error) {
