@@ -94,8 +94,12 @@ describe('review store: submissions, decisions, revisions, audit', () => {
       const db = connectionOf(store.db);
       expect(() => db.prepare('UPDATE landgate_decisions SET decision = ? WHERE id = ?').run('approved', d.id)).toThrow(/append-only/);
       expect(() => db.prepare('DELETE FROM landgate_decisions WHERE id = ?').run(d.id)).toThrow(/append-only/);
-      // Signing again without naming the signed decision is refused.
-      expect(zh(() => review.signDecision({ table: 'parcels', parcelId: conditionalId, decision: 'approved', opinion: '改为准予。', conditions: [], signature: sig }))).toMatch(/签发后不可修改/);
+      // Signing again without naming the signed decision is refused: as a page that showed no decision is, naming who signed.
+      expect(zh(() => review.signDecision({ table: 'parcels', parcelId: conditionalId, decision: 'approved', opinion: '改为准予。', conditions: [], signature: sig }))).toMatch(
+        /^地块“.+”已由 .+于 .+ 签署审查决定“有条件准入”（第 1 版），您的签发未写入。请刷新后再决定是否修订。$/,
+      );
+      // Naming a decision the parcel never had is refused as before.
+      expect(zh(() => review.signDecision({ table: 'parcels', parcelId: conditionalId, decision: 'approved', opinion: '改为准予。', conditions: [], signature: sig, supersedes: d.id + 1000 }))).toMatch(/签发后不可修改/);
       // Validation: a conditional decision without conditions, a bad date.
       expect(zh(() => review.signDecision({ table: 'parcels', parcelId: prohibitedId, decision: 'conditional', opinion: 'x', conditions: [], signature: sig }))).toMatch(/至少写明一条/);
       expect(zh(() => review.signDecision({ table: 'parcels', parcelId: prohibitedId, decision: 'rejected', opinion: 'x', conditions: [], signature: { ...sig, date: '2026-13-01' } }))).toMatch(/签发日期/);

@@ -253,8 +253,9 @@ function signInChild(login: string, input: DecisionInput): Promise<Child> {
 
 /**
  * Holds the lock a signing transaction takes (ProjectDb.lockInTransaction) from a psql session
- * of its own, so both clients have read the parcel's decisions and wait at the same point; the
- * race is then decided by the database, not by how fast each process started.
+ * of its own, so both clients wait at the same point, inside their signing transactions and
+ * before reading the parcel's decisions; the race is then decided by the database, not by how fast
+ * each process started.
  */
 async function holdSigningLock(): Promise<{ release(): void }> {
   const psql = spawn('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1'], { env: pg.env });

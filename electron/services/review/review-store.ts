@@ -483,33 +483,36 @@ export class ReviewStore {
     // A decision on a whole submission is one signing act recorded per parcel: each row keeps its
     // own revision chain, check and hash, so the per-parcel append-only guarantees are unchanged.
     const targets = input.coverSubmission ? this.submissionParcelIds(table, parcelId) : [parcelId];
-    if (input.coverSubmission && !input.revisionReason?.trim()) this.refuseUnexplainedSiblingRevision(table, parcelId, targets);
     // One signing act, one time on every row.
     options = { ...options, signedAt: options.signedAt ?? new Date().toISOString() };
-    const prepared = targets.map((id) => {
-      if (id === parcelId) return this.prepareDecision(input, conditions, sig, options);
-      // A sibling revises its own latest decision, for the same reason; its own latest check counts.
-      const sibling = this.latestDecision(table, id);
-      return this.prepareDecision({ ...input, parcelId: id, checkId: undefined, supersedes: sibling?.id }, conditions, sig, options);
+    const ids = this.recordDecisions(() => {
+      if (input.coverSubmission && !input.revisionReason?.trim()) this.refuseUnexplainedSiblingRevision(input, targets);
+      return targets.map((id) => {
+        if (id === parcelId) return this.prepareDecision(input, conditions, sig, options);
+        // A sibling revises its own latest decision, for the same reason; its own latest check counts.
+        const sibling = this.latestDecision(table, id);
+        return this.prepareDecision({ ...input, parcelId: id, checkId: undefined, supersedes: sibling?.id }, conditions, sig, options);
+      });
     });
-    const ids = this.recordDecisions(prepared);
     return this.listDecisions(table, parcelId).find((d) => d.id === ids[targets.indexOf(parcelId)])!;
   }
 
   /**
-   * Writes one signing act: every row and its audit entry in one transaction, or none. Each row
-   * was prepared on the latest decision its parcel had when the reviewer signed; if another
-   * client signed that parcel since, the act is refused as a whole (the other's decision stands,
-   * this one is not half-written). Under the lock the re-read sees every committed decision; the
-   * UNIQUE (parcel, revision) constraint catches what a lock cannot (a GeoPackage written by
-   * another program, another process's transaction between read and write).
+   * Writes one signing act: every row and its audit entry in one transaction, or none. The rows
+   * are prepared under the signers' lock, on the decisions every parcel has then: a signing act
+   * of another client lands wholly before these reads or after this one, never between them (a
+   * submission signed by another reviewer while this one read its parcels one by one looked like
+   * a parcel signed on its own, or a revision without a reason). The UNIQUE (parcel, revision)
+   * constraint catches what a lock cannot (a GeoPackage written by another program): the act is
+   * then refused as a whole, naming who signed, and nothing of it is written.
    */
-  private recordDecisions(prepared: ReturnType<ReviewStore['prepareDecision']>[]): number[] {
+  private recordDecisions(prepare: () => ReturnType<ReviewStore['prepareDecision']>[]): number[] {
+    let prepared: ReturnType<ReviewStore['prepareDecision']>[] = [];
     try {
       return this.project.transaction(() => {
         this.ensureSchema();
         this.project.db.lockInTransaction('landgate_decisions');
-        for (const row of prepared) this.refuseSignedMeanwhile(row);
+        prepared = prepare();
         return prepared.map((row) => this.insertDecision(row));
       });
     } catch (error) {
@@ -519,14 +522,31 @@ export class ReviewStore {
   }
 
   private refuseSignedMeanwhile({ base, previous }: ReturnType<ReviewStore['prepareDecision']>): void {
-    const latest = this.latestDecision(base.table, base.parcelId);
-    if ((latest?.id ?? null) === (previous?.id ?? null)) return;
+    this.refuseSignedSince(base.table, base.parcelId, previous?.id ?? null);
+  }
+
+  /**
+   * The reviewer decided on what the page showed: the parcel's latest decision then (the one a
+   * revision supersedes), or none. If the parcel has had another since, however long ago the page
+   * was read, the answer is the conflict naming who signed — not the rules for revising a signed
+   * decision or for a submission's other parcels, which would speak of a decision this reviewer
+   * never saw. (Superseding a decision the parcel never had is refused by those rules.)
+   */
+  private refuseSignedSinceSeen(input: DecisionInput): void {
+    const seen = input.supersedes ?? null;
+    if (seen === null || this.listDecisions(input.table, input.parcelId).some((d) => d.id === seen)) this.refuseSignedSince(input.table, input.parcelId, seen);
+  }
+
+  /** Refuses, naming who signed, when the parcel's latest decision is no longer `seen` (its id, or null for none). */
+  private refuseSignedSince(table: string, parcelId: string, seen: number | null): void {
+    const latest = this.latestDecision(table, parcelId);
+    if (!latest || latest.id === seen) return;
     // "张三（zhangsan）于 …", "张三 于 …": the signer as signed, with the login that signed.
-    const by = latest!.user && latest!.user !== latest!.signature.name ? `${latest!.signature.name}（${latest!.user}）` : `${latest!.signature.name} `;
+    const by = latest.user && latest.user !== latest.signature.name ? `${latest.signature.name}（${latest.user}）` : `${latest.signature.name} `;
     throw new UserInputError(
       'review.conflict',
-      `地块“${base.parcelId}”已由 ${by}于 ${chinaTime(latest!.signedAt)} 签署审查决定“${STATUS_LABEL_ZH[latest!.decision]}”（第 ${latest!.revision} 版），您的签发未写入。请刷新后再决定是否修订。`,
-      `Parcel "${base.parcelId}" was signed meanwhile by ${latest!.user} at ${latest!.signedAt} (${latest!.decision}, revision ${latest!.revision}); this signature was not written. Reload and decide whether to revise it.`,
+      `地块“${parcelId}”已由 ${by}于 ${chinaTime(latest.signedAt)} 签署审查决定“${STATUS_LABEL_ZH[latest.decision]}”（第 ${latest.revision} 版），您的签发未写入。请刷新后再决定是否修订。`,
+      `Parcel "${parcelId}" was signed meanwhile by ${latest.user} at ${latest.signedAt} (${latest.decision}, revision ${latest.revision}); this signature was not written. Reload and decide whether to revise it.`,
     );
   }
 
@@ -538,12 +558,16 @@ export class ReviewStore {
    * a new revision that references it, with a reason. Without a reason the refusal names each
    * such parcel and its decision, so the reviewer knows what will be revised and why.
    */
-  private refuseUnexplainedSiblingRevision(table: string, parcelId: string, targets: string[]): void {
+  private refuseUnexplainedSiblingRevision(input: DecisionInput, targets: string[]): void {
+    const { table, parcelId } = input;
     const decided = targets.filter((id) => id !== parcelId).flatMap((id) => {
       const d = this.latestDecision(table, id);
       return d ? [d] : [];
     });
     if (decided.length === 0) return;
+    // Another reviewer's signature of the whole submission, landed since this page was read,
+    // decided the other parcels too: that is the conflict, not a revision to explain.
+    this.refuseSignedSinceSeen(input);
     const title = this.registeredRows().find((r) => r.parcel_table === table && (JSON.parse(r.parcel_ids) as string[]).includes(parcelId))?.title ?? '';
     const zh = decided.map((d) => `地块“${d.parcelId}”已单独签发审查决定“${STATUS_LABEL_ZH[d.decision]}”（第 ${d.revision} 版，${d.signature.name}，${d.signature.date}）`).join('；');
     const en = decided.map((d) => `parcel "${d.parcelId}" has its own signed decision ${d.id} (${d.decision}, revision ${d.revision})`).join('; ');
@@ -573,6 +597,7 @@ export class ReviewStore {
     const previous = this.latestDecision(table, parcelId);
     if (previous) {
       if (input.supersedes !== previous.id) {
+        this.refuseSignedSinceSeen(input);
         throw new UserInputError(
           'review.signed-immutable',
           `地块“${parcelId}”已有签发的审查决定（第 ${previous.revision} 版，编号 ${previous.id}），签发后不可修改；如需变更，请以修订方式（引用编号 ${previous.id} 并说明理由）签发新版本。`,

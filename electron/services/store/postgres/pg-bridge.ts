@@ -10,10 +10,9 @@ import { pathToFileURL } from 'node:url';
 import type { ClientConfig } from 'pg';
 import { startWorker, workerEntry } from '../../worker-entry';
 
-export type BridgeRequest =
-  | { op: 'connect' }
-  | { op: 'query'; sql: string; params: unknown[]; array: boolean }
-  | { op: 'end' };
+export type BridgeOp = { op: 'connect' } | { op: 'query'; sql: string; params: unknown[]; array: boolean } | { op: 'end' };
+/** An operation numbered in the order the bridge sends them; the answer carries the number back (see awaitAnswer). */
+export type BridgeRequest = BridgeOp & { seq: number };
 
 export interface WireError {
   message: string;
@@ -26,7 +25,9 @@ export interface WireError {
   schema?: string;
 }
 
-export type BridgeResponse = { ok: true; rows: unknown[]; rowCount: number } | { ok: false; error: WireError };
+export type BridgeAnswer = { ok: true; rows: unknown[]; rowCount: number } | { ok: false; error: WireError };
+/** An answer with the number of the request it answers. */
+export type BridgeResponse = BridgeAnswer & { seq: number };
 
 /** An error the server (or the connection) reported, with its SQLSTATE. */
 export class PgError extends Error {
@@ -53,6 +54,7 @@ export class PgBridge {
   private readonly worker: Worker;
   private readonly port: MessagePort;
   private readonly flag = new Int32Array(new SharedArrayBuffer(4));
+  private seq = 0;
   private ended = false;
 
   constructor(config: ClientConfig, connectTimeoutMs = 20_000) {
@@ -90,17 +92,46 @@ export class PgBridge {
     void this.worker.terminate();
   }
 
-  private call(request: BridgeRequest, timeoutMs = ANSWER_TIMEOUT_MS): { rows: unknown[]; rowCount: number } {
+  private call(op: BridgeOp, timeoutMs = ANSWER_TIMEOUT_MS): { rows: unknown[]; rowCount: number } {
+    const seq = ++this.seq;
     Atomics.store(this.flag, 0, 0);
-    this.port.postMessage(request);
-    const waited = Atomics.wait(this.flag, 0, 0, timeoutMs);
-    const message = receiveMessageOnPort(this.port);
-    if (!message) {
-      throw new PgError({ message: waited === 'timed-out' ? `no answer from the database within ${Math.round(timeoutMs / 1000)} s` : 'the database worker ended', code: 'LG001' });
-    }
-    const response = message.message as BridgeResponse;
+    this.port.postMessage({ ...op, seq } satisfies BridgeRequest);
+    const response = awaitAnswer(this.port, this.flag, seq, timeoutMs);
+    if (!response) throw new PgError({ message: `no answer from the database within ${Math.round(timeoutMs / 1000)} s`, code: 'LG001' });
     if (!response.ok) throw new PgError(response.error);
     return { rows: response.rows.map(fromWire), rowCount: response.rowCount };
+  }
+}
+
+/**
+ * Blocks until the answer numbered `seq` is on the port (null after `timeoutMs`). The answering
+ * thread posts the answer, then sets the flag, then notifies. A wake-up alone is not an answer:
+ * when this thread found the flag already set and took its answer without waiting, the notify of
+ * that answer can still come — late, from a thread descheduled between the two steps, as happens
+ * on a loaded machine — while this thread waits for the next answer. Taking that wake-up for an
+ * answer left the next answer unread on the port, and every later call read the answer of the
+ * call before it: rows of one statement returned for another. So only a message on the port
+ * counts, and it must carry this request's number; one that does not belongs to a request given
+ * up on (timed out) and is dropped.
+ */
+export function awaitAnswer(port: MessagePort, flag: Int32Array, seq: number, timeoutMs: number): BridgeResponse | null {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const message = receiveMessageOnPort(port);
+    if (message) {
+      const response = message.message as BridgeResponse;
+      if (response.seq === seq) return response;
+      continue;
+    }
+    // The flag was set by an answer already taken (a dropped one): clear it, then look once more,
+    // so an answer posted in between is not waited for in vain.
+    if (Atomics.load(flag, 0) !== 0) {
+      Atomics.store(flag, 0, 0);
+      continue;
+    }
+    const left = deadline - performance.now();
+    if (left <= 0) return null;
+    Atomics.wait(flag, 0, 0, left);
   }
 }
 

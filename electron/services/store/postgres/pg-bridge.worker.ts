@@ -6,7 +6,7 @@
 import pg from 'pg';
 import pgpass from 'pgpass';
 import { workerData, type MessagePort } from 'node:worker_threads';
-import type { BridgeRequest, BridgeResponse, WireError } from './pg-bridge';
+import type { BridgeAnswer, BridgeRequest, BridgeResponse, WireError } from './pg-bridge';
 
 const { port, flag, config } = workerData as { port: MessagePort; flag: Int32Array; config: pg.ClientConfig };
 
@@ -22,6 +22,7 @@ let broken: WireError | null = null;
 /** The SQLSTATE class of a failed connection (08006 connection_failure), for errors pg reports without one. */
 const CONNECTION_FAILURE = '08006';
 
+/** The answer first, then the flag, then the wake-up: the waiting thread trusts only what is on the port (pg-bridge.ts awaitAnswer). */
 function answer(response: BridgeResponse): void {
   port.postMessage(response);
   Atomics.store(flag, 0, 1);
@@ -41,7 +42,7 @@ function wireError(error: unknown): WireError {
   };
 }
 
-async function handle(request: BridgeRequest): Promise<BridgeResponse> {
+async function handle(request: BridgeRequest): Promise<BridgeAnswer> {
   switch (request.op) {
     case 'connect': {
       // libpq's password file when the URL and service carry none (pg's own lookup is deprecated).
@@ -80,12 +81,16 @@ async function handle(request: BridgeRequest): Promise<BridgeResponse> {
 }
 
 port.on('message', (request: BridgeRequest) => {
-  handle(request).then(answer, (error) => {
-    const wire = wireError(error);
-    // A query that fails because the connection went (reset, closed mid-statement) has no SQLSTATE.
-    if (request.op === 'query' && (broken || (wire.code === undefined && /Connection terminated|not queryable|ECONNRESET|EPIPE/i.test(wire.message)))) {
-      wire.code ??= broken?.code ?? CONNECTION_FAILURE;
-    }
-    answer({ ok: false, error: wire });
-  });
+  const { seq } = request;
+  handle(request).then(
+    (response) => answer({ ...response, seq }),
+    (error) => {
+      const wire = wireError(error);
+      // A query that fails because the connection went (reset, closed mid-statement) has no SQLSTATE.
+      if (request.op === 'query' && (broken || (wire.code === undefined && /Connection terminated|not queryable|ECONNRESET|EPIPE/i.test(wire.message)))) {
+        wire.code ??= broken?.code ?? CONNECTION_FAILURE;
+      }
+      answer({ ok: false, error: wire, seq });
+    },
+  );
 });

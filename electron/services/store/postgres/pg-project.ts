@@ -36,8 +36,26 @@ export function connect(url: string): PgSession {
     throw connectionRefusal(location, error);
   }
   const login = (connection.query('SELECT session_user AS login').rows[0] as { login: string }).login;
+  watchForDeadClient(connection);
   connection.explainRefusals({ login, schema: location.schema, display: location.display });
   return { connection, location, login };
+}
+
+/**
+ * A server process notices its client has gone (a killed process, a workstation switched off) only
+ * when it next reads from or writes to the connection. One blocked on a lock — an import waiting
+ * for the audit chain another client holds — would wait on, its transaction open, and once granted
+ * hold the lock and everything it had written (the new layer's name among them) until the server
+ * got round to it. Polling the connection while a statement runs ends such a process within a
+ * second or two and rolls its transaction back. PostgreSQL 14 and later, on servers whose system
+ * can tell (not Windows); elsewhere the server refuses the setting and the old behaviour stays.
+ */
+function watchForDeadClient(connection: PgConnection): void {
+  try {
+    connection.query("SET client_connection_check_interval = '2s'");
+  } catch {
+    // an older server, or one that cannot watch its connections: nothing else to do
+  }
 }
 
 function connectionRefusal(location: PgLocation, error: unknown): UserInputError {
