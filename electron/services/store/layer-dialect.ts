@@ -258,9 +258,10 @@ const postgres: LayerDialect = {
   bboxFilter(_table, alias, [minX, minY, maxX, maxY]) {
     return { join: '', where: `${alias}.geom && ST_MakeEnvelope(?, ?, ?, ?, ${PROJECT_SRS_ID})`, params: [minX, minY, maxX, maxY] };
   },
-  // the boxes drive a nested loop of GiST probes (a condition on t itself would scan the layer)
+  // the boxes drive a nested loop of GiST probes (a condition on t itself would scan the layer);
+  // = ANY(ARRAY(…)) makes the fids an init plan looked up by key, where IN would hash-join every fid
   anyBoxFilter: (table, alias) =>
-    `${alias}.fid IN (SELECT u.fid FROM json_array_elements(CAST(? AS json)) b JOIN ${quoteId(table)} u ON u.geom && ST_MakeEnvelope((b->>0)::float8, (b->>1)::float8, (b->>2)::float8, (b->>3)::float8, ${PROJECT_SRS_ID}))`,
+    `${alias}.fid = ANY(ARRAY(SELECT u.fid FROM json_array_elements(CAST(? AS json)) b JOIN ${quoteId(table)} u ON u.geom && ST_MakeEnvelope((b->>0)::float8, (b->>1)::float8, (b->>2)::float8, (b->>3)::float8, ${PROJECT_SRS_ID})))`,
   likeCi: (expr, text) => `${text ? expr : `CAST(${expr} AS text)`} ILIKE ? ESCAPE '\\'`,
   noLimit: null,
   nullsOrder: (descending) => (descending ? ' NULLS LAST' : ' NULLS FIRST'),
