@@ -21,6 +21,15 @@
 // ---------------------------------------------------------------------------------------------
 // Math.js (geodesic.Math) — the helpers, with multi-value results in module-level registers
 
+// The second results of m.sum, m.AngDiff and m.sincosd(e). A Float64Array rather than `let`
+// variables: V8 (Node 20) boxes every double stored into a module variable (a new HeapNumber per
+// store), while a typed-array element holds the raw double.
+const reg = new Float64Array(4);
+const SUM_T = 0;
+const ANGDIFF_E = 1;
+const SINCOS_S = 2;
+const SINCOS_C = 3;
+
 const digits = 53;
 const epsilon = Math.pow(0.5, digits - 1);
 const degree = Math.PI / 180;
@@ -33,8 +42,7 @@ function copysign(x: number, y: number): number {
   return Math.abs(x) * (y < 0 || (y === 0 && 1 / y < 0) ? -1 : 1);
 }
 
-/** m.sum: returns s = round(u + v); the error term t goes to `sumT`. */
-let sumT = 0;
+/** m.sum: returns s = round(u + v); the error term t goes to reg[SUM_T]. */
 function sum(u: number, v: number): number {
   const s = u + v;
   let up = s - v;
@@ -42,10 +50,13 @@ function sum(u: number, v: number): number {
   up -= u;
   vpp -= v;
   // if s = 0, then t = 0 and give t the same sign as s
-  sumT = s ? 0 - (up + vpp) : s;
+  reg[SUM_T] = s ? 0 - (up + vpp) : s;
   return s;
 }
 
+// Deviation: where the library writes Math.floor(k / 2) for an order or a count, this port writes
+// k >> 1 (the same integer for the small non-negative k here): Math.floor gives V8 a float, and a
+// float index or count is boxed when it crosses a call.
 function polyval(N: number, p: ArrayLike<number>, s: number, x: number): number {
   let y = N < 0 ? 0 : p[s++];
   while (--N >= 0) y = y * x + p[s++];
@@ -74,13 +85,12 @@ function LatFix(x: number): number {
   return Math.abs(x) > 90 ? NaN : x;
 }
 
-/** m.AngDiff: returns d; the error e goes to `angDiffE`. */
-let angDiffE = 0;
+/** m.AngDiff: returns d; the error e goes to reg[ANGDIFF_E]. */
 function AngDiff(x: number, y: number): number {
   let rs = sum(remainder(-x, 360), remainder(y, 360));
-  let rt = sumT;
+  let rt = reg[SUM_T];
   rs = sum(remainder(rs, 360), rt);
-  rt = sumT;
+  rt = reg[SUM_T];
   let d = rs;
   const e = rt;
   // Fix the sign if d = -180, 0, 180.
@@ -88,14 +98,18 @@ function AngDiff(x: number, y: number): number {
     // If e == 0, take sign from y - x
     // else (e != 0, implies d = +/-180), d and e must have opposite signs
     d = copysign(d, e === 0 ? y - x : -e);
-  angDiffE = e;
+  reg[ANGDIFF_E] = e;
   return d;
 }
 
-/** m.sincosd, m.sincosde: sin and cos go to `sincosS`, `sincosC`. */
-let sincosS = 0;
-let sincosC = 0;
-function sincosQuadrant(d: number, q: number, signOf: number): void {
+/** m.sincosd: sin(x) and cos(x), x in degrees, go to reg[SINCOS_S], reg[SINCOS_C]. */
+function sincosd(x: number): void {
+  // In order to minimize round-off errors, this function exactly reduces the argument to the
+  // range [-45, 45] before converting it to radians.
+  let d = x % 360;
+  const q = Math.round(d / 90); // If d is NaN this returns NaN
+  d -= 90 * q;
+  // now abs(d) <= 45
   const r = d * degree;
   let s = Math.sin(r);
   let c = Math.cos(r);
@@ -115,21 +129,39 @@ function sincosQuadrant(d: number, q: number, signOf: number): void {
     default: sinx = -c; cosx = s; break; // case 3
   }
   cosx += 0;
-  if (sinx === 0) sinx = copysign(sinx, signOf);
-  sincosS = sinx;
-  sincosC = cosx;
+  if (sinx === 0) sinx = copysign(sinx, x);
+  reg[SINCOS_S] = sinx;
+  reg[SINCOS_C] = cosx;
 }
-function sincosd(x: number): void {
-  let d = x % 360;
-  const q = Math.round(d / 90); // If d is NaN this returns NaN
-  d -= 90 * q;
-  sincosQuadrant(d, q, x);
-}
+
+/** m.sincosde: sin and cos of x + t (reduced angle plus correction, degrees) to reg[SINCOS_S], reg[SINCOS_C]. */
 function sincosde(x: number, t: number): void {
   let d = x % 360;
   const q = Math.round(d / 90); // If d is NaN this returns NaN
   d = AngRound(d - 90 * q + t);
-  sincosQuadrant(d, q, x + t);
+  // now abs(d) <= 45
+  const r = d * degree;
+  let s = Math.sin(r);
+  let c = Math.cos(r);
+  if (Math.abs(d) === 45) {
+    c = Math.sqrt(0.5);
+    s = copysign(c, r);
+  } else if (Math.abs(d) === 30) {
+    c = Math.sqrt(0.75);
+    s = copysign(0.5, r);
+  }
+  let sinx: number;
+  let cosx: number;
+  switch (q & 3) {
+    case 0: sinx = s; cosx = c; break;
+    case 1: sinx = c; cosx = -s; break;
+    case 2: sinx = -s; cosx = -c; break;
+    default: sinx = -c; cosx = s; break; // case 3
+  }
+  cosx += 0;
+  if (sinx === 0) sinx = copysign(sinx, x + t);
+  reg[SINCOS_S] = sinx;
+  reg[SINCOS_C] = cosx;
 }
 
 function atan2d(y: number, x: number): number {
@@ -174,10 +206,10 @@ export class Accumulator {
     // Here's Shewchuk's solution...
     // Accumulate starting at least significant end
     const us = sum(y, this._t);
-    const u = sumT;
+    const u = reg[SUM_T];
     const vs = sum(us, this._s);
     this._s = vs;
-    this._t = sumT;
+    this._t = reg[SUM_T];
     if (this._s === 0) this._s = u; // This implies t == 0, so result is u
     else this._t += u; // otherwise just accumulate u to t.
   }
@@ -252,7 +284,7 @@ function SinCosSeries(sinp: boolean, sinx: number, cosx: number, c: Float64Array
   let y0 = n & 1 ? c[--k] : 0;
   let y1 = 0; // accumulators for sum
   // Now n is even
-  n = Math.floor(n / 2);
+  n = n >> 1; // Math.floor(n / 2): the same integer, kept an integer for V8 (see polyval)
   while (n--) {
     // Unroll loop x 2, so accumulators return to their original role
     y1 = ar * y0 - y1 + c[--k];
@@ -311,7 +343,7 @@ const A1m1f_coeff = [
 
 /** The scale factor A1-1 = mean value of (d/dsigma)I1 - 1 */
 function A1m1f(eps: number): number {
-  const p = Math.floor(nA1_ / 2);
+  const p = nA1_ >> 1;
   const t = polyval(p, A1m1f_coeff, 0, sq(eps)) / A1m1f_coeff[p + 1];
   return (t + eps) / (1 - eps);
 }
@@ -332,7 +364,7 @@ function C1f(eps: number, c: Float64Array): void {
   let o = 0;
   for (let l = 1; l <= nC1_; ++l) {
     // l is index of C1p[l]
-    const p = Math.floor((nC1_ - l) / 2); // order of polynomial in eps^2
+    const p = (nC1_ - l) >> 1; // order of polynomial in eps^2
     c[l] = (d * polyval(p, C1f_coeff, o, eps2)) / C1f_coeff[o + p + 1];
     o += p + 2;
     d *= eps;
@@ -354,7 +386,7 @@ function C1pf(eps: number, c: Float64Array): void {
   let d = eps;
   let o = 0;
   for (let l = 1; l <= nC1p_; ++l) {
-    const p = Math.floor((nC1p_ - l) / 2); // order of polynomial in eps^2
+    const p = (nC1p_ - l) >> 1; // order of polynomial in eps^2
     c[l] = (d * polyval(p, C1pf_coeff, o, eps2)) / C1pf_coeff[o + p + 1];
     o += p + 2;
     d *= eps;
@@ -368,7 +400,7 @@ const A2m1f_coeff = [
 
 /** The scale factor A2-1 = mean value of (d/dsigma)I2 - 1 */
 function A2m1f(eps: number): number {
-  const p = Math.floor(nA2_ / 2);
+  const p = nA2_ >> 1;
   const t = polyval(p, A2m1f_coeff, 0, sq(eps)) / A2m1f_coeff[p + 1];
   return (t - eps) / (1 + eps);
 }
@@ -388,7 +420,7 @@ function C2f(eps: number, c: Float64Array): void {
   let d = eps;
   let o = 0;
   for (let l = 1; l <= nC2_; ++l) {
-    const p = Math.floor((nC2_ - l) / 2); // order of polynomial in eps^2
+    const p = (nC2_ - l) >> 1; // order of polynomial in eps^2
     c[l] = (d * polyval(p, C2f_coeff, o, eps2)) / C2f_coeff[o + p + 1];
     o += p + 2;
     d *= eps;
@@ -482,6 +514,33 @@ export class GeodesicKernel {
   calp1 = NaN;
   salp2 = NaN;
   calp2 = NaN;
+
+  // Deviation: the library passes these as arguments. V8 boxes every double argument of a call it
+  // does not inline (InverseInt, InverseStart, Lambda12, Lengths are too big to be inlined) into
+  // a new HeapNumber, which was most of what this port still allocated; a double field is
+  // updated in place. So the inputs of InverseInt, the per-problem quantities that InverseStart,
+  // Lambda12 and Lengths take as arguments, and Newton's current alp1, are fields.
+  private _lat1 = NaN;
+  private _lon1 = NaN;
+  private _lat2 = NaN;
+  private _lon2 = NaN;
+  private _sbet1 = NaN;
+  private _cbet1 = NaN;
+  private _dn1 = NaN;
+  private _sbet2 = NaN;
+  private _cbet2 = NaN;
+  private _dn2 = NaN;
+  private _lam12 = NaN;
+  private _slam12 = NaN;
+  private _clam12 = NaN;
+  private _nsalp1 = NaN; // Lambda12's salp1, calp1
+  private _ncalp1 = NaN;
+  private _Leps = NaN; // Lengths' eps, sig12, ssig1, csig1, ssig2, csig2
+  private _Lsig12 = NaN;
+  private _Lssig1 = NaN;
+  private _Lcsig1 = NaN;
+  private _Lssig2 = NaN;
+  private _Lcsig2 = NaN;
 
   // Outputs of Lengths (the library's returned vals; m0 is only read by the f < 0 branch)
   private _s12b = NaN;
@@ -603,11 +662,16 @@ export class GeodesicKernel {
    * Sets _s12b (distance / b), _m12b (reduced length / b) and _m0. Deviation: GEODESICSCALE
    * (M12, M21) is not computed, nothing here asks for it and it feeds nothing else.
    */
-  private Lengths(
-    eps: number, sig12: number,
-    ssig1: number, csig1: number, dn1: number, ssig2: number, csig2: number, dn2: number,
-    outmask: number, C1a: Float64Array, C2a: Float64Array,
-  ): void {
+  private Lengths(outmask: number, C1a: Float64Array, C2a: Float64Array): void {
+    // (eps, sig12, ssig1, csig1, dn1, ssig2, csig2, dn2: in fields, see above)
+    const eps = this._Leps;
+    const sig12 = this._Lsig12;
+    const ssig1 = this._Lssig1;
+    const csig1 = this._Lcsig1;
+    const dn1 = this._dn1;
+    const ssig2 = this._Lssig2;
+    const csig2 = this._Lcsig2;
+    const dn2 = this._dn2;
     outmask &= OUT_MASK;
     let m0x = 0;
     let J12 = 0;
@@ -651,11 +715,15 @@ export class GeodesicKernel {
    * A starting point for Newton's method in salp1 and calp1 (_is_sig12 = -1). If Newton's method
    * doesn't need to be used, also salp2, calp2, dnm and _is_sig12 = sig12.
    */
-  private InverseStart(
-    sbet1: number, cbet1: number, _dn1: number,
-    sbet2: number, cbet2: number, _dn2: number,
-    lam12: number, slam12: number, clam12: number,
-  ): void {
+  private InverseStart(): void {
+    // (sbet1, cbet1, dn1, sbet2, cbet2, dn2, lam12, slam12, clam12: in fields, see above)
+    const sbet1 = this._sbet1;
+    const cbet1 = this._cbet1;
+    const sbet2 = this._sbet2;
+    const cbet2 = this._cbet2;
+    const lam12 = this._lam12;
+    const slam12 = this._slam12;
+    const clam12 = this._clam12;
     // bet12 = bet2 - bet1 in [0, pi); bet12a = bet2 + bet1 in (-pi, 0]
     const sbet12 = sbet2 * cbet1 - cbet2 * sbet1;
     const cbet12 = cbet2 * cbet1 + sbet2 * sbet1;
@@ -750,12 +818,17 @@ export class GeodesicKernel {
     this._is_calp1 = calp1;
   }
 
-  private Lambda12(
-    sbet1: number, cbet1: number, dn1: number,
-    sbet2: number, cbet2: number, dn2: number,
-    salp1: number, calp1: number, slam120: number, clam120: number,
-    diffp: boolean, C1a: Float64Array, C2a: Float64Array, C3a: Float64Array,
-  ): void {
+  private Lambda12(diffp: boolean, C1a: Float64Array, C2a: Float64Array, C3a: Float64Array): void {
+    // (sbet1, cbet1, dn1, sbet2, cbet2, dn2, salp1, calp1, slam120, clam120: in fields, see above)
+    const sbet1 = this._sbet1;
+    const cbet1 = this._cbet1;
+    const dn1 = this._dn1;
+    const sbet2 = this._sbet2;
+    const cbet2 = this._cbet2;
+    const salp1 = this._nsalp1;
+    let calp1 = this._ncalp1;
+    const slam120 = this._slam12;
+    const clam120 = this._clam12;
     if (sbet1 === 0 && calp1 === 0)
       // Break degeneracy of equatorial line. This case has already been handled.
       calp1 = -tiny_;
@@ -816,7 +889,13 @@ export class GeodesicKernel {
     if (diffp) {
       if (calp2 === 0) this._l_dlam12 = (-2 * this._f1 * dn1) / sbet1;
       else {
-        this.Lengths(eps, sig12, ssig1, csig1, dn1, ssig2, csig2, dn2, REDUCEDLENGTH, C1a, C2a);
+        this._Leps = eps;
+        this._Lsig12 = sig12;
+        this._Lssig1 = ssig1;
+        this._Lcsig1 = csig1;
+        this._Lssig2 = ssig2;
+        this._Lcsig2 = csig2;
+        this.Lengths(REDUCEDLENGTH, C1a, C2a);
         let dlam12 = this._m12b;
         dlam12 *= this._f1 / (calp2 * cbet2);
         this._l_dlam12 = dlam12;
@@ -842,12 +921,29 @@ export class GeodesicKernel {
     if (!outmask) outmask = STANDARD;
     if (outmask === LONG_UNROLL) outmask |= STANDARD;
     outmask &= OUT_MASK;
-    this.InverseInt(lat1, lon1, lat2, lon2, outmask);
+    this._lat1 = lat1;
+    this._lon1 = lon1;
+    this._lat2 = lat2;
+    this._lon2 = lon2;
+    this.InverseInt(outmask);
     return this.s12;
   }
 
-  /** The library's InverseInt (no masking of outmask; InverseLine calls it with ARC). */
-  InverseInt(lat1: number, lon1: number, lat2: number, lon2: number, outmask: number): void {
+  /** InverseInt as InverseLine calls it (with ARC, no masking of outmask). */
+  InverseIntArc(lat1: number, lon1: number, lat2: number, lon2: number): void {
+    this._lat1 = lat1;
+    this._lon1 = lon1;
+    this._lat2 = lat2;
+    this._lon2 = lon2;
+    this.InverseInt(ARC);
+  }
+
+  /** The library's InverseInt; lat1, lon1, lat2, lon2 in fields (see above). */
+  private InverseInt(outmask: number): void {
+    let lat1 = this._lat1;
+    const lon1 = this._lon1;
+    let lat2 = this._lat2;
+    const lon2 = this._lon2;
     const C1a = this.C1a;
     const C2a = this.C2a;
     const C3a = this.C3a;
@@ -879,7 +975,7 @@ export class GeodesicKernel {
     lat1 = AngRound(lat1);
     lat2 = AngRound(lat2);
     let lon12 = AngDiff(lon1, lon2);
-    let lon12s = angDiffE;
+    let lon12s = reg[ANGDIFF_E];
     // (vals.lon1 / vals.lon2 are not computed: nobody here reads them.)
     // Make longitude difference positive.
     let lonsign = copysign(1, lon12);
@@ -888,8 +984,8 @@ export class GeodesicKernel {
     const lam12 = lon12 * degree;
     // Calculate sincos of lon12 + error (this applies AngRound internally).
     sincosde(lon12, lon12s);
-    const slam12 = sincosS;
-    const clam12 = sincosC;
+    const slam12 = reg[SINCOS_S];
+    const clam12 = reg[SINCOS_C];
     lon12s = 180 - lon12 - lon12s; // the supplementary longitude difference
 
     // Swap points so that point with higher (abs) latitude is point 1
@@ -911,8 +1007,8 @@ export class GeodesicKernel {
     //     lat1 <= lat2 <= -lat1
 
     sincosd(lat1);
-    let sbet1 = this._f1 * sincosS;
-    let cbet1 = sincosC;
+    let sbet1 = this._f1 * reg[SINCOS_S];
+    let cbet1 = reg[SINCOS_C];
     // norm(sbet1, cbet1);
     t = hypot(sbet1, cbet1);
     sbet1 /= t;
@@ -921,8 +1017,8 @@ export class GeodesicKernel {
     cbet1 = Math.max(tiny_, cbet1);
 
     sincosd(lat2);
-    let sbet2 = this._f1 * sincosS;
-    let cbet2 = sincosC;
+    let sbet2 = this._f1 * reg[SINCOS_S];
+    let cbet2 = reg[SINCOS_C];
     // norm(sbet2, cbet2);
     t = hypot(sbet2, cbet2);
     sbet2 /= t;
@@ -941,6 +1037,15 @@ export class GeodesicKernel {
 
     const dn1 = Math.sqrt(1 + this._ep2 * sq(sbet1));
     const dn2 = Math.sqrt(1 + this._ep2 * sq(sbet2));
+    this._sbet1 = sbet1;
+    this._cbet1 = cbet1;
+    this._dn1 = dn1;
+    this._sbet2 = sbet2;
+    this._cbet2 = cbet2;
+    this._dn2 = dn2;
+    this._lam12 = lam12;
+    this._slam12 = slam12;
+    this._clam12 = clam12;
 
     // (C1a, C2a, C3a: the preallocated scratch arrays.)
 
@@ -960,7 +1065,13 @@ export class GeodesicKernel {
 
       // sig12 = sig2 - sig1
       sig12 = Math.atan2(Math.max(0, csig1 * ssig2 - ssig1 * csig2), csig1 * csig2 + ssig1 * ssig2);
-      this.Lengths(this._n, sig12, ssig1, csig1, dn1, ssig2, csig2, dn2, outmask | DISTANCE | REDUCEDLENGTH, C1a, C2a);
+      this._Leps = this._n;
+      this._Lsig12 = sig12;
+      this._Lssig1 = ssig1;
+      this._Lcsig1 = csig1;
+      this._Lssig2 = ssig2;
+      this._Lcsig2 = csig2;
+      this.Lengths(outmask | DISTANCE | REDUCEDLENGTH, C1a, C2a);
       s12x = this._s12b;
       m12x = this._m12b;
       // Add the check for sig12 since zero length geodesics might yield m12 < 0.
@@ -998,7 +1109,7 @@ export class GeodesicKernel {
       // neither meridional or equatorial.
 
       // Figure a starting point for Newton's method
-      this.InverseStart(sbet1, cbet1, dn1, sbet2, cbet2, dn2, lam12, slam12, clam12);
+      this.InverseStart();
       sig12 = this._is_sig12;
       salp1 = this._is_salp1;
       calp1 = this._is_calp1;
@@ -1025,7 +1136,9 @@ export class GeodesicKernel {
         let v: number;
         let dv: number;
         for (let tripn = false, tripb = false; ; ++numit) {
-          this.Lambda12(sbet1, cbet1, dn1, sbet2, cbet2, dn2, salp1, calp1, slam12, clam12, numit < maxit1_, C1a, C2a, C3a);
+          this._nsalp1 = salp1;
+          this._ncalp1 = calp1;
+          this.Lambda12(numit < maxit1_, C1a, C2a, C3a);
           v = this._l_lam12;
           salp2 = this._l_salp2;
           calp2 = this._l_calp2;
@@ -1080,7 +1193,13 @@ export class GeodesicKernel {
           tripb = Math.abs(salp1a - salp1) + (calp1a - calp1) < tolb_ || Math.abs(salp1 - salp1b) + (calp1 - calp1b) < tolb_;
         }
         const lengthmask = outmask | (outmask & (REDUCEDLENGTH | GEODESICSCALE) ? DISTANCE : 0);
-        this.Lengths(eps, sig12, ssig1, csig1, dn1, ssig2, csig2, dn2, lengthmask, C1a, C2a);
+        this._Leps = eps;
+        this._Lsig12 = sig12;
+        this._Lssig1 = ssig1;
+        this._Lcsig1 = csig1;
+        this._Lssig2 = ssig2;
+        this._Lcsig2 = csig2;
+        this.Lengths(lengthmask, C1a, C2a);
         s12x = this._s12b;
         m12x = this._m12b;
         m12x *= this._b;
@@ -1246,7 +1365,7 @@ export class GeodesicLineKernel {
   SetInverse(lat1: number, lon1: number, lat2: number, lon2: number): this {
     let caps = STANDARD | DISTANCE_IN;
     const geod = this.geod;
-    geod.InverseInt(lat1, lon1, lat2, lon2, ARC);
+    geod.InverseIntArc(lat1, lon1, lat2, lon2);
     const azi1 = atan2d(geod.salp1, geod.calp1);
     // Ensure that a12 can be converted to a distance
     if (caps & (OUT_MASK & DISTANCE_IN)) caps |= DISTANCE;
@@ -1267,8 +1386,8 @@ export class GeodesicLineKernel {
     this.salp1 = salp1;
     this.calp1 = calp1;
     sincosd(AngRound(this.lat1));
-    let sbet1 = this._f1 * sincosS;
-    let cbet1 = sincosC;
+    let sbet1 = this._f1 * reg[SINCOS_S];
+    let cbet1 = reg[SINCOS_C];
     // norm(sbet1, cbet1);
     let t = hypot(sbet1, cbet1);
     sbet1 /= t;
@@ -1345,8 +1464,8 @@ export class GeodesicLineKernel {
       // Interpret s12_a12 as spherical arc length
       sig12 = s12_a12 * degree;
       sincosd(s12_a12);
-      ssig12 = sincosS;
-      csig12 = sincosC;
+      ssig12 = reg[SINCOS_S];
+      csig12 = reg[SINCOS_C];
     } else {
       // Interpret s12_a12 as distance
       const tau12 = s12_a12 / (this._b * (1 + this._A1m1));
