@@ -42,6 +42,10 @@ function copysign(x: number, y: number): number {
   return Math.abs(x) * (y < 0 || (y === 0 && 1 / y < 0) ? -1 : 1);
 }
 
+// Locals the library declares without a value start here as NaN: a local that is `undefined` on
+// some path is merged by V8 as a tagged value, and every double assigned to it is then boxed.
+// Each is assigned before it is read, as in the library, so the results are the same.
+
 /** m.sum: returns s = round(u + v); the error term t goes to reg[SUM_T]. */
 function sum(u: number, v: number): number {
   const s = u + v;
@@ -120,8 +124,8 @@ function sincosd(x: number): void {
     c = Math.sqrt(0.75);
     s = copysign(0.5, r);
   }
-  let sinx: number;
-  let cosx: number;
+  let sinx = NaN;
+  let cosx = NaN;
   switch (q & 3) {
     case 0: sinx = s; cosx = c; break;
     case 1: sinx = c; cosx = -s; break;
@@ -150,8 +154,8 @@ function sincosde(x: number, t: number): void {
     c = Math.sqrt(0.75);
     s = copysign(0.5, r);
   }
-  let sinx: number;
-  let cosx: number;
+  let sinx = NaN;
+  let cosx = NaN;
   switch (q & 3) {
     case 0: sinx = s; cosx = c; break;
     case 1: sinx = c; cosx = -s; break;
@@ -297,7 +301,7 @@ function SinCosSeries(sinp: boolean, sinx: number, cosx: number, c: Float64Array
 
 /** Solve k^4+2*k^3-(x^2+y^2-1)*k^2-2*y^2*k-y^2 = 0 for positive root k. */
 function astroid(x: number, y: number): number {
-  let k: number;
+  let k = NaN;
   const p = sq(x);
   const q = sq(y);
   const r = (p + q - 1) / 6;
@@ -524,6 +528,13 @@ export class GeodesicKernel {
   private _lon1 = NaN;
   private _lat2 = NaN;
   private _lon2 = NaN;
+  private _clat1 = NaN; // lat1, lat2 in InverseInt's canonical form
+  private _clat2 = NaN;
+  private _lon12 = NaN;
+  private _lon12s = NaN;
+  private _lonsign = NaN;
+  private _swapp = NaN;
+  private _latsign = NaN;
   private _sbet1 = NaN;
   private _cbet1 = NaN;
   private _dn1 = NaN;
@@ -677,8 +688,8 @@ export class GeodesicKernel {
     let J12 = 0;
     let A1 = 0;
     let A2 = 0;
-    let B1: number;
-    let B2: number;
+    let B1 = NaN;
+    let B2 = NaN;
     this._s12b = NaN; // the library leaves vals.s12b undefined
     if (outmask & (DISTANCE | REDUCEDLENGTH | GEODESICSCALE)) {
       A1 = A1m1f(eps);
@@ -727,10 +738,10 @@ export class GeodesicKernel {
     // bet12 = bet2 - bet1 in [0, pi); bet12a = bet2 + bet1 in (-pi, 0]
     const sbet12 = sbet2 * cbet1 - cbet2 * sbet1;
     const cbet12 = cbet2 * cbet1 + sbet2 * sbet1;
-    let somg12: number;
-    let comg12: number;
-    let salp1: number;
-    let calp1: number;
+    let somg12 = NaN;
+    let comg12 = NaN;
+    let salp1 = NaN;
+    let calp1 = NaN;
     this._is_sig12 = -1; // Return value
     let sbet12a = sbet2 * cbet1;
     sbet12a += cbet2 * sbet1;
@@ -841,7 +852,7 @@ export class GeodesicKernel {
     // tan(omg1) = sin(alp0) * tan(sig1) = tan(omg1)=tan(alp1)*sin(bet1)
     let ssig1 = sbet1;
     const somg1 = salp0 * sbet1;
-    let csig1: number;
+    let csig1 = NaN;
     const comg1 = (csig1 = calp1 * cbet1);
     // norm(ssig1, csig1);
     let t = hypot(ssig1, csig1);
@@ -864,7 +875,7 @@ export class GeodesicKernel {
     // tan(omg2) = sin(alp0) * tan(sig2).
     let ssig2 = sbet2;
     const somg2 = salp0 * sbet2;
-    let csig2: number;
+    let csig2 = NaN;
     const comg2 = (csig2 = calp2 * cbet2);
     // norm(ssig2, csig2);
     t = hypot(ssig2, csig2);
@@ -939,34 +950,19 @@ export class GeodesicKernel {
   }
 
   /** The library's InverseInt; lat1, lon1, lat2, lon2 in fields (see above). */
-  private InverseInt(outmask: number): void {
+  /**
+   * The first part of the library's InverseInt: the longitude difference and the canonical form
+   * (swap, signs). Deviation: InverseInt is cut in three (this, InverseIntLatitudes, the rest)
+   * only so that each part fits V8's inlining budget: the small helpers it calls (AngDiff,
+   * sincosde, sincosd, AngRound) are then inlined and their double arguments are not boxed.
+   * The code is the library's, in the same order; what crosses the cuts goes through fields.
+   */
+  private InverseIntLongitudes(): void {
     let lat1 = this._lat1;
     const lon1 = this._lon1;
     let lat2 = this._lat2;
     const lon2 = this._lon2;
-    const C1a = this.C1a;
-    const C2a = this.C2a;
-    const C3a = this.C3a;
-    let sig12 = NaN;
-    let calp1 = NaN;
-    let salp1 = NaN;
-    let calp2 = NaN;
-    let salp2 = NaN;
-    let s12x = NaN;
-    let m12x = NaN;
-    let ssig1: number;
-    let csig1: number;
-    let ssig2: number;
-    let csig2: number;
-    let eps = NaN;
-    let omg12 = NaN;
-    let domg12 = NaN;
-    let comg12 = NaN;
-    let t: number;
-    this.s12 = NaN;
-    this.S12 = NaN;
-    this.a12 = NaN;
-
+    let t = NaN;
     // Compute longitude difference (AngDiff does this carefully). Result is in [-180, 180] but
     // -180 is only for west-going geodesics. 180 is for east-going and meridional geodesics.
     lat1 = LatFix(lat1);
@@ -1005,7 +1001,23 @@ export class GeodesicKernel {
     //     0 <= lon12 <= 180
     //     -90 <= lat1 <= 0
     //     lat1 <= lat2 <= -lat1
+    this._clat1 = lat1;
+    this._clat2 = lat2;
+    this._lon12 = lon12;
+    this._lon12s = lon12s;
+    this._lonsign = lonsign;
+    this._swapp = swapp;
+    this._latsign = latsign;
+    this._lam12 = lam12;
+    this._slam12 = slam12;
+    this._clam12 = clam12;
+  }
 
+  /** The second part of InverseInt (see InverseIntLongitudes): reduced latitudes, dn1, dn2. */
+  private InverseIntLatitudes(): void {
+    const lat1 = this._clat1;
+    const lat2 = this._clat2;
+    let t = NaN;
     sincosd(lat1);
     let sbet1 = this._f1 * reg[SINCOS_S];
     let cbet1 = reg[SINCOS_C];
@@ -1035,17 +1047,54 @@ export class GeodesicKernel {
       if (Math.abs(sbet2) === -sbet1) cbet2 = cbet1;
     }
 
-    const dn1 = Math.sqrt(1 + this._ep2 * sq(sbet1));
-    const dn2 = Math.sqrt(1 + this._ep2 * sq(sbet2));
     this._sbet1 = sbet1;
     this._cbet1 = cbet1;
-    this._dn1 = dn1;
+    this._dn1 = Math.sqrt(1 + this._ep2 * sq(sbet1));
     this._sbet2 = sbet2;
     this._cbet2 = cbet2;
-    this._dn2 = dn2;
-    this._lam12 = lam12;
-    this._slam12 = slam12;
-    this._clam12 = clam12;
+    this._dn2 = Math.sqrt(1 + this._ep2 * sq(sbet2));
+  }
+
+  private InverseInt(outmask: number): void {
+    const C1a = this.C1a;
+    const C2a = this.C2a;
+    const C3a = this.C3a;
+    let sig12 = NaN;
+    let calp1 = NaN;
+    let salp1 = NaN;
+    let calp2 = NaN;
+    let salp2 = NaN;
+    let s12x = NaN;
+    let m12x = NaN;
+    let ssig1 = NaN;
+    let csig1 = NaN;
+    let ssig2 = NaN;
+    let csig2 = NaN;
+    let eps = NaN;
+    let omg12 = NaN;
+    let domg12 = NaN;
+    let comg12 = NaN;
+    let t = NaN;
+    this.s12 = NaN;
+    this.S12 = NaN;
+    this.a12 = NaN;
+
+    this.InverseIntLongitudes();
+    const lat1 = this._clat1;
+    const lon12 = this._lon12;
+    const lon12s = this._lon12s;
+    const lonsign = this._lonsign;
+    const swapp = this._swapp;
+    const latsign = this._latsign;
+    const lam12 = this._lam12;
+    const slam12 = this._slam12;
+    const clam12 = this._clam12;
+    this.InverseIntLatitudes();
+    const sbet1 = this._sbet1;
+    const cbet1 = this._cbet1;
+    const sbet2 = this._sbet2;
+    const cbet2 = this._cbet2;
+    // (dn1, dn2 stay in fields: Lengths, InverseStart and Lambda12 read them there)
 
     // (C1a, C2a, C3a: the preallocated scratch arrays.)
 
@@ -1133,8 +1182,8 @@ export class GeodesicKernel {
         let calp1a = 1;
         let salp1b = tiny_;
         let calp1b = -1;
-        let v: number;
-        let dv: number;
+        let v = NaN;
+        let dv = NaN;
         for (let tripn = false, tripb = false; ; ++numit) {
           this._nsalp1 = salp1;
           this._ncalp1 = calp1;
@@ -1222,7 +1271,7 @@ export class GeodesicKernel {
       // From Lambda12: sin(alp1) * cos(bet1) = sin(alp0)
       const salp0 = salp1 * cbet1;
       const calp0 = hypot(calp1, salp1 * sbet1); // calp0 > 0
-      let S12: number;
+      let S12 = NaN;
       if (calp0 !== 0 && salp0 !== 0) {
         // From Lambda12: tan(bet) = tan(sig) * cos(alp)
         ssig1 = sbet1;
@@ -1253,7 +1302,7 @@ export class GeodesicKernel {
         somg12 = Math.sin(omg12);
         comg12 = Math.cos(omg12);
       }
-      let alp12: number;
+      let alp12 = NaN;
       if (
         !meridian &&
         comg12 > -0.7071 && // Long difference not too big
@@ -1438,13 +1487,13 @@ export class GeodesicLineKernel {
 
   /** GenPosition: sets lat2, lon2 (LATITUDE, LONGITUDE), s12 (arcmode and DISTANCE), a12. */
   GenPosition(arcmode: boolean, s12_a12: number, outmask: number): void {
-    let sig12: number;
-    let ssig12: number;
-    let csig12: number;
-    let ssig2: number;
-    let csig2: number;
-    let B12: number;
-    let AB1: number;
+    let sig12 = NaN;
+    let ssig12 = NaN;
+    let csig12 = NaN;
+    let ssig2 = NaN;
+    let csig2 = NaN;
+    let B12 = NaN;
+    let AB1 = NaN;
     if (!outmask) outmask = STANDARD;
     else if (outmask === LONG_UNROLL) outmask |= STANDARD;
     outmask &= this.caps & OUT_MASK;
