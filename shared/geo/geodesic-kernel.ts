@@ -11,9 +11,13 @@
  *  - the series coefficient arrays (C1a, C2a, C3a, C4a) are Float64Array fields allocated once,
  *    not `new Array` in every call (same lengths, so SinCosSeries runs the same terms);
  *  - functions that return `{s, t}`, `{s, c}`, `{d, e}` or a `vals` object in the library write
- *    into fields (of the kernel, or module-level registers for the Math helpers) instead;
+ *    into fields (of the kernel, or a module-level Float64Array for the Math helpers) instead;
  *  - outputs nobody here asks for (M12/M21, m12, azimuths unless needed, lon1/lon2) are not
- *    computed; they never feed the values that are.
+ *    computed; they never feed the values that are;
+ *  - to keep V8 from boxing doubles (a HeapNumber per value passed to a call it does not inline),
+ *    InverseStart, Lambda12 and Lengths take their per-problem arguments from fields, InverseInt's
+ *    prologue is two methods, and a few integer orders are k >> 1 instead of Math.floor(k / 2).
+ *    Each is marked "Deviation" where it is made; none changes a floating-point operation.
  * JavaScript runs one call at a time per thread, so the shared scratch is safe; a kernel is not
  * re-entrant only in the sense that its outputs are overwritten by the next call.
  */
@@ -42,7 +46,7 @@ function copysign(x: number, y: number): number {
   return Math.abs(x) * (y < 0 || (y === 0 && 1 / y < 0) ? -1 : 1);
 }
 
-// Locals the library declares without a value start here as NaN: a local that is `undefined` on
+// Deviation: locals the library declares without a value start here as NaN: a local that is `undefined` on
 // some path is merged by V8 as a tagged value, and every double assigned to it is then boxed.
 // Each is assigned before it is read, as in the library, so the results are the same.
 
@@ -279,7 +283,7 @@ const OUT_MASK = OUT_ALL | LONG_UNROLL;
 
 /**
  * Clenshaw summation of sum(c[i] * sin(2i x), i = 1..n) (sinp) or sum(c[i] * cos((2i+1) x),
- * i = 0..n-1). `len` is the library's c.length (the arrays here are preallocated, of the same lengths).
+ * i = 0..n-1). c.length is the library's array length (the arrays here are preallocated, of the same lengths).
  */
 function SinCosSeries(sinp: boolean, sinx: number, cosx: number, c: Float64Array): number {
   let k = c.length; // Point to one beyond last element
@@ -670,7 +674,7 @@ export class GeodesicKernel {
   }
 
   /**
-   * Sets _s12b (distance / b), _m12b (reduced length / b) and _m0. Deviation: GEODESICSCALE
+   * Sets _s12b (distance / b) and _m12b (reduced length / b). Deviation: GEODESICSCALE
    * (M12, M21) is not computed, nothing here asks for it and it feeds nothing else.
    */
   private Lengths(outmask: number, C1a: Float64Array, C2a: Float64Array): void {
