@@ -230,7 +230,7 @@ class PgDemTiles implements DemTiles {
       // a schema at version 5, opened by a login that may not upgrade it (ProjectDb.open)
       throw new UserInputError(
         'project.pg-upgrade-needed',
-        `共享项目“${this.project.path}”的数据结构来自较早的 LandGate，还没有存放高程数据（DEM）的表。请项目管理员用本版本 LandGate 打开一次项目（例如 landgate audit ${this.project.path}）升级到数据版本 ${SCHEMA_VERSION} 后再导入；本次操作未改动项目。`,
+        `共享项目“${this.project.path}”的数据结构来自较早的 LandGate，还没有存放高程数据（DEM）的表。请项目管理员用本版本 LandGate 打开一次项目（桌面程序，或执行 landgate upgrade ${this.project.path}）升级到数据版本 ${SCHEMA_VERSION} 后再导入；本次操作未改动项目。`,
         `The shared project ${this.project.path} predates the DEM table (schema step 6); an administrator must open it once with this LandGate. Nothing was changed.`,
       );
     }

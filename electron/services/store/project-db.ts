@@ -219,7 +219,7 @@ export class ProjectDb {
     const admin = `${this.schema}_admin`;
     throw new UserInputError(
       'project.pg-upgrade-needed',
-      `共享项目“${this.path}”的数据结构来自较早的 LandGate（数据版本 ${from}，本程序使用 ${SCHEMA_VERSION}），需要先升级才能使用${this.readonly ? '' : `，而登录 ${this.login} 无权升级它`}。请项目管理员（角色 ${admin}）用本版本 LandGate 打开一次项目（例如 landgate audit ${this.path}），升级后即可使用；数据库未作任何改动。`,
+      `共享项目“${this.path}”的数据结构来自较早的 LandGate（数据版本 ${from}，本程序使用 ${SCHEMA_VERSION}），需要先升级才能使用${this.readonly ? '' : `，而登录 ${this.login} 无权升级它`}。请项目管理员（角色 ${admin}）用本版本 LandGate 打开一次项目（桌面程序，或执行 landgate upgrade ${this.path}），升级后即可使用；数据库未作任何改动。`,
       `The shared project ${this.path} is at schema ${from} (this LandGate uses ${SCHEMA_VERSION}) and needs an upgrade that login ${this.login} may not make (${this.readonly ? 'opened read-only' : 'not the schema owner nor in ' + admin}); nothing was changed.`,
     );
   }
