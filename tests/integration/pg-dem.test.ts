@@ -212,6 +212,20 @@ describe('the DEM and its bands in a shared project', { timeout: 300_000 }, () =
     expect(pg.psql(`SELECT count(*) FROM pg_tables WHERE schemaname = '${schema}' AND tablename = 'killed_bands'`)).toEqual([['0']]);
   });
 
+  it('a second DEM while one is being stored is refused at once, in words, and nothing changes', async () => {
+    const before = schemaState();
+    const holder = new pgClient.Client({ host: pg.env.PGHOST, port: Number(pg.env.PGPORT), user: 'postgres', database: 'gis' });
+    await holder.connect();
+    try {
+      // the lock the DEM writer holds for its transaction
+      await holder.query('SELECT pg_advisory_lock(hashtext($1))', [`${schema}/dem`]);
+      expectRefusal(landgate(['bands', url, '--dem', GMTED, '--name', 'second_bands']), `共享项目“${url}”正在导入另一份高程数据（DEM，另一位用户或另一个窗口）。请待其完成后再试`);
+    } finally {
+      await holder.end();
+    }
+    expect(schemaState()).toBe(before);
+  });
+
   it('a planner cannot store a DEM: the database refuses it, in words, and nothing changes', () => {
     const before = schemaState();
     const planner = pg.url(schema, 'dem_planner');
@@ -281,6 +295,10 @@ describe('the DEM and its bands in a shared project', { timeout: 300_000 }, () =
     const api = createApiService(url);
     try {
       expect((await api.getTerrainInfo())?.cols).toBe(116);
+      // the tile route the host and the app:// protocol serve
+      const tile = await api.tile!('/tiles/dem/8/207/101.png');
+      expect(tile?.status).toBe(200);
+      expect(tile?.contentType).toBe('image/png');
     } finally {
       api.close();
     }

@@ -234,9 +234,17 @@ class PgDemTiles implements DemTiles {
         `The shared project ${this.project.path} predates the DEM table (schema step 6); an administrator must open it once with this LandGate. Nothing was changed.`,
       );
     }
-    // Two administrators storing a DEM at once: the second waits for the first and then replaces it
-    // whole, instead of meeting its tiles on the primary key.
-    this.project.lockInTransaction('dem');
+    // One DEM writer at a time. The second is refused at once rather than left waiting: it may be
+    // the same process (a second import started in the app while the first streams), whose
+    // thread would then wait on itself; and a county's DEM takes minutes to store.
+    const free = this.db.prepare('SELECT pg_try_advisory_xact_lock(hashtext(current_schema() || ?)) AS ok').get('/dem') as { ok: boolean };
+    if (!free.ok) {
+      throw new UserInputError(
+        'dem.busy',
+        `共享项目“${this.project.path}”正在导入另一份高程数据（DEM，另一位用户或另一个窗口）。请待其完成后再试；本次操作未改动项目。`,
+        `Another DEM is being stored in the shared project ${this.project.path}; try again once it is done. Nothing was changed.`,
+      );
+    }
     // DELETE, not TRUNCATE: the other clients read the previous DEM until this one commits. A
     // login without the administrator's grant is refused here, by the server.
     this.db.prepare(`DELETE FROM ${PG_DEM_TABLE}`).run();
