@@ -121,6 +121,18 @@ describe('project schema migrations', () => {
     expect(storedDemInfo(path)?.cols).toBe(116);
   });
 
+  it('landgate upgrade upgrades a version-1 project and says so; a second run says it is current', () => {
+    const path = copyOfFixture('cli-upgrade.gpkg');
+    const first = landgate(['upgrade', path]);
+    expect(first.status, first.stderr).toBe(0);
+    expect(first.stdout.split('\n')[0]).toBe(`项目“cli-upgrade.gpkg”已从数据版本 1 升级到 ${SCHEMA_VERSION}（已记入审计日志）：`);
+    expect(first.stdout.trim().split('\n')).toHaveLength(1 + SCHEMA_VERSION - 1);
+    const second = landgate(['upgrade', path]);
+    expect(second.status).toBe(0);
+    expect(second.stdout).toBe(`项目“cli-upgrade.gpkg”已是数据版本 ${SCHEMA_VERSION}，无需升级。\n`);
+    expect(rawSql(path, (db) => (db.prepare("SELECT count(*) AS n FROM landgate_audit WHERE action = 'schema-upgrade'").get() as { n: number }).n)).toBe(1);
+  });
+
   it('reads a version-1 project opened read-only without changing it', () => {
     const path = copyOfFixture('readonly.gpkg');
     const before = sha256(path);
