@@ -12,7 +12,7 @@ import { BandBuilder } from '../../../shared/terrain/bands';
 import { bandFeatureCollection } from '../../../shared/terrain/band-features';
 import type { DemRowSource } from '../../../shared/terrain/grid';
 import { ProjectStore } from '../project-store';
-import { isPostgresUrl, sharedProjectUnsupported } from '../store/postgres/location';
+import { isPostgresUrl } from '../store/postgres/location';
 import { openDem } from './dem-source';
 import { suspectDemError, ValueCensus } from './dem-plausibility';
 import { DemWriter, StoredDem, type StoredDemInfo } from './dem-store';
@@ -78,11 +78,16 @@ export function uniqueBandTable(store: ProjectStore): string {
   return table;
 }
 
+/** What messages call the project: the file's name, or the shared project's URL (without password). */
+function projectName(projectPath: string): string {
+  return isPostgresUrl(projectPath) ? projectPath : basename(projectPath);
+}
+
 function checkBandTable(projectPath: string, table: string) {
   const store = ProjectStore.open(projectPath, { readonly: true });
   try {
     if (store.listLayers().some((l) => l.table === table)) {
-      throw new UserInputError('layer.exists', `项目“${basename(projectPath)}”中已有图层“${table}”。请用另一个图层名（--name）。`, `Layer "${table}" already exists.`);
+      throw new UserInputError('layer.exists', `项目“${projectName(projectPath)}”中已有图层“${table}”。请用另一个图层名（--name）。`, `Layer "${table}" already exists.`);
     }
   } finally {
     store.close();
@@ -193,13 +198,11 @@ async function importDemWithBands(projectPath: string, files: string[], table: s
  * same pass and the same transaction; without, builds them from the project's stored DEM.
  */
 export async function buildBandsLayer(projectPath: string, options: BandsOptions): Promise<BandsCommandResult> {
-  // The DEM is stored as a GeoPackage gridded coverage, which a shared project does not hold yet.
-  if (isPostgresUrl(projectPath)) throw sharedProjectUnsupported(projectPath);
   const table = options.table ?? DEFAULT_BAND_TABLE;
   checkBandTable(projectPath, table); // also validates that this is a LandGate project
   if (options.files && options.files.length > 0) return importDemWithBands(projectPath, options.files, table, options);
   const stored = StoredDem.open(projectPath);
-  if (!stored) throw new UserInputError('bands.no-dem', `项目“${basename(projectPath)}”中还没有高程数据。请用 --dem 指定 GeoTIFF 或 .hgt 文件。`, 'The project has no DEM; pass --dem <file>.');
+  if (!stored) throw new UserInputError('bands.no-dem', `项目“${projectName(projectPath)}”中还没有高程数据。请用 --dem 指定 GeoTIFF 或 .hgt 文件。`, 'The project has no DEM; pass --dem <file>.');
   let dem: StoredDemInfo;
   let result: BandsResult;
   try {
