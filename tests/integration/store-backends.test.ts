@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ProjectStore, SCHEMA_VERSION } from '../../electron/services/project-store';
@@ -161,12 +161,19 @@ describe('a shared project in PostgreSQL', () => {
     const url = pg.url(freshSchema('two'));
     ProjectStore.create(url).close();
     const writer = join(repoRoot, 'tests', 'support', 'pg-audit-writer.ts');
+    // the clients start writing together, however long each took to start (a loaded machine)
+    const barrier = mkdtempSync(join(tmpdir(), 'landgate-audit-barrier-'));
     const client = (label: string) =>
       new Promise<number | null>((resolve) => {
-        const child = spawn(process.execPath, [join(repoRoot, 'bin', 'run-ts.js'), writer, url, '40', label], { env: pg.env, stdio: 'inherit' });
+        const child = spawn(process.execPath, [join(repoRoot, 'bin', 'run-ts.js'), writer, url, '40', label, barrier], { env: pg.env, stdio: 'inherit' });
         child.on('exit', (code) => resolve(code));
       });
-    expect(await Promise.all([client('a'), client('b'), client('c')])).toEqual([0, 0, 0]);
+    let ended = false;
+    const exits = Promise.all([client('a'), client('b'), client('c')]).finally(() => (ended = true));
+    while (!ended && !['a', 'b', 'c'].every((label) => existsSync(join(barrier, `${label}.ready`)))) await new Promise((r) => setTimeout(r, 20));
+    writeFileSync(join(barrier, 'go'), '');
+    expect(await exits).toEqual([0, 0, 0]);
+    rmSync(barrier, { recursive: true, force: true });
     const store = ProjectStore.open(url, { readonly: true });
     const entries = store.listAudit();
     expect(entries.map((e) => e.seq)).toEqual(Array.from({ length: 121 }, (_, i) => i + 1));
