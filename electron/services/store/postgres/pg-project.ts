@@ -146,6 +146,21 @@ export function createPgProject(url: string, seed: (session: PgSession) => void)
 }
 
 /**
+ * Removes a shared project this process has just created and could not complete (the demo, built
+ * in several transactions): its schema with everything in it. The project's group roles stay —
+ * NOLOGIN, holding nothing once the schema is gone, and reused by the next `landgate init` of the
+ * same name. Never for a project anyone may have used: only the creator's own failed start.
+ */
+export function dropNewPgProject(url: string): void {
+  const session = connect(url);
+  try {
+    session.connection.query(`DROP SCHEMA IF EXISTS ${quoteId(session.location.schema)} CASCADE`);
+  } finally {
+    session.connection.close();
+  }
+}
+
+/**
  * Opens the project in `url`'s schema; `supportedVersion` checks the stored schema version before
  * anything is read. An older version is returned for the caller to upgrade or to open as it is
  * (ProjectDb.open).
