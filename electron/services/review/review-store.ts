@@ -315,7 +315,9 @@ export class ReviewStore {
     }
     this.refuseTakenParcels(input.parcelTable, parcelIds);
     const title = input.title?.trim() || (parcelIds.length === 1 ? parcelIds[0] : `${layer.title}（${parcelIds.length} 宗）`);
-    const id = this.project.transaction(() => {
+    // Re-run from the start after a conflict with another client: everything written is read or
+    // computed inside (the taken parcels under the lock, the time, the id RETURNING gives).
+    const id = this.project.retryingTransaction(() => {
       this.ensureSchema();
       // Two planners registering the same parcels at once: the second sees the first's
       // submission once it holds the lock, and is refused.
@@ -509,7 +511,10 @@ export class ReviewStore {
   private recordDecisions(prepare: () => ReturnType<ReviewStore['prepareDecision']>[]): number[] {
     let prepared: ReturnType<ReviewStore['prepareDecision']>[] = [];
     try {
-      return this.project.transaction(() => {
+      // Re-run from the start after a conflict with another client (a deadlock, a serialization
+      // failure): `prepare` reads the parcels' decisions afresh under the lock on every run, and
+      // nothing leaves the transaction but `prepared`, which each run replaces.
+      return this.project.retryingTransaction(() => {
         this.ensureSchema();
         this.project.db.lockInTransaction('landgate_decisions');
         prepared = prepare();

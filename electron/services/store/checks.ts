@@ -48,8 +48,13 @@ export class CheckRepository {
     return sqlOf(this.db);
   }
 
+  /**
+   * Records the check in one transaction. Re-run from the start if the server rolls it back for a
+   * conflict with another client (two checks upserting the same parcels' latest verdicts in
+   * different orders can deadlock): everything it writes is computed inside, from the report.
+   */
   record(report: CheckReport, context: { parcelTable: string | null; parcelsSource: string; trigger: 'ui' | 'cli' }): number {
-    return this.db.transaction(() => {
+    return this.db.retryingTransaction(() => {
       this.db.ensureWritable();
       const recordedAt = nowIso();
       const user = this.db.actingUser();
