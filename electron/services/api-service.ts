@@ -45,7 +45,7 @@ export function createApiService(projectPath: string): ApiService {
   const vectorTiles = () => (vectorTileService ??= new VectorTileService(store));
 
   let terrainService: TerrainService | null = null;
-  const terrain = () => (terrainService ??= new TerrainService(store.path));
+  const terrain = () => (terrainService ??= new TerrainService(store.db));
 
   // 全部审查 (sweep) jobs on worker threads.
   let sweepJobs: SweepJobs | null = null;

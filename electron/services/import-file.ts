@@ -40,7 +40,7 @@ import { canonicalProperties, FeaturePreparer, prepareFeatures, type AreaTotals 
 import { openShapefile, type ShapefileSources } from '../../shared/importers/shapefile';
 import { encodingLabelZh } from '../../shared/importers/encoding';
 import { crsLabelZh, normalizeCrs, withTowgs84 } from '../../shared/crs';
-import { detectGcjOffset } from '../../shared/crs/offset';
+import { detectGcjOffset, gcjProbeBoxes } from '../../shared/crs/offset';
 import type { ByteSource, ParsedLayer, SourceFile, StreamedLayer } from '../../shared/importers/types';
 import { canonicalKeys, resolveFieldMap } from '../../shared/model/attributes';
 import { isUserInputError, UserInputError } from '../../shared/model/errors';
@@ -322,7 +322,7 @@ function normalizeCrsOrPseudo(code: string, options: ImportOptions): string {
 /** Reads and checks a file: features in EPSG:4490 with canonical attributes and ids. */
 export function readFeaturesFile(
   filePaths: string | string[],
-  options: Omit<ImportOptions, 'table' | 'title'> & { referenceFeatures?: () => Feature[] },
+  options: Omit<ImportOptions, 'table' | 'title'>,
 ): ReadResult {
   const paths = Array.isArray(filePaths) ? filePaths : [filePaths];
   try {
@@ -332,7 +332,7 @@ export function readFeaturesFile(
   }
 }
 
-function readFeaturesFileUnguarded(paths: string[], options: Omit<ImportOptions, 'table' | 'title'> & { referenceFeatures?: () => Feature[] }): ReadResult {
+function readFeaturesFileUnguarded(paths: string[], options: Omit<ImportOptions, 'table' | 'title'>): ReadResult {
   const fileName = basename(paths[0]);
   const files = readSourceFiles(paths);
   const module = detectFormat(files);
@@ -344,10 +344,6 @@ function readFeaturesFileUnguarded(paths: string[], options: Omit<ImportOptions,
   const sourceCrs = resolveCrs(layer, options, fileName, warnings);
   const prepared = prepareFeatures(layer.features, { fileName, kind: options.kind, sourceCrs, fieldMap: options.fieldMap, fields: layer.fields });
   warnings.push(...prepared.warnings);
-  if (options.referenceFeatures && LAYER_KIND_GEOMETRY[options.kind] === 'point' && sourceCrs !== 'GCJ02' && sourceCrs !== 'BD09') {
-    const offset = detectGcjOffset(prepared.features, options.referenceFeatures());
-    if (offset) warnings.push(offset.message);
-  }
   return {
     features: prepared.features,
     originalCrs: sourceCrs,
@@ -379,10 +375,18 @@ export function defaultTableName(filePath: string, kind: LayerKind, existing: re
   return name;
 }
 
-/** Features of the project's other layers (for the GCJ-02 offset check). */
-function projectFeatures(store: ProjectStore): Feature[] {
+/**
+ * The features of the project's other layers near the sampled points, for the GCJ-02 offset
+ * check: found through each layer's spatial index (gcjProbeBoxes), so the check costs what the
+ * sample costs, not what the project holds.
+ */
+function featuresNear(store: ProjectStore, tables: readonly string[], sample: readonly Feature[]): Feature[] {
+  const boxes = gcjProbeBoxes(sample);
+  if (boxes.length === 0) return [];
   const out: Feature[] = [];
-  for (const layer of store.listLayers()) out.push(...store.readFeatures(layer.table).features);
+  for (const table of tables) {
+    for (const f of store.requestFeatures(table, { bboxes: boxes, attributes: [] })) out.push({ type: 'Feature', properties: {}, geometry: f.geometry! });
+  }
   return out;
 }
 
@@ -561,7 +565,7 @@ function importFileUnguarded(store: ProjectStore, paths: string[], options: Impo
     const table = options.table ?? defaultTableName(extname(main).toLowerCase() === '.zip' || options.layer ? `${layer.name}.x` : main, kind, existing);
 
     // Settled before the transaction: the columns (attributes-only pass), the table's geometry
-    // type, and the project's features for the GCJ-02 check (read before the new layer exists).
+    // type, and the project's layers for the GCJ-02 check (listed before the new layer exists).
     const inference = new ColumnInference();
     let n = 0;
     for (const attributes of layer.attributes()) {
@@ -569,7 +573,7 @@ function importFileUnguarded(store: ProjectStore, paths: string[], options: Impo
       if ((n & 1023) === 0) cancelled();
     }
     const geometryType = ProjectStore.geometryTypeFor(kind, layer.geometryTypes);
-    const reference = LAYER_KIND_GEOMETRY[kind] === 'point' && sourceCrs !== 'GCJ02' && sourceCrs !== 'BD09' ? projectFeatures(store) : null;
+    const referenceTables = LAYER_KIND_GEOMETRY[kind] === 'point' && sourceCrs !== 'GCJ02' && sourceCrs !== 'BD09' ? existing : null;
 
     const total = layer.total;
     let lastReport = 0;
@@ -592,15 +596,15 @@ function importFileUnguarded(store: ProjectStore, paths: string[], options: Impo
         if (feature) {
           one[0] = feature;
           writer.write(one);
-          if (reference && gcjSample.length < GCJ_SAMPLE) gcjSample.push(feature);
+          if (referenceTables && gcjSample.length < GCJ_SAMPLE) gcjSample.push(feature);
         }
         report(false);
       }
       cancelled();
       const prepared = preparer.finish();
       const warnings = [...layer.warnings, ...layer.finalWarnings(), ...crsWarnings, ...prepared.warnings];
-      if (reference) {
-        const offset = detectGcjOffset(gcjSample, reference);
+      if (referenceTables) {
+        const offset = detectGcjOffset(gcjSample, featuresNear(store, referenceTables, gcjSample));
         if (offset) warnings.push(offset.message);
       }
       const written = writer.finish();

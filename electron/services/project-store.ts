@@ -25,7 +25,7 @@ import { DocumentNumberRepository } from './store/document-numbers';
 import type { FeatureRequest, StoredFeature } from './store/feature-request';
 import { LayerRepository } from './store/layers';
 import { ProfileRepository } from './store/profiles';
-import { ProjectDb } from './store/project-db';
+import { ProjectDb, type SchemaUpgrade } from './store/project-db';
 import { RoleRepository } from './store/roles';
 import { nowIso } from './store/schema';
 
@@ -77,12 +77,21 @@ export class ProjectStore {
 
   /** Opens a project; an older schema is upgraded (and the upgrade audited) in one transaction. */
   static open(path: string, options: { readonly?: boolean } = {}): ProjectStore {
+    let upgraded: SchemaUpgrade | null = null;
     const db = ProjectDb.open(path, {
       readonly: options.readonly,
-      onUpgrade: (db, upgrade) => new AuditRepository(db).appendInTransaction({ action: 'schema-upgrade', detail: upgrade }),
+      onUpgrade: (db, upgrade) => {
+        new AuditRepository(db).appendInTransaction({ action: 'schema-upgrade', detail: upgrade });
+        upgraded = upgrade;
+      },
     });
-    return new ProjectStore(db);
+    const store = new ProjectStore(db);
+    store.schemaUpgrade = upgraded;
+    return store;
   }
+
+  /** The schema upgrade this open made (null when the project was at this LandGate's version, or may not be upgraded by this login). */
+  schemaUpgrade: SchemaUpgrade | null = null;
 
   /** The project's title (its file name or schema when none was given). */
   title(): string {

@@ -102,8 +102,10 @@ describe('basemaps on a shared project', () => {
     expect(pg.psql(`SELECT "user" FROM "${schema}".landgate_audit WHERE action = 'basemap.add' ORDER BY seq`)).toEqual([[LOGINS.admin], [LOGINS.admin]]);
 
     // Every tile through the map's route, read as the read-only login, against the GeoPackage's.
-    const local = new TerrainService(gpkg);
-    const shared = new TerrainService(url(LOGINS.reader));
+    const localStore = ProjectStore.open(gpkg, { readonly: true });
+    const sharedStore = ProjectStore.open(url(LOGINS.reader), { readonly: true });
+    const local = new TerrainService(localStore.db);
+    const shared = new TerrainService(sharedStore.db);
     try {
       const summaries = shared.basemaps();
       expect(summaries.map((b) => [b.id, b.available])).toEqual([
@@ -133,6 +135,8 @@ describe('basemaps on a shared project', () => {
     } finally {
       local.close();
       shared.close();
+      localStore.close();
+      sharedStore.close();
     }
   });
 

@@ -14,10 +14,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { ProjectStore, SCHEMA_VERSION } from '../../electron/services/project-store';
-import { landgate, repoRoot, sha256 } from '../support/cli';
+import { landgate, repoRoot, sha256, sharedData } from '../support/cli';
+import { storedDemInfo } from '../../electron/services/terrain/dem-store';
 import { refusalOf } from '../support/refusal';
 
 const FIXTURE = join(repoRoot, 'tests', 'fixtures', 'projects', 'schema-v1.gpkg');
+const GMTED = join(sharedData, 'dem', 'gmted2010_lowres_shanxi_S_110.4-113.3E_34.9-37.4N.tif');
 const hasOgrinfo = spawnSync('ogrinfo', ['--version']).status === 0;
 
 let dir: string;
@@ -91,6 +93,44 @@ describe('project schema migrations', () => {
       expect(info.stdout).toMatch(/landgate_checks \(None\)/);
       expect(info.stdout).toMatch(/layer_styles \(None\)/);
     }
+  });
+
+  it('a version-5 project with a DEM opens at 6 with only the version bumped and the upgrade audited (step 6 is for shared projects)', () => {
+    const path = join(dir, 'v5.gpkg');
+    expect(landgate(['init', path]).status).toBe(0);
+    expect(landgate(['bands', path, '--dem', GMTED]).status).toBe(0);
+    rawSql(path, (db) => db.prepare("UPDATE landgate_meta SET value = '5' WHERE key = 'schemaVersion'").run());
+    const dump = () =>
+      rawSql(path, (db) =>
+        (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('landgate_meta', 'landgate_audit') AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'rtree_%' ORDER BY name").all() as { name: string }[]).map(
+          ({ name }) => [name, db.prepare(`SELECT * FROM "${name}"`).all()],
+        ),
+      );
+    const before = dump();
+    const store = ProjectStore.open(path);
+    try {
+      expect(store.schemaUpgrade).toEqual({ from: 5, to: 6, steps: [expect.stringContaining('高程数据')] });
+      expect(store.getMeta('schemaVersion')).toBe(String(SCHEMA_VERSION));
+      expect(store.listAudit().at(-1)).toMatchObject({ action: 'schema-upgrade', detail: { from: 5, to: 6 } });
+      expect(store.verifyAudit()).toEqual({ ok: true });
+    } finally {
+      store.close();
+    }
+    // every table but the version and the audit entry as it was, the DEM included
+    expect(dump()).toEqual(before);
+    expect(storedDemInfo(path)?.cols).toBe(116);
+  });
+
+  it('landgate upgrade upgrades a version-1 project and says so; a second run says it is current', () => {
+    const path = copyOfFixture('cli-upgrade.gpkg');
+    const first = landgate(['upgrade', path]);
+    expect(first.status, first.stderr).toBe(0);
+    expect(first.stdout.split('\n')[0]).toBe(`项目“cli-upgrade.gpkg”已从数据版本 1 升级到 ${SCHEMA_VERSION}（已记入审计日志）：`);
+    expect(first.stdout.trim().split('\n')).toHaveLength(1 + SCHEMA_VERSION - 1);
+    const second = landgate(['upgrade', path]);
+    expect(second.status).toBe(0);
+    expect(second.stdout).toBe(`项目“cli-upgrade.gpkg”已是数据版本 ${SCHEMA_VERSION}，无需升级。\n`);
+    expect(rawSql(path, (db) => (db.prepare("SELECT count(*) AS n FROM landgate_audit WHERE action = 'schema-upgrade'").get() as { n: number }).n)).toBe(1);
   });
 
   it('reads a version-1 project opened read-only without changing it', () => {

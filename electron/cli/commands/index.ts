@@ -21,6 +21,7 @@ import { transformCommand } from './transform';
 import { summaryCommand } from './summary';
 import { sweepCommand } from './sweep';
 import { syncCommand } from './sync';
+import { upgradeCommand } from './upgrade';
 import type { CommandSpec } from './types';
 
 export type { CommandIo, CommandSpec } from './types';
@@ -45,4 +46,5 @@ export const COMMANDS: Record<string, CommandSpec> = {
   settings: settingsCommand,
   sync: syncCommand,
   role: roleCommand,
+  upgrade: upgradeCommand,
 };

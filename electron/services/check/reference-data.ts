@@ -30,7 +30,7 @@ const EDGE_POINTS = 32;
  * band; a DEM with large nodata holes should be clipped before import.
  */
 export function readDemCoverage(store: ProjectStore): Polygon | null {
-  const info = storedDemInfo(store.path);
+  const info = storedDemInfo(store.db);
   if (!info) return null;
   const [x0, y0, x1, y1] = gridExtent(info);
   const toProject = transformer(info.crs, PROJECT_CRS);

@@ -193,7 +193,7 @@ export function gatherReportData(store: ProjectStore, options: { parcelId: strin
   const { points, gk } = boundaryPoints(geometry);
   const props = (feature.properties ?? {}) as Record<string, unknown>;
   const parcelName = typeof props.name === 'string' ? props.name : null;
-  const dem = StoredDem.open(store.path);
+  const dem = StoredDem.open(store.db);
   let maps: ParcelMapData[];
   try {
     const own = { id: options.parcelId, name: parcelName, geometry, findings: check?.findings ?? [] };

@@ -1,14 +1,25 @@
 /**
- * Schema migrations of a LandGate project. A project written by an older LandGate is upgraded when
- * it is opened for writing, every step in one transaction with the version bump, so a failed
- * step leaves the file as it was (tests/integration/project-migration.test.ts opens a committed
- * version-1 project).
+ * Schema migrations of a LandGate project, on both backends. A project written by an older
+ * LandGate is upgraded when it is opened for writing, every step in one transaction with the
+ * version bump, so a failed step leaves the file (or the shared schema) as it was
+ * (tests/integration/project-migration.test.ts opens a committed version-1 project,
+ * tests/integration/pg-migration.test.ts a version-5 shared schema).
+ *
+ * One version number for both backends: a step says what it does to a GeoPackage (`sqlite`) and
+ * to a shared schema (`postgres`), and either may be absent when that backend has nothing to do.
+ * Shared projects were born at version 5, so steps 2–5 have no PostgreSQL side.
  *
  * Add a step: append a migration with `to` = the new version, raise SCHEMA_VERSION, and update
- * LANDGATE_SQL so a new project is created at the same schema directly.
+ * LANDGATE_SQL / PG_TABLES_SQL (and the grants of pg-schema.ts) so a new project is created at
+ * the same schema directly. Say in `olderSchemaServes` whether a client at the new version still
+ * works on a shared schema that lacks the step (only an administrator may upgrade a shared
+ * schema; the others open it as it is when it serves, and are told to ask for the upgrade when
+ * it does not).
  */
 import type Database from 'better-sqlite3';
 import { quoteId } from './feature-request';
+import { pgDemTablesSql } from './postgres/pg-schema';
+import type { SqlConnection } from './sql';
 import { writeAllLayerStyles } from './qgis-styles';
 import { appendOnlyTriggersSql, CHECK_RECORD_TABLES_SQL, idIndexSql, insertGriddedCoverageSrs, LANDGATE_SQL, registerLandgateTables, storeCheckResult, storedReportJson } from './schema';
 
@@ -17,14 +28,22 @@ export interface Migration {
   to: number;
   /** What the step does, for the audit entry of the upgrade. */
   description: string;
-  run(db: Database.Database, at: string): void;
+  /** The GeoPackage's step; absent when a GeoPackage has nothing to change. */
+  sqlite?(db: Database.Database, at: string): void;
+  /** The shared schema's step (the project's schema first on the search path); absent when it has nothing to change. */
+  postgres?(db: SqlConnection, schema: string): void;
+  /**
+   * True when this LandGate still reads and writes a shared schema that lacks the step, without
+   * the step's new parts: a login that may not upgrade the schema then opens it as it is.
+   */
+  olderSchemaServes?: boolean;
 }
 
 export const MIGRATIONS: readonly Migration[] = [
   {
     to: 2,
     description: '要素编号建立索引（去除首尾空格）；新增地块最新审查结论表与全部审查结果表；审查规则配置表登记为属性表',
-    run(db, at) {
+    sqlite(db, at) {
       // LANDGATE_SQL is all CREATE … IF NOT EXISTS: it adds exactly the tables version 1 lacked.
       db.exec(LANDGATE_SQL);
       const layers = db.prepare('SELECT table_name, columns FROM landgate_layers').all() as { table_name: string; columns: string }[];
@@ -50,7 +69,7 @@ export const MIGRATIONS: readonly Migration[] = [
   {
     to: 3,
     description: '新增审查意见书文书编号表；图层样式写入 QGIS 读取的 layer_styles 表；有高程数据的项目补登 EPSG:4979 坐标系；主键非整数的内部表不再登记为属性表（通过 GDAL GeoPackage 校验）',
-    run(db, at) {
+    sqlite(db, at) {
       // Creates landgate_document_numbers and layer_styles, and (un)registers tables by their primary key.
       db.exec(LANDGATE_SQL);
       registerLandgateTables(db, at);
@@ -62,7 +81,7 @@ export const MIGRATIONS: readonly Migration[] = [
   {
     to: 4,
     description: '审查记录紧凑存储：相同的审查结果只存一份（landgate_check_results），每次审查记录引用它',
-    run(db, at) {
+    sqlite(db, at) {
       compactCheckRecords(db);
       registerLandgateTables(db, at);
     },
@@ -70,10 +89,20 @@ export const MIGRATIONS: readonly Migration[] = [
   {
     to: 5,
     description: 'QGIS 图层样式重写：监测站点 500 米缓冲圈按地面米数绘制（此前按经纬度单位，在 QGIS 中铺满整个地图），级别高的类别绘制在上层，虚线与 LandGate 一致',
-    run(db, at) {
+    sqlite(db, at) {
       // only LandGate's own rows: a style the user saved in QGIS, and which one is default, stay as they are
       writeAllLayerStyles(db, at);
     },
+  },
+  {
+    to: 6,
+    description: '共享项目新增高程数据（DEM）表（瓦片与每瓦片的比例、偏移）；GeoPackage 项目无需改动（高程数据存为网格覆盖，导入时建表）',
+    postgres(db, schema) {
+      db.exec(pgDemTablesSql(schema));
+    },
+    // Only the DEM lives in the new table: without it a project has no DEM (every reader says so,
+    // and storing one asks for the upgrade), everything else is as it was.
+    olderSchemaServes: true,
   },
 ];
 

@@ -142,7 +142,17 @@ export class ProjectDb {
    * transaction); opened read-only, it is read as it is.
    */
   static open(path: string, options: { readonly?: boolean; onUpgrade?: (db: ProjectDb, upgrade: SchemaUpgrade) => void } = {}): ProjectDb {
-    if (isPostgresUrl(path)) return ProjectDb.fromPg(openPgProject(path, { readonly: options.readonly, supportedVersion: SCHEMA_VERSION }), !!options.readonly);
+    if (isPostgresUrl(path)) {
+      const session = openPgProject(path, { readonly: options.readonly, supportedVersion: SCHEMA_VERSION });
+      const db = ProjectDb.fromPg(session, !!options.readonly);
+      try {
+        if (session.version < SCHEMA_VERSION) db.upgradeShared(session.version, options.onUpgrade);
+      } catch (error) {
+        db.close();
+        throw error;
+      }
+      return db;
+    }
     const absolute = resolve(path);
     const name = basename(absolute);
     const notProject = (reason: string, reasonEn: string) =>
@@ -192,14 +202,62 @@ export class ProjectDb {
     }
   }
 
-  /** Every pending step and the version bump in one transaction: all of them land, or none. */
+  /**
+   * A shared schema older than this LandGate. Only a login that may change the schema (its owner,
+   * or a member of the project's administrator role: they create tables in it, see pg-schema.ts)
+   * upgrades it, and only when it opens the project for writing; every other client opens it as
+   * it is when the old schema serves (each step says so), or is refused — nothing changed — with
+   * a message asking the administrator to open the project once.
+   */
+  private upgradeShared(from: number, onUpgrade?: (db: ProjectDb, upgrade: SchemaUpgrade) => void): void {
+    if (!this.readonly && this.mayChangeSchema()) {
+      this.migrate(from, onUpgrade);
+      return;
+    }
+    const blocking = MIGRATIONS.filter((m) => m.to > from && !m.olderSchemaServes);
+    if (blocking.length === 0) return;
+    const admin = `${this.schema}_admin`;
+    throw new UserInputError(
+      'project.pg-upgrade-needed',
+      `共享项目“${this.path}”的数据结构来自较早的 LandGate（数据版本 ${from}，本程序使用 ${SCHEMA_VERSION}），需要先升级才能使用${this.readonly ? '' : `，而登录 ${this.login} 无权升级它`}。请项目管理员（角色 ${admin}）用本版本 LandGate 打开一次项目（桌面程序，或执行 landgate upgrade ${this.path}），升级后即可使用；数据库未作任何改动。`,
+      `The shared project ${this.path} is at schema ${from} (this LandGate uses ${SCHEMA_VERSION}) and needs an upgrade that login ${this.login} may not make (${this.readonly ? 'opened read-only' : 'not the schema owner nor in ' + admin}); nothing was changed.`,
+    );
+  }
+
+  /** The schema's owner (a superuser counts) or a member of the project's administrator role. */
+  private mayChangeSchema(): boolean {
+    const row = this.db
+      .prepare(
+        `SELECT coalesce(pg_has_role(session_user, n.nspowner, 'MEMBER'), false)
+             OR coalesce((SELECT pg_has_role(session_user, r.oid, 'MEMBER') FROM pg_roles r WHERE r.rolname = ?), false) AS ok
+         FROM pg_namespace n WHERE n.nspname = ?`,
+      )
+      .get(`${this.schema}_admin`, this.schema) as { ok: boolean } | undefined;
+    return row?.ok === true;
+  }
+
+  /**
+   * Every pending step and the version bump in one transaction: all of them land, or none. On a
+   * shared project the upgrade is serialised between clients (a transaction lock, then the
+   * version read again): two clients opening an old project at once upgrade it once.
+   */
   private migrate(from: number, onUpgrade?: (db: ProjectDb, upgrade: SchemaUpgrade) => void): void {
-    const steps = MIGRATIONS.filter((m) => m.to > from);
     const at = nowIso();
-    const sqlite = this.db as unknown as Database.Database;
+    const sqlite = this.db.dialect === 'sqlite' ? (this.db as unknown as Database.Database) : null;
     try {
-      sqlite.transaction(() => {
-        for (const step of steps) step.run(sqlite, at);
+      this.db.transaction(() => {
+        if (!sqlite) {
+          this.lockInTransaction('schema-upgrade');
+          // read again under the lock (a new snapshot: READ COMMITTED): another client may have upgraded it meanwhile
+          const now = Number(this.getMeta('schemaVersion'));
+          if (now >= SCHEMA_VERSION) return;
+          from = now;
+        }
+        const steps = MIGRATIONS.filter((m) => m.to > from);
+        for (const step of steps) {
+          if (sqlite) step.sqlite?.(sqlite, at);
+          else step.postgres?.(this.db, this.schema!);
+        }
         this.setMetaRaw('schemaVersion', String(SCHEMA_VERSION));
         if (this.getMeta('dataVersion') === undefined) this.setMetaRaw('dataVersion', '1');
         onUpgrade?.(this, { from, to: SCHEMA_VERSION, steps: steps.map((s) => s.description) });
@@ -208,7 +266,7 @@ export class ProjectDb {
       if (error instanceof UserInputError) throw error;
       throw new UserInputError(
         'project.migration-failed',
-        `项目“${this.fileName}”升级到数据版本 ${SCHEMA_VERSION} 失败（${(error as Error).message}），文件未作任何改动。`,
+        `项目“${this.fileName}”升级到数据版本 ${SCHEMA_VERSION} 失败（${(error as Error).message}），${sqlite ? '文件' : '数据库'}未作任何改动。`,
         `Upgrading project "${this.path}" from schema ${from} to ${SCHEMA_VERSION} failed (${(error as Error).message}); the file was not changed.`,
       );
     }
@@ -286,6 +344,28 @@ export class ProjectDb {
 
   release(what: string): void {
     if (this.db.dialect === 'postgres') this.db.prepare('SELECT pg_advisory_unlock(hashtext(current_schema() || ?))').get(`/${what}`);
+  }
+
+  /**
+   * A write transaction that spans asynchronous work (the DEM writer streams its file between
+   * statements); transaction() inside it nests as a savepoint. End it with commitSpanning() or
+   * rollbackSpanning(); a process that dies in between leaves nothing (SQLite's journal, the
+   * server's rollback of a lost connection).
+   */
+  beginSpanning(): void {
+    if (this.db.dialect === 'postgres') (this.db as PgConnection).begin();
+    else this.db.exec('BEGIN IMMEDIATE');
+  }
+
+  commitSpanning(): void {
+    if (this.db.dialect === 'postgres') (this.db as PgConnection).commit();
+    else this.db.exec('COMMIT');
+  }
+
+  rollbackSpanning(): void {
+    if (!this.db.inTransaction) return;
+    if (this.db.dialect === 'postgres') (this.db as PgConnection).rollback();
+    else this.db.exec('ROLLBACK');
   }
 
   /** Inside a repository's transaction. */

@@ -12,10 +12,11 @@ import { BandBuilder } from '../../../shared/terrain/bands';
 import { bandFeatureCollection } from '../../../shared/terrain/band-features';
 import type { DemRowSource } from '../../../shared/terrain/grid';
 import { ProjectStore } from '../project-store';
-import { isPostgresUrl, sharedProjectUnsupported } from '../store/postgres/location';
+import { isPostgresUrl } from '../store/postgres/location';
 import { openDem } from './dem-source';
 import { suspectDemError, ValueCensus } from './dem-plausibility';
 import { DemWriter, StoredDem, type StoredDemInfo } from './dem-store';
+import { startBandTracer } from './band-tracer';
 
 export const DEFAULT_LEVELS = [400, 900];
 export const DEFAULT_BAND_TABLE = 'elevation_bands';
@@ -77,11 +78,16 @@ export function uniqueBandTable(store: ProjectStore): string {
   return table;
 }
 
+/** What messages call the project: the file's name, or the shared project's URL (without password). */
+function projectName(projectPath: string): string {
+  return isPostgresUrl(projectPath) ? projectPath : basename(projectPath);
+}
+
 function checkBandTable(projectPath: string, table: string) {
   const store = ProjectStore.open(projectPath, { readonly: true });
   try {
     if (store.listLayers().some((l) => l.table === table)) {
-      throw new UserInputError('layer.exists', `项目“${basename(projectPath)}”中已有图层“${table}”。请用另一个图层名（--name）。`, `Layer "${table}" already exists.`);
+      throw new UserInputError('layer.exists', `项目“${projectName(projectPath)}”中已有图层“${table}”。请用另一个图层名（--name）。`, `Layer "${table}" already exists.`);
     }
   } finally {
     store.close();
@@ -107,6 +113,8 @@ export interface BandsOptions {
   /** Store a DEM that looks implausible (its findings become warnings on the band layer). */
   acceptSuspect?: boolean;
   onProgress?: (fraction: number) => void | Promise<void>;
+  /** Where the bands of an imported DEM are traced (band-tracer.ts); tests force one or the other. */
+  tracerThread?: 'auto' | 'worker' | 'inline';
 }
 
 function writeBandLayer(store: ProjectStore, table: string, levels: number[], dem: StoredDemInfo, result: BandsResult, smooth: boolean, warnings: ImportNote[]) {
@@ -134,7 +142,7 @@ async function importDemWithBands(projectPath: string, files: string[], table: s
     const given = files.map((f) => basename(f));
     if (source.suspicions.length > 0 && !options.acceptSuspect) throw suspectDemError(files, source.suspicions);
     const census = new ValueCensus(source);
-    const builder = new BandBuilder(source.cols, options.levels);
+    const tracer = startBandTracer(source, { levels: options.levels, smooth: options.smooth, thread: options.tracerThread });
     const writer = new DemWriter(projectPath, source, { integer: source.integer, files: given, background: true });
     // the next strip is read (and its blocks inflated on the thread pool) while this one is worked on
     const read = (row0: number) => {
@@ -149,20 +157,23 @@ async function importDemWithBands(projectPath: string, files: string[], table: s
         const count = Math.min(STRIP, source.rows - row0);
         const strip: Float32Array = await next!;
         next = row0 + count < source.rows ? read(row0 + count) : null;
-        census.inspect(strip, count);
+        // blanked before it is stored or traced; the tracer takes the strip, so it goes last
+        census.blank(strip, count);
         writer.pushRows(strip, count);
-        for (let r = 0; r < count; r++) builder.pushRow(strip.subarray(r * source.cols, (r + 1) * source.cols));
+        await tracer.push(strip, count);
         await writer.drain();
         await options.onProgress?.((row0 + count) / source.rows);
       }
       await writer.drain(true);
+      const traced = await tracer.finish();
+      census.add(traced.census);
       const suspicions = [...source.suspicions, ...census.suspicions()];
       if (suspicions.length > 0 && !options.acceptSuspect) throw suspectDemError(files, suspicions);
       const named = textList(given.map((name) => text('importNote.quoted', { text: name })), 'enum');
       const warnings = suspicions.map((suspicion) => text('importNote.dem.accepted', { files: named, suspicion }));
       const dem = writer.finish({ suspicions: warnings });
       // the DEM writer counted the cells without a value (after the census blanked implausible ones)
-      const result: BandsResult = { features: bandFeatureCollection(builder.finish({ smooth: options.smooth }), source), nodataCells: dem.nodataCells, cells: source.cols * source.rows };
+      const result: BandsResult = { features: traced.features, nodataCells: dem.nodataCells, cells: source.cols * source.rows };
       const store = writer.projectStore;
       store.transaction(() => {
         store.appendAudit({ action: 'dem-import', detail: { files: given, crs: dem.crs, size: [dem.cols, dem.rows], minM: dem.minM, maxM: dem.maxM, nodataCells: dem.nodataCells, suspicions: suspicions.map(importNoteEn) } });
@@ -175,6 +186,7 @@ async function importDemWithBands(projectPath: string, files: string[], table: s
       throw error;
     } finally {
       await next?.catch(() => undefined); // the source is closed only once no read is in flight
+      await tracer.close();
     }
   } finally {
     await source.close();
@@ -186,13 +198,11 @@ async function importDemWithBands(projectPath: string, files: string[], table: s
  * same pass and the same transaction; without, builds them from the project's stored DEM.
  */
 export async function buildBandsLayer(projectPath: string, options: BandsOptions): Promise<BandsCommandResult> {
-  // The DEM is stored as a GeoPackage gridded coverage, which a shared project does not hold yet.
-  if (isPostgresUrl(projectPath)) throw sharedProjectUnsupported(projectPath);
   const table = options.table ?? DEFAULT_BAND_TABLE;
   checkBandTable(projectPath, table); // also validates that this is a LandGate project
   if (options.files && options.files.length > 0) return importDemWithBands(projectPath, options.files, table, options);
   const stored = StoredDem.open(projectPath);
-  if (!stored) throw new UserInputError('bands.no-dem', `项目“${basename(projectPath)}”中还没有高程数据。请用 --dem 指定 GeoTIFF 或 .hgt 文件。`, 'The project has no DEM; pass --dem <file>.');
+  if (!stored) throw new UserInputError('bands.no-dem', `项目“${projectName(projectPath)}”中还没有高程数据。请用 --dem 指定 GeoTIFF 或 .hgt 文件。`, 'The project has no DEM; pass --dem <file>.');
   let dem: StoredDemInfo;
   let result: BandsResult;
   try {

@@ -1,38 +1,34 @@
 /**
- * The project's DEM, stored inside the GeoPackage with the OGC "2D Gridded Coverage" extension
- * (gpkg_2d_gridded_coverage, OGC 17-066r1) so the project stays one portable file and GDAL/QGIS
- * open the DEM as a raster (`gdalinfo project.gpkg` lists it as subdataset `landgate_dem`).
+ * The project's DEM: written strip by strip while `landgate bands --dem` reads the file, read back
+ * tile by tile for the bands, the elevation evidence of a check, the map's terrain and the
+ * reports. 256 × 256 tiles anchored at the DEM's top-left corner, 16-bit greyscale PNGs with a
+ * per-tile scale/offset, so Int16 DEMs are stored exactly and Float32 DEMs to (tile range / 65534)
+ * m; raw value 65535 = nodata. Tiles that are all nodata are not written. Import metadata (source
+ * files, CRS, size) is in landgate_meta key `dem`.
  *
- * Layout: tile table `landgate_dem`, one zoom level (0) at the DEM's own resolution and CRS,
- * 256 × 256 tiles anchored at the DEM's top-left corner; tiles are 16-bit greyscale PNGs with a
- * per-tile scale/offset (gpkg_2d_gridded_tile_ancillary), so Int16 DEMs are stored exactly and
- * Float32 DEMs to (tile range / 65534) m; raw value 65535 = nodata (data_null). Tiles that are
- * all nodata are not written. Import metadata (source files, CRS, size) is in landgate_meta key
- * `dem`.
+ * The tiles are encoded and decoded here, once for both backends; where they are kept is the
+ * tile repository's business (store/dem-tiles.ts): a GeoPackage's 2D gridded coverage (GDAL and
+ * QGIS open it as a raster, `gdalinfo project.gpkg` lists subdataset `landgate_dem`), or a shared
+ * project's landgate_dem_tiles table.
  */
 import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { deflate, deflateSync } from 'node:zlib';
 import { basename } from 'node:path';
-import { isGeographic, proj4Definition } from '../../../shared/crs';
 import { UserInputError } from '../../../shared/model/errors';
 import type { ImportNote } from '../../../shared/importers/messages';
 import type { DemGridInfo, DemRowSource } from '../../../shared/terrain/grid';
 import { assemblePng, decodePng } from '../../../shared/terrain/png';
 import { ProjectStore } from '../project-store';
-import { connectionOf } from '../store/internal';
-import { isPostgresUrl, sharedProjectUnsupported } from '../store/postgres/location';
-import { insertGriddedCoverageSrs } from '../store/schema';
+import { DEM_TILE, demTilesOf, gpkgDemTiles, NULL_RAW, type DemTiles, type EncodedTile } from '../store/dem-tiles';
+import { isPostgresUrl } from '../store/postgres/location';
+import { ProjectDb } from '../store/project-db';
 
-export const DEM_TABLE = 'landgate_dem';
-export const DEM_TILE = 256;
-const NULL_RAW = 65535;
+export { DEM_TABLE, DEM_TILE } from '../store/dem-tiles';
 const ZLIB_OPTIONS = { level: 3 };
 export const nodeZlib = (raw: Uint8Array): Uint8Array => deflateSync(raw, ZLIB_OPTIONS);
 const deflateAsync = promisify(deflate);
-const EXTENSION = 'gpkg_2d_gridded_coverage';
-const EXTENSION_DEF = 'http://docs.opengeospatial.org/is/17-066r1/17-066r1.html';
 
 export interface StoredDemInfo extends DemGridInfo {
   table: string;
@@ -49,56 +45,11 @@ export interface StoredDemInfo extends DemGridInfo {
   suspicions?: ImportNote[];
 }
 
-function openDb(path: string, readonly = false): Database.Database {
-  // The DEM is a GeoPackage gridded coverage; a shared project holds none yet.
-  if (isPostgresUrl(path)) throw sharedProjectUnsupported(path);
+/** A GeoPackage's own read-only connection (the DEM reader of a command given a file). */
+function openGpkg(path: string): Database.Database {
   if (!existsSync(path)) throw new UserInputError('project.not-found', `项目文件“${basename(path)}”不存在。`, `Project file "${path}" does not exist.`);
   const binding = process.env.LANDGATE_SQLITE_BINDING;
-  return new Database(path, { ...(binding ? { nativeBinding: binding } : {}), readonly, fileMustExist: true });
-}
-
-const WKT_4490_GEOGCS =
-  'GEOGCS["China Geodetic Coordinate System 2000",DATUM["China_2000",SPHEROID["CGCS2000",6378137,298.257222101,AUTHORITY["EPSG","1024"]],AUTHORITY["EPSG","1043"]],PRIMEM["Greenwich",0,AUTHORITY["EPSG","8901"]],UNIT["degree",0.0174532925199433,AUTHORITY["EPSG","9122"]],AUTHORITY["EPSG","4490"]]';
-
-/** WKT 1 for the CGCS2000 Gauss-Krüger codes we know (built from their proj4 parameters). */
-function projectedWkt(crs: string): string {
-  const def = proj4Definition(crs);
-  const num = (key: string) => Number(new RegExp(`\\+${key}=([-\\d.]+)`).exec(def)?.[1] ?? 0);
-  const code = crs.split(':')[1];
-  return `PROJCS["CGCS2000 / Gauss-Kruger CM ${num('lon_0')}E",${WKT_4490_GEOGCS},PROJECTION["Transverse_Mercator"],PARAMETER["latitude_of_origin",0],PARAMETER["central_meridian",${num('lon_0')}],PARAMETER["scale_factor",${num('k') || 1}],PARAMETER["false_easting",${num('x_0')}],PARAMETER["false_northing",${num('y_0')}],UNIT["metre",1,AUTHORITY["EPSG","9001"]],AXIS["Northing",NORTH],AXIS["Easting",EAST],AUTHORITY["EPSG","${code}"]]`;
-}
-
-function ensureSrs(db: Database.Database, crs: string): number {
-  const code = Number(crs.split(':')[1]);
-  const existing = db.prepare('SELECT srs_id FROM gpkg_spatial_ref_sys WHERE organization = ? COLLATE NOCASE AND organization_coordsys_id = ?').get('EPSG', code) as { srs_id: number } | undefined;
-  if (existing) return existing.srs_id;
-  if (isGeographic(crs)) throw new Error(`geographic CRS ${crs} missing from gpkg_spatial_ref_sys`);
-  db.prepare('INSERT INTO gpkg_spatial_ref_sys (srs_name, srs_id, organization, organization_coordsys_id, definition, description) VALUES (?, ?, ?, ?, ?, ?)').run(
-    `CGCS2000 Gauss-Kruger ${crs}`,
-    code,
-    'EPSG',
-    code,
-    projectedWkt(crs),
-    'CGCS2000 Gauss-Krüger (LandGate DEM)',
-  );
-  return code;
-}
-
-const ANCILLARY_SQL = `
-CREATE TABLE IF NOT EXISTS gpkg_2d_gridded_coverage_ancillary (id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, tile_matrix_set_name TEXT NOT NULL UNIQUE, datatype TEXT NOT NULL DEFAULT 'integer', scale REAL NOT NULL DEFAULT 1.0, offset REAL NOT NULL DEFAULT 0.0, precision REAL DEFAULT 1.0, data_null REAL, grid_cell_encoding TEXT DEFAULT 'grid-value-is-center', uom TEXT, field_name TEXT DEFAULT 'Height', quantity_definition TEXT DEFAULT 'Height', CONSTRAINT fk_g2dgtct_name FOREIGN KEY(tile_matrix_set_name) REFERENCES gpkg_tile_matrix_set (table_name) CHECK (datatype in ('integer','float')));
-CREATE TABLE IF NOT EXISTS gpkg_2d_gridded_tile_ancillary (id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, tpudt_name TEXT NOT NULL, tpudt_id INTEGER NOT NULL, scale REAL NOT NULL DEFAULT 1.0, offset REAL NOT NULL DEFAULT 0.0, min REAL DEFAULT NULL, max REAL DEFAULT NULL, mean REAL DEFAULT NULL, std_dev REAL DEFAULT NULL, CONSTRAINT fk_g2dgtat_name FOREIGN KEY (tpudt_name) REFERENCES gpkg_contents(table_name), UNIQUE (tpudt_name, tpudt_id));
-`;
-
-function dropDem(db: Database.Database, table: string) {
-  const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(table);
-  if (exists) db.exec(`DROP TABLE "${table}"`);
-  const has = (name: string) => !!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name);
-  if (has('gpkg_2d_gridded_tile_ancillary')) db.prepare('DELETE FROM gpkg_2d_gridded_tile_ancillary WHERE tpudt_name = ?').run(table);
-  if (has('gpkg_2d_gridded_coverage_ancillary')) db.prepare('DELETE FROM gpkg_2d_gridded_coverage_ancillary WHERE tile_matrix_set_name = ?').run(table);
-  db.prepare('DELETE FROM gpkg_tile_matrix WHERE table_name = ?').run(table);
-  db.prepare('DELETE FROM gpkg_tile_matrix_set WHERE table_name = ?').run(table);
-  db.prepare('DELETE FROM gpkg_extensions WHERE table_name = ?').run(table);
-  db.prepare('DELETE FROM gpkg_contents WHERE table_name = ?').run(table);
+  return new Database(path, { ...(binding ? { nativeBinding: binding } : {}), readonly: true, fileMustExist: true });
 }
 
 /**
@@ -133,19 +84,6 @@ function tileScanlines(strip: Float32Array, cols: number, c0: number, w: number,
   return out;
 }
 
-/** A tile ready to be stored: its PNG and its gpkg_2d_gridded_tile_ancillary row. */
-interface EncodedTile {
-  column: number;
-  row: number;
-  png: Uint8Array;
-  scale: number;
-  offset: number;
-  min: number;
-  max: number;
-  mean: number;
-  stdDev: number;
-}
-
 /**
  * Writes a DEM into the project, strip by strip (256 rows at a time). Call `begin()`, then
  * `pushRows()` with consecutive rows, then `commit()` — or `rollback()` on any error, which leaves
@@ -157,7 +95,7 @@ interface EncodedTile {
  * stored are the same bytes either way.
  */
 export class DemWriter {
-  private readonly db: Database.Database;
+  private readonly tiles: DemTiles;
   private readonly info: DemGridInfo;
   private readonly integer: boolean;
   private readonly files: string[];
@@ -166,8 +104,6 @@ export class DemWriter {
   private strip: Float32Array | null = null;
   private stripRows = 0;
   private tileRow = 0;
-  private insertTile!: Database.Statement;
-  private insertAnc!: Database.Statement;
   private min = Infinity;
   private max = -Infinity;
   private nodata = 0;
@@ -181,9 +117,10 @@ export class DemWriter {
   private readonly store: ProjectStore;
 
   constructor(projectPath: string, info: DemGridInfo, options: { integer: boolean; files: string[]; importedAt?: string; background?: boolean }) {
-    // the project store's own connection: its schema helpers run inside our transaction
+    // the project store's own connection: the band layer and the audit entry are written through
+    // it, inside this writer's transaction
     this.store = ProjectStore.open(projectPath);
-    this.db = connectionOf(this.store.db);
+    this.tiles = demTilesOf(this.store.db);
     this.info = info;
     this.integer = options.integer;
     this.files = options.files;
@@ -192,47 +129,10 @@ export class DemWriter {
   }
 
   begin() {
-    const db = this.db;
-    const { cols, rows, originX, originY, cellX, cellY } = this.info;
-    db.exec('BEGIN IMMEDIATE');
+    this.store.db.beginSpanning();
     this.open = true;
-    this.store.ensureWritable(); // a plain GeoPackage gets the landgate_* tables, in this transaction
-    db.exec(ANCILLARY_SQL);
-    dropDem(db, DEM_TABLE);
-    const srsId = ensureSrs(db, this.info.crs);
-    insertGriddedCoverageSrs(db);
-    const matrixW = Math.ceil(cols / DEM_TILE);
-    const matrixH = Math.ceil(rows / DEM_TILE);
-    const ext = db.prepare('INSERT OR IGNORE INTO gpkg_extensions (table_name, column_name, extension_name, definition, scope) VALUES (?, ?, ?, ?, ?)');
-    ext.run('gpkg_2d_gridded_coverage_ancillary', null, EXTENSION, EXTENSION_DEF, 'read-write');
-    ext.run('gpkg_2d_gridded_tile_ancillary', null, EXTENSION, EXTENSION_DEF, 'read-write');
-    ext.run(DEM_TABLE, 'tile_data', EXTENSION, EXTENSION_DEF, 'read-write');
-    db.prepare(
-      "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change, min_x, min_y, max_x, max_y, srs_id) VALUES (?, '2d-gridded-coverage', ?, ?, ?, ?, ?, ?, ?, ?)",
-    ).run(DEM_TABLE, DEM_TABLE, `高程（DEM）：${this.files.map((f) => basename(f)).join('、')}`, new Date(Date.parse(this.importedAt)).toISOString(), originX, originY - rows * cellY, originX + cols * cellX, originY, srsId);
-    db.prepare('INSERT INTO gpkg_tile_matrix_set (table_name, srs_id, min_x, min_y, max_x, max_y) VALUES (?, ?, ?, ?, ?, ?)').run(
-      DEM_TABLE,
-      srsId,
-      originX,
-      originY - matrixH * DEM_TILE * cellY,
-      originX + matrixW * DEM_TILE * cellX,
-      originY,
-    );
-    db.prepare('INSERT INTO gpkg_tile_matrix (table_name, zoom_level, matrix_width, matrix_height, tile_width, tile_height, pixel_x_size, pixel_y_size) VALUES (?, 0, ?, ?, ?, ?, ?, ?)').run(
-      DEM_TABLE,
-      matrixW,
-      matrixH,
-      DEM_TILE,
-      DEM_TILE,
-      cellX,
-      cellY,
-    );
-    db.exec(`CREATE TABLE "${DEM_TABLE}" (id INTEGER PRIMARY KEY AUTOINCREMENT, zoom_level INTEGER NOT NULL, tile_column INTEGER NOT NULL, tile_row INTEGER NOT NULL, tile_data BLOB NOT NULL, UNIQUE (zoom_level, tile_column, tile_row))`);
-    db.prepare(
-      "INSERT INTO gpkg_2d_gridded_coverage_ancillary (tile_matrix_set_name, datatype, scale, offset, precision, data_null, grid_cell_encoding, uom, field_name, quantity_definition) VALUES (?, 'integer', 1.0, 0.0, 1.0, ?, 'grid-value-is-area', 'm', 'Height', 'Height')",
-    ).run(DEM_TABLE, NULL_RAW);
-    this.insertTile = db.prepare(`INSERT INTO "${DEM_TABLE}" (zoom_level, tile_column, tile_row, tile_data) VALUES (0, ?, ?, ?)`);
-    this.insertAnc = db.prepare('INSERT INTO gpkg_2d_gridded_tile_ancillary (tpudt_name, tpudt_id, scale, offset, min, max, mean, std_dev) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+    this.store.ensureWritable();
+    this.tiles.replace({ grid: this.info, files: this.files, importedAt: this.importedAt });
   }
 
   /** Consecutive rows (row-major, `count` × cols, NaN = nodata). */
@@ -260,6 +160,7 @@ export class DemWriter {
     const cols = this.info.cols;
     const tileRow = this.tileRow;
     const compressing: Promise<EncodedTile>[] = [];
+    const ready: EncodedTile[] = [];
     for (let tc = 0; tc * DEM_TILE < cols; tc++) {
       const c0 = tc * DEM_TILE;
       const w = Math.min(DEM_TILE, cols - c0);
@@ -286,8 +187,10 @@ export class DemWriter {
       const stats = { column: tc, row: tileRow, scale, offset: min, min, max, mean, stdDev: Math.sqrt(Math.max(0, sum2 / count - mean * mean)) };
       const scanlines = tileScanlines(strip, cols, c0, w, n, min, scale, integerExact);
       if (this.background) compressing.push(deflateAsync(scanlines, ZLIB_OPTIONS).then((idat) => ({ ...stats, png: assemblePng(DEM_TILE, DEM_TILE, 16, 0, idat) })));
-      else this.insert({ ...stats, png: assemblePng(DEM_TILE, DEM_TILE, 16, 0, nodeZlib(scanlines)) });
+      else ready.push({ ...stats, png: assemblePng(DEM_TILE, DEM_TILE, 16, 0, nodeZlib(scanlines)) });
     }
+    // a strip's tiles are stored together (one statement per batch on a shared project)
+    if (ready.length > 0) this.tiles.insert(ready);
     if (this.background) {
       const tiles = Promise.all(compressing);
       tiles.catch(() => undefined); // a rollback may leave it unawaited; drain() still sees the error
@@ -295,11 +198,6 @@ export class DemWriter {
     }
     this.tileRow++;
     this.stripRows = 0;
-  }
-
-  private insert(tile: EncodedTile) {
-    const result = this.insertTile.run(tile.column, tile.row, tile.png);
-    this.insertAnc.run(DEM_TABLE, Number(result.lastInsertRowid), tile.scale, tile.offset, tile.min, tile.max, tile.mean, tile.stdDev);
   }
 
   /** Stores, in order, the tiles compressed in the background; `final` also flushes the last strip and waits for all. */
@@ -310,7 +208,7 @@ export class DemWriter {
       if (!final && this.pending.length < 2) break;
       const tiles = await this.pending[0];
       this.pending.shift();
-      for (const tile of tiles) this.insert(tile);
+      this.tiles.insert(tiles);
     }
   }
 
@@ -325,7 +223,7 @@ export class DemWriter {
     if (this.stripRows > 0) this.flushStrip(this.strip!, this.stripRows);
     const info: StoredDemInfo = {
       ...this.info,
-      table: DEM_TABLE,
+      table: this.tiles.table,
       files: this.files,
       importedAt: this.importedAt,
       minM: Number.isFinite(this.min) ? this.min : null,
@@ -333,7 +231,7 @@ export class DemWriter {
       nodataCells: this.nodata,
       ...(extra.suspicions?.length ? { suspicions: extra.suspicions } : {}),
     };
-    this.db.prepare('INSERT INTO landgate_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run('dem', JSON.stringify(info));
+    this.store.db.setMetaRaw('dem', JSON.stringify(info));
     // The DEM's footprint is part of what checks read: an index built before must not be reused.
     this.store.db.bumpDataVersion();
     this.finished = info;
@@ -348,7 +246,7 @@ export class DemWriter {
   /** Finishes (if not yet) and commits. */
   commit(): StoredDemInfo {
     const info = this.finish();
-    this.db.exec('COMMIT');
+    this.store.db.commitSpanning();
     this.open = false;
     this.store.close();
     this.closed = true;
@@ -356,23 +254,42 @@ export class DemWriter {
   }
 
   rollback() {
-    if (this.open && this.db.inTransaction) this.db.exec('ROLLBACK');
+    if (this.open) this.store.db.rollbackSpanning();
     this.open = false;
     if (!this.closed) this.store.close();
     this.closed = true;
   }
 }
 
+/**
+ * The project whose DEM is read: a GeoPackage's path or a shared project's URL (opened read-only
+ * and closed again here), or an open project, whose connection is borrowed — the map's terrain
+ * asks on every tile, the check worker on every data version, and a shared project's connection
+ * costs a thread and a login.
+ */
+export type DemProject = string | ProjectDb;
+
 /** Reads the project's stored DEM (null when the project has none). */
-export function storedDemInfo(projectPath: string): StoredDemInfo | null {
-  if (isPostgresUrl(projectPath)) return null;
-  const db = openDb(projectPath, true);
+export function storedDemInfo(project: DemProject): StoredDemInfo | null {
+  if (project instanceof ProjectDb) {
+    const value = project.getMeta('dem');
+    return value !== undefined && demTilesOf(project).exists() ? (JSON.parse(value) as StoredDemInfo) : null;
+  }
+  if (isPostgresUrl(project)) {
+    const db = ProjectDb.open(project, { readonly: true });
+    try {
+      return storedDemInfo(db);
+    } finally {
+      db.close();
+    }
+  }
+  // A GeoPackage is read without opening it as a project: a file that is no LandGate project has no DEM.
+  const db = openGpkg(project);
   try {
     const hasMeta = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'landgate_meta'").get();
     const row = hasMeta ? (db.prepare("SELECT value FROM landgate_meta WHERE key = 'dem'").get() as { value: string } | undefined) : undefined;
     if (!row) return null;
-    const hasTable = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(DEM_TABLE);
-    return hasTable ? (JSON.parse(row.value) as StoredDemInfo) : null;
+    return gpkgDemTiles(db).exists() ? (JSON.parse(row.value) as StoredDemInfo) : null;
   } finally {
     db.close();
   }
@@ -395,27 +312,46 @@ export class StoredDem implements DemRowSource {
   readonly originY: number;
   readonly cellX: number;
   readonly cellY: number;
-  private readonly db: Database.Database;
+  private readonly tiles: DemTiles;
+  private readonly release: () => void;
   private readonly cache = new Map<number, DecodedTile | null>();
   private readonly maxCache: number;
-  private readonly tileStmt: Database.Statement;
 
-  private constructor(db: Database.Database, info: StoredDemInfo, maxCache: number) {
-    this.db = db;
+  private constructor(tiles: DemTiles, info: StoredDemInfo, maxCache: number, release: () => void) {
+    this.tiles = tiles;
+    this.release = release;
     this.info = info;
     ({ cols: this.cols, rows: this.rows, crs: this.crs, originX: this.originX, originY: this.originY, cellX: this.cellX, cellY: this.cellY } = info);
     this.maxCache = maxCache;
-    this.tileStmt = db.prepare(`SELECT t.tile_data AS data, a.scale AS scale, a.offset AS offset FROM "${DEM_TABLE}" t LEFT JOIN gpkg_2d_gridded_tile_ancillary a ON a.tpudt_name = '${DEM_TABLE}' AND a.tpudt_id = t.id WHERE t.zoom_level = 0 AND t.tile_column = ? AND t.tile_row = ?`);
   }
 
-  static open(projectPath: string, options: { maxCachedTiles?: number } = {}): StoredDem | null {
-    const info = storedDemInfo(projectPath);
+  /** The stored DEM, null when the project has none. An open project's connection stays the caller's to close. */
+  static open(project: DemProject, options: { maxCachedTiles?: number } = {}): StoredDem | null {
+    const maxCache = options.maxCachedTiles ?? 64;
+    if (project instanceof ProjectDb) {
+      const info = storedDemInfo(project);
+      return info ? new StoredDem(demTilesOf(project), info, maxCache, () => undefined) : null;
+    }
+    if (isPostgresUrl(project)) {
+      const db = ProjectDb.open(project, { readonly: true });
+      try {
+        const info = storedDemInfo(db);
+        if (info) return new StoredDem(demTilesOf(db), info, maxCache, () => db.close());
+      } catch (error) {
+        db.close();
+        throw error;
+      }
+      db.close();
+      return null;
+    }
+    const info = storedDemInfo(project);
     if (!info) return null;
-    return new StoredDem(openDb(projectPath, true), info, options.maxCachedTiles ?? 64);
+    const db = openGpkg(project);
+    return new StoredDem(gpkgDemTiles(db), info, maxCache, () => db.close());
   }
 
   close() {
-    this.db.close();
+    this.release();
   }
 
   tile(tc: number, tr: number): DecodedTile | null {
@@ -426,7 +362,7 @@ export class StoredDem implements DemRowSource {
       this.cache.set(key, hit);
       return hit;
     }
-    const row = this.tileStmt.get(tc, tr) as { data: Uint8Array; scale: number | null; offset: number | null } | undefined;
+    const row = this.tiles.read(tc, tr);
     let tile: DecodedTile | null = null;
     if (row) {
       const png = decodePng(row.data);

@@ -40,7 +40,8 @@ export class ElevationEvidence {
 
   /** null when the project has no DEM. */
   static open(store: ProjectStore): ElevationEvidence | null {
-    const dem = StoredDem.open(store.path);
+    // the project's own connection: a shared project's DEM is read where its layers are
+    const dem = StoredDem.open(store.db);
     if (!dem) return null;
     try {
       return new ElevationEvidence(dem, projectBandLevels(store), dem.info.files.join('、'));

@@ -14,6 +14,7 @@ import { pixelToCrs, type DemGridInfo } from '../../../shared/terrain/grid';
 import { encodePngRgba } from '../../../shared/terrain/png';
 import type { BasemapSummary, TerrainInfo } from '../../../shared/terrain/types';
 import { BasemapTiles } from './basemaps';
+import type { ProjectDb } from '../store/project-db';
 import { StoredDem, storedDemInfo, type StoredDemInfo } from './dem-store';
 
 export type { BasemapSummary, TerrainInfo };
@@ -53,24 +54,27 @@ function niceInterval(range: number): number {
 
 /** One per open project (API service): the stored DEM, its tiles and contours, the basemaps. */
 export class TerrainService {
+  /** The open project: its DEM is read through the project's connection (a file or a shared schema alike). */
+  private readonly project: ProjectDb;
   private readonly projectPath: string;
   private dem: StoredDem | null = null;
   private demKey = '';
   private contourCache: { key: string; data: FeatureCollection } | null = null;
   private readonly basemapTiles: BasemapTiles;
 
-  constructor(projectPath: string) {
-    this.projectPath = projectPath;
-    this.basemapTiles = new BasemapTiles(projectPath);
+  constructor(project: ProjectDb) {
+    this.project = project;
+    this.projectPath = project.path;
+    this.basemapTiles = new BasemapTiles(this.projectPath);
   }
 
   /** The stored DEM, reopened when it was replaced (e.g. `landgate bands --dem` meanwhile). */
   private storedDem(): StoredDem | null {
-    const info = storedDemInfo(this.projectPath);
+    const info = storedDemInfo(this.project);
     const key = info ? `${info.importedAt}|${info.files.join(',')}` : '';
     if (key !== this.demKey) {
       this.dem?.close();
-      this.dem = info ? StoredDem.open(this.projectPath, { maxCachedTiles: 128 }) : null;
+      this.dem = info ? StoredDem.open(this.project, { maxCachedTiles: 128 }) : null;
       this.demKey = key;
       this.contourCache = null;
     }

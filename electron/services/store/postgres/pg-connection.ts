@@ -185,6 +185,31 @@ export class PgConnection implements SqlConnection {
     return busy;
   }
 
+  /**
+   * A transaction that spans asynchronous work, which transaction(fn) cannot wrap (the DEM writer
+   * reads its file between statements): until commit() or rollback(), transaction(fn) nests as a
+   * savepoint inside it, as in transaction(fn).
+   */
+  begin(): void {
+    if (this.depth > 0) throw new Error('PgConnection.begin: already in a transaction');
+    this.statement('BEGIN', [], false);
+    this.depth = 1;
+  }
+
+  commit(): void {
+    this.depth = 0;
+    this.statement('COMMIT', [], false);
+  }
+
+  rollback(): void {
+    this.depth = 0;
+    try {
+      this.bridge.query('ROLLBACK');
+    } catch {
+      // the connection is gone; the server rolls back on its own
+    }
+  }
+
   /** A cursor name unique on this connection. */
   nextCursor(): string {
     return `lg_cursor_${++this.cursorCount}`;

@@ -37,6 +37,7 @@ const TABLES: Record<string, { zh: string; writers: readonly ProjectRole[] }> = 
   landgate_document_numbers: { zh: '文书编号', writers: ['reviewer'] },
   landgate_submissions: { zh: '报件', writers: ['planner'] },
   landgate_profiles: { zh: '审查规则配置', writers: ['admin'] },
+  landgate_dem_tiles: { zh: '高程数据（DEM）', writers: ['admin'] },
   landgate_layers: { zh: '图层登记', writers: ['planner', 'admin'] },
   landgate_meta: { zh: '项目设置', writers: ['planner', 'reviewer', 'admin'] },
   landgate_audit: { zh: '审计日志', writers: ['planner', 'reviewer', 'admin'] },

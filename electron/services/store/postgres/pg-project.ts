@@ -145,8 +145,12 @@ export function createPgProject(url: string, seed: (session: PgSession) => void)
   return session;
 }
 
-/** Opens the project in `url`'s schema; `version` checks the stored schema version before anything is read. */
-export function openPgProject(url: string, options: { readonly?: boolean; supportedVersion: number }): PgSession {
+/**
+ * Opens the project in `url`'s schema; `supportedVersion` checks the stored schema version before
+ * anything is read. An older version is returned for the caller to upgrade or to open as it is
+ * (ProjectDb.open).
+ */
+export function openPgProject(url: string, options: { readonly?: boolean; supportedVersion: number }): PgSession & { version: number } {
   const session = connect(url);
   const { schema, display } = session.location;
   const notProject = (zh: string, en: string) => new UserInputError('project.invalid', `“${display}”不是 LandGate 共享项目：${zh}`, `"${display}" is not a LandGate shared project: ${en}`);
@@ -179,7 +183,7 @@ export function openPgProject(url: string, options: { readonly?: boolean; suppor
       throw notProject(`由更新版本的 LandGate 创建（数据版本 ${version}，本程序支持 ${options.supportedVersion}），请升级 LandGate；数据库未作任何改动。`, `written by a newer LandGate (schema ${version} > ${options.supportedVersion}); not changed.`);
     }
     if (options.readonly) session.connection.query('SET default_transaction_read_only = on');
-    return session;
+    return { ...session, version };
   } catch (error) {
     session.connection.close();
     throw error;
