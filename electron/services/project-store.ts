@@ -210,6 +210,10 @@ export class ProjectStore {
   transaction<T>(fn: () => T): T {
     return this.db.transaction(fn);
   }
+  /** See ProjectDb.retryingTransaction: fn may run more than once on a shared project. */
+  retryingTransaction<T>(fn: () => T): T {
+    return this.db.retryingTransaction(fn);
+  }
   close(): void {
     this.db.close();
   }

@@ -32,17 +32,30 @@ export function ReviewWorkbench({ state, dispatch }: { state: AppState; dispatch
   const doneKey = state.check.status === 'done' ? state.check.key : null;
   const bump = useCallback(() => setRefresh((n) => n + 1), []);
 
+  // The list tab pages through the store (SubmissionList); the whole list is read only for what
+  // needs every submission: the new-submission form (parcels taken), the exchange and the
+  // presentation.
+  const needsAll = presenting || (open && (creating || tab === 'exchange'));
+  // Those views start from the whole list (the slide to open, the ticked scope): shown once it is read.
+  const [allLoaded, setAllLoaded] = useState(false);
   useEffect(() => {
-    if (!open && !presenting) return;
+    if (!needsAll) {
+      setAllLoaded(false);
+      return;
+    }
     let cancelled = false;
     api.listSubmissions().then(
-      (list) => !cancelled && setSubmissions(list),
+      (list) => {
+        if (cancelled) return;
+        setSubmissions(list);
+        setAllLoaded(true);
+      },
       () => undefined,
     );
     return () => {
       cancelled = true;
     };
-  }, [open, presenting, refresh, doneKey, state.listRevision, state.reloadRequest]);
+  }, [needsAll, refresh, doneKey, state.listRevision, state.reloadRequest]);
 
   const check = (keys: string[], on: boolean) => {
     const next = new Set(checked);
@@ -51,7 +64,7 @@ export function ReviewWorkbench({ state, dispatch }: { state: AppState; dispatch
     setChecked(next);
   };
   // Ticks of submissions that no longer exist (e.g. implicit ones just registered) are dropped.
-  const liveChecked = new Set([...checked].filter((k) => submissions.some((s) => s.key === k)));
+  const liveChecked = needsAll ? new Set([...checked].filter((k) => submissions.some((s) => s.key === k))) : checked;
 
   const openSubmission = (s: Submission) => openParcel({ table: s.parcelTable, id: s.parcelIds[0] });
   const openParcel = (parcel: { table: string; id: string }) => {
@@ -83,7 +96,8 @@ export function ReviewWorkbench({ state, dispatch }: { state: AppState; dispatch
             ))}
           </nav>
           <div className="wb-body">
-            {tab === 'list' && creating && (
+            {needsAll && !allLoaded && <p className="panel-empty">{t('wb.loading')}</p>}
+            {tab === 'list' && creating && allLoaded && (
               <NewSubmissionForm
                 layers={state.project?.layers ?? []}
                 profiles={state.profiles}
@@ -100,7 +114,7 @@ export function ReviewWorkbench({ state, dispatch }: { state: AppState; dispatch
             )}
             {tab === 'list' && !creating && (
               <SubmissionList
-                submissions={submissions}
+                revision={`${refresh}|${doneKey}|${state.listRevision}|${state.reloadRequest}`}
                 selected={state.selectedParcel}
                 onOpen={openSubmission}
                 checked={liveChecked}
@@ -113,7 +127,7 @@ export function ReviewWorkbench({ state, dispatch }: { state: AppState; dispatch
               <ReviewPanel parcel={state.selectedParcel} check={state.check} layers={state.project?.layers ?? []} selectedFinding={state.selectedFinding} dispatch={dispatch} onChanged={bump} onOpenParcel={openParcel} />
             )}
             {tab === 'audit' && <AuditTrail parcel={state.selectedParcel} refresh={refresh} />}
-            {tab === 'exchange' && (
+            {tab === 'exchange' && allLoaded && (
               <ExchangePanel
                 submissions={submissions}
                 checked={liveChecked}
@@ -126,7 +140,7 @@ export function ReviewWorkbench({ state, dispatch }: { state: AppState; dispatch
           </div>
         </section>
       )}
-      {presenting && <Presentation submissions={submissions} layers={state.project?.layers ?? []} startAt={state.selectedParcel} onExit={() => setPresenting(false)} />}
+      {presenting && allLoaded && <Presentation submissions={submissions} layers={state.project?.layers ?? []} startAt={state.selectedParcel} onExit={() => setPresenting(false)} />}
     </>
   );
 }

@@ -1,19 +1,24 @@
 /**
  * 报件列表: every submission with status, applicant, dates, profile and system verdict; search,
- * status filter, sort, and the count per status. Choosing one selects its (first) parcel, which
- * runs the check and opens the review tab. Ticked rows are the scope of the exchange exports;
- * 新建报件 registers a submission (NewSubmissionForm).
+ * status filter, sort, and the count per status. The store filters, sorts, counts and pages
+ * (api.querySubmissions): the list holds the pages asked for, 100 rows each, and asks for the
+ * next when 加载更多 is pressed, so opening it costs the same with ten submissions or a county's
+ * hundred thousand. Choosing one selects its (first) parcel, which runs the check and opens the
+ * review tab. Ticked rows are the scope of the exchange exports; 新建报件 registers a
+ * submission (NewSubmissionForm).
  */
-import { useEffect, useMemo, useRef, useState } from 'react';
-import { SUBMISSION_STATUSES, type Submission, type SubmissionStatus } from '../../shared/review/model';
+import { useEffect, useRef, useState } from 'react';
+import { SUBMISSION_STATUSES, type Submission, type SubmissionPage, type SubmissionSort, type SubmissionStatus } from '../../shared/review/model';
+import { api } from '../platform/api';
 import { verdictLabel } from '../i18n/labels';
 import { statusLabel } from './messages';
 import { t } from '../i18n';
 
-type SortKey = 'received' | 'checked' | 'title' | 'status';
+const PAGE_ROWS = 100;
 
 export interface SubmissionListProps {
-  submissions: Submission[];
+  /** Changes when the submissions may have changed (a check, a signature, a registration): the list asks again. */
+  revision: unknown;
   selected: { table: string; id: string } | null;
   onOpen(submission: Submission): void;
   /** Keys of the ticked submissions. */
@@ -24,32 +29,37 @@ export interface SubmissionListProps {
   highlight: string | null;
 }
 
-export function filterSubmissions(list: Submission[], query: string, status: SubmissionStatus | 'all', sort: SortKey): Submission[] {
-  const q = query.trim().toLowerCase();
-  const rows = list.filter(
-    (s) =>
-      (status === 'all' || s.status === status) &&
-      (q === '' || [s.title, s.applicant ?? '', ...s.parcelIds].some((text) => text.toLowerCase().includes(q))),
-  );
-  const cmp: Record<SortKey, (a: Submission, b: Submission) => number> = {
-    received: (a, b) => (b.receivedOn ?? '').localeCompare(a.receivedOn ?? '') || a.title.localeCompare(b.title),
-    checked: (a, b) => (b.latestCheckedAt ?? '').localeCompare(a.latestCheckedAt ?? '') || a.title.localeCompare(b.title),
-    title: (a, b) => a.title.localeCompare(b.title, 'zh-CN'),
-    status: (a, b) => SUBMISSION_STATUSES.indexOf(a.status) - SUBMISSION_STATUSES.indexOf(b.status) || a.title.localeCompare(b.title),
-  };
-  return [...rows].sort(cmp[sort]);
-}
-
-export function SubmissionList({ submissions, selected, onOpen, checked, onCheck, onNew, highlight }: SubmissionListProps) {
+export function SubmissionList({ revision, selected, onOpen, checked, onCheck, onNew, highlight }: SubmissionListProps) {
   const [query, setQuery] = useState('');
   const [status, setStatus] = useState<SubmissionStatus | 'all'>('all');
-  const [sort, setSort] = useState<SortKey>('received');
-  const counts = useMemo(() => {
-    const c: Record<string, number> = {};
-    for (const s of submissions) c[s.status] = (c[s.status] ?? 0) + 1;
-    return c;
-  }, [submissions]);
-  const rows = useMemo(() => filterSubmissions(submissions, query, status, sort), [submissions, query, status, sort]);
+  const [sort, setSort] = useState<SubmissionSort>('received');
+  const [page, setPage] = useState<SubmissionPage | null>(null);
+  const [rows, setRows] = useState<Submission[]>([]);
+  const [loading, setLoading] = useState(false);
+  // The answer to the latest request only: an older one arriving late is dropped.
+  const request = useRef(0);
+
+  const load = (offset: number) => {
+    const id = ++request.current;
+    setLoading(true);
+    api.querySubmissions({ query, status, sort, offset, limit: PAGE_ROWS }).then(
+      (answer) => {
+        if (id !== request.current) return;
+        setPage(answer);
+        setRows((before) => (offset === 0 ? answer.rows : [...before, ...answer.rows]));
+        setLoading(false);
+      },
+      () => id === request.current && setLoading(false),
+    );
+  };
+  useEffect(() => {
+    load(0);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [query, status, sort, revision]);
+
+  const counts = page?.counts ?? null;
+  const all = counts ? SUBMISSION_STATUSES.reduce((n, s) => n + counts[s], 0) : 0;
+  const total = page?.total ?? 0;
   const highlighted = useRef<HTMLTableRowElement | null>(null);
   useEffect(() => {
     // a block, not an expression: newer Chromium returns a Promise from scrollIntoView, which React would take for a cleanup
@@ -61,11 +71,11 @@ export function SubmissionList({ submissions, selected, onOpen, checked, onCheck
     <div className="wb-list" data-testid="submission-list">
       <div className="wb-counts" role="group" aria-label={t('wb.col.status')}>
         <button type="button" className={status === 'all' ? 'wb-count active' : 'wb-count'} onClick={() => setStatus('all')} data-testid="status-count-all">
-          {t('wb.status.all')} <b>{submissions.length}</b>
+          {t('wb.status.all')} <b>{all}</b>
         </button>
         {SUBMISSION_STATUSES.map((s) => (
           <button key={s} type="button" className={`wb-count status-${s}${status === s ? ' active' : ''}`} onClick={() => setStatus(status === s ? 'all' : s)} data-testid={`status-count-${s}`}>
-            {statusLabel(s)} <b>{counts[s] ?? 0}</b>
+            {statusLabel(s)} <b>{counts?.[s] ?? 0}</b>
           </button>
         ))}
       </div>
@@ -76,7 +86,7 @@ export function SubmissionList({ submissions, selected, onOpen, checked, onCheck
         </button>
         <label>
           {t('wb.sort')}
-          <select value={sort} onChange={(e) => setSort(e.target.value as SortKey)} data-testid="submission-sort">
+          <select value={sort} onChange={(e) => setSort(e.target.value as SubmissionSort)} data-testid="submission-sort">
             <option value="received">{t('wb.sort.received')}</option>
             <option value="checked">{t('wb.sort.checked')}</option>
             <option value="title">{t('wb.sort.title')}</option>
@@ -130,9 +140,14 @@ export function SubmissionList({ submissions, selected, onOpen, checked, onCheck
           })}
         </tbody>
       </table>
-      {rows.length === 0 && <p className="panel-empty">{t('wb.none')}</p>}
+      {rows.length === 0 && !loading && page && <p className="panel-empty">{t('wb.none')}</p>}
+      {rows.length < total && (
+        <button type="button" className="wb-more" disabled={loading} onClick={() => load(rows.length)} data-testid="submission-more">
+          {loading ? t('wb.loading') : t('wb.more', { shown: rows.length, total })}
+        </button>
+      )}
       <p className="muted wb-total">
-        {t('wb.count', { count: rows.length })}
+        {t('wb.count', { count: total })}
         {checked.size > 0 && ` · ${t('wb.checked', { count: checked.size })}`}
       </p>
     </div>

@@ -84,6 +84,8 @@ export const REVIEW_MESSAGES = {
   'wb.audit.displayName': ['我的显示名（账户 {account}）', 'My display name (account {account})'],
   'wb.audit.displayNameSave': ['保存', 'Save'],
   'wb.count': ['共 {count} 件', '{count} in total'],
+  'wb.more': ['加载更多（已显示 {shown} / {total} 件）', 'Load more ({shown} of {total} shown)'],
+  'wb.loading': ['正在加载…', 'Loading…'],
   'wb.tab.exchange': ['交换', 'Exchange'],
   'wb.check': ['勾选报件（用于导出）', 'Tick for export'],
   'wb.checkAll': ['勾选全部显示的报件', 'Tick all shown'],

@@ -9,7 +9,7 @@ import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import type { CheckReport, Verdict } from '../model/check';
 import type { Profile } from '../rules/profile';
 import type { BasemapSummary, TerrainInfo } from '../terrain/types';
-import type { AuditView, Decision, DecisionInput, ExportedFile, NewSubmission, PackageProvenance, ParcelReview, Submission } from '../review/model';
+import type { AuditView, Decision, DecisionInput, ExportedFile, NewSubmission, PackageProvenance, ParcelReview, Submission, SubmissionPage, SubmissionQuery } from '../review/model';
 import type { BBox, LayerInfo, ProjectInfo } from '../model/layers';
 import type { EditableParcelKey, ParcelAttributeChanges, ParcelAttributeField } from '../model/parcel-attributes';
 import type { CodedText } from '../model/text';
@@ -366,6 +366,8 @@ export interface LandGateApi {
   buildElevationBands(request: { levels?: number[]; table?: string; smooth?: boolean }): Promise<{ table: string; levels: number[]; nodataCells: number }>;
   /** Review workbench: every submission (registered, or one implicit per parcel) with derived status. */
   listSubmissions(): Promise<Submission[]>;
+  /** One page of the submission list, filtered, sorted and counted in the store (whatever the number of submissions, one page crosses). */
+  querySubmissions(request: SubmissionQuery): Promise<SubmissionPage>;
   createSubmission(request: NewSubmission): Promise<Submission>;
   /** The review of one parcel: submission, latest check, signed decisions (revisions), pre-filled conditions. */
   getParcelReview(request: { table: string; parcelId: string }): Promise<ParcelReview>;
@@ -404,7 +406,7 @@ export type ApiMethod = keyof LandGateApi;
 export type ApiRequest<M extends ApiMethod> = Parameters<LandGateApi[M]> extends [infer R] ? R : undefined;
 export type ApiResponse<M extends ApiMethod> = Awaited<ReturnType<LandGateApi[M]>>;
 
-export const API_METHODS = ['getProject', 'getLayerExtent', 'renameLayer', 'removeLayer', 'getFeatures', 'queryParcels', 'queryFeatures', 'getParcel', 'listProfiles', 'getProfile', 'saveProfile', 'startSweep', 'getSweepJob', 'cancelSweep', 'listSweeps', 'querySweepResults', 'exportSweepResults', 'checkParcel', 'stageImportFiles', 'previewImport', 'startImport', 'getImportJob', 'cancelImport', 'discardImport', 'listSubmissions', 'createSubmission', 'getParcelReview', 'signDecision', 'getAuditTrail', 'exportReviewPdf', 'exportMonthlySummary', 'saveParcel', 'getParcelAttributes', 'setParcelAttributes', 'exportReviewPackage', 'importReviewPackage', 'exportFindings', 'getTerrainInfo', 'getTerrainContours', 'listBasemaps', 'buildElevationBands', 'setDisplayName', 'getMeetingCopyInfo', 'exportMeetingCopy', 'pushMeetingCopy'] as const satisfies readonly ApiMethod[];
+export const API_METHODS = ['getProject', 'getLayerExtent', 'renameLayer', 'removeLayer', 'getFeatures', 'queryParcels', 'queryFeatures', 'getParcel', 'listProfiles', 'getProfile', 'saveProfile', 'startSweep', 'getSweepJob', 'cancelSweep', 'listSweeps', 'querySweepResults', 'exportSweepResults', 'checkParcel', 'stageImportFiles', 'previewImport', 'startImport', 'getImportJob', 'cancelImport', 'discardImport', 'listSubmissions', 'querySubmissions', 'createSubmission', 'getParcelReview', 'signDecision', 'getAuditTrail', 'exportReviewPdf', 'exportMonthlySummary', 'saveParcel', 'getParcelAttributes', 'setParcelAttributes', 'exportReviewPackage', 'importReviewPackage', 'exportFindings', 'getTerrainInfo', 'getTerrainContours', 'listBasemaps', 'buildElevationBands', 'setDisplayName', 'getMeetingCopyInfo', 'exportMeetingCopy', 'pushMeetingCopy'] as const satisfies readonly ApiMethod[];
 
 // Compile-time proof that API_METHODS lists every method of LandGateApi.
 type Unlisted = Exclude<ApiMethod, (typeof API_METHODS)[number]>;

@@ -66,6 +66,28 @@ export interface Submission {
   source: PackageProvenance | null;
 }
 
+export type SubmissionSort = 'received' | 'checked' | 'title' | 'status';
+export const SUBMISSION_SORTS: readonly SubmissionSort[] = ['received', 'checked', 'title', 'status'];
+
+/** One page of the submission list, filtered and sorted by the store (querySubmissions). */
+export interface SubmissionQuery {
+  /** Part of the title, the applicant or a parcel id, without regard to case. */
+  query?: string;
+  status?: SubmissionStatus | 'all';
+  sort?: SubmissionSort;
+  offset?: number;
+  /** At most 500 (default 100). */
+  limit?: number;
+}
+
+export interface SubmissionPage {
+  rows: Submission[];
+  /** Submissions matching the query and the status. */
+  total: number;
+  /** Every submission of the project per status, whatever the query (the list's status buttons). */
+  counts: Record<SubmissionStatus, number>;
+}
+
 export interface NewSubmission {
   parcelTable: string;
   /** Empty = every parcel of the layer. */

@@ -154,11 +154,10 @@ describe('landgate init and role on a shared project', { timeout: 300_000 }, () 
 
   it('the parts still GeoPackage-only refuse a shared project in words, changing nothing', () => {
     const before = databaseState();
-    const unsupported = `共享项目（PostgreSQL）“${url}”暂不支持这项操作；请在 GeoPackage 项目中完成。`;
     // the DEM and its bands work at a URL (pg-dem.test.ts); a bad file is refused as on a file
     expectRefusal(landgate(['bands', url, '--dem', join(sharedData, 'dem', 'missing.tif')]), '高程文件“missing.tif”不存在。');
-    expectRefusal(landgate(['basemap', 'add', url, join(dir, 'x.mbtiles')]), unsupported);
-    expectRefusal(landgate(['basemap', 'list', url]), unsupported);
+    // Basemaps are on shared projects too (pg-basemap.test.ts); a missing package is refused in words.
+    expectRefusal(landgate(['basemap', 'add', url, join(dir, 'x.mbtiles')]), '底图文件“x.mbtiles”不存在。');
     expectRefusal(landgate(['demo', url]), `示例项目只生成为 GeoPackage 文件（.gpkg），不写入共享项目“${url}”`);
     expect(databaseState()).toBe(before);
   });

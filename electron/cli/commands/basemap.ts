@@ -1,14 +1,12 @@
-import { basename } from 'node:path';
 import { UserInputError } from '../../../shared/model/errors';
 import { addBasemap, listBasemapsIn } from '../../services/terrain/basemaps';
 import { ProjectStore } from '../../services/project-store';
-import { sharedProjectUnsupported } from '../../services/store/postgres/location';
-import { isProjectUrl, requireExistingProject } from './util';
+import { requireExistingProject } from './util';
 import type { CommandSpec } from './types';
 
 export const basemapCommand: CommandSpec = {
-  usage: 'landgate basemap add <project.gpkg> <file.mbtiles|file.pmtiles> [--name <名称>] [--attribution <版权说明>] | landgate basemap list <project.gpkg>',
-  summary: '添加离线底图（MBTiles / PMTiles，栅格或矢量，如天地图离线包）：栅格 MBTiles 复制进项目文件，其余按路径引用；或列出已添加的底图。',
+  usage: 'landgate basemap add <project.gpkg|postgresql://…> <file.mbtiles|file.pmtiles> [--name <名称>] [--attribution <版权说明>] | landgate basemap list <project.gpkg|postgresql://…>',
+  summary: '添加离线底图（MBTiles / PMTiles，栅格或矢量，如天地图离线包）：栅格 MBTiles 复制进项目文件，其余按路径引用；共享项目中 MBTiles 均复制进数据库（须项目管理员），不引用文件；或列出已添加的底图。',
   options: { name: { type: 'string' }, attribution: { type: 'string' } },
   positionals: [2, 3],
   async run([action, projectPath, file], values, io) {
@@ -17,8 +15,6 @@ export const basemapCommand: CommandSpec = {
     }
     requireExistingProject(projectPath);
     ProjectStore.open(projectPath, { readonly: true }).close(); // a LandGate project, or a clear error
-    // Basemaps live in (or beside) a GeoPackage; a shared project has none yet.
-    if (isProjectUrl(projectPath)) throw sharedProjectUnsupported(projectPath);
     if (action === 'list') {
       const list = listBasemapsIn(projectPath);
       if (list.length === 0) io.out('项目中还没有离线底图。\n');
@@ -27,12 +23,6 @@ export const basemapCommand: CommandSpec = {
     }
     if (!file) throw new UserInputError('cli.basemap-file', '请给出底图文件（.mbtiles 或 .pmtiles）。', 'Give a basemap file (.mbtiles or .pmtiles).');
     const info = await addBasemap(projectPath, file, { name: values.name as string | undefined, attribution: values.attribution as string | undefined });
-    const ProjectStoreAudit = ProjectStore.open(projectPath);
-    try {
-      ProjectStoreAudit.appendAudit({ action: 'basemap.add', detail: { id: info.id, file: basename(file), storage: info.storage, type: info.type, format: info.format } });
-    } finally {
-      ProjectStoreAudit.close();
-    }
     io.out(
       `已添加离线底图“${info.name}”（${info.type === 'raster' ? '栅格' : '矢量'} ${info.format}，z${info.minzoom}–${info.maxzoom}）：` +
         (info.storage === 'embedded' ? `瓦片已复制进项目（表 ${info.table}）。` : `按路径引用 ${info.path}（请勿移动该文件）。`) +

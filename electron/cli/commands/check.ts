@@ -76,7 +76,9 @@ export const checkCommand: CommandSpec = {
       const text = format === 'json' ? `${JSON.stringify(values['with-geometry'] ? merged : stripGeometry(merged), null, 2)}\n` : formatCheckReportText(merged);
       writeOutput(text, values.out as string | undefined, io);
       // The query record (沁政办发〔2021〕19号 土壤 9) is written only after the output succeeded.
-      store.transaction(() => {
+      // Re-run after a conflict with another client (each layer's verdict lock is taken while
+      // the audit chain's, held since the first layer, waits): it only records the reports.
+      store.retryingTransaction(() => {
         for (const { batch, report } of reports) store.recordCheck(report, { parcelTable: batch.table, parcelsSource: batch.source, trigger: 'cli' });
       });
       if (values.out) io.err(`已审查 ${merged.parcels.length} 个地块，结果写入 ${values.out}。\n`);

@@ -21,6 +21,7 @@ import { ReviewStore } from './review-store';
 export type ReviewApi = Pick<
   LandGateApi,
   | 'listSubmissions'
+  | 'querySubmissions'
   | 'createSubmission'
   | 'getParcelReview'
   | 'signDecision'
@@ -62,6 +63,9 @@ export function createReviewApi(store: ProjectStore, uploads: () => StagedUpload
   return {
     async listSubmissions() {
       return review.listSubmissions();
+    },
+    async querySubmissions(request) {
+      return review.querySubmissions(request ?? {});
     },
     async createSubmission(request) {
       return review.createSubmission(request);

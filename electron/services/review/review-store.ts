@@ -38,6 +38,8 @@ import {
   type NewSubmission,
   type PackageProvenance,
   type Submission,
+  type SubmissionPage,
+  type SubmissionQuery,
 } from '../../../shared/review/model';
 import { chinaTime } from '../../../shared/review/document-number';
 import { toGeoJsonFeature, type AuditEntry, type ProjectStore } from '../project-store';
@@ -45,6 +47,7 @@ import { sqlOf } from '../store/internal';
 import { sqlStateOf } from '../store/postgres/pg-errors';
 import type { SqlConnection } from '../store/sql';
 import { SweepResults } from '../store/sweep-results';
+import { querySubmissionPage } from './submission-query';
 
 const REVIEW_SQL = `
 CREATE TABLE IF NOT EXISTS landgate_submissions (
@@ -315,7 +318,9 @@ export class ReviewStore {
     }
     this.refuseTakenParcels(input.parcelTable, parcelIds);
     const title = input.title?.trim() || (parcelIds.length === 1 ? parcelIds[0] : `${layer.title}（${parcelIds.length} 宗）`);
-    const id = this.project.transaction(() => {
+    // Re-run from the start after a conflict with another client: everything written is read or
+    // computed inside (the taken parcels under the lock, the time, the id RETURNING gives).
+    const id = this.project.retryingTransaction(() => {
       this.ensureSchema();
       // Two planners registering the same parcels at once: the second sees the first's
       // submission once it holds the lock, and is refused.
@@ -372,6 +377,46 @@ export class ReviewStore {
       created_at: string;
       source: string | null;
     }[];
+  }
+
+  /**
+   * One page of the submission list, filtered, sorted and counted in the database
+   * (submission-query.ts); the page's latest checks and decisions are read for its parcels only.
+   */
+  querySubmissions(request: SubmissionQuery): SubmissionPage {
+    return querySubmissionPage(this.db, (name) => this.hasTable(name), request, (rows) => this.finishSubmissionRows(rows));
+  }
+
+  private finishSubmissionRows(rows: Submission[]): Submission[] {
+    const byTable = new Map<string, Set<string>>();
+    for (const row of rows) for (const id of row.parcelIds) (byTable.get(row.parcelTable) ?? byTable.set(row.parcelTable, new Set()).get(row.parcelTable)!).add(id);
+    const checks = new Map<string, { checkId: number; checkedAt: string }>();
+    const decisions = new Map<string, Decision>();
+    const verdictTable = this.hasTable('landgate_parcel_verdicts');
+    const decisionTable = this.hasTable('landgate_decisions');
+    for (const [table, idSet] of byTable) {
+      const ids = [...idSet];
+      for (let i = 0; i < ids.length; i += 500) {
+        const batch = ids.slice(i, i + 500);
+        const marks = batch.map(() => '?').join(',');
+        if (verdictTable) {
+          for (const r of this.db.prepare(`SELECT parcel_id, check_id, checked_at FROM landgate_parcel_verdicts WHERE parcel_table = ? AND parcel_id IN (${marks})`).all(table, ...batch) as { parcel_id: string; check_id: number; checked_at: string }[]) {
+            checks.set(`${table}\u0000${r.parcel_id}`, { checkId: Number(r.check_id), checkedAt: r.checked_at });
+          }
+        }
+        if (decisionTable) {
+          for (const d of (this.db.prepare(`SELECT * FROM landgate_decisions WHERE parcel_table = ? AND parcel_id IN (${marks}) ORDER BY revision`).all(table, ...batch) as DecisionRow[]).map(decisionOf)) {
+            decisions.set(`${table}\u0000${d.parcelId}`, d);
+          }
+        }
+      }
+    }
+    return rows.map((row) => {
+      const keys = row.parcelIds.map((id) => `${row.parcelTable}\u0000${id}`);
+      const latest = keys.map((k) => checks.get(k)).filter((c) => c !== undefined).sort((a, b) => a.checkedAt.localeCompare(b.checkedAt)).pop() ?? null;
+      const lastDecision = keys.map((k) => decisions.get(k)).filter((d) => d !== undefined).sort((a, b) => a.signedAt.localeCompare(b.signedAt)).pop() ?? null;
+      return { ...row, latestCheckId: latest?.checkId ?? null, latestCheckedAt: latest?.checkedAt ?? null, decision: lastDecision?.decision ?? null, decidedOn: lastDecision?.signature.date ?? null };
+    });
   }
 
   listSubmissions(): Submission[] {
@@ -509,7 +554,10 @@ export class ReviewStore {
   private recordDecisions(prepare: () => ReturnType<ReviewStore['prepareDecision']>[]): number[] {
     let prepared: ReturnType<ReviewStore['prepareDecision']>[] = [];
     try {
-      return this.project.transaction(() => {
+      // Re-run from the start after a conflict with another client (a deadlock, a serialization
+      // failure): `prepare` reads the parcels' decisions afresh under the lock on every run, and
+      // nothing leaves the transaction but `prepared`, which each run replaces.
+      return this.project.retryingTransaction(() => {
         this.ensureSchema();
         this.project.db.lockInTransaction('landgate_decisions');
         prepared = prepare();

@@ -52,10 +52,10 @@ interface AuditRow {
 export class AuditRepository {
   constructor(private readonly db: ProjectDb) {}
 
-  /** One entry in its own transaction. */
+  /** One entry in its own transaction (re-run after a conflict with another client: it only reads the chain's head and writes). */
   append(entry: AuditInput): void {
     this.db.ensureWritable();
-    this.db.transaction(() => this.appendInTransaction(entry));
+    this.db.retryingTransaction(() => this.appendInTransaction(entry));
   }
 
   /** One entry inside the caller's transaction, so the change and its record land together. */
@@ -96,7 +96,7 @@ export class AuditRepository {
       throw new UserInputError('user.display-name', `显示名“${trimmed.slice(0, 40)}”无效：不超过 40 个字符，不含控制字符。`, 'Invalid display name: at most 40 characters, no control characters.');
     }
     this.db.ensureWritable();
-    this.db.transaction(() => {
+    this.db.retryingTransaction(() => {
       const sql = sqlOf(this.db);
       if (trimmed === '') sql.prepare('DELETE FROM landgate_meta WHERE key = ?').run(`displayName:${account}`);
       else this.db.setMetaRaw(`displayName:${account}`, trimmed);

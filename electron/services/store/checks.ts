@@ -12,6 +12,39 @@ import { sqlOf } from './internal';
 import type { ProjectDb } from './project-db';
 import { nowIso, storeCheckResult, storedReportJson } from './schema';
 
+/**
+ * The row of landgate_parcel_verdicts that is no parcel's (no parcel has an empty id): its
+ * check_id counts the changes of one parcel layer's verdicts, so the map's tiles of that layer,
+ * which show the verdicts, are re-cut when a verdict changes and only then — not after every
+ * check any client records (TileSourceRepository.revision). A row of a table every writer may
+ * already write, rather than a new table or setting: the bureau's roles and row-level security
+ * (postgres/pg-schema.ts) let planners, reviewers and administrators write it as they write the
+ * verdicts themselves, and no schema change is needed. Readers of the verdicts never meet it:
+ * they look parcels up by id or by verdict, and its verdict is no verdict.
+ */
+export const VERDICT_REVISION_PARCEL_ID = '';
+const VERDICT_REVISION_MARK = 'revision';
+/** Parcels whose recorded verdicts are read per statement when comparing (far below both engines' parameter limits). */
+const VERDICT_READ_BATCH = 500;
+
+/**
+ * Serialises the verdict writers of one parcel layer (a check's comparison with the verdicts it
+ * replaces, a sweep's completion) across the clients of a shared project, so a verdict written by
+ * another client between this one's read and write cannot leave the tiles' revision unchanged.
+ */
+export function lockParcelVerdicts(db: ProjectDb, parcelTable: string): void {
+  db.lockInTransaction(`landgate_parcel_verdicts/${parcelTable}`);
+}
+
+/** Inside the transaction that changed some of the layer's verdicts (and holds lockParcelVerdicts). */
+export function bumpVerdictRevision(db: ProjectDb, parcelTable: string): void {
+  sqlOf(db)
+    .prepare(
+      'INSERT INTO landgate_parcel_verdicts (parcel_table, parcel_id, verdict, check_id, checked_at) VALUES (?, ?, ?, 1, ?) ON CONFLICT(parcel_table, parcel_id) DO UPDATE SET check_id = landgate_parcel_verdicts.check_id + 1, checked_at = excluded.checked_at',
+    )
+    .run(parcelTable, VERDICT_REVISION_PARCEL_ID, VERDICT_REVISION_MARK, nowIso());
+}
+
 /** One stored check run. */
 export interface CheckRecord {
   id: number;
@@ -48,8 +81,13 @@ export class CheckRepository {
     return sqlOf(this.db);
   }
 
+  /**
+   * Records the check in one transaction. Re-run from the start if the server rolls it back for a
+   * conflict with another client (two checks upserting the same parcels' latest verdicts in
+   * different orders can deadlock): everything it writes is computed inside, from the report.
+   */
   record(report: CheckReport, context: { parcelTable: string | null; parcelsSource: string; trigger: 'ui' | 'cli' }): number {
-    return this.db.transaction(() => {
+    return this.db.retryingTransaction(() => {
       this.db.ensureWritable();
       const recordedAt = nowIso();
       const user = this.db.actingUser();
@@ -96,10 +134,21 @@ export class CheckRepository {
    * reading the check history. Must run inside the transaction that records the check.
    */
   recordLatestVerdicts(parcelTable: string, checkId: number, checkedAt: string, parcels: readonly { id: string; verdict: string }[]): void {
+    if (parcels.length === 0) return;
+    lockParcelVerdicts(this.db, parcelTable);
+    // Compared with what is recorded before it is replaced: a re-check that finds what the last
+    // one found leaves the tiles' revision, and every client's cached tiles, as they are.
+    let changed = false;
+    for (let i = 0; i < parcels.length && !changed; i += VERDICT_READ_BATCH) {
+      const batch = parcels.slice(i, i + VERDICT_READ_BATCH);
+      const before = this.latestVerdicts(parcelTable, batch.map((p) => p.id));
+      changed = batch.some((p) => before.get(p.id) !== p.verdict);
+    }
     const upsert = this.sql.prepare(
       'INSERT INTO landgate_parcel_verdicts (parcel_table, parcel_id, verdict, check_id, checked_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(parcel_table, parcel_id) DO UPDATE SET verdict = excluded.verdict, check_id = excluded.check_id, checked_at = excluded.checked_at',
     );
     for (const parcel of parcels) upsert.run(parcelTable, parcel.id, parcel.verdict, checkId, checkedAt);
+    if (changed) bumpVerdictRevision(this.db, parcelTable);
   }
 
   /** Latest recorded verdicts of these parcels (absent = never checked). */

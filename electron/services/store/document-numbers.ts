@@ -64,7 +64,8 @@ export class DocumentNumberRepository {
     const existing = this.find(subject);
     if (existing) return existing;
     this.db.ensureWritable();
-    return this.db.transaction(() => {
+    // Safe to re-run after a conflict: the number is computed under the lock on every run.
+    return this.db.retryingTransaction(() => {
       // Two reviewers of a shared project signing at once take consecutive numbers, not the same one.
       this.db.lockInTransaction('landgate_document_numbers');
       const issuedMeanwhile = this.find(subject);

@@ -13,7 +13,7 @@ import { UserInputError } from '../../../shared/model/errors';
 import { currentUser } from './audit';
 import { bindConnection } from './internal';
 import { isPostgresUrl } from './postgres/location';
-import type { PgConnection } from './postgres/pg-connection';
+import { PgConnection, type RetryPolicy } from './postgres/pg-connection';
 import { createPgProject, openPgProject, type PgSession } from './postgres/pg-project';
 import type { Dialect, SqlConnection } from './sql';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations';
@@ -295,6 +295,20 @@ export class ProjectDb {
 
   /** Runs fn in one transaction (nested calls become savepoints); any throw rolls everything back. */
   transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  /**
+   * As transaction(), but on a shared project a top-level transaction the server rolls back for
+   * a conflict with another client (a deadlock, a serialization failure, a lock timeout) is run
+   * again from the start a few times before the user is told the project is busy
+   * (PgConnection.retrying). Only for fn whose every effect is inside the transaction and that
+   * reads afresh what it writes: it may run more than once. Anything else (progress callbacks,
+   * files, iterators consumed) keeps transaction(), which runs fn once and reports a conflict.
+   * A GeoPackage has one writer at a time and runs fn once.
+   */
+  retryingTransaction<T>(fn: () => T, policy?: RetryPolicy): T {
+    if (this.db instanceof PgConnection) return this.db.retrying(fn, policy);
     return this.db.transaction(fn)();
   }
 

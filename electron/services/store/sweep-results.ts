@@ -17,6 +17,7 @@ import type { Finding, ParcelResult, Verdict } from '../../../shared/model/check
 import type { SweepResultQuery, SweepResultRow, SweepResultPage, SweepSummary } from '../../../shared/api/contract';
 import { UserInputError } from '../../../shared/model/errors';
 import type { ProjectStore } from '../project-store';
+import { bumpVerdictRevision, lockParcelVerdicts } from './checks';
 import { sqlOf } from './internal';
 import { nowIso } from './schema';
 
@@ -144,6 +145,11 @@ export class SweepResults {
       this.db
         .prepare('UPDATE landgate_sweeps SET complete = 1, finished_at = ?, parcel_count = ?, prohibited = ?, conditional = ?, permitted = ?, rule_counts = ? WHERE id = ?')
         .run(nowIso(), parcelCount, counts.prohibited, counts.conditional, counts.permitted, JSON.stringify(ruleCounts), sweepId);
+      const sweptTables = (this.db.prepare('SELECT DISTINCT parcel_table AS t FROM landgate_sweep_parcels WHERE sweep_id = ? ORDER BY parcel_table').all(sweepId) as { t: string }[]).map((r) => r.t);
+      // In table order, as every verdict writer takes them: the tiles' revision of each swept
+      // layer moves with its verdicts (a sweep changes some verdicts of nearly every layer it
+      // covers; comparing them one by one would cost more than re-cutting).
+      for (const table of sweptTables) lockParcelVerdicts(this.store.db, table);
       this.db
         .prepare(
           `INSERT INTO landgate_parcel_verdicts (parcel_table, parcel_id, verdict, check_id, checked_at)
@@ -152,6 +158,7 @@ export class SweepResults {
            WHERE excluded.checked_at >= landgate_parcel_verdicts.checked_at`,
         )
         .run(sweep.checked_at, sweepId);
+      for (const table of sweptTables) bumpVerdictRevision(this.store.db, table);
       const tables = (this.db.prepare('SELECT parcel_table AS t, count(*) AS n FROM landgate_sweep_parcels WHERE sweep_id = ? GROUP BY parcel_table ORDER BY parcel_table').all(sweepId) as { t: string; n: number }[]).map((r) => ({
         table: r.t,
         parcels: Number(r.n),

@@ -3,6 +3,7 @@
  * changes whenever its tiles must, the spatial index's envelopes of a box (sizes without decoding
  * a geometry), and the refused parcels that win their cell at low zoom.
  */
+import { VERDICT_REVISION_PARCEL_ID } from './checks';
 import { quoteId } from './feature-request';
 import { sqlOf } from './internal';
 import { layerDialect, type Envelope } from './layer-dialect';
@@ -26,8 +27,8 @@ export interface MarkerGrid {
 }
 
 export class TileSourceRepository {
-  /** Whether the project has its check records; a project does not lose them while open. */
-  private checksTable: boolean | null = null;
+  /** Whether the project has its verdict table; a project does not lose it while open. */
+  private verdictTable: boolean | null = null;
 
   constructor(private readonly db: ProjectDb) {}
 
@@ -37,20 +38,25 @@ export class TileSourceRepository {
 
   /**
    * What changes when the layer's tiles must: gpkg_contents.last_change (every insert or edit
-   * through the store refreshes it) and the highest fid (two writes within one millisecond), plus,
-   * for parcels, the newest check record: every verdict change in landgate_parcel_verdicts comes
-   * with a new landgate_checks row, and its max(id) is a primary-key lookup where max(check_id) of
-   * the verdict table would read every row. A check of another layer re-cuts parcel tiles needlessly
-   * but never serves a stale verdict. One statement: every tile asks, and on a shared project each
-   * statement is a round trip to the server.
+   * through the store, by any client, refreshes it) and the highest fid (two writes within one
+   * millisecond), plus, for parcels, the count of changes of the layer's verdicts, which colour its
+   * tiles (checks.ts, VERDICT_REVISION_PARCEL_ID: a primary-key lookup). A check that finds what
+   * the last one found, or a check of another layer, leaves the tiles cached: on a shared project
+   * under load most checks are of that kind, and each used to re-cut every parcel tile of every
+   * client. One statement: every tile asks, and on a shared project each statement is a round
+   * trip to the server.
    */
   revision(table: string, isParcelLayer: boolean): string {
-    this.checksTable ??= this.db.hasTable('landgate_checks');
-    const checks = isParcelLayer && this.checksTable ? '(SELECT max(id) FROM landgate_checks)' : 'NULL';
+    this.verdictTable ??= this.db.hasTable('landgate_parcel_verdicts');
+    const verdicts = isParcelLayer && this.verdictTable;
     const row = this.sql
-      .prepare(`SELECT (SELECT last_change FROM gpkg_contents WHERE table_name = ?) AS lc, (SELECT max(fid) FROM ${quoteId(table)}) AS fid, ${checks} AS checks`)
-      .get(table) as { lc: string | null; fid: number | null; checks: number | null };
-    return `${row.lc ?? ''}|${row.fid ?? 0}|${isParcelLayer && this.checksTable ? (row.checks ?? 0) : ''}`;
+      .prepare(
+        `SELECT (SELECT last_change FROM gpkg_contents WHERE table_name = ?) AS lc, (SELECT max(fid) FROM ${quoteId(table)}) AS fid, ${
+          verdicts ? '(SELECT check_id FROM landgate_parcel_verdicts WHERE parcel_table = ? AND parcel_id = ?)' : 'NULL'
+        } AS verdicts`,
+      )
+      .get(...(verdicts ? [table, table, VERDICT_REVISION_PARCEL_ID] : [table])) as { lc: string | null; fid: number | null; verdicts: number | null };
+    return `${row.lc ?? ''}|${row.fid ?? 0}|${verdicts ? (row.verdicts ?? 0) : ''}`;
   }
 
   /**

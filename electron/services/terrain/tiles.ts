@@ -13,7 +13,7 @@ import { BandBuilder } from '../../../shared/terrain/bands';
 import { pixelToCrs, type DemGridInfo } from '../../../shared/terrain/grid';
 import { encodePngRgba } from '../../../shared/terrain/png';
 import type { BasemapSummary, TerrainInfo } from '../../../shared/terrain/types';
-import { BasemapTiles, listBasemapsIn } from './basemaps';
+import { BasemapTiles } from './basemaps';
 import type { ProjectDb } from '../store/project-db';
 import { StoredDem, storedDemInfo, type StoredDemInfo } from './dem-store';
 
@@ -65,7 +65,7 @@ export class TerrainService {
   constructor(project: ProjectDb) {
     this.project = project;
     this.projectPath = project.path;
-    this.basemapTiles = new BasemapTiles(project.path);
+    this.basemapTiles = new BasemapTiles(this.projectPath);
   }
 
   /** The stored DEM, reopened when it was replaced (e.g. `landgate bands --dem` meanwhile). */
@@ -197,7 +197,7 @@ export class TerrainService {
   }
 
   basemaps(): BasemapSummary[] {
-    return listBasemapsIn(this.projectPath).map((b) => ({
+    return this.basemapTiles.list().map((b) => ({
       ...b,
       tiles: `/tiles/basemap/${b.id}/{z}/{x}/{y}.${b.format}`,
       available: b.storage === 'embedded' || (!!b.path && existsSyncSafe(b.path)),
@@ -213,7 +213,7 @@ export class TerrainService {
     }
     const base = /^\/tiles\/basemap\/([a-z][a-z0-9_]*)\/(\d{1,2})\/(\d+)\/(\d+)\.(png|jpg|webp|pbf)$/.exec(pathname);
     if (base) {
-      const info = listBasemapsIn(this.projectPath).find((b) => b.id === base[1]);
+      const info = this.basemapTiles.list().find((b) => b.id === base[1]);
       if (!info) return notFound();
       const tile = await this.basemapTiles.tile(info, Number(base[2]), Number(base[3]), Number(base[4]));
       return tile ? { status: 200, ...tile } : notFound();

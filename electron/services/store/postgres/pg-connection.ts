@@ -6,10 +6,37 @@
  */
 import type { ClientConfig } from 'pg';
 import type { RunResult, SqlConnection, SqlStatement } from '../sql';
-import { PgBridge } from './pg-bridge';
-import { pgRefusal, type PgErrorContext } from './pg-errors';
+import { UserInputError } from '../../../../shared/model/errors';
+import { PgBridge, PgError } from './pg-bridge';
+import { pgRefusal, sqlStateOf, type PgErrorContext } from './pg-errors';
 
 const CURSOR_BATCH = 2_000;
+
+/**
+ * The failures after which the whole transaction, re-run from its start, may well succeed: the
+ * server rolled it back because another client's transaction held what it needed (40P01
+ * deadlock_detected: the server picked this one as the victim; 40001 serialization_failure;
+ * 55P03 lock_not_available: a lock_timeout a DBA may set on the bureau's logins — LandGate sets
+ * none itself). Nothing of the attempt remains on the server.
+ */
+export const RETRYABLE_SQLSTATES: ReadonlySet<string> = new Set(['40P01', '40001', '55P03']);
+
+export interface RetryPolicy {
+  /** Runs in all, the first included (default 5). */
+  attempts?: number;
+  /** Backoff before run n+1: uniform in [0, min(maxDelayMs, baseDelayMs·2^(n-1))] ms (full jitter). */
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  /** Told of each run rolled back and about to be re-run (a log line, a test's record). */
+  onRetry?: (attempt: number, sqlState: string) => void;
+}
+
+const DEFAULT_RETRY = { attempts: 5, baseDelayMs: 25, maxDelayMs: 800 };
+
+/** Blocks this thread for ms (the store is synchronous; see pg-bridge.ts). */
+function sleepSync(ms: number): void {
+  if (ms > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
 
 export class PgConnection implements SqlConnection {
   readonly dialect = 'postgres' as const;
@@ -19,6 +46,16 @@ export class PgConnection implements SqlConnection {
   private closed = false;
   /** Who is connected to which project, once known: the repositories' statements then say what the server refused in words. */
   private context: PgErrorContext | null = null;
+  /**
+   * A retryable failure (RETRYABLE_SQLSTATES) met by any statement of the current top-level
+   * transaction. Whatever the code between caught or wrapped, that transaction is no longer worth
+   * committing (the server chose it as a deadlock victim, or its snapshot is stale): the
+   * outermost level rolls it back and reports the conflict, so a savepoint that swallowed the
+   * error cannot hide it from the retry.
+   */
+  private conflict: PgError | null = null;
+  /** Top-level transactions re-run after a conflict, since the connection opened (for logs and tests). */
+  conflictRetries = 0;
 
   constructor(config: ClientConfig) {
     this.bridge = new PgBridge(config);
@@ -34,8 +71,13 @@ export class PgConnection implements SqlConnection {
     try {
       return this.bridge.query(sql, params, array);
     } catch (error) {
+      this.noteConflict(error);
       throw this.explained(error, sql);
     }
+  }
+
+  private noteConflict(error: unknown): void {
+    if (this.depth > 0 && error instanceof PgError && error.code && RETRYABLE_SQLSTATES.has(error.code)) this.conflict ??= error;
   }
 
   private explained(error: unknown, sql: string): unknown {
@@ -64,6 +106,7 @@ export class PgConnection implements SqlConnection {
       const level = this.depth;
       const savepoint = `lg_sp_${level}`;
       const begin = level === 0 ? 'BEGIN' : `SAVEPOINT ${savepoint}`;
+      if (level === 0) this.conflict = null;
       try {
         this.bridge.query(begin);
       } catch (error) {
@@ -72,12 +115,16 @@ export class PgConnection implements SqlConnection {
       this.depth++;
       try {
         const result = fn(...args) as ReturnType<F>;
+        // A conflict swallowed inside (a savepoint's caller caught it) still ends the transaction.
+        if (level === 0 && this.conflict) throw this.explained(this.conflict, 'COMMIT');
         this.depth--;
         const end = level === 0 ? 'COMMIT' : `RELEASE SAVEPOINT ${savepoint}`;
         try {
           this.bridge.query(end);
         } catch (error) {
           // A commit can still be refused (a serialization failure, a lost connection): nothing landed.
+          this.depth = level + 1;
+          this.noteConflict(error);
           throw this.explained(error, end);
         }
         return result;
@@ -92,6 +139,50 @@ export class PgConnection implements SqlConnection {
       }
     };
     return run as unknown as F;
+  }
+
+  /**
+   * fn in one transaction which, when the server rolls it back for a conflict with another
+   * client (RETRYABLE_SQLSTATES), is run again from the start, up to `attempts` runs with
+   * jittered exponential backoff; then the user is told the project is busy (project.busy).
+   *
+   * fn may therefore run more than once: it must be a function of the database alone — every
+   * effect inside the transaction, nothing consumed (an iterator, a stream), written (files,
+   * progress callbacks, counters) or sent outside it — and must compute what it writes afresh on
+   * every run (times, ids read back with RETURNING). Callers opt in (ProjectDb.retryingTransaction)
+   * where that holds; `transaction()` never re-runs anything.
+   *
+   * Only a top-level call retries: nested in another transaction, this is a savepoint, and a
+   * conflict propagates to the outermost level (which retries if it is retrying, or reports).
+   */
+  retrying<T>(fn: () => T, policy: RetryPolicy = {}): T {
+    if (this.depth > 0) return this.transaction(fn)();
+    const { attempts, baseDelayMs, maxDelayMs, onRetry } = { ...DEFAULT_RETRY, ...policy };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return this.transaction(fn)();
+      } catch (error) {
+        const state = this.conflict?.code ?? sqlStateOf(error);
+        this.conflict = null;
+        if (!state || !RETRYABLE_SQLSTATES.has(state)) throw error;
+        if (attempt >= attempts) throw this.busy(error, state, attempt);
+        this.conflictRetries++;
+        onRetry?.(attempt, state);
+        sleepSync(Math.random() * Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1)));
+      }
+    }
+  }
+
+  private busy(error: unknown, state: string, attempts: number): UserInputError {
+    const display = this.context?.display ?? 'PostgreSQL';
+    const why = state === '40P01' ? '与其他用户的操作互相等待（死锁）' : state === '55P03' ? '等待其他用户释放数据锁超时' : '与其他用户的操作并发冲突';
+    const busy = new UserInputError(
+      'project.busy',
+      `共享项目“${display}”正忙：本次操作${why}，已自动重试 ${attempts} 次仍未完成，数据库已全部撤销，本次操作未改动项目。请稍后重试。`,
+      `Gave up after ${attempts} attempts: the transaction on ${display} kept conflicting with other clients (SQLSTATE ${state}); each attempt was rolled back, nothing was changed.`,
+    );
+    (busy as { cause?: unknown }).cause = error;
+    return busy;
   }
 
   /**

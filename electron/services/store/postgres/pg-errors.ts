@@ -47,6 +47,7 @@ const TABLES: Record<string, { zh: string; writers: readonly ProjectRole[] }> = 
   landgate_parcel_verdicts: { zh: '地块最新审查结论', writers: ['planner', 'reviewer', 'admin'] },
   landgate_sweeps: { zh: '全部审查结果', writers: ['planner', 'reviewer', 'admin'] },
   landgate_sweep_parcels: { zh: '全部审查结果', writers: ['planner', 'reviewer', 'admin'] },
+  landgate_basemap_tiles: { zh: '离线底图', writers: ['admin'] },
 };
 
 
