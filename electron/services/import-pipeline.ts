@@ -45,8 +45,6 @@ export const BATCH_FEATURES = 512;
 export const BATCH_BYTES = 1 << 20;
 /** How often a waiting writer polls the import's cancel. */
 const POLL_MS = 50;
-/** Longest wait for the worker's first word before importing on this thread instead. */
-const STARTUP_TIMEOUT_MS = 30_000;
 /** Sources smaller than this are imported on one thread (starting the worker costs more than it saves). */
 const MIN_PIPELINE_BYTES = 4 * 1024 * 1024;
 
@@ -99,8 +97,14 @@ export type PrepareMessage =
  * `always`, `never` (LANDGATE_IMPORT_PIPELINE=0 / 1 set the default). `entry` replaces the worker
  * lookup (tests: null is a build without the worker file).
  */
-export const importPipelineSettings: { mode: 'auto' | 'always' | 'never'; entry?: WorkerEntry | null } = {
+export const importPipelineSettings: {
+  mode: 'auto' | 'always' | 'never';
+  entry?: WorkerEntry | null;
+  /** Longest wait for the worker's first word before importing on this thread instead. */
+  startupTimeoutMs: number;
+} = {
   mode: process.env.LANDGATE_IMPORT_PIPELINE === '0' ? 'never' : process.env.LANDGATE_IMPORT_PIPELINE === '1' ? 'always' : 'auto',
+  startupTimeoutMs: 30_000,
 };
 
 /** The preparing worker: bundled next to the running bundle, or the TypeScript source. */
@@ -181,7 +185,7 @@ export function startImportPipeline(paths: string[], options: ImportOptions, exi
     }
   };
   try {
-    const first = next(Date.now() + STARTUP_TIMEOUT_MS);
+    const first = next(Date.now() + importPipelineSettings.startupTimeoutMs);
     if (first?.type !== 'started') {
       stop();
       return null;
