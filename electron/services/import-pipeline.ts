@@ -41,8 +41,8 @@ export const CTL = {
 /** Batches posted and not yet stored before the preparing thread waits. */
 export const MAX_BATCHES_IN_FLIGHT = 4;
 /** A batch is posted at this many features or this many blob bytes, whichever comes first. */
-export const BATCH_FEATURES = 512;
-export const BATCH_BYTES = 1 << 20;
+export const BATCH_FEATURES = 2048;
+export const BATCH_BYTES = 1 << 21;
 /** How often a waiting writer polls the import's cancel. */
 const POLL_MS = 50;
 /** Sources smaller than this are imported on one thread (starting the worker costs more than it saves). */
