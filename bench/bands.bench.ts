@@ -7,8 +7,14 @@
  * CGCS2000 GK zone 37 (EPSG:4525), 30 m cells, Int16, written raw + .hdr and converted to a tiled
  * DEFLATE GeoTIFF by gdal_translate.
  *
- * Both commands run as child processes, measured for wall time, CPU time (user + system) and peak
- * memory; `BENCH_ROUNDS=n` runs them n times, interleaved (ours, then gdal_contour), which is the
+ * `landgate bands --dem` does more than gdal_contour: it also stores the DEM in the project (a
+ * GeoPackage 2D gridded coverage of 16-bit PNG tiles). So a second reference does the same work
+ * with GDAL, as a GIS engineer would: `gdal_translate -of GPKG -co TILE_FORMAT=PNG -co ZLEVEL=3`
+ * (the same tiles, at the DEFLATE level LandGate uses) and then gdal_contour. Both ratios are printed;
+ * the issue's target is against gdal_contour alone.
+ *
+ * Every command runs as a child process, measured for wall time, CPU time (user + system) and peak
+ * memory; `BENCH_ROUNDS=n` runs them n times, interleaved (ours, then GDAL's), which is the
  * only way to compare on a machine shared with other work.
  */
 import { spawnSync } from 'node:child_process';
@@ -17,7 +23,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { freshCliBundle } from '../bin/cli-bundle.js';
-import { describe, machine, measure, ratios, type Measured } from './measure';
+import { describe, machine, measure, ratios, sequence, type Measured } from './measure';
 
 const root = join(import.meta.dirname, '..');
 
@@ -69,23 +75,30 @@ export default async function bandsBench() {
 
     console.log(freshCliBundle() ? 'landgate runs from its bundle (dist/electron/cli.mjs)' : 'landgate runs from the TypeScript sources through tsx (run `npm run build` to start it from its bundle)');
     const rounds = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 1));
-    const results: { ours: Measured; gdal: Measured }[] = [];
+    const results: { ours: Measured; gdal: Measured; sameWork: Measured }[] = [];
     for (let round = 1; round <= rounds; round++) {
       const project = join(dir, `bench-${round}.gpkg`);
       run(process.execPath, [join(root, 'bin', 'landgate.js'), 'init', project]);
       const ours = measure(process.execPath, [join(root, 'bin', 'landgate.js'), 'bands', project, '--dem', tif]);
       const gdal = measure('gdal_contour', ['-q', '-p', '-amin', 'amin', '-amax', 'amax', '-fl', '400', '900', '-f', 'GPKG', tif, join(dir, `gdal-${round}.gpkg`)]);
-      results.push({ ours, gdal });
+      const stored = join(dir, `gdal-dem-${round}.gpkg`);
+      const translate = measure('gdal_translate', ['-q', '-of', 'GPKG', '-co', 'TILE_FORMAT=PNG', '-co', 'ZLEVEL=3', tif, stored]);
+      const sameWork = sequence(translate, gdal);
+      results.push({ ours, gdal, sameWork });
       rmSync(project, { force: true });
+      rmSync(stored, { force: true });
       rmSync(join(dir, `gdal-${round}.gpkg`), { force: true });
       const label = rounds > 1 ? `round ${round}/${rounds}: ` : '';
       console.log(`${label}landgate bands (import DEM into the project + 400/900 m bands): ${describe(ours)}`);
       console.log(`${label}gdal_contour -p -fl 400 900 (bands only):                     ${describe(gdal)}`);
+      console.log(`${label}gdal_translate -of GPKG (DEM stored as PNG tiles) + gdal_contour (the same work): ${describe(sameWork)}`);
       console.log(`${label}ratio landgate / gdal_contour: ${ratios(ours, gdal)} (${machine()}; target ≤ 1.5×)`);
+      console.log(`${label}ratio landgate / (gdal_translate + gdal_contour), the same work: ${ratios(ours, sameWork)}`);
     }
     if (rounds > 1) {
-      const best = (pick: (r: { ours: Measured; gdal: Measured }) => Measured) => results.map(pick).reduce((a, b) => (a.wallS <= b.wallS ? a : b));
+      const best = (pick: (r: { ours: Measured; gdal: Measured; sameWork: Measured }) => Measured) => results.map(pick).reduce((a, b) => (a.wallS <= b.wallS ? a : b));
       console.log(`best of ${rounds}: ratio ${ratios(best((r) => r.ours), best((r) => r.gdal))} (landgate ${describe(best((r) => r.ours))}; gdal_contour ${describe(best((r) => r.gdal))})`);
+      console.log(`best of ${rounds}, the same work: ratio ${ratios(best((r) => r.ours), best((r) => r.sameWork))} (gdal_translate + gdal_contour ${describe(best((r) => r.sameWork))})`);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

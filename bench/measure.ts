@@ -64,3 +64,18 @@ export function machine(): string {
   const [a, b, c] = loadavg();
   return `${availableParallelism()} cores, load average ${a.toFixed(1)} / ${b.toFixed(1)} / ${c.toFixed(1)} (1 / 5 / 15 min)`;
 }
+
+/** Commands run one after the other, measured as one: times added, the larger peak. */
+export function sequence(...steps: Measured[]): Measured {
+  const add = (pick: (m: Measured) => number | null) => (steps.some((m) => pick(m) === null) ? null : steps.reduce((sum, m) => sum + pick(m)!, 0));
+  const peaks = steps.map((m) => m.maxRssMB);
+  return {
+    wallS: steps.reduce((sum, m) => sum + m.wallS, 0),
+    userS: add((m) => m.userS),
+    sysS: add((m) => m.sysS),
+    cpuS: add((m) => m.cpuS),
+    maxRssMB: peaks.some((p) => p === null) ? null : Math.max(...(peaks as number[])),
+    stdout: steps.map((m) => m.stdout).join(''),
+    stderr: steps.map((m) => m.stderr).join(''),
+  };
+}

@@ -43,6 +43,13 @@ if (!only || only === 'electron') {
     outfile: join(root, 'dist/electron/check.worker.mjs'),
     format: 'esm',
   }));
+  // The band tracer of `landgate bands --dem` (terrain/band-tracer.ts), self-contained like it.
+  sourcesOf(await esbuild({
+    ...common,
+    entryPoints: [join(root, 'electron/services/terrain/bands.worker.ts')],
+    outfile: join(root, 'dist/electron/bands.worker.mjs'),
+    format: 'esm',
+  }));
   // The UI import's worker next to main.mjs (electron/services/worker-entry.ts): CommonJS, with
   // better-sqlite3 left to node_modules (a native addon), so it stays inside the asar.
   sourcesOf(await esbuild({

@@ -48,7 +48,7 @@ import { decodeGpkgGeometry } from './gpkg-binary';
 import { openShapefile, type ShapefileSources } from '../../shared/importers/shapefile';
 import { encodingLabelZh } from '../../shared/importers/encoding';
 import { crsLabelZh, normalizeCrs, withTowgs84 } from '../../shared/crs';
-import { detectGcjOffset } from '../../shared/crs/offset';
+import { detectGcjOffset, gcjProbeBoxes } from '../../shared/crs/offset';
 import type { ByteSource, ParsedLayer, SourceFile, StreamedLayer } from '../../shared/importers/types';
 import { canonicalKeys, resolveFieldMap } from '../../shared/model/attributes';
 import { isUserInputError, UserInputError } from '../../shared/model/errors';
@@ -332,7 +332,7 @@ function normalizeCrsOrPseudo(code: string, options: ImportOptions): string {
 /** Reads and checks a file: features in EPSG:4490 with canonical attributes and ids. */
 export function readFeaturesFile(
   filePaths: string | string[],
-  options: Omit<ImportOptions, 'table' | 'title'> & { referenceFeatures?: () => Feature[] },
+  options: Omit<ImportOptions, 'table' | 'title'>,
 ): ReadResult {
   const paths = Array.isArray(filePaths) ? filePaths : [filePaths];
   try {
@@ -342,7 +342,7 @@ export function readFeaturesFile(
   }
 }
 
-function readFeaturesFileUnguarded(paths: string[], options: Omit<ImportOptions, 'table' | 'title'> & { referenceFeatures?: () => Feature[] }): ReadResult {
+function readFeaturesFileUnguarded(paths: string[], options: Omit<ImportOptions, 'table' | 'title'>): ReadResult {
   const fileName = basename(paths[0]);
   const files = readSourceFiles(paths);
   const module = detectFormat(files);
@@ -354,10 +354,6 @@ function readFeaturesFileUnguarded(paths: string[], options: Omit<ImportOptions,
   const sourceCrs = resolveCrs(layer, options, fileName, warnings);
   const prepared = prepareFeatures(layer.features, { fileName, kind: options.kind, sourceCrs, fieldMap: options.fieldMap, fields: layer.fields });
   warnings.push(...prepared.warnings);
-  if (options.referenceFeatures && LAYER_KIND_GEOMETRY[options.kind] === 'point' && sourceCrs !== 'GCJ02' && sourceCrs !== 'BD09') {
-    const offset = detectGcjOffset(prepared.features, options.referenceFeatures());
-    if (offset) warnings.push(offset.message);
-  }
   return {
     features: prepared.features,
     originalCrs: sourceCrs,
@@ -389,10 +385,18 @@ export function defaultTableName(filePath: string, kind: LayerKind, existing: re
   return name;
 }
 
-/** Features of the project's other layers (for the GCJ-02 offset check). */
-function projectFeatures(store: ProjectStore): Feature[] {
+/**
+ * The features of the project's other layers near the sampled points, for the GCJ-02 offset
+ * check: found through each layer's spatial index (gcjProbeBoxes), so the check costs what the
+ * sample costs, not what the project holds.
+ */
+function featuresNear(store: ProjectStore, tables: readonly string[], sample: readonly Feature[]): Feature[] {
+  const boxes = gcjProbeBoxes(sample);
+  if (boxes.length === 0) return [];
   const out: Feature[] = [];
-  for (const layer of store.listLayers()) out.push(...store.readFeatures(layer.table).features);
+  for (const table of tables) {
+    for (const f of store.requestFeatures(table, { bboxes: boxes, attributes: [] })) out.push({ type: 'Feature', properties: {}, geometry: f.geometry! });
+  }
   return out;
 }
 
@@ -680,7 +684,7 @@ function importFileUnguarded(store: ProjectStore, paths: string[], options: Impo
   const pipeline = startImportPipeline(paths, options, existing, cancelled);
   if (pipeline) {
     try {
-      return importThroughPipeline(store, pipeline, options, hooks, cancelled);
+      return importThroughPipeline(store, pipeline, existing, options, hooks, cancelled);
     } finally {
       pipeline.stop();
     }
@@ -688,8 +692,8 @@ function importFileUnguarded(store: ProjectStore, paths: string[], options: Impo
   const stage = new ImportStage(paths, options, existing, cancelled);
   try {
     const { header } = stage;
-    // read before the new layer exists
-    const reference = header.gcjCheck ? projectFeatures(store) : null;
+    // the project's layers for the GCJ-02 check, listed before the new layer exists
+    const referenceTables = header.gcjCheck ? existing : null;
     const report = progressReporter(hooks, header.total);
     return store.transaction(() => {
       const writer = beginImportedLayer(store, header, options);
@@ -703,7 +707,7 @@ function importFileUnguarded(store: ProjectStore, paths: string[], options: Impo
         () => report(stage.position(), false),
         cancelled,
       );
-      return finishImport(store, writer, header, final, reference, hooks);
+      return finishImport(store, writer, header, final, referenceTables, hooks);
     });
   } finally {
     stage.close();
@@ -711,9 +715,9 @@ function importFileUnguarded(store: ProjectStore, paths: string[], options: Impo
 }
 
 /** The same import with the features prepared and encoded on another thread (import-pipeline.ts), stored here. */
-function importThroughPipeline(store: ProjectStore, pipeline: ImportPipeline, options: ImportOptions, hooks: ImportHooks, cancelled: () => void): ImportResult {
+function importThroughPipeline(store: ProjectStore, pipeline: ImportPipeline, existing: readonly string[], options: ImportOptions, hooks: ImportHooks, cancelled: () => void): ImportResult {
   const header = pipeline.header();
-  const reference = header.gcjCheck ? projectFeatures(store) : null;
+  const referenceTables = header.gcjCheck ? existing : null;
   const report = progressReporter(hooks, header.total);
   return store.transaction(() => {
     const writer = beginImportedLayer(store, header, options);
@@ -729,7 +733,7 @@ function importThroughPipeline(store: ProjectStore, pipeline: ImportPipeline, op
     };
     const final = pipeline.pump(writer, area, (position) => report(position, false));
     cancelled();
-    return finishImport(store, writer, header, { ...final, areas: areaTotals(geodesicM2, final.planar) }, reference, hooks);
+    return finishImport(store, writer, header, { ...final, areas: areaTotals(geodesicM2, final.planar) }, referenceTables, hooks);
   });
 }
 
@@ -751,10 +755,10 @@ function progressReporter(hooks: ImportHooks, total: number | null): (position: 
 }
 
 /** Inside the transaction, once every feature is written: the GCJ-02 check, the layer's record, the audit of the notes. */
-function finishImport(store: ProjectStore, writer: LayerWriter, header: StageHeader, final: StageFinal, reference: Feature[] | null, hooks: ImportHooks): ImportResult {
+function finishImport(store: ProjectStore, writer: LayerWriter, header: StageHeader, final: StageFinal, referenceTables: readonly string[] | null, hooks: ImportHooks): ImportResult {
   const warnings = final.warnings;
-  if (reference) {
-    const offset = detectGcjOffset(final.gcjSample, reference);
+  if (referenceTables) {
+    const offset = detectGcjOffset(final.gcjSample, featuresNear(store, referenceTables, final.gcjSample));
     if (offset) warnings.push(offset.message);
   }
   const written = writer.finish();

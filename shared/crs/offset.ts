@@ -40,12 +40,31 @@ function collect(features: readonly Feature[], limit: number): Position[] {
   return out;
 }
 
+/** Positions of the new data the check compares (the first ones, as detectGcjOffset samples them). */
+const SAMPLED = 500;
+
+/**
+ * Where the project's features must be looked for: around each position detectGcjOffset samples,
+ * the box holding it and its GCJ-02-corrected position, `toleranceM` wider on every side. A
+ * project vertex within the tolerance of either lies in the box, so the features whose envelope
+ * meets one of these boxes are all the reference the check needs, however big the project.
+ */
+export function gcjProbeBoxes(features: readonly Feature[], toleranceM = 30): [number, number, number, number][] {
+  return collect(features, SAMPLED).map((p) => {
+    const [x, y] = gcj02ToWgs84(p[0], p[1]);
+    // a little over the tolerance in degrees at this latitude
+    const dy = (toleranceM * 1.1) / 110_000;
+    const dx = dy / Math.max(0.05, Math.cos((p[1] * Math.PI) / 180));
+    return [Math.min(p[0], x) - dx, Math.min(p[1], y) - dy, Math.max(p[0], x) + dx, Math.max(p[1], y) + dy];
+  });
+}
+
 /**
  * `features`: the new data in EPSG:4490 as read (assuming they are not GCJ-02);
  * `reference`: the project's existing features in EPSG:4490. Returns a finding or null.
  */
 export function detectGcjOffset(features: readonly Feature[], reference: readonly Feature[], toleranceM = 30): OffsetFinding | null {
-  const points = collect(features, 500);
+  const points = collect(features, SAMPLED);
   const refs = collect(reference, 500_000);
   if (points.length < 3 || refs.length === 0) return null;
   const grid = new Map<string, Position[]>();

@@ -3,7 +3,9 @@
  *
  * Input coordinates are GeoJSON positions in EPSG:4490: [longitude, latitude] in degrees.
  * Areas use GeographicLib's PolygonArea (exact geodesic edges, the 三调 "椭球面积" notion);
- * distances use Geodesic.Inverse. The minimum distance between two geometries is found in a local
+ * distances use Geodesic.Inverse. Both run in `geodesic-kernel.ts`, a port of exactly those
+ * GeographicLib-JS paths that allocates nothing per call and gives bit-identical results
+ * (tests/unit/geodesic-kernel.test.ts compares them with the library, Object.is). The minimum distance between two geometries is found in a local
  * transverse-Mercator plane (conformal, so angles — and therefore the foot of a perpendicular —
  * are preserved) and then measured, and refined, with Geodesic.Inverse: the distance is
  * stationary at the minimum, so the planar search only contributes second-order error. This keeps
@@ -14,6 +16,7 @@ import * as geographiclibModule from 'geographiclib-geodesic';
 import proj4 from 'proj4';
 import type { Geometry, MultiPolygon, Polygon, Position } from 'geojson';
 import { CGCS2000_A, CGCS2000_F, gaussKrugerCrsForLon, transformer } from '../crs';
+import { DISTANCE, GeodesicKernel, GeodesicLineKernel, PolygonAreaKernel } from './geodesic-kernel';
 import { pointInRings, signedRingArea } from './rings';
 
 // The package is CommonJS: under Node's ESM loader only the default export exists, while bundlers
@@ -22,8 +25,14 @@ type GeographicLib = typeof geographiclibModule;
 const geographiclib: GeographicLib =
   (geographiclibModule as unknown as { default?: GeographicLib }).default ?? geographiclibModule;
 
-/** The GRS80 geodesic used for every reported figure. */
+/** The GRS80 geodesic of GeographicLib-JS (the reference the kernel is tested against; Direct). */
 export const CGCS2000_GEODESIC = new geographiclib.Geodesic.Geodesic(CGCS2000_A, CGCS2000_F);
+
+/** The same ellipsoid in the non-allocating port, used for every reported area and distance. */
+export const CGCS2000_KERNEL = new GeodesicKernel(CGCS2000_A, CGCS2000_F);
+// One polygon accumulator, cleared per ring: geodesicRingAreaM2 runs to completion before the
+// next call (no callbacks inside), so sharing it is safe.
+const ringPolygon = new PolygonAreaKernel(CGCS2000_KERNEL);
 
 export type LonLat = [number, number];
 
@@ -45,13 +54,15 @@ export function geodesicRingAreaM2(ring: readonly Position[]): number {
   const closing = count > 1 && ring[first][0] === ring[last][0] && ring[first][1] === ring[last][1] ? last : -1;
   if (closing >= 0) count--;
   if (count < 3) return 0;
-  const polygon = CGCS2000_GEODESIC.Polygon(false);
+  const polygon = ringPolygon;
+  polygon.Clear();
   for (let i = first; i <= last; i++) if (i !== closing && finite(ring[i])) polygon.AddPoint(ring[i][1], ring[i][0]);
   // sign=true gives a signed area (counter-clockwise positive). With sign=false a clockwise ring
   // would be read as "the rest of the Earth", so take the signed value and its magnitude: rings
   // from shapefiles (clockwise shells) and GeoJSON (counter-clockwise) then measure alike.
-  const { area } = polygon.Compute(false, true);
-  return Math.abs(area ?? 0);
+  // (PolygonArea.Compute(false, true).area)
+  const area = polygon.ComputeArea(false, true);
+  return Math.abs(area);
 }
 
 const finite = (p: Position) => Number.isFinite(p[0]) && Number.isFinite(p[1]);
@@ -116,8 +127,8 @@ export function planarGaussKrugerAreaM2(geometry: Polygon | MultiPolygon): Plana
 
 /** Geodesic distance between two lon/lat positions, m. */
 export function geodesicDistanceM(a: Position, b: Position): number {
-  const result = CGCS2000_GEODESIC.Inverse(a[1], a[0], b[1], b[0], geographiclib.Geodesic.DISTANCE);
-  return result.s12 ?? NaN;
+  // Geodesic.Inverse(lat1, lon1, lat2, lon2, DISTANCE).s12
+  return CGCS2000_KERNEL.Inverse(a[1], a[0], b[1], b[0], DISTANCE);
 }
 
 /**
@@ -267,15 +278,16 @@ function polishOnSegments(segA: [XY, XY], segB: [XY, XY], pa: XY, pb: XY, toLonL
 
 /** The geodesic from a to b, as a function of the fraction t of its length. */
 function geodesicEdge(a: LonLat, b: LonLat): { lengthM: number; at: (t: number) => LonLat } {
-  const line = CGCS2000_GEODESIC.InverseLine(a[1], a[0], b[1], b[0]);
+  // Geodesic.InverseLine(lat1, lon1, lat2, lon2) and its Position(s).lat2 / lon2
+  const line = new GeodesicLineKernel(CGCS2000_KERNEL).SetInverse(a[1], a[0], b[1], b[0]);
   const lengthM = line.s13;
   return {
     lengthM,
     at: (t) => {
       if (t <= 0) return a;
       if (t >= 1) return b;
-      const p = line.Position(t * lengthM);
-      return [p.lon2 as number, p.lat2 as number];
+      line.Position(t * lengthM);
+      return [line.lon2, line.lat2];
     },
   };
 }

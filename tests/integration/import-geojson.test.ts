@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -113,8 +113,22 @@ describe('importFile (GeoJSON)', () => {
     ];
     const fc = (coords: number[][]) => ({ type: 'FeatureCollection', features: coords.map((c, i) => ({ type: 'Feature', properties: { 站点名称: `站${i + 1}` }, geometry: { type: 'Point', coordinates: c } })) });
     importFile(store, writeJson('stations_official.geojson', fc(stations)), { kind: 'monitoring-station' });
+    // a big layer elsewhere in the project: the check looks near the new points only
+    const far = Array.from({ length: 2000 }, (_, i) => [113 + (i % 50) * 0.01, 38 + Math.floor(i / 50) * 0.01]);
+    importFile(store, writeJson('far_away.geojson', fc(far)), { kind: 'monitoring-station', table: 'far_away' });
     const amap = stations.map(([lon, lat]) => wgs84ToGcj02(lon, lat));
+    const requests = vi.spyOn(store, 'requestFeatures');
+    const whole = vi.spyOn(store, 'readFeatures');
     const layer = importFile(store, writeJson('stations_amap.geojson', fc(amap)), { kind: 'monitoring-station' });
+    expect(whole).not.toHaveBeenCalled();
+    expect(requests.mock.calls.map(([table, request]) => [table, request?.bboxes?.length])).toEqual([
+      ['stations_official', 4],
+      ['far_away', 4],
+    ]);
+    const found = requests.mock.results.map((r) => (r.value as unknown[]).length);
+    expect(found).toEqual([4, 0]);
+    requests.mockRestore();
+    whole.mockRestore();
     expect(layer.warnings.map(importNoteZh).join()).toMatch(/疑似 GCJ-02（高德\/腾讯）加偏坐标：4 个点中有 4 个在去除 GCJ-02 偏移（约 \d+ 米）后与项目中已有图层的点重合/);
     const stored = store.readFeatures(layer.table).features.map((f) => (f.geometry as Point).coordinates);
     stored.forEach((p, i) => expect(p).toEqual(amap[i]));

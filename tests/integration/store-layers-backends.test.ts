@@ -146,12 +146,23 @@ describe('layers imported from the same GBK shapefiles', () => {
     ['a box and a filter, sorted by a number', { bbox: SHANXI, filters: [{ key: 'name', op: 'notNull' }], orderBy: [{ key: 'AREA', descending: true }], geometry: false }],
     ['any of two conditions', { filters: [{ op: 'any', filters: [{ key: 'name', op: 'eq', value: '山西省' }, { key: 'id', op: 'prefix', value: '92' }] }], geometry: false }],
     ['nothing', { ids: [], geometry: false }],
+    ['any of several boxes (overlapping ones too), a filter', { bboxes: [[112, 37, 112.5, 37.5], [112.4, 37.4, 113, 38], [120, 30, 121, 31]], filters: [{ key: 'name', op: 'notNull' }], geometry: false }],
+    ['no boxes', { bboxes: [], geometry: false }],
   ];
   it.each(requests)('answer %s alike (features, count, each one’s position)', (_what, request) => {
     const features = same((store) => store.requestFeatures('bou2_4p', request));
     const count = same((store) => store.countFeatures('bou2_4p', request));
     if (request.limit === undefined && request.offset === undefined) expect(count).toBe(features.length);
     for (const feature of features.slice(0, 5)) same((store) => store.featurePosition('bou2_4p', request, feature.fid));
+  });
+
+  it('answer what meets any of many small boxes as each box alone would, without reading the layer', () => {
+    const boxes: [number, number, number, number][] = [];
+    for (let i = 0; i < 300; i++) boxes.push([110.5 + (i % 20) * 0.2, 35 + Math.floor(i / 20) * 0.3, 110.52 + (i % 20) * 0.2, 35.02 + Math.floor(i / 20) * 0.3]);
+    const near = same((store) => store.requestFeatures('hyd2_4l', { bboxes: boxes, geometry: false }).map((f) => f.fid));
+    const union = new Set(boxes.flatMap((bbox) => stores.gpkg.requestFeatures('hyd2_4l', { bbox, geometry: false }).map((f) => f.fid)));
+    expect(near.length).toBeGreaterThan(10);
+    expect(near).toEqual([...union].sort((a, b) => a - b));
   });
 
   it('answer the rivers in a box alike, unnamed ones included', () => {

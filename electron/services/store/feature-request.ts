@@ -37,6 +37,11 @@ export interface FeatureRequest {
   ids?: readonly string[];
   /** EPSG:4490 box; features whose index envelope (R*Tree, GiST) intersects it. */
   bbox?: BBox;
+  /**
+   * EPSG:4490 boxes; features whose index envelope meets any of them — what lies near a few
+   * hundred scattered points, one index probe per box in one statement (at most MAX_KEYS_PER_REQUEST).
+   */
+  bboxes?: readonly BBox[];
   /** All conditions must hold. */
   filters?: readonly AttributeFilter[];
   /** Attribute keys to return (`id` is always returned); absent = every attribute. */
@@ -73,7 +78,7 @@ export function quoteId(name: string): string {
 }
 
 /** What a request's SQL asks of the engine (store/layer-dialect.ts). */
-export type RequestDialect = Pick<LayerDialect, 'bboxFilter' | 'likeCi' | 'noLimit' | 'nullsOrder'>;
+export type RequestDialect = Pick<LayerDialect, 'bboxFilter' | 'anyBoxFilter' | 'likeCi' | 'noLimit' | 'nullsOrder'>;
 
 const isText = (column: RequestColumn | undefined) => column?.type === undefined || column.type === 'text' || column.type === 'json';
 
@@ -125,6 +130,14 @@ export function requestSql(
     from += box.join;
     where.push(box.where);
     params.push(...box.params);
+  }
+  if (request.bboxes) {
+    if (request.bboxes.length > MAX_KEYS_PER_REQUEST) throw new Error(`requestSql: more than ${MAX_KEYS_PER_REQUEST} boxes`);
+    if (request.bboxes.length === 0) where.push(NOTHING);
+    else {
+      where.push(dialect.anyBoxFilter(table, 't'));
+      params.push(JSON.stringify(request.bboxes.map((b) => [b[0], b[1], b[2], b[3]])));
+    }
   }
   if (request.fids) {
     if (request.fids.length > MAX_KEYS_PER_REQUEST) throw new Error(`requestSql: more than ${MAX_KEYS_PER_REQUEST} fids`);

@@ -63,6 +63,11 @@ export interface LayerDialect {
   decodeGeometry(bytes: Uint8Array): Geometry;
   /** Features of `alias` whose index envelope meets a box: a join (or nothing) and a condition. */
   bboxFilter(table: string, alias: string, bbox: BBox): { join: string; where: string; params: unknown[] };
+  /**
+   * Features of `alias` whose index envelope meets any box of a bound JSON array of
+   * [minX, minY, maxX, maxY]: a condition probing the index once per box.
+   */
+  anyBoxFilter(table: string, alias: string): string;
   /** `expr` matches the bound pattern, case-insensitively; `text` when expr is a text column. */
   likeCi(expr: string, text: boolean): string;
   /** What LIMIT takes for "all rows" (an OFFSET needs a LIMIT on SQLite). */
@@ -117,6 +122,10 @@ const sqlite: LayerDialect = {
       params: [maxX, minX, maxY, minY],
     };
   },
+  // the boxes drive the join, each one a constrained R*Tree search: CROSS JOIN keeps them the
+  // outer loop (left to itself the planner scans the whole R*Tree and the boxes inside it)
+  anyBoxFilter: (table, alias) =>
+    `${alias}.fid IN (SELECT r.id FROM json_each(?) b CROSS JOIN ${quoteId(`rtree_${table}_geom`)} r ON r.minx <= b.value ->> 2 AND r.maxx >= b.value ->> 0 AND r.miny <= b.value ->> 3 AND r.maxy >= b.value ->> 1)`,
   // GLOB is case-sensitive and uses the index; LIKE is what users expect of a search box.
   likeCi: (expr) => `${expr} LIKE ? ESCAPE '\\'`,
   noLimit: -1,
@@ -249,6 +258,10 @@ const postgres: LayerDialect = {
   bboxFilter(_table, alias, [minX, minY, maxX, maxY]) {
     return { join: '', where: `${alias}.geom && ST_MakeEnvelope(?, ?, ?, ?, ${PROJECT_SRS_ID})`, params: [minX, minY, maxX, maxY] };
   },
+  // the boxes drive a nested loop of GiST probes (a condition on t itself would scan the layer);
+  // = ANY(ARRAY(…)) makes the fids an init plan looked up by key, where IN would hash-join every fid
+  anyBoxFilter: (table, alias) =>
+    `${alias}.fid = ANY(ARRAY(SELECT u.fid FROM json_array_elements(CAST(? AS json)) b JOIN ${quoteId(table)} u ON u.geom && ST_MakeEnvelope((b->>0)::float8, (b->>1)::float8, (b->>2)::float8, (b->>3)::float8, ${PROJECT_SRS_ID})))`,
   likeCi: (expr, text) => `${text ? expr : `CAST(${expr} AS text)`} ILIKE ? ESCAPE '\\'`,
   noLimit: null,
   nullsOrder: (descending) => (descending ? ' NULLS LAST' : ' NULLS FIRST'),

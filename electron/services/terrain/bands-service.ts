@@ -16,6 +16,7 @@ import { isPostgresUrl, sharedProjectUnsupported } from '../store/postgres/locat
 import { openDem } from './dem-source';
 import { suspectDemError, ValueCensus } from './dem-plausibility';
 import { DemWriter, StoredDem, type StoredDemInfo } from './dem-store';
+import { startBandTracer } from './band-tracer';
 
 export const DEFAULT_LEVELS = [400, 900];
 export const DEFAULT_BAND_TABLE = 'elevation_bands';
@@ -107,6 +108,8 @@ export interface BandsOptions {
   /** Store a DEM that looks implausible (its findings become warnings on the band layer). */
   acceptSuspect?: boolean;
   onProgress?: (fraction: number) => void | Promise<void>;
+  /** Where the bands of an imported DEM are traced (band-tracer.ts); tests force one or the other. */
+  tracerThread?: 'auto' | 'worker' | 'inline';
 }
 
 function writeBandLayer(store: ProjectStore, table: string, levels: number[], dem: StoredDemInfo, result: BandsResult, smooth: boolean, warnings: ImportNote[]) {
@@ -134,7 +137,7 @@ async function importDemWithBands(projectPath: string, files: string[], table: s
     const given = files.map((f) => basename(f));
     if (source.suspicions.length > 0 && !options.acceptSuspect) throw suspectDemError(files, source.suspicions);
     const census = new ValueCensus(source);
-    const builder = new BandBuilder(source.cols, options.levels);
+    const tracer = startBandTracer(source, { levels: options.levels, smooth: options.smooth, thread: options.tracerThread });
     const writer = new DemWriter(projectPath, source, { integer: source.integer, files: given, background: true });
     // the next strip is read (and its blocks inflated on the thread pool) while this one is worked on
     const read = (row0: number) => {
@@ -149,20 +152,23 @@ async function importDemWithBands(projectPath: string, files: string[], table: s
         const count = Math.min(STRIP, source.rows - row0);
         const strip: Float32Array = await next!;
         next = row0 + count < source.rows ? read(row0 + count) : null;
-        census.inspect(strip, count);
+        // blanked before it is stored or traced; the tracer takes the strip, so it goes last
+        census.blank(strip, count);
         writer.pushRows(strip, count);
-        for (let r = 0; r < count; r++) builder.pushRow(strip.subarray(r * source.cols, (r + 1) * source.cols));
+        await tracer.push(strip, count);
         await writer.drain();
         await options.onProgress?.((row0 + count) / source.rows);
       }
       await writer.drain(true);
+      const traced = await tracer.finish();
+      census.add(traced.census);
       const suspicions = [...source.suspicions, ...census.suspicions()];
       if (suspicions.length > 0 && !options.acceptSuspect) throw suspectDemError(files, suspicions);
       const named = textList(given.map((name) => text('importNote.quoted', { text: name })), 'enum');
       const warnings = suspicions.map((suspicion) => text('importNote.dem.accepted', { files: named, suspicion }));
       const dem = writer.finish({ suspicions: warnings });
       // the DEM writer counted the cells without a value (after the census blanked implausible ones)
-      const result: BandsResult = { features: bandFeatureCollection(builder.finish({ smooth: options.smooth }), source), nodataCells: dem.nodataCells, cells: source.cols * source.rows };
+      const result: BandsResult = { features: traced.features, nodataCells: dem.nodataCells, cells: source.cols * source.rows };
       const store = writer.projectStore;
       store.transaction(() => {
         store.appendAudit({ action: 'dem-import', detail: { files: given, crs: dem.crs, size: [dem.cols, dem.rows], minM: dem.minM, maxM: dem.maxM, nodataCells: dem.nodataCells, suspicions: suspicions.map(importNoteEn) } });
@@ -175,6 +181,7 @@ async function importDemWithBands(projectPath: string, files: string[], table: s
       throw error;
     } finally {
       await next?.catch(() => undefined); // the source is closed only once no read is in flight
+      await tracer.close();
     }
   } finally {
     await source.close();

@@ -72,7 +72,24 @@ export function georeferenceSuspicions(info: DemGridInfo): Suspicion[] {
   return out;
 }
 
-/** Accumulates value statistics over the streamed rows; out-of-range cells become nodata. */
+/** What the census has counted so far (plain numbers: it crosses to the band worker and back). */
+export interface CensusCounts {
+  outOfRange: number;
+  zeros: number;
+  minNonZero: number;
+  valid: number;
+  slopeSum: number;
+  slopePairs: number;
+}
+
+/**
+ * Accumulates value statistics over the streamed rows; out-of-range cells become nodata.
+ *
+ * Two halves, so the statistics can be taken on another thread than the one storing the DEM:
+ * `blank` (in place, before the rows are stored or traced: what is stored must already be
+ * blanked) and `observe` (on rows already blanked). `inspect` is both, in that order, and counts
+ * exactly what they count together; `add` folds in the counts another census took.
+ */
 export class ValueCensus {
   private outOfRange = 0;
   private zeros = 0;
@@ -91,11 +108,35 @@ export class ValueCensus {
 
   /** Counts `count` rows and replaces values outside the plausible range by NaN, in place. */
   inspect(strip: Float32Array, count: number): void {
+    this.blank(strip, count);
+    this.observe(strip, count);
+  }
+
+  /** Replaces values outside the plausible range by NaN, in place, and counts them. */
+  blank(strip: Float32Array, count: number): void {
+    const n = count * this.cols;
+    let out = 0;
+    for (let i = 0; i < n; i++) {
+      const v = strip[i];
+      // NaN compares false both ways and stays as it is
+      if (v < MIN_PLAUSIBLE_M || v > MAX_PLAUSIBLE_M) {
+        strip[i] = NaN;
+        out++;
+      }
+    }
+    this.outOfRange += out;
+  }
+
+  /** Counts the values of `count` rows already blanked: valid cells, zeros, neighbouring slopes. */
+  observe(strip: Float32Array, count: number): void {
     const cols = this.cols;
+    const geographic = isGeographic(this.info.crs);
+    let { zeros, minNonZero, valid, slopeSum, slopePairs } = this;
     for (let r = 0; r < count; r++) {
       const base = r * cols;
       const y = this.info.originY - (this.row + r + 0.5) * this.info.cellY;
-      const run = metresPerCell(this.info, isGeographic(this.info.crs) ? y : 35);
+      const run = metresPerCell(this.info, geographic ? y : 35);
+      const perRun = run > 0 ? 1 / run : 0;
       let prev = NaN;
       for (let c = 0; c < cols; c++) {
         const v = strip[base + c];
@@ -103,23 +144,33 @@ export class ValueCensus {
           prev = NaN;
           continue;
         }
-        if (v < MIN_PLAUSIBLE_M || v > MAX_PLAUSIBLE_M) {
-          this.outOfRange++;
-          strip[base + c] = NaN;
-          prev = NaN;
-          continue;
-        }
-        this.valid++;
-        if (v === 0) this.zeros++;
-        else if (v < this.minNonZero) this.minNonZero = v;
-        if (prev === prev && run > 0) {
-          this.slopeSum += Math.abs(v - prev) / run;
-          this.slopePairs++;
+        valid++;
+        if (v === 0) zeros++;
+        else if (v < minNonZero) minNonZero = v;
+        if (prev === prev && perRun > 0) {
+          slopeSum += Math.abs(v - prev) * perRun;
+          slopePairs++;
         }
         prev = v;
       }
     }
+    Object.assign(this, { zeros, minNonZero, valid, slopeSum, slopePairs });
     this.row += count;
+  }
+
+  counts(): CensusCounts {
+    const { outOfRange, zeros, minNonZero, valid, slopeSum, slopePairs } = this;
+    return { outOfRange, zeros, minNonZero, valid, slopeSum, slopePairs };
+  }
+
+  /** Folds in what another census of other cells of the same DEM counted. */
+  add(other: CensusCounts): void {
+    this.outOfRange += other.outOfRange;
+    this.zeros += other.zeros;
+    this.minNonZero = Math.min(this.minNonZero, other.minNonZero);
+    this.valid += other.valid;
+    this.slopeSum += other.slopeSum;
+    this.slopePairs += other.slopePairs;
   }
 
   suspicions(): Suspicion[] {

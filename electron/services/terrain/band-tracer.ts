@@ -1,0 +1,172 @@
+/**
+ * Tracing the elevation bands of a DEM while it streams in: the value census (dem-plausibility.ts)
+ * and the band builder (shared/terrain/bands.ts) see every strip of rows, after the caller has
+ * blanked the implausible cells and handed the strip to the DEM writer.
+ *
+ * On a large DEM this runs on a worker thread of its own (bands.worker.ts): the thread reading the
+ * GeoTIFF and storing the DEM and the thread tracing the bands then work side by side, which is
+ * most of what separates `landgate bands --dem` from gdal_contour on two cores (the README's
+ * bands profile). Strips are transferred, not copied, so the caller must not touch a strip once it
+ * has pushed it; at most a few strips are in flight, so a slow tracer holds the reader back instead
+ * of the strips piling up in memory. A small DEM, or a build without the worker, is traced on the
+ * caller's thread: starting a thread would cost more than it saves. Both give the same bands and
+ * counts (tests/integration/band-tracer.test.ts).
+ */
+import type { Feature, MultiPolygon } from 'geojson';
+import { BandBuilder } from '../../../shared/terrain/bands';
+import { bandFeatureCollection } from '../../../shared/terrain/band-features';
+import type { DemGridInfo } from '../../../shared/terrain/grid';
+import { startWorker, workerEntry } from '../worker-entry';
+import { ValueCensus, type CensusCounts } from './dem-plausibility';
+import type { TracerInput, TracerReply } from './bands.worker';
+
+/** Below this many cells the bands are traced on the caller's thread (a thread costs ≈ 30 ms to start). */
+export const WORKER_MIN_CELLS = 4_000_000;
+/** Strips pushed but not yet traced before `push` waits. */
+const IN_FLIGHT = 3;
+
+export interface TracedBands {
+  features: Feature<MultiPolygon>[];
+  /** What the census counted of the strips it saw (the cells blanked by the caller are not among them). */
+  census: CensusCounts;
+}
+
+export interface BandTracer {
+  /** Rows [row, row + count) of the DEM, top to bottom, already blanked; the strip is given away. */
+  push(strip: Float32Array, count: number): Promise<void>;
+  finish(): Promise<TracedBands>;
+  /** Ends the tracer (after finish, or instead of it when the import is given up). */
+  close(): Promise<void>;
+}
+
+export interface TracerOptions {
+  levels: number[];
+  smooth?: boolean;
+  /** 'auto' (default): a worker for a large DEM; 'worker' and 'inline' force one (tests). */
+  thread?: 'auto' | 'worker' | 'inline';
+}
+
+export function startBandTracer(info: DemGridInfo, options: TracerOptions): BandTracer {
+  const thread = options.thread ?? 'auto';
+  const large = info.cols * info.rows >= WORKER_MIN_CELLS;
+  if (thread === 'worker' || (thread === 'auto' && large)) {
+    const entry = workerEntry(import.meta.url, { bundled: 'bands.worker.mjs', source: './bands.worker.ts', unpacked: true });
+    if (entry) return new WorkerTracer(entry, gridOf(info), options);
+    if (thread === 'worker') throw new Error('band tracer: no worker entry');
+  }
+  return new InlineTracer(gridOf(info), options);
+}
+
+/** Only the georeferencing crosses to the worker, not the source with its open file. */
+function gridOf(info: DemGridInfo): DemGridInfo {
+  const { cols, rows, crs, originX, originY, cellX, cellY } = info;
+  return { cols, rows, crs, originX, originY, cellX, cellY };
+}
+
+/** The census and the builder, as the worker runs them (also used there). */
+export class BandTracing {
+  private readonly census: ValueCensus;
+  private readonly builder: BandBuilder;
+
+  constructor(
+    private readonly info: DemGridInfo,
+    private readonly options: TracerOptions,
+  ) {
+    this.census = new ValueCensus(info);
+    this.builder = new BandBuilder(info.cols, options.levels);
+  }
+
+  rows(strip: Float32Array, count: number): void {
+    this.census.observe(strip, count);
+    const cols = this.info.cols;
+    for (let r = 0; r < count; r++) this.builder.pushRow(strip.subarray(r * cols, (r + 1) * cols));
+  }
+
+  finish(): TracedBands {
+    const features = bandFeatureCollection(this.builder.finish({ smooth: this.options.smooth }), this.info);
+    return { features, census: this.census.counts() };
+  }
+}
+
+class InlineTracer implements BandTracer {
+  private readonly tracing: BandTracing;
+
+  constructor(info: DemGridInfo, options: TracerOptions) {
+    this.tracing = new BandTracing(info, options);
+  }
+
+  async push(strip: Float32Array, count: number): Promise<void> {
+    this.tracing.rows(strip, count);
+  }
+
+  async finish(): Promise<TracedBands> {
+    return this.tracing.finish();
+  }
+
+  async close(): Promise<void> {}
+}
+
+class WorkerTracer implements BandTracer {
+  private readonly worker;
+  private inFlight = 0;
+  /** Called when a strip has been traced (push waiting for room) or the worker failed. */
+  private wake: (() => void) | null = null;
+  private result: ((reply: TracedBands) => void) | null = null;
+  private failure: Error | null = null;
+  private failed: ((error: Error) => void) | null = null;
+  private closed = false;
+
+  constructor(entry: NonNullable<ReturnType<typeof workerEntry>>, info: DemGridInfo, options: TracerOptions) {
+    const input: TracerInput = { info, levels: options.levels, smooth: !!options.smooth };
+    this.worker = startWorker(entry, { workerData: input });
+    this.worker.on('message', (reply: TracerReply) => {
+      if (reply.type === 'traced') {
+        this.inFlight--;
+        this.wakeUp();
+      } else if (reply.type === 'done') {
+        this.result?.({ features: reply.features, census: reply.census });
+      } else this.fail(new Error(`band tracer: ${reply.message}`));
+    });
+    this.worker.on('error', (error) => this.fail(error));
+    this.worker.on('exit', (code) => {
+      if (!this.closed) this.fail(new Error(`band tracer exited (${code})`));
+    });
+  }
+
+  private wakeUp() {
+    const wake = this.wake;
+    this.wake = null;
+    wake?.();
+  }
+
+  private fail(error: Error) {
+    this.failure ??= error;
+    this.wakeUp();
+    this.failed?.(this.failure);
+  }
+
+  async push(strip: Float32Array, count: number): Promise<void> {
+    while (this.inFlight >= IN_FLIGHT && !this.failure) await new Promise<void>((resolve) => (this.wake = resolve));
+    if (this.failure) throw this.failure;
+    if (this.closed) throw new Error('band tracer: closed');
+    this.inFlight++;
+    // a strip read by the DEM source owns its whole buffer; a view into a larger one is copied
+    const own = strip.byteOffset === 0 && strip.byteLength === strip.buffer.byteLength ? strip : strip.slice();
+    this.worker.postMessage({ type: 'rows', strip: own, count }, [own.buffer as ArrayBuffer]);
+  }
+
+  finish(): Promise<TracedBands> {
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise<TracedBands>((resolve, reject) => {
+      this.result = resolve;
+      this.failed = reject;
+      this.worker.postMessage({ type: 'finish' });
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.worker.terminate();
+  }
+}

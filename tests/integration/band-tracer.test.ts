@@ -1,0 +1,98 @@
+/**
+ * The band tracer (terrain/band-tracer.ts): bands traced on a worker thread while the DEM is
+ * stored are the bands traced on the importing thread, and the census split across the two
+ * threads counts what one census counts.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ProjectStore } from '../../electron/services/project-store';
+import { buildBandsLayer } from '../../electron/services/terrain/bands-service';
+import { startBandTracer } from '../../electron/services/terrain/band-tracer';
+import { openDem } from '../../electron/services/terrain/dem-source';
+import { ValueCensus } from '../../electron/services/terrain/dem-plausibility';
+import { sharedData } from '../support/cli';
+
+const GMTED = join(sharedData, 'dem', 'gmted2010_lowres_shanxi_S_110.4-113.3E_34.9-37.4N.tif');
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'landgate-band-tracer-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The DEM's strips, with a few cells made implausible and a few blank, as a census must see them. */
+async function strips(): Promise<{ info: Awaited<ReturnType<typeof openDem>>; strips: { rows: Float32Array; count: number }[] }> {
+  const source = await openDem([GMTED]);
+  const out: { rows: Float32Array; count: number }[] = [];
+  for (let row0 = 0; row0 < source.rows; row0 += 16) {
+    const count = Math.min(16, source.rows - row0);
+    const rows = await source.readRows(row0, count);
+    for (let i = 7; i < rows.length; i += 9973) rows[i] = i % 2 ? 12_000 : NaN;
+    out.push({ rows, count });
+  }
+  await source.close();
+  return { info: source, strips: out };
+}
+
+function projectRows(path: string) {
+  const store = ProjectStore.open(path, { readonly: true });
+  try {
+    return { bands: store.readFeatures('elevation_bands').features, layers: store.listLayers().map((l) => [l.table, l.featureCount]) };
+  } finally {
+    store.close();
+  }
+}
+
+describe('band tracer', { timeout: 120_000 }, () => {
+  it('traces the same bands and counts the same census on a worker thread as on the caller’s', async () => {
+    const { info, strips: data } = await strips();
+    const traced = [];
+    for (const thread of ['inline', 'worker'] as const) {
+      const census = new ValueCensus(info);
+      const tracer = startBandTracer(info, { levels: [400, 900], thread });
+      try {
+        for (const { rows, count } of data) {
+          const own = rows.slice();
+          census.blank(own, count);
+          await tracer.push(own, count);
+        }
+        const result = await tracer.finish();
+        census.add(result.census);
+        traced.push({ features: result.features, census: census.counts(), suspicions: census.suspicions() });
+      } finally {
+        await tracer.close();
+      }
+    }
+    // one census over the same rows, as the import counted before the work was split
+    const whole = new ValueCensus(info);
+    for (const { rows, count } of data) whole.inspect(rows.slice(), count);
+    expect(traced[0].census.outOfRange).toBeGreaterThan(0);
+    expect(traced[1]).toEqual(traced[0]);
+    expect(traced[0].census).toEqual(whole.counts());
+    expect(traced[0].suspicions).toEqual(whole.suspicions());
+    expect(traced[0].features.map((f) => f.properties?.belowM)).toEqual([400, 900]);
+  });
+
+  it('a tracer given up part-way ends without waiting for the rest', async () => {
+    const { info, strips: data } = await strips();
+    const tracer = startBandTracer(info, { levels: [400, 900], thread: 'worker' });
+    expect(data.length).toBeGreaterThan(2);
+    for (const { rows, count } of data.slice(0, 2)) await tracer.push(rows.slice(), count);
+    await tracer.close();
+    await expect(tracer.push(data[2].rows.slice(), data[2].count)).rejects.toThrow();
+  });
+
+  it('`bands --dem` stores the same DEM and bands whichever thread traces them', async () => {
+    const results = [];
+    for (const thread of ['inline', 'worker'] as const) {
+      const path = join(dir, `${thread}.gpkg`);
+      ProjectStore.create(path, { title: thread }).close();
+      const result = await buildBandsLayer(path, { files: [GMTED], levels: [400, 900], tracerThread: thread });
+      results.push({ features: result.features, nodata: result.nodataCells, warnings: result.warnings, stored: projectRows(path) });
+    }
+    expect(results[1]).toEqual(results[0]);
+    expect(results[0].stored.bands).toHaveLength(2);
+  });
+});
