@@ -32,10 +32,11 @@
  * the parsed array), throttled to one call per 100 ms; `hooks.shouldCancel` is polled per feature
  * (per batch of rows, and every 50 ms while waiting, on two threads).
  *
- * Two threads: for a source of 4 MB or more, ImportStage (everything but the database) runs on a
- * preparing worker that encodes the rows, and this thread stores them (import-pipeline.ts): the
- * same stage, the same row encoder and the same transaction, so the same result; without the
- * worker (not built, does not start, LANDGATE_IMPORT_PIPELINE=0) both halves run here.
+ * Two threads (LANDGATE_IMPORT_PIPELINE=1; off by default, import-pipeline.ts says why): for a
+ * source of 4 MB or more, ImportStage (everything but the database) runs on a preparing worker
+ * that encodes the rows, and this thread stores them: the same stage, the same row encoder and
+ * the same transaction, so the same result; without the worker (off, not built, does not start)
+ * both halves run here.
  */
 import { closeSync, existsSync, fstatSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
