@@ -127,6 +127,18 @@ describe('import on two threads', { timeout: 300_000 }, () => {
     }
   });
 
+  it('points: the same rows and notes, the GCJ-02 check run on the sample the worker kept', () => {
+    const file = join(dir, 'stations.geojson');
+    const features = Array.from({ length: 800 }, (_, i) => ({
+      type: 'Feature',
+      properties: { id: `ST-${i + 1}` },
+      geometry: { type: 'Point', coordinates: [111.5 + (i % 40) * 0.001, 35.5 + Math.floor(i / 40) * 0.001] },
+    }));
+    writeFileSync(file, JSON.stringify({ type: 'FeatureCollection', features }));
+    const result = expectSameBothWays(file, { kind: 'monitoring-station', crs: 'EPSG:4490' });
+    expect(result.featureCount).toBe(800);
+  });
+
   it('a feature refused after several stored batches leaves the project byte-identical', () => {
     importPipelineSettings.mode = 'always';
     const base = join(dir, 'late_bowtie');
