@@ -8,8 +8,9 @@
  *
  * Printed for both: wall time, CPU time (user + system) and peak RSS of the whole process, and
  * for LandGate also `importFile` alone (without starting Node and the TypeScript loader) and the
- * `landgate import` command as a user runs it (from its bundle when `npm run build` made one).
- * `BENCH_ROUNDS=n` runs both n times, interleaved.
+ * `landgate import` command as a user runs it (from its bundle when `npm run build` made one),
+ * on two threads (LANDGATE_IMPORT_PIPELINE=1) and on one (the default).
+ * `BENCH_ROUNDS=n` runs them all n times, interleaved.
  */
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { ProjectStore } from '../electron/services/project-store';
 import { importFile } from '../electron/services/import-file';
+import { importPipelineSettings } from '../electron/services/import-pipeline';
 import { freshCliBundle } from '../bin/cli-bundle.js';
 import { describe, machine, measure, ratios, type Measured } from './measure';
 
@@ -125,6 +127,8 @@ function importInChild(base: string, project: string) {
   const store = ProjectStore.create(project, { title: '导入基准' });
   const t = performance.now();
   const cpu = process.cpuUsage();
+  // on two threads, as `landgate import` with LANDGATE_IMPORT_PIPELINE=1
+  importPipelineSettings.mode = 'auto';
   const layer = importFile(store, `${base}.shp`, { kind: 'suspect-parcel', table: 'parcels' });
   const used = process.cpuUsage(cpu);
   const seconds = (performance.now() - t) / 1000;
@@ -157,22 +161,28 @@ export default async function importBench() {
       const cliProject = join(dir, `cli-${round}.gpkg`);
       const cli = join(fileURLToPath(new URL('..', import.meta.url)), 'bin', 'landgate.js');
       measure(process.execPath, [cli, 'init', cliProject]);
-      const command = measure(process.execPath, [cli, 'import', cliProject, `${base}.shp`, '--kind', 'suspect-parcel', '--name', 'parcels']);
+      const command = measure(process.execPath, [cli, 'import', cliProject, `${base}.shp`, '--kind', 'suspect-parcel', '--name', 'parcels'], { env: { ...process.env, LANDGATE_IMPORT_PIPELINE: '1' } });
+      // the same command on one thread (the preparing worker off, the default)
+      const oneProject = join(dir, `one-${round}.gpkg`);
+      measure(process.execPath, [cli, 'init', oneProject]);
+      const oneThread = measure(process.execPath, [cli, 'import', oneProject, `${base}.shp`, '--kind', 'suspect-parcel', '--name', 'parcels'], { env: { ...process.env, LANDGATE_IMPORT_PIPELINE: '0' } });
       const ogrOut = join(dir, `ogr-${round}.gpkg`);
       const reference: Measured = measure('ogr2ogr', ['-f', 'GPKG', '-t_srs', 'EPSG:4490', ogrOut, `${base}.shp`], { env: { ...process.env, SHAPE_ENCODING: 'CP936' } });
-      for (const file of [project, cliProject, ogrOut]) rmSync(file, { force: true });
+      for (const file of [project, cliProject, oneProject, ogrOut]) rmSync(file, { force: true });
       if (rounds > 1) console.log(`\nround ${round}/${rounds}`);
       console.log('| 步骤 | 墙钟 | CPU（user+sys） | 峰值内存（maxRSS） |');
       console.log('|---|---|---|---|');
       console.log(`| LandGate importFile（${COUNT} 面，EPSG:4525 → 4490，校验/修复、面积、事务写入） | ${ours.seconds.toFixed(2)} s | ${ours.cpuSeconds.toFixed(2)} s | — |`);
       console.log(`| LandGate 整个进程（Node + TypeScript 加载 + 建项目 + importFile） | ${whole.wallS.toFixed(2)} s | ${whole.cpuS === null ? '—' : `${whole.cpuS.toFixed(2)} s`} | ${mb(whole.maxRssMB)} |`);
-      console.log(`| landgate import（命令行，整个进程，${freshCliBundle() ? '从构建的 bundle 启动' : '经 tsx 从 TypeScript 源码启动'}） | ${command.wallS.toFixed(2)} s | ${command.cpuS === null ? '—' : `${command.cpuS.toFixed(2)} s`} | ${mb(command.maxRssMB)} |`);
+      console.log(`| landgate import，两个线程（LANDGATE_IMPORT_PIPELINE=1；命令行，整个进程，${freshCliBundle() ? '从构建的 bundle 启动' : '经 tsx 从 TypeScript 源码启动'}） | ${command.wallS.toFixed(2)} s | ${command.cpuS === null ? '—' : `${command.cpuS.toFixed(2)} s`} | ${mb(command.maxRssMB)} |`);
+      console.log(`| landgate import，单线程（LANDGATE_IMPORT_PIPELINE=0） | ${oneThread.wallS.toFixed(2)} s | ${oneThread.cpuS === null ? '—' : `${oneThread.cpuS.toFixed(2)} s`} | ${mb(oneThread.maxRssMB)} |`);
       console.log(`| ogr2ogr -f GPKG -t_srs EPSG:4490（同一文件，整个进程） | ${reference.wallS.toFixed(2)} s | ${reference.cpuS === null ? '—' : `${reference.cpuS.toFixed(2)} s`} | ${mb(reference.maxRssMB)} |`);
       const cpuRatio = reference.cpuS ? `${(ours.cpuSeconds / reference.cpuS).toFixed(2)}×` : '—';
       console.log(`| 比值 importFile / ogr2ogr | 墙钟 ${(ours.seconds / reference.wallS).toFixed(2)}×，CPU ${cpuRatio}（目标 ≤ 1.2×） | | |`);
       console.log(`| 比值 整个进程 / ogr2ogr | ${ratios(whole, reference)} | | ${whole.maxRssMB !== null ? `${mb(whole.maxRssMB)}（目标 ≤ 150 MB）` : '—'} |`);
       console.log(`| 比值 landgate import / ogr2ogr | ${ratios(command, reference)} | | ${command.maxRssMB !== null ? `${mb(command.maxRssMB)}（目标 ≤ 150 MB）` : '—'} |`);
-      console.log(`importFile child: ${describe(whole)}; landgate import: ${describe(command)}; ogr2ogr: ${describe(reference)}; ${machine()}`);
+      console.log(`| 比值 landgate import 单线程 / ogr2ogr | ${ratios(oneThread, reference)} | | ${mb(oneThread.maxRssMB)} |`);
+      console.log(`importFile child: ${describe(whole)}; landgate import: ${describe(command)}; one thread: ${describe(oneThread)}; ogr2ogr: ${describe(reference)}; ${machine()}`);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

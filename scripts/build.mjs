@@ -59,6 +59,15 @@ if (!only || only === 'electron') {
     format: 'cjs',
     external: ['better-sqlite3'],
   }));
+  // The preparing thread of a two-thread import (electron/services/import-pipeline.ts), next to
+  // the import worker and the CLI: CommonJS, self-contained (it opens no database).
+  sourcesOf(await esbuild({
+    ...common,
+    entryPoints: [join(root, 'electron/services/importers/prepare-worker.ts')],
+    outfile: join(root, 'dist/electron/prepare.worker.cjs'),
+    format: 'cjs',
+    external: ['better-sqlite3'],
+  }));
   // The check service's worker (the reference index of the open project), like the import worker:
   // it opens the project itself, so better-sqlite3 stays in node_modules.
   sourcesOf(await esbuild({

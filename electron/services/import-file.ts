@@ -29,14 +29,23 @@
  * 230 bytes per vertex, so a 2 000 000-vertex polygon peaks at ≈ 650 MB.
  *
  * Progress: `hooks.onProgress` gets features done / total (total from the .shx or DBF header, or
- * the parsed array), throttled to one call per 100 ms; `hooks.shouldCancel` is polled per feature.
+ * the parsed array), throttled to one call per 100 ms; `hooks.shouldCancel` is polled per feature
+ * (per batch of rows, and every 50 ms while waiting, on two threads).
+ *
+ * Two threads (LANDGATE_IMPORT_PIPELINE=1; off by default, import-pipeline.ts says why): for a
+ * source of 4 MB or more, ImportStage (everything but the database) runs on a preparing worker
+ * that encodes the rows, and this thread stores them: the same stage, the same row encoder and
+ * the same transaction, so the same result; without the worker (off, not built, does not start)
+ * both halves run here.
  */
 import { closeSync, existsSync, fstatSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { unzipWithinBudget } from '../../shared/importers/zip';
 import { sanitiseFields } from '../../shared/importers/fields';
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
-import { canonicalProperties, FeaturePreparer, prepareFeatures, type AreaTotals } from '../../shared/importers/prepare';
+import { areaTotals, canonicalProperties, FeaturePreparer, prepareFeatures, type AreaTotals } from '../../shared/importers/prepare';
+import { geodesicAreaM2 } from '../../shared/geo/geodesy';
+import { decodeGpkgGeometry } from './gpkg-binary';
 import { openShapefile, type ShapefileSources } from '../../shared/importers/shapefile';
 import { encodingLabelZh } from '../../shared/importers/encoding';
 import { crsLabelZh, normalizeCrs, withTowgs84 } from '../../shared/crs';
@@ -44,10 +53,12 @@ import { detectGcjOffset, gcjProbeBoxes } from '../../shared/crs/offset';
 import type { ByteSource, ParsedLayer, SourceFile, StreamedLayer } from '../../shared/importers/types';
 import { canonicalKeys, resolveFieldMap } from '../../shared/model/attributes';
 import { isUserInputError, UserInputError } from '../../shared/model/errors';
-import { LAYER_KIND_GEOMETRY, LAYER_KIND_LABEL_ZH, type LayerInfo, type LayerKind } from '../../shared/model/layers';
+import { LAYER_KIND_GEOMETRY, LAYER_KIND_LABEL_ZH, type GpkgGeometryType, type LayerInfo, type LayerKind } from '../../shared/model/layers';
 import { text, type CodedText } from '../../shared/model/text';
 import { importNoteZh } from '../../shared/importers/messages';
-import { ColumnInference, ProjectStore, type ColumnType } from './project-store';
+import type { ProjectStore } from './project-store';
+import { ColumnInference, LayerRepository, type ColumnType, type LayerWriter } from './store/layers';
+import { startImportPipeline, type ImportPipeline } from './import-pipeline';
 import { detectFormat } from './importers/registry';
 
 export interface ImportOptions {
@@ -531,6 +542,124 @@ function wholeLayer(layer: ParsedLayer): StreamedLayer {
   };
 }
 
+/** What an import settles before any feature is written (ImportStage), in either thread. */
+export interface StageHeader {
+  table: string;
+  /** The file name recorded with the layer. */
+  sourceFile: string;
+  sourceCrs: string;
+  columns: Array<{ key: string; type: ColumnType; source?: string }>;
+  geometryType: GpkgGeometryType;
+  formatLabel: CodedText;
+  encoding?: string;
+  /** Features in the source, when it says (progress). */
+  total: number | null;
+  /** The GCJ-02 check runs (point layers not declared GCJ-02 / BD-09): the first points are kept for it. */
+  gcjCheck: boolean;
+}
+
+/** What an import found once every feature was prepared. */
+export interface StageFinal {
+  /** The notes of the source, the CRS and the preparation, in the order the import reports them. */
+  warnings: CodedText[];
+  areas: AreaTotals;
+  /** Features read from the source (kept or skipped). */
+  count: number;
+  /** The first GCJ_SAMPLE kept features when `gcjCheck`. */
+  gcjSample: Feature[];
+  /** For a Gauss-Krüger source, the planar area sum (areaTotals), for a writer that measures the geodesic areas itself. */
+  planar: { m2: number; crs: string } | null;
+}
+
+/**
+ * The database-free half of an import: opens the source, resolves the CRS, settles the table's
+ * name, columns and geometry type (the attributes-only pass), then prepares the features one by
+ * one (`run`). The import runs it on its own thread, or on a preparing thread
+ * (import-pipeline.ts) that hands the encoded rows to the writing one: the same code either way.
+ */
+export class ImportStage {
+  readonly header: StageHeader;
+  private readonly layer: StreamedLayer;
+  private readonly preparer: FeaturePreparer;
+  private readonly crsWarnings: CodedText[];
+  private readonly fds: number[] = [];
+
+  /**
+   * `existing`: the project's tables (a default table name avoids them); `cancelled` throws when
+   * the import is cancelled; `geodesicArea` false leaves the geodesic areas to the writer (see
+   * PrepareOptions), whose total then goes with `StageFinal.planar` through areaTotals.
+   */
+  constructor(paths: string[], options: ImportOptions, existing: readonly string[], cancelled: () => void, geodesicArea = true) {
+    try {
+      const main = paths.find((p) => extname(p).toLowerCase() === '.shp') ?? paths[0];
+      const fileName = basename(paths[0]);
+      const { kind, fieldMap } = options;
+      const { layer, formatLabel } = openLayer(paths, options, this.fds);
+      this.layer = layer;
+      checkFieldMap(fieldMap, kind, layer.fields, fileName);
+      this.crsWarnings = [];
+      const sourceCrs = resolveCrs(layer, options, fileName, this.crsWarnings);
+      const table = options.table ?? defaultTableName(extname(main).toLowerCase() === '.zip' || options.layer ? `${layer.name}.x` : main, kind, existing);
+
+      // Settled before the transaction: the columns (attributes-only pass) and the table's geometry type.
+      const inference = new ColumnInference();
+      let n = 0;
+      for (const attributes of layer.attributes()) {
+        inference.add(canonicalProperties(kind, attributes, ++n, fieldMap));
+        if ((n & 1023) === 0) cancelled();
+      }
+      this.header = {
+        table,
+        sourceFile: basename(main),
+        sourceCrs,
+        columns: withSourceFields(inference.columns(), kind, layer.fields, fieldMap),
+        geometryType: LayerRepository.geometryTypeFor(kind, layer.geometryTypes),
+        formatLabel,
+        encoding: layer.encoding?.value,
+        total: layer.total,
+        gcjCheck: LAYER_KIND_GEOMETRY[kind] === 'point' && sourceCrs !== 'GCJ02' && sourceCrs !== 'BD09',
+      };
+      this.preparer = new FeaturePreparer({ fileName, kind, sourceCrs, fieldMap, fields: layer.fields, geodesicArea });
+    } catch (error) {
+      this.close();
+      throw error;
+    }
+  }
+
+  /** Source features read so far. */
+  position(): number {
+    return this.layer.position();
+  }
+
+  /**
+   * Prepares every feature: `emit` gets each kept one (in EPSG:4490, canonical attributes and
+   * id), `step` runs after each feature read; `cancelled` is polled before each. Throws the
+   * refusal of the first unusable feature, or of the whole (no feature, duplicate parcel ids).
+   */
+  run(emit: (feature: Feature) => void, step: () => void, cancelled: () => void): StageFinal {
+    const { layer, preparer } = this;
+    const gcjSample: Feature[] = [];
+    const keepSample = this.header.gcjCheck;
+    for (const raw of layer.features()) {
+      cancelled();
+      const feature = preparer.add(raw);
+      if (feature) {
+        emit(feature);
+        if (keepSample && gcjSample.length < GCJ_SAMPLE) gcjSample.push(feature);
+      }
+      step();
+    }
+    cancelled();
+    const prepared = preparer.finish();
+    const warnings = [...layer.warnings, ...layer.finalWarnings(), ...this.crsWarnings, ...prepared.warnings];
+    return { warnings, areas: prepared.areas, count: preparer.count, gcjSample, planar: preparer.planar };
+  }
+
+  close(): void {
+    for (const fd of this.fds.splice(0)) closeSync(fd);
+  }
+}
+
 export function importFile(store: ProjectStore, filePaths: string | string[], options: ImportOptions, hooks: ImportHooks = {}): ImportResult {
   const paths = Array.isArray(filePaths) ? filePaths : [filePaths];
   try {
@@ -552,70 +681,93 @@ function importFileUnguarded(store: ProjectStore, paths: string[], options: Impo
   const cancelled = () => {
     if (hooks.shouldCancel?.()) throw new ImportCancelled();
   };
-  const main = paths.find((p) => extname(p).toLowerCase() === '.shp') ?? paths[0];
-  const fileName = basename(paths[0]);
-  const { kind, fieldMap } = options;
-  const fds: number[] = [];
-  try {
-    const { layer, formatLabel } = openLayer(paths, options, fds);
-    checkFieldMap(fieldMap, kind, layer.fields, fileName);
-    const crsWarnings: CodedText[] = [];
-    const sourceCrs = resolveCrs(layer, options, fileName, crsWarnings);
-    const existing = store.listLayers().map((l) => l.table);
-    const table = options.table ?? defaultTableName(extname(main).toLowerCase() === '.zip' || options.layer ? `${layer.name}.x` : main, kind, existing);
-
-    // Settled before the transaction: the columns (attributes-only pass), the table's geometry
-    // type, and the project's layers for the GCJ-02 check (listed before the new layer exists).
-    const inference = new ColumnInference();
-    let n = 0;
-    for (const attributes of layer.attributes()) {
-      inference.add(canonicalProperties(kind, attributes, ++n, fieldMap));
-      if ((n & 1023) === 0) cancelled();
+  const existing = store.listLayers().map((l) => l.table);
+  const pipeline = startImportPipeline(paths, options, existing, cancelled);
+  if (pipeline) {
+    try {
+      return importThroughPipeline(store, pipeline, existing, options, hooks, cancelled);
+    } finally {
+      pipeline.stop();
     }
-    const geometryType = ProjectStore.geometryTypeFor(kind, layer.geometryTypes);
-    const referenceTables = LAYER_KIND_GEOMETRY[kind] === 'point' && sourceCrs !== 'GCJ02' && sourceCrs !== 'BD09' ? existing : null;
-
-    const total = layer.total;
-    let lastReport = 0;
-    const report = (force: boolean) => {
-      if (!hooks.onProgress) return;
-      const now = Date.now();
-      if (!force && now - lastReport < PROGRESS_INTERVAL_MS) return;
-      lastReport = now;
-      hooks.onProgress({ done: Math.min(layer.position(), total ?? Infinity), total });
-    };
-    const preparer = new FeaturePreparer({ fileName, kind, sourceCrs, fieldMap, fields: layer.fields });
+  }
+  const stage = new ImportStage(paths, options, existing, cancelled);
+  try {
+    const { header } = stage;
+    // the project's layers for the GCJ-02 check, listed before the new layer exists
+    const referenceTables = header.gcjCheck ? existing : null;
+    const report = progressReporter(hooks, header.total);
     return store.transaction(() => {
-      const writer = store.beginLayer({ table, kind, title: options.title, sourceFile: basename(main), originalCrs: sourceCrs, columns: withSourceFields(inference.columns(), kind, layer.fields, fieldMap), geometryType });
-      const gcjSample: Feature[] = [];
+      const writer = beginImportedLayer(store, header, options);
+      report(stage.position(), true);
       const one: Feature[] = [];
-      report(true);
-      for (const raw of layer.features()) {
-        cancelled();
-        const feature = preparer.add(raw);
-        if (feature) {
+      const final = stage.run(
+        (feature) => {
           one[0] = feature;
           writer.write(one);
-          if (referenceTables && gcjSample.length < GCJ_SAMPLE) gcjSample.push(feature);
-        }
-        report(false);
-      }
-      cancelled();
-      const prepared = preparer.finish();
-      const warnings = [...layer.warnings, ...layer.finalWarnings(), ...crsWarnings, ...prepared.warnings];
-      if (referenceTables) {
-        const offset = detectGcjOffset(gcjSample, featuresNear(store, referenceTables, gcjSample));
-        if (offset) warnings.push(offset.message);
-      }
-      const written = writer.finish();
-      // the audit log keeps the Chinese it always recorded (the text of record, like a finding's message)
-      if (warnings.length > 0) store.appendAudit({ action: 'import-warnings', detail: { table, warnings: warnings.map(importNoteZh) } });
-      if (hooks.onProgress) hooks.onProgress({ done: total ?? preparer.count, total });
-      return { ...written, warnings, format: importNoteZh(formatLabel), encoding: layer.encoding?.value, areas: prepared.areas };
+        },
+        () => report(stage.position(), false),
+        cancelled,
+      );
+      return finishImport(store, writer, header, final, referenceTables, hooks);
     });
   } finally {
-    for (const fd of fds) closeSync(fd);
+    stage.close();
   }
+}
+
+/** The same import with the features prepared and encoded on another thread (import-pipeline.ts), stored here. */
+function importThroughPipeline(store: ProjectStore, pipeline: ImportPipeline, existing: readonly string[], options: ImportOptions, hooks: ImportHooks, cancelled: () => void): ImportResult {
+  const header = pipeline.header();
+  const referenceTables = header.gcjCheck ? existing : null;
+  const report = progressReporter(hooks, header.total);
+  return store.transaction(() => {
+    const writer = beginImportedLayer(store, header, options);
+    report(0, true);
+    // The geodesic area total is summed here, row by row in the order the rows are stored (the
+    // preparer's order and sum): each feature's area measured on the preparing thread, or here
+    // from the stored blob (the same coordinates) when that thread left it, so that whichever
+    // thread has time measures.
+    const measure = header.geometryType === 'MULTIPOLYGON' || header.geometryType === 'GEOMETRY';
+    let geodesicM2 = 0;
+    const area = (blob: Uint8Array, measured: number) => {
+      geodesicM2 += !Number.isNaN(measured) ? measured : measure ? geodesicAreaM2(decodeGpkgGeometry(blob)) : 0;
+    };
+    const final = pipeline.pump(writer, area, (position) => report(position, false));
+    cancelled();
+    return finishImport(store, writer, header, { ...final, areas: areaTotals(geodesicM2, final.planar) }, referenceTables, hooks);
+  });
+}
+
+function beginImportedLayer(store: ProjectStore, header: StageHeader, options: ImportOptions): LayerWriter {
+  const { table, sourceFile, sourceCrs, columns, geometryType } = header;
+  return store.beginLayer({ table, kind: options.kind, title: options.title, sourceFile, originalCrs: sourceCrs, columns, geometryType });
+}
+
+/** Progress at most every PROGRESS_INTERVAL_MS (or when forced): features read of `total`. */
+function progressReporter(hooks: ImportHooks, total: number | null): (position: number, force: boolean) => void {
+  let lastReport = 0;
+  return (position, force) => {
+    if (!hooks.onProgress) return;
+    const now = Date.now();
+    if (!force && now - lastReport < PROGRESS_INTERVAL_MS) return;
+    lastReport = now;
+    hooks.onProgress({ done: Math.min(position, total ?? Infinity), total });
+  };
+}
+
+/** Inside the transaction, once every feature is written: the GCJ-02 check, the layer's record, the audit of the notes. */
+function finishImport(store: ProjectStore, writer: LayerWriter, header: StageHeader, final: StageFinal, referenceTables: readonly string[] | null, hooks: ImportHooks): ImportResult {
+  const warnings = final.warnings;
+  if (referenceTables) {
+    const offset = detectGcjOffset(final.gcjSample, featuresNear(store, referenceTables, final.gcjSample));
+    if (offset) warnings.push(offset.message);
+  }
+  const written = writer.finish();
+  const { table, total } = header;
+  // the audit log keeps the Chinese it always recorded (the text of record, like a finding's message)
+  if (warnings.length > 0) store.appendAudit({ action: 'import-warnings', detail: { table, warnings: warnings.map(importNoteZh) } });
+  if (hooks.onProgress) hooks.onProgress({ done: total ?? final.count, total });
+  return { ...written, warnings, format: importNoteZh(header.formatLabel), encoding: header.encoding, areas: final.areas };
 }
 
 /** Parcel submissions from a file (kind 'parcel'): polygons in EPSG:4490, unique canonical ids. */

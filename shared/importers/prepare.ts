@@ -24,6 +24,12 @@ export interface PrepareOptions {
   fieldMap?: Record<string, string>;
   /** The file's field names, for messages (else those of the first feature without an id). */
   fields?: string[];
+  /**
+   * false: the geodesic areas are not measured here; the caller measures the kept features'
+   * geometries in order and gives the sum to `areaTotals` with `planar` (the writing thread of a
+   * two-thread import does, from the stored blobs).
+   */
+  geodesicArea?: boolean;
 }
 
 export interface AreaTotals {
@@ -40,6 +46,19 @@ export interface PreparedFeatures {
   /** Notes about fixes applied (closed rings, dropped Z values, repairs per feature id, …) and suspicious data, coded (messages.ts). */
   warnings: CodedText[];
   areas: AreaTotals;
+}
+
+/**
+ * The import's area totals from the sum of the kept features' geodesic areas and, for a
+ * Gauss-Krüger source, the sum of their planar areas in its zone (FeaturePreparer.planar).
+ */
+export function areaTotals(geodesicM2: number, planar: { m2: number; crs: string } | null): AreaTotals {
+  const areas: AreaTotals = { geodesicM2 };
+  if (planar && geodesicM2 > 0) {
+    areas.planarM2 = planar.m2;
+    areas.planarCrs = planar.crs;
+  }
+  return areas;
 }
 
 /** Planar area of polygon rings in source coordinates (first ring shell, others holes). */
@@ -174,6 +193,11 @@ export class FeaturePreparer {
     );
   }
 
+  /** For a Gauss-Krüger source, the sum of the kept features' planar areas in its zone. */
+  get planar(): { m2: number; crs: string } | null {
+    return this.zone ? { m2: this.planarTotal, crs: this.sourceCrs } : null;
+  }
+
   /** Features given to `add` so far. */
   get count(): number {
     return this.n;
@@ -294,7 +318,7 @@ export class FeaturePreparer {
       if (this.numberedCount++ < 10) this.numbered.push(n);
       this.fieldsSeen ??= Object.keys(feature.properties ?? {});
     }
-    this.geodesicTotal += geodesicAreaM2(checked.geometry);
+    if (this.options.geodesicArea !== false) this.geodesicTotal += geodesicAreaM2(checked.geometry);
     if (this.zone) this.planarTotal += planarArea(geometry);
     const position1 = ++this.kept;
     const seen = this.ids.get(id);
@@ -354,12 +378,7 @@ export class FeaturePreparer {
     }
     if (this.droppedZ) warnings.push(text('importNote.droppedZ'));
     if (this.outsideChina > 0) warnings.push(text('importNote.outsideChina', { count: this.outsideChina, crs: this.sourceCrs }));
-    const areas: AreaTotals = { geodesicM2: this.geodesicTotal };
-    if (this.zone && this.geodesicTotal > 0) {
-      areas.planarM2 = this.planarTotal;
-      areas.planarCrs = this.sourceCrs;
-    }
-    return { warnings, areas };
+    return { warnings, areas: areaTotals(this.geodesicTotal, this.planar) };
   }
 }
 

@@ -143,6 +143,52 @@ function promote(geometry: Geometry, tableType: GpkgGeometryType): Geometry {
 }
 
 
+/** What beginLayer returns: `write` encodes and stores features, `writeRow` stores a row layerRowEncoder made. */
+export interface LayerWriter {
+  write(features: Feature[]): void;
+  /** A row as layerRowEncoder gives it (for the same columns and geometry type), the next feature's. */
+  writeRow(blob: Uint8Array, values: readonly unknown[], envelope: readonly [number, number, number, number] | null): void;
+  finish(): LayerInfo;
+}
+
+/**
+ * A feature as the row beginLayer stores: its GeoPackage blob, the blob's envelope and its
+ * attribute values in `columns` order (written into `values`), for the `index`-th feature (0-based)
+ * of the layer. Pure — no database — so an import can encode rows on another thread and store
+ * them with `writeRow`, which gives the same rows as `write`.
+ */
+export function layerRowEncoder(
+  table: string,
+  columns: ReadonlyArray<{ key: string; type: ColumnType }>,
+  geometryType: GpkgGeometryType,
+): (feature: Feature, index: number, values: unknown[]) => { blob: Uint8Array; envelope: [number, number, number, number] | null } {
+  const known = new Set(columns.map((c) => c.key));
+  return (feature, index, values) => {
+    if (!feature.geometry) {
+      throw new UserInputError('layer.null-geometry', `第 ${index + 1} 个要素没有几何图形，不能写入图层“${table}”。`, `Feature ${index + 1} has no geometry (layer "${table}").`);
+    }
+    const { blob, envelope, finite } = encodeGpkgGeometryWithEnvelope(promote(feature.geometry, geometryType), PROJECT_SRS_ID);
+    if (!finite) {
+      throw new UserInputError('layer.bad-coordinate', `第 ${index + 1} 个要素含有非数值坐标，不能写入图层“${table}”。`, `Feature ${index + 1} has non-finite coordinates (layer "${table}").`);
+    }
+    const properties = (feature.properties ?? {}) as Record<string, unknown>;
+    for (const key in properties) {
+      // the columns come from a first pass over the same attributes; a key it did not see is a bug, not data to drop
+      if (key !== '' && !known.has(key)) throw new Error(`beginLayer: property "${key}" of feature ${index + 1} has no column`);
+    }
+    if (!known.has('id')) throw new Error(`beginLayer: property "id" of feature ${index + 1} has no column`);
+    const given = properties.id;
+    const blank = given === undefined || given === null || String(given).trim() === '';
+    // Stored trimmed, so a lookup by id is an equality on the indexed column.
+    const id = featureIdOf({ id: blank ? feature.id : given }, index + 1);
+    for (let i = 0; i < columns.length; i++) {
+      const c = columns[i];
+      values[i] = toSqlValue(c.key === 'id' ? id : properties[c.key], c.type);
+    }
+    return { blob, envelope };
+  };
+}
+
 interface LayerRow {
   table_name: string;
   kind: string;
@@ -462,7 +508,7 @@ export class LayerRepository {
     geometryType: GpkgGeometryType;
     importedAt?: string;
     auditAction?: LayerAuditAction;
-  }): { write(features: Feature[]): void; finish(): LayerInfo } {
+  }): LayerWriter {
     const { table, kind, geometryType } = input;
     this.checkLayerName(table, kind);
     if (!this.db.inTransaction) throw new Error('beginLayer must run inside transaction()');
@@ -473,7 +519,6 @@ export class LayerRepository {
       const column = this.columnFor(key, usedColumns);
       return source ? { key, column, type, source } : { key, column, type };
     });
-    const known = new Set(columns.map((c) => c.key));
 
     this.db.ensureWritable();
     if (this.db.hasTable(table)) {
@@ -495,36 +540,23 @@ export class LayerRepository {
 
     let count = 0;
     let bbox: BBox | null = null;
+    const encode = layerRowEncoder(table, input.columns, geometryType);
     // one row's attribute values, refilled per feature, in column order
     const values: unknown[] = new Array(columns.length);
+    const add = (blob: Uint8Array, rowValues: readonly unknown[], e: readonly [number, number, number, number] | null) => {
+      if (e) bbox = bbox ? [Math.min(bbox[0], e[0]), Math.min(bbox[1], e[1]), Math.max(bbox[2], e[2]), Math.max(bbox[3], e[3])] : [e[0], e[1], e[2], e[3]];
+      rows.add(blob, rowValues, e);
+    };
     return {
       write: (features) => {
         for (const feature of features) {
-          const index = count++;
-          if (!feature.geometry) {
-            throw new UserInputError('layer.null-geometry', `第 ${index + 1} 个要素没有几何图形，不能写入图层“${table}”。`, `Feature ${index + 1} has no geometry (layer "${table}").`);
-          }
-          const { blob, envelope: e, finite } = encodeGpkgGeometryWithEnvelope(promote(feature.geometry, geometryType), PROJECT_SRS_ID);
-          if (!finite) {
-            throw new UserInputError('layer.bad-coordinate', `第 ${index + 1} 个要素含有非数值坐标，不能写入图层“${table}”。`, `Feature ${index + 1} has non-finite coordinates (layer "${table}").`);
-          }
-          const properties = (feature.properties ?? {}) as Record<string, unknown>;
-          for (const key in properties) {
-            // the columns come from a first pass over the same attributes; a key it did not see is a bug, not data to drop
-            if (key !== '' && !known.has(key)) throw new Error(`beginLayer: property "${key}" of feature ${index + 1} has no column`);
-          }
-          if (!known.has('id')) throw new Error(`beginLayer: property "id" of feature ${index + 1} has no column`);
-          const given = properties.id;
-          const blank = given === undefined || given === null || String(given).trim() === '';
-          // Stored trimmed, so a lookup by id is an equality on the indexed column.
-          const id = featureIdOf({ id: blank ? feature.id : given }, index + 1);
-          if (e) bbox = bbox ? [Math.min(bbox[0], e[0]), Math.min(bbox[1], e[1]), Math.max(bbox[2], e[2]), Math.max(bbox[3], e[3])] : [e[0], e[1], e[2], e[3]];
-          for (let i = 0; i < columns.length; i++) {
-            const c = columns[i];
-            values[i] = toSqlValue(c.key === 'id' ? id : properties[c.key], c.type);
-          }
-          rows.add(blob, values, e);
+          const { blob, envelope } = encode(feature, count++, values);
+          add(blob, values, envelope);
         }
+      },
+      writeRow: (blob, rowValues, envelope) => {
+        count++;
+        add(blob, rowValues, envelope);
       },
       finish: () => {
         rows.finish();
