@@ -11,6 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { landgate as run, sharedData, type CliResult } from '../support/cli';
+import { ProjectStore } from '../../electron/services/project-store';
+import { storedDemInfo } from '../../electron/services/terrain/dem-store';
 import { freshSchema, startPostgis, type ThrowawayPostgis } from '../support/postgis';
 
 let pg: ThrowawayPostgis;
@@ -152,14 +154,40 @@ describe('landgate init and role on a shared project', { timeout: 300_000 }, () 
     expect(databaseState()).toBe(before);
   });
 
-  it('the parts still GeoPackage-only refuse a shared project in words, changing nothing', () => {
+  it('refuses bad input to the DEM, basemap and demo commands at a URL in words, changing nothing', () => {
     const before = databaseState();
     // the DEM and its bands work at a URL (pg-dem.test.ts); a bad file is refused as on a file
     expectRefusal(landgate(['bands', url, '--dem', join(sharedData, 'dem', 'missing.tif')]), '高程文件“missing.tif”不存在。');
     // Basemaps are on shared projects too (pg-basemap.test.ts); a missing package is refused in words.
     expectRefusal(landgate(['basemap', 'add', url, join(dir, 'x.mbtiles')]), '底图文件“x.mbtiles”不存在。');
-    expectRefusal(landgate(['demo', url]), `示例项目只生成为 GeoPackage 文件（.gpkg），不写入共享项目“${url}”`);
+    // the demo makes a new project: never over an existing one
+    expectRefusal(landgate(['demo', url]), `共享项目“${url}”已存在（数据库中已有模式 ${schema}），不会覆盖。`);
     expect(databaseState()).toBe(before);
+  });
+
+  it('generates the demo county into a new shared project: every layer, the DEM and its bands, checked as on a file', () => {
+    const demoUrl = pg.url(freshSchema('demo'));
+    const gpkg = join(dir, '示例 项目.gpkg');
+    for (const target of [demoUrl, gpkg]) expect(landgate(['demo', target]).status).toBe(0);
+    const summary = (target: string) => {
+      const store = ProjectStore.open(target, { readonly: true });
+      try {
+        const dem = storedDemInfo(store.db);
+        return { layers: store.listLayers().map((l) => [l.table, l.kind, l.featureCount]), dem: dem && [dem.cols, dem.rows, dem.minM, dem.maxM] };
+      } finally {
+        store.close();
+      }
+    };
+    const shared = summary(demoUrl);
+    expect(shared).toEqual(summary(gpkg));
+    expect(shared.layers.map((l) => l[0])).toContain('elevation_bands');
+    expect(shared.dem).not.toBeNull();
+    const verdicts = (target: string) => {
+      const run = landgate(['check', target, 'parcels', '--profile', 'xiaxian', '--format', 'json']);
+      expect(run.status, run.stderr).toBe(0);
+      return (JSON.parse(run.stdout) as { parcels: { id: string; verdict: string }[] }).parcels.map((p) => [p.id, p.verdict]);
+    };
+    expect(verdicts(demoUrl)).toEqual(verdicts(gpkg));
   });
 
   it('import, check and the trail work at the URL as on a file', () => {
