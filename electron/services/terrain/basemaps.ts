@@ -220,20 +220,7 @@ export async function addBasemap(projectPath: string, file: string, options: { n
   const existing = listBasemapsIn(projectPath);
   const wanted = options.name ?? meta.name;
   const id = slug(/[a-z0-9]/i.test(wanted) ? wanted : basename(file).replace(/\.(mbtiles|pmtiles)$/i, ''), new Set(existing.map((b) => b.id)));
-  const info: BasemapInfo = {
-    id,
-    name: options.name ?? meta.name,
-    storage: container === 'mbtiles' && meta.format !== 'pbf' ? 'embedded' : 'file',
-    container,
-    type: meta.format === 'pbf' ? 'vector' : 'raster',
-    format: meta.format,
-    minzoom: meta.minzoom,
-    maxzoom: meta.maxzoom,
-    bounds: meta.bounds,
-    attribution: options.attribution ?? meta.attribution,
-    vectorLayers: meta.vectorLayers,
-    addedAt: new Date().toISOString(),
-  };
+  const info = basemapInfo(id, meta, options, { storage: container === 'mbtiles' && meta.format !== 'pbf' ? 'embedded' : 'file', container });
   const store = ProjectStore.open(projectPath);
   const db = connectionOf(store.db);
   try {
@@ -252,6 +239,25 @@ export async function addBasemap(projectPath: string, file: string, options: { n
     store.close();
   }
   return info;
+}
+
+/** A basemap's registration, from its package's metadata and what the user named. */
+function basemapInfo(id: string, meta: MbtilesMeta, options: { name?: string; attribution?: string }, where: Pick<BasemapInfo, 'storage' | 'container'> & { table?: string }): BasemapInfo {
+  return {
+    id,
+    name: options.name ?? meta.name,
+    storage: where.storage,
+    container: where.container,
+    type: meta.format === 'pbf' ? 'vector' : 'raster',
+    format: meta.format,
+    minzoom: meta.minzoom,
+    maxzoom: meta.maxzoom,
+    bounds: meta.bounds,
+    attribution: options.attribution ?? meta.attribution,
+    vectorLayers: meta.vectorLayers,
+    addedAt: new Date().toISOString(),
+    ...(where.table ? { table: where.table } : {}),
+  };
 }
 
 function auditBasemap(store: ProjectStore, file: string, info: BasemapInfo): void {
@@ -275,21 +281,7 @@ function addSharedBasemap(projectPath: string, file: string, meta: MbtilesMeta, 
       const existing = registeredBasemaps(db);
       const wanted = options.name ?? meta.name;
       const id = slug(/[a-z0-9]/i.test(wanted) ? wanted : basename(file).replace(/\.mbtiles$/i, ''), new Set(existing.map((b) => b.id)));
-      const info: BasemapInfo = {
-        id,
-        name: options.name ?? meta.name,
-        storage: 'embedded',
-        container: 'mbtiles',
-        type: meta.format === 'pbf' ? 'vector' : 'raster',
-        format: meta.format,
-        minzoom: meta.minzoom,
-        maxzoom: meta.maxzoom,
-        bounds: meta.bounds,
-        attribution: options.attribution ?? meta.attribution,
-        vectorLayers: meta.vectorLayers,
-        addedAt: new Date().toISOString(),
-        table: SHARED_TILES,
-      };
+      const info = basemapInfo(id, meta, options, { storage: 'embedded', container: 'mbtiles', table: SHARED_TILES });
       // The setting first: it is the administrator's (row-level security), so anyone else is
       // refused by the server before a tile is copied.
       db.setMetaRaw('basemaps', JSON.stringify([...existing, info]));
