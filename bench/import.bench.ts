@@ -9,7 +9,7 @@
  * Printed for both: wall time, CPU time (user + system) and peak RSS of the whole process, and
  * for LandGate also `importFile` alone (without starting Node and the TypeScript loader) and the
  * `landgate import` command as a user runs it (from its bundle when `npm run build` made one),
- * on two threads (LANDGATE_IMPORT_PIPELINE=1) and on one (the default).
+ * on two threads (the default for a file of 4 MB or more) and on one (LANDGATE_IMPORT_PIPELINE=0).
  * `BENCH_ROUNDS=n` runs them all n times, interleaved.
  */
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
