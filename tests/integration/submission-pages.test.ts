@@ -141,3 +141,25 @@ describe.each([
     }
   }, 300_000);
 });
+
+describe('querySubmissions on a GeoPackage that has parcels and no submission yet', () => {
+  it('lists each parcel as its own submission, as the whole list does', () => {
+    // a freshly imported county: no landgate_submissions table until the first registration
+    const store = ProjectStore.create(join(dir, 'fresh.gpkg'), { title: '尚无报件' });
+    try {
+      store.writeLayer({ table: 'parcels', kind: 'parcel', title: '报件地块', sourceFile: null, originalCrs: 'EPSG:4490', features: parcels().slice(0, 250) });
+      const review = new ReviewStore(store);
+      const all = review.listSubmissions();
+      expect(all).toHaveLength(250);
+      const rows: Submission[] = [];
+      for (let offset = 0; offset < 250; offset += 100) {
+        const page = review.querySubmissions({ offset, limit: 100, sort: 'title' });
+        expect(page.total).toBe(250);
+        rows.push(...page.rows);
+      }
+      expect(rows).toEqual(reference(all, { query: '', status: 'all', sort: 'title' }));
+    } finally {
+      store.close();
+    }
+  });
+});

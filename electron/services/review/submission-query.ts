@@ -100,9 +100,10 @@ function listedSql(sql: SqlConnection, hasTable: (name: string) => boolean): { c
   });
   const subs = [
     submissions ? "SELECT 's' || CAST(s.id AS TEXT) AS skey, s.id AS id, s.title AS title, s.parcel_table AS parcel_table, s.parcel_ids AS parcel_ids, NULL AS pid, s.applicant AS applicant, s.received_on AS received_on, s.profile AS profile, s.source AS source FROM landgate_submissions s" : null,
-    implicit.length ? 'SELECT skey, NULL, title, parcel_table, NULL, pid, applicant, received_on, NULL, NULL FROM implicit' : null,
+    // named here too: without registered submissions this branch alone names the columns
+    implicit.length ? 'SELECT skey, CAST(NULL AS INTEGER) AS id, title, parcel_table, CAST(NULL AS TEXT) AS parcel_ids, pid, applicant, received_on, CAST(NULL AS TEXT) AS profile, CAST(NULL AS TEXT) AS source FROM implicit' : null,
   ].filter((s): s is string => !!s);
-  const members = [submissions ? 'SELECT skey, t, pid FROM reg_members' : null, implicit.length ? 'SELECT skey, parcel_table, pid FROM implicit' : null].filter((s): s is string => !!s);
+  const members = [submissions ? 'SELECT skey, t, pid FROM reg_members' : null, implicit.length ? 'SELECT skey, parcel_table AS t, pid FROM implicit' : null].filter((s): s is string => !!s);
   const empty = "SELECT CAST(NULL AS TEXT) AS skey, CAST(NULL AS INTEGER) AS id, CAST(NULL AS TEXT) AS title, CAST(NULL AS TEXT) AS parcel_table, CAST(NULL AS TEXT) AS parcel_ids, CAST(NULL AS TEXT) AS pid, CAST(NULL AS TEXT) AS applicant, CAST(NULL AS TEXT) AS received_on, CAST(NULL AS TEXT) AS profile, CAST(NULL AS TEXT) AS source WHERE 1 = 0";
   const decisions = hasTable('landgate_decisions');
   const verdicts = hasTable('landgate_parcel_verdicts');
