@@ -7,8 +7,8 @@
  *   feature table      fid INTEGER PRIMARY KEY AUTOINCREMENT,   fid bigint identity, geom
  *                      geom <TYPE> (GeoPackage blob)            geometry(<Type>, 4490)
  *   spatial index      gpkg_rtree_index R*Tree + triggers       GiST on geom
- *   a new layer's rows one INSERT each, boxes into the R*Tree    INSERT … SELECT FROM unnest, 10 000
- *                      straight from the blob                   rows a statement, indexes after
+ *   a new layer's rows one INSERT each, the R*Tree packed and    INSERT … SELECT FROM unnest, 10 000
+ *                      written whole at the end                 rows a statement, indexes after
  *   who may change it  whoever may write the file               the planners (parcels) or the
  *                                                               administrators (reference layers)
  *   text columns       TEXT (binary collation)                  text COLLATE "C" (the same order)
@@ -27,6 +27,7 @@ import type { BBox, GpkgGeometryType, LayerKind } from '../../../shared/model/la
 import { decodeGpkgGeometry, decodeWkb, gpkgBlobEnvelope, gpkgBlobWkb } from '../gpkg-binary';
 import { quoteId } from './feature-request';
 import type { ColumnType } from './layers';
+import { type BulkLoadConnection, RtreeBulkLoader } from './rtree-bulk-load';
 import { idIndexSql, PROJECT_SRS_ID, RTREE_EXTENSION_DEFINITION, rtreeSql } from './schema';
 import type { Dialect, SqlConnection } from './sql';
 
@@ -137,25 +138,25 @@ const sqlite: LayerDialect = {
     return [`CREATE TABLE ${quoteId(table)} (fid INTEGER PRIMARY KEY AUTOINCREMENT, geom ${geometryType}${cols})`, idIndexSql(table, columns)].filter((s) => s !== '');
   },
   beginRows(sql, table, columns) {
-    // The R*Tree's triggers are created in finish(): while the layer is written, each row's box
-    // goes into the index straight from the encoded blob (what the triggers' ST_MinX … would
-    // read), which costs a fifth of the trigger's five SQL-function calls per row.
+    // The R*Tree is created empty and its triggers only in finish(): while the layer is written,
+    // each row's box (its envelope, what the triggers' ST_MinX … would read from the blob) is
+    // collected, and the whole index is packed and written at the end (rtree-bulk-load.ts).
     const [rtreeTable, ...rtreeTriggers] = rtreeSql(table);
     sql.exec(rtreeTable);
-    const indexBox = sql.prepare(`INSERT INTO ${quoteId(`rtree_${table}_geom`)} VALUES (?, ?, ?, ?, ?)`);
     sql.prepare("INSERT INTO gpkg_extensions (table_name, column_name, extension_name, definition, scope) VALUES (?, 'geom', 'gpkg_rtree_index', ?, 'write-only')").run(table, RTREE_EXTENSION_DEFINITION);
     const insert = sql.prepare(`INSERT INTO ${quoteId(table)} (geom${columns.map((c) => `, ${quoteId(c.column)}`).join('')}) VALUES (?${', ?'.repeat(columns.length)})`);
+    const boxes = new RtreeBulkLoader();
     return {
       add(blob, values, envelope) {
-        const fid = insert.run(blob, ...values).lastInsertRowid;
-        // the box the R*Tree's triggers would take from the blob: its envelope
-        if (envelope) indexBox.run(fid, envelope[0], envelope[2], envelope[1], envelope[3]);
+        const fid = Number(insert.run(blob, ...values).lastInsertRowid);
+        if (envelope) boxes.add(fid, envelope[0], envelope[1], envelope[2], envelope[3]);
         else if (envelope === undefined) {
           const box = gpkgBlobEnvelope(blob);
-          if (!box.empty) indexBox.run(fid, box.minX, box.maxX, box.minY, box.maxY);
+          if (!box.empty) boxes.add(fid, box.minX, box.minY, box.maxX, box.maxY);
         }
       },
       finish() {
+        boxes.write(sql as BulkLoadConnection, `rtree_${table}_geom`);
         for (const trigger of rtreeTriggers) sql.exec(trigger);
       },
     };
