@@ -11,6 +11,8 @@ import type { Position } from 'geojson';
 
 /** Segments per run, and runs per node of the next level up. */
 const CHUNK = 8;
+/** The run length, for searches that visit pairs in someOverlappingPair's order without the tree. */
+export const SEGMENT_RUN = CHUNK;
 
 export class RingSegments {
   /** Vertex coordinates of every ring, one after another (each ring closed: first = last). */

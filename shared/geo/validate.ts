@@ -24,7 +24,7 @@ import type { Geometry, Position } from 'geojson';
 import polygonClipping, { type MultiPolygon as ClipMultiPolygon, type Polygon as ClipPolygon } from 'polygon-clipping';
 import { geodesicAreaM2 } from './geodesy';
 import { pointInRing, ringBBox, signedRingArea } from './rings';
-import { RingSegments } from './ring-segments';
+import { RingSegments, SEGMENT_RUN } from './ring-segments';
 import { text, type CodedText } from '../model/text';
 
 export { signedRingArea };
@@ -117,38 +117,71 @@ const side = (xs: Float64Array, ys: Float64Array, a: number, b: number, c: numbe
 
 const opposite = (p: number, q: number) => (p > 0 && q < 0) || (p < 0 && q > 0);
 
+/**
+ * Where segment c→d crosses segment a→b properly, or starts a collinear overlap with it; null when
+ * they only touch or miss.
+ */
+function crossing(ax: number, ay: number, bx: number, by: number, cx: number, cy: number, dx: number, dy: number): Position | null {
+  const d1 = (bx - ax) * (cy - ay) - (by - ay) * (cx - ax);
+  const d2 = (bx - ax) * (dy - ay) - (by - ay) * (dx - ax);
+  if (opposite(d1, d2) && opposite((dx - cx) * (ay - cy) - (dy - cy) * (ax - cx), (dx - cx) * (by - cy) - (dy - cy) * (bx - cx))) {
+    const t0 = d1 / (d1 - d2);
+    return [cx + (dx - cx) * t0, cy + (dy - cy) * t0];
+  }
+  if (d1 === 0 && d2 === 0) {
+    // collinear: overlapping (not just touching) segments
+    const alongX = Math.abs(bx - ax) >= Math.abs(by - ay);
+    const [a, b, c, d] = alongX ? [ax, bx, cx, dx] : [ay, by, cy, dy];
+    if (Math.min(Math.max(a, b), Math.max(c, d)) > Math.max(Math.min(a, b), Math.min(c, d))) return [cx, cy];
+  }
+  return null;
+}
+
+/**
+ * Rings up to this many segments (most parcels) are compared pair by pair without building
+ * RingSegments: the same pairs in the same order, without its typed arrays per ring.
+ */
+const SMALL_RING = 64;
+
 /** First proper crossing (or collinear overlap) between non-adjacent segments of a closed ring, or null. */
 export function findSelfIntersection(ring: Ring): Position | null {
   const n = ring.length - 1;
   if (n < 4) return null;
+  // adjacent segments share a vertex; a collinear fold-back between them is a spike, removed before
+  const adjacent = (i: number, j: number) => j - i === 1 || j - i === n - 1;
+  if (n <= SMALL_RING) return smallRingSelfIntersection(ring, n, adjacent);
   const segments = new RingSegments([ring]);
   const { x, y, from } = segments;
   let found: Position | null = null;
   segments.someOverlappingPair((i, j) => {
-    // adjacent segments share a vertex; a collinear fold-back between them is a spike, removed before
-    if (j - i === 1 || j - i === n - 1) return false;
-    const a = from[i], b = a + 1, c = from[j], d = c + 1;
-    const d1 = side(x, y, a, b, c);
-    const d2 = side(x, y, a, b, d);
-    if (opposite(d1, d2) && opposite(side(x, y, c, d, a), side(x, y, c, d, b))) {
-      const t0 = d1 / (d1 - d2);
-      found = [x[c] + (x[d] - x[c]) * t0, y[c] + (y[d] - y[c]) * t0];
-      return true;
-    }
-    if (d1 === 0 && d2 === 0) {
-      // collinear: overlapping (not just touching) segments
-      const alongX = Math.abs(x[b] - x[a]) >= Math.abs(y[b] - y[a]);
-      const along = (k: number) => (alongX ? x[k] : y[k]);
-      const lo = Math.max(Math.min(along(a), along(b)), Math.min(along(c), along(d)));
-      const hi = Math.min(Math.max(along(a), along(b)), Math.max(along(c), along(d)));
-      if (hi > lo) {
-        found = [x[c], y[c]];
-        return true;
-      }
-    }
-    return false;
+    if (adjacent(i, j)) return false;
+    const a = from[i], c = from[j];
+    found = crossing(x[a], y[a], x[a + 1], y[a + 1], x[c], y[c], x[c + 1], y[c + 1]);
+    return found !== null;
   });
   return found;
+}
+
+/** findSelfIntersection's search in RingSegments' order (run by run, SEGMENT_RUN segments a run), on the ring itself. */
+function smallRingSelfIntersection(ring: Ring, n: number, adjacent: (i: number, j: number) => boolean): Position | null {
+  for (let c = 0; c < n; c += SEGMENT_RUN) {
+    for (let m = c; m < n; m += SEGMENT_RUN) {
+      for (let s = c, sEnd = Math.min(n, c + SEGMENT_RUN); s < sEnd; s++) {
+        const [ax, ay] = ring[s];
+        const [bx, by] = ring[s + 1];
+        const sMinX = Math.min(ax, bx), sMaxX = Math.max(ax, bx), sMinY = Math.min(ay, by), sMaxY = Math.max(ay, by);
+        for (let t = Math.max(m, s + 1), tEnd = Math.min(n, m + SEGMENT_RUN); t < tEnd; t++) {
+          const [cx, cy] = ring[t];
+          const [dx, dy] = ring[t + 1];
+          if (Math.min(cx, dx) > sMaxX || Math.max(cx, dx) < sMinX || Math.min(cy, dy) > sMaxY || Math.max(cy, dy) < sMinY) continue;
+          if (adjacent(s, t)) continue;
+          const found = crossing(ax, ay, bx, by, cx, cy, dx, dy);
+          if (found) return found;
+        }
+      }
+    }
+  }
+  return null;
 }
 
 /** First proper crossing between segments of *different* rings (hole × shell, hole × hole), or null. Touching is allowed. */

@@ -4,6 +4,7 @@ import type { Polygon, MultiPolygon, Position } from 'geojson';
 import { findSelfIntersection, signedRingArea, validateGeometry } from '../../shared/geo/validate';
 import { geodesicAreaM2 } from '../../shared/geo/geodesy';
 import { rect } from '../support/geometry';
+import { RingSegments } from '../../shared/geo/ring-segments';
 import { mulberry32 } from '../../electron/services/demo/prng';
 import { importNoteZh } from '../../shared/importers/messages';
 
@@ -188,6 +189,28 @@ describe('overlapping parts of a MultiPolygon', () => {
 });
 
 
+/** The first crossing in RingSegments' order: what findSelfIntersection returns for a ring of any size. */
+function treeSelfIntersection(ring: Position[]): Position | null {
+  const n = ring.length - 1;
+  const segments = new RingSegments([ring]);
+  const { x, y, from } = segments;
+  let found: Position | null = null;
+  segments.someOverlappingPair((i, j) => {
+    if (j - i === 1 || j - i === n - 1) return false;
+    const a = from[i], c = from[j];
+    const side = (p: number, q: number, r: number) => (x[q] - x[p]) * (y[r] - y[p]) - (y[q] - y[p]) * (x[r] - x[p]);
+    const d1 = side(a, a + 1, c), d2 = side(a, a + 1, c + 1);
+    const opposite = (u: number, v: number) => (u > 0 && v < 0) || (u < 0 && v > 0);
+    if (opposite(d1, d2) && opposite(side(c, c + 1, a), side(c, c + 1, a + 1))) {
+      const t0 = d1 / (d1 - d2);
+      found = [x[c] + (x[c + 1] - x[c]) * t0, y[c] + (y[c + 1] - y[c]) * t0];
+      return true;
+    }
+    return false;
+  });
+  return found;
+}
+
 /** Every pair of segments, the definition findSelfIntersection must agree with. */
 function bruteSelfIntersects(ring: Position[]): boolean {
   const n = ring.length - 1;
@@ -212,7 +235,8 @@ describe('self-intersection on large rings', () => {
     const random = mulberry32(14);
     let crossing = 0;
     for (let k = 0; k < 3000; k++) {
-      const n = 4 + Math.floor(random() * 60);
+      // small rings (≤ 64 segments) are searched pair by pair, larger ones through RingSegments
+      const n = 4 + Math.floor(random() * 120);
       const ring: Position[] = Array.from({ length: n }, () => [Math.floor(random() * 8), Math.floor(random() * 8)]);
       ring.push(ring[0]);
       const expected = bruteSelfIntersects(ring);
@@ -221,6 +245,20 @@ describe('self-intersection on large rings', () => {
     }
     expect(crossing).toBeGreaterThan(100);
     expect(crossing).toBeLessThan(3000);
+  });
+
+  it('a small ring reports the same crossing point as the segment tree would (first in its order)', () => {
+    const random = mulberry32(15);
+    let compared = 0;
+    for (let k = 0; k < 2000; k++) {
+      const n = 4 + Math.floor(random() * 61);
+      const ring: Position[] = Array.from({ length: n }, () => [random() * 10, random() * 10]);
+      ring.push(ring[0]);
+      const viaTree = treeSelfIntersection(ring);
+      if (viaTree) compared++;
+      expect(findSelfIntersection(ring)).toEqual(viaTree);
+    }
+    expect(compared).toBeGreaterThan(1000);
   });
 
   it('a 400 000-vertex ring running north–south (every x-range overlapping) is simple; one moved vertex makes it cross there', () => {
