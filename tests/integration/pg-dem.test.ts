@@ -20,7 +20,7 @@ import { ProjectStore } from '../../electron/services/project-store';
 import { StoredDem, storedDemInfo } from '../../electron/services/terrain/dem-store';
 import { TerrainService } from '../../electron/services/terrain/tiles';
 import { geodesicAreaM2 } from '../../shared/geo/geodesy';
-import { landgate as run, repoRoot, sharedData, type CliResult } from '../support/cli';
+import { landgate as run, repoRoot, sharedData, expectCliRefusal, type CliResult } from '../support/cli';
 import { freshSchema, startPostgis, type ThrowawayPostgis } from '../support/postgis';
 import { gdalTranslate, hills, writeAsc } from '../fuzz/tiff';
 
@@ -49,14 +49,7 @@ SELECT 'tiles', count(*), coalesce(md5(string_agg(md5(tile_data) || scale || "of
     .join('\n');
 }
 
-function expectRefusal(result: CliResult, zh: RegExp | string): void {
-  expect(result.status, result.stderr + result.stdout).toBe(2);
-  expect(result.stderr).toMatch(/^错误：/);
-  if (typeof zh === 'string') expect(result.stderr).toContain(zh);
-  else expect(result.stderr).toMatch(zh);
-  expect(result.stderr).toMatch(/\nerror: /);
-  expect(result.stderr).not.toMatch(/内部错误|internal error|\n\s+at /);
-}
+const expectRefusal = expectCliRefusal;
 
 function bands(project: string, table = 'elevation_bands'): Map<number, Feature<MultiPolygon>> {
   const store = ProjectStore.open(project, { readonly: true });

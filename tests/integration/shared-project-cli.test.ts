@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { landgate as run, sharedData, type CliResult } from '../support/cli';
+import { landgate as run, sharedData, expectCliRefusal, type CliResult } from '../support/cli';
 import { ProjectStore } from '../../electron/services/project-store';
 import { storedDemInfo } from '../../electron/services/terrain/dem-store';
 import { freshSchema, startPostgis, type ThrowawayPostgis } from '../support/postgis';
@@ -38,14 +38,7 @@ SELECT 'audit', seq, hash FROM "${s}".landgate_audit ORDER BY seq;`),
 }
 
 /** A refusal as the CLI must give it: exit 2, Chinese first, the English log line, no stack trace. */
-function expectRefusal(result: CliResult, zh: RegExp | string): void {
-  expect(result.status, result.stderr + result.stdout).toBe(2);
-  expect(result.stderr).toMatch(/^错误：/);
-  if (typeof zh === 'string') expect(result.stderr).toContain(zh);
-  else expect(result.stderr).toMatch(zh);
-  expect(result.stderr).toMatch(/\nerror: /);
-  expect(result.stderr).not.toMatch(/内部错误|internal error|\n\s+at /);
-}
+const expectRefusal = expectCliRefusal;
 
 beforeAll(() => {
   pg = startPostgis();

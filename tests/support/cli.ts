@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { expect } from 'vitest';
 
 export const repoRoot = join(import.meta.dirname, '..', '..');
 export const sharedData = join(repoRoot, '..', 'shared', 'data');
@@ -44,4 +45,14 @@ export function ogrLayers(path: string): Map<string, { featureCount: number; geo
     });
   }
   return layers;
+}
+
+/** A refusal as the user sees it: exit 2, the Chinese message, the English log line, no stack trace. */
+export function expectCliRefusal(result: CliResult, zh: RegExp | string): void {
+  expect(result.status, result.stderr + result.stdout).toBe(2);
+  expect(result.stderr).toMatch(/^错误：/);
+  if (typeof zh === 'string') expect(result.stderr).toContain(zh);
+  else expect(result.stderr).toMatch(zh);
+  expect(result.stderr).toMatch(/\nerror: /);
+  expect(result.stderr).not.toMatch(/内部错误|internal error|\n\s+at /);
 }

@@ -12,6 +12,7 @@ import type { Position } from 'geojson';
 import { CGCS2000_A, CGCS2000_F } from '../../shared/crs';
 import { AREA, DISTANCE, GeodesicKernel, GeodesicLineKernel, PolygonAreaKernel } from '../../shared/geo/geodesic-kernel';
 import { geodesicDistanceM, geodesicRingAreaM2 } from '../../shared/geo/geodesy';
+import { mulberry32 } from '../../electron/services/demo/prng';
 
 type GeographicLib = typeof geographiclibModule;
 const geographiclib: GeographicLib =
@@ -24,17 +25,8 @@ const PAIRS = Number(process.env.GEODESIC_KERNEL_PAIRS ?? 1_000_000);
 const FULL = process.env.GEODESIC_KERNEL_FULL === '1';
 const SEED = Number(process.env.GEODESIC_KERNEL_SEED ?? 20261207);
 
-/** mulberry32 */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The demo's seeded PRNG (mulberry32). */
+const rng = mulberry32;
 
 const M_PER_DEG_LAT = 110_950;
 type Pair = [lat1: number, lon1: number, lat2: number, lon2: number];
