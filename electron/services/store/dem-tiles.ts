@@ -22,6 +22,7 @@ import { basename } from 'node:path';
 import { isGeographic, proj4Definition } from '../../../shared/crs';
 import { UserInputError } from '../../../shared/model/errors';
 import type { DemGridInfo } from '../../../shared/terrain/grid';
+import { DEM_TILE, NULL_RAW, type EncodedTile } from '../../../shared/terrain/dem-tile-format';
 import { connectionOf, sqlOf } from './internal';
 import type { ProjectDb } from './project-db';
 import { insertGriddedCoverageSrs } from './schema';
@@ -29,23 +30,8 @@ import { SCHEMA_VERSION } from './migrations';
 import type { SqlConnection, SqlStatement } from './sql';
 
 export const DEM_TABLE = 'landgate_dem';
-export const DEM_TILE = 256;
-/** The raw value of a cell without a value (the coverage's data_null). */
-export const NULL_RAW = 65535;
+export { DEM_TILE, NULL_RAW, type EncodedTile } from '../../../shared/terrain/dem-tile-format';
 const PG_DEM_TABLE = 'landgate_dem_tiles';
-
-/** A tile ready to be stored: its PNG and its scale, offset and statistics. */
-export interface EncodedTile {
-  column: number;
-  row: number;
-  png: Uint8Array;
-  scale: number;
-  offset: number;
-  min: number;
-  max: number;
-  mean: number;
-  stdDev: number;
-}
 
 /** A stored tile as the reader decodes it (scale/offset null when the ancillary row is missing). */
 export interface StoredTile {

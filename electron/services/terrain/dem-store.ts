@@ -13,22 +13,20 @@
  */
 import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
-import { promisify } from 'node:util';
-import { deflate, deflateSync } from 'node:zlib';
 import { basename } from 'node:path';
 import { UserInputError } from '../../../shared/model/errors';
 import type { ImportNote } from '../../../shared/importers/messages';
 import type { DemGridInfo, DemRowSource } from '../../../shared/terrain/grid';
-import { assemblePng, decodePng } from '../../../shared/terrain/png';
+import { decodePng } from '../../../shared/terrain/png';
+import type { DemTileTotals } from '../../../shared/terrain/dem-tile-format';
+import { DemTileEncoder } from './dem-tile-encoder';
 import { ProjectStore } from '../project-store';
 import { DEM_TILE, demTilesOf, gpkgDemTiles, NULL_RAW, type DemTiles, type EncodedTile } from '../store/dem-tiles';
 import { isPostgresUrl } from '../store/postgres/location';
 import { ProjectDb } from '../store/project-db';
 
 export { DEM_TABLE, DEM_TILE } from '../store/dem-tiles';
-const ZLIB_OPTIONS = { level: 3 };
-export const nodeZlib = (raw: Uint8Array): Uint8Array => deflateSync(raw, ZLIB_OPTIONS);
-const deflateAsync = promisify(deflate);
+export { nodeZlib } from './dem-tile-encoder';
 
 export interface StoredDemInfo extends DemGridInfo {
   table: string;
@@ -53,38 +51,6 @@ function openGpkg(path: string): Database.Database {
 }
 
 /**
- * The filtered scanlines of one tile's 16-bit greyscale PNG (what its IDAT compresses), straight
- * from the DEM rows: columns c0 … c0 + w − 1 of rows 0 … n − 1 of `strip` (`cols` wide), each value
- * stored as round((v − offset) / scale) clamped to 0 … 65534 (exactly v − offset for integer
- * tiles), nodata and the cells beyond the DEM's edge as 65535. The bytes are those of
- * png16Scanlines over that quantised tile ("sub" filter), without building the tile first.
- */
-function tileScanlines(strip: Float32Array, cols: number, c0: number, w: number, n: number, offset: number, scale: number, integerExact: boolean): Uint8Array {
-  const stride = DEM_TILE * 2 + 1;
-  const out = new Uint8Array(stride * DEM_TILE);
-  for (let r = 0; r < DEM_TILE; r++) {
-    let k = r * stride;
-    out[k++] = 1; // filter "sub": each byte minus the same byte of the previous pixel
-    let prevHi = 0, prevLo = 0;
-    const base = r * cols + c0;
-    const known = r < n ? w : 0;
-    for (let c = 0; c < DEM_TILE; c++) {
-      let value = NULL_RAW;
-      if (c < known) {
-        const v = strip[base + c];
-        if (v === v) value = integerExact ? v - offset : Math.min(NULL_RAW - 1, Math.max(0, Math.round((v - offset) / scale)));
-      }
-      const hi = value >>> 8, lo = value & 0xff;
-      out[k++] = (hi - prevHi) & 0xff;
-      out[k++] = (lo - prevLo) & 0xff;
-      prevHi = hi;
-      prevLo = lo;
-    }
-  }
-  return out;
-}
-
-/**
  * Writes a DEM into the project, strip by strip (256 rows at a time). Call `begin()`, then
  * `pushRows()` with consecutive rows, then `commit()` — or `rollback()` on any error, which leaves
  * the project exactly as it was. Replaces a previously stored DEM.
@@ -97,35 +63,27 @@ function tileScanlines(strip: Float32Array, cols: number, c0: number, w: number,
 export class DemWriter {
   private readonly tiles: DemTiles;
   private readonly info: DemGridInfo;
-  private readonly integer: boolean;
   private readonly files: string[];
   private readonly importedAt: string;
-  /** Rows gathered until a tile row is complete (allocated when rows do not come a tile row at a time). */
-  private strip: Float32Array | null = null;
-  private stripRows = 0;
-  private tileRow = 0;
-  private min = Infinity;
-  private max = -Infinity;
-  private nodata = 0;
+  /** Encodes the pushed rows; null when the tiles come encoded (`storeTiles`, the band tracer's thread). */
+  private readonly encoder: DemTileEncoder | null;
+  private readonly background: boolean;
   private open = false;
   private finished: StoredDemInfo | null = null;
   private closed = false;
-  private readonly background: boolean;
-  /** Strips whose tiles are being compressed on the thread pool, oldest first. */
-  private readonly pending: Promise<EncodedTile[]>[] = [];
 
   private readonly store: ProjectStore;
 
-  constructor(projectPath: string, info: DemGridInfo, options: { integer: boolean; files: string[]; importedAt?: string; background?: boolean }) {
+  constructor(projectPath: string, info: DemGridInfo, options: { integer: boolean; files: string[]; importedAt?: string; background?: boolean; encodedElsewhere?: boolean }) {
     // the project store's own connection: the band layer and the audit entry are written through
     // it, inside this writer's transaction
     this.store = ProjectStore.open(projectPath);
     this.tiles = demTilesOf(this.store.db);
     this.info = info;
-    this.integer = options.integer;
     this.files = options.files;
     this.importedAt = options.importedAt ?? new Date().toISOString();
     this.background = !!options.background;
+    this.encoder = options.encodedElsewhere ? null : new DemTileEncoder(info.cols, options.integer, this.background);
   }
 
   begin() {
@@ -137,79 +95,23 @@ export class DemWriter {
 
   /** Consecutive rows (row-major, `count` × cols, NaN = nodata). */
   pushRows(values: Float32Array, count: number) {
-    const cols = this.info.cols;
-    let k = 0;
-    while (k < count) {
-      if (this.stripRows === 0 && count - k >= DEM_TILE) {
-        // a whole tile row as given: encoded from the caller's rows, not copied first
-        this.flushStrip(values.subarray(k * cols, (k + DEM_TILE) * cols), DEM_TILE);
-        k += DEM_TILE;
-        continue;
-      }
-      const take = Math.min(count - k, DEM_TILE - this.stripRows);
-      this.strip ??= new Float32Array(cols * DEM_TILE);
-      this.strip.set(values.subarray(k * cols, (k + take) * cols), this.stripRows * cols);
-      this.stripRows += take;
-      k += take;
-      if (this.stripRows === DEM_TILE) this.flushStrip(this.strip, DEM_TILE);
-    }
+    if (!this.encoder) throw new Error('DemWriter: the tiles are encoded elsewhere');
+    this.encoder.push(values, count);
+    // on the spot, a strip's tiles are stored together (one statement per batch on a shared project)
+    if (!this.background) this.encoder.takeReady((tiles) => this.tiles.insert(tiles));
   }
 
-  /** Encodes the tiles of one tile row: `n` rows of `strip` (the last tile row may be shorter). */
-  private flushStrip(strip: Float32Array, n: number) {
-    const cols = this.info.cols;
-    const tileRow = this.tileRow;
-    const compressing: Promise<EncodedTile>[] = [];
-    const ready: EncodedTile[] = [];
-    for (let tc = 0; tc * DEM_TILE < cols; tc++) {
-      const c0 = tc * DEM_TILE;
-      const w = Math.min(DEM_TILE, cols - c0);
-      let min = Infinity, max = -Infinity, sum = 0, sum2 = 0, count = 0;
-      for (let r = 0; r < n; r++) {
-        const base = r * cols + c0;
-        for (let c = 0; c < w; c++) {
-          const v = strip[base + c];
-          if (v !== v) continue;
-          if (v < min) min = v;
-          if (v > max) max = v;
-          sum += v;
-          sum2 += v * v;
-          count++;
-        }
-      }
-      this.nodata += n * w - count;
-      if (count === 0) continue; // all nodata: no tile
-      if (min < this.min) this.min = min;
-      if (max > this.max) this.max = max;
-      const integerExact = this.integer && max - min <= NULL_RAW - 1;
-      const scale = integerExact ? 1 : Math.max((max - min) / (NULL_RAW - 1), 1e-6);
-      const mean = sum / count;
-      const stats = { column: tc, row: tileRow, scale, offset: min, min, max, mean, stdDev: Math.sqrt(Math.max(0, sum2 / count - mean * mean)) };
-      const scanlines = tileScanlines(strip, cols, c0, w, n, min, scale, integerExact);
-      if (this.background) compressing.push(deflateAsync(scanlines, ZLIB_OPTIONS).then((idat) => ({ ...stats, png: assemblePng(DEM_TILE, DEM_TILE, 16, 0, idat) })));
-      else ready.push({ ...stats, png: assemblePng(DEM_TILE, DEM_TILE, 16, 0, nodeZlib(scanlines)) });
-    }
-    // a strip's tiles are stored together (one statement per batch on a shared project)
-    if (ready.length > 0) this.tiles.insert(ready);
-    if (this.background) {
-      const tiles = Promise.all(compressing);
-      tiles.catch(() => undefined); // a rollback may leave it unawaited; drain() still sees the error
-      this.pending.push(tiles);
-    }
-    this.tileRow++;
-    this.stripRows = 0;
+  /** Tiles encoded elsewhere (DemTileEncoder on another thread), a tile row at a time, in order. */
+  storeTiles(tiles: EncodedTile[]) {
+    if (!this.open) throw new Error('DemWriter: not begun');
+    this.tiles.insert(tiles);
   }
 
   /** Stores, in order, the tiles compressed in the background; `final` also flushes the last strip and waits for all. */
   async drain(final = false) {
-    if (final && this.stripRows > 0) this.flushStrip(this.strip!, this.stripRows);
-    while (this.pending.length > 0) {
-      // between strips only what is already done is stored: the rest keeps compressing while the caller reads on
-      if (!final && this.pending.length < 2) break;
-      const tiles = await this.pending[0];
-      this.pending.shift();
-      this.tiles.insert(tiles);
-    }
+    if (!this.encoder) return;
+    if (final) this.encoder.flush();
+    await this.encoder.drain(final, (tiles) => this.tiles.insert(tiles));
   }
 
   /**
@@ -217,18 +119,22 @@ export class DemWriter {
    * writes what belongs with the DEM (the band layer, the audit entry) through `projectStore`
    * and then calls `commit()`, so the DEM and its bands land together or not at all.
    */
-  finish(extra: { suspicions?: ImportNote[] } = {}): StoredDemInfo {
+  finish(extra: { suspicions?: ImportNote[]; totals?: DemTileTotals } = {}): StoredDemInfo {
     if (this.finished) return this.finished;
-    if (this.background && (this.stripRows > 0 || this.pending.length > 0)) throw new Error('DemWriter: drain(true) before finish()');
-    if (this.stripRows > 0) this.flushStrip(this.strip!, this.stripRows);
+    if (this.encoder) {
+      this.encoder.flush();
+      this.encoder.takeReady((tiles) => this.tiles.insert(tiles));
+      if (this.encoder.busy) throw new Error('DemWriter: drain(true) before finish()');
+    } else if (!extra.totals) throw new Error('DemWriter: finish() needs the totals of the tiles encoded elsewhere');
+    const { min, max, nodata } = extra.totals ?? this.encoder!.totals();
     const info: StoredDemInfo = {
       ...this.info,
       table: this.tiles.table,
       files: this.files,
       importedAt: this.importedAt,
-      minM: Number.isFinite(this.min) ? this.min : null,
-      maxM: Number.isFinite(this.max) ? this.max : null,
-      nodataCells: this.nodata,
+      minM: Number.isFinite(min) ? min : null,
+      maxM: Number.isFinite(max) ? max : null,
+      nodataCells: nodata,
       ...(extra.suspicions?.length ? { suspicions: extra.suspicions } : {}),
     };
     this.store.db.setMetaRaw('dem', JSON.stringify(info));

@@ -1,0 +1,81 @@
+/**
+ * Rows of a DEM → its stored tiles (shared/terrain/dem-tile-format.ts), compressed with zlib:
+ * on the libuv thread pool (`background`) while the caller works on the next rows, or on the
+ * spot. Used by the DEM writer on the importing thread, and by the band tracer's thread, which
+ * encodes the tiles of the strips it traces and sends them back to be stored. The tiles are the
+ * same bytes whichever thread and mode made them.
+ */
+import { promisify } from 'node:util';
+import { deflate, deflateSync } from 'node:zlib';
+import { DemTileRows, tilePng, type DemTileTotals, type EncodedTile, type UncompressedTile } from '../../../shared/terrain/dem-tile-format';
+
+const ZLIB_OPTIONS = { level: 3 };
+export const nodeZlib = (raw: Uint8Array): Uint8Array => deflateSync(raw, ZLIB_OPTIONS);
+const deflateAsync = promisify(deflate);
+
+const encoded = (tile: UncompressedTile, idat: Uint8Array): EncodedTile => {
+  const { column, row, scale, offset, min, max, mean, stdDev } = tile;
+  return { column, row, scale, offset, min, max, mean, stdDev, png: tilePng(idat) };
+};
+
+export class DemTileEncoder {
+  private readonly rows: DemTileRows;
+  /** Background: tile rows being compressed, oldest first. */
+  private readonly pending: Promise<EncodedTile[]>[] = [];
+  /** On the spot: tile rows compressed and not yet taken. */
+  private readonly ready: EncodedTile[][] = [];
+
+  constructor(
+    cols: number,
+    integer: boolean,
+    private readonly background: boolean,
+  ) {
+    this.rows = new DemTileRows(cols, integer);
+  }
+
+  /** Consecutive rows (row-major, `count` × cols, NaN = nodata); the rows are read before this returns. */
+  push(values: Float32Array, count: number): void {
+    this.rows.push(values, count, (tiles) => this.compress(tiles));
+  }
+
+  /** The last, shorter tile row, if rows are waiting (before the final drain or takeReady). */
+  flush(): void {
+    this.rows.flush((tiles) => this.compress(tiles));
+  }
+
+  /** On the spot: hands `store` the tile rows encoded so far, in order. */
+  takeReady(store: (tiles: EncodedTile[]) => void): void {
+    for (const tiles of this.ready.splice(0)) if (tiles.length > 0) store(tiles);
+  }
+
+  /**
+   * In the background: hands `store` the tile rows compressed so far, in order; between strips
+   * the newest keeps compressing while the caller reads on, `final` waits for every one.
+   */
+  async drain(final: boolean, store: (tiles: EncodedTile[]) => void): Promise<void> {
+    this.takeReady(store);
+    while (this.pending.length > 0) {
+      if (!final && this.pending.length < 2) break;
+      const tiles = await this.pending[0];
+      this.pending.shift();
+      if (tiles.length > 0) store(tiles);
+    }
+  }
+
+  /** Whether tiles are still to be taken (rows waiting for a full tile row, or compressing). */
+  get busy(): boolean {
+    return this.rows.waiting > 0 || this.pending.length > 0 || this.ready.length > 0;
+  }
+
+  totals(): DemTileTotals {
+    return this.rows.totals();
+  }
+
+  private compress(tiles: UncompressedTile[]): void {
+    if (this.background) {
+      const compressed = Promise.all(tiles.map((tile) => deflateAsync(tile.scanlines, ZLIB_OPTIONS).then((idat) => encoded(tile, idat))));
+      compressed.catch(() => undefined); // a rollback may leave it unawaited; drain() still sees the error
+      this.pending.push(compressed);
+    } else this.ready.push(tiles.map((tile) => encoded(tile, nodeZlib(tile.scanlines))));
+  }
+}

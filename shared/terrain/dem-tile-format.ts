@@ -1,0 +1,161 @@
+/**
+ * How the project stores a DEM (electron/services/terrain/dem-store.ts reads and writes it): tiles
+ * of DEM_TILE × DEM_TILE cells anchored at the DEM's top-left corner, each a 16-bit greyscale PNG
+ * with a per-tile scale and offset, raw value NULL_RAW for a cell without a value. This module
+ * turns rows of a DEM into each tile's statistics and PNG scanlines; compressing them (zlib) is
+ * the caller's, so the same tiles come out of whichever thread encodes them.
+ */
+import { assemblePng } from './png';
+
+export const DEM_TILE = 256;
+/** The raw value of a cell without a value (the coverage's data_null). */
+export const NULL_RAW = 65535;
+
+/** A tile ready to be stored: its PNG and its scale, offset and statistics. */
+export interface EncodedTile {
+  column: number;
+  row: number;
+  png: Uint8Array;
+  scale: number;
+  offset: number;
+  min: number;
+  max: number;
+  mean: number;
+  stdDev: number;
+}
+
+/** A tile before compression: its statistics and the scanlines its PNG's IDAT compresses. */
+export type UncompressedTile = Omit<EncodedTile, 'png'> & { scanlines: Uint8Array };
+
+/** The PNG of a tile whose scanlines `compressed` holds (zlib-compressed). */
+export function tilePng(compressed: Uint8Array): Uint8Array {
+  return assemblePng(DEM_TILE, DEM_TILE, 16, 0, compressed);
+}
+
+/**
+ * The filtered scanlines of one tile's 16-bit greyscale PNG (what its IDAT compresses), straight
+ * from the DEM rows: columns c0 … c0 + w − 1 of rows 0 … n − 1 of `strip` (`cols` wide), each value
+ * stored as round((v − offset) / scale) clamped to 0 … 65534 (exactly v − offset for integer
+ * tiles), nodata and the cells beyond the DEM's edge as 65535. The bytes are those of
+ * png16Scanlines over that quantised tile ("sub" filter), without building the tile first.
+ */
+function tileScanlines(strip: Float32Array, cols: number, c0: number, w: number, n: number, offset: number, scale: number, integerExact: boolean): Uint8Array {
+  const stride = DEM_TILE * 2 + 1;
+  const out = new Uint8Array(stride * DEM_TILE);
+  for (let r = 0; r < DEM_TILE; r++) {
+    let k = r * stride;
+    out[k++] = 1; // filter "sub": each byte minus the same byte of the previous pixel
+    let prevHi = 0, prevLo = 0;
+    const base = r * cols + c0;
+    const known = r < n ? w : 0;
+    for (let c = 0; c < DEM_TILE; c++) {
+      let value = NULL_RAW;
+      if (c < known) {
+        const v = strip[base + c];
+        if (v === v) value = integerExact ? v - offset : Math.min(NULL_RAW - 1, Math.max(0, Math.round((v - offset) / scale)));
+      }
+      const hi = value >>> 8, lo = value & 0xff;
+      out[k++] = (hi - prevHi) & 0xff;
+      out[k++] = (lo - prevLo) & 0xff;
+      prevHi = hi;
+      prevLo = lo;
+    }
+  }
+  return out;
+}
+
+/** What the tiles of a whole DEM counted: its range and its cells without a value. */
+export interface DemTileTotals {
+  min: number;
+  max: number;
+  nodata: number;
+}
+
+/**
+ * Consecutive rows of a DEM (`cols` wide, NaN = nodata) gathered into tile rows; each complete
+ * tile row becomes its uncompressed tiles (all-nodata tiles are not stored). `integer`: the DEM's
+ * values are integers, stored exactly when a tile's range allows.
+ */
+export class DemTileRows {
+  /** Rows gathered until a tile row is complete (allocated when rows do not come a tile row at a time). */
+  private strip: Float32Array | null = null;
+  private stripRows = 0;
+  private tileRow = 0;
+  private min = Infinity;
+  private max = -Infinity;
+  private nodata = 0;
+
+  constructor(
+    private readonly cols: number,
+    private readonly integer: boolean,
+  ) {}
+
+  /** Rows not yet in a complete tile row. */
+  get waiting(): number {
+    return this.stripRows;
+  }
+
+  /** `count` rows of `values`; `emit` gets the tiles of each tile row they complete, in order. */
+  push(values: Float32Array, count: number, emit: (tiles: UncompressedTile[]) => void): void {
+    const cols = this.cols;
+    let k = 0;
+    while (k < count) {
+      if (this.stripRows === 0 && count - k >= DEM_TILE) {
+        // a whole tile row as given: encoded from the caller's rows, not copied first
+        emit(this.tiles(values.subarray(k * cols, (k + DEM_TILE) * cols), DEM_TILE));
+        k += DEM_TILE;
+        continue;
+      }
+      const take = Math.min(count - k, DEM_TILE - this.stripRows);
+      this.strip ??= new Float32Array(cols * DEM_TILE);
+      this.strip.set(values.subarray(k * cols, (k + take) * cols), this.stripRows * cols);
+      this.stripRows += take;
+      k += take;
+      if (this.stripRows === DEM_TILE) emit(this.tiles(this.strip, DEM_TILE));
+    }
+  }
+
+  /** The last, shorter tile row, if rows are waiting. */
+  flush(emit: (tiles: UncompressedTile[]) => void): void {
+    if (this.stripRows > 0) emit(this.tiles(this.strip!, this.stripRows));
+  }
+
+  totals(): DemTileTotals {
+    return { min: this.min, max: this.max, nodata: this.nodata };
+  }
+
+  /** The tiles of one tile row: `n` rows of `strip` (the last tile row may be shorter). */
+  private tiles(strip: Float32Array, n: number): UncompressedTile[] {
+    const cols = this.cols;
+    const tileRow = this.tileRow;
+    const out: UncompressedTile[] = [];
+    for (let tc = 0; tc * DEM_TILE < cols; tc++) {
+      const c0 = tc * DEM_TILE;
+      const w = Math.min(DEM_TILE, cols - c0);
+      let min = Infinity, max = -Infinity, sum = 0, sum2 = 0, count = 0;
+      for (let r = 0; r < n; r++) {
+        const base = r * cols + c0;
+        for (let c = 0; c < w; c++) {
+          const v = strip[base + c];
+          if (v !== v) continue;
+          if (v < min) min = v;
+          if (v > max) max = v;
+          sum += v;
+          sum2 += v * v;
+          count++;
+        }
+      }
+      this.nodata += n * w - count;
+      if (count === 0) continue; // all nodata: no tile
+      if (min < this.min) this.min = min;
+      if (max > this.max) this.max = max;
+      const integerExact = this.integer && max - min <= NULL_RAW - 1;
+      const scale = integerExact ? 1 : Math.max((max - min) / (NULL_RAW - 1), 1e-6);
+      const mean = sum / count;
+      out.push({ column: tc, row: tileRow, scale, offset: min, min, max, mean, stdDev: Math.sqrt(Math.max(0, sum2 / count - mean * mean)), scanlines: tileScanlines(strip, cols, c0, w, n, min, scale, integerExact) });
+    }
+    this.tileRow++;
+    this.stripRows = 0;
+    return out;
+  }
+}
