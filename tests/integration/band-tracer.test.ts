@@ -1,18 +1,20 @@
 /**
  * The band tracer (terrain/band-tracer.ts): bands traced on a worker thread while the DEM is
- * stored are the bands traced on the importing thread, and the census split across the two
- * threads counts what one census counts.
+ * stored are the bands traced on the importing thread, the DEM tiles it encodes are the tiles the
+ * importing thread encodes, and the census split across the two threads counts what one census counts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { ProjectStore } from '../../electron/services/project-store';
 import { buildBandsLayer } from '../../electron/services/terrain/bands-service';
 import { startBandTracer } from '../../electron/services/terrain/band-tracer';
 import { openDem } from '../../electron/services/terrain/dem-source';
 import { ValueCensus } from '../../electron/services/terrain/dem-plausibility';
 import { sharedData } from '../support/cli';
+import { makeBenchDem } from '../../bench/bands.bench';
 
 const GMTED = join(sharedData, 'dem', 'gmted2010_lowres_shanxi_S_110.4-113.3E_34.9-37.4N.tif');
 
@@ -38,10 +40,23 @@ async function strips(): Promise<{ info: Awaited<ReturnType<typeof openDem>>; st
 
 function projectRows(path: string) {
   const store = ProjectStore.open(path, { readonly: true });
+  let bands;
   try {
-    return { bands: store.readFeatures('elevation_bands').features, layers: store.listLayers().map((l) => [l.table, l.featureCount]) };
+    bands = { bands: store.readFeatures('elevation_bands').features, layers: store.listLayers().map((l) => [l.table, l.featureCount]) };
   } finally {
     store.close();
+  }
+  // the stored DEM: every tile's bytes and statistics, and what the project says of it
+  const db = new Database(path, { readonly: true });
+  try {
+    const { importedAt: _at, ...dem } = JSON.parse((db.prepare("SELECT value FROM landgate_meta WHERE key = 'dem'").get() as { value: string }).value);
+    return {
+      ...bands,
+      dem,
+      tiles: db.prepare('SELECT t.tile_column, t.tile_row, hex(t.tile_data) AS png, a.scale, a.offset, a.min, a.max, a.mean, a.std_dev FROM landgate_dem t JOIN gpkg_2d_gridded_tile_ancillary a ON a.tpudt_name = ? AND a.tpudt_id = t.id ORDER BY t.tile_row, t.tile_column').all('landgate_dem'),
+    };
+  } finally {
+    db.close();
   }
 }
 
@@ -85,14 +100,22 @@ describe('band tracer', { timeout: 120_000 }, () => {
   });
 
   it('`bands --dem` stores the same DEM and bands whichever thread traces them', async () => {
-    const results = [];
-    for (const thread of ['inline', 'worker'] as const) {
-      const path = join(dir, `${thread}.gpkg`);
-      ProjectStore.create(path, { title: thread }).close();
-      const result = await buildBandsLayer(path, { files: [GMTED], levels: [400, 900], tracerThread: thread });
-      results.push({ features: result.features, nodata: result.nodataCells, warnings: result.warnings, stored: projectRows(path) });
+    // GMTED (one tile), and 700 × 700 cells of synthetic terrain: 3 × 3 tiles, the last row and column short
+    const synthetic = makeBenchDem(700, dir);
+    for (const [file, tiles] of [[GMTED, 1], [synthetic, 9]] as const) {
+      const results = [];
+      for (const thread of ['inline', 'worker'] as const) {
+        const path = join(dir, `${thread}-${tiles}.gpkg`);
+        ProjectStore.create(path, { title: thread }).close();
+        const result = await buildBandsLayer(path, { files: [file], levels: [400, 900], tracerThread: thread });
+        results.push({ features: result.features, nodata: result.nodataCells, warnings: result.warnings, stored: projectRows(path) });
+      }
+      // the worker encoded the tiles the inline path encodes on the importing thread: the same bytes
+      expect(results[1]).toEqual(results[0]);
+      expect(results[0].stored.bands).toHaveLength(2);
+      expect(results[0].stored.tiles).toHaveLength(tiles);
+      expect(results[0].stored.dem.nodataCells).toBe(results[0].nodata);
+      expect(results[0].stored.dem.maxM).toBeGreaterThan(900);
     }
-    expect(results[1]).toEqual(results[0]);
-    expect(results[0].stored.bands).toHaveLength(2);
   });
 });

@@ -19,6 +19,7 @@ import type { DemGridInfo } from '../../../shared/terrain/grid';
 import { startWorker, workerEntry } from '../worker-entry';
 import { ValueCensus, type CensusCounts } from './dem-plausibility';
 import type { TracerInput, TracerReply } from './bands.worker';
+import type { DemTileTotals, EncodedTile } from '../../../shared/terrain/dem-tile-format';
 
 /** Below this many cells the bands are traced on the caller's thread (a thread costs ≈ 30 ms to start). */
 export const WORKER_MIN_CELLS = 4_000_000;
@@ -29,9 +30,13 @@ export interface TracedBands {
   features: Feature<MultiPolygon>[];
   /** What the census counted of the strips it saw (the cells blanked by the caller are not among them). */
   census: CensusCounts;
+  /** When the tracer encoded the DEM's tiles: their range and nodata count. */
+  demTotals?: DemTileTotals;
 }
 
 export interface BandTracer {
+  /** Whether the DEM's tiles come from the tracer (TracerOptions.dem), not from the caller's writer. */
+  readonly encodesDem: boolean;
   /** Rows [row, row + count) of the DEM, top to bottom, already blanked; the strip is given away. */
   push(strip: Float32Array, count: number): Promise<void>;
   finish(): Promise<TracedBands>;
@@ -44,6 +49,19 @@ export interface TracerOptions {
   smooth?: boolean;
   /** 'auto' (default): a worker for a large DEM; 'worker' and 'inline' force one (tests). */
   thread?: 'auto' | 'worker' | 'inline';
+  /**
+   * A tracer on its own thread also encodes the DEM's tiles from the strips it traces (they are
+   * there already) and hands them to `store`, a tile row at a time, in order, on the caller's
+   * thread; it then leaves the census to the caller (ValueCensus.inspect there: the caller's
+   * thread has the time). An inline tracer leaves the tiles to the caller and takes the census
+   * itself (encodesDem false: the caller only blanks).
+   */
+  dem?: { integer: boolean; store(tiles: EncodedTile[]): void };
+}
+
+/** What the tracing thread does besides the bands: take the census (else the caller does), or not. */
+interface TracingOptions extends TracerOptions {
+  census: boolean;
 }
 
 export function startBandTracer(info: DemGridInfo, options: TracerOptions): BandTracer {
@@ -70,14 +88,14 @@ export class BandTracing {
 
   constructor(
     private readonly info: DemGridInfo,
-    private readonly options: TracerOptions,
+    private readonly options: TracingOptions,
   ) {
     this.census = new ValueCensus(info);
     this.builder = new BandBuilder(info.cols, options.levels);
   }
 
   rows(strip: Float32Array, count: number): void {
-    this.census.observe(strip, count);
+    if (this.options.census) this.census.observe(strip, count);
     const cols = this.info.cols;
     for (let r = 0; r < count; r++) this.builder.pushRow(strip.subarray(r * cols, (r + 1) * cols));
   }
@@ -89,10 +107,11 @@ export class BandTracing {
 }
 
 class InlineTracer implements BandTracer {
+  readonly encodesDem = false;
   private readonly tracing: BandTracing;
 
   constructor(info: DemGridInfo, options: TracerOptions) {
-    this.tracing = new BandTracing(info, options);
+    this.tracing = new BandTracing(info, { ...options, census: true });
   }
 
   async push(strip: Float32Array, count: number): Promise<void> {
@@ -107,6 +126,7 @@ class InlineTracer implements BandTracer {
 }
 
 class WorkerTracer implements BandTracer {
+  readonly encodesDem: boolean;
   private readonly worker;
   private inFlight = 0;
   /** Called when a strip has been traced (push waiting for room) or the worker failed. */
@@ -117,14 +137,23 @@ class WorkerTracer implements BandTracer {
   private closed = false;
 
   constructor(entry: NonNullable<ReturnType<typeof workerEntry>>, info: DemGridInfo, options: TracerOptions) {
-    const input: TracerInput = { info, levels: options.levels, smooth: !!options.smooth };
+    const { dem } = options;
+    this.encodesDem = !!dem;
+    const input: TracerInput = { info, levels: options.levels, smooth: !!options.smooth, census: !dem, ...(dem ? { dem: { integer: dem.integer } } : {}) };
     this.worker = startWorker(entry, { workerData: input });
     this.worker.on('message', (reply: TracerReply) => {
-      if (reply.type === 'traced') {
+      if (reply.type === 'tiles') {
+        try {
+          dem?.store(reply.tiles);
+        } catch (error) {
+          this.fail(error instanceof Error ? error : new Error(String(error)));
+        }
+      } else if (reply.type === 'traced') {
         this.inFlight--;
         this.wakeUp();
       } else if (reply.type === 'done') {
-        this.result?.({ features: reply.features, census: reply.census });
+        if (this.failure) this.failed?.(this.failure);
+        else this.result?.({ features: reply.features, census: reply.census, ...(reply.demTotals ? { demTotals: reply.demTotals } : {}) });
       } else this.fail(new Error(`band tracer: ${reply.message}`));
     });
     this.worker.on('error', (error) => this.fail(error));

@@ -142,8 +142,17 @@ async function importDemWithBands(projectPath: string, files: string[], table: s
     const given = files.map((f) => basename(f));
     if (source.suspicions.length > 0 && !options.acceptSuspect) throw suspectDemError(files, source.suspicions);
     const census = new ValueCensus(source);
-    const tracer = startBandTracer(source, { levels: options.levels, smooth: options.smooth, thread: options.tracerThread });
-    const writer = new DemWriter(projectPath, source, { integer: source.integer, files: given, background: true });
+    // A tracer on its own thread also encodes the DEM's tiles (from the strips it is given anyway);
+    // this thread then reads the file, takes the census and stores what comes back.
+    let writer: DemWriter | null = null;
+    const tracer = startBandTracer(source, {
+      levels: options.levels,
+      smooth: options.smooth,
+      thread: options.tracerThread,
+      dem: { integer: source.integer, store: (tiles) => writer!.storeTiles(tiles) },
+    });
+    const encodesDem = tracer.encodesDem;
+    writer = new DemWriter(projectPath, source, { integer: source.integer, files: given, background: true, encodedElsewhere: encodesDem });
     // the next strip is read (and its blocks inflated on the thread pool) while this one is worked on
     const read = (row0: number) => {
       const rows = source.readRows(row0, Math.min(STRIP, source.rows - row0));
@@ -158,8 +167,9 @@ async function importDemWithBands(projectPath: string, files: string[], table: s
         const strip: Float32Array = await next!;
         next = row0 + count < source.rows ? read(row0 + count) : null;
         // blanked before it is stored or traced; the tracer takes the strip, so it goes last
-        census.blank(strip, count);
-        writer.pushRows(strip, count);
+        if (encodesDem) census.inspect(strip, count);
+        else census.blank(strip, count);
+        if (!encodesDem) writer.pushRows(strip, count);
         await tracer.push(strip, count);
         await writer.drain();
         await options.onProgress?.((row0 + count) / source.rows);
@@ -171,7 +181,7 @@ async function importDemWithBands(projectPath: string, files: string[], table: s
       if (suspicions.length > 0 && !options.acceptSuspect) throw suspectDemError(files, suspicions);
       const named = textList(given.map((name) => text('importNote.quoted', { text: name })), 'enum');
       const warnings = suspicions.map((suspicion) => text('importNote.dem.accepted', { files: named, suspicion }));
-      const dem = writer.finish({ suspicions: warnings });
+      const dem = writer.finish({ suspicions: warnings, totals: traced.demTotals });
       // the DEM writer counted the cells without a value (after the census blanked implausible ones)
       const result: BandsResult = { features: traced.features, nodataCells: dem.nodataCells, cells: source.cols * source.rows };
       const store = writer.projectStore;

@@ -1,38 +1,68 @@
 /**
  * The band tracer's thread (band-tracer.ts): the census and the band builder over the strips the
- * importing thread transfers, the band features at the end. Self-contained (no native addon), so
- * the desktop build loads it unpacked from the asar like the batch-check worker.
+ * importing thread transfers, the band features at the end. With `dem`, it also encodes the DEM's
+ * tiles from those strips (dem-tile-encoder.ts, zlib on the thread pool) and sends them back, a
+ * tile row at a time, to be stored by the importing thread; a strip is reported traced once its
+ * tiles are sent, so the strips in flight bound the tiles too. Self-contained (no native addon),
+ * so the desktop build loads it unpacked from the asar like the batch-check worker.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Feature, MultiPolygon } from 'geojson';
 import type { DemGridInfo } from '../../../shared/terrain/grid';
+import type { DemTileTotals, EncodedTile } from '../../../shared/terrain/dem-tile-format';
 import { BandTracing } from './band-tracer';
 import type { CensusCounts } from './dem-plausibility';
+import { DemTileEncoder } from './dem-tile-encoder';
 
 export interface TracerInput {
   info: DemGridInfo;
   levels: number[];
   smooth: boolean;
+  /** Whether this thread takes the census of the strips (not when it encodes the DEM: the caller does). */
+  census: boolean;
+  /** Encode the DEM's tiles here too (the DEM's values are integers: `integer`). */
+  dem?: { integer: boolean };
 }
 
 export type TracerMessage = { type: 'rows'; strip: Float32Array; count: number } | { type: 'finish' };
 
-export type TracerReply = { type: 'traced' } | { type: 'done'; features: Feature<MultiPolygon>[]; census: CensusCounts } | { type: 'error'; message: string };
+export type TracerReply =
+  | { type: 'tiles'; tiles: EncodedTile[] }
+  | { type: 'traced' }
+  | { type: 'done'; features: Feature<MultiPolygon>[]; census: CensusCounts; demTotals?: DemTileTotals }
+  | { type: 'error'; message: string };
 
 const port = parentPort;
 if (port) {
   const input = workerData as TracerInput;
-  const tracing = new BandTracing(input.info, { levels: input.levels, smooth: input.smooth });
+  const tracing = new BandTracing(input.info, { levels: input.levels, smooth: input.smooth, census: input.census });
+  const encoder = input.dem ? new DemTileEncoder(input.info.cols, input.dem.integer, true) : null;
+  // each PNG owns its buffer (assemblePng allocates it), so it is moved, not copied
+  const owned = (png: Uint8Array) => png.byteOffset === 0 && png.byteLength === png.buffer.byteLength;
+  const send = (tiles: EncodedTile[]) => port.postMessage({ type: 'tiles', tiles } satisfies TracerReply, [...new Set(tiles.filter((t) => owned(t.png)).map((t) => t.png.buffer as ArrayBuffer))]);
+  const fail = (error: unknown) => port.postMessage({ type: 'error', message: error instanceof Error ? error.message : String(error) } satisfies TracerReply);
+  // replies in the order of the strips: a strip's tiles (compressing on the pool) before its "traced"
+  let replies: Promise<unknown> = Promise.resolve();
   port.on('message', (message: TracerMessage) => {
     try {
       if (message.type === 'rows') {
+        encoder?.push(message.strip, message.count);
         tracing.rows(message.strip, message.count);
-        port.postMessage({ type: 'traced' } satisfies TracerReply);
+        replies = replies.then(async () => {
+          await encoder?.drain(false, send);
+          port.postMessage({ type: 'traced' } satisfies TracerReply);
+        });
       } else {
-        port.postMessage({ type: 'done', ...tracing.finish() } satisfies TracerReply);
+        const result = tracing.finish();
+        encoder?.flush();
+        replies = replies.then(async () => {
+          await encoder?.drain(true, send);
+          port.postMessage({ type: 'done', ...result, ...(encoder ? { demTotals: encoder.totals() } : {}) } satisfies TracerReply);
+        });
       }
+      replies = replies.catch(fail);
     } catch (error) {
-      port.postMessage({ type: 'error', message: error instanceof Error ? error.message : String(error) } satisfies TracerReply);
+      fail(error);
     }
   });
 }
