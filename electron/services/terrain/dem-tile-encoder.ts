@@ -9,7 +9,10 @@ import { promisify } from 'node:util';
 import { deflate, deflateSync } from 'node:zlib';
 import { DemTileRows, tilePng, type DemTileTotals, type EncodedTile, type UncompressedTile } from '../../../shared/terrain/dem-tile-format';
 
-const ZLIB_OPTIONS = { level: 3 };
+// zlib level 4 (lazy matching, short chains): on the 8 000² benchmark DEM's 134 MB of scanlines
+// 0.65 s and 9.1 MB, against level 3's 1.0 s and 9.9 MB, level 1's 0.44 s and 13.8 MB, level 6's
+// 2.8 s and 7.0 MB
+const ZLIB_OPTIONS = { level: 4 };
 export const nodeZlib = (raw: Uint8Array): Uint8Array => deflateSync(raw, ZLIB_OPTIONS);
 const deflateAsync = promisify(deflate);
 
