@@ -108,8 +108,7 @@ export class ValueCensus {
 
   /** Counts `count` rows and replaces values outside the plausible range by NaN, in place. */
   inspect(strip: Float32Array, count: number): void {
-    this.blank(strip, count);
-    this.observe(strip, count);
+    this.scan(strip, count, true);
   }
 
   /** Replaces values outside the plausible range by NaN, in place, and counts them. */
@@ -129,9 +128,14 @@ export class ValueCensus {
 
   /** Counts the values of `count` rows already blanked: valid cells, zeros, neighbouring slopes. */
   observe(strip: Float32Array, count: number): void {
+    this.scan(strip, count, false);
+  }
+
+  /** observe, blanking each cell first when `blanking` (inspect: one pass, the same counts in the same order). */
+  private scan(strip: Float32Array, count: number, blanking: boolean): void {
     const cols = this.cols;
     const geographic = isGeographic(this.info.crs);
-    let { zeros, minNonZero, valid, slopeSum, slopePairs } = this;
+    let { outOfRange, zeros, minNonZero, valid, slopeSum, slopePairs } = this;
     for (let r = 0; r < count; r++) {
       const base = r * cols;
       const y = this.info.originY - (this.row + r + 0.5) * this.info.cellY;
@@ -139,7 +143,12 @@ export class ValueCensus {
       const perRun = run > 0 ? 1 / run : 0;
       let prev = NaN;
       for (let c = 0; c < cols; c++) {
-        const v = strip[base + c];
+        let v = strip[base + c];
+        if (blanking && (v < MIN_PLAUSIBLE_M || v > MAX_PLAUSIBLE_M)) {
+          strip[base + c] = NaN;
+          v = NaN;
+          outOfRange++;
+        }
         if (v !== v) {
           prev = NaN;
           continue;
@@ -154,7 +163,7 @@ export class ValueCensus {
         prev = v;
       }
     }
-    Object.assign(this, { zeros, minNonZero, valid, slopeSum, slopePairs });
+    Object.assign(this, { outOfRange, zeros, minNonZero, valid, slopeSum, slopePairs });
     this.row += count;
   }
 
