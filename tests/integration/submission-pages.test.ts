@@ -3,7 +3,8 @@
  * a GeoPackage and on PostGIS: 3 000 parcels, 1 000 registered submissions of two parcels each
  * and 1 000 implicit ones, some checked, some decided. Every page of every filter and sort, put
  * together, is the list ReviewStore.listSubmissions derives in JavaScript (the reference),
- * filtered and sorted as the page did; the counts per status are the reference's.
+ * filtered and sorted as the page did; the counts per status are the reference's. One parcel's
+ * submission (ReviewStore.submissionOf, read for that parcel only) is its entry in that list.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -131,6 +132,13 @@ describe.each([
         expect(pages.map((s) => s.key), JSON.stringify(c)).toEqual(expected.map((s) => s.key));
         expect(pages, JSON.stringify(c)).toEqual(expected);
       }
+      // One parcel's submission (what a click on it shows) is its entry in the whole list.
+      for (let i = 0; i < PARCELS; i += 7) {
+        expect(review.submissionOf('parcels', pid(i)), pid(i)).toEqual(all.find((x) => x.parcelIds.includes(pid(i))));
+      }
+      for (const i of [4, 5, 6, 7, 2 * REGISTERED + 1, 2 * REGISTERED + 4]) expect(review.submissionOf('parcels', pid(i)), pid(i)).toEqual(all.find((x) => x.parcelIds.includes(pid(i))));
+      expect(review.submissionOf('parcels', 'P-9999')).toBeNull();
+      expect(review.submissionOf('no_such_layer', pid(0))).toBeNull();
       // A page past the end still says how many match.
       expect(review.querySubmissions({ offset: 5_000, limit: 10 })).toMatchObject({ rows: [], total: all.length });
       expect(() => review.querySubmissions({ sort: 'x' as SubmissionSort })).toThrow(expect.objectContaining({ code: 'review.submission-query' }));

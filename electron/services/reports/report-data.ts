@@ -163,7 +163,7 @@ export function gatherReportData(store: ProjectStore, options: { parcelId: strin
   }
   const layers = store.listLayers();
   const conflicts = check ? conflictsOf(store, layers, geometry, check.findings) : [];
-  const submission = review.listSubmissions().find((s) => s.parcelTable === table && s.parcelIds.includes(options.parcelId)) ?? null;
+  const submission = review.submissionOf(table, options.parcelId);
   const submissionParcels: SubmissionParcelData[] = [];
   const otherMaps: { id: string; name: string | null; geometry: Polygon | MultiPolygon; findings: Finding[] }[] = [];
   if (submission && submission.parcelIds.length > 1) {

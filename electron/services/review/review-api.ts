@@ -80,7 +80,7 @@ export function createReviewApi(store: ProjectStore, uploads: () => StagedUpload
       return {
         table,
         parcelId,
-        submission: review.listSubmissions().find((s) => s.parcelTable === table && s.parcelIds.includes(parcelId)) ?? null,
+        submission: review.submissionOf(table, parcelId),
         latestCheck: latest ? { checkId: latest.checkId, checkedAt: latest.checkedAt, profile: latest.profile, verdict: latest.verdict, areaM2: review.checkResult(latest.checkId, parcelId).parcel.areaM2, findings: latest.findings } : null,
         decisions: review.listDecisions(table, parcelId),
         // A decision on a submission covers all its parcels, so it suggests from all of them.

@@ -162,6 +162,72 @@ function decisionOf(r: DecisionRow): Decision {
 /** What the submission list needs of a parcel's latest check. */
 type CheckSummary = Pick<LatestCheck, 'checkId' | 'checkedAt' | 'verdict'>;
 
+/** A row of landgate_submissions. */
+interface SubmissionRow {
+  id: number;
+  parcel_table: string;
+  parcel_ids: string;
+  title: string;
+  applicant: string | null;
+  received_on: string | null;
+  profile: string | null;
+  created_at: string;
+  source: string | null;
+}
+
+/** The latest check and decision of each of a submission's parcels (null: none). */
+type ParcelStates = (table: string, ids: string[]) => { checks: (CheckSummary | null)[]; decisions: (Decision | null)[] };
+
+/** What a submission's parcels say of it: its status, latest check, worst verdict and last decision. */
+function summarise(table: string, ids: string[], states: ParcelStates) {
+  const { checks, decisions } = states(table, ids);
+  const latest = checks.filter((c): c is CheckSummary => c !== null).sort((a, b) => a.checkId - b.checkId).pop() ?? null;
+  const lastDecision = decisions.filter((d): d is Decision => d !== null).sort((a, b) => a.signedAt.localeCompare(b.signedAt)).pop() ?? null;
+  return {
+    status: deriveStatus(decisions.map((d) => d?.decision ?? null), latest !== null),
+    latestCheckId: latest?.checkId ?? null,
+    latestCheckedAt: latest?.checkedAt ?? null,
+    verdict: worstVerdict(checks.map((c) => c?.verdict)),
+    decision: lastDecision?.decision ?? null,
+    decidedOn: lastDecision?.signature.date ?? null,
+  };
+}
+
+function registeredSubmission(row: SubmissionRow, states: ParcelStates): Submission {
+  const ids = JSON.parse(row.parcel_ids) as string[];
+  return {
+    key: `s${row.id}`,
+    id: Number(row.id),
+    title: row.title,
+    parcelTable: row.parcel_table,
+    parcelIds: ids,
+    applicant: row.applicant,
+    receivedOn: row.received_on,
+    profile: row.profile,
+    source: row.source ? (JSON.parse(row.source) as PackageProvenance) : null,
+    ...summarise(row.parcel_table, ids, states),
+  };
+}
+
+/** The submission of a parcel no registered submission holds: its attributes name the applicant and the date. */
+function implicitSubmission(p: { table: string; feature: Feature; id: string; importedAt: string }, states: ParcelStates): Submission {
+  const props = p.feature.properties ?? {};
+  const applicant = props.applicant ?? props['申请单位'] ?? props['申请人'];
+  const received = props.receivedOn ?? props['收件日期'];
+  return {
+    key: `${p.table}:${p.id}`,
+    id: null,
+    title: typeof props.name === 'string' && props.name ? `${p.id} ${props.name}` : p.id,
+    parcelTable: p.table,
+    parcelIds: [p.id],
+    applicant: typeof applicant === 'string' ? applicant : null,
+    receivedOn: isIsoDate(received) ? received : p.importedAt.slice(0, 10),
+    profile: null,
+    source: null,
+    ...summarise(p.table, [p.id], states),
+  };
+}
+
 export class ReviewStore {
   readonly project: ProjectStore;
   private readonly db: SqlConnection;
@@ -340,7 +406,7 @@ export class ReviewStore {
       });
       return sid;
     });
-    return this.listSubmissions().find((s) => s.id === id)!;
+    return registeredSubmission(this.registeredRows().find((r) => Number(r.id) === id)!, this.parcelStates);
   }
 
   /** The registered submissions as stored, without their parcels' checks and decisions (listSubmissions reads those). */
@@ -364,19 +430,9 @@ export class ReviewStore {
     }
   }
 
-  private registeredRows() {
+  private registeredRows(): SubmissionRow[] {
     if (!this.hasTable('landgate_submissions')) return [];
-    return this.db.prepare('SELECT * FROM landgate_submissions ORDER BY id').all() as {
-      id: number;
-      parcel_table: string;
-      parcel_ids: string;
-      title: string;
-      applicant: string | null;
-      received_on: string | null;
-      profile: string | null;
-      created_at: string;
-      source: string | null;
-    }[];
+    return this.db.prepare('SELECT * FROM landgate_submissions ORDER BY id').all() as SubmissionRow[];
   }
 
   /**
@@ -428,55 +484,40 @@ export class ReviewStore {
     const latestChecks = this.latestCheckSummaries();
     const latestDecisions = new Map<string, Decision>();
     for (const d of this.allDecisions().sort((a, b) => a.revision - b.revision)) latestDecisions.set(`${d.table}\u0000${d.parcelId}`, d);
-    const summarise = (table: string, ids: string[]) => {
-      const checks = ids.map((id) => latestChecks.get(`${table}\u0000${id}`) ?? null);
-      const decisions = ids.map((id) => latestDecisions.get(`${table}\u0000${id}`) ?? null);
-      const latest = checks.filter((c): c is CheckSummary => c !== null).sort((a, b) => a.checkId - b.checkId).pop() ?? null;
-      const lastDecision = decisions.filter((d): d is Decision => d !== null).sort((a, b) => a.signedAt.localeCompare(b.signedAt)).pop() ?? null;
-      return {
-        status: deriveStatus(decisions.map((d) => d?.decision ?? null), latest !== null),
-        latestCheckId: latest?.checkId ?? null,
-        latestCheckedAt: latest?.checkedAt ?? null,
-        verdict: worstVerdict(checks.map((c) => c?.verdict)),
-        decision: lastDecision?.decision ?? null,
-        decidedOn: lastDecision?.signature.date ?? null,
-      };
-    };
+    const lookup: ParcelStates = (table, ids) => ({
+      checks: ids.map((id) => latestChecks.get(`${table}\u0000${id}`) ?? null),
+      decisions: ids.map((id) => latestDecisions.get(`${table}\u0000${id}`) ?? null),
+    });
     for (const row of this.registeredRows()) {
-      const ids = JSON.parse(row.parcel_ids) as string[];
-      for (const id of ids) covered.add(`${row.parcel_table}\u0000${id}`);
-      out.push({
-        key: `s${row.id}`,
-        id: Number(row.id),
-        title: row.title,
-        parcelTable: row.parcel_table,
-        parcelIds: ids,
-        applicant: row.applicant,
-        receivedOn: row.received_on,
-        profile: row.profile,
-        source: row.source ? (JSON.parse(row.source) as PackageProvenance) : null,
-        ...summarise(row.parcel_table, ids),
-      });
+      const submission = registeredSubmission(row, lookup);
+      for (const id of submission.parcelIds) covered.add(`${row.parcel_table}\u0000${id}`);
+      out.push(submission);
     }
     for (const p of parcels) {
-      if (covered.has(`${p.table}\u0000${p.id}`)) continue;
-      const props = p.feature.properties ?? {};
-      const applicant = props.applicant ?? props['申请单位'] ?? props['申请人'];
-      const received = props.receivedOn ?? props['收件日期'];
-      out.push({
-        key: `${p.table}:${p.id}`,
-        id: null,
-        title: typeof props.name === 'string' && props.name ? `${p.id} ${props.name}` : p.id,
-        parcelTable: p.table,
-        parcelIds: [p.id],
-        applicant: typeof applicant === 'string' ? applicant : null,
-        receivedOn: isIsoDate(received) ? received : p.importedAt.slice(0, 10),
-        profile: null,
-        source: null,
-        ...summarise(p.table, [p.id]),
-      });
+      if (!covered.has(`${p.table}\u0000${p.id}`)) out.push(implicitSubmission(p, lookup));
     }
     return out;
+  }
+
+  /** The latest check and decision of a few parcels, a query or two each. */
+  private readonly parcelStates: ParcelStates = (table, ids) => ({
+    checks: ids.map((id) => this.latestCheck(table, id)),
+    decisions: ids.map((id) => this.latestDecision(table, id)),
+  });
+
+  /**
+   * The submission a parcel belongs to, as listSubmissions lists it — the registered one holding
+   * it, or its own — read for that submission's parcels only (a click on a parcel must not read
+   * the county). Null when the layer has no such parcel.
+   */
+  submissionOf(table: string, parcelId: string): Submission | null {
+    const lookup = this.parcelStates;
+    const row = this.registeredRows().find((r) => r.parcel_table === table && (JSON.parse(r.parcel_ids) as string[]).includes(parcelId));
+    if (row) return registeredSubmission(row, lookup);
+    const layer = this.project.listLayers().find((l) => l.kind === 'parcel' && l.table === table);
+    const stored = layer ? this.project.requestFeatures(table, { ids: [parcelId], geometry: false })[0] : undefined;
+    if (!layer || !stored) return null;
+    return implicitSubmission({ table, feature: toGeoJsonFeature(stored), id: stored.id, importedAt: layer.importedAt }, lookup);
   }
 
   // -------------------------------------------------------------------------------------------
