@@ -33,29 +33,32 @@ export function ReviewWorkbench({ state, dispatch }: { state: AppState; dispatch
   const bump = useCallback(() => setRefresh((n) => n + 1), []);
 
   // The list tab pages through the store (SubmissionList); the whole list is read only for what
-  // needs every submission: the new-submission form (parcels taken), the exchange and the
-  // presentation.
+  // needs every submission: the exchange and the presentation. The new-submission form needs the
+  // registered ones (the parcels taken), read without the project's other parcels.
   const needsAll = presenting || (open && (creating || tab === 'exchange'));
-  // Those views start from the whole list (the slide to open, the ticked scope): shown once it is read.
-  const [allLoaded, setAllLoaded] = useState(false);
+  const registeredOnly = !presenting && !(open && tab === 'exchange');
+  // Those views start from the list (the slide to open, the ticked scope): shown once it is read,
+  // the whole list for the exchange and the presentation, the registered part or more for the form.
+  const [loaded, setLoaded] = useState<'registered' | 'all' | null>(null);
+  const allLoaded = loaded === 'all' || (loaded === 'registered' && registeredOnly);
   useEffect(() => {
     if (!needsAll) {
-      setAllLoaded(false);
+      setLoaded(null);
       return;
     }
     let cancelled = false;
-    api.listSubmissions().then(
+    api.listSubmissions({ registeredOnly }).then(
       (list) => {
         if (cancelled) return;
         setSubmissions(list);
-        setAllLoaded(true);
+        setLoaded(registeredOnly ? 'registered' : 'all');
       },
       () => undefined,
     );
     return () => {
       cancelled = true;
     };
-  }, [needsAll, refresh, doneKey, state.listRevision, state.reloadRequest]);
+  }, [needsAll, registeredOnly, refresh, doneKey, state.listRevision, state.reloadRequest]);
 
   const check = (keys: string[], on: boolean) => {
     const next = new Set(checked);

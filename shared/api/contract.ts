@@ -364,8 +364,12 @@ export interface LandGateApi {
   listBasemaps(): Promise<BasemapSummary[]>;
   /** `landgate bands` from the project's stored DEM: writes an elevation-band layer (default table elevation_bands, levels 400/900). */
   buildElevationBands(request: { levels?: number[]; table?: string; smooth?: boolean }): Promise<{ table: string; levels: number[]; nodataCells: number }>;
-  /** Review workbench: every submission (registered, or one implicit per parcel) with derived status. */
-  listSubmissions(): Promise<Submission[]>;
+  /**
+   * Review workbench: every submission (registered, or one implicit per parcel) with derived
+   * status; with `registeredOnly`, the registered ones alone (what the new-submission form needs:
+   * which parcels are taken), read without the project's other parcels.
+   */
+  listSubmissions(request?: { registeredOnly?: boolean }): Promise<Submission[]>;
   /** One page of the submission list, filtered, sorted and counted in the store (whatever the number of submissions, one page crosses). */
   querySubmissions(request: SubmissionQuery): Promise<SubmissionPage>;
   createSubmission(request: NewSubmission): Promise<Submission>;

@@ -138,6 +138,7 @@ describe.each([
       }
       for (const i of [4, 5, 6, 7, 2 * REGISTERED + 1, 2 * REGISTERED + 4]) expect(review.submissionOf('parcels', pid(i)), pid(i)).toEqual(all.find((x) => x.parcelIds.includes(pid(i))));
       expect(review.submissionOf('parcels', 'P-9999')).toBeNull();
+      expect(review.registeredSubmissionList()).toEqual(all.filter((x) => x.id !== null));
       expect(review.submissionOf('no_such_layer', pid(0))).toBeNull();
       // A page past the end still says how many match.
       expect(review.querySubmissions({ offset: 5_000, limit: 10 })).toMatchObject({ rows: [], total: all.length });

@@ -61,8 +61,8 @@ export function viaTempDir(build: (dir: string) => { fileName: string; mimeType:
 export function createReviewApi(store: ProjectStore, uploads: () => StagedUploads): ReviewApi {
   const review = new ReviewStore(store);
   return {
-    async listSubmissions() {
-      return review.listSubmissions();
+    async listSubmissions(request) {
+      return request?.registeredOnly ? review.registeredSubmissionList() : review.listSubmissions();
     },
     async querySubmissions(request) {
       return review.querySubmissions(request ?? {});

@@ -499,6 +499,11 @@ export class ReviewStore {
     return out;
   }
 
+  /** The registered submissions as listSubmissions lists them, without reading the project's other parcels. */
+  registeredSubmissionList(): Submission[] {
+    return this.registeredRows().map((row) => registeredSubmission(row, this.parcelStates));
+  }
+
   /** The latest check and decision of a few parcels, a query or two each. */
   private readonly parcelStates: ParcelStates = (table, ids) => ({
     checks: ids.map((id) => this.latestCheck(table, id)),
