@@ -112,22 +112,30 @@ export function cleanRing(input: Ring): { ring: Ring; duplicates: number; closed
   return { ring, duplicates, closed, spikes };
 }
 
-/** Orientation of c relative to segment a→b (vertex indices into xs, ys): > 0 left, < 0 right, 0 on the line. */
-const side = (xs: Float64Array, ys: Float64Array, a: number, b: number, c: number) => (xs[b] - xs[a]) * (ys[c] - ys[a]) - (ys[b] - ys[a]) * (xs[c] - xs[a]);
-
 const opposite = (p: number, q: number) => (p > 0 && q < 0) || (p < 0 && q > 0);
+
+/** Orientation of p relative to a→b: > 0 left, < 0 right, 0 on the line. */
+const side = (ax: number, ay: number, bx: number, by: number, px: number, py: number) => (bx - ax) * (py - ay) - (by - ay) * (px - ax);
+
+/**
+ * Where c→d crosses a→b properly (each one's ends strictly on both sides of the other), or null;
+ * d1, d2: the orientations of c and d relative to a→b.
+ */
+function properCrossingAt(d1: number, d2: number, ax: number, ay: number, bx: number, by: number, cx: number, cy: number, dx: number, dy: number): Position | null {
+  if (!opposite(d1, d2) || !opposite(side(cx, cy, dx, dy, ax, ay), side(cx, cy, dx, dy, bx, by))) return null;
+  const t0 = d1 / (d1 - d2);
+  return [cx + (dx - cx) * t0, cy + (dy - cy) * t0];
+}
 
 /**
  * Where segment c→d crosses segment a→b properly, or starts a collinear overlap with it; null when
  * they only touch or miss.
  */
 function crossing(ax: number, ay: number, bx: number, by: number, cx: number, cy: number, dx: number, dy: number): Position | null {
-  const d1 = (bx - ax) * (cy - ay) - (by - ay) * (cx - ax);
-  const d2 = (bx - ax) * (dy - ay) - (by - ay) * (dx - ax);
-  if (opposite(d1, d2) && opposite((dx - cx) * (ay - cy) - (dy - cy) * (ax - cx), (dx - cx) * (by - cy) - (dy - cy) * (bx - cx))) {
-    const t0 = d1 / (d1 - d2);
-    return [cx + (dx - cx) * t0, cy + (dy - cy) * t0];
-  }
+  const d1 = side(ax, ay, bx, by, cx, cy);
+  const d2 = side(ax, ay, bx, by, dx, dy);
+  const proper = properCrossingAt(d1, d2, ax, ay, bx, by, cx, cy, dx, dy);
+  if (proper) return proper;
   if (d1 === 0 && d2 === 0) {
     // collinear: overlapping (not just touching) segments
     const alongX = Math.abs(bx - ax) >= Math.abs(by - ay);
@@ -192,13 +200,10 @@ export function findRingCrossing(rings: Ring[]): Position | null {
   let found: Position | null = null;
   segments.someOverlappingPair((s, t) => {
     if (ring[s] === ring[t]) return false;
-    const a = from[s], b = a + 1, c = from[t], d = c + 1;
-    const d1 = side(x, y, a, b, c);
-    const d2 = side(x, y, a, b, d);
-    if (!opposite(d1, d2) || !opposite(side(x, y, c, d, a), side(x, y, c, d, b))) return false;
-    const t0 = d1 / (d1 - d2);
-    found = [x[c] + (x[d] - x[c]) * t0, y[c] + (y[d] - y[c]) * t0];
-    return true;
+    const a = from[s], c = from[t];
+    const ax = x[a], ay = y[a], bx = x[a + 1], by = y[a + 1], cx = x[c], cy = y[c], dx = x[c + 1], dy = y[c + 1];
+    found = properCrossingAt(side(ax, ay, bx, by, cx, cy), side(ax, ay, bx, by, dx, dy), ax, ay, bx, by, cx, cy, dx, dy);
+    return found !== null;
   });
   return found;
 }
