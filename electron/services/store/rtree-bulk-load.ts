@@ -47,16 +47,12 @@ export class RtreeBulkLoader {
   private boxes = new Float32Array(4096);
   private n = 0;
 
-  get count(): number {
-    return this.n;
-  }
-
   add(id: number, minX: number, minY: number, maxX: number, maxY: number): void {
     if (this.n === this.ids.length) {
-      const ids = new Float64Array(this.ids.length * 2);
+      const ids = new Float64Array(Math.max(1024, this.ids.length * 2));
       ids.set(this.ids);
       this.ids = ids;
-      const boxes = new Float32Array(this.boxes.length * 2);
+      const boxes = new Float32Array(4 * ids.length);
       boxes.set(this.boxes);
       this.boxes = boxes;
     }

@@ -142,17 +142,10 @@ async function importDemWithBands(projectPath: string, files: string[], table: s
     const given = files.map((f) => basename(f));
     if (source.suspicions.length > 0 && !options.acceptSuspect) throw suspectDemError(files, source.suspicions);
     const census = new ValueCensus(source);
+    const writer = new DemWriter(projectPath, source, { integer: source.integer, files: given, background: true });
     // A tracer on its own thread also encodes the DEM's tiles (from the strips it is given anyway);
     // this thread then reads the file, takes the census and stores what comes back.
-    let writer: DemWriter | null = null;
-    const tracer = startBandTracer(source, {
-      levels: options.levels,
-      smooth: options.smooth,
-      thread: options.tracerThread,
-      dem: { integer: source.integer, store: (tiles) => writer!.storeTiles(tiles) },
-    });
-    const encodesDem = tracer.encodesDem;
-    writer = new DemWriter(projectPath, source, { integer: source.integer, files: given, background: true, encodedElsewhere: encodesDem });
+    const tracer = startBandTracer(source, { levels: options.levels, smooth: options.smooth, thread: options.tracerThread, dem: { integer: source.integer, store: (tiles) => writer.storeTiles(tiles) } });
     // the next strip is read (and its blocks inflated on the thread pool) while this one is worked on
     const read = (row0: number) => {
       const rows = source.readRows(row0, Math.min(STRIP, source.rows - row0));
@@ -167,9 +160,11 @@ async function importDemWithBands(projectPath: string, files: string[], table: s
         const strip: Float32Array = await next!;
         next = row0 + count < source.rows ? read(row0 + count) : null;
         // blanked before it is stored or traced; the tracer takes the strip, so it goes last
-        if (encodesDem) census.inspect(strip, count);
-        else census.blank(strip, count);
-        if (!encodesDem) writer.pushRows(strip, count);
+        if (tracer.encodesDem) census.inspect(strip, count);
+        else {
+          census.blank(strip, count);
+          writer.pushRows(strip, count);
+        }
         await tracer.push(strip, count);
         await writer.drain();
         await options.onProgress?.((row0 + count) / source.rows);

@@ -65,8 +65,8 @@ export class DemWriter {
   private readonly info: DemGridInfo;
   private readonly files: string[];
   private readonly importedAt: string;
-  /** Encodes the pushed rows; null when the tiles come encoded (`storeTiles`, the band tracer's thread). */
-  private readonly encoder: DemTileEncoder | null;
+  /** Encodes the rows given to pushRows (tiles encoded on another thread come through storeTiles instead). */
+  private readonly encoder: DemTileEncoder;
   private readonly background: boolean;
   private open = false;
   private finished: StoredDemInfo | null = null;
@@ -74,7 +74,7 @@ export class DemWriter {
 
   private readonly store: ProjectStore;
 
-  constructor(projectPath: string, info: DemGridInfo, options: { integer: boolean; files: string[]; importedAt?: string; background?: boolean; encodedElsewhere?: boolean }) {
+  constructor(projectPath: string, info: DemGridInfo, options: { integer: boolean; files: string[]; importedAt?: string; background?: boolean }) {
     // the project store's own connection: the band layer and the audit entry are written through
     // it, inside this writer's transaction
     this.store = ProjectStore.open(projectPath);
@@ -83,7 +83,7 @@ export class DemWriter {
     this.files = options.files;
     this.importedAt = options.importedAt ?? new Date().toISOString();
     this.background = !!options.background;
-    this.encoder = options.encodedElsewhere ? null : new DemTileEncoder(info.cols, options.integer, this.background);
+    this.encoder = new DemTileEncoder(info.cols, options.integer, this.background);
   }
 
   begin() {
@@ -95,13 +95,15 @@ export class DemWriter {
 
   /** Consecutive rows (row-major, `count` × cols, NaN = nodata). */
   pushRows(values: Float32Array, count: number) {
-    if (!this.encoder) throw new Error('DemWriter: the tiles are encoded elsewhere');
     this.encoder.push(values, count);
     // on the spot, a strip's tiles are stored together (one statement per batch on a shared project)
     if (!this.background) this.encoder.takeReady((tiles) => this.tiles.insert(tiles));
   }
 
-  /** Tiles encoded elsewhere (DemTileEncoder on another thread), a tile row at a time, in order. */
+  /**
+   * Tiles encoded elsewhere (a DemTileEncoder on another thread), a tile row at a time, in order,
+   * instead of rows through pushRows; finish() then needs their totals.
+   */
   storeTiles(tiles: EncodedTile[]) {
     if (!this.open) throw new Error('DemWriter: not begun');
     this.tiles.insert(tiles);
@@ -109,7 +111,6 @@ export class DemWriter {
 
   /** Stores, in order, the tiles compressed in the background; `final` also flushes the last strip and waits for all. */
   async drain(final = false) {
-    if (!this.encoder) return;
     if (final) this.encoder.flush();
     await this.encoder.drain(final, (tiles) => this.tiles.insert(tiles));
   }
@@ -121,12 +122,10 @@ export class DemWriter {
    */
   finish(extra: { suspicions?: ImportNote[]; totals?: DemTileTotals } = {}): StoredDemInfo {
     if (this.finished) return this.finished;
-    if (this.encoder) {
-      this.encoder.flush();
-      this.encoder.takeReady((tiles) => this.tiles.insert(tiles));
-      if (this.encoder.busy) throw new Error('DemWriter: drain(true) before finish()');
-    } else if (!extra.totals) throw new Error('DemWriter: finish() needs the totals of the tiles encoded elsewhere');
-    const { min, max, nodata } = extra.totals ?? this.encoder!.totals();
+    this.encoder.flush();
+    this.encoder.takeReady((tiles) => this.tiles.insert(tiles));
+    if (this.encoder.busy) throw new Error('DemWriter: drain(true) before finish()');
+    const { min, max, nodata } = extra.totals ?? this.encoder.totals();
     const info: StoredDemInfo = {
       ...this.info,
       table: this.tiles.table,
