@@ -138,6 +138,17 @@ describe('R*Tree bulk load', () => {
     db.close();
   });
 
+  it('gives the project connection its own page cache back once a layer is written', () => {
+    const store = ProjectStore.create(join(dir, 'cache.gpkg'), { title: '缓存' });
+    const sql = (store.db as unknown as { db: { prepare(sql: string): { get(): unknown } } }).db;
+    const cacheSize = () => (sql.prepare('PRAGMA cache_size').get() as { cache_size: number }).cache_size;
+    const before = cacheSize();
+    store.writeLayer({ table: 'zones', kind: 'water-source-zone', sourceFile: null, originalCrs: 'EPSG:4490', features: [{ type: 'Feature', properties: { id: 'A' }, geometry: { type: 'Polygon', coordinates: [rect(111, 35, 111.001, 35.001)] } }] });
+    expect(cacheSize()).toBe(before);
+    expect(before).toBe(-16000); // better-sqlite3's, not the writer's 2 MB
+    store.close();
+  });
+
   it.runIf(spawnSync('ogrinfo', ['--version']).status === 0)('a layer written into a project is found through GDAL’s spatial filter', () => {
     const path = join(dir, '项目 空间索引.gpkg');
     const store = ProjectStore.create(path, { title: '空间索引' });

@@ -105,6 +105,9 @@ export interface LayerDialect {
   changeStamp(sql: SqlConnection, own: boolean): string;
 }
 
+/** The page cache while a layer's rows are written (PRAGMA cache_size: negative is KiB). */
+const APPEND_CACHE_SIZE = -2000;
+
 const sqlite: LayerDialect = {
   name: 'sqlite',
   // rowid, oid and _rowid_ are only aliases: a column of that name takes precedence.
@@ -146,6 +149,13 @@ const sqlite: LayerDialect = {
     sql.prepare("INSERT INTO gpkg_extensions (table_name, column_name, extension_name, definition, scope) VALUES (?, 'geom', 'gpkg_rtree_index', ?, 'write-only')").run(table, RTREE_EXTENSION_DEFINITION);
     const insert = sql.prepare(`INSERT INTO ${quoteId(table)} (geom${columns.map((c) => `, ${quoteId(c.column)}`).join('')}) VALUES (?${', ?'.repeat(columns.length)})`);
     const boxes = new RtreeBulkLoader();
+    // A new layer's rows are appended: the table and its id index grow along their right edges,
+    // and dirty pages beyond the cache go to the WAL. better-sqlite3's 16 MB page cache (SQLite's
+    // own default is 2 MB, as GDAL writes) would hold the first 16 MB of a big import's rows in
+    // memory to no purpose; the connection gets its cache back once the rows are in (after a
+    // refused write it keeps the smaller one until it is closed: slower reads at most).
+    const cacheSize = (sql.prepare('PRAGMA cache_size').get() as { cache_size: number }).cache_size;
+    sql.exec(`PRAGMA cache_size = ${APPEND_CACHE_SIZE}`);
     return {
       add(blob, values, envelope) {
         const fid = Number(insert.run(blob, ...values).lastInsertRowid);
@@ -158,6 +168,7 @@ const sqlite: LayerDialect = {
       finish() {
         boxes.write(sql as BulkLoadConnection, `rtree_${table}_geom`);
         for (const trigger of rtreeTriggers) sql.exec(trigger);
+        sql.exec(`PRAGMA cache_size = ${cacheSize}`);
       },
     };
   },
