@@ -44,8 +44,7 @@ import { unzipWithinBudget } from '../../shared/importers/zip';
 import { sanitiseFields } from '../../shared/importers/fields';
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import { areaTotals, canonicalProperties, FeaturePreparer, prepareFeatures, type AreaTotals } from '../../shared/importers/prepare';
-import { geodesicAreaM2 } from '../../shared/geo/geodesy';
-import { decodeGpkgGeometry } from './gpkg-binary';
+import { gpkgBlobGeodesicAreaM2 } from './gpkg-binary';
 import { openShapefile, type ShapefileSources } from '../../shared/importers/shapefile';
 import { encodingLabelZh } from '../../shared/importers/encoding';
 import { crsLabelZh, normalizeCrs, withTowgs84 } from '../../shared/crs';
@@ -730,7 +729,7 @@ function importThroughPipeline(store: ProjectStore, pipeline: ImportPipeline, ex
     const measure = header.geometryType === 'MULTIPOLYGON' || header.geometryType === 'GEOMETRY';
     let geodesicM2 = 0;
     const area = (blob: Uint8Array, measured: number) => {
-      geodesicM2 += !Number.isNaN(measured) ? measured : measure ? geodesicAreaM2(decodeGpkgGeometry(blob)) : 0;
+      geodesicM2 += !Number.isNaN(measured) ? measured : measure ? gpkgBlobGeodesicAreaM2(blob) : 0;
     };
     const final = pipeline.pump(writer, area, (position) => report(position, false));
     cancelled();

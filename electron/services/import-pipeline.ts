@@ -10,7 +10,8 @@
  * event loop: rows arrive on a MessagePort read with receiveMessageOnPort, and the thread sleeps
  * on a shared counter (Atomics.wait) between batches, waking every POLL_MS to poll the import's
  * cancel. Rows travel in batches (one buffer of blobs, one of envelopes, one flat array of
- * values, the buffers transferred, not copied); at most MAX_BATCHES_IN_FLIGHT batches are
+ * values, the buffers transferred, not copied, and handed back once stored, so that the same few
+ * buffers go back and forth); at most MAX_BATCHES_IN_FLIGHT batches are
  * posted and not yet stored (the preparing thread waits for this one), so memory does not grow
  * with the file.
  *
@@ -65,7 +66,10 @@ export interface PrepareWorkerData {
   port: MessagePort;
 }
 
-/** A batch of encoded rows, as posted. */
+/**
+ * A batch of encoded rows, as posted: its first `count` rows. The arrays are the size of a batch,
+ * and go back to the preparing thread (SpareBuffers) once stored.
+ */
 export interface RowBatch {
   type: 'rows';
   count: number;
@@ -80,6 +84,14 @@ export interface RowBatch {
   values: unknown[];
   /** Source features read when the batch was posted (progress). */
   position: number;
+}
+
+/** A stored batch's buffers, handed back to the preparing thread for the next batch. */
+export interface SpareBuffers {
+  blobs: ArrayBuffer;
+  offsets: ArrayBuffer;
+  envelopes: ArrayBuffer;
+  areas: ArrayBuffer;
 }
 
 /** A refusal or error of the preparing thread, as posted. */
@@ -230,6 +242,8 @@ export function startImportPipeline(paths: string[], options: ImportOptions, exi
           writer.writeRow(blob, row, Number.isNaN(minX) ? null : [minX, envelopes[e + 1], envelopes[e + 2], envelopes[e + 3]]);
           area(blob, areas[i]);
         }
+        const spare: SpareBuffers = { blobs: blobs.buffer as ArrayBuffer, offsets: offsets.buffer as ArrayBuffer, envelopes: envelopes.buffer as ArrayBuffer, areas: areas.buffer as ArrayBuffer };
+        port1.postMessage(spare, [spare.blobs, spare.offsets, spare.envelopes, spare.areas]);
         Atomics.add(ctl, CTL.consumed, 1);
         Atomics.notify(ctl, CTL.consumed);
         cancelled();

@@ -68,6 +68,33 @@ export function geodesicRingAreaM2(ring: readonly Position[]): number {
 const finite = (p: Position) => Number.isFinite(p[0]) && Number.isFinite(p[1]);
 
 /**
+ * geodesicRingAreaM2 of a ring stored as `count` x, y pairs of doubles from byte `offset` of
+ * `view`, `stride` bytes apart (WKB): the same points in the same order, so the same figure, bit
+ * for bit, without making a position per point.
+ */
+export function geodesicRingAreaOfDoubles(view: DataView, offset: number, count: number, stride: number, littleEndian: boolean): number {
+  const x = (i: number) => view.getFloat64(offset + i * stride, littleEndian);
+  const y = (i: number) => view.getFloat64(offset + i * stride + 8, littleEndian);
+  const isFinite = (i: number) => Number.isFinite(x(i)) && Number.isFinite(y(i));
+  let first = -1;
+  let last = -1;
+  let kept = 0;
+  for (let i = 0; i < count; i++) {
+    if (!isFinite(i)) continue;
+    if (first < 0) first = i;
+    last = i;
+    kept++;
+  }
+  const closing = kept > 1 && x(first) === x(last) && y(first) === y(last) ? last : -1;
+  if (closing >= 0) kept--;
+  if (kept < 3) return 0;
+  const polygon = ringPolygon;
+  polygon.Clear();
+  for (let i = first; i <= last; i++) if (i !== closing && isFinite(i)) polygon.AddPoint(y(i), x(i));
+  return Math.abs(polygon.ComputeArea(false, true));
+}
+
+/**
  * Geodesic area of a Polygon or MultiPolygon in m²: shells minus holes, parts summed. Other
  * geometry types have no area (0). Overlapping parts of a MultiPolygon are counted twice, as in
  * PostGIS; inputs from turf's boolean operations never overlap.

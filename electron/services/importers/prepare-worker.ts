@@ -6,10 +6,11 @@
  * touches the project. It stops when the writing thread sets the abort word (a refusal there,
  * a cancel), and waits while MAX_BATCHES_IN_FLIGHT batches are not yet stored.
  */
-import { workerData } from 'node:worker_threads';
+import { receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { isUserInputError } from '../../../shared/model/errors';
 import { ImportStage } from '../import-file';
-import { BATCH_BYTES, BATCH_FEATURES, CTL, MAX_BATCHES_IN_FLIGHT, type PrepareMessage, type PrepareWorkerData, type StageError } from '../import-pipeline';
+import { BATCH_BYTES, BATCH_FEATURES, CTL, MAX_BATCHES_IN_FLIGHT, type PrepareMessage, type PrepareWorkerData, type SpareBuffers, type StageError } from '../import-pipeline';
+import { GpkgBlobBuffer } from '../gpkg-binary';
 import { layerRowEncoder } from '../store/layers';
 import { geodesicAreaM2 } from '../../../shared/geo/geodesy';
 
@@ -39,6 +40,32 @@ function backpressure() {
   }
 }
 
+/** The arrays of a batch being filled (row i's blob is blobs' bytes [offsets[i], offsets[i + 1])). */
+interface Batch {
+  count: number;
+  blobs: GpkgBlobBuffer;
+  offsets: Uint32Array;
+  envelopes: Float64Array;
+  areas: Float64Array;
+}
+
+/** A batch on the writer's spare buffers, or new ones; `blobs` keeps its buffer object. */
+function newBatch(spare: SpareBuffers | null, blobs?: GpkgBlobBuffer): Batch {
+  return {
+    count: 0,
+    blobs: blobs ?? new GpkgBlobBuffer(spare?.blobs),
+    offsets: spare ? new Uint32Array(spare.offsets) : new Uint32Array(BATCH_FEATURES + 1),
+    envelopes: spare ? new Float64Array(spare.envelopes) : new Float64Array(4 * BATCH_FEATURES),
+    areas: spare ? new Float64Array(spare.areas) : new Float64Array(BATCH_FEATURES),
+  };
+}
+
+/** Buffers the writer has stored a batch from and handed back, if any are waiting. */
+function takeSpare(): SpareBuffers | null {
+  const returned = receiveMessageOnPort(port);
+  return returned ? (returned.message as SpareBuffers) : null;
+}
+
 function errorOf(error: unknown): StageError {
   if (isUserInputError(error)) return { code: error.code, messageZh: error.messageZh, messageEn: error.messageEn, name: 'UserInputError', message: error.message };
   const e = error instanceof Error ? error : new Error(String(error));
@@ -54,47 +81,42 @@ try {
   const encode = layerRowEncoder(header.table, header.columns, header.geometryType);
   const width = header.columns.length;
   const rowValues: unknown[] = new Array(width);
-  let blobs: Uint8Array[] = [];
-  let bytes = 0;
-  let envelopes: number[] = [];
-  let areas: number[] = [];
+  // A batch is written straight into buffers the size of a batch, posted (transferred) to the
+  // writer, which hands them back once stored: in a steady import no buffer is made at all.
+  let batch = newBatch(takeSpare());
   let values: unknown[] = [];
   let index = 0;
   // Who measures a feature's geodesic area: this thread while the writer is behind (batches wait
   // for it), else the writer, from the stored blob (NaN here); the writer sums them in order.
   let measureHere = false;
   const flush = () => {
-    const count = blobs.length;
+    const { count } = batch;
     if (count === 0) return;
-    const packed = new Uint8Array(bytes);
-    const offsets = new Uint32Array(count + 1);
-    for (let i = 0, at = 0; i < count; i++) {
-      packed.set(blobs[i], at);
-      at += blobs[i].length;
-      offsets[i + 1] = at;
-    }
-    const boxes = Float64Array.from(envelopes);
-    const measured = Float64Array.from(areas);
+    let spare = takeSpare();
+    // buffers grown for huge geometries are not kept: they would stay that size batch after batch
+    if (spare && spare.blobs.byteLength > 2 * BATCH_BYTES) spare = null;
+    const blobs = batch.blobs.take(spare?.blobs);
     backpressure();
-    post({ type: 'rows', count, blobs: packed, offsets, envelopes: boxes, areas: measured, values, position: stage!.position() }, [packed.buffer, offsets.buffer, boxes.buffer, measured.buffer]);
+    post(
+      { type: 'rows', count, blobs: new Uint8Array(blobs), offsets: batch.offsets, envelopes: batch.envelopes, areas: batch.areas, values, position: stage!.position() },
+      [blobs, batch.offsets.buffer as ArrayBuffer, batch.envelopes.buffer as ArrayBuffer, batch.areas.buffer as ArrayBuffer],
+    );
     posted++;
     measureHere = posted - Atomics.load(ctl, CTL.consumed) >= 2;
-    blobs = [];
-    bytes = 0;
-    envelopes = [];
-    areas = [];
+    batch = newBatch(spare, batch.blobs);
     values = [];
   };
   const final = stage.run(
     (feature) => {
-      const { blob, envelope } = encode(feature, index++, rowValues);
-      blobs.push(blob);
-      bytes += blob.length;
-      if (envelope) envelopes.push(envelope[0], envelope[1], envelope[2], envelope[3]);
-      else envelopes.push(NaN, NaN, NaN, NaN);
-      areas.push(measureHere ? geodesicAreaM2(feature.geometry) : NaN);
+      const { envelope } = encode(feature, index++, rowValues, batch.blobs);
+      const i = batch.count++;
+      batch.offsets[i + 1] = batch.blobs.length;
+      const e = 4 * i;
+      if (envelope) batch.envelopes.set(envelope, e);
+      else batch.envelopes.fill(NaN, e, e + 4);
+      batch.areas[i] = measureHere ? geodesicAreaM2(feature.geometry) : NaN;
       for (let c = 0; c < width; c++) values.push(rowValues[c]);
-      if (blobs.length >= BATCH_FEATURES || bytes >= BATCH_BYTES) flush();
+      if (batch.count >= BATCH_FEATURES || batch.blobs.length >= BATCH_BYTES) flush();
     },
     () => undefined,
     aborted,

@@ -12,7 +12,7 @@ import type { BBox, GpkgGeometryType, LayerInfo, LayerKind } from '../../../shar
 import { LAYER_KIND_GEOMETRY, isLayerKind } from '../../../shared/model/layers';
 import { featureIdOf } from '../../../shared/model/attributes';
 import { UserInputError } from '../../../shared/model/errors';
-import { encodeGpkgGeometry, encodeGpkgGeometryWithEnvelope, geometryEnvelope, forEachPosition } from '../gpkg-binary';
+import { encodeGpkgGeometry, encodeGpkgGeometryWithEnvelope, geometryEnvelope, forEachPosition, type GpkgBlobBuffer } from '../gpkg-binary';
 import type { AuditRepository } from './audit';
 import { writeLayerStyle } from './qgis-styles';
 import { countSql, filterKeys, positionSql, quoteId, requestSql, type FeatureRequest, type StoredFeature } from './feature-request';
@@ -155,19 +155,23 @@ export interface LayerWriter {
  * A feature as the row beginLayer stores: its GeoPackage blob, the blob's envelope and its
  * attribute values in `columns` order (written into `values`), for the `index`-th feature (0-based)
  * of the layer. Pure — no database — so an import can encode rows on another thread and store
- * them with `writeRow`, which gives the same rows as `write`.
+ * them with `writeRow`, which gives the same rows as `write`. With `into`, the blob is appended
+ * there (a batch of rows) instead of returned.
  */
 export function layerRowEncoder(
   table: string,
   columns: ReadonlyArray<{ key: string; type: ColumnType }>,
   geometryType: GpkgGeometryType,
-): (feature: Feature, index: number, values: unknown[]) => { blob: Uint8Array; envelope: [number, number, number, number] | null } {
+): (feature: Feature, index: number, values: unknown[], into?: GpkgBlobBuffer) => { envelope: [number, number, number, number] | null; blob?: Uint8Array } {
   const known = new Set(columns.map((c) => c.key));
-  return (feature, index, values) => {
+  return (feature, index, values, into) => {
     if (!feature.geometry) {
       throw new UserInputError('layer.null-geometry', `第 ${index + 1} 个要素没有几何图形，不能写入图层“${table}”。`, `Feature ${index + 1} has no geometry (layer "${table}").`);
     }
-    const { blob, envelope, finite } = encodeGpkgGeometryWithEnvelope(promote(feature.geometry, geometryType), PROJECT_SRS_ID);
+    const geometry = promote(feature.geometry, geometryType);
+    const { blob, envelope, finite }: { blob?: Uint8Array; envelope: [number, number, number, number] | null; finite: boolean } = into
+      ? into.append(geometry, PROJECT_SRS_ID)
+      : encodeGpkgGeometryWithEnvelope(geometry, PROJECT_SRS_ID);
     if (!finite) {
       throw new UserInputError('layer.bad-coordinate', `第 ${index + 1} 个要素含有非数值坐标，不能写入图层“${table}”。`, `Feature ${index + 1} has non-finite coordinates (layer "${table}").`);
     }
@@ -551,7 +555,7 @@ export class LayerRepository {
       write: (features) => {
         for (const feature of features) {
           const { blob, envelope } = encode(feature, count++, values);
-          add(blob, values, envelope);
+          add(blob!, values, envelope);
         }
       },
       writeRow: (blob, rowValues, envelope) => {
