@@ -5,7 +5,7 @@
 // more than a second of CPU before the command does anything. Browser mode serves dist/renderer.
 import { build as viteBuild } from 'vite';
 import { build as esbuild } from 'esbuild';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
@@ -87,10 +87,19 @@ if (!only || only === 'electron') {
     external: ['pg-native'],
   }));
   // The CLI next to main.mjs (so it finds the same workers), packages from node_modules as there.
+  // Split: each command's module (loaded when that command runs, cli/commands/index.ts) and what
+  // only it needs are chunks of their own, beside cli.mjs so that they find the workers too; the
+  // chunks of an earlier build go first.
+  for (const file of readdirSync(join(root, 'dist/electron'), { withFileTypes: true })) {
+    if (file.isFile() && /^cli-[\w-]+-[A-Z0-9]{8}\.mjs(\.map)?$/.test(file.name)) rmSync(join(root, 'dist/electron', file.name));
+  }
   sourcesOf(await esbuild({
     ...common,
-    entryPoints: [join(root, 'electron/cli/main.ts')],
-    outfile: join(root, 'dist/electron/cli.mjs'),
+    entryPoints: { cli: join(root, 'electron/cli/main.ts') },
+    outdir: join(root, 'dist/electron'),
+    outExtension: { '.js': '.mjs' },
+    splitting: true,
+    chunkNames: 'cli-[name]-[hash]',
     format: 'esm',
     packages: 'external',
   }));

@@ -6,7 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 import { UserInputError, isUserInputError } from '../../shared/model/errors';
-import { COMMANDS, type CommandIo } from './commands/index';
+import { COMMANDS, isCommand, type CommandIo } from './commands/index';
 import type { Values } from './commands/types';
 import { commandUsageText, usageText } from './usage';
 
@@ -45,21 +45,21 @@ export async function main(argv: string[], io: CommandIo = defaultIo): Promise<n
   // `landgate help check` and `landgate check --help` answer for one command; a user reaching for
   // help must not get an option-parsing error.
   const helpFor = command === 'help' ? rest[0] : rest.some(isHelpFlag) ? command : undefined;
-  if (helpFor !== undefined && COMMANDS[helpFor]) {
-    io.out(commandUsageText(helpFor));
+  if (helpFor !== undefined && isCommand(helpFor)) {
+    io.out(await commandUsageText(helpFor));
     return EXIT_OK;
   }
   if (!command || isHelpFlag(command) || command === 'help') {
-    io.out(usageText());
+    io.out(await usageText());
     return command ? EXIT_OK : EXIT_BAD_INPUT;
   }
   if (command === '--version' || command === '-v') {
     io.out('landgate 0.1.0\n');
     return EXIT_OK;
   }
-  const spec = COMMANDS[command];
   try {
-    if (!spec) throw new UserInputError('cli.unknown-command', `未知命令“${command}”。运行 landgate --help 查看可用命令。`, `Unknown command "${command}".`);
+    if (!isCommand(command)) throw new UserInputError('cli.unknown-command', `未知命令“${command}”。运行 landgate --help 查看可用命令。`, `Unknown command "${command}".`);
+    const spec = await COMMANDS[command]();
     let parsed;
     try {
       parsed = parseArgs({ args: rest, options: spec.options, allowPositionals: true, strict: true });

@@ -1,7 +1,9 @@
 import { COMMANDS } from './commands/index';
 
-export function usageText(): string {
-  const lines = Object.values(COMMANDS).map((c) => `  ${c.usage}\n      ${c.summary}`);
+/** The usage of every command (each one's module is loaded for it). */
+export async function usageText(): Promise<string> {
+  const specs = await Promise.all(Object.values(COMMANDS).map((load) => load()));
+  const lines = specs.map((c) => `  ${c.usage}\n      ${c.summary}`);
   return [
     'LandGate 地块准入审查 — 命令行',
     '',
@@ -14,7 +16,7 @@ export function usageText(): string {
 }
 
 /** Usage and summary of one command (`landgate <command> --help`). */
-export function commandUsageText(command: string): string {
-  const spec = COMMANDS[command];
+export async function commandUsageText(command: string): Promise<string> {
+  const spec = await COMMANDS[command]();
   return [`用法：${spec.usage}`, '', spec.summary, ''].join('\n');
 }

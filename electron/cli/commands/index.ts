@@ -1,50 +1,37 @@
 /**
  * The registry of `landgate` commands. Adding a command = one module in this folder exporting a
  * CommandSpec, plus one line here.
+ *
+ * Each command's module is loaded when it runs: a command then starts without the packages and
+ * services only the others need (the bundle is split per command, scripts/build.mjs), which
+ * `import` and `bands` would otherwise load for nothing (≈ 0.1 s and several MB each time).
  */
-import { auditCommand } from './audit';
-import { bandsCommand } from './bands';
-import { basemapCommand } from './basemap';
-import { checkCommand } from './check';
-import { demoCommand } from './demo';
-import { exportTxtCommand } from './export-txt';
-import { importCommand } from './import';
-import { initCommand } from './init';
-import { profileCommand } from './profile';
-import { packageCommand } from './package';
-import { parcelCommand } from './parcel';
-import { reportCommand } from './report';
-import { roleCommand } from './role';
-import { serveCommand } from './serve';
-import { settingsCommand } from './settings';
-import { transformCommand } from './transform';
-import { summaryCommand } from './summary';
-import { sweepCommand } from './sweep';
-import { syncCommand } from './sync';
-import { upgradeCommand } from './upgrade';
 import type { CommandSpec } from './types';
 
 export type { CommandIo, CommandSpec } from './types';
 
-export const COMMANDS: Record<string, CommandSpec> = {
-  demo: demoCommand,
-  init: initCommand,
-  import: importCommand,
-  'export-txt': exportTxtCommand,
-  check: checkCommand,
-  profile: profileCommand,
-  bands: bandsCommand,
-  basemap: basemapCommand,
-  serve: serveCommand,
-  transform: transformCommand,
-  report: reportCommand,
-  summary: summaryCommand,
-  package: packageCommand,
-  sweep: sweepCommand,
-  parcel: parcelCommand,
-  audit: auditCommand,
-  settings: settingsCommand,
-  sync: syncCommand,
-  role: roleCommand,
-  upgrade: upgradeCommand,
+/** Each command's spec, loaded on first use; in the order `landgate --help` lists them. */
+export const COMMANDS: Record<string, () => Promise<CommandSpec>> = {
+  demo: async () => (await import('./demo')).demoCommand,
+  init: async () => (await import('./init')).initCommand,
+  import: async () => (await import('./import')).importCommand,
+  'export-txt': async () => (await import('./export-txt')).exportTxtCommand,
+  check: async () => (await import('./check')).checkCommand,
+  profile: async () => (await import('./profile')).profileCommand,
+  bands: async () => (await import('./bands')).bandsCommand,
+  basemap: async () => (await import('./basemap')).basemapCommand,
+  serve: async () => (await import('./serve')).serveCommand,
+  transform: async () => (await import('./transform')).transformCommand,
+  report: async () => (await import('./report')).reportCommand,
+  summary: async () => (await import('./summary')).summaryCommand,
+  package: async () => (await import('./package')).packageCommand,
+  sweep: async () => (await import('./sweep')).sweepCommand,
+  parcel: async () => (await import('./parcel')).parcelCommand,
+  audit: async () => (await import('./audit')).auditCommand,
+  settings: async () => (await import('./settings')).settingsCommand,
+  sync: async () => (await import('./sync')).syncCommand,
+  role: async () => (await import('./role')).roleCommand,
+  upgrade: async () => (await import('./upgrade')).upgradeCommand,
 };
+
+export const isCommand = (name: string): boolean => Object.prototype.hasOwnProperty.call(COMMANDS, name);
