@@ -216,8 +216,8 @@ function proj4Fn(source: string, target: string): Fn {
   if (source === target) return identity;
   const converter = proj4(source, target);
   return (xy) => {
-    const [x, y] = converter.forward([xy[0], xy[1]]);
-    return [x, y];
+    const out = converter.forward([xy[0], xy[1]]);
+    return [out[0], out[1]];
   };
 }
 

@@ -115,9 +115,10 @@ export function geodesicAreaM2(geometry: Geometry | null | undefined): number {
 
 function polygonArea(rings: readonly Position[][]): number {
   if (rings.length === 0) return 0;
-  const [shell, ...holes] = rings;
-  const shellArea = geodesicRingAreaM2(shell);
-  const holeArea = holes.reduce((sum, hole) => sum + geodesicRingAreaM2(hole), 0);
+  const shellArea = geodesicRingAreaM2(rings[0]);
+  // the holes summed from 0 in order, as gpkgBlobGeodesicAreaM2 sums them
+  let holeArea = 0;
+  for (let i = 1; i < rings.length; i++) holeArea += geodesicRingAreaM2(rings[i]);
   return Math.max(0, shellArea - holeArea);
 }
 
@@ -216,12 +217,12 @@ export function minGeodesicDistance(a: Geometry, b: Geometry, options: { decideB
   const lat0 = (Math.min(boxA[1], boxB[1]) + Math.max(boxA[3], boxB[3])) / 2;
   const local = localPlane(lon0, lat0);
   const toPlane = (p: Position): XY => {
-    const [x, y] = local.forward([p[0], p[1]]);
-    return [x, y];
+    const out = local.forward([p[0], p[1]]);
+    return [out[0], out[1]];
   };
   const toLonLat = (p: XY): LonLat => {
-    const [lon, lat] = local.inverse([p[0], p[1]]);
-    return [lon, lat];
+    const out = local.inverse([p[0], p[1]]);
+    return [out[0], out[1]];
   };
 
   const fa = flatten(a, toPlane);
@@ -444,8 +445,8 @@ function boxGap2(s: [XY, XY], t: [XY, XY]): number {
 const TOUCH_TOLERANCE_M = 1e-3;
 
 function segmentContact(s: [XY, XY], t: [XY, XY]): XY | null {
-  const [p, p2] = s;
-  const [q, q2] = t;
+  const p = s[0], p2 = s[1];
+  const q = t[0], q2 = t[1];
   const r: XY = [p2[0] - p[0], p2[1] - p[1]];
   const u: XY = [q2[0] - q[0], q2[1] - q[1]];
   const denom = r[0] * u[1] - r[1] * u[0];

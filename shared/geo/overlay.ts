@@ -113,7 +113,8 @@ function segmentMeetsBox(p: Position, q: Position, x0: number, y0: number, x1: n
     [-dy, p[1] - y0],
     [dy, y1 - p[1]],
   ];
-  for (const [pp, qq] of checks) {
+  for (let c = 0; c < checks.length; c++) {
+    const pp = checks[c][0], qq = checks[c][1];
     if (pp === 0) {
       if (qq < 0) return false;
       continue;

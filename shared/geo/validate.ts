@@ -175,12 +175,12 @@ function smallRingSelfIntersection(ring: Ring, n: number, adjacent: (i: number, 
   for (let c = 0; c < n; c += SEGMENT_RUN) {
     for (let m = c; m < n; m += SEGMENT_RUN) {
       for (let s = c, sEnd = Math.min(n, c + SEGMENT_RUN); s < sEnd; s++) {
-        const [ax, ay] = ring[s];
-        const [bx, by] = ring[s + 1];
+        const ax = ring[s][0], ay = ring[s][1];
+        const bx = ring[s + 1][0], by = ring[s + 1][1];
         const sMinX = Math.min(ax, bx), sMaxX = Math.max(ax, bx), sMinY = Math.min(ay, by), sMaxY = Math.max(ay, by);
         for (let t = Math.max(m, s + 1), tEnd = Math.min(n, m + SEGMENT_RUN); t < tEnd; t++) {
-          const [cx, cy] = ring[t];
-          const [dx, dy] = ring[t + 1];
+          const cx = ring[t][0], cy = ring[t][1];
+          const dx = ring[t + 1][0], dy = ring[t + 1][1];
           if (Math.min(cx, dx) > sMaxX || Math.max(cx, dx) < sMinX || Math.min(cy, dy) > sMaxY || Math.max(cy, dy) < sMinY) continue;
           if (adjacent(s, t)) continue;
           const found = crossing(ax, ay, bx, by, cx, cy, dx, dy);
@@ -317,7 +317,8 @@ export function validateGeometry(geometry: Geometry): ValidationResult {
       if (c.closed) closed++;
       return c.ring;
     });
-    const [shellRaw, ...holesRaw] = cleaned;
+    const shellRaw = cleaned[0];
+    const holesRaw = cleaned.slice(1);
     if (shellRaw.length < 4) {
       if (polygons.length > 1) {
         droppedParts++;

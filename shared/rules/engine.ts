@@ -392,9 +392,10 @@ function checkOne(index: IndexImpl, parcel: Feature<Polygon | MultiPolygon>, i: 
     params,
     overlaps(kind) {
       const hits: OverlapHit[] = [];
-      for (const [f, parts] of index.candidates(kind, parcelBox)) {
+      for (const candidate of index.candidates(kind, parcelBox)) {
+        const f = candidate[0];
         if (!f.polygonal) continue;
-        const hit = overlapHit(f, parts);
+        const hit = overlapHit(f, candidate[1]);
         if (hit) hits.push(hit);
       }
       return hits;
@@ -402,7 +403,8 @@ function checkOne(index: IndexImpl, parcel: Feature<Polygon | MultiPolygon>, i: 
     within(kind, distanceM) {
       const hits: DistanceHit[] = [];
       const searchBox = expandBBoxByMetres(parcelBox, distanceM);
-      for (const [f, parts] of index.candidates(kind, searchBox)) {
+      for (const candidate of index.candidates(kind, searchBox)) {
+        const f = candidate[0], parts = candidate[1];
         // Distance to a feature = minimum over its parts. Parts outside the search box are farther
         // than distanceM, so when the minimum over the parts found is ≤ distanceM it is the true one.
         let pair: NearestPair | null = null;
