@@ -15,6 +15,7 @@ import { UserInputError } from '../model/errors';
 import { text, type CodedText, type TextParam } from '../model/text';
 import { importNoteEn, importNoteZh } from '../importers/messages';
 import { bd09ToWgs84, gcj02ToWgs84, wgs84ToBd09, wgs84ToGcj02 } from './gcj02';
+import { directTmerc } from './tmerc-direct';
 
 /** GRS80 / CGCS2000 ellipsoid (PROJ `+ellps=GRS80`). */
 export const CGCS2000_A = 6378137;
@@ -211,9 +212,11 @@ export type XY = [number, number];
 type Fn = (xy: XY) => XY;
 const identity: Fn = (xy) => [xy[0], xy[1]];
 
-/** proj4 converter between two registered definitions (keys). */
+/** proj4 converter between two registered definitions (keys); direct for a Gauss-Krüger plane. */
 function proj4Fn(source: string, target: string): Fn {
   if (source === target) return identity;
+  const direct = directTmerc(source, target);
+  if (direct) return direct;
   const converter = proj4(source, target);
   return (xy) => {
     const out = converter.forward([xy[0], xy[1]]);

@@ -16,6 +16,7 @@ import * as geographiclibModule from 'geographiclib-geodesic';
 import proj4 from 'proj4';
 import type { Geometry, MultiPolygon, Polygon, Position } from 'geojson';
 import { CGCS2000_A, CGCS2000_F, gaussKrugerCrsForLon, transformer } from '../crs';
+import { directTmerc, type XYFn } from '../crs/tmerc-direct';
 import { DISTANCE, GeodesicKernel, GeodesicLineKernel, PolygonAreaKernel } from './geodesic-kernel';
 import { pointInRings, signedRingArea } from './rings';
 
@@ -165,15 +166,25 @@ export function geodesicDistanceM(a: Position, b: Position): number {
  * rounding moves the centre by ≤ 1.1 km, so the scale error at 20 km stays ≤ (21 km)²/(2R²) ≈
  * 5.4e-6 — the plane only chooses the nearest edges, the figure comes from the geodesic polish.
  */
-const planeCache = new Map<string, proj4.Converter>();
-function localPlane(lon: number, lat: number): proj4.Converter {
+interface LocalPlane {
+  forward: XYFn;
+  inverse: XYFn;
+}
+const planeCache = new Map<string, LocalPlane>();
+function localPlane(lon: number, lat: number): LocalPlane {
   const lon0 = Math.round(lon * 50) / 50;
   const lat0 = Math.round(lat * 50) / 50;
   const key = `${lon0},${lat0}`;
   let plane = planeCache.get(key);
   if (!plane) {
     if (planeCache.size > 4096) planeCache.clear();
-    plane = proj4('EPSG:4490', `+proj=tmerc +lat_0=${lat0} +lon_0=${lon0} +k=1 +x_0=0 +y_0=0 +ellps=GRS80 +units=m +no_defs`);
+    const tmerc = `+proj=tmerc +lat_0=${lat0} +lon_0=${lon0} +k=1 +x_0=0 +y_0=0 +ellps=GRS80 +units=m +no_defs`;
+    // proj4's arithmetic on numbers (tmerc-direct.ts); proj4 itself should that ever not apply
+    const viaProj4 = proj4('EPSG:4490', tmerc);
+    plane = {
+      forward: directTmerc('EPSG:4490', tmerc) ?? ((p) => viaProj4.forward([p[0], p[1]]) as [number, number]),
+      inverse: directTmerc(tmerc, 'EPSG:4490') ?? ((p) => viaProj4.inverse([p[0], p[1]]) as [number, number]),
+    };
     planeCache.set(key, plane);
   }
   return plane;
@@ -216,14 +227,8 @@ export function minGeodesicDistance(a: Geometry, b: Geometry, options: { decideB
   const lon0 = (Math.min(boxA[0], boxB[0]) + Math.max(boxA[2], boxB[2])) / 2;
   const lat0 = (Math.min(boxA[1], boxB[1]) + Math.max(boxA[3], boxB[3])) / 2;
   const local = localPlane(lon0, lat0);
-  const toPlane = (p: Position): XY => {
-    const out = local.forward([p[0], p[1]]);
-    return [out[0], out[1]];
-  };
-  const toLonLat = (p: XY): LonLat => {
-    const out = local.inverse([p[0], p[1]]);
-    return [out[0], out[1]];
-  };
+  const toPlane = (p: Position): XY => local.forward(p);
+  const toLonLat = (p: XY): LonLat => local.inverse(p);
 
   const fa = flatten(a, toPlane);
   const fb = flatten(b, toPlane);
@@ -476,7 +481,8 @@ function nearestBetweenSegments(s: [XY, XY], t: [XY, XY]): { d2: number; pa: XY;
   return best;
 }
 
-function projectOnSegment(p: XY, [a, b]: [XY, XY]): XY {
+function projectOnSegment(p: XY, segment: [XY, XY]): XY {
+  const a = segment[0], b = segment[1];
   const dx = b[0] - a[0];
   const dy = b[1] - a[1];
   const len2 = dx * dx + dy * dy;

@@ -139,7 +139,7 @@ function crossing(ax: number, ay: number, bx: number, by: number, cx: number, cy
   if (d1 === 0 && d2 === 0) {
     // collinear: overlapping (not just touching) segments
     const alongX = Math.abs(bx - ax) >= Math.abs(by - ay);
-    const [a, b, c, d] = alongX ? [ax, bx, cx, dx] : [ay, by, cy, dy];
+    const a = alongX ? ax : ay, b = alongX ? bx : by, c = alongX ? cx : cy, d = alongX ? dx : dy;
     if (Math.min(Math.max(a, b), Math.max(c, d)) > Math.max(Math.min(a, b), Math.min(c, d))) return [cx, cy];
   }
   return null;
@@ -239,7 +239,7 @@ export function mergeOverlappingParts(parts: Ring[][]): { parts: Ring[][]; overl
   let overlapping = false;
   for (let i = 0; i < parts.length && !overlapping; i++) {
     for (let j = i + 1; j < parts.length && !overlapping; j++) {
-      const [a, b] = [boxes[i], boxes[j]];
+      const a = boxes[i], b = boxes[j];
       // boxes that only touch cannot hold a shared area
       if (a[0] >= b[2] || b[0] >= a[2] || a[1] >= b[3] || b[1] >= a[3]) continue;
       const shared = polygonClipping.intersection(parts[i] as ClipPolygon, parts[j] as ClipPolygon);

@@ -7,7 +7,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { transformer } from '../../shared/crs';
+import proj4 from 'proj4';
+import { proj4Definition, transformer, withTowgs84 } from '../../shared/crs';
+import { directTmerc } from '../../shared/crs/tmerc-direct';
+import { mulberry32 } from '../../electron/services/demo/prng';
 import { landgate } from '../support/cli';
 
 /** Deterministic spread of points over Shanxi (110.2–114.6°E, 34.5–40.8°N) incl. its corners. */
@@ -147,4 +150,53 @@ describe('landgate transform', () => {
     expect(Math.abs(lon - 112.55)).toBeLessThan(1e-8);
     expect(Math.abs(lat - 37.87)).toBeLessThan(1e-8);
   }, 240_000);
+});
+
+describe('the direct transverse Mercator (tmerc-direct.ts)', () => {
+  // every CGCS2000 Gauss-Krüger code LandGate defines, both ways, and local planes as the distance search makes them
+  const gkCodes = [[4513, 21], [4534, 21], [4491, 11], [4502, 11]].flatMap(([first, count]) => Array.from({ length: count }, (_, i) => `EPSG:${first + i}`));
+  const same = (a: readonly number[], b: readonly number[]) => Object.is(a[0], b[0]) && Object.is(a[1], b[1]);
+
+  it('gives proj4’s results bit for bit: every CGCS2000 zone to lon/lat and back, and local planes', () => {
+    const random = mulberry32(4490);
+    let compared = 0;
+    for (const code of gkCodes) {
+      const toGeo = directTmerc(code, 'EPSG:4490');
+      const toPlane = directTmerc('EPSG:4490', code);
+      expect(toGeo, code).not.toBeNull();
+      expect(toPlane, code).not.toBeNull();
+      const viaProj4 = proj4('EPSG:4490', code);
+      const centralMeridian = Number(/\+lon_0=([\d.]+)/.exec(proj4Definition(code))![1]);
+      for (let i = 0; i < 400; i++) {
+        // within and beyond the zone (±4° of its meridian), at China's latitudes and far outside them
+        const lonlat: [number, number] = [centralMeridian + (random() - 0.5) * 8, i % 50 === 0 ? -60 + random() * 140 : 15 + random() * 40];
+        const plane = viaProj4.forward([...lonlat]) as [number, number];
+        expect(same(toPlane!(lonlat), plane), `${code} ${lonlat}`).toBe(true);
+        expect(same(toGeo!(plane), viaProj4.inverse([...plane]) as number[]), `${code} ${plane}`).toBe(true);
+        compared += 2;
+      }
+    }
+    for (let i = 0; i < 2000; i++) {
+      const lon0 = Math.round((73 + random() * 62) * 50) / 50;
+      const lat0 = Math.round((18 + random() * 35) * 50) / 50;
+      const tmerc = `+proj=tmerc +lat_0=${lat0} +lon_0=${lon0} +k=1 +x_0=0 +y_0=0 +ellps=GRS80 +units=m +no_defs`;
+      const viaProj4 = proj4('EPSG:4490', tmerc);
+      const p: [number, number] = [lon0 + (random() - 0.5) * 0.6, lat0 + (random() - 0.5) * 0.6];
+      const xy = viaProj4.forward([...p]) as [number, number];
+      expect(same(directTmerc('EPSG:4490', tmerc)!(p), xy)).toBe(true);
+      expect(same(directTmerc(tmerc, 'EPSG:4490')!(xy), viaProj4.inverse([...xy]) as number[])).toBe(true);
+      compared += 2;
+    }
+    expect(compared).toBe(gkCodes.length * 800 + 4000);
+  });
+
+  it('leaves to proj4 what it does not cover: datum shifts, other projections, non-finite input', () => {
+    expect(directTmerc('EPSG:4490', 'EPSG:3857')).toBeNull();
+    expect(directTmerc('EPSG:4326', 'EPSG:4490')).toBeNull();
+    expect(directTmerc(withTowgs84('EPSG:2383', '24,-123,-94,0.02,-0.25,-0.13,1.1'), 'EPSG:4490')).toBeNull();
+    // proj4 refuses a non-finite coordinate, and so does the direct path (it hands it to proj4)
+    const toGeo = directTmerc('EPSG:4525', 'EPSG:4490')!;
+    expect(() => proj4('EPSG:4525', 'EPSG:4490').forward([NaN, 4_000_000])).toThrow();
+    expect(() => toGeo([NaN, 4_000_000])).toThrow();
+  });
 });

@@ -388,8 +388,9 @@ function pointsOf(geometry: Geometry): number[][] {
   return [];
 }
 
-function intersectsBox(geometry: Geometry, [minX, minY, maxX, maxY]: [number, number, number, number]): boolean {
-  return pointsOf(geometry).some(([lon, lat]) => lon >= minX && lon <= maxX && lat >= minY && lat <= maxY);
+function intersectsBox(geometry: Geometry, box: [number, number, number, number]): boolean {
+  const minX = box[0], minY = box[1], maxX = box[2], maxY = box[3];
+  return pointsOf(geometry).some((p) => p[0] >= minX && p[0] <= maxX && p[1] >= minY && p[1] <= maxY);
 }
 
 function ringArea(ring: [number, number][]): number {
