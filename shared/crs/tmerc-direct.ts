@@ -198,21 +198,32 @@ export type XYFn = (xy: readonly [number, number] | readonly number[]) => [numbe
  * its result; null for any other pair. Non-finite coordinates go to proj4 (which refuses them).
  */
 export function directTmerc(source: string, target: string): XYFn | null {
-  let from: ProjObject;
-  let to: ProjObject;
-  try {
-    from = proj4.Proj(source) as unknown as ProjObject;
-    to = proj4.Proj(target) as unknown as ProjObject;
-  } catch {
-    return null;
-  }
-  if (!plain(from) || !plain(to) || !sameDatum(from, to)) return null;
-  const fallback = proj4(source, target);
-  if (isTmerc(from) && isLonLat(to)) {
-    return (xy) => (Number.isFinite(xy[0]) && Number.isFinite(xy[1]) ? inverse(from, xy[0], xy[1]) : (fallback.forward([xy[0], xy[1]]) as [number, number]));
-  }
-  if (isLonLat(from) && isTmerc(to)) {
-    return (xy) => (Number.isFinite(xy[0]) && Number.isFinite(xy[1]) ? forward(to, xy[0], xy[1]) : (fallback.forward([xy[0], xy[1]]) as [number, number]));
-  }
+  const from = projection(source);
+  const to = projection(target);
+  if (!from || !to || !plain(from) || !plain(to) || !sameDatum(from, to)) return null;
+  // proj4 itself only for what it refuses (made when first needed: building a converter parses both definitions again)
+  let converter: proj4.Converter | null = null;
+  const viaProj4 = (xy: readonly number[]) => (converter ??= proj4(source, target)).forward([xy[0], xy[1]]) as [number, number];
+  if (isTmerc(from) && isLonLat(to)) return (xy) => (Number.isFinite(xy[0]) && Number.isFinite(xy[1]) ? inverse(from, xy[0], xy[1]) : viaProj4(xy));
+  if (isLonLat(from) && isTmerc(to)) return (xy) => (Number.isFinite(xy[0]) && Number.isFinite(xy[1]) ? forward(to, xy[0], xy[1]) : viaProj4(xy));
   return null;
+}
+
+/**
+ * proj4's initialised projection for a definition (a registered code or a PROJ string), kept: the
+ * distance search asks for a local plane per place, each wanted both ways.
+ */
+const projections = new Map<string, ProjObject | null>();
+function projection(definition: string): ProjObject | null {
+  let p = projections.get(definition);
+  if (p === undefined) {
+    try {
+      p = proj4.Proj(definition) as unknown as ProjObject;
+    } catch {
+      p = null;
+    }
+    if (projections.size >= 8192) projections.clear();
+    projections.set(definition, p);
+  }
+  return p;
 }

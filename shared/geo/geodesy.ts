@@ -180,10 +180,11 @@ function localPlane(lon: number, lat: number): LocalPlane {
     if (planeCache.size > 4096) planeCache.clear();
     const tmerc = `+proj=tmerc +lat_0=${lat0} +lon_0=${lon0} +k=1 +x_0=0 +y_0=0 +ellps=GRS80 +units=m +no_defs`;
     // proj4's arithmetic on numbers (tmerc-direct.ts); proj4 itself should that ever not apply
-    const viaProj4 = proj4('EPSG:4490', tmerc);
+    let converter: proj4.Converter | null = null;
+    const viaProj4 = () => (converter ??= proj4('EPSG:4490', tmerc));
     plane = {
-      forward: directTmerc('EPSG:4490', tmerc) ?? ((p) => viaProj4.forward([p[0], p[1]]) as [number, number]),
-      inverse: directTmerc(tmerc, 'EPSG:4490') ?? ((p) => viaProj4.inverse([p[0], p[1]]) as [number, number]),
+      forward: directTmerc('EPSG:4490', tmerc) ?? ((p) => viaProj4().forward([p[0], p[1]]) as [number, number]),
+      inverse: directTmerc(tmerc, 'EPSG:4490') ?? ((p) => viaProj4().inverse([p[0], p[1]]) as [number, number]),
     };
     planeCache.set(key, plane);
   }

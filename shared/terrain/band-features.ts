@@ -19,8 +19,8 @@ function round9(v: number): number {
 export function bandGeometry(polygons: PolygonRings[], info: DemGridInfo): MultiPolygon {
   const toProject = transformer(info.crs, PROJECT_CRS);
   const convert = (p: number[]): Position => {
-    const [x, y] = toProject(pixelToCrs(info, p[0], p[1]));
-    return [round9(x), round9(y)];
+    const xy = toProject(pixelToCrs(info, p[0], p[1]));
+    return [round9(xy[0]), round9(xy[1])];
   };
   // pixel space is y-down: exteriors come out clockwise on screen = counter-clockwise in lon/lat
   return { type: 'MultiPolygon', coordinates: polygons.map((rings) => rings.map((ring) => ring.map(convert))) };

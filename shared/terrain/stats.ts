@@ -42,7 +42,8 @@ export function parcelElevation(geometry: Polygon | MultiPolygon, info: DemGridI
   const polygons: Position[][][] = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates;
   const projected = polygons.map((rings) => rings.map((ring) => ring.map((p) => toDem([p[0], p[1]]) as number[])));
   let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
-  for (const rings of projected) for (const [x, y] of rings[0]) {
+  for (const rings of projected) for (const p of rings[0]) {
+    const x = p[0], y = p[1];
     if (x < minX) minX = x;
     if (y < minY) minY = y;
     if (x > maxX) maxX = x;

@@ -128,7 +128,13 @@ export class TerrainService {
       const lat = (Math.atan(Math.sinh(Math.PI * (1 - (2 * (y + (py + 0.5) / TILE)) / n))) * 180) / Math.PI;
       for (let px = 0; px < TILE; px++) {
         const lon = ((x + (px + 0.5) / TILE) / n) * 360 - 180;
-        const [dx, dy] = geographic ? [lon, lat] : toDem([lon, lat]);
+        let dx = lon;
+        let dy = lat;
+        if (!geographic) {
+          const xy = toDem([lon, lat]);
+          dx = xy[0];
+          dy = xy[1];
+        }
         let h = dem.sample(dx, dy);
         if (h !== h) h = this.clampedSample(dem, dx, dy, flat);
         const v = Math.max(0, Math.min(0xffffff, Math.round((h + 10000) * 10)));
