@@ -106,32 +106,28 @@ describe('gpkgBlobGeodesicAreaM2', () => {
   it('reads big-endian WKB and falls back to decoding for Z polygons', () => {
     const ring: Position[] = [[111, 36], [111.01, 36], [111.01, 36.01], [111, 36.01], [111, 36]];
     const expected = geodesicAreaM2({ type: 'Polygon', coordinates: [ring] });
-    // big-endian WKB polygon behind a header without envelope
-    const wkb = Buffer.alloc(9 + 4 + 16 * ring.length);
-    wkb[0] = 0;
-    wkb.writeUInt32BE(3, 1);
-    wkb.writeUInt32BE(1, 5);
-    wkb.writeUInt32BE(ring.length, 9);
-    ring.forEach(([x, y], i) => {
-      wkb.writeDoubleBE(x, 13 + 16 * i);
-      wkb.writeDoubleBE(y, 21 + 16 * i);
-    });
-    const header = Buffer.from([0x47, 0x50, 0, 0, 0, 0, 0, 0]);
-    header.writeInt32BE(SRS, 4);
-    expect(gpkgBlobGeodesicAreaM2(new Uint8Array(Buffer.concat([header, wkb])))).toBe(expected);
-    // ISO Polygon Z (1003), little endian
-    const z = Buffer.alloc(9 + 4 + 24 * ring.length);
-    z[0] = 1;
-    z.writeUInt32LE(1003, 1);
-    z.writeUInt32LE(1, 5);
-    z.writeUInt32LE(ring.length, 9);
-    ring.forEach(([x, y], i) => {
-      z.writeDoubleLE(x, 13 + 24 * i);
-      z.writeDoubleLE(y, 21 + 24 * i);
-      z.writeDoubleLE(1000, 29 + 24 * i);
-    });
-    const headerLe = Buffer.from([0x47, 0x50, 0, 1, 0, 0, 0, 0]);
-    headerLe.writeInt32LE(SRS, 4);
-    expect(gpkgBlobGeodesicAreaM2(new Uint8Array(Buffer.concat([headerLe, z])))).toBe(expected);
+    /** A one-ring polygon's blob without envelope: WKB type `type`, `z` metres as a third ordinate when given. */
+    const blob = (littleEndian: boolean, type: number, z?: number) => {
+      const stride = z === undefined ? 16 : 24;
+      const out = Buffer.alloc(8 + 13 + stride * ring.length);
+      const u32 = (v: number, at: number) => (littleEndian ? out.writeUInt32LE(v, at) : out.writeUInt32BE(v, at));
+      const f64 = (v: number, at: number) => (littleEndian ? out.writeDoubleLE(v, at) : out.writeDoubleBE(v, at));
+      out.write('GP', 0, 'latin1');
+      out[3] = littleEndian ? 1 : 0; // no envelope
+      if (littleEndian) out.writeInt32LE(SRS, 4);
+      else out.writeInt32BE(SRS, 4);
+      out[8] = littleEndian ? 1 : 0;
+      u32(type, 9);
+      u32(1, 13);
+      u32(ring.length, 17);
+      ring.forEach(([x, y], i) => {
+        f64(x, 21 + stride * i);
+        f64(y, 29 + stride * i);
+        if (z !== undefined) f64(z, 37 + stride * i);
+      });
+      return new Uint8Array(out);
+    };
+    expect(gpkgBlobGeodesicAreaM2(blob(false, 3))).toBe(expected);
+    expect(gpkgBlobGeodesicAreaM2(blob(true, 1003, 1000))).toBe(expected); // ISO Polygon Z
   });
 });
