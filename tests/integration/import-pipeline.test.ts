@@ -18,6 +18,7 @@ import { importPipelineSettings, prepareWorkerEntry } from '../../electron/servi
 import { ProjectStore } from '../../electron/services/project-store';
 import { isUserInputError } from '../../shared/model/errors';
 import { sha256, sharedData } from '../support/cli';
+import { freshSchema, startPostgis, type ThrowawayPostgis } from '../support/postgis';
 
 let dir: string;
 let n = 0;
@@ -225,5 +226,34 @@ describe('import on two threads', { timeout: 300_000 }, () => {
     const dead = importWith('always', `${base}.shp`, options);
     expect(dump(dead.project, 'parcels')).toEqual(dump(two.project, 'parcels'));
     expect(dead.result.warnings).toEqual(two.result.warnings);
+  });
+});
+
+describe('import on two threads into a shared project', { timeout: 600_000 }, () => {
+  let pg: ThrowawayPostgis | null = null;
+  afterAll(() => pg?.stop());
+
+  // The PostgreSQL writer sends its rows in statements of many rows: it must not keep views into
+  // the batch buffers that go back to the preparing thread once a batch is stored.
+  it('stores the same rows as one thread, batch buffers handed back and all', () => {
+    pg = startPostgis();
+    for (const [name, value] of Object.entries(pg.env)) process.env[name] = String(value);
+    const base = join(dir, 'shared');
+    writeShapefile(base, 12_000);
+    const rows = (mode: 'never' | 'always') => {
+      importPipelineSettings.mode = mode;
+      const store = ProjectStore.create(pg!.url(freshSchema(`pipeline_${mode}`)), { title: 'pipeline' });
+      try {
+        const result = importFile(store, `${base}.shp`, { kind: 'suspect-parcel', table: 'parcels' });
+        const features = store.readFeatures('parcels');
+        return { count: result.featureCount, areas: result.areas, features: features.features.map((f) => [f.id, f.properties, f.geometry]) };
+      } finally {
+        store.close();
+      }
+    };
+    const one = rows('never');
+    const two = rows('always');
+    expect(one.count).toBe(12_000);
+    expect(two).toEqual(one);
   });
 });

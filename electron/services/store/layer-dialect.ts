@@ -37,8 +37,9 @@ export type Envelope = [fid: number, minX: number, maxX: number, minY: number, m
 /** Rows of a new layer as they are written; `finish` completes its index (inside the import's transaction). */
 export interface LayerRows {
   /**
-   * One feature: its GeoPackage blob (EPSG:4490), its attribute values in column order (read
-   * before add returns: the caller refills the array) and, when known, its envelope
+   * One feature: its GeoPackage blob (EPSG:4490), its attribute values in column order (both
+   * read or copied before add returns: the caller refills the array, and a two-thread import
+   * hands the blob's buffer back to its preparing thread) and, when known, its envelope
    * [minX, minY, maxX, maxY] (else read from the blob).
    */
   add(blob: Uint8Array, values: readonly unknown[], envelope?: readonly [number, number, number, number] | null): void;
@@ -312,7 +313,8 @@ const postgres: LayerDialect = {
     };
     return {
       add(blob, row) {
-        geometries.push(gpkgBlobWkb(blob));
+        // copied: the blob's buffer is the caller's again once add returns (see LayerRows)
+        geometries.push(gpkgBlobWkb(blob).slice());
         row.forEach((v, i) => values[i].push(v));
         if (geometries.length === PG_ROWS_PER_INSERT) flush();
       },
