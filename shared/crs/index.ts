@@ -216,7 +216,7 @@ const identity: Fn = (xy) => [xy[0], xy[1]];
 function proj4Fn(source: string, target: string): Fn {
   if (source === target) return identity;
   const direct = directTmerc(source, target);
-  if (direct) return direct;
+  if (direct) return direct.forward;
   const converter = proj4(source, target);
   return (xy) => {
     const out = converter.forward([xy[0], xy[1]]);

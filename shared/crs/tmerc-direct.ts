@@ -192,38 +192,34 @@ const plain = (p: ProjObject) => !p.from_greenwich && (p.axis === undefined || p
 
 export type XYFn = (xy: readonly [number, number] | readonly number[]) => [number, number];
 
-/**
- * proj4(source, target).forward for a pair this covers exactly — a transverse Mercator plane and
- * lon/lat on the same ellipsoid, either way — as a function of one position that makes nothing but
- * its result; null for any other pair. Non-finite coordinates go to proj4 (which refuses them).
- */
-export function directTmerc(source: string, target: string): XYFn | null {
-  const from = projection(source);
-  const to = projection(target);
-  if (!from || !to || !plain(from) || !plain(to) || !sameDatum(from, to)) return null;
-  // proj4 itself only for what it refuses (made when first needed: building a converter parses both definitions again)
-  let converter: proj4.Converter | null = null;
-  const viaProj4 = (xy: readonly number[]) => (converter ??= proj4(source, target)).forward([xy[0], xy[1]]) as [number, number];
-  if (isTmerc(from) && isLonLat(to)) return (xy) => (Number.isFinite(xy[0]) && Number.isFinite(xy[1]) ? inverse(from, xy[0], xy[1]) : viaProj4(xy));
-  if (isLonLat(from) && isTmerc(to)) return (xy) => (Number.isFinite(xy[0]) && Number.isFinite(xy[1]) ? forward(to, xy[0], xy[1]) : viaProj4(xy));
-  return null;
+/** Both ways between two definitions: `forward` is proj4(source, target).forward, `inverse` its inverse. */
+export interface DirectPair {
+  forward: XYFn;
+  inverse: XYFn;
 }
 
 /**
- * proj4's initialised projection for a definition (a registered code or a PROJ string), kept: the
- * distance search asks for a local plane per place, each wanted both ways.
+ * proj4(source, target) for a pair this covers exactly — a transverse Mercator plane and lon/lat
+ * on the same ellipsoid, either way — as functions of one position that make nothing but their
+ * result; null for any other pair. Non-finite coordinates go to proj4 (which refuses them).
  */
-const projections = new Map<string, ProjObject | null>();
-function projection(definition: string): ProjObject | null {
-  let p = projections.get(definition);
-  if (p === undefined) {
-    try {
-      p = proj4.Proj(definition) as unknown as ProjObject;
-    } catch {
-      p = null;
-    }
-    if (projections.size >= 8192) projections.clear();
-    projections.set(definition, p);
+export function directTmerc(source: string, target: string): DirectPair | null {
+  let from: ProjObject;
+  let to: ProjObject;
+  try {
+    from = proj4.Proj(source) as unknown as ProjObject;
+    to = proj4.Proj(target) as unknown as ProjObject;
+  } catch {
+    return null;
   }
-  return p;
+  if (!plain(from) || !plain(to) || !sameDatum(from, to)) return null;
+  // proj4 itself only for what it refuses (made when first needed: building a converter parses both definitions again)
+  let converter: proj4.Converter | null = null;
+  const viaProj4 = () => (converter ??= proj4(source, target));
+  const finite = (xy: readonly number[]) => Number.isFinite(xy[0]) && Number.isFinite(xy[1]);
+  const plane = isTmerc(from) && isLonLat(to) ? from : isLonLat(from) && isTmerc(to) ? to : null;
+  if (!plane) return null;
+  const toLonLat: XYFn = (xy) => (finite(xy) ? inverse(plane, xy[0], xy[1]) : (viaProj4()[plane === from ? 'forward' : 'inverse']([xy[0], xy[1]]) as [number, number]));
+  const toPlane: XYFn = (xy) => (finite(xy) ? forward(plane, xy[0], xy[1]) : (viaProj4()[plane === to ? 'forward' : 'inverse']([xy[0], xy[1]]) as [number, number]));
+  return plane === from ? { forward: toLonLat, inverse: toPlane } : { forward: toPlane, inverse: toLonLat };
 }

@@ -16,7 +16,7 @@ import * as geographiclibModule from 'geographiclib-geodesic';
 import proj4 from 'proj4';
 import type { Geometry, MultiPolygon, Polygon, Position } from 'geojson';
 import { CGCS2000_A, CGCS2000_F, gaussKrugerCrsForLon, transformer } from '../crs';
-import { directTmerc, type XYFn } from '../crs/tmerc-direct';
+import { directTmerc, type DirectPair } from '../crs/tmerc-direct';
 import { DISTANCE, GeodesicKernel, GeodesicLineKernel, PolygonAreaKernel } from './geodesic-kernel';
 import { pointInRings, signedRingArea } from './rings';
 
@@ -166,12 +166,12 @@ export function geodesicDistanceM(a: Position, b: Position): number {
  * rounding moves the centre by ≤ 1.1 km, so the scale error at 20 km stays ≤ (21 km)²/(2R²) ≈
  * 5.4e-6 — the plane only chooses the nearest edges, the figure comes from the geodesic polish.
  */
-interface LocalPlane {
-  forward: XYFn;
-  inverse: XYFn;
-}
-const planeCache = new Map<string, LocalPlane>();
-function localPlane(lon: number, lat: number): LocalPlane {
+const planeCache = new Map<string, DirectPair>();
+const converterPair = (c: proj4.Converter): DirectPair => ({
+  forward: (p) => c.forward([p[0], p[1]]) as [number, number],
+  inverse: (p) => c.inverse([p[0], p[1]]) as [number, number],
+});
+function localPlane(lon: number, lat: number): DirectPair {
   const lon0 = Math.round(lon * 50) / 50;
   const lat0 = Math.round(lat * 50) / 50;
   const key = `${lon0},${lat0}`;
@@ -180,12 +180,7 @@ function localPlane(lon: number, lat: number): LocalPlane {
     if (planeCache.size > 4096) planeCache.clear();
     const tmerc = `+proj=tmerc +lat_0=${lat0} +lon_0=${lon0} +k=1 +x_0=0 +y_0=0 +ellps=GRS80 +units=m +no_defs`;
     // proj4's arithmetic on numbers (tmerc-direct.ts); proj4 itself should that ever not apply
-    let converter: proj4.Converter | null = null;
-    const viaProj4 = () => (converter ??= proj4('EPSG:4490', tmerc));
-    plane = {
-      forward: directTmerc('EPSG:4490', tmerc) ?? ((p) => viaProj4().forward([p[0], p[1]]) as [number, number]),
-      inverse: directTmerc(tmerc, 'EPSG:4490') ?? ((p) => viaProj4().inverse([p[0], p[1]]) as [number, number]),
-    };
+    plane = directTmerc('EPSG:4490', tmerc) ?? converterPair(proj4('EPSG:4490', tmerc));
     planeCache.set(key, plane);
   }
   return plane;

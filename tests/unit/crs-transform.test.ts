@@ -161,10 +161,12 @@ describe('the direct transverse Mercator (tmerc-direct.ts)', () => {
     const random = mulberry32(4490);
     let compared = 0;
     for (const code of gkCodes) {
-      const toGeo = directTmerc(code, 'EPSG:4490');
-      const toPlane = directTmerc('EPSG:4490', code);
-      expect(toGeo, code).not.toBeNull();
-      expect(toPlane, code).not.toBeNull();
+      const toGeo = directTmerc(code, 'EPSG:4490')?.forward;
+      const toPlane = directTmerc('EPSG:4490', code)?.forward;
+      expect(toGeo, code).toBeDefined();
+      expect(toPlane, code).toBeDefined();
+      // and each pair's inverse is the other direction
+      expect(directTmerc(code, 'EPSG:4490')!.inverse([112, 36])).toEqual(toPlane!([112, 36]));
       const viaProj4 = proj4('EPSG:4490', code);
       const centralMeridian = Number(/\+lon_0=([\d.]+)/.exec(proj4Definition(code))![1]);
       for (let i = 0; i < 400; i++) {
@@ -183,8 +185,9 @@ describe('the direct transverse Mercator (tmerc-direct.ts)', () => {
       const viaProj4 = proj4('EPSG:4490', tmerc);
       const p: [number, number] = [lon0 + (random() - 0.5) * 0.6, lat0 + (random() - 0.5) * 0.6];
       const xy = viaProj4.forward([...p]) as [number, number];
-      expect(same(directTmerc('EPSG:4490', tmerc)!(p), xy)).toBe(true);
-      expect(same(directTmerc(tmerc, 'EPSG:4490')!(xy), viaProj4.inverse([...xy]) as number[])).toBe(true);
+      const pair = directTmerc('EPSG:4490', tmerc)!;
+      expect(same(pair.forward(p), xy)).toBe(true);
+      expect(same(pair.inverse(xy), viaProj4.inverse([...xy]) as number[])).toBe(true);
       compared += 2;
     }
     expect(compared).toBe(gkCodes.length * 800 + 4000);
@@ -195,8 +198,9 @@ describe('the direct transverse Mercator (tmerc-direct.ts)', () => {
     expect(directTmerc('EPSG:4326', 'EPSG:4490')).toBeNull();
     expect(directTmerc(withTowgs84('EPSG:2383', '24,-123,-94,0.02,-0.25,-0.13,1.1'), 'EPSG:4490')).toBeNull();
     // proj4 refuses a non-finite coordinate, and so does the direct path (it hands it to proj4)
-    const toGeo = directTmerc('EPSG:4525', 'EPSG:4490')!;
+    const pair = directTmerc('EPSG:4525', 'EPSG:4490')!;
     expect(() => proj4('EPSG:4525', 'EPSG:4490').forward([NaN, 4_000_000])).toThrow();
-    expect(() => toGeo([NaN, 4_000_000])).toThrow();
+    expect(() => pair.forward([NaN, 4_000_000])).toThrow();
+    expect(() => pair.inverse([NaN, 36])).toThrow();
   });
 });
