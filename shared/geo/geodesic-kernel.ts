@@ -1366,9 +1366,10 @@ export class GeodesicKernel {
 /**
  * geodesic.GeodesicLine made by Geodesic.InverseLine, reusable: SetInverse(lat1, lon1, lat2, lon2)
  * does what `geod.InverseLine(lat1, lon1, lat2, lon2)` does (default caps STANDARD | DISTANCE_IN,
- * plus DISTANCE), and Position(s12) leaves lat2 / lon2 in fields. Deviations: only the
- * capabilities InverseLine's default caps give (C1, C1p, C3) are kept; azi2 and the LONG_UNROLL
- * form of lon2 are not computed (Position is asked for STANDARD, SetArc for DISTANCE).
+ * plus DISTANCE), and Position(s12) leaves lat2 / lon2 (and salp2 / calp2) in fields. Deviations:
+ * only the capabilities InverseLine's default caps give (C1, C1p, C3) are kept; azi2 (but not its
+ * sine and cosine) and the LONG_UNROLL form of lon2 are not computed (Position is asked for
+ * STANDARD, SetArc for DISTANCE).
  */
 export class GeodesicLineKernel {
   private readonly geod: GeodesicKernel;
@@ -1389,6 +1390,9 @@ export class GeodesicLineKernel {
   lon2 = NaN;
   s12 = NaN;
   a12 = NaN;
+  /** sine and cosine (not normalised) of the azimuth at the point, as the library's salp2, calp2 */
+  salp2 = NaN;
+  calp2 = NaN;
 
   private _salp0 = NaN;
   private _calp0 = NaN;
@@ -1501,7 +1505,7 @@ export class GeodesicLineKernel {
     if (!outmask) outmask = STANDARD;
     else if (outmask === LONG_UNROLL) outmask |= STANDARD;
     outmask &= this.caps & OUT_MASK;
-    this.lat2 = this.lon2 = this.s12 = this.a12 = NaN;
+    this.lat2 = this.lon2 = this.s12 = this.a12 = this.salp2 = this.calp2 = NaN;
     if (arcmode) this.a12 = s12_a12;
     else this.s12 = s12_a12;
     if (!(arcmode || this.caps & DISTANCE_IN & OUT_MASK)) {
@@ -1558,7 +1562,10 @@ export class GeodesicLineKernel {
     if (cbet2 === 0)
       // I.e., salp0 = 0, csig2 = 0. Break the degeneracy in this case
       cbet2 = csig2 = tiny_;
-    // (salp2, calp2 only feed azi2, which is not computed.)
+    // The library's salp2, calp2 (not normalised; azi2 = atan2d(salp2, calp2)), kept for the
+    // azimuth at the point, which the distance polish needs; azi2 itself is not computed.
+    this.salp2 = this._salp0;
+    this.calp2 = this._calp0 * csig2;
 
     if (arcmode && outmask & DISTANCE) this.s12 = this._b * ((1 + this._A1m1) * sig12 + AB1);
 

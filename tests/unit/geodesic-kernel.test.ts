@@ -25,6 +25,14 @@ const PAIRS = Number(process.env.GEODESIC_KERNEL_PAIRS ?? 1_000_000);
 const FULL = process.env.GEODESIC_KERNEL_FULL === '1';
 const SEED = Number(process.env.GEODESIC_KERNEL_SEED ?? 20261207);
 
+const degree = Math.PI / 180;
+/** The same azimuth to 1e-11° (±180 are one direction; NaN, for an invalid input, matches NaN). */
+const sameAzimuth = (x: number, y: number) => {
+  if (Number.isNaN(x) || Number.isNaN(y)) return Number.isNaN(x) && Number.isNaN(y);
+  const d = Math.abs(x - y) % 360;
+  return Math.min(d, 360 - d) < 1e-11;
+};
+
 /** The demo's seeded PRNG (mulberry32). */
 const rng = mulberry32;
 
@@ -127,9 +135,13 @@ describe('geodesic kernel: bit-identical to GeographicLib-JS', () => {
       const p = pairOf(kind, r);
       counts[kind]++;
       const [lat1, lon1, lat2, lon2] = p;
-      const s12 = lib.Inverse(lat1, lon1, lat2, lon2, G.DISTANCE).s12;
+      const r12 = lib.Inverse(lat1, lon1, lat2, lon2, G.DISTANCE | G.AZIMUTH);
+      const s12 = r12.s12;
       const k12 = kernel.Inverse(lat1, lon1, lat2, lon2, DISTANCE);
       if (!Object.is(s12, k12) && mismatches.length < 20) mismatches.push(`s12 ${describePair(p)}: ${s12} vs ${k12}`);
+      // the azimuth at the second point, as its sine and cosine (the distance polish reads them)
+      const azi2 = Math.atan2(kernel.salp2, kernel.calp2) / degree;
+      if (!sameAzimuth(azi2, r12.azi2 as number) && mismatches.length < 20) mismatches.push(`azi2 ${describePair(p)}: ${r12.azi2} vs ${azi2}`);
       // the distance through geodesy.ts (lon/lat order)
       if (kind % 4 === 0) {
         const viaModule = geodesicDistanceM([lon1, lat1], [lon2, lat2]);
@@ -182,6 +194,8 @@ describe('geodesic kernel: bit-identical to GeographicLib-JS', () => {
         const q = L.Position(t * L.s13);
         line.Position(t * line.s13);
         if ((!Object.is(q.lat2, line.lat2) || !Object.is(q.lon2, line.lon2)) && mismatches.length < 20) mismatches.push(`Position(${t}) ${describePair(p)}`);
+        // the azimuth there, kept as its sine and cosine (the distance polish's derivative)
+        if (!sameAzimuth(Math.atan2(line.salp2, line.calp2) / degree, q.azi2 as number) && mismatches.length < 20) mismatches.push(`azi2 at ${t} ${describePair(p)}: ${Math.atan2(line.salp2, line.calp2) / degree} vs ${q.azi2}`);
       }
     }
     expect(mismatches).toEqual([]);

@@ -11,6 +11,7 @@ import {
 import { chunkLines, overlapOf, subdividePolygon, vertexCount } from '../../shared/geo/overlay';
 import { StaticBBoxIndex } from '../../shared/geo/spatial-index';
 import { CGCS2000_A, CGCS2000_F } from '../../shared/crs';
+import { mulberry32 } from '../../electron/services/demo/prng';
 
 const rad = Math.PI / 180;
 
@@ -151,6 +152,58 @@ describe('minimum geodesic distance between geometries', () => {
     const withHole: Polygon = { type: 'Polygon', coordinates: [square(111.2, 35, 0.01).coordinates[0], square(111.203, 35.003, 0.004).coordinates[0]] };
     const pair = minGeodesicDistance(withHole, square(111.204, 35.004, 0.002));
     expect(pair?.distanceM).toBeGreaterThan(80);
+  });
+
+  it('finds the geodesic minimum between random edges and points (< 1 µm of a brute-force search on the library)', () => {
+    // The minimum between two edges that do not cross lies at a vertex of one of them, so the
+    // reference is the least of the four vertex-to-edge minima, each a golden-section search over
+    // the library's own GeodesicLine to the end of double precision.
+    const footDistance = (p: number[], a: number[], b: number[]): number => {
+      const line = CGCS2000_GEODESIC.InverseLine(a[1], a[0], b[1], b[0]);
+      const f = (s: number) => {
+        const q = line.Position(s);
+        return CGCS2000_GEODESIC.Inverse(p[1], p[0], q.lat2 as number, q.lon2 as number).s12 as number;
+      };
+      let lo = 0;
+      let hi = line.s13 as number;
+      const ratio = (Math.sqrt(5) - 1) / 2;
+      for (let i = 0; i < 120; i++) {
+        const x1 = hi - ratio * (hi - lo);
+        const x2 = lo + ratio * (hi - lo);
+        if (f(x1) < f(x2)) hi = x2;
+        else lo = x1;
+      }
+      return Math.min(f((lo + hi) / 2), f(0), f(line.s13 as number));
+    };
+    const random = mulberry32(20261207);
+    const offset = (p: number[], azimuth: number, distanceM: number) => {
+      const r = CGCS2000_GEODESIC.Direct(p[1], p[0], azimuth, distanceM);
+      return [r.lon2 as number, r.lat2 as number];
+    };
+    const worst = { error: 0, at: '' };
+    for (let i = 0; i < 300; i++) {
+      const a0 = [110.5 + 4 * random(), 34.6 + 6 * random()];
+      // edges from 1 m to 60 km, gaps from 5 cm to 20 km, every orientation
+      const a1 = offset(a0, 360 * random(), 10 ** (6 * random() - 1.5) * 1.9);
+      // near a random point along the edge: far from its vertices the tmerc plane's parameter
+      // along a long edge is off the geodesic's by up to metres, which the polish has to remove
+      const along = CGCS2000_GEODESIC.InverseLine(a0[1], a0[0], a1[1], a1[0]);
+      const near = along.Position(random() * (along.s13 as number));
+      const gap = 10 ** (5.6 * random() - 1.3);
+      const b0 = offset([near.lon2 as number, near.lat2 as number], 360 * random(), gap);
+      const isPoint = i % 3 === 0;
+      const b1 = isPoint ? b0 : offset(b0, 360 * random(), 10 ** (4.5 * random()));
+      const a = { type: 'LineString' as const, coordinates: [a0, a1] };
+      const b = isPoint ? { type: 'Point' as const, coordinates: b0 } : { type: 'LineString' as const, coordinates: [b0, b1] };
+      const pair = minGeodesicDistance(a, b);
+      if (!pair || pair.distanceM === 0) continue; // crossing: not what this measures
+      const reference = isPoint ? footDistance(b0, a0, a1) : Math.min(footDistance(b0, a0, a1), footDistance(b1, a0, a1), footDistance(a0, b0, b1), footDistance(a1, b0, b1));
+      // the reported pair is the pair measured
+      expect(Object.is(pair.distanceM, geodesicDistanceM(pair.from, pair.to))).toBe(true);
+      const error = Math.abs(pair.distanceM - reference);
+      if (error > worst.error) Object.assign(worst, { error, at: `case ${i}: ${JSON.stringify([a0, a1, b0, b1])} ${pair.distanceM} vs ${reference}` });
+    }
+    expect(worst.error, worst.at).toBeLessThan(1e-6);
   });
 
   it('diagonal corner-to-corner distance equals the vertex inverse', () => {
