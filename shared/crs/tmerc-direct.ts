@@ -154,8 +154,12 @@ function inverse(p: ProjObject, x: number, y: number): [number, number] {
   return [lon * R2D, lat * R2D];
 }
 
-/** lon, lat (degrees) → a plane's x, y (metres): proj4(lonlat, plane).forward. */
-function forward(p: ProjObject, lon: number, lat: number): [number, number] {
+/** forwardXY's result (a module field rather than a returned array: nothing allocated). */
+let planeX = NaN;
+let planeY = NaN;
+
+/** lon, lat (degrees) → a plane's x, y (metres), left in planeX, planeY: proj4(lonlat, plane).forward. */
+function forwardXY(p: ProjObject, lon: number, lat: number): void {
   let Ce = adjustLon(lon * D2R - p.long0, p.over);
   let Cn = lat * D2R;
   Cn = gatg(p.cbg, Cn);
@@ -178,8 +182,12 @@ function forward(p: ProjObject, lon: number, lat: number): [number, number] {
     x = Infinity;
     y = Infinity;
   }
-  if (p.to_meter) return [x / p.to_meter, y / p.to_meter];
-  return [x, y];
+  if (p.to_meter) {
+    x = x / p.to_meter;
+    y = y / p.to_meter;
+  }
+  planeX = x;
+  planeY = y;
 }
 
 const isTmerc = (p: ProjObject) =>
@@ -196,6 +204,8 @@ export type XYFn = (xy: readonly [number, number] | readonly number[]) => [numbe
 export interface DirectPair {
   forward: XYFn;
   inverse: XYFn;
+  /** `forward` of (x, y) written into out[at], out[at + 1]: the same figures, no array made. */
+  forwardInto(x: number, y: number, out: Float64Array, at: number): void;
 }
 
 /**
@@ -220,6 +230,29 @@ export function directTmerc(source: string, target: string): DirectPair | null {
   const plane = isTmerc(from) && isLonLat(to) ? from : isLonLat(from) && isTmerc(to) ? to : null;
   if (!plane) return null;
   const toLonLat: XYFn = (xy) => (finite(xy) ? inverse(plane, xy[0], xy[1]) : (viaProj4()[plane === from ? 'forward' : 'inverse']([xy[0], xy[1]]) as [number, number]));
-  const toPlane: XYFn = (xy) => (finite(xy) ? forward(plane, xy[0], xy[1]) : (viaProj4()[plane === to ? 'forward' : 'inverse']([xy[0], xy[1]]) as [number, number]));
-  return plane === from ? { forward: toLonLat, inverse: toPlane } : { forward: toPlane, inverse: toLonLat };
+  const toPlane: XYFn = (xy) => {
+    if (!finite(xy)) return viaProj4()[plane === to ? 'forward' : 'inverse']([xy[0], xy[1]]) as [number, number];
+    forwardXY(plane, xy[0], xy[1]);
+    return [planeX, planeY];
+  };
+  if (plane === from) return { forward: toLonLat, inverse: toPlane, forwardInto: into(toLonLat) };
+  return {
+    forward: toPlane,
+    inverse: toLonLat,
+    forwardInto(x, y, out, at) {
+      if (!Number.isFinite(x) || !Number.isFinite(y)) return into(toPlane)(x, y, out, at);
+      forwardXY(plane, x, y);
+      out[at] = planeX;
+      out[at + 1] = planeY;
+    },
+  };
+}
+
+/** `forwardInto` of a function that returns its result. */
+export function into(fn: XYFn): DirectPair['forwardInto'] {
+  return (x, y, out, at) => {
+    const xy = fn([x, y]);
+    out[at] = xy[0];
+    out[at + 1] = xy[1];
+  };
 }

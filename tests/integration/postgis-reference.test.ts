@@ -19,7 +19,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Geometry, LineString, MultiPolygon, Point, Polygon, Position } from 'geojson';
-import { geodesicAreaM2, minGeodesicDistance } from '../../shared/geo/geodesy';
+import { geodesicAreaM2 } from '../../shared/geo/geodesy';
+import { minGeodesicDistance } from '../../shared/geo/nearest';
 import { overlapOf } from '../../shared/geo/overlay';
 import { startPostgis, type ThrowawayPostgis } from '../support/postgis';
 import { mulberry32 } from '../../electron/services/demo/prng';

@@ -188,6 +188,10 @@ describe('the direct transverse Mercator (tmerc-direct.ts)', () => {
       const pair = directTmerc('EPSG:4490', tmerc)!;
       expect(same(pair.forward(p), xy)).toBe(true);
       expect(same(pair.inverse(xy), viaProj4.inverse([...xy]) as number[])).toBe(true);
+      // the distance search's form: written into an array it already has
+      const out = new Float64Array(4);
+      pair.forwardInto(p[0], p[1], out, 2);
+      expect(same([out[2], out[3]], xy)).toBe(true);
       compared += 2;
     }
     expect(compared).toBe(gkCodes.length * 800 + 4000);
@@ -202,5 +206,6 @@ describe('the direct transverse Mercator (tmerc-direct.ts)', () => {
     expect(() => proj4('EPSG:4525', 'EPSG:4490').forward([NaN, 4_000_000])).toThrow();
     expect(() => pair.forward([NaN, 4_000_000])).toThrow();
     expect(() => pair.inverse([NaN, 36])).toThrow();
+    expect(() => directTmerc('EPSG:4490', 'EPSG:4525')!.forwardInto(NaN, 36, new Float64Array(2), 0)).toThrow();
   });
 });

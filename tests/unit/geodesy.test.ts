@@ -5,9 +5,9 @@ import {
   CGCS2000_GEODESIC,
   geodesicAreaM2,
   geodesicDistanceM,
-  minGeodesicDistance,
   planarGaussKrugerAreaM2,
 } from '../../shared/geo/geodesy';
+import { minGeodesicDistance } from '../../shared/geo/nearest';
 import { chunkLines, overlapOf, subdividePolygon, vertexCount } from '../../shared/geo/overlay';
 import { StaticBBoxIndex } from '../../shared/geo/spatial-index';
 import { CGCS2000_A, CGCS2000_F } from '../../shared/crs';
@@ -204,6 +204,40 @@ describe('minimum geodesic distance between geometries', () => {
       if (error > worst.error) Object.assign(worst, { error, at: `case ${i}: ${JSON.stringify([a0, a1, b0, b1])} ${pair.distanceM} vs ${reference}` });
     }
     expect(worst.error, worst.at).toBeLessThan(1e-6);
+  });
+
+  it('a geometry larger than the working arrays of the search, and the calls around it, measure as their parts do', () => {
+    // 150 squares of 21 vertices each (3 150 vertices, 150 polygons, rings open and closed, one
+    // vertex not finite), a line and a point beside them: more than the arrays the search starts
+    // with, so they grow; and the calls before and after must not see each other's vertices.
+    const parts: Polygon[] = [];
+    for (let k = 0; k < 150; k++) {
+      const lon = 111.2 + (k % 15) * 0.003;
+      const lat = 35 + Math.floor(k / 15) * 0.003;
+      const ring: number[][] = [];
+      for (let v = 0; v < 20; v++) ring.push([lon + 0.001 * Math.cos((v * Math.PI) / 10), lat + 0.001 * Math.sin((v * Math.PI) / 10)]);
+      if (k % 2 === 0) ring.push(ring[0]);
+      parts.push({ type: 'Polygon', coordinates: [ring] });
+    }
+    const many = { type: 'MultiPolygon' as const, coordinates: parts.map((p) => p.coordinates) };
+    many.coordinates[7][0].splice(3, 0, [NaN, 35]);
+    const probes = [
+      { type: 'Point' as const, coordinates: [111.16, 35.012] },
+      { type: 'LineString' as const, coordinates: [[111.27, 34.99], [111.26, 35.05]] },
+      { type: 'GeometryCollection' as const, geometries: [{ type: 'Point' as const, coordinates: [111.2, 34.97] }, square(111.19, 35.04, 0.002)] },
+    ];
+    const small = minGeodesicDistance(probes[0], { type: 'Point', coordinates: [111.161, 35.012] });
+    for (const probe of probes) {
+      const whole = minGeodesicDistance(probe, many);
+      const byPart = Math.min(...parts.map((part) => minGeodesicDistance(probe, part)?.distanceM ?? Infinity));
+      expect(whole?.distanceM).toBeGreaterThan(100);
+      expect(Math.abs((whole?.distanceM ?? NaN) - byPart)).toBeLessThan(1e-6);
+      // and the other way round: the many-part geometry first
+      expect(Math.abs((minGeodesicDistance(many, probe)?.distanceM ?? NaN) - byPart)).toBeLessThan(1e-6);
+    }
+    // inside one of the squares, and a small measurement after the large ones
+    expect(minGeodesicDistance({ type: 'Point', coordinates: [111.203, 35.003] }, many)?.distanceM).toBe(0);
+    expect(minGeodesicDistance(probes[0], { type: 'Point', coordinates: [111.161, 35.012] })).toEqual(small);
   });
 
   it('diagonal corner-to-corner distance equals the vertex inverse', () => {

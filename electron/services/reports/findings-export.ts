@@ -7,7 +7,7 @@
  */
 import { basename, extname } from 'node:path';
 import type { Feature, FeatureCollection, Geometry, MultiPolygon, Polygon } from 'geojson';
-import { minGeodesicDistance } from '../../../shared/geo/geodesy';
+import { minGeodesicDistance } from '../../../shared/geo/nearest';
 import { overlapOf } from '../../../shared/geo/overlay';
 import { SEVERITY_LABEL_ZH, VERDICT_LABEL_ZH } from '../../../shared/model/check';
 import { muFromM2 } from '../../../shared/format/units';

@@ -7,7 +7,8 @@
  */
 import type { Feature, Geometry, MultiPolygon, Polygon, Position } from 'geojson';
 import { transformer, gaussKrugerCrsForLon } from '../../../shared/crs';
-import { bboxOf, geodesicAreaM2, minGeodesicDistance } from '../../../shared/geo/geodesy';
+import { bboxOf, geodesicAreaM2 } from '../../../shared/geo/geodesy';
+import { minGeodesicDistance } from '../../../shared/geo/nearest';
 import { overlapOf } from '../../../shared/geo/overlay';
 import type { Finding, Verdict } from '../../../shared/model/check';
 import { UserInputError } from '../../../shared/model/errors';
