@@ -6,6 +6,7 @@ import { parentPort } from 'node:worker_threads';
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import { buildReferenceIndex, checkParcels, indexStats, type ReferenceIndex, type ReferenceInput } from '../../shared/rules/engine';
 import type { Profile } from '../../shared/rules/profile';
+import { tuneHeapForChecking } from './check/engine-heap';
 
 export type WorkerRequest =
   | { type: 'init'; layers: ReferenceInput; profile: Profile }
@@ -18,6 +19,9 @@ export type WorkerReply =
 
 let index: ReferenceIndex | null = null;
 let profile: Profile | null = null;
+
+// before the index is built: see engine-heap.ts
+tuneHeapForChecking();
 
 const port = parentPort;
 if (!port) throw new Error('check.worker.ts must run in a worker thread');

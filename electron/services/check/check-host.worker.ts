@@ -15,6 +15,7 @@ import type { CheckReport } from '../../../shared/model/check';
 import { ProjectStore } from '../project-store';
 import { ElevationEvidence } from '../terrain/parcel-elevation';
 import { readReferenceLayers } from './reference-data';
+import { tuneHeapForChecking } from './engine-heap';
 
 export type CheckHostRequest =
   | { type: 'warm'; requestId: number }
@@ -26,6 +27,9 @@ export type CheckHostReply =
   | { type: 'warmed'; requestId: number; dataVersion: number; buildMs: number | null }
   | { type: 'result'; requestId: number; report: CheckReport; dataVersion: number; buildMs: number | null }
   | { type: 'error'; requestId: number; message: string };
+
+// before the index is built: see engine-heap.ts
+tuneHeapForChecking();
 
 const port = parentPort;
 if (!port) throw new Error('check-host.worker.ts must run in a worker thread');
