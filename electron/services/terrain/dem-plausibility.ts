@@ -131,39 +131,58 @@ export class ValueCensus {
     this.scan(strip, count, false);
   }
 
-  /** observe, blanking each cell first when `blanking` (inspect: one pass, the same counts in the same order). */
+  /**
+   * observe, blanking each cell first when `blanking` (inspect: one pass, the same counts in the
+   * same order). One comparison pair per cell decides the common case (a plausible value; NaN
+   * fails both), and a row's rises are summed before they are scaled by its run.
+   */
   private scan(strip: Float32Array, count: number, blanking: boolean): void {
     const cols = this.cols;
     const geographic = isGeographic(this.info.crs);
-    let { outOfRange, zeros, minNonZero, valid, slopeSum, slopePairs } = this;
+    let outOfRange = this.outOfRange;
+    let zeros = this.zeros;
+    let minNonZero = this.minNonZero;
+    let valid = this.valid;
+    let slopeSum = this.slopeSum;
+    let slopePairs = this.slopePairs;
     for (let r = 0; r < count; r++) {
       const base = r * cols;
       const y = this.info.originY - (this.row + r + 0.5) * this.info.cellY;
       const run = metresPerCell(this.info, geographic ? y : 35);
-      const perRun = run > 0 ? 1 / run : 0;
+      let rises = 0;
+      let pairs = 0;
       let prev = NaN;
       for (let c = 0; c < cols; c++) {
-        let v = strip[base + c];
-        if (blanking && (v < MIN_PLAUSIBLE_M || v > MAX_PLAUSIBLE_M)) {
-          strip[base + c] = NaN;
-          v = NaN;
-          outOfRange++;
-        }
-        if (v !== v) {
+        const v = strip[base + c];
+        if (!(v >= MIN_PLAUSIBLE_M && v <= MAX_PLAUSIBLE_M)) {
+          // NaN stays as it is; a value out of range is blanked (inspect) and counted
+          if (blanking && v === v) {
+            strip[base + c] = NaN;
+            outOfRange++;
+          }
           prev = NaN;
           continue;
         }
         valid++;
         if (v === 0) zeros++;
         else if (v < minNonZero) minNonZero = v;
-        if (prev === prev && perRun > 0) {
-          slopeSum += Math.abs(v - prev) * perRun;
-          slopePairs++;
+        if (prev === prev) {
+          rises += Math.abs(v - prev);
+          pairs++;
         }
         prev = v;
       }
+      if (run > 0) {
+        slopeSum += rises / run;
+        slopePairs += pairs;
+      }
     }
-    Object.assign(this, { outOfRange, zeros, minNonZero, valid, slopeSum, slopePairs });
+    this.outOfRange = outOfRange;
+    this.zeros = zeros;
+    this.minNonZero = minNonZero;
+    this.valid = valid;
+    this.slopeSum = slopeSum;
+    this.slopePairs = slopePairs;
     this.row += count;
   }
 
