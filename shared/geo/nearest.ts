@@ -421,30 +421,20 @@ function nearestBetweenSegments(px: number, py: number, p2x: number, p2y: number
   nearAy = py;
   nearBx = qx;
   nearBy = qy;
-  for (let k = 0; k < 2; k++) {
-    const x = k === 0 ? px : p2x;
-    const y = k === 0 ? py : p2y;
-    projectOnSegment(x, y, qx, qy, q2x, q2y);
+  // each vertex of either segment projected on the other, in the order p, p2, q, q2
+  for (let k = 0; k < 4; k++) {
+    const ofFirst = k < 2;
+    const x = k === 0 ? px : k === 1 ? p2x : k === 2 ? qx : q2x;
+    const y = k === 0 ? py : k === 1 ? p2y : k === 2 ? qy : q2y;
+    if (ofFirst) projectOnSegment(x, y, qx, qy, q2x, q2y);
+    else projectOnSegment(x, y, px, py, p2x, p2y);
     const d2 = dist2(x, y, footX, footY);
     if (d2 < best) {
       best = d2;
-      nearAx = x;
-      nearAy = y;
-      nearBx = footX;
-      nearBy = footY;
-    }
-  }
-  for (let k = 0; k < 2; k++) {
-    const x = k === 0 ? qx : q2x;
-    const y = k === 0 ? qy : q2y;
-    projectOnSegment(x, y, px, py, p2x, p2y);
-    const d2 = dist2(x, y, footX, footY);
-    if (d2 < best) {
-      best = d2;
-      nearAx = footX;
-      nearAy = footY;
-      nearBx = x;
-      nearBy = y;
+      nearAx = ofFirst ? x : footX;
+      nearAy = ofFirst ? y : footY;
+      nearBx = ofFirst ? footX : x;
+      nearBy = ofFirst ? footY : y;
     }
   }
   return best;
