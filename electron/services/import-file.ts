@@ -429,9 +429,9 @@ const PROGRESS_INTERVAL_MS = 100;
 const GCJ_SAMPLE = 500;
 
 /** Bytes [position, position + length) of an open file of `size` bytes, clipped at its end. */
-function readRange(fd: number, size: number, position: number, length: number): Uint8Array {
+function readRange(fd: number, size: number, position: number, length: number, into?: Uint8Array): Uint8Array {
   const n = Math.max(0, Math.min(length, size - position));
-  const buffer = Buffer.allocUnsafe(n);
+  const buffer = into ?? Buffer.allocUnsafe(n);
   let got = 0;
   while (got < n) {
     const r = readSync(fd, buffer, got, n - got, position + got);
@@ -447,7 +447,7 @@ function fileSource(path: string, fds: number[]): ByteSource {
   const fd = openSync(path, 'r');
   fds.push(fd);
   const size = fstatSync(fd).size;
-  return { name: basename(path), size, read: (position, length) => readRange(fd, size, position, length) };
+  return { name: basename(path), size, read: (position, length) => readRange(fd, size, position, length), readInto: (position, length, into) => readRange(fd, size, position, length, into) };
 }
 
 /**

@@ -38,6 +38,8 @@ export interface ByteSource {
   size: number;
   /** Exactly `min(length, size - position)` bytes from `position`. */
   read(position: number, length: number): Uint8Array;
+  /** The same bytes read into `into` (at least that long), when the source reads into a buffer it is given. */
+  readInto?(position: number, length: number, into: Uint8Array): Uint8Array;
 }
 
 /** An in-memory file as a ByteSource (reads are subarrays: no copies). */

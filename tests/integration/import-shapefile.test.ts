@@ -13,6 +13,7 @@ import { importFile, readSourceFiles } from '../../electron/services/import-file
 import { inspectSource } from '../../electron/services/importers/registry';
 import { UserInputError } from '../../shared/model/errors';
 import { landgate, sha256, sharedData } from '../support/cli';
+import { PolygonShapefileWriter } from '../../electron/services/reports/shapefile-writer';
 import { refusalOf } from '../support/refusal';
 import { importNoteZh } from '../../shared/importers/messages';
 
@@ -348,6 +349,49 @@ describe('edge cases', () => {
     expect(layer.featureCount).toBe(2);
     expect(layer.warnings.map(importNoteZh).join()).toMatch(/第 2 条记录（共 1 条）是空几何/);
     store.close();
+  });
+});
+
+describe('reading a shapefile from disk through one reused window', () => {
+  it('a .shp of several windows with a record larger than one imports as the same file from a zip (in memory)', () => {
+    // 3 000 small parcels, then one of 80 000 vertices (1.3 MB, more than the 1 MiB window),
+    // then 3 000 more: reads cross window ends and the window grows once, on a file read from
+    // disk; a zip is read in memory, with no window. Both must give the same features.
+    const base = join(dir, 'windowed');
+    const writer = new PolygonShapefileWriter<{ id: string }>(`${base}.shp`, [{ name: 'DKBH', type: 'C', length: 12, decimals: 0, value: (r) => r.id }]);
+    const square = (i: number): Polygon => {
+      const x = 111 + (i % 100) * 0.002;
+      const y = 35 + Math.floor(i / 100) * 0.002;
+      return { type: 'Polygon', coordinates: [[[x, y], [x, y + 0.001], [x + 0.001, y + 0.001], [x + 0.001, y], [x, y]]] };
+    };
+    for (let i = 0; i < 3000; i++) writer.add(square(i), { id: `A${i}` });
+    const ring: number[][] = [];
+    for (let k = 0; k < 80_000; k++) ring.push([112 + 0.05 * Math.cos((-2 * Math.PI * k) / 80_000), 36 + 0.05 * Math.sin((-2 * Math.PI * k) / 80_000)]);
+    ring.push(ring[0]);
+    writer.add({ type: 'Polygon', coordinates: [ring] }, { id: 'BIG' });
+    for (let i = 3000; i < 6000; i++) writer.add(square(i), { id: `B${i}` });
+    const files = writer.finish();
+    const zip = join(dir, 'windowed.zip');
+    writeFileSync(zip, zipSync(Object.fromEntries(files.map((f) => [f.split(/[\\/]/).pop()!, readFileSync(f)]))));
+
+    const read = (path: string) => {
+      const store = newProject();
+      const layer = importFile(store, path, { kind: 'suspect-parcel', table: 'parcels' });
+      const features = store.readFeatures(layer.table).features;
+      store.close();
+      return { layer, features };
+    };
+    const fromDisk = read(`${base}.shp`);
+    const fromZip = read(zip);
+    expect(fromDisk.layer.featureCount).toBe(6001);
+    // DKBH is the parcel number: imported as the feature's id
+    const ids = fromDisk.features.map((f) => f.properties?.id);
+    expect(ids.slice(2999, 3002)).toEqual(['A2999', 'BIG', 'B3000']);
+    expect(ids).toEqual(fromZip.features.map((f) => f.properties?.id));
+    expect(fromDisk.features.map((f) => f.geometry)).toEqual(fromZip.features.map((f) => f.geometry));
+    const big = fromDisk.features.find((f) => f.properties?.id === 'BIG');
+    const g = big?.geometry as Polygon | MultiPolygon;
+    expect((g.type === 'Polygon' ? g.coordinates : g.coordinates.flat()).map((r) => r.length)).toEqual([80_001]);
   });
 });
 
