@@ -117,9 +117,10 @@ export function assembleRings(rings: Position[][]): { polygons: Position[][][]; 
  * (1 MiB, or one record when a record is larger), not by the file. On in-memory sources the
  * reads are subarrays, so the preview path copies nothing. A file is read into the same buffer
  * window after window: a fresh 1 MiB buffer per window left the import's resident memory
- * growing by ≈ 40 MB over a 100 000-polygon file on Linux (glibc raises its mmap threshold once
- * such a buffer is freed, and later ones then come from a heap that is not given back), so the
- * two-thread import peaked at 149–174 MB; with one buffer, 141–147 MB in 10 runs.
+ * growing by ≈ 40 MB over a 100 000-polygon file on Linux, and the two-thread import peaked at
+ * 149–174 MB; with one buffer, 141–147 MB in 10 runs. (It looks like glibc's sliding mmap
+ * threshold: once such a buffer is freed, later ones come from a heap that is not given back;
+ * with MALLOC_TRIM_THRESHOLD_ set, which turns that off, the old code peaked at 140–142 MB.)
  */
 class WindowReader {
   private buf: Uint8Array = new Uint8Array(0);
