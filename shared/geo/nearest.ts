@@ -54,13 +54,9 @@ export function minGeodesicDistance(a: Geometry, b: Geometry, options: { decideB
   B.load(b, plane);
   if (A.segments === 0 || B.segments === 0) return null;
 
-  // 1. Intersecting or touching: any two segments meet, or one contains a vertex of the other.
-  if (findContact(A, B)) {
-    const at = plane.inverse([hitX, hitY]) as LonLat;
-    return { distanceM: 0, from: at, to: at };
-  }
-
-  // 2. Nearest pair of segments in the plane (vertex-to-segment suffices once they do not cross).
+  // 1. Intersecting or touching: any two segments meet (the first such pair in this order), or
+  //    one contains a vertex of the other. 2. Else the nearest pair of segments in the plane
+  //    (vertex-to-segment suffices once they do not cross). One pass over the pairs does both.
   //    All pairs, pruned by segment bboxes: the engine only calls this on index parts — pieces of
   //    ≤ 256 vertices of huge polygons, runs of ≤ 32 segments of long lines (shared/rules/engine.ts)
   //    — picked by the R-tree over those parts, which is the segment index.
@@ -70,14 +66,20 @@ export function minGeodesicDistance(a: Geometry, b: Geometry, options: { decideB
   let bestI = 0;
   let bestJ = 0;
   let pax = 0, pay = 0, pbx = 0, pby = 0;
-  for (let i = 0; i < A.segments; i++) {
+  let contact = false;
+  search: for (let i = 0; i < A.segments; i++) {
     const a0 = 2 * A.segFrom[i];
     const a1 = 2 * A.segTo[i];
     for (let j = 0; j < B.segments; j++) {
       const b0 = 2 * B.segFrom[j];
       const b1 = 2 * B.segTo[j];
-      // Cheap rejection on the segments' bounding boxes before the exact test.
-      if (boxGap2(xa[a0], xa[a0 + 1], xa[a1], xa[a1 + 1], xb[b0], xb[b0 + 1], xb[b1], xb[b1 + 1]) >= bestD2) continue;
+      // Cheap rejection on the segments' bounding boxes before the exact tests.
+      const gap = boxGap2(xa[a0], xa[a0 + 1], xa[a1], xa[a1 + 1], xb[b0], xb[b0 + 1], xb[b1], xb[b1 + 1]);
+      if (!(gap > 0) && segmentContact(xa[a0], xa[a0 + 1], xa[a1], xa[a1 + 1], xb[b0], xb[b0 + 1], xb[b1], xb[b1 + 1])) {
+        contact = true;
+        break search;
+      }
+      if (gap >= bestD2) continue;
       const d2 = nearestBetweenSegments(xa[a0], xa[a0 + 1], xa[a1], xa[a1 + 1], xb[b0], xb[b0 + 1], xb[b1], xb[b1 + 1]);
       if (d2 < bestD2) {
         bestD2 = d2;
@@ -89,6 +91,11 @@ export function minGeodesicDistance(a: Geometry, b: Geometry, options: { decideB
         pby = nearBy;
       }
     }
+  }
+  // segments did not meet: one polygon may lie inside the other
+  if (contact || vertexInside(A, B) || vertexInside(B, A)) {
+    const at = plane.inverse([hitX, hitY]) as LonLat;
+    return { distanceM: 0, from: at, to: at };
   }
 
   // 2b. Only "is it within D?" is asked and the planar distance is clearly beyond D (the local
@@ -335,7 +342,7 @@ const SHAPE_B = new PlaneShape();
 const TOUCH_TOLERANCE_M = 1e-3;
 
 // Results of the helpers below, in module fields rather than returned objects (nothing allocated).
-/** the contact point of findContact / segmentContact */
+/** the contact point of segmentContact / vertexInside */
 let hitX = NaN;
 let hitY = NaN;
 /** the nearest points of nearestBetweenSegments, on its first and second segment */
@@ -346,24 +353,6 @@ let nearBy = NaN;
 /** projectOnSegment's foot */
 let footX = NaN;
 let footY = NaN;
-
-/** Whether the shapes meet: two segments meet, or a vertex of one lies in a polygon of the other. The point is left in hitX, hitY. */
-function findContact(A: PlaneShape, B: PlaneShape): boolean {
-  const xa = A.xy;
-  const xb = B.xy;
-  for (let i = 0; i < A.segments; i++) {
-    const a0 = 2 * A.segFrom[i];
-    const a1 = 2 * A.segTo[i];
-    for (let j = 0; j < B.segments; j++) {
-      const b0 = 2 * B.segFrom[j];
-      const b1 = 2 * B.segTo[j];
-      if (boxGap2(xa[a0], xa[a0 + 1], xa[a1], xa[a1 + 1], xb[b0], xb[b0 + 1], xb[b1], xb[b1 + 1]) > 0) continue;
-      if (segmentContact(xa[a0], xa[a0 + 1], xa[a1], xa[a1 + 1], xb[b0], xb[b0 + 1], xb[b1], xb[b1 + 1])) return true;
-    }
-  }
-  // segments did not meet: one polygon lies inside the other, or they are apart
-  return vertexInside(A, B) || vertexInside(B, A);
-}
 
 /** Whether the first vertex of some run of `of` lies in a polygon of `in_`; it is left in hitX, hitY. */
 function vertexInside(of: PlaneShape, in_: PlaneShape): boolean {
