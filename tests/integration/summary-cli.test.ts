@@ -8,10 +8,13 @@ import { ProjectStore } from '../../electron/services/project-store';
 import { ReviewStore } from '../../electron/services/review/review-store';
 import { MONTHLY_HEADERS, SUMMARY_SHEETS } from '../../electron/services/reports/summary';
 import { landgate, sha256 } from '../support/cli';
+import { readFileSync } from 'node:fs';
 
 let dir: string;
 let project: string;
 let parcelCount: number;
+/** Each demo parcel's geodesic area as the check reported it (m²). */
+let checkedAreas: Map<string, number>;
 const month = new Date().toISOString().slice(0, 7);
 
 beforeAll(() => {
@@ -19,6 +22,8 @@ beforeAll(() => {
   project = join(dir, 'demo.gpkg');
   expect(landgate(['demo', project]).status).toBe(0);
   expect(landgate(['check', project, '--all', '--profile', 'xiaxian', '--out', join(dir, 'all.json')]).status).toBe(0);
+  const report = JSON.parse(readFileSync(join(dir, 'all.json'), 'utf8')) as { parcels: { id: string; areaM2: number }[] };
+  checkedAreas = new Map(report.parcels.map((p) => [p.id, p.areaM2]));
   const store = ProjectStore.open(project);
   try {
     parcelCount = store.readFeatures('parcels').features.length;
@@ -61,6 +66,13 @@ describe('landgate summary', () => {
     expect(p1.getCell(col('系统审查结论')).value).toBe('不予准入');
     expect(p1.getCell(col('审查决定')).value).toBe('未签发');
     expect(p1.getCell(col('办理状态')).value).toBe('审查中');
+    // every parcel's area is its geodesic area, as the check reported it (m² to 0.1, 亩 to 0.01)
+    for (const row of rows) {
+      const areaM2 = checkedAreas.get(String(row.getCell(col('地块编号')).value));
+      expect(areaM2).toBeGreaterThan(0);
+      expect(row.getCell(col('面积（m²）')).value).toBe(Math.round(areaM2! * 10) / 10);
+      expect(row.getCell(col('面积（亩）')).value).toBeCloseTo(areaM2! / (10_000 / 15), 2);
+    }
     const p2 = rows.find((row) => row.getCell(col('地块编号')).value === 'XX-2026-002')!;
     expect(p2.getCell(col('审查决定')).value).toBe('不予准入');
     expect(p2.getCell(col('审查人')).value).toBe('张审查（夏县自然资源局）');

@@ -12,6 +12,7 @@
  *    how many of its parcels the month touched and its overall verdict.
  */
 // exceljs loads only when a table is written (~0.6 s of start-up otherwise).
+import { PassThrough } from 'node:stream';
 import type ExcelJSModule from 'exceljs';
 import { classifyUse } from '../../../shared/landuse/codes';
 import { SEVERITY_LABEL_ZH, VERDICT_LABEL_ZH, type Finding, type Verdict } from '../../../shared/model/check';
@@ -21,7 +22,7 @@ import { geodesicAreaM2 } from '../../../shared/geo/geodesy';
 import { UserInputError } from '../../../shared/model/errors';
 import { ACTION_LABEL_ZH, DECISION_LABEL_ZH, RISK_LABEL_ZH, SOIL_SURVEY_LABEL_ZH, labelOf } from '../../../shared/review/labels';
 import { STATUS_LABEL_ZH, deriveStatus, inMonth, isMonth, submissionVerdict, type Decision } from '../../../shared/review/model';
-import type { ProjectStore } from '../project-store';
+import { toGeoJsonFeature, type ProjectStore } from '../project-store';
 import { ReviewStore } from '../review/review-store';
 import { SweepResults } from '../store/sweep-results';
 
@@ -68,6 +69,50 @@ interface CheckRow {
   findings: Finding[];
   suspectHits: string[];
   contaminatedHits: string[];
+}
+
+/** A row in bold, written out. */
+function boldRow(sheet: ExcelJSModule.Worksheet, values: unknown[]): void {
+  const row = sheet.addRow(values);
+  row.font = { bold: true };
+  row.commit();
+}
+
+/** A parcel's key in the lookups below: its layer and id. */
+function parcelKey(table: string, id: string): string {
+  return `${table}\u0000${id}`;
+}
+
+/**
+ * Geodesic areas (m²) of the given parcels, by parcelKey: their geometries read by id, a
+ * batch at a time (the parcel list is read without geometries; a county has 100 000).
+ */
+function parcelAreas(store: ProjectStore, parcels: readonly { table: string; id: string }[]): Map<string, number> {
+  const areas = new Map<string, number>();
+  const byTable = groupedBy(parcels, (p) => p.table);
+  for (const [table, list] of byTable) {
+    for (let i = 0; i < list.length; i += AREA_BATCH) {
+      const ids = list.slice(i, i + AREA_BATCH).map((p) => p.id);
+      for (const stored of store.requestFeatures(table, { ids })) {
+        const geometry = toGeoJsonFeature(stored).geometry;
+        areas.set(parcelKey(table, stored.id), geometry ? geodesicAreaM2(geometry) : 0);
+      }
+    }
+  }
+  return areas;
+}
+const AREA_BATCH = 1000;
+
+/** The items of `list` by key, each group in list order. */
+function groupedBy<T>(list: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of list) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
+  return groups;
 }
 
 function monthEnd(month: string): string {
@@ -120,12 +165,25 @@ export async function buildMonthlySummary(store: ProjectStore, options: { month:
   const authority = options.authority?.trim() || store.getMeta('authority') || store.info().title;
 
   const ExcelJS: typeof ExcelJSModule = (await import('exceljs')).default;
-  const wb = new ExcelJS.Workbook();
+  // Streamed, row by row, into the bytes returned: a county's month is 100 000 parcels, its sweep
+  // as many rows again and its overlap detail more, which exceljs's in-memory workbook held as
+  // several GB of cell objects (4.4 GB and 255 s on the bench county).
+  const sink = new PassThrough();
+  const chunks: Buffer[] = [];
+  sink.on('data', (chunk: Buffer) => chunks.push(chunk));
+  // the writer ends the stream it was given once the archive is complete
+  const written = new Promise<void>((resolve, reject) => {
+    sink.on('end', resolve);
+    sink.on('error', reject);
+  });
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: sink, useStyles: true, useSharedStrings: false });
   wb.creator = 'LandGate 地块准入审查';
   wb.created = new Date();
 
   // --- Sheet 1: monthly table -----------------------------------------------------------------
-  const ws = wb.addWorksheet(SUMMARY_SHEETS.monthly, { pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1 } });
+  const ws = wb.addWorksheet(SUMMARY_SHEETS.monthly, { pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1 }, views: [{ state: 'frozen', ySplit: 3 }] });
+  // (widths before the first row: a streamed sheet writes its columns ahead of its rows)
+  ws.columns = [6, 22, 16, 24, 18, 12, 12, 10, 10, 10, 14, 14, 14, 12, 12, 20, 12, 14, 12, 22, 12, 40, 12, 10].map((width) => ({ width }));
   const [y, m] = month.split('-');
   ws.mergeCells(1, 1, 1, MONTHLY_HEADERS.length);
   ws.getCell(1, 1).value = `${authority} 重点建设用地安全利用情况汇总调度表（${y}年${Number(m)}月）`;
@@ -140,23 +198,45 @@ export async function buildMonthlySummary(store: ProjectStore, options: { month:
     cell.border = { top: { style: 'thin' }, bottom: { style: 'thin' }, left: { style: 'thin' }, right: { style: 'thin' } };
     cell.alignment = { wrapText: true, vertical: 'middle', horizontal: 'center' };
   });
-  ws.views = [{ state: 'frozen', ySplit: 3 }];
+  for (let r = 1; r <= 3; r++) ws.getRow(r).commit();
 
   const monthly: { table: string; id: string; check: CheckRow | null }[] = [];
   // Submissions of the month, by key, with the parcels of theirs counted in the month.
   const monthSubs = new Map<string, { sub: (typeof submissions)[number]; parcels: number }>();
-  let n = 0;
-  for (const parcel of review.listParcelFeatures()) {
-    const sub = submissions.find((s) => s.parcelTable === parcel.table && s.parcelIds.includes(parcel.id));
-    const checks = checkRows.filter((c) => c.table === parcel.table && c.parcelId === parcel.id);
-    const mine = decisions.filter((d) => d.table === parcel.table && d.parcelId === parcel.id);
-    const active =
+  // Each parcel's submission (the first listed that holds it), checks (by time) and decisions (as
+  // listed), looked up by parcel: a county has 100 000 parcels and, after one sweep, as many checks
+  // (searching the lists per parcel did not finish in 2 minutes there).
+  const submissionOf = new Map<string, (typeof submissions)[number]>();
+  for (const s of submissions) for (const id of s.parcelIds) if (!submissionOf.has(parcelKey(s.parcelTable, id))) submissionOf.set(parcelKey(s.parcelTable, id), s);
+  // (a check of a file outside the project has no table: it is no parcel's)
+  const checksOf = groupedBy(
+    checkRows.filter((c) => c.table !== null),
+    (c) => parcelKey(c.table as string, c.parcelId),
+  );
+  const decisionsOf = groupedBy(decisions, (d) => parcelKey(d.table, d.parcelId));
+  const parcels = review.listParcelFeatures();
+  // The month's parcels first; their geometries are then read (those alone) for the areas.
+  const active: { parcel: (typeof parcels)[number]; sub: (typeof submissions)[number] | undefined; check: CheckRow | null; decision: Decision | null }[] = [];
+  for (const parcel of parcels) {
+    const key = parcelKey(parcel.table, parcel.id);
+    const sub = submissionOf.get(key);
+    const checks = checksOf.get(key) ?? [];
+    const mine = decisionsOf.get(key) ?? [];
+    const touched =
       checks.some((c) => inMonth(c.checkedAt, month)) || mine.some((d) => inMonth(d.signature.date, month) || inMonth(d.signedAt, month)) || (sub?.id !== null && sub?.id !== undefined && inMonth(sub.receivedOn, month));
-    if (!active) continue;
+    if (!touched) continue;
     const check = checks.filter((c) => c.checkedAt <= end).pop() ?? null;
     const decision: Decision | null = mine.filter((d) => d.signedAt <= end || d.signature.date <= end.slice(0, 10)).pop() ?? null;
+    active.push({ parcel, sub, check, decision });
+  }
+  const areas = parcelAreas(
+    store,
+    active.map((a) => a.parcel),
+  );
+  let n = 0;
+  for (const { parcel, sub, check, decision } of active) {
     const props = (parcel.feature.properties ?? {}) as Record<string, unknown>;
-    const area = parcel.feature.geometry ? geodesicAreaM2(parcel.feature.geometry) : 0;
+    const area = areas.get(parcelKey(parcel.table, parcel.id)) ?? 0;
     const status = deriveStatus([decision?.decision ?? null], check !== null);
     ws.addRow([
       ++n,
@@ -183,18 +263,18 @@ export async function buildMonthlySummary(store: ProjectStore, options: { month:
       decision ? decision.conditions.join('\n') : '',
       sub?.key ?? '',
       sub?.parcelIds.length ?? 1,
-    ]);
+    ]).commit();
     if (sub) monthSubs.set(sub.key, { sub, parcels: (monthSubs.get(sub.key)?.parcels ?? 0) + 1 });
     monthly.push({ table: parcel.table, id: parcel.id, check });
   }
-  if (n === 0) ws.addRow(['', `${y}年${Number(m)}月无审查或决定的报件地块`]);
-  ws.columns.forEach((col, i) => {
-    col.width = [6, 22, 16, 24, 18, 12, 12, 10, 10, 10, 14, 14, 14, 12, 12, 20, 12, 14, 12, 22, 12, 40, 12, 10][i] ?? 12;
-  });
+  if (n === 0) ws.addRow(['', `${y}年${Number(m)}月无审查或决定的报件地块`]).commit();
+  ws.commit();
 
   // --- Sheet 2: latest --all sweep ------------------------------------------------------------
   const sweepSheet = wb.addWorksheet(SUMMARY_SHEETS.sweep);
-  sweepSheet.addRow(['报件图层', '地块编号', '地块名称', '审查规则配置', '审查时间', '系统审查结论', '不予准入项', '须满足条件项', '提示项', '疑似污染地块', '污染地块']).font = { bold: true };
+  const sweepHeaders = ['报件图层', '地块编号', '地块名称', '审查规则配置', '审查时间', '系统审查结论', '不予准入项', '须满足条件项', '提示项', '疑似污染地块', '污染地块'];
+  sweepSheet.columns = sweepHeaders.map(() => ({ width: 16 }));
+  boldRow(sweepSheet, sweepHeaders);
   // A sweep = checks sharing one check time that together covered every parcel of every parcel
   // layer (`landgate check --all` records one check per layer with the same time; so does the UI sweep).
   const parcelLayers = store.listLayers().filter((l) => l.kind === 'parcel');
@@ -206,13 +286,13 @@ export async function buildMonthlySummary(store: ProjectStore, options: { month:
     .sort((a, b) => a[0].localeCompare(b[0]))
     .pop();
   const latestSweep = sweeps[0];
-  const parcelNames = new Map(review.listParcelFeatures().map((p) => [`${p.table}\u0000${p.id}`, p.feature.properties?.name as string | undefined]));
+  const parcelNames = new Map(parcels.map((p) => [parcelKey(p.table, p.id), p.feature.properties?.name as string | undefined]));
   const addSweepRow = (r: CheckRow) => {
     const count = (s: string) => r.findings.filter((f) => f.severity === s).length;
     sweepSheet.addRow([
       r.table,
       r.parcelId,
-      parcelNames.get(`${r.table}\u0000${r.parcelId}`) ?? '',
+      (r.table === null ? undefined : parcelNames.get(parcelKey(r.table, r.parcelId))) ?? '',
       r.profile,
       r.checkedAt.replace('T', ' ').replace('Z', ''),
       VERDICT_LABEL_ZH[r.verdict],
@@ -221,21 +301,22 @@ export async function buildMonthlySummary(store: ProjectStore, options: { month:
       count('notice'),
       r.suspectHits.join('、'),
       r.contaminatedHits.join('、'),
-    ]);
+    ]).commit();
   };
   if (latestSweep && (!sweep || latestSweep.checkedAt >= sweep[0])) {
     for (const r of checkRows.filter((c) => c.checkId === -latestSweep.sweepId)) addSweepRow(r);
   } else if (!sweep) {
-    sweepSheet.addRow(['项目中尚无全域筛查记录（landgate check <项目> --all --profile <配置>）']);
+    sweepSheet.addRow(['项目中尚无全域筛查记录（landgate check <项目> --all --profile <配置>）']).commit();
   } else {
     const ids = new Set(sweep[1].map((c) => c.id));
     for (const r of checkRows.filter((c) => ids.has(c.checkId))) addSweepRow(r);
   }
-  sweepSheet.columns.forEach((col) => (col.width = 16));
+  sweepSheet.commit();
 
   // --- Sheet 3: overlap detail -----------------------------------------------------------------
   const ov = wb.addWorksheet(SUMMARY_SHEETS.overlaps);
-  ov.addRow(['地块编号', '规则', '性质', '图层', '要素', '重叠面积（m²）', '公顷', '亩', '占地块 %', '距离（m）', '依据']).font = { bold: true };
+  ov.columns = [16, 26, 12, 22, 14, 14, 10, 10, 10, 10, 50].map((width) => ({ width }));
+  boldRow(ov, ['地块编号', '规则', '性质', '图层', '要素', '重叠面积（m²）', '公顷', '亩', '占地块 %', '距离（m）', '依据']);
   const layers = store.listLayers();
   for (const { id, check } of monthly) {
     for (const f of check?.findings ?? []) {
@@ -253,25 +334,28 @@ export async function buildMonthlySummary(store: ProjectStore, options: { month:
         f.overlapPct ?? null,
         f.distanceM ?? null,
         f.basis,
-      ]);
+      ]).commit();
     }
   }
-  ov.columns.forEach((col, i) => (col.width = [16, 26, 12, 22, 14, 14, 10, 10, 10, 10, 50][i] ?? 12));
+  ov.commit();
 
   // --- Sheet 4: counts ---------------------------------------------------------------------------
   // Sheet 1 has a row per parcel, so a multi-parcel submission would be counted once per parcel;
   // the bureau reports both numbers.
   const countSheet = wb.addWorksheet(SUMMARY_SHEETS.counts);
-  countSheet.addRow(['本月报件数', monthSubs.size]).font = { bold: true };
-  countSheet.addRow(['本月地块数', n]).font = { bold: true };
-  countSheet.addRow([]);
-  countSheet.addRow([...COUNT_HEADERS]).font = { bold: true };
+  countSheet.columns = [14, 28, 14, 14, 18].map((width) => ({ width }));
+  boldRow(countSheet, ['本月报件数', monthSubs.size]);
+  boldRow(countSheet, ['本月地块数', n]);
+  countSheet.addRow([]).commit();
+  boldRow(countSheet, [...COUNT_HEADERS]);
   for (const { sub, parcels } of monthSubs.values()) {
     const overall = submissionVerdict(sub.parcelIds.map((id) => review.latestCheck(sub.parcelTable, id)?.verdict));
-    countSheet.addRow([sub.key, sub.title, parcels, sub.parcelIds.length, overall ? VERDICT_LABEL_ZH[overall] : '部分地块尚未审查']);
+    countSheet.addRow([sub.key, sub.title, parcels, sub.parcelIds.length, overall ? VERDICT_LABEL_ZH[overall] : '部分地块尚未审查']).commit();
   }
-  countSheet.columns.forEach((col, i) => (col.width = [14, 28, 14, 14, 18][i] ?? 12));
+  countSheet.commit();
 
-  const bytes = Buffer.from(await wb.xlsx.writeBuffer());
+  await wb.commit();
+  await written;
+  const bytes = Buffer.concat(chunks);
   return { bytes, rows: n };
 }
