@@ -27,11 +27,13 @@ export const exportTxtCommand: CommandSpec = {
     if (!existsSync(dir)) throw new UserInputError('cli.dir-missing', `输出目录“${dir}”不存在。`, `Output directory "${dir}" does not exist.`);
     const store = ProjectStore.open(projectPath, { readonly: true });
     try {
-      let features = readParcelLayer(store, table);
       const wanted = (values.parcel as string[] | undefined) ?? [];
+      // the named parcels through the id index (one of a county's 100 000 read the whole layer)
+      const features =
+        wanted.length > 0
+          ? readParcelLayer(store, table, { ids: [...new Set(wanted)] })
+          : readParcelLayer(store, table);
       if (wanted.length > 0) {
-        const ids = new Set(wanted);
-        features = features.filter((f) => ids.has(idOfFeature(f)));
         const found = new Set(features.map((f) => idOfFeature(f)));
         const missing = wanted.filter((id) => !found.has(id));
         if (missing.length > 0) {

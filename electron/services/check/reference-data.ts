@@ -7,6 +7,7 @@ import { REFERENCE_LAYER_KINDS, type ReferenceLayerKind } from '../../../shared/
 import type { ReferenceData, ReferenceLayer } from '../../../shared/rules/engine';
 import { storedDemInfo } from '../terrain/dem-store';
 import { toGeoJsonFeature, type ProjectStore } from '../project-store';
+import { MAX_KEYS_PER_REQUEST } from '../store/feature-request';
 
 /**
  * What the engine reads of a project (an index build or a sweep): every reference layer, whole,
@@ -56,10 +57,18 @@ function requireParcelLayer(store: ProjectStore, table: string): void {
   }
 }
 
-/** Every parcel of a parcel layer (a check of the whole layer from the CLI, the sweep). */
-export function readParcelLayer(store: ProjectStore, table: string): Feature<Polygon | MultiPolygon>[] {
+/**
+ * Every parcel of a parcel layer (a check of the whole layer from the CLI, the sweep), or only
+ * those with the given ids, read through the id index.
+ */
+export function readParcelLayer(store: ProjectStore, table: string, only?: { ids: readonly string[] }): Feature<Polygon | MultiPolygon>[] {
   requireParcelLayer(store, table);
-  return store.readFeatures(table).features as Feature<Polygon | MultiPolygon>[];
+  if (!only) return store.readFeatures(table).features as Feature<Polygon | MultiPolygon>[];
+  const out: Feature<Polygon | MultiPolygon>[] = [];
+  for (let i = 0; i < only.ids.length; i += MAX_KEYS_PER_REQUEST) {
+    for (const stored of store.requestFeatures(table, { ids: only.ids.slice(i, i + MAX_KEYS_PER_REQUEST) })) out.push(toGeoJsonFeature(stored) as Feature<Polygon | MultiPolygon>);
+  }
+  return out;
 }
 
 /** One parcel by its id, read through the id index. */
