@@ -22,7 +22,9 @@ import { geodesicAreaM2 } from '../../../shared/geo/geodesy';
 import { UserInputError } from '../../../shared/model/errors';
 import { ACTION_LABEL_ZH, DECISION_LABEL_ZH, RISK_LABEL_ZH, SOIL_SURVEY_LABEL_ZH, labelOf } from '../../../shared/review/labels';
 import { STATUS_LABEL_ZH, deriveStatus, inMonth, isMonth, submissionVerdict, type Decision } from '../../../shared/review/model';
-import { toGeoJsonFeature, type ProjectStore } from '../project-store';
+import type { ProjectStore } from '../project-store';
+import { readParcelLayer } from '../check/reference-data';
+import { idOfFeature } from '../../../shared/model/attributes';
 import { ReviewStore } from '../review/review-store';
 import { SweepResults } from '../store/sweep-results';
 
@@ -84,24 +86,18 @@ function parcelKey(table: string, id: string): string {
 }
 
 /**
- * Geodesic areas (m²) of the given parcels, by parcelKey: their geometries read by id, a
- * batch at a time (the parcel list is read without geometries; a county has 100 000).
+ * Geodesic areas (m²) of the given parcels, by parcelKey: only their geometries are read, through
+ * the id index (the parcel list is read without geometries; a county has 100 000).
  */
 function parcelAreas(store: ProjectStore, parcels: readonly { table: string; id: string }[]): Map<string, number> {
   const areas = new Map<string, number>();
-  const byTable = groupedBy(parcels, (p) => p.table);
-  for (const [table, list] of byTable) {
-    for (let i = 0; i < list.length; i += AREA_BATCH) {
-      const ids = list.slice(i, i + AREA_BATCH).map((p) => p.id);
-      for (const stored of store.requestFeatures(table, { ids })) {
-        const geometry = toGeoJsonFeature(stored).geometry;
-        areas.set(parcelKey(table, stored.id), geometry ? geodesicAreaM2(geometry) : 0);
-      }
+  for (const [table, list] of groupedBy(parcels, (p) => p.table)) {
+    for (const feature of readParcelLayer(store, table, { ids: list.map((p) => p.id) })) {
+      areas.set(parcelKey(table, idOfFeature(feature)), feature.geometry ? geodesicAreaM2(feature.geometry) : 0);
     }
   }
   return areas;
 }
-const AREA_BATCH = 1000;
 
 /** The items of `list` by key, each group in list order. */
 function groupedBy<T>(list: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
