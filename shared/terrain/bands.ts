@@ -116,6 +116,21 @@ export interface BandOptions {
 }
 
 /**
+ * What a caller already knows of a strip of rows (the DEM tiles' statistics): per block of
+ * `width` columns (the last may be narrower), over all the strip's rows, the range of the cells
+ * with a value and how many cells have one. A block whose range lies between two neighbouring
+ * levels and that has no cell without a value (or none with one) has the same class everywhere,
+ * so the builder neither classifies its cells nor looks at the squares inside it.
+ */
+export interface BlockRanges {
+  width: number;
+  min: ArrayLike<number>;
+  max: ArrayLike<number>;
+  /** Cells with a value. */
+  known: ArrayLike<number>;
+}
+
+/**
  * Streaming band builder. Push rows top (north) to bottom; NaN = nodata. `finish()` returns, per
  * level, the polygons (pixel coordinates: x = column, y = row, pixel (c, r) covers
  * [c, c+1] × [r, r+1]) of the area below that level.
@@ -126,16 +141,27 @@ export class BandBuilder {
   private readonly tracers: LevelTracer[];
   /** Per tracer: its level is above a value iff the value's class exceeds this (levels nest). */
   private readonly classAbove: Uint8Array;
-  private prev: Float64Array; // padded row (cols + 2), NaN = unknown
-  private cur: Float64Array;
+  // The rows of the square row being traced: `top` (grid row `row`) and `bot` (row + 1), each an
+  // array and the offset of the row's first cell in it. The bottom row is read where the caller
+  // keeps it; the top row, once the caller's call returns, from `carry`, a copy of it.
+  private topValues: ArrayLike<number>;
+  private topOffset = 0;
+  private botValues: ArrayLike<number>;
+  private botOffset = 0;
+  private carry: Float64Array;
   // per padded node: how many levels lie above its value (0 for unknown), so one comparison per
   // square finds the squares no boundary of any level crosses — nearly all of them
   private prevClass: Uint8Array;
   private curClass: Uint8Array;
+  // per block of a row: the class all its cells have, or −1 (BlockRanges); one block of the whole
+  // row, of class −1, when the caller gave no ranges
+  private prevBlocks: Int16Array;
+  private curBlocks: Int16Array;
+  private prevWidth: number;
+  private curWidth: number;
   private readonly ascending: Float64Array;
-  private row = -1; // index of `prev` in grid rows (−1 = top pad)
+  private row = -1; // grid row of the top row (−1 = top pad)
   private finished = false;
-  private readonly stride: number;
   private readonly cx = new Float64Array(4);
   private readonly cy = new Float64Array(4);
   private readonly ck = new Float64Array(4);
@@ -150,48 +176,153 @@ export class BandBuilder {
     this.ascending = Float64Array.from(this.levels).sort();
     // v < L iff every level ≥ L is above v, i.e. iff v's class is at least #{levels ≥ L}
     this.classAbove = Uint8Array.from(this.levels, (l) => this.levels.filter((m) => m >= l).length - 1);
-    this.prev = new Float64Array(cols + 2).fill(NaN);
-    this.cur = new Float64Array(cols + 2).fill(NaN);
+    this.carry = new Float64Array(cols).fill(NaN);
+    this.topValues = this.carry;
+    this.botValues = this.carry;
     this.prevClass = new Uint8Array(cols + 2);
     this.curClass = new Uint8Array(cols + 2);
-    this.stride = cols + 2;
+    this.prevBlocks = Int16Array.of(0); // the top pad: unknown, one class
+    this.curBlocks = new Int16Array(1);
+    this.prevWidth = cols;
+    this.curWidth = cols;
   }
 
   /** Next grid row (length = cols), values in metres, NaN (or a non-finite value) = nodata. */
   pushRow(values: ArrayLike<number>) {
     if (this.finished) throw new Error('BandBuilder: finished');
     if (values.length !== this.cols) throw new Error(`BandBuilder: row length ${values.length} ≠ ${this.cols}`);
-    const cur = this.cur;
+    this.pushRowAt(values, 0, null, 1);
+    this.keepTop();
+  }
+
+  /**
+   * The next `count` grid rows, row-major in `strip` (`count` × cols, NaN = nodata); `ranges`,
+   * when the caller has them, describe exactly these rows. The strip is only read during the call.
+   */
+  pushRows(strip: ArrayLike<number>, count: number, ranges?: BlockRanges) {
+    if (this.finished) throw new Error('BandBuilder: finished');
+    if (strip.length < count * this.cols) throw new Error(`BandBuilder: ${strip.length} values for ${count} rows of ${this.cols}`);
+    for (let r = 0; r < count; r++) this.pushRowAt(strip, r * this.cols, ranges ?? null, count);
+    if (count > 0) this.keepTop();
+  }
+
+  /** The top row from now on is a copy, not the caller's array. */
+  private keepTop() {
+    const carry = this.carry;
+    const values = this.topValues;
+    const offset = this.topOffset;
+    for (let c = 0; c < this.cols; c++) carry[c] = values[offset + c];
+    this.topValues = carry;
+    this.topOffset = 0;
+  }
+
+  private pushRowAt(values: ArrayLike<number>, offset: number, ranges: BlockRanges | null, rows: number) {
+    this.classifyRow(values, offset, ranges, rows);
+    this.botValues = values;
+    this.botOffset = offset;
+    this.traceRow();
+    this.topValues = values;
+    this.topOffset = offset;
+    let t: Uint8Array | Int16Array = this.prevClass;
+    this.prevClass = this.curClass;
+    this.curClass = t;
+    t = this.prevBlocks;
+    this.prevBlocks = this.curBlocks;
+    this.curBlocks = t;
+    this.prevWidth = this.curWidth;
+    this.row++;
+  }
+
+  /** The number of levels above `v` (0 for no value). */
+  private classOf(v: number): number {
+    if (!Number.isFinite(v)) return 0;
+    const ascending = this.ascending;
+    let k = ascending.length;
+    while (k > 0 && v < ascending[k - 1]) k--;
+    return ascending.length - k;
+  }
+
+  /**
+   * The class of every node of the bottom row and of every block of it: −1 where a block's cells
+   * may differ; with `ranges` (over `rows` rows), the class all of a block's cells share.
+   */
+  private classifyRow(values: ArrayLike<number>, offset: number, ranges: BlockRanges | null, rows: number) {
+    const cols = this.cols;
+    const cls = this.curClass;
+    cls[0] = 0;
+    cls[cols + 1] = 0;
+    const width = ranges ? ranges.width : cols;
+    const blocks = Math.ceil(cols / width);
+    if (this.curBlocks.length !== blocks) this.curBlocks = new Int16Array(blocks);
+    this.curWidth = width;
+    for (let b = 0; b < blocks; b++) {
+      const a = b * width;
+      const e = Math.min(cols, a + width);
+      let k = -1;
+      if (ranges) {
+        const known = ranges.known[b];
+        if (known === 0) k = 0;
+        else if (known === (e - a) * rows) {
+          const low = this.classOf(ranges.min[b]);
+          if (low === this.classOf(ranges.max[b])) k = low;
+        }
+      }
+      this.curBlocks[b] = k;
+      if (k >= 0) cls.fill(k, a + 1, e + 1);
+      else this.classify(values, offset, a, e);
+    }
+  }
+
+  /** Classes of grid columns [a, e) of the row at `offset` in `values`. */
+  private classify(values: ArrayLike<number>, offset: number, a: number, e: number) {
     const cls = this.curClass;
     const ascending = this.ascending;
     const nLevels = ascending.length;
-    cur[0] = NaN;
-    cur[this.cols + 1] = NaN;
-    for (let c = 0; c < this.cols; c++) {
-      const v = values[c];
+    for (let c = a; c < e; c++) {
+      const v = values[offset + c];
       if (Number.isFinite(v)) {
-        cur[c + 1] = v;
         let k = nLevels;
         while (k > 0 && v < ascending[k - 1]) k--;
         cls[c + 1] = nLevels - k;
-      } else {
-        cur[c + 1] = NaN;
-        cls[c + 1] = 0;
-      }
+      } else cls[c + 1] = 0;
     }
-    this.processStrip();
   }
 
-  private processStrip() {
-    const sr = this.row; // square row: between grid row sr (prev) and sr + 1 (cur)
+  /**
+   * The squares between the top and the bottom row: those whose corners differ in class are
+   * traced, in order of column; the inside of a block that is one class in both rows is skipped.
+   */
+  private traceRow() {
+    const cols = this.cols;
+    const width = this.curWidth;
+    if (width !== this.prevWidth) {
+      this.traceSquares(0, cols);
+      return;
+    }
+    const top = this.prevBlocks;
+    const bot = this.curBlocks;
+    // square pc has its corners on padded columns pc and pc + 1, i.e. grid columns pc − 1 and pc:
+    // square a straddles the blocks' border, squares a + 1 … e − 1 lie inside block [a, e)
+    for (let b = 0; b < bot.length; b++) {
+      const a = b * width;
+      const e = Math.min(cols, a + width);
+      const k = bot[b];
+      if (k >= 0 && top[b] === k) this.traceSquares(a, a);
+      else this.traceSquares(a, e - 1);
+    }
+    this.traceSquares(cols, cols);
+  }
+
+  /** Squares from..to (inclusive, padded columns of their left corners) of the current square row. */
+  private traceSquares(from: number, to: number) {
+    const sr = this.row; // square row: between grid row sr (top) and sr + 1 (bottom)
     const top = this.prevClass;
     const bot = this.curClass;
-    const n = this.cols + 1; // squares per strip: padded columns 0..cols
     const tracers = this.tracers;
     const above = this.classAbove;
     // the right corners of one square are the left corners of the next: two loads per square
-    let tl = top[0], bl = bot[0];
-    for (let pc = 0; pc < n; pc++) {
+    let tl = top[from], bl = bot[from];
+    for (let pc = from; pc <= to; pc++) {
       const tr = top[pc + 1], br = bot[pc + 1];
       if (tl !== tr || tr !== br || br !== bl) {
         for (let t = 0; t < tracers.length; t++) {
@@ -204,22 +335,21 @@ export class BandBuilder {
       tl = tr;
       bl = br;
     }
-    let t: Float64Array | Uint8Array = this.prev;
-    this.prev = this.cur;
-    this.cur = t;
-    t = this.prevClass;
-    this.prevClass = this.curClass;
-    this.curClass = t;
-    this.row++;
+  }
+
+  /** A node's value: padded column pc of a row (pads and non-finite values: NaN). */
+  private static node(values: ArrayLike<number>, offset: number, pc: number, cols: number): number {
+    if (pc < 1 || pc > cols) return NaN;
+    const v = values[offset + pc - 1];
+    return Number.isFinite(v) ? v : NaN;
   }
 
   /** The boundary segments of `tracer`'s level in square (sr, pc), which it crosses. */
   private traceSquare(tracer: LevelTracer, sr: number, pc: number, itl: boolean, itr: boolean, ibr: boolean, ibl: boolean) {
     const L = tracer.level;
     const eps = 1e-7 * Math.max(1, Math.abs(L));
-    const topRow = this.prev;
-    const botRow = this.cur;
-    const stride = this.stride;
+    const stride = this.cols + 2;
+    const cols = this.cols;
     // Node values, nudged: v == L → L + eps (not below).
     const nud = (v: number) => (v === L ? L + eps : v);
     // pixel-space position of padded node column pc (grid column pc − 1): x = pc − 0.5
@@ -233,10 +363,10 @@ export class BandBuilder {
     const vKeyRow = (sr + 1) * stride * 2 + 1;
     const { cx, cy, ck, cin } = this;
 
-    const tl = nud(topRow[pc]);
-    const tr = nud(topRow[pc + 1]);
-    const br = nud(botRow[pc + 1]);
-    const bl = nud(botRow[pc]);
+    const tl = nud(BandBuilder.node(this.topValues, this.topOffset, pc, cols));
+    const tr = nud(BandBuilder.node(this.topValues, this.topOffset, pc + 1, cols));
+    const br = nud(BandBuilder.node(this.botValues, this.botOffset, pc + 1, cols));
+    const bl = nud(BandBuilder.node(this.botValues, this.botOffset, pc, cols));
     const x0 = pc - 0.5;
     const x1 = pc + 0.5;
     let m = 0;
@@ -290,9 +420,8 @@ export class BandBuilder {
   /** Closes the grid (bottom pad row) and returns per level the polygons in pixel space. */
   finish(options: BandOptions = {}): Map<number, PolygonRings[]> {
     if (this.finished) throw new Error('BandBuilder: finished');
-    this.cur.fill(NaN);
-    this.curClass.fill(0);
-    this.processStrip();
+    // the bottom pad: no value anywhere, one class
+    this.pushRowAt(new Float64Array(this.cols).fill(NaN), 0, { width: this.cols, min: [NaN], max: [NaN], known: [0] }, 1);
     this.finished = true;
     const result = new Map<number, PolygonRings[]>();
     for (const tracer of this.tracers) {

@@ -64,6 +64,51 @@ function tileScanlines(strip: Float32Array, cols: number, c0: number, w: number,
   return out;
 }
 
+/**
+ * The statistics of one tile row's tiles, `rows` rows of `cols` columns: per tile column, the
+ * range, sum and sum of squares of the cells with a value, and how many have one. The tracer
+ * hands the same figures to the band builder (its BlockRanges), which then skips the tiles no
+ * level crosses.
+ */
+export interface TileRowStats {
+  width: number;
+  rows: number;
+  min: Float64Array;
+  max: Float64Array;
+  sum: Float64Array;
+  sum2: Float64Array;
+  known: Float64Array;
+}
+
+/** The statistics of the tiles of rows 0 … rows − 1 of `strip` (`cols` wide, NaN = nodata). */
+export function tileRowStats(strip: Float32Array, cols: number, rows: number): TileRowStats {
+  const across = Math.ceil(cols / DEM_TILE);
+  const stats: TileRowStats = { width: DEM_TILE, rows, min: new Float64Array(across), max: new Float64Array(across), sum: new Float64Array(across), sum2: new Float64Array(across), known: new Float64Array(across) };
+  for (let tc = 0; tc < across; tc++) {
+    const c0 = tc * DEM_TILE;
+    const w = Math.min(DEM_TILE, cols - c0);
+    let min = Infinity, max = -Infinity, sum = 0, sum2 = 0, known = 0;
+    for (let r = 0; r < rows; r++) {
+      const base = r * cols + c0;
+      for (let c = 0; c < w; c++) {
+        const v = strip[base + c];
+        if (v !== v) continue;
+        if (v < min) min = v;
+        if (v > max) max = v;
+        sum += v;
+        sum2 += v * v;
+        known++;
+      }
+    }
+    stats.min[tc] = min;
+    stats.max[tc] = max;
+    stats.sum[tc] = sum;
+    stats.sum2[tc] = sum2;
+    stats.known[tc] = known;
+  }
+  return stats;
+}
+
 /** What the tiles of a whole DEM counted: its range and its cells without a value. */
 export interface DemTileTotals {
   min: number;
@@ -95,14 +140,18 @@ export class DemTileRows {
     return this.stripRows;
   }
 
-  /** `count` rows of `values`; `emit` gets the tiles of each tile row they complete, in order. */
-  push(values: Float32Array, count: number, emit: (tiles: UncompressedTile[]) => void): void {
+  /**
+   * `count` rows of `values`; `emit` gets the tiles of each tile row they complete, in order.
+   * `stats`: the caller's tileRowStats of these rows, when they are exactly one tile row.
+   */
+  push(values: Float32Array, count: number, emit: (tiles: UncompressedTile[]) => void, stats?: TileRowStats): void {
     const cols = this.cols;
     let k = 0;
     while (k < count) {
       if (this.stripRows === 0 && count - k >= DEM_TILE) {
         // a whole tile row as given: encoded from the caller's rows, not copied first
-        emit(this.tiles(values.subarray(k * cols, (k + DEM_TILE) * cols), DEM_TILE));
+        const rows = values.subarray(k * cols, (k + DEM_TILE) * cols);
+        emit(this.tiles(rows, DEM_TILE, count === DEM_TILE && stats?.rows === DEM_TILE ? stats : tileRowStats(rows, cols, DEM_TILE)));
         k += DEM_TILE;
         continue;
       }
@@ -111,48 +160,36 @@ export class DemTileRows {
       this.strip.set(values.subarray(k * cols, (k + take) * cols), this.stripRows * cols);
       this.stripRows += take;
       k += take;
-      if (this.stripRows === DEM_TILE) emit(this.tiles(this.strip, DEM_TILE));
+      if (this.stripRows === DEM_TILE) emit(this.tiles(this.strip, DEM_TILE, tileRowStats(this.strip, cols, DEM_TILE)));
     }
   }
 
   /** The last, shorter tile row, if rows are waiting. */
   flush(emit: (tiles: UncompressedTile[]) => void): void {
-    if (this.stripRows > 0) emit(this.tiles(this.strip!, this.stripRows));
+    if (this.stripRows > 0) emit(this.tiles(this.strip!, this.stripRows, tileRowStats(this.strip!, this.cols, this.stripRows)));
   }
 
   totals(): DemTileTotals {
     return { min: this.min, max: this.max, nodata: this.nodata };
   }
 
-  /** The tiles of one tile row: `n` rows of `strip` (the last tile row may be shorter). */
-  private tiles(strip: Float32Array, n: number): UncompressedTile[] {
+  /** The tiles of one tile row: `n` rows of `strip` (the last tile row may be shorter), and their statistics. */
+  private tiles(strip: Float32Array, n: number, stats: TileRowStats): UncompressedTile[] {
     const cols = this.cols;
     const tileRow = this.tileRow;
     const out: UncompressedTile[] = [];
     for (let tc = 0; tc * DEM_TILE < cols; tc++) {
       const c0 = tc * DEM_TILE;
       const w = Math.min(DEM_TILE, cols - c0);
-      let min = Infinity, max = -Infinity, sum = 0, sum2 = 0, count = 0;
-      for (let r = 0; r < n; r++) {
-        const base = r * cols + c0;
-        for (let c = 0; c < w; c++) {
-          const v = strip[base + c];
-          if (v !== v) continue;
-          if (v < min) min = v;
-          if (v > max) max = v;
-          sum += v;
-          sum2 += v * v;
-          count++;
-        }
-      }
+      const min = stats.min[tc], max = stats.max[tc], count = stats.known[tc];
       this.nodata += n * w - count;
       if (count === 0) continue; // all nodata: no tile
       if (min < this.min) this.min = min;
       if (max > this.max) this.max = max;
       const integerExact = this.integer && max - min <= NULL_RAW - 1;
       const scale = integerExact ? 1 : Math.max((max - min) / (NULL_RAW - 1), 1e-6);
-      const mean = sum / count;
-      out.push({ column: tc, row: tileRow, scale, offset: min, min, max, mean, stdDev: Math.sqrt(Math.max(0, sum2 / count - mean * mean)), scanlines: tileScanlines(strip, cols, c0, w, n, min, scale, integerExact) });
+      const mean = stats.sum[tc] / count;
+      out.push({ column: tc, row: tileRow, scale, offset: min, min, max, mean, stdDev: Math.sqrt(Math.max(0, stats.sum2[tc] / count - mean * mean)), scanlines: tileScanlines(strip, cols, c0, w, n, min, scale, integerExact) });
     }
     this.tileRow++;
     this.stripRows = 0;

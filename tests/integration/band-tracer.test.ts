@@ -1,7 +1,7 @@
 /**
  * The band tracer (terrain/band-tracer.ts): bands traced on a worker thread while the DEM is
  * stored are the bands traced on the importing thread, the DEM tiles it encodes are the tiles the
- * importing thread encodes, and the census split across the two threads counts what one census counts.
+ * importing thread encodes, and the tiles' ranges that let the builder skip tiles change no band.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -13,6 +13,8 @@ import { buildBandsLayer } from '../../electron/services/terrain/bands-service';
 import { startBandTracer } from '../../electron/services/terrain/band-tracer';
 import { openDem } from '../../electron/services/terrain/dem-source';
 import { ValueCensus } from '../../electron/services/terrain/dem-plausibility';
+import { BandBuilder } from '../../shared/terrain/bands';
+import { bandFeatureCollection } from '../../shared/terrain/band-features';
 import { sharedData } from '../support/cli';
 import { makeBenchDem } from '../../bench/bands.bench';
 
@@ -61,42 +63,44 @@ function projectRows(path: string) {
 }
 
 describe('band tracer', { timeout: 120_000 }, () => {
-  it('traces the same bands and counts the same census on a worker thread as on the caller’s', async () => {
+  it('traces the same bands on a worker thread as on the caller’s, and the bands of the rows without their tiles’ ranges', async () => {
     const { info, strips: data } = await strips();
+    const surveyed = (census: ValueCensus) => data.map(({ rows, count }) => {
+      const own = rows.slice();
+      return { own, count, stats: census.survey(own, count) };
+    });
     const traced = [];
     for (const thread of ['inline', 'worker'] as const) {
       const census = new ValueCensus(info);
       const tracer = startBandTracer(info, { levels: [400, 900], thread });
       try {
-        for (const { rows, count } of data) {
-          const own = rows.slice();
-          census.blank(own, count);
-          await tracer.push(own, count);
-        }
-        const result = await tracer.finish();
-        census.add(result.census);
-        traced.push({ features: result.features, census: census.counts(), suspicions: census.suspicions() });
+        for (const { own, count, stats } of surveyed(census)) await tracer.push(own, count, stats);
+        traced.push({ features: (await tracer.finish()).features, census: census.counts() });
       } finally {
         await tracer.close();
       }
     }
-    // one census over the same rows, as the import counted before the work was split
-    const whole = new ValueCensus(info);
-    for (const { rows, count } of data) whole.inspect(rows.slice(), count);
     expect(traced[0].census.outOfRange).toBeGreaterThan(0);
     expect(traced[1]).toEqual(traced[0]);
-    expect(traced[0].census).toEqual(whole.counts());
-    expect(traced[0].suspicions).toEqual(whole.suspicions());
+    // the same rows, blanked, row by row without ranges: nothing skipped
+    const builder = new BandBuilder(info.cols, [400, 900]);
+    for (const { own, count } of surveyed(new ValueCensus(info))) for (let r = 0; r < count; r++) builder.pushRow(own.subarray(r * info.cols, (r + 1) * info.cols));
+    expect(traced[0].features).toEqual(bandFeatureCollection(builder.finish(), info));
     expect(traced[0].features.map((f) => f.properties?.belowM)).toEqual([400, 900]);
   });
 
   it('a tracer given up part-way ends without waiting for the rest', async () => {
     const { info, strips: data } = await strips();
     const tracer = startBandTracer(info, { levels: [400, 900], thread: 'worker' });
+    const census = new ValueCensus(info);
+    const push = ({ rows, count }: { rows: Float32Array; count: number }) => {
+      const own = rows.slice();
+      return tracer.push(own, count, census.survey(own, count));
+    };
     expect(data.length).toBeGreaterThan(2);
-    for (const { rows, count } of data.slice(0, 2)) await tracer.push(rows.slice(), count);
+    for (const strip of data.slice(0, 2)) await push(strip);
     await tracer.close();
-    await expect(tracer.push(data[2].rows.slice(), data[2].count)).rejects.toThrow();
+    await expect(push(data[2])).rejects.toThrow();
   });
 
   it('`bands --dem` stores the same DEM and bands whichever thread traces them', async () => {

@@ -163,6 +163,60 @@ describe('band extraction (marching squares)', () => {
     expect(builder.finish()).toEqual(whole);
   });
 
+  it('strips with their blocks’ ranges give the bands of the rows pushed one by one; the ranges are what it trusts', () => {
+    // terrain with plateaus (blocks of one class), slopes across both levels, saddles, holes of
+    // nodata (whole blocks and single cells) and values exactly on a level
+    let seed = 11;
+    const rnd = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const cols = 37, rows = 41;
+    const g = new Float32Array(cols * rows);
+    for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) {
+      const plateau = c < 10 ? 1200 : c < 15 ? 650 : r > 30 ? 100 : NaN;
+      g[r * cols + c] = plateau === plateau ? plateau + 20 * rnd() : 150 + 30 * c + 200 * Math.sin(r / 3) + 80 * rnd();
+    }
+    for (let r = 5; r < 12; r++) for (let c = 20; c < 30; c++) g[r * cols + c] = NaN;
+    g[3 * cols + 33] = NaN;
+    g[7 * cols + 3] = 900;
+    g[35 * cols + 18] = 400;
+    const levels = [400, 900];
+    const reference = new BandBuilder(cols, levels);
+    for (let r = 0; r < rows; r++) reference.pushRow(g.subarray(r * cols, (r + 1) * cols));
+    const expected = reference.finish();
+    const rangesOf = (strip: Float32Array, count: number, width: number) => {
+      const blocks = Math.ceil(cols / width);
+      const ranges = { width, min: new Float64Array(blocks).fill(Infinity), max: new Float64Array(blocks).fill(-Infinity), known: new Float64Array(blocks) };
+      for (let r = 0; r < count; r++) for (let c = 0; c < cols; c++) {
+        const v = strip[r * cols + c];
+        if (v !== v) continue;
+        const b = Math.floor(c / width);
+        ranges.min[b] = Math.min(ranges.min[b], v);
+        ranges.max[b] = Math.max(ranges.max[b], v);
+        ranges.known[b]++;
+      }
+      return ranges;
+    };
+    for (const width of [1, 5, 8, 37, 64]) {
+      for (const stripRows of [1, 3, 7, 41]) {
+        const builder = new BandBuilder(cols, levels);
+        for (let r0 = 0; r0 < rows; r0 += stripRows) {
+          const count = Math.min(stripRows, rows - r0);
+          const strip = g.slice(r0 * cols, (r0 + count) * cols);
+          builder.pushRows(strip, count, rangesOf(strip, count, width));
+          strip.fill(-1); // the builder keeps no reference to the caller's strip
+        }
+        expect(builder.finish(), `blocks of ${width}, strips of ${stripRows}`).toEqual(expected);
+      }
+    }
+    // a range that claims one class where the cells differ: the builder skips what it is told to
+    const lying = new BandBuilder(cols, levels);
+    const strip = g.slice();
+    const ranges = rangesOf(strip, rows, 5);
+    ranges.min[4] = ranges.max[4] = 1000;
+    ranges.known[4] = 5 * rows;
+    lying.pushRows(strip, rows, ranges);
+    expect(lying.finish()).not.toEqual(expected);
+  });
+
   it('smoothing moves the boundary by less than half a cell and keeps the area close', () => {
     const g = [200, 200, 200, 200, 200, 200, 0, 0, 0, 200, 200, 0, 0, 0, 200, 200, 200, 200, 200, 200];
     const polys = band(g, 5, 100);

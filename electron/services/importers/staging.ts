@@ -211,13 +211,12 @@ export class ImportStaging {
       for (let row0 = 0; row0 < source.rows; row0 += 256) {
         const count = Math.min(256, source.rows - row0);
         const strip = await source.readRows(row0, count);
-        census.inspect(strip, count);
-        for (let i = 0; i < strip.length; i++) {
-          const v = strip[i];
-          if (v !== v) nodataCells++;
-          else {
-            if (v < min) min = v;
-            if (v > max) max = v;
+        const stats = census.survey(strip, count);
+        for (let tc = 0; tc < stats.known.length; tc++) {
+          nodataCells += Math.min(stats.width, source.cols - tc * stats.width) * count - stats.known[tc];
+          if (stats.known[tc] > 0) {
+            min = Math.min(min, stats.min[tc]);
+            max = Math.max(max, stats.max[tc]);
           }
         }
       }

@@ -1,7 +1,7 @@
 /**
- * Tracing the elevation bands of a DEM while it streams in: the value census (dem-plausibility.ts)
- * and the band builder (shared/terrain/bands.ts) see every strip of rows, after the caller has
- * blanked the implausible cells and handed the strip to the DEM writer.
+ * Tracing the elevation bands of a DEM while it streams in: the band builder
+ * (shared/terrain/bands.ts) sees every strip of rows, after the caller's census has blanked the
+ * implausible cells and measured the strip's tiles (ValueCensus.survey), whose ranges come along.
  *
  * On a large DEM this runs on a worker thread of its own (bands.worker.ts): the thread reading the
  * GeoTIFF and storing the DEM and the thread tracing the bands then work side by side, which is
@@ -13,13 +13,12 @@
  * counts (tests/integration/band-tracer.test.ts).
  */
 import type { Feature, MultiPolygon } from 'geojson';
-import { BandBuilder } from '../../../shared/terrain/bands';
+import { BandBuilder, type BlockRanges } from '../../../shared/terrain/bands';
 import { bandFeatureCollection } from '../../../shared/terrain/band-features';
 import type { DemGridInfo } from '../../../shared/terrain/grid';
 import { startWorker, workerEntry } from '../worker-entry';
-import { ValueCensus, type CensusCounts } from './dem-plausibility';
-import type { TracerInput, TracerReply } from './bands.worker';
-import type { DemTileTotals, EncodedTile } from '../../../shared/terrain/dem-tile-format';
+import type { TracerInput, TracerMessage, TracerReply } from './bands.worker';
+import type { DemTileTotals, EncodedTile, TileRowStats } from '../../../shared/terrain/dem-tile-format';
 
 /** Below this many cells the bands are traced on the caller's thread (a thread costs ≈ 30 ms to start). */
 export const WORKER_MIN_CELLS = 4_000_000;
@@ -28,8 +27,6 @@ const IN_FLIGHT = 3;
 
 export interface TracedBands {
   features: Feature<MultiPolygon>[];
-  /** What the census counted of the strips it saw (the cells blanked by the caller are not among them). */
-  census: CensusCounts;
   /** When the tracer encoded the DEM's tiles: their range and nodata count. */
   demTotals?: DemTileTotals;
 }
@@ -37,8 +34,11 @@ export interface TracedBands {
 export interface BandTracer {
   /** Whether the DEM's tiles come from the tracer (TracerOptions.dem), not from the caller's writer. */
   readonly encodesDem: boolean;
-  /** Rows [row, row + count) of the DEM, top to bottom, already blanked; the strip is given away. */
-  push(strip: Float32Array, count: number): Promise<void>;
+  /**
+   * Rows [row, row + count) of the DEM, top to bottom, already blanked, and their survey's tile
+   * statistics; the strip is given away.
+   */
+  push(strip: Float32Array, count: number, stats: TileRowStats): Promise<void>;
   finish(): Promise<TracedBands>;
   /** Ends the tracer (after finish, or instead of it when the import is given up). */
   close(): Promise<void>;
@@ -52,16 +52,9 @@ export interface TracerOptions {
   /**
    * A tracer on its own thread also encodes the DEM's tiles from the strips it traces (they are
    * there already) and hands them to `store`, a tile row at a time, in order, on the caller's
-   * thread; it then leaves the census to the caller (ValueCensus.inspect there: the caller's
-   * thread has the time). An inline tracer leaves the tiles to the caller and takes the census
-   * itself (encodesDem false: the caller only blanks).
+   * thread. An inline tracer leaves the tiles to the caller (encodesDem false).
    */
   dem?: { integer: boolean; store(tiles: EncodedTile[]): void };
-}
-
-/** What the tracing thread does besides the bands: take the census (else the caller does), or not. */
-interface TracingOptions extends TracerOptions {
-  census: boolean;
 }
 
 export function startBandTracer(info: DemGridInfo, options: TracerOptions): BandTracer {
@@ -81,28 +74,24 @@ function gridOf(info: DemGridInfo): DemGridInfo {
   return { cols, rows, crs, originX, originY, cellX, cellY };
 }
 
-/** The census and the builder, as the worker runs them (also used there). */
+/** The builder and the band features, as the worker runs them (also used there). */
 export class BandTracing {
-  private readonly census: ValueCensus;
   private readonly builder: BandBuilder;
 
   constructor(
     private readonly info: DemGridInfo,
-    private readonly options: TracingOptions,
+    private readonly options: Pick<TracerOptions, 'levels' | 'smooth'>,
   ) {
-    this.census = new ValueCensus(info);
     this.builder = new BandBuilder(info.cols, options.levels);
   }
 
-  rows(strip: Float32Array, count: number): void {
-    if (this.options.census) this.census.observe(strip, count);
-    const cols = this.info.cols;
-    for (let r = 0; r < count; r++) this.builder.pushRow(strip.subarray(r * cols, (r + 1) * cols));
+  /** `ranges`: the strip's tiles' statistics, so the builder skips the tiles no level crosses. */
+  rows(strip: Float32Array, count: number, ranges: BlockRanges): void {
+    this.builder.pushRows(strip, count, ranges);
   }
 
   finish(): TracedBands {
-    const features = bandFeatureCollection(this.builder.finish({ smooth: this.options.smooth }), this.info);
-    return { features, census: this.census.counts() };
+    return { features: bandFeatureCollection(this.builder.finish({ smooth: this.options.smooth }), this.info) };
   }
 }
 
@@ -111,11 +100,11 @@ class InlineTracer implements BandTracer {
   private readonly tracing: BandTracing;
 
   constructor(info: DemGridInfo, options: TracerOptions) {
-    this.tracing = new BandTracing(info, { ...options, census: true });
+    this.tracing = new BandTracing(info, options);
   }
 
-  async push(strip: Float32Array, count: number): Promise<void> {
-    this.tracing.rows(strip, count);
+  async push(strip: Float32Array, count: number, stats: TileRowStats): Promise<void> {
+    this.tracing.rows(strip, count, stats);
   }
 
   async finish(): Promise<TracedBands> {
@@ -139,7 +128,7 @@ class WorkerTracer implements BandTracer {
   constructor(entry: NonNullable<ReturnType<typeof workerEntry>>, info: DemGridInfo, options: TracerOptions) {
     const { dem } = options;
     this.encodesDem = !!dem;
-    const input: TracerInput = { info, levels: options.levels, smooth: !!options.smooth, census: !dem, ...(dem ? { dem: { integer: dem.integer } } : {}) };
+    const input: TracerInput = { info, levels: options.levels, smooth: !!options.smooth, ...(dem ? { dem: { integer: dem.integer } } : {}) };
     this.worker = startWorker(entry, { workerData: input });
     this.worker.on('message', (reply: TracerReply) => {
       if (reply.type === 'tiles') {
@@ -153,7 +142,7 @@ class WorkerTracer implements BandTracer {
         this.wakeUp();
       } else if (reply.type === 'done') {
         if (this.failure) this.failed?.(this.failure);
-        else this.result?.({ features: reply.features, census: reply.census, ...(reply.demTotals ? { demTotals: reply.demTotals } : {}) });
+        else this.result?.({ features: reply.features, ...(reply.demTotals ? { demTotals: reply.demTotals } : {}) });
       } else this.fail(new Error(`band tracer: ${reply.message}`));
     });
     this.worker.on('error', (error) => this.fail(error));
@@ -174,14 +163,14 @@ class WorkerTracer implements BandTracer {
     this.failed?.(this.failure);
   }
 
-  async push(strip: Float32Array, count: number): Promise<void> {
+  async push(strip: Float32Array, count: number, stats: TileRowStats): Promise<void> {
     while (this.inFlight >= IN_FLIGHT && !this.failure) await new Promise<void>((resolve) => (this.wake = resolve));
     if (this.failure) throw this.failure;
     if (this.closed) throw new Error('band tracer: closed');
     this.inFlight++;
     // a strip read by the DEM source owns its whole buffer; a view into a larger one is copied
     const own = strip.byteOffset === 0 && strip.byteLength === strip.buffer.byteLength ? strip : strip.slice();
-    this.worker.postMessage({ type: 'rows', strip: own, count }, [own.buffer as ArrayBuffer]);
+    this.worker.postMessage({ type: 'rows', strip: own, count, stats } satisfies TracerMessage, [own.buffer as ArrayBuffer]);
   }
 
   finish(): Promise<TracedBands> {

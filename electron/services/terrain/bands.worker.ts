@@ -1,6 +1,6 @@
 /**
- * The band tracer's thread (band-tracer.ts): the census and the band builder over the strips the
- * importing thread transfers, the band features at the end. With `dem`, it also encodes the DEM's
+ * The band tracer's thread (band-tracer.ts): the band builder over the strips the importing thread
+ * transfers (blanked and surveyed there), the band features at the end. With `dem`, it also encodes the DEM's
  * tiles from those strips (dem-tile-encoder.ts, zlib on the thread pool) and sends them back, a
  * tile row at a time, to be stored by the importing thread; a strip is reported traced once its
  * tiles are sent, so the strips in flight bound the tiles too. Self-contained (no native addon),
@@ -9,33 +9,30 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Feature, MultiPolygon } from 'geojson';
 import type { DemGridInfo } from '../../../shared/terrain/grid';
-import type { DemTileTotals, EncodedTile } from '../../../shared/terrain/dem-tile-format';
+import type { DemTileTotals, EncodedTile, TileRowStats } from '../../../shared/terrain/dem-tile-format';
 import { BandTracing } from './band-tracer';
-import type { CensusCounts } from './dem-plausibility';
 import { DemTileEncoder } from './dem-tile-encoder';
 
 export interface TracerInput {
   info: DemGridInfo;
   levels: number[];
   smooth: boolean;
-  /** Whether this thread takes the census of the strips (not when it encodes the DEM: the caller does). */
-  census: boolean;
   /** Encode the DEM's tiles here too (the DEM's values are integers: `integer`). */
   dem?: { integer: boolean };
 }
 
-export type TracerMessage = { type: 'rows'; strip: Float32Array; count: number } | { type: 'finish' };
+export type TracerMessage = { type: 'rows'; strip: Float32Array; count: number; stats: TileRowStats } | { type: 'finish' };
 
 export type TracerReply =
   | { type: 'tiles'; tiles: EncodedTile[] }
   | { type: 'traced' }
-  | { type: 'done'; features: Feature<MultiPolygon>[]; census: CensusCounts; demTotals?: DemTileTotals }
+  | { type: 'done'; features: Feature<MultiPolygon>[]; demTotals?: DemTileTotals }
   | { type: 'error'; message: string };
 
 const port = parentPort;
 if (port) {
   const input = workerData as TracerInput;
-  const tracing = new BandTracing(input.info, { levels: input.levels, smooth: input.smooth, census: input.census });
+  const tracing = new BandTracing(input.info, { levels: input.levels, smooth: input.smooth });
   const encoder = input.dem ? new DemTileEncoder(input.info.cols, input.dem.integer, true) : null;
   // each PNG owns its buffer (assemblePng allocates it), so it is moved, not copied
   const owned = (png: Uint8Array) => png.byteOffset === 0 && png.byteLength === png.buffer.byteLength;
@@ -46,8 +43,8 @@ if (port) {
   port.on('message', (message: TracerMessage) => {
     try {
       if (message.type === 'rows') {
-        encoder?.push(message.strip, message.count);
-        tracing.rows(message.strip, message.count);
+        encoder?.push(message.strip, message.count, message.stats);
+        tracing.rows(message.strip, message.count, message.stats);
         replies = replies.then(async () => {
           await encoder?.drain(false, send);
           port.postMessage({ type: 'traced' } satisfies TracerReply);

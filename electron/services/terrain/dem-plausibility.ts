@@ -12,6 +12,7 @@ import { UserInputError } from '../../../shared/model/errors';
 import { importNoteEn, importNoteZh } from '../../../shared/importers/messages';
 import { text, textList, type CodedText } from '../../../shared/model/text';
 import type { DemGridInfo } from '../../../shared/terrain/grid';
+import { DEM_TILE, type TileRowStats } from '../../../shared/terrain/dem-tile-format';
 
 /** Lowest (Turpan depression −154 m) and highest (Everest 8 849 m) ground in China, with margin. */
 export const MIN_PLAUSIBLE_M = -200;
@@ -72,7 +73,7 @@ export function georeferenceSuspicions(info: DemGridInfo): Suspicion[] {
   return out;
 }
 
-/** What the census has counted so far (plain numbers: it crosses to the band worker and back). */
+/** What the census has counted so far (plain numbers). */
 export interface CensusCounts {
   outOfRange: number;
   zeros: number;
@@ -85,10 +86,11 @@ export interface CensusCounts {
 /**
  * Accumulates value statistics over the streamed rows; out-of-range cells become nodata.
  *
- * Two halves, so the statistics can be taken on another thread than the one storing the DEM:
- * `blank` (in place, before the rows are stored or traced: what is stored must already be
- * blanked) and `observe` (on rows already blanked). `inspect` is both, in that order, and counts
- * exactly what they count together; `add` folds in the counts another census took.
+ * `survey` is the one pass over a strip's cells before they are stored or traced: it blanks the
+ * implausible cells (what is stored must already be blanked), counts, and measures the strip's
+ * tiles (their range and sums: the tile statistics the DEM is stored with, and the ranges that
+ * let the band builder skip the tiles no level crosses). Each was a pass of its own before;
+ * a strip of a large DEM is 8 MB, so every pass over it is a trip through memory.
  */
 export class ValueCensus {
   private outOfRange = 0;
@@ -106,99 +108,86 @@ export class ValueCensus {
     this.cols = info.cols;
   }
 
-  /** Counts `count` rows and replaces values outside the plausible range by NaN, in place. */
-  inspect(strip: Float32Array, count: number): void {
-    this.scan(strip, count, true);
-  }
-
-  /** Replaces values outside the plausible range by NaN, in place, and counts them. */
-  blank(strip: Float32Array, count: number): void {
-    const n = count * this.cols;
-    let out = 0;
-    for (let i = 0; i < n; i++) {
-      const v = strip[i];
-      // NaN compares false both ways and stays as it is
-      if (v < MIN_PLAUSIBLE_M || v > MAX_PLAUSIBLE_M) {
-        strip[i] = NaN;
-        out++;
-      }
-    }
-    this.outOfRange += out;
-  }
-
-  /** Counts the values of `count` rows already blanked: valid cells, zeros, neighbouring slopes. */
-  observe(strip: Float32Array, count: number): void {
-    this.scan(strip, count, false);
-  }
-
   /**
-   * observe, blanking each cell first when `blanking` (inspect: one pass, the same counts in the
-   * same order). One comparison pair per cell decides the common case (a plausible value; NaN
-   * fails both), and a row's rises are summed before they are scaled by its run.
+   * Blanks (in place) and counts `count` rows, the next rows of the DEM, and returns the
+   * statistics of their tiles (tile columns of DEM_TILE cells; rows as given). One comparison
+   * pair per cell decides the common case (a plausible value; NaN fails both); a row's rises are
+   * summed tile by tile and scaled once by its run.
    */
-  private scan(strip: Float32Array, count: number, blanking: boolean): void {
+  survey(strip: Float32Array, count: number): TileRowStats {
     const cols = this.cols;
-    const geographic = isGeographic(this.info.crs);
+    const across = Math.ceil(cols / DEM_TILE);
+    const stats: TileRowStats = { width: DEM_TILE, rows: count, min: new Float64Array(across), max: new Float64Array(across), sum: new Float64Array(across), sum2: new Float64Array(across), known: new Float64Array(across) };
+    const rises = new Float64Array(count);
+    const pairs = new Float64Array(count);
     let outOfRange = this.outOfRange;
     let zeros = this.zeros;
     let minNonZero = this.minNonZero;
     let valid = this.valid;
-    let slopeSum = this.slopeSum;
-    let slopePairs = this.slopePairs;
+    for (let tc = 0; tc < across; tc++) {
+      const c0 = tc * DEM_TILE;
+      const w = Math.min(DEM_TILE, cols - c0);
+      let min = Infinity, max = -Infinity, sum = 0, sum2 = 0, known = 0;
+      for (let r = 0; r < count; r++) {
+        const base = r * cols + c0;
+        // the row's cell before this tile, blanked already with the tile before
+        let prev = c0 > 0 ? strip[base - 1] : NaN;
+        let rise = 0;
+        let pair = 0;
+        for (let c = 0; c < w; c++) {
+          const v = strip[base + c];
+          if (!(v >= MIN_PLAUSIBLE_M && v <= MAX_PLAUSIBLE_M)) {
+            // NaN stays as it is; a value out of range is blanked and counted
+            if (v === v) {
+              strip[base + c] = NaN;
+              outOfRange++;
+            }
+            prev = NaN;
+            continue;
+          }
+          if (v === 0) zeros++;
+          else if (v < minNonZero) minNonZero = v;
+          if (prev === prev) {
+            rise += Math.abs(v - prev);
+            pair++;
+          }
+          prev = v;
+          if (v < min) min = v;
+          if (v > max) max = v;
+          sum += v;
+          sum2 += v * v;
+          known++;
+        }
+        rises[r] += rise;
+        pairs[r] += pair;
+      }
+      stats.min[tc] = min;
+      stats.max[tc] = max;
+      stats.sum[tc] = sum;
+      stats.sum2[tc] = sum2;
+      stats.known[tc] = known;
+      valid += known;
+    }
+    const geographic = isGeographic(this.info.crs);
     for (let r = 0; r < count; r++) {
-      const base = r * cols;
       const y = this.info.originY - (this.row + r + 0.5) * this.info.cellY;
       const run = metresPerCell(this.info, geographic ? y : 35);
-      let rises = 0;
-      let pairs = 0;
-      let prev = NaN;
-      for (let c = 0; c < cols; c++) {
-        const v = strip[base + c];
-        if (!(v >= MIN_PLAUSIBLE_M && v <= MAX_PLAUSIBLE_M)) {
-          // NaN stays as it is; a value out of range is blanked (inspect) and counted
-          if (blanking && v === v) {
-            strip[base + c] = NaN;
-            outOfRange++;
-          }
-          prev = NaN;
-          continue;
-        }
-        valid++;
-        if (v === 0) zeros++;
-        else if (v < minNonZero) minNonZero = v;
-        if (prev === prev) {
-          rises += Math.abs(v - prev);
-          pairs++;
-        }
-        prev = v;
-      }
       if (run > 0) {
-        slopeSum += rises / run;
-        slopePairs += pairs;
+        this.slopeSum += rises[r] / run;
+        this.slopePairs += pairs[r];
       }
     }
     this.outOfRange = outOfRange;
     this.zeros = zeros;
     this.minNonZero = minNonZero;
     this.valid = valid;
-    this.slopeSum = slopeSum;
-    this.slopePairs = slopePairs;
     this.row += count;
+    return stats;
   }
 
   counts(): CensusCounts {
     const { outOfRange, zeros, minNonZero, valid, slopeSum, slopePairs } = this;
     return { outOfRange, zeros, minNonZero, valid, slopeSum, slopePairs };
-  }
-
-  /** Folds in what another census of other cells of the same DEM counted. */
-  add(other: CensusCounts): void {
-    this.outOfRange += other.outOfRange;
-    this.zeros += other.zeros;
-    this.minNonZero = Math.min(this.minNonZero, other.minNonZero);
-    this.valid += other.valid;
-    this.slopeSum += other.slopeSum;
-    this.slopePairs += other.slopePairs;
   }
 
   suspicions(): Suspicion[] {

@@ -18,7 +18,7 @@ import { UserInputError } from '../../../shared/model/errors';
 import type { ImportNote } from '../../../shared/importers/messages';
 import type { DemGridInfo, DemRowSource } from '../../../shared/terrain/grid';
 import { decodePng } from '../../../shared/terrain/png';
-import type { DemTileTotals } from '../../../shared/terrain/dem-tile-format';
+import type { DemTileTotals, TileRowStats } from '../../../shared/terrain/dem-tile-format';
 import { DemTileEncoder } from './dem-tile-encoder';
 import { ProjectStore } from '../project-store';
 import { DEM_TILE, demTilesOf, gpkgDemTiles, NULL_RAW, type DemTiles, type EncodedTile } from '../store/dem-tiles';
@@ -93,9 +93,9 @@ export class DemWriter {
     this.tiles.replace({ grid: this.info, files: this.files, importedAt: this.importedAt });
   }
 
-  /** Consecutive rows (row-major, `count` × cols, NaN = nodata). */
-  pushRows(values: Float32Array, count: number) {
-    this.encoder.push(values, count);
+  /** Consecutive rows (row-major, `count` × cols, NaN = nodata); `stats`: their tiles' statistics, if known. */
+  pushRows(values: Float32Array, count: number, stats?: TileRowStats) {
+    this.encoder.push(values, count, stats);
     // on the spot, a strip's tiles are stored together (one statement per batch on a shared project)
     if (!this.background) this.encoder.takeReady((tiles) => this.tiles.insert(tiles));
   }

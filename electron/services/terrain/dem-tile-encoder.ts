@@ -7,7 +7,7 @@
  */
 import { promisify } from 'node:util';
 import { deflate, deflateSync } from 'node:zlib';
-import { DemTileRows, tilePng, type DemTileTotals, type EncodedTile, type UncompressedTile } from '../../../shared/terrain/dem-tile-format';
+import { DemTileRows, tilePng, type DemTileTotals, type EncodedTile, type TileRowStats, type UncompressedTile } from '../../../shared/terrain/dem-tile-format';
 
 // zlib level 4 (lazy matching, short chains): on the 8 000² benchmark DEM's 134 MB of scanlines
 // 0.65 s and 9.1 MB, against level 3's 1.0 s and 9.9 MB, level 1's 0.44 s and 13.8 MB, level 6's
@@ -36,9 +36,12 @@ export class DemTileEncoder {
     this.rows = new DemTileRows(cols, integer);
   }
 
-  /** Consecutive rows (row-major, `count` × cols, NaN = nodata); the rows are read before this returns. */
-  push(values: Float32Array, count: number): void {
-    this.rows.push(values, count, (tiles) => this.compress(tiles));
+  /**
+   * Consecutive rows (row-major, `count` × cols, NaN = nodata); the rows are read before this
+   * returns. `stats`: their tileRowStats, when the caller has them.
+   */
+  push(values: Float32Array, count: number, stats?: TileRowStats): void {
+    this.rows.push(values, count, (tiles) => this.compress(tiles), stats);
   }
 
   /** The last, shorter tile row, if rows are waiting (before the final drain or takeReady). */
