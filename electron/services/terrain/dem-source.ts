@@ -8,7 +8,7 @@
 import { closeSync, existsSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { promisify } from 'node:util';
-import { inflate } from 'node:zlib';
+import { constants as zlibConstants, inflate } from 'node:zlib';
 import { addDecoder, BaseDecoder, fromFile, getDecoder, type GeoTIFF, type GeoTIFFImage } from 'geotiff';
 import { isGeographic, isKnownCrs } from '../../../shared/crs';
 import { isUserInputError, UserInputError } from '../../../shared/model/errors';
@@ -45,12 +45,23 @@ const inflateAsync = promisify(inflate);
  */
 class NodeDeflateDecoder extends BaseDecoder {
   async decodeBlock(buffer: ArrayBufferLike): Promise<ArrayBufferLike> {
-    const out = await inflateAsync(new Uint8Array(buffer));
+    // zlib's output arrives in chunks of 16 KB by default, each a callback on this thread, and is
+    // then concatenated: a chunk the size of a whole block takes one, and is the block's buffer
+    const out = await inflateAsync(new Uint8Array(buffer), { chunkSize: blockBytes(this.parameters) });
     // a result that is a view into a larger (pooled) buffer is copied out; one that owns its memory is not
     return out.byteOffset === 0 && out.byteLength === out.buffer.byteLength ? out.buffer : out.buffer.slice(out.byteOffset, out.byteOffset + out.byteLength);
   }
 }
 addDecoder([8, 32946], async () => NodeDeflateDecoder, undefined, false);
+
+/** The bytes of one decoded block (tile or strip), at least zlib's default chunk. */
+function blockBytes(parameters: { tileWidth?: number; tileHeight?: number; planarConfiguration?: number; bitsPerSample?: number | ArrayLike<number> }): number {
+  const { tileWidth = 0, tileHeight = 0, planarConfiguration = 1, bitsPerSample = 0 } = parameters;
+  const bits = typeof bitsPerSample === 'number' ? [bitsPerSample] : Array.from(bitsPerSample);
+  const pixelBits = planarConfiguration === 2 ? (bits[0] ?? 0) : bits.reduce((a, b) => a + b, 0);
+  const bytes = Math.ceil((tileWidth * tileHeight * pixelBits) / 8);
+  return Number.isFinite(bytes) && bytes > zlibConstants.Z_DEFAULT_CHUNK ? Math.min(bytes, 64 * 1024 * 1024) : zlibConstants.Z_DEFAULT_CHUNK;
+}
 
 function messageOf(error: unknown): string {
   return error instanceof Error && error.message ? error.message : String(error ?? 'unknown error');
