@@ -76,7 +76,7 @@ describe('DEM census (one pass per strip)', () => {
         for (let row0 = 0; row0 < info.rows; row0 += stripRows) {
           const count = Math.min(stripRows, info.rows - row0);
           const strip = grid.slice(row0 * info.cols, (row0 + count) * info.cols);
-          const stats = census.survey(strip, count);
+          const stats = census.survey(strip, row0, count);
           blanked.set(strip, row0 * info.cols);
           expect(stats.rows).toBe(count);
           for (let tc = 0; tc * DEM_TILE < info.cols; tc++) {

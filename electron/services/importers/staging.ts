@@ -211,7 +211,7 @@ export class ImportStaging {
       for (let row0 = 0; row0 < source.rows; row0 += 256) {
         const count = Math.min(256, source.rows - row0);
         const strip = await source.readRows(row0, count);
-        const stats = census.survey(strip, count);
+        const stats = census.survey(strip, row0, count);
         for (let tc = 0; tc < stats.known.length; tc++) {
           nodataCells += Math.min(stats.width, source.cols - tc * stats.width) * count - stats.known[tc];
           if (stats.known[tc] > 0) {

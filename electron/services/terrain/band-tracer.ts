@@ -1,7 +1,8 @@
 /**
  * Tracing the elevation bands of a DEM while it streams in: the band builder
- * (shared/terrain/bands.ts) sees every strip of rows, after the caller's census has blanked the
- * implausible cells and measured the strip's tiles (ValueCensus.survey), whose ranges come along.
+ * (shared/terrain/bands.ts) sees every strip of rows once the census has blanked its implausible
+ * cells and measured its tiles (ValueCensus.survey), whose ranges let the builder skip the tiles
+ * no level crosses. The caller surveys a strip itself, or leaves it to the tracer.
  *
  * On a large DEM this runs on a worker thread of its own (bands.worker.ts): the thread reading the
  * GeoTIFF and storing the DEM and the thread tracing the bands then work side by side, which is
@@ -15,6 +16,7 @@
 import type { Feature, MultiPolygon } from 'geojson';
 import { BandBuilder, type BlockRanges } from '../../../shared/terrain/bands';
 import { bandFeatureCollection } from '../../../shared/terrain/band-features';
+import { ValueCensus, type CensusCounts } from './dem-plausibility';
 import type { DemGridInfo } from '../../../shared/terrain/grid';
 import { startWorker, workerEntry } from '../worker-entry';
 import type { TracerInput, TracerMessage, TracerReply } from './bands.worker';
@@ -24,9 +26,13 @@ import type { DemTileTotals, EncodedTile, TileRowStats } from '../../../shared/t
 export const WORKER_MIN_CELLS = 4_000_000;
 /** Strips pushed but not yet traced before `push` waits. */
 const IN_FLIGHT = 3;
+/** Strips waiting for the tracer's thread from which the caller surveys the next itself (BandTracer.behind). */
+const BEHIND = 2;
 
 export interface TracedBands {
   features: Feature<MultiPolygon>[];
+  /** What the tracer's census counted of the strips it surveyed (those pushed without statistics). */
+  census: CensusCounts;
   /** When the tracer encoded the DEM's tiles: their range and nodata count. */
   demTotals?: DemTileTotals;
 }
@@ -35,10 +41,16 @@ export interface BandTracer {
   /** Whether the DEM's tiles come from the tracer (TracerOptions.dem), not from the caller's writer. */
   readonly encodesDem: boolean;
   /**
-   * Rows [row, row + count) of the DEM, top to bottom, already blanked, and their survey's tile
-   * statistics; the strip is given away.
+   * The next `count` rows of the DEM, top to bottom; the strip is given away. With `stats`, the
+   * caller has surveyed them (blanked, counted, measured); without, the tracer does.
    */
-  push(strip: Float32Array, count: number, stats: TileRowStats): Promise<void>;
+  push(strip: Float32Array, count: number, stats?: TileRowStats): Promise<void>;
+  /**
+   * Whether the caller had better survey the next strip itself: the tracer's thread is the
+   * caller's (inline), or strips are waiting for it, so the caller would otherwise soon wait.
+   * (On the bands benchmark the importing thread has time for ≈ 40 % of the surveys.)
+   */
+  readonly behind: boolean;
   finish(): Promise<TracedBands>;
   /** Ends the tracer (after finish, or instead of it when the import is given up). */
   close(): Promise<void>;
@@ -74,15 +86,25 @@ function gridOf(info: DemGridInfo): DemGridInfo {
   return { cols, rows, crs, originX, originY, cellX, cellY };
 }
 
-/** The builder and the band features, as the worker runs them (also used there). */
+/** The census of the strips left to the tracer, the builder and the band features (also run by the worker). */
 export class BandTracing {
   private readonly builder: BandBuilder;
+  private readonly census: ValueCensus;
+  private row = 0;
 
   constructor(
     private readonly info: DemGridInfo,
     private readonly options: Pick<TracerOptions, 'levels' | 'smooth'>,
   ) {
     this.builder = new BandBuilder(info.cols, options.levels);
+    this.census = new ValueCensus(info);
+  }
+
+  /** The strip's tile statistics: the caller's, or this census's survey of it. */
+  survey(strip: Float32Array, count: number, stats: TileRowStats | undefined): TileRowStats {
+    const row0 = this.row;
+    this.row += count;
+    return stats ?? this.census.survey(strip, row0, count);
   }
 
   /** `ranges`: the strip's tiles' statistics, so the builder skips the tiles no level crosses. */
@@ -90,8 +112,8 @@ export class BandTracing {
     this.builder.pushRows(strip, count, ranges);
   }
 
-  finish(): TracedBands {
-    return { features: bandFeatureCollection(this.builder.finish({ smooth: this.options.smooth }), this.info) };
+  finish(): Omit<TracedBands, 'demTotals'> {
+    return { features: bandFeatureCollection(this.builder.finish({ smooth: this.options.smooth }), this.info), census: this.census.counts() };
   }
 }
 
@@ -103,8 +125,10 @@ class InlineTracer implements BandTracer {
     this.tracing = new BandTracing(info, options);
   }
 
-  async push(strip: Float32Array, count: number, stats: TileRowStats): Promise<void> {
-    this.tracing.rows(strip, count, stats);
+  readonly behind = true;
+
+  async push(strip: Float32Array, count: number, stats?: TileRowStats): Promise<void> {
+    this.tracing.rows(strip, count, this.tracing.survey(strip, count, stats));
   }
 
   async finish(): Promise<TracedBands> {
@@ -142,7 +166,7 @@ class WorkerTracer implements BandTracer {
         this.wakeUp();
       } else if (reply.type === 'done') {
         if (this.failure) this.failed?.(this.failure);
-        else this.result?.({ features: reply.features, ...(reply.demTotals ? { demTotals: reply.demTotals } : {}) });
+        else this.result?.({ features: reply.features, census: reply.census, ...(reply.demTotals ? { demTotals: reply.demTotals } : {}) });
       } else this.fail(new Error(`band tracer: ${reply.message}`));
     });
     this.worker.on('error', (error) => this.fail(error));
@@ -163,7 +187,11 @@ class WorkerTracer implements BandTracer {
     this.failed?.(this.failure);
   }
 
-  async push(strip: Float32Array, count: number, stats: TileRowStats): Promise<void> {
+  get behind(): boolean {
+    return this.inFlight >= BEHIND;
+  }
+
+  async push(strip: Float32Array, count: number, stats?: TileRowStats): Promise<void> {
     while (this.inFlight >= IN_FLIGHT && !this.failure) await new Promise<void>((resolve) => (this.wake = resolve));
     if (this.failure) throw this.failure;
     if (this.closed) throw new Error('band tracer: closed');

@@ -159,15 +159,18 @@ async function importDemWithBands(projectPath: string, files: string[], table: s
         const count = Math.min(STRIP, source.rows - row0);
         const strip: Float32Array = await next!;
         next = row0 + count < source.rows ? read(row0 + count) : null;
-        // blanked and measured before it is stored or traced; the tracer takes the strip, so it goes last
-        const stats = census.survey(strip, count);
+        // surveyed (blanked, counted, measured) before it is stored or traced: here when the
+        // tracer is behind or when the DEM's tiles are encoded here, else by the tracer
+        const stats = tracer.behind || !tracer.encodesDem ? census.survey(strip, row0, count) : undefined;
         if (!tracer.encodesDem) writer.pushRows(strip, count, stats);
+        // the tracer takes the strip, so it goes last
         await tracer.push(strip, count, stats);
         await writer.drain();
         await options.onProgress?.((row0 + count) / source.rows);
       }
       await writer.drain(true);
       const traced = await tracer.finish();
+      census.add(traced.census);
       const suspicions = [...source.suspicions, ...census.suspicions()];
       if (suspicions.length > 0 && !options.acceptSuspect) throw suspectDemError(files, suspicions);
       const named = textList(given.map((name) => text('importNote.quoted', { text: name })), 'enum');

@@ -1,6 +1,7 @@
 /**
- * The band tracer's thread (band-tracer.ts): the band builder over the strips the importing thread
- * transfers (blanked and surveyed there), the band features at the end. With `dem`, it also encodes the DEM's
+ * The band tracer's thread (band-tracer.ts): the census of the strips the importing thread
+ * transfers without surveying them, the band builder over every strip, the band features and the
+ * census's counts at the end. With `dem`, it also encodes the DEM's
  * tiles from those strips (dem-tile-encoder.ts, zlib on the thread pool) and sends them back, a
  * tile row at a time, to be stored by the importing thread; a strip is reported traced once its
  * tiles are sent, so the strips in flight bound the tiles too. Self-contained (no native addon),
@@ -12,6 +13,7 @@ import type { DemGridInfo } from '../../../shared/terrain/grid';
 import type { DemTileTotals, EncodedTile, TileRowStats } from '../../../shared/terrain/dem-tile-format';
 import { BandTracing } from './band-tracer';
 import { DemTileEncoder } from './dem-tile-encoder';
+import type { CensusCounts } from './dem-plausibility';
 
 export interface TracerInput {
   info: DemGridInfo;
@@ -21,12 +23,13 @@ export interface TracerInput {
   dem?: { integer: boolean };
 }
 
-export type TracerMessage = { type: 'rows'; strip: Float32Array; count: number; stats: TileRowStats } | { type: 'finish' };
+/** `stats`: the strip has been surveyed (blanked, counted, measured) by the importing thread; else this thread surveys it. */
+export type TracerMessage = { type: 'rows'; strip: Float32Array; count: number; stats?: TileRowStats } | { type: 'finish' };
 
 export type TracerReply =
   | { type: 'tiles'; tiles: EncodedTile[] }
   | { type: 'traced' }
-  | { type: 'done'; features: Feature<MultiPolygon>[]; demTotals?: DemTileTotals }
+  | { type: 'done'; features: Feature<MultiPolygon>[]; census: CensusCounts; demTotals?: DemTileTotals }
   | { type: 'error'; message: string };
 
 const port = parentPort;
@@ -43,8 +46,9 @@ if (port) {
   port.on('message', (message: TracerMessage) => {
     try {
       if (message.type === 'rows') {
-        encoder?.push(message.strip, message.count, message.stats);
-        tracing.rows(message.strip, message.count, message.stats);
+        const stats = tracing.survey(message.strip, message.count, message.stats);
+        encoder?.push(message.strip, message.count, stats);
+        tracing.rows(message.strip, message.count, stats);
         replies = replies.then(async () => {
           await encoder?.drain(false, send);
           port.postMessage({ type: 'traced' } satisfies TracerReply);

@@ -73,7 +73,7 @@ export function georeferenceSuspicions(info: DemGridInfo): Suspicion[] {
   return out;
 }
 
-/** What the census has counted so far (plain numbers). */
+/** What the census has counted so far (plain numbers: the band tracer's thread sends them back). */
 export interface CensusCounts {
   outOfRange: number;
   zeros: number;
@@ -89,8 +89,10 @@ export interface CensusCounts {
  * `survey` is the one pass over a strip's cells before they are stored or traced: it blanks the
  * implausible cells (what is stored must already be blanked), counts, and measures the strip's
  * tiles (their range and sums: the tile statistics the DEM is stored with, and the ranges that
- * let the band builder skip the tiles no level crosses). Each was a pass of its own before;
- * a strip of a large DEM is 8 MB, so every pass over it is a trip through memory.
+ * let the band builder skip the tiles no level crosses). Each was a pass of its own before, and
+ * on the bands benchmark's 64 M cells a pass costs 0.2–0.3 s. The band tracer surveys the strips
+ * the importing thread has no time for (band-tracer.ts), so one DEM may be counted by two
+ * censuses, added up at the end.
  */
 export class ValueCensus {
   private outOfRange = 0;
@@ -101,7 +103,6 @@ export class ValueCensus {
   private slopePairs = 0;
   private readonly cols: number;
   private readonly info: DemGridInfo;
-  private row = 0;
 
   constructor(info: DemGridInfo) {
     this.info = info;
@@ -109,12 +110,13 @@ export class ValueCensus {
   }
 
   /**
-   * Blanks (in place) and counts `count` rows, the next rows of the DEM, and returns the
-   * statistics of their tiles (tile columns of DEM_TILE cells; rows as given). One comparison
-   * pair per cell decides the common case (a plausible value; NaN fails both); a row's rises are
-   * summed tile by tile and scaled once by its run.
+   * Blanks (in place) and counts rows row0 … row0 + count − 1 of the DEM, and returns the
+   * statistics of their tiles (tile columns of DEM_TILE cells; rows as given). Strips may be
+   * surveyed in any order, by several censuses (added up with `add`). One comparison pair per
+   * cell decides the common case (a plausible value; NaN fails both); a row's rises are summed
+   * tile by tile and scaled once by its run.
    */
-  survey(strip: Float32Array, count: number): TileRowStats {
+  survey(strip: Float32Array, row0: number, count: number): TileRowStats {
     const cols = this.cols;
     const across = Math.ceil(cols / DEM_TILE);
     const stats: TileRowStats = { width: DEM_TILE, rows: count, min: new Float64Array(across), max: new Float64Array(across), sum: new Float64Array(across), sum2: new Float64Array(across), known: new Float64Array(across) };
@@ -170,7 +172,7 @@ export class ValueCensus {
     }
     const geographic = isGeographic(this.info.crs);
     for (let r = 0; r < count; r++) {
-      const y = this.info.originY - (this.row + r + 0.5) * this.info.cellY;
+      const y = this.info.originY - (row0 + r + 0.5) * this.info.cellY;
       const run = metresPerCell(this.info, geographic ? y : 35);
       if (run > 0) {
         this.slopeSum += rises[r] / run;
@@ -181,13 +183,22 @@ export class ValueCensus {
     this.zeros = zeros;
     this.minNonZero = minNonZero;
     this.valid = valid;
-    this.row += count;
     return stats;
   }
 
   counts(): CensusCounts {
     const { outOfRange, zeros, minNonZero, valid, slopeSum, slopePairs } = this;
     return { outOfRange, zeros, minNonZero, valid, slopeSum, slopePairs };
+  }
+
+  /** Folds in what another census of other rows of the same DEM counted. */
+  add(other: CensusCounts): void {
+    this.outOfRange += other.outOfRange;
+    this.zeros += other.zeros;
+    this.minNonZero = Math.min(this.minNonZero, other.minNonZero);
+    this.valid += other.valid;
+    this.slopeSum += other.slopeSum;
+    this.slopePairs += other.slopePairs;
   }
 
   suspicions(): Suspicion[] {
