@@ -13,7 +13,7 @@ import { ProjectStore } from '../../electron/services/project-store';
 import { buildBandsLayer } from '../../electron/services/terrain/bands-service';
 import { startBandTracer } from '../../electron/services/terrain/band-tracer';
 import { openDem } from '../../electron/services/terrain/dem-source';
-import { ValueCensus } from '../../electron/services/terrain/dem-plausibility';
+import { ValueCensus, type CensusCounts } from '../../electron/services/terrain/dem-plausibility';
 import { BandBuilder } from '../../shared/terrain/bands';
 import { bandFeatureCollection } from '../../shared/terrain/band-features';
 import { sharedData } from '../support/cli';
@@ -68,7 +68,7 @@ describe('band tracer', { timeout: 120_000 }, () => {
     const { info, strips: data } = await strips();
     // the caller surveys every strip, none, or every third (as it does when the tracer falls behind)
     const runs = [['inline', () => true], ['worker', () => true], ['worker', () => false], ['worker', (k: number) => k % 3 === 0]] as const;
-    const traced = [];
+    const traced: { features: unknown[]; census: CensusCounts; suspicions: unknown[] }[] = [];
     for (const [thread, surveysHere] of runs) {
       const census = new ValueCensus(info);
       const tracer = startBandTracer(info, { levels: [400, 900], thread });
