@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import type { Feature, MultiPolygon } from 'geojson';
 import { ProjectStore } from '../../electron/services/project-store';
 import { buildBandsLayer } from '../../electron/services/terrain/bands-service';
 import { startBandTracer } from '../../electron/services/terrain/band-tracer';
@@ -68,7 +69,7 @@ describe('band tracer', { timeout: 120_000 }, () => {
     const { info, strips: data } = await strips();
     // the caller surveys every strip, none, or every third (as it does when the tracer falls behind)
     const runs = [['inline', () => true], ['worker', () => true], ['worker', () => false], ['worker', (k: number) => k % 3 === 0]] as const;
-    const traced: { features: unknown[]; census: CensusCounts; suspicions: unknown[] }[] = [];
+    const traced: { features: Feature<MultiPolygon>[]; census: CensusCounts; suspicions: unknown[] }[] = [];
     for (const [thread, surveysHere] of runs) {
       const census = new ValueCensus(info);
       const tracer = startBandTracer(info, { levels: [400, 900], thread });
