@@ -146,7 +146,7 @@ async function importDemWithBands(projectPath: string, files: string[], table: s
     // A tracer on its own thread also encodes the DEM's tiles (from the strips it is given anyway);
     // this thread then reads the file, takes the census and stores what comes back.
     const tracer = startBandTracer(source, { levels: options.levels, smooth: options.smooth, thread: options.tracerThread, dem: { integer: source.integer, store: (tiles) => writer.storeTiles(tiles) } });
-    // the next strip is read (and its blocks inflated on the thread pool) while this one is worked on
+    // the next strip's blocks are read from the file (on the thread pool) while this one is worked on
     const read = (row0: number) => {
       const rows = source.readRows(row0, Math.min(STRIP, source.rows - row0));
       rows.catch(() => undefined); // awaited below; a refusal of an earlier strip may leave it unawaited

@@ -2,9 +2,9 @@
  * The band tracer's thread (band-tracer.ts): the census of the strips the importing thread
  * transfers without surveying them, the band builder over every strip, the band features and the
  * census's counts at the end. With `dem`, it also encodes the DEM's
- * tiles from those strips (dem-tile-encoder.ts, zlib on the thread pool) and sends them back, a
- * tile row at a time, to be stored by the importing thread; a strip is reported traced once its
- * tiles are sent, so the strips in flight bound the tiles too. Self-contained (no native addon),
+ * tiles from those strips (dem-tile-encoder.ts, zlib on this thread) and sends them back, a tile
+ * row at a time, to be stored by the importing thread; a strip is reported traced once its tiles
+ * are sent, so the strips in flight bound the tiles too. Self-contained (no native addon),
  * so the desktop build loads it unpacked from the asar like the batch-check worker.
  */
 import { parentPort, workerData } from 'node:worker_threads';
@@ -36,32 +36,27 @@ const port = parentPort;
 if (port) {
   const input = workerData as TracerInput;
   const tracing = new BandTracing(input.info, { levels: input.levels, smooth: input.smooth });
-  const encoder = input.dem ? new DemTileEncoder(input.info.cols, input.dem.integer, true) : null;
+  // compressed here, not on the thread pool: see NodeDeflateDecoder in dem-source.ts
+  const encoder = input.dem ? new DemTileEncoder(input.info.cols, input.dem.integer, false) : null;
   // each PNG owns its buffer (assemblePng allocates it), so it is moved, not copied
   const owned = (png: Uint8Array) => png.byteOffset === 0 && png.byteLength === png.buffer.byteLength;
   const send = (tiles: EncodedTile[]) => port.postMessage({ type: 'tiles', tiles } satisfies TracerReply, [...new Set(tiles.filter((t) => owned(t.png)).map((t) => t.png.buffer as ArrayBuffer))]);
   const fail = (error: unknown) => port.postMessage({ type: 'error', message: error instanceof Error ? error.message : String(error) } satisfies TracerReply);
-  // replies in the order of the strips: a strip's tiles (compressing on the pool) before its "traced"
-  let replies: Promise<unknown> = Promise.resolve();
   port.on('message', (message: TracerMessage) => {
     try {
       if (message.type === 'rows') {
         const stats = tracing.survey(message.strip, message.count, message.stats);
+        // the tiles first, so the importing thread stores them while this one traces
         encoder?.push(message.strip, message.count, stats);
+        encoder?.takeReady(send);
         tracing.rows(message.strip, message.count, stats);
-        replies = replies.then(async () => {
-          await encoder?.drain(false, send);
-          port.postMessage({ type: 'traced' } satisfies TracerReply);
-        });
+        port.postMessage({ type: 'traced' } satisfies TracerReply);
       } else {
         const result = tracing.finish();
         encoder?.flush();
-        replies = replies.then(async () => {
-          await encoder?.drain(true, send);
-          port.postMessage({ type: 'done', ...result, ...(encoder ? { demTotals: encoder.totals() } : {}) } satisfies TracerReply);
-        });
+        encoder?.takeReady(send);
+        port.postMessage({ type: 'done', ...result, ...(encoder ? { demTotals: encoder.totals() } : {}) } satisfies TracerReply);
       }
-      replies = replies.catch(fail);
     } catch (error) {
       fail(error);
     }

@@ -1,9 +1,11 @@
 /**
  * Rows of a DEM → its stored tiles (shared/terrain/dem-tile-format.ts), compressed with zlib:
  * on the libuv thread pool (`background`) while the caller works on the next rows, or on the
- * spot. Used by the DEM writer on the importing thread, and by the band tracer's thread, which
- * encodes the tiles of the strips it traces and sends them back to be stored. The tiles are the
- * same bytes whichever thread and mode made them.
+ * spot. Used by the DEM writer on the importing thread (in the background: the importing thread
+ * is then the only one busy), and by the band tracer's thread on the spot (it encodes the tiles of
+ * the strips it traces while the importing thread reads: both cores are busy already, see
+ * NodeDeflateDecoder in dem-source.ts). The tiles are the same bytes whichever thread and mode
+ * made them.
  */
 import { promisify } from 'node:util';
 import { deflate, deflateSync } from 'node:zlib';
