@@ -152,6 +152,28 @@ export interface DemTileTotals {
 }
 
 /**
+ * The tiles of tile row `tileRow`: `n` rows of `strip` (`cols` wide; the last tile row may be
+ * shorter) and their statistics; all-nodata tiles are left out. Whichever thread calls it, the
+ * same tiles: the importing thread prepares them for the strips it surveys, the tracer for the
+ * others (band-tracer.ts).
+ */
+export function tileRowTiles(strip: Float32Array, cols: number, n: number, tileRow: number, integer: boolean, stats: TileRowStats): UncompressedTile[] {
+  const out: UncompressedTile[] = [];
+  for (let tc = 0; tc * DEM_TILE < cols; tc++) {
+    const count = stats.known[tc];
+    if (count === 0) continue; // all nodata: no tile
+    const c0 = tc * DEM_TILE;
+    const min = stats.min[tc], max = stats.max[tc];
+    const integerExact = integer && max - min <= NULL_RAW - 1;
+    const scale = integerExact ? 1 : Math.max((max - min) / (NULL_RAW - 1), 1e-6);
+    const mean = stats.sum[tc] / count;
+    const scanlines = tileScanlines(strip, cols, c0, Math.min(DEM_TILE, cols - c0), n, min, scale, integerExact);
+    out.push({ column: tc, row: tileRow, scale, offset: min, min, max, mean, stdDev: Math.sqrt(Math.max(0, stats.sum2[tc] / count - mean * mean)), scanlines });
+  }
+  return out;
+}
+
+/**
  * Consecutive rows of a DEM (`cols` wide, NaN = nodata) gathered into tile rows; each complete
  * tile row becomes its uncompressed tiles (all-nodata tiles are not stored). `integer`: the DEM's
  * values are integers, stored exactly when a tile's range allows.
@@ -177,16 +199,18 @@ export class DemTileRows {
 
   /**
    * `count` rows of `values`; `emit` gets the tiles of each tile row they complete, in order.
-   * `stats`: the caller's tileRowStats of these rows, when they are exactly one tile row.
+   * When the rows are exactly the next tile row: `stats`, the caller's tileRowStats of them, and
+   * `prepared`, the tiles the caller made of them already (tileRowTiles with these statistics).
    */
-  push(values: Float32Array, count: number, emit: (tiles: UncompressedTile[]) => void, stats?: TileRowStats): void {
+  push(values: Float32Array, count: number, emit: (tiles: UncompressedTile[]) => void, stats?: TileRowStats, prepared?: UncompressedTile[]): void {
     const cols = this.cols;
     let k = 0;
     while (k < count) {
       if (this.stripRows === 0 && count - k >= DEM_TILE) {
         // a whole tile row as given: encoded from the caller's rows, not copied first
         const rows = values.subarray(k * cols, (k + DEM_TILE) * cols);
-        emit(this.tiles(rows, DEM_TILE, count === DEM_TILE && stats?.rows === DEM_TILE ? stats : tileRowStats(rows, cols, DEM_TILE)));
+        const given = count === DEM_TILE && stats?.rows === DEM_TILE;
+        emit(this.tiles(rows, DEM_TILE, given ? stats : tileRowStats(rows, cols, DEM_TILE), given ? prepared : undefined));
         k += DEM_TILE;
         continue;
       }
@@ -208,26 +232,19 @@ export class DemTileRows {
     return { min: this.min, max: this.max, nodata: this.nodata };
   }
 
-  /** The tiles of one tile row: `n` rows of `strip` (the last tile row may be shorter), and their statistics. */
-  private tiles(strip: Float32Array, n: number, stats: TileRowStats): UncompressedTile[] {
+  /** The next tile row's tiles (`prepared`, or made here), counted into the totals. */
+  private tiles(strip: Float32Array, n: number, stats: TileRowStats, prepared?: UncompressedTile[]): UncompressedTile[] {
     const cols = this.cols;
-    const tileRow = this.tileRow;
-    const out: UncompressedTile[] = [];
     for (let tc = 0; tc * DEM_TILE < cols; tc++) {
-      const c0 = tc * DEM_TILE;
-      const w = Math.min(DEM_TILE, cols - c0);
-      const min = stats.min[tc], max = stats.max[tc], count = stats.known[tc];
-      this.nodata += n * w - count;
-      if (count === 0) continue; // all nodata: no tile
-      if (min < this.min) this.min = min;
-      if (max > this.max) this.max = max;
-      const integerExact = this.integer && max - min <= NULL_RAW - 1;
-      const scale = integerExact ? 1 : Math.max((max - min) / (NULL_RAW - 1), 1e-6);
-      const mean = stats.sum[tc] / count;
-      out.push({ column: tc, row: tileRow, scale, offset: min, min, max, mean, stdDev: Math.sqrt(Math.max(0, stats.sum2[tc] / count - mean * mean)), scanlines: tileScanlines(strip, cols, c0, w, n, min, scale, integerExact) });
+      const known = stats.known[tc];
+      this.nodata += n * Math.min(DEM_TILE, cols - tc * DEM_TILE) - known;
+      if (known === 0) continue;
+      if (stats.min[tc] < this.min) this.min = stats.min[tc];
+      if (stats.max[tc] > this.max) this.max = stats.max[tc];
     }
+    const tiles = prepared ?? tileRowTiles(strip, cols, n, this.tileRow, this.integer, stats);
     this.tileRow++;
     this.stripRows = 0;
-    return out;
+    return tiles;
   }
 }

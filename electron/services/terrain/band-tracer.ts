@@ -20,7 +20,7 @@ import { ValueCensus, type CensusCounts } from './dem-plausibility';
 import type { DemGridInfo } from '../../../shared/terrain/grid';
 import { startWorker, workerEntry } from '../worker-entry';
 import type { TracerInput, TracerMessage, TracerReply } from './bands.worker';
-import type { DemTileTotals, EncodedTile, TileRowStats } from '../../../shared/terrain/dem-tile-format';
+import type { DemTileTotals, EncodedTile, TileRowStats, UncompressedTile } from '../../../shared/terrain/dem-tile-format';
 
 /** Below this many cells the bands are traced on the caller's thread (a thread costs ≈ 30 ms to start). */
 export const WORKER_MIN_CELLS = 4_000_000;
@@ -42,9 +42,11 @@ export interface BandTracer {
   readonly encodesDem: boolean;
   /**
    * The next `count` rows of the DEM, top to bottom; the strip is given away. With `stats`, the
-   * caller has surveyed them (blanked, counted, measured); without, the tracer does.
+   * caller has surveyed them (blanked, counted, measured); without, the tracer does. A tracer that
+   * encodes the DEM's tiles takes the tiles the caller prepared of a whole tile row
+   * (tileRowTiles), given away too.
    */
-  push(strip: Float32Array, count: number, stats?: TileRowStats): Promise<void>;
+  push(strip: Float32Array, count: number, stats?: TileRowStats, tiles?: UncompressedTile[]): Promise<void>;
   /**
    * Whether the caller had better survey the next strip itself: the tracer's thread is the
    * caller's (inline), or strips are waiting for it, so the caller would otherwise soon wait.
@@ -191,14 +193,15 @@ class WorkerTracer implements BandTracer {
     return this.inFlight >= BEHIND;
   }
 
-  async push(strip: Float32Array, count: number, stats?: TileRowStats): Promise<void> {
+  async push(strip: Float32Array, count: number, stats?: TileRowStats, tiles?: UncompressedTile[]): Promise<void> {
     while (this.inFlight >= IN_FLIGHT && !this.failure) await new Promise<void>((resolve) => (this.wake = resolve));
     if (this.failure) throw this.failure;
     if (this.closed) throw new Error('band tracer: closed');
     this.inFlight++;
     // a strip read by the DEM source owns its whole buffer; a view into a larger one is copied
     const own = strip.byteOffset === 0 && strip.byteLength === strip.buffer.byteLength ? strip : strip.slice();
-    this.worker.postMessage({ type: 'rows', strip: own, count, stats } satisfies TracerMessage, [own.buffer as ArrayBuffer]);
+    const moved = [own.buffer as ArrayBuffer, ...(tiles ?? []).map((t) => t.scanlines.buffer as ArrayBuffer)];
+    this.worker.postMessage({ type: 'rows', strip: own, count, stats, tiles } satisfies TracerMessage, moved);
   }
 
   finish(): Promise<TracedBands> {

@@ -17,10 +17,12 @@ import { openDem } from './dem-source';
 import { suspectDemError, ValueCensus } from './dem-plausibility';
 import { DemWriter, StoredDem, type StoredDemInfo } from './dem-store';
 import { startBandTracer } from './band-tracer';
+import { DEM_TILE, tileRowTiles, type TileRowStats, type UncompressedTile } from '../../../shared/terrain/dem-tile-format';
 
 export const DEFAULT_LEVELS = [400, 900];
 export const DEFAULT_BAND_TABLE = 'elevation_bands';
-const STRIP = 256;
+// a strip is one tile row of the stored DEM, so a strip's tiles can be made from it alone
+const STRIP = DEM_TILE;
 
 export function parseLevels(text: string | undefined): number[] {
   if (text === undefined) return [...DEFAULT_LEVELS];
@@ -160,11 +162,17 @@ async function importDemWithBands(projectPath: string, files: string[], table: s
         const strip: Float32Array = await next!;
         next = row0 + count < source.rows ? read(row0 + count) : null;
         // surveyed (blanked, counted, measured) before it is stored or traced: here when the
-        // tracer is behind or when the DEM's tiles are encoded here, else by the tracer
-        const stats = tracer.behind || !tracer.encodesDem ? census.survey(strip, row0, count) : undefined;
+        // tracer is behind or when the DEM's tiles are encoded here, else by the tracer; a strip
+        // surveyed here for a tracer that encodes the tiles has them prepared here too
+        let stats: TileRowStats | undefined;
+        let tiles: UncompressedTile[] | undefined;
+        if (tracer.behind || !tracer.encodesDem) {
+          stats = census.survey(strip, row0, count);
+          if (tracer.encodesDem && count === DEM_TILE) tiles = tileRowTiles(strip, source.cols, count, row0 / DEM_TILE, source.integer, stats);
+        }
         if (!tracer.encodesDem) writer.pushRows(strip, count, stats);
         // the tracer takes the strip, so it goes last
-        await tracer.push(strip, count, stats);
+        await tracer.push(strip, count, stats, tiles);
         await writer.drain();
         await options.onProgress?.((row0 + count) / source.rows);
       }

@@ -10,7 +10,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Feature, MultiPolygon } from 'geojson';
 import type { DemGridInfo } from '../../../shared/terrain/grid';
-import type { DemTileTotals, EncodedTile, TileRowStats } from '../../../shared/terrain/dem-tile-format';
+import type { DemTileTotals, EncodedTile, TileRowStats, UncompressedTile } from '../../../shared/terrain/dem-tile-format';
 import { BandTracing } from './band-tracer';
 import { DemTileEncoder } from './dem-tile-encoder';
 import type { CensusCounts } from './dem-plausibility';
@@ -23,8 +23,11 @@ export interface TracerInput {
   dem?: { integer: boolean };
 }
 
-/** `stats`: the strip has been surveyed (blanked, counted, measured) by the importing thread; else this thread surveys it. */
-export type TracerMessage = { type: 'rows'; strip: Float32Array; count: number; stats?: TileRowStats } | { type: 'finish' };
+/**
+ * `stats`: the strip has been surveyed (blanked, counted, measured) by the importing thread, else
+ * this thread surveys it; `tiles`: that thread also prepared its tiles (uncompressed).
+ */
+export type TracerMessage = { type: 'rows'; strip: Float32Array; count: number; stats?: TileRowStats; tiles?: UncompressedTile[] } | { type: 'finish' };
 
 export type TracerReply =
   | { type: 'tiles'; tiles: EncodedTile[] }
@@ -47,7 +50,7 @@ if (port) {
       if (message.type === 'rows') {
         const stats = tracing.survey(message.strip, message.count, message.stats);
         // the tiles first, so the importing thread stores them while this one traces
-        encoder?.push(message.strip, message.count, stats);
+        encoder?.push(message.strip, message.count, stats, message.tiles);
         encoder?.takeReady(send);
         tracing.rows(message.strip, message.count, stats);
         port.postMessage({ type: 'traced' } satisfies TracerReply);

@@ -40,10 +40,11 @@ export class DemTileEncoder {
 
   /**
    * Consecutive rows (row-major, `count` × cols, NaN = nodata); the rows are read before this
-   * returns. `stats`: their tileRowStats, when the caller has them.
+   * returns. `stats` and `prepared`: their tileRowStats and tiles, when the caller has them
+   * (DemTileRows.push).
    */
-  push(values: Float32Array, count: number, stats?: TileRowStats): void {
-    this.rows.push(values, count, (tiles) => this.compress(tiles), stats);
+  push(values: Float32Array, count: number, stats?: TileRowStats, prepared?: UncompressedTile[]): void {
+    this.rows.push(values, count, (tiles) => this.compress(tiles), stats, prepared);
   }
 
   /** The last, shorter tile row, if rows are waiting (before the final drain or takeReady). */
