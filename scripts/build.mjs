@@ -5,7 +5,7 @@
 // more than a second of CPU before the command does anything. Browser mode serves dist/renderer.
 import { build as viteBuild } from 'vite';
 import { build as esbuild } from 'esbuild';
-import { readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
@@ -16,6 +16,12 @@ if (!only || only === 'renderer') {
   await viteBuild({ configFile: join(root, 'vite.config.ts'), logLevel: 'warn' });
   console.log('built dist/renderer');
 }
+
+// The packages the CLI loads from node_modules; the others, small and pure JavaScript, are bundled
+// into its chunks: a package loaded from node_modules is resolved, read file by file and (when
+// CommonJS) scanned for its exports at every start.
+const CLI_BUNDLED = new Set(['geotiff', 'proj4', 'geographiclib-geodesic', 'fflate', 'pg-connection-string']);
+const CLI_EXTERNAL = Object.keys(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).dependencies).filter((name) => !CLI_BUNDLED.has(name)).flatMap((name) => [name, `${name}/*`]);
 
 if (!only || only === 'electron') {
   // Modules bundled into the CommonJS workers fall back to __filename where import.meta is empty.
@@ -101,7 +107,7 @@ if (!only || only === 'electron') {
     splitting: true,
     chunkNames: 'cli-[name]-[hash]',
     format: 'esm',
-    packages: 'external',
+    external: CLI_EXTERNAL,
   }));
   // the packages bundled into the workers change with the lockfile
   cliInputs.add('package.json');
