@@ -200,17 +200,21 @@ export class DemTileRows {
   /**
    * `count` rows of `values`; `emit` gets the tiles of each tile row they complete, in order.
    * When the rows are exactly the next tile row: `stats`, the caller's tileRowStats of them, and
-   * `prepared`, the tiles the caller made of them already (tileRowTiles with these statistics).
+   * `prepared`, the tiles the caller made of them already (tileRowTiles with these statistics);
+   * given them, rows fewer than a tile row are the DEM's last (shorter) tile row.
    */
   push(values: Float32Array, count: number, emit: (tiles: UncompressedTile[]) => void, stats?: TileRowStats, prepared?: UncompressedTile[]): void {
     const cols = this.cols;
+    if (prepared && stats?.rows === count && count <= DEM_TILE && this.stripRows === 0) {
+      emit(this.tiles(values, count, stats, prepared));
+      return;
+    }
     let k = 0;
     while (k < count) {
       if (this.stripRows === 0 && count - k >= DEM_TILE) {
         // a whole tile row as given: encoded from the caller's rows, not copied first
         const rows = values.subarray(k * cols, (k + DEM_TILE) * cols);
-        const given = count === DEM_TILE && stats?.rows === DEM_TILE;
-        emit(this.tiles(rows, DEM_TILE, given ? stats : tileRowStats(rows, cols, DEM_TILE), given ? prepared : undefined));
+        emit(this.tiles(rows, DEM_TILE, count === DEM_TILE && stats?.rows === DEM_TILE ? stats : tileRowStats(rows, cols, DEM_TILE)));
         k += DEM_TILE;
         continue;
       }

@@ -3,10 +3,11 @@
  * those of the plain 16-bit PNG encoder over the quantised tile, and its statistics those of its
  * cells, for integer tiles (stored exactly), integer tiles too wide a range for that, and float
  * tiles (scaled), with holes, a narrow last tile column and a short last tile row; the statistics
- * the caller measured already (tileRowStats, or the census's survey) give the same tiles.
+ * the caller measured already (tileRowStats, or the census's survey), and the tiles it prepared
+ * itself (tileRowTiles), give the same tiles.
  */
 import { describe, expect, it } from 'vitest';
-import { DEM_TILE, DemTileRows, NULL_RAW, tileRowStats, type UncompressedTile } from '../../shared/terrain/dem-tile-format';
+import { DEM_TILE, DemTileRows, NULL_RAW, tileRowStats, tileRowTiles, type UncompressedTile } from '../../shared/terrain/dem-tile-format';
 import { png16Scanlines } from '../../shared/terrain/png';
 
 const cols = DEM_TILE + 44;
@@ -52,13 +53,16 @@ function firstDifference(a: Uint8Array, b: Uint8Array): number {
 
 const comparable = (tiles: UncompressedTile[]) => tiles.map((t) => ({ ...t, scanlines: Buffer.from(t.scanlines).toString('base64') }));
 
-function encode(g: Float32Array, integer: boolean, stripRows: number, measured: boolean): UncompressedTile[] {
+/** `measured`: the caller gives each strip's statistics; `prepared`: the tiles too (tile-row strips only). */
+function encode(g: Float32Array, integer: boolean, stripRows: number, given: 'nothing' | 'measured' | 'prepared'): UncompressedTile[] {
   const tiles: UncompressedTile[] = [];
   const rowsOf = new DemTileRows(cols, integer);
   for (let row0 = 0; row0 < rows; row0 += stripRows) {
     const count = Math.min(stripRows, rows - row0);
     const strip = g.slice(row0 * cols, (row0 + count) * cols);
-    rowsOf.push(strip, count, (t) => tiles.push(...t), measured ? tileRowStats(strip, cols, count) : undefined);
+    const stats = given === 'nothing' ? undefined : tileRowStats(strip, cols, count);
+    const prepared = given === 'prepared' ? tileRowTiles(strip, cols, count, row0 / DEM_TILE, integer, stats!) : undefined;
+    rowsOf.push(strip, count, (t) => tiles.push(...t), stats, prepared);
   }
   rowsOf.flush((t) => tiles.push(...t));
   return tiles;
@@ -69,7 +73,7 @@ describe('DEM tiles from rows', () => {
     it(`${kind}: the plain encoder's scanlines and the tiles' statistics`, () => {
       const g = grid(kind);
       const integer = kind !== 'float';
-      const tiles = encode(g, integer, DEM_TILE, true);
+      const tiles = encode(g, integer, DEM_TILE, 'measured');
       expect(tiles.map((t) => [t.column, t.row])).toEqual([[0, 0], [1, 0], [0, 1], [1, 1]]);
       for (const tile of tiles) {
         const expected = expectedTile(g, tile.column, tile.row, integer);
@@ -78,9 +82,11 @@ describe('DEM tiles from rows', () => {
         expect(tile.mean).toBeCloseTo(expected.mean, 6);
       }
       if (kind === 'wide') expect(tiles[1].scale).toBeGreaterThan(1);
-      // measured by the caller or not, gathered from short strips or given a tile row at a time
-      expect(comparable(encode(g, integer, DEM_TILE, false))).toEqual(comparable(tiles));
-      expect(comparable(encode(g, integer, 100, false))).toEqual(comparable(tiles));
+      // measured by the caller or not, prepared by the caller (the last, short tile row too),
+      // gathered from short strips or given a tile row at a time
+      expect(comparable(encode(g, integer, DEM_TILE, 'nothing'))).toEqual(comparable(tiles));
+      expect(comparable(encode(g, integer, DEM_TILE, 'prepared'))).toEqual(comparable(tiles));
+      expect(comparable(encode(g, integer, 100, 'nothing'))).toEqual(comparable(tiles));
     });
   }
 });

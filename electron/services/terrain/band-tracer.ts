@@ -150,6 +150,7 @@ class WorkerTracer implements BandTracer {
   private failure: Error | null = null;
   private failed: ((error: Error) => void) | null = null;
   private closed = false;
+  private closing: Promise<void> | null = null;
 
   constructor(entry: NonNullable<ReturnType<typeof workerEntry>>, info: DemGridInfo, options: TracerOptions) {
     const { dem } = options;
@@ -169,6 +170,8 @@ class WorkerTracer implements BandTracer {
       } else if (reply.type === 'done') {
         if (this.failure) this.failed?.(this.failure);
         else this.result?.({ features: reply.features, census: reply.census, ...(reply.demTotals ? { demTotals: reply.demTotals } : {}) });
+        // the thread has nothing left to do: it ends while the caller writes what it traced
+        void this.close();
       } else this.fail(new Error(`band tracer: ${reply.message}`));
     });
     this.worker.on('error', (error) => this.fail(error));
@@ -213,9 +216,11 @@ class WorkerTracer implements BandTracer {
     });
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    await this.worker.terminate();
+  close(): Promise<void> {
+    if (!this.closing) {
+      this.closed = true;
+      this.closing = this.worker.terminate().then(() => undefined);
+    }
+    return this.closing;
   }
 }

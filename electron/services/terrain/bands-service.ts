@@ -16,6 +16,7 @@ import { isPostgresUrl } from '../store/postgres/location';
 import { openDem } from './dem-source';
 import { suspectDemError, ValueCensus } from './dem-plausibility';
 import { DemWriter, StoredDem, type StoredDemInfo } from './dem-store';
+import { encodeTile } from './dem-tile-encoder';
 import { startBandTracer } from './band-tracer';
 import { DEM_TILE, tileRowTiles, type TileRowStats, type UncompressedTile } from '../../../shared/terrain/dem-tile-format';
 
@@ -161,14 +162,20 @@ async function importDemWithBands(projectPath: string, files: string[], table: s
         const count = Math.min(STRIP, source.rows - row0);
         const strip: Float32Array = await next!;
         next = row0 + count < source.rows ? read(row0 + count) : null;
-        // surveyed (blanked, counted, measured) before it is stored or traced: here when the
-        // tracer is behind or when the DEM's tiles are encoded here, else by the tracer; a strip
-        // surveyed here for a tracer that encodes the tiles has them prepared here too
+        // Surveyed (blanked, counted, measured) before it is stored or traced: here when the
+        // tracer is behind or when the DEM's tiles are encoded here, else by the tracer. A strip
+        // surveyed here for a tracer that encodes the tiles has them prepared here too; the last
+        // strip's are also compressed and stored here, as this thread has nothing else left to do.
+        const last = row0 + count >= source.rows;
         let stats: TileRowStats | undefined;
         let tiles: UncompressedTile[] | undefined;
-        if (tracer.behind || !tracer.encodesDem) {
+        if (tracer.behind || !tracer.encodesDem || last) {
           stats = census.survey(strip, row0, count);
-          if (tracer.encodesDem && count === DEM_TILE) tiles = tileRowTiles(strip, source.cols, count, row0 / DEM_TILE, source.integer, stats);
+          if (tracer.encodesDem) tiles = tileRowTiles(strip, source.cols, count, row0 / DEM_TILE, source.integer, stats);
+          if (tiles && last) {
+            writer.storeTiles(tiles.map(encodeTile));
+            tiles = [];
+          }
         }
         if (!tracer.encodesDem) writer.pushRows(strip, count, stats);
         // the tracer takes the strip, so it goes last

@@ -23,6 +23,9 @@ const encoded = (tile: UncompressedTile, idat: Uint8Array): EncodedTile => {
   return { column, row, scale, offset, min, max, mean, stdDev, png: tilePng(idat) };
 };
 
+/** A tile compressed on the spot. */
+export const encodeTile = (tile: UncompressedTile): EncodedTile => encoded(tile, nodeZlib(tile.scanlines));
+
 export class DemTileEncoder {
   private readonly rows: DemTileRows;
   /** Background: tile rows being compressed, oldest first. */
@@ -85,6 +88,6 @@ export class DemTileEncoder {
       const compressed = Promise.all(tiles.map((tile) => deflateAsync(tile.scanlines, ZLIB_OPTIONS).then((idat) => encoded(tile, idat))));
       compressed.catch(() => undefined); // a rollback may leave it unawaited; drain() still sees the error
       this.pending.push(compressed);
-    } else this.ready.push(tiles.map((tile) => encoded(tile, nodeZlib(tile.scanlines))));
+    } else this.ready.push(tiles.map(encodeTile));
   }
 }
