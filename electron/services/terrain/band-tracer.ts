@@ -15,7 +15,7 @@
  */
 import type { Feature, MultiPolygon } from 'geojson';
 import { BandBuilder, type BlockRanges } from '../../../shared/terrain/bands';
-import { bandFeatureCollection } from '../../../shared/terrain/band-features';
+import { bandFeatures, flattenBands, type FlatBands } from '../../../shared/terrain/band-features';
 import { ValueCensus, type CensusCounts } from './dem-plausibility';
 import type { DemGridInfo } from '../../../shared/terrain/grid';
 import { startWorker, workerEntry } from '../worker-entry';
@@ -114,8 +114,9 @@ export class BandTracing {
     this.builder.pushRows(strip, count, ranges);
   }
 
-  finish(): Omit<TracedBands, 'demTotals'> {
-    return { features: bandFeatureCollection(this.builder.finish({ smooth: this.options.smooth }), this.info), census: this.census.counts() };
+  /** The bands, projected and flat (the worker moves them to the caller as they are), and the census's counts. */
+  finish(): { bands: FlatBands; census: CensusCounts } {
+    return { bands: flattenBands(this.builder.finish({ smooth: this.options.smooth }), this.info), census: this.census.counts() };
   }
 }
 
@@ -134,7 +135,8 @@ class InlineTracer implements BandTracer {
   }
 
   async finish(): Promise<TracedBands> {
-    return this.tracing.finish();
+    const { bands, census } = this.tracing.finish();
+    return { features: bandFeatures(bands), census };
   }
 
   async close(): Promise<void> {}
@@ -169,7 +171,7 @@ class WorkerTracer implements BandTracer {
         this.wakeUp();
       } else if (reply.type === 'done') {
         if (this.failure) this.failed?.(this.failure);
-        else this.result?.({ features: reply.features, census: reply.census, ...(reply.demTotals ? { demTotals: reply.demTotals } : {}) });
+        else this.result?.({ features: bandFeatures(reply.bands), census: reply.census, ...(reply.demTotals ? { demTotals: reply.demTotals } : {}) });
         // the thread has nothing left to do: it ends while the caller writes what it traced
         void this.close();
       } else this.fail(new Error(`band tracer: ${reply.message}`));

@@ -1,14 +1,14 @@
 /**
  * The band tracer's thread (band-tracer.ts): the census of the strips the importing thread
- * transfers without surveying them, the band builder over every strip, the band features and the
- * census's counts at the end. With `dem`, it also encodes the DEM's
+ * transfers without surveying them, the band builder over every strip, the bands (projected, in
+ * typed arrays it moves to the importing thread) and the census's counts at the end. With `dem`, it also encodes the DEM's
  * tiles from those strips (dem-tile-encoder.ts, zlib on this thread) and sends them back, a tile
  * row at a time, to be stored by the importing thread; a strip is reported traced once its tiles
  * are sent, so the strips in flight bound the tiles too. Self-contained (no native addon),
  * so the desktop build loads it unpacked from the asar like the batch-check worker.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { Feature, MultiPolygon } from 'geojson';
+import type { FlatBands } from '../../../shared/terrain/band-features';
 import type { DemGridInfo } from '../../../shared/terrain/grid';
 import type { DemTileTotals, EncodedTile, TileRowStats, UncompressedTile } from '../../../shared/terrain/dem-tile-format';
 import { BandTracing } from './band-tracer';
@@ -32,7 +32,7 @@ export type TracerMessage = { type: 'rows'; strip: Float32Array; count: number; 
 export type TracerReply =
   | { type: 'tiles'; tiles: EncodedTile[] }
   | { type: 'traced' }
-  | { type: 'done'; features: Feature<MultiPolygon>[]; census: CensusCounts; demTotals?: DemTileTotals }
+  | { type: 'done'; bands: FlatBands; census: CensusCounts; demTotals?: DemTileTotals }
   | { type: 'error'; message: string };
 
 const port = parentPort;
@@ -58,7 +58,8 @@ if (port) {
         const result = tracing.finish();
         encoder?.flush();
         encoder?.takeReady(send);
-        port.postMessage({ type: 'done', ...result, ...(encoder ? { demTotals: encoder.totals() } : {}) } satisfies TracerReply);
+        const { polygons, rings, points, coords } = result.bands;
+        port.postMessage({ type: 'done', ...result, ...(encoder ? { demTotals: encoder.totals() } : {}) } satisfies TracerReply, [polygons.buffer, rings.buffer, points.buffer, coords.buffer] as ArrayBuffer[]);
       }
     } catch (error) {
       fail(error);
