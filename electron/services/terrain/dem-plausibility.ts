@@ -135,7 +135,11 @@ export class ValueCensus {
         // the row's cell before this tile, blanked already with the tile before
         let prev = c0 > 0 ? strip[base - 1] : NaN;
         let rise = 0;
-        let pair = 0;
+        // cells without a plausible value, and runs of cells with one (a run's first cell has no
+        // neighbour to its left: the row's pairs are its cells with a value less its runs); both
+        // are rare, so the common cell takes no count of its own
+        let gaps = 0;
+        let runs = 0;
         for (let c = 0; c < w; c++) {
           const v = strip[base + c];
           if (!(v >= MIN_PLAUSIBLE_M && v <= MAX_PLAUSIBLE_M)) {
@@ -144,25 +148,37 @@ export class ValueCensus {
               strip[base + c] = NaN;
               outOfRange++;
             }
+            gaps++;
             prev = NaN;
             continue;
           }
-          if (v === 0) zeros++;
-          else if (v < minNonZero) minNonZero = v;
-          if (prev === prev) {
-            rise += Math.abs(v - prev);
-            pair++;
+          if (prev !== prev) {
+            runs++;
+            prev = v;
           }
+          rise += Math.abs(v - prev);
           prev = v;
           if (v < min) min = v;
           if (v > max) max = v;
           sum += v;
           sum2 += v * v;
-          known++;
         }
+        known += w - gaps;
         rises[r] += rise;
-        pairs[r] += pair;
+        pairs[r] += w - gaps - runs;
       }
+      if (known > 0 && min <= 0 && max >= 0) {
+        // zeros in this tile (rare: ground at sea level, or a hole filled with 0): counted, and the
+        // lowest value besides them, in a pass of their own
+        for (let r = 0; r < count; r++) {
+          const base = r * cols + c0;
+          for (let c = 0; c < w; c++) {
+            const v = strip[base + c];
+            if (v === 0) zeros++;
+            else if (v < minNonZero) minNonZero = v;
+          }
+        }
+      } else if (known > 0 && min < minNonZero) minNonZero = min;
       stats.min[tc] = min;
       stats.max[tc] = max;
       stats.sum[tc] = sum;
