@@ -1,11 +1,14 @@
 /**
  * Presentation mode for review meetings: full screen, large type, one parcel per slide (map of the
  * parcel with the conflicting features and overlap polygons, the verdict, key figures and the
- * decision); ← / → (and PageUp / PageDown, space) page, Esc leaves. The map is the project's own
+ * decision); ← / → (and PageUp / PageDown, space) page, Esc leaves. The slides follow the
+ * submission list's order, read a page of submissions at a time as the deck reaches it
+ * (querySubmissions, starting around the selected parcel), so a county's hundred thousand parcels
+ * cost no more to open than thirty. The map is the project's own
  * cartography (renderer/map/FrameMap.tsx: its layers in the shared style over the relief, legend,
  * scale bar, north arrow, coordinates), so it works offline.
  */
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { Feature, Geometry } from 'geojson';
 import { SEVERITY_ORDER } from '../../shared/model/check';
 import type { LayerInfo, LayerKind } from '../../shared/model/layers';
@@ -19,7 +22,6 @@ import { idOfFeature } from '../../shared/model/attributes';
 import { t } from '../i18n';
 
 export interface PresentationProps {
-  submissions: Submission[];
   layers: LayerInfo[];
   startAt?: { table: string; id: string } | null;
   onExit(): void;
@@ -29,6 +31,18 @@ interface Slide {
   table: string;
   id: string;
   submission: Submission;
+}
+
+/** Submissions read per page. */
+const PAGE = 100;
+
+/**
+ * Where the deck stands: the submission, by its position in the list's order, and which of its
+ * parcels (−1: its last, when the deck steps back onto a page not read yet).
+ */
+interface Position {
+  sub: number;
+  part: number;
 }
 
 /** A slide's parcel and the features its findings name, fetched by id (never whole layers). */
@@ -57,13 +71,62 @@ async function fetchSlideFeatures(slide: Slide, review: ParcelReview | null): Pr
   return { parcel, named, withFindings: review !== null };
 }
 
-export function Presentation({ submissions, layers, startAt, onExit }: PresentationProps) {
-  const slides: Slide[] = useMemo(() => submissions.flatMap((s) => s.parcelIds.map((id) => ({ table: s.parcelTable, id, submission: s }))), [submissions]);
-  const [index, setIndex] = useState(() => Math.max(0, slides.findIndex((s) => startAt && s.table === startAt.table && s.id === startAt.id)));
+export function Presentation({ layers, startAt, onExit }: PresentationProps) {
+  const [pages, setPages] = useState<Record<number, Submission[]>>({});
+  const [total, setTotal] = useState<number | null>(null);
+  const [position, setPosition] = useState<Position>({ sub: 0, part: 0 });
   const [reviews, setReviews] = useState<Record<string, ParcelReview>>({});
   const [slideFeatures, setSlideFeatures] = useState<Record<string, SlideFeatures>>({});
-  const slide = slides[Math.min(index, slides.length - 1)];
+
+  // the first page: the one around the selected parcel, which opens the deck
+  useEffect(() => {
+    let cancelled = false;
+    api.querySubmissions({ limit: PAGE, ...(startAt ? { around: { table: startAt.table, parcelId: startAt.id } } : {}) }).then(
+      (page) => {
+        if (cancelled) return;
+        setPages({ [page.offset / PAGE]: page.rows });
+        setTotal(page.total);
+        const at = startAt ? page.rows.findIndex((s) => s.parcelTable === startAt.table && s.parcelIds.includes(startAt.id)) : -1;
+        if (at >= 0) setPosition({ sub: page.offset + at, part: page.rows[at].parcelIds.indexOf(startAt!.id) });
+      },
+      () => !cancelled && setTotal(0),
+    );
+    return () => {
+      cancelled = true;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  // the page the deck has moved onto, read when it gets there
+  const pageIndex = Math.floor(position.sub / PAGE);
+  const pageRead = pages[pageIndex] !== undefined;
+  useEffect(() => {
+    if (total === null || pageRead) return;
+    let cancelled = false;
+    api.querySubmissions({ limit: PAGE, offset: pageIndex * PAGE }).then(
+      (page) => !cancelled && setPages((all) => ({ ...all, [pageIndex]: page.rows })),
+      () => undefined,
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [pageIndex, pageRead, total]);
+
+  const submission = pages[pageIndex]?.[position.sub % PAGE];
+  const part = submission ? (position.part < 0 ? submission.parcelIds.length - 1 : Math.min(position.part, submission.parcelIds.length - 1)) : 0;
+  const slide: Slide | undefined = submission ? { table: submission.parcelTable, id: submission.parcelIds[part], submission } : undefined;
   const key = slide ? `${slide.table}\u0000${slide.id}` : '';
+  const atStart = position.sub === 0 && part === 0;
+  const atEnd = total !== null && position.sub >= total - 1 && (!submission || part >= submission.parcelIds.length - 1);
+  // a step moves to the next or previous parcel: of the same submission, or of the one beside it
+  const next = () => {
+    if (!submission || atEnd) return;
+    setPosition(part + 1 < submission.parcelIds.length ? { sub: position.sub, part: part + 1 } : { sub: position.sub + 1, part: 0 });
+  };
+  const previous = () => {
+    if (!submission || atStart) return;
+    setPosition(part > 0 ? { sub: position.sub, part: part - 1 } : { sub: position.sub - 1, part: -1 });
+  };
 
   useEffect(() => {
     document.documentElement.requestFullscreen?.().catch(() => undefined);
@@ -74,8 +137,8 @@ export function Presentation({ submissions, layers, startAt, onExit }: Presentat
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      if (event.key === 'ArrowRight' || event.key === 'PageDown' || event.key === ' ') setIndex((i) => Math.min(i + 1, slides.length - 1));
-      else if (event.key === 'ArrowLeft' || event.key === 'PageUp') setIndex((i) => Math.max(i - 1, 0));
+      if (event.key === 'ArrowRight' || event.key === 'PageDown' || event.key === ' ') next();
+      else if (event.key === 'ArrowLeft' || event.key === 'PageUp') previous();
       else if (event.key === 'Escape') onExit();
       else return;
       event.preventDefault();
@@ -83,7 +146,7 @@ export function Presentation({ submissions, layers, startAt, onExit }: Presentat
     };
     window.addEventListener('keydown', onKey, true);
     return () => window.removeEventListener('keydown', onKey, true);
-  }, [slides.length, onExit]);
+  });
 
   useEffect(() => {
     if (!slide || reviews[key]) return;
@@ -110,7 +173,7 @@ export function Presentation({ submissions, layers, startAt, onExit }: Presentat
   if (!slide) {
     return (
       <div className="presentation" data-testid="presentation">
-        <p>{t('pr.empty')}</p>
+        <p>{total === 0 ? t('pr.empty') : t('pr.loading')}</p>
         <button type="button" onClick={onExit}>{t('pr.exit')}</button>
       </div>
     );
@@ -129,7 +192,10 @@ export function Presentation({ submissions, layers, startAt, onExit }: Presentat
     <div className="presentation" data-testid="presentation" role="dialog" aria-label={t('pr.title')}>
       <header className="pr-header">
         <span>{t('pr.title')}</span>
-        <span data-testid="presentation-counter">{t('pr.of', { n: index + 1, total: slides.length })}</span>
+        <span data-testid="presentation-counter">
+          {t('pr.of', { n: position.sub + 1, total: total ?? 0 })}
+          {slide.submission.parcelIds.length > 1 && t('pr.part', { n: part + 1, of: slide.submission.parcelIds.length })}
+        </span>
         <button type="button" onClick={onExit} data-testid="presentation-exit">
           {t('pr.exit')}
         </button>
@@ -188,11 +254,11 @@ export function Presentation({ submissions, layers, startAt, onExit }: Presentat
         </aside>
       </main>
       <footer className="pr-footer">
-        <button type="button" disabled={index === 0} onClick={() => setIndex(index - 1)} data-testid="presentation-prev">
+        <button type="button" disabled={atStart} onClick={previous} data-testid="presentation-prev">
           ← {t('pr.prev')}
         </button>
         <span className="muted">{t('pr.keys')}</span>
-        <button type="button" disabled={index >= slides.length - 1} onClick={() => setIndex(index + 1)} data-testid="presentation-next">
+        <button type="button" disabled={atEnd} onClick={next} data-testid="presentation-next">
           {t('pr.next')} →
         </button>
       </footer>

@@ -19,9 +19,10 @@ import { useBusyAction } from './use-busy-action';
 import { t } from '../i18n';
 
 export interface ExchangePanelProps {
-  submissions: Submission[];
-  /** Keys of the submissions ticked in the list; none = every submission. */
-  checked: ReadonlySet<string>;
+  /** The submissions ticked in the list; none = every submission. */
+  ticked: Submission[];
+  /** The parcels of every submission: every parcel of the project's parcel layers. */
+  allParcels: number;
   /** After an import: reload the project (new layer on the map) with this notice. */
   onImported(notice: string): void;
 }
@@ -36,15 +37,14 @@ function rememberedDepartment(): string {
   }
 }
 
-export function ExchangePanel({ submissions, checked, onImported }: ExchangePanelProps) {
+export function ExchangePanel({ ticked, allParcels, onImported }: ExchangePanelProps) {
   const [department, setDepartment] = useState(rememberedDepartment);
   const { busy, setBusy, error, message, setMessage, run } = useBusyAction();
   const [imported, setImported] = useState<{ file: string; result: PackageImportResult } | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
 
-  const ticked = submissions.filter((s) => checked.has(s.key));
   const selection: ParcelSelection = ticked.length > 0 ? ticked.flatMap((s) => s.parcelIds.map((id) => ({ table: s.parcelTable, id }))) : 'all';
-  const parcelCount = selection === 'all' ? submissions.reduce((n, s) => n + s.parcelIds.length, 0) : selection.length;
+  const parcelCount = selection === 'all' ? allParcels : selection.length;
 
   const exportPackage = () =>
     run(t('ex.package'), async () => {

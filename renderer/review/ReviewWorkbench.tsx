@@ -26,48 +26,45 @@ export function ReviewWorkbench({ state, dispatch }: { state: AppState; dispatch
   const [tab, setTab] = useState<Tab>('list');
   const [submissions, setSubmissions] = useState<Submission[]>([]);
   const [refresh, setRefresh] = useState(0);
-  const [checked, setChecked] = useState<ReadonlySet<string>>(new Set());
+  // the submissions ticked in the list, by key: the exchange works on them without the whole list
+  const [checked, setChecked] = useState<ReadonlyMap<string, Submission>>(new Map());
   const [creating, setCreating] = useState(false);
   const [created, setCreated] = useState<string | null>(null);
   const doneKey = state.check.status === 'done' ? state.check.key : null;
   const bump = useCallback(() => setRefresh((n) => n + 1), []);
 
-  // The list tab pages through the store (SubmissionList); the whole list is read only for what
-  // needs every submission: the exchange and the presentation. The new-submission form needs the
-  // registered ones (the parcels taken), read without the project's other parcels.
-  const needsAll = presenting || (open && (creating || tab === 'exchange'));
-  const registeredOnly = !presenting && !(open && tab === 'exchange');
-  // Those views start from the list (the slide to open, the ticked scope): shown once it is read,
-  // the whole list for the exchange and the presentation, the registered part or more for the form.
-  const [loaded, setLoaded] = useState<'registered' | 'all' | null>(null);
-  const allLoaded = loaded === 'all' || (loaded === 'registered' && registeredOnly);
+  // Nothing here reads the whole submission list: the list tab and the presentation page through
+  // the store (SubmissionList, Presentation); the exchange works on the ticked submissions (kept
+  // as they are ticked) and, for all of them, on the parcel layers' sizes, which the project
+  // lists. The new-submission form needs the registered ones (the parcels taken), read without
+  // the project's other parcels.
+  const [registeredRead, setRegisteredRead] = useState(false);
   useEffect(() => {
-    if (!needsAll) {
-      setLoaded(null);
+    if (!(open && creating)) {
+      setRegisteredRead(false);
       return;
     }
     let cancelled = false;
-    api.listSubmissions({ registeredOnly }).then(
+    api.listSubmissions({ registeredOnly: true }).then(
       (list) => {
         if (cancelled) return;
         setSubmissions(list);
-        setLoaded(registeredOnly ? 'registered' : 'all');
+        setRegisteredRead(true);
       },
       () => undefined,
     );
     return () => {
       cancelled = true;
     };
-  }, [needsAll, registeredOnly, refresh, doneKey, state.listRevision, state.reloadRequest]);
+  }, [open, creating, refresh, doneKey, state.listRevision, state.reloadRequest]);
 
-  const check = (keys: string[], on: boolean) => {
-    const next = new Set(checked);
-    for (const k of keys) if (on) next.add(k);
-    else next.delete(k);
+  const check = (rows: Submission[], on: boolean) => {
+    const next = new Map(checked);
+    for (const s of rows) if (on) next.set(s.key, s);
+    else next.delete(s.key);
     setChecked(next);
   };
-  // Ticks of submissions that no longer exist (e.g. implicit ones just registered) are dropped.
-  const liveChecked = needsAll ? new Set([...checked].filter((k) => submissions.some((s) => s.key === k))) : checked;
+  const checkedKeys = new Set(checked.keys());
 
   const openSubmission = (s: Submission) => openParcel({ table: s.parcelTable, id: s.parcelIds[0] });
   const openParcel = (parcel: { table: string; id: string }) => {
@@ -99,8 +96,8 @@ export function ReviewWorkbench({ state, dispatch }: { state: AppState; dispatch
             ))}
           </nav>
           <div className="wb-body">
-            {needsAll && !allLoaded && <p className="panel-empty">{t('wb.loading')}</p>}
-            {tab === 'list' && creating && allLoaded && (
+            {tab === 'list' && creating && !registeredRead && <p className="panel-empty">{t('wb.loading')}</p>}
+            {tab === 'list' && creating && registeredRead && (
               <NewSubmissionForm
                 layers={state.project?.layers ?? []}
                 profiles={state.profiles}
@@ -110,6 +107,8 @@ export function ReviewWorkbench({ state, dispatch }: { state: AppState; dispatch
                 onCreated={(s) => {
                   setCreating(false);
                   setCreated(s.key);
+                  // the parcels' unregistered entries are gone from the list: their ticks go too
+                  setChecked((ticks) => new Map([...ticks].filter(([key]) => !s.parcelIds.some((id) => key === `${s.parcelTable}:${id}`))));
                   setSubmissions((list) => [...list.filter((x) => !(x.id === null && x.parcelTable === s.parcelTable && s.parcelIds.includes(x.parcelIds[0]))), s]);
                   bump();
                 }}
@@ -120,7 +119,7 @@ export function ReviewWorkbench({ state, dispatch }: { state: AppState; dispatch
                 revision={`${refresh}|${doneKey}|${state.listRevision}|${state.reloadRequest}`}
                 selected={state.selectedParcel}
                 onOpen={openSubmission}
-                checked={liveChecked}
+                checked={checkedKeys}
                 onCheck={check}
                 onNew={() => setCreating(true)}
                 highlight={created}
@@ -130,10 +129,10 @@ export function ReviewWorkbench({ state, dispatch }: { state: AppState; dispatch
               <ReviewPanel parcel={state.selectedParcel} check={state.check} layers={state.project?.layers ?? []} selectedFinding={state.selectedFinding} dispatch={dispatch} onChanged={bump} onOpenParcel={openParcel} />
             )}
             {tab === 'audit' && <AuditTrail parcel={state.selectedParcel} refresh={refresh} />}
-            {tab === 'exchange' && allLoaded && (
+            {tab === 'exchange' && (
               <ExchangePanel
-                submissions={submissions}
-                checked={liveChecked}
+                ticked={[...checked.values()]}
+                allParcels={(state.project?.layers ?? []).filter((l) => l.kind === 'parcel').reduce((n, l) => n + l.featureCount, 0)}
                 onImported={(notice) => {
                   dispatch({ type: 'reloadProject', notice });
                   bump();
@@ -143,7 +142,7 @@ export function ReviewWorkbench({ state, dispatch }: { state: AppState; dispatch
           </div>
         </section>
       )}
-      {presenting && allLoaded && <Presentation submissions={submissions} layers={state.project?.layers ?? []} startAt={state.selectedParcel} onExit={() => setPresenting(false)} />}
+      {presenting && <Presentation layers={state.project?.layers ?? []} startAt={state.selectedParcel} onExit={() => setPresenting(false)} />}
     </>
   );
 }

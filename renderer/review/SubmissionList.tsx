@@ -23,7 +23,8 @@ export interface SubmissionListProps {
   onOpen(submission: Submission): void;
   /** Keys of the ticked submissions. */
   checked: ReadonlySet<string>;
-  onCheck(keys: string[], on: boolean): void;
+  /** Ticks or unticks these rows (the submissions as the list shows them). */
+  onCheck(rows: Submission[], on: boolean): void;
   onNew(): void;
   /** Key of a just-registered submission: highlighted and scrolled into view. */
   highlight: string | null;
@@ -98,7 +99,7 @@ export function SubmissionList({ revision, selected, onOpen, checked, onCheck, o
         <thead>
           <tr>
             <th className="wb-check">
-              <input type="checkbox" checked={allShownChecked} title={t('wb.checkAll')} aria-label={t('wb.checkAll')} onChange={(e) => onCheck(rows.map((s) => s.key), e.target.checked)} data-testid="submission-check-all" />
+              <input type="checkbox" checked={allShownChecked} title={t('wb.checkAll')} aria-label={t('wb.checkAll')} onChange={(e) => onCheck(rows, e.target.checked)} data-testid="submission-check-all" />
             </th>
             <th>{t('wb.col.title')}</th>
             <th>{t('wb.col.applicant')}</th>
@@ -121,7 +122,7 @@ export function SubmissionList({ revision, selected, onOpen, checked, onCheck, o
                 data-key={s.key}
               >
                 <td className="wb-check" onClick={(e) => e.stopPropagation()}>
-                  <input type="checkbox" checked={checked.has(s.key)} aria-label={t('wb.check')} onChange={(e) => onCheck([s.key], e.target.checked)} data-testid="submission-check" />
+                  <input type="checkbox" checked={checked.has(s.key)} aria-label={t('wb.check')} onChange={(e) => onCheck([s], e.target.checked)} data-testid="submission-check" />
                 </td>
                 <td>
                   <div className="wb-title">{s.title}</div>

@@ -78,10 +78,17 @@ export interface SubmissionQuery {
   offset?: number;
   /** At most 500 (default 100). */
   limit?: number;
+  /**
+   * Instead of `offset`: the page (of `limit` rows, from a multiple of `limit`) that holds the
+   * submission of this parcel; the first page when no matching submission holds it.
+   */
+  around?: { table: string; parcelId: string };
 }
 
 export interface SubmissionPage {
   rows: Submission[];
+  /** The position of the page's first row among the matching submissions (the request's offset, or the page `around` found). */
+  offset: number;
   /** Submissions matching the query and the status. */
   total: number;
   /** Every submission of the project per status, whatever the query (the list's status buttons). */

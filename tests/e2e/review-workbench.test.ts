@@ -279,6 +279,13 @@ describe('exchange between departments in Chromium', () => {
   let pkg: string;
 
   it('exports the review package of the ticked submission: parcel, findings and both decisions', async () => {
+    // nothing ticked: every parcel of the project's parcel layers, counted from the project's layer list
+    await page.getByTestId('review-tab-exchange').click();
+    const project = ProjectStore.open(projectPath, { readonly: true });
+    const parcels = project.listLayers().filter((l) => l.kind === 'parcel').reduce((n, l) => n + l.featureCount, 0);
+    project.close();
+    expect(parcels).toBeGreaterThan(1);
+    await expect(page.getByTestId('exchange-scope').textContent()).resolves.toContain(`全部报件（${parcels} 宗地块）`);
     await page.getByTestId('review-tab-list').click();
     await page.getByTestId('submission-search').fill(PARCEL);
     await expect.poll(() => page.getByTestId('submission-row').count()).toBe(1);

@@ -3,8 +3,9 @@
  * a GeoPackage and on PostGIS: 3 000 parcels, 1 000 registered submissions of two parcels each
  * and 1 000 implicit ones, some checked, some decided. Every page of every filter and sort, put
  * together, is the list ReviewStore.listSubmissions derives in JavaScript (the reference),
- * filtered and sorted as the page did; the counts per status are the reference's. One parcel's
- * submission (ReviewStore.submissionOf, read for that parcel only) is its entry in that list.
+ * filtered and sorted as the page did; the counts per status are the reference's; the page around
+ * a parcel is the page of its submission. One parcel's submission (ReviewStore.submissionOf, read
+ * for that parcel only) is its entry in that list.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -132,6 +133,20 @@ describe.each([
         expect(pages.map((s) => s.key), JSON.stringify(c)).toEqual(expected.map((s) => s.key));
         expect(pages, JSON.stringify(c)).toEqual(expected);
       }
+      // The page around a parcel (the presentation opens at the selected parcel): the page of
+      // its submission in that order, or the first when no listed submission holds it.
+      for (const c of [cases[0], cases[3], cases[6]]) {
+        const expected = reference(all, c);
+        for (const i of [0, 1, 7, 801, 1_999, 2 * REGISTERED + 4, PARCELS - 1, 9_999]) {
+          const at = expected.findIndex((x) => x.parcelIds.includes(pid(i)));
+          const page = review.querySubmissions({ ...c, limit: 100, around: { table: 'parcels', parcelId: pid(i) } });
+          const offset = at < 0 ? 0 : Math.floor(at / 100) * 100;
+          expect(page.offset, `${JSON.stringify(c)} ${pid(i)}`).toBe(offset);
+          expect(page.rows.map((x) => x.key)).toEqual(expected.slice(offset, offset + 100).map((x) => x.key));
+          if (at >= 0) expect(page.rows[at - offset].parcelIds).toContain(pid(i));
+        }
+      }
+      expect(review.querySubmissions({ limit: 10, offset: 20 }).offset).toBe(20);
       // One parcel's submission (what a click on it shows) is its entry in the whole list.
       for (let i = 0; i < PARCELS; i += 7) {
         expect(review.submissionOf('parcels', pid(i)), pid(i)).toEqual(all.find((x) => x.parcelIds.includes(pid(i))));

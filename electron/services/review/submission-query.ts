@@ -51,8 +51,10 @@ function refuse(zh: string, en: string): UserInputError {
   return new UserInputError('review.submission-query', `报件列表查询无效：${zh}`, `Invalid submission query: ${en}`);
 }
 
+export type ValidSubmissionQuery = Required<Omit<SubmissionQuery, 'around'>> & { around: SubmissionQuery['around'] | null };
+
 /** The request as the store takes it; anything else is refused in words. */
-export function validSubmissionQuery(request: SubmissionQuery): Required<SubmissionQuery> {
+export function validSubmissionQuery(request: SubmissionQuery): ValidSubmissionQuery {
   const query = typeof request.query === 'string' ? request.query.trim().slice(0, 200) : '';
   const status = request.status ?? 'all';
   if (status !== 'all' && !(SUBMISSION_STATUSES as readonly string[]).includes(status)) throw refuse(`状态“${String(status)}”不存在。`, `unknown status ${String(status)}`);
@@ -62,7 +64,8 @@ export function validSubmissionQuery(request: SubmissionQuery): Required<Submiss
   const limit = request.limit ?? 100;
   if (!Number.isInteger(offset) || offset < 0) throw refuse('起始行应为非负整数。', 'offset must be a non-negative integer');
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) throw refuse(`每页行数应为 1–${MAX_LIMIT}。`, `limit must be 1–${MAX_LIMIT}`);
-  return { query, status, sort, offset, limit };
+  const around = request.around === undefined ? null : { table: String(request.around?.table ?? ''), parcelId: String(request.around?.parcelId ?? '') };
+  return { query, status, sort, offset, limit, around };
 }
 
 /**
@@ -148,8 +151,9 @@ export function querySubmissionPage(sql: SqlConnection, hasTable: (name: string)
   })();
 }
 
-function pageOf(sql: SqlConnection, hasTable: (name: string) => boolean, valid: Required<SubmissionQuery>, finish: (rows: Submission[]) => Submission[]): SubmissionPage {
-  const { query, status, sort, offset, limit } = valid;
+function pageOf(sql: SqlConnection, hasTable: (name: string) => boolean, valid: ValidSubmissionQuery, finish: (rows: Submission[]) => Submission[]): SubmissionPage {
+  const { query, status, sort, limit, around } = valid;
+  let offset = valid.offset;
   const { cte, params } = listedSql(sql, hasTable);
   const counts = Object.fromEntries(SUBMISSION_STATUSES.map((s) => [s, 0])) as Record<SubmissionStatus, number>;
   for (const row of sql.prepare(`${cte} SELECT status, count(*) AS n FROM listed GROUP BY status`).all(...params) as { status: SubmissionStatus; n: number }[]) counts[row.status] = Number(row.n);
@@ -173,6 +177,13 @@ function pageOf(sql: SqlConnection, hasTable: (name: string) => boolean, valid: 
     title: byTitle,
     status: `${statusRank}, ${byTitle}`,
   }[sort];
+  if (around) {
+    // the position of the parcel's submission in this order, counted in the database
+    const found = sql
+      .prepare(`${cte} SELECT n FROM (SELECT skey, row_number() OVER (ORDER BY ${order}, skey) AS n FROM listed ${where.length ? `WHERE ${where.join(' AND ')}` : ''}) ranked WHERE skey IN (SELECT skey FROM members WHERE t = ? AND pid = ?)`)
+      .get(...params, ...whereParams, around.table, around.parcelId) as { n: number } | undefined;
+    offset = found ? Math.floor((Number(found.n) - 1) / limit) * limit : 0;
+  }
   const rows = sql
     .prepare(`${cte} SELECT skey, id, title, parcel_table, parcel_ids, pid, applicant, received_on, profile, source, worst, status, count(*) OVER () AS total FROM listed ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order}, skey LIMIT ? OFFSET ?`)
     .all(...params, ...whereParams, limit, offset) as PageRow[];
@@ -198,5 +209,5 @@ function pageOf(sql: SqlConnection, hasTable: (name: string) => boolean, valid: 
     decision: null as DecisionKind | null,
     decidedOn: null,
   }));
-  return { rows: finish(submissions), total, counts };
+  return { rows: finish(submissions), offset, total, counts };
 }
