@@ -50,7 +50,7 @@ export interface BandTracer {
   /**
    * Whether the caller had better survey the next strip itself: the tracer's thread is the
    * caller's (inline), or strips are waiting for it, so the caller would otherwise soon wait.
-   * (On the bands benchmark the importing thread has time for ≈ 40 % of the surveys.)
+   * (On the bands benchmark the importing thread takes about two thirds of the surveys.)
    */
   readonly behind: boolean;
   finish(): Promise<TracedBands>;

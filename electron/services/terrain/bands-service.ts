@@ -147,7 +147,8 @@ async function importDemWithBands(projectPath: string, files: string[], table: s
     const census = new ValueCensus(source);
     const writer = new DemWriter(projectPath, source, { integer: source.integer, files: given, background: true });
     // A tracer on its own thread also encodes the DEM's tiles (from the strips it is given anyway);
-    // this thread then reads the file, takes the census and stores what comes back.
+    // this thread then reads the file, surveys the strips the tracer has no time for and stores
+    // the tiles that come back.
     const tracer = startBandTracer(source, { levels: options.levels, smooth: options.smooth, thread: options.tracerThread, dem: { integer: source.integer, store: (tiles) => writer.storeTiles(tiles) } });
     // the next strip's blocks are read from the file (on the thread pool) while this one is worked on
     const read = (row0: number) => {

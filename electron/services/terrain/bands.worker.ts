@@ -1,11 +1,12 @@
 /**
  * The band tracer's thread (band-tracer.ts): the census of the strips the importing thread
- * transfers without surveying them, the band builder over every strip, the bands (projected, in
- * typed arrays it moves to the importing thread) and the census's counts at the end. With `dem`, it also encodes the DEM's
- * tiles from those strips (dem-tile-encoder.ts, zlib on this thread) and sends them back, a tile
+ * transfers without surveying them, the band builder over every strip, and at the end the bands
+ * (projected, in typed arrays it moves to the importing thread) and the census's counts. With
+ * `dem`, it also encodes the DEM's tiles from those strips (dem-tile-encoder.ts, zlib on this
+ * thread; the tiles the importing thread prepared are only compressed) and sends them back, a tile
  * row at a time, to be stored by the importing thread; a strip is reported traced once its tiles
- * are sent, so the strips in flight bound the tiles too. Self-contained (no native addon),
- * so the desktop build loads it unpacked from the asar like the batch-check worker.
+ * are sent, so the strips in flight bound the tiles too. Self-contained (no native addon), so the
+ * desktop build loads it unpacked from the asar like the batch-check worker.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { FlatBands } from '../../../shared/terrain/band-features';
