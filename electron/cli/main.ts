@@ -33,9 +33,26 @@ const write = (stream: NodeJS.WriteStream, text: string) => {
   if (!closedStreams.has(stream)) stream.write(text);
 };
 
+/** Resolves when the stream has written what it holds, or cannot write any more. */
+function drained(stream: NodeJS.WriteStream): Promise<void> {
+  if (closedStreams.has(stream) || !stream.writableNeedDrain) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      stream.off('drain', done);
+      stream.off('close', done);
+      stream.off('error', done);
+      resolve();
+    };
+    stream.on('drain', done);
+    stream.on('close', done);
+    stream.on('error', done);
+  });
+}
+
 const defaultIo: CommandIo = {
   out: (text) => write(process.stdout, text),
   err: (text) => write(process.stderr, text),
+  drained: () => drained(process.stdout),
 };
 
 const isHelpFlag = (arg: string | undefined) => arg === '--help' || arg === '-h';

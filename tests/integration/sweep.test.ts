@@ -4,7 +4,8 @@
  * startSweep/getSweepJob runs to a summary that matches the stored sweep.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Feature, Polygon } from 'geojson';
@@ -17,7 +18,7 @@ import { stripGeometry } from '../../shared/format/check-report';
 import { buildReferenceIndex, checkParcels, indexStats } from '../../shared/rules/engine';
 import type { CheckReport } from '../../shared/model/check';
 import { generateCounty, mulberry32 } from '../../bench/county';
-import { landgate } from '../support/cli';
+import { landgate, repoRoot } from '../support/cli';
 
 let dir: string;
 let demo: string;
@@ -133,6 +134,30 @@ describe('landgate check --all (sweep)', () => {
     expect([...new Set(stored.map((p) => p.table))].sort()).toEqual(['parcels', 'sweep_parcels']);
     // The output was written from the stored rows: the same parcels, in the same order.
     expect(JSON.stringify(stored.map((p) => stripGeometry({ ...report, parcels: [p.result] }).parcels[0]))).toBe(JSON.stringify(report.parcels));
+  }, 180_000);
+});
+
+describe('landgate check --all writing to a pipe', () => {
+  it('writes the report as the reader takes it: a reader that waits holds the command up, and then gets every parcel', async () => {
+    const copy = join(dir, 'piped.gpkg');
+    copyFileSync(demo, copy);
+    const child = spawn(process.execPath, [join(repoRoot, 'bin', 'landgate.js'), 'check', copy, '--all', '--profile', 'xiaoyi'], { env: { ...process.env, LANDGATE_DEBUG: '' } });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    // nothing read from stdout yet: once every parcel is checked, the report (≈ 1.5 MB of JSON,
+    // far more than a pipe holds) has nowhere to go but the command's memory, or it waits
+    await expect.poll(() => stderr, { timeout: 120_000 }).toMatch(/审查进度 100%/);
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    // the closing line follows the report: not written while the report waits for its reader
+    expect(stderr, 'the report was taken into memory unread').not.toMatch(/已审查 \d+ 个地块/);
+    expect(child.exitCode).toBeNull();
+    const chunks: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+    expect(await exited).toBe(0);
+    const report = JSON.parse(Buffer.concat(chunks).toString('utf8')) as CheckReport;
+    expect(report.parcels.length).toBe(PARCELS + 30);
+    expect(stderr).toMatch(new RegExp(`已审查 ${PARCELS + 30} 个地块`));
   }, 180_000);
 });
 

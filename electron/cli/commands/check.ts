@@ -115,10 +115,10 @@ async function sweepAll(store: ProjectStore, projectPath: string, profile: Profi
       includeGeometry: options.includeGeometry,
       signal: abort.signal,
       onProgress: (done) => progress(done),
-      beforeComplete: (sweepId, results) => {
+      beforeComplete: async (sweepId, results) => {
         progress(total, true);
         const sweep = { profile: profile.id, profileVersion: profile.version, checkedAt: checkedAt.toISOString().replace(/\.\d{3}Z$/, 'Z') };
-        writeStreamed(options.out, io, (write) => {
+        await writeStreamed(options.out, io, function* () {
           if (options.format === 'json') {
             // Byte for byte what JSON.stringify(report, null, 2) gives, one parcel at a time.
             const shell = JSON.stringify({ ...sweep, parcels: [] }, null, 2);
@@ -126,13 +126,13 @@ async function sweepAll(store: ProjectStore, projectPath: string, profile: Profi
             let separator = `${shell.slice(0, cut)}[\n`;
             for (const stored of results.iterate(sweepId)) {
               const parcel = options.includeGeometry ? stored.result : stripGeometry({ ...sweep, parcels: [stored.result] }).parcels[0];
-              write(`${separator}${JSON.stringify(parcel, null, 2).replace(/^/gm, '    ')}`);
+              yield `${separator}${JSON.stringify(parcel, null, 2).replace(/^/gm, '    ')}`;
               separator = ',\n';
             }
-            write(separator === ',\n' ? `\n  ${shell.slice(cut + 1)}\n` : `${shell}\n`);
+            yield separator === ',\n' ? `\n  ${shell.slice(cut + 1)}\n` : `${shell}\n`;
           } else {
-            write(formatCheckReportTextHeader(sweep));
-            for (const stored of results.iterate(sweepId)) write(formatParcelText(stored.result));
+            yield formatCheckReportTextHeader(sweep);
+            for (const stored of results.iterate(sweepId)) yield formatParcelText(stored.result);
           }
         });
         written = true;
@@ -154,30 +154,35 @@ async function sweepAll(store: ProjectStore, projectPath: string, profile: Profi
   }
 }
 
-/** Text written in pieces to --out (under a temporary name, renamed into place) or to stdout. */
-function writeStreamed(out: string | undefined, io: CommandIo, produce: (write: (text: string) => void) => void): void {
+/**
+ * Text written in pieces to --out (under a temporary name, renamed into place) or to stdout; to
+ * stdout each piece waits until the one before has left (a pipe's reader may be slower than the
+ * report: 100 000 parcels are ≈ 1 GB of JSON, and they piled up in memory unwritten).
+ */
+async function writeStreamed(out: string | undefined, io: CommandIo, produce: () => Iterable<string>): Promise<void> {
   let buffer = '';
   if (!out) {
-    produce((text) => {
+    for (const text of produce()) {
       buffer += text;
       if (buffer.length > 1 << 16) {
         io.out(buffer);
         buffer = '';
+        await io.drained?.();
       }
-    });
+    }
     if (buffer) io.out(buffer);
     return;
   }
   const tmp = join(dirname(resolve(out)), `.${basename(out)}.${process.pid}.tmp`);
   const fd = openSync(tmp, 'w');
   try {
-    produce((text) => {
+    for (const text of produce()) {
       buffer += text;
       if (buffer.length > 1 << 20) {
         writeSync(fd, buffer);
         buffer = '';
       }
-    });
+    }
     if (buffer) writeSync(fd, buffer);
     closeSync(fd);
     renameSync(tmp, out);

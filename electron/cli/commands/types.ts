@@ -2,6 +2,12 @@
 export interface CommandIo {
   out(text: string): void;
   err(text: string): void;
+  /**
+   * Resolves once what `out` was given has left the process, or the reader has gone: a command
+   * that writes more than memory should hold (the whole sweep's report) waits on it between
+   * pieces. Output to a pipe is asynchronous, so without waiting it piles up unwritten.
+   */
+  drained?(): Promise<void>;
 }
 
 export type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>;
