@@ -7,11 +7,13 @@ import { pathToFileURL } from 'node:url';
 import { freshCliBundle } from './cli-bundle.js';
 
 const bundle = process.env.LANDGATE_CLI_FROM_SOURCE ? null : freshCliBundle();
-let main;
-if (bundle) ({ main } = await import(pathToFileURL(bundle).href));
+let main, outputDiscarded;
+if (bundle) ({ main, outputDiscarded } = await import(pathToFileURL(bundle).href));
 else {
   const { register } = await import('tsx/esm/api');
   register();
-  ({ main } = await import('../electron/cli/main.ts'));
+  ({ main, outputDiscarded } = await import('../electron/cli/main.ts'));
 }
 process.exitCode = await main(process.argv.slice(2));
+// a cancelled command's unread output would otherwise hold the process until a reader takes it
+if (outputDiscarded()) process.stderr.write('', () => process.exit());

@@ -53,7 +53,22 @@ const defaultIo: CommandIo = {
   out: (text) => write(process.stdout, text),
   err: (text) => write(process.stderr, text),
   drained: () => drained(process.stdout),
+  discard: () => {
+    closedStreams.add(process.stdout);
+    discarded = true;
+  },
 };
+
+let discarded = false;
+
+/**
+ * Whether a command dropped its output (CommandIo.discard): writes still pending on stdout would
+ * keep the process alive until a reader that has stopped reading takes them, so bin/landgate.js
+ * then ends the process once stderr is written.
+ */
+export function outputDiscarded(): boolean {
+  return discarded;
+}
 
 const isHelpFlag = (arg: string | undefined) => arg === '--help' || arg === '-h';
 

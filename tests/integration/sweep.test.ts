@@ -161,6 +161,29 @@ describe('landgate check --all writing to a pipe', () => {
   }, 180_000);
 });
 
+describe('landgate check --all interrupted while its reader waits', () => {
+  it('ends on Ctrl-C with exit 130 and records no sweep', async () => {
+    const copy = join(dir, 'piped-cancelled.gpkg');
+    copyFileSync(demo, copy);
+    const child = spawn(process.execPath, [join(repoRoot, 'bin', 'landgate.js'), 'check', copy, '--all', '--profile', 'xiaoyi'], { env: { ...process.env, LANDGATE_DEBUG: '' } });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    await expect.poll(() => stderr, { timeout: 120_000 }).toMatch(/审查进度 100%/);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    child.kill('SIGINT'); // the report unread: the command waits on its reader, and Ctrl-C still ends it
+    expect(await exited).toBe(130);
+    expect(stderr).toContain('已取消全部审查');
+    const store = ProjectStore.open(copy, { readonly: true });
+    const sweeps = new SweepResults(store).list().length;
+    store.close();
+    const original = ProjectStore.open(demo, { readonly: true });
+    const before = new SweepResults(original).list().length;
+    original.close();
+    expect(sweeps).toBe(before);
+  }, 180_000);
+});
+
 describe('UI sweep API', () => {
   it('startSweep → getSweepJob reports progress and a summary matching the stored sweep', async () => {
     const api = createApiService(demo);

@@ -118,7 +118,7 @@ async function sweepAll(store: ProjectStore, projectPath: string, profile: Profi
       beforeComplete: async (sweepId, results) => {
         progress(total, true);
         const sweep = { profile: profile.id, profileVersion: profile.version, checkedAt: checkedAt.toISOString().replace(/\.\d{3}Z$/, 'Z') };
-        await writeStreamed(options.out, io, function* () {
+        await writeStreamed(options.out, io, abort.signal, function* () {
           if (options.format === 'json') {
             // Byte for byte what JSON.stringify(report, null, 2) gives, one parcel at a time.
             const shell = JSON.stringify({ ...sweep, parcels: [] }, null, 2);
@@ -157,17 +157,23 @@ async function sweepAll(store: ProjectStore, projectPath: string, profile: Profi
 /**
  * Text written in pieces to --out (under a temporary name, renamed into place) or to stdout; to
  * stdout each piece waits until the one before has left (a pipe's reader may be slower than the
- * report: 100 000 parcels are ≈ 1 GB of JSON, and they piled up in memory unwritten).
+ * report: 100 000 parcels are ≈ 1 GB of JSON, and they piled up in memory unwritten). Ctrl-C
+ * stops the wait: a reader that has stopped reading does not keep the command from ending.
  */
-async function writeStreamed(out: string | undefined, io: CommandIo, produce: () => Iterable<string>): Promise<void> {
+async function writeStreamed(out: string | undefined, io: CommandIo, signal: AbortSignal, produce: () => Iterable<string>): Promise<void> {
   let buffer = '';
   if (!out) {
+    const aborted = new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
     for (const text of produce()) {
       buffer += text;
       if (buffer.length > 1 << 16) {
         io.out(buffer);
         buffer = '';
-        await io.drained?.();
+        await Promise.race([io.drained?.(), aborted]);
+        if (signal.aborted) {
+          io.discard?.();
+          throw new BatchCancelled();
+        }
       }
     }
     if (buffer) io.out(buffer);

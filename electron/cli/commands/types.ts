@@ -8,6 +8,8 @@ export interface CommandIo {
    * pieces. Output to a pipe is asynchronous, so without waiting it piles up unwritten.
    */
   drained?(): Promise<void>;
+  /** Drops what `out` was given and has not left yet, and anything it is given later (a cancelled command's output). */
+  discard?(): void;
 }
 
 export type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>;
