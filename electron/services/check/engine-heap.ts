@@ -16,8 +16,8 @@
  * The old generation may also grow only by half of what lives after a full collection (V8 lets a
  * small heap grow up to fourfold first). A worker's index and chunk live at ≈ 85 MB, and its heap
  * filled to 230–255 MB with garbage before V8 looked: on the county (100 000 parcels, two
- * workers, `landgate check --all`) the sweep peaked at 708–726 MB in three runs, and at 514–535 MB
- * in four with the smaller growth, in the same time and CPU (45–47 s, 78–81 s of CPU either way).
+ * workers, `landgate check --all`) the sweep peaked at 708–726 MB in four runs (45–49 s, 80–86 s of
+ * CPU), and at 514–535 MB in four with the smaller growth (45–47 s, 81 s of CPU).
  *
  * V8's flags belong to the process: this also applies to the thread that started the worker. The
  * import was measured with pretenuring both ways too (no difference in time or peak memory).
