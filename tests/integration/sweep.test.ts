@@ -137,50 +137,50 @@ describe('landgate check --all (sweep)', () => {
   }, 180_000);
 });
 
+/**
+ * `landgate check --all` on a copy of the demo, its stdout a pipe nobody reads yet, once every
+ * parcel is checked (and `settle` ms more): the report (≈ 1.5 MB of JSON, far more than a pipe
+ * holds) has nowhere to go but the command's memory, or it waits.
+ */
+async function sweepWithUnreadReport(name: string, settle: number) {
+  const copy = join(dir, name);
+  copyFileSync(demo, copy);
+  const child = spawn(process.execPath, [join(repoRoot, 'bin', 'landgate.js'), 'check', copy, '--all', '--profile', 'xiaoyi'], { env: { ...process.env, LANDGATE_DEBUG: '' } });
+  const run = { copy, child, stderr: '', exited: new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code))) };
+  child.stderr.setEncoding('utf8').on('data', (text: string) => (run.stderr += text));
+  await expect.poll(() => run.stderr, { timeout: 120_000 }).toMatch(/审查进度 100%/);
+  await new Promise((resolve) => setTimeout(resolve, settle));
+  return run;
+}
+
 describe('landgate check --all writing to a pipe', () => {
   it('writes the report as the reader takes it: a reader that waits holds the command up, and then gets every parcel', async () => {
-    const copy = join(dir, 'piped.gpkg');
-    copyFileSync(demo, copy);
-    const child = spawn(process.execPath, [join(repoRoot, 'bin', 'landgate.js'), 'check', copy, '--all', '--profile', 'xiaoyi'], { env: { ...process.env, LANDGATE_DEBUG: '' } });
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    // nothing read from stdout yet: once every parcel is checked, the report (≈ 1.5 MB of JSON,
-    // far more than a pipe holds) has nowhere to go but the command's memory, or it waits
-    await expect.poll(() => stderr, { timeout: 120_000 }).toMatch(/审查进度 100%/);
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    const run = await sweepWithUnreadReport('piped.gpkg', 2_000);
     // the closing line follows the report: not written while the report waits for its reader
-    expect(stderr, 'the report was taken into memory unread').not.toMatch(/已审查 \d+ 个地块/);
-    expect(child.exitCode).toBeNull();
+    expect(run.stderr, 'the report was taken into memory unread').not.toMatch(/已审查 \d+ 个地块/);
+    expect(run.child.exitCode).toBeNull();
     const chunks: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
-    expect(await exited).toBe(0);
+    run.child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+    expect(await run.exited).toBe(0);
     const report = JSON.parse(Buffer.concat(chunks).toString('utf8')) as CheckReport;
     expect(report.parcels.length).toBe(PARCELS + 30);
-    expect(stderr).toMatch(new RegExp(`已审查 ${PARCELS + 30} 个地块`));
+    expect(run.stderr).toMatch(new RegExp(`已审查 ${PARCELS + 30} 个地块`));
   }, 180_000);
-});
 
-describe('landgate check --all interrupted while its reader waits', () => {
-  it('ends on Ctrl-C with exit 130 and records no sweep', async () => {
-    const copy = join(dir, 'piped-cancelled.gpkg');
-    copyFileSync(demo, copy);
-    const child = spawn(process.execPath, [join(repoRoot, 'bin', 'landgate.js'), 'check', copy, '--all', '--profile', 'xiaoyi'], { env: { ...process.env, LANDGATE_DEBUG: '' } });
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    await expect.poll(() => stderr, { timeout: 120_000 }).toMatch(/审查进度 100%/);
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-    child.kill('SIGINT'); // the report unread: the command waits on its reader, and Ctrl-C still ends it
-    expect(await exited).toBe(130);
-    expect(stderr).toContain('已取消全部审查');
-    const store = ProjectStore.open(copy, { readonly: true });
-    const sweeps = new SweepResults(store).list().length;
-    store.close();
-    const original = ProjectStore.open(demo, { readonly: true });
-    const before = new SweepResults(original).list().length;
-    original.close();
-    expect(sweeps).toBe(before);
+  it('ends on Ctrl-C with exit 130 and records no sweep, while its reader waits', async () => {
+    const run = await sweepWithUnreadReport('piped-cancelled.gpkg', 1_000);
+    run.child.kill('SIGINT'); // the report unread: the command waits on its reader, and Ctrl-C still ends it
+    expect(await run.exited).toBe(130);
+    expect(run.stderr).toContain('已取消全部审查');
+    const sweepsIn = (path: string) => {
+      const store = ProjectStore.open(path, { readonly: true });
+      try {
+        return new SweepResults(store).list().length;
+      } finally {
+        store.close();
+      }
+    };
+    expect(sweepsIn(run.copy)).toBe(sweepsIn(demo));
   }, 180_000);
 });
 
